@@ -1,0 +1,116 @@
+"""The backend interface: run a model card for a task.
+
+A backend says whether it can run a card *now* (:meth:`Backend.availability`) and runs it
+(:meth:`Backend.run`, blocking; the executor calls it in a worker thread). Inputs arrive
+resolved: text arguments as strings, file arguments as absolute local paths. Files the model
+produces go to the run's :class:`~hugginggpt_tools.artifacts.ArtifactStore`.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from ..artifacts import ArtifactStore
+from ..config import Settings
+from ..errors import MissingExtraError
+from ..schemas import Artifact, ModelCard
+
+
+@dataclass
+class TaskOutput:
+    """What a model produced: a text, structured data and files."""
+
+    text: str | None = None
+    data: Any = None
+    artifacts: list[Artifact] = field(default_factory=list)
+
+
+@dataclass
+class RunContext:
+    """Per-task context handed to a backend."""
+
+    store: ArtifactStore
+    settings: Settings
+    task_id: int = 0
+    request: str = ""
+
+
+class Backend(ABC):
+    """Runs model cards whose ``backends`` list names :attr:`name`."""
+
+    name: ClassVar[str]
+
+    @abstractmethod
+    def availability(self, card: ModelCard) -> str | None:
+        """None when ``card`` can run now; otherwise why not and the fix."""
+
+    @abstractmethod
+    def run(self, card: ModelCard, task: str, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
+        """Run ``card`` for ``task`` on resolved ``inputs`` (blocking)."""
+
+    def close(self) -> None:
+        """Release loaded models."""
+
+
+def missing_packages(import_names: Iterable[str]) -> list[str]:
+    """The import names among ``import_names`` that cannot be found (without importing them)."""
+    missing = []
+    for name in import_names:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            missing.append(name)
+    return missing
+
+
+def require(import_name: str, extra: str, purpose: str = "") -> None:
+    """Raise :class:`MissingExtraError` when ``import_name`` is not installed."""
+    if missing_packages([import_name]):
+        raise MissingExtraError(import_name, extra, purpose)
+
+
+class Backends(Mapping[str, Backend]):
+    """The configured backends by name, and which of them can run a card now."""
+
+    def __init__(self, backends: Iterable[Backend]) -> None:
+        self._by_name = {b.name: b for b in backends}
+
+    def __getitem__(self, name: str) -> Backend:
+        return self._by_name[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_name)
+
+    def __len__(self) -> int:
+        return len(self._by_name)
+
+    def runnable_backend(self, card: ModelCard) -> str | None:
+        """The first backend of ``card.backends`` that is configured and can run it now."""
+        for name in card.backends:
+            backend = self._by_name.get(name)
+            if backend is not None and backend.availability(card) is None:
+                return name
+        return None
+
+    def why_not(self, card: ModelCard) -> str:
+        """Why no configured backend can run ``card``, with the fixes."""
+        reasons = []
+        for name in card.backends:
+            backend = self._by_name.get(name)
+            reason = "not configured" if backend is None else backend.availability(card)
+            if reason:
+                reasons.append(f"{name}: {reason}")
+        return "; ".join(reasons) or "the card names no backend"
+
+    def close(self) -> None:
+        for backend in self._by_name.values():
+            backend.close()
+
+
+__all__ = ["Backend", "Backends", "RunContext", "TaskOutput", "missing_packages", "require"]

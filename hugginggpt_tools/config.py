@@ -1,0 +1,106 @@
+"""One settings object that reads the environment.
+
+Every environment variable the package reads is a field here, with its default. Code takes a
+:class:`Settings` (or calls :func:`get_settings`) instead of reading ``os.environ`` itself.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from .errors import ConfigError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent
+
+
+def _default_index_dir() -> Path:
+    """The shipped index in the checkout's ``indexes/default``, else a user cache folder."""
+    shipped = REPO_DIR / "indexes" / "default"
+    if shipped.is_dir():
+        return shipped
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return cache / "hugginggpt-tools" / "index"
+
+
+class Settings(BaseModel):
+    """Runtime settings. ``Settings.from_env()`` reads the ``HUGGINGGPT_*`` variables."""
+
+    output_dir: Path = Field(
+        default=Path("hugginggpt_outputs"),
+        description="Where produced files go (HUGGINGGPT_OUTPUT_DIR), one folder per session.",
+    )
+    index_dir: Path = Field(
+        default_factory=_default_index_dir,
+        description="Folder of the model index (HUGGINGGPT_INDEX_DIR).",
+    )
+    top_k: int = Field(default=5, ge=1, description="Candidates kept per task (HUGGINGGPT_TOP_K).")
+    num_threads: int = Field(
+        default=1, ge=1, description="Torch / ONNX threads for local inference (HUGGINGGPT_NUM_THREADS)."
+    )
+    device: str = Field(default="cpu", description="Device for transformers pipelines (HUGGINGGPT_DEVICE).")
+    max_concurrency: int = Field(
+        default=4, ge=1, description="Tasks running at once (HUGGINGGPT_MAX_CONCURRENCY)."
+    )
+    task_timeout_s: float = Field(
+        default=300.0, gt=0, description="Time limit of one task (HUGGINGGPT_TASK_TIMEOUT)."
+    )
+    pipeline_cache_size: int = Field(
+        default=4, ge=1, description="Loaded transformers pipelines kept (HUGGINGGPT_PIPELINE_CACHE)."
+    )
+    popularity_weight: float = Field(
+        default=0.15, ge=0, description="Weight of log-downloads in ranking (HUGGINGGPT_POPULARITY_WEIGHT)."
+    )
+    model_dirs: list[Path] = Field(
+        default_factory=list,
+        description="Extra folders holding local transformers models (HUGGINGGPT_MODEL_DIRS, ':'-separated).",
+    )
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> "Settings":
+        """Settings from ``environ`` (default: ``os.environ``), then ``overrides``."""
+        env = os.environ if environ is None else environ
+        names = {
+            "output_dir": "HUGGINGGPT_OUTPUT_DIR",
+            "index_dir": "HUGGINGGPT_INDEX_DIR",
+            "top_k": "HUGGINGGPT_TOP_K",
+            "num_threads": "HUGGINGGPT_NUM_THREADS",
+            "device": "HUGGINGGPT_DEVICE",
+            "max_concurrency": "HUGGINGGPT_MAX_CONCURRENCY",
+            "task_timeout_s": "HUGGINGGPT_TASK_TIMEOUT",
+            "pipeline_cache_size": "HUGGINGGPT_PIPELINE_CACHE",
+            "popularity_weight": "HUGGINGGPT_POPULARITY_WEIGHT",
+        }
+        values: dict[str, object] = {f: env[v] for f, v in names.items() if env.get(v)}
+        if env.get("HUGGINGGPT_MODEL_DIRS"):
+            values["model_dirs"] = [p for p in env["HUGGINGGPT_MODEL_DIRS"].split(os.pathsep) if p]
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        try:
+            return cls(**values)
+        except ValueError as exc:
+            raise ConfigError(f"Invalid setting: {exc}. Fix the HUGGINGGPT_* variable or argument.") from exc
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Settings from the environment with ``overrides`` applied."""
+    return Settings.from_env(**overrides)
+
+
+def hf_token(environ: dict[str, str] | None = None) -> str | None:
+    """The Hugging Face token from HF_TOKEN or HUGGING_FACE_HUB_TOKEN, if set."""
+    env = os.environ if environ is None else environ
+    return env.get("HF_TOKEN") or env.get("HUGGING_FACE_HUB_TOKEN") or None
+
+
+def apply_thread_limits(num_threads: int) -> None:
+    """Limit torch's threads when torch is already loaded or about to be (call before inference)."""
+    import torch  # local: heavy
+
+    if torch.get_num_threads() != num_threads:
+        torch.set_num_threads(num_threads)
+
+
+__all__ = ["PACKAGE_DIR", "REPO_DIR", "Settings", "apply_thread_limits", "get_settings", "hf_token"]

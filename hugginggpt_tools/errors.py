@@ -1,0 +1,108 @@
+"""The package's exception taxonomy.
+
+Every error hugginggpt-tools raises derives from :class:`HuggingGPTError`, so callers (and the
+CLI) can catch one class. Errors are grouped by whose fault they are:
+
+* developer misuse and setup (:class:`ConfigError`, :class:`MissingExtraError`),
+* an invalid plan from a planner (:class:`PlanError` and its subclasses), which the LLM planner
+  sends back to the LLM as a correction,
+* inference failures (:class:`BackendError`, :class:`ModelNotAvailableError`), recorded on the
+  task result instead of aborting the run,
+* bad user input (:class:`InputError`).
+
+Messages name the bad value, the valid options and the fix.
+"""
+
+from __future__ import annotations
+
+
+class HuggingGPTError(Exception):
+    """Base class of every error raised by hugginggpt-tools."""
+
+
+class ConfigError(HuggingGPTError):
+    """A setting, argument or environment variable has an invalid value."""
+
+
+class MissingExtraError(HuggingGPTError, ImportError):
+    """An optional dependency is not installed; the message gives the pip command."""
+
+    def __init__(self, package: str, extra: str, purpose: str = "") -> None:
+        self.package = package
+        self.extra = extra
+        what = f" (needed for {purpose})" if purpose else ""
+        super().__init__(
+            f"The package {package!r} is not installed{what}. "
+            f"Install it with: pip install 'hugginggpt-tools[{extra}]'"
+        )
+
+
+class InputError(HuggingGPTError, ValueError):
+    """A user input (request, file, argument) is invalid or missing."""
+
+
+class PlanError(HuggingGPTError, ValueError):
+    """A plan is invalid. ``problems`` lists every problem found, each with its fix."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        self.problems = list(problems or [message])
+        super().__init__(message)
+
+
+class PlanParseError(PlanError):
+    """The planner's output could not be parsed as a task list."""
+
+
+class UnknownTaskError(PlanError):
+    """A task names a task type that is not in the registry and has no alias."""
+
+
+class DanglingReferenceError(PlanError):
+    """An argument references a task that does not exist or comes later in the plan."""
+
+
+class CycleError(PlanError):
+    """The tasks' dependencies form a cycle (a task depending on itself included)."""
+
+
+class ModalityError(PlanError):
+    """An argument has the wrong modality (a text where the task needs an image, ...)."""
+
+
+class DuplicateTaskIdError(PlanError):
+    """Two tasks share an id."""
+
+
+class ModelIndexError(HuggingGPTError):
+    """The model index or catalog is missing, corrupt or does not match its manifest."""
+
+
+class ModelNotAvailableError(HuggingGPTError):
+    """No configured backend can run any model for a task right now."""
+
+
+class BackendError(HuggingGPTError):
+    """A backend failed to run a model (load error, inference error, bad output)."""
+
+
+class TaskTimeoutError(BackendError):
+    """A task did not finish within its time limit."""
+
+
+__all__ = [
+    "BackendError",
+    "ConfigError",
+    "CycleError",
+    "DanglingReferenceError",
+    "DuplicateTaskIdError",
+    "HuggingGPTError",
+    "InputError",
+    "MissingExtraError",
+    "ModalityError",
+    "ModelIndexError",
+    "ModelNotAvailableError",
+    "PlanError",
+    "PlanParseError",
+    "TaskTimeoutError",
+    "UnknownTaskError",
+]
