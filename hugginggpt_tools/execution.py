@@ -1,0 +1,214 @@
+"""Task execution: an asyncio scheduler over a validated plan.
+
+Each task starts as soon as every task it depends on has finished. Independent tasks run
+concurrently (bounded by ``Settings.max_concurrency``); blocking inference runs in worker
+threads. References are replaced by the producing task's output of the modality the argument
+needs. A failing model falls back to the next ranked candidate; a task whose every candidate
+fails records its error, its dependants are skipped with a reason, and every finished result is
+kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .artifacts import ArtifactStore
+from .backends.base import Backends, RunContext, TaskOutput
+from .config import Settings
+from .errors import HuggingGPTError, InputError, TaskTimeoutError
+from .schemas import ArgValue, Candidate, ModelChoice, Plan, Ref, Task, TaskResult, TextTemplate
+from .tasks import get_task
+
+logger = logging.getLogger(__name__)
+
+EventCallback = Callable[[dict[str, Any]], None]
+
+MAX_ATTEMPTS = 3
+"""Candidates tried per task before it is recorded as failed."""
+
+
+def resolve_file(value: str, files: Sequence[str] = (), cwd: str | Path | None = None) -> str:
+    """The absolute path of a file argument.
+
+    Looked up as given (absolute, or relative to ``cwd``), then by file name among ``files``
+    (the files the user supplied). Raises :class:`InputError` naming where it looked.
+    """
+    base = Path(cwd) if cwd is not None else Path.cwd()
+    candidate = Path(value).expanduser()
+    candidate = candidate if candidate.is_absolute() else base / candidate
+    if candidate.is_file():
+        return str(candidate.resolve())
+    name = Path(value).name
+    for given in files:
+        given_path = Path(given).expanduser()
+        given_path = given_path if given_path.is_absolute() else base / given_path
+        if given_path.name == name and given_path.is_file():
+            return str(given_path.resolve())
+    raise InputError(
+        f"File {value!r} not found (looked in {base} and among the given files "
+        f"{[Path(f).name for f in files]}). Pass it with --file PATH or give its full path."
+    )
+
+
+def _ref_value(ref: Ref, modality: str, results: Mapping[int, TaskResult]) -> str:
+    producer = results[ref.task_id]
+    value = producer.output_for(modality)
+    if value is None:
+        raise InputError(
+            f"Task {ref.task_id} ({producer.task}) produced no {modality} output to pass on."
+        )
+    return value
+
+
+def resolve_args(
+    task: Task, results: Mapping[int, TaskResult], files: Sequence[str] = (), cwd: str | Path | None = None
+) -> dict[str, str]:
+    """The task's arguments with references replaced by outputs and file names by paths."""
+    spec = get_task(task.task)
+    resolved: dict[str, str] = {}
+    for name, value in task.args.items():
+        arg = spec.arg(name)
+        modality = arg.modality if arg else "text"
+        resolved[name] = _resolve_value(value, modality, results, files, cwd)
+    return resolved
+
+
+def _resolve_value(
+    value: ArgValue, modality: str, results: Mapping[int, TaskResult], files: Sequence[str],
+    cwd: str | Path | None,
+) -> str:
+    if isinstance(value, Ref):
+        return _ref_value(value, modality, results)
+    if isinstance(value, TextTemplate):
+        return "".join(
+            _ref_value(p, "text", results) if isinstance(p, Ref) else p for p in value.parts
+        )
+    if modality == "text":
+        return value
+    return resolve_file(value, files, cwd)
+
+
+class Executor:
+    """Runs a plan's tasks with the chosen models over the configured backends."""
+
+    def __init__(
+        self, backends: Backends, store: ArtifactStore, settings: Settings,
+        on_event: EventCallback | None = None,
+    ) -> None:
+        self.backends = backends
+        self.store = store
+        self.settings = settings
+        self.on_event = on_event or (lambda event: None)
+
+    async def arun(
+        self, plan: Plan, choices: Sequence[ModelChoice], *, request: str = "",
+        files: Sequence[str] = (), cwd: str | Path | None = None,
+    ) -> list[TaskResult]:
+        """Run every task of ``plan``; returns one result per task, in plan order."""
+        by_id = {c.task_id: c for c in choices}
+        results: dict[int, TaskResult] = {}
+        done: dict[int, asyncio.Event] = {t.id: asyncio.Event() for t in plan.tasks}
+        limit = asyncio.Semaphore(self.settings.max_concurrency)
+
+        async def run_one(task: Task) -> None:
+            try:
+                deps = task.references()
+                for dep in deps:
+                    await done[dep].wait()
+                blocked = [d for d in deps if results[d].status != "succeeded"]
+                if blocked:
+                    results[task.id] = self._skipped(task, blocked, results)
+                    return
+                async with limit:
+                    results[task.id] = await self._run_task(
+                        task, by_id.get(task.id), results, request, files, cwd
+                    )
+            finally:
+                done[task.id].set()
+
+        await asyncio.gather(*(run_one(t) for t in plan.tasks))
+        return [results[t.id] for t in plan.tasks]
+
+    def run(self, plan: Plan, choices: Sequence[ModelChoice], **kwargs: Any) -> list[TaskResult]:
+        """Blocking :meth:`arun` (not from inside a running event loop)."""
+        return asyncio.run(self.arun(plan, choices, **kwargs))
+
+    def _skipped(self, task: Task, blocked: list[int], results: Mapping[int, TaskResult]) -> TaskResult:
+        why = ", ".join(f"task {d} ({results[d].task}) {results[d].status}" for d in blocked)
+        result = TaskResult(task_id=task.id, task=task.task, status="skipped",
+                            error=f"skipped because its input is missing: {why}")
+        self._emit("task_skipped", result)
+        return result
+
+    async def _run_task(
+        self, task: Task, choice: ModelChoice | None, results: Mapping[int, TaskResult],
+        request: str, files: Sequence[str], cwd: str | Path | None,
+    ) -> TaskResult:
+        started = time.time()
+        result = TaskResult(task_id=task.id, task=task.task, status="failed", started_at=started)
+        try:
+            inputs = resolve_args(task, results, files, cwd)
+        except HuggingGPTError as exc:
+            return self._finish(result, error=str(exc))
+        result.inputs = inputs
+        candidates = _candidates(choice)
+        if not candidates:
+            reason = choice.reason if choice and choice.reason else "no model was selected"
+            return self._finish(result, error=f"no runnable model for {task.task}: {reason}")
+        self._emit("task_started", result)
+        errors = []
+        for cand in candidates[:MAX_ATTEMPTS]:
+            result.attempts.append(cand.model_id)
+            try:
+                output = await self._call(cand, task, inputs, request)
+            except Exception as exc:  # noqa: BLE001 - any model failure falls back to the next candidate
+                logger.warning("task %s: %s failed: %s", task.id, cand.model_id, exc)
+                errors.append(f"{cand.model_id}: {type(exc).__name__}: {exc}")
+                continue
+            result.model_id, result.backend = cand.model_id, cand.backend
+            result.text, result.data, result.artifacts = output.text, output.data, output.artifacts
+            return self._finish(result, status="succeeded")
+        return self._finish(result, error="; ".join(errors))
+
+    async def _call(self, cand: Candidate, task: Task, inputs: dict[str, str], request: str) -> TaskOutput:
+        backend = self.backends[cand.backend]
+        ctx = RunContext(store=self.store, settings=self.settings, task_id=task.id, request=request)
+        timeout = self.settings.task_timeout_s
+        try:
+            return await asyncio.wait_for(
+                asyncio.to_thread(backend.run, cand.card, task.task, inputs, ctx), timeout
+            )
+        except asyncio.TimeoutError as exc:
+            raise TaskTimeoutError(f"{cand.model_id} took longer than {timeout:g} s") from exc
+
+    def _finish(self, result: TaskResult, status: str = "failed", error: str | None = None) -> TaskResult:
+        result.status = status  # type: ignore[assignment]
+        result.error = error
+        result.finished_at = time.time()
+        self._emit("task_finished", result)
+        return result
+
+    def _emit(self, kind: str, result: TaskResult) -> None:
+        event = {"event": kind, "task_id": result.task_id, "task": result.task, "status": result.status,
+                 "model_id": result.model_id, "error": result.error, "duration_s": result.duration_s}
+        try:
+            self.on_event(event)
+        except Exception:  # noqa: BLE001 - a broken progress callback must not break the run
+            logger.exception("event callback failed")
+
+
+def _candidates(choice: ModelChoice | None) -> list[Candidate]:
+    """The chosen candidate first, then the rest in rank order."""
+    if choice is None:
+        return []
+    chosen = choice.chosen
+    rest = [c for c in choice.candidates if c is not chosen]
+    return ([chosen] if chosen else []) + rest
+
+
+__all__ = ["EventCallback", "Executor", "resolve_args", "resolve_file"]

@@ -1,0 +1,107 @@
+"""Public fakes for testing apps built on hugginggpt-tools (and this package's own tests).
+
+* :class:`FakeBackend`: a backend whose "models" are Python functions, with optional delays
+  and failures, recording every call with its start and end time.
+* :func:`fake_card`: a model card for it.
+* :func:`fake_choice`: a :class:`ModelChoice` over fake cards, for running the executor alone.
+* :func:`scripted_chat_model`: a LangChain chat model that replies with the given texts in
+  order (LangChain's ``FakeMessagesListChatModel``), for planner and responder tests.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .backends.base import Backend, RunContext, TaskOutput
+from .errors import BackendError
+from .schemas import Candidate, ModelCard, ModelChoice
+
+Handler = Callable[[dict[str, str], RunContext], "TaskOutput | str"]
+
+
+@dataclass
+class FakeCall:
+    """One call of a fake model."""
+
+    model_id: str
+    task: str
+    inputs: dict[str, str]
+    started: float
+    finished: float = 0.0
+
+
+def _echo(inputs: dict[str, str], ctx: RunContext) -> str:
+    return " ".join(inputs.values())
+
+
+@dataclass
+class FakeBackend(Backend):
+    """A backend running Python functions as models.
+
+    Args:
+        handlers: task type -> function ``(inputs, ctx) -> TaskOutput | str``; tasks without
+            one echo their inputs.
+        delays: model id -> seconds to sleep before answering (simulates inference).
+        failing: model ids that raise :class:`BackendError`.
+        unavailable: model ids reported as not runnable now.
+        backend_name: the name cards use to point at this backend.
+    """
+
+    handlers: dict[str, Handler] = field(default_factory=dict)
+    delays: dict[str, float] = field(default_factory=dict)
+    failing: set[str] = field(default_factory=set)
+    unavailable: set[str] = field(default_factory=set)
+    backend_name: str = "fake"
+    calls: list[FakeCall] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return self.backend_name
+
+    def availability(self, card: ModelCard) -> str | None:
+        return "marked unavailable in the test" if card.id in self.unavailable else None
+
+    def run(self, card: ModelCard, task: str, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
+        call = FakeCall(card.id, task, dict(inputs), time.perf_counter())
+        with self._lock:
+            self.calls.append(call)
+        time.sleep(self.delays.get(card.id, 0.0))
+        call.finished = time.perf_counter()
+        if card.id in self.failing:
+            raise BackendError(f"{card.id} failed on purpose")
+        out = self.handlers.get(task, _echo)(inputs, ctx)
+        return out if isinstance(out, TaskOutput) else TaskOutput(text=str(out))
+
+
+def fake_card(task: str, model_id: str | None = None, backend: str = "fake", downloads: int = 0,
+              description: str = "") -> ModelCard:
+    """A model card served by :class:`FakeBackend`."""
+    return ModelCard(id=model_id or f"fake/{task}", task=task, backends=[backend], downloads=downloads,
+                     description=description or f"fake model for {task}", source="test")
+
+
+def fake_choice(task_id: int, task: str, model_ids: Sequence[str] = (), backend: str = "fake") -> ModelChoice:
+    """A choice of the first of ``model_ids`` (default one fake model) with the rest as fallbacks."""
+    ids = list(model_ids) or [f"fake/{task}"]
+    cands = [Candidate(model_id=m, backend=backend, score=1.0 - i / 10, card=fake_card(task, m, backend))
+             for i, m in enumerate(ids)]
+    return ModelChoice(task_id=task_id, task=task, model_id=ids[0], backend=backend,
+                       reason="test choice", candidates=cands)
+
+
+def scripted_chat_model(replies: Sequence[str], **kwargs: Any) -> Any:
+    """A chat model answering ``replies`` in order (cycling), via LangChain's fake chat model."""
+    from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
+    from langchain_core.messages import AIMessage
+
+    return FakeMessagesListChatModel(responses=[AIMessage(content=r) for r in replies], **kwargs)
+
+
+__all__ = ["FakeBackend", "FakeCall", "fake_card", "fake_choice", "scripted_chat_model"]

@@ -1,0 +1,129 @@
+"""The asyncio DAG scheduler: concurrency, reference resolution, failures, fallback, timeouts."""
+
+from __future__ import annotations
+
+import pytest
+
+from hugginggpt_tools.artifacts import ArtifactStore
+from hugginggpt_tools.backends.base import Backends, TaskOutput
+from hugginggpt_tools.config import Settings
+from hugginggpt_tools.errors import InputError
+from hugginggpt_tools.execution import Executor, resolve_file
+from hugginggpt_tools.schemas import Plan, Ref, Task, TextTemplate
+from hugginggpt_tools.testing import FakeBackend, fake_choice
+
+
+def _executor(backend: FakeBackend, tmp_path, **settings) -> tuple[Executor, list[dict]]:
+    events: list[dict] = []
+    ex = Executor(Backends([backend]), ArtifactStore(tmp_path), Settings(output_dir=tmp_path, **settings),
+                  on_event=events.append)
+    return ex, events
+
+
+def _plan(*tasks: Task) -> Plan:
+    return Plan(tasks=list(tasks))
+
+
+def test_independent_slow_tasks_overlap_in_time(tmp_path):
+    backend = FakeBackend(delays={"fake/a": 0.4, "fake/b": 0.4})
+    plan = _plan(Task(id=0, task="summarization", args={"text": "one"}),
+                 Task(id=1, task="text-classification", args={"text": "two"}))
+    ex, _ = _executor(backend, tmp_path)
+    results = ex.run(plan, [fake_choice(0, "summarization", ["fake/a"]),
+                            fake_choice(1, "text-classification", ["fake/b"])])
+    assert [r.status for r in results] == ["succeeded", "succeeded"]
+    a, b = backend.calls
+    assert a.started < b.finished and b.started < a.finished, "the two tasks did not overlap"
+    span = max(a.finished, b.finished) - min(a.started, b.started)
+    assert span < 0.75
+
+
+def test_reference_is_resolved_into_dependant_input(tmp_path):
+    backend = FakeBackend(handlers={"image-to-text": lambda i, c: "HELLO WORLD",
+                                    "translation": lambda i, c: f"[fr] {i['text']}"})
+    image = tmp_path / "x.png"
+    image.write_bytes(b"not really a png")
+    plan = _plan(Task(id=0, task="image-to-text", args={"image": str(image)}),
+                 Task(id=1, task="translation", dep=[0], args={"text": Ref(task_id=0)}),
+                 Task(id=2, task="summarization", dep=[0],
+                      args={"text": TextTemplate(parts=["Text: ", Ref(task_id=0)])}))
+    ex, _ = _executor(backend, tmp_path)
+    results = ex.run(plan, [fake_choice(0, "image-to-text"), fake_choice(1, "translation"),
+                            fake_choice(2, "summarization")])
+    assert results[0].inputs == {"image": str(image.resolve())}
+    assert results[1].inputs == {"text": "HELLO WORLD"}
+    assert results[1].text == "[fr] HELLO WORLD"
+    assert results[2].inputs == {"text": "Text: HELLO WORLD"}
+
+
+def test_failing_task_skips_dependant_and_keeps_sibling(tmp_path):
+    backend = FakeBackend(failing={"fake/bad"})
+    plan = _plan(Task(id=0, task="summarization", args={"text": "a"}),
+                 Task(id=1, task="text-generation", args={"text": "b"}),
+                 Task(id=2, task="translation", dep=[0], args={"text": Ref(task_id=0)}))
+    ex, events = _executor(backend, tmp_path)
+    results = ex.run(plan, [fake_choice(0, "summarization", ["fake/bad"]),
+                            fake_choice(1, "text-generation"), fake_choice(2, "translation")])
+    assert results[0].status == "failed" and "failed on purpose" in results[0].error
+    assert results[1].status == "succeeded" and results[1].text == "b"
+    assert results[2].status == "skipped" and "task 0 (summarization) failed" in results[2].error
+    assert [c.model_id for c in backend.calls].count("fake/translation") == 0
+    assert {e["event"] for e in events} >= {"task_started", "task_finished", "task_skipped"}
+
+
+def test_falls_back_to_next_candidate(tmp_path):
+    backend = FakeBackend(failing={"fake/first"})
+    plan = _plan(Task(id=0, task="summarization", args={"text": "abc"}))
+    ex, _ = _executor(backend, tmp_path)
+    (result,) = ex.run(plan, [fake_choice(0, "summarization", ["fake/first", "fake/second"])])
+    assert result.status == "succeeded"
+    assert result.model_id == "fake/second"
+    assert result.attempts == ["fake/first", "fake/second"]
+
+
+def test_timeout_records_error(tmp_path):
+    backend = FakeBackend(delays={"fake/slow": 1.0})
+    plan = _plan(Task(id=0, task="summarization", args={"text": "abc"}))
+    ex, _ = _executor(backend, tmp_path, task_timeout_s=0.1)
+    (result,) = ex.run(plan, [fake_choice(0, "summarization", ["fake/slow"])])
+    assert result.status == "failed" and "longer than 0.1 s" in result.error
+
+
+def test_task_without_model_fails_with_reason(tmp_path):
+    plan = _plan(Task(id=0, task="text-to-video", args={"text": "a cat"}))
+    ex, _ = _executor(FakeBackend(), tmp_path)
+    choice = fake_choice(0, "text-to-video")
+    choice = choice.model_copy(update={"model_id": None, "backend": None, "candidates": [],
+                                       "reason": "set HF_TOKEN"})
+    (result,) = ex.run(plan, [choice])
+    assert result.status == "failed" and "set HF_TOKEN" in result.error
+
+
+def test_artifact_output_feeds_file_argument(tmp_path):
+    def tts(inputs, ctx):
+        return TaskOutput(text="spoken", artifacts=[ctx.store.add_bytes(b"RIFF....", ".wav", ctx.task_id)])
+
+    backend = FakeBackend(handlers={"text-to-speech": tts})
+    plan = _plan(Task(id=0, task="text-to-speech", args={"text": "hi"}),
+                 Task(id=1, task="automatic-speech-recognition", dep=[0], args={"audio": Ref(task_id=0)}))
+    ex, _ = _executor(backend, tmp_path)
+    results = ex.run(plan, [fake_choice(0, "text-to-speech"), fake_choice(1, "automatic-speech-recognition")])
+    assert results[1].inputs["audio"] == results[0].artifacts[0].path
+    assert results[0].artifacts[0].modality == "audio" and results[0].artifacts[0].task_id == 0
+
+
+def test_missing_file_fails_the_task_with_a_clear_error(tmp_path):
+    plan = _plan(Task(id=0, task="image-to-text", args={"image": "nope.png"}))
+    ex, _ = _executor(FakeBackend(), tmp_path)
+    (result,) = ex.run(plan, [fake_choice(0, "image-to-text")])
+    assert result.status == "failed" and "nope.png" in result.error and "--file" in result.error
+
+
+def test_resolve_file_by_name_among_given_files(tmp_path):
+    f = tmp_path / "sub" / "photo.jpg"
+    f.parent.mkdir()
+    f.write_bytes(b"x")
+    assert resolve_file("photo.jpg", [str(f)], cwd=tmp_path) == str(f.resolve())
+    assert resolve_file("sub/photo.jpg", cwd=tmp_path) == str(f.resolve())
+    with pytest.raises(InputError, match="other.jpg"):
+        resolve_file("other.jpg", [str(f)], cwd=tmp_path)
