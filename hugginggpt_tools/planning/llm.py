@@ -1,0 +1,312 @@
+"""The LLM planner: HuggingGPT's task-planning prompt over any LangChain chat model.
+
+The prompt is spec-based (the task list format, the ``<resource>-K`` convention, the dep rules
+and every registered task type with its arguments and modalities, generated from
+:data:`~hugginggpt_tools.tasks.TASK_TYPES`), followed by demonstrations and the request with the
+conversation so far. Models that support it answer through structured output; others answer in
+text, read by :func:`~hugginggpt_tools.planning.parsing.extract_task_list`. An invalid answer is
+sent back once with the validation problems (``max_reasks``) before the error is raised.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Sequence
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from pydantic import BaseModel, Field
+
+from .. import dag
+from ..errors import ConfigError, PlanError
+from ..prompting import render_prompt
+from ..schemas import Plan
+from ..tasks import TASK_TYPES, TaskType
+from .base import Planner
+from .parsing import EXPECTED_FORMAT, as_task_list, extract_task_list
+from .resources import find_resources
+
+logger = logging.getLogger(__name__)
+
+HISTORY_MESSAGES = 10
+"""How many of the latest chat-history messages the planning prompt shows."""
+
+_HISTORY_CHARS = 600
+
+
+class PlannedTask(BaseModel):
+    """One task of the plan."""
+
+    task: str = Field(description="Task type: one of the listed task type names, e.g. 'image-to-text'.")
+    id: int = Field(description="Task id, numbering the tasks from 0 in the order they run.")
+    dep: list[int] = Field(description="Ids of the tasks whose outputs this task uses; [-1] when none.")
+    args: dict[str, str] = Field(
+        description="Arguments by name (as listed for the task type): a file name, a URL, a text, "
+        "or '<resource>-K' for the output of task K."
+    )
+
+
+class TaskList(BaseModel):
+    """The tasks that fulfil the user's request, in run order; empty when no model is needed."""
+
+    tasks: list[PlannedTask] = Field(description="The tasks, in run order; [] when no task is needed.")
+
+
+@dataclass
+class _Answer:
+    """One LLM answer: its text (for the re-ask and errors) and, from structured output, the tasks."""
+
+    text: str
+    tasks: list[dict[str, Any]] | None = None
+
+
+def task_spec(task: TaskType) -> str:
+    """One task type as the prompt lists it: name(arguments) -> outputs: description."""
+    args = ", ".join(
+        f"{a.name}: {'/'.join(a.modalities)}{'' if a.required else ', optional'}" for a in task.args
+    )
+    return f"- {task.name}({args}) -> {'/'.join(task.outputs)}: {task.description}"
+
+
+def task_specs() -> str:
+    """Every registered task type, one line each."""
+    return "\n".join(task_spec(t) for t in TASK_TYPES.values())
+
+
+def load_demos() -> list[dict[str, Any]]:
+    """The package's demonstrations (``prompts/planning_demos.json``)."""
+    path = resources.files("hugginggpt_tools").joinpath("prompts", "planning_demos.json")
+    return json.loads(path.read_text("utf-8"))
+
+
+def _message_text(message: BaseMessage) -> str:
+    return " ".join(message.text.split())
+
+
+def _history_text(chat_history: Sequence[BaseMessage]) -> str:
+    lines = []
+    for message in list(chat_history)[-HISTORY_MESSAGES:]:
+        text = _message_text(message)
+        if len(text) > _HISTORY_CHARS:
+            text = text[:_HISTORY_CHARS] + "..."
+        lines.append(f"{message.type}: {text}")
+    return "\n".join(lines) or "(none)"
+
+
+def _earlier_resources(chat_history: Sequence[BaseMessage]) -> str:
+    """Files and URLs mentioned in earlier turns, with their modalities."""
+    seen: dict[str, str] = {}
+    for message in chat_history:
+        for found in find_resources(_message_text(message)):
+            if found.kind != "quote":
+                seen.setdefault(found.value, found.modality)
+    return ", ".join(f"{value} ({modality})" for value, modality in seen.items()) or "(none)"
+
+
+def request_message(
+    request: str, files: Sequence[str] = (), chat_history: Sequence[BaseMessage] = ()
+) -> HumanMessage:
+    """The user message of the planning prompt: conversation, resources, files and request."""
+    return HumanMessage(render_prompt(
+        "planning_request",
+        history=_history_text(chat_history),
+        earlier_resources=_earlier_resources(chat_history),
+        files=", ".join(files) or "(none)",
+        request=request,
+    ))
+
+
+def _demo_messages(demos: Sequence[dict[str, Any]]) -> list[BaseMessage]:
+    messages: list[BaseMessage] = []
+    for demo in demos:
+        messages.append(request_message(demo["request"], demo.get("files", ())))
+        messages.append(AIMessage(json.dumps(demo["plan"], ensure_ascii=False)))
+    return messages
+
+
+def _check_demos(demos: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    for k, demo in enumerate(demos):
+        if not isinstance(demo, dict) or "request" not in demo or "plan" not in demo:
+            raise ConfigError(
+                f"Planning demonstration {k} is {demo!r}; each must be a dict with 'request' "
+                "(text), 'plan' (a task list) and optionally 'files'."
+            )
+    return list(demos)
+
+
+def model_name(llm: Any) -> str:
+    """The chat model's name for the record: its model id, else its LangChain type."""
+    for attr in ("model_name", "model", "model_id", "repo_id"):
+        value = getattr(llm, attr, None)
+        if isinstance(value, str) and value:
+            return value
+    llm_type = getattr(llm, "_llm_type", None)
+    return llm_type if isinstance(llm_type, str) else type(llm).__name__
+
+
+def _shorten(text: str, limit: int = 300) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit] + "..."
+
+
+class LLMPlanner(Planner):
+    """Plans with a chat model, as HuggingGPT's task-planning stage does.
+
+    Args:
+        llm: any LangChain chat model.
+        demos: demonstrations, each ``{"request", "files", "plan"}``; None uses the package's
+            (``prompts/planning_demos.json``), ``[]`` none.
+        structured: True or None use ``llm.with_structured_output`` when the model supports it
+            (None quietly, True with a warning when it does not); False always parses text.
+        max_reasks: how many times an invalid answer is sent back with its problems.
+
+    ``calls`` counts every LLM invocation this planner made; ``last_call_count`` those of the
+    latest :meth:`plan` / :meth:`aplan`.
+    """
+
+    def __init__(
+        self, llm: BaseChatModel, *, demos: Sequence[dict[str, Any]] | None = None,
+        structured: bool | None = None, max_reasks: int = 1,
+    ) -> None:
+        if max_reasks < 0:
+            raise ConfigError(f"max_reasks must be 0 or more, got {max_reasks}.")
+        self.llm = llm
+        self.demos = _check_demos(load_demos() if demos is None else demos)
+        self.max_reasks = max_reasks
+        self.name = f"llm:{model_name(llm)}"
+        self.calls = 0
+        self.last_call_count = 0
+        self._structured = self._structured_runnable() if structured is not False else None
+        if structured and self._structured is None:
+            logger.warning("%s does not support structured output; planning from its text answers.", self.name)
+
+    @property
+    def structured(self) -> bool:
+        """Whether answers come through structured output."""
+        return self._structured is not None
+
+    def _structured_runnable(self) -> Any:
+        for kwargs in ({"include_raw": True}, {}):
+            try:
+                return self.llm.with_structured_output(TaskList, **kwargs)
+            except TypeError:
+                continue
+            except (NotImplementedError, AttributeError, ValueError) as exc:
+                logger.debug("No structured output for %s: %s", self.name, exc)
+                return None
+        return None
+
+    def messages(
+        self, request: str, *, files: Sequence[str] = (), chat_history: Sequence[BaseMessage] = ()
+    ) -> list[BaseMessage]:
+        """The planning prompt: system instruction, demonstrations, then the request."""
+        system = SystemMessage(render_prompt("planning_system", task_specs=task_specs()))
+        return [system, *_demo_messages(self.demos), request_message(request, files, chat_history)]
+
+    def plan(
+        self, request: str, *, files: Sequence[str] = (), chat_history: Sequence[BaseMessage] = ()
+    ) -> Plan:
+        messages = self.messages(request, files=files, chat_history=chat_history)
+        self.last_call_count = 0
+        answer = self._read(self._call(messages))
+        for _ in range(self.max_reasks):
+            try:
+                return self._validate(answer, files)
+            except PlanError as exc:
+                messages = self._with_correction(messages, answer, exc)
+            answer = self._read(self._call(messages))
+        return self._final_validate(answer, files)
+
+    async def aplan(
+        self, request: str, *, files: Sequence[str] = (), chat_history: Sequence[BaseMessage] = ()
+    ) -> Plan:
+        messages = self.messages(request, files=files, chat_history=chat_history)
+        self.last_call_count = 0
+        answer = self._read(await self._acall(messages))
+        for _ in range(self.max_reasks):
+            try:
+                return self._validate(answer, files)
+            except PlanError as exc:
+                messages = self._with_correction(messages, answer, exc)
+            answer = self._read(await self._acall(messages))
+        return self._final_validate(answer, files)
+
+    def _runnable(self) -> Any:
+        return self._structured if self._structured is not None else self.llm
+
+    def _count(self) -> None:
+        self.calls += 1
+        self.last_call_count += 1
+
+    def _call(self, messages: list[BaseMessage]) -> Any:
+        self._count()
+        return self._runnable().invoke(messages)
+
+    async def _acall(self, messages: list[BaseMessage]) -> Any:
+        self._count()
+        return await self._runnable().ainvoke(messages)
+
+    def _read(self, output: Any) -> _Answer:
+        """The answer in an LLM output: a message, or structured output's raw/parsed dict."""
+        if isinstance(output, dict) and "raw" in output:
+            return _read_structured(output)
+        if isinstance(output, TaskList):
+            return _tasks_answer(output)
+        if isinstance(output, BaseMessage):
+            return _Answer(output.text)
+        return _Answer(str(output))
+
+    def _validate(self, answer: _Answer, files: Sequence[str]) -> Plan:
+        raw = answer.tasks if answer.tasks is not None else extract_task_list(answer.text)
+        return dag.check_plan(raw, files=files, planner=self.name)
+
+    def _final_validate(self, answer: _Answer, files: Sequence[str]) -> Plan:
+        """The last answer's plan, or its error quoting the answer."""
+        try:
+            return self._validate(answer, files)
+        except PlanError as exc:
+            raise _final_error(exc, answer.text) from exc
+
+    def _with_correction(
+        self, messages: list[BaseMessage], answer: _Answer, error: PlanError
+    ) -> list[BaseMessage]:
+        """The conversation with the invalid answer and a correction listing its problems."""
+        logger.info("Plan from %s rejected, asking again: %s", self.name, error)
+        problems = "\n".join(f"- {p}" for p in error.problems)
+        correction = render_prompt("planning_correction", problems=problems, expected_format=EXPECTED_FORMAT)
+        return [*messages, AIMessage(answer.text or "(empty answer)"), HumanMessage(correction)]
+
+
+def _tasks_answer(parsed: TaskList) -> _Answer:
+    tasks = [t.model_dump() for t in parsed.tasks]
+    return _Answer(json.dumps(tasks, ensure_ascii=False), tasks)
+
+
+def _read_structured(output: dict[str, Any]) -> _Answer:
+    """Structured output's parsed tasks, else the task list in the raw message's tool call or text."""
+    parsed, raw = output.get("parsed"), output.get("raw")
+    if isinstance(parsed, TaskList):
+        return _tasks_answer(parsed)
+    if isinstance(parsed, dict) and as_task_list(parsed) is not None:
+        tasks = as_task_list(parsed)
+        return _Answer(json.dumps(tasks, ensure_ascii=False), tasks)
+    for call in getattr(raw, "tool_calls", None) or []:
+        tasks = as_task_list(call.get("args"))
+        if tasks is not None:
+            return _Answer(json.dumps(call.get("args"), ensure_ascii=False), tasks)
+    return _Answer(raw.text if isinstance(raw, BaseMessage) else "")
+
+
+def _final_error(error: PlanError, answer_text: str) -> PlanError:
+    """``error`` again, its message quoting the planner's (shortened) answer."""
+    message = f"{error} The planner's last answer was: {_shorten(answer_text)!r}"
+    try:
+        return type(error)(message, error.problems)
+    except TypeError:
+        return PlanError(message, error.problems)
+
+
+__all__ = ["LLMPlanner", "PlannedTask", "TaskList", "load_demos", "model_name", "request_message", "task_specs"]

@@ -1,0 +1,140 @@
+"""Finding the resources a request mentions: file names, URLs and quoted text.
+
+Both planners use this: the LLM planner lists the files mentioned in earlier turns of the chat,
+the offline planner fills task arguments with them. Pure functions over strings, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Iterable, Literal
+from urllib.parse import urlparse
+
+from ..artifacts import guess_modality
+
+ResourceKind = Literal["file", "url", "quote"]
+
+_TEXT_FILE_SUFFIXES = frozenset({".txt", ".md", ".pdf", ".doc", ".docx", ".rtf", ".html", ".json", ".srt"})
+_MEDIA_MODALITIES = frozenset({"image", "audio", "video", "table"})
+
+_URL_RE = re.compile(r"https?://[^\s'\"<>“”‘’]+", re.IGNORECASE)
+_FILE_RE = re.compile(r"(?<![\w/.~-])/?(?:[\w.~-]+/)*[\w~-][\w.~-]*\.[A-Za-z][A-Za-z0-9]{1,4}(?![\w/-])")
+_QUOTE_RES = (
+    re.compile(r"“([^”]+)”"),
+    re.compile(r"‘([^’]+)’(?!\w)"),
+    re.compile(r"(?<![\w\\])\"([^\"\n]+)\""),
+    re.compile(r"(?<![\w\\])'([^'\n]+)'(?!\w)"),
+)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A file, URL or quoted text found in a request, with where it was found.
+
+    ``value`` is what a task argument gets (the file's path as given, the URL, the quoted
+    text); ``start``/``end`` span the mention in the text (quotes included), or are -1 for a
+    file that was passed in but not mentioned.
+    """
+
+    value: str
+    modality: str
+    kind: ResourceKind
+    start: int = -1
+    end: int = -1
+
+    @property
+    def mentioned(self) -> bool:
+        return self.start >= 0
+
+
+def _strip_trailing(value: str) -> str:
+    return value.rstrip(".,;:!?)]}")
+
+
+def file_modality(name: str) -> str | None:
+    """The modality of a file name or URL path with a known extension, else None."""
+    suffix = PurePosixPath(name).suffix.lower()
+    if not suffix:
+        return None
+    if suffix in _TEXT_FILE_SUFFIXES:
+        return "text"
+    modality = guess_modality(name)
+    return modality if modality in _MEDIA_MODALITIES else None
+
+def url_modality(url: str) -> str:
+    """The modality of what a URL points at, from its path's extension (text when unknown)."""
+    return file_modality(urlparse(url).path) or "text"
+
+
+def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in taken)
+
+
+def _urls(text: str, taken: list[tuple[int, int]]) -> list[Resource]:
+    found = []
+    for m in _URL_RE.finditer(text):
+        url = _strip_trailing(m.group(0))
+        found.append(Resource(url, url_modality(url), "url", m.start(), m.start() + len(url)))
+        taken.append((m.start(), m.start() + len(url)))
+    return found
+
+
+def _quotes(text: str, taken: list[tuple[int, int]]) -> list[Resource]:
+    found = []
+    for pattern in _QUOTE_RES:
+        for m in pattern.finditer(text):
+            inner = m.group(1).strip()
+            if not inner or _overlaps(m.start(), m.end(), taken):
+                continue
+            taken.append((m.start(), m.end()))
+            url = _URL_RE.fullmatch(inner)
+            modality = url_modality(inner) if url else file_modality(inner)
+            if url or (modality and " " not in inner):
+                kind: ResourceKind = "url" if url else "file"
+                found.append(Resource(inner, modality or "text", kind, m.start(), m.end()))
+            else:
+                found.append(Resource(inner, "text", "quote", m.start(), m.end()))
+    return found
+
+
+def _files(text: str, taken: list[tuple[int, int]]) -> list[Resource]:
+    found = []
+    for m in _FILE_RE.finditer(text):
+        modality = file_modality(m.group(0))
+        if modality is None or _overlaps(m.start(), m.end(), taken):
+            continue
+        taken.append((m.start(), m.end()))
+        found.append(Resource(m.group(0), modality, "file", m.start(), m.end()))
+    return found
+
+
+def _match_given(resource: Resource, files: Iterable[str]) -> Resource:
+    """A mentioned file named like a given file takes the given file's path."""
+    if resource.kind != "file":
+        return resource
+    for path in files:
+        if PurePosixPath(path.replace("\\", "/")).name == PurePosixPath(resource.value).name:
+            return Resource(path, resource.modality, "file", resource.start, resource.end)
+    return resource
+
+
+def find_resources(text: str, files: Iterable[str] = ()) -> list[Resource]:
+    """The URLs, files and quoted texts mentioned in ``text``, in order, then unmentioned ``files``.
+
+    A quoted file name or URL counts as a file or URL, not as quoted text. A mentioned file
+    whose name matches one of ``files`` gets that file's path as its value.
+    """
+    files = list(files)
+    taken: list[tuple[int, int]] = []
+    found = _urls(text, taken) + _quotes(text, taken) + _files(text, taken)
+    found = sorted((_match_given(r, files) for r in found), key=lambda r: r.start)
+    mentioned = {r.value for r in found}
+    for path in files:
+        if path not in mentioned:
+            found.append(Resource(path, file_modality(path) or guess_modality(path), "file"))
+    return found
+
+
+__all__ = ["Resource", "file_modality", "find_resources", "url_modality"]

@@ -1,0 +1,260 @@
+"""The rule-based offline planner and the resource finder it uses."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from langchain_core.messages import AIMessage, HumanMessage
+
+from hugginggpt_tools.planning import OfflinePlanner, Planner
+from hugginggpt_tools.planning.lexicon import CUES
+from hugginggpt_tools.planning.resources import Resource, find_resources
+from hugginggpt_tools.schemas import Plan, Ref
+from hugginggpt_tools.tasks import TASK_TYPES
+
+PLANNER = OfflinePlanner()
+
+
+def plan(request: str, files: tuple[str, ...] = (), history: tuple = ()) -> Plan:
+    return PLANNER.plan(request, files=files, chat_history=history)
+
+
+def steps(p: Plan) -> list[tuple[str, dict[str, object]]]:
+    return [(t.task, dict(t.args)) for t in p.tasks]
+
+
+# --- resources ---------------------------------------------------------------------------
+
+
+def test_finds_files_urls_and_quotes_in_order() -> None:
+    text = "I've put 'notes.wav' and https://x.org/cat.jpg here; say “good night” and 'see you, Bob'."
+    found = find_resources(text)
+    assert [(r.value, r.modality, r.kind) for r in found] == [
+        ("notes.wav", "audio", "file"),
+        ("https://x.org/cat.jpg", "image", "url"),
+        ("good night", "text", "quote"),
+        ("see you, Bob", "text", "quote"),
+    ]
+    assert text[found[1].start:found[1].end] == "https://x.org/cat.jpg"
+
+
+def test_file_paths_and_non_files() -> None:
+    found = find_resources("Use /tmp/data/sales.csv and ./clip.MP4, e.g. not 3.14 or Mr.Smith or node.js")
+    assert [(r.value, r.modality) for r in found] == [("/tmp/data/sales.csv", "table"), ("./clip.MP4", "video")]
+
+
+def test_given_files_match_mentions_by_name_and_unmentioned_ones_follow() -> None:
+    found = find_resources("Read invoice.png", files=["/data/in/invoice.png", "extra.mp3"])
+    assert found == [
+        Resource("/data/in/invoice.png", "image", "file", 5, 16),
+        Resource("extra.mp3", "audio", "file"),
+    ]
+    assert not found[1].mentioned
+
+
+def test_apostrophes_are_not_quotes() -> None:
+    assert find_resources("I don't know what the users' files are") == []
+
+
+# --- plans -------------------------------------------------------------------------------
+
+
+def test_is_a_planner_named_offline() -> None:
+    p = plan("Summarize 'a long text about birds'")
+    assert isinstance(PLANNER, Planner)
+    assert p.planner == "offline"
+
+
+def test_read_text_in_image_aloud_is_ocr_then_tts() -> None:
+    p = plan("Read the text in invoice.png aloud", files=("invoice.png",))
+    assert steps(p) == [("image-to-text", {"image": "invoice.png"}), ("text-to-speech", {"text": Ref(task_id=0)})]
+    assert p.tasks[1].dep == [0]
+    assert p.confidence is not None and p.confidence > 0.7
+
+
+def test_reading_an_image_aloud_inserts_the_ocr_step() -> None:
+    assert steps(plan("Please read poster.png out loud")) == [
+        ("image-to-text", {"image": "poster.png"}), ("text-to-speech", {"text": Ref(task_id=0)}),
+    ]
+
+
+def test_unmentioned_file_is_used_for_this() -> None:
+    assert steps(plan("Read this aloud", files=("scan.jpg",))) == [
+        ("image-to-text", {"image": "scan.jpg"}), ("text-to-speech", {"text": Ref(task_id=0)}),
+    ]
+
+
+def test_three_step_chain_with_translation_target() -> None:
+    p = plan("Caption holiday.jpg, translate the caption into German, and read it out loud.")
+    assert steps(p) == [
+        ("image-to-text", {"image": "holiday.jpg"}),
+        ("translation", {"text": Ref(task_id=0), "target_language": "German"}),
+        ("text-to-speech", {"text": Ref(task_id=1)}),
+    ]
+    assert [t.dep for t in p.tasks] == [[-1], [0], [1]]
+
+
+def test_speech_recognition_then_summary() -> None:
+    assert steps(plan("Transcribe standup.wav and then summarize it")) == [
+        ("automatic-speech-recognition", {"audio": "standup.wav"}), ("summarization", {"text": Ref(task_id=0)}),
+    ]
+
+
+def test_text_task_on_audio_inserts_speech_recognition() -> None:
+    assert steps(plan("Translate the speech in talk.mp3 into French")) == [
+        ("automatic-speech-recognition", {"audio": "talk.mp3"}),
+        ("translation", {"text": Ref(task_id=0), "target_language": "French"}),
+    ]
+
+
+def test_generated_image_feeds_the_next_task_and_prompt_is_the_description() -> None:
+    assert steps(plan("Generate an image of a red fox in the snow and then estimate its depth")) == [
+        ("text-to-image", {"text": "a red fox in the snow"}), ("depth-estimation", {"image": Ref(task_id=0)}),
+    ]
+
+
+def test_two_independent_tasks_on_one_image() -> None:
+    p = plan("Detect the objects in street.jpg; also segment street.jpg")
+    assert steps(p) == [("object-detection", {"image": "street.jpg"}), ("image-segmentation", {"image": "street.jpg"})]
+    assert [t.dep for t in p.tasks] == [[-1], [-1]]
+
+
+def test_image_edit_then_detection_on_the_result() -> None:
+    p = plan("Make my portrait.jpg look like a watercolor painting, then find the faces in the result.")
+    assert [t.task for t in p.tasks] == ["image-to-image", "object-detection"]
+    assert p.tasks[0].args["image"] == "portrait.jpg"
+    assert p.tasks[1].args == {"image": Ref(task_id=0)}
+
+
+def test_audio_denoise_then_transcribe() -> None:
+    assert steps(plan("Remove the background noise from call.mp3, then transcribe it.")) == [
+        ("audio-to-audio", {"audio": "call.mp3"}), ("automatic-speech-recognition", {"audio": Ref(task_id=0)}),
+    ]
+
+
+def test_sentiment_question_is_classification_not_question_answering() -> None:
+    assert steps(plan("What is the sentiment of 'I absolutely loved this film'?")) == [
+        ("text-classification", {"text": "I absolutely loved this film"}),
+    ]
+
+
+def test_translation_with_source_and_target() -> None:
+    assert steps(plan("Translate 'Guten Morgen, wie geht es dir?' from German to English")) == [
+        ("translation", {"text": "Guten Morgen, wie geht es dir?", "target_language": "English",
+                         "source_language": "German"}),
+    ]
+
+
+def test_sentence_similarity_takes_both_quotes() -> None:
+    assert steps(plan("Are 'A man plays guitar' and 'Someone plays an instrument' similar in meaning?")) == [
+        ("sentence-similarity", {"text": "A man plays guitar", "text2": "Someone plays an instrument"}),
+    ]
+
+
+def test_question_about_a_document_image() -> None:
+    assert steps(plan("What is the total on the receipt?", files=("receipt.jpg",))) == [
+        ("document-question-answering", {"image": "receipt.jpg", "text": "What is the total on the receipt?"}),
+    ]
+
+
+def test_question_about_a_photo() -> None:
+    assert steps(plan("Look at chart.png and answer: which bar is the tallest?")) == [
+        ("visual-question-answering", {"image": "chart.png", "text": "which bar is the tallest?"}),
+    ]
+
+
+def test_text_question_answering_with_context() -> None:
+    p = plan("Based on the passage 'The bridge opened in 1937.', when did the bridge open?")
+    assert [t.task for t in p.tasks] == ["question-answering"]
+    assert p.tasks[0].args["context"] == "The bridge opened in 1937."
+    assert "when did the bridge open?" in str(p.tasks[0].args["text"])
+
+
+def test_ambiguous_classify_follows_the_input_modality() -> None:
+    assert steps(plan("Classify this image", files=("pet.jpg",))) == [("image-classification", {"image": "pet.jpg"})]
+    assert steps(plan("Classify the rows of sales.csv")) == [("tabular-classification", {"image": "sales.csv"})]
+    assert steps(plan("Is this recording speech or music?", files=("clip.wav",))) == [
+        ("audio-classification", {"audio": "clip.wav"}),
+    ]
+
+
+def test_transcribe_follows_the_input_modality() -> None:
+    assert [t.task for t in plan("Transcribe memo.m4a").tasks] == ["automatic-speech-recognition"]
+    assert [t.task for t in plan("Transcribe the handwriting in letter.jpg").tasks] == ["image-to-text"]
+
+
+def test_generation_tasks_and_a_chain_from_generated_text() -> None:
+    p = plan("Write a short poem about autumn and then read it aloud")
+    assert [t.task for t in p.tasks] == ["text-generation", "text-to-speech"]
+    assert p.tasks[1].args == {"text": Ref(task_id=0)}
+    assert steps(plan("Make a short video of a dog surfing")) == [("text-to-video", {"text": "a dog surfing"})]
+
+
+def test_named_entities_and_grammar() -> None:
+    assert steps(plan("Find the named entities in 'Ada Lovelace met Babbage in London.'")) == [
+        ("token-classification", {"text": "Ada Lovelace met Babbage in London."}),
+    ]
+    p = plan("Check the grammar of 'She go to school every days.' and then read the corrected sentence aloud.")
+    assert [t.task for t in p.tasks] == ["text2text-generation", "text-to-speech"]
+
+
+def test_one_task_per_named_input() -> None:
+    assert steps(plan("Caption a.jpg and b.jpg")) == [
+        ("image-to-text", {"image": "a.jpg"}), ("image-to-text", {"image": "b.jpg"}),
+    ]
+
+
+def test_separators_inside_quotes_do_not_split() -> None:
+    p = plan("Summarize 'The council met. Then it voted; and after that, it adjourned.'")
+    assert steps(p) == [("summarization", {"text": "The council met. Then it voted; and after that, it adjourned."})]
+
+
+def test_chat_history_resources_and_reply() -> None:
+    history = (HumanMessage("Here is my dog.jpg"), AIMessage("Nice dog!"))
+    assert steps(plan("Now estimate the depth of the photo", history=history)) == [
+        ("depth-estimation", {"image": "dog.jpg"}),
+    ]
+    history = (HumanMessage("Caption dog.jpg"), AIMessage("A dog running on grass."))
+    assert steps(plan("Now translate it into Italian", history=history)) == [
+        ("translation", {"text": "A dog running on grass.", "target_language": "Italian"}),
+    ]
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    ["Hi! How are you today?", "Good morning!", "Thanks a lot, that was helpful.", "what's the weather like tomorrow",
+     "Can you tell me a joke?"],
+)
+def test_chit_chat_gives_an_empty_plan_with_zero_confidence(request_text: str) -> None:
+    p = plan(request_text)
+    assert p.tasks == [] and p.confidence == 0.0 and p.planner == "offline"
+
+
+def test_a_task_without_any_input_is_dropped() -> None:
+    p = plan("Describe the image")
+    assert p.tasks == [] and p.confidence == 0.0
+
+
+def test_weaker_cues_give_lower_confidence() -> None:
+    strong = plan("Transcribe standup.wav and then summarize it").confidence
+    weak = plan("How many dogs are in park.png?").confidence
+    assert strong is not None and weak is not None and 0 < weak < strong <= 1
+
+
+def test_deterministic_and_fast() -> None:
+    request = "Caption holiday.jpg, translate the caption into German, and read it out loud."
+    first = plan(request)
+    started = time.perf_counter()
+    for _ in range(20):
+        assert plan(request) == first
+    assert (time.perf_counter() - started) / 20 < 0.05
+
+
+async def test_aplan_matches_plan() -> None:
+    request = "Transcribe standup.wav and then summarize it"
+    assert await PLANNER.aplan(request) == plan(request)
+
+
+def test_lexicon_covers_every_task_type() -> None:
+    assert {t for cue in CUES for t in cue.tasks} == set(TASK_TYPES)
