@@ -1,0 +1,278 @@
+"""The only place that wires the stages: plan -> select -> execute -> respond, as a LangGraph.
+
+>>> from hugginggpt_tools import create_hugginggpt_agent
+>>> agent = create_hugginggpt_agent()                  # offline defaults, no key needed
+>>> state = agent.invoke({"input": "Read the text in invoice.png aloud", "files": ["invoice.png"]})
+>>> state["output"], state["answer"].files             # doctest: +SKIP
+
+The graph streams progress in ``stream_mode="custom"``: ``{"stage": ...}`` when a stage ends
+and ``{"event": "task_started" | "task_finished" | "task_skipped", ...}`` per task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import operator
+import time
+import contextvars
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Annotated, Any
+
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AnyMessage
+from langchain_core.runnables import RunnableConfig, RunnableLambda
+from langchain_core.tracers.context import register_configure_hook
+from langgraph.config import get_stream_writer
+from langgraph.graph import END, START, StateGraph
+from typing_extensions import Required, TypedDict
+
+from .artifacts import ArtifactStore
+from .backends import default_backends
+from .backends.base import Backends
+from .config import Settings, get_settings
+from .errors import ConfigError, HuggingGPTError
+from .execution import Executor
+from .model_index.index import ModelIndex, load_default_index
+from .planning import LLMPlanner, OfflinePlanner, Planner
+from .response import Responder
+from .schemas import Answer, ModelChoice, Plan, StageTiming, TaskResult, Trace
+from .selection import select_models
+
+
+class AgentInput(TypedDict, total=False):
+    """Input of the agent: the request, optional files and earlier chat messages."""
+
+    input: Required[str]
+    files: list[str]
+    chat_history: list[AnyMessage]
+
+
+class AgentOutput(TypedDict):
+    """Output of the agent: the answer text and the full :class:`Answer`."""
+
+    output: str
+    answer: Answer
+
+
+class AgentState(TypedDict, total=False):
+    input: Required[str]
+    files: list[str]
+    chat_history: list[AnyMessage]
+    plan: Plan
+    choices: list[ModelChoice]
+    results: list[TaskResult]
+    store: ArtifactStore
+    timings: Annotated[list[StageTiming], operator.add]
+    output: str
+    answer: Answer
+    llm_calls: Annotated[int, operator.add]
+
+
+class _LLMCallCounter(BaseCallbackHandler):
+    """Counts chat model and LLM calls made while it is the active counter."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def on_chat_model_start(self, *args: Any, **kwargs: Any) -> None:
+        self.calls += 1
+
+    def on_llm_start(self, *args: Any, **kwargs: Any) -> None:
+        self.calls += 1
+
+
+_active_counter: ContextVar[_LLMCallCounter | None] = ContextVar("hugginggpt_llm_counter", default=None)
+register_configure_hook(_active_counter, inheritable=True)
+
+
+@contextmanager
+def _count_llm_calls() -> Iterator[_LLMCallCounter]:
+    """Count every LLM call made by code run inside the block (planner, responder, backends)."""
+    counter = _LLMCallCounter()
+    token = _active_counter.set(counter)
+    try:
+        yield counter
+    finally:
+        _active_counter.reset(token)
+
+
+def _writer() -> Any:
+    """LangGraph's custom stream writer, or a no-op outside a streaming run."""
+    try:
+        return get_stream_writer()
+    except RuntimeError:
+        return lambda chunk: None
+
+
+class HuggingGPT:
+    """The four stages with their components; heavy ones (index, backends) load on first use."""
+
+    def __init__(
+        self, llm: BaseChatModel | None = None, *, planner: Planner | str | None = None,
+        settings: Settings | None = None, index: ModelIndex | None = None,
+        backends: Backends | None = None,
+    ) -> None:
+        self.llm = llm
+        self.settings = settings or get_settings()
+        self.planner = _make_planner(planner, llm)
+        self.responder = Responder(llm)
+        self._index = index
+        self._backends = backends
+
+    @property
+    def index(self) -> ModelIndex:
+        if self._index is None:
+            self._index = load_default_index(self.settings)
+        return self._index
+
+    @property
+    def backends(self) -> Backends:
+        if self._backends is None:
+            self._backends = default_backends(self.settings, llm=self.llm)
+        return self._backends
+
+    async def aplan(self, request: str, files: Sequence[str] = (), chat_history: Sequence[AnyMessage] = ()) -> Plan:
+        names = [Path(f).name for f in files]
+        return await self.planner.aplan(request, files=names, chat_history=list(chat_history))
+
+    async def aselect(self, plan: Plan, request: str) -> list[ModelChoice]:
+        if not plan.tasks:
+            return []
+        return await asyncio.to_thread(
+            select_models, plan, request, self.index, self.backends,
+            top_k=self.settings.top_k, popularity_weight=self.settings.popularity_weight,
+        )
+
+    async def aexecute(
+        self, plan: Plan, choices: Sequence[ModelChoice], request: str, files: Sequence[str],
+        store: ArtifactStore, on_event: Any = None,
+    ) -> list[TaskResult]:
+        executor = Executor(self.backends, store, self.settings, on_event=on_event)
+        return await executor.arun(plan, choices, request=request, files=files)
+
+    def new_store(self, session_id: str | None = None) -> ArtifactStore:
+        return ArtifactStore(self.settings.output_dir, session_id)
+
+
+def _make_planner(planner: Planner | str | None, llm: BaseChatModel | None) -> Planner:
+    if isinstance(planner, Planner):
+        return planner
+    if planner is None:
+        return LLMPlanner(llm) if llm is not None else OfflinePlanner()
+    if planner == "offline":
+        return OfflinePlanner()
+    if planner == "llm":
+        if llm is None:
+            raise ConfigError("planner='llm' needs an llm: pass llm=init_chat_model('provider:model').")
+        return LLMPlanner(llm)
+    raise ConfigError(f"Unknown planner {planner!r}. Use 'offline', 'llm', or a Planner instance.")
+
+
+def _sync(afunc: Callable[..., Awaitable[dict[str, Any]]]) -> Callable[..., dict[str, Any]]:
+    """A blocking version of an async node, for ``invoke``/``stream`` (also inside a running loop)."""
+
+    def node(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(afunc(state, config))
+        context = contextvars.copy_context()  # e.g. Jupyter: run the loop in a helper thread
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(context.run, asyncio.run, afunc(state, config)).result()
+
+    return node
+
+
+def _timed(stage: str, started: float) -> list[StageTiming]:
+    return [StageTiming(stage=stage, seconds=round(time.perf_counter() - started, 4))]
+
+
+def build_graph(hg: HuggingGPT) -> Any:
+    """Compile the plan -> select -> execute -> respond graph over ``hg``'s components."""
+
+    async def plan(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
+        started = time.perf_counter()
+        request = state["input"]
+        if not isinstance(request, str) or not request.strip():
+            raise ConfigError(f"The input must be a non-empty request string, got {request!r}.")
+        with _count_llm_calls() as counter:
+            try:
+                result = await hg.aplan(request, state.get("files", []), state.get("chat_history", []))
+            except HuggingGPTError as exc:
+                result = Plan(planner=type(hg.planner).__name__, notes=[f"planning failed: {exc}"])
+        _writer()({"stage": "plan", "plan": result.to_hugginggpt(), "notes": result.notes})
+        session = (config.get("configurable") or {}).get("session_id")
+        return {"plan": result, "store": hg.new_store(session), "timings": _timed("plan", started),
+                "llm_calls": counter.calls}
+
+    async def select(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
+        started = time.perf_counter()
+        with _count_llm_calls() as counter:
+            choices = await hg.aselect(state["plan"], state["input"])
+        _writer()({"stage": "select", "choices": {c.task_id: c.model_id for c in choices}})
+        return {"choices": choices, "timings": _timed("select", started), "llm_calls": counter.calls}
+
+    async def execute(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
+        started = time.perf_counter()
+        with _count_llm_calls() as counter:
+            results = await hg.aexecute(
+                state["plan"], state["choices"], state["input"], state.get("files", []), state["store"],
+                on_event=_writer(),
+            )
+        return {"results": results, "timings": _timed("execute", started), "llm_calls": counter.calls}
+
+    async def respond(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
+        started = time.perf_counter()
+        request, plan_ = state["input"], state["plan"]
+        choices, results = state.get("choices", []), state.get("results", [])
+        with _count_llm_calls() as counter:
+            text = await hg.responder.arespond(request, plan_, choices, results, state.get("chat_history", []))
+        timings = state.get("timings", []) + _timed("respond", started)
+        trace = Trace(timings=timings, llm_calls=state.get("llm_calls", 0) + counter.calls)
+        answer = Answer(
+            request=request, text=text, plan=plan_, choices=choices, results=results,
+            artifacts=[a for r in results for a in r.artifacts], trace=trace,
+        )
+        _writer()({"stage": "respond"})
+        return {"output": text, "answer": answer, "timings": timings[-1:], "llm_calls": counter.calls}
+
+    graph = StateGraph(AgentState, input_schema=AgentInput, output_schema=AgentOutput)
+    for name, node in (("plan", plan), ("select", select), ("execute", execute), ("respond", respond)):
+        graph.add_node(name, RunnableLambda(_sync(node), afunc=node, name=name))
+    graph.add_edge(START, "plan")
+    graph.add_edge("plan", "select")
+    graph.add_edge("select", "execute")
+    graph.add_edge("execute", "respond")
+    graph.add_edge("respond", END)
+    return graph.compile(name="hugginggpt")
+
+
+def create_hugginggpt_agent(
+    llm: BaseChatModel | None = None, *, planner: Planner | str | None = None,
+    settings: Settings | None = None, index: ModelIndex | None = None, backends: Backends | None = None,
+) -> Any:
+    """A LangGraph runnable running HuggingGPT's four stages.
+
+    Args:
+        llm: the controller chat model (any LangChain chat model). Without one the offline
+            planner plans and a deterministic summary answers; text tasks need it to run on
+            the ``llm`` backend.
+        planner: ``"offline"``, ``"llm"``, a :class:`~hugginggpt_tools.planning.Planner`, or
+            None (the LLM planner when ``llm`` is given, else the offline planner).
+        settings: runtime settings (default: from the environment).
+        index: the model index (default: the shipped index, loaded on first use).
+        backends: the backends (default: bundled + transformers, plus llm when ``llm`` is given).
+
+    Input: ``{"input": str, "files": [paths], "chat_history": [messages]}``; output:
+    ``{"output": str, "answer": Answer}``. ``config={"configurable": {"session_id": ...}}``
+    names the folder under ``Settings.output_dir`` where files are written.
+    """
+    return build_graph(HuggingGPT(llm, planner=planner, settings=settings, index=index, backends=backends))
+
+
+__all__ = ["AgentInput", "AgentOutput", "HuggingGPT", "build_graph", "create_hugginggpt_agent"]

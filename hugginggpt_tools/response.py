@@ -1,0 +1,121 @@
+"""Response generation: the answer text from the request, plan, chosen models and results.
+
+With an LLM, HuggingGPT's response stage: the LLM reads the structured results (texts, labels
+and scores, file paths) and answers. Without one, :func:`summarize` writes a deterministic
+answer that states each task's result and the files written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+
+from .prompting import render_prompt
+from .schemas import ModelChoice, Plan, TaskResult
+
+_MAX_TEXT = 2000
+_MAX_DATA = 1500
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def result_record(result: TaskResult) -> dict[str, Any]:
+    """A compact, JSON-ready view of a result for prompts and logs."""
+    record: dict[str, Any] = {"task_id": result.task_id, "task": result.task, "status": result.status}
+    if result.model_id:
+        record["model"] = result.model_id
+    if result.text:
+        record["text"] = _clip(result.text, _MAX_TEXT)
+    if result.data is not None:
+        record["data"] = _clip(json.dumps(result.data, default=str, ensure_ascii=False), _MAX_DATA)
+    if result.artifacts:
+        record["files"] = [a.path for a in result.artifacts]
+    if result.error:
+        record["error"] = result.error
+    return record
+
+
+def _task_line(result: TaskResult, choice: ModelChoice | None) -> str:
+    head = f"{result.task_id + 1}. {result.task}"
+    if result.status == "succeeded":
+        secs = f", {result.duration_s:.1f} s" if result.duration_s is not None else ""
+        head += f" with {result.model_id} ({result.backend}{secs})"
+        body = []
+        if result.text:
+            body.append(_clip(result.text, _MAX_TEXT))
+        body += [f"wrote {a.path}" for a in result.artifacts if a.path not in (result.text or "")]
+        return head + ":\n" + "\n".join("   " + line for b in body for line in b.splitlines())
+    return f"{head} {result.status}: {result.error or 'no reason recorded'}"
+
+
+def summarize(
+    request: str, plan: Plan, choices: Sequence[ModelChoice], results: Sequence[TaskResult],
+) -> str:
+    """A deterministic answer: what was done, each result, the files written, and the failures."""
+    if not plan.tasks:
+        note = f" ({'; '.join(plan.notes)})" if plan.notes else ""
+        return (
+            "No model task was needed or could be planned for this request" + note + ". "
+            "Name the input file and what to do with it (for example: read the text in "
+            "invoice.png aloud), or configure an LLM with --llm for open questions."
+        )
+    by_id = {c.task_id: c for c in choices}
+    ok = sum(r.status == "succeeded" for r in results)
+    lines = [f"I ran {len(results)} task(s) for your request; {ok} succeeded."]
+    lines += [_task_line(r, by_id.get(r.task_id)) for r in results]
+    files = [a.path for r in results for a in r.artifacts]
+    if files:
+        lines.append("Files written:")
+        lines += [f"- {f}" for f in files]
+    final = _final_text(plan, results)
+    if final:
+        lines.insert(0, f"Result: {final}")
+    return "\n".join(lines)
+
+
+def _final_text(plan: Plan, results: Sequence[TaskResult]) -> str | None:
+    """The text output of the last successful task that no other task consumes, if any."""
+    consumed = {ref for t in plan.tasks for ref in t.references()}
+    for result in reversed(results):
+        if result.status == "succeeded" and result.task_id not in consumed and result.text:
+            if not result.artifacts:
+                return _clip(result.text, _MAX_TEXT)
+    return None
+
+
+class Responder:
+    """Writes the answer: with ``llm`` through HuggingGPT's response prompt, else :func:`summarize`."""
+
+    def __init__(self, llm: BaseChatModel | None = None) -> None:
+        self.llm = llm
+
+    def messages(
+        self, request: str, plan: Plan, choices: Sequence[ModelChoice], results: Sequence[TaskResult],
+        chat_history: Sequence[BaseMessage] = (),
+    ) -> list[BaseMessage]:
+        models = [{"task_id": c.task_id, "model": c.model_id, "reason": c.reason} for c in choices]
+        user = render_prompt(
+            "response_user", request=request,
+            plan=json.dumps(plan.to_hugginggpt(), ensure_ascii=False),
+            models=json.dumps(models, ensure_ascii=False),
+            results=json.dumps([result_record(r) for r in results], ensure_ascii=False),
+        )
+        return [SystemMessage(render_prompt("response_system")), *chat_history, HumanMessage(user)]
+
+    async def arespond(
+        self, request: str, plan: Plan, choices: Sequence[ModelChoice], results: Sequence[TaskResult],
+        chat_history: Sequence[BaseMessage] = (),
+    ) -> str:
+        if self.llm is None:
+            return summarize(request, plan, choices, results)
+        reply = await self.llm.ainvoke(self.messages(request, plan, choices, results, chat_history))
+        return str(reply.text)
+
+
+__all__ = ["Responder", "result_record", "summarize"]

@@ -1,0 +1,111 @@
+"""The LangGraph agent: four stages wired, with fakes and with the real offline defaults."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import wave
+from pathlib import Path
+
+import pytest
+from fake_embedder import HashEmbedder
+
+from hugginggpt_tools import create_hugginggpt_agent
+from hugginggpt_tools.backends.base import Backends, TaskOutput
+from hugginggpt_tools.config import Settings
+from hugginggpt_tools.errors import ConfigError
+from hugginggpt_tools.model_index.index import ModelIndex
+from hugginggpt_tools.testing import FakeBackend, fake_card, scripted_chat_model
+
+ROOT = Path(__file__).resolve().parents[1]
+INVOICE = ROOT / "examples" / "invoice.png"
+
+
+@pytest.fixture
+def fake_parts(tmp_path):
+    image = tmp_path / "scan.png"
+    image.write_bytes(b"png")
+    backend = FakeBackend(handlers={
+        "image-to-text": lambda inputs, ctx: "HELLO FROM THE SCAN",
+        "text-to-speech": lambda inputs, ctx: TaskOutput(
+            text="spoken", artifacts=[ctx.store.add_bytes(inputs["text"].encode(), ".wav", ctx.task_id)]),
+    })
+    cards = [fake_card("image-to-text", "fake/ocr", downloads=10), fake_card("text-to-speech", "fake/tts"),
+             fake_card("image-to-text", "fake/captioner", downloads=5)]
+    index = ModelIndex.build(cards, HashEmbedder())
+    settings = Settings(output_dir=tmp_path / "out")
+    return {"image": image, "backend": backend, "index": index, "settings": settings}
+
+
+def _agent(parts, llm=None, planner=None):
+    return create_hugginggpt_agent(llm, planner=planner, settings=parts["settings"], index=parts["index"],
+                                   backends=Backends([parts["backend"]]))
+
+
+PLAN = json.dumps([{"task": "image-to-text", "id": 0, "dep": [-1], "args": {"image": "scan.png"}},
+                   {"task": "text-to-speech", "id": 1, "dep": [0], "args": {"text": "<resource>-0"}}])
+
+
+def test_llm_agent_plans_selects_executes_and_responds(fake_parts):
+    llm = scripted_chat_model(["Sure! Here is the plan: [{'task': 'image-to-text', 'id': 0,",  # malformed
+                               PLAN, "The scan says HELLO FROM THE SCAN; I read it aloud."])
+    agent = _agent(fake_parts, llm=llm)
+    state = agent.invoke({"input": "read scan.png aloud", "files": [str(fake_parts["image"])]})
+    answer = state["answer"]
+    assert state["output"] == "The scan says HELLO FROM THE SCAN; I read it aloud."
+    assert [t.task for t in answer.plan.tasks] == ["image-to-text", "text-to-speech"]
+    assert [c.model_id for c in answer.choices] == ["fake/ocr", "fake/tts"]
+    assert [r.status for r in answer.results] == ["succeeded", "succeeded"]
+    assert Path(answer.files[0]).read_bytes() == b"HELLO FROM THE SCAN"
+    assert answer.trace.llm_calls == 3
+    assert [t.stage for t in answer.trace.timings] == ["plan", "select", "execute", "respond"]
+
+
+def test_offline_agent_streams_stage_and_task_events(fake_parts):
+    agent = _agent(fake_parts, planner="offline")
+    chunks = list(agent.stream({"input": "Read the text in scan.png aloud",
+                                "files": [str(fake_parts["image"])]}, stream_mode="custom"))
+    stages = [c["stage"] for c in chunks if "stage" in c]
+    events = [(c["event"], c["task_id"]) for c in chunks if "event" in c]
+    assert stages == ["plan", "select", "respond"]
+    assert ("task_finished", 0) in events and ("task_finished", 1) in events
+    assert events.index(("task_finished", 0)) < events.index(("task_started", 1))
+
+
+def test_unplannable_request_gets_an_explaining_answer(fake_parts):
+    llm = scripted_chat_model(["no json here", "still no json", "unused"])
+    agent = _agent(fake_parts, llm=llm, planner="llm")
+    state = agent.invoke({"input": "do the thing"})
+    assert state["answer"].plan.tasks == []
+    assert "planning failed" in state["answer"].plan.notes[0]
+
+
+def test_blank_request_is_rejected(fake_parts):
+    with pytest.raises(ConfigError, match="non-empty request"):
+        _agent(fake_parts).invoke({"input": "  "})
+
+
+def test_batch_and_async(fake_parts):
+    agent = _agent(fake_parts, planner="offline")
+    inputs = {"input": "Read the text in scan.png aloud", "files": [str(fake_parts["image"])]}
+    states = agent.batch([inputs, inputs])
+    assert all(s["answer"].results[1].status == "succeeded" for s in states)
+    state = asyncio.run(agent.ainvoke(inputs))
+    assert "HELLO FROM THE SCAN" in state["output"]
+
+
+@pytest.mark.integration
+def test_offline_main_job_reads_the_invoice_aloud(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    agent = create_hugginggpt_agent(settings=Settings(output_dir=tmp_path))
+    state = agent.invoke({"input": "Read the text in examples/invoice.png aloud",
+                          "files": ["examples/invoice.png"]})
+    answer = state["answer"]
+    assert [r.status for r in answer.results] == ["succeeded", "succeeded"]
+    assert "Invoice 1042 is due on Friday" in state["output"]
+    assert "Total amount: 250 dollars" in state["output"]
+    (wav_path,) = answer.files
+    with wave.open(wav_path) as wav:
+        seconds = wav.getnframes() / wav.getframerate()
+    assert 2.0 < seconds < 15.0
+    assert wav_path in state["output"]

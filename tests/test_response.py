@@ -1,0 +1,46 @@
+"""Response generation: deterministic summary and the LLM response prompt."""
+
+from __future__ import annotations
+
+import asyncio
+
+from hugginggpt_tools.response import Responder, summarize
+from hugginggpt_tools.schemas import Artifact, Plan, Ref, Task, TaskResult
+from hugginggpt_tools.testing import fake_choice, scripted_chat_model
+
+PLAN = Plan(tasks=[Task(id=0, task="image-to-text", args={"image": "a.png"}),
+                   Task(id=1, task="text-to-speech", dep=[0], args={"text": Ref(task_id=0)}),
+                   Task(id=2, task="image-classification", args={"image": "a.png"})])
+WAV = Artifact(id="abc", path="/out/s/speech.wav", mime_type="audio/x-wav", modality="audio", task_id=1)
+RESULTS = [
+    TaskResult(task_id=0, task="image-to-text", status="succeeded", model_id="bundled/ocr", backend="bundled",
+               text="Invoice 1042\nTotal 250", started_at=1.0, finished_at=2.5),
+    TaskResult(task_id=1, task="text-to-speech", status="succeeded", model_id="bundled/tts", backend="bundled",
+               text="spoke 22 characters", artifacts=[WAV], started_at=2.5, finished_at=3.0),
+    TaskResult(task_id=2, task="image-classification", status="failed", error="model crashed"),
+]
+CHOICES = [fake_choice(0, "image-to-text", ["bundled/ocr"]), fake_choice(1, "text-to-speech", ["bundled/tts"])]
+
+
+def test_summary_states_results_files_and_failures():
+    text = summarize("read a.png aloud", PLAN, CHOICES, RESULTS)
+    assert "Invoice 1042" in text and "Total 250" in text
+    assert "/out/s/speech.wav" in text
+    assert "image-classification failed: model crashed" in text
+    assert "bundled/ocr" in text and "1.5 s" in text
+
+
+def test_summary_of_empty_plan_explains_what_to_do():
+    text = summarize("hello there", Plan(notes=["planning failed: nothing matched"]), [], [])
+    assert "No model task" in text and "nothing matched" in text
+
+
+def test_llm_response_reads_structured_results():
+    llm = scripted_chat_model(["The image says Invoice 1042; I read it aloud into /out/s/speech.wav."])
+    responder = Responder(llm)
+    messages = responder.messages("read a.png aloud", PLAN, CHOICES, RESULTS)
+    prompt = messages[-1].content
+    assert "read a.png aloud" in prompt and "Invoice 1042" in prompt
+    assert "/out/s/speech.wav" in prompt and "model crashed" in prompt and "bundled/ocr" in prompt
+    text = asyncio.run(responder.arespond("read a.png aloud", PLAN, CHOICES, RESULTS))
+    assert text.startswith("The image says Invoice 1042")
