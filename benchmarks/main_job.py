@@ -46,7 +46,7 @@ def main() -> None:
         if statuses != ["succeeded"] * len(statuses) or not statuses:
             sys.exit(f"main job failed: {state['output']}")
     cold, warm = import_s + runs[0], statistics.median(runs[1:])
-    rows = [("import hugginggpt_tools", import_s), ("cold request (incl. import)", cold),
+    rows = [("import the agent factory", import_s), ("cold request (incl. import)", cold),
             ("warm request (median)", warm), ("warm / cold", warm / cold)]
     print(f"{'measure':32} {'value':>10}")
     for name, value in rows:
