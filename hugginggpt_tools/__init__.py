@@ -30,7 +30,11 @@ _EXPORTS: dict[str, str] = {
     "TaskResult": "schemas",
 }
 
-__all__ = sorted(_EXPORTS) + ["__version__"]
+__all__ = [
+    "Answer", "Artifact", "ArtifactStore", "HuggingGPTError", "ModelCard", "ModelChoice", "Plan", "Ref",
+    "Settings", "TASK_TYPES", "Task", "TaskResult", "__version__", "check_plan", "create_hugginggpt_agent",
+    "get_settings", "get_task",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .artifacts import ArtifactStore

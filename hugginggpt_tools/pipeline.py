@@ -12,9 +12,9 @@ and ``{"event": "task_started" | "task_finished" | "task_skipped", ...}`` per ta
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import operator
 import time
-import contextvars
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager

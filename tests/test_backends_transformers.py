@@ -111,8 +111,14 @@ def _vision(d: Path, name: str, processor: dict[str, Any], **cfg: Any) -> None:
 
 
 def _wav2vec2(d: Path, ctc: bool) -> None:
-    from transformers import (Wav2Vec2Config, Wav2Vec2CTCTokenizer, Wav2Vec2FeatureExtractor, Wav2Vec2ForCTC,
-                              Wav2Vec2ForSequenceClassification, Wav2Vec2Processor)
+    from transformers import (
+        Wav2Vec2Config,
+        Wav2Vec2CTCTokenizer,
+        Wav2Vec2FeatureExtractor,
+        Wav2Vec2ForCTC,
+        Wav2Vec2ForSequenceClassification,
+        Wav2Vec2Processor,
+    )
 
     fe = Wav2Vec2FeatureExtractor(feature_size=1, sampling_rate=16000, padding_value=0.0, do_normalize=True)
     if not ctc:

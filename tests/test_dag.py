@@ -7,10 +7,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hugginggpt_tools.dag import (
-    check_plan, dependants, literal_modality, parse_reference, topological_order,
+    check_plan,
+    dependants,
+    literal_modality,
+    parse_reference,
+    topological_order,
 )
 from hugginggpt_tools.errors import (
-    CycleError, DanglingReferenceError, DuplicateTaskIdError, ModalityError, PlanError, UnknownTaskError,
+    CycleError,
+    DanglingReferenceError,
+    DuplicateTaskIdError,
+    ModalityError,
+    PlanError,
+    UnknownTaskError,
 )
 from hugginggpt_tools.schemas import Plan, Ref, Task, TextTemplate
 from hugginggpt_tools.tasks import TASK_TYPES

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..tasks import TASK_TYPES
 from ..errors import ConfigError
+from ..tasks import TASK_TYPES
 
 
 @dataclass(frozen=True)

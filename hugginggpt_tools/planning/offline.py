@@ -33,7 +33,14 @@ from ..schemas import Plan
 from ..tasks import TASK_TYPES, ArgSpec
 from .base import Planner
 from .lexicon import (
-    ANAPHORA, CUES, LANGUAGE_SOURCE, LANGUAGE_TARGET, MODALITY_HINTS, PROMPT_TASKS, TASK_CONTEXT_HINTS, Cue,
+    ANAPHORA,
+    CUES,
+    LANGUAGE_SOURCE,
+    LANGUAGE_TARGET,
+    MODALITY_HINTS,
+    PROMPT_TASKS,
+    TASK_CONTEXT_HINTS,
+    Cue,
 )
 from .resources import Resource, find_resources
 

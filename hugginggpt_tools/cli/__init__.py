@@ -1,0 +1,55 @@
+"""The ``hugginggpt`` command line.
+
+``hugginggpt run "REQUEST" [--file F] [--llm provider:model] [--json]`` runs the four stages and
+shows progress per stage and task on stderr; ``hugginggpt plan`` runs stage 1 only;
+``hugginggpt index build`` rebuilds the model index. Errors of the package end in a one-line
+message and exit code 2; a run whose tasks partly failed prints its answer and exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from ..errors import HuggingGPTError
+
+COMMANDS = ("run", "index")
+"""Modules of this package that register subcommands (each has ``register(subparsers)``)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hugginggpt", description="HuggingGPT on LangChain: plan, select models, execute, respond.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in COMMANDS:
+        importlib.import_module(f"{__name__}.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # progress lines are ours
+    logging.basicConfig(level=os.environ.get("HUGGINGGPT_LOG_LEVEL", "WARNING"),
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except HuggingGPTError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - never a bare traceback at the user
+        if os.environ.get("HUGGINGGPT_DEBUG"):
+            raise
+        print(f"error: unexpected {type(exc).__name__}: {exc} (set HUGGINGGPT_DEBUG=1 for the traceback)",
+              file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
