@@ -42,6 +42,7 @@ from .planning import LLMPlanner, OfflinePlanner, Planner
 from .response import Responder
 from .schemas import Answer, ModelChoice, Plan, StageTiming, TaskResult, Trace
 from .selection import select_models
+from .sessions import Session, SessionManager
 
 
 class AgentInput(TypedDict, total=False):
@@ -66,7 +67,7 @@ class AgentState(TypedDict, total=False):
     plan: Plan
     choices: list[ModelChoice]
     results: list[TaskResult]
-    store: ArtifactStore
+    session: Session
     timings: Annotated[list[StageTiming], operator.add]
     output: str
     answer: Answer
@@ -121,6 +122,7 @@ class HuggingGPT:
         self.settings = settings or get_settings()
         self.planner = _make_planner(planner, llm)
         self.responder = Responder(llm)
+        self.sessions = SessionManager(self.settings.output_dir)
         self._index = index
         self._backends = backends
 
@@ -155,8 +157,20 @@ class HuggingGPT:
         executor = Executor(self.backends, store, self.settings, on_event=on_event)
         return await executor.arun(plan, choices, request=request, files=files)
 
-    def new_store(self, session_id: str | None = None) -> ArtifactStore:
-        return ArtifactStore(self.settings.output_dir, session_id)
+    def open_turn(
+        self, config: RunnableConfig, files: Sequence[str], chat_history: Sequence[AnyMessage] | None,
+    ) -> tuple[Session, list[str], list[AnyMessage]]:
+        """The turn's session, with every file it can address and the chat history to plan with.
+
+        The session id comes from ``configurable.session_id`` (or LangGraph's ``thread_id``);
+        an explicit ``chat_history`` input replaces the session's own history.
+        """
+        configurable = config.get("configurable") or {}
+        session = self.sessions.get(configurable.get("session_id") or configurable.get("thread_id"))
+        session.add_files([f for f in files if Path(f).is_file()])
+        given = [f for f in files if not Path(f).is_file()]  # reported as missing when a task needs it
+        history = list(chat_history) if chat_history else list(session.history)
+        return session, session.files + given, history
 
 
 def _make_planner(planner: Planner | str | None, llm: BaseChatModel | None) -> Planner:
@@ -200,14 +214,15 @@ def build_graph(hg: HuggingGPT) -> Any:
         request = state["input"]
         if not isinstance(request, str) or not request.strip():
             raise ConfigError(f"The input must be a non-empty request string, got {request!r}.")
+        session, files, history = hg.open_turn(config, state.get("files", []), state.get("chat_history"))
         with _count_llm_calls() as counter:
             try:
-                result = await hg.aplan(request, state.get("files", []), state.get("chat_history", []))
+                result = await hg.aplan(request, files, history)
             except HuggingGPTError as exc:
                 result = Plan(planner=type(hg.planner).__name__, notes=[f"planning failed: {exc}"])
         _writer()({"stage": "plan", "plan": result.to_hugginggpt(), "notes": result.notes})
-        session = (config.get("configurable") or {}).get("session_id")
-        return {"plan": result, "store": hg.new_store(session), "timings": _timed("plan", started),
+        return {"plan": result, "session": session, "files": files, "chat_history": history,
+                "timings": _timed("plan", started),
                 "llm_calls": counter.calls}
 
     async def select(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
@@ -221,7 +236,7 @@ def build_graph(hg: HuggingGPT) -> Any:
         started = time.perf_counter()
         with _count_llm_calls() as counter:
             results = await hg.aexecute(
-                state["plan"], state["choices"], state["input"], state.get("files", []), state["store"],
+                state["plan"], state["choices"], state["input"], state["files"], state["session"].store,
                 on_event=_writer(),
             )
         return {"results": results, "timings": _timed("execute", started), "llm_calls": counter.calls}
@@ -238,6 +253,7 @@ def build_graph(hg: HuggingGPT) -> Any:
             request=request, text=text, plan=plan_, choices=choices, results=results,
             artifacts=[a for r in results for a in r.artifacts], trace=trace,
         )
+        state["session"].record_turn(request, answer)
         _writer()({"stage": "respond"})
         return {"output": text, "answer": answer, "timings": timings[-1:], "llm_calls": counter.calls}
 
@@ -270,7 +286,9 @@ def create_hugginggpt_agent(
 
     Input: ``{"input": str, "files": [paths], "chat_history": [messages]}``; output:
     ``{"output": str, "answer": Answer}``. ``config={"configurable": {"session_id": ...}}``
-    names the folder under ``Settings.output_dir`` where files are written.
+    (or ``thread_id``) makes turns share a session: its chat history, the files given and the
+    files produced carry over, in the folder ``Settings.output_dir/<session_id>``. Without a
+    session id every run is a fresh, private session.
     """
     return build_graph(HuggingGPT(llm, planner=planner, settings=settings, index=index, backends=backends))
 

@@ -109,3 +109,37 @@ def test_offline_main_job_reads_the_invoice_aloud(tmp_path, monkeypatch):
         seconds = wav.getnframes() / wav.getframerate()
     assert 2.0 < seconds < 15.0
     assert wav_path in state["output"]
+
+
+def _turn(agent, request, session, files=()):
+    return agent.invoke({"input": request, "files": list(files)},
+                        config={"configurable": {"session_id": session}})
+
+
+def test_next_turn_uses_the_previous_turns_text(fake_parts):
+    agent = _agent(fake_parts, planner="offline")
+    first = _turn(agent, "Read the text in scan.png", "s1", [str(fake_parts["image"])])
+    assert first["answer"].results[0].text == "HELLO FROM THE SCAN"
+    second = _turn(agent, "Now read that aloud", "s1")
+    (result,) = second["answer"].results
+    assert result.task == "text-to-speech" and result.inputs["text"] == "HELLO FROM THE SCAN"
+
+
+def test_files_given_earlier_stay_addressable_and_sessions_are_isolated(fake_parts, tmp_path, monkeypatch):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # scan.png is not in the current directory
+    agent = _agent(fake_parts, planner="offline")
+    _turn(agent, "Classify the image scan.png", "s1", [str(fake_parts["image"])])
+    again = _turn(agent, "Read the text in scan.png", "s1")
+    assert again["answer"].results[0].status == "succeeded"
+    assert again["answer"].results[0].inputs["image"] == str(fake_parts["image"].resolve())
+    other = _turn(agent, "Read the text in scan.png", "s2")
+    assert other["answer"].results[0].status == "failed" and "scan.png" in other["answer"].results[0].error
+
+
+def test_session_files_go_to_the_session_folder(fake_parts):
+    agent = _agent(fake_parts, planner="offline")
+    state = _turn(agent, "Read the text in scan.png aloud", "abc", [str(fake_parts["image"])])
+    (wav,) = state["answer"].files
+    assert Path(wav).parent == (fake_parts["settings"].output_dir / "abc").resolve()

@@ -1,0 +1,107 @@
+"""Sessions: what carries from one turn of a conversation to the next.
+
+A session keeps its chat history, the files the user gave and the files the runs produced
+(in its own artifact folder), so "now read that caption aloud" can use the caption of the
+previous turn and a file given earlier stays addressable by name. Sessions are isolated from
+each other; a run without a session id gets a fresh, private one.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+
+from .artifacts import ArtifactStore
+from .errors import ConfigError
+from .schemas import Answer
+
+_SAFE_ID = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+
+
+@dataclass
+class Session:
+    """One conversation: its history, files and artifact store."""
+
+    id: str
+    store: ArtifactStore
+    history: list[BaseMessage] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def add_files(self, paths: Sequence[str]) -> None:
+        """Remember files (absolute paths) so later turns can name them."""
+        for path in paths:
+            resolved = str(Path(path).resolve())
+            if resolved not in self.files:
+                self.files.append(resolved)
+
+    def record_turn(self, request: str, answer: Answer) -> None:
+        """Append the turn to the history and remember the files it produced."""
+        self.add_files(answer.files)
+        self.history += [HumanMessage(request), AIMessage(turn_summary(answer))]
+
+
+def turn_summary(answer: Answer) -> str:
+    """What a turn produced, for the next turn's planner: its final texts and its files.
+
+    The text outputs that no other task of the turn consumed come first (so "it" and "that"
+    in the next request mean them), then the files written.
+    """
+    consumed = {ref for t in answer.plan.tasks for ref in t.references()}
+    texts = [r.text for r in answer.results
+             if r.status == "succeeded" and r.text and not r.artifacts and r.task_id not in consumed]
+    lines = texts or ([answer.text] if not answer.files else [])
+    if answer.files:
+        lines.append("Files: " + ", ".join(answer.files))
+    return "\n".join(lines)
+
+
+def check_session_id(session_id: str) -> str:
+    """``session_id`` if it is a safe folder name; raises :class:`ConfigError` otherwise."""
+    if not session_id or len(session_id) > 128 or not set(session_id) <= _SAFE_ID or session_id.startswith("."):
+        raise ConfigError(
+            f"Invalid session id {session_id!r}: use 1 to 128 letters, digits, '-', '_' or '.', "
+            "not starting with '.'."
+        )
+    return session_id
+
+
+class SessionManager:
+    """Sessions by id, in memory, the least recently used dropped beyond ``max_sessions``.
+
+    Dropping a session forgets its history; its files stay on disk (see the artifact store's
+    cleanup policy).
+    """
+
+    def __init__(self, output_dir: str | Path, max_sessions: int = 256) -> None:
+        self.output_dir = Path(output_dir)
+        self.max_sessions = max_sessions
+        self._sessions: OrderedDict[str, Session] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, session_id: str | None = None) -> Session:
+        """The session ``session_id`` (created on first use), or a fresh private one for None."""
+        if session_id is None:
+            sid = uuid.uuid4().hex[:12]
+            return Session(sid, ArtifactStore(self.output_dir, sid))
+        sid = check_session_id(str(session_id))
+        with self._lock:
+            session = self._sessions.get(sid)
+            if session is None:
+                session = self._sessions[sid] = Session(sid, ArtifactStore(self.output_dir, sid))
+            self._sessions.move_to_end(sid)
+            while len(self._sessions) > self.max_sessions:
+                self._sessions.popitem(last=False)
+            return session
+
+    def __contains__(self, session_id: object) -> bool:
+        with self._lock:
+            return session_id in self._sessions
+
+
+__all__ = ["Session", "SessionManager", "check_session_id", "turn_summary"]
