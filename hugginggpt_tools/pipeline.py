@@ -67,7 +67,7 @@ class AgentState(TypedDict, total=False):
     plan: Plan
     choices: list[ModelChoice]
     results: list[TaskResult]
-    session: Session
+    session_id: str
     timings: Annotated[list[StageTiming], operator.add]
     output: str
     answer: Answer
@@ -221,7 +221,7 @@ def build_graph(hg: HuggingGPT) -> Any:
             except HuggingGPTError as exc:
                 result = Plan(planner=type(hg.planner).__name__, notes=[f"planning failed: {exc}"])
         _writer()({"stage": "plan", "plan": result.to_hugginggpt(), "notes": result.notes})
-        return {"plan": result, "session": session, "files": files, "chat_history": history,
+        return {"plan": result, "session_id": session.id, "files": files, "chat_history": history,
                 "timings": _timed("plan", started),
                 "llm_calls": counter.calls}
 
@@ -236,7 +236,7 @@ def build_graph(hg: HuggingGPT) -> Any:
         started = time.perf_counter()
         with _count_llm_calls() as counter:
             results = await hg.aexecute(
-                state["plan"], state["choices"], state["input"], state["files"], state["session"].store,
+                state["plan"], state["choices"], state["input"], state["files"], hg.sessions.get(state["session_id"]).store,
                 on_event=_writer(),
             )
         return {"results": results, "timings": _timed("execute", started), "llm_calls": counter.calls}
@@ -253,7 +253,7 @@ def build_graph(hg: HuggingGPT) -> Any:
             request=request, text=text, plan=plan_, choices=choices, results=results,
             artifacts=[a for r in results for a in r.artifacts], trace=trace,
         )
-        state["session"].record_turn(request, answer)
+        hg.sessions.get(state["session_id"]).record_turn(request, answer)
         _writer()({"stage": "respond"})
         return {"output": text, "answer": answer, "timings": timings[-1:], "llm_calls": counter.calls}
 

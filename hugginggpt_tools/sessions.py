@@ -86,10 +86,7 @@ class SessionManager:
 
     def get(self, session_id: str | None = None) -> Session:
         """The session ``session_id`` (created on first use), or a fresh private one for None."""
-        if session_id is None:
-            sid = uuid.uuid4().hex[:12]
-            return Session(sid, ArtifactStore(self.output_dir, sid))
-        sid = check_session_id(str(session_id))
+        sid = uuid.uuid4().hex[:12] if session_id is None else check_session_id(str(session_id))
         with self._lock:
             session = self._sessions.get(sid)
             if session is None:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from ..errors import HuggingGPTError
 
-COMMANDS = ("run", "index")
+COMMANDS = ("run", "index", "serve")
 """Modules of this package that register subcommands (each has ``register(subparsers)``)."""
 
 

@@ -1,0 +1,116 @@
+"""The LangServe app: RemoteRunnable over uvicorn on 127.0.0.1, uploads, downloads, auth, limits."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import httpx
+import pytest
+from fake_embedder import HashEmbedder
+
+pytest.importorskip("langserve")
+
+import uvicorn  # noqa: E402
+from langserve import RemoteRunnable  # noqa: E402
+from starlette.testclient import TestClient  # noqa: E402
+
+from hugginggpt_tools import create_hugginggpt_agent  # noqa: E402
+from hugginggpt_tools.backends.base import Backends, TaskOutput  # noqa: E402
+from hugginggpt_tools.config import Settings  # noqa: E402
+from hugginggpt_tools.model_index.index import ModelIndex  # noqa: E402
+from hugginggpt_tools.server import create_app  # noqa: E402
+from hugginggpt_tools.testing import FakeBackend, fake_card  # noqa: E402
+
+
+def _tts(inputs, ctx):
+    return TaskOutput(text="spoken", artifacts=[ctx.store.add_bytes(inputs["text"].encode(), ".wav", ctx.task_id)])
+
+
+@pytest.fixture
+def app_parts(tmp_path):
+    settings = Settings(output_dir=tmp_path / "out")
+    backend = FakeBackend(handlers={"image-to-text": lambda i, c: "TEXT ON THE PAGE", "text-to-speech": _tts})
+    index = ModelIndex.build([fake_card("image-to-text", "fake/ocr"), fake_card("text-to-speech", "fake/tts")],
+                             HashEmbedder())
+    agent = create_hugginggpt_agent(planner="offline", settings=settings, index=index,
+                                    backends=Backends([backend]))
+    return agent, settings
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(app_parts):
+    agent, settings = app_parts
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(agent, settings=settings, api_keys=[]),
+                                           host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 20
+    while not server.started and time.time() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", settings
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_remote_runnable_file_round_trip(live_server, tmp_path):
+    base, settings = live_server
+    page = tmp_path / "page.png"
+    page.write_bytes(b"fake png")
+    uploaded = httpx.post(f"{base}/files", files={"file": ("page.png", page.read_bytes())}).json()
+    remote = RemoteRunnable(f"{base}/hugginggpt/")
+    result = remote.invoke({"input": "Read the text in page.png aloud", "files": [uploaded["path"]]})
+    assert "TEXT ON THE PAGE" in result["output"]
+    wav = result["answer"]["files"][0]
+    rel = wav.split(str(settings.output_dir.resolve()) + "/")[1]
+    download = httpx.get(f"{base}/artifacts/{rel}")
+    assert download.status_code == 200 and download.content == b"TEXT ON THE PAGE"
+
+
+def test_remote_runnable_streams(live_server):
+    base, _ = live_server
+    remote = RemoteRunnable(f"{base}/hugginggpt/")
+    chunks = list(remote.stream({"input": "Read the text in missing.png aloud"}))
+    assert [next(iter(c)) for c in chunks] == ["plan", "select", "execute", "respond"]
+    assert "missing.png" in chunks[-1]["respond"]["output"]
+
+
+def test_api_key_and_limits(app_parts):
+    agent, settings = app_parts
+    client = TestClient(create_app(agent, settings=settings, api_keys=["s3cret"], max_request_mb=0.001))
+    assert client.get("/health").status_code == 200
+    assert client.get("/hugginggpt/input_schema").status_code == 401
+    assert client.get("/hugginggpt/input_schema", headers={"X-API-Key": "wrong"}).status_code == 401
+    ok = client.get("/hugginggpt/input_schema", headers={"Authorization": "Bearer s3cret"})
+    assert ok.status_code == 200 and all(f'"{k}"' in ok.text for k in ("input", "files", "chat_history"))
+    big = client.post("/files", files={"file": ("x.bin", b"x" * 5000)}, headers={"X-API-Key": "s3cret"})
+    assert big.status_code == 413
+
+
+def test_artifact_paths_cannot_escape(app_parts):
+    agent, settings = app_parts
+    client = TestClient(create_app(agent, settings=settings, api_keys=[]))
+    assert client.get("/artifacts/../../etc/passwd").status_code == 404
+    assert client.get("/artifacts/%2e%2e/%2e%2e/etc/passwd").status_code == 404
+
+
+def test_session_header_carries_turns(app_parts, tmp_path):
+    agent, settings = app_parts
+    page = tmp_path / "page.png"
+    page.write_bytes(b"png")
+    client = TestClient(create_app(agent, settings=settings, api_keys=[]))
+    headers = {"X-Session-Id": "user-1"}
+    first = client.post("/hugginggpt/invoke", headers=headers,
+                        json={"input": {"input": "Read the text in page.png", "files": [str(page)]}})
+    assert first.status_code == 200, first.text
+    second = client.post("/hugginggpt/invoke", headers=headers, json={"input": {"input": "Now read that aloud"}})
+    results = second.json()["output"]["answer"]["results"]
+    assert results[0]["task"] == "text-to-speech" and results[0]["inputs"]["text"] == "TEXT ON THE PAGE"
