@@ -112,7 +112,15 @@ class Embedder:
         path = self._path or bundled_model_path()
         apply_thread_limits(self.num_threads)
         logger.info("loading embedding model %s from %s", self._name, path)
-        return SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        from transformers.utils import logging as hf_logging
+
+        bars = hf_logging.is_progress_bar_enabled()
+        hf_logging.disable_progress_bar()  # a 0.1 s weight-loading bar is noise in CLIs and notebooks
+        try:
+            return SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        finally:
+            if bars:
+                hf_logging.enable_progress_bar()
 
     def encode(self, texts: list[str]) -> "np.ndarray":
         """``texts`` as a ``(len(texts), dimension)`` float32 array of unit-length rows."""
