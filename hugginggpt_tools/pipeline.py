@@ -22,7 +22,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any
 
-from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.callbacks import BaseCallbackHandler, adispatch_custom_event
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AnyMessage
 from langchain_core.runnables import RunnableConfig, RunnableLambda
@@ -206,11 +206,37 @@ def _timed(stage: str, started: float) -> list[StageTiming]:
     return [StageTiming(stage=stage, seconds=round(time.perf_counter() - started, 4))]
 
 
+class _Events:
+    """Progress events of one node: to LangGraph's custom stream and as LangChain custom events.
+
+    Stream consumers get the dicts with ``stream_mode="custom"``; ``astream_events`` consumers
+    get ``on_custom_event`` events named ``hugginggpt.<event>``.
+    """
+
+    def __init__(self, config: RunnableConfig) -> None:
+        self.config = config
+        self.write = _writer()
+        self.pending: list[asyncio.Future[Any]] = []
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        self.write(event)
+        self.pending.append(asyncio.ensure_future(self._dispatch(event)))
+
+    async def _dispatch(self, event: dict[str, Any]) -> None:
+        try:
+            await adispatch_custom_event(f"hugginggpt.{event['event']}", event, config=self.config)
+        except RuntimeError:  # no parent run (a node called outside a graph run)
+            pass
+
+    async def flush(self) -> None:
+        await asyncio.gather(*self.pending)
+
+
 def build_graph(hg: HuggingGPT) -> Any:
     """Compile the plan -> select -> execute -> respond graph over ``hg``'s components."""
 
     async def plan(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
-        started = time.perf_counter()
+        started, events = time.perf_counter(), _Events(config)
         request = state["input"]
         if not isinstance(request, str) or not request.strip():
             raise ConfigError(f"The input must be a non-empty request string, got {request!r}.")
@@ -220,29 +246,33 @@ def build_graph(hg: HuggingGPT) -> Any:
                 result = await hg.aplan(request, files, history)
             except HuggingGPTError as exc:
                 result = Plan(planner=type(hg.planner).__name__, notes=[f"planning failed: {exc}"])
-        _writer()({"stage": "plan", "plan": result.to_hugginggpt(), "notes": result.notes})
+        events({"stage": "plan", "event": "plan_ready", "plan": result.to_hugginggpt(), "notes": result.notes,
+                "planner": result.planner, "confidence": result.confidence})
+        await events.flush()
         return {"plan": result, "session_id": session.id, "files": files, "chat_history": history,
-                "timings": _timed("plan", started),
-                "llm_calls": counter.calls}
+                "timings": _timed("plan", started), "llm_calls": counter.calls}
 
     async def select(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
-        started = time.perf_counter()
+        started, events = time.perf_counter(), _Events(config)
         with _count_llm_calls() as counter:
             choices = await hg.aselect(state["plan"], state["input"])
-        _writer()({"stage": "select", "choices": {c.task_id: c.model_id for c in choices}})
+        for c in choices:
+            events({"stage": "select", "event": "model_chosen", "task_id": c.task_id, "task": c.task,
+                    "model_id": c.model_id, "backend": c.backend, "reason": c.reason})
+        await events.flush()
         return {"choices": choices, "timings": _timed("select", started), "llm_calls": counter.calls}
 
     async def execute(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
-        started = time.perf_counter()
+        started, events = time.perf_counter(), _Events(config)
+        store = hg.sessions.get(state["session_id"]).store
         with _count_llm_calls() as counter:
-            results = await hg.aexecute(
-                state["plan"], state["choices"], state["input"], state["files"], hg.sessions.get(state["session_id"]).store,
-                on_event=_writer(),
-            )
+            results = await hg.aexecute(state["plan"], state["choices"], state["input"], state["files"], store,
+                                        on_event=events)
+        await events.flush()
         return {"results": results, "timings": _timed("execute", started), "llm_calls": counter.calls}
 
     async def respond(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
-        started = time.perf_counter()
+        started, events = time.perf_counter(), _Events(config)
         request, plan_ = state["input"], state["plan"]
         choices, results = state.get("choices", []), state.get("results", [])
         with _count_llm_calls() as counter:
@@ -254,12 +284,15 @@ def build_graph(hg: HuggingGPT) -> Any:
             artifacts=[a for r in results for a in r.artifacts], trace=trace,
         )
         hg.sessions.get(state["session_id"]).record_turn(request, answer)
-        _writer()({"stage": "respond"})
+        events({"stage": "respond", "event": "answer_ready", "files": answer.files})
+        await events.flush()
         return {"output": text, "answer": answer, "timings": timings[-1:], "llm_calls": counter.calls}
 
     graph = StateGraph(AgentState, input_schema=AgentInput, output_schema=AgentOutput)
     for name, node in (("plan", plan), ("select", select), ("execute", execute), ("respond", respond)):
-        graph.add_node(name, RunnableLambda(_sync(node), afunc=node, name=name))
+        runnable = RunnableLambda(_sync(node), afunc=node, name=name).with_config(
+            tags=[f"hugginggpt:{name}"], metadata={"hugginggpt_stage": name})
+        graph.add_node(name, runnable)
     graph.add_edge(START, "plan")
     graph.add_edge("plan", "select")
     graph.add_edge("select", "execute")

@@ -65,9 +65,9 @@ def test_offline_agent_streams_stage_and_task_events(fake_parts):
     agent = _agent(fake_parts, planner="offline")
     chunks = list(agent.stream({"input": "Read the text in scan.png aloud",
                                 "files": [str(fake_parts["image"])]}, stream_mode="custom"))
-    stages = [c["stage"] for c in chunks if "stage" in c]
-    events = [(c["event"], c["task_id"]) for c in chunks if "event" in c]
-    assert stages == ["plan", "select", "respond"]
+    stages = [c["event"] for c in chunks if c["event"] in ("plan_ready", "model_chosen", "answer_ready")]
+    events = [(c["event"], c["task_id"]) for c in chunks if c["event"].startswith("task_")]
+    assert stages == ["plan_ready", "model_chosen", "model_chosen", "answer_ready"]
     assert ("task_finished", 0) in events and ("task_finished", 1) in events
     assert events.index(("task_finished", 0)) < events.index(("task_started", 1))
 
@@ -143,3 +143,18 @@ def test_session_files_go_to_the_session_folder(fake_parts):
     state = _turn(agent, "Read the text in scan.png aloud", "abc", [str(fake_parts["image"])])
     (wav,) = state["answer"].files
     assert Path(wav).parent == (fake_parts["settings"].output_dir / "abc").resolve()
+
+
+def test_astream_events_carries_stage_events_and_tags(fake_parts):
+    agent = _agent(fake_parts, planner="offline")
+
+    async def collect():
+        return [e async for e in agent.astream_events(
+            {"input": "Read the text in scan.png aloud", "files": [str(fake_parts["image"])]}, version="v2")]
+
+    events = asyncio.run(collect())
+    custom = [e["name"] for e in events if e["event"] == "on_custom_event"]
+    assert custom[0] == "hugginggpt.plan_ready" and custom[-1] == "hugginggpt.answer_ready"
+    assert custom.count("hugginggpt.task_finished") == 2 and custom.count("hugginggpt.model_chosen") == 2
+    stage_runs = {e["name"]: e["tags"] for e in events if e["event"] == "on_chain_start"}
+    assert "hugginggpt:execute" in stage_runs["execute"]

@@ -18,8 +18,8 @@ def _progress(chunk: dict[str, Any]) -> None:
     if chunk.get("stage") == "plan":
         tasks = ", ".join(f"{t['id']}:{t['task']}" for t in chunk["plan"]) or "no tasks"
         line = f"[plan] {tasks}" + "".join(f"\n[plan] note: {n}" for n in chunk.get("notes", []))
-    elif chunk.get("stage") == "select":
-        line = "[select] " + (", ".join(f"{k}:{v or 'none'}" for k, v in chunk["choices"].items()) or "-")
+    elif chunk.get("event") == "model_chosen":
+        line = f"[select] task {chunk['task_id']} {chunk['task']}: {chunk['model_id'] or 'no runnable model'}"
     elif chunk.get("event") == "task_started":
         line = f"[task {chunk['task_id']}] {chunk['task']} started"
     elif chunk.get("event") in ("task_finished", "task_skipped"):
