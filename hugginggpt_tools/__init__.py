@@ -13,6 +13,7 @@ __version__ = "0.1.0"
 
 _EXPORTS: dict[str, str] = {
     "create_hugginggpt_agent": "pipeline",
+    "HuggingGPTToolkit": "toolkit",
     "HuggingGPTError": "errors",
     "Settings": "config",
     "get_settings": "config",
@@ -31,7 +32,8 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = [
-    "Answer", "Artifact", "ArtifactStore", "HuggingGPTError", "ModelCard", "ModelChoice", "Plan", "Ref",
+    "Answer", "Artifact", "ArtifactStore", "HuggingGPTError", "HuggingGPTToolkit", "ModelCard", "ModelChoice",
+    "Plan", "Ref",
     "Settings", "TASK_TYPES", "Task", "TaskResult", "__version__", "check_plan", "create_hugginggpt_agent",
     "get_settings", "get_task",
 ]
@@ -44,6 +46,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .pipeline import create_hugginggpt_agent
     from .schemas import Answer, Artifact, ModelCard, ModelChoice, Plan, Ref, Task, TaskResult
     from .tasks import TASK_TYPES, get_task
+    from .toolkit import HuggingGPTToolkit
 
 
 def __getattr__(name: str) -> Any:

@@ -1,20 +1,42 @@
 """The artifact store: files given to or produced by a run, with stable ids.
 
 Each session writes into its own folder under the output directory. An artifact's id is the
-first 12 hex digits of its content's SHA-256, so the same output gets the same id.
+first 12 hex digits of its content's SHA-256, so the same output gets the same id. Each
+artifact records its mime type, modality, producing task (id and task type) and creation
+time; the session folder keeps them in a manifest (``.artifacts.jsonl``), so a store reopened
+with the same session id (a later turn, another process) still knows its artifacts.
+
+Cleanup policy (:func:`prune_sessions`, applied by :meth:`ArtifactStore.open`): when a new
+session starts, session folders older than ``Settings.output_max_age_hours`` are deleted, then
+the oldest beyond ``Settings.output_max_sessions``; both are off (0) by default. Only folders
+holding a store manifest are ever deleted, so a mistyped output directory loses nothing else.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import mimetypes
 import shutil
 import threading
+import time
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
 
 from .errors import InputError
 from .schemas import Artifact
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .config import Settings
+
+logger = logging.getLogger(__name__)
+
+MANIFEST = ".artifacts.jsonl"
+"""The file in a session folder listing its artifacts, one JSON object a line."""
 
 _MODALITY_BY_MIME = {"image": "image", "audio": "audio", "video": "video", "text": "text"}
 _TABLE_SUFFIXES = {".csv", ".tsv", ".parquet", ".xlsx"}
@@ -49,9 +71,46 @@ class ArtifactStore:
 
     def __init__(self, root: str | Path, session_id: str | None = None) -> None:
         self.session_id = session_id or uuid.uuid4().hex[:12]
-        self.folder = (Path(root) / self.session_id).resolve()
+        if Path(self.session_id).name != self.session_id or self.session_id in {".", ".."}:
+            raise InputError(
+                f"Invalid session id {self.session_id!r}: use a plain folder name (letters, digits, '-', '_')."
+            )
+        self.root = Path(root)
+        self.folder = (self.root / self.session_id).resolve()
         self._items: dict[str, Artifact] = {}
         self._lock = threading.Lock()
+        self._load_manifest()
+
+    @classmethod
+    def open(cls, settings: "Settings", session_id: str | None = None) -> "ArtifactStore":
+        """A store in ``settings.output_dir`` after applying the cleanup policy to older sessions."""
+        session_id = session_id or uuid.uuid4().hex[:12]
+        hours = settings.output_max_age_hours
+        prune_sessions(
+            settings.output_dir, max_age_s=hours * 3600 if hours else None,
+            max_sessions=settings.output_max_sessions or None, keep=[session_id],
+        )
+        return cls(settings.output_dir, session_id)
+
+    def _load_manifest(self) -> None:
+        manifest = self.folder / MANIFEST
+        if not manifest.is_file():
+            return
+        for line in manifest.read_text(encoding="utf-8").splitlines():
+            try:
+                artifact = Artifact.model_validate_json(line)
+            except ValidationError:
+                logger.warning("skipping a bad line in %s", manifest)
+                continue
+            if Path(artifact.path).is_file():
+                self._items[artifact.id] = artifact
+
+    def _record(self, artifact: Artifact) -> None:
+        """Keep ``artifact`` and append it to the session manifest (caller holds the lock)."""
+        self._items[artifact.id] = artifact
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with (self.folder / MANIFEST).open("a", encoding="utf-8") as handle:
+            handle.write(artifact.model_dump_json() + "\n")
 
     def new_path(self, suffix: str, stem: str = "output") -> Path:
         """A fresh path in the session folder for a file to be written (folder created)."""
@@ -60,28 +119,32 @@ class ArtifactStore:
 
     def add_file(
         self, path: str | Path, task_id: int | None = None, description: str = "",
-        modality: str | None = None,
+        modality: str | None = None, task: str | None = None,
     ) -> Artifact:
-        """Register a file already written (typically at :meth:`new_path`)."""
+        """Register a file already written (typically at :meth:`new_path`).
+
+        ``task_id`` and ``task`` name the producing task (None for a user's file). A file with
+        the same content as an artifact already registered keeps that artifact's id.
+        """
         p = Path(path).resolve()
         if not p.is_file():
             raise InputError(f"Cannot add {str(path)!r} to the artifact store: no such file.")
         artifact = Artifact(
-            id=_digest(p), path=str(p), mime_type=_mime(p),
-            modality=modality or guess_modality(p), task_id=task_id, description=description,
+            id=_digest(p), path=str(p), mime_type=_mime(p), modality=modality or guess_modality(p),
+            task_id=task_id, task=task, description=description, created_at=round(time.time(), 3),
         )
         with self._lock:
-            self._items[artifact.id] = artifact
+            self._record(artifact)
         return artifact
 
     def add_bytes(
         self, data: bytes, suffix: str, task_id: int | None = None, description: str = "",
-        stem: str = "output",
+        stem: str = "output", task: str | None = None,
     ) -> Artifact:
         """Write ``data`` to a new file in the session folder and register it."""
         path = self.new_path(suffix, stem)
         path.write_bytes(data)
-        return self.add_file(path, task_id, description)
+        return self.add_file(path, task_id, description, task=task)
 
     def import_file(self, path: str | Path, description: str = "") -> Artifact:
         """Copy a user's file into the session folder (so later turns can still address it)."""
@@ -96,7 +159,15 @@ class ArtifactStore:
         with self._lock:
             if artifact_id in self._items:
                 return self._items[artifact_id]
-        raise InputError(f"No artifact with id {artifact_id!r} in session {self.session_id}.")
+            known = ", ".join(sorted(self._items)) or "none yet"
+        raise InputError(
+            f"No artifact with id {artifact_id!r} in session {self.session_id} (artifacts: {known})."
+        )
+
+    def find(self, artifact_id: str) -> Artifact | None:
+        """The artifact with id ``artifact_id``, or None."""
+        with self._lock:
+            return self._items.get(artifact_id)
 
     def list(self) -> list[Artifact]:
         with self._lock:
@@ -109,4 +180,38 @@ class ArtifactStore:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-__all__ = ["ArtifactStore", "guess_modality"]
+def _session_folders(root: Path) -> list[Path]:
+    """Folders under ``root`` made by a store (they hold a manifest), oldest first."""
+    if not root.is_dir():
+        return []
+    folders = [d for d in root.iterdir() if d.is_dir() and (d / MANIFEST).is_file()]
+    return sorted(folders, key=lambda d: ((d / MANIFEST).stat().st_mtime, d.name))
+
+
+def prune_sessions(
+    root: str | Path, *, max_age_s: float | None = None, max_sessions: int | None = None,
+    keep: Iterable[str] = (), now: float | None = None,
+) -> list[Path]:
+    """Delete old session folders under ``root``; returns the deleted folders.
+
+    A session's age is the time since its manifest last changed (its last artifact). First
+    every session older than ``max_age_s`` goes, then the oldest ones until at most
+    ``max_sessions`` remain. Sessions named in ``keep`` are never deleted; folders without a
+    store manifest are never touched.
+    """
+    if max_sessions is not None and max_sessions < 0:
+        raise InputError(f"max_sessions must be >= 0, got {max_sessions}.")
+    keep_names, now = set(keep), time.time() if now is None else now
+    folders = [d for d in _session_folders(Path(root)) if d.name not in keep_names]
+    doomed = [d for d in folders if max_age_s is not None and now - (d / MANIFEST).stat().st_mtime > max_age_s]
+    alive = [d for d in folders if d not in doomed]
+    if max_sessions is not None:
+        excess = len(alive) + len(keep_names) - max_sessions
+        doomed += alive[: max(0, excess)]
+    for folder in doomed:
+        logger.info("deleting old session folder %s", folder)
+        shutil.rmtree(folder, ignore_errors=True)
+    return doomed
+
+
+__all__ = ["MANIFEST", "ArtifactStore", "guess_modality", "prune_sessions"]

@@ -26,6 +26,12 @@ def _default_index_dir() -> Path:
     return cache / "hugginggpt-tools" / "index"
 
 
+def _default_catalog_dir() -> Path:
+    """The user catalog folder: ``$XDG_CACHE_HOME/hugginggpt-tools/catalog`` (``~/.cache`` by default)."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return cache / "hugginggpt-tools" / "catalog"
+
+
 class Settings(BaseModel):
     """Runtime settings. ``Settings.from_env()`` reads the ``HUGGINGGPT_*`` variables."""
 
@@ -54,9 +60,43 @@ class Settings(BaseModel):
     popularity_weight: float = Field(
         default=0.15, ge=0, description="Weight of log-downloads in ranking (HUGGINGGPT_POPULARITY_WEIGHT)."
     )
+    catalog_dir: Path = Field(
+        default_factory=_default_catalog_dir,
+        description="Folder of the user catalog: models added with `hugginggpt models add` and cards "
+        "refreshed from the Hub, merged into the index (HUGGINGGPT_CATALOG_DIR).",
+    )
     model_dirs: list[Path] = Field(
         default_factory=list,
         description="Extra folders holding local transformers models (HUGGINGGPT_MODEL_DIRS, ':'-separated).",
+    )
+    hf_provider: str | None = Field(
+        default=None,
+        description="Inference Provider for the hf-inference backend, e.g. 'hf-inference' or 'auto' "
+        "(HUGGINGGPT_HF_PROVIDER; default: huggingface_hub's choice).",
+    )
+    hf_base_url: str | None = Field(
+        default=None,
+        description="URL of a self-hosted endpoint (TGI, TEI, Inference Endpoint) that serves every "
+        "hf-inference request (HUGGINGGPT_HF_BASE_URL).",
+    )
+    hf_timeout_s: float = Field(
+        default=60.0, gt=0, description="Time limit of one hf-inference request (HUGGINGGPT_HF_TIMEOUT)."
+    )
+    download_max_bytes: int = Field(
+        default=50_000_000, ge=1, description="Largest file downloaded from a URL argument (HUGGINGGPT_DOWNLOAD_MAX_BYTES)."
+    )
+    download_timeout_s: float = Field(
+        default=30.0, gt=0, description="Time limit of one URL download (HUGGINGGPT_DOWNLOAD_TIMEOUT)."
+    )
+    output_max_age_hours: float = Field(
+        default=0.0, ge=0,
+        description="Session folders older than this are deleted when a new session starts; 0 keeps them "
+        "(HUGGINGGPT_OUTPUT_MAX_AGE_HOURS).",
+    )
+    output_max_sessions: int = Field(
+        default=0, ge=0,
+        description="Most session folders kept (oldest deleted first) when a new session starts; 0 keeps all "
+        "(HUGGINGGPT_OUTPUT_MAX_SESSIONS).",
     )
 
     @classmethod
@@ -66,6 +106,7 @@ class Settings(BaseModel):
         names = {
             "output_dir": "HUGGINGGPT_OUTPUT_DIR",
             "index_dir": "HUGGINGGPT_INDEX_DIR",
+            "catalog_dir": "HUGGINGGPT_CATALOG_DIR",
             "top_k": "HUGGINGGPT_TOP_K",
             "num_threads": "HUGGINGGPT_NUM_THREADS",
             "device": "HUGGINGGPT_DEVICE",
@@ -73,6 +114,13 @@ class Settings(BaseModel):
             "task_timeout_s": "HUGGINGGPT_TASK_TIMEOUT",
             "pipeline_cache_size": "HUGGINGGPT_PIPELINE_CACHE",
             "popularity_weight": "HUGGINGGPT_POPULARITY_WEIGHT",
+            "hf_provider": "HUGGINGGPT_HF_PROVIDER",
+            "hf_base_url": "HUGGINGGPT_HF_BASE_URL",
+            "hf_timeout_s": "HUGGINGGPT_HF_TIMEOUT",
+            "download_max_bytes": "HUGGINGGPT_DOWNLOAD_MAX_BYTES",
+            "download_timeout_s": "HUGGINGGPT_DOWNLOAD_TIMEOUT",
+            "output_max_age_hours": "HUGGINGGPT_OUTPUT_MAX_AGE_HOURS",
+            "output_max_sessions": "HUGGINGGPT_OUTPUT_MAX_SESSIONS",
         }
         values: dict[str, object] = {f: env[v] for f, v in names.items() if env.get(v)}
         if env.get("HUGGINGGPT_MODEL_DIRS"):

@@ -21,6 +21,7 @@ from .artifacts import ArtifactStore
 from .backends.base import Backends, RunContext, TaskOutput
 from .config import Settings
 from .errors import HuggingGPTError, InputError, TaskTimeoutError
+from .inputs import local_file, resolve_file
 from .schemas import ArgValue, Candidate, ModelChoice, Plan, Ref, Task, TaskResult, TextTemplate
 from .tasks import get_task
 
@@ -30,29 +31,6 @@ EventCallback = Callable[[dict[str, Any]], None]
 
 MAX_ATTEMPTS = 3
 """Candidates tried per task before it is recorded as failed."""
-
-
-def resolve_file(value: str, files: Sequence[str] = (), cwd: str | Path | None = None) -> str:
-    """The absolute path of a file argument.
-
-    Looked up as given (absolute, or relative to ``cwd``), then by file name among ``files``
-    (the files the user supplied). Raises :class:`InputError` naming where it looked.
-    """
-    base = Path(cwd) if cwd is not None else Path.cwd()
-    candidate = Path(value).expanduser()
-    candidate = candidate if candidate.is_absolute() else base / candidate
-    if candidate.is_file():
-        return str(candidate.resolve())
-    name = Path(value).name
-    for given in files:
-        given_path = Path(given).expanduser()
-        given_path = given_path if given_path.is_absolute() else base / given_path
-        if given_path.name == name and given_path.is_file():
-            return str(given_path.resolve())
-    raise InputError(
-        f"File {value!r} not found (looked in {base} and among the given files "
-        f"{[Path(f).name for f in files]}). Pass it with --file PATH or give its full path."
-    )
 
 
 def _ref_value(ref: Ref, modality: str, results: Mapping[int, TaskResult]) -> str:
@@ -66,21 +44,26 @@ def _ref_value(ref: Ref, modality: str, results: Mapping[int, TaskResult]) -> st
 
 
 def resolve_args(
-    task: Task, results: Mapping[int, TaskResult], files: Sequence[str] = (), cwd: str | Path | None = None
+    task: Task, results: Mapping[int, TaskResult], files: Sequence[str] = (), cwd: str | Path | None = None,
+    store: ArtifactStore | None = None, settings: Settings | None = None,
 ) -> dict[str, str]:
-    """The task's arguments with references replaced by outputs and file names by paths."""
+    """The task's arguments with references replaced by outputs and file names by paths.
+
+    With a ``store``, file arguments may also be http(s) URLs (downloaded into it within
+    ``settings``' size and time limits) or ids of the store's artifacts.
+    """
     spec = get_task(task.task)
     resolved: dict[str, str] = {}
     for name, value in task.args.items():
         arg = spec.arg(name)
         modality = arg.modality if arg else "text"
-        resolved[name] = _resolve_value(value, modality, results, files, cwd)
+        resolved[name] = _resolve_value(value, modality, results, files, cwd, store, settings)
     return resolved
 
 
 def _resolve_value(
     value: ArgValue, modality: str, results: Mapping[int, TaskResult], files: Sequence[str],
-    cwd: str | Path | None,
+    cwd: str | Path | None, store: ArtifactStore | None = None, settings: Settings | None = None,
 ) -> str:
     if isinstance(value, Ref):
         return _ref_value(value, modality, results)
@@ -90,7 +73,11 @@ def _resolve_value(
         )
     if modality == "text":
         return value
-    return resolve_file(value, files, cwd)
+    if store is None:
+        return resolve_file(value, files, cwd)
+    limits = {} if settings is None else {"max_bytes": settings.download_max_bytes,
+                                          "timeout_s": settings.download_timeout_s}
+    return local_file(value, store, files=files, cwd=cwd, **limits)
 
 
 class Executor:
@@ -152,7 +139,7 @@ class Executor:
         started = time.time()
         result = TaskResult(task_id=task.id, task=task.task, status="failed", started_at=started)
         try:
-            inputs = resolve_args(task, results, files, cwd)
+            inputs = await asyncio.to_thread(resolve_args, task, results, files, cwd, self.store, self.settings)
         except HuggingGPTError as exc:
             return self._finish(result, error=str(exc))
         result.inputs = inputs
@@ -177,7 +164,7 @@ class Executor:
 
     async def _call(self, cand: Candidate, task: Task, inputs: dict[str, str], request: str) -> TaskOutput:
         backend = self.backends[cand.backend]
-        ctx = RunContext(store=self.store, settings=self.settings, task_id=task.id, request=request)
+        ctx = RunContext(store=self.store, settings=self.settings, task_id=task.id, request=request, task=task.task)
         timeout = self.settings.task_timeout_s
         try:
             return await asyncio.wait_for(
@@ -194,7 +181,8 @@ class Executor:
         return result
 
     def _emit(self, kind: str, result: TaskResult) -> None:
-        event = {"event": kind, "task_id": result.task_id, "task": result.task, "status": result.status,
+        status = "running" if kind == "task_started" else result.status
+        event = {"event": kind, "task_id": result.task_id, "task": result.task, "status": status,
                  "model_id": result.model_id, "error": result.error, "duration_s": result.duration_s}
         try:
             self.on_event(event)

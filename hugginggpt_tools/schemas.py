@@ -125,6 +125,9 @@ class ModelCard(BaseModel):
     source: str = Field(default="", description="Where the card comes from: jarvis-p0, bundled, llm, user, hub.")
     path: str | None = Field(default=None, description="Local model directory, for the transformers backend.")
     runtime: dict[str, Any] = Field(default_factory=dict, description="Backend-specific settings.")
+    last_modified: str | None = Field(
+        default=None, description="ISO 8601 time of the model's last update on the Hub, when known (recency)."
+    )
 
     def embedding_text(self, max_chars: int = 1000) -> str:
         """The text embedded into the index: id, task, tags, languages and description."""
@@ -142,6 +145,9 @@ class Candidate(BaseModel):
     score: float
     similarity: float = 0.0
     popularity: float = 0.0
+    language: float = Field(default=0.0, description="Weighted match of the request's languages (ranking).")
+    likes: float = Field(default=0.0, description="Weighted log-likes term (ranking).")
+    recency: float = Field(default=0.0, description="Weighted recency term (ranking).")
     card: ModelCard
 
 
@@ -171,7 +177,9 @@ class Artifact(BaseModel):
     mime_type: str
     modality: Modality
     task_id: int | None = Field(default=None, description="Producing task, None for user files.")
+    task: str | None = Field(default=None, description="Task type of the producing task, None for user files.")
     description: str = ""
+    created_at: float | None = Field(default=None, description="When the file was added (Unix time).")
 
 
 class TaskResult(BaseModel):

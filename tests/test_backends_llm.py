@@ -125,10 +125,10 @@ def test_availability_of_the_catalogs_llm_cards() -> None:
 def test_default_backends() -> None:
     settings = Settings()
     plain = default_backends(settings)
-    assert list(plain) == ["bundled", "transformers"]
+    assert list(plain) == ["bundled", "transformers", "hf-inference"]
     assert isinstance(plain["bundled"], BundledBackend) and isinstance(plain["transformers"], TransformersBackend)
     llm = RecordingChatModel(responses=["x"])
     with_llm = default_backends(settings, llm=llm)
-    assert list(with_llm) == ["bundled", "transformers", "llm"] and with_llm["llm"].llm is llm
+    assert list(with_llm) == ["bundled", "transformers", "hf-inference", "llm"] and with_llm["llm"].llm is llm
     assert with_llm.runnable_backend(_card("summarization")) == "llm"
     assert plain.runnable_backend(_card("summarization")) is None

@@ -10,7 +10,8 @@ import hugginggpt_tools
 from hugginggpt_tools import errors
 
 PUBLIC = {
-    "Answer", "Artifact", "ArtifactStore", "HuggingGPTError", "ModelCard", "ModelChoice", "Plan", "Ref",
+    "Answer", "Artifact", "ArtifactStore", "HuggingGPTError", "HuggingGPTToolkit", "ModelCard", "ModelChoice",
+    "Plan", "Ref",
     "Settings", "TASK_TYPES", "Task", "TaskResult", "check_plan", "create_hugginggpt_agent",
     "get_settings", "get_task", "__version__",
 }

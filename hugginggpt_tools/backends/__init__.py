@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from ..config import Settings, get_settings
 from .base import Backend, Backends, RunContext, TaskOutput, missing_packages, require
 from .bundled import BUNDLED_MODELS, BundledBackend, BundledModel
+from .hf_inference import HFInferenceBackend
 from .llm import LLM_TEMPLATES, LLMBackend
 from .transformers import TransformersBackend, local_model_dir
 
@@ -19,9 +20,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def default_backends(settings: Settings | None = None, llm: BaseChatModel | None = None) -> Backends:
-    """The bundled and transformers backends, plus the llm backend when ``llm`` is given."""
+    """The bundled, transformers and hf-inference backends, plus the llm backend when ``llm`` is given.
+
+    hf-inference runs only when a token (``HF_TOKEN``) or an endpoint (``HUGGINGGPT_HF_BASE_URL``)
+    is configured; otherwise its cards are reported as unavailable with that fix.
+    """
     settings = settings or get_settings()
-    backends: list[Backend] = [BundledBackend(settings), TransformersBackend(settings)]
+    backends: list[Backend] = [BundledBackend(settings), TransformersBackend(settings), HFInferenceBackend(settings)]
     if llm is not None:
         backends.append(LLMBackend(llm))
     return Backends(backends)
@@ -34,6 +39,7 @@ __all__ = [
     "Backends",
     "BundledBackend",
     "BundledModel",
+    "HFInferenceBackend",
     "LLMBackend",
     "RunContext",
     "TaskOutput",

@@ -1,8 +1,10 @@
-"""WAV reading and writing with the standard library and numpy (no ffmpeg, no torchaudio).
+"""Audio reading and writing without ffmpeg or torchaudio.
 
 transformers' audio pipelines decode files with ffmpeg and resample with torchaudio, neither of
-which is installed everywhere; reading the WAV here and handing the pipeline a waveform at the
-model's sampling rate avoids both.
+which is installed everywhere; reading the audio here and handing each model a waveform at its
+own sampling rate avoids both. PCM WAV is read with the standard library and numpy; other
+formats (MP3, FLAC, OGG, M4A, float WAV) are decoded with PyAV when it is installed (it comes
+with faster-whisper in the ``offline`` extra), else the error says how to convert the file.
 """
 
 from __future__ import annotations
@@ -39,6 +41,48 @@ def read_wav(path: str | Path, target_rate: int | None = None) -> tuple[Any, int
     samples = samples.reshape(-1, channels).mean(axis=1)
     if target_rate and target_rate != rate:
         samples, rate = resample(samples, rate, target_rate), target_rate
+    return samples, rate
+
+
+def read_audio(path: str | Path, target_rate: int | None = None) -> tuple[Any, int]:
+    """A mono float32 waveform in [-1, 1] and its sampling rate, from WAV or (with PyAV) any format."""
+    path = Path(path)
+    if path.suffix.lower() in {".wav", ".wave"}:
+        try:
+            return read_wav(path, target_rate)
+        except InputError:
+            if not _has_pyav():
+                raise
+    if not _has_pyav():
+        raise InputError(
+            f"Cannot decode {str(path)!r}: only PCM WAV is read without PyAV. Install it with "
+            "pip install 'hugginggpt-tools[offline]' (or pip install av), or convert the file: "
+            "`ffmpeg -i input.mp3 -ar 16000 -ac 1 output.wav`."
+        )
+    return _read_with_pyav(path, target_rate)
+
+
+def _has_pyav() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("av") is not None
+
+
+def _read_with_pyav(path: Path, target_rate: int | None) -> tuple[Any, int]:
+    import av
+    import numpy as np
+
+    try:
+        with av.open(str(path), mode="r", metadata_errors="ignore") as container:
+            stream = container.streams.audio[0]
+            rate = int(target_rate or stream.rate or 16000)
+            resampler = av.audio.resampler.AudioResampler(format="flt", layout="mono", rate=rate)
+            chunks = [out.to_ndarray().reshape(-1) for frame in container.decode(stream)
+                      for out in resampler.resample(frame)]
+            chunks += [out.to_ndarray().reshape(-1) for out in resampler.resample(None)]
+    except (av.error.FFmpegError, IndexError, ValueError) as exc:
+        raise InputError(f"Cannot decode {str(path)!r} as audio ({exc}). Give a WAV, MP3, FLAC or OGG file.") from exc
+    samples = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, dtype=np.float32)
     return samples, rate
 
 

@@ -14,7 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BackendError
-from ._audio import read_wav, write_wav
+from ._audio import read_audio, write_wav
+from ._images import PALETTE as _PALETTE
+from ._images import draw_boxes
+from ._images import open_image as _open_image
+from ._images import save_image as _image_artifact
 from ._inputs import file_input, optional_text, text_input
 from .base import RunContext, TaskOutput
 
@@ -136,24 +140,9 @@ def _labels(raw: Any, top_k: int) -> list[dict[str, Any]]:
 
 
 def _audio_arg(pipe: Any, path: Path) -> Any:
-    """A waveform dict for WAV files (no ffmpeg needed); other formats go to ffmpeg as a path."""
-    if path.suffix.lower() not in {".wav", ".wave"}:
-        return str(path)
-    samples, rate = read_wav(path, pipe.feature_extractor.sampling_rate)
+    """A waveform dict at the model's sampling rate (WAV read directly, other formats with PyAV)."""
+    samples, rate = read_audio(path, pipe.feature_extractor.sampling_rate)
     return {"raw": samples, "sampling_rate": rate}
-
-
-def _image_artifact(image: Any, ctx: RunContext, stem: str, description: str) -> Any:
-    path = ctx.store.new_path(".png", stem=stem)
-    image.save(path)
-    return ctx.store.add_file(path, task_id=ctx.task_id, description=description)
-
-
-def _open_image(path: Path) -> Any:
-    from PIL import Image, ImageOps
-
-    with Image.open(path) as img:
-        return ImageOps.exif_transpose(img).convert("RGB")
 
 
 def _generated(raw: Any) -> str:
@@ -162,8 +151,6 @@ def _generated(raw: Any) -> str:
     return str(row.get("generated_text", "")).strip()
 
 
-_PALETTE = [(230, 25, 75), (60, 180, 75), (255, 225, 25), (0, 130, 200), (245, 130, 48), (145, 30, 180),
-            (70, 240, 240), (240, 50, 230), (210, 245, 60), (250, 190, 212), (0, 128, 128), (170, 110, 40)]
 
 
 # ----------------------------------------------------------------------------- text tasks
@@ -284,18 +271,11 @@ def document_question_answering(pipe: Any, inputs: dict[str, str], ctx: RunConte
 
 def object_detection(pipe: Any, inputs: dict[str, str], ctx: RunContext, opt: Options) -> TaskOutput:
     """Labelled boxes, drawn on a copy of the image (an artifact)."""
-    from PIL import ImageDraw
-
     path = file_input(inputs, "image", "object-detection")
     raw = pipe(str(path), threshold=opt.detection_threshold)
     objects = [{"label": str(o["label"]), "score": round(float(o["score"]), 4),
                 "box": [int(o["box"][k]) for k in ("xmin", "ymin", "xmax", "ymax")]} for o in raw]
-    image = _open_image(path)
-    draw = ImageDraw.Draw(image)
-    for i, obj in enumerate(objects):
-        colour = _PALETTE[i % len(_PALETTE)]
-        draw.rectangle(obj["box"], outline=colour, width=max(2, image.width // 200))
-        draw.text((obj["box"][0] + 3, obj["box"][1] + 2), f"{obj['label']} {obj['score']:.2f}", fill=colour)
+    image = draw_boxes(_open_image(path), objects)
     artifact = _image_artifact(image, ctx, "detections", f"{len(objects)} objects detected")
     text = f"{len(objects)} objects: {_labels_text(objects)}" if objects else "no objects found"
     return TaskOutput(text=text, data=objects, artifacts=[artifact])
@@ -355,7 +335,7 @@ def text_to_speech(pipe: Any, inputs: dict[str, str], ctx: RunContext, opt: Opti
     duration = write_wav(path, raw["audio"], rate)
     if duration <= 0:
         raise BackendError(f"The model produced no audio for {text[:80]!r}.")
-    artifact = ctx.store.add_file(path, task_id=ctx.task_id, description=f"Speech: {text[:80]}")
+    artifact = ctx.save_file(path, f"Speech: {text[:80]}")
     return TaskOutput(
         text=f"Spoke {len(text)} characters, {duration:.1f} s of audio: {artifact.path}",
         data={"sample_rate": rate, "duration_s": round(duration, 3), "path": artifact.path},

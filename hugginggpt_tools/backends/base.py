@@ -37,6 +37,17 @@ class RunContext:
     settings: Settings
     task_id: int = 0
     request: str = ""
+    task: str | None = None
+
+    def save_file(self, path: Any, description: str = "", modality: str | None = None) -> Artifact:
+        """Register a file the model wrote (at ``store.new_path``) as this task's artifact."""
+        return self.store.add_file(path, task_id=self.task_id, description=description, modality=modality,
+                                   task=self.task)
+
+    def save_bytes(self, data: bytes, suffix: str, description: str = "", stem: str = "output") -> Artifact:
+        """Write ``data`` as a new file in the store and register it as this task's artifact."""
+        return self.store.add_bytes(data, suffix, task_id=self.task_id, description=description, stem=stem,
+                                    task=self.task)
 
 
 class Backend(ABC):

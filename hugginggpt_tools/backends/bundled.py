@@ -53,6 +53,11 @@ class BundledModel:
         """Run the model on resolved ``inputs``."""
         raise NotImplementedError
 
+    @classmethod
+    def unavailable_reason(cls) -> str | None:
+        """Why the model cannot run although its packages are installed (checked without importing them)."""
+        return None
+
 
 BUNDLED_MODELS: dict[str, type[BundledModel]] = {}
 """Bundled model classes by model id."""
@@ -84,7 +89,7 @@ class BundledBackend(Backend):
         missing = missing_packages(cls.packages)
         if missing:
             return f"missing packages {', '.join(missing)}; install them with {_install(cls.extra)}"
-        return None
+        return cls.unavailable_reason()
 
     def run(self, card: ModelCard, task: str, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
         reason = self.availability(card)
@@ -269,7 +274,7 @@ class PiperTTSModel(BundledModel):
         duration, rate = wav_duration(path)
         if duration <= 0:
             raise BackendError(f"Piper produced no audio for the text {text[:80]!r}; give words to speak.")
-        artifact = ctx.store.add_file(path, task_id=ctx.task_id, description=f"Speech: {text[:80]}")
+        artifact = ctx.save_file(path, f"Speech: {text[:80]}")
         return TaskOutput(
             text=f"Spoke {len(text)} characters, {duration:.1f} s of audio: {artifact.path}",
             data={"sample_rate": rate, "duration_s": round(duration, 3), "path": artifact.path},
@@ -338,6 +343,9 @@ class EfficientNetLite0Model(BundledModel):
         text = ", ".join(f"{d['label'].split(',')[0]} ({d['score']:.2f})" for d in data)
         return TaskOutput(text=text, data=data)
 
+
+# The other bundled models live in their own modules and register themselves on import.
+from . import bundled_audio, bundled_text, bundled_vision  # noqa: E402,F401
 
 __all__ = [
     "BUNDLED_MODELS",

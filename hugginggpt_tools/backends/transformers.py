@@ -112,7 +112,7 @@ class TransformersBackend(Backend):
         if missing:
             return f"missing packages {', '.join(missing)}; install them with pip install hugginggpt-tools"
         if local_model_dir(card, self.settings) is None:
-            return (f"weights of {card.id!r} not found locally; download them with `hf download {card.id}` "
+            return (f"weights of {card.id!r} not found locally; download the weights with `hf download {card.id}` "
                     "or set HUGGINGGPT_MODEL_DIRS to a folder holding them")
         return None
 

@@ -1,0 +1,51 @@
+"""Image helpers shared by the backends: open an input, draw labelled boxes, save an output."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from .base import RunContext
+
+PALETTE = [(230, 25, 75), (60, 180, 75), (255, 225, 25), (0, 130, 200), (245, 130, 48), (145, 30, 180),
+           (70, 240, 240), (240, 50, 230), (210, 245, 60), (250, 190, 212), (0, 128, 128), (170, 110, 40)]
+"""Distinct colours for boxes and segments, used in turn."""
+
+
+def open_image(path: str | Path) -> Any:
+    """The image at ``path`` as an RGB Pillow image, turned upright by its EXIF orientation."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as img:
+            return ImageOps.exif_transpose(img).convert("RGB")
+    except (UnidentifiedImageError, OSError) as exc:
+        raise InputError(f"Cannot read {str(path)!r} as an image ({exc}). Give a PNG, JPEG, WebP or BMP file.") from exc
+
+
+def draw_boxes(image: Any, objects: Sequence[dict[str, Any]]) -> Any:
+    """A copy of ``image`` with each object's ``box`` [x0, y0, x1, y1] drawn and its label written."""
+    from PIL import ImageDraw
+
+    canvas = image.copy()
+    draw = ImageDraw.Draw(canvas)
+    width = max(2, canvas.width // 200)
+    for i, obj in enumerate(objects):
+        colour = PALETTE[i % len(PALETTE)]
+        draw.rectangle(list(obj["box"]), outline=colour, width=width)
+        score = obj.get("score")
+        label = f"{obj['label']} {score:.2f}" if isinstance(score, float) else str(obj["label"])
+        draw.text((obj["box"][0] + 3, obj["box"][1] + 2), label, fill=colour)
+    return canvas
+
+
+def save_image(image: Any, ctx: RunContext, stem: str, description: str) -> Any:
+    """Save ``image`` as a PNG in the run's store; returns the artifact."""
+    path = ctx.store.new_path(".png", stem=stem)
+    image.save(path)
+    return ctx.save_file(path, description)
+
+
+__all__ = ["PALETTE", "draw_boxes", "open_image", "save_image"]

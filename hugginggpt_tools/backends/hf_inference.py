@@ -1,0 +1,171 @@
+"""The ``hf-inference`` backend: remote inference through ``huggingface_hub.InferenceClient``.
+
+Three ways to reach a model, in this order:
+
+* a card's own endpoint, ``card.runtime["base_url"]`` (an Inference Endpoint for that model);
+* one self-hosted endpoint for every request, ``Settings.hf_base_url``
+  (``HUGGINGGPT_HF_BASE_URL``): TGI, TEI, a transformers server;
+* Hugging Face Inference Providers for the card's model id, with a token from the environment
+  (``HF_TOKEN``) and ``Settings.hf_provider`` (``HUGGINGGPT_HF_PROVIDER``).
+
+Every request has a time limit (``HUGGINGGPT_HF_TIMEOUT``). Answers 429 (rate limited) and
+503 (model loading or overloaded) are retried with exponential backoff, honouring a
+``Retry-After`` header. The backend is available when a token or a base URL is configured and
+``HF_HUB_OFFLINE`` is not set; it does not probe the remote side.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from ..config import Settings, get_settings, hf_token
+from ..errors import BackendError, HuggingGPTError
+from ..schemas import ModelCard
+from ._hf_tasks import HF_TASKS, PROVIDER_ONLY_TASKS
+from .base import Backend, RunContext, TaskOutput, missing_packages
+
+logger = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({429, 503})
+TOKEN_FIX = ("set HF_TOKEN to a Hugging Face token (https://huggingface.co/settings/tokens), or "
+             "HUGGINGGPT_HF_BASE_URL to a self-hosted endpoint")
+
+
+def _offline() -> bool:
+    from huggingface_hub import constants
+
+    return bool(constants.HF_HUB_OFFLINE)
+
+
+class HFInferenceBackend(Backend):
+    """Runs cards on Hugging Face Inference Providers or a self-hosted endpoint.
+
+    Args:
+        settings: provider, base URL and timeout defaults (from the environment).
+        token: Hugging Face token (default: ``HF_TOKEN`` / ``HUGGING_FACE_HUB_TOKEN``).
+        provider: Inference Provider name (``"hf-inference"``, ``"auto"``, ...).
+        base_url: an endpoint URL that serves every request (overrides model ids).
+        timeout_s: time limit of one HTTP request.
+        max_retries: retries after a 429 or 503 answer.
+        backoff_s: first retry delay, doubled each retry, capped at ``max_backoff_s``.
+        sleep: the function that waits (tests pass a fake).
+    """
+
+    name: ClassVar[str] = "hf-inference"
+
+    def __init__(
+        self, settings: Settings | None = None, *, token: str | None = None, provider: str | None = None,
+        base_url: str | None = None, timeout_s: float | None = None, max_retries: int = 3,
+        backoff_s: float = 1.0, max_backoff_s: float = 30.0, sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        settings = settings or get_settings()
+        self.token = token or hf_token()
+        self.provider = provider or settings.hf_provider
+        self.base_url = base_url or settings.hf_base_url
+        self.timeout_s = timeout_s or settings.hf_timeout_s
+        self.max_retries, self.backoff_s, self.max_backoff_s = max_retries, backoff_s, max_backoff_s
+        self._sleep = sleep
+        self._client: Any = None
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def supported_tasks() -> list[str]:
+        return list(HF_TASKS)
+
+    def endpoint(self, card: ModelCard) -> str:
+        """What the request names as the model: the card's endpoint, the base URL, or the model id."""
+        return str(card.runtime.get("base_url") or self.base_url or card.id)
+
+    def availability(self, card: ModelCard) -> str | None:
+        if card.task not in HF_TASKS:
+            return f"the hf-inference backend does not run {card.task!r}; it runs {', '.join(HF_TASKS)}"
+        if missing_packages(["huggingface_hub"]):
+            return "missing package huggingface_hub; install it with pip install hugginggpt-tools"
+        if card.task in PROVIDER_ONLY_TASKS and self.endpoint(card).startswith(("http://", "https://")):
+            return (f"{card.task} cannot be sent to a URL endpoint; use an Inference Provider that offers it: "
+                    "unset HUGGINGGPT_HF_BASE_URL, set HF_TOKEN and HUGGINGGPT_HF_PROVIDER (e.g. fal-ai)")
+        configured = bool(self.token or self.base_url or card.runtime.get("base_url"))
+        if _offline() and not configured:
+            return f"HF_HUB_OFFLINE=1 is set and no token or endpoint is configured; unset HF_HUB_OFFLINE and {TOKEN_FIX}"
+        if _offline():
+            return "HF_HUB_OFFLINE=1 blocks remote inference; unset HF_HUB_OFFLINE to use it"
+        if not configured:
+            return f"no token or endpoint configured; {TOKEN_FIX}"
+        return None
+
+    def client(self) -> Any:
+        """The shared ``InferenceClient`` (created on first use)."""
+        with self._lock:
+            if self._client is None:
+                from huggingface_hub import InferenceClient
+
+                self._client = InferenceClient(provider=self.provider, token=self.token, timeout=self.timeout_s)
+            return self._client
+
+    def run(self, card: ModelCard, task: str, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
+        call = HF_TASKS.get(task)
+        reason = self.availability(card) if call is not None else f"it does not run {task!r}"
+        if call is None or reason is not None:
+            raise BackendError(f"Cannot run {card.id!r} on the hf-inference backend: {reason}.")
+        model = self.endpoint(card)
+        try:
+            return self.with_retries(lambda: call(self.client(), model, inputs, ctx), f"{card.id} ({task})")
+        except HuggingGPTError:
+            raise
+        except Exception as exc:  # huggingface_hub, httpx and PIL raise many kinds
+            raise BackendError(f"Remote inference of {card.id!r} for {task!r} failed: "
+                               f"{type(exc).__name__}: {exc}") from exc
+
+    def with_retries(self, call: Callable[[], TaskOutput], what: str) -> TaskOutput:
+        """``call()``, retried on 429/503 answers; timeouts and other errors become BackendError."""
+        from huggingface_hub.errors import HfHubHTTPError, InferenceTimeoutError, OfflineModeIsEnabled
+
+        for attempt in range(self.max_retries + 1):
+            try:
+                return call()
+            except HfHubHTTPError as exc:
+                status = getattr(exc.response, "status_code", None)
+                if status not in RETRY_STATUSES or attempt == self.max_retries:
+                    raise BackendError(_http_message(what, status, exc, attempt)) from exc
+                delay = self._delay(exc.response, attempt)
+                logger.info("%s answered %s; retrying in %.1f s", what, status, delay)
+                self._sleep(delay)
+            except (InferenceTimeoutError, TimeoutError) as exc:
+                raise BackendError(f"{what} timed out after {self.timeout_s:g} s; raise HUGGINGGPT_HF_TIMEOUT "
+                                   "or try again later.") from exc
+            except OfflineModeIsEnabled as exc:
+                raise BackendError(f"{what}: HF_HUB_OFFLINE=1 blocks remote inference; unset it.") from exc
+        raise BackendError(f"{what}: no attempt was made (max_retries={self.max_retries}).")  # pragma: no cover
+
+    def _delay(self, response: Any, attempt: int) -> float:
+        """The server's Retry-After (seconds) when given, else exponential backoff; capped."""
+        header = getattr(response, "headers", {}).get("retry-after", "")
+        try:
+            wanted = float(header)
+        except (TypeError, ValueError):
+            wanted = self.backoff_s * 2 ** attempt
+        return max(0.0, min(wanted, self.max_backoff_s))
+
+    def close(self) -> None:
+        with self._lock:
+            if self._client is not None:
+                self._client.close()
+            self._client = None
+
+
+def _http_message(what: str, status: int | None, exc: Exception, attempt: int) -> str:
+    detail = str(exc).splitlines()[0][:300]
+    if status in RETRY_STATUSES:
+        return f"{what} still answered HTTP {status} after {attempt} retries ({detail}); try again later."
+    if status in (401, 403):
+        return f"{what} refused the token (HTTP {status}): {detail}. Check HF_TOKEN and its permissions."
+    if status == 404:
+        return f"{what} was not found (HTTP 404): {detail}. The model may not be deployed on this provider."
+    return f"{what} failed with HTTP {status}: {detail}"
+
+
+__all__ = ["RETRY_STATUSES", "HFInferenceBackend"]

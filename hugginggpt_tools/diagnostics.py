@@ -1,0 +1,140 @@
+"""Which task types can run right now, on which backend, and how to enable the rest.
+
+:func:`availability_matrix` asks each configured backend about the catalog cards of each task
+type, exactly as selection does (``Backend.availability``), so the matrix shows what a request
+would get now. Each cell is one of:
+
+* available, with the runnable model ids;
+* unavailable, with the reason and the fix (install an extra, set an environment variable,
+  download a model, pass a chat model);
+* not applicable: the backend has no implementation of the task type.
+
+``hugginggpt doctor`` prints it (``--json`` for machines).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .backends.base import Backends
+from .schemas import ModelCard
+from .tasks import TASK_TYPES
+
+BACKEND_NAMES: tuple[str, ...] = ("bundled", "transformers", "hf-inference", "llm")
+"""The backends the matrix shows, in column order."""
+
+ENABLE_FIXES: dict[str, str] = {
+    "bundled": "pip install 'hugginggpt-tools[offline]'",
+    "transformers": "pip install hugginggpt-tools (transformers and torch are dependencies)",
+    "hf-inference": "set HF_TOKEN (or HUGGINGGPT_HF_BASE_URL for a self-hosted endpoint)",
+    "llm": "pass a chat model: hugginggpt run --llm provider:model, or create_hugginggpt_agent(llm=...) / "
+           "HuggingGPTToolkit(llm=...) in Python",
+}
+"""How to turn on a backend that is not configured at all."""
+
+MAX_MODELS = 5
+
+
+@dataclass
+class Cell:
+    """One task type on one backend."""
+
+    task: str
+    backend: str
+    status: str  # "available", "unavailable" or "n/a"
+    models: list[str] = field(default_factory=list)
+    count: int = 0
+    reason: str | None = None
+    fix: str | None = None
+
+
+def supported_tasks() -> dict[str, set[str]]:
+    """The task types each backend has an implementation for."""
+    from .backends._hf_tasks import HF_TASKS
+    from .backends._transformers_tasks import ADAPTERS
+    from .backends.bundled import BUNDLED_MODELS
+    from .backends.llm import LLM_TEMPLATES
+
+    return {"bundled": {cls.task for cls in BUNDLED_MODELS.values()}, "transformers": set(ADAPTERS),
+            "hf-inference": set(HF_TASKS), "llm": set(LLM_TEMPLATES)}
+
+
+def _fix_of(reason: str) -> str:
+    """The fix part of an availability message (``"<problem>; <fix>"``)."""
+    return reason.split("; ", 1)[1] if "; " in reason else reason
+
+
+def cell(task: str, backend_name: str, cards: Sequence[ModelCard], backends: Backends,
+         supported: dict[str, set[str]]) -> Cell:
+    """The matrix cell of ``task`` on ``backend_name`` given the catalog ``cards`` of that task."""
+    if task not in supported.get(backend_name, set()):
+        return Cell(task, backend_name, "n/a", reason=f"the {backend_name} backend does not implement {task}")
+    named = sorted((c for c in cards if backend_name in c.backends), key=lambda c: (-c.downloads, c.id))
+    if not named:
+        return Cell(task, backend_name, "unavailable", reason=f"the catalog has no {backend_name} model for {task}",
+                    fix="add a model card for it to the index (ModelIndex.add) and rebuild: hugginggpt index build")
+    backend = backends.get(backend_name)
+    if backend is None:
+        return Cell(task, backend_name, "unavailable", reason=f"the {backend_name} backend is not configured",
+                    fix=ENABLE_FIXES.get(backend_name))
+    runnable = [c.id for c in named if backend.availability(c) is None]
+    if runnable:
+        return Cell(task, backend_name, "available", models=runnable[:MAX_MODELS], count=len(runnable))
+    reason = backend.availability(named[0]) or "unknown"
+    return Cell(task, backend_name, "unavailable", reason=reason, fix=_fix_of(reason))
+
+
+def availability_matrix(
+    cards: Iterable[ModelCard], backends: Backends, backend_names: Sequence[str] = BACKEND_NAMES,
+) -> list[list[Cell]]:
+    """One row per task type of the registry, one cell per backend in ``backend_names``."""
+    by_task: dict[str, list[ModelCard]] = {}
+    for card in cards:
+        by_task.setdefault(card.task, []).append(card)
+    supported = supported_tasks()
+    return [[cell(task, name, by_task.get(task, []), backends, supported) for name in backend_names]
+            for task in TASK_TYPES]
+
+
+def matrix_json(rows: list[list[Cell]]) -> dict[str, Any]:
+    """The matrix as JSON-ready data: per task, per backend, plus the tasks runnable now."""
+    tasks = {row[0].task: {c.backend: {k: v for k, v in asdict(c).items() if k not in ("task", "backend")}
+                           for c in row} for row in rows}
+    runnable = [row[0].task for row in rows if any(c.status == "available" for c in row)]
+    return {"backends": [c.backend for c in rows[0]] if rows else [], "tasks": tasks, "runnable_now": runnable}
+
+
+def _mark(c: Cell) -> str:
+    if c.status == "available":
+        return f"yes: {c.models[0]}" if c.count == 1 else f"yes ({c.count} models)"
+    return "no" if c.status == "unavailable" else "n/a"
+
+
+def matrix_text(rows: list[list[Cell]]) -> str:
+    """A table of task types x backends, then each fix once with the cells it applies to."""
+    names = [c.backend for c in rows[0]] if rows else []
+    widths = [max(len("task type"), *(len(r[0].task) for r in rows))]
+    widths += [max(len(n), *(len(_mark(r[i])) for r in rows)) for i, n in enumerate(names)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(["task type", *names], widths))]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in rows:
+        lines.append("  ".join(v.ljust(w) for v, w in zip([row[0].task, *(_mark(c) for c in row)], widths)))
+    runnable = sum(any(c.status == "available" for c in row) for row in rows)
+    lines += ["", f"{runnable} of {len(rows)} task types can run now."]
+    fixes: dict[tuple[str, str], list[str]] = {}
+    for row in rows:
+        for c in row:
+            if c.status == "unavailable":
+                fixes.setdefault((c.backend, c.fix or c.reason or ""), []).append(c.task)
+    if fixes:
+        lines += ["", "To enable the unavailable cells:"]
+    for (backend, fix), tasks in sorted(fixes.items(), key=lambda item: (names.index(item[0][0]), -len(item[1]))):
+        where = tasks[0] if len(tasks) == 1 else f"{len(tasks)} task types"
+        lines.append(f"- {backend}, {where}: {fix}")
+    return "\n".join(lines)
+
+
+__all__ = ["BACKEND_NAMES", "ENABLE_FIXES", "Cell", "availability_matrix", "cell", "matrix_json", "matrix_text",
+           "supported_tasks"]

@@ -1,0 +1,220 @@
+"""File arguments: local paths, http(s) URLs, raw bytes or artifact ids, as local files.
+
+A file argument (an image, an audio clip, a table) reaches a model as the absolute path of a
+local file. :func:`local_file` accepts what users and LLMs give:
+
+* a path, absolute or relative to ``cwd``, or the name of one of the files given with the
+  request (:func:`resolve_file`);
+* an ``http://`` or ``https://`` URL, downloaded into the session's artifact store with a size
+  and a time limit (:func:`download`, the one function that fetches URLs; other schemes such as
+  ``file:``, ``ftp:`` or ``data:`` are refused);
+* raw ``bytes`` (Python callers), written to the store with a suffix read from the content;
+* the id of an artifact of the session (a tool's earlier output).
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import re
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Union
+from urllib.parse import urlsplit
+
+from .errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .artifacts import ArtifactStore
+    from .schemas import Artifact
+
+logger = logging.getLogger(__name__)
+
+FileValue = Union[str, Path, bytes]
+"""What a file argument may be."""
+
+DEFAULT_MAX_BYTES = 50_000_000
+DEFAULT_TIMEOUT_S = 30.0
+MAX_REDIRECTS = 5
+ALLOWED_SCHEMES = ("http", "https")
+
+_SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):(?://|[^\\/])")
+_ARTIFACT_ID_RE = re.compile(r"^[0-9a-f]{12}$")
+_MAGIC: tuple[tuple[bytes, int, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", 0, ".png"), (b"\xff\xd8\xff", 0, ".jpg"), (b"GIF8", 0, ".gif"),
+    (b"BM", 0, ".bmp"), (b"WEBP", 8, ".webp"), (b"WAVE", 8, ".wav"), (b"fLaC", 0, ".flac"),
+    (b"OggS", 0, ".ogg"), (b"ID3", 0, ".mp3"), (b"\xff\xfb", 0, ".mp3"), (b"ftyp", 4, ".mp4"),
+    (b"%PDF", 0, ".pdf"), (b"II*\x00", 0, ".tif"), (b"MM\x00*", 0, ".tif"),
+)
+
+
+def url_scheme(value: str) -> str | None:
+    """The scheme of ``value`` when it looks like a URL (``https``, ``file``, ``data``), else None.
+
+    Windows drive letters (``C:\\x``) are not schemes.
+    """
+    match = _SCHEME_RE.match(value.strip())
+    if match is None or len(match.group(1)) == 1:
+        return None
+    return match.group(1).lower()
+
+
+def is_url(value: object) -> bool:
+    """True for an ``http://`` or ``https://`` URL."""
+    return isinstance(value, str) and url_scheme(value) in ALLOWED_SCHEMES
+
+
+def sniff_suffix(data: bytes, default: str = ".bin") -> str:
+    """A file suffix for ``data`` from its first bytes (PNG, JPEG, WAV, MP3, ...)."""
+    for magic, offset, suffix in _MAGIC:
+        if data[offset:offset + len(magic)] == magic:
+            return suffix
+    return default
+
+
+def _stem(url: str) -> str:
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(urlsplit(url).path).stem).strip("-")[:40]
+    return name or "download"
+
+
+def _suffix(url: str, content_type: str, data: bytes) -> str:
+    """The suffix of the URL's path when it names a known type, else from the content type, else sniffed."""
+    suffix = Path(urlsplit(url).path).suffix.lower()
+    if suffix and mimetypes.guess_type(f"x{suffix}")[0]:
+        return suffix
+    from_type = mimetypes.guess_extension(content_type.split(";")[0].strip()) if content_type else None
+    return sniff_suffix(data, from_type or ".bin")
+
+
+def check_url(url: str) -> None:
+    """Refuse a URL that :func:`download` must not fetch (for now: any scheme but http and https)."""
+    scheme = url_scheme(url)
+    if scheme not in ALLOWED_SCHEMES:
+        raise InputError(
+            f"Refusing to fetch {url!r}: only http:// and https:// URLs are downloaded (got scheme "
+            f"{scheme!r}). Give an http(s) URL or the path of a local file."
+        )
+    if not urlsplit(url).hostname:
+        raise InputError(f"The URL {url!r} has no host name. Give a full URL such as https://example.com/cat.jpg.")
+
+
+def download(
+    url: str, store: "ArtifactStore", *, max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout_s: float = DEFAULT_TIMEOUT_S, description: str = "",
+) -> "Artifact":
+    """Fetch ``url`` into ``store`` and return the artifact; the only place that fetches URLs.
+
+    At most ``max_bytes`` are read (a larger ``Content-Length`` is refused before reading) and
+    the whole download, redirects included (at most 5), must finish within ``timeout_s``.
+    Raises :class:`InputError` naming the URL and the limit or HTTP status.
+    """
+    import httpx  # local: only needed when a URL is given
+
+    check_url(url)
+    deadline = time.monotonic() + timeout_s
+    try:
+        with httpx.Client(follow_redirects=True, max_redirects=MAX_REDIRECTS, timeout=timeout_s) as client:
+            with client.stream("GET", url, headers={"User-Agent": "hugginggpt-tools"}) as response:
+                check_url(str(response.url))
+                data = _read_body(url, response, max_bytes, deadline, timeout_s)
+                content_type = response.headers.get("content-type", "")
+    except httpx.HTTPError as exc:
+        raise InputError(f"Could not download {url!r}: {type(exc).__name__}: {exc}. Check the URL.") from exc
+    logger.info("downloaded %s (%d bytes)", url, len(data))
+    return store.add_bytes(data, _suffix(url, content_type, data), description=description or f"Downloaded from {url}",
+                           stem=_stem(url))
+
+
+def _read_body(url: str, response: object, max_bytes: int, deadline: float, timeout_s: float) -> bytes:
+    """The response body within the size and time limits."""
+    status = response.status_code  # type: ignore[attr-defined]
+    if status >= 400:
+        raise InputError(f"Could not download {url!r}: the server answered HTTP {status}. Check the URL.")
+    declared = response.headers.get("content-length")  # type: ignore[attr-defined]
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise InputError(_too_big(url, int(declared), max_bytes))
+    chunks, total = [], 0
+    for chunk in response.iter_bytes():  # type: ignore[attr-defined]
+        total += len(chunk)
+        if total > max_bytes:
+            raise InputError(_too_big(url, total, max_bytes))
+        if time.monotonic() > deadline:
+            raise InputError(
+                f"Downloading {url!r} took longer than {timeout_s:g} s; raise "
+                "HUGGINGGPT_DOWNLOAD_TIMEOUT or download the file yourself."
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_big(url: str, size: int, limit: int) -> str:
+    return (f"Refusing to download {url!r}: it is larger than the limit ({size} > {limit} bytes). "
+            "Raise HUGGINGGPT_DOWNLOAD_MAX_BYTES or download the file yourself.")
+
+
+def resolve_file(value: str, files: Sequence[str] = (), cwd: str | Path | None = None) -> str:
+    """The absolute path of a local file argument.
+
+    Looked up as given (absolute, or relative to ``cwd``), then by file name among ``files``
+    (the files the user supplied). Raises :class:`InputError` naming where it looked.
+    """
+    base = Path(cwd) if cwd is not None else Path.cwd()
+    candidate = Path(value).expanduser()
+    candidate = candidate if candidate.is_absolute() else base / candidate
+    if candidate.is_file():
+        return str(candidate.resolve())
+    name = Path(value).name
+    for given in files:
+        given_path = Path(given).expanduser()
+        given_path = given_path if given_path.is_absolute() else base / given_path
+        if given_path.name == name and given_path.is_file():
+            return str(given_path.resolve())
+    raise InputError(
+        f"File {value!r} not found (looked in {base} and among the given files "
+        f"{[Path(f).name for f in files]}). Pass it with --file PATH or give its full path."
+    )
+
+
+def local_file(
+    value: FileValue, store: "ArtifactStore | None" = None, *, files: Sequence[str] = (),
+    cwd: str | Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES, timeout_s: float = DEFAULT_TIMEOUT_S,
+) -> str:
+    """The absolute path of a local file holding ``value`` (a path, URL, bytes or artifact id).
+
+    URLs and bytes need a ``store`` to be written into. Raises :class:`InputError`.
+    """
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        data = bytes(value)
+        if not data:
+            raise InputError("The file argument is empty (0 bytes). Give the file's content, path or URL.")
+        return _store(store, "bytes").add_bytes(data, sniff_suffix(data), description="Given as bytes", stem="input").path
+    text = str(value).strip()
+    if not text:
+        raise InputError("The file argument is empty. Give a path, an http(s) URL or an artifact id.")
+    if url_scheme(text) is not None:
+        return download(text, _store(store, "URLs"), max_bytes=max_bytes, timeout_s=timeout_s).path
+    if store is not None and _ARTIFACT_ID_RE.match(text):
+        artifact = store.find(text)
+        if artifact is not None:
+            return artifact.path
+    return resolve_file(text, files, cwd)
+
+
+def _store(store: "ArtifactStore | None", what: str) -> "ArtifactStore":
+    if store is None:
+        raise InputError(f"File arguments given as {what} need an artifact store to be saved in; pass store=.")
+    return store
+
+
+__all__ = [
+    "ALLOWED_SCHEMES",
+    "FileValue",
+    "check_url",
+    "download",
+    "is_url",
+    "local_file",
+    "resolve_file",
+    "sniff_suffix",
+    "url_scheme",
+]

@@ -1,0 +1,95 @@
+"""``HuggingGPTToolkit``: the task tools for any LangChain agent.
+
+>>> from langchain.agents import create_agent
+>>> from hugginggpt_tools import HuggingGPTToolkit
+>>> tools = HuggingGPTToolkit().get_tools()              # one tool per task type
+>>> agent = create_agent(llm, tools=tools)                # doctest: +SKIP
+
+The tools of one toolkit share their settings, backends (so a model loads once), artifact store
+(so one tool's output can be the next tool's input by artifact id) and model index.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.tools import BaseTool, BaseToolkit
+from pydantic import ConfigDict, Field, PrivateAttr, field_validator
+
+from .errors import ConfigError
+from .tasks import TASK_TYPES, find_task
+from .tools import TOOL_CLASSES, HuggingGPTTool
+
+
+def _task_name(name: str, what: str) -> str:
+    found = find_task(name)
+    if found is None:
+        raise ConfigError(f"Unknown task type {name!r} in {what}. Use one of: {', '.join(TASK_TYPES)}.")
+    return found.name
+
+
+class HuggingGPTToolkit(BaseToolkit):
+    """One :class:`~hugginggpt_tools.tools.HuggingGPTTool` per task type, sharing their parts.
+
+    Args:
+        llm: chat model for the llm backend (text tasks by prompting) when ``backends`` is not given.
+        settings: runtime settings (default: from the environment).
+        index: the model index (default: the shipped index, loaded on the first model choice).
+        backends: the backends (default: bundled, transformers, hf-inference; plus llm with ``llm``).
+        store: the artifact store (default: a new session under ``settings.output_dir``).
+        session_id: names the default store's session folder.
+        tasks: task types to make tools for (pipeline tags or aliases; default: all 24).
+        model_ids: a fixed model per task type, e.g. ``{"automatic-speech-recognition": "bundled/faster-whisper-tiny.en"}``.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    llm: Any = None
+    settings: Any = None
+    index: Any = None
+    backends: Any = None
+    store: Any = None
+    session_id: str | None = None
+    tasks: list[str] | None = None
+    model_ids: dict[str, str] = Field(default_factory=dict)
+    _tools: list[BaseTool] | None = PrivateAttr(default=None)
+
+    @field_validator("tasks")
+    @classmethod
+    def _known_tasks(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else [_task_name(t, "tasks") for t in value]
+
+    @field_validator("model_ids")
+    @classmethod
+    def _known_model_tasks(cls, value: dict[str, str]) -> dict[str, str]:
+        return {_task_name(t, "model_ids"): model for t, model in value.items()}
+
+    def _shared(self) -> dict[str, Any]:
+        """Settings, backends and store, made once and shared by every tool."""
+        from .artifacts import ArtifactStore
+        from .backends import default_backends
+        from .config import get_settings
+
+        self.settings = self.settings or get_settings()
+        self.backends = self.backends or default_backends(self.settings, llm=self.llm)
+        self.store = self.store or ArtifactStore.open(self.settings, self.session_id)
+        return {"settings": self.settings, "backends": self.backends, "store": self.store, "index": self.index}
+
+    def get_tools(self) -> list[BaseTool]:
+        """The tools (the same instances on every call)."""
+        if self._tools is None:
+            shared = self._shared()
+            names = self.tasks or list(TOOL_CLASSES)
+            self._tools = [TOOL_CLASSES[n](model_id=self.model_ids.get(n), **shared) for n in names]
+        return list(self._tools)
+
+    def get_tool(self, task: str) -> HuggingGPTTool:
+        """The tool of ``task`` (a pipeline tag, snake_case name or alias)."""
+        name = _task_name(task, "get_tool")
+        for tool in self.get_tools():
+            if isinstance(tool, HuggingGPTTool) and tool.task == name:
+                return tool
+        raise ConfigError(f"This toolkit has no tool for {name!r}; its tasks are {self.tasks}.")
+
+
+__all__ = ["HuggingGPTToolkit"]

