@@ -18,6 +18,7 @@ from pathlib import Path
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from .artifacts import ArtifactStore
+from .config import Settings
 from .errors import ConfigError
 from .schemas import Answer
 
@@ -74,12 +75,13 @@ def check_session_id(session_id: str) -> str:
 class SessionManager:
     """Sessions by id, in memory, the least recently used dropped beyond ``max_sessions``.
 
-    Dropping a session forgets its history; its files stay on disk (see the artifact store's
-    cleanup policy).
+    Dropping a session forgets its history; its files stay on disk until the artifact store's
+    cleanup policy (``Settings.output_max_age_hours`` / ``output_max_sessions``) removes them,
+    which runs whenever a session is opened.
     """
 
-    def __init__(self, output_dir: str | Path, max_sessions: int = 256) -> None:
-        self.output_dir = Path(output_dir)
+    def __init__(self, settings: Settings, max_sessions: int = 256) -> None:
+        self.settings = settings
         self.max_sessions = max_sessions
         self._sessions: OrderedDict[str, Session] = OrderedDict()
         self._lock = threading.Lock()
@@ -90,7 +92,7 @@ class SessionManager:
         with self._lock:
             session = self._sessions.get(sid)
             if session is None:
-                session = self._sessions[sid] = Session(sid, ArtifactStore(self.output_dir, sid))
+                session = self._sessions[sid] = Session(sid, ArtifactStore.open(self.settings, sid))
             self._sessions.move_to_end(sid)
             while len(self._sessions) > self.max_sessions:
                 self._sessions.popitem(last=False)
