@@ -6,6 +6,8 @@
 * :func:`fake_choice`: a :class:`ModelChoice` over fake cards, for running the executor alone.
 * :func:`scripted_chat_model`: a LangChain chat model that replies with the given texts in
   order (LangChain's ``FakeMessagesListChatModel``), for planner and responder tests.
+* :func:`fake_tool_calling_model`: a chat model that follows a script of tool calls, for
+  testing the toolkit inside ``create_agent`` or a LangGraph graph without an LLM.
 """
 
 from __future__ import annotations
@@ -104,4 +106,40 @@ def scripted_chat_model(replies: Sequence[str], **kwargs: Any) -> Any:
     return FakeMessagesListChatModel(responses=[AIMessage(content=r) for r in replies], **kwargs)
 
 
-__all__ = ["FakeBackend", "FakeCall", "fake_card", "fake_choice", "scripted_chat_model"]
+Step = Any
+"""A script step: an ``AIMessage``, or a function ``(messages) -> AIMessage``."""
+
+
+def fake_tool_calling_model(steps: Sequence[Step]) -> Any:
+    """A chat model that answers turn *n* of a conversation with ``steps[n]``.
+
+    The turn number is the count of AI messages already in the conversation, so the model is
+    stateless and can be reused. A step is an ``AIMessage`` (with ``tool_calls`` to call tools)
+    or a function of the messages so far (to pass one tool's result to the next call).
+    ``bind_tools`` returns the model itself, as ``create_agent`` requires.
+    """
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.outputs import ChatGeneration, ChatResult
+
+    script = list(steps)
+    if not script:
+        raise ValueError("fake_tool_calling_model needs at least one step")
+
+    class FakeToolCallingModel(BaseChatModel):
+        @property
+        def _llm_type(self) -> str:
+            return "hugginggpt-fake-tool-calling"
+
+        def bind_tools(self, tools: Any, **kwargs: Any) -> "FakeToolCallingModel":
+            return self
+
+        def _generate(self, messages: Any, stop: Any = None, run_manager: Any = None, **kwargs: Any) -> ChatResult:
+            turn = sum(1 for m in messages if m.type == "ai")
+            step = script[min(turn, len(script) - 1)]
+            message = step(messages) if callable(step) else step
+            return ChatResult(generations=[ChatGeneration(message=message)])
+
+    return FakeToolCallingModel()
+
+
+__all__ = ["FakeBackend", "FakeCall", "fake_card", "fake_choice", "fake_tool_calling_model", "scripted_chat_model"]
