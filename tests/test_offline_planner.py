@@ -8,12 +8,12 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage
 
 from hugginggpt_tools.planning import OfflinePlanner, Planner
-from hugginggpt_tools.planning.lexicon import CUES
+from hugginggpt_tools.planning.lexicon import CUES, INTENTS
 from hugginggpt_tools.planning.resources import Resource, find_resources
 from hugginggpt_tools.schemas import Plan, Ref
 from hugginggpt_tools.tasks import TASK_TYPES
 
-PLANNER = OfflinePlanner()
+PLANNER = OfflinePlanner(matcher=False)
 
 
 def plan(request: str, files: tuple[str, ...] = (), history: tuple = ()) -> Plan:
@@ -256,5 +256,6 @@ async def test_aplan_matches_plan() -> None:
     assert await PLANNER.aplan(request) == plan(request)
 
 
-def test_lexicon_covers_every_task_type() -> None:
-    assert {t for cue in CUES for t in cue.tasks} == set(TASK_TYPES)
+def test_lexicon_covers_every_intent() -> None:
+    assert {t for cue in CUES for t in cue.tasks} == set(INTENTS)
+    assert set(INTENTS.values()) == set(TASK_TYPES)

@@ -28,5 +28,5 @@ def register(sub: Any) -> None:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1 only)")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--llm", help="controller chat model (provider:model)")
-    serve.add_argument("--planner", choices=["offline", "llm"])
+    serve.add_argument("--planner", choices=["offline", "llm", "auto"])
     serve.set_defaults(func=cmd_serve)

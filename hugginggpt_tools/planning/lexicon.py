@@ -1,8 +1,11 @@
-"""The offline planner's knowledge: cue phrases per task type, modality hint words, languages.
+"""The offline planner's knowledge: cue phrases per intent, modality hint words, languages.
+
+An *intent* is a task type of the registry, or ``image-editing``: image-to-image driven by an
+instruction ("make the car red"), which the planner passes on as the task's text argument.
 
 A :class:`Cue` is a regular expression over a lower-cased request clause with a weight and the
-task types it points at. A cue naming several task types ("classify", "transcribe", a question)
-is ambiguous: the planner keeps the task whose input modality the clause provides. Weights:
+intents it points at. A cue naming several intents ("classify", "transcribe", a question) is
+ambiguous: the planner keeps the intent whose input modality the clause provides. Weights:
 about 1.5 for a phrase that names the task outright ("text-to-speech", "OCR"), 1 to 1.4 for a
 strong cue ("aloud", "summarize"), 0.5 to 0.9 for a cue that needs support from the context
 ("describe", "?"), under 0.5 for a cue that only tips a balance.
@@ -16,10 +19,16 @@ from dataclasses import dataclass, field
 from ..errors import ConfigError
 from ..tasks import TASK_TYPES
 
+INTENTS: dict[str, str] = {**{name: name for name in TASK_TYPES}, "image-editing": "image-to-image"}
+"""Every intent and the registry task type it plans."""
+
+INSTRUCTED = frozenset({"image-editing"})
+"""Intents whose clause is the instruction the task gets as its text argument."""
+
 
 @dataclass(frozen=True)
 class Cue:
-    """A phrase (regular expression) hinting at one of ``tasks`` with ``weight``.
+    """A phrase (regular expression) hinting at one of ``tasks`` (intents) with ``weight``.
 
     ``bounded`` cues match whole words only (not inside "text-to-speech" or "speeches").
     A ``fallback`` cue (a question mark, "what") counts only when no other cue in the clause
@@ -34,9 +43,9 @@ class Cue:
     regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        unknown = [t for t in self.tasks if t not in TASK_TYPES]
+        unknown = [t for t in self.tasks if t not in INTENTS]
         if unknown:
-            raise ConfigError(f"Cue {self.pattern!r} names unknown task types {unknown}; use {list(TASK_TYPES)}.")
+            raise ConfigError(f"Cue {self.pattern!r} names unknown intents {unknown}; use {list(INTENTS)}.")
         pattern = rf"(?<![\w-])(?:{self.pattern})(?![\w-])" if self.bounded else self.pattern
         object.__setattr__(self, "regex", re.compile(pattern))
 
@@ -58,173 +67,317 @@ LANGUAGES: tuple[str, ...] = (
 """Language names recognised as translation targets and sources."""
 
 _LANG = "|".join(lang.lower() for lang in LANGUAGES)
-_VERB_OBJECT_TEXT = r"text|texts|words|writing|characters|numbers|handwriting|letters|content|message|caption"
+_TEXT_OBJECTS = (r"text|texts|words|writing|characters|numbers|handwriting|letters|content|message|caption|"
+                 r"wording|lettering|script|inscription|labels?")
 _IMAGE_NOUNS = (
-    r"image|images|picture|pictures|photo|photos|photograph|illustration|drawing|painting|artwork|art|"
-    r"poster|logo|portrait|wallpaper|visual|icon|sketch|render|rendering|cartoon|graphic|scene"
+    r"image|images|picture|pictures|photo|photos|photograph|photographs|illustration|drawing|painting|artwork|"
+    r"art|poster|logo|portrait|wallpaper|visual|visuals|icon|sketch|render|rendering|cartoon|graphic|scene|pic"
 )
-_VIDEO_NOUNS = r"video|videos|clip|animation|movie|film|gif"
-_MAKE = r"generate|create|make|produce|render|design|draw|paint|imagine|craft|synthesi[sz]e|give me|show me"
+_VIDEO_NOUNS = r"video|videos|clip|animation|movie|film|gif|footage|short film|animated clip"
+_MAKE = (r"generate|generating|create|creating|make|making|produce|producing|render|design|designing|draw|paint|"
+         r"imagine|craft|synthesi[sz]e|give me|show me|visuali[sz]e|illustrate|come up with")
 _QUESTION_TASKS = ("question-answering", "visual-question-answering", "document-question-answering")
 _CLASSIFY_TASKS = ("text-classification", "image-classification", "audio-classification", "tabular-classification")
+_ENTITY_OBJECTS = (r"names?|people|persons?|person names|places?|locations?|organi[sz]ations?|compan(?:y|ies)|dates?|"
+                   r"cit(?:y|ies)|countr(?:y|ies)|proper nouns|nouns|verbs|adjectives|key details|important details|notable details|"
+                   r"details|keywords|key terms|key information|individuals|brands|products|events|times|amounts")
+_COLORS = r"red|blue|green|yellow|black|white|pink|purple|orange|brown|gr[ae]y|golden|silver"
+
+QUESTION_CUE = Cue(r"\?", 0.6, _QUESTION_TASKS, bounded=False, fallback=True)
+"""A question mark: some question answering task, unless another cue names the task."""
+
+QUOTED_QUESTION_CUE = Cue(r"\?", 0.8, _QUESTION_TASKS, bounded=False, fallback=True)
+"""A quoted question ("ask 'What is on the table?'"): some question answering task, unless another
+cue names the task ("chat with me about 'What would Mars look like?'")."""
 
 CUES: tuple[Cue, ...] = tuple(
     _cues("text-classification",
           (r"sentiments?|sentimental|positive or negative|negative or positive", 1.3),
           (r"toxic(?:ity)?|offensive|hate speech|spam|sarcas(?:m|tic)|text[- ]classification", 1.1),
           (r"(?:detect|identify|determine|tell|guess|recogni[sz]e|which|what) (?:the )?language", 1.2),
-          (r"language (?:detection|identification)|intent|topics?|opinion|polarity", 0.8))
+          (r"language (?:detection|identification)|intent|polarity", 0.8))
     + _cues(("text-classification", "audio-classification"), (r"emotions?|mood|tone|feelings?", 0.7))
     + _cues(_CLASSIFY_TASKS,
-            (r"classif(?:y|ies|ied|ying|ication|ier)|categori[sz](?:e|es|ed|ing|ation)|categor(?:y|ies)", 0.7),
-            (r"label(?:s|ed|led)?", 0.4))
+            (r"classif(?:y|ies|ied|ying|ication|ier)|categori[sz](?:e|es|ed|ing|ation)", 0.8),
+            (r"categor(?:y|ies)|class(?:es)?|belongs?(?: to)?", 0.7),
+            (r"label(?:s|ed|led)?|type of|kind of|sort of", 0.4))
     + _cues("token-classification",
-            (r"named[- ]entit(?:y|ies)|ner|part[- ]of[- ]speech|pos[- ]tag(?:s|ged|ging)?|token[- ]classification", 1.5),
-            (r"entit(?:y|ies)", 1.0),
-            (r"(?:extract|find|identify|list|pick out|highlight|tag|mark|recogni[sz]e) (?:all )?(?:the )?"
-             r"(?:names|people|persons|person names|places|locations|organi[sz]ations|companies|dates|cities|"
-             r"countries|proper nouns|nouns|verbs)", 1.2))
+            (r"named[- ]entit(?:y|ies)|ner|parts?[- ]of[- ]speech|pos[- ]tag(?:s|ged|ging)?|token[- ]classification|"
+             r"entity recognition", 1.5),
+            (r"entit(?:y|ies)|grammatical (?:roles?|structure|categor(?:y|ies)|function)|each word|every word|"
+             r"individual words|word by word|tokens?", 1.1),
+            (rf"(?:extract|find|identify|list|pick out|pull out|highlight|tag|mark|recogni[sz]e|label|spot|detect|"
+             rf"point out|locate|determine|classify) (?:all |any |every |some )?(?:of )?(?:the )?(?:\w+ )?(?:{_ENTITY_OBJECTS})",
+             1.2),
+            (r"(?:names|entities|places|dates|people|persons|locations|organi[sz]ations)(?: [\w,]+){0,6} (?:tagged|"
+             r"label(?:l)?ed|marked|highlighted|identified|extracted|recogni[sz]ed)", 1.0),
+            (r"keywords|key terms|key phrases|key entities", 1.0),
+            (rf"(?:which|what) (?:\w+ )?(?:{_ENTITY_OBJECTS}|entities)|words? (?:\w+ ){{0,3}}(?:people|persons|names|"
+             rf"places|locations|organi[sz]ations|entities|nouns|verbs)|(?:each|every) word|stands? for", 1.0))
     + _cues("text2text-generation",
             (r"paraphras(?:e|es|ed|ing)|rephras(?:e|es|ed|ing)|reword|re-?writ(?:e|es|ing|ten)|text2text", 1.1),
-            (r"grammar|grammatical|spelling|typos?|proofread|punctuation", 1.0),
-            (r"simplif(?:y|ied)|(?:more )?(?:formal|informal|polite|concise)", 0.6))
+            (r"grammar|grammatical (?:errors?|mistakes?)|spelling|typos?|proofread|punctuation", 1.0),
+            (r"simplif(?:y|ied)|(?:more )?(?:formal|informal|polite)", 0.6))
     + _cues("summarization",
             (r"summar(?:y|ies|i[sz]e|i[sz]es|i[sz]ed|i[sz]ing|i[sz]ation)|tl;? ?dr", 1.5),
-            (r"condens(?:e|ed)|shorten|shorter version|brief(?:er)? version|key points|main points|"
-             r"main ideas?|gist|recap|synopsis|overview|abstract|highlights|in a nutshell", 0.9))
+            (r"condens(?:e|ed|ing)|shorten|short(?:er)? version|brief(?:er)? version|key points|main points|"
+             r"main ideas?|gist|recap|synopsis|overview|abstract|highlights|in a nutshell|sum (?:it |this |that )?up|"
+             r"boil (?:it |this |that )?down|key takeaways|concise|in brief|briefly", 0.9))
     + _cues("translation",
-            (r"translat(?:e|es|ed|ing|ion|or)", 1.5),
-            (rf"(?:into|to) (?:{_LANG})|(?:{_LANG}) (?:version|translation)", 0.9),
+            (r"translat(?:e|es|ed|ing|ion|ions|or)", 1.5),
+            (rf"(?:into|to) (?:{_LANG})|(?:{_LANG}) (?:version|translation|speakers?|equivalent)", 0.9),
+            (rf"(?:render|put|say|write|express|give|rewrite|convert|turn|have|get)(?: \w+){{0,3}} (?:in|into) (?:{_LANG})",
+             1.3),
             (rf"(?:in|from) (?:{_LANG})", 0.4))
-    + [Cue(r"\?", 0.6, _QUESTION_TASKS, bounded=False, fallback=True)]
+    + [QUESTION_CUE]
     + _cues(_QUESTION_TASKS,
-            (r"answer(?:s|ed|ing)?|questions?|ask(?:s|ed|ing)?|find out|i (?:want|would like|need) to know|"
-             r"wonder(?:ing)?|tell me", 0.5),
-            (r"what|who|whom|whose|where|when|which|why|how (?:many|much|old|long|far|big|tall)|is there|are there", 0.3),
+            (r"answer(?:s|ed|ing)?|questions?|ask(?:s|ed|ing)?|find out|i (?:want|would like|need|'d like) to know|"
+             r"wonder(?:ing)?|tell me|curious|query", 0.5),
+            (r"what|who|whom|whose|where|when|which|why|how (?:many|much|old|long|far|big|tall)|is there|are there",
+             0.3),
             fallback=True)
     + _cues("question-answering",
-            (r"based on|according to|(?:from|in) (?:the|this|that) (?:text|passage|paragraph|article|context|story)",
-             0.6),
-            (r"question[- ]answering|context|passage", 0.5))
+            (r"based on|according to|(?:from|in) (?:the|this|that|my) (?:text|passage|paragraph|article|context|story|"
+             r"transcript(?:ion)?|summary|translation)", 0.6),
+            (r"question[- ]answering", 1.5))
+    + _cues("question-answering", (r"context|passage", 0.5), fallback=True)
+    + _cues("question-answering",
+            (r"(?:from|using|based on|according to|with) (?:that|this|the|its|their) (?:\w+ )?(?:answer|result|"
+             r"classification|summary|text|output|label|translation|transcript(?:ion)?|caption|description|response)", 0.9),
+            fallback=True)
     + _cues("visual-question-answering", (r"visual question(?:[- ]answering)?|vqa", 1.5))
     + _cues("document-question-answering", (r"document question(?:[- ]answering)?|docvqa", 1.5))
     + _cues("conversational",
-            (r"chat(?:bot|ting)?|conversation(?:al)?|dialog(?:ue)?|small talk|talk(?:ing)? (?:to|with)", 1.0),
-            (r"(?:reply|respond|response|answer) to (?:this|the|my|a|her|his|their) "
-             r"(?:message|email|text|tweet|comment|chat|post)", 1.2))
+            (r"chat(?:bot|ting)?|conversational|small talk|talk(?:ing)? (?:to|with)|chit[- ]chat|let'?s (?:talk|chat)|"
+             r"(?:have|start|engage in|continue|carry on|hold|keep) (?:up )?(?:a |an |the |our |this )?(?:\w+ )?"
+             r"(?:conversation|dialog(?:ue)?|chat|discussion)|conversation starters?", 1.2),
+            (r"conversations?|dialog(?:ue)?s?|discuss(?:ion)?|talk(?:ing)? about", 1.0),
+            (r"(?:reply|respond|response|answer) to (?:this|the|my|a|her|his|their|that) "
+             r"(?:message|email|text|tweet|comment|chat|post|question|statement|greeting)", 1.2),
+            (r"advice|advise|suggest(?:ions?)?|recommend(?:ations?)?|tips|insights?|thoughts|opinion|"
+             r"learn (?:more )?about|tell me (?:more )?about|more about|ideas? (?:for|on|about)|engag(?:e|ing)", 0.6),
+            (r"(?:reply|respond|react) to", 0.9),
+            (r"(?:generate|give|provide|write|create|craft|produce|formulate|compose) (?:me )?(?:a |an |some )?"
+             r"(?:\w+ ){0,2}(?:response|reply|replies|responses)", 1.0),
+            (r"repl(?:y|ies)|respon(?:d|se|ses)|follow[- ]up", 0.5))
     + _cues("text-generation",
-            (r"text[- ]generation|(?:generate|produce|create) (?:a |an |some )?(?:\w+ )?(?:text|story|stories|poem|"
-             r"essay|article|paragraph|sentences?|continuation|lyrics|tweet|post|email|letter|slogan|tagline|"
-             r"joke|outline|blog)", 1.5),
-            (r"stor(?:y|ies)|poems?|poetry|essay|lyrics|haiku|limerick|jokes?|blog post|slogan|tagline|"
-             r"cover letter|speech draft", 0.6),
-            (r"write|compose|draft|author|brainstorm|come up with|ideas", 0.5),
-            (r"continu(?:e|ation)|(?:complete|finish|expand|elaborate on|extend) (?:the|this|my|a)", 0.9))
+            (r"text[- ]generation|(?:generate|produce|create|write|compose|draft|craft|come up with|put together) "
+             r"(?:a |an |some )?(?:\w+ )?(?:\w+ )?(?:\w+ )?"
+             r"(?:text|story|stories|poem|essay|article|paragraph|sentences?|continuation|lyrics|tweet|post|email|"
+             r"letter|slogan|tagline|joke|outline|blog|narrative|script|biography|report|review|recipe|song|message|"
+             r"response|reply|continuation)", 1.4),
+            (r"(?:write|compose|draft|author|pen) (?:me |up )?(?:a|an|some)(?!\s+(?:\w+\s+)?(?:captions?|summary|"
+             r"transcript|translation|description)\b)", 0.9),
+            (r"stor(?:y|ies)|poems?|poetry|essay|lyrics|haiku|limerick|jokes?|blog post|slogan|tagline|narrative|"
+             r"cover letter|speech draft|creative|storytelling", 0.6),
+            (r"write|compose|draft|author|brainstorm|come up with|ideas?|elaborat(?:e|ion)|expand(?: on)?", 0.5),
+            (r"continu(?:e|ation)|(?:complete|finish|extend) (?:the|this|my|a)|fill in|incomplete|unfinished", 0.9),
+            (r"(?:generate|produce|create|craft|come up with|write|provide|give me) (?:a |an |some )?"
+             r"(?:(?!from|of|the|this|that|it|its)\w+ ){0,2}"
+             r"(?:content|texts?|explanations?|narratives?|paragraphs?|write-?ups?|pieces? of (?:text|writing))"
+             r"|elaborate (?:on|upon)|expand (?:on|upon)|more (?:details|information) (?:about|on)", 1.2))
     + _cues("sentence-similarity",
             (r"sentence[- ]similarity|similarit(?:y|ies)|how similar|same meaning|mean the same|"
-             r"semantic(?:ally)? (?:close|equivalent|related|similar)|how close|paraphrases of each other", 1.3),
-            (r"similar|alike|compare|comparison", 0.6))
-    + _cues("tabular-classification", (r"tabular(?:[- ]classification)?|classify (?:the |each |every )?rows?", 1.5))
+             r"semantic(?:ally)? (?:close|equivalent|related|similar)|how close|paraphrases of each other|"
+             r"similarity score|how (?:well|closely) (?:\w+ ){0,4}match(?:es)?|(?:saying|say|says|mean|means|express|"
+             r"expresses) (?:basically |essentially |roughly )?the same(?: thing| idea| message)?|how alike|"
+             r"(?:score|measure|rating) (?:\w+ ){0,3}(?:alike|similar|close|related)", 1.3),
+            (r"similar|alike|compare|comparison|compar(?:e|ing) (?:it|them|this|that)|match(?:es|ing)?|"
+             r"relevan(?:ce|t)|related|align(?:s|ed)? with|consistent with|correspond(?:s)?", 0.6))
+    + _cues("tabular-classification",
+            (r"tabular(?:[- ]classification)?|classify (?:the |each |every )?(?:rows?|tables?|spreadsheets?)|"
+             r"(?:what|which) (?:kind|type|sort|category|class) of (?:table|spreadsheet|chart|data)|"
+             r"table (?:type|category|class)|tabular data", 1.4),
+            (r"tables?|spreadsheets?|rows?|records|columns", 0.4))
     + _cues("object-detection",
-            (r"object[- ]detection|bounding box(?:es)?|boxes|detect(?:s|ed|ing)? (?:all )?(?:the )?objects?", 1.5),
-            (r"detect(?:s|ed|ing|ion)?|detector|objects?|what objects", 0.9),
-            (r"(?:find|spot|locate|identify|count|mark) (?:all |every )?(?:the )?(?:objects|items|things|people|"
-             r"persons|faces|cars|vehicles|animals|pedestrians)", 1.1),
-            (r"locat(?:e|ing)|locali[sz](?:e|ation)|how many|count(?:ing)?|number of|faces?", 0.5))
+            (r"object[- ]detection|bounding box(?:es)?|boxes|detect(?:s|ed|ing)? (?:all |any |the |every )*objects?|"
+             r"(?:identify|find|recogni[sz]e|spot|list|locate|pinpoint|point out) (?:all |any |the |every |different |"
+             r"various |distinct )*(?:objects|items)", 1.5),
+            (r"detect(?:s|ed|ing|ion)?|detector|box(?:es)?|(?:draw|put|place) (?:a )?boxes", 0.9),
+            (r"(?:which|what) (?:objects|items|things)", 1.2),
+            (r"(?:find|spot|locate|identify|count|mark|detect|box|highlight|pinpoint) (?:all |every |each |any )"
+             r"(?:of )?(?:the )?\w+|(?:find|spot|locate|identify|count|mark) (?:all |every )?(?:the )?(?:people|persons|"
+             r"faces|cars|vehicles|animals|pedestrians|things)", 1.1))
+    + _cues("object-detection", (r"objects?|items|locat(?:e|ing)|locali[sz](?:e|ation)|faces?|positions?", 0.9),
+            fallback=True)
     + _cues("image-classification",
-            (r"image[- ]classification|what (?:kind|type|sort|breed|species|category) of (?:\w+ )?(?:animal|dog|"
-             r"cat|bird|flower|plant|car|object|image|photo|picture)", 1.3))
+            (r"image[- ]classification|classify (?:the |this |my |that |an? )?(?:\w+ )?(?:image|photo|picture|pic)|"
+             r"what (?:kind|type|sort|breed|species|category|class) of (?:\w+ )?(?:animal|dog|cat|bird|flower|plant|"
+             r"car|object|image|photo|picture|scene)", 1.3),
+            (r"(?:identify|determine|recogni[sz]e|tell me|figure out) (?:the )?(?:main |primary |central )?(?:subject|"
+             r"content|category|class|type|species|breed)", 1.0))
     + _cues(("image-classification", "audio-classification"),
-            (r"what (?:kind|type|sort|breed|species|category) of|recogni[sz](?:e|ion)|identif(?:y|ication)", 0.5))
+            (r"(?:what|which) (?:kind|type|sort|breed|species|category|class|genre) of", 0.9),
+            (r"recogni[sz](?:e|ion)|identif(?:y|ication)", 0.5))
     + _cues("image-to-text",
-            (r"captions?|captioning|ocr|optical character|image[- ]to[- ]text", 1.4),
-            (rf"(?:extract|get|pull|recogni[sz]e|read|copy|grab|detect|identify|scan) (?:out )?(?:all )?(?:the )?"
-             rf"(?:{_VERB_OBJECT_TEXT})", 1.2),
-            (r"text (?:in|on|from|of|inside|within)|(?:is )?written", 0.8),
-            (r"describ(?:e|es|ed|ing)|descriptions?", 0.8))
+            (r"captions?|captioning|ocr|optical character|image[- ]to[- ]text|text extraction", 1.4),
+            (rf"(?:extract|get|pull|recogni[sz]e|read|copy|grab|detect|identify|scan|retrieve|obtain) (?:out )?"
+             rf"(?:all |any )?(?:of )?(?:the )?(?:\w+ )?(?:{_TEXT_OBJECTS})", 1.2),
+            (r"text (?:in|on|from|of|inside|within)|(?:is )?written|printed", 0.8),
+            (r"describ(?:e|es|ed|ing)|what (?:is|does) (?:\w+ ){0,3}(?:show|shows|depict|depicts|"
+             r"contain|contains|about)|what(?:'s| is| are) (?:being )?(?:shown|depicted|happening|going on|pictured)",
+             0.8))
+    + _cues(("image-to-text", "text-generation"), (r"descriptions?", 0.8))
     + _cues(("automatic-speech-recognition", "image-to-text"),
-            (r"transcri(?:be|bes|bed|bing|ption|pt)", 1.1),
-            (r"what (?:did|does|do|is|was|were) (?:\w+ ){0,2}(?:say|says|said|saying|talk(?:ing)? about)|"
-             r"what (?:\w+ ){0,2}(?:said|says)", 1.0))
-    + _cues("text-to-image",
-            (rf"text[- ]to[- ]image|(?:{_MAKE}) (?:me )?(?:an? |some |the )?(?:new )?(?:\w+ )?(?:{_IMAGE_NOUNS})", 1.5),
-            (r"draw|paint|sketch|illustrat(?:e|es|ed|ion)|visuali[sz](?:e|ation)", 1.0))
-    + _cues("image-to-image",
-            (r"image[- ]to[- ]image|in the style of|style transfer|styli[sz]e|cartooni[sz]e|cartoonify|"
-             r"colou?ri[sz](?:e|ation)|retouch|upscal(?:e|ing)|super[- ]resolution|image editing", 1.4),
-            (r"look(?:s|ing)? like|in the style|as (?:an? )?(?:painting|sketch|cartoon|drawing|watercolou?r)", 0.9),
-            (r"edit(?:s|ed|ing)?|modif(?:y|ies|ied|ication)|alter|replace", 0.7),
-            (r"change|transform|turn|convert|style", 0.4))
-    + _cues(("image-to-image", "audio-to-audio"),
-            (r"enhanc(?:e|ed|ing|ement)|improv(?:e|ed|ing)|clean(?:ed)? up|sharpen|restor(?:e|ed|ation)|quality", 0.6))
-    + _cues("image-segmentation",
-            (r"segment(?:s|ed|ing|ation)?|image[- ]segmentation", 1.5),
-            (r"masks?|(?:foreground|background) (?:separation|removal)|remove the background|cut out|isolate|"
-             r"outlines?|contours?|regions?|pixel[- ]level|partition", 0.8))
-    + _cues("depth-estimation",
-            (r"depth(?: map| estimation)?|depths", 1.5),
-            (r"how (?:far|close|deep)|distances?|3d|three[- ]dimensional|closer|farther|further away", 0.7))
-    + _cues("text-to-speech",
-            (r"aloud|out loud|read (?:it |this |that |them )?out|text[- ]to[- ]speech|tts|speech synthesis", 1.4),
-            (r"(?:into|to|as) (?:an? )?(?:speech|audio|voice|sound|spoken (?:words|form|version))"
-             r"(?: file| clip| version| recording)?|audio (?:version|file|clip|recording) of", 1.2),
-            (r"speak|spoken|pronounc(?:e|ed|iation)|narrat(?:e|es|ed|ion|or)|voice[- ]?over|audiobook|"
-             r"synthesi[sz]e (?:speech|voice|audio)", 1.0),
-            (r"(?:generate|create|make|produce|synthesi[sz]e|record) (?:an? |some )?(?:speech|audio|voice|spoken|"
-             r"sound)(?: (?:file|clip|version|recording|message))?", 1.2),
-            (r"listen(?:ing)? to|hear|say", 0.5))
+            (r"transcri(?:be|bes|bed|bing|ption|ptions|pt|pts)", 1.1),
+            (r"(?:into|to|as) (?:a |an )?(?:written|readable)(?: \w+)?|in writing|(?:into|to) text", 0.6))
     + _cues("automatic-speech-recognition",
             (r"speech[- ]to[- ]text|speech recognition|asr|dictation|subtitles?", 1.4),
-            (r"(?:what|everything) (?:is|was|they|he|she|people|the speaker) (?:said|say|saying|says)|what was said",
-             1.0),
-            (r"(?:into|to) (?:text|words|writing)|in writing|written (?:form|text|version)", 0.6))
+            (r"what (?:\w+ ){0,3}(?:did|does|do|is|was|were|are) (?:\w+ ){0,2}(?:say|says|said|saying|talk(?:ing)? about)|"
+             r"what (?:\w+ ){0,2}(?:said|says)|what was said|spoken (?:words|content)", 1.0),
+            (r"(?:write|type|jot|note) (?:out|down) (?:the |all |every )?(?:words|what)|(?:the )?words (?:that )?(?:he|she|they|"
+             r"it|someone|the speaker) (?:says?|said|speaks?|spoke|sings?|sang)", 1.1),
+            (r"(?:text|words|written (?:version|form)|wording|transcript) (?:of|from|in) (?:the |this |that |my |his |her )?"
+             r"(?:\w+ )?(?:audio|recording|speech|lecture|call|interview|podcast|meeting|voice ?\w*|conversation|talk|"
+             r"message|clip|song)", 1.2),
+            (r"(?:audio|speech|recording|voice|spoken \w+|words spoken|lecture|message)(?: \w+){0,3} (?:converted|turned|"
+             r"transcribed|changed|written) (?:in)?to (?:\w+ )?(?:text|writing|words)", 1.3))
+    + _cues("text-to-image",
+            (rf"text[- ]to[- ]image|(?:{_MAKE}) (?:me )?(?:an? |some |the |one )?(?:new |fresh |brand new )?"
+             rf"(?:\w+ )?(?:{_IMAGE_NOUNS})", 1.5),
+            (rf"(?:need|want|like|love) (?:an? |some |one )?(?:[\w-]+ ){{0,2}}(?:{_IMAGE_NOUNS}) "
+             rf"(?:of|showing|depicting|with|that|where|featuring|inspired by|based on|about|representing)|"
+             rf"(?:an? |some )(?:[\w-]+ )?(?:{_IMAGE_NOUNS}) (?:inspired by|based on)", 1.3),
+            (r"visual (?:representation|depiction|version|interpretation)|(?:pictorial|graphic) representation", 1.3),
+            (rf"(?:into|as) (?:an? )?(?:\w+ )?(?:{_IMAGE_NOUNS})(?! \ue000)|(?:{_IMAGE_NOUNS}) (?:that|which) "
+             rf"(?:represents?|depicts?|illustrates?|shows?|captures?|reflects?|matches?|portrays?|visuali[sz]es?)", 1.2),
+            (r"draw|paint|sketch|illustrat(?:e|es|ed|ion)|visuali[sz](?:e|ation)|depict(?:ion|ing)?|imagery", 1.0))
+    + _cues("image-to-image",
+            (r"image[- ]to[- ]image|in the style of|style transfer|styli[sz]e|cartooni[sz]e|cartoonify|"
+             r"colou?ri[sz](?:e|ation)|retouch|upscal(?:e|ing)|super[- ]resolution|(?:higher|better) resolution|"
+             r"image (?:transformation|enhancement|manipulation|conversion|translation)", 1.4),
+            (r"brighten|darken|lighten|de-?blur|unblur|increase (?:the |its )?(?:resolution|brightness|contrast)", 0.9),
+            (r"look(?:s|ing)? like|resembl(?:e|es|ing)|in the style|as (?:an? )?(?:painting|sketch|cartoon|drawing|watercolou?r)|"
+             r"(?:a|an|the) [\w-]+ (?:style|look|effect|aesthetic|feel|finish)|"
+             r"target (?:style|domain|image)|aesthetic", 0.9),
+            (r"transform(?:s|ed|ing|ation)?|convert|turn|style|stylistic|manipulat(?:e|ion)", 0.4))
+    + _cues(("image-to-image", "audio-to-audio"),
+            (r"enhanc(?:e|ed|es|ing|ement)|improv(?:e|ed|es|ing)|clean(?:ed|ing)? (?:it )?up|sharpen|"
+             r"restor(?:e|ed|ation)|quality|clarity|clearer|crisp(?:er)?|sharper|better|clean(?:er)?|polish(?:ed|ing)?", 0.6))
+    + _cues("image-editing",
+            (r"image editing|edit(?:s|ed|ing)? (?:the |this |my |that )?(?:image|photo|picture)|"
+             rf"(?:change|changing|turn|make|paint|recolou?r) (?:the |its |my )?(?:\w+ ){{0,3}}(?:colou?rs?|background|"
+             rf"sky|hair|walls?|shirt|dress|lighting) (?:\w+ ){{0,3}}(?:to|into|with)|"
+             rf"(?:make|paint|turn|colou?r) (?:the |its |my )?(?:\w+ ){{1,3}}(?:{_COLORS})", 1.3),
+            (r"edit(?:s|ed|ing)?|modif(?:y|ies|ied|ication|ications)|alter(?:s|ed|ing|ation)?|"
+             r"(?:add|insert|put|place|remove|erase|delete|replace|swap) (?:a |an |the |some |more )?(?:\w+ ){0,2}"
+             r"(?:in|into|on|onto|from|with|to|for|by)|makeover", 0.8),
+            (r"(?:change|modify|alter|adjust|edit|update|tweak) (?:the|this|my|that) (?:image|photo|picture|document|scan|"
+             r"page)(?: so| such| to| by)|highlight(?:ed|ing)? (?:\w+ ){0,4}in (?:red|blue|green|yellow|orange|pink|purple)",
+             1.2),
+            (r"change|adjust|tweak|replace", 0.5))
+    + _cues("image-segmentation",
+            (r"segment(?:s|ed|ing|ation)?|image[- ]segmentation", 1.5),
+            (r"masks?|(?:foreground|background) (?:separation|removal)|remove the background|cut out|isolat(?:e|ing)|"
+             r"outlines?|contours?|regions?|pixel[- ]level|partition|foreground|(?:from|against) (?:the |its )?background|"
+             r"separat(?:e|ing) (?:the )?(?:\w+ )?(?:objects|elements|parts|foreground)|divid(?:e|ing)", 0.8))
+    + _cues("image-segmentation", (r"(?:distinct|different|separate|individual) (?:parts|regions|areas|segments|"
+                                   r"components|sections)", 0.8), fallback=True)
+    + _cues("image-segmentation",
+            (r"(?:break|split|divide|partition|separate|cut|carve)(?: \w+){0,3} (?:in ?to|up into|down into) (?:\w+ ){0,3}"
+             r"(?:segments|parts|sections|regions|areas|components|pieces|elements|objects|zones)|"
+             r"boundar(?:y|ies)|delineat\w*|each pixel|pixel[- ]wise|pixel by pixel|(?:distinct|different|separate|"
+             r"individual|various) (?:elements|objects) (?:in|of|within) (?:the |this |that |my )?(?:\w+ )?(?:image|photo|"
+             r"picture|scene)", 1.1))
+    + _cues("depth-estimation",
+            (r"depth(?: map| estimation)?|depths", 1.5),
+            (r"how (?:far|close|deep)(?: away)?", 1.0),
+            (r"distances?|3d|three[- ]dimensional|closer|farther|further away|spatial", 0.7))
+    + _cues("text-to-speech",
+            (r"aloud|out loud|read (?:it |this |that |them )?out|text[- ]to[- ]speech|tts|speech synthesis|"
+             r"(?:natural(?:ly)?|human|pleasant)[- ](?:sounding )?(?:speech|voice|audio)", 1.4),
+            (r"(?:into|to|as) (?!(?:the|this|that|my|its|his|her|their|these|those|your) )(?:an? )?(?:\w+ ){0,3}"
+             r"(?:speech|audio|voice|sound|spoken (?:words|form|version))"
+             r"(?: file| clip| version| recording| format| form)?|audio (?:version|file|clip|recording|narration) of|"
+             r"(?:audio|voice|speech)[- ](?:version|narration|format|output)|audible|vocali[sz]e", 1.2),
+            (r"speak|spoken|pronounc(?:e|ed|iation)|narrat(?:e|es|ed|ion|or)|voice[- ]?over|audiobook|"
+             r"synthesi[sz]e (?:speech|voice|audio)|read (?:it|this|that|them) to me", 1.0),
+            (r"(?:generate|create|make|produce|synthesi[sz]e|record|provide|give me|prepare|deliver|output) "
+             r"(?:an? |some |the )?(?:\w+ )?(?:speech|audio|voice|spoken)(?: (?:file|clip|version|recording|message))?"
+             r"|(?:audio|speech|spoken|voice) (?:representation|rendition|narration)", 1.2),
+            (r"listen(?:ing)? to|hear|say", 0.5))
+    + _cues("automatic-speech-recognition",
+            (r"(?:convert|turn|change|transform) (?:the |this |my |that |its )?(?:\w+ ){0,2}(?:audio|speech|recording|"
+             r"voice|spoken \w+|words spoken) (?:\w+ ){0,4}(?:into|to) (?:\w+ ){0,2}(?:text|writing|words)", 1.4))
     + _cues("audio-to-audio",
-            (r"audio[- ]to[- ]audio|noise|noisy|denois(?:e|ed|ing)|hiss|echo|reverb|source separation|vocals", 1.2),
-            (r"(?:separat(?:e|ion)|isolate) (?:the )?(?:voices|speakers|sources|instruments|music)|"
-             r"voice conversion|clearer|audio quality|sound quality", 1.0))
+            (r"audio[- ]to[- ]audio|noise|noises|noisy|denois(?:e|ed|ing)|hiss|hum|buzz(?:ing)?|static|crackl\w*|echo|reverb|source separation|vocals|"
+             r"audio quality|sound quality|audio enhancement|speech enhancement", 1.2),
+            (r"(?:change|modify|alter|transform|convert|adjust|shift|process) (?:the |this |my |its )?(?:\w+ )?(?:audio|voice|"
+             r"sound|pitch|speed|tempo|tone)(?! (?:\w+ ){0,3}(?:into|to) (?:\w+ )?(?:text|words|writing))|"
+             r"audio (?:processing|transformation|conversion|manipulation|effects?)", 1.0),
+            (r"(?:separat(?:e|ion)|isolate|extract) (?:the )?(?:\w+'s )?(?:voices?|speakers?|sources|instruments|music|"
+             r"vocals|singers?)|"
+             r"voice conversion|clearer|clarity|muffled|distort(?:ed|ion)", 1.0))
     + _cues("audio-classification",
             (r"audio[- ]classification|genre|instruments?|speaker (?:identification|recognition)|who is speaking|"
              r"sound events?|voice activity|(?:is|are) there (?:any )?(?:speech|music|talking)|"
-             r"(?:speech|talking|singing) or (?:music|noise|silence)|(?:music|noise) or (?:speech|talking)", 1.0))
+             r"(?:speech|talking|singing) or (?:music|noise|silence)|(?:music|noise) or (?:speech|talking)|"
+             r"(?:what|which) (?:kind|type|sort|category) of (?:sound|audio|noise|music)|commands?|"
+             r"identify (?:the )?speakers?|emotions? (?:in|of|from|behind) (?:the |his |her |their |this )?(?:voice|audio|"
+             r"speech|recording|tone|clip)", 1.0))
     + _cues("text-to-video",
-            (rf"text[- ]to[- ]video|(?:{_MAKE}|animate) (?:me )?(?:an? |some |the )?(?:short |new )?(?:\w+ )?"
+            (rf"text[- ]to[- ]video|(?:{_MAKE}|animate) (?:me )?(?:an? |some |the )?(?:short |new |brief )?(?:\w+ )?"
              rf"(?:{_VIDEO_NOUNS})", 1.5),
-            (r"animat(?:e|ed|ion)|video (?:of|showing|about|that shows)", 0.9))
+            (r"animat(?:e|ed|ion)|videos?|(?:video|clip|movie|film) (?:of|showing|about|that shows)", 0.9))
 )
-"""Every cue, across all task types."""
+"""Every cue, across all intents."""
 
 MODALITY_HINTS: dict[str, re.Pattern[str]] = {
-    "image": re.compile(rf"(?<!\w)(?:{_IMAGE_NOUNS}|screenshot|scan|selfie|snapshot|pic|pics|sign|jpe?g|png)(?!\w)"),
+    "image": re.compile(rf"(?<!\w)(?:{_IMAGE_NOUNS}|screenshot|scan|scanned|selfie|snapshot|pics|sign|jpe?g|png)(?!\w)"),
     "audio": re.compile(r"(?<!\w)(?:audio|recording|recorded|sound|sounds|speech|podcast|song|music|track|"
                         r"voice (?:memo|message|note)|interview|lecture|wav|mp3)(?!\w)"),
-    "video": re.compile(rf"(?<!\w)(?:{_VIDEO_NOUNS}|footage|mp4)(?!\w)"),
+    "video": re.compile(rf"(?<!\w)(?:{_VIDEO_NOUNS}|mp4)(?!\w)"),
     "table": re.compile(r"(?<!\w)(?:table|tables|spreadsheet|csv|tabular|dataset|rows)(?!\w)"),
 }
 """Words showing that a clause talks about a value of a modality even without naming a file."""
 
 TASK_CONTEXT_HINTS: dict[str, re.Pattern[str]] = {
     "document-question-answering": re.compile(
-        r"(?<!\w)(?:document|invoice|receipt|form|contract|bill|page|letter|pdf|menu|ticket|report|statement|"
-        r"certificate|passport|license|licence)s?(?!\w)"),
+        r"(?<!\w)(?:document|documents|invoice|receipt|form|contract|bill|page|letter|pdf|menu|ticket|report|"
+        r"statement|certificate|passport|license|licence|paper|scan|scanned|brochure|flyer|manual)s?(?!\w)"),
     "tabular-classification": MODALITY_HINTS["table"],
 }
-"""Words that favour one task over the others sharing a cue (a document favours document QA)."""
+"""Words that favour one intent over the others sharing a cue (a document favours document QA)."""
 
 PROMPT_TASKS = frozenset({"text-to-image", "text-to-video", "text-generation", "conversational"})
 """Tasks whose text argument is a prompt the request writes itself ("an image of a red fox"):
 they use an earlier task's output only when the clause refers to it ("it", "the caption")."""
 
 ANAPHORA = re.compile(
-    r"(?<!\w)(?:it|its|this|that|these|those|them|the (?:result|results|output|text|transcript|transcription|"
-    r"caption|description|summary|translation|answer|story|speech|recording|image|picture|photo|audio|words|"
-    r"above|generated \w+|same)|above|previous|resulting|generated)(?!\w)"
+    r"(?<!\w)(?:it|its|this|that|these|those|them|they|the (?:result|results|output|outputs|text|transcript|"
+    r"transcription|caption|description|summary|translation|answer|story|speech|recording|image|picture|photo|"
+    r"audio|words|above|generated \w+|same|response|outcome|information|findings|label|labels|class|category|"
+    r"objects|entities|new \w+|edited \w+|enhanced \w+|resulting \w+|modified \w+|segmented \w+|cleaned \w+|"
+    r"translated \w+|extracted \w+|produced \w+|created \w+|classification|content|details)|"
+    r"(?:the|your|its|their|his|her|that) (?:\w+'s )?(?:reply|replies|response|answer|output|result|text|story|poem|"
+    r"conversation|label|caption|summary|transcript)|above|previous|"
+    r"resulting|generated|such|based on|inspired by|from (?:that|this|the))(?!\w)"
 )
 """Words by which a clause refers to something earlier."""
+
+_PARTICIPLES = (r"detected|segmented|classified|generated|edited|enhanced|translated|summari[sz]ed|transcribed|"
+                r"extracted|identified|recogni[sz]ed|resulting|cleaned|modified|transformed|produced|created|output|"
+                r"final|improved|processed|synthesi[sz]ed|converted|estimated|predicted|obtained")
+_OUTPUT_NOUNS = (r"summary|summaries|captions?|transcripts?|transcriptions?|translations?|descriptions?|depth maps?|versions?|"
+                 r"segmentation|classification|detections?|answers?|results?|outputs?")
+RESULT_PHRASE = re.compile(
+    r"(?<!\w)(?:recorded|phone|audio|video|important|recent|long|short|whole|entire) (?:\w+ )?(?:conversations?|"
+    r"dialog(?:ue)?s?|discussions?|chats?)(?!\w)|(?<!\w)(?:recording|audio|file|clip|video) of (?:a |an |the |my |our )?"
+    r"(?:\w+ )?(?:conversations?|dialog(?:ue)?s?|discussions?|chats?)(?!\w)"
+    rf"|(?<!\w)(?:the|this|that|these|those|its|their|resulting|above)\s+(?:(?:{_PARTICIPLES})\s+)+[\w-]+"
+    rf"|(?<!\w)(?:the|this|that|these|those|its|their)\s+(?:\w+\s+)?(?:{_OUTPUT_NOUNS})(?!\s+(?:of|for)\b)(?![\w-])"
+)
+"""A phrase naming an earlier task's output ("the generated image", "the summary") or a recording
+("a recorded conversation"): its words are not cues for a new task."""
+
+ORIGINAL = re.compile(r"(?<!\w)(?:original|initial|source|uploaded|raw|unedited|my own|separately|independently|"
+                      r"in parallel)(?!\w)")
+"""Words by which a clause refers to the user's own input rather than an earlier task's output."""
 
 LANGUAGE_TARGET = re.compile(rf"(?<!\w)(?:into|to|in)\s+({_LANG})(?!\w)", re.IGNORECASE)
 LANGUAGE_SOURCE = re.compile(rf"(?<!\w)from\s+({_LANG})(?!\w)", re.IGNORECASE)
 
 __all__ = [
-    "ANAPHORA", "CUES", "LANGUAGES", "LANGUAGE_SOURCE", "LANGUAGE_TARGET", "MODALITY_HINTS",
-    "PROMPT_TASKS", "TASK_CONTEXT_HINTS", "Cue",
+    "ANAPHORA", "CUES", "INSTRUCTED", "INTENTS", "LANGUAGES", "LANGUAGE_SOURCE", "LANGUAGE_TARGET",
+    "MODALITY_HINTS", "ORIGINAL", "PROMPT_TASKS", "QUESTION_CUE", "QUOTED_QUESTION_CUE", "RESULT_PHRASE", "TASK_CONTEXT_HINTS", "Cue",
 ]

@@ -25,6 +25,7 @@ from ..errors import ConfigError, PlanError
 from ..prompting import render_prompt
 from ..schemas import Plan
 from ..tasks import TASK_TYPES, TaskType
+from ..toolgraph import ToolGraph
 from .base import Planner
 from .parsing import EXPECTED_FORMAT, as_task_list, extract_task_list
 from .resources import find_resources
@@ -162,6 +163,9 @@ class LLMPlanner(Planner):
         structured: True or None use ``llm.with_structured_output`` when the model supports it
             (None quietly, True with a warning when it does not); False always parses text.
         max_reasks: how many times an invalid answer is sent back with its problems.
+        tools: a tool graph (TaskBench's ``tool_desc.json``) to plan with: the prompt lists its
+            tools instead of the registry, the answer may use their names, and the plan is
+            checked against the graph's types (:meth:`ToolGraph.conform`).
 
     ``calls`` counts every LLM invocation this planner made; ``last_call_count`` those of the
     latest :meth:`plan` / :meth:`aplan`.
@@ -169,12 +173,15 @@ class LLMPlanner(Planner):
 
     def __init__(
         self, llm: BaseChatModel, *, demos: Sequence[dict[str, Any]] | None = None,
-        structured: bool | None = None, max_reasks: int = 1,
+        structured: bool | None = None, max_reasks: int = 1, tools: ToolGraph | None = None,
     ) -> None:
         if max_reasks < 0:
             raise ConfigError(f"max_reasks must be 0 or more, got {max_reasks}.")
         self.llm = llm
+        self.tools = tools
         self.demos = _check_demos(load_demos() if demos is None else demos)
+        if tools is not None:
+            self.demos = [d for d in (_graph_demo(d, tools) for d in self.demos) if d is not None]
         self.max_reasks = max_reasks
         self.name = f"llm:{model_name(llm)}"
         self.calls = 0
@@ -203,7 +210,8 @@ class LLMPlanner(Planner):
         self, request: str, *, files: Sequence[str] = (), chat_history: Sequence[BaseMessage] = ()
     ) -> list[BaseMessage]:
         """The planning prompt: system instruction, demonstrations, then the request."""
-        system = SystemMessage(render_prompt("planning_system", task_specs=task_specs()))
+        specs = self.tools.spec_lines() if self.tools is not None else task_specs()
+        system = SystemMessage(render_prompt("planning_system", task_specs=specs))
         return [system, *_demo_messages(self.demos), request_message(request, files, chat_history)]
 
     def plan(
@@ -261,7 +269,10 @@ class LLMPlanner(Planner):
 
     def _validate(self, answer: _Answer, files: Sequence[str]) -> Plan:
         raw = answer.tasks if answer.tasks is not None else extract_task_list(answer.text)
-        return dag.check_plan(raw, files=files, planner=self.name)
+        if self.tools is None:
+            return dag.check_plan(raw, files=files, planner=self.name)
+        plan = dag.check_plan(_graph_names(raw, self.tools), files=files, planner=self.name)
+        return self.tools.conform(plan, files)
 
     def _final_validate(self, answer: _Answer, files: Sequence[str]) -> Plan:
         """The last answer's plan, or its error quoting the answer."""
@@ -278,6 +289,29 @@ class LLMPlanner(Planner):
         problems = "\n".join(f"- {p}" for p in error.problems)
         correction = render_prompt("planning_correction", problems=problems, expected_format=EXPECTED_FORMAT)
         return [*messages, AIMessage(answer.text or "(empty answer)"), HumanMessage(correction)]
+
+
+def _graph_names(raw: Any, tools: ToolGraph) -> Any:
+    """The task list with the graph's tool names ("Image Editing") read as registry task types."""
+    items = as_task_list(raw) if not isinstance(raw, list) else raw
+    if not isinstance(items, list):
+        return raw
+    renamed = []
+    for item in items:
+        name = item.get("task") if isinstance(item, dict) else None
+        task = tools.task_for(name) if isinstance(name, str) and tools.tool(name) else None
+        renamed.append({**item, "task": task} if task else item)
+    return renamed
+
+
+def _graph_demo(demo: dict[str, Any], tools: ToolGraph) -> dict[str, Any] | None:
+    """A demonstration with its tasks named as the graph names them; None when it uses a task
+    type the graph lacks."""
+    plan = dag.check_plan(demo["plan"], files=demo.get("files", ()))
+    if any(t.task not in tools.tasks for t in plan.tasks):
+        return None
+    steps = [{**t.to_hugginggpt(), "task": tools.name_for(t)} for t in plan.tasks]
+    return {**demo, "plan": steps}
 
 
 def _tasks_answer(parsed: TaskList) -> _Answer:

@@ -23,9 +23,9 @@ _URL_RE = re.compile(r"https?://[^\s'\"<>“”‘’]+", re.IGNORECASE)
 _FILE_RE = re.compile(r"(?<![\w/.~-])/?(?:[\w.~-]+/)*[\w~-][\w.~-]*\.[A-Za-z][A-Za-z0-9]{1,4}(?![\w/-])")
 _QUOTE_RES = (
     re.compile(r"“([^”]+)”"),
-    re.compile(r"‘([^’]+)’(?!\w)"),
+    re.compile(r"‘((?:[^’\n]|’(?=[a-z]))+)’(?!\w)"),
     re.compile(r"(?<![\w\\])\"([^\"\n]+)\""),
-    re.compile(r"(?<![\w\\])'([^'\n]+)'(?!\w)"),
+    re.compile(r"(?<![\w\\])'((?:[^'\n]|'(?=[a-z]))+)'(?!\w)"),
 )
 
 

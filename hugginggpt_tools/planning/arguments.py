@@ -1,0 +1,278 @@
+"""Filling the offline planner's tasks: each argument from the request or an earlier task.
+
+A media argument (image, audio, video, table) takes a resource of its clause, else the latest
+earlier output of its modality (unless the clause says "the original"), else a resource from
+elsewhere in the request. A text argument takes a quote of its clause, else an earlier output
+when the clause refers back ("it", "the caption") or the task transforms text (a summary, a
+translation), else a quote from elsewhere, else the clause's own words; a text task given only an
+image or an audio file gets an image-to-text or speech-recognition step in front of it.
+Questions, contexts, prompts and editing instructions each have their own reading.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from ..tasks import TASK_TYPES, ArgSpec
+from .clauses import Clause, RequestText
+from .intents import Candidate, Vocabulary
+from .lexicon import ANAPHORA, INSTRUCTED, LANGUAGE_SOURCE, LANGUAGE_TARGET, ORIGINAL, PROMPT_TASKS
+
+logger = logging.getLogger(__name__)
+
+_BRIDGES = {"image": "image-to-text", "audio": "automatic-speech-recognition"}
+_QUESTION_TASKS = frozenset({"visual-question-answering", "document-question-answering", "question-answering"})
+_DESCRIBED_TASKS = frozenset({"text-to-image", "text-to-video"})
+_DESCRIPTION_LEAD_RE = re.compile(
+    r"^(?:(?:that|which|who)\s+(?:is|are|shows?|depicts?|features?|illustrates?|captures?|represents?)\s+|"
+    r"(?:of|about|showing|depicting|featuring|illustrating|capturing|representing|with|where|in which|for|"
+    r"based on|inspired by|that shows|to show|to depict)\s+)+", re.IGNORECASE)
+_POLITE_RE = re.compile(
+    r"^(?:(?:so|well|now|ok|okay|also|and|then|hey|hi)\b,?\s*)*"
+    r"(?:(?:(?:could|can|would|will) you\s+(?:please\s+|kindly\s+|also\s+)*(?:(?:help|assist)\s+(?:me\s+)?"
+    r"(?:(?:in|with|to|by)\s+)?)?|please\s+|kindly\s+|i(?:'d| would) (?:like|love|appreciate it if)\s+(?:you\s+|it\s+)?"
+    r"(?:to\s+|if you could\s+)?(?:help\s+(?:me\s+)?(?:to\s+)?)?|i (?:want|need)\s+(?:you\s+)?(?:to\s+)?|"
+    r"help me\s+(?:to\s+)?|let'?s\s+|i'?m (?:curious|wondering)\s+(?:about\s+|if\s+|whether\s+)?)\s*)+",
+    re.IGNORECASE)
+_TRAILING_RE = re.compile(r"(?:,?\s+(?:for me|please|for us|as well|too))+\s*([?.!]?)$", re.IGNORECASE)
+_QUESTION_START_RE = re.compile(
+    r"(?<![\w'])(?:(?:until|since|from|in|on|at|by|for|to|with|about|of|during|after|before)\s+)?"
+    r"(?:what|who|whom|whose|where|when|which|why|how|is|are|was|were|does|do|did|can|could|should|"
+    r"will|would|has|have)\b[^?]*\?", re.IGNORECASE)
+_POLITE_TAIL_RE = re.compile(r",?\s+(?:(?:could|can|would|will) you|please)\b[^?]*\?$", re.IGNORECASE)
+_MEDIA_MENTION_RE = re.compile(
+    r"\s*(?:(?:in|of|on|from|to|for|within|inside|at)\s+)?(?:(?:the|this|my|that|an?)\s+)?"
+    r"(?:(?:image|photo|picture|file|audio|recording|video|document|pic)\s+(?:(?:called|named|titled)\s+)?)?"
+    "\ue000(\\d+)[\ue001\ue002]", re.IGNORECASE)
+
+
+def _language(pattern: re.Pattern[str], *texts: str) -> str | None:
+    for text in texts:
+        m = pattern.search(text)
+        if m:
+            return m.group(1).capitalize()
+    return None
+
+
+def clean(text: str) -> str:
+    """A clause's words as a task argument: politeness ("could you please") and trailing "for me" cut."""
+    text = _POLITE_RE.sub("", text.strip()).strip(" ,;:")
+    return _TRAILING_RE.sub(r"\1", text).strip(" ,;:")
+
+
+@dataclass
+class PlanBuilder:
+    """Turns ordered candidates into HuggingGPT task dicts, filling their arguments."""
+
+    req: RequestText
+    vocab: Vocabulary
+    tasks: list[dict[str, Any]] = field(default_factory=list)
+    strengths: list[float] = field(default_factory=list)
+    consumed: set[int] = field(default_factory=set)
+    dropped: int = 0
+
+    def produced(self) -> list[str]:
+        """The modalities earlier tasks output, the latest task's main output last."""
+        found = [m for t in self.tasks for m in self.vocab.outputs.get(t["task"], ())[::-1]]
+        return list(dict.fromkeys(found[::-1]))[::-1]
+
+    def _append(self, task: str, args: dict[str, str], strength: float) -> str:
+        refs = sorted({int(v.rsplit("-", 1)[1]) for v in args.values() if v.startswith("<resource>-")})
+        self.tasks.append({"task": task, "id": len(self.tasks), "dep": refs or [-1], "args": args})
+        self.strengths.append(strength)
+        return f"<resource>-{len(self.tasks) - 1}"
+
+    def _take(self, indices: Sequence[int], modalities: Sequence[str], *, reuse: bool = False,
+              question: bool | None = None) -> str | None:
+        """The first resource among ``indices`` of one of ``modalities`` (unused unless ``reuse``);
+        ``question`` limits quotes to questions (True) or to other texts (False)."""
+        for m in modalities:
+            for i in indices:
+                r = self.req.resources[i]
+                if r.modality != m or (i in self.consumed and not reuse):
+                    continue
+                if question is not None and r.kind == "quote" and _is_question(r.value) != question:
+                    continue
+                self.consumed.add(i)
+                return r.value
+        return None
+
+    def _latest_output(self, modalities: Sequence[str], *, primary: bool = True) -> str | None:
+        for k in range(len(self.tasks) - 1, -1, -1):
+            outputs = self.vocab.outputs.get(self.tasks[k]["task"], ())
+            if set(outputs[:1] if primary else outputs) & set(modalities):
+                return f"<resource>-{k}"
+        return None
+
+    def _all(self) -> list[int]:
+        return list(range(len(self.req.resources)))
+
+    def _media(self, spec: ArgSpec, clause: Clause) -> str | None:
+        """An image/audio/video/table argument: from the clause, an earlier task, or the request."""
+        mods = spec.modalities
+        found = self._take(clause.resources, mods)
+        if found is None and not ORIGINAL.search(clause.lower):
+            found = self._latest_output(mods)
+        return (found or self._take(self._all(), mods) or self._take(clause.resources, mods, reuse=True)
+                or self._take(self._all(), mods, reuse=True) or self._latest_output(mods, primary=False))
+
+    def _bridge(self, indices: Sequence[int], strength: float) -> str | None:
+        """An image-to-text or speech-recognition step over an unused image or audio resource."""
+        for i in indices:
+            r = self.req.resources[i]
+            bridge = _BRIDGES.get(r.modality)
+            if bridge and bridge in self.vocab.outputs and i not in self.consumed:
+                self.consumed.add(i)
+                return self._append(bridge, {TASK_TYPES[bridge].args[0].name: r.value}, strength)
+        return None
+
+    def _clause_text(self, clause: Clause) -> str:
+        return clean(self.req.unmask(clause.masked, quotes=False))
+
+    def _refers_back(self, clause: Clause) -> bool:
+        return bool(ANAPHORA.search(clause.lower)) and not ORIGINAL.search(clause.lower)
+
+    def _text(self, cand: Candidate) -> str | None:
+        """The main text argument: a quote, an earlier output, a converted file, or the clause."""
+        clause = cand.clause
+        found = self._take(clause.resources, ["text"], question=False) or self._take(clause.resources, ["text"])
+        if found is None and ORIGINAL.search(clause.lower):
+            found = self._take(self._all(), ["text"], reuse=True)
+        prompt = cand.task in PROMPT_TASKS
+        if found is None and (self._refers_back(clause) or not prompt):
+            found = self._latest_output(["text"]) if self._refers_back(clause) else None
+            found = found or self._take(self._all(), ["text"], question=False)
+            found = found or self._latest_output(["text"]) or self._bridge(clause.resources, cand.strength)
+            found = found or self._earlier_reply(clause)
+            if found is None and (self._refers_back(clause) or not self.req.resources[:self.req.own]
+                                  or any(not r.mentioned for r in self.req.resources[:self.req.own])):
+                found = self._bridge(range(self.req.own), cand.strength)
+            found = found or self._take(self._all(), ["text"], reuse=True, question=False)
+        return found or self._prompt(cand)
+
+    def _earlier_reply(self, clause: Clause) -> str | None:
+        """The chat's latest AI reply, when the clause refers back ("translate it")."""
+        return self.req.last_reply if ANAPHORA.search(clause.lower) else None
+
+    def _prompt(self, cand: Candidate) -> str:
+        """For image and video generation what follows the cue, else an unused quote of the request;
+        the clause itself for other tasks."""
+        if cand.task in _DESCRIBED_TASKS:
+            rest = cand.clause.masked[cand.cue_end:].strip(" ,.:;?!") if cand.cue_end else ""
+            rest = _DESCRIPTION_LEAD_RE.sub("", rest)
+            if len(rest.split()) >= 2:
+                return clean(self.req.unmask(rest, quotes=False))
+            quoted = self._take(range(self.req.own), ["text"], question=False)
+            if quoted:
+                return quoted
+        return self._clause_text(cand.clause)
+
+    def _question(self, cand: Candidate) -> str:
+        """A question: a quoted one, else the question the clause asks, else the clause."""
+        clause = cand.clause
+        found = (self._take(clause.resources, ["text"], question=True)
+                 or self._take(range(self.req.own), ["text"], question=True))
+        if found:
+            return found
+        text = _POLITE_TAIL_RE.sub("?", self.req.unmask(clause.masked, quotes=False))
+        asked = _QUESTION_START_RE.search(text)
+        return asked.group().strip() if asked else self._clause_text(clause)
+
+    def _context(self, cand: Candidate) -> str | None:
+        """Question answering's context: a quoted text, an earlier output, or a converted file."""
+        clause = cand.clause
+        return (self._take(clause.resources, ["text"], question=False)
+                or (self._latest_output(["text"]) if self._refers_back(clause) else None)
+                or self._take(self._all(), ["text"], question=False) or self._latest_output(["text"])
+                or self._bridge(clause.resources, cand.strength))
+
+    def _second_text(self, cand: Candidate, first: str | None) -> str | None:
+        """Sentence similarity's second text: another quote, or an earlier output."""
+        clause = cand.clause
+        found = self._take(clause.resources, ["text"]) or self._take(self._all(), ["text"])
+        latest = self._latest_output(["text"])
+        if found is None and latest != first:
+            found = latest
+        return found
+
+    def _instruction(self, cand: Candidate) -> str | None:
+        """An editing instruction: a quoted one, else the clause without the image's mention."""
+        if cand.intent not in INSTRUCTED or not self.vocab.instructed_edit:
+            return None
+        clause = cand.clause
+        found = self._take(clause.resources, ["text"])
+        if found:
+            return found
+        text = _MEDIA_MENTION_RE.sub(
+            lambda m: "" if self.req.resources[int(m.group(1))].modality != "text" else m.group(), clause.masked)
+        return clean(self.req.unmask(text, quotes=False)) or None
+
+    def arguments(self, cand: Candidate) -> dict[str, str] | None:
+        """The candidate's arguments, or None when a required one cannot be filled."""
+        args: dict[str, str] = {}
+        for spec in TASK_TYPES[cand.task].args:
+            value = self._argument(cand, spec, args)
+            if value is None and spec.required:
+                return None
+            if value is not None:
+                args[spec.name] = value
+        return args
+
+    def _argument(self, cand: Candidate, spec: ArgSpec, args: dict[str, str]) -> str | None:
+        clause, task = cand.clause, cand.task
+        if spec.name == "target_language":
+            return _language(LANGUAGE_TARGET, self.req.unmask(clause.masked), self.req.request)
+        if spec.name == "source_language":
+            return _language(LANGUAGE_SOURCE, clause.masked)
+        if spec.modality != "text":
+            return self._media(spec, clause)
+        if task == "image-to-image":
+            return self._instruction(cand)
+        if task in _QUESTION_TASKS and spec.name == "text":
+            return self._question(cand)
+        if spec.name == "context":
+            return self._context(cand)
+        if spec.name == "text2":
+            return self._second_text(cand, args.get("text"))
+        return self._text(cand)
+
+    def _main_inputs(self, cand: Candidate) -> set[int]:
+        """The clause's resources that could be the candidate's main (first) input."""
+        wanted = TASK_TYPES[cand.task].args[0].modalities
+        return {i for i in cand.clause.resources if self.req.resources[i].modality in wanted}
+
+    def _repeats(self, cand: Candidate) -> bool:
+        """Whether the task type is already planned and the clause names no new input for it."""
+        planned = any(t["task"] == cand.task for t in self.tasks)
+        return planned and not (self._main_inputs(cand) - self.consumed)
+
+    def add(self, cand: Candidate) -> bool:
+        """Add the candidate's task; True when it used a new resource of its clause as main input."""
+        if self._repeats(cand):
+            return False
+        before = set(self.consumed)
+        args = self.arguments(cand)
+        if args is None:
+            self.dropped += 1
+            logger.debug("Offline planner: no input for %s in %r", cand.task, cand.clause.masked)
+            return False
+        if not any(t["task"] == cand.task and t["args"] == args for t in self.tasks):
+            self._append(cand.task, args, cand.strength)
+        return bool(self._main_inputs(cand) & (self.consumed - before))
+
+    def add_clause(self, candidates: Sequence[Candidate]) -> None:
+        """Add a clause's tasks; a task repeats for each further input the clause names
+        ("caption a.jpg and b.jpg")."""
+        for cand in [c for c in candidates if self.add(c)]:
+            while self._main_inputs(cand) - self.consumed and self.add(cand):
+                pass
+
+
+def _is_question(text: str) -> bool:
+    return text.rstrip().endswith("?")
+
+
+__all__ = ["PlanBuilder", "clean"]

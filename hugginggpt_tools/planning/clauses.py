@@ -1,0 +1,159 @@
+"""Reading a request for the offline planner: its resources, and its clauses with them masked.
+
+A request such as "Caption 'a.jpg', translate the caption into German, and read it aloud." is
+split into clauses ("Caption ⟨0⟩", "translate the caption into German", "read it aloud") after
+its resources (files, URLs, quoted text) are replaced by placeholders, so that separators and cue
+words inside a quote do not count. Pure functions over strings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from langchain_core.messages import BaseMessage
+
+from .resources import Resource, find_resources
+
+PLACEHOLDER_RE = re.compile("\ue000(\\d+)[\ue001\ue002]")
+"""A masked resource in a clause: ``\\ue000K\\ue001`` for the request's resource K (``\\ue002`` at
+the end when the resource is a quote that ends a sentence)."""
+
+_ACTION_VERBS = (
+    r"translat\w*|summari[sz]\w*|transcrib\w*|generat\w*|creat\w*|make|making|produc\w*|detect\w*|classif\w*|"
+    r"identif\w*|caption\w*|describ\w*|read|convert\w*|turn\w*|speak|say|answer\w*|segment\w*|estimat\w*|draw|"
+    r"paint|edit\w*|extract\w*|find|finding|tell|writ\w*|analy[sz]\w*|compar\w*|recogni[sz]\w*|narrat\w*|"
+    r"enhanc\w*|denois\w*|remov\w*|clean\w*|count\w*|locat\w*|determin\w*|paraphras\w*|rephras\w*|rewrit\w*|"
+    r"correct\w*|synthesi[sz]\w*|check\w*|reply\w*|respond\w*|continu\w*|complet\w*|compos\w*|modif\w*|"
+    r"transform\w*|visuali[sz]\w*|animat\w*|give|giving|show|provid\w*|get|getting|predict\w*|separat\w*|"
+    r"improv\w*|list|ask|let|use|using|categori[sz]\w*|figur\w*|evaluat\w*|measur\w*|calculat\w*|assess\w*|"
+    r"verif\w*|ensur\w*|isolat\w*|design\w*|render\w*|illustrat\w*|sketch\w*|craft\w*|suppl\w*|suggest\w*|"
+    r"explain\w*|pull\w*|pick\w*|highlight\w*|divid\w*|split\w*|outlin\w*|restor\w*|upscal\w*|sharpen\w*|"
+    r"colou?ri[sz]\w*|styli[sz]\w*|apply\w*|adjust\w*|replac\w*|eras\w*|alter\w*|boost\w*|reduc\w*|filter\w*|"
+    r"spot\w*|discover\w*|learn|understand|know|see|engag\w*|chat\w*|discuss\w*|conver[st]\w*|offer\w*|"
+    r"recommend\w*|interpret\w*|examin\w*|inspect\w*|organi[sz]\w*|sort\w*|tag\w*|label\w*|mark\w*|"
+    r"gaug\w*|quantif\w*|scor\w*|rat(?:e|ing)|match\w*|listen\w*|voic\w*|record\w*|captur\w*|help|assist\w*|"
+    r"condens\w*|shorten\w*|brighten\w*|darken\w*|lighten\w*|polish\w*|tidy|sum|boil|crop\w*|resiz\w*|rotat\w*|"
+    r"add|adding|put|putting|insert\w*|swap\w*|delet\w*|trac\w*|recit\w*|shar(?:e|ing)|send\w*|sav(?:e|ing)|"
+    r"output\w*|return\w*|report\w*|build\w*|form\w*|develop\w*|establish\w*|obtain\w*|retriev\w*|grab\w*|"
+    r"spell\w*|highlight\w*|emphasi[sz]\w*|summon\w*|fetch\w*|compil\w*|creat\w*|try|trying|attempt\w*|"
+    r"do|perform\w*|run|execut\w*|carry out|conduct\w*"
+)
+_OBJECT_START = (
+    r"(?:the|a|an|it|its|them|this|that|these|those|my|me|us|out|up|what|which|who|whether|if|how|any|all|"
+    r"each|every|some|their|his|her|your|our|one|down|back|into|to|in|from|with|for|on|about|\S+ing)"
+)
+IMPERATIVE_RE = re.compile(rf"^(?:please\s+|also\s+|now\s+|just\s+)*(?:{_ACTION_VERBS})\b", re.IGNORECASE)
+"""A clause that starts with an action verb ("translate ...", "make a video of ...")."""
+
+_SPLIT_RE = re.compile(
+    rf"""(?<=[.!?;])\s+
+    | (?<=\ue002)\s+(?=(?-i:[A-Z]))
+    | \s*[:;]\s+(?=(?:and\s+)?(?:then|afterwards|after\s+that|finally|lastly|also|next)\b)
+    | ,?\s+(?:and\s+)?(?:then|afterwards|after\s+that|after\s+this|finally|subsequently|lastly|next)\b,?
+    | ,?\s+(?:and\s+)?once\s+(?:that(?:'s|\s+is)\s+done|done)\b,?
+    | ,?\s+followed\s+by\b
+    | ,?\s+(?:and\s+)?(?:use|pass|feed|send|take)\s+(?:the|its|that|this)\s+(?:\w+\s+)?
+      (?:result|output|text|answer|caption|summary|transcript|translation|description)s?\s+(?:to|and|for)\b
+    | ,?\s+(?:and\s+)?(?:use|using)\s+(?:it|that|this|them)\s+(?:to|for)\b
+    | ,?\s+(?:and\s+)?(?:based\s+on|from)\s+(?:that|this|it|these|those|the\s+(?:result|output)s?),
+    | ,\s*(?:and|as\s+well\s+as|plus|along\s+with|but)\b
+    | \s+(?:and|as\s+well\s+as|plus)\s+(?:also\s+|additionally\s+|afterwards\s+|even\s+)?
+      (?=(?:please\s+)?(?:could\s+you\s+|can\s+you\s+|would\s+you\s+|i'?d\s+like\s+(?:you\s+)?to\s+|
+      help\s+(?:me\s+)?)?(?:{_ACTION_VERBS})\s+{_OBJECT_START})
+    | ,\s*(?=(?:please\s+)?(?:also\s+)?(?:{_ACTION_VERBS})\s+{_OBJECT_START})""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_LEAD_RE = re.compile(
+    r"^(?:(?:and|also|additionally|moreover|furthermore|please|then|so|now|next|first(?:ly)?|second(?:ly)?|"
+    r"third(?:ly)?|finally|lastly|afterwards|plus|but|as well|ok(?:ay)?)\b[\s,]*)+", re.IGNORECASE)
+
+
+@dataclass
+class Clause:
+    """A part of the request with its resources masked as placeholders.
+
+    ``resources`` are the indices (into the request's resources) masked in this clause.
+    """
+
+    masked: str
+    resources: list[int]
+    index: int = 0
+
+    @property
+    def lower(self) -> str:
+        return self.masked.lower()
+
+
+@dataclass
+class RequestText:
+    """The request, its resources and clauses, and what earlier turns offer.
+
+    ``resources`` holds the request's resources and the files passed in (the first ``own``
+    entries), then the files and URLs named in earlier turns; ``last_reply`` is the latest AI
+    message of the chat history, which "it" may refer to.
+    """
+
+    request: str
+    resources: list[Resource]
+    clauses: list[Clause]
+    own: int = 0
+    last_reply: str | None = None
+    lower: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.lower = self.request.lower()
+
+    def unmask(self, text: str, *, quotes: bool = True) -> str:
+        """``text`` with each placeholder back to its resource as written (quotes kept or not)."""
+        def back(m: re.Match[str]) -> str:
+            r = self.resources[int(m.group(1))]
+            return f'"{r.value}"' if r.kind == "quote" and quotes else r.value
+        return PLACEHOLDER_RE.sub(back, text)
+
+
+def mask(request: str, resources: Sequence[Resource]) -> str:
+    """``request`` with every mentioned resource replaced by its placeholder."""
+    parts, last = [], 0
+    for k, r in enumerate(resources):
+        if r.mentioned and r.start >= last:
+            end = "\ue002" if r.kind == "quote" and r.value.rstrip().endswith((".", "!", "?")) else "\ue001"
+            parts += [request[last:r.start], f"\ue000{k}{end}"]
+            last = r.end
+    return "".join(parts) + request[last:]
+
+
+def history_resources(chat_history: Sequence[BaseMessage]) -> list[Resource]:
+    """Files and URLs named in earlier turns, latest first."""
+    found: list[Resource] = []
+    for message in reversed(list(chat_history)):
+        for r in find_resources(message.text):
+            if r.kind != "quote":
+                found.append(Resource(r.value, r.modality, r.kind))
+    return found
+
+
+def split_clauses(masked: str) -> list[Clause]:
+    """The clauses of a masked request, with leading connectives ("and", "then", ...) removed."""
+    clauses = []
+    for part in _SPLIT_RE.split(masked):
+        text = _LEAD_RE.sub("", (part or "").strip(" \t\n,.;:-")).strip(" \t\n,.;:-")
+        if text:
+            refs = [int(i) for i in PLACEHOLDER_RE.findall(text)]
+            clauses.append(Clause(text, refs, len(clauses)))
+    return clauses
+
+
+def read_request(request: str, files: Sequence[str] = (), chat_history: Sequence[BaseMessage] = ()) -> RequestText:
+    """The request's resources (its own, then earlier turns') and its clauses."""
+    resources = find_resources(request, files)
+    own = len(resources)
+    known = {r.value for r in resources}
+    resources += [r for r in history_resources(chat_history) if r.value not in known]
+    replies = [m.text.strip() for m in chat_history if m.type == "ai" and m.text.strip()]
+    clauses = split_clauses(mask(request, resources))
+    return RequestText(request, resources, clauses, own, replies[-1] if replies else None)
+
+
+__all__ = ["IMPERATIVE_RE", "PLACEHOLDER_RE", "Clause", "RequestText", "history_resources", "mask", "read_request", "split_clauses"]

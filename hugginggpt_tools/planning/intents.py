@@ -1,0 +1,303 @@
+"""Which tasks a clause asks for: cue scores, the modalities at hand, and the semantic matcher.
+
+:func:`score_clause` scores the intents of one clause of a request (see :mod:`.lexicon`): every
+cue adds its weight to an intent, an ambiguous cue going to the intent whose input the request
+provides. When no cue names a task and the clause asks for something, the clause's closest
+example phrasings (:mod:`.semantic`) may name it. :func:`order` puts a clause's tasks in data
+flow order. The :class:`Vocabulary` limits both to a tool graph's tasks and output types.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..tasks import TASK_TYPES
+from .clauses import IMPERATIVE_RE, Clause, RequestText
+from .lexicon import (
+    ANAPHORA,
+    CUES,
+    INTENTS,
+    MODALITY_HINTS,
+    QUESTION_CUE,
+    QUOTED_QUESTION_CUE,
+    RESULT_PHRASE,
+    TASK_CONTEXT_HINTS,
+    Cue,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..toolgraph import ToolGraph
+    from .semantic import IntentMatcher
+
+MIN_SCORE = 0.8
+"""Lowest cue score for a task to be planned."""
+
+RELATIVE_SCORE = 0.4
+"""A task must score at least this fraction of its clause's best task."""
+
+EXPLICIT_INPUT_BOOST = 0.3
+"""Added when the clause itself mentions a resource of the task's input modality."""
+
+HINTED_INPUT_BOOST = 0.2
+"""Added when the clause names the input's kind ("this photo") and the request has such a file."""
+
+CLAUSE_HINT_BONUS = 0.3
+"""Added to an intent's fit when its clause names what it works on ("the invoice" for document QA)."""
+
+REQUEST_HINT_BONUS = 0.15
+"""Added when only another part of the request does, and the clause names no plain image."""
+
+LATEST_OUTPUT_BONUS = 0.25
+"""Added to the fit of a modality the latest task outputs: "write a description of them" after
+object detection describes its (text) output, not the photo."""
+
+CONTEXT_MIN_SCORE = 1.0
+"""Lowest cue score in a clause that does not ask for anything ("I have a photo of my garden")."""
+
+_ASKING_RE = re.compile(
+    r"(?<!\w)(?:(?:could|can|would|will) you|please|help|assist|i(?:'d| would) (?:like|love|appreciate)|"
+    r"i (?:want|need|wish|hope)|let'?s)(?!\w)")
+_REQUEST_QUESTION_RE = re.compile(r"(?<!\w)(?:(?:could|can|would|will) you|please|help me|assist)(?!\w)")
+"""A question that is a request ("could you ...?"): its question mark asks for no answer."""
+
+SEMANTIC_WEIGHT = 1.0
+"""How much the semantic matcher's margin adds to an intent's cue score."""
+
+STRONG_SCORE = 1.5
+"""A cue score at which a task counts as certain."""
+
+FALLBACK_FACTOR = 0.7
+"""Confidence kept by a task that only fallback cues (a question mark, "what") named."""
+
+SEMANTIC_FACTOR = 0.6
+"""Confidence kept by a task that only the semantic matcher named."""
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The intents a planner may use and what their tasks output, from a tool graph.
+
+    ``outputs`` maps each registry task type to the modalities its output can be used as;
+    ``instructed_edit`` says whether image-to-image takes an instruction text (it does in the
+    registry, and in a graph whose image-to-image tools include one with a text input).
+    """
+
+    intents: frozenset[str]
+    outputs: Mapping[str, tuple[str, ...]]
+    instructed_edit: bool = True
+
+    @classmethod
+    def from_graph(cls, graph: ToolGraph | None) -> Vocabulary:
+        if graph is None:
+            return cls(frozenset(INTENTS), {name: t.outputs for name, t in TASK_TYPES.items()})
+        outputs: dict[str, tuple[str, ...]] = {}
+        for tool in graph.tools:
+            outputs[tool.task] = tuple(dict.fromkeys((*outputs.get(tool.task, ()), *tool.outputs)))
+        intents = frozenset(i for i, task in INTENTS.items() if task in outputs)
+        edit = any("text" in t.inputs for t in graph.tools_for("image-to-image"))
+        return cls(intents, outputs, edit)
+
+    def feeds(self, a: str, b: str) -> bool:
+        """Whether task ``a``'s output can be task ``b``'s (main) input."""
+        return bool(set(self.outputs.get(a, ())) & set(TASK_TYPES[b].args[0].modalities))
+
+
+@dataclass
+class Candidate:
+    """An intent a clause asks for, with its score and where its first cue is."""
+
+    intent: str
+    score: float
+    position: int
+    cue_end: int
+    clause: Clause
+    semantic: bool = False
+    named: bool = False
+
+    @property
+    def task(self) -> str:
+        """The registry task type the intent plans."""
+        return INTENTS[self.intent]
+
+    @property
+    def strength(self) -> float:
+        """How sure the planner is of this task, 0 to 1: its score, discounted when only a
+        question mark or similar (fallback) cue, or only the semantic matcher, named it."""
+        base = min(1.0, self.score / STRONG_SCORE)
+        return round(base * (1.0 if self.named else SEMANTIC_FACTOR if self.semantic else FALLBACK_FACTOR), 3)
+
+
+def cue_text(text: str) -> str:
+    """``text`` with the phrases naming earlier outputs ("the generated image") blanked out."""
+    return RESULT_PHRASE.sub(lambda m: " " * len(m.group()), text)
+
+
+def cue_matches(text: str) -> list[tuple[Cue, int, int]]:
+    """Cue matches in ``text``, overlaps resolved in favour of heavier, then longer cues."""
+    text = cue_text(text)
+    found = [(cue, m.start(), m.end()) for cue in CUES for m in cue.regex.finditer(text)]
+    found.sort(key=lambda x: (-x[0].weight, -(x[2] - x[1]), x[1]))
+    accepted: list[tuple[Cue, int, int]] = []
+    for cue, start, end in found:
+        if not any(start < e and s < end for _, s, e in accepted):
+            accepted.append((cue, start, end))
+    return sorted(accepted, key=lambda x: x[1])
+
+
+def _modality_fit(modality: str, clause: Clause, req: RequestText, produced: Sequence[str]) -> float:
+    """How well the clause's surroundings provide an input of ``modality`` (0 when nothing does)."""
+    if any(req.resources[i].modality == modality for i in clause.resources):
+        return 2.0
+    if modality == "text":
+        has_source = "text" in produced or any(r.kind == "quote" for r in req.resources)
+        latest = LATEST_OUTPUT_BONUS if produced and produced[-1] == "text" else 0.0
+        return 1.5 + latest if has_source else 1.0
+    if MODALITY_HINTS[modality].search(clause.lower):
+        return 1.75
+    if modality in produced or any(r.modality == modality for r in req.resources):
+        return 1.5 + (LATEST_OUTPUT_BONUS if produced and produced[-1] == modality else 0.0)
+    return 0.0
+
+
+def _fit(intent: str, clause: Clause, req: RequestText, produced: Sequence[str]) -> float:
+    """How well the request provides the task's inputs: its first media input's fit, else its text's;
+    question answering needs a text to search besides the question."""
+    task = INTENTS[intent]
+    media = [a for a in TASK_TYPES[task].args if a.required and a.modality != "text"]
+    if media:
+        fit = max(_modality_fit(m, clause, req, produced) for m in media[0].modalities)
+    elif task == "question-answering":
+        passages = [r for r in req.resources if r.kind == "quote" and not r.value.rstrip().endswith("?")]
+        fit = 1.5 if passages else 1.2 if "text" in produced else 0.6
+    else:
+        fit = _modality_fit("text", clause, req, produced)
+    hint = TASK_CONTEXT_HINTS.get(task)
+    if fit > 0 and hint is not None:
+        if hint.search(clause.lower):
+            fit += CLAUSE_HINT_BONUS
+        elif hint.search(req.lower) and not MODALITY_HINTS["image"].search(clause.lower):
+            fit += REQUEST_HINT_BONUS
+    return fit
+
+
+def _input_boost(intent: str, clause: Clause, req: RequestText, produced: Sequence[str]) -> float:
+    """Extra score when the clause mentions the task's input: a resource, or a word for one given."""
+    wanted = TASK_TYPES[INTENTS[intent]].args[0].modalities
+    if any(req.resources[i].modality in wanted for i in clause.resources):
+        return EXPLICIT_INPUT_BOOST
+    hinted = [m for m in wanted if m in MODALITY_HINTS and MODALITY_HINTS[m].search(clause.lower)]
+    if any(r.modality in hinted for r in req.resources) or set(hinted) & set(produced):
+        return HINTED_INPUT_BOOST
+    if ANAPHORA.search(clause.lower) and any(r.modality in wanted for r in req.resources if r.modality != "text"):
+        return HINTED_INPUT_BOOST
+    return 0.0
+
+
+def asks_for_something(clause: Clause) -> bool:
+    """Whether the clause reads as a request (a question, "could you", an imperative) rather
+    than context ("I have a photo of my garden")."""
+    return not re.match(r"^(?:i|i'?ve|i'?m|i am|we|we'?ve|my|our|it|it'?s|this|that|there|here)\b", clause.lower) \
+        or bool(re.search(r"(?<!\w)(?:could|can|would|will) you|please|help me|\?|i(?:'d| would) (?:like|love|"
+                          r"appreciate)|i (?:want|need|wish|hope)|i'?m (?:curious|wondering|interested)|let'?s",
+                          clause.lower))
+
+
+def requests_something(clause: Clause) -> bool:
+    """Whether the clause asks for an action: a request ("could you", "please", "I'd like") or an
+    imperative ("turn this into ..."). Thanks and greetings do not."""
+    return bool(_ASKING_RE.search(clause.lower) or IMPERATIVE_RE.match(clause.lower))
+
+
+def needs_matcher(clause: Clause) -> bool:
+    """Whether :func:`score_clause` would ask the semantic matcher about the clause: it asks for
+    something and no cue names a task in it."""
+    return requests_something(clause) and all(cue.fallback for cue, _, _ in cue_matches(clause.lower))
+
+
+def score_clause(
+    clause: Clause, req: RequestText, produced: Sequence[str], vocab: Vocabulary,
+    matcher: IntentMatcher | None = None,
+) -> list[Candidate]:
+    """The intents the clause asks for, scored; ambiguous cues go to the best-provided intent."""
+    found: dict[str, Candidate] = {}
+    named: set[str] = set()
+    asks = bool(_REQUEST_QUESTION_RE.search(clause.lower))
+    matches = cue_matches(clause.lower) + _quoted_questions(clause, req)
+    for cue, start, end in sorted(matches, key=lambda m: len(m[0].tasks) > 1):
+        if cue is QUESTION_CUE and asks:
+            continue
+        options = [t for t in cue.tasks if t in vocab.intents]
+        if not options:
+            continue
+        fits = {t: _fit(t, clause, req, produced) for t in options}
+        intent = max(options, key=lambda t: fits[t] + (found[t].score if t in found and fits[t] > 0 else 0.0))
+        if fits[intent] <= 0:
+            continue
+        cand = found.setdefault(intent, Candidate(intent, _input_boost(intent, clause, req, produced), start, end, clause))
+        cand.score += cue.weight
+        cand.position = min(cand.position, start)
+        cand.cue_end = max(cand.cue_end, end)
+        if not cue.fallback:
+            named.add(intent)
+            cand.named = True
+    if matcher is not None and not named and requests_something(clause):
+        _add_semantic(found, clause, req, produced, vocab, matcher)
+    least = MIN_SCORE if asks_for_something(clause) else CONTEXT_MIN_SCORE
+    passing = [c for c in found.values() if c.score >= least]
+    if any(c.intent in named for c in passing):
+        passing = [c for c in passing if c.intent in named]
+    best = max((c.score for c in passing), default=0.0)
+    return _one_per_task([c for c in passing if c.score >= RELATIVE_SCORE * best])
+
+
+def _quoted_questions(clause: Clause, req: RequestText) -> list[tuple[Cue, int, int]]:
+    """A question quoted in the clause counts as a question mark."""
+    quoted = [i for i in clause.resources if req.resources[i].kind == "quote"
+              and req.resources[i].value.rstrip().endswith("?")]
+    return [(QUOTED_QUESTION_CUE, len(clause.masked), len(clause.masked))] if quoted else []
+
+
+def _add_semantic(
+    found: dict[str, Candidate], clause: Clause, req: RequestText, produced: Sequence[str], vocab: Vocabulary,
+    matcher: IntentMatcher,
+) -> None:
+    """Add the matcher's best intent for a clause no cue names a task in (when its input is at hand)."""
+    text = req.unmask(clause.masked, quotes=False)
+    for intent, margin in matcher.best(text, vocab.intents):
+        if _fit(intent, clause, req, produced) <= 0:
+            continue
+        cand = found.setdefault(intent, Candidate(intent, _input_boost(intent, clause, req, produced), 0, 0, clause))
+        cand.score += MIN_SCORE + SEMANTIC_WEIGHT * margin
+        cand.semantic = True
+        return
+
+
+def _one_per_task(candidates: list[Candidate]) -> list[Candidate]:
+    """One candidate per registry task type (``image-editing`` and ``image-to-image`` compete)."""
+    best: dict[str, Candidate] = {}
+    for c in candidates:
+        if c.task not in best or c.score > best[c.task].score:
+            best[c.task] = c
+    return [c for c in candidates if best[c.task] is c]
+
+
+def order(candidates: Sequence[Candidate], vocab: Vocabulary, available: Iterable[str] = ()) -> list[Candidate]:
+    """A clause's tasks in the order they are mentioned, except that a task whose input only
+    another of them can give (no resource or earlier output of that modality is ``available``)
+    comes after it: "read the text in scan.png aloud" is image-to-text, then text-to-speech."""
+    pending = sorted(candidates, key=lambda c: c.position)
+    have = set(available)
+    ordered: list[Candidate] = []
+    while pending:
+        free = [c for c in pending if set(TASK_TYPES[c.task].args[0].modalities) & have or not any(
+            vocab.feeds(o.task, c.task) and not vocab.feeds(c.task, o.task) for o in pending if o is not c)]
+        chosen = (free or pending)[0]
+        ordered.append(chosen)
+        pending.remove(chosen)
+    return ordered
+
+
+__all__ = ["Candidate", "Vocabulary", "asks_for_something", "cue_matches", "needs_matcher", "order", "requests_something",
+           "score_clause"]

@@ -1,0 +1,127 @@
+"""Matching a clause to intents by meaning: its nearest example phrasings, in embedding space.
+
+The project writes example phrasings for every intent (``data/planning_examples.json``; none is
+taken from a benchmark). :class:`IntentMatcher` embeds them once; a clause's score for an
+intent is the mean cosine similarity of its ``k`` closest examples of that intent, and
+:meth:`IntentMatcher.best` returns the intents that beat the threshold, by how much.
+
+The encoder is anything with ``encode(texts) -> array`` of unit rows; by default the package's
+:class:`~hugginggpt_tools.model_index.embedding.Embedder` (all-MiniLM-L6-v2, one thread), loaded on
+the first clause that needs it. The offline planner asks the matcher only about clauses that ask
+for something no cue names, so most requests never load the model.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ..errors import ConfigError
+from .lexicon import INTENTS
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+logger = logging.getLogger(__name__)
+
+THRESHOLD = 0.4
+"""Lowest similarity for an intent to be suggested."""
+
+TOP_K = 3
+"""How many of an intent's closest examples its score averages."""
+
+CACHE_SIZE = 4096
+"""How many clause embeddings a matcher keeps (oldest dropped first)."""
+
+
+class Encoder(Protocol):
+    """Anything that turns texts into unit-length vectors."""
+
+    def encode(self, texts: list[str]) -> "np.ndarray": ...
+
+
+def load_examples() -> dict[str, list[str]]:
+    """The package's example phrasings per intent (``data/planning_examples.json``)."""
+    path = resources.files("hugginggpt_tools").joinpath("data", "planning_examples.json")
+    data = json.loads(path.read_text("utf-8"))
+    return {k: list(v) for k, v in data.items() if not k.startswith("_")}
+
+
+class IntentMatcher:
+    """Scores clauses against example phrasings per intent.
+
+    Args:
+        encoder: turns texts into unit-length vectors (see :class:`Encoder`).
+        examples: phrasings per intent; None uses the package's.
+        threshold: lowest similarity for an intent to be suggested.
+        top_k: how many of an intent's closest examples its score averages.
+    """
+
+    def __init__(self, encoder: Encoder, examples: Mapping[str, Sequence[str]] | None = None, *,
+                 threshold: float = THRESHOLD, top_k: int = TOP_K) -> None:
+        examples = load_examples() if examples is None else examples
+        unknown = sorted(set(examples) - set(INTENTS))
+        if unknown:
+            raise ConfigError(f"Examples name unknown intents {unknown}; use {sorted(INTENTS)}.")
+        self.encoder = encoder
+        self.threshold = threshold
+        self.top_k = top_k
+        self._labels = [intent for intent, texts in examples.items() for _ in texts]
+        self._texts = [text for texts in examples.values() for text in texts]
+        self._vectors: Any = None
+        self._cache: dict[str, Any] = {}
+
+    @classmethod
+    def default(cls) -> IntentMatcher:
+        """The package's matcher: its example phrasings under the bundled MiniLM (loaded lazily)."""
+        return _default_matcher()
+
+    def _examples(self) -> Any:
+        if self._vectors is None:
+            self._vectors = self.encoder.encode(self._texts)
+        return self._vectors
+
+    def warm(self, texts: Iterable[str]) -> None:
+        """Embed ``texts`` in one batch ahead of the :meth:`scores` calls that need them."""
+        todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if todo:
+            for text, vector in zip(todo, self.encoder.encode(todo)):
+                self._cache[text] = vector
+            for old in list(self._cache)[: max(0, len(self._cache) - CACHE_SIZE)]:
+                del self._cache[old]
+
+    def clear_cache(self) -> None:
+        """Forget the clause embeddings (the examples' stay)."""
+        self._cache.clear()
+
+    def scores(self, text: str, intents: Iterable[str] | None = None) -> dict[str, float]:
+        """The similarity of ``text`` to each intent (mean of its ``top_k`` closest examples)."""
+        import numpy as np
+
+        self.warm([text])
+        sims = self._examples() @ self._cache[text]
+        allowed = set(INTENTS if intents is None else intents)
+        by_intent: dict[str, list[float]] = {}
+        for label, sim in zip(self._labels, sims.tolist()):
+            if label in allowed:
+                by_intent.setdefault(label, []).append(sim)
+        return {k: float(np.mean(sorted(v)[-self.top_k:])) for k, v in by_intent.items()}
+
+    def best(self, text: str, intents: Iterable[str] | None = None) -> list[tuple[str, float]]:
+        """Intents whose score beats the threshold, best first, each with its margin over it."""
+        ranked = sorted(self.scores(text, intents).items(), key=lambda kv: -kv[1])
+        return [(k, round(v - self.threshold, 4)) for k, v in ranked if v > self.threshold]
+
+
+@functools.lru_cache(maxsize=1)
+def _default_matcher() -> IntentMatcher:
+    from ..model_index.embedding import default_embedder
+
+    return IntentMatcher(default_embedder(1))
+
+
+__all__ = ["CACHE_SIZE", "THRESHOLD", "TOP_K", "Encoder", "IntentMatcher", "load_examples"]

@@ -1,0 +1,103 @@
+"""The auto planner: offline when confident, the LLM otherwise, the offline plan as a fallback."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
+from langchain_core.messages import AIMessage
+
+from hugginggpt_tools.errors import ConfigError, PlanError
+from hugginggpt_tools.pipeline import HuggingGPT
+from hugginggpt_tools.planning import AutoPlanner, OfflinePlanner, Planner
+from hugginggpt_tools.schemas import Ref
+from hugginggpt_tools.toolgraph import ToolGraph
+
+SUMMARY = [{"task": "summarization", "id": 0, "dep": [-1], "args": {"text": "The quarterly report."}}]
+
+
+def fake(*replies: object) -> FakeMessagesListChatModel:
+    return FakeMessagesListChatModel(responses=[AIMessage(r if isinstance(r, str) else json.dumps(r))
+                                                for r in replies])
+
+
+def auto(llm: FakeMessagesListChatModel, threshold: float = 0.75) -> AutoPlanner:
+    return AutoPlanner(llm, threshold, offline=OfflinePlanner(matcher=False))
+
+
+def test_a_confident_offline_plan_needs_no_llm_call() -> None:
+    llm = fake(SUMMARY)
+    planner = auto(llm)
+    plan = planner.plan("Transcribe standup.wav and then summarize it")
+    assert isinstance(planner, Planner) and planner.name == "auto"
+    assert [t.task for t in plan.tasks] == ["automatic-speech-recognition", "summarization"]
+    assert plan.planner == "offline" and plan.confidence >= 0.75
+    assert planner.offline_count == 1 and planner.llm_count == 0 and planner.llm_planner.calls == 0
+    assert any("no LLM call" in n for n in plan.notes)
+
+
+def test_an_unsure_offline_plan_goes_to_the_llm() -> None:
+    llm = fake(SUMMARY)
+    planner = auto(llm)
+    plan = planner.plan("Hmm, the quarterly report, what do you make of it")
+    assert [t.task for t in plan.tasks] == ["summarization"] and plan.planner.startswith("llm:")
+    assert planner.llm_count == 1 and planner.llm_planner.calls == 1
+    assert any("asked the LLM" in n for n in plan.notes)
+
+
+async def test_aplan_routes_the_same_way() -> None:
+    planner = auto(fake(SUMMARY))
+    confident = await planner.aplan("Read the text in invoice.png aloud")
+    assert confident.tasks[1].args == {"text": Ref(task_id=0)} and planner.llm_planner.calls == 0
+    unsure = await planner.aplan("Something about the quarterly report")
+    assert unsure.planner.startswith("llm:") and planner.llm_planner.calls == 1
+
+
+def test_the_threshold_decides_which_offline_plans_are_kept() -> None:
+    weak = "How many dogs are in park.png?"
+    assert 0 < OfflinePlanner(matcher=False).plan(weak).confidence < 0.75
+    strict = auto(fake(SUMMARY), threshold=0.75)
+    strict.plan(weak)
+    assert strict.llm_count == 1
+    lenient = auto(fake(SUMMARY), threshold=0.5)
+    lenient.plan(weak)
+    assert lenient.llm_count == 0
+    certain = auto(fake(SUMMARY), threshold=1.0)
+    certain.plan("Detect the objects in street.jpg")
+    assert certain.llm_count == 0
+
+
+def test_an_invalid_llm_plan_falls_back_to_the_offline_plan() -> None:
+    planner = auto(fake("no idea", "still no idea"))
+    plan = planner.plan("How many dogs are in park.png?")
+    assert [t.task for t in plan.tasks] == ["visual-question-answering"] and plan.planner == "offline"
+    assert any("kept the offline plan" in n for n in plan.notes)
+
+
+def test_an_invalid_llm_plan_without_an_offline_plan_raises() -> None:
+    planner = auto(fake("no idea", "still no idea"))
+    with pytest.raises(PlanError):
+        planner.plan("What do you make of it")
+
+
+def test_the_llm_plan_is_conformed_to_the_tool_graph() -> None:
+    graph = ToolGraph.from_taskbench({"nodes": [
+        {"id": "Object Detection", "desc": "", "input-type": ["image"], "output-type": ["text"]},
+        {"id": "Depth Estimation", "desc": "", "input-type": ["image"], "output-type": ["image"]},
+    ]})
+    llm = fake([{"task": "Object Detection", "id": 0, "dep": [-1], "args": {"image": "a.jpg"}},
+                {"task": "Depth Estimation", "id": 1, "dep": [0], "args": {"image": "<resource>-0"}}])
+    planner = AutoPlanner(llm, 1.0, tools=graph, offline=OfflinePlanner(graph, matcher=False))
+    plan = planner.plan("Look at a.jpg", files=["a.jpg"])
+    assert plan.tasks[1].args == {"image": "a.jpg"}
+
+
+def test_bad_settings_are_reported() -> None:
+    with pytest.raises(ConfigError, match="between 0 and 1"):
+        AutoPlanner(fake(), 1.5)
+    with pytest.raises(ConfigError, match="needs an llm"):
+        AutoPlanner(None)
+    with pytest.raises(ConfigError, match="planner='auto' needs an llm"):
+        HuggingGPT(planner="auto")
+    assert isinstance(HuggingGPT(fake(), planner="auto").planner, AutoPlanner)
