@@ -84,13 +84,19 @@ def test_quoted_questions_keep_their_apostrophes() -> None:
     assert [(r.value, r.kind) for r in req.resources] == [("dog.jpg", "file"), ("What's the dog holding?", "quote")]
 
 
+FLOORS = {"own_taskbench_goals": (0.75, 0.6, 0.75, 0.65)}
+"""Lowest node, link, argument-name and argument-value F1 under the cue rules alone, per set; the
+goal-described set (requests that name what they want, not the task) is the hard one."""
+
+
 @pytest.mark.parametrize("path", OWN_SETS, ids=lambda p: p.stem)
 def test_the_projects_own_request_sets(path: Path) -> None:
     graph = ToolGraph.load(TOOL_DESC)
     result = run_benchmark(OfflinePlanner(graph, matcher=False), load_requests(path), graph)
     overall = result.scores["overall"]
-    assert overall.nodes.f1 >= 0.9 and overall.links.f1 >= 0.8
-    assert overall.argument_names.f1 >= 0.9 and overall.argument_values.f1 >= 0.8
+    node, link, name, value = FLOORS.get(path.stem, (0.9, 0.8, 0.9, 0.8))
+    assert overall.nodes.f1 >= node and overall.links.f1 >= link
+    assert overall.argument_names.f1 >= name and overall.argument_values.f1 >= value
     assert result.failures == 0 and result.all_valid_dags
 
 
@@ -120,6 +126,17 @@ def test_a_clause_no_cue_names_goes_to_the_semantic_matcher() -> None:
     assert len(encoder.calls) == calls + 1
     assert [t.task for p in batch for t in p.tasks] == ["text-to-speech", "image-classification"]
     assert batch[0].tasks[0].args == {"text": "hello"}
+
+
+def test_the_semantic_matcher_prefers_a_task_whose_input_is_at_hand() -> None:
+    examples = {"text-to-speech": ["get the words"], "automatic-speech-recognition": ["get the words out"]}
+    matcher = IntentMatcher(HashEmbedder(), examples, threshold=0.3)
+    planner = OfflinePlanner(matcher=matcher)
+    request = "Please get the words from 'memo.wav'"
+    scores = matcher.scores(read_request(request).clauses[0].masked.replace("\ue0000\ue001", "memo.wav"))
+    assert scores["text-to-speech"] > scores["automatic-speech-recognition"]
+    assert [t.task for t in planner.plan(request).tasks] == ["automatic-speech-recognition"]
+    assert [t.task for t in planner.plan("Please get the words 'good morning'").tasks] == ["text-to-speech"]
 
 
 def test_a_chain_reads_its_references() -> None:

@@ -72,6 +72,10 @@ STRONG_SCORE = 1.5
 FALLBACK_FACTOR = 0.7
 """Confidence kept by a task that only fallback cues (a question mark, "what") named."""
 
+AT_HAND_BONUS = 0.1
+"""Added to the semantic matcher's margin for an intent whose main input the request or an earlier
+task provides: "get me the words" next to a recording is speech recognition, not speech synthesis."""
+
 SEMANTIC_FACTOR = 0.6
 """Confidence kept by a task that only the semantic matcher named."""
 
@@ -265,13 +269,19 @@ def _add_semantic(
 ) -> None:
     """Add the matcher's best intent for a clause no cue names a task in (when its input is at hand)."""
     text = req.unmask(clause.masked, quotes=False)
-    for intent, margin in matcher.best(text, vocab.intents):
-        if _fit(intent, clause, req, produced) <= 0:
-            continue
+    at_hand = {*produced, *(r.modality for r in req.resources)}
+    ranked = [(intent, margin + (AT_HAND_BONUS if _takes(intent, at_hand) else 0.0), margin)
+              for intent, margin in matcher.best(text, vocab.intents) if _fit(intent, clause, req, produced) > 0]
+    for intent, _, margin in sorted(ranked, key=lambda r: -r[1]):
         cand = found.setdefault(intent, Candidate(intent, _input_boost(intent, clause, req, produced), 0, 0, clause))
         cand.score += MIN_SCORE + SEMANTIC_WEIGHT * margin
         cand.semantic = True
         return
+
+
+def _takes(intent: str, modalities: Iterable[str]) -> bool:
+    """Whether the intent's task takes one of ``modalities`` as its main input."""
+    return bool(set(TASK_TYPES[INTENTS[intent]].args[0].modalities) & set(modalities))
 
 
 def _one_per_task(candidates: list[Candidate]) -> list[Candidate]:
