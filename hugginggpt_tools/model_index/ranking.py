@@ -1,0 +1,198 @@
+"""The ranking score of a model card for a need, in documented parts.
+
+For a query (the task's need: its type, its text arguments and the user's request) and a card::
+
+    score = similarity                                            cosine(query vector, card vector)
+          + w_popularity * log10(1 + downloads) / log10(1 + max downloads of the card's task)
+          + w_language   * language_match(query languages, card languages)
+          + w_likes      * log10(1 + likes) / log10(1 + max likes of the card's task)
+          + w_recency    * 0.5 ** (days since last_modified / half_life_days)
+
+* **similarity** (about -0.1 to 0.8 with MiniLM) carries the meaning: "OCR a receipt" against
+  "TrOCR fine-tuned on SROIE receipts".
+* **popularity** (0 to ``w_popularity``) is HuggingGPT's download rank made smooth: a model with
+  the task's most downloads gets the full weight, one with a tenth of them about 85% of it on
+  a catalog whose top model has 10 million. The maximum is over all the task's cards
+  (runnable or not), so a card's score does not depend on which others can run.
+* **language** (0 to ``w_language``) rewards cards whose languages cover those the request names
+  (:func:`~.languages.language_match`): a ``en-de`` pair in the id for "to German", a card
+  listing ``zh`` for Chinese audio. 0 for every card when the request names no language.
+* **likes** and **recency** are off by default (weight 0): likes mostly duplicate downloads,
+  and the shipped catalog has no update times (cards refreshed from the Hub do).
+
+Ties are broken by model id. :class:`RankingWeights` holds the weights.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..errors import ConfigError
+from ..schemas import ModelCard
+from .languages import QueryLanguages, language_match
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .filters import CardFilter
+    from .index import ModelIndex
+
+COMPONENTS = ("similarity", "popularity", "language", "likes", "recency")
+"""The parts of a score, in the order tables show them."""
+
+
+@dataclass(frozen=True)
+class RankingWeights:
+    """Weights of the score's parts after similarity (see the module docstring)."""
+
+    popularity: float = 0.15
+    language: float = 0.15
+    likes: float = 0.0
+    recency: float = 0.0
+    half_life_days: float = 365.0
+
+    def __post_init__(self) -> None:
+        bad = {k: v for k, v in asdict(self).items() if not (isinstance(v, (int, float)) and v >= 0)}
+        if bad or self.half_life_days <= 0:
+            raise ConfigError(
+                f"Ranking weights must be numbers >= 0 (half_life_days > 0), got {bad or asdict(self)}. "
+                "Defaults: popularity=0.15, language=0.15, likes=0, recency=0, half_life_days=365."
+            )
+
+
+@dataclass(frozen=True)
+class ScoredCard:
+    """A card at an index position with each weighted part of its score."""
+
+    position: int
+    card: ModelCard
+    similarity: float
+    popularity: float = 0.0
+    language: float = 0.0
+    likes: float = 0.0
+    recency: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return self.similarity + self.popularity + self.language + self.likes + self.recency
+
+    def components(self) -> dict[str, float]:
+        """The parts by name, rounded for display."""
+        return {name: round(float(getattr(self, name)), 4) for name in COMPONENTS}
+
+
+def _log_share(values: np.ndarray, maxima: np.ndarray) -> np.ndarray:
+    """log10(1 + value) / log10(1 + max), 0 where the maximum is 0."""
+    denominator = np.log10(1.0 + np.maximum(maxima, 0.0))
+    share = np.log10(1.0 + np.maximum(values, 0.0)) / np.where(denominator > 0, denominator, 1.0)
+    return np.where(denominator > 0, share, 0.0)
+
+
+def _timestamp(value: str | None) -> float:
+    """Unix time of an ISO 8601 string; NaN when absent or unreadable."""
+    if not value:
+        return math.nan
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return math.nan
+
+
+def recency_share(last_modified: Sequence[str | None], half_life_days: float, now: float) -> np.ndarray:
+    """0.5 ** (age in days / half life) per card; 0 when the update time is unknown."""
+    stamps = np.array([_timestamp(v) for v in last_modified], dtype=np.float64)
+    ages = np.maximum(now - stamps, 0.0) / 86_400.0
+    return np.where(np.isnan(stamps), 0.0, np.power(0.5, np.nan_to_num(ages) / half_life_days))
+
+
+def score_positions(
+    index: "ModelIndex",
+    query_vector: np.ndarray,
+    positions: Sequence[int],
+    *,
+    languages: QueryLanguages | None = None,
+    weights: RankingWeights | None = None,
+    now: float | None = None,
+) -> list[ScoredCard]:
+    """Every card at ``positions`` scored for ``query_vector`` (a unit vector), best first."""
+    weights = weights or RankingWeights()
+    positions = list(positions)
+    if not positions:
+        return []
+    cards = [index.card_at(p) for p in positions]
+    sims = index.similarities(query_vector, positions)[0]
+    parts = {"similarity": sims.astype(np.float64)}
+    if weights.popularity:
+        parts["popularity"] = weights.popularity * _log_share(
+            np.array([c.downloads for c in cards], float), np.array([index.task_max(c.task, "downloads") for c in cards], float))
+    if weights.likes:
+        parts["likes"] = weights.likes * _log_share(
+            np.array([c.likes for c in cards], float), np.array([index.task_max(c.task, "likes") for c in cards], float))
+    if weights.recency:
+        parts["recency"] = weights.recency * recency_share(
+            [c.last_modified for c in cards], weights.half_life_days, time.time() if now is None else now)
+    if weights.language and languages:
+        parts["language"] = weights.language * np.array(
+            [language_match(languages, index.card_languages(p)) for p in positions], float)
+    scored = [
+        ScoredCard(position=p, card=c, **{name: float(values[i]) for name, values in parts.items()})
+        for i, (p, c) in enumerate(zip(positions, cards))
+    ]
+    return sorted(scored, key=lambda s: (-s.score, s.card.id, s.position))
+
+
+def search_ranked(
+    index: "ModelIndex",
+    query: str,
+    *,
+    k: int = 10,
+    where: "CardFilter | None" = None,
+    weights: RankingWeights | None = None,
+    pool: int = 256,
+) -> list[ScoredCard]:
+    """The ``k`` best cards for ``query`` by the full score, among those ``where`` allows.
+
+    Every allowed card is scored when there are at most ``pool`` of them; otherwise the
+    ``pool`` most similar (a FAISS search, approximate on a large index) are. A ``runnable``
+    predicate in ``where`` is checked in score order until ``k`` cards pass. The languages
+    ``query`` names count with their direction only for translation (or when no task is set).
+    """
+    from .filters import CardFilter
+    from .languages import languages_for_task, query_languages
+
+    where = where or CardFilter()
+    vector = index.embed_queries([query])[0]
+    positions = index.candidate_positions(vector, where, limit=max(pool, 4 * k))
+    languages = languages_for_task(query_languages(query), where.task)
+    scored = score_positions(index, vector, positions, languages=languages, weights=weights)
+    if where.runnable is None:
+        return scored[:k]
+    passing: list[ScoredCard] = []
+    for item in scored:
+        if where.runnable(item.card):
+            passing.append(item)
+            if len(passing) == k:
+                break
+    return passing
+
+
+def download_rank(index: "ModelIndex", positions: Sequence[int]) -> list[ModelCard]:
+    """The cards at ``positions`` by downloads, most first (JARVIS's ranking; ties by id)."""
+    cards = [index.card_at(p) for p in positions]
+    return sorted(cards, key=lambda c: (-c.downloads, c.id))
+
+
+__all__ = [
+    "COMPONENTS",
+    "RankingWeights",
+    "ScoredCard",
+    "download_rank",
+    "recency_share",
+    "score_positions",
+    "search_ranked",
+]
