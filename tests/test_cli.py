@@ -73,3 +73,8 @@ def test_run_json_on_the_example(tmp_path):
     assert answer["files"] and Path(answer["files"][0]).is_file()
     assert [c["model_id"] for c in answer["choices"]] == ["bundled/rapidocr-ppocrv4", "bundled/piper-en_US-joe-medium"]
     assert "[task 1] text-to-speech succeeded" in out.stderr
+
+
+def test_choose_model_needs_an_llm(capsys):
+    assert main(["run", "Transcribe talk.wav", "--choose-model"]) == 2
+    assert "--choose-model needs --llm" in capsys.readouterr().err

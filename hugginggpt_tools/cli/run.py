@@ -48,7 +48,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     files = check_files(args.file)
     settings = get_settings(output_dir=args.output_dir)
-    agent = create_hugginggpt_agent(load_llm(args.llm), planner=args.planner, settings=settings)
+    llm = load_llm(args.llm)
+    if args.choose_model and llm is None:
+        raise InputError("--choose-model needs --llm: the LLM chooses among the ranked models.")
+    agent = create_hugginggpt_agent(llm, planner=args.planner, settings=settings, choose_model=args.choose_model)
     state = asyncio.run(_run_agent(agent, {"input": args.request, "files": files}, args.quiet))
     answer = state["answer"]
     if args.json:
@@ -111,6 +114,8 @@ def register(sub: Any) -> None:
     run.add_argument("--llm", help="controller chat model, an init_chat_model spec (provider:model)")
     run.add_argument("--planner", choices=["offline", "llm", "auto"], help="planner (default: llm when --llm)")
     run.add_argument("--json", action="store_true", help="print the whole Answer as JSON")
+    run.add_argument("--choose-model", action="store_true",
+                     help="let the LLM choose each task's model among the top candidates (one call for all)")
     run.add_argument("--output-dir", help="where files are written (default: ./hugginggpt_outputs)")
     run.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     run.set_defaults(func=cmd_run)
