@@ -27,9 +27,21 @@ def _default_index_dir() -> Path:
 
 
 def _default_catalog_dir() -> Path:
-    """The user catalog folder: ``$XDG_CACHE_HOME/hugginggpt-tools/catalog`` (``~/.cache`` by default)."""
+    """The user catalog folder: ``HUGGINGGPT_CATALOG_DIR``, else ``$XDG_CACHE_HOME/hugginggpt-tools/catalog``.
+
+    The variable is read here too (not only by :meth:`Settings.from_env`), so a ``Settings()``
+    made in code never mixes another catalog into an index the environment points away from.
+    """
+    if os.environ.get("HUGGINGGPT_CATALOG_DIR"):
+        return Path(os.environ["HUGGINGGPT_CATALOG_DIR"])
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
     return cache / "hugginggpt-tools" / "catalog"
+
+
+def _content_types() -> tuple[str, ...]:
+    from .policy import DEFAULT_CONTENT_TYPES
+
+    return DEFAULT_CONTENT_TYPES
 
 
 class Settings(BaseModel):
@@ -98,6 +110,30 @@ class Settings(BaseModel):
         description="Most session folders kept (oldest deleted first) when a new session starts; 0 keeps all "
         "(HUGGINGGPT_OUTPUT_MAX_SESSIONS).",
     )
+    allowed_dirs: list[Path] = Field(
+        default_factory=list,
+        description="Folders besides the working folder and the session folder whose files a file argument "
+        "may name (HUGGINGGPT_ALLOWED_DIRS, ':'-separated); files given with a request are always allowed.",
+    )
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Hosts a URL argument may reach although they are not public: names, addresses or "
+        "networks such as 127.0.0.1 or 10.0.0.0/8; '*' allows all (HUGGINGGPT_ALLOWED_HOSTS, comma-separated).",
+    )
+    download_content_types: list[str] = Field(
+        default_factory=lambda: list(_content_types()),
+        description="Content types a URL download may have; an entry ending in '/' is a prefix, '*' allows "
+        "all (HUGGINGGPT_DOWNLOAD_CONTENT_TYPES, comma-separated).",
+    )
+    task_retries: int = Field(
+        default=2, ge=0,
+        description="Retries of a model after a transient remote failure, before falling back to the next "
+        "model (HUGGINGGPT_TASK_RETRIES).",
+    )
+    retry_backoff_s: float = Field(
+        default=0.5, ge=0,
+        description="First retry delay in seconds, doubled each retry (HUGGINGGPT_RETRY_BACKOFF).",
+    )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> "Settings":
@@ -121,10 +157,18 @@ class Settings(BaseModel):
             "download_timeout_s": "HUGGINGGPT_DOWNLOAD_TIMEOUT",
             "output_max_age_hours": "HUGGINGGPT_OUTPUT_MAX_AGE_HOURS",
             "output_max_sessions": "HUGGINGGPT_OUTPUT_MAX_SESSIONS",
+            "task_retries": "HUGGINGGPT_TASK_RETRIES",
+            "retry_backoff_s": "HUGGINGGPT_RETRY_BACKOFF",
         }
         values: dict[str, object] = {f: env[v] for f, v in names.items() if env.get(v)}
         if env.get("HUGGINGGPT_MODEL_DIRS"):
             values["model_dirs"] = [p for p in env["HUGGINGGPT_MODEL_DIRS"].split(os.pathsep) if p]
+        if env.get("HUGGINGGPT_ALLOWED_DIRS"):
+            values["allowed_dirs"] = [p for p in env["HUGGINGGPT_ALLOWED_DIRS"].split(os.pathsep) if p]
+        for field, var in (("allowed_hosts", "HUGGINGGPT_ALLOWED_HOSTS"),
+                           ("download_content_types", "HUGGINGGPT_DOWNLOAD_CONTENT_TYPES")):
+            if env.get(var):
+                values[field] = [p.strip() for p in env[var].split(",") if p.strip()]
         values.update({k: v for k, v in overrides.items() if v is not None})
         try:
             return cls(**values)

@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 _KINDS = "resource|generated|node|output|task"
 _REF = re.compile(rf"<\s*(?:{_KINDS})\s*(?:>\s*[-_]\s*(\d+)|[-_]\s*(\d+)\s*>)", re.IGNORECASE)
-_LOOSE_REF = re.compile(rf"<\s*(?:{_KINDS})\b[^<>]{{0,40}}>(?:\s*[-_]\s*\w+)?", re.IGNORECASE)
+_LOOSE_REF = re.compile(rf"<\s*(?:{_KINDS})\b(?:[^<>]{{0,40}}>(?:\s*[-_]\s*\w+)?|\s*[-_]\s*\d+)", re.IGNORECASE)
 _LIST_KEYS = ("tasks", "task_nodes", "plan")
 
 
@@ -195,7 +195,7 @@ class _Checker(ArgChecker):
         """Set each draft's id; False when ids are too broken to check references."""
         ok = True
         for d in drafts:
-            raw, where = d.raw.get("id"), f"task at position {d.pos} ({d.name!r})"
+            raw, where = d.raw.get("id"), f"task at position {d.pos} ({show(d.name)})"
             d.id = _as_int(raw) if raw is not None else d.pos
             if raw is None and d.positional is None:
                 self.fix(PlanError, f"{where} has no id; fix: add \"id\": {d.pos}",
@@ -219,7 +219,7 @@ class _Checker(ArgChecker):
         for task_id, same in groups.items():
             if len(same) < 2:
                 continue
-            where = ", ".join(f"{d.pos} ({d.name!r})" for d in same)
+            where = ", ".join(f"{d.pos} ({show(d.name)})" for d in same)
             problem = f"tasks at positions {where} share id {task_id}"
             if task_id in targets or not self.repair:
                 why = f", and other tasks use <resource>-{task_id}, so which one they mean is ambiguous" \
@@ -240,10 +240,10 @@ class _Checker(ArgChecker):
             return exact
         found = find_task(d.name)
         if found:
-            self.fix(UnknownTaskError, f"{d.label}: {d.name!r} is not a task type name; fix: write "
-                     f'"task": "{found.name}"', f"{d.label}: task type {d.name!r} -> {found.name!r}")
+            self.fix(UnknownTaskError, f"{d.label}: {show(d.name)} is not a task type name; fix: write "
+                     f'"task": "{found.name}"', f"{d.label}: task type {show(d.name)} -> {found.name!r}")
         else:
-            self.fail(UnknownTaskError, f"{d.label}: unknown task type {d.name!r}{_did_you_mean(d.name)}; "
+            self.fail(UnknownTaskError, f"{d.label}: unknown task type {show(d.name)}{_did_you_mean(d.name)}; "
                       f"valid task types: {', '.join(TASK_TYPES)}; fix: use one of them, or leave the step "
                       "out if none fits")
         return found
@@ -383,12 +383,23 @@ def _shifted(value: ArgValue) -> ArgValue:
     return value
 
 
+MAX_PROBLEMS = 20
+"""Problems listed in a PlanError (and sent back to the LLM); the rest are counted."""
+_MAX_PROBLEM_CHARS = 2000
+
+
 def _raise(problems: list[tuple[type[PlanError], str]]) -> None:
-    """Raise the most specific class covering all problems, with each problem listed."""
+    """Raise the most specific class covering all problems, with each problem listed (at most
+    :data:`MAX_PROBLEMS`, each at most 2,000 characters, so a huge plan cannot make a huge error)."""
     kinds = {kind for kind, _ in problems}
-    messages = list(dict.fromkeys(message for _, message in problems))
+    messages = [m if len(m) <= _MAX_PROBLEM_CHARS else m[:_MAX_PROBLEM_CHARS - 3] + "..."
+                for m in dict.fromkeys(message for _, message in problems)]
+    total = len(messages)
+    if total > MAX_PROBLEMS:
+        rest = total - MAX_PROBLEMS + 1
+        messages = messages[:MAX_PROBLEMS - 1] + [f"... and {rest} more problem(s) like these; fix them the same way"]
     kind = kinds.pop() if len(kinds) == 1 else PlanError
-    raise kind(f"The plan has {len(messages)} problem(s):\n" + "\n".join(f"- {m}" for m in messages), messages)
+    raise kind(f"The plan has {total} problem(s):\n" + "\n".join(f"- {m}" for m in messages), messages)
 
 
 def _value(raw: Any) -> ArgValue | None:

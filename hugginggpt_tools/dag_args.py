@@ -62,7 +62,7 @@ class Draft:
 
     @property
     def label(self) -> str:
-        return f"task {self.id} ({self.type.name if self.type else repr(self.name)})"
+        return f"task {self.id} ({self.type.name if self.type else show(self.name)})"
 
     def values(self) -> list[tuple[str, ArgValue]]:
         """Every argument as (name, value); positional ones are named ``arguments[i]``."""

@@ -89,6 +89,13 @@ class TaskTimeoutError(BackendError):
     """A task did not finish within its time limit."""
 
 
+class TransientBackendError(BackendError):
+    """A remote failure that may pass if tried again (rate limited, overloaded, connection dropped).
+
+    The executor retries the same model with backoff before falling back to the next one.
+    """
+
+
 __all__ = [
     "BackendError",
     "ConfigError",
@@ -104,5 +111,6 @@ __all__ = [
     "PlanError",
     "PlanParseError",
     "TaskTimeoutError",
+    "TransientBackendError",
     "UnknownTaskError",
 ]

@@ -3,25 +3,32 @@
 Each task starts as soon as every task it depends on has finished. Independent tasks run
 concurrently (bounded by ``Settings.max_concurrency``); blocking inference runs in worker
 threads. References are replaced by the producing task's output of the modality the argument
-needs. A failing model falls back to the next ranked candidate; a task whose every candidate
-fails records its error, its dependants are skipped with a reason, and every finished result is
-kept.
+needs. A transient remote failure (rate limit, overload, dropped connection) is retried on
+the same model with exponential backoff (``Settings.task_retries``, ``retry_backoff_s``); a
+failing model falls back to the next ranked candidate; each try has the task time limit
+(``Settings.task_timeout_s``). A task whose every candidate fails records its error (secrets
+redacted), its dependants are skipped with a reason, and every finished result is kept.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from .artifacts import ArtifactStore
 from .backends.base import Backends, RunContext, TaskOutput
 from .config import Settings
-from .errors import HuggingGPTError, InputError, TaskTimeoutError
+from .errors import HuggingGPTError, InputError, TaskTimeoutError, TransientBackendError
 from .inputs import local_file, resolve_file
+from .redaction import redact
+from .retries import RetryPolicy, is_transient
 from .schemas import ArgValue, Candidate, ModelChoice, Plan, Ref, Task, TaskResult, TextTemplate
 from .tasks import get_task
 
@@ -31,6 +38,21 @@ EventCallback = Callable[[dict[str, Any]], None]
 
 MAX_ATTEMPTS = 3
 """Candidates tried per task before it is recorded as failed."""
+
+_POOL: contextvars.ContextVar[ThreadPoolExecutor | None] = contextvars.ContextVar("hugginggpt_pool", default=None)
+"""The worker threads of the run in progress (see :func:`_to_thread`)."""
+
+
+async def _to_thread(func: Callable[..., Any], *args: Any) -> Any:
+    """``asyncio.to_thread`` on the current run's own pool.
+
+    asyncio's default pool has ``cpu_count + 4`` threads, which would cap a wide plan below
+    ``Settings.max_concurrency`` on a small machine; each run sizes its pool to its limit.
+    Context variables (LangChain callbacks, LLM call counting) follow the call, as with
+    ``asyncio.to_thread``.
+    """
+    call = functools.partial(contextvars.copy_context().run, func, *args)
+    return await asyncio.get_running_loop().run_in_executor(_POOL.get(), call)
 
 
 def _ref_value(ref: Ref, modality: str, results: Mapping[int, TaskResult]) -> str:
@@ -74,10 +96,10 @@ def _resolve_value(
     if modality == "text":
         return value
     if store is None:
-        return resolve_file(value, files, cwd)
+        return resolve_file(value, files, cwd, roots=None if settings is None else settings.allowed_dirs)
     limits = {} if settings is None else {"max_bytes": settings.download_max_bytes,
                                           "timeout_s": settings.download_timeout_s}
-    return local_file(value, store, files=files, cwd=cwd, **limits)
+    return local_file(value, store, files=files, cwd=cwd, settings=settings, **limits)
 
 
 class Executor:
@@ -91,6 +113,7 @@ class Executor:
         self.store = store
         self.settings = settings
         self.on_event = on_event or (lambda event: None)
+        self.retry = RetryPolicy(retries=settings.task_retries, backoff_s=settings.retry_backoff_s)
 
     async def arun(
         self, plan: Plan, choices: Sequence[ModelChoice], *, request: str = "",
@@ -118,7 +141,13 @@ class Executor:
             finally:
                 done[task.id].set()
 
-        await asyncio.gather(*(run_one(t) for t in plan.tasks))
+        pool = ThreadPoolExecutor(self.settings.max_concurrency + 4, thread_name_prefix="hugginggpt-task")
+        token = _POOL.set(pool)
+        try:
+            await asyncio.gather(*(run_one(t) for t in plan.tasks))
+        finally:
+            _POOL.reset(token)
+            pool.shutdown(wait=False)  # a timed-out call may still hold its thread; do not wait for it
         return [results[t.id] for t in plan.tasks]
 
     def run(self, plan: Plan, choices: Sequence[ModelChoice], **kwargs: Any) -> list[TaskResult]:
@@ -139,9 +168,9 @@ class Executor:
         started = time.time()
         result = TaskResult(task_id=task.id, task=task.task, status="failed", started_at=started)
         try:
-            inputs = await asyncio.to_thread(resolve_args, task, results, files, cwd, self.store, self.settings)
+            inputs = await _to_thread(resolve_args, task, results, files, cwd, self.store, self.settings)
         except HuggingGPTError as exc:
-            return self._finish(result, error=str(exc))
+            return self._finish(result, error=redact(exc))
         result.inputs = inputs
         candidates = _candidates(choice)
         if not candidates:
@@ -152,15 +181,36 @@ class Executor:
         for cand in candidates[:MAX_ATTEMPTS]:
             result.attempts.append(cand.model_id)
             try:
-                output = await self._call(cand, task, inputs, request)
+                output = await self._call_with_retries(cand, task, inputs, request)
             except Exception as exc:  # noqa: BLE001 - any model failure falls back to the next candidate
-                logger.warning("task %s: %s failed: %s", task.id, cand.model_id, exc)
-                errors.append(f"{cand.model_id}: {type(exc).__name__}: {exc}")
+                message = redact(f"{cand.model_id}: {type(exc).__name__}: {exc}")
+                logger.warning("task %s: %s", task.id, message)
+                errors.append(message)
                 continue
             result.model_id, result.backend = cand.model_id, cand.backend
             result.text, result.data, result.artifacts = output.text, output.data, output.artifacts
             return self._finish(result, status="succeeded")
         return self._finish(result, error="; ".join(errors))
+
+    async def _call_with_retries(
+        self, cand: Candidate, task: Task, inputs: dict[str, str], request: str
+    ) -> TaskOutput:
+        """``_call``, tried again after a transient failure with backoff (``self.retry``)."""
+        attempt = 0
+        while True:
+            try:
+                return await self._call(cand, task, inputs, request)
+            except Exception as exc:
+                if not is_transient(exc) or (attempt >= self.retry.retries and not attempt):
+                    raise
+                if attempt >= self.retry.retries:
+                    raise TransientBackendError(
+                        f"{type(exc).__name__}: {exc} (still failing after {attempt} retries)") from exc
+                delay = self.retry.delay(attempt)
+                logger.info("task %s: %s failed transiently (%s); retry %d in %.2f s", task.id, cand.model_id,
+                            redact(exc), attempt + 1, delay)
+                await asyncio.sleep(delay)
+                attempt += 1
 
     async def _call(self, cand: Candidate, task: Task, inputs: dict[str, str], request: str) -> TaskOutput:
         backend = self.backends[cand.backend]
@@ -168,7 +218,7 @@ class Executor:
         timeout = self.settings.task_timeout_s
         try:
             return await asyncio.wait_for(
-                asyncio.to_thread(backend.run, cand.card, task.task, inputs, ctx), timeout
+                _to_thread(backend.run, cand.card, task.task, inputs, ctx), timeout
             )
         except asyncio.TimeoutError as exc:
             raise TaskTimeoutError(f"{cand.model_id} took longer than {timeout:g} s") from exc

@@ -4,10 +4,13 @@ A file argument (an image, an audio clip, a table) reaches a model as the absolu
 local file. :func:`local_file` accepts what users and LLMs give:
 
 * a path, absolute or relative to ``cwd``, or the name of one of the files given with the
-  request (:func:`resolve_file`);
-* an ``http://`` or ``https://`` URL, downloaded into the session's artifact store with a size
-  and a time limit (:func:`download`, the one function that fetches URLs; other schemes such as
-  ``file:``, ``ftp:`` or ``data:`` are refused);
+  request (:func:`resolve_file`), used only inside the allowed folders (no ``..`` or symlink
+  escape, no device files or FIFOs; :class:`~hugginggpt_tools.policy.FilePolicy`);
+* an ``http://`` or ``https://`` URL, downloaded into the session's artifact store with a size,
+  a time and a content-type limit, from public hosts only unless allowed
+  (:func:`download`, the one function that fetches URLs; redirects are checked again; other
+  schemes such as ``file:``, ``ftp:`` or ``data:`` are refused;
+  :class:`~hugginggpt_tools.policy.URLPolicy`);
 * raw ``bytes`` (Python callers), written to the store with a suffix read from the content;
 * the id of an artifact of the session (a tool's earlier output).
 """
@@ -16,17 +19,22 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import os
 import re
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
+from .config import get_settings
 from .errors import InputError
+from .policy import ALLOWED_SCHEMES, FilePolicy, Target, URLPolicy, check_url_syntax
+from .redaction import redact
 
 if TYPE_CHECKING:  # pragma: no cover
     from .artifacts import ArtifactStore
+    from .config import Settings
     from .schemas import Artifact
 
 logger = logging.getLogger(__name__)
@@ -37,7 +45,6 @@ FileValue = Union[str, Path, bytes]
 DEFAULT_MAX_BYTES = 50_000_000
 DEFAULT_TIMEOUT_S = 30.0
 MAX_REDIRECTS = 5
-ALLOWED_SCHEMES = ("http", "https")
 
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):(?://|[^\\/])")
 _ARTIFACT_ID_RE = re.compile(r"^[0-9a-f]{12}$")
@@ -87,43 +94,73 @@ def _suffix(url: str, content_type: str, data: bytes) -> str:
     return sniff_suffix(data, from_type or ".bin")
 
 
-def check_url(url: str) -> None:
-    """Refuse a URL that :func:`download` must not fetch (for now: any scheme but http and https)."""
-    scheme = url_scheme(url)
-    if scheme not in ALLOWED_SCHEMES:
-        raise InputError(
-            f"Refusing to fetch {url!r}: only http:// and https:// URLs are downloaded (got scheme "
-            f"{scheme!r}). Give an http(s) URL or the path of a local file."
-        )
-    if not urlsplit(url).hostname:
-        raise InputError(f"The URL {url!r} has no host name. Give a full URL such as https://example.com/cat.jpg.")
+def check_url(url: str, policy: URLPolicy | None = None) -> Target | None:
+    """Refuse a URL that :func:`download` must not fetch.
+
+    Without ``policy`` only the form is checked (http or https, a host, no user name or
+    password); with one, also the host's addresses (:meth:`URLPolicy.target`), whose pinned
+    :class:`~hugginggpt_tools.policy.Target` is returned.
+    """
+    check_url_syntax(url)
+    return policy.target(url) if policy is not None else None
 
 
 def download(
     url: str, store: "ArtifactStore", *, max_bytes: int = DEFAULT_MAX_BYTES,
-    timeout_s: float = DEFAULT_TIMEOUT_S, description: str = "",
+    timeout_s: float = DEFAULT_TIMEOUT_S, description: str = "", policy: URLPolicy | None = None,
 ) -> "Artifact":
     """Fetch ``url`` into ``store`` and return the artifact; the only place that fetches URLs.
 
-    At most ``max_bytes`` are read (a larger ``Content-Length`` is refused before reading) and
-    the whole download, redirects included (at most 5), must finish within ``timeout_s``.
-    Raises :class:`InputError` naming the URL and the limit or HTTP status.
+    ``policy`` (default: from the settings, ``HUGGINGGPT_ALLOWED_HOSTS`` and
+    ``HUGGINGGPT_DOWNLOAD_CONTENT_TYPES``) decides which hosts and content types are allowed;
+    every redirect (at most 5) is checked again before it is followed, and each request goes to
+    the address that was checked. At most ``max_bytes`` are read (a larger ``Content-Length`` is
+    refused before reading) and the whole download must finish within ``timeout_s``. Raises
+    :class:`InputError` naming the URL (credentials redacted) and the limit, host or HTTP status.
     """
     import httpx  # local: only needed when a URL is given
 
-    check_url(url)
+    policy = policy if policy is not None else URLPolicy.from_settings(get_settings())
     deadline = time.monotonic() + timeout_s
+    current = url
     try:
-        with httpx.Client(follow_redirects=True, max_redirects=MAX_REDIRECTS, timeout=timeout_s) as client:
-            with client.stream("GET", url, headers={"User-Agent": "hugginggpt-tools"}) as response:
-                check_url(str(response.url))
-                data = _read_body(url, response, max_bytes, deadline, timeout_s)
-                content_type = response.headers.get("content-type", "")
+        with httpx.Client(follow_redirects=False, timeout=timeout_s) as client:
+            for _ in range(MAX_REDIRECTS + 1):
+                target = policy.target(current)
+                with _open(client, target, deadline, timeout_s) as response:
+                    location = response.headers.get("location")
+                    if response.is_redirect and location:
+                        current = urljoin(current, location)
+                        continue
+                    data, content_type = _read_response(url, response, policy, max_bytes, deadline, timeout_s)
+                    break
+            else:
+                raise InputError(f"Refusing {redact(url)!r}: more than {MAX_REDIRECTS} redirects.")
     except httpx.HTTPError as exc:
-        raise InputError(f"Could not download {url!r}: {type(exc).__name__}: {exc}. Check the URL.") from exc
-    logger.info("downloaded %s (%d bytes)", url, len(data))
-    return store.add_bytes(data, _suffix(url, content_type, data), description=description or f"Downloaded from {url}",
-                           stem=_stem(url))
+        raise InputError(redact(f"Could not download {url!r}: {type(exc).__name__}: {exc}. Check the URL.")) from exc
+    logger.info("downloaded %s (%d bytes)", redact(url), len(data))
+    return store.add_bytes(data, _suffix(url, content_type, data), description=description or f"Downloaded from "
+                           f"{redact(url)}", stem=_stem(url))
+
+
+def _open(client: object, target: Target, deadline: float, timeout_s: float) -> object:
+    """A streamed GET of ``target``'s pinned address with the time left before ``deadline``."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise InputError(f"Downloading {redact(target.url)!r} took longer than {timeout_s:g} s; raise "
+                         "HUGGINGGPT_DOWNLOAD_TIMEOUT or download the file yourself.")
+    headers = {"User-Agent": "hugginggpt-tools", "Host": target.host_header}
+    return client.stream("GET", target.request_url, headers=headers, timeout=left,  # type: ignore[attr-defined]
+                         extensions={"sni_hostname": target.host})
+
+
+def _read_response(url: str, response: object, policy: URLPolicy, max_bytes: int, deadline: float,
+                   timeout_s: float) -> tuple[bytes, str]:
+    """The body and content type of a final (non-redirect) response, within the limits."""
+    content_type = response.headers.get("content-type", "")  # type: ignore[attr-defined]
+    if response.status_code < 400:  # type: ignore[attr-defined]
+        policy.check_content_type(redact(url), content_type)
+    return _read_body(redact(url), response, max_bytes, deadline, timeout_s), content_type
 
 
 def _read_body(url: str, response: object, max_bytes: int, deadline: float, timeout_s: float) -> bytes:
@@ -153,23 +190,33 @@ def _too_big(url: str, size: int, limit: int) -> str:
             "Raise HUGGINGGPT_DOWNLOAD_MAX_BYTES or download the file yourself.")
 
 
-def resolve_file(value: str, files: Sequence[str] = (), cwd: str | Path | None = None) -> str:
-    """The absolute path of a local file argument.
+def resolve_file(
+    value: str, files: Sequence[str] = (), cwd: str | Path | None = None, *,
+    roots: Sequence[str | Path] | None = None,
+) -> str:
+    """The absolute path of a local file argument, refused unless the file policy allows it.
 
     Looked up as given (absolute, or relative to ``cwd``), then by file name among ``files``
-    (the files the user supplied). Raises :class:`InputError` naming where it looked.
+    (the files the user supplied). Allowed: regular files inside ``cwd`` or one of ``roots``
+    (default: ``Settings.allowed_dirs``), and the given ``files`` themselves, symlinks followed
+    (:class:`~hugginggpt_tools.policy.FilePolicy`). Raises :class:`InputError` naming where it
+    looked or why the file is refused.
     """
     base = Path(cwd) if cwd is not None else Path.cwd()
+    extra = list(get_settings().allowed_dirs) if roots is None else list(roots)
+    policy = FilePolicy.create([base, *extra], files)
+    if "\0" in value:
+        raise InputError(f"The file argument {value!r} contains a NUL character; give a plain file path.")
     candidate = Path(value).expanduser()
     candidate = candidate if candidate.is_absolute() else base / candidate
-    if candidate.is_file():
-        return str(candidate.resolve())
+    if os.path.lexists(candidate):
+        return policy.check(candidate, value)
     name = Path(value).name
     for given in files:
         given_path = Path(given).expanduser()
         given_path = given_path if given_path.is_absolute() else base / given_path
         if given_path.name == name and given_path.is_file():
-            return str(given_path.resolve())
+            return policy.check(given_path, value)
     raise InputError(
         f"File {value!r} not found (looked in {base} and among the given files "
         f"{[Path(f).name for f in files]}). Pass it with --file PATH or give its full path."
@@ -179,10 +226,13 @@ def resolve_file(value: str, files: Sequence[str] = (), cwd: str | Path | None =
 def local_file(
     value: FileValue, store: "ArtifactStore | None" = None, *, files: Sequence[str] = (),
     cwd: str | Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES, timeout_s: float = DEFAULT_TIMEOUT_S,
+    settings: "Settings | None" = None,
 ) -> str:
     """The absolute path of a local file holding ``value`` (a path, URL, bytes or artifact id).
 
-    URLs and bytes need a ``store`` to be written into. Raises :class:`InputError`.
+    URLs and bytes need a ``store`` to be written into. ``settings`` (default: from the
+    environment) gives the extra allowed folders and the URL policy; the store's folder is
+    allowed too. Raises :class:`InputError`.
     """
     if isinstance(value, (bytes, bytearray, memoryview)):
         data = bytes(value)
@@ -192,13 +242,16 @@ def local_file(
     text = str(value).strip()
     if not text:
         raise InputError("The file argument is empty. Give a path, an http(s) URL or an artifact id.")
+    settings = settings if settings is not None else get_settings()
     if url_scheme(text) is not None:
-        return download(text, _store(store, "URLs"), max_bytes=max_bytes, timeout_s=timeout_s).path
+        return download(text, _store(store, "URLs"), max_bytes=max_bytes, timeout_s=timeout_s,
+                        policy=URLPolicy.from_settings(settings)).path
     if store is not None and _ARTIFACT_ID_RE.match(text):
         artifact = store.find(text)
         if artifact is not None:
             return artifact.path
-    return resolve_file(text, files, cwd)
+    roots = [*settings.allowed_dirs, *([store.folder] if store is not None else [])]
+    return resolve_file(text, files, cwd, roots=roots)
 
 
 def _store(store: "ArtifactStore | None", what: str) -> "ArtifactStore":

@@ -38,10 +38,11 @@ from .config import Settings, get_settings
 from .errors import ConfigError, HuggingGPTError
 from .execution import Executor
 from .model_index.index import ModelIndex, load_default_index
-from .planning import LLMPlanner, OfflinePlanner, Planner
+from .planning import AutoPlanner, LLMPlanner, OfflinePlanner, Planner
+from .redaction import redact
 from .response import Responder
 from .schemas import Answer, ModelChoice, Plan, StageTiming, TaskResult, Trace
-from .selection import select_models
+from .selection import achoose_with_llm, select_models
 from .sessions import Session, SessionManager
 
 
@@ -116,13 +117,14 @@ class HuggingGPT:
     def __init__(
         self, llm: BaseChatModel | None = None, *, planner: Planner | str | None = None,
         settings: Settings | None = None, index: ModelIndex | None = None,
-        backends: Backends | None = None,
+        backends: Backends | None = None, choose_model: bool = False,
     ) -> None:
         self.llm = llm
+        self.choose_model = choose_model
         self.settings = settings or get_settings()
         self.planner = _make_planner(planner, llm)
         self.responder = Responder(llm)
-        self.sessions = SessionManager(self.settings.output_dir)
+        self.sessions = SessionManager(self.settings)
         self._index = index
         self._backends = backends
 
@@ -145,17 +147,21 @@ class HuggingGPT:
     async def aselect(self, plan: Plan, request: str) -> list[ModelChoice]:
         if not plan.tasks:
             return []
-        return await asyncio.to_thread(
+        choices = await asyncio.to_thread(
             select_models, plan, request, self.index, self.backends,
             top_k=self.settings.top_k, popularity_weight=self.settings.popularity_weight,
         )
+        if self.choose_model and self.llm is not None:
+            choices = await achoose_with_llm(choices, plan, request, self.llm)
+        return choices
 
     async def aexecute(
         self, plan: Plan, choices: Sequence[ModelChoice], request: str, files: Sequence[str],
-        store: ArtifactStore, on_event: Any = None,
+        store: ArtifactStore, on_event: Any = None, cwd: str | Path | None = None,
     ) -> list[TaskResult]:
+        """Run the plan; relative file arguments start at ``cwd`` (default: the current folder)."""
         executor = Executor(self.backends, store, self.settings, on_event=on_event)
-        return await executor.arun(plan, choices, request=request, files=files)
+        return await executor.arun(plan, choices, request=request, files=files, cwd=cwd)
 
     def open_turn(
         self, config: RunnableConfig, files: Sequence[str], chat_history: Sequence[AnyMessage] | None,
@@ -184,7 +190,12 @@ def _make_planner(planner: Planner | str | None, llm: BaseChatModel | None) -> P
         if llm is None:
             raise ConfigError("planner='llm' needs an llm: pass llm=init_chat_model('provider:model').")
         return LLMPlanner(llm)
-    raise ConfigError(f"Unknown planner {planner!r}. Use 'offline', 'llm', or a Planner instance.")
+    if planner == "auto":
+        if llm is None:
+            raise ConfigError("planner='auto' needs an llm for the requests the offline planner is unsure of: "
+                              "pass llm=init_chat_model('provider:model'), or use planner='offline'.")
+        return AutoPlanner(llm)
+    raise ConfigError(f"Unknown planner {planner!r}. Use 'offline', 'llm', 'auto', or a Planner instance.")
 
 
 def _sync(afunc: Callable[..., Awaitable[dict[str, Any]]]) -> Callable[..., dict[str, Any]]:
@@ -245,7 +256,7 @@ def build_graph(hg: HuggingGPT) -> Any:
             try:
                 result = await hg.aplan(request, files, history)
             except HuggingGPTError as exc:
-                result = Plan(planner=type(hg.planner).__name__, notes=[f"planning failed: {exc}"])
+                result = Plan(planner=type(hg.planner).__name__, notes=[redact(f"planning failed: {exc}")])
         events({"stage": "plan", "event": "plan_ready", "plan": result.to_hugginggpt(), "notes": result.notes,
                 "planner": result.planner, "confidence": result.confidence})
         await events.flush()
@@ -265,9 +276,10 @@ def build_graph(hg: HuggingGPT) -> Any:
     async def execute(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         started, events = time.perf_counter(), _Events(config)
         store = hg.sessions.get(state["session_id"]).store
+        work_dir = (config.get("configurable") or {}).get("hugginggpt_work_dir")  # set by the server only
         with _count_llm_calls() as counter:
             results = await hg.aexecute(state["plan"], state["choices"], state["input"], state["files"], store,
-                                        on_event=events)
+                                        on_event=events, cwd=work_dir)
         await events.flush()
         return {"results": results, "timings": _timed("execute", started), "llm_calls": counter.calls}
 
@@ -304,6 +316,7 @@ def build_graph(hg: HuggingGPT) -> Any:
 def create_hugginggpt_agent(
     llm: BaseChatModel | None = None, *, planner: Planner | str | None = None,
     settings: Settings | None = None, index: ModelIndex | None = None, backends: Backends | None = None,
+    choose_model: bool = False,
 ) -> Any:
     """A LangGraph runnable running HuggingGPT's four stages.
 
@@ -316,6 +329,9 @@ def create_hugginggpt_agent(
         settings: runtime settings (default: from the environment).
         index: the model index (default: the shipped index, loaded on first use).
         backends: the backends (default: bundled + transformers, plus llm when ``llm`` is given).
+        choose_model: with ``llm``, let it choose among each task's ranked candidates, in one
+            call for all tasks (its reasons go into each ``ModelChoice.reason``); otherwise the
+            best-ranked runnable model is taken.
 
     Input: ``{"input": str, "files": [paths], "chat_history": [messages]}``; output:
     ``{"output": str, "answer": Answer}``. ``config={"configurable": {"session_id": ...}}``
@@ -323,7 +339,8 @@ def create_hugginggpt_agent(
     files produced carry over, in the folder ``Settings.output_dir/<session_id>``. Without a
     session id every run is a fresh, private session.
     """
-    return build_graph(HuggingGPT(llm, planner=planner, settings=settings, index=index, backends=backends))
+    return build_graph(HuggingGPT(llm, planner=planner, settings=settings, index=index, backends=backends,
+                                  choose_model=choose_model))
 
 
 __all__ = ["AgentInput", "AgentOutput", "HuggingGPT", "build_graph", "create_hugginggpt_agent"]

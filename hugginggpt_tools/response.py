@@ -1,8 +1,10 @@
 """Response generation: the answer text from the request, plan, chosen models and results.
 
 With an LLM, HuggingGPT's response stage: the LLM reads the structured results (texts, labels
-and scores, file paths) and answers. Without one, :func:`summarize` writes a deterministic
-answer that states each task's result and the files written.
+and scores, file paths) and answers; when tasks failed, :func:`failure_note` (which tasks and
+why) is appended, so no answer hides a failure. Without one, :func:`summarize` writes a
+deterministic answer that states each task's result and the files written. Answers pass
+through :func:`~hugginggpt_tools.redaction.redact`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from .prompting import render_prompt
+from .redaction import redact
 from .schemas import ModelChoice, Plan, TaskResult
 
 _MAX_TEXT = 2000
@@ -89,6 +92,13 @@ def _final_text(plan: Plan, results: Sequence[TaskResult]) -> str | None:
     return None
 
 
+def failure_note(results: Sequence[TaskResult]) -> str:
+    """Which tasks failed or were skipped and why, one line each; empty when none did."""
+    lines = [f"- task {r.task_id} ({r.task}) {r.status}: {r.error or 'no reason recorded'}"
+             for r in results if r.status != "succeeded"]
+    return "Tasks that did not succeed:\n" + "\n".join(lines) if lines else ""
+
+
 class Responder:
     """Writes the answer: with ``llm`` through HuggingGPT's response prompt, else :func:`summarize`."""
 
@@ -113,9 +123,10 @@ class Responder:
         chat_history: Sequence[BaseMessage] = (),
     ) -> str:
         if self.llm is None:
-            return summarize(request, plan, choices, results)
+            return redact(summarize(request, plan, choices, results))
         reply = await self.llm.ainvoke(self.messages(request, plan, choices, results, chat_history))
-        return str(reply.text)
+        note = failure_note(results)
+        return redact(f"{reply.text}\n\n{note}" if note else str(reply.text))
 
 
-__all__ = ["Responder", "result_record", "summarize"]
+__all__ = ["Responder", "failure_note", "result_record", "summarize"]

@@ -42,7 +42,11 @@ class TextTemplate(BaseModel):
         return [p for p in self.parts if isinstance(p, Ref)]
 
     def __str__(self) -> str:
-        return "".join(str(p) for p in self.parts)
+        """The text with ``<resource>-K`` references; ``<resource-K>`` where digits follow, so
+        ``K`` and the digits cannot run together."""
+        nexts = [*self.parts[1:], ""]
+        return "".join(f"<resource-{p.task_id}>" if isinstance(p, Ref) and isinstance(n, str) and n[:1].isdigit()
+                       else str(p) for p, n in zip(self.parts, nexts))
 
 
 ArgValue = Union[Ref, TextTemplate, str]

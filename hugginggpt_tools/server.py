@@ -11,14 +11,18 @@ Routes:
 * ``GET /health``.
 
 Settings (environment): ``HUGGINGGPT_API_KEYS`` (comma-separated; when set, every route but
-``/health`` needs ``X-API-Key: KEY`` or ``Authorization: Bearer KEY``),
+``/health`` needs ``X-API-Key: KEY`` or ``Authorization: Bearer KEY``, and each key's sessions
+are its own), ``HUGGINGGPT_RATE_LIMIT`` (requests a minute per key, or per client address
+without keys; default 60, 0 turns it off), ``HUGGINGGPT_RATE_BURST`` (default 20),
 ``HUGGINGGPT_CORS_ORIGINS`` (comma-separated), ``HUGGINGGPT_MAX_REQUEST_MB`` (default 50).
+:class:`~hugginggpt_tools.server_guard.Guard` enforces keys, rate and size; agent requests may
+only name uploaded files, and file arguments are looked up in the uploads folder (and the
+session's folder), never in the server's working folder.
 LangServe is in maintenance upstream; this module is the only one that imports it, and
 ``agents/langgraph.json`` deploys the same graph with the LangGraph CLI.
 """
 
 
-import hmac
 import os
 import re
 import uuid
@@ -26,11 +30,15 @@ from pathlib import Path
 from typing import Any
 
 from .config import Settings, get_settings
-from .errors import MissingExtraError
+from .errors import ConfigError, MissingExtraError
+from .ratelimit import RateLimiter
+from .server_guard import Guard, key_fingerprint, valid_key
 from .sessions import check_session_id
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
-_OPEN_PATHS = ("/health",)
+_MAX_NAME = 100
+DEFAULT_RATE_LIMIT = 60.0
+DEFAULT_RATE_BURST = 20
 
 
 def _require_serve() -> None:
@@ -45,18 +53,43 @@ def _env_list(name: str) -> list[str]:
     return [v.strip() for v in os.environ.get(name, "").split(",") if v.strip()]
 
 
-def _authorized(headers: Any, keys: list[str]) -> bool:
-    given = headers.get("x-api-key") or headers.get("authorization", "").removeprefix("Bearer ").strip()
-    return any(hmac.compare_digest(given.encode(), k.encode()) for k in keys) if given else False
+def _env_number(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    try:
+        return float(raw) if raw else default
+    except ValueError as exc:
+        raise ConfigError(f"{name}={raw!r} is not a number; set it to e.g. {default:g}.") from exc
 
 
-def _session_modifier(config: dict[str, Any], request: Any) -> dict[str, Any]:
-    """Put the ``X-Session-Id`` header into the run's ``configurable.session_id``."""
-    session = request.headers.get("x-session-id")
-    if session:
-        config = {**config, "configurable": {**config.get("configurable", {}),
-                                             "session_id": check_session_id(session)}}
-    return config
+def rate_limiter(per_minute: float | None = None, burst: int | None = None) -> RateLimiter | None:
+    """The server's limiter from the arguments or ``HUGGINGGPT_RATE_LIMIT`` / ``_BURST``; None when 0."""
+    rate = per_minute if per_minute is not None else _env_number("HUGGINGGPT_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+    size = burst if burst is not None else int(_env_number("HUGGINGGPT_RATE_BURST", DEFAULT_RATE_BURST))
+    return RateLimiter(rate, size) if rate > 0 else None
+
+
+def _session_modifier(keys: list[str], work_dir: Path | None = None) -> Any:
+    """Put the ``X-Session-Id`` header into the run's ``configurable.session_id`` (prefixed with
+    the caller's key fingerprint when keys are configured, so keys never share a session) and
+    ``work_dir`` (the uploads folder) into ``configurable.hugginggpt_work_dir``: file arguments
+    start there, and the server's own working folder is out of reach."""
+
+    def modify(config: dict[str, Any], request: Any) -> dict[str, Any]:
+        configurable = {**config.get("configurable", {}),
+                        "hugginggpt_work_dir": str(work_dir) if work_dir else None}
+        session = request.headers.get("x-session-id")
+        if session:
+            key = valid_key(request.headers, keys) if keys else None
+            scoped = f"{key_fingerprint(key)}-{session}" if key else session
+            try:
+                configurable["session_id"] = check_session_id(scoped)
+            except ConfigError as exc:
+                from fastapi import HTTPException
+
+                raise HTTPException(400, f"X-Session-Id: {exc}") from exc
+        return {**config, "configurable": configurable}
+
+    return modify
 
 
 def artifact_url(path: str | Path, settings: Settings | None = None) -> str:
@@ -68,12 +101,17 @@ def artifact_url(path: str | Path, settings: Settings | None = None) -> str:
 def create_app(
     agent: Any = None, *, settings: Settings | None = None, api_keys: list[str] | None = None,
     cors_origins: list[str] | None = None, max_request_mb: float | None = None,
+    rate_limit: float | None = None, rate_burst: int | None = None,
 ) -> Any:
-    """A FastAPI app serving ``agent`` (default: :func:`create_hugginggpt_agent` offline)."""
+    """A FastAPI app serving ``agent`` (default: :func:`create_hugginggpt_agent` offline).
+
+    ``rate_limit`` (requests a minute per key; 0 turns it off) and ``rate_burst`` default to
+    ``HUGGINGGPT_RATE_LIMIT`` and ``HUGGINGGPT_RATE_BURST``.
+    """
     _require_serve()
-    from fastapi import FastAPI, File, HTTPException, Request, UploadFile
+    from fastapi import FastAPI, File, HTTPException, UploadFile
     from fastapi.middleware.cors import CORSMiddleware
-    from fastapi.responses import FileResponse, JSONResponse
+    from fastapi.responses import FileResponse
     from langserve import add_routes
 
     from .pipeline import create_hugginggpt_agent
@@ -85,14 +123,8 @@ def create_app(
     root = settings.output_dir.resolve()
     app = FastAPI(title="hugginggpt-tools", description="HuggingGPT agent on LangServe")
 
-    @app.middleware("http")
-    async def guard(request: Request, call_next: Any) -> Any:
-        if keys and request.url.path not in _OPEN_PATHS and not _authorized(request.headers, keys):
-            return JSONResponse({"detail": "missing or invalid API key (X-API-Key header)"}, status_code=401)
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > limit:
-            return JSONResponse({"detail": f"request larger than {limit} bytes"}, status_code=413)
-        return await call_next(request)
+    app.add_middleware(Guard, keys=keys, limiter=rate_limiter(rate_limit, rate_burst), max_bytes=limit,
+                       file_roots=[root, *settings.allowed_dirs])
 
     origins = cors_origins if cors_origins is not None else _env_list("HUGGINGGPT_CORS_ORIGINS")
     if origins:
@@ -107,7 +139,7 @@ def create_app(
         data = await file.read(limit + 1)
         if len(data) > limit:
             raise HTTPException(413, f"file larger than {limit} bytes")
-        name = _SAFE_NAME.sub("_", Path(file.filename or "upload").name).lstrip(".") or "upload"
+        name = _SAFE_NAME.sub("_", Path(file.filename or "upload").name)[-_MAX_NAME:].lstrip(".") or "upload"
         folder = root / "uploads" / uuid.uuid4().hex[:12]
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / name
@@ -116,12 +148,14 @@ def create_app(
 
     @app.get("/artifacts/{folder}/{subpath:path}")
     async def download(folder: str, subpath: str) -> Any:
+        if "\0" in folder + subpath:
+            raise HTTPException(404, "no such artifact")
         path = (root / folder / subpath).resolve()
         if not path.is_relative_to(root) or not path.is_file():
             raise HTTPException(404, "no such artifact")
         return FileResponse(path)
 
-    add_routes(app, agent, path="/hugginggpt", per_req_config_modifier=_session_modifier)
+    add_routes(app, agent, path="/hugginggpt", per_req_config_modifier=_session_modifier(keys, root / "uploads"))
     return app
 
 

@@ -1,7 +1,7 @@
 """Public fakes for testing apps built on hugginggpt-tools (and this package's own tests).
 
-* :class:`FakeBackend`: a backend whose "models" are Python functions, with optional delays
-  and failures, recording every call with its start and end time.
+* :class:`FakeBackend`: a backend whose "models" are Python functions, with optional delays,
+  failures and transient failures, recording every call with its start and end time.
 * :func:`fake_card`: a model card for it.
 * :func:`fake_choice`: a :class:`ModelChoice` over fake cards, for running the executor alone.
 * :func:`scripted_chat_model`: a LangChain chat model that replies with the given texts in
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .backends.base import Backend, RunContext, TaskOutput
-from .errors import BackendError
+from .errors import BackendError, TransientBackendError
 from .schemas import Candidate, ModelCard, ModelChoice
 
 Handler = Callable[[dict[str, str], RunContext], "TaskOutput | str"]
@@ -49,6 +49,8 @@ class FakeBackend(Backend):
             one echo their inputs.
         delays: model id -> seconds to sleep before answering (simulates inference).
         failing: model ids that raise :class:`BackendError`.
+        flaky: model id -> how many of its first calls raise :class:`TransientBackendError`
+            (a rate limit or overload that passes; the executor retries it).
         unavailable: model ids reported as not runnable now.
         backend_name: the name cards use to point at this backend.
     """
@@ -59,9 +61,16 @@ class FakeBackend(Backend):
     unavailable: set[str] = field(default_factory=set)
     backend_name: str = "fake"
     calls: list[FakeCall] = field(default_factory=list)
+    flaky: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
+        self._flaky_calls: dict[str, int] = {}
+
+    def calls_of(self, model_id: str) -> int:
+        """How many times ``model_id`` was called."""
+        with self._lock:
+            return sum(c.model_id == model_id for c in self.calls)
 
     @property
     def name(self) -> str:  # type: ignore[override]
@@ -78,6 +87,10 @@ class FakeBackend(Backend):
         call.finished = time.perf_counter()
         if card.id in self.failing:
             raise BackendError(f"{card.id} failed on purpose")
+        with self._lock:
+            seen = self._flaky_calls[card.id] = self._flaky_calls.get(card.id, 0) + 1
+        if seen <= self.flaky.get(card.id, 0):
+            raise TransientBackendError(f"{card.id} is overloaded (HTTP 503, call {seen} fails on purpose)")
         out = self.handlers.get(task, _echo)(inputs, ctx)
         return out if isinstance(out, TaskOutput) else TaskOutput(text=str(out))
 

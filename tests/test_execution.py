@@ -49,7 +49,7 @@ def test_reference_is_resolved_into_dependant_input(tmp_path):
                       args={"text": TextTemplate(parts=["Text: ", Ref(task_id=0)])}))
     ex, _ = _executor(backend, tmp_path)
     results = ex.run(plan, [fake_choice(0, "image-to-text"), fake_choice(1, "translation"),
-                            fake_choice(2, "summarization")])
+                            fake_choice(2, "summarization")], files=[str(image)])
     assert results[0].inputs == {"image": str(image.resolve())}
     assert results[1].inputs == {"text": "HELLO WORLD"}
     assert results[1].text == "[fr] HELLO WORLD"

@@ -72,6 +72,12 @@ def store(tmp_path: Path) -> ArtifactStore:
     return ArtifactStore(tmp_path / "out", "s1")
 
 
+@pytest.fixture(autouse=True)
+def allow_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test server is on 127.0.0.1, which the default URL policy refuses."""
+    monkeypatch.setenv("HUGGINGGPT_ALLOWED_HOSTS", "127.0.0.1")
+
+
 # ----------------------------------------------------------------------------- inputs
 
 
@@ -108,7 +114,7 @@ def test_download_limits_and_errors(server: str, store: ArtifactStore) -> None:
         download(f"{server}/slow", store, timeout_s=0.3)
     with pytest.raises(InputError, match="HTTP 404"):
         download(f"{server}/missing", store)
-    with pytest.raises(InputError, match="Could not download"):
+    with pytest.raises(InputError, match="only http:// and https://"):
         download(f"{server}/redirect-ftp", store)
     with pytest.raises(InputError, match="Could not download"):
         download("http://127.0.0.1:9/nothing-listens-here.png", store, timeout_s=2)
@@ -139,10 +145,11 @@ def test_sniffed_suffixes() -> None:
 
 def test_plan_arguments_may_be_urls(server: str, store: ArtifactStore) -> None:
     task = Task(id=0, task="image-classification", args={"image": f"{server}/cat.png"})
-    resolved = resolve_args(task, {}, store=store, settings=Settings(download_max_bytes=10_000))
+    resolved = resolve_args(task, {}, store=store,
+                            settings=Settings(download_max_bytes=10_000, allowed_hosts=["127.0.0.1"]))
     assert Path(resolved["image"]).read_bytes() == PNG
     with pytest.raises(InputError, match="larger than the limit"):
-        resolve_args(task, {}, store=store, settings=Settings(download_max_bytes=10))
+        resolve_args(task, {}, store=store, settings=Settings(download_max_bytes=10, allowed_hosts=["127.0.0.1"]))
 
 
 # ----------------------------------------------------------------------------- artifact store

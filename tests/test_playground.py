@@ -33,13 +33,13 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 def server_url(tmp_path):
     backend = FakeBackend(handlers={"image-to-text": lambda i, c: "WORDS FROM THE PLAYGROUND"})
     index = ModelIndex.build([fake_card("image-to-text", "fake/ocr")], HashEmbedder())
-    agent = create_hugginggpt_agent(planner="offline", settings=Settings(output_dir=tmp_path / "out"),
-                                    index=index, backends=Backends([backend]))
+    settings = Settings(output_dir=tmp_path / "out")
+    agent = create_hugginggpt_agent(planner="offline", settings=settings, index=index, backends=Backends([backend]))
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(agent, api_keys=[]), host="127.0.0.1", port=port,
-                                           log_level="warning"))
+    app = create_app(agent, settings=settings, api_keys=[])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.time() + 20
@@ -51,8 +51,10 @@ def server_url(tmp_path):
 
 
 def test_playground_submits_a_request_and_shows_the_answer(server_url, tmp_path):
-    page_file = tmp_path / "page.png"
-    page_file.write_bytes(b"png")
+    import httpx
+
+    # the server reads only uploaded files: upload first, then name the upload in the request
+    page_file = httpx.post(f"{server_url}/files", files={"file": ("page.png", b"png")}).json()["path"]
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:

@@ -108,8 +108,9 @@ def test_session_header_carries_turns(app_parts, tmp_path):
     page.write_bytes(b"png")
     client = TestClient(create_app(agent, settings=settings, api_keys=[]))
     headers = {"X-Session-Id": "user-1"}
+    uploaded = client.post("/files", files={"file": ("page.png", page.read_bytes())}).json()["path"]
     first = client.post("/hugginggpt/invoke", headers=headers,
-                        json={"input": {"input": "Read the text in page.png", "files": [str(page)]}})
+                        json={"input": {"input": "Read the text in page.png", "files": [uploaded]}})
     assert first.status_code == 200, first.text
     second = client.post("/hugginggpt/invoke", headers=headers, json={"input": {"input": "Now read that aloud"}})
     results = second.json()["output"]["answer"]["results"]

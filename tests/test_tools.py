@@ -59,7 +59,8 @@ def index() -> ModelIndex:
 
 @pytest.fixture()
 def parts(tmp_path: Path, fake: FakeBackend, index: ModelIndex) -> dict:
-    return {"settings": Settings(output_dir=tmp_path), "backends": Backends([fake]), "index": index,
+    settings = Settings(output_dir=tmp_path, allowed_dirs=[tmp_path], allowed_hosts=["127.0.0.1"])
+    return {"settings": settings, "backends": Backends([fake]), "index": index,
             "store": ArtifactStore(tmp_path, "tools")}
 
 

@@ -8,9 +8,9 @@ Three ways to reach a model, in this order:
 * Hugging Face Inference Providers for the card's model id, with a token from the environment
   (``HF_TOKEN``) and ``Settings.hf_provider`` (``HUGGINGGPT_HF_PROVIDER``).
 
-Every request has a time limit (``HUGGINGGPT_HF_TIMEOUT``). Answers 429 (rate limited) and
-503 (model loading or overloaded) are retried with exponential backoff, honouring a
-``Retry-After`` header. The backend is available when a token or a base URL is configured and
+Every request has a time limit (``HUGGINGGPT_HF_TIMEOUT``). Answers 429 (rate limited), 502
+and 504 (gateway errors) and 503 (model loading or overloaded), and dropped or refused
+connections, are retried with exponential backoff, honouring a ``Retry-After`` header. The backend is available when a token or a base URL is configured and
 ``HF_HUB_OFFLINE`` is not set; it does not probe the remote side.
 """
 
@@ -30,7 +30,7 @@ from .base import Backend, RunContext, TaskOutput, missing_packages
 
 logger = logging.getLogger(__name__)
 
-RETRY_STATUSES = frozenset({429, 503})
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
 TOKEN_FIX = ("set HF_TOKEN to a Hugging Face token (https://huggingface.co/settings/tokens), or "
              "HUGGINGGPT_HF_BASE_URL to a self-hosted endpoint")
 
@@ -121,7 +121,9 @@ class HFInferenceBackend(Backend):
                                f"{type(exc).__name__}: {exc}") from exc
 
     def with_retries(self, call: Callable[[], TaskOutput], what: str) -> TaskOutput:
-        """``call()``, retried on 429/503 answers; timeouts and other errors become BackendError."""
+        """``call()``, retried on 429/502/503/504 answers and dropped connections; timeouts and other
+        errors become BackendError."""
+        import httpx
         from huggingface_hub.errors import HfHubHTTPError, InferenceTimeoutError, OfflineModeIsEnabled
 
         for attempt in range(self.max_retries + 1):
@@ -134,7 +136,14 @@ class HFInferenceBackend(Backend):
                 delay = self._delay(exc.response, attempt)
                 logger.info("%s answered %s; retrying in %.1f s", what, status, delay)
                 self._sleep(delay)
-            except (InferenceTimeoutError, TimeoutError) as exc:
+            except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as exc:
+                if attempt == self.max_retries:
+                    raise BackendError(f"{what}: the connection failed after {attempt} retries ({type(exc).__name__}: "
+                                       f"{exc}); check the endpoint or try again later.") from exc
+                delay = self._delay(None, attempt)
+                logger.info("%s: connection failed (%s); retrying in %.1f s", what, type(exc).__name__, delay)
+                self._sleep(delay)
+            except (InferenceTimeoutError, TimeoutError, httpx.TimeoutException) as exc:
                 raise BackendError(f"{what} timed out after {self.timeout_s:g} s; raise HUGGINGGPT_HF_TIMEOUT "
                                    "or try again later.") from exc
             except OfflineModeIsEnabled as exc:

@@ -11,8 +11,9 @@ import logging
 import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..errors import BackendError, HuggingGPTError
+from ..errors import BackendError, HuggingGPTError, TransientBackendError
 from ..prompting import render_prompt
+from ..retries import is_transient
 from ..schemas import ModelCard
 from ..tasks import get_task
 from ._inputs import optional_text, text_input
@@ -77,8 +78,9 @@ class LLMBackend(Backend):
             reply = self.llm.invoke([HumanMessage(content=prompt)])
         except HuggingGPTError:
             raise
-        except Exception as exc:  # provider errors of every kind
-            raise BackendError(f"The LLM failed on task {task!r}: {type(exc).__name__}: {exc}") from exc
+        except Exception as exc:  # provider errors of every kind; rate limits and outages are retried
+            kind = TransientBackendError if is_transient(exc) else BackendError
+            raise kind(f"The LLM failed on task {task!r}: {type(exc).__name__}: {exc}") from exc
         text = _THINKING.sub("", _reply_text(reply)).strip()
         if not text:
             raise BackendError(f"The LLM returned an empty answer for task {task!r}.")

@@ -2,7 +2,8 @@
 
 ``hugginggpt run "REQUEST" [--file F] [--llm provider:model] [--json]`` runs the four stages and
 shows progress per stage and task on stderr; ``hugginggpt plan`` runs stage 1 only;
-``hugginggpt index build`` rebuilds the model index. Errors of the package end in a one-line
+``hugginggpt index build`` rebuilds the model index; ``hugginggpt bench taskbench`` measures a
+planner on TaskBench. Errors of the package end in a one-line
 message and exit code 2; a run whose tasks partly failed prints its answer and exits 1.
 """
 
@@ -16,8 +17,9 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import HuggingGPTError
+from ..redaction import install_log_redaction, redact
 
-COMMANDS = ("run", "index", "serve")
+COMMANDS = ("run", "index", "serve", "doctor", "bench", "models")
 """Modules of this package that register subcommands (each has ``register(subparsers)``)."""
 
 
@@ -35,10 +37,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # progress lines are ours
     logging.basicConfig(level=os.environ.get("HUGGINGGPT_LOG_LEVEL", "WARNING"),
                         format="%(levelname)s %(name)s: %(message)s")
+    install_log_redaction()
     try:
         return args.func(args)
     except HuggingGPTError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {redact(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -46,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - never a bare traceback at the user
         if os.environ.get("HUGGINGGPT_DEBUG"):
             raise
-        print(f"error: unexpected {type(exc).__name__}: {exc} (set HUGGINGGPT_DEBUG=1 for the traceback)",
+        print(f"error: unexpected {type(exc).__name__}: {redact(exc)} (set HUGGINGGPT_DEBUG=1 for the traceback)",
               file=sys.stderr)
         return 3
 

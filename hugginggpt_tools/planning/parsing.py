@@ -64,7 +64,7 @@ def loads_lenient(text: str) -> Any:
     for variant in dict.fromkeys((text, text.translate(_SMART_QUOTES))):
         try:
             return json.loads(variant, strict=False)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: brackets nested thousands deep
             first_error = first_error or exc
         try:
             return _literal(ast.parse(variant.strip(), mode="eval").body)

@@ -103,12 +103,14 @@ class HuggingGPTTool(BaseTool):
 
     def _run(self, run_manager: Any = None, **kwargs: Any) -> tuple[str, TaskResult]:
         task, choice = self._prepare(kwargs)
-        coroutine = self._executor().arun(Plan(tasks=[task]), [choice], request=self.request)
+        coroutine = self._executor().arun(Plan(tasks=[task]), [choice], request=self.request,
+                                          files=_given_paths(kwargs))
         return self._answer(_blocking(coroutine)[0])
 
     async def _arun(self, run_manager: Any = None, **kwargs: Any) -> tuple[str, TaskResult]:
         task, choice = await asyncio.to_thread(self._prepare, kwargs)
-        results = await self._executor().arun(Plan(tasks=[task]), [choice], request=self.request)
+        results = await self._executor().arun(Plan(tasks=[task]), [choice], request=self.request,
+                                              files=_given_paths(kwargs))
         return self._answer(results[0])
 
     def _executor(self) -> Any:
@@ -125,14 +127,19 @@ class HuggingGPTTool(BaseTool):
             raise ToolException(f"{self.name}: {exc}") from exc
 
     def _args(self, kwargs: dict[str, Any]) -> dict[str, str]:
-        """Arguments as strings: bytes and Paths become files in the store; None values are dropped."""
+        """Arguments as strings: bytes become files in the store; None values are dropped.
+
+        A ``Path`` object (only Python code passes one, never an LLM) counts as a file the
+        user gave, so it is allowed wherever it lies; string paths must be inside the allowed
+        folders (:class:`~hugginggpt_tools.policy.FilePolicy`).
+        """
         from ..inputs import local_file
 
         args: dict[str, str] = {}
         for name, value in kwargs.items():
             if value is None:
                 continue
-            if isinstance(value, (bytes, bytearray, Path)):
+            if isinstance(value, (bytes, bytearray)):
                 value = local_file(value, self.get_store())
             args[name] = str(value)
         return args
@@ -172,6 +179,11 @@ class HuggingGPTTool(BaseTool):
         if result.status != "succeeded":
             raise ToolException(f"{self.name} failed: {result.error or 'no reason recorded'}")
         return tool_content(result), result
+
+
+def _given_paths(kwargs: dict[str, Any]) -> list[str]:
+    """The ``Path`` arguments: files a Python caller gave explicitly."""
+    return [str(v) for v in kwargs.values() if isinstance(v, Path)]
 
 
 def validation_message(error: Exception) -> str:
