@@ -27,6 +27,7 @@ from typing import Any
 
 from .errors import HuggingGPTError, InputError
 from .evaluation import SPLITS, Scores, score
+from .jsonl import read_jsonl
 from .planning.base import Planner
 from .schemas import Plan
 from .toolgraph import ToolGraph
@@ -88,18 +89,8 @@ def request_text(row: dict[str, Any]) -> str:
 def load_requests(path: str | Path) -> list[dict[str, Any]]:
     """The rows of a TaskBench JSONL file (``id``, ``type``, ``instruction``, labels), each checked
     to have a request; a row without ``id`` gets its line number."""
-    try:
-        lines = Path(path).read_text("utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"Cannot read {str(path)!r}: {exc.strerror}.") from exc
     rows = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{number}: not a JSON line ({exc.msg}).") from exc
+    for number, row in read_jsonl(path):
         if not isinstance(row, dict):
             raise InputError(f"{path}:{number}: expected a JSON object with an 'instruction', got {type(row).__name__}.")
         row.setdefault("id", number)

@@ -6,10 +6,10 @@ import argparse
 import asyncio
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from ..errors import HuggingGPTError, InputError
+from ..jsonl import read_jsonl
 from ._common import check_files, load_llm
 
 
@@ -64,17 +64,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _batch_requests(path: str) -> list[dict[str, Any]]:
     rows = []
-    try:
-        lines = Path(path).read_text("utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"--input {path!r}: cannot read it ({exc.strerror}).") from exc
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{number}: not a JSON line ({exc.msg}).") from exc
+    for number, row in read_jsonl(path):
         if isinstance(row, str):
             row = {"request": row}
         text = row.get("request") or row.get("input") or row.get("instruction") if isinstance(row, dict) else None

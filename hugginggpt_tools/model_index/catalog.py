@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 from ..config import PACKAGE_DIR, REPO_DIR
 from ..errors import ModelIndexError
+from ..jsonl import read_jsonl
 from ..schemas import ModelCard
 from ..tasks import TASK_TYPES
 
@@ -82,17 +83,10 @@ def _read_jsonl(path: Path, fix: str) -> list[dict[str, Any]]:
     if not path.is_file():
         raise ModelIndexError(f"Model catalog file {str(path)!r} does not exist. {fix}")
     rows = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except ValueError as exc:
-                raise ModelIndexError(f"{path}:{number} is not valid JSON ({exc}). {fix}") from exc
-            if not isinstance(row, dict):
-                raise ModelIndexError(f"{path}:{number} is not a JSON object. {fix}")
-            rows.append(row)
+    for number, row in read_jsonl(path, ModelIndexError, fix):
+        if not isinstance(row, dict):
+            raise ModelIndexError(f"{path}:{number} is not a JSON object. {fix}")
+        rows.append(row)
     return rows
 
 
