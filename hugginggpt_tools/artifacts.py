@@ -63,6 +63,19 @@ def _digest(path: Path) -> str:
     return h.hexdigest()[:12]
 
 
+_SAFE_ID = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+
+
+def check_session_id(session_id: str) -> str:
+    """``session_id`` if it is a safe folder name; raises :class:`InputError` otherwise."""
+    if not session_id or len(session_id) > 128 or not set(session_id) <= _SAFE_ID or session_id.startswith("."):
+        raise InputError(
+            f"Invalid session id {session_id!r}: use 1 to 128 letters, digits, '-', '_' or '.', "
+            "not starting with '.'."
+        )
+    return session_id
+
+
 class ArtifactStore:
     """Keeps a session's files in ``root/session_id`` and indexes them by id.
 
@@ -71,10 +84,7 @@ class ArtifactStore:
 
     def __init__(self, root: str | Path, session_id: str | None = None) -> None:
         self.session_id = session_id or uuid.uuid4().hex[:12]
-        if Path(self.session_id).name != self.session_id or self.session_id in {".", ".."}:
-            raise InputError(
-                f"Invalid session id {self.session_id!r}: use a plain folder name (letters, digits, '-', '_')."
-            )
+        check_session_id(self.session_id)
         self.root = Path(root)
         self.folder = (self.root / self.session_id).resolve()
         self._items: dict[str, Artifact] = {}

@@ -29,11 +29,11 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from .artifacts import check_session_id
 from .config import Settings, get_settings
-from .errors import ConfigError, MissingExtraError
+from .errors import ConfigError, InputError, MissingExtraError
 from .ratelimit import RateLimiter
 from .server_guard import Guard, key_fingerprint, valid_key
-from .sessions import check_session_id
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _MAX_NAME = 100
@@ -83,7 +83,7 @@ def _session_modifier(keys: list[str], work_dir: Path | None = None) -> Any:
             scoped = f"{key_fingerprint(key)}-{session}" if key else session
             try:
                 configurable["session_id"] = check_session_id(scoped)
-            except ConfigError as exc:
+            except InputError as exc:
                 from fastapi import HTTPException
 
                 raise HTTPException(400, f"X-Session-Id: {exc}") from exc

@@ -17,12 +17,9 @@ from pathlib import Path
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
-from .artifacts import ArtifactStore
+from .artifacts import ArtifactStore, check_session_id
 from .config import Settings
-from .errors import ConfigError
 from .schemas import Answer
-
-_SAFE_ID = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 
 
 @dataclass
@@ -60,16 +57,6 @@ def turn_summary(answer: Answer) -> str:
     if answer.files:
         lines.append("Files: " + ", ".join(answer.files))
     return "\n".join(lines)
-
-
-def check_session_id(session_id: str) -> str:
-    """``session_id`` if it is a safe folder name; raises :class:`ConfigError` otherwise."""
-    if not session_id or len(session_id) > 128 or not set(session_id) <= _SAFE_ID or session_id.startswith("."):
-        raise ConfigError(
-            f"Invalid session id {session_id!r}: use 1 to 128 letters, digits, '-', '_' or '.', "
-            "not starting with '.'."
-        )
-    return session_id
 
 
 class SessionManager:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from hugginggpt_tools.config import Settings
-from hugginggpt_tools.errors import ConfigError
+from hugginggpt_tools.errors import InputError
 from hugginggpt_tools.sessions import SessionManager
 
 
 @pytest.mark.parametrize("bad", ["", "../etc", ".hidden", "a/b", "x" * 129, "spa ce"])
 def test_unsafe_session_ids_are_refused(tmp_path, bad):
-    with pytest.raises(ConfigError, match="Invalid session id"):
+    with pytest.raises(InputError, match="Invalid session id"):
         SessionManager(Settings(output_dir=tmp_path)).get(bad)
 
 
