@@ -102,6 +102,17 @@ def _resolve_value(
     return local_file(value, store, files=files, cwd=cwd, settings=settings, **limits)
 
 
+def _reads_files(task: Task) -> bool:
+    """Whether resolving the task's arguments touches the file system or network (a literal file
+    argument); references and texts resolve in memory, without a worker thread."""
+    spec = get_task(task.task)
+    for name, value in task.args.items():
+        arg = spec.arg(name)
+        if isinstance(value, str) and arg is not None and arg.modality != "text":
+            return True
+    return False
+
+
 class Executor:
     """Runs a plan's tasks with the chosen models over the configured backends."""
 
@@ -168,7 +179,8 @@ class Executor:
         started = time.time()
         result = TaskResult(task_id=task.id, task=task.task, status="failed", started_at=started)
         try:
-            inputs = await _to_thread(resolve_args, task, results, files, cwd, self.store, self.settings)
+            resolve = (resolve_args, task, results, files, cwd, self.store, self.settings)
+            inputs = await _to_thread(*resolve) if _reads_files(task) else resolve_args(*resolve[1:])
         except HuggingGPTError as exc:
             return self._finish(result, error=redact(exc))
         result.inputs = inputs

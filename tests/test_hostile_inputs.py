@@ -25,7 +25,7 @@ import pytest
 
 from hugginggpt_tools.artifacts import ArtifactStore
 from hugginggpt_tools.config import Settings
-from hugginggpt_tools.errors import ConfigError, HuggingGPTError, InputError
+from hugginggpt_tools.errors import HuggingGPTError, InputError
 from hugginggpt_tools.inputs import download, local_file, resolve_file
 from hugginggpt_tools.policy import URLPolicy, address_problem, resolve_host
 from hugginggpt_tools.redaction import REDACTED, redact
@@ -332,7 +332,7 @@ def test_uploaded_files_work_and_the_server_folder_is_out_of_reach(client: Any) 
 
 @pytest.mark.parametrize("case", cases("session_id"), ids=ids("session_id"))
 def test_session_ids_cannot_name_other_folders(case: dict[str, Any], tmp_path: Path) -> None:
-    with pytest.raises(ConfigError):
+    with pytest.raises(InputError):
         check_session_id(case["value"])
     with pytest.raises(HuggingGPTError):
         SessionManager(Settings(output_dir=tmp_path / "out")).get(case["value"])
