@@ -121,3 +121,20 @@ def wav_duration(path: str | Path) -> tuple[float, int]:
     """Duration in seconds and sampling rate of a WAV file."""
     with wave.open(str(path), "rb") as wav:
         return wav.getnframes() / float(wav.getframerate()), wav.getframerate()
+
+
+def speech_output(path: Path, text: str, ctx: Any, model: str) -> Any:
+    """The TaskOutput of a text-to-speech model that wrote ``path``: the WAV as an artifact,
+    its duration and rate; :class:`BackendError` when the file holds no audio."""
+    from ..errors import BackendError
+    from .base import TaskOutput
+
+    duration, rate = wav_duration(path)
+    if duration <= 0:
+        raise BackendError(f"{model} produced no audio for the text {text[:80]!r}; give words to speak.")
+    artifact = ctx.save_file(path, f"Speech: {text[:80]}")
+    return TaskOutput(
+        text=f"Spoke {len(text)} characters, {duration:.1f} s of audio: {artifact.path}",
+        data={"sample_rate": rate, "duration_s": round(duration, 3), "path": artifact.path},
+        artifacts=[artifact],
+    )

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import BackendError
-from ._audio import read_audio, write_wav
+from ._audio import read_audio, speech_output, write_wav
 from ._images import PALETTE as _PALETTE
 from ._images import draw_boxes
 from ._images import open_image as _open_image
@@ -332,15 +331,8 @@ def text_to_speech(pipe: Any, inputs: dict[str, str], ctx: RunContext, opt: Opti
     raw = pipe(text)
     rate = int(raw["sampling_rate"])
     path = ctx.store.new_path(".wav", stem="speech")
-    duration = write_wav(path, raw["audio"], rate)
-    if duration <= 0:
-        raise BackendError(f"The model produced no audio for {text[:80]!r}.")
-    artifact = ctx.save_file(path, f"Speech: {text[:80]}")
-    return TaskOutput(
-        text=f"Spoke {len(text)} characters, {duration:.1f} s of audio: {artifact.path}",
-        data={"sample_rate": rate, "duration_s": round(duration, 3), "path": artifact.path},
-        artifacts=[artifact],
-    )
+    write_wav(path, raw["audio"], rate)
+    return speech_output(path, text, ctx, "The model")
 
 
 ADAPTERS: dict[str, TaskAdapter] = {

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 from ..config import Settings, apply_thread_limits
 from ..errors import BackendError, HuggingGPTError, MissingExtraError
 from ..schemas import ModelCard
-from ._audio import wav_duration
+from ._audio import speech_output
 from ._inputs import file_input, text_input
 from .base import Backend, RunContext, TaskOutput, missing_packages
 
@@ -271,15 +271,7 @@ class PiperTTSModel(BundledModel):
         path = ctx.store.new_path(".wav", stem="speech")
         with wave.open(str(path), "wb") as wav:
             self.voice.synthesize_wav(text, wav)
-        duration, rate = wav_duration(path)
-        if duration <= 0:
-            raise BackendError(f"Piper produced no audio for the text {text[:80]!r}; give words to speak.")
-        artifact = ctx.save_file(path, f"Speech: {text[:80]}")
-        return TaskOutput(
-            text=f"Spoke {len(text)} characters, {duration:.1f} s of audio: {artifact.path}",
-            data={"sample_rate": rate, "duration_s": round(duration, 3), "path": artifact.path},
-            artifacts=[artifact],
-        )
+        return speech_output(path, text, ctx, "Piper")
 
 
 # ----------------------------------------------------------------------------- image classification
