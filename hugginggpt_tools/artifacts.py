@@ -156,15 +156,6 @@ class ArtifactStore:
         path.write_bytes(data)
         return self.add_file(path, task_id, description, task=task)
 
-    def import_file(self, path: str | Path, description: str = "") -> Artifact:
-        """Copy a user's file into the session folder (so later turns can still address it)."""
-        src = Path(path)
-        if not src.is_file():
-            raise InputError(f"Input file {str(path)!r} does not exist. Check the path.")
-        dest = self.new_path(src.suffix, src.stem)
-        shutil.copyfile(src, dest)
-        return self.add_file(dest, None, description or src.name)
-
     def get(self, artifact_id: str) -> Artifact:
         with self._lock:
             if artifact_id in self._items:

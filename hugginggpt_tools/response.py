@@ -44,7 +44,7 @@ def result_record(result: TaskResult) -> dict[str, Any]:
     return record
 
 
-def _task_line(result: TaskResult, choice: ModelChoice | None) -> str:
+def _task_line(result: TaskResult) -> str:
     head = f"{result.task_id + 1}. {result.task}"
     if result.status == "succeeded":
         secs = f", {result.duration_s:.1f} s" if result.duration_s is not None else ""
@@ -68,10 +68,9 @@ def summarize(
             "Name the input file and what to do with it (for example: read the text in "
             "invoice.png aloud), or configure an LLM with --llm for open questions."
         )
-    by_id = {c.task_id: c for c in choices}
     ok = sum(r.status == "succeeded" for r in results)
     lines = [f"I ran {len(results)} task(s) for your request; {ok} succeeded."]
-    lines += [_task_line(r, by_id.get(r.task_id)) for r in results]
+    lines += [_task_line(r) for r in results]
     files = [a.path for r in results for a in r.artifacts]
     if files:
         lines.append("Files written:")

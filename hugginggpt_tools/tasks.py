@@ -180,8 +180,4 @@ def get_task(name: str) -> TaskType:
     return found
 
 
-def task_names() -> list[str]:
-    return list(TASK_TYPES)
-
-
-__all__ = ["TASK_TYPES", "ArgSpec", "TaskType", "find_task", "get_task", "task_names"]
+__all__ = ["TASK_TYPES", "ArgSpec", "TaskType", "find_task", "get_task"]

@@ -174,20 +174,20 @@ def image_segmentation(client: Any, model: str, inputs: dict[str, str], ctx: Run
     return TaskOutput(text=text, data=segments, artifacts=artifacts)
 
 
-def document_question_answering(client: Any, model: str, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
-    answers = client.document_question_answering(_image(inputs, "document-question-answering"),
-                                                 text_input(inputs, "text", "document-question-answering"), model=model)
-    best = {"answer": str(answers[0].answer), "score": round(float(answers[0].score), 4)} if answers else \
-        {"answer": "", "score": 0.0}
-    return TaskOutput(text=best["answer"], data=best)
+def _question_about_image(method: str, task: str) -> Callable[..., TaskOutput]:
+    """An adapter for the client's document / visual question answering: the best answer."""
+
+    def run(client: Any, model: str, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
+        answers = getattr(client, method)(_image(inputs, task), text_input(inputs, "text", task), model=model)
+        best = ({"answer": str(answers[0].answer), "score": round(float(answers[0].score), 4)} if answers
+                else {"answer": "", "score": 0.0})
+        return TaskOutput(text=best["answer"], data=best)
+
+    return run
 
 
-def visual_question_answering(client: Any, model: str, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
-    answers = client.visual_question_answering(_image(inputs, "visual-question-answering"),
-                                               text_input(inputs, "text", "visual-question-answering"), model=model)
-    best = {"answer": str(answers[0].answer), "score": round(float(answers[0].score), 4)} if answers else \
-        {"answer": "", "score": 0.0}
-    return TaskOutput(text=best["answer"], data=best)
+document_question_answering = _question_about_image("document_question_answering", "document-question-answering")
+visual_question_answering = _question_about_image("visual_question_answering", "visual-question-answering")
 
 
 # ----------------------------------------------------------------------------- audio and video
