@@ -23,8 +23,11 @@ from .lexicon import ANAPHORA, INSTRUCTED, LANGUAGE_SOURCE, LANGUAGE_TARGET, ORI
 
 logger = logging.getLogger(__name__)
 
-_BRIDGES = {"image": "image-to-text", "audio": "automatic-speech-recognition"}
+BRIDGES = {"image": "image-to-text", "audio": "automatic-speech-recognition"}
+"""The step put in front of a text task given only an image or an audio file (the default)."""
 _QUESTION_TASKS = frozenset({"visual-question-answering", "document-question-answering", "question-answering"})
+_SECOND_TEXT_TASKS = frozenset({"visual-question-answering", "document-question-answering", "sentence-similarity"})
+_ASKS_RE = re.compile(r"(?<![\w'])(?:what|who|whom|whose|where|when|which|why|how|whether|if)(?![\w'])", re.IGNORECASE)
 _DESCRIBED_TASKS = frozenset({"text-to-image", "text-to-video"})
 _DESCRIPTION_LEAD_RE = re.compile(
     r"^(?:(?:that|which|who)\s+(?:is|are|shows?|depicts?|features?|illustrates?|captures?|represents?)\s+|"
@@ -43,6 +46,14 @@ _QUESTION_START_RE = re.compile(
     r"(?:what|who|whom|whose|where|when|which|why|how|is|are|was|were|does|do|did|can|could|should|"
     r"will|would|has|have)\b[^?]*\?", re.IGNORECASE)
 _POLITE_TAIL_RE = re.compile(r",?\s+(?:(?:could|can|would|will) you|please)\b[^?]*\?$", re.IGNORECASE)
+_TEXT_RESULT_RE = re.compile(
+    r"(?<!\w)(?:(?:the|that|this|its|your|their|these|those|resulting|generated)\s+(?:\w+\s+)?(?:answers?|labels?|"
+    r"results?|captions?|text|reply|replies|response|summary|transcript(?:ion)?|translation|description|"
+    r"classification|category|categories|output|findings|story|paragraph|dialogue|conversation)|"
+    r"(?:based on|from|use|using|with) (?:it|that|this|them)|"
+    r"what (?:i|you|we|he|she|they) (?:said|say|wrote|asked|recorded|dictated|mentioned|described|found))(?!\w)")
+"""A clause's mention of an earlier text result, which a question, an instruction or a comparison
+may then be."""
 _MEDIA_MENTION_RE = re.compile(
     r"\s*(?:(?:in|of|on|from|to|for|within|inside|at)\s+)?(?:(?:the|this|my|that|an?)\s+)?"
     r"(?:(?:image|photo|picture|file|audio|recording|video|document|pic)\s+(?:(?:called|named|titled)\s+)?)?"
@@ -73,6 +84,9 @@ class PlanBuilder:
     strengths: list[float] = field(default_factory=list)
     consumed: set[int] = field(default_factory=set)
     dropped: int = 0
+    bridges: dict[str, str] = field(default_factory=lambda: dict(BRIDGES))
+    clauses: list[Clause | None] = field(default_factory=list)
+    _clause: Clause | None = None
 
     def produced(self) -> list[str]:
         """The modalities earlier tasks output, the latest task's main output last."""
@@ -83,6 +97,7 @@ class PlanBuilder:
         refs = sorted({int(v.rsplit("-", 1)[1]) for v in args.values() if v.startswith("<resource>-")})
         self.tasks.append({"task": task, "id": len(self.tasks), "dep": refs or [-1], "args": args})
         self.strengths.append(strength)
+        self.clauses.append(self._clause)
         return f"<resource>-{len(self.tasks) - 1}"
 
     def _take(self, indices: Sequence[int], modalities: Sequence[str], *, reuse: bool = False,
@@ -123,7 +138,7 @@ class PlanBuilder:
         """An image-to-text or speech-recognition step over an unused image or audio resource."""
         for i in indices:
             r = self.req.resources[i]
-            bridge = _BRIDGES.get(r.modality)
+            bridge = self.bridges.get(r.modality)
             if bridge and bridge in self.vocab.outputs and i not in self.consumed:
                 self.consumed.add(i)
                 return self._append(bridge, {TASK_TYPES[bridge].args[0].name: r.value}, strength)
@@ -144,8 +159,8 @@ class PlanBuilder:
         prompt = cand.task in PROMPT_TASKS
         if found is None and (self._refers_back(clause) or not prompt):
             found = self._latest_output(["text"]) if self._refers_back(clause) else None
-            found = found or self._take(self._all(), ["text"], question=False)
-            found = found or self._latest_output(["text"]) or self._bridge(clause.resources, cand.strength)
+            found = found or self._latest_output(["text"]) or self._take(self._all(), ["text"], question=False)
+            found = found or self._bridge(clause.resources, cand.strength)
             found = found or self._earlier_reply(clause)
             if found is None and (self._refers_back(clause) or not self.req.resources[:self.req.own]
                                   or any(not r.mentioned for r in self.req.resources[:self.req.own])):
@@ -179,7 +194,19 @@ class PlanBuilder:
             return found
         text = _POLITE_TAIL_RE.sub("?", self.req.unmask(clause.masked, quotes=False))
         asked = _QUESTION_START_RE.search(text)
-        return asked.group().strip() if asked else self._clause_text(clause)
+        if asked:
+            return asked.group().strip()
+        return self._earlier_text(cand) or self._clause_text(clause)
+
+    def _earlier_text(self, cand: Candidate) -> str | None:
+        """The latest earlier text output, when the clause refers back to a result ("use that
+        answer as the question", "edit the photo based on the label") and that output is not
+        already the task's main input."""
+        if not _TEXT_RESULT_RE.search(cand.clause.lower):
+            return None
+        latest = self._latest_output(["text"])
+        main = TASK_TYPES[cand.task].args[0].modalities
+        return latest if latest and not ("text" in main and cand.task not in _QUESTION_TASKS) else None
 
     def _context(self, cand: Candidate) -> str | None:
         """Question answering's context: a quoted text, an earlier output, or a converted file."""
@@ -203,7 +230,7 @@ class PlanBuilder:
         if cand.intent not in INSTRUCTED or not self.vocab.instructed_edit:
             return None
         clause = cand.clause
-        found = self._take(clause.resources, ["text"])
+        found = self._take(clause.resources, ["text"]) or self._earlier_text(cand)
         if found:
             return found
         text = _MEDIA_MENTION_RE.sub(
@@ -266,13 +293,120 @@ class PlanBuilder:
     def add_clause(self, candidates: Sequence[Candidate]) -> None:
         """Add a clause's tasks; a task repeats for each further input the clause names
         ("caption a.jpg and b.jpg")."""
-        for cand in [c for c in candidates if self.add(c)]:
-            while self._main_inputs(cand) - self.consumed and self.add(cand):
-                pass
+        for cand in candidates:
+            self._clause = cand.clause
+            if self.add(cand):
+                while self._main_inputs(cand) - self.consumed and self.add(cand):
+                    pass
+        self._clause = None
+
+    def link_unused_outputs(self) -> None:
+        """Feed outputs nobody uses into tasks whose main input was only a guess.
+
+        A task whose main input is not a resource its own clause names (the request's file
+        mentioned elsewhere, or its clause's words standing in for a text) takes instead the
+        output of the nearest other task that outputs that modality and that no task uses yet
+        (an earlier one only, when the guess is a file or quote of the request); the tasks are then put in an order where each comes after those it uses. "Segment
+        the objects in my photo and make an audio clip describing them" then reads the caption
+        aloud rather than the request's words.
+        """
+        used = {int(v.rsplit("-", 1)[1]) for t in self.tasks for v in t["args"].values()
+                if v.startswith("<resource>-")}
+        for k, task in enumerate(self.tasks):
+            self._link_second_text(k, task, used)
+            spec = TASK_TYPES[task["task"]].args[0]
+            value = task["args"].get(spec.name)
+            if value is None or value.startswith("<resource>-") or any(
+                    v.startswith("<resource>-") for v in task["args"].values()) or not self._guessed(k, spec, value):
+                continue
+            below = _descendants(self.tasks, k)
+            given = any(r.value == value for r in self.req.resources)  # a real input, only not its clause's
+            options = [j for j in range(k if given else len(self.tasks)) if j != k and j not in used and j not in below
+                       and set(self.vocab.outputs.get(self.tasks[j]["task"], ())[:1]) & set(spec.modalities)]
+            if not options:
+                continue
+            j = min(options, key=lambda j: (j > k, abs(j - k)))
+            task["args"][spec.name] = f"<resource>-{j}"
+            task["dep"] = [j]
+            used.add(j)
+        self._reorder()
+
+    def _link_second_text(self, k: int, task: dict[str, Any], used: set[int]) -> None:
+        """A question or a text to compare with that is only the clause's words (no quote, no
+        question asked) becomes the latest earlier text output nobody uses:
+        "translate the question into English and answer it from the brochure"."""
+        specs = TASK_TYPES[task["task"]].args
+        slot = next((a for a in specs[1:] if a.modality == "text" and a.name in task["args"]), None)
+        if slot is None or task["task"] not in _SECOND_TEXT_TASKS:
+            return
+        value = task["args"][slot.name]
+        if value.startswith("<resource>-") or any(r.value == value for r in self.req.resources) or _is_question(value):
+            return
+        if task["task"] != "sentence-similarity" and _ASKS_RE.search(value) and not _TEXT_RESULT_RE.search(value):
+            return  # the clause asks its own question ("tell me what colour the car is")
+        below = _descendants(self.tasks, k)
+        for j in range(k - 1, -1, -1):
+            if j not in used and j not in below and "text" in self.vocab.outputs.get(self.tasks[j]["task"], ())[:1]:
+                task["args"][slot.name] = f"<resource>-{j}"
+                task["dep"] = sorted({*(d for d in task["dep"] if d != -1), j})
+                used.add(j)
+                return
+
+    def _guessed(self, k: int, spec: ArgSpec, value: str) -> bool:
+        """Whether task ``k``'s main input ``value`` is a guess: not a resource of its clause
+        (nor, for a prompt, words the clause wrote itself without referring back)."""
+        clause = self.clauses[k]
+        if clause is None:
+            return False
+        own = [self.req.resources[i].value for i in clause.resources]
+        if value in own:
+            return False
+        if any(r.value == value for r in self.req.resources):
+            return True
+        if spec.modality != "text":
+            return False
+        if self.tasks[k]["task"] in PROMPT_TASKS:
+            return bool(_TEXT_RESULT_RE.search(clause.lower) or self._refers_back(clause))
+        return True
+
+    def _reorder(self) -> None:
+        """Put the tasks in an order where each comes after the tasks it uses (stable), renumbered."""
+        preds = {k: {int(v.rsplit("-", 1)[1]) for v in t["args"].values() if v.startswith("<resource>-")}
+                 for k, t in enumerate(self.tasks)}
+        order: list[int] = []
+        while len(order) < len(self.tasks):
+            ready = [k for k in range(len(self.tasks)) if k not in order and preds[k] <= set(order)]
+            if not ready:  # pragma: no cover - links only ever point at non-descendants
+                return
+            order.append(ready[0])
+        if order == list(range(len(self.tasks))):
+            return
+        new = {old: n for n, old in enumerate(order)}
+        tasks = []
+        for n, old in enumerate(order):
+            t = self.tasks[old]
+            args = {name: f"<resource>-{new[int(v.rsplit('-', 1)[1])]}" if v.startswith("<resource>-") else v
+                    for name, v in t["args"].items()}
+            refs = sorted({int(v.rsplit("-", 1)[1]) for v in args.values() if v.startswith("<resource>-")})
+            tasks.append({"task": t["task"], "id": n, "dep": refs or [-1], "args": args})
+        self.tasks = tasks
+        self.strengths = [self.strengths[old] for old in order]
+        self.clauses = [self.clauses[old] for old in order]
+
+
+def _descendants(tasks: Sequence[dict[str, Any]], k: int) -> set[int]:
+    """The tasks that use task ``k``'s output, directly or not."""
+    found: set[int] = set()
+    frontier = {k}
+    while frontier:
+        frontier = {j for j, t in enumerate(tasks) for v in t["args"].values()
+                    if v.startswith("<resource>-") and int(v.rsplit("-", 1)[1]) in frontier} - found
+        found |= frontier
+    return found
 
 
 def _is_question(text: str) -> bool:
     return text.rstrip().endswith("?")
 
 
-__all__ = ["PlanBuilder", "clean"]
+__all__ = ["BRIDGES", "PlanBuilder", "clean"]

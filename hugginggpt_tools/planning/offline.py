@@ -19,6 +19,8 @@ them by the graph's output types. Nothing matched means an empty plan with confi
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Sequence
 
 from langchain_core.messages import BaseMessage
@@ -29,14 +31,22 @@ from ..schemas import Plan
 from ..toolgraph import ToolGraph
 from .arguments import PlanBuilder
 from .base import Planner
-from .clauses import read_request
-from .intents import Vocabulary, asks_for_something, needs_matcher, order, score_clause
+from .clauses import RequestText, mask, read_request
+from .intents import STRONG_SCORE, Candidate, Vocabulary, asks_for_something, needs_matcher, order, score_clause
+from .nodemodel import NodeModel, request_features, text_features, words
 from .semantic import IntentMatcher
 
 logger = logging.getLogger(__name__)
 
 UNCOVERED_PENALTY = 0.15
 """Confidence lost per clause that asks for something the plan has no task for."""
+
+KEEP_THRESHOLD = 0.1
+"""Lowest node-model probability at which an intent the cue rules found stays in the plan."""
+
+_CONVERTERS = {"image": ("image-to-text", "image-classification", "object-detection", "tabular-classification"),
+               "audio": ("automatic-speech-recognition", "audio-classification")}
+"""Intents that turn an image or an audio file into text, for a text task given only such a file."""
 
 DROPPED_FACTOR = 0.8
 """Confidence kept when some task the request asks for found no input and was left out."""
@@ -58,32 +68,101 @@ class OfflinePlanner(Planner):
 
     name = "offline"
 
-    def __init__(self, tools: ToolGraph | None = None, *, matcher: IntentMatcher | None | bool = None) -> None:
+    def __init__(self, tools: ToolGraph | None = None, *, matcher: IntentMatcher | None | bool = None,
+                 node_model: NodeModel | None | bool = None, keep_threshold: float = KEEP_THRESHOLD) -> None:
         self.tools = tools
         self.vocabulary = Vocabulary.from_graph(tools)
         if matcher is None or matcher is True:
             matcher = IntentMatcher.default()
         self.matcher: IntentMatcher | None = matcher or None
+        if node_model is None or node_model is True:
+            node_model = NodeModel.default()
+        self.node_model: NodeModel | None = node_model or None
+        self.keep_threshold = keep_threshold
+        self.link_outputs = True
 
     def plan(
         self, request: str, *, files: Sequence[str] = (), chat_history: Sequence[BaseMessage] = ()
     ) -> Plan:
         req = read_request(request, files, chat_history)
-        builder = PlanBuilder(req, self.vocabulary)
-        uncovered = 0
-        for clause in req.clauses:
-            before = len(builder.tasks)
-            candidates = score_clause(clause, req, builder.produced(), self.vocabulary, self.matcher)
-            available = {*builder.produced(), *(r.modality for r in req.resources if r.kind != "quote")}
-            builder.add_clause(order(candidates, self.vocabulary, available))
-            if not candidates and asks_for_something(clause) and before == len(builder.tasks):
-                uncovered += 1
+        builder, uncovered = self._build(req, self.vocabulary)
+        if self.node_model is not None:
+            builder, uncovered = self._rebuild(req, builder, uncovered)
         confidence = _confidence(builder, uncovered)
         try:
             return dag.check_plan(builder.tasks, files=files, planner=self.name, confidence=confidence)
         except PlanError as exc:
             logger.warning("Offline plan for %r failed its check: %s", request, exc)
             return Plan(planner=self.name, confidence=0.0, notes=[f"offline plan rejected: {exc}"])
+
+    def _build(self, req: RequestText, vocab: Vocabulary, extra: Mapping[int, list[Candidate]] | None = None,
+               bridges: Mapping[str, str] | None = None) -> tuple[PlanBuilder, int]:
+        """The plan the clauses ask for under ``vocab``, with ``extra`` candidates per clause index."""
+        builder = PlanBuilder(req, vocab)
+        if bridges is not None:
+            builder.bridges = dict(bridges)
+        uncovered = 0
+        for clause in req.clauses:
+            before = len(builder.tasks)
+            # on a second pass only where the first asked too, so its embeddings are reused
+            matcher = self.matcher if vocab is self.vocabulary or needs_matcher(clause) else None
+            candidates = score_clause(clause, req, builder.produced(), vocab, matcher)
+            if extra and clause.index in extra:
+                have = {c.task for c in candidates}
+                candidates += [c for c in extra[clause.index] if c.task not in have]
+            available = {*builder.produced(), *(r.modality for r in req.resources if r.kind != "quote")}
+            builder.add_clause(order(candidates, vocab, available))
+            if not candidates and asks_for_something(clause) and before == len(builder.tasks):
+                uncovered += 1
+        if self.link_outputs:
+            builder.link_unused_outputs()
+        return builder, uncovered
+
+    def _rebuild(self, req: RequestText, first: PlanBuilder, first_uncovered: int) -> tuple[PlanBuilder, int]:
+        """Plan again with the intents the node model keeps: the cue rules' intents it doubts are
+        left out, and intents it is sure of that no cue named are put in the clause that
+        suggests them most."""
+        model = self.node_model
+        assert model is not None
+        found = planned_intents(first.tasks)
+        probs = model.probabilities(request_features(req, mask(req.request, req.resources), found))
+        # intents the model was not trained on stay as the cue rules find them
+        keep = {i for i in self.vocabulary.intents if i not in probs or probs[i] >= self.keep_threshold}
+        vocab = replace(self.vocabulary, intents=frozenset(keep))
+        bridges = _bridges(probs, vocab)
+        builder, uncovered = self._build(req, vocab, bridges=bridges)
+        missing = [i for i in sorted(keep, key=lambda i: -probs.get(i, 0.0))
+                   if probs.get(i, 0.0) >= model.threshold and i not in planned_intents(builder.tasks)]
+        if missing:
+            extra: dict[int, list[Candidate]] = {}
+            for intent in missing:
+                cand = self._placed(req, intent, probs[intent])
+                if cand is not None:
+                    extra.setdefault(cand.clause.index, []).append(cand)
+            if extra:
+                builder, uncovered = self._build(req, vocab, extra, bridges)
+        if not builder.tasks and first.tasks:
+            return first, first_uncovered  # the model may prune the rules' plan, never to nothing
+        return builder, uncovered
+
+    def _placed(self, req: RequestText, intent: str, probability: float) -> Candidate | None:
+        """A candidate for ``intent`` in the clause whose words suggest it most, placed at its
+        most suggestive word."""
+        model = self.node_model
+        assert model is not None
+        best: tuple[float, int, int, int] | None = None
+        for clause in req.clauses:
+            tokens = words(req, clause.masked)
+            weight = sum(model.weight(f, intent) for f in text_features(tokens))
+            word = max(tokens, key=lambda t: model.weight("w:" + t, intent), default=None)
+            at = clause.lower.find(word) if word and not word.startswith("_") else -1
+            start, end = (at, at + len(word)) if at >= 0 and word else (0, 0)
+            if best is None or weight > best[0]:
+                best = (weight, clause.index, start, end)
+        if best is None:
+            return None
+        clause = req.clauses[best[1]]
+        return Candidate(intent, STRONG_SCORE * probability, best[2], best[3], clause, named=True)
 
     def prepare(self, requests: Sequence[str]) -> None:
         """Embed, in one batch, the clauses of ``requests`` that the semantic matcher will be asked
@@ -100,6 +179,21 @@ class OfflinePlanner(Planner):
         """Plans for many requests, their semantic lookups embedded together (see :meth:`prepare`)."""
         self.prepare(requests)
         return [self.plan(r) for r in requests]
+
+
+def planned_intents(tasks: Sequence[Mapping]) -> set[str]:
+    """The intents of built tasks: ``image-editing`` for image-to-image with an instruction."""
+    return {"image-editing" if t["task"] == "image-to-image" and "text" in t["args"] else t["task"] for t in tasks}
+
+
+def _bridges(probs: Mapping[str, float], vocab: Vocabulary) -> dict[str, str]:
+    """For each of image and audio, the most probable intent that turns it into text."""
+    found = {}
+    for modality, options in _CONVERTERS.items():
+        usable = [o for o in options if o in vocab.outputs and "text" in vocab.outputs[o]]
+        if usable:
+            found[modality] = max(usable, key=lambda o: (probs.get(o, 0.0), -options.index(o)))
+    return found
 
 
 def _confidence(builder: PlanBuilder, uncovered: int) -> float:

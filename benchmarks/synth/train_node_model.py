@@ -1,0 +1,156 @@
+"""Train the offline planner's node model on the project's own labelled requests.
+
+    .venv/bin/python benchmarks/synth/train_node_model.py [--holdout 0.2] [--c 0.5] [--write]
+
+Reads the requests written for sampled tool graphs (``benchmarks/synth/part-*.jsonl``) and the
+hand-written sets (``benchmarks/data/own_taskbench*.jsonl``); none comes from TaskBench. Each
+request's features are computed exactly as the planner computes them (its words, resources, and
+the intents the cue rules find), its labels are the intents of its tools. One logistic regression
+per intent (scikit-learn, used only here) is fitted on all but a held-out fifth of the synthetic
+requests, and the table compares node F1 on that fifth for the cue rules alone and for the model
+at several thresholds. ``--write`` refits on everything and writes
+``hugginggpt_tools/data/node_model.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import hashlib
+import json
+import os
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+ROOT = Path(__file__).resolve().parents[2]
+GRAPH = ROOT / "benchmarks" / "data" / "taskbench_hf_tool_desc.json"
+OUT = ROOT / "hugginggpt_tools" / "data" / "node_model.json"
+MIN_COUNT = 2
+"""A feature must occur in this many training requests to be kept."""
+MIN_WEIGHT = 0.03
+"""Smaller weights are dropped from the written model (they barely move a probability)."""
+RULE_SCALE = 3.0
+"""The cue-rule features enter the fit with this value, so the penalty shrinks their weights less than
+the words': the rules carry knowledge that holds beyond the wording of the training requests."""
+
+
+def load_rows() -> list[dict]:
+    rows = []
+    for path in sorted(glob.glob(str(ROOT / "benchmarks" / "synth" / "part*.jsonl"))) + sorted(
+            glob.glob(str(ROOT / "benchmarks" / "data" / "own_taskbench*.jsonl"))):
+        for line in Path(path).read_text().splitlines():
+            if line.strip():
+                row = json.loads(line)
+                row["_source"] = "synth" if "/synth/" in path else "own"
+                rows.append(row)
+    return rows
+
+
+def held_out(row: dict, fraction: float) -> bool:
+    digest = hashlib.sha256(str(row["id"]).encode()).digest()
+    return row["_source"] == "synth" and digest[0] < 256 * fraction
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--holdout", type=float, default=0.2)
+    parser.add_argument("--c", type=float, default=0.5, help="inverse regularisation strength")
+    parser.add_argument("--threshold", type=float, default=0.5)
+    parser.add_argument("--rule-scale", type=float, default=RULE_SCALE,
+                        help="value of the cue-rule features while fitting (larger: they are penalised less)")
+    parser.add_argument("--write", action="store_true", help="refit on everything and write the package's model")
+    parser.add_argument("--out", default=str(OUT), help="where --write writes the model")
+    parser.add_argument("--train-split-only", action="store_true",
+                        help="with --write, write the model fitted without the held-out requests")
+    args = parser.parse_args()
+
+    import numpy as np
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from hugginggpt_tools.planning.clauses import mask, read_request
+    from hugginggpt_tools.planning.nodemodel import NodeModel, request_features
+    from hugginggpt_tools.planning.offline import OfflinePlanner, planned_intents
+    from hugginggpt_tools.toolgraph import ToolGraph
+
+    graph = ToolGraph.load(GRAPH)
+    rules = OfflinePlanner(graph, node_model=False)
+    intents = sorted(rules.vocabulary.intents)
+
+    def intent_of(name: str) -> str | None:
+        tool = graph.tool(name)
+        if tool is None:
+            return None
+        return "image-editing" if tool.task == "image-to-image" and "text" in tool.inputs else tool.task
+
+    rows = load_rows()
+    rules.prepare([r["instruction"] for r in rows])
+    feats, labels, found = [], [], []
+    for row in rows:
+        req = read_request(row["instruction"])
+        builder, _ = rules._build(req, rules.vocabulary)
+        ruled = planned_intents(builder.tasks)
+        feats.append({f: 1 for f in request_features(req, mask(req.request, req.resources), ruled)})
+        labels.append({i for i in (intent_of(n["task"]) for n in row["task_nodes"]) if i})
+        found.append(ruled)
+    test = [held_out(r, args.holdout) for r in rows]
+    print(f"{len(rows)} requests ({sum(test)} held out), {len(intents)} intents")
+
+    def scale(feature: str) -> float:
+        return args.rule_scale if feature.startswith("rule:") else 1.0
+
+    def fit(index: list[int]) -> NodeModel:
+        counts: dict[str, int] = {}
+        for k in index:
+            for f in feats[k]:
+                counts[f] = counts.get(f, 0) + 1
+        vec = DictVectorizer()
+        x = vec.fit_transform([{f: scale(f) for f in feats[k] if counts[f] >= MIN_COUNT} for k in index])
+        weights = np.zeros((x.shape[1], len(intents)))
+        bias = np.zeros(len(intents))
+        for j, intent in enumerate(intents):
+            y = np.array([intent in labels[k] for k in index])
+            if y.all() or not y.any():
+                bias[j] = 10.0 if y.all() else -10.0
+                continue
+            clf = LogisticRegression(C=args.c, max_iter=2000)
+            clf.fit(x, y)
+            weights[:, j] = clf.coef_[0]
+            bias[j] = clf.intercept_[0]
+        names = vec.get_feature_names_out()
+        weights *= np.array([[scale(str(n))] for n in names])  # the model sees binary features
+        kept = {str(n): {j: round(float(w), 3) for j, w in enumerate(weights[i]) if abs(w) >= MIN_WEIGHT}
+                for i, n in enumerate(names)}
+        kept = {n: row for n, row in kept.items() if row}
+        return NodeModel(intents, kept, [round(float(b), 4) for b in bias], args.threshold)
+
+    def f1(pairs) -> float:
+        tp = fp = fn = 0
+        for gold, guess in pairs:
+            tp += len(gold & guess)
+            fp += len(guess - gold)
+            fn += len(gold - guess)
+        return 200 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+    train = [k for k, t in enumerate(test) if not t]
+    evaluate = [k for k, t in enumerate(test) if t]
+    model = fit(train)
+    print(f"{'node F1 on held-out':24s} {'':>8s}")
+    print(f"{'cue rules':24s} {f1((labels[k], found[k]) for k in evaluate):8.2f}")
+    for threshold in (0.3, 0.4, 0.5, 0.6):
+        pairs = []
+        for k in evaluate:
+            probs = model.probabilities(feats[k])
+            pairs.append((labels[k], {i for i, p in probs.items() if p >= threshold}))
+        print(f"{f'model, p >= {threshold}':24s} {f1(pairs):8.2f}")
+    if args.write:
+        model = model if args.train_split_only else fit(list(range(len(rows))))
+        out = Path(args.out)
+        out.write_text(json.dumps(model.to_dict(), separators=(",", ":")) + "\n")
+        print(f"wrote {out}: {len(model.weights)} features, {out.stat().st_size // 1024} KiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""Which intents a whole request asks for: a small trained model over its words and the cue rules.
+
+The cue rules (:mod:`.intents`) read one clause at a time and miss what a request only implies
+("I'd like to hear it" is speech synthesis; "how far is the tree" is depth estimation), or
+read a task into a word that merely mentions it ("transcribe it into text format" is not
+speech synthesis). :class:`NodeModel` looks at the request as a whole: one logistic regression
+per intent over binary features (words, word pairs, word stems, the kinds of resources given, and
+which intents the cue rules found) gives the probability that the request needs that intent.
+
+The package's model (``data/node_model.json``) is trained by ``benchmarks/synth/train_node_model.py``
+on requests the project wrote itself for tool graphs sampled from TaskBench's (see
+``benchmarks/synth/README.md``); none comes from a benchmark. Inference is pure Python: a sum of
+the weights of the request's features, so it takes well under a millisecond.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from importlib import resources
+from typing import Any
+
+from ..errors import ConfigError
+from .clauses import PLACEHOLDER_RE, RequestText
+from .lexicon import INTENTS
+
+_WORD_RE = re.compile(r"[a-z][a-z'-]*|_[a-z]+_")
+_STOP = frozenset(
+    "a an the of to in on for and or is are be it its this that these those with as at by from i me my we our "
+    "you your can could would will please me'd i'd i'm i've it's".split())
+
+FORMAT = "hugginggpt-node-model/1"
+
+
+def resource_token(req: RequestText, index: int) -> str:
+    """The word a masked resource stands for: ``_image_``, ``_audio_``, ``_quote_``, ``_question_`` ..."""
+    r = req.resources[index]
+    if r.kind == "quote":
+        return "_question_" if r.value.rstrip().endswith("?") else "_quote_"
+    return f"_{r.modality}_"
+
+
+def words(req: RequestText, text: str) -> list[str]:
+    """The lower-cased words of masked ``text``, each resource replaced by its kind's token."""
+    text = PLACEHOLDER_RE.sub(lambda m: f" {resource_token(req, int(m.group(1)))} ", text)
+    return _WORD_RE.findall(text.lower())
+
+
+def text_features(tokens: Sequence[str]) -> set[str]:
+    """Word, stem and word-pair features of a token list (stop words count only inside pairs)."""
+    feats: set[str] = set()
+    for k, tok in enumerate(tokens):
+        if tok not in _STOP:
+            feats.add("w:" + tok)
+            if len(tok) > 6 and not tok.startswith("_"):
+                feats.add("s:" + tok[:6])
+        if k:
+            feats.add(f"b:{tokens[k - 1]} {tok}")
+    return feats
+
+
+def request_features(req: RequestText, masked: str, rule_intents: Iterable[str]) -> set[str]:
+    """The features of a request: its words (:func:`text_features`), the kinds of resources it
+    gives, and the intents the cue rules found in it."""
+    feats = text_features(words(req, masked))
+    feats.update("has:" + resource_token(req, i) for i in range(req.own))
+    rules = set(rule_intents)
+    feats.update("rule:" + intent for intent in rules)
+    feats.add(f"rules:{min(len(rules), 4)}")
+    return feats
+
+
+class NodeModel:
+    """Per-intent logistic regressions over binary features.
+
+    Args:
+        intents: the intents (columns), each one of :data:`~.lexicon.INTENTS`.
+        weights: feature -> ``{column: weight}`` (the weights it adds to those intents' log-odds; a
+            feature or column not listed weighs 0).
+        bias: one intercept per intent.
+        threshold: the probability from which the planner adds an intent that no cue named.
+    """
+
+    def __init__(self, intents: Sequence[str], weights: Mapping[str, Mapping[int, float]], bias: Sequence[float],
+                 threshold: float = 0.5) -> None:
+        unknown = sorted(set(intents) - set(INTENTS))
+        if unknown:
+            raise ConfigError(f"The node model names unknown intents {unknown}; use {sorted(INTENTS)}.")
+        if len(bias) != len(intents):
+            raise ConfigError(f"The node model needs one bias per intent ({len(intents)}), got {len(bias)}.")
+        self.intents = list(intents)
+        self.weights = {f: [(int(j), float(w)) for j, w in row.items()] for f, row in weights.items()}
+        bad = sorted({j for row in self.weights.values() for j, _ in row if not 0 <= j < len(intents)})
+        if bad:
+            raise ConfigError(f"The node model's weights name columns {bad[:5]}; columns run 0..{len(intents) - 1}.")
+        self.bias = [float(b) for b in bias]
+        self.threshold = threshold
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> NodeModel:
+        if not isinstance(data, Mapping) or data.get("format") != FORMAT:
+            found = data.get("format") if isinstance(data, Mapping) else type(data).__name__
+            raise ConfigError(f"Not a node model: format {found!r}, expected {FORMAT!r}.")
+        return cls(data["intents"], data["weights"], data["bias"], float(data.get("threshold", 0.5)))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": FORMAT, "intents": self.intents, "threshold": self.threshold, "bias": self.bias,
+                "weights": {f: {str(j): w for j, w in row} for f, row in self.weights.items()}}
+
+    @classmethod
+    def default(cls) -> NodeModel:
+        """The package's model (``data/node_model.json``)."""
+        return _default_model()
+
+    def logits(self, features: Iterable[str], *, bias: bool = True) -> dict[str, float]:
+        """Each intent's log-odds given ``features`` (without the intercept when ``bias`` is False)."""
+        total = list(self.bias) if bias else [0.0] * len(self.intents)
+        for feat in features:
+            for j, w in self.weights.get(feat, ()):
+                total[j] += w
+        return dict(zip(self.intents, total))
+
+    def weight(self, feature: str, intent: str) -> float:
+        """What ``feature`` adds to ``intent``'s log-odds."""
+        j = self.intents.index(intent)
+        return next((w for k, w in self.weights.get(feature, ()) if k == j), 0.0)
+
+    def probabilities(self, features: Iterable[str]) -> dict[str, float]:
+        """Each intent's probability given ``features``."""
+        return {k: 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, v)))) for k, v in self.logits(features).items()}
+
+
+@functools.lru_cache(maxsize=1)
+def _default_model() -> NodeModel:
+    path = resources.files("hugginggpt_tools").joinpath("data", "node_model.json")
+    return NodeModel.from_dict(json.loads(path.read_text("utf-8")))
+
+
+__all__ = ["FORMAT", "NodeModel", "request_features", "resource_token", "text_features", "words"]
