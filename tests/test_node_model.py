@@ -25,11 +25,11 @@ GRAPH_INTENTS = sorted(RULES.vocabulary.intents)
 
 def model(bias: dict[str, float] | None = None, weights: dict[str, dict[str, float]] | None = None,
           threshold: float = 0.5) -> NodeModel:
-    """A model over the graph's intents that keeps what the rules find and adds nothing (bias -1.5:
-    p = 0.18, between the planner's keep threshold and the adding one) unless ``bias`` says otherwise."""
+    """A model over the graph's intents that keeps what the rules find and adds nothing (bias -1:
+    p = 0.27, between the planner's keep threshold and the adding one) unless ``bias`` says otherwise."""
     bias = bias or {}
     rows = {f: {GRAPH_INTENTS.index(i): w for i, w in row.items()} for f, row in (weights or {}).items()}
-    return NodeModel(GRAPH_INTENTS, rows, [bias.get(i, -1.5) for i in GRAPH_INTENTS], threshold)
+    return NodeModel(GRAPH_INTENTS, rows, [bias.get(i, -1.0) for i in GRAPH_INTENTS], threshold)
 
 
 def tasks(planner: OfflinePlanner, request: str, **kwargs) -> list[tuple[str, dict]]:
@@ -130,3 +130,26 @@ def test_an_output_nobody_uses_feeds_the_task_whose_input_was_a_guess_in_data_fl
     assert [t.task for t in plan.tasks] == ["image-to-image", "depth-estimation", "image-to-text"]
     assert plan.tasks[1].args["image"] == Ref(task_id=plan.tasks[0].id)
     assert plan.tasks[2].args["image"] == Ref(task_id=plan.tasks[1].id)
+
+
+def test_a_model_with_embedding_weights_adds_their_dot_product_and_checks_the_length() -> None:
+    m = NodeModel(["translation", "summarization"], {}, [0.0, 0.0], vectors=[[2.0, 0.0], [0.0, -1.0]])
+    assert m.uses_embedding and m.logits(set(), [0.5, 0.5]) == {"translation": 1.0, "summarization": -0.5}
+    with pytest.raises(ConfigError, match="reads the request's embedding.*got 3 numbers"):
+        m.logits(set(), [0.1, 0.2, 0.3])
+    with pytest.raises(ConfigError, match="got none"):
+        m.probabilities(set())
+    assert NodeModel.from_dict(m.to_dict()).vectors == [[2.0, 0.0], [0.0, -1.0]]
+
+
+def test_the_planner_reads_embeddings_only_from_the_package_encoder() -> None:
+    from fake_embedder import HashEmbedder
+
+    from hugginggpt_tools.planning.semantic import IntentMatcher
+
+    own = OfflinePlanner(GRAPH, matcher=IntentMatcher(HashEmbedder(), {"translation": ["put it in French"]}))
+    assert own.node_model is not None and not own.node_model.uses_embedding
+    assert not OfflinePlanner(GRAPH, matcher=False).node_model.uses_embedding
+    assert NodeModel.default().uses_embedding
+    with pytest.raises(ConfigError, match="needs the semantic matcher"):
+        OfflinePlanner(GRAPH, matcher=False, node_model=NodeModel.default())

@@ -7,9 +7,10 @@ hand-written sets (``benchmarks/data/own_taskbench*.jsonl``); none comes from Ta
 request's features are computed exactly as the planner computes them (its words, resources, and
 the intents the cue rules find), its labels are the intents of its tools. One logistic regression
 per intent (scikit-learn, used only here) is fitted on all but a held-out fifth of the synthetic
-requests, and the table compares node F1 on that fifth for the cue rules alone and for the model
-at several thresholds. ``--write`` refits on everything and writes
-``hugginggpt_tools/data/node_model.json``.
+requests, twice: with the request's sentence embedding (the bundled MiniLM) among the features, and
+without it (for planners that run without the embedding model). The table compares node F1 on
+that fifth for the cue rules alone and for each model at several thresholds. ``--write`` refits
+both on everything and writes ``hugginggpt_tools/data/node_model.json``.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ MIN_COUNT = 2
 """A feature must occur in this many training requests to be kept."""
 MIN_WEIGHT = 0.03
 """Smaller weights are dropped from the written model (they barely move a probability)."""
+EMBED_SCALE = 8.0
+"""The request's embedding enters the fit multiplied by this (a unit vector's entries are small)."""
 RULE_SCALE = 3.0
 """The cue-rule features enter the fit with this value, so the penalty shrinks their weights less than
 the words': the rules carry knowledge that holds beyond the wording of the training requests."""
@@ -56,8 +59,9 @@ def held_out(row: dict, fraction: float) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--holdout", type=float, default=0.2)
-    parser.add_argument("--c", type=float, default=0.5, help="inverse regularisation strength")
-    parser.add_argument("--threshold", type=float, default=0.5)
+    parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
+    parser.add_argument("--threshold", type=float, default=0.3,
+                        help="probability from which the planner adds an intent no cue named")
     parser.add_argument("--rule-scale", type=float, default=RULE_SCALE,
                         help="value of the cue-rule features while fitting (larger: they are penalised less)")
     parser.add_argument("--write", action="store_true", help="refit on everything and write the package's model")
@@ -67,6 +71,7 @@ def main() -> None:
     args = parser.parse_args()
 
     import numpy as np
+    from scipy.sparse import csr_matrix, hstack
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -76,8 +81,9 @@ def main() -> None:
     from hugginggpt_tools.toolgraph import ToolGraph
 
     graph = ToolGraph.load(GRAPH)
-    rules = OfflinePlanner(graph, node_model=False)
-    intents = sorted(rules.vocabulary.intents)
+    with_matcher = OfflinePlanner(graph, node_model=False)
+    without_matcher = OfflinePlanner(graph, matcher=False, node_model=False)
+    intents = sorted(with_matcher.vocabulary.intents)
 
     def intent_of(name: str) -> str | None:
         tool = graph.tool(name)
@@ -86,28 +92,36 @@ def main() -> None:
         return "image-editing" if tool.task == "image-to-image" and "text" in tool.inputs else tool.task
 
     rows = load_rows()
-    rules.prepare([r["instruction"] for r in rows])
-    feats, labels, found = [], [], []
-    for row in rows:
-        req = read_request(row["instruction"])
-        builder, _ = rules._build(req, rules.vocabulary)
-        ruled = planned_intents(builder.tasks)
-        feats.append({f: 1 for f in request_features(req, mask(req.request, req.resources), ruled)})
-        labels.append({i for i in (intent_of(n["task"]) for n in row["task_nodes"]) if i})
-        found.append(ruled)
+    with_matcher.prepare([r["instruction"] for r in rows])
+    embeddings = np.asarray(with_matcher.matcher.encoder.encode([r["instruction"] for r in rows]))
+
+    def features(planner: OfflinePlanner) -> tuple[list[set[str]], list[set[str]]]:
+        feats, found = [], []
+        for row in rows:
+            req = read_request(row["instruction"])
+            builder, _ = planner._build(req, planner.vocabulary)
+            found.append(planned_intents(builder.tasks))
+            feats.append(request_features(req, mask(req.request, req.resources), found[-1]))
+        return feats, found
+
+    feats_sem, found = features(with_matcher)
+    feats_words, _ = features(without_matcher)
+    labels = [{i for i in (intent_of(n["task"]) for n in row["task_nodes"]) if i} for row in rows]
     test = [held_out(r, args.holdout) for r in rows]
     print(f"{len(rows)} requests ({sum(test)} held out), {len(intents)} intents")
 
     def scale(feature: str) -> float:
         return args.rule_scale if feature.startswith("rule:") else 1.0
 
-    def fit(index: list[int]) -> NodeModel:
+    def fit(index: list[int], feats: list[set[str]], embedded: bool) -> NodeModel:
         counts: dict[str, int] = {}
         for k in index:
             for f in feats[k]:
                 counts[f] = counts.get(f, 0) + 1
         vec = DictVectorizer()
         x = vec.fit_transform([{f: scale(f) for f in feats[k] if counts[f] >= MIN_COUNT} for k in index])
+        if embedded:
+            x = hstack([x, csr_matrix(embeddings[index] * EMBED_SCALE)]).tocsr()
         weights = np.zeros((x.shape[1], len(intents)))
         bias = np.zeros(len(intents))
         for j, intent in enumerate(intents):
@@ -115,16 +129,17 @@ def main() -> None:
             if y.all() or not y.any():
                 bias[j] = 10.0 if y.all() else -10.0
                 continue
-            clf = LogisticRegression(C=args.c, max_iter=2000)
+            clf = LogisticRegression(C=args.c, max_iter=3000)
             clf.fit(x, y)
             weights[:, j] = clf.coef_[0]
             bias[j] = clf.intercept_[0]
-        names = vec.get_feature_names_out()
-        weights *= np.array([[scale(str(n))] for n in names])  # the model sees binary features
-        kept = {str(n): {j: round(float(w), 3) for j, w in enumerate(weights[i]) if abs(w) >= MIN_WEIGHT}
+        names = [str(n) for n in vec.get_feature_names_out()]
+        sparse = weights[:len(names)] * np.array([[scale(n)] for n in names])  # the model sees binary features
+        kept = {n: {j: round(float(w), 3) for j, w in enumerate(sparse[i]) if abs(w) >= MIN_WEIGHT}
                 for i, n in enumerate(names)}
         kept = {n: row for n, row in kept.items() if row}
-        return NodeModel(intents, kept, [round(float(b), 4) for b in bias], args.threshold)
+        vectors = (weights[len(names):] * EMBED_SCALE).T.round(4).tolist() if embedded else None
+        return NodeModel(intents, kept, [round(float(b), 4) for b in bias], args.threshold, vectors)
 
     def f1(pairs) -> float:
         tp = fp = fn = 0
@@ -136,21 +151,25 @@ def main() -> None:
 
     train = [k for k, t in enumerate(test) if not t]
     evaluate = [k for k, t in enumerate(test) if t]
-    model = fit(train)
-    print(f"{'node F1 on held-out':24s} {'':>8s}")
-    print(f"{'cue rules':24s} {f1((labels[k], found[k]) for k in evaluate):8.2f}")
-    for threshold in (0.3, 0.4, 0.5, 0.6):
-        pairs = []
-        for k in evaluate:
-            probs = model.probabilities(feats[k])
-            pairs.append((labels[k], {i for i, p in probs.items() if p >= threshold}))
-        print(f"{f'model, p >= {threshold}':24s} {f1(pairs):8.2f}")
+    models = {"with_embedding": fit(train, feats_sem, True), "words_only": fit(train, feats_words, False)}
+    print(f"{'node F1 on held-out':28s} {'':>8s}")
+    print(f"{'cue rules':28s} {f1((labels[k], found[k]) for k in evaluate):8.2f}")
+    for name, model in models.items():
+        feats = feats_sem if model.uses_embedding else feats_words
+        for threshold in (0.2, 0.3, 0.4, 0.5):
+            pairs = []
+            for k in evaluate:
+                probs = model.probabilities(feats[k], embeddings[k].tolist() if model.uses_embedding else None)
+                pairs.append((labels[k], {i for i, p in probs.items() if p >= threshold}))
+            print(f"{f'{name}, p >= {threshold}':28s} {f1(pairs):8.2f}")
     if args.write:
-        model = model if args.train_split_only else fit(list(range(len(rows))))
+        if not args.train_split_only:
+            everything = list(range(len(rows)))
+            models = {"with_embedding": fit(everything, feats_sem, True),
+                      "words_only": fit(everything, feats_words, False)}
         out = Path(args.out)
-        out.write_text(json.dumps(model.to_dict(), separators=(",", ":")) + "\n")
-        print(f"wrote {out}: {len(model.weights)} features, {out.stat().st_size // 1024} KiB")
-
+        out.write_text(json.dumps({k: m.to_dict() for k, m in models.items()}, separators=(",", ":")) + "\n")
+        print(f"wrote {out}: {sum(len(m.weights) for m in models.values())} features, {out.stat().st_size // 1024} KiB")
 
 if __name__ == "__main__":
     main()

@@ -78,11 +78,13 @@ class Embedder:
         num_threads: int = 1,
         batch_size: int = 32,
         max_seq_length: int | None = None,
+        quantized: bool = False,
     ) -> None:
         if num_threads < 1 or batch_size < 1 or (max_seq_length is not None and max_seq_length < 8):
             raise ValueError(f"num_threads ({num_threads}) and batch_size ({batch_size}) must be >= 1 and "
                              f"max_seq_length ({max_seq_length}) None or >= 8")
         self.max_seq_length = max_seq_length
+        self.quantized = quantized
         self._path = Path(model_path) if model_path is not None else None
         self._name = name or (DEFAULT_EMBEDDING_MODEL if self._path is None else self._path.name)
         self.num_threads = num_threads
@@ -125,6 +127,8 @@ class Embedder:
             model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
             if self.max_seq_length is not None:
                 model.max_seq_length = self.max_seq_length
+            if self.quantized:
+                _quantize(model)
             return model
         finally:
             if bars:
@@ -150,7 +154,8 @@ class Embedder:
         return normalize(np.asarray(vectors, dtype=np.float32))
 
     def __repr__(self) -> str:
-        return f"Embedder(name={self._name!r}, num_threads={self.num_threads})"
+        quantized = ", quantized=True" if self.quantized else ""
+        return f"Embedder(name={self._name!r}, num_threads={self.num_threads}{quantized})"
 
 
 def normalize(vectors: "np.ndarray") -> "np.ndarray":
@@ -163,6 +168,26 @@ def normalize(vectors: "np.ndarray") -> "np.ndarray":
 
 
 @functools.lru_cache(maxsize=4)
+def _quantize(model: Any) -> None:
+    """Swap the transformer's linear layers for dynamically quantized int8 ones (in place): about
+    2 to 2.5x faster on one CPU thread; cosine similarity to the float embeddings about 0.94, so
+    vectors from the two must not be mixed (the planner embeds everything it compares with this one)."""
+    import warnings
+
+    import torch
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch points eager-mode quantization users at torchao
+        torch.ao.quantization.quantize_dynamic(model[0], {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
+
+
+@functools.lru_cache(maxsize=1)
+def planning_embedder() -> Embedder:
+    """The offline planner's embedder: the bundled MiniLM, int8-quantized, one thread (a request
+    in about 9 ms where the float model takes 21 on this project's 2-core machines)."""
+    return Embedder(num_threads=1, quantized=True)
+
+
 def default_embedder(num_threads: int = 1) -> Embedder:
     """The shared bundled-MiniLM embedder for ``num_threads`` (loaded once, on first use)."""
     return Embedder(num_threads=num_threads)
@@ -188,4 +213,5 @@ __all__ = [
     "INDEX_MAX_TOKENS",
     "missing_dependency",
     "normalize",
+    "planning_embedder",
 ]

@@ -5,12 +5,15 @@ The cue rules (:mod:`.intents`) read one clause at a time and miss what a reques
 read a task into a word that merely mentions it ("transcribe it into text format" is not
 speech synthesis). :class:`NodeModel` looks at the request as a whole: one logistic regression
 per intent over binary features (words, word pairs, word stems, the kinds of resources given, and
-which intents the cue rules found) gives the probability that the request needs that intent.
+which intents the cue rules found), plus the request's sentence embedding when the planner has
+the embedding model, gives the probability that the request needs that intent.
 
-The package's model (``data/node_model.json``) is trained by ``benchmarks/synth/train_node_model.py``
-on requests the project wrote itself for tool graphs sampled from TaskBench's (see
-``benchmarks/synth/README.md``); none comes from a benchmark. Inference is pure Python: a sum of
-the weights of the request's features, so it takes well under a millisecond.
+The package's models (``data/node_model.json``: one with the embedding, one without it for
+planners that run without the embedding model) are trained by
+``benchmarks/synth/train_node_model.py`` on requests the project wrote itself for tool graphs
+sampled from TaskBench's (see ``benchmarks/synth/README.md``); none comes from a benchmark.
+Inference is pure Python: a sum of the weights of the request's features (and a dot product with
+the embedding), well under a millisecond.
 """
 
 from __future__ import annotations
@@ -74,7 +77,7 @@ def request_features(req: RequestText, masked: str, rule_intents: Iterable[str])
 
 
 class NodeModel:
-    """Per-intent logistic regressions over binary features.
+    """Per-intent logistic regressions over binary features and, optionally, an embedding.
 
     Args:
         intents: the intents (columns), each one of :data:`~.lexicon.INTENTS`.
@@ -82,15 +85,20 @@ class NodeModel:
             feature or column not listed weighs 0).
         bias: one intercept per intent.
         threshold: the probability from which the planner adds an intent that no cue named.
+        vectors: per intent, the weights of the request's (unit-length) sentence embedding; a model
+            without them ignores embeddings.
     """
 
     def __init__(self, intents: Sequence[str], weights: Mapping[str, Mapping[int, float]], bias: Sequence[float],
-                 threshold: float = 0.5) -> None:
+                 threshold: float = 0.5, vectors: Sequence[Sequence[float]] | None = None) -> None:
         unknown = sorted(set(intents) - set(INTENTS))
         if unknown:
             raise ConfigError(f"The node model names unknown intents {unknown}; use {sorted(INTENTS)}.")
         if len(bias) != len(intents):
             raise ConfigError(f"The node model needs one bias per intent ({len(intents)}), got {len(bias)}.")
+        if vectors is not None and (len(vectors) != len(intents) or len({len(v) for v in vectors}) != 1):
+            raise ConfigError(f"The node model's embedding weights need one vector per intent ({len(intents)}), "
+                              "all of the embedding's length.")
         self.intents = list(intents)
         self.weights = {f: [(int(j), float(w)) for j, w in row.items()] for f, row in weights.items()}
         bad = sorted({j for row in self.weights.values() for j, _ in row if not 0 <= j < len(intents)})
@@ -98,29 +106,49 @@ class NodeModel:
             raise ConfigError(f"The node model's weights name columns {bad[:5]}; columns run 0..{len(intents) - 1}.")
         self.bias = [float(b) for b in bias]
         self.threshold = threshold
+        self.vectors = [[float(x) for x in v] for v in vectors] if vectors is not None else None
+
+    @property
+    def uses_embedding(self) -> bool:
+        return self.vectors is not None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> NodeModel:
         if not isinstance(data, Mapping) or data.get("format") != FORMAT:
             found = data.get("format") if isinstance(data, Mapping) else type(data).__name__
             raise ConfigError(f"Not a node model: format {found!r}, expected {FORMAT!r}.")
-        return cls(data["intents"], data["weights"], data["bias"], float(data.get("threshold", 0.5)))
+        return cls(data["intents"], data["weights"], data["bias"], float(data.get("threshold", 0.5)),
+                   data.get("vectors"))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"format": FORMAT, "intents": self.intents, "threshold": self.threshold, "bias": self.bias,
+        data = {"format": FORMAT, "intents": self.intents, "threshold": self.threshold, "bias": self.bias,
                 "weights": {f: {str(j): w for j, w in row} for f, row in self.weights.items()}}
+        if self.vectors is not None:
+            data["vectors"] = self.vectors
+        return data
 
     @classmethod
-    def default(cls) -> NodeModel:
-        """The package's model (``data/node_model.json``)."""
-        return _default_model()
+    def default(cls, *, embedding: bool = True) -> NodeModel:
+        """The package's model (``data/node_model.json``): the one that reads the request's
+        embedding, or (``embedding=False``) the one that reads only its words and the rules."""
+        return _default_models()[0 if embedding else 1]
 
-    def logits(self, features: Iterable[str], *, bias: bool = True) -> dict[str, float]:
-        """Each intent's log-odds given ``features`` (without the intercept when ``bias`` is False)."""
+    def logits(self, features: Iterable[str], embedding: Sequence[float] | None = None, *,
+               bias: bool = True) -> dict[str, float]:
+        """Each intent's log-odds given ``features`` and the request's ``embedding`` (without the
+        intercept and the embedding when ``bias`` is False)."""
         total = list(self.bias) if bias else [0.0] * len(self.intents)
         for feat in features:
             for j, w in self.weights.get(feat, ()):
                 total[j] += w
+        if bias and self.vectors is not None:
+            if embedding is None or len(embedding) != len(self.vectors[0]):
+                got = "none" if embedding is None else f"{len(embedding)} numbers"
+                raise ConfigError(f"This node model reads the request's embedding ({len(self.vectors[0])} numbers "
+                                  f"from the package's planning embedder), got {got}; pass it, or use "
+                                  "NodeModel.default(embedding=False).")
+            for j, vector in enumerate(self.vectors):
+                total[j] += sum(x * w for x, w in zip(embedding, vector))
         return dict(zip(self.intents, total))
 
     def weight(self, feature: str, intent: str) -> float:
@@ -128,15 +156,17 @@ class NodeModel:
         j = self.intents.index(intent)
         return next((w for k, w in self.weights.get(feature, ()) if k == j), 0.0)
 
-    def probabilities(self, features: Iterable[str]) -> dict[str, float]:
-        """Each intent's probability given ``features``."""
-        return {k: 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, v)))) for k, v in self.logits(features).items()}
+    def probabilities(self, features: Iterable[str], embedding: Sequence[float] | None = None) -> dict[str, float]:
+        """Each intent's probability given ``features`` (and ``embedding``, for a model that reads it)."""
+        return {k: 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, v))))
+                for k, v in self.logits(features, embedding).items()}
 
 
 @functools.lru_cache(maxsize=1)
-def _default_model() -> NodeModel:
+def _default_models() -> tuple[NodeModel, NodeModel]:
     path = resources.files("hugginggpt_tools").joinpath("data", "node_model.json")
-    return NodeModel.from_dict(json.loads(path.read_text("utf-8")))
+    data = json.loads(path.read_text("utf-8"))
+    return NodeModel.from_dict(data["with_embedding"]), NodeModel.from_dict(data["words_only"])
 
 
 __all__ = ["FORMAT", "NodeModel", "request_features", "resource_token", "text_features", "words"]

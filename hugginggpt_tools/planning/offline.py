@@ -26,7 +26,8 @@ from typing import Sequence
 from langchain_core.messages import BaseMessage
 
 from .. import dag
-from ..errors import PlanError
+from ..errors import ConfigError, PlanError
+from ..model_index.embedding import planning_embedder
 from ..schemas import Plan
 from ..toolgraph import ToolGraph
 from .arguments import PlanBuilder
@@ -41,7 +42,7 @@ logger = logging.getLogger(__name__)
 UNCOVERED_PENALTY = 0.15
 """Confidence lost per clause that asks for something the plan has no task for."""
 
-KEEP_THRESHOLD = 0.1
+KEEP_THRESHOLD = 0.2
 """Lowest node-model probability at which an intent the cue rules found stays in the plan."""
 
 _CONVERTERS = {"image": ("image-to-text", "image-classification", "object-detection", "tabular-classification"),
@@ -76,7 +77,12 @@ class OfflinePlanner(Planner):
             matcher = IntentMatcher.default()
         self.matcher: IntentMatcher | None = matcher or None
         if node_model is None or node_model is True:
-            node_model = NodeModel.default()
+            # the model that reads embeddings was trained on the package encoder's vectors
+            node_model = NodeModel.default(embedding=self.matcher is not None
+                                           and self.matcher.encoder is planning_embedder())
+        if node_model and node_model.uses_embedding and self.matcher is None:
+            raise ConfigError("This node model reads the request's embedding, which needs the semantic matcher; "
+                              "drop matcher=False or pass NodeModel.default(embedding=False).")
         self.node_model: NodeModel | None = node_model or None
         self.keep_threshold = keep_threshold
         self.link_outputs = True
@@ -125,14 +131,18 @@ class OfflinePlanner(Planner):
         model = self.node_model
         assert model is not None
         found = planned_intents(first.tasks)
-        probs = model.probabilities(request_features(req, mask(req.request, req.resources), found))
+        embedding = self.matcher.embed(req.request) if model.uses_embedding and self.matcher is not None else None
+        probs = model.probabilities(request_features(req, mask(req.request, req.resources), found), embedding)
         # intents the model was not trained on stay as the cue rules find them
         keep = {i for i in self.vocabulary.intents if i not in probs or probs[i] >= self.keep_threshold}
         vocab = replace(self.vocabulary, intents=frozenset(keep))
         bridges = _bridges(probs, vocab)
         builder, uncovered = self._build(req, vocab, bridges=bridges)
+        # adding needs a model that knows every intent the planner may use: one trained without
+        # language identification would read "which language is this?" as translation
+        knows_all = self.vocabulary.intents <= set(probs)
         missing = [i for i in sorted(keep, key=lambda i: -probs.get(i, 0.0))
-                   if probs.get(i, 0.0) >= model.threshold and i not in planned_intents(builder.tasks)]
+                   if knows_all and probs.get(i, 0.0) >= model.threshold and i not in planned_intents(builder.tasks)]
         if missing:
             extra: dict[int, list[Candidate]] = {}
             for intent in missing:
@@ -166,13 +176,16 @@ class OfflinePlanner(Planner):
 
     def prepare(self, requests: Sequence[str]) -> None:
         """Embed, in one batch, the clauses of ``requests`` that the semantic matcher will be asked
-        about (those that ask for something no cue names), so planning them needs no model call."""
+        about (those that ask for something no cue names), and the requests themselves when the
+        node model reads their embeddings, so planning them needs no model call."""
         if self.matcher is None:
             return
         texts = []
+        whole = self.node_model is not None and self.node_model.uses_embedding
         for request in requests:
             req = read_request(request)
             texts += [req.unmask(c.masked, quotes=False) for c in req.clauses if needs_matcher(c)]
+            texts += [request] if whole else []
         self.matcher.warm(texts)
 
     def plan_batch(self, requests: Sequence[str]) -> list[Plan]:

@@ -6,7 +6,7 @@ intent is the mean cosine similarity of its ``k`` closest examples of that inten
 :meth:`IntentMatcher.best` returns the intents that beat the threshold, by how much.
 
 The encoder is anything with ``encode(texts) -> array`` of unit rows; by default the package's
-:class:`~hugginggpt_tools.model_index.embedding.Embedder` (all-MiniLM-L6-v2, one thread), loaded on
+:func:`~hugginggpt_tools.model_index.embedding.planning_embedder` (all-MiniLM-L6-v2, int8, one thread), loaded on
 the first clause that needs it. The offline planner asks the matcher only about clauses that ask
 for something no cue names, so most requests never load the model.
 """
@@ -94,6 +94,11 @@ class IntentMatcher:
             for old in list(self._cache)[: max(0, len(self._cache) - CACHE_SIZE)]:
                 del self._cache[old]
 
+    def embed(self, text: str) -> list[float]:
+        """``text``'s unit-length embedding (cached like the clauses')."""
+        self.warm([text])
+        return self._cache[text].tolist()
+
     def clear_cache(self) -> None:
         """Forget the clause embeddings (the examples' stay)."""
         self._cache.clear()
@@ -119,9 +124,9 @@ class IntentMatcher:
 
 @functools.lru_cache(maxsize=1)
 def _default_matcher() -> IntentMatcher:
-    from ..model_index.embedding import default_embedder
+    from ..model_index.embedding import planning_embedder
 
-    return IntentMatcher(default_embedder(1))
+    return IntentMatcher(planning_embedder())
 
 
 __all__ = ["CACHE_SIZE", "THRESHOLD", "TOP_K", "Encoder", "IntentMatcher", "load_examples"]
