@@ -1,6 +1,6 @@
 """The offline planner on TaskBench's Hugging Face domain: the four F1 scores and the latency.
 
-    .venv/bin/python benchmarks/taskbench.py [--data ../shared/data/taskbench_hf/dev.jsonl] [--no-semantic]
+    .venv/bin/python benchmarks/taskbench.py [--data ../shared/data/taskbench_hf/dev.jsonl] [--no-semantic] [--no-node-model]
 
 Plans every request once in batches (as ``hugginggpt bench taskbench`` does) for the scores, then
 again one request at a time on one thread for the latency (p50 and p90 per request; the first
@@ -29,7 +29,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(DATA / "dev.jsonl"), help="TaskBench requests with labels")
     parser.add_argument("--tools", default=str(DATA / "tool_desc.json"), help="TaskBench tool_desc.json")
-    parser.add_argument("--no-semantic", action="store_true", help="cue rules only, no embedding model")
+    parser.add_argument("--no-semantic", action="store_true", help="no embedding model (words-only node model)")
+    parser.add_argument("--no-node-model", action="store_true", help="cue rules (and matcher) without the node model")
     parser.add_argument("--predictions", help="also write the predictions (JSONL) here")
     args = parser.parse_args()
 
@@ -39,7 +40,8 @@ def main() -> None:
 
     graph = ToolGraph.load(args.tools)
     rows = load_requests(args.data)
-    planner = OfflinePlanner(graph, matcher=False if args.no_semantic else None)
+    planner = OfflinePlanner(graph, matcher=False if args.no_semantic else None,
+                             node_model=False if args.no_node_model else None)
     result = run_benchmark(planner, rows, graph)
     if planner.matcher is not None:
         planner.matcher.clear_cache()  # time the embedding calls too, not cached ones
@@ -58,6 +60,7 @@ def main() -> None:
     if args.predictions:
         write_predictions(result, args.predictions)
     summary = {"data": Path(args.data).name, "planner": result.planner, "semantic": not args.no_semantic,
+               "node_model": not args.no_node_model,
                "scores": {k: v.as_dict() for k, v in result.scores.items()},
                "p50_ms": p50, "p90_ms": p90, "max_ms": max(times) * 1000, "all_valid_dags": valid}
     (out / "taskbench.json").write_text(json.dumps(summary, indent=2))

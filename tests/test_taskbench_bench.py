@@ -194,3 +194,22 @@ def test_is_valid_dag_needs_references_to_earlier_nodes() -> None:
     assert is_valid_dag({"task_nodes": [{"task": "A", "arguments": ["x"]}, {"task": "B", "arguments": ["<node-0>"]}]})
     assert not is_valid_dag({"task_nodes": [{"task": "A", "arguments": ["<node-1>"]}, {"task": "B", "arguments": []}]})
     assert not is_valid_dag({"task_nodes": [{"task": "A", "arguments": ["<node-0>"]}]})
+
+
+def test_offline_bench_without_the_node_model_plans_with_the_rules_alone(
+        files: dict[str, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from hugginggpt_tools.planning import offline
+
+    built: list[Any] = []
+    real = offline.OfflinePlanner.__init__
+
+    def spy(self: Any, *args: Any, **kwargs: Any) -> None:
+        real(self, *args, **kwargs)
+        built.append(self.node_model)
+
+    monkeypatch.setattr(offline.OfflinePlanner, "__init__", spy)
+    assert bench(files, "--no-semantic", "--no-node-model", "--json") == 0
+    assert built == [None]
+    assert json.loads(capsys.readouterr().out)["scores"]["overall"]["node_f1"] == pytest.approx(1.0)
+    assert bench(files, "--no-semantic", "--json") == 0
+    assert built[-1] is not None and not built[-1].uses_embedding

@@ -5,7 +5,7 @@
 Each line is ``{"id", "type": single|chain|dag, "n_tools", "nodes": [tool...], "links": [[i, j], ...]}``
 (node ``j`` takes node ``i``'s output). Requests are then written for these specs by language-model helpers (see
 ``benchmarks/synth/README.md``; sets A, B and C are seeds 7, 11 and 23 with prefixes synth,
-synthb and synthc), so the planner has labelled data that never comes from TaskBench.
+synthb and synthc; set D is seed 31 with ``--long`` and prefix synthd), so the planner has labelled data that never comes from TaskBench.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from pathlib import Path
 
 GRAPH = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "taskbench_hf" / "graph_desc.json"
 SIZES = {2: 20, 3: 30, 4: 30, 5: 10, 6: 6, 7: 2, 8: 2}
+LONG_SIZES = {2: 10, 3: 25, 4: 40, 5: 13, 6: 8, 7: 2, 8: 2}
+"""Tool counts of multi-tool graphs (weights): the default mix, and ``--long``'s."""
 
 
 def main() -> None:
@@ -24,6 +26,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=600)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--graph", default=str(GRAPH))
+    parser.add_argument("--long", action="store_true", help="more and longer multi-tool graphs (set D)")
     parser.add_argument("--prefix", default="synth", help="ids are PREFIX-0000, PREFIX-0001, ...")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
@@ -35,11 +38,12 @@ def main() -> None:
         succ[link["source"]].append(link["target"])
     specs = []
     while len(specs) < args.n:
-        kind = rng.choices(["single", "chain", "dag"], [40, 50, 10])[0]
+        kind = rng.choices(["single", "chain", "dag"], [30, 55, 15] if args.long else [40, 50, 10])[0]
         if kind == "single":
             nodes, links = [rng.choice(names)], []
         else:
-            size = rng.choices(list(SIZES), list(SIZES.values()))[0]
+            sizes = LONG_SIZES if args.long else SIZES
+            size = rng.choices(list(sizes), list(sizes.values()))[0]
             sampled = _chain(rng, names, succ, size) if kind == "chain" else _dag(rng, names, succ, max(size, 3))
             if sampled is None:
                 continue

@@ -15,19 +15,27 @@ def _planner(args: argparse.Namespace, graph: Any) -> Any:
     from ..planning import AutoPlanner, LLMPlanner, OfflinePlanner
 
     kind = args.planner or ("llm" if args.llm else "offline")
+
+    def offline() -> Any:
+        return OfflinePlanner(graph, matcher=False if args.no_semantic else None,
+                              node_model=False if args.no_node_model else None)
+
     if kind == "offline":
-        return OfflinePlanner(graph, matcher=False if args.no_semantic else None)
+        return offline()
     llm = load_llm(args.llm)
     if llm is None:
         raise ConfigError(f"--planner {kind} needs --llm provider:model (e.g. --llm openai:gpt-4o-mini).")
     if kind == "llm":
         return LLMPlanner(llm, tools=graph)
-    return AutoPlanner(llm, args.threshold, tools=graph,
-                       offline=OfflinePlanner(graph, matcher=False if args.no_semantic else None))
+    return AutoPlanner(llm, args.threshold, tools=graph, offline=offline())
 
 
 def _progress(done: int, total: int) -> None:
-    print(f"\rplanned {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+    """Progress on stderr: one line rewritten in place on a terminal, a line per report otherwise."""
+    if sys.stderr.isatty():
+        print(f"\rplanned {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+    else:
+        print(f"planned {done}/{total}", file=sys.stderr, flush=True)
 
 
 def cmd_taskbench(args: argparse.Namespace) -> int:
@@ -69,7 +77,9 @@ def register(sub: Any) -> None:
     tb.add_argument("--batch-size", type=int, default=64, help="offline planner batch size (default 64)")
     tb.add_argument("--limit", type=int, help="plan only the first N requests")
     tb.add_argument("--no-semantic", action="store_true",
-                    help="offline planner without the embedding model (cue rules only)")
+                    help="offline planner without the embedding model (its words-only node model)")
+    tb.add_argument("--no-node-model", action="store_true",
+                    help="offline planner without the request-level node model (cue rules and matcher only)")
     tb.add_argument("--json", action="store_true", help="print the scores as JSON")
     tb.add_argument("--quiet", action="store_true", help="no progress on stderr")
     tb.set_defaults(func=cmd_taskbench)

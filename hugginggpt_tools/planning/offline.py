@@ -10,7 +10,13 @@ How it reads a request:
    going to the task whose input the request provides; a clause that asks for something no cue
    names is matched against example phrasings with the package's sentence embeddings
    (:mod:`.semantic`); a clause's tasks are ordered producers first (:mod:`.intents`);
-4. fill each task's arguments from the clause, earlier outputs and the request (:mod:`.arguments`).
+4. fill each task's arguments from the clause, earlier outputs and the request (:mod:`.arguments`);
+5. ask the node model (:mod:`.nodemodel`) which intents the whole request needs, given its
+   words, its embedding and what steps 3-4 found, and plan again: intents it doubts (probability
+   under ``keep_threshold``) are left out, intents it is sure of (its ``threshold``) that no cue
+   named go into the clause whose words suggest them most; the model never empties a plan;
+6. feed outputs nobody uses into tasks whose main input was only a guess, and order the tasks by
+   their data flow.
 
 Given a :class:`~hugginggpt_tools.toolgraph.ToolGraph`, it plans only the graph's tasks and links
 them by the graph's output types. Nothing matched means an empty plan with confidence 0.
@@ -61,6 +67,10 @@ class OfflinePlanner(Planner):
         matcher: the semantic matcher for clauses no cue names a task in; ``None`` uses the
             package's (sentence embeddings of its example phrasings, loaded on first use),
             ``False`` plans with the cue rules only.
+        node_model: the request-level model of step 5; ``None`` uses the package's (the one that
+            reads the request's embedding when the matcher is the package's, else the words-only
+            one), ``False`` plans with the rules alone.
+        keep_threshold: the node-model probability under which an intent the rules found is left out.
 
     The plan's ``confidence`` (0 to 1) reflects how strongly the cues matched and whether every
     clause that asks for something got a task; a request where nothing matched gets an empty
@@ -85,7 +95,6 @@ class OfflinePlanner(Planner):
                               "drop matcher=False or pass NodeModel.default(embedding=False).")
         self.node_model: NodeModel | None = node_model or None
         self.keep_threshold = keep_threshold
-        self.link_outputs = True
 
     def plan(
         self, request: str, *, files: Sequence[str] = (), chat_history: Sequence[BaseMessage] = ()
@@ -120,8 +129,7 @@ class OfflinePlanner(Planner):
             builder.add_clause(order(candidates, vocab, available))
             if not candidates and asks_for_something(clause) and before == len(builder.tasks):
                 uncovered += 1
-        if self.link_outputs:
-            builder.link_unused_outputs()
+        builder.link_unused_outputs()
         return builder, uncovered
 
     def _rebuild(self, req: RequestText, first: PlanBuilder, first_uncovered: int) -> tuple[PlanBuilder, int]:
