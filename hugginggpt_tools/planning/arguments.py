@@ -49,9 +49,11 @@ _POLITE_TAIL_RE = re.compile(r",?\s+(?:(?:could|can|would|will) you|please)\b[^?
 _TEXT_RESULT_RE = re.compile(
     r"(?<!\w)(?:(?:the|that|this|its|your|their|these|those|resulting|generated)\s+(?:\w+\s+)?(?:answers?|labels?|"
     r"results?|captions?|text|reply|replies|response|summary|transcript(?:ion)?|translation|description|"
-    r"classification|category|categories|output|findings|story|paragraph|dialogue|conversation)|"
-    r"(?:based on|from|use|using|with) (?:it|that|this|them)|"
-    r"what (?:i|you|we|he|she|they) (?:said|say|wrote|asked|recorded|dictated|mentioned|described|found))(?!\w)")
+    r"classification|category|categories|output|findings|story|paragraph|dialogue|conversation|phrase|sentence|"
+    r"suggestion)|"
+    r"(?:based on|from|use|using|with|according to) (?:it|that|this|them|what)|"
+    r"what (?:i|you|we|he|she|they) (?:said|say|wrote|asked|recorded|dictated|mentioned|described|found)|"
+    r"what (?:the|that|this|it) (?:\w+ )?(?:says|said|shows|showed|found|returned|tells))(?!\w)")
 """A clause's mention of an earlier text result, which a question, an instruction or a comparison
 may then be."""
 _MEDIA_MENTION_RE = re.compile(
