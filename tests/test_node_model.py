@@ -42,6 +42,8 @@ def test_the_file_format_round_trips_and_bad_files_say_what_is_wrong() -> None:
     assert again.to_dict() == m.to_dict() and again.to_dict()["format"] == FORMAT
     with pytest.raises(ConfigError, match="format"):
         NodeModel.from_dict({"format": "something-else"})
+    with pytest.raises(ConfigError, match="lacks weights, bias"):
+        NodeModel.from_dict({"format": FORMAT, "intents": ["translation"]})
     with pytest.raises(ConfigError, match="unknown intents.*'poetry'"):
         NodeModel(["poetry"], {}, [0.0])
     with pytest.raises(ConfigError, match="columns"):

@@ -6,7 +6,9 @@ elsewhere in the request. A text argument takes a quote of its clause, else an e
 when the clause refers back ("it", "the caption") or the task transforms text (a summary, a
 translation), else a quote from elsewhere, else the clause's own words; a text task given only an
 image or an audio file gets an image-to-text or speech-recognition step in front of it.
-Questions, contexts, prompts and editing instructions each have their own reading.
+Questions, contexts, prompts and editing instructions each have their own reading; one that only
+names an earlier result ("use the label as the edit") takes it. Once every clause is read, outputs
+nobody uses feed the tasks whose input was only a guess (:meth:`PlanBuilder.link_unused_outputs`).
 """
 
 from __future__ import annotations
@@ -308,9 +310,10 @@ class PlanBuilder:
         A task whose main input is not a resource its own clause names (the request's file
         mentioned elsewhere, or its clause's words standing in for a text) takes instead the
         output of the nearest other task that outputs that modality and that no task uses yet
-        (an earlier one only, when the guess is a file or quote of the request); the tasks are then put in an order where each comes after those it uses. "Segment
-        the objects in my photo and make an audio clip describing them" then reads the caption
-        aloud rather than the request's words.
+        (an earlier one only, when the guess is a file or quote of the request); the tasks are
+        then put in an order where each comes after those it uses. "Segment the objects in my
+        photo and make an audio clip describing them" then reads the caption aloud rather than
+        the request's words.
         """
         used = {int(v.rsplit("-", 1)[1]) for t in self.tasks for v in t["args"].values()
                 if v.startswith("<resource>-")}

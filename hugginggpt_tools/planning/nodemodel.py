@@ -117,6 +117,10 @@ class NodeModel:
         if not isinstance(data, Mapping) or data.get("format") != FORMAT:
             found = data.get("format") if isinstance(data, Mapping) else type(data).__name__
             raise ConfigError(f"Not a node model: format {found!r}, expected {FORMAT!r}.")
+        missing = [k for k in ("intents", "weights", "bias") if k not in data]
+        if missing:
+            raise ConfigError(f"The node model lacks {', '.join(missing)}; retrain it with "
+                              "benchmarks/synth/train_node_model.py --write.")
         return cls(data["intents"], data["weights"], data["bias"], float(data.get("threshold", 0.5)),
                    data.get("vectors"))
 

@@ -144,13 +144,15 @@ class OfflinePlanner(Planner):
         # intents the model was not trained on stay as the cue rules find them
         keep = {i for i in self.vocabulary.intents if i not in probs or probs[i] >= self.keep_threshold}
         vocab = replace(self.vocabulary, intents=frozenset(keep))
-        bridges = _bridges(probs, vocab)
-        builder, uncovered = self._build(req, vocab, bridges=bridges)
-        # adding needs a model that knows every intent the planner may use: one trained without
-        # language identification would read "which language is this?" as translation
+        # choosing converters and adding intents needs a model that knows every intent the planner
+        # may use: one trained without language identification reads "which language is this?"
+        # as translation
         knows_all = self.vocabulary.intents <= set(probs)
+        bridges = _bridges(probs, vocab) if knows_all else None
+        builder, uncovered = self._build(req, vocab, bridges=bridges)
+        planned = planned_intents(builder.tasks)
         missing = [i for i in sorted(keep, key=lambda i: -probs.get(i, 0.0))
-                   if knows_all and probs.get(i, 0.0) >= model.threshold and i not in planned_intents(builder.tasks)]
+                   if knows_all and probs.get(i, 0.0) >= model.threshold and i not in planned]
         if missing:
             extra: dict[int, list[Candidate]] = {}
             for intent in missing:
