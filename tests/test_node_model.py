@@ -155,3 +155,15 @@ def test_the_planner_reads_embeddings_only_from_the_package_encoder() -> None:
     assert NodeModel.default().uses_embedding
     with pytest.raises(ConfigError, match="needs the semantic matcher"):
         OfflinePlanner(GRAPH, matcher=False, node_model=NodeModel.default())
+
+
+def test_under_a_covered_graph_confidence_comes_from_the_models_probabilities() -> None:
+    sig = lambda x: 1 / (1 + math.exp(-x))  # noqa: E731
+    m = model({i: -3.0 for i in GRAPH_INTENTS} | {"image-to-text": 2.0, "text-to-speech": 1.0})
+    plan = OfflinePlanner(GRAPH, matcher=False, node_model=m).plan("Read the text in scan.png aloud")
+    assert [t.task for t in plan.tasks] == ["image-to-text", "text-to-speech"]
+    assert plan.confidence == pytest.approx(sig(1.0) * (1 - sig(-3.0)), abs=1e-3)
+    # the registry has intents this model does not know: there the cue strengths decide
+    registry = OfflinePlanner(matcher=False, node_model=m).plan("Read the text in scan.png aloud")
+    assert registry.confidence == OfflinePlanner(matcher=False, node_model=False).plan(
+        "Read the text in scan.png aloud").confidence
