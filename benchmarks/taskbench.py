@@ -5,8 +5,9 @@
 Plans every request once in batches (as ``hugginggpt bench taskbench`` does) for the scores, then
 again one request at a time on one thread for the latency (p50 and p90 per request; the first
 pass loaded the embedding model, and its cache of clause embeddings is emptied before the
-second). Prints the table and writes ``benchmarks/results/taskbench.json`` (and the predictions
-with ``--predictions FILE``).
+second). Prints the table, how the plans split at AutoPlanner's confidence threshold (how many it
+would keep and how good they are), and writes ``benchmarks/results/taskbench.json`` (and the
+predictions with ``--predictions FILE``).
 """
 
 from __future__ import annotations
@@ -32,10 +33,20 @@ def main() -> None:
     parser.add_argument("--no-semantic", action="store_true", help="no embedding model (words-only node model)")
     parser.add_argument("--no-node-model", action="store_true", help="cue rules (and matcher) without the node model")
     parser.add_argument("--predictions", help="also write the predictions (JSONL) here")
+    parser.add_argument("--threshold", type=float, default=0.75,
+                        help="AutoPlanner threshold at which to split the plans by confidence (default 0.75)")
     args = parser.parse_args()
 
+    from hugginggpt_tools.evaluation import score
     from hugginggpt_tools.planning import OfflinePlanner
-    from hugginggpt_tools.taskbench import format_scores, load_requests, request_text, run_benchmark, write_predictions
+    from hugginggpt_tools.taskbench import (
+        format_scores,
+        load_requests,
+        output_types,
+        request_text,
+        run_benchmark,
+        write_predictions,
+    )
     from hugginggpt_tools.toolgraph import ToolGraph
 
     graph = ToolGraph.load(args.tools)
@@ -55,6 +66,16 @@ def main() -> None:
     print(format_scores(result))
     print(f"one request at a time, one thread: p50 {p50:.2f} ms, p90 {p90:.2f} ms, max {max(times) * 1000:.2f} ms; "
           f"every plan a valid DAG: {valid}")
+    by_id = {p["id"]: p for p in result.predictions}
+    sure = [o.row for o in result.outcomes if o.plan is not None and (o.plan.confidence or 0.0) >= args.threshold]
+    rest = [o.row for o in result.outcomes if o.row not in sure]
+    split = {}
+    for name, group in (("kept", sure), ("to the LLM", rest)):
+        node = score(group, by_id, output_types(graph), ("overall",))["overall"].nodes.f1 * 100 if group else 0.0
+        split[name] = {"requests": len(group), "node_f1": node}
+    print(f"confidence >= {args.threshold} (what planner='auto' keeps): {len(sure)} plans, node F1 "
+          f"{split['kept']['node_f1']:.1f}; the other {len(rest)} (sent to the LLM): node F1 "
+          f"{split['to the LLM']['node_f1']:.1f}")
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
     if args.predictions:
@@ -62,7 +83,8 @@ def main() -> None:
     summary = {"data": Path(args.data).name, "planner": result.planner, "semantic": not args.no_semantic,
                "node_model": not args.no_node_model,
                "scores": {k: v.as_dict() for k, v in result.scores.items()},
-               "p50_ms": p50, "p90_ms": p90, "max_ms": max(times) * 1000, "all_valid_dags": valid}
+               "p50_ms": p50, "p90_ms": p90, "max_ms": max(times) * 1000, "all_valid_dags": valid,
+               "confidence_split": {"threshold": args.threshold, **split}}
     (out / "taskbench.json").write_text(json.dumps(summary, indent=2))
 
 
