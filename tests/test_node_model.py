@@ -167,3 +167,9 @@ def test_under_a_covered_graph_confidence_comes_from_the_models_probabilities() 
     registry = OfflinePlanner(matcher=False, node_model=m).plan("Read the text in scan.png aloud")
     assert registry.confidence == OfflinePlanner(matcher=False, node_model=False).plan(
         "Read the text in scan.png aloud").confidence
+
+
+def test_a_question_in_the_clauses_words_leaves_out_the_file_mention() -> None:
+    plan = OfflinePlanner(matcher=False, node_model=False).plan("Ask the photo street.jpg about the colour of the car")
+    assert [(t.task, dict(t.args)) for t in plan.tasks] == [
+        ("visual-question-answering", {"image": "street.jpg", "text": "Ask about the colour of the car"})]

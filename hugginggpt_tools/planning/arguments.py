@@ -190,7 +190,8 @@ class PlanBuilder:
         return self._clause_text(cand.clause)
 
     def _question(self, cand: Candidate) -> str:
-        """A question: a quoted one, else the question the clause asks, else the clause."""
+        """A question: a quoted one, else the question the clause asks, else an earlier result the
+        clause names, else the clause's words (without its file mentions)."""
         clause = cand.clause
         found = (self._take(clause.resources, ["text"], question=True)
                  or self._take(range(self.req.own), ["text"], question=True))
@@ -200,7 +201,7 @@ class PlanBuilder:
         asked = _QUESTION_START_RE.search(text)
         if asked:
             return asked.group().strip()
-        return self._earlier_text(cand) or self._clause_text(clause)
+        return self._earlier_text(cand) or self._words_without_media(clause) or self._clause_text(clause)
 
     def _earlier_text(self, cand: Candidate) -> str | None:
         """The latest earlier text output, when the clause refers back to a result ("use that
@@ -237,9 +238,13 @@ class PlanBuilder:
         found = self._take(clause.resources, ["text"]) or self._earlier_text(cand)
         if found:
             return found
+        return self._words_without_media(clause) or None
+
+    def _words_without_media(self, clause: Clause) -> str:
+        """The clause's words without its mentions of files ("in the photo example.jpg")."""
         text = _MEDIA_MENTION_RE.sub(
             lambda m: "" if self.req.resources[int(m.group(1))].modality != "text" else m.group(), clause.masked)
-        return clean(self.req.unmask(text, quotes=False)) or None
+        return clean(self.req.unmask(text, quotes=False))
 
     def arguments(self, cand: Candidate) -> dict[str, str] | None:
         """The candidate's arguments, or None when a required one cannot be filled."""
