@@ -2,8 +2,8 @@
 
 Usage::
 
-    python indexes/make_catalog.py /path/to/p0_models.jsonl
-    python indexes/make_catalog.py /path/to/p0_models.jsonl --out indexes/catalog/jarvis_p0.jsonl --max-chars 1500
+    .venv/bin/python indexes/make_catalog.py /path/to/p0_models.jsonl
+    .venv/bin/python indexes/make_catalog.py /path/to/p0_models.jsonl --out indexes/catalog/jarvis_p0.jsonl --max-chars 1500
 
 The source is ``hugginggpt/server/data/p0_models.jsonl`` of microsoft/JARVIS (MIT licence): 673
 Hugging Face model cards, 30 or fewer per HuggingGPT task type. For each line this script keeps
@@ -17,8 +17,9 @@ Hugging Face model cards, 30 or fewer per HuggingGPT task type. For each line th
   Hub's "Entry not found" placeholder (no README) becomes an empty description.
 
 It also copies the ``LICENSE`` file found next to the input to ``LICENSE-JARVIS`` beside the
-output. The script uses only the standard library and is deterministic: rerunning it on the same
-input gives the same bytes. The package reads the result with
+output. The script needs the package installed (it cleans READMEs with the package's
+``model_index.readme.clean_markdown``) and is deterministic: rerunning it on the same input gives
+the same bytes. The package reads the result with
 ``hugginggpt_tools.model_index.catalog.jarvis_cards``.
 """
 
@@ -26,56 +27,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
+from hugginggpt_tools.model_index.readme import clean_markdown
+
 DEFAULT_OUT = Path(__file__).resolve().parent / "catalog" / "jarvis_p0.jsonl"
 META_KEYS = ("tags", "language", "license", "datasets")
-_NO_README = ("Entry not found",)
-
-_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"```.*?(```|$)", re.S), " "),            # fenced code blocks
-    (re.compile(r"~~~.*?(~~~|$)", re.S), " "),
-    (re.compile(r"<!--.*?-->", re.S), " "),                # html comments
-    (re.compile(r"<[^>\n]+>"), " "),                       # html tags
-    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), " "),            # images
-    (re.compile(r"!\[[^\]]*\]\[[^\]]*\]"), " "),
-    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),         # inline links -> their text
-    (re.compile(r"\[([^\]]*)\]\[[^\]]*\]"), r"\1"),        # reference links -> their text
-    (re.compile(r"^\s*\[[^\]]+\]:\s*\S+.*$", re.M), " "),  # link definitions
-    (re.compile(r"https?://\S+|www\.\S+"), " "),           # bare URLs
-    (re.compile(r"^\s{0,3}#{1,6}\s*", re.M), ""),          # heading marks
-    (re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$", re.M), " "),  # table rules
-    (re.compile(r"^\s*([-*_]\s*){3,}$", re.M), " "),       # horizontal rules
-    (re.compile(r"\*\*|__|`"), ""),                        # bold, inline code marks
-    (re.compile(r"\s*\|\s*"), " | "),                      # table cells
-    (re.compile(r"&nbsp;|&#\d+;|&[a-z]+;"), " "),          # html entities
-)
 
 
 def clean_description(text: str | None, max_chars: int = 1500) -> str:
-    """``text`` (markdown) as plain text of at most ``max_chars`` characters.
-
-    The Hub's "Entry not found" (a card without a README) becomes an empty description.
-    """
-    out = "" if (text or "").strip() in _NO_README else (text or "")
-    for pattern, replacement in _RULES:
-        out = pattern.sub(replacement, out)
-    out = re.sub(r"(\s\|)+\s", " | ", " ".join(out.split())).strip(" |")
-    return _cut(out, max_chars)
-
-
-def _cut(text: str, max_chars: int) -> str:
-    """``text`` cut at a word boundary to at most ``max_chars`` characters, with an ellipsis."""
-    if len(text) <= max_chars:
-        return text
-    head = text[: max_chars - 1]
-    if " " in head:
-        head = head.rsplit(" ", 1)[0]
-    return head.rstrip(" ,;:|-") + "…"
+    """``text`` (markdown) as plain text of at most ``max_chars`` characters (the package's
+    :func:`~hugginggpt_tools.model_index.readme.clean_markdown`, which cards refreshed from the
+    Hub go through too). The Hub's "Entry not found" (a card without a README) becomes an empty
+    description."""
+    return clean_markdown(text, max_chars)
 
 
 def clean_meta(meta: Any) -> dict[str, Any]:

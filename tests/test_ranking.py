@@ -16,6 +16,7 @@ from hugginggpt_tools.model_index.languages import (
     card_languages,
     id_language_pair,
     language_match,
+    language_name,
     languages_for_task,
     normalize_code,
     query_languages,
@@ -153,3 +154,8 @@ def test_search_ranked_uses_languages_filters_and_runnable(index):
     assert [s.card.id for s in runnable] == ["mt/opus-mt-en-es", "mt/tiny"]
     everything = search_ranked(index, "reads printed text", k=1)
     assert everything[0].card.id == "ocr/printed"
+
+
+def test_language_names_come_from_the_one_language_table() -> None:
+    assert [language_name(c) for c in ("de", "zh", "pt", "fa", "pl", "la", "xx")] == [
+        "German", "Chinese", "Portuguese", "Persian", "Polish", "Latin", "xx"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from ..model_index.languages import language_name
 from ._inputs import text_input
 from .base import RunContext, TaskOutput
 from .bundled import BundledModel, register_bundled
@@ -36,21 +37,6 @@ class SpacyNERModel(BundledModel):
 
 # ----------------------------------------------------------------------------- language identification
 
-LANGUAGE_NAMES: dict[str, str] = {
-    "af": "Afrikaans", "ar": "Arabic", "bg": "Bulgarian", "bn": "Bengali", "ca": "Catalan", "cs": "Czech",
-    "cy": "Welsh", "da": "Danish", "de": "German", "el": "Greek", "en": "English", "eo": "Esperanto",
-    "es": "Spanish", "et": "Estonian", "eu": "Basque", "fa": "Persian", "fi": "Finnish", "fr": "French",
-    "ga": "Irish", "gl": "Galician", "gu": "Gujarati", "he": "Hebrew", "hi": "Hindi", "hr": "Croatian",
-    "hu": "Hungarian", "hy": "Armenian", "id": "Indonesian", "is": "Icelandic", "it": "Italian",
-    "ja": "Japanese", "ka": "Georgian", "kk": "Kazakh", "ko": "Korean", "la": "Latin", "lt": "Lithuanian",
-    "lv": "Latvian", "mk": "Macedonian", "ml": "Malayalam", "mr": "Marathi", "ms": "Malay", "nl": "Dutch",
-    "no": "Norwegian", "pa": "Punjabi", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian",
-    "sk": "Slovak", "sl": "Slovenian", "sq": "Albanian", "sr": "Serbian", "sv": "Swedish", "sw": "Swahili",
-    "ta": "Tamil", "te": "Telugu", "th": "Thai", "tl": "Tagalog", "tr": "Turkish", "uk": "Ukrainian",
-    "ur": "Urdu", "vi": "Vietnamese", "zh": "Chinese",
-}
-"""English names of the common ISO 639-1 codes among fastText's 176 languages (others show as codes)."""
-
 
 @register_bundled
 class FastLangdetectModel(BundledModel):
@@ -70,7 +56,7 @@ class FastLangdetectModel(BundledModel):
     def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
         raw = self.detector.detect(text_input(inputs, "text", self.task), model="lite", k=self.top_k)
         labels = [{"label": r["lang"], "score": round(float(r["score"]), 4),
-                   "language": LANGUAGE_NAMES.get(r["lang"], r["lang"])} for r in raw]
+                   "language": language_name(r["lang"])} for r in raw]
         text = ", ".join(f"{d['language']} ({d['label']}, {d['score']:.2f})" for d in labels) or "no language found"
         return TaskOutput(text=f"language: {text}", data=labels)
 
@@ -99,4 +85,4 @@ class MiniLMSimilarityModel(BundledModel):
         return TaskOutput(text=f"similarity {score:.3f} (cosine, -1 to 1)", data={"similarity": score})
 
 
-__all__ = ["LANGUAGE_NAMES", "FastLangdetectModel", "MiniLMSimilarityModel", "SpacyNERModel"]
+__all__ = ["FastLangdetectModel", "MiniLMSimilarityModel", "SpacyNERModel"]

@@ -93,7 +93,7 @@ def _read_jsonl(path: Path, fix: str) -> list[dict[str, Any]]:
 def jarvis_cards(path: str | Path | None = None) -> list[ModelCard]:
     """The JARVIS catalog's model cards (default: the shipped ``indexes/catalog/jarvis_p0.jsonl``)."""
     source = Path(path) if path is not None else JARVIS_CATALOG
-    fix = "Regenerate it with: python indexes/make_catalog.py /path/to/p0_models.jsonl"
+    fix = "Regenerate it with: .venv/bin/python indexes/make_catalog.py /path/to/p0_models.jsonl"
     cards = []
     for number, row in enumerate(_read_jsonl(source, fix), 1):
         try:

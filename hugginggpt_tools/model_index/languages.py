@@ -28,7 +28,7 @@ LANGUAGE_NAMES: dict[str, str] = {
     "romanian": "ro", "hungarian": "hu", "greek": "el", "turkish": "tr", "albanian": "sq",
     "lithuanian": "lt", "latvian": "lv", "estonian": "et", "finnish": "fi", "swedish": "sv",
     "norwegian": "no", "danish": "da", "icelandic": "is", "irish": "ga", "welsh": "cy", "catalan": "ca",
-    "basque": "eu", "galician": "gl", "esperanto": "eo", "chinese": "zh", "mandarin": "zh",
+    "basque": "eu", "galician": "gl", "esperanto": "eo", "latin": "la", "chinese": "zh", "mandarin": "zh",
     "cantonese": "yue", "japanese": "ja", "korean": "ko", "vietnamese": "vi", "thai": "th", "lao": "lo",
     "khmer": "km", "burmese": "my", "malay": "ms", "indonesian": "id", "tagalog": "tl", "filipino": "tl",
     "hindi": "hi", "urdu": "ur", "bengali": "bn", "punjabi": "pa", "gujarati": "gu", "marathi": "mr",
@@ -78,6 +78,20 @@ _SCRIPTS: tuple[tuple[str, str], ...] = (
 
 _TARGET_WORDS = {"to", "into"}
 _SOURCE_WORDS = {"from"}
+
+
+@lru_cache(maxsize=1)
+def _names_by_code() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for name, code in [*LANGUAGE_NAMES.items(), *_CASE_SENSITIVE_NAMES.items()]:
+        names.setdefault(code, name.title())
+    return names
+
+
+def language_name(code: str) -> str:
+    """A language code's English name (the first name :data:`LANGUAGE_NAMES` lists for it), or
+    the code itself when none does: ``"de"`` -> ``"German"``."""
+    return _names_by_code().get(code, code)
 
 
 def normalize_code(code: str) -> str:
@@ -279,6 +293,7 @@ __all__ = [
     "CardLanguages",
     "ISO_639_1",
     "LANGUAGE_NAMES",
+    "language_name",
     "QueryLanguages",
     "card_languages",
     "id_language_pair",

@@ -2,7 +2,8 @@
 
 Used for Hub READMEs (``hugginggpt index refresh``) and for the README of a local model folder
 (``hugginggpt models add``). The cleaning rules are those the shipped catalog was made with
-(``indexes/make_catalog.py``): code, HTML, images, links and URLs out, plain text kept.
+(``indexes/make_catalog.py`` calls :func:`clean_markdown`): code, HTML, images, links and URLs out,
+plain text kept.
 """
 
 from __future__ import annotations
