@@ -83,6 +83,14 @@ def test_the_model_prunes_an_intent_the_rules_found_but_it_doubts() -> None:
     assert tasks(doubtful, request) == [("image-to-text", {"image": "scan.png"})]
 
 
+def test_rule_intents_are_what_the_cue_rules_find_before_the_model_weighs_them() -> None:
+    request = "Read the text in scan.png aloud"
+    doubtful = OfflinePlanner(GRAPH, matcher=False, node_model=model({"text-to-speech": -6.0}))
+    assert doubtful.rule_intents(request) == {"image-to-text", "text-to-speech"}
+    assert doubtful.rule_intents(read_request(request)) == doubtful.rule_intents(request)
+    assert [t for t, _ in tasks(doubtful, request)] == ["image-to-text"]
+
+
 def test_the_model_adds_an_intent_it_is_sure_of_in_the_clause_that_suggests_it() -> None:
     request = "Caption photo.jpg. Also, I wonder about the layering of the scene in photo.jpg."
     assert [t for t, _ in tasks(RULES, request)] == ["image-to-text"]  # no cue names depth

@@ -6,6 +6,13 @@ Each line is ``{"id", "type": single|chain|dag, "n_tools", "nodes": [tool...], "
 (node ``j`` takes node ``i``'s output). Requests are then written for these specs by language-model helpers (see
 ``benchmarks/synth/README.md``; sets A, B and C are seeds 7, 11 and 23 with prefixes synth,
 synthb and synthc; set D is seed 31 with ``--long`` and prefix synthd), so the planner has labelled data that never comes from TaskBench.
+
+``--taskbench`` samples the way TaskBench's own sampler does (sets F and G, seeds 53 and 67): a chain grows
+at either end by a random predecessor of its head or successor of its tail; a DAG grows from a random
+member by a successor or by a predecessor whose output type fills one of its still-open inputs, and takes
+a random unconnected tool when the member has no neighbour. Tool counts follow TaskBench's weights
+(mostly 3 to 5, up to 10) and the mix follows its published Hugging Face statistics (about 40% single
+tools, 48% chains, 12% DAGs).
 """
 
 from __future__ import annotations
@@ -18,7 +25,8 @@ from pathlib import Path
 GRAPH = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "taskbench_hf" / "graph_desc.json"
 SIZES = {2: 20, 3: 30, 4: 30, 5: 10, 6: 6, 7: 2, 8: 2}
 LONG_SIZES = {2: 10, 3: 25, 4: 40, 5: 13, 6: 8, 7: 2, 8: 2}
-"""Tool counts of multi-tool graphs (weights): the default mix, and ``--long``'s."""
+TASKBENCH_SIZES = {2: 10, 3: 20, 4: 30, 5: 20, 6: 10, 7: 5, 8: 2.5, 9: 2.5, 10: 2.5}
+"""Tool counts of multi-tool graphs (weights): the default mix, ``--long``'s and ``--taskbench``'s."""
 
 
 def main() -> None:
@@ -27,6 +35,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--graph", default=str(GRAPH))
     parser.add_argument("--long", action="store_true", help="more and longer multi-tool graphs (set D)")
+    parser.add_argument("--taskbench", action="store_true",
+                        help="TaskBench's own sampling: two-ended chains, type-aware DAGs (sets F and G)")
     parser.add_argument("--prefix", default="synth", help="ids are PREFIX-0000, PREFIX-0001, ...")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
@@ -38,9 +48,16 @@ def main() -> None:
         succ[link["source"]].append(link["target"])
     specs = []
     while len(specs) < args.n:
-        kind = rng.choices(["single", "chain", "dag"], [30, 55, 15] if args.long else [40, 50, 10])[0]
+        mix = [40, 48, 12] if args.taskbench else [30, 55, 15] if args.long else [40, 50, 10]
+        kind = rng.choices(["single", "chain", "dag"], mix)[0]
         if kind == "single":
             nodes, links = [rng.choice(names)], []
+        elif args.taskbench:
+            size = rng.choices(list(TASKBENCH_SIZES), list(TASKBENCH_SIZES.values()))[0]
+            grow = _grow_chain if kind == "chain" else _grow_dag
+            nodes, links = _in_data_order(*grow(rng, graph, size if kind == "chain" else max(size, 3)))
+            if len(nodes) < 2:
+                continue
         else:
             sizes = LONG_SIZES if args.long else SIZES
             size = rng.choices(list(sizes), list(sizes.values()))[0]
@@ -85,6 +102,71 @@ def _dag(rng, names, succ, size):
         if len(nodes) == size and (fan or join):
             return nodes, sorted(links, key=lambda link: link[1])
     return None
+
+
+def _grow_chain(rng, graph, size):
+    """A chain grown at both ends, as TaskBench's sampler grows it (it may stop short)."""
+    names, edges = [n["id"] for n in graph["nodes"]], graph["links"]
+    pred = {n: [e["source"] for e in edges if e["target"] == n] for n in names}
+    succ = {n: [e["target"] for e in edges if e["source"] == n] for n in names}
+    nodes, links = [rng.choice(names)], []
+    for _ in range(20 * size):
+        if len(nodes) >= size:
+            break
+        before, after = pred[nodes[0]], succ[nodes[-1]]
+        if not before + after:
+            break
+        pick = rng.choice(before + after)
+        if pick in nodes:
+            continue
+        if pick in before:
+            links.append((pick, nodes[0]))
+            nodes.insert(0, pick)
+        else:
+            links.append((nodes[-1], pick))
+            nodes.append(pick)
+    return nodes, links
+
+
+def _grow_dag(rng, graph, size):
+    """A DAG grown from random members, as TaskBench's sampler grows one: a member takes a successor, or a
+    predecessor whose output type fills one of its inputs not yet fed; a member without either brings in
+    a random new tool (unconnected)."""
+    names, edges = [n["id"] for n in graph["nodes"]], graph["links"]
+    inputs = {n["id"]: list(n["input-type"]) for n in graph["nodes"]}
+    nodes, links = [rng.choice(names)], []
+    for _ in range(50 * size):
+        if len(nodes) >= size:
+            break
+        node = rng.choice(nodes)
+        open_types = list(inputs.get(node, []))
+        for source, target in links:
+            for e in edges:
+                if e["source"] == source and e["target"] == node == target and e["type"] in open_types:
+                    open_types.remove(e["type"])
+        before = [e["source"] for e in edges if e["target"] == node and e["type"] in open_types]
+        after = [e["target"] for e in edges if e["source"] == node]
+        if before + after:
+            pick = rng.choice(before + after)
+            if pick not in nodes:
+                links.append((pick, node) if pick in before else (node, pick))
+                nodes.append(pick)
+        else:
+            pick = rng.choice(names)
+            if pick not in nodes:
+                nodes.append(pick)
+    return nodes, links
+
+
+def _in_data_order(nodes, links):
+    """Nodes in an order where every link goes forward, links as index pairs."""
+    ordered, left = [], list(nodes)
+    while left:
+        ready = next(n for n in left if all(s in ordered for s, t in links if t == n))
+        ordered.append(ready)
+        left.remove(ready)
+    index = {n: k for k, n in enumerate(ordered)}
+    return ordered, sorted(([index[s], index[t]] for s, t in links), key=lambda link: (link[1], link[0]))
 
 
 if __name__ == "__main__":

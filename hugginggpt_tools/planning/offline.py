@@ -111,6 +111,12 @@ class OfflinePlanner(Planner):
             logger.warning("Offline plan for %r failed its check: %s", request, exc)
             return Plan(planner=self.name, confidence=0.0, notes=[f"offline plan rejected: {exc}"])
 
+    def rule_intents(self, request: str | RequestText) -> set[str]:
+        """The intents the cue rules and the semantic matcher find in ``request`` (steps 1-4), before
+        the node model weighs them: the ``rule:`` features the node model is trained and run with."""
+        req = request if isinstance(request, RequestText) else read_request(request)
+        return planned_intents(self._build(req, self.vocabulary)[0].tasks)
+
     def _build(self, req: RequestText, vocab: Vocabulary, extra: Mapping[int, list[Candidate]] | None = None,
                bridges: Mapping[str, str] | None = None) -> tuple[PlanBuilder, int]:
         """The plan the clauses ask for under ``vocab``, with ``extra`` candidates per clause index."""
