@@ -12,7 +12,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SYNTH = ROOT / "benchmarks" / "synth"
-TOOLS = {n["id"] for n in json.loads((ROOT / "benchmarks" / "data" / "taskbench_hf_tool_desc.json").read_text())["nodes"]}
+TOOLS = {n["id"] for path in (ROOT / "benchmarks" / "data" / "taskbench_hf_tool_desc.json", SYNTH / "text_tools.json")
+         for n in json.loads(path.read_text())["nodes"]}
+"""TaskBench's tools, and the package's two text tasks its graph lacks (set H)."""
 PARTS = sorted(SYNTH.glob("part*.jsonl"))
 SPECS = {s["id"]: s for p in SYNTH.glob("specs-*.jsonl") for s in map(json.loads, p.read_text().splitlines())}
 _REF = re.compile(r"<node-(\d+)>")

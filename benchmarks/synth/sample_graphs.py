@@ -13,6 +13,10 @@ member by a successor or by a predecessor whose output type fills one of its sti
 a random unconnected tool when the member has no neighbour. Tool counts follow TaskBench's weights
 (mostly 3 to 5, up to 10) and the mix follows its published Hugging Face statistics (about 40% single
 tools, 48% chains, 12% DAGs).
+
+``--text-tools`` adds the package's two text tasks that TaskBench's graph lacks (``text_tools.json``:
+text classification and text-to-text generation, linked by type to every text tool) and grows every
+graph from one of them (set H, seed 79, with ``--taskbench``).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import random
 from pathlib import Path
 
 GRAPH = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "taskbench_hf" / "graph_desc.json"
+TEXT_TOOLS = Path(__file__).resolve().with_name("text_tools.json")
 SIZES = {2: 20, 3: 30, 4: 30, 5: 10, 6: 6, 7: 2, 8: 2}
 LONG_SIZES = {2: 10, 3: 25, 4: 40, 5: 13, 6: 8, 7: 2, 8: 2}
 TASKBENCH_SIZES = {2: 10, 3: 20, 4: 30, 5: 20, 6: 10, 7: 5, 8: 2.5, 9: 2.5, 10: 2.5}
@@ -37,11 +42,16 @@ def main() -> None:
     parser.add_argument("--long", action="store_true", help="more and longer multi-tool graphs (set D)")
     parser.add_argument("--taskbench", action="store_true",
                         help="TaskBench's own sampling: two-ended chains, type-aware DAGs (sets F and G)")
+    parser.add_argument("--text-tools", action="store_true",
+                        help="add text classification and text-to-text generation and start every graph at one (set H)")
     parser.add_argument("--prefix", default="synth", help="ids are PREFIX-0000, PREFIX-0001, ...")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     rng = random.Random(args.seed)
     graph = json.loads(Path(args.graph).read_text())
+    starts = None
+    if args.text_tools:
+        graph, starts = _with_text_tools(graph)
     names = [n["id"] for n in graph["nodes"]]
     succ: dict[str, list[str]] = {n: [] for n in names}
     for link in graph["links"]:
@@ -51,11 +61,12 @@ def main() -> None:
         mix = [40, 48, 12] if args.taskbench else [30, 55, 15] if args.long else [40, 50, 10]
         kind = rng.choices(["single", "chain", "dag"], mix)[0]
         if kind == "single":
-            nodes, links = [rng.choice(names)], []
+            nodes, links = [rng.choice(starts or names)], []
         elif args.taskbench:
             size = rng.choices(list(TASKBENCH_SIZES), list(TASKBENCH_SIZES.values()))[0]
             grow = _grow_chain if kind == "chain" else _grow_dag
-            nodes, links = _in_data_order(*grow(rng, graph, size if kind == "chain" else max(size, 3)))
+            start = rng.choice(starts or names)
+            nodes, links = _in_data_order(*grow(rng, graph, size if kind == "chain" else max(size, 3), start))
             if len(nodes) < 2:
                 continue
         else:
@@ -104,12 +115,25 @@ def _dag(rng, names, succ, size):
     return None
 
 
-def _grow_chain(rng, graph, size):
-    """A chain grown at both ends, as TaskBench's sampler grows it (it may stop short)."""
+def _with_text_tools(graph):
+    """``graph`` with the tools of ``text_tools.json`` linked by type to every tool, and their names."""
+    extra = json.loads(TEXT_TOOLS.read_text())["nodes"]
+    links = list(graph["links"])
+    for tool in extra:
+        for other in graph["nodes"] + [t for t in extra if t is not tool]:
+            if "text" in other["output-type"]:
+                links.append({"source": other["id"], "target": tool["id"], "type": "text"})
+            if "text" in other["input-type"] and other["id"] not in [t["id"] for t in extra]:
+                links.append({"source": tool["id"], "target": other["id"], "type": "text"})
+    return {"nodes": graph["nodes"] + extra, "links": links}, [t["id"] for t in extra]
+
+
+def _grow_chain(rng, graph, size, start):
+    """A chain grown at both ends from ``start``, as TaskBench's sampler grows it (it may stop short)."""
     names, edges = [n["id"] for n in graph["nodes"]], graph["links"]
     pred = {n: [e["source"] for e in edges if e["target"] == n] for n in names}
     succ = {n: [e["target"] for e in edges if e["source"] == n] for n in names}
-    nodes, links = [rng.choice(names)], []
+    nodes, links = [start], []
     for _ in range(20 * size):
         if len(nodes) >= size:
             break
@@ -128,13 +152,13 @@ def _grow_chain(rng, graph, size):
     return nodes, links
 
 
-def _grow_dag(rng, graph, size):
+def _grow_dag(rng, graph, size, start):
     """A DAG grown from random members, as TaskBench's sampler grows one: a member takes a successor, or a
     predecessor whose output type fills one of its inputs not yet fed; a member without either brings in
     a random new tool (unconnected)."""
     names, edges = [n["id"] for n in graph["nodes"]], graph["links"]
     inputs = {n["id"]: list(n["input-type"]) for n in graph["nodes"]}
-    nodes, links = [rng.choice(names)], []
+    nodes, links = [start], []
     for _ in range(50 * size):
         if len(nodes) >= size:
             break
