@@ -69,10 +69,29 @@ def test_features_cover_words_resources_and_what_the_rules_found() -> None:
     assert "w:the" not in feats and not any("hello" in f for f in feats)  # stop words; quoted words are masked
 
 
-def test_the_packaged_model_covers_every_intent_of_taskbenchs_graph() -> None:
-    default = NodeModel.default()
-    assert set(GRAPH_INTENTS) <= set(default.intents) <= set(INTENTS)
-    assert 0 < default.threshold < 1 and len(default.weights) > 1000
+def test_the_packaged_model_covers_every_intent_of_taskbenchs_graph_and_of_the_registry() -> None:
+    registry = OfflinePlanner(matcher=False, node_model=False).vocabulary.intents
+    for default in (NodeModel.default(), NodeModel.default(embedding=False)):
+        assert set(GRAPH_INTENTS) <= set(default.intents) <= set(INTENTS)
+        assert registry <= set(default.intents)
+        assert 0 < default.threshold < 1 and len(default.weights) > 1000
+
+
+def test_the_model_fills_an_empty_plan_over_a_tool_graph_but_not_over_the_registry() -> None:
+    request = "what's the weather like tomorrow"
+    intents = sorted(OfflinePlanner(matcher=False, node_model=False).vocabulary.intents)
+    chatty = NodeModel(intents, {}, [3.0 if i == "conversational" else -6.0 for i in intents], 0.5)
+    over_graph = OfflinePlanner(GRAPH, matcher=False, node_model=chatty)
+    assert over_graph.fill_empty and [t for t, _ in tasks(over_graph, request)] == ["conversational"]
+    assert tasks(OfflinePlanner(GRAPH, matcher=False, node_model=chatty, fill_empty=False), request) == []
+    over_registry = OfflinePlanner(matcher=False, node_model=chatty)
+    assert not over_registry.fill_empty and over_registry.plan(request).tasks == []
+    # a plan the rules started is completed over the registry too, as the model knows all of its intents
+    sure = NodeModel(intents, {"w:layering": {intents.index("depth-estimation"): 9.0}},
+                     [3.0 if i == "image-to-text" else -6.0 for i in intents], 0.5)
+    assert [t for t, _ in tasks(OfflinePlanner(matcher=False, node_model=sure),
+                                "Caption photo.jpg. Also, I wonder about the layering of photo.jpg.")] == [
+        "image-to-text", "depth-estimation"]
 
 
 def test_the_model_prunes_an_intent_the_rules_found_but_it_doubts() -> None:
