@@ -32,6 +32,7 @@ INPUTS: dict[str, dict[str, str]] = {
     "bundled/rnnoise": {"audio": str(EXAMPLES / "noisy_speech.wav")},
     "bundled/silero-vad": {"audio": str(EXAMPLES / "noisy_speech.wav")},
     "bundled/fasttext-lid176": {"text": "Le chat dort sur le canapé depuis ce matin."},
+    "bundled/vader-sentiment": {"text": "The staff were friendly, but the food arrived cold and late."},
     "bundled/all-MiniLM-L6-v2": {"text": "A man is playing a guitar", "text2": "Someone plays an instrument"},
 }
 """The input of each model (the examples' inputs: 4.8 s of speech, a 320x375 photo, ...)."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from langchain_core.tools import BaseTool, BaseToolkit
-from pydantic import ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from .errors import ConfigError
 from .tasks import TASK_TYPES, find_task
@@ -40,6 +40,10 @@ class HuggingGPTToolkit(BaseToolkit):
         session_id: names the default store's session folder.
         tasks: task types to make tools for (pipeline tags or aliases; default: all 24).
         model_ids: a fixed model per task type, e.g. ``{"automatic-speech-recognition": "bundled/faster-whisper-tiny.en"}``.
+        needs: what a tool's models are ranked for, per task type, e.g. ``{"text-classification":
+            "sentiment analysis"}`` (the tool's ``request``). A task named in ``tasks`` by an alias
+            ("language identification") gets that alias as its need, so the text-classification
+            tool it makes picks the language identifier, not the sentiment model.
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -52,7 +56,20 @@ class HuggingGPTToolkit(BaseToolkit):
     session_id: str | None = None
     tasks: list[str] | None = None
     model_ids: dict[str, str] = Field(default_factory=dict)
+    needs: dict[str, str] = Field(default_factory=dict)
     _tools: list[BaseTool] | None = PrivateAttr(default=None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _aliases_are_needs(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or not isinstance(data.get("tasks"), list):
+            return data
+        needs = dict(data.get("needs") or {})
+        for name in data["tasks"]:
+            found = find_task(name) if isinstance(name, str) else None
+            if found is not None and name.strip().lower().replace("_", "-") != found.name:
+                needs.setdefault(found.name, name.strip())
+        return {**data, "needs": needs}
 
     @field_validator("tasks")
     @classmethod
@@ -63,6 +80,11 @@ class HuggingGPTToolkit(BaseToolkit):
     @classmethod
     def _known_model_tasks(cls, value: dict[str, str]) -> dict[str, str]:
         return {_task_name(t, "model_ids"): model for t, model in value.items()}
+
+    @field_validator("needs")
+    @classmethod
+    def _known_need_tasks(cls, value: dict[str, str]) -> dict[str, str]:
+        return {_task_name(t, "needs"): need for t, need in value.items()}
 
     def _shared(self) -> dict[str, Any]:
         """Settings, backends and store, made once and shared by every tool."""
@@ -80,7 +102,8 @@ class HuggingGPTToolkit(BaseToolkit):
         if self._tools is None:
             shared = self._shared()
             names = self.tasks or list(TOOL_CLASSES)
-            self._tools = [TOOL_CLASSES[n](model_id=self.model_ids.get(n), **shared) for n in names]
+            self._tools = [TOOL_CLASSES[n](model_id=self.model_ids.get(n), request=self.needs.get(n, ""), **shared)
+                           for n in names]
         return list(self._tools)
 
     def get_tool(self, task: str) -> HuggingGPTTool:

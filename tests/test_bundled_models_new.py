@@ -25,6 +25,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SPEECH, NOISY, PORTRAIT = EXAMPLES / "speech.wav", EXAMPLES / "noisy_speech.wav", EXAMPLES / "portrait.jpg"
 ASR, NER, DET = "bundled/faster-whisper-tiny.en", "bundled/spacy-en_core_web_sm", "bundled/opencv-haar-faces-people"
 DENOISE, VAD, LANG, SIM = "bundled/rnnoise", "bundled/silero-vad", "bundled/fasttext-lid176", "bundled/all-MiniLM-L6-v2"
+SENTIMENT = "bundled/vader-sentiment"
 
 pytestmark = pytest.mark.integration
 
@@ -57,12 +58,13 @@ def _snr(reference: np.ndarray, signal: np.ndarray) -> float:
 
 
 def test_every_new_model_has_an_honest_card(cards: dict[str, ModelCard]) -> None:
-    for model in (ASR, NER, DET, DENOISE, VAD, LANG, SIM):
+    for model in (ASR, NER, DET, DENOISE, VAD, LANG, SIM, SENTIMENT):
         card = cards[model]
         assert card.task == BUNDLED_MODELS[model].task and card.license
         assert "offline" in card.tags and len(card.description) > 250
     assert "not a general object detector" in cards[DET].description
     assert "does not detect sentiment" in cards[LANG].description
+    assert "does not identify languages" in cards[SENTIMENT].description and cards[SENTIMENT].languages == ["en"]
 
 
 # ----------------------------------------------------------------------------- audio
@@ -187,3 +189,25 @@ def test_haar_dedupes_overlapping_hits_and_checks_cascades(monkeypatch: pytest.M
     assert HaarCascadeModel.unavailable_reason() is None
     monkeypatch.setattr("hugginggpt_tools.backends.bundled_vision._cascade_dir", lambda: tmp_path)
     assert "opencv-python>=4.8,<5" in HaarCascadeModel.unavailable_reason()
+
+
+# ----------------------------------------------------------------------------- sentiment
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("I absolutely loved the concert, the band was amazing!", "positive"),
+    ("The food was cold and the staff were rude.", "negative"),
+    ("The meeting is on the third floor at 3 pm.", "neutral"),
+    ("The hotel was not bad at all.", "positive"),  # negation
+])
+def test_vader_says_whether_english_text_is_positive_negative_or_neutral(backend, cards, ctx, text, label) -> None:
+    out = run(backend, cards, SENTIMENT, {"text": text}, ctx)
+    assert out.data["label"] == label and out.text.startswith(f"sentiment: {label}")
+    assert -1 <= out.data["compound"] <= 1 and {s["label"] for s in out.data["scores"]} == {
+        "positive", "negative", "neutral"}
+    assert abs(sum(s["score"] for s in out.data["scores"]) - 1) < 0.01
+
+
+def test_an_empty_text_is_refused_with_the_argument_named(backend, cards, ctx) -> None:
+    with pytest.raises(InputError, match="text"):
+        run(backend, cards, SENTIMENT, {"text": "  "}, ctx)

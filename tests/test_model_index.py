@@ -303,3 +303,25 @@ def test_shipped_index_matches_the_catalog_and_searches():
     hits = shipped.search("ocr for receipts", task="image-to-text", k=5)
     assert all(c.task == "image-to-text" for c, _ in hits) and len(hits) == 5
     assert any("ocr" in (c.id + " ".join(c.tags)).lower() for c, _ in hits[:2])
+
+
+@pytest.mark.integration
+def test_the_shipped_index_picks_the_bundled_text_classifier_the_request_needs():
+    """Two bundled text classifiers run offline (sentiment, language ID): the request's meaning
+    chooses between them, so a sentiment request is not answered with a language."""
+    from hugginggpt_tools.backends import default_backends
+    from hugginggpt_tools.config import Settings
+    from hugginggpt_tools.model_index.index import load_default_index
+    from hugginggpt_tools.schemas import Plan, Task
+    from hugginggpt_tools.selection import select_models
+
+    settings = Settings(index_dir=SHIPPED_INDEX, hf_token=None)
+    index, backends = load_default_index(settings), default_backends(settings)
+    for request, text, model in [
+        ("Is this review positive or negative?", "The soup was cold and the waiter rude.", "bundled/vader-sentiment"),
+        ("What is the sentiment of this tweet?", "Best concert of my life!!", "bundled/vader-sentiment"),
+        ("Which language is this written in?", "Le chat dort sur le canapé.", "bundled/fasttext-lid176"),
+        ("Detect the language of this sentence", "Dies ist ein kurzer Satz.", "bundled/fasttext-lid176"),
+    ]:
+        plan = Plan(tasks=[Task(id=0, task="text-classification", args={"text": text})])
+        assert select_models(plan, f"{request} '{text}'", index, backends)[0].model_id == model, request

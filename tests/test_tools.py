@@ -263,3 +263,6 @@ def test_default_toolkit_runs_a_bundled_model_chosen_from_the_shipped_index(tmp_
     message = call(tool, text="Dies ist ein kurzer deutscher Satz über das Wetter.")
     assert message.artifact.model_id == "bundled/fasttext-lid176" and message.artifact.data[0]["label"] == "de"
     assert "German (de" in message.content
+    sentiment = HuggingGPTToolkit(settings=Settings(output_dir=tmp_path), tasks=["sentiment analysis"]).get_tools()[0]
+    message = call(sentiment, text="The soup was cold and the waiter was rude.")
+    assert message.artifact.model_id == "bundled/vader-sentiment" and message.artifact.data["label"] == "negative"

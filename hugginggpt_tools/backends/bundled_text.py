@@ -1,4 +1,5 @@
-"""Bundled text models: spaCy NER, fastText language identification, MiniLM sentence similarity."""
+"""Bundled text models: spaCy NER, fastText language identification, VADER sentiment, MiniLM sentence
+similarity."""
 
 from __future__ import annotations
 
@@ -61,6 +62,36 @@ class FastLangdetectModel(BundledModel):
         return TaskOutput(text=f"language: {text}", data=labels)
 
 
+# ----------------------------------------------------------------------------- sentiment
+
+
+@register_bundled
+class VaderSentimentModel(BundledModel):
+    """VADER (vaderSentiment 3.3.2): lexicon- and rule-based sentiment of English text, the lexicon
+    shipped in the package. Labels ``positive``/``negative``/``neutral`` by the usual compound-score
+    cut-offs (+-0.05), with the share of positive, negative and neutral wording as scores."""
+
+    model_id = "bundled/vader-sentiment"
+    task = "text-classification"
+    packages = ("vaderSentiment",)
+    cutoff: ClassVar[float] = 0.05
+
+    def load(self) -> None:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+        self.analyzer = SentimentIntensityAnalyzer()
+
+    def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
+        scores = self.analyzer.polarity_scores(text_input(inputs, "text", self.task))
+        compound = float(scores["compound"])
+        label = "positive" if compound >= self.cutoff else "negative" if compound <= -self.cutoff else "neutral"
+        labels = sorted(({"label": name, "score": round(float(scores[key]), 4)}
+                         for name, key in (("positive", "pos"), ("negative", "neg"), ("neutral", "neu"))),
+                        key=lambda d: -d["score"])
+        return TaskOutput(text=f"sentiment: {label} (compound {compound:+.2f} on -1 to +1)",
+                          data={"label": label, "compound": round(compound, 4), "scores": labels})
+
+
 # ----------------------------------------------------------------------------- sentence similarity
 
 
@@ -85,4 +116,4 @@ class MiniLMSimilarityModel(BundledModel):
         return TaskOutput(text=f"similarity {score:.3f} (cosine, -1 to 1)", data={"similarity": score})
 
 
-__all__ = ["FastLangdetectModel", "MiniLMSimilarityModel", "SpacyNERModel"]
+__all__ = ["FastLangdetectModel", "MiniLMSimilarityModel", "SpacyNERModel", "VaderSentimentModel"]
