@@ -1,18 +1,19 @@
 """Train the offline planner's node model on the project's own labelled requests.
 
-    .venv/bin/python benchmarks/synth/train_node_model.py [--holdout 0.2] [--c 0.5] [--write]
+    .venv/bin/python benchmarks/synth/train_node_model.py [--holdout 0.2] [--c 1] [--sets part-,partb-,...] [--write]
 
 Reads the requests written for sampled tool graphs (``benchmarks/synth/part*.jsonl``) and the
 hand-written sets (``benchmarks/data/own_taskbench*.jsonl``); none comes from TaskBench. Set E
 (``parte-*``, narrative and varied-register requests) is never fitted on: it measures how the
-model carries over to styles it has not seen. Each
-request's features are computed exactly as the planner computes them (its words, resources, and
-the intents the cue rules find), its labels are the intents of its tools. One logistic regression
-per intent (scikit-learn, used only here) is fitted on all but a held-out fifth of the synthetic
-requests of sets A to D, twice: with the request's sentence embedding (the bundled MiniLM) among the features, and
-without it (for planners that run without the embedding model). The table compares node F1 on
-that fifth and on set E for the cue rules alone and for each model at several thresholds.
-``--write`` refits both on everything but set E and writes ``hugginggpt_tools/data/node_model.json``.
+model carries over to styles it has not seen. Each request's features are computed exactly as the
+planner computes them (its words, resources, and the intents the cue rules find; set H's with the
+registry's two text tasks in the vocabulary), its labels are the intents of its tools. One logistic
+regression per intent (scikit-learn, used only here) is fitted on all but a held-out fifth of the
+synthetic sets A-D, F-G and H, twice: with the request's sentence embedding (the bundled MiniLM,
+int8 as the planner runs it) among the features, and without it (for planners that run without the
+embedding model). The table compares node F1 on each held-out part and on set E for the cue rules
+alone and for each model at several thresholds. ``--write`` refits both on everything but set E and
+writes ``hugginggpt_tools/data/node_model.json``.
 """
 
 from __future__ import annotations
