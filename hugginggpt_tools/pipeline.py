@@ -39,6 +39,7 @@ from .errors import ConfigError, HuggingGPTError
 from .execution import Executor
 from .model_index.index import ModelIndex, load_default_index
 from .planning import AutoPlanner, LLMPlanner, OfflinePlanner, Planner
+from .policy import FilePolicy
 from .redaction import redact
 from .response import Responder
 from .schemas import Answer, ModelChoice, Plan, StageTiming, TaskResult, Trace
@@ -169,10 +170,19 @@ class HuggingGPT:
         """The turn's session, with every file it can address and the chat history to plan with.
 
         The session id comes from ``configurable.session_id`` (or LangGraph's ``thread_id``);
-        an explicit ``chat_history`` input replaces the session's own history.
+        an explicit ``chat_history`` input replaces the session's own history. A served request
+        (``configurable.hugginggpt_work_dir`` set, by the server only) does not make the files it
+        names trusted: only those inside the uploads folder, ``Settings.allowed_dirs`` or the
+        session's folder are kept, whichever route (invoke, batch, stream, ``/c/{config}/...``) it
+        came by; a task naming another is refused when it runs, saying why.
         """
         configurable = config.get("configurable") or {}
         session = self.sessions.get(configurable.get("session_id") or configurable.get("thread_id"))
+        work_dir = configurable.get("hugginggpt_work_dir")
+        if work_dir:
+            policy = FilePolicy.create([work_dir, *self.settings.allowed_dirs, session.store.folder])
+            # relative names start in the uploads folder, as the executor reads them
+            files = [str(Path(work_dir, f)) for f in files if "\0" not in f and policy.allows(Path(work_dir, f))]
         session.add_files([f for f in files if Path(f).is_file()])
         given = [f for f in files if not Path(f).is_file()]  # reported as missing when a task needs it
         history = list(chat_history) if chat_history else list(session.history)

@@ -238,8 +238,9 @@ class FilePolicy:
         real_files = tuple(_real(f) for f in files if "\0" not in str(f))
         return cls(tuple(dict.fromkeys(_real(r) for r in roots if "\0" not in str(r))), real_files)
 
-    def allows(self, real: Path) -> bool:
-        """Whether the resolved path ``real`` is one of the files or inside one of the roots."""
+    def allows(self, path: str | Path) -> bool:
+        """Whether ``path`` (symlinks followed) is one of the files or inside one of the roots."""
+        real = _real(path)
         return real in self.files or any(real == r or real.is_relative_to(r) for r in self.roots)
 
     def check(self, path: str | Path, shown: str | None = None) -> str:

@@ -367,3 +367,20 @@ def test_secrets_are_redacted(case: dict[str, Any], monkeypatch: pytest.MonkeyPa
     assert REDACTED in out
     for secret in ("hf_AbCdEf", "sk-live", "hunter2", "SECRET123", "sk-abcdef", "correct-horse", ENV_SECRET):
         assert secret not in out
+
+
+def test_no_served_route_makes_an_outside_file_trusted(client: Any) -> None:
+    """LangServe also serves the agent under /c/{config}/...: the pipeline, not only the guard's
+    check of /invoke and /batch bodies, keeps a served request's outside files untrusted."""
+    http, places = client
+    outside = places["outside"] / "secret.png"
+    outside.write_bytes(PNG)
+    answer = http.post("/hugginggpt/c/N4XyA/invoke",
+                       json={"input": {"input": f"Read the text in {outside}", "files": [str(outside)]}})
+    assert answer.status_code == 200, answer.text
+    result = answer.json()["output"]["answer"]["results"][0]
+    assert result["status"] == "failed" and "outside the folders" in result["error"] and "TEXT" not in answer.text
+    uploaded = http.post("/files", files={"file": ("page.png", PNG)}).json()["path"]
+    ok = http.post("/hugginggpt/c/N4XyA/invoke", json={"input": {"input": "Read the text in page.png",
+                                                                 "files": [uploaded]}})
+    assert ok.json()["output"]["answer"]["results"][0]["text"] == "TEXT"
