@@ -170,6 +170,12 @@ def find_task(name: str) -> TaskType | None:
     return TASK_TYPES.get(_ALIASES.get(_key(name), ""))
 
 
+def names_the_type(name: str, task: TaskType) -> bool:
+    """Whether ``name`` is ``task``'s pipeline tag or snake_case name in any spelling, not an alias
+    that says what the task is for ("language identification")."""
+    return _key(name) in (_key(task.name), _key(task.snake_name))
+
+
 def get_task(name: str) -> TaskType:
     """The task type named ``name``; raises :class:`UnknownTaskError` listing the valid names."""
     found = find_task(name)
@@ -180,4 +186,4 @@ def get_task(name: str) -> TaskType:
     return found
 
 
-__all__ = ["TASK_TYPES", "ArgSpec", "TaskType", "find_task", "get_task"]
+__all__ = ["TASK_TYPES", "ArgSpec", "TaskType", "find_task", "get_task", "names_the_type"]

@@ -17,7 +17,7 @@ from langchain_core.tools import BaseTool, BaseToolkit
 from pydantic import ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from .errors import ConfigError
-from .tasks import TASK_TYPES, find_task
+from .tasks import TASK_TYPES, find_task, names_the_type
 from .tools import TOOL_CLASSES, HuggingGPTTool
 
 
@@ -67,7 +67,7 @@ class HuggingGPTToolkit(BaseToolkit):
         needs = dict(data.get("needs") or {})
         for name in data["tasks"]:
             found = find_task(name) if isinstance(name, str) else None
-            if found is not None and name.strip().lower().replace("_", "-") != found.name:
+            if found is not None and not names_the_type(name, found):
                 needs.setdefault(found.name, name.strip())
         return {**data, "needs": needs}
 

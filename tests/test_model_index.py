@@ -272,6 +272,18 @@ def test_importing_the_index_modules_stays_light():
             "print(sorted(m for m in ('torch', 'faiss', 'transformers', 'sentence_transformers') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+    # planning, execution and the bundled backends do not even import numpy (the model_index package does)
+    code = ("import sys, hugginggpt_tools.planning, hugginggpt_tools.execution, hugginggpt_tools.backends.bundled; "
+            "print('numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_shared_embedders_are_made_once_however_they_are_asked_for():
+    from hugginggpt_tools.model_index.embedding import INDEX_MAX_TOKENS, default_embedder, index_embedder
+
+    assert default_embedder() is default_embedder(1) and default_embedder(2) is not default_embedder(1)
+    assert index_embedder() is index_embedder(1) is index_embedder(1, INDEX_MAX_TOKENS)
 
 
 # --- the real embedder and the shipped index ---------------------------------------------------

@@ -266,3 +266,4 @@ def test_default_toolkit_runs_a_bundled_model_chosen_from_the_shipped_index(tmp_
     sentiment = HuggingGPTToolkit(settings=Settings(output_dir=tmp_path), tasks=["sentiment analysis"]).get_tools()[0]
     message = call(sentiment, text="The soup was cold and the waiter was rude.")
     assert message.artifact.model_id == "bundled/vader-sentiment" and message.artifact.data["label"] == "negative"
+    assert HuggingGPTToolkit(tasks=["Text Classification", "text_classification"]).needs == {}  # names, not needs

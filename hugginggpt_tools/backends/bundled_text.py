@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ..model_index.languages import language_name
 from ._inputs import text_input
 from .base import RunContext, TaskOutput
 from .bundled import BundledModel, register_bundled
@@ -55,6 +54,8 @@ class FastLangdetectModel(BundledModel):
         self.detector = LangDetector(LangDetectConfig(model="lite", max_input_length=self.max_chars))
 
     def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
+        from ..model_index.languages import language_name  # local: the model_index package imports numpy
+
         raw = self.detector.detect(text_input(inputs, "text", self.task), model="lite", k=self.top_k)
         labels = [{"label": r["lang"], "score": round(float(r["score"]), 4),
                    "language": language_name(r["lang"])} for r in raw]

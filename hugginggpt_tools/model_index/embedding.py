@@ -167,7 +167,6 @@ def normalize(vectors: "np.ndarray") -> "np.ndarray":
     return np.ascontiguousarray(array / np.where(norms > 0, norms, 1.0), dtype=np.float32)
 
 
-@functools.lru_cache(maxsize=4)
 def _quantize(model: Any) -> None:
     """Swap the transformer's linear layers for dynamically quantized int8 ones (in place): about
     2 to 2.5x faster on one CPU thread; cosine similarity to the float embeddings about 0.94, so
@@ -190,7 +189,7 @@ def planning_embedder() -> Embedder:
 
 def default_embedder(num_threads: int = 1) -> Embedder:
     """The shared bundled-MiniLM embedder for ``num_threads`` (loaded once, on first use)."""
-    return Embedder(num_threads=num_threads)
+    return _shared_embedder(num_threads, None)
 
 
 INDEX_MAX_TOKENS = 128
@@ -198,9 +197,14 @@ INDEX_MAX_TOKENS = 128
 as the model's 256 (hit@5 91.8% vs 90.6%) and embeds about twice as fast."""
 
 
-@functools.lru_cache(maxsize=8)
 def index_embedder(num_threads: int = 1, max_seq_length: int | None = INDEX_MAX_TOKENS) -> Embedder:
     """The shared bundled-MiniLM embedder of model indexes (texts cut at ``max_seq_length`` tokens)."""
+    return _shared_embedder(num_threads, max_seq_length)
+
+
+@functools.lru_cache(maxsize=8)
+def _shared_embedder(num_threads: int, max_seq_length: int | None) -> Embedder:
+    """The one embedder per setting (keyed on every argument, however a caller passes the defaults)."""
     return Embedder(num_threads=num_threads, max_seq_length=max_seq_length)
 
 

@@ -95,7 +95,8 @@ class AutoPlanner(Planner):
     async def aplan(
         self, request: str, *, files: Sequence[str] = (), chat_history: Sequence[BaseMessage] = ()
     ) -> Plan:
-        offline = self.offline.plan(request, files=files, chat_history=chat_history)
+        # in a worker thread: the offline planner embeds the request (and loads its model once)
+        offline = await self.offline.aplan(request, files=files, chat_history=chat_history)
         if self._confident(offline):
             return self._keep_offline(offline)
         try:

@@ -34,7 +34,6 @@ from langchain_core.messages import BaseMessage
 
 from .. import dag
 from ..errors import ConfigError, PlanError
-from ..model_index.embedding import planning_embedder
 from ..schemas import Plan
 from ..toolgraph import ToolGraph
 from .arguments import PlanBuilder
@@ -96,6 +95,8 @@ class OfflinePlanner(Planner):
             matcher = IntentMatcher.default()
         self.matcher: IntentMatcher | None = matcher or None
         if node_model is None or node_model is True:
+            from ..model_index.embedding import planning_embedder  # local: the model_index package imports numpy
+
             # the model that reads embeddings was trained on the package encoder's vectors
             node_model = NodeModel.default(embedding=self.matcher is not None
                                            and self.matcher.encoder is planning_embedder())
