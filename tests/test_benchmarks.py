@@ -56,4 +56,4 @@ def test_quick_run_prints_table_and_writes_json(run_all, tmp_path, capsys):
     assert sorted(llm) == [1, 2, 5, 10]
     assert all(r["ours_calls"] == r["counted_calls"] for r in llm.values()), "trace disagrees with the model"
     assert llm[10]["jarvis_calls"] == 12
-    assert isinstance(data["details"]["startup"]["torch_imported"], bool)
+    assert data["details"]["startup"]["torch_imported"] is False

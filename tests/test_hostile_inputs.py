@@ -114,7 +114,7 @@ def test_local_paths(case: dict[str, Any], workspace: dict[str, Path], connectio
     started = time.perf_counter()
     with pytest.raises(InputError) as info:
         local_file(value, store, cwd=workspace["work"], settings=settings)
-    assert case["reason"] in str(info.value), str(info.value)
+    assert any(reason in str(info.value) for reason in case["reason"].split("|")), str(info.value)
     assert time.perf_counter() - started < 2, "refusing must not read or wait on the file"
     assert store.list() == [] and connections == []
 
@@ -336,7 +336,7 @@ def test_session_ids_cannot_name_other_folders(case: dict[str, Any], tmp_path: P
         check_session_id(case["value"])
     with pytest.raises(HuggingGPTError):
         SessionManager(Settings(output_dir=tmp_path / "out")).get(case["value"])
-    assert not (tmp_path / "out").exists() or all(p.parent == tmp_path / "out" for p in (tmp_path / "out").iterdir())
+    assert not any(tmp_path.iterdir())  # no session folder (or anything else) was made
 
 
 def test_bad_session_header_is_a_400_and_keys_do_not_share_sessions(client: Any) -> None:

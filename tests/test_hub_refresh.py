@@ -10,7 +10,6 @@ from fake_hub import FakeHub, hub_model
 
 from hugginggpt_tools.config import Settings
 from hugginggpt_tools.errors import ModelIndexError
-from hugginggpt_tools.model_index import hub as hub_module
 from hugginggpt_tools.model_index.hub import HubClient, card_for_hub_id, card_from_model_info, retry_after
 from hugginggpt_tools.model_index.index import ModelIndex
 from hugginggpt_tools.model_index.refresh import STATE_FILE, refresh_catalog
@@ -209,4 +208,3 @@ def test_retry_after_reads_seconds_and_dates():
     assert retry_after({"Retry-After": "12"}) == 12.0
     assert retry_after({"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}) == 0.0
     assert retry_after({}) is None and retry_after({"Retry-After": "soon"}) is None
-    assert hub_module.RETRY_STATUS[0] == 429

@@ -92,12 +92,26 @@ goal-described set (requests that name what they want, not the task) is the hard
 @pytest.mark.parametrize("path", OWN_SETS, ids=lambda p: p.stem)
 def test_the_projects_own_request_sets(path: Path) -> None:
     graph = ToolGraph.load(TOOL_DESC)
-    result = run_benchmark(OfflinePlanner(graph, matcher=False), load_requests(path), graph)
+    # the rules alone: the node model is trained on these sets, so it is measured on set E below
+    result = run_benchmark(OfflinePlanner(graph, matcher=False, node_model=False), load_requests(path), graph)
     overall = result.scores["overall"]
     node, link, name, value = FLOORS.get(path.stem, (0.9, 0.8, 0.9, 0.8))
     assert overall.nodes.f1 >= node and overall.links.f1 >= link
     assert overall.argument_names.f1 >= name and overall.argument_values.f1 >= value
     assert result.failures == 0 and result.all_valid_dags
+
+
+def test_the_node_model_lifts_the_rules_on_requests_it_was_never_trained_on() -> None:
+    """Set E (benchmarks/synth/parte-*, 640 requests in styles the model never saw): the words-only
+    node model scored 93.4 / 73.0 / 92.5 / 75.8 there against the rules' 87.1 / 64.6 / 85.5 / 69.0."""
+    graph = ToolGraph.load(TOOL_DESC)
+    rows = [r for p in sorted((ROOT / "benchmarks" / "synth").glob("parte-*.jsonl")) for r in load_requests(p)]
+    assert len(rows) == 640
+    rules = run_benchmark(OfflinePlanner(graph, matcher=False, node_model=False), rows, graph).scores["overall"]
+    model = run_benchmark(OfflinePlanner(graph, matcher=False), rows, graph).scores["overall"]
+    assert model.nodes.f1 >= 0.9 and model.links.f1 >= 0.68
+    assert model.argument_names.f1 >= 0.9 and model.argument_values.f1 >= 0.72
+    assert model.nodes.f1 > rules.nodes.f1 + 0.03 and model.links.f1 > rules.links.f1
 
 
 def test_example_phrasings_are_distinct_and_each_is_nearest_to_its_own_intent() -> None:
