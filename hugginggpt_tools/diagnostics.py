@@ -74,7 +74,7 @@ def cell(task: str, backend_name: str, cards: Sequence[ModelCard], backends: Bac
     named = sorted((c for c in cards if backend_name in c.backends), key=lambda c: (-c.downloads, c.id))
     if not named:
         return Cell(task, backend_name, "unavailable", reason=f"the catalog has no {backend_name} model for {task}",
-                    fix="add a model card for it to the index (ModelIndex.add) and rebuild: hugginggpt index build")
+                    fix="add a model card for it: hugginggpt models add PATH_OR_ID")
     backend = backends.get(backend_name)
     if backend is None:
         return Cell(task, backend_name, "unavailable", reason=f"the {backend_name} backend is not configured",

@@ -29,7 +29,7 @@ from urllib.parse import urljoin, urlsplit
 
 from .config import get_settings
 from .errors import InputError
-from .policy import ALLOWED_SCHEMES, FilePolicy, Target, URLPolicy, check_url_syntax
+from .policy import ALLOWED_SCHEMES, FilePolicy, Target, URLPolicy
 from .redaction import redact
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -92,17 +92,6 @@ def _suffix(url: str, content_type: str, data: bytes) -> str:
         return suffix
     from_type = mimetypes.guess_extension(content_type.split(";")[0].strip()) if content_type else None
     return sniff_suffix(data, from_type or ".bin")
-
-
-def check_url(url: str, policy: URLPolicy | None = None) -> Target | None:
-    """Refuse a URL that :func:`download` must not fetch.
-
-    Without ``policy`` only the form is checked (http or https, a host, no user name or
-    password); with one, also the host's addresses (:meth:`URLPolicy.target`), whose pinned
-    :class:`~hugginggpt_tools.policy.Target` is returned.
-    """
-    check_url_syntax(url)
-    return policy.target(url) if policy is not None else None
 
 
 def download(
@@ -263,7 +252,6 @@ def _store(store: "ArtifactStore | None", what: str) -> "ArtifactStore":
 __all__ = [
     "ALLOWED_SCHEMES",
     "FileValue",
-    "check_url",
     "download",
     "is_url",
     "local_file",

@@ -22,7 +22,7 @@ import ipaddress
 import os
 import socket
 import stat
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
@@ -266,13 +266,6 @@ class FilePolicy:
         return str(real)
 
 
-def run_roots(cwd: str | Path | None, extra: Sequence[str | Path] = (), folder: str | Path | None = None
-              ) -> list[Path]:
-    """The folders of a run: the working folder, the session folder and the extra ones."""
-    roots = [Path(cwd) if cwd is not None else Path.cwd(), *map(Path, extra)]
-    return roots + ([Path(folder)] if folder is not None else [])
-
-
 __all__ = [
     "ALLOWED_SCHEMES",
     "DEFAULT_CONTENT_TYPES",
@@ -282,5 +275,4 @@ __all__ = [
     "address_problem",
     "check_url_syntax",
     "resolve_host",
-    "run_roots",
 ]

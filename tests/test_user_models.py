@@ -147,6 +147,17 @@ def test_registered_folder_is_runnable_and_selected(settings, embedder, tmp_path
     assert "best of 1 runnable candidate" in choice.reason
 
 
+def test_doctor_lists_the_cards_selection_uses_user_catalog_included(settings, embedder, tmp_path):
+    from hugginggpt_tools.cli.doctor import _cards
+
+    before, source = _cards(settings)
+    assert [c.id for c in before] == ["hub/sentiment", "hub/summarizer"] and "user catalog" not in source
+    register_model(model_folder(tmp_path), settings=settings, embedder=embedder)
+    after, source = _cards(settings)
+    assert [c.id for c in after] == [c.id for c in load_default_index(settings).cards]
+    assert "1 card(s) of the user catalog" in source
+
+
 def test_user_card_overrides_a_base_card_and_removal_restores_it(settings, embedder, tmp_path):
     folder = model_folder(tmp_path, "sentiment-copy")
     register_model(folder, model_id="hub/sentiment", settings=settings, embedder=embedder)

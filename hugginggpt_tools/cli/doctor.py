@@ -10,15 +10,24 @@ from ._common import load_llm
 
 
 def _cards(settings: Any) -> tuple[list[Any], str]:
-    """The cards selection would use: the index's cards.jsonl, else the default catalog."""
+    """The cards selection would use: the index's cards.jsonl (else the default catalog) with the
+    user catalog's cards (``hugginggpt models add``, ``index refresh``) over them, as the merged
+    index has them; no embedding is needed to list them."""
     from ..errors import ModelIndexError
     from ..model_index.catalog import default_catalog, load_cards
+    from ..model_index.user_catalog import UserCatalog
 
     path = settings.index_dir / "cards.jsonl"
     try:
-        return load_cards(path), f"the model index at {settings.index_dir}"
+        cards, source = load_cards(path), f"the model index at {settings.index_dir}"
     except ModelIndexError:
-        return default_catalog(), "the default catalog (no model index found; build it: hugginggpt index build)"
+        cards = default_catalog()
+        source = "the default catalog (no model index found; build it: hugginggpt index build)"
+    added = UserCatalog(settings.catalog_dir).cards()
+    if not added:
+        return cards, source
+    merged = {(c.id, c.task): c for c in [*cards, *added]}  # a user card replaces a base card, as in the index
+    return list(merged.values()), f"{source} and {len(added)} card(s) of the user catalog at {settings.catalog_dir}"
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:

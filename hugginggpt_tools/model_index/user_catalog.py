@@ -21,7 +21,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -257,16 +257,8 @@ def unregister_model(model_id: str, *, task: str | None = None, settings: "Setti
     return gone
 
 
-def catalog_summary(settings: "Settings") -> dict[str, Any]:
-    """How many user and Hub cards the catalog holds, and where."""
-    catalog = UserCatalog(settings.catalog_dir)
-    return {"catalog_dir": str(catalog.folder), "user_cards": len(catalog.user_cards()),
-            "hub_cards": len(catalog.hub_cards())}
-
-
 __all__ = [
     "UserCatalog",
-    "catalog_summary",
     "looks_like_hub_id",
     "merged_index",
     "model_card_for",
