@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from typing import Any
 
 import numpy as np
@@ -268,16 +267,11 @@ def choice_messages(choices: list[ModelChoice], plan: Plan, request: str) -> lis
 
 
 def parse_choice_answer(text: str) -> dict[str, Any] | None:
-    """The JSON object in an LLM answer (code fences and surrounding prose tolerated), or None."""
-    cleaned = re.sub(r"```(?:json)?", "", text or "")
-    start, end = cleaned.find("{"), cleaned.rfind("}")
-    if start < 0 or end <= start:
-        return None
-    try:
-        value = json.loads(cleaned[start:end + 1])
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
+    """The JSON object in an LLM answer (thinking blocks, code fences, surrounding prose and
+    Python-style quoting tolerated, as for plans), or None."""
+    from .planning.parsing import first_json_object
+
+    return first_json_object(text)
 
 
 def apply_llm_choices(choices: list[ModelChoice], answer: str) -> list[ModelChoice]:

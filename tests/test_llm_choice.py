@@ -120,6 +120,10 @@ def test_parse_tolerates_fences_and_prose():
     assert parse_choice_answer('```json\n{"0": {"id": "a"}}\n```') == {"0": {"id": "a"}}
     assert parse_choice_answer('Sure! {"1": "b"} Hope it helps.') == {"1": "b"}
     assert parse_choice_answer("[1, 2]") is None and parse_choice_answer("") is None
+    # read as plans are read: thinking dropped, prose with braces after the object, Python quoting
+    assert parse_choice_answer('<think>maybe {"0": "x"}</think>{"1": {"id": "a"}}') == {"1": {"id": "a"}}
+    assert parse_choice_answer('{"1": {"id": "a"}} since {this} fits') == {"1": {"id": "a"}}
+    assert parse_choice_answer("{'1': {'id': 'a', 'reason': None}}") == {"1": {"id": "a", "reason": None}}
     picked = apply_llm_choices([fake_choice(1, "translation", ["a", "b"])], '{"1": "b"}')
     assert picked[0].model_id == "b" and "no reason given" in picked[0].reason
 

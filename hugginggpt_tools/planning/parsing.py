@@ -222,4 +222,17 @@ def extract_task_list(text: str) -> list[dict[str, Any]]:
     raise _parse_failure(cleaned if cleaned.strip() else text)
 
 
-__all__ = ["EXPECTED_FORMAT", "LIST_KEYS", "as_task_list", "extract_task_list", "loads_lenient"]
+def first_json_object(text: str) -> dict[str, Any] | None:
+    """The first object in an LLM's answer, read as :func:`extract_task_list` reads plans (thinking
+    blocks dropped, code fences first, JSON or a Python-style literal, prose around it ignored);
+    None when there is none."""
+    cleaned = _THINK_RE.sub("", text or "")
+    for segment in [m.group(1) for m in _FENCE_RE.finditer(cleaned)] + [cleaned]:
+        for start, end in _blocks(segment):
+            value = _parse_block(segment[start:end])
+            if isinstance(value, dict):
+                return value
+    return None
+
+
+__all__ = ["EXPECTED_FORMAT", "LIST_KEYS", "as_task_list", "extract_task_list", "first_json_object", "loads_lenient"]
