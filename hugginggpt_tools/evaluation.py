@@ -31,8 +31,6 @@ from typing import Any
 SPLITS = ("overall", "single", "chain", "dag")
 """The groups TaskBench reports: all samples, then by the label's ``type``."""
 
-METRICS = ("node_f1", "link_f1", "argument_name_f1", "argument_value_f1")
-
 _EXTENSIONS = (
     ("image", ("jpg", "png", "jpeg", "gif", "bmp", "tiff", "svg", "ico")),
     ("audio", ("mp3", "wav", "wma", "ogg", "aac", "flac", "aiff", "au")),
@@ -191,4 +189,4 @@ def score(
     return groups
 
 
-__all__ = ["METRICS", "SPLITS", "Counts", "SampleSets", "Scores", "content_type", "read_sample", "score"]
+__all__ = ["SPLITS", "Counts", "SampleSets", "Scores", "content_type", "read_sample", "score"]

@@ -21,7 +21,7 @@ import re
 import statistics
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +61,6 @@ class BenchmarkResult:
     scores: dict[str, Scores]
     wall_seconds: float = 0.0
     planner: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def failures(self) -> int:

@@ -162,8 +162,7 @@ class PlanBuilder:
             found = self._take(self._all(), ["text"], reuse=True)
         prompt = cand.task in PROMPT_TASKS
         if found is None and (self._refers_back(clause) or not prompt):
-            found = self._latest_output(["text"]) if self._refers_back(clause) else None
-            found = found or self._latest_output(["text"]) or self._take(self._all(), ["text"], question=False)
+            found = self._latest_output(["text"]) or self._take(self._all(), ["text"], question=False)
             found = found or self._bridge(clause.resources, cand.strength)
             found = found or self._earlier_reply(clause)
             if found is None and (self._refers_back(clause) or not self.req.resources[:self.req.own]

@@ -8,7 +8,8 @@ intent is the mean cosine similarity of its ``k`` closest examples of that inten
 The encoder is anything with ``encode(texts) -> array`` of unit rows; by default the package's
 :func:`~hugginggpt_tools.model_index.embedding.planning_embedder` (all-MiniLM-L6-v2, int8, one thread), loaded on
 the first clause that needs it. The offline planner asks the matcher only about clauses that ask
-for something no cue names, so most requests never load the model.
+for something no cue names; its node model embeds every whole request with the same encoder
+(:meth:`IntentMatcher.embed`), so with the default node model every plan loads it once.
 """
 
 from __future__ import annotations
