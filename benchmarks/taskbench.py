@@ -29,7 +29,8 @@ DATA = ROOT.parent / "shared" / "data" / "taskbench_hf"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(DATA / "dev.jsonl"), help="TaskBench requests with labels")
-    parser.add_argument("--tools", default=str(DATA / "tool_desc.json"), help="TaskBench tool_desc.json")
+    parser.add_argument("--tools", default=str(ROOT / "benchmarks" / "data" / "taskbench_hf_tool_desc.json"),
+                        help="TaskBench tool_desc.json (default: the repository's copy of the Hugging Face graph)")
     parser.add_argument("--no-semantic", action="store_true", help="no embedding model (words-only node model)")
     parser.add_argument("--no-node-model", action="store_true", help="cue rules (and matcher) without the node model")
     parser.add_argument("--predictions", help="also write the predictions (JSONL) here")
@@ -67,8 +68,10 @@ def main() -> None:
     print(f"one request at a time, one thread: p50 {p50:.2f} ms, p90 {p90:.2f} ms, max {max(times) * 1000:.2f} ms; "
           f"every plan a valid DAG: {valid}")
     by_id = {p["id"]: p for p in result.predictions}
-    sure = [o.row for o in result.outcomes if o.plan is not None and (o.plan.confidence or 0.0) >= args.threshold]
-    rest = [o.row for o in result.outcomes if o.row not in sure]
+    sure, rest = [], []
+    for o in result.outcomes:
+        kept = o.plan is not None and (o.plan.confidence or 0.0) >= args.threshold
+        (sure if kept else rest).append(o.row)
     split = {}
     for name, group in (("kept", sure), ("to the LLM", rest)):
         node = score(group, by_id, output_types(graph), ("overall",))["overall"].nodes.f1 * 100 if group else 0.0

@@ -69,7 +69,7 @@ def load_rows(sets: tuple[str, ...] = TRAIN_SETS) -> list[dict]:
 
 
 def held_out(row: dict, fraction: float) -> bool:
-    """Whether a synthetic request of sets A to D, F or G is in the held-out part (by a hash of its id)."""
+    """Whether a synthetic request of sets A to D, F, G or H is in the held-out part (by a hash of its id)."""
     digest = hashlib.sha256(str(row["id"]).encode()).digest()
     return row["_source"] in ("synth", "F/G", "H") and digest[0] < 256 * fraction
 
@@ -97,6 +97,7 @@ def main() -> None:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
+    from hugginggpt_tools.evaluation import Counts
     from hugginggpt_tools.planning.clauses import mask, read_request
     from hugginggpt_tools.planning.nodemodel import NodeModel, request_features
     from hugginggpt_tools.planning.offline import OfflinePlanner
@@ -170,12 +171,10 @@ def main() -> None:
         return NodeModel(intents, kept, [round(float(b), 4) for b in bias], args.threshold, vectors)
 
     def f1(pairs) -> float:
-        tp = fp = fn = 0
+        counts = Counts()
         for gold, guess in pairs:
-            tp += len(gold & guess)
-            fp += len(guess - gold)
-            fn += len(gold - guess)
-        return 200 * tp / (2 * tp + fp + fn) if tp else 0.0
+            counts.add(gold, guess)
+        return 100 * counts.f1
 
     set_e = [k for k, r in enumerate(rows) if r["_source"] == "E"]
     train = [k for k, t in enumerate(test) if not t and rows[k]["_source"] != "E"]
