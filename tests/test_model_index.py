@@ -131,6 +131,18 @@ def test_save_and_load_cards_round_trip(tmp_path):
         load_cards(path)
 
 
+def test_an_interrupted_save_leaves_the_old_cards_whole(tmp_path):
+    path = save_cards(CARDS, tmp_path / "cards.jsonl")
+
+    def failing():
+        yield CARDS[0]
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        save_cards(failing(), path)
+    assert load_cards(path) == CARDS
+
+
 # --- the catalog converter -------------------------------------------------------------------
 
 

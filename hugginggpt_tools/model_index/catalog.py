@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -164,12 +165,17 @@ def card_line(card: ModelCard) -> str:
 
 
 def save_cards(cards: Iterable[ModelCard], path: str | Path) -> Path:
-    """Write ``cards`` as JSON lines to ``path`` (parent folders created); returns the path."""
+    """Write ``cards`` as JSON lines to ``path`` (parent folders created); returns the path.
+
+    Written to a temporary file beside it and moved over it, so an interrupted write (the user
+    catalog is rewritten by ``models add``/``remove`` and ``index refresh``) leaves the old file whole."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("w", encoding="utf-8", newline="\n") as handle:
+    partial = target.with_name(f".{target.name}.partial")
+    with partial.open("w", encoding="utf-8", newline="\n") as handle:
         for card in cards:
             handle.write(card_line(card))
+    os.replace(partial, target)
     return target
 
 
