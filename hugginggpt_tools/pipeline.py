@@ -268,7 +268,7 @@ def build_graph(hg: HuggingGPT) -> Any:
             except HuggingGPTError as exc:
                 result = Plan(planner=type(hg.planner).__name__, notes=[redact(f"planning failed: {exc}")])
         events({"stage": "plan", "event": "plan_ready", "plan": result.to_hugginggpt(), "notes": result.notes,
-                "planner": result.planner, "confidence": result.confidence})
+                "missing": result.missing, "planner": result.planner, "confidence": result.confidence})
         await events.flush()
         return {"plan": result, "session_id": session.id, "files": files, "chat_history": history,
                 "timings": _timed("plan", started), "llm_calls": counter.calls}

@@ -2,7 +2,8 @@
 
 With an LLM, HuggingGPT's response stage: the LLM reads the structured results (texts, labels
 and scores, file paths) and answers; when tasks failed, :func:`failure_note` (which tasks and
-why) is appended, so no answer hides a failure. Without one, :func:`summarize` writes a
+why) and :func:`missing_note` (what was left out for want of an input) are appended, so no
+answer hides a failure. Without one, :func:`summarize` writes a
 deterministic answer that states each task's result and the files written. Answers pass
 through :func:`~hugginggpt_tools.redaction.redact`.
 """
@@ -60,7 +61,10 @@ def _task_line(result: TaskResult) -> str:
 def summarize(
     request: str, plan: Plan, choices: Sequence[ModelChoice], results: Sequence[TaskResult],
 ) -> str:
-    """A deterministic answer: what was done, each result, the files written, and the failures."""
+    """A deterministic answer: what was done, each result, the files written, the failures, and
+    what the request asked for that could not be planned for want of an input."""
+    if not plan.tasks and plan.missing:
+        return "Nothing was run. " + missing_note(plan)
     if not plan.tasks:
         note = f" ({'; '.join(plan.notes)})" if plan.notes else ""
         return (
@@ -78,6 +82,8 @@ def summarize(
     final = _final_text(plan, results)
     if final:
         lines.insert(0, f"Result: {final}")
+    if plan.missing:
+        lines.append(missing_note(plan))
     return "\n".join(lines)
 
 
@@ -89,6 +95,13 @@ def _final_text(plan: Plan, results: Sequence[TaskResult]) -> str | None:
             if not result.artifacts:
                 return _clip(result.text, _MAX_TEXT)
     return None
+
+
+def missing_note(plan: Plan) -> str:
+    """What the request asked for that the plan left out for want of an input, one line each, with
+    the fix; empty when nothing was."""
+    lines = [f"- {m}" for m in plan.missing]
+    return "Not planned, for want of an input:\n" + "\n".join(lines) if lines else ""
 
 
 def failure_note(results: Sequence[TaskResult]) -> str:
@@ -124,8 +137,8 @@ class Responder:
         if self.llm is None:
             return redact(summarize(request, plan, choices, results))
         reply = await self.llm.ainvoke(self.messages(request, plan, choices, results, chat_history))
-        note = failure_note(results)
-        return redact(f"{reply.text}\n\n{note}" if note else str(reply.text))
+        notes = [n for n in (failure_note(results), missing_note(plan)) if n]
+        return redact("\n\n".join([str(reply.text), *notes]))
 
 
-__all__ = ["Responder", "failure_note", "result_record", "summarize"]
+__all__ = ["Responder", "failure_note", "missing_note", "result_record", "summarize"]

@@ -101,6 +101,11 @@ class Plan(BaseModel):
     planner: str = Field(default="", description="Which planner made the plan.")
     confidence: float | None = Field(default=None, description="Planner's confidence, 0 to 1.")
     notes: list[str] = Field(default_factory=list, description="Repairs applied by the DAG check.")
+    missing: list[str] = Field(
+        default_factory=list,
+        description="Tasks the request asks for that the plan leaves out because an input they need is "
+        "missing, each with the fix ('image-classification needs an image and the request gives none ...').",
+    )
 
     def task(self, task_id: int) -> Task:
         for t in self.tasks:

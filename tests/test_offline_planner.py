@@ -259,3 +259,30 @@ async def test_aplan_matches_plan() -> None:
 def test_lexicon_covers_every_intent() -> None:
     assert {t for cue in CUES for t in cue.tasks} == set(INTENTS)
     assert set(INTENTS.values()) == set(TASK_TYPES)
+
+
+# --- inputs the request does not give ------------------------------------------------------
+
+
+def test_a_task_without_its_input_is_named_with_the_fix_not_run_on_invented_input() -> None:
+    p = plan("Classify this image")
+    assert p.tasks == [] and len(p.missing) == 1
+    assert p.missing[0].startswith("image-classification needs an image") and "attach the image" in p.missing[0]
+    # the translation was to work on the left-out description: it is not run on the clause's words
+    p = plan("Describe this photo in detail and then translate the description into German")
+    assert p.tasks == [] and [m.split()[0] for m in p.missing] == ["image-to-text", "translation"]
+    assert "output of image-to-text" in p.missing[1]
+    # with the photo, nothing is missing
+    p = plan("Describe this photo in detail and then translate the description into German", files=("p.jpg",))
+    assert [t.task for t in p.tasks] == ["image-to-text", "translation"] and p.missing == []
+
+
+def test_what_has_its_input_still_runs_beside_what_is_missing() -> None:
+    p = plan("Classify this image and translate 'hello' into French")
+    assert steps(p) == [("translation", {"text": "hello", "target_language": "French"})]
+    assert [m.split()[0] for m in p.missing] == ["image-classification"]
+    assert p.confidence is not None and p.confidence < OfflinePlanner(matcher=False).plan(
+        "Translate 'hello' into French").confidence
+    # the package's planner, with its node model, says so too
+    full = OfflinePlanner().plan("Classify this image and translate 'hello' into French")
+    assert [t.task for t in full.tasks] == ["translation"] and full.missing[0].startswith("image-classification")

@@ -158,3 +158,13 @@ def test_a_chain_reads_its_references() -> None:
     assert [t.task for t in plan.tasks] == ["text-to-image", "image-to-text"]
     assert plan.tasks[0].args == {"text": "a lighthouse at night"} and plan.tasks[1].args == {"image": Ref(task_id=0)}
 
+
+
+def test_over_a_tool_graph_a_task_fed_by_a_missing_one_is_still_planned() -> None:
+    """A benchmark counts the tasks a request asks for, runnable or not: over a given graph the
+    translation of a missing photo's description stays in the plan, on its clause's words, and the
+    missing photo is reported."""
+    graph = ToolGraph.load(TOOL_DESC)
+    p = OfflinePlanner(graph, matcher=False, node_model=False).plan(
+        "Describe this photo in detail and then translate the description into German")
+    assert [graph.name_for(t) for t in p.tasks] == ["Translation"] and p.missing[0].startswith("Image-to-Text needs an image")

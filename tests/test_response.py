@@ -44,3 +44,16 @@ def test_llm_response_reads_structured_results():
     assert "/out/s/speech.wav" in prompt and "model crashed" in prompt and "bundled/ocr" in prompt
     text = asyncio.run(responder.arespond("read a.png aloud", PLAN, CHOICES, RESULTS))
     assert text.startswith("The image says Invoice 1042")
+
+
+def test_what_could_not_be_planned_is_said_with_or_without_tasks():
+    missing = ["image-classification needs an image and the request gives none ('Classify this image'); "
+               "attach the image file or name it in the request"]
+    empty = summarize("Classify this image", Plan(missing=missing), [], [])
+    assert empty.startswith("Nothing was run.") and "needs an image" in empty and "No model task" not in empty
+    text = summarize("read a.png aloud", PLAN.model_copy(update={"missing": missing}), CHOICES, RESULTS)
+    assert "Invoice 1042" in text and text.rstrip().endswith("name it in the request")
+    assert "needs an image" not in summarize("read a.png aloud", PLAN, CHOICES, RESULTS)
+    llm = scripted_chat_model(["Done."])
+    reply = asyncio.run(Responder(llm).arespond("x", Plan(missing=missing), [], []))
+    assert reply.startswith("Done.") and "needs an image" in reply

@@ -18,6 +18,7 @@ def _progress(chunk: dict[str, Any]) -> None:
     if chunk.get("stage") == "plan":
         tasks = ", ".join(f"{t['id']}:{t['task']}" for t in chunk["plan"]) or "no tasks"
         line = f"[plan] {tasks}" + "".join(f"\n[plan] note: {n}" for n in chunk.get("notes", []))
+        line += "".join(f"\n[plan] left out: {n}" for n in chunk.get("missing", []))
     elif chunk.get("event") == "model_chosen":
         line = f"[select] task {chunk['task_id']} {chunk['task']}: {chunk['model_id'] or 'no runnable model'}"
     elif chunk.get("event") == "task_started":
@@ -83,13 +84,16 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if args.request:
         plan = asyncio.run(hg.aplan(args.request, args.file))
         print(plan.model_dump_json(indent=2) if args.json else json.dumps(plan.to_hugginggpt()))
+        for line in [] if args.json else plan.missing:
+            print(f"left out: {line}", file=sys.stderr)
         return 0
     failures = 0
     for row in _batch_requests(args.input):
         try:
             plan = asyncio.run(hg.aplan(row["request"], row["files"]))
             out = {"id": row["id"], "request": row["request"], "plan": plan.to_hugginggpt(),
-                   "planner": plan.planner, "confidence": plan.confidence, "notes": plan.notes}
+                   "planner": plan.planner, "confidence": plan.confidence, "notes": plan.notes,
+                   "missing": plan.missing}
         except HuggingGPTError as exc:
             failures += 1
             out = {"id": row["id"], "request": row["request"], "error": str(exc)}

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from ..tasks import TASK_TYPES, ArgSpec
 from .clauses import Clause, RequestText
@@ -78,6 +78,35 @@ def clean(text: str) -> str:
     return _TRAILING_RE.sub(r"\1", text).strip(" ,;:")
 
 
+@dataclass(frozen=True)
+class Missing:
+    """A task the request asks for that was left out: an input it needs is neither in the request
+    nor an earlier task's output."""
+
+    task: str
+    words: str
+    """The clause that asked for it."""
+    argument: str
+    """The argument that found no value ("image", "audio", "context", ...)."""
+    modality: str
+    after: str | None = None
+    """When that input was to be the output of a task left out before it ("describe the photo,
+    then translate the description", with no photo): that task."""
+
+    def note(self, name: Callable[[str], str] = str) -> str:
+        """One line for the user: the task left out (``name`` gives a task type's name), why, and
+        what to do."""
+        task = name(self.task)
+        if self.after is not None:
+            return f"{task} works on the output of {name(self.after)}, which could not be planned ({self.words!r})"
+        if self.modality == "text":
+            return (f"{task} needs a {self.argument} text and the request gives none "
+                    f"({self.words!r}); quote the text in the request")
+        article = "an" if self.modality[:1] in "aeiou" else "a"
+        return (f"{task} needs {article} {self.modality} and the request gives none "
+                f"({self.words!r}); attach the {self.modality} file or name it in the request")
+
+
 @dataclass
 class PlanBuilder:
     """Turns ordered candidates into HuggingGPT task dicts, filling their arguments."""
@@ -87,7 +116,12 @@ class PlanBuilder:
     tasks: list[dict[str, Any]] = field(default_factory=list)
     strengths: list[float] = field(default_factory=list)
     consumed: set[int] = field(default_factory=set)
-    dropped: int = 0
+    missing: list[Missing] = field(default_factory=list)
+    feed_from_missing: bool = True
+    """Whether a text task whose text was to be the output of a task left out for want of input
+    ("describe the photo, then translate the description", no photo) is left out too (a plan that
+    runs; the default), rather than given its clause's words (over a benchmark's tool graph, where
+    the task counts although it cannot run)."""
     bridges: dict[str, str] = field(default_factory=lambda: dict(BRIDGES))
     clauses: list[Clause | None] = field(default_factory=list)
     _clause: Clause | None = None
@@ -169,6 +203,8 @@ class PlanBuilder:
                                   or any(not r.mentioned for r in self.req.resources[:self.req.own])):
                 found = self._bridge(range(self.req.own), cand.strength)
             found = found or self._take(self._all(), ["text"], reuse=True, question=False)
+        if found is None and self.feed_from_missing and self.missing and self._refers_back(clause):
+            return None  # "translate it", where "it" was to come from a task left out for want of input
         return found or self._prompt(cand)
 
     def _earlier_reply(self, clause: Clause) -> str | None:
@@ -251,6 +287,9 @@ class PlanBuilder:
         for spec in TASK_TYPES[cand.task].args:
             value = self._argument(cand, spec, args)
             if value is None and spec.required:
+                after = self.missing[-1].task if spec.name == "text" and self.missing else None
+                words = self._clause_text(cand.clause) or cand.clause.masked
+                self.missing.append(Missing(cand.task, words, spec.name, spec.modality, after))
                 return None
             if value is not None:
                 args[spec.name] = value
@@ -291,7 +330,6 @@ class PlanBuilder:
         before = set(self.consumed)
         args = self.arguments(cand)
         if args is None:
-            self.dropped += 1
             logger.debug("Offline planner: no input for %s in %r", cand.task, cand.clause.masked)
             return False
         if not any(t["task"] == cand.task and t["args"] == args for t in self.tasks):

@@ -21,6 +21,10 @@ How it reads a request:
 
 Given a :class:`~hugginggpt_tools.toolgraph.ToolGraph`, it plans only the graph's tasks and links
 them by the graph's output types. Nothing matched means an empty plan with confidence 0.
+
+A task whose input the request lacks ("classify this image" with no image) is left out and named,
+with the fix, in ``Plan.missing``; over the registry, a text task that was to work on its output
+("... then translate the description") is left out with it rather than run on its clause's words.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from langchain_core.messages import BaseMessage
 
 from .. import dag
 from ..errors import ConfigError, PlanError
-from ..schemas import Plan
+from ..schemas import Plan, Task
 from ..toolgraph import ToolGraph
 from .arguments import PlanBuilder
 from .base import Planner
@@ -116,11 +120,17 @@ class OfflinePlanner(Planner):
         if self.node_model is not None:
             builder, uncovered, probs = self._rebuild(req, builder, uncovered)
         confidence = _confidence(builder, uncovered, probs)
+        missing = list(dict.fromkeys(m.note(self._name) for m in builder.missing))
         try:
-            return dag.check_plan(builder.tasks, files=files, planner=self.name, confidence=confidence)
+            plan = dag.check_plan(builder.tasks, files=files, planner=self.name, confidence=confidence)
         except PlanError as exc:
             logger.warning("Offline plan for %r failed its check: %s", request, exc)
-            return Plan(planner=self.name, confidence=0.0, notes=[f"offline plan rejected: {exc}"])
+            return Plan(planner=self.name, confidence=0.0, notes=[f"offline plan rejected: {exc}"], missing=missing)
+        return plan.model_copy(update={"missing": missing}) if missing else plan
+
+    def _name(self, task: str) -> str:
+        """A task type's name in the plan's vocabulary: the tool graph's, else the type itself."""
+        return self.tools.name_for(Task(id=0, task=task)) if self.tools is not None else task
 
     def rule_intents(self, request: str | RequestText) -> set[str]:
         """The intents the cue rules and the semantic matcher find in ``request`` (steps 1-4), before
@@ -131,7 +141,7 @@ class OfflinePlanner(Planner):
     def _build(self, req: RequestText, vocab: Vocabulary, extra: Mapping[int, list[Candidate]] | None = None,
                bridges: Mapping[str, str] | None = None) -> tuple[PlanBuilder, int]:
         """The plan the clauses ask for under ``vocab``, with ``extra`` candidates per clause index."""
-        builder = PlanBuilder(req, vocab)
+        builder = PlanBuilder(req, vocab, feed_from_missing=self.tools is None)
         if bridges is not None:
             builder.bridges = dict(bridges)
         uncovered = 0
@@ -185,6 +195,9 @@ class OfflinePlanner(Planner):
         known = probs if knows_all else None
         if not builder.tasks and first.tasks:
             return first, first_uncovered, known  # the model may prune the rules' plan, never to nothing
+        # a task the rules found no input for is not a feature the model sees: it still asked for it
+        planned = planned_intents(builder.tasks) | {m.task for m in builder.missing}
+        builder.missing += [m for m in first.missing if m.task not in planned]
         return builder, uncovered, known
 
     def _placed(self, req: RequestText, intent: str, probability: float) -> Candidate | None:
@@ -257,7 +270,7 @@ def _confidence(builder: PlanBuilder, uncovered: int, probs: Mapping[str, float]
         base = min(known) * (1.0 - left_out)
     else:
         base = sum(builder.strengths) / len(builder.strengths)
-    base *= DROPPED_FACTOR if builder.dropped else 1.0
+    base *= DROPPED_FACTOR if builder.missing else 1.0
     return round(max(0.0, base - UNCOVERED_PENALTY * uncovered), 3)
 
 
