@@ -128,11 +128,12 @@ class Settings(BaseModel):
     task_retries: int = Field(
         default=2, ge=0,
         description="Retries of a model after a transient remote failure, before falling back to the next "
-        "model (HUGGINGGPT_TASK_RETRIES).",
+        "model; the hf-inference backend makes them itself (HUGGINGGPT_TASK_RETRIES).",
     )
     retry_backoff_s: float = Field(
         default=0.5, ge=0,
-        description="First retry delay in seconds, doubled each retry (HUGGINGGPT_RETRY_BACKOFF).",
+        description="First retry delay in seconds, doubled each retry, unless the server sends Retry-After "
+        "(HUGGINGGPT_RETRY_BACKOFF).",
     )
 
     @classmethod

@@ -5,16 +5,29 @@ A failure is transient when trying again may help: a backend says so by raising
 a socket's) is transient when it is a connection error or timeout, when its class is one of the
 rate-limit / overload / connection errors the common SDKs raise, or when it carries an HTTP
 status 429, 502, 503 or 504. Other errors of this package are never transient: a backend that
-already retried (hf-inference honours ``Retry-After`` itself) raises a plain
-:class:`~hugginggpt_tools.errors.BackendError` when it gives up.
+already retried raises a plain :class:`~hugginggpt_tools.errors.BackendError` when it gives up.
+
+:func:`call_with_retries` is the one synchronous retry loop for HTTP clients: the hf-inference
+backend (with ``Settings.task_retries`` / ``retry_backoff_s``, so its failures are not retried
+again by the executor) and the Hub client use it. It waits what a ``Retry-After`` header asks
+(:func:`retry_after`: seconds or an HTTP date), else the policy's backoff, at most
+``max_backoff_s``.
 """
 
 from __future__ import annotations
 
+import logging
 import random
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any, TypeVar
 
 from .errors import HuggingGPTError, TransientBackendError
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 TRANSIENT_STATUSES = frozenset({429, 502, 503, 504})
 """HTTP statuses worth retrying: rate limited, bad gateway, unavailable, gateway timeout."""
@@ -27,7 +40,8 @@ TRANSIENT_NAMES = frozenset({
 """Exception class names (OpenAI, Anthropic, httpx, aiohttp, ...) that mean "try again later"."""
 
 
-def _status(exc: BaseException) -> int | None:
+def http_status(exc: BaseException) -> int | None:
+    """The HTTP status an exception carries (on itself or its ``response``), or None."""
     for holder in (exc, getattr(exc, "response", None)):
         status = getattr(holder, "status_code", None) or getattr(holder, "status", None)
         if isinstance(status, int):
@@ -45,7 +59,7 @@ def is_transient(exc: BaseException) -> bool:
         return True
     if any(cls.__name__ in TRANSIENT_NAMES for cls in type(exc).__mro__):
         return True
-    return _status(exc) in TRANSIENT_STATUSES
+    return http_status(exc) in TRANSIENT_STATUSES
 
 
 @dataclass(frozen=True)
@@ -71,4 +85,47 @@ class RetryPolicy:
         return base * (1 + (rng or random).random() * self.jitter) if self.jitter else base
 
 
-__all__ = ["TRANSIENT_NAMES", "TRANSIENT_STATUSES", "RetryPolicy", "is_transient"]
+def retry_after(headers: Any) -> float | None:
+    """Seconds a ``Retry-After`` header asks to wait (a number or an HTTP date), or None."""
+    get = getattr(headers, "get", None)
+    value = str((get("Retry-After") or get("retry-after") or "") if get else "").strip()
+    for parse in (float, lambda v: parsedate_to_datetime(v).timestamp() - time.time()):
+        try:
+            return max(0.0, parse(value))
+        except (TypeError, ValueError):
+            pass
+    return None
+
+
+def call_with_retries(
+    fn: Callable[[], T], policy: RetryPolicy, *, what: str, retryable: Callable[[Exception], bool],
+    give_up: Callable[[Exception, int], Exception], sleep: Callable[[float], None] = time.sleep,
+    log_level: int = logging.INFO,
+) -> T:
+    """``fn()``, tried again up to ``policy.retries`` times after a failure that ``retryable`` accepts.
+
+    Each wait is the failure's ``Retry-After`` header (on ``exc.response.headers``) when it has
+    one, else ``policy.delay(attempt)``; never more than ``policy.max_backoff_s``. A failure
+    ``retryable`` refuses is raised as it is, at once; when the retries are spent,
+    ``give_up(exc, retries_made)`` is raised from the last failure. ``what`` names the call in logs.
+    """
+    attempt = 0
+    while True:
+        try:
+            return fn()
+        except Exception as exc:
+            if not retryable(exc):
+                raise
+            if attempt >= policy.retries:
+                raise give_up(exc, attempt) from exc
+            wanted = retry_after(getattr(getattr(exc, "response", None), "headers", None))
+            delay = policy.delay(attempt) if wanted is None else min(wanted, policy.max_backoff_s)
+            status = http_status(exc)
+            logger.log(log_level, "%s failed (%s); retrying in %.1f s (%d/%d)", what,
+                       f"HTTP {status}" if status else type(exc).__name__, delay, attempt + 1, policy.retries)
+            sleep(delay)
+            attempt += 1
+
+
+__all__ = ["TRANSIENT_NAMES", "TRANSIENT_STATUSES", "RetryPolicy", "call_with_retries", "http_status",
+           "is_transient", "retry_after"]

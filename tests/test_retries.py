@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import random
 import socket
+import time
+from email.utils import formatdate
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -15,7 +18,7 @@ from hugginggpt_tools.backends.llm import LLMBackend
 from hugginggpt_tools.config import Settings
 from hugginggpt_tools.errors import BackendError, TaskTimeoutError, TransientBackendError
 from hugginggpt_tools.execution import Executor
-from hugginggpt_tools.retries import RetryPolicy, is_transient
+from hugginggpt_tools.retries import RetryPolicy, call_with_retries, is_transient, retry_after
 from hugginggpt_tools.schemas import ModelCard, Plan, Task
 from hugginggpt_tools.testing import FakeBackend, fake_choice
 
@@ -92,18 +95,96 @@ def test_llm_provider_outages_become_transient(tmp_path: Path) -> None:
         backend.run(card, "summarization", {"text": "hello"}, ctx)
 
 
-def test_hf_inference_retries_refused_connections(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def _refused_url(monkeypatch: pytest.MonkeyPatch) -> str:
+    """A loopback URL nothing listens on, with huggingface_hub allowed online."""
     import huggingface_hub.constants
 
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
-    with socket.socket() as s:  # a port nothing listens on, on loopback only
+    with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+        return f"http://127.0.0.1:{s.getsockname()[1]}"
+
+
+def test_hf_inference_retries_refused_connections(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     waits: list[float] = []
-    backend = HFInferenceBackend(Settings(), base_url=f"http://127.0.0.1:{port}", timeout_s=2, max_retries=2,
+    backend = HFInferenceBackend(Settings(), base_url=_refused_url(monkeypatch), timeout_s=2, max_retries=2,
                                  backoff_s=0.5, sleep=waits.append)
     card = ModelCard(id="some/model", task="text-classification", backends=["hf-inference"])
     ctx = RunContext(store=ArtifactStore(tmp_path), settings=Settings(), task="text-classification")
     with pytest.raises(BackendError, match="connection failed after 2 retries") as info:
         backend.run(card, "text-classification", {"text": "x"}, ctx)
     assert waits == [0.5, 1.0] and not isinstance(info.value, TransientBackendError)  # the executor won't retry again
+
+
+def test_hf_inference_retries_follow_settings_and_are_not_retried_again(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("HUGGINGGPT_TASK_RETRIES", "4")
+    monkeypatch.setenv("HUGGINGGPT_RETRY_BACKOFF", "0.2")
+    assert HFInferenceBackend().retry == RetryPolicy(retries=4, backoff_s=0.2, max_backoff_s=30.0, jitter=0.0)
+    assert HFInferenceBackend(max_retries=0, backoff_s=3.0).retry.retries == 0
+    settings = Settings(output_dir=tmp_path, task_retries=1, retry_backoff_s=0.25)
+    waits: list[float] = []
+    backend = HFInferenceBackend(settings, base_url=_refused_url(monkeypatch), timeout_s=2, sleep=waits.append)
+    executor = Executor(Backends([backend]), ArtifactStore(tmp_path, "s"), settings)
+    plan = Plan(tasks=[Task(id=0, task="text-classification", args={"text": "x"})])
+    result = executor.run(plan, [fake_choice(0, "text-classification", ["some/model"], backend="hf-inference")])[0]
+    assert result.status == "failed" and "connection failed after 1 retries" in result.error
+    assert waits == [0.25]  # the backend's one retry; the executor does not retry its BackendError
+
+
+class _HTTPFailure(Exception):
+    def __init__(self, status: int = 503, retry_after: str | None = None) -> None:
+        super().__init__(f"HTTP {status}")
+        self.response = SimpleNamespace(status_code=status, headers={"Retry-After": retry_after} if retry_after else {})
+
+
+def _call(failures: list[Exception], waits: list[float], calls: list[int], retries: int = 3) -> str:
+    """``call_with_retries`` over a function that raises ``failures`` in turn, then answers "ok"."""
+    def fn() -> str:
+        calls.append(1)
+        if len(calls) <= len(failures):
+            raise failures[len(calls) - 1]
+        return "ok"
+
+    return call_with_retries(fn, RetryPolicy(retries=retries, backoff_s=0.5, max_backoff_s=5.0, jitter=0.0),
+                             what="thing", retryable=lambda exc: isinstance(exc, _HTTPFailure),
+                             give_up=lambda exc, n: RuntimeError(f"gave up after {n} retries"), sleep=waits.append)
+
+
+def test_call_with_retries_waits_retry_after_else_backoff_capped() -> None:
+    soon = formatdate(time.time() + 3, usegmt=True)
+    waits: list[float] = []
+    calls: list[int] = []
+    assert _call([_HTTPFailure(429, soon), _HTTPFailure(503), _HTTPFailure(503, "100")], waits, calls) == "ok"
+    assert 1.5 < waits[0] <= 3.0 and waits[1:] == [1.0, 5.0] and len(calls) == 4
+
+
+def test_call_with_retries_gives_up_with_the_callers_error() -> None:
+    waits: list[float] = []
+    calls: list[int] = []
+    with pytest.raises(RuntimeError, match="gave up after 3 retries") as info:
+        _call([_HTTPFailure(502)] * 9, waits, calls)
+    assert waits == [0.5, 1.0, 2.0] and len(calls) == 4 and isinstance(info.value.__cause__, _HTTPFailure)
+    with pytest.raises(RuntimeError, match="gave up after 0 retries"):
+        _call([_HTTPFailure(502)], waits, [], retries=0)
+
+
+def test_call_with_retries_raises_other_failures_at_once() -> None:
+    waits: list[float] = []
+    calls: list[int] = []
+    with pytest.raises(ValueError, match="bad input"):
+        _call([ValueError("bad input")], waits, calls)
+    assert waits == [] and len(calls) == 1
+    with pytest.raises(KeyError):
+        _call([_HTTPFailure(503), KeyError("x")], waits, calls := [])
+    assert waits == [0.5] and len(calls) == 2
+
+
+def test_retry_after_reads_seconds_and_http_dates() -> None:
+    import httpx
+
+    assert retry_after(httpx.Headers({"retry-after": "0.25"})) == 0.25 and retry_after({"retry-after": "3"}) == 3.0
+    assert 55 < retry_after({"Retry-After": formatdate(time.time() + 60, usegmt=True)}) <= 60  # type: ignore[operator]
+    assert retry_after({"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}) == 0.0
+    assert retry_after(None) is None and retry_after({"Retry-After": "soon"}) is None

@@ -10,13 +10,16 @@ Three ways to reach a model, in this order:
 
 Every request has a time limit (``HUGGINGGPT_HF_TIMEOUT``). Answers 429 (rate limited), 502
 and 504 (gateway errors) and 503 (model loading or overloaded), and dropped or refused
-connections, are retried with exponential backoff, honouring a ``Retry-After`` header. The backend is available when a token or a base URL is configured and
-``HF_HUB_OFFLINE`` is not set; it does not probe the remote side.
+connections, are retried (:func:`~hugginggpt_tools.retries.call_with_retries`) after the
+server's ``Retry-After`` or an exponential backoff, ``HUGGINGGPT_TASK_RETRIES`` times from
+``HUGGINGGPT_RETRY_BACKOFF`` seconds on; when they are spent the backend raises a plain
+``BackendError``, which the executor does not retry again. The backend is available when a
+token or a base URL is configured and ``HF_HUB_OFFLINE`` is not set; it does not probe the
+remote side.
 """
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections.abc import Callable
@@ -24,11 +27,10 @@ from typing import Any, ClassVar
 
 from ..config import Settings, get_settings, hf_token
 from ..errors import BackendError, HuggingGPTError
+from ..retries import RetryPolicy, call_with_retries, http_status
 from ..schemas import ModelCard
 from ._hf_tasks import HF_TASKS, PROVIDER_ONLY_TASKS
 from .base import Backend, RunContext, TaskOutput, missing_packages
-
-logger = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 TOKEN_FIX = ("set HF_TOKEN to a Hugging Face token (https://huggingface.co/settings/tokens), or "
@@ -50,8 +52,10 @@ class HFInferenceBackend(Backend):
         provider: Inference Provider name (``"hf-inference"``, ``"auto"``, ...).
         base_url: an endpoint URL that serves every request (overrides model ids).
         timeout_s: time limit of one HTTP request.
-        max_retries: retries after a 429 or 503 answer.
-        backoff_s: first retry delay, doubled each retry, capped at ``max_backoff_s``.
+        max_retries: retries after a 429/502/503/504 answer or a dropped connection
+            (default: ``settings.task_retries``).
+        backoff_s: first retry delay, doubled each retry, capped at ``max_backoff_s``, unless the
+            server sends ``Retry-After`` (default: ``settings.retry_backoff_s``).
         sleep: the function that waits (tests pass a fake).
     """
 
@@ -59,15 +63,17 @@ class HFInferenceBackend(Backend):
 
     def __init__(
         self, settings: Settings | None = None, *, token: str | None = None, provider: str | None = None,
-        base_url: str | None = None, timeout_s: float | None = None, max_retries: int = 3,
-        backoff_s: float = 1.0, max_backoff_s: float = 30.0, sleep: Callable[[float], None] = time.sleep,
+        base_url: str | None = None, timeout_s: float | None = None, max_retries: int | None = None,
+        backoff_s: float | None = None, max_backoff_s: float = 30.0, sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         settings = settings or get_settings()
         self.token = token or hf_token()
         self.provider = provider or settings.hf_provider
         self.base_url = base_url or settings.hf_base_url
         self.timeout_s = timeout_s or settings.hf_timeout_s
-        self.max_retries, self.backoff_s, self.max_backoff_s = max_retries, backoff_s, max_backoff_s
+        self.retry = RetryPolicy(retries=settings.task_retries if max_retries is None else max_retries,
+                                 backoff_s=settings.retry_backoff_s if backoff_s is None else backoff_s,
+                                 max_backoff_s=max_backoff_s, jitter=0.0)
         self._sleep = sleep
         self._client: Any = None
         self._lock = threading.Lock()
@@ -121,43 +127,32 @@ class HFInferenceBackend(Backend):
                                f"{type(exc).__name__}: {exc}") from exc
 
     def with_retries(self, call: Callable[[], TaskOutput], what: str) -> TaskOutput:
-        """``call()``, retried on 429/502/503/504 answers and dropped connections; timeouts and other
-        errors become BackendError."""
+        """``call()``, retried on 429/502/503/504 answers and dropped connections (``self.retry``);
+        timeouts, other HTTP errors and spent retries become BackendError."""
         import httpx
         from huggingface_hub.errors import HfHubHTTPError, InferenceTimeoutError, OfflineModeIsEnabled
 
-        for attempt in range(self.max_retries + 1):
-            try:
-                return call()
-            except HfHubHTTPError as exc:
-                status = getattr(exc.response, "status_code", None)
-                if status not in RETRY_STATUSES or attempt == self.max_retries:
-                    raise BackendError(_http_message(what, status, exc, attempt)) from exc
-                delay = self._delay(exc.response, attempt)
-                logger.info("%s answered %s; retrying in %.1f s", what, status, delay)
-                self._sleep(delay)
-            except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as exc:
-                if attempt == self.max_retries:
-                    raise BackendError(f"{what}: the connection failed after {attempt} retries ({type(exc).__name__}: "
-                                       f"{exc}); check the endpoint or try again later.") from exc
-                delay = self._delay(None, attempt)
-                logger.info("%s: connection failed (%s); retrying in %.1f s", what, type(exc).__name__, delay)
-                self._sleep(delay)
-            except (InferenceTimeoutError, TimeoutError, httpx.TimeoutException) as exc:
-                raise BackendError(f"{what} timed out after {self.timeout_s:g} s; raise HUGGINGGPT_HF_TIMEOUT "
-                                   "or try again later.") from exc
-            except OfflineModeIsEnabled as exc:
-                raise BackendError(f"{what}: HF_HUB_OFFLINE=1 blocks remote inference; unset it.") from exc
-        raise BackendError(f"{what}: no attempt was made (max_retries={self.max_retries}).")  # pragma: no cover
+        def retryable(exc: Exception) -> bool:
+            if isinstance(exc, HfHubHTTPError):
+                return http_status(exc) in RETRY_STATUSES
+            return isinstance(exc, (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError))
 
-    def _delay(self, response: Any, attempt: int) -> float:
-        """The server's Retry-After (seconds) when given, else exponential backoff; capped."""
-        header = getattr(response, "headers", {}).get("retry-after", "")
+        def give_up(exc: Exception, retries: int) -> BackendError:
+            if isinstance(exc, HfHubHTTPError):
+                return BackendError(_http_message(what, http_status(exc), exc, retries))
+            return BackendError(f"{what}: the connection failed after {retries} retries ({type(exc).__name__}: "
+                                f"{exc}); check the endpoint or try again later.")
+
         try:
-            wanted = float(header)
-        except (TypeError, ValueError):
-            wanted = self.backoff_s * 2 ** attempt
-        return max(0.0, min(wanted, self.max_backoff_s))
+            return call_with_retries(call, self.retry, what=what, retryable=retryable, give_up=give_up,
+                                     sleep=self._sleep)
+        except HfHubHTTPError as exc:
+            raise BackendError(_http_message(what, http_status(exc), exc, 0)) from exc
+        except (InferenceTimeoutError, TimeoutError, httpx.TimeoutException) as exc:
+            raise BackendError(f"{what} timed out after {self.timeout_s:g} s; raise HUGGINGGPT_HF_TIMEOUT "
+                               "or try again later.") from exc
+        except OfflineModeIsEnabled as exc:
+            raise BackendError(f"{what}: HF_HUB_OFFLINE=1 blocks remote inference; unset it.") from exc
 
     def close(self) -> None:
         with self._lock:

@@ -3,8 +3,9 @@
 :class:`HubClient` wraps ``huggingface_hub.HfApi(endpoint=...)``: ``list_models`` (by pipeline
 tag, most downloaded first, with card data), ``model_info`` and the README of a model
 (``{endpoint}/{id}/resolve/main/README.md``). Every call is rate-limit aware: a 429 or 5xx
-answer is retried after the server's ``Retry-After`` (seconds or an HTTP date) or an
-exponential backoff (1, 2, 4, ... s, at most ``max_wait``), up to ``max_retries`` times.
+answer, or a failed connection, is retried after the server's ``Retry-After`` (seconds or an
+HTTP date) or an exponential backoff (1, 2, 4, ... s), at most ``max_wait`` each, up to
+``max_retries`` times (:func:`~hugginggpt_tools.retries.call_with_retries`).
 
 :func:`card_from_model_info` turns what the Hub says about a model into a
 :class:`~hugginggpt_tools.schemas.ModelCard` (run by the ``transformers`` or ``hf-inference``
@@ -16,11 +17,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from email.utils import parsedate_to_datetime
 from itertools import islice
 from typing import Any, TypeVar
 
 from ..errors import ModelIndexError
+from ..retries import RetryPolicy, call_with_retries, http_status, retry_after
 from ..schemas import ModelCard
 from ..tasks import find_task
 from .languages import ISO_639_1
@@ -39,20 +40,6 @@ MAX_TAGS = 30
 T = TypeVar("T")
 
 
-def retry_after(headers: Any) -> float | None:
-    """Seconds a ``Retry-After`` header asks to wait (a number or an HTTP date), or None."""
-    value = (headers or {}).get("Retry-After") if hasattr(headers, "get") else None
-    if not value:
-        return None
-    value = str(value).strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
-        return None
-
-
 class HubClient:
     """Rate-limit-aware access to a Hub endpoint (default: ``HF_ENDPOINT`` or huggingface.co).
 
@@ -66,8 +53,7 @@ class HubClient:
         self.endpoint = (endpoint or constants.ENDPOINT).rstrip("/")
         self.token = token
         self.timeout = timeout
-        self.max_retries = max_retries
-        self.max_wait = max_wait
+        self.retry = RetryPolicy(retries=max_retries, backoff_s=1.0, max_backoff_s=max_wait, jitter=0.0)
         self._sleep = sleep
         self.api = HfApi(endpoint=self.endpoint, token=token)
         self.waits: list[float] = []
@@ -77,35 +63,32 @@ class HubClient:
         import httpx
         from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
 
-        for attempt in range(self.max_retries + 1):
-            try:
-                return fn()
-            except OfflineModeIsEnabled as exc:
-                raise ModelIndexError(
-                    f"Cannot read {what} from {self.endpoint}: offline mode is on (HF_HUB_OFFLINE=1). "
-                    "Unset HF_HUB_OFFLINE to read from the Hub."
-                ) from exc
-            except HfHubHTTPError as exc:
-                status = exc.response.status_code if exc.response is not None else None
-                if status not in RETRY_STATUS or attempt == self.max_retries:
-                    raise self._gave_up(what, f"HTTP {status}", attempt, exc) from exc
-                wait = retry_after(exc.response.headers) if status == 429 else None
-            except (httpx.TransportError, OSError) as exc:
-                if attempt == self.max_retries:
-                    raise self._gave_up(what, f"{type(exc).__name__}: {exc}", attempt, exc) from exc
-                wait = None
-            wait = min(self.max_wait, wait if wait is not None else 2.0 ** attempt)
-            logger.warning("%s from %s failed; retrying in %.1f s (%d/%d)", what, self.endpoint, wait,
-                           attempt + 1, self.max_retries)
-            self.waits.append(wait)
-            self._sleep(wait)
-        raise AssertionError("unreachable")  # pragma: no cover
+        def retryable(exc: Exception) -> bool:
+            if isinstance(exc, HfHubHTTPError):
+                return http_status(exc) in RETRY_STATUS
+            return isinstance(exc, (httpx.TransportError, OSError)) and not isinstance(exc, OfflineModeIsEnabled)
 
-    def _gave_up(self, what: str, why: str, attempt: int, exc: Exception) -> ModelIndexError:
-        tries = f" after {attempt + 1} tries" if attempt else ""
-        hint = ("the Hub is rate limiting: wait and run the command again (it resumes where it stopped)"
-                if "429" in why else f"check the endpoint ({self.endpoint}) and your network or token")
-        return ModelIndexError(f"Reading {what} from {self.endpoint} failed{tries} ({why}); {hint}.")
+        def gave_up(exc: Exception, retries: int) -> ModelIndexError:
+            why = f"HTTP {http_status(exc)}" if isinstance(exc, HfHubHTTPError) else f"{type(exc).__name__}: {exc}"
+            tries = f" after {retries + 1} tries" if retries else ""
+            hint = ("the Hub is rate limiting: wait and run the command again (it resumes where it stopped)"
+                    if "429" in why else f"check the endpoint ({self.endpoint}) and your network or token")
+            return ModelIndexError(f"Reading {what} from {self.endpoint} failed{tries} ({why}); {hint}.")
+
+        try:
+            return call_with_retries(fn, self.retry, what=f"{what} from {self.endpoint}", retryable=retryable,
+                                     give_up=gave_up, sleep=self._wait, log_level=logging.WARNING)
+        except OfflineModeIsEnabled as exc:
+            raise ModelIndexError(
+                f"Cannot read {what} from {self.endpoint}: offline mode is on (HF_HUB_OFFLINE=1). "
+                "Unset HF_HUB_OFFLINE to read from the Hub."
+            ) from exc
+        except HfHubHTTPError as exc:  # a status not in RETRY_STATUS
+            raise gave_up(exc, 0) from exc
+
+    def _wait(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self._sleep(seconds)
 
     def list_models(self, task: str, limit: int) -> list[Any]:
         """The ``limit`` most downloaded models with pipeline tag ``task`` (``ModelInfo`` objects)."""
