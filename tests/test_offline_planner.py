@@ -286,3 +286,22 @@ def test_what_has_its_input_still_runs_beside_what_is_missing() -> None:
     # the package's planner, with its node model, says so too
     full = OfflinePlanner().plan("Classify this image and translate 'hello' into French")
     assert [t.task for t in full.tasks] == ["translation"] and full.missing[0].startswith("image-classification")
+
+
+def test_what_the_user_asks_to_be_told_is_the_question() -> None:
+    full = OfflinePlanner()  # the semantic matcher finds the question-answering task in "look at"
+    p = full.plan("Look at invoice.png and tell me the due date")
+    assert steps(p) == [("document-question-answering", {"image": "invoice.png", "text": "What is the due date?"})]
+    p = full.plan("Look at the picture and tell me whether the car is red", files=("car.jpg",))
+    assert steps(p) == [("visual-question-answering", {"image": "car.jpg", "text": "Is the car red?"})]
+    p = full.plan("Check photo.jpg and tell me if there is a dog")
+    assert steps(p)[0][1]["text"] == "Is there a dog?"
+
+
+@pytest.mark.parametrize("request_text", [
+    'Is this review positive? "Great food, slow service"',
+    "Transcribe talk.wav and tell me whether the tone is positive",
+    "Check if the customer sounds negative in call.wav",
+])
+def test_asking_whether_something_is_positive_or_negative_is_sentiment(request_text: str) -> None:
+    assert "text-classification" in [t.task for t in plan(request_text).tasks]

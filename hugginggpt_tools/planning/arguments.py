@@ -48,6 +48,29 @@ _QUESTION_START_RE = re.compile(
     r"(?:what|who|whom|whose|where|when|which|why|how|is|are|was|were|does|do|did|can|could|should|"
     r"will|would|has|have)\b[^?]*\?", re.IGNORECASE)
 _POLITE_TAIL_RE = re.compile(r",?\s+(?:(?:could|can|would|will) you|please)\b[^?]*\?$", re.IGNORECASE)
+_TELL_ME_RE = re.compile(
+    r"^(?:and\s+|then\s+)*(?:(?:tell|show|give|let)\s+(?:me|us)(?:\s+know)?|find out|work out|figure out)\s+(.{3,})$",
+    re.IGNORECASE)
+"""A clause that asks to be told something ("tell me the total"): what it asks, for a question task."""
+_WH_START_RE = re.compile(r"^(?:what|who|whom|whose|where|when|which|why|how|whether|if|is|are|does|do|did|can)\b",
+                          re.IGNORECASE)
+
+
+_YES_NO_RE = re.compile(r"^(?:if|whether)\s+((?:the |a |an |this |that |these |those |my |your )?\w+)\s+"
+                        r"(is|are|was|were|can|could|has|have|will|would)\s+(.+)$", re.IGNORECASE)
+
+
+def _as_question(wanted: str) -> str:
+    """What a user asks to be told, as a question: "the total" -> "What is the total?", "if there
+    is a dog" -> "Is there a dog?"."""
+    wanted = wanted.strip(" .!?")
+    yes_no = _YES_NO_RE.match(wanted)
+    if yes_no:
+        wanted = f"{yes_no.group(2)} {yes_no.group(1)} {yes_no.group(3)}"
+    question = wanted if _WH_START_RE.match(wanted) else f"what is {wanted}"
+    return question[:1].upper() + question[1:] + "?"
+
+
 _TEXT_RESULT_RE = re.compile(
     r"(?<!\w)(?:(?:the|that|this|its|your|their|these|those|resulting|generated)\s+(?:\w+\s+)?(?:answers?|labels?|"
     r"results?|captions?|text|reply|replies|response|summary|transcript(?:ion)?|translation|description|"
@@ -226,7 +249,9 @@ class PlanBuilder:
 
     def _question(self, cand: Candidate) -> str:
         """A question: a quoted one, else the question the clause asks, else an earlier result the
-        clause names, else the clause's words (without its file mentions)."""
+        clause names, else what the clause or the next one asks to be told ("look at the receipt
+        and tell me the total": "What is the total?"), else the clause's words (without its file
+        mentions)."""
         clause = cand.clause
         found = (self._take(clause.resources, ["text"], question=True)
                  or self._take(range(self.req.own), ["text"], question=True))
@@ -236,7 +261,15 @@ class PlanBuilder:
         asked = _QUESTION_START_RE.search(text)
         if asked:
             return asked.group().strip()
-        return self._earlier_text(cand) or self._words_without_media(clause) or self._clause_text(clause)
+        earlier = self._earlier_text(cand)
+        if earlier:
+            return earlier
+        # "look at the receipt and tell me the total": the question is what the user wants told
+        for other in (clause, *self.req.clauses[clause.index + 1:clause.index + 2]):
+            wanted = _TELL_ME_RE.match(self._words_without_media(other))
+            if wanted:
+                return _as_question(wanted.group(1))
+        return self._words_without_media(clause) or self._clause_text(clause)
 
     def _earlier_text(self, cand: Candidate) -> str | None:
         """The latest earlier text output, when the clause refers back to a result ("use that

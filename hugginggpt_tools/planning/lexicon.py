@@ -93,6 +93,8 @@ cue names the task ("chat with me about 'What would Mars look like?'")."""
 CUES: tuple[Cue, ...] = tuple(
     _cues("text-classification",
           (r"sentiments?|sentimental|positive or negative|negative or positive", 1.3),
+          (r"(?:is|are|was|were|sounds?|seems?|feels?|comes? across as|reads? as) (?:\w+ ){0,2}(?:positive|negative|upbeat|"
+           r"optimistic|pessimistic|favou?rable|unfavou?rable)", 1.1),
           (r"toxic(?:ity)?|offensive|hate speech|spam|sarcas(?:m|tic)|text[- ]classification", 1.1),
           (r"(?:detect|identify|determine|tell|guess|recogni[sz]e|which|what) (?:the )?language", 1.2),
           (r"language (?:detection|identification)|intent|polarity", 0.8))
