@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
-from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
-from langchain_core.messages import AIMessage
+from helpers import taskbench_tool
 
 from hugginggpt_tools.errors import ConfigError, PlanError
 from hugginggpt_tools.pipeline import HuggingGPT
 from hugginggpt_tools.planning import AutoPlanner, OfflinePlanner, Planner
 from hugginggpt_tools.schemas import Ref
+from hugginggpt_tools.testing import scripted_chat_model
 from hugginggpt_tools.toolgraph import ToolGraph
 
 SUMMARY = [{"task": "summarization", "id": 0, "dep": [-1], "args": {"text": "The quarterly report."}}]
 
 
-def fake(*replies: object) -> FakeMessagesListChatModel:
-    return FakeMessagesListChatModel(responses=[AIMessage(r if isinstance(r, str) else json.dumps(r))
-                                                for r in replies])
+def fake(*replies: object) -> Any:
+    """A scripted chat model; replies that are not strings are sent as JSON."""
+    return scripted_chat_model([r if isinstance(r, str) else json.dumps(r) for r in replies])
 
 
-def auto(llm: FakeMessagesListChatModel, threshold: float = 0.75) -> AutoPlanner:
+def auto(llm: Any, threshold: float = 0.75) -> AutoPlanner:
     return AutoPlanner(llm, threshold, offline=OfflinePlanner(matcher=False))
 
 
@@ -85,10 +86,8 @@ def test_an_invalid_llm_plan_without_an_offline_plan_raises() -> None:
 
 
 def test_the_llm_plan_is_conformed_to_the_tool_graph() -> None:
-    graph = ToolGraph.from_taskbench({"nodes": [
-        {"id": "Object Detection", "desc": "", "input-type": ["image"], "output-type": ["text"]},
-        {"id": "Depth Estimation", "desc": "", "input-type": ["image"], "output-type": ["image"]},
-    ]})
+    graph = ToolGraph.from_taskbench({"nodes": [taskbench_tool("Object Detection", ["image"], ["text"], desc=""),
+                                                taskbench_tool("Depth Estimation", ["image"], ["image"], desc="")]})
     llm = fake([{"task": "Object Detection", "id": 0, "dep": [-1], "args": {"image": "a.jpg"}},
                 {"task": "Depth Estimation", "id": 1, "dep": [0], "args": {"image": "<resource>-0"}}])
     planner = AutoPlanner(llm, 1.0, tools=graph, offline=OfflinePlanner(graph, matcher=False))

@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import recording_chat
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
 from langchain_core.messages import AIMessage
-from pydantic import Field
 
 from hugginggpt_tools.artifacts import ArtifactStore
 from hugginggpt_tools.backends import (
@@ -23,16 +23,6 @@ from hugginggpt_tools.config import Settings
 from hugginggpt_tools.errors import BackendError, InputError
 from hugginggpt_tools.schemas import ModelCard
 from hugginggpt_tools.tasks import get_task
-
-
-class RecordingChatModel(FakeListChatModel):
-    """Replies from a list and keeps the text of every prompt it received."""
-
-    received: list[str] = Field(default_factory=list)
-
-    def _call(self, messages: list[Any], stop: Any = None, run_manager: Any = None, **kwargs: Any) -> str:
-        self.received.append(str(messages[-1].content))
-        return super()._call(messages, stop, run_manager, **kwargs)
 
 
 class FailingChatModel(FakeListChatModel):
@@ -55,7 +45,7 @@ def _inputs(task: str) -> dict[str, str]:
 
 
 def test_every_template_renders_with_the_task_arguments(ctx: RunContext) -> None:
-    backend = LLMBackend(RecordingChatModel(responses=["ok"]))
+    backend = LLMBackend(recording_chat("ok"))
     for task in LLM_TEMPLATES:
         prompt = backend.prompt(task, _inputs(task), ctx)
         assert "$" not in prompt
@@ -65,7 +55,7 @@ def test_every_template_renders_with_the_task_arguments(ctx: RunContext) -> None
 
 
 def test_translation_prompt_carries_the_languages(ctx: RunContext) -> None:
-    llm = RecordingChatModel(responses=["Das Treffen ist am Freitag."])
+    llm = recording_chat("Das Treffen ist am Freitag.")
     backend = LLMBackend(llm)
     out = backend.run(_card("translation"), "translation",
                       {"text": "The meeting is on Friday.", "target_language": "German"}, ctx)
@@ -78,7 +68,7 @@ def test_translation_prompt_carries_the_languages(ctx: RunContext) -> None:
 
 
 def test_question_answering_prompt_has_question_and_context(ctx: RunContext) -> None:
-    llm = RecordingChatModel(responses=["Paris"])
+    llm = recording_chat("Paris")
     inputs = {"text": "What is the capital of France?", "context": "Paris is the capital of France."}
     out = LLMBackend(llm).run(_card("question-answering"), "question-answering", inputs, ctx)
     assert out.text == "Paris"
@@ -88,7 +78,7 @@ def test_question_answering_prompt_has_question_and_context(ctx: RunContext) -> 
 
 def test_missing_required_argument(ctx: RunContext) -> None:
     with pytest.raises(InputError, match="'context'"):
-        LLMBackend(RecordingChatModel(responses=["x"])).run(
+        LLMBackend(recording_chat("x")).run(
             _card("question-answering"), "question-answering", {"text": "why?"}, ctx)
 
 
@@ -104,17 +94,17 @@ def test_llm_failures_are_backend_errors(ctx: RunContext) -> None:
     with pytest.raises(BackendError, match="rate limited"):
         LLMBackend(FailingChatModel(responses=["x"])).run(_card("summarization"), "summarization", {"text": "t"}, ctx)
     with pytest.raises(BackendError, match="empty answer"):
-        LLMBackend(RecordingChatModel(responses=["   "])).run(_card("text-generation"), "text-generation",
+        LLMBackend(recording_chat("   ")).run(_card("text-generation"), "text-generation",
                                                                {"text": "t"}, ctx)
     with pytest.raises(BackendError, match="does not run 'image-to-text'"):
-        LLMBackend(RecordingChatModel(responses=["x"])).run(
+        LLMBackend(recording_chat("x")).run(
             _card("image-to-text"), "image-to-text", {"image": "x"}, ctx)
 
 
 def test_availability_of_the_catalogs_llm_cards() -> None:
     from hugginggpt_tools.model_index.catalog import llm_cards
 
-    backend = LLMBackend(RecordingChatModel(responses=["x"]))
+    backend = LLMBackend(recording_chat("x"))
     assert {c.task for c in llm_cards()} == set(LLM_TEMPLATES)
     assert [backend.availability(c) for c in llm_cards()] == [None] * len(LLM_TEMPLATES)
     assert "does not name the llm backend" in backend.availability(
@@ -127,7 +117,7 @@ def test_default_backends() -> None:
     plain = default_backends(settings)
     assert list(plain) == ["bundled", "transformers", "hf-inference"]
     assert isinstance(plain["bundled"], BundledBackend) and isinstance(plain["transformers"], TransformersBackend)
-    llm = RecordingChatModel(responses=["x"])
+    llm = recording_chat("x")
     with_llm = default_backends(settings, llm=llm)
     assert list(with_llm) == ["bundled", "transformers", "hf-inference", "llm"] and with_llm["llm"].llm is llm
     assert with_llm.runnable_backend(_card("summarization")) == "llm"

@@ -13,15 +13,15 @@ from __future__ import annotations
 import json
 import os
 import socket
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from helpers import fake_agent, http_server
 
 from hugginggpt_tools.artifacts import ArtifactStore
 from hugginggpt_tools.config import Settings
@@ -224,11 +224,8 @@ class _Files(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[int]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Files)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield httpd.server_port
-    httpd.shutdown()
+    with http_server(_Files) as httpd:
+        yield httpd.server_port
 
 
 @pytest.mark.parametrize("case", cases("served"), ids=ids("served"))
@@ -255,21 +252,14 @@ def test_downloads_from_an_allowed_host(case: dict[str, Any], server: int, tmp_p
 @pytest.fixture
 def client(tmp_path: Path, workspace: dict[str, Path]) -> Any:
     pytest.importorskip("langserve")
-    from fake_embedder import HashEmbedder
     from starlette.testclient import TestClient
 
-    from hugginggpt_tools import create_hugginggpt_agent
-    from hugginggpt_tools.backends.base import Backends
-    from hugginggpt_tools.model_index.index import ModelIndex
     from hugginggpt_tools.server import create_app
-    from hugginggpt_tools.testing import FakeBackend, fake_card
 
     settings = Settings(output_dir=workspace["out"])
     (workspace["out"]).mkdir(exist_ok=True)
     (workspace["out"] / "link").symlink_to("/etc")
-    index = ModelIndex.build([fake_card("image-to-text", "fake/ocr")], HashEmbedder())
-    agent = create_hugginggpt_agent(planner="offline", settings=settings, index=index,
-                                    backends=Backends([FakeBackend(handlers={"image-to-text": lambda i, c: "TEXT"})]))
+    agent = fake_agent(settings, {"fake/ocr": ("image-to-text", lambda i, c: "TEXT")})
     app = create_app(agent, settings=settings, api_keys=["k-0123456789"], max_request_mb=0.05, rate_limit=0)
     return TestClient(app, headers={"X-API-Key": "k-0123456789"}), workspace
 

@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 import pytest
-from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
+from helpers import RecordingChat
+from helpers import recording_chat as chat
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
-from pydantic import Field
 
 from hugginggpt_tools.errors import ConfigError, PlanError, PlanParseError, UnknownTaskError
 from hugginggpt_tools.planning import LLMPlanner, Planner
@@ -22,32 +22,11 @@ OCR_TTS = [
 ]
 
 
-class RecordingChat(FakeMessagesListChatModel):
-    """Replies with ``responses`` in order and records every prompt (and whether it was async)."""
-
-    prompts: list[list[BaseMessage]] = Field(default_factory=list)
-    modes: list[str] = Field(default_factory=list)
-
-    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
-        self.prompts.append(list(messages))
-        self.modes.append("sync")
-        return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
-
-    async def _agenerate(self, messages, stop=None, run_manager=None, **kwargs):
-        self.prompts.append(list(messages))
-        self.modes.append("async")
-        return super()._generate(messages, stop=stop, **kwargs)
-
-
 class ToolCallingChat(RecordingChat):
     """A fake that accepts tools, so LangChain's default ``with_structured_output`` works on it."""
 
     def bind_tools(self, tools: Any, **kwargs: Any) -> "ToolCallingChat":
         return self
-
-
-def chat(*replies: str) -> RecordingChat:
-    return RecordingChat(responses=[AIMessage(r) for r in replies])
 
 
 def tool_reply(tasks: list[dict[str, Any]]) -> AIMessage:

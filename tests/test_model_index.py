@@ -54,11 +54,6 @@ CARDS = [
 
 
 @pytest.fixture
-def embedder() -> HashEmbedder:
-    return HashEmbedder()
-
-
-@pytest.fixture
 def index(embedder: HashEmbedder) -> ModelIndex:
     return ModelIndex.build(CARDS, embedder)
 

@@ -6,13 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from fake_embedder import HashEmbedder
 from fake_hub import FakeHub, hub_model
 
 from hugginggpt_tools.cli import main
 from hugginggpt_tools.config import REPO_DIR
-from hugginggpt_tools.model_index import index as index_module
-from hugginggpt_tools.model_index.index import ModelIndex, clear_index_cache
+from hugginggpt_tools.model_index.index import clear_index_cache
 from hugginggpt_tools.schemas import ModelCard
 
 CARDS = [
@@ -28,17 +26,13 @@ CARDS = [
 
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hash_base_index) -> dict[str, Path]:
     """A hash-embedded base index and an empty catalog, named by the environment as a user would."""
-    embedder = HashEmbedder()
-    base = ModelIndex.build(CARDS, embedder).save(tmp_path / "base")
-    monkeypatch.setattr(index_module, "index_embedder", lambda threads=1, tokens=None: embedder)
+    base = hash_base_index(CARDS)
     monkeypatch.setenv("HUGGINGGPT_INDEX_DIR", str(base))
     monkeypatch.setenv("HUGGINGGPT_CATALOG_DIR", str(tmp_path / "catalog"))
     monkeypatch.setenv("HUGGINGGPT_MODEL_DIRS", "")
-    clear_index_cache()
-    yield {"base": base, "catalog": tmp_path / "catalog", "root": tmp_path}
-    clear_index_cache()
+    return {"base": base, "catalog": tmp_path / "catalog", "root": tmp_path}
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

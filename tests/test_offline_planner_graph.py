@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from fake_embedder import HashEmbedder
+from helpers import taskbench_tool
 
 from hugginggpt_tools.planning import OfflinePlanner
 from hugginggpt_tools.planning.clauses import read_request
@@ -20,7 +21,7 @@ OWN_SETS = sorted((ROOT / "benchmarks" / "data").glob("own_taskbench*.jsonl"))
 TOOL_DESC = ROOT / "benchmarks" / "data" / "taskbench_hf_tool_desc.json"
 
 GRAPH = ToolGraph.from_taskbench({"nodes": [
-    {"id": name, "desc": "", "input-type": inputs, "output-type": outputs}
+    taskbench_tool(name, inputs, outputs, desc="")
     for name, inputs, outputs in [
         ("Image-to-Image", ["image"], ["image"]), ("Image Editing", ["text", "image"], ["image"]),
         ("Object Detection", ["image"], ["text"]), ("Depth Estimation", ["image"], ["image"]),

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 
 import pytest
-from fake_embedder import HashEmbedder
+from helpers import fake_agent, uvicorn_server
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytest.importorskip("langserve")
@@ -16,14 +13,8 @@ sync_api = pytest.importorskip("playwright.sync_api")
 pytestmark = [pytest.mark.integration,
               pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (apt-get install chromium)")]
 
-import uvicorn  # noqa: E402
-
-from hugginggpt_tools import create_hugginggpt_agent  # noqa: E402
-from hugginggpt_tools.backends.base import Backends  # noqa: E402
 from hugginggpt_tools.config import Settings  # noqa: E402
-from hugginggpt_tools.model_index.index import ModelIndex  # noqa: E402
 from hugginggpt_tools.server import create_app  # noqa: E402
-from hugginggpt_tools.testing import FakeBackend, fake_card  # noqa: E402
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -31,23 +22,10 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 
 @pytest.fixture
 def server_url(tmp_path):
-    backend = FakeBackend(handlers={"image-to-text": lambda i, c: "WORDS FROM THE PLAYGROUND"})
-    index = ModelIndex.build([fake_card("image-to-text", "fake/ocr")], HashEmbedder())
     settings = Settings(output_dir=tmp_path / "out")
-    agent = create_hugginggpt_agent(planner="offline", settings=settings, index=index, backends=Backends([backend]))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app = create_app(agent, settings=settings, api_keys=[])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    agent = fake_agent(settings, {"fake/ocr": ("image-to-text", lambda i, c: "WORDS FROM THE PLAYGROUND")})
+    with uvicorn_server(create_app(agent, settings=settings, api_keys=[])) as url:
+        yield url
 
 
 def test_playground_submits_a_request_and_shows_the_answer(server_url, tmp_path):

@@ -8,20 +8,18 @@ import logging
 from pathlib import Path
 
 import pytest
-from fake_embedder import HashEmbedder
+from helpers import fake_agent
 
-from hugginggpt_tools import create_hugginggpt_agent
 from hugginggpt_tools.artifacts import ArtifactStore
 from hugginggpt_tools.backends.base import Backends
 from hugginggpt_tools.config import Settings
 from hugginggpt_tools.errors import InputError
 from hugginggpt_tools.execution import Executor
 from hugginggpt_tools.inputs import download
-from hugginggpt_tools.model_index.index import ModelIndex
 from hugginggpt_tools.policy import URLPolicy
 from hugginggpt_tools.redaction import REDACTED, RedactingFilter, install_log_redaction, redact, secret_values
 from hugginggpt_tools.schemas import Plan, Task
-from hugginggpt_tools.testing import FakeBackend, fake_card, fake_choice, scripted_chat_model
+from hugginggpt_tools.testing import FakeBackend, fake_choice, scripted_chat_model
 
 HF = "hf_QwErTyUiOpAsDfGhJkLzXcVbNm1234"
 KEY = "server-key-with-no-shape-9981"
@@ -58,11 +56,8 @@ def test_task_errors_and_logs_are_redacted(tmp_path: Path, caplog: pytest.LogCap
 
 
 def test_answers_and_traces_are_redacted(tmp_path: Path) -> None:
-    index = ModelIndex.build([fake_card("summarization", "fake/sum")], HashEmbedder())
-    backends = Backends([FakeBackend(handlers={"summarization": leaky})])
     for llm in (None, scripted_chat_model([f"Sorry, the model said {HF}."])):
-        agent = create_hugginggpt_agent(llm, planner="offline", settings=Settings(output_dir=tmp_path), index=index,
-                                        backends=backends)
+        agent = fake_agent(Settings(output_dir=tmp_path), {"fake/sum": ("summarization", leaky)}, llm)
         state = agent.invoke({"input": f"Summarize this: my key is {KEY}"})
         dumped = state["answer"].model_dump_json()
         assert HF not in state["output"] and KEY not in state["output"]
@@ -115,9 +110,7 @@ def test_server_replies_never_echo_keys(tmp_path: Path) -> None:
 
     from hugginggpt_tools.server import create_app
 
-    index = ModelIndex.build([fake_card("summarization", "fake/sum")], HashEmbedder())
-    agent = create_hugginggpt_agent(planner="offline", settings=Settings(output_dir=tmp_path), index=index,
-                                    backends=Backends([FakeBackend(handlers={"summarization": leaky})]))
+    agent = fake_agent(Settings(output_dir=tmp_path), {"fake/sum": ("summarization", leaky)})
     client = TestClient(create_app(agent, settings=Settings(output_dir=tmp_path), rate_limit=0))
     assert client.get("/hugginggpt/input_schema").status_code == 401  # keys from HUGGINGGPT_API_KEYS
     wrong = client.get("/hugginggpt/input_schema", headers={"X-API-Key": f"{KEY}x"})

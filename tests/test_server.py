@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-
 import httpx
 import pytest
-from fake_embedder import HashEmbedder
+from helpers import fake_agent, uvicorn_server
 
 pytest.importorskip("langserve")
 
-import uvicorn  # noqa: E402
 from langserve import RemoteRunnable  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
-from hugginggpt_tools import create_hugginggpt_agent  # noqa: E402
-from hugginggpt_tools.backends.base import Backends, TaskOutput  # noqa: E402
+from hugginggpt_tools.backends.base import TaskOutput  # noqa: E402
 from hugginggpt_tools.config import Settings  # noqa: E402
-from hugginggpt_tools.model_index.index import ModelIndex  # noqa: E402
 from hugginggpt_tools.server import create_app  # noqa: E402
-from hugginggpt_tools.testing import FakeBackend, fake_card  # noqa: E402
 
 
 def _tts(inputs, ctx):
@@ -31,34 +23,16 @@ def _tts(inputs, ctx):
 @pytest.fixture
 def app_parts(tmp_path):
     settings = Settings(output_dir=tmp_path / "out")
-    backend = FakeBackend(handlers={"image-to-text": lambda i, c: "TEXT ON THE PAGE", "text-to-speech": _tts})
-    index = ModelIndex.build([fake_card("image-to-text", "fake/ocr"), fake_card("text-to-speech", "fake/tts")],
-                             HashEmbedder())
-    agent = create_hugginggpt_agent(planner="offline", settings=settings, index=index,
-                                    backends=Backends([backend]))
+    agent = fake_agent(settings, {"fake/ocr": ("image-to-text", lambda i, c: "TEXT ON THE PAGE"),
+                                  "fake/tts": ("text-to-speech", _tts)})
     return agent, settings
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def live_server(app_parts):
     agent, settings = app_parts
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(agent, settings=settings, api_keys=[]),
-                                           host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", settings
-    server.should_exit = True
-    thread.join(timeout=10)
+    with uvicorn_server(create_app(agent, settings=settings, api_keys=[])) as url:
+        yield url, settings
 
 
 def test_remote_runnable_file_round_trip(live_server, tmp_path):

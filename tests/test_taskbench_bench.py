@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import taskbench_tool
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
@@ -19,7 +20,7 @@ from hugginggpt_tools.taskbench import is_valid_dag, load_requests, run_benchmar
 from hugginggpt_tools.toolgraph import ToolGraph
 
 TOOLS = {"nodes": [
-    {"id": name, "desc": f"{name}.", "input-type": inputs, "output-type": outputs}
+    taskbench_tool(name, inputs, outputs, desc="{name}.")
     for name, inputs, outputs in [
         ("Image-to-Text", ["image"], ["text"]), ("Text-to-Speech", ["text"], ["audio"]),
         ("Translation", ["text"], ["text"]), ("Summarization", ["text"], ["text"]),

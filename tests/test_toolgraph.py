@@ -6,17 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import taskbench_tool as tool
 
 from hugginggpt_tools import check_plan
 from hugginggpt_tools.errors import ConfigError, InputError
 from hugginggpt_tools.schemas import Ref
 from hugginggpt_tools.tasks import TASK_TYPES
 from hugginggpt_tools.toolgraph import ToolGraph
-
-
-def tool(name: str, inputs: list[str], outputs: list[str]) -> dict[str, object]:
-    return {"id": name, "desc": f"The {name} tool.", "input-type": inputs, "output-type": outputs}
-
 
 GRAPH = ToolGraph.from_taskbench({"nodes": [
     tool("Image-to-Image", ["image"], ["image"]),

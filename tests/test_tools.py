@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fake_embedder import HashEmbedder
-from langchain_core.language_models import BaseChatModel
+from helpers import http_server
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
 
 from hugginggpt_tools import HuggingGPTToolkit
 from hugginggpt_tools.artifacts import ArtifactStore
@@ -22,7 +21,7 @@ from hugginggpt_tools.errors import ConfigError
 from hugginggpt_tools.model_index.index import ModelIndex
 from hugginggpt_tools.schemas import TaskResult
 from hugginggpt_tools.tasks import TASK_TYPES
-from hugginggpt_tools.testing import FakeBackend, fake_card
+from hugginggpt_tools.testing import FakeBackend, fake_card, fake_tool_calling_model
 from hugginggpt_tools.tools import TOOL_CLASSES, HuggingGPTTool, make_tool
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x01" * 30
@@ -161,15 +160,11 @@ def test_bytes_paths_urls_and_artifact_ids(parts: dict, tmp_path: Path) -> None:
         def log_message(self, *args: object) -> None:
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Files)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
+    with http_server(Files) as httpd:
         classify = make_tool("image-classification", model_id="fake/cats-and-dogs", **parts)
         detect = make_tool("object-detection", model_id="fake/faces", **parts)
         assert call(classify, image=f"http://127.0.0.1:{httpd.server_port}/pets/cat.png").artifact.data == \
             {"bytes": len(PNG) + 3}
-    finally:
-        httpd.shutdown()
     assert classify.invoke({"image": PNG}) == ".png file of 38 bytes\n(model fake/cats-and-dogs on the fake backend)"
     path = tmp_path / "x.png"
     path.write_bytes(PNG + b"xx")
@@ -213,30 +208,19 @@ def test_toolkit_defaults_make_one_store_and_backends(tmp_path: Path) -> None:
     assert set(first.backends) == {"bundled", "transformers", "hf-inference"}
 
 
-class _ChainingModel(BaseChatModel):
+def _chaining_model(image: str) -> Any:
     """A scripted tool-calling model: detect faces, classify the detector's output image by its
     artifact id (read from the tool message, as an LLM would), then answer."""
 
-    image: str
+    def classify_the_detection(messages: list[Any]) -> AIMessage:
+        artifact_id = re.search(r"artifact id ([0-9a-f]{12})", messages[-1].content).group(1)
+        return AIMessage("", tool_calls=[{"name": "image_classification", "args": {"image": artifact_id}, "id": "c2"}])
 
-    @property
-    def _llm_type(self) -> str:
-        return "chaining-fake"
-
-    def bind_tools(self, tools, **kwargs):  # noqa: ANN001, ANN003, ANN201 - create_agent binds the tools
-        return self
-
-    def _generate(self, messages, stop=None, run_manager=None, **kwargs):  # noqa: ANN001, ANN003, ANN201
-        last = messages[-1]
-        if isinstance(last, HumanMessage):
-            reply = AIMessage("", tool_calls=[{"name": "object_detection", "args": {"image": self.image}, "id": "c1"}])
-        elif isinstance(last, ToolMessage) and last.name == "object_detection":
-            artifact_id = re.search(r"artifact id ([0-9a-f]{12})", last.content).group(1)
-            reply = AIMessage("", tool_calls=[{"name": "image_classification", "args": {"image": artifact_id},
-                                               "id": "c2"}])
-        else:
-            reply = AIMessage("There is one face.")
-        return ChatResult(generations=[ChatGeneration(message=reply)])
+    return fake_tool_calling_model([
+        AIMessage("", tool_calls=[{"name": "object_detection", "args": {"image": image}, "id": "c1"}]),
+        classify_the_detection,
+        AIMessage("There is one face."),
+    ])
 
 
 def test_tools_inside_create_agent_pass_artifacts_by_id(parts: dict, tmp_path: Path) -> None:
@@ -245,7 +229,7 @@ def test_tools_inside_create_agent_pass_artifacts_by_id(parts: dict, tmp_path: P
     image = tmp_path / "photo.png"
     image.write_bytes(PNG)
     toolkit = HuggingGPTToolkit(tasks=["object-detection", "image-classification"], **parts)
-    agent = create_agent(_ChainingModel(image=str(image)), tools=toolkit.get_tools(), system_prompt="You are HuggingGPT.")
+    agent = create_agent(_chaining_model(str(image)), tools=toolkit.get_tools(), system_prompt="You are HuggingGPT.")
     state = agent.invoke({"messages": [HumanMessage(f"Find faces in {image} and classify the result")]})
     tool_messages = [m for m in state["messages"] if isinstance(m, ToolMessage)]
     assert [m.name for m in tool_messages] == ["object_detection", "image_classification"]

@@ -6,14 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from fake_embedder import HashEmbedder
 
 from hugginggpt_tools.backends.base import Backends
 from hugginggpt_tools.backends.transformers import TransformersBackend
 from hugginggpt_tools.config import Settings
 from hugginggpt_tools.errors import ModelIndexError
-from hugginggpt_tools.model_index import index as index_module
-from hugginggpt_tools.model_index.index import ModelIndex, clear_index_cache, load_default_index
+from hugginggpt_tools.model_index.index import ModelIndex, load_default_index
 from hugginggpt_tools.model_index.local_models import card_from_local_dir, guess_task
 from hugginggpt_tools.model_index.user_catalog import (
     UserCatalog,
@@ -58,18 +56,9 @@ BASE_CARDS = [
 
 
 @pytest.fixture
-def embedder() -> HashEmbedder:
-    return HashEmbedder()
-
-
-@pytest.fixture
-def settings(tmp_path: Path, embedder: HashEmbedder, monkeypatch: pytest.MonkeyPatch) -> Settings:
+def settings(tmp_path: Path, hash_base_index) -> Settings:
     """A base index of two cards (hash embedder) and an empty user catalog; the default embedder patched."""
-    base = ModelIndex.build(BASE_CARDS, embedder).save(tmp_path / "base")
-    monkeypatch.setattr(index_module, "index_embedder", lambda threads=1, tokens=None: embedder)
-    clear_index_cache()
-    yield Settings(index_dir=base, catalog_dir=tmp_path / "catalog", model_dirs=[])
-    clear_index_cache()
+    return Settings(index_dir=hash_base_index(BASE_CARDS), catalog_dir=tmp_path / "catalog", model_dirs=[])
 
 
 def test_card_from_folder_reads_config_and_readme(tmp_path):

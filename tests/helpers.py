@@ -1,0 +1,108 @@
+"""Helpers shared by the tests (importable as ``helpers``, like ``fake_embedder`` and ``fake_hub``).
+
+* :func:`http_server`: a ``http.server`` handler served on 127.0.0.1 for the length of a ``with``.
+* :func:`uvicorn_server`: an ASGI app under uvicorn on 127.0.0.1 for the length of a ``with``.
+* :class:`RecordingChat` / :func:`recording_chat`: a scripted chat model that records its prompts.
+* :func:`fake_agent`: an offline-planner agent over :class:`~hugginggpt_tools.testing.FakeBackend`
+  models, indexed with the hash embedder.
+* :func:`taskbench_tool`: a tool node of TaskBench's ``tool_desc.json``.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from fake_embedder import HashEmbedder
+from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from pydantic import Field
+
+from hugginggpt_tools import create_hugginggpt_agent
+from hugginggpt_tools.backends.base import Backends
+from hugginggpt_tools.config import Settings
+from hugginggpt_tools.model_index.index import ModelIndex
+from hugginggpt_tools.testing import FakeBackend, Handler, fake_card
+
+
+@contextmanager
+def http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[ThreadingHTTPServer]:
+    """Serve ``handler`` on 127.0.0.1 at a free port (``server.server_port``) from a daemon thread."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield httpd
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@contextmanager
+def uvicorn_server(app: Any) -> Iterator[str]:
+    """Run ``app`` under uvicorn on 127.0.0.1 at a free port; yields its base URL once it has started."""
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 20
+    while not server.started and time.time() < deadline:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+class RecordingChat(FakeMessagesListChatModel):
+    """Replies with ``responses`` in order and records every prompt (and whether it was async)."""
+
+    prompts: list[list[BaseMessage]] = Field(default_factory=list)
+    modes: list[str] = Field(default_factory=list)
+
+    @property
+    def received(self) -> list[str]:
+        """The text of the last message of each prompt."""
+        return [str(prompt[-1].content) for prompt in self.prompts]
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+        self.prompts.append(list(messages))
+        self.modes.append("sync")
+        return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
+
+    async def _agenerate(self, messages, stop=None, run_manager=None, **kwargs):
+        self.prompts.append(list(messages))
+        self.modes.append("async")
+        return super()._generate(messages, stop=stop, **kwargs)
+
+
+def recording_chat(*replies: str) -> RecordingChat:
+    """A :class:`RecordingChat` answering ``replies`` in order."""
+    return RecordingChat(responses=[AIMessage(r) for r in replies])
+
+
+def fake_agent(settings: Settings, models: dict[str, tuple[str, Handler]], llm: Any = None) -> Any:
+    """``create_hugginggpt_agent(llm, planner="offline")`` over one :class:`FakeBackend`.
+
+    ``models`` maps a model id to its task type and the function answering it; each becomes a
+    :func:`fake_card` in an index built with the hash embedder.
+    """
+    index = ModelIndex.build([fake_card(task, model_id) for model_id, (task, _) in models.items()], HashEmbedder())
+    backend = FakeBackend(handlers={task: handler for task, handler in models.values()})
+    return create_hugginggpt_agent(llm, planner="offline", settings=settings, index=index,
+                                   backends=Backends([backend]))
+
+
+def taskbench_tool(name: str, inputs: list[str], outputs: list[str], desc: str = "The {name} tool.") -> dict[str, Any]:
+    """A node of TaskBench's ``tool_desc.json`` (``{"nodes": [...]}``); ``desc`` is formatted with ``name``."""
+    return {"id": name, "desc": desc.format(name=name), "input-type": inputs, "output-type": outputs}
