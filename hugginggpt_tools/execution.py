@@ -187,7 +187,8 @@ class Executor:
         candidates = _candidates(choice)
         if not candidates:
             reason = choice.reason if choice and choice.reason else "no model was selected"
-            return self._finish(result, error=f"no runnable model for {task.task}: {reason}")
+            prefix = f"no runnable model for {task.task}: "
+            return self._finish(result, error=reason if reason.startswith(prefix) else prefix + reason)
         self._emit("task_started", result)
         errors = []
         for cand in candidates[:MAX_ATTEMPTS]:

@@ -31,7 +31,6 @@ from .tasks import find_task
 
 logger = logging.getLogger(__name__)
 
-_FIX_CARDS = 3
 """How many of a task's best cards are asked why they cannot run."""
 
 _ARG_CHARS = 300
@@ -164,23 +163,25 @@ def rank_candidates(
     return ranked[:top_k]
 
 
-def _fixes(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: Backends, weights: RankingWeights) -> str:
-    """Why the task's best catalog cards cannot run, each reason once."""
-    reasons: list[str] = []
-    for item in _scored(task, query_vector, index, weights, None)[:_FIX_CARDS]:
-        for reason in backends.why_not(item.card).split("; "):
-            if reason and reason not in reasons:
-                reasons.append(reason)
-    return "; ".join(reasons)
+def _fixes(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: Backends, weights: RankingWeights,
+           languages: QueryLanguages | None = None) -> str:
+    """Why the task's catalog cards cannot run: for each backend they name, the reason of the best
+    ranked card offering it (one line per backend, not one per model), with the fix."""
+    reasons: dict[str, str] = {}
+    for item in _scored(task, query_vector, index, weights, languages):
+        for name in item.card.backends:
+            if name not in reasons:
+                reasons[name] = backends.why_not(item.card, only=name)
+    return "; ".join(r for r in reasons.values() if r)
 
 
 def _unavailable(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: Backends,
-                 weights: RankingWeights) -> str:
+                 weights: RankingWeights, languages: QueryLanguages | None = None) -> str:
     count = len(index.positions_for_task(task.task))
     if count == 0:
         return (f"no runnable model for {task.task}: the catalog has no model for this task type; "
                 "add one with `hugginggpt models add PATH_OR_ID` or rebuild the index (hugginggpt index build)")
-    fixes = _fixes(task, query_vector, index, backends, weights)
+    fixes = _fixes(task, query_vector, index, backends, weights, languages)
     return f"no runnable model for {task.task}: {count} catalog models, none can run now ({fixes})"
 
 
@@ -226,7 +227,8 @@ def _choose(task: Task, vector: np.ndarray, index: ModelIndex, backends: Backend
             weights: RankingWeights, languages: QueryLanguages) -> ModelChoice:
     ranked, runnable = _ranked(task, vector, index, backends, weights, languages, top_k)
     if not ranked:
-        return ModelChoice(task_id=task.id, task=task.task, reason=_unavailable(task, vector, index, backends, weights))
+        return ModelChoice(task_id=task.id, task=task.task, reason=_unavailable(task, vector, index, backends, weights,
+                                                                                  languages))
     best = ranked[0]
     return ModelChoice(
         task_id=task.id, task=task.task, model_id=best.model_id, backend=best.backend,

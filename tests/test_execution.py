@@ -96,7 +96,11 @@ def test_task_without_model_fails_with_reason(tmp_path):
     choice = choice.model_copy(update={"model_id": None, "backend": None, "candidates": [],
                                        "reason": "set HF_TOKEN"})
     (result,) = ex.run(plan, [choice])
-    assert result.status == "failed" and "set HF_TOKEN" in result.error
+    assert result.status == "failed" and result.error == "no runnable model for text-to-video: set HF_TOKEN"
+    # selection's reason already says so: not said twice
+    said = choice.model_copy(update={"reason": "no runnable model for text-to-video: 3 catalog models, none can run"})
+    (result,) = ex.run(plan, [said])
+    assert result.error == "no runnable model for text-to-video: 3 catalog models, none can run"
 
 
 def test_artifact_output_feeds_file_argument(tmp_path):

@@ -58,11 +58,6 @@ def backends(local: set[str], remote: set[str] = frozenset()) -> Backends:
 
 
 @pytest.fixture
-def embedder() -> HashEmbedder:
-    return HashEmbedder()
-
-
-@pytest.fixture
 def index(embedder: HashEmbedder) -> ModelIndex:
     return ModelIndex.build(CARDS, embedder)
 
@@ -177,6 +172,18 @@ def test_nothing_runnable_says_how_many_cards_and_the_fixes(index):
     assert blocked.reason == ("no runnable model for image-to-text: 4 catalog models, none can run now "
                               "(local: put the weights in a local folder; remote: set HF_TOKEN)")
     assert absent.model_id is None and "no model for this task type" in absent.reason
+
+
+def test_the_fixes_name_each_backend_once_and_how_to_configure_the_llm(embedder):
+    """A task with many models says why per backend, from its best-ranked card, not per model;
+    an unconfigured controller LLM comes with the option that configures it."""
+    cards = [_card(f"mt/opus-{i}", "translation", f"translate text model {i}", 10 - i) for i in range(6)]
+    cards.append(_card("controller-llm", "translation", "the controller chat model translates", 0, backends=("llm",)))
+    catalog = ModelIndex.build(cards, embedder)
+    reason = select_models(Plan(tasks=[_task("translation")]), "translate", catalog, backends(set()))[0].reason
+    assert reason.count("local:") == 1 and reason.count("remote:") == 1
+    assert "llm: no controller LLM is configured; pass one (--llm provider:model" in reason
+    assert reason.startswith("no runnable model for translation: 7 catalog models, none can run now (")
 
 
 def test_unconfigured_backend_is_named(index):

@@ -86,6 +86,11 @@ def require(import_name: str, extra: str, purpose: str = "") -> None:
         raise MissingExtraError(import_name, extra, purpose)
 
 
+_NOT_CONFIGURED = {"llm": "no controller LLM is configured; pass one (--llm provider:model on the command line, "
+                          "llm= in Python) and it runs this text task"}
+"""Why a backend that is not configured cannot run a card, where there is a fix to name."""
+
+
 class Backends(Mapping[str, Backend]):
     """The configured backends by name, and which of them can run a card now."""
 
@@ -109,15 +114,15 @@ class Backends(Mapping[str, Backend]):
                 return name
         return None
 
-    def why_not(self, card: ModelCard) -> str:
-        """Why no configured backend can run ``card``, with the fixes."""
+    def why_not(self, card: ModelCard, *, only: str | None = None) -> str:
+        """Why no configured backend (or only the backend ``only``) can run ``card``, with the fixes."""
         reasons = []
-        for name in card.backends:
+        for name in [only] if only is not None else card.backends:
             backend = self._by_name.get(name)
-            reason = "not configured" if backend is None else backend.availability(card)
+            reason = _NOT_CONFIGURED.get(name, "not configured") if backend is None else backend.availability(card)
             if reason:
                 reasons.append(f"{name}: {reason}")
-        return "; ".join(reasons) or "the card names no backend"
+        return "; ".join(reasons) or ("" if only is not None else "the card names no backend")
 
     def close(self) -> None:
         for backend in self._by_name.values():
