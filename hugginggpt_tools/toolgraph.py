@@ -154,9 +154,13 @@ class ToolGraph:
         return {"id": request_id, "task_nodes": nodes, "task_links": links}
 
     def outputs(self, task: str) -> tuple[str, ...]:
-        """What the graph's tools for the registry task type ``task`` output (all of them)."""
-        found = [m for t in self.tools_for(task) for m in t.outputs]
-        return tuple(dict.fromkeys(found)) if found else TASK_TYPES[task].outputs if task in TASK_TYPES else ()
+        """What the graph's tools for the registry task type ``task`` output (all of them; none for
+        a tool that lists no output, such as TaskBench's Sentence Similarity, whose score no other
+        tool takes); the registry's outputs for a type the graph has no tool for."""
+        tools = self.tools_for(task)
+        if tools:
+            return tuple(dict.fromkeys(m for t in tools for m in t.outputs))
+        return TASK_TYPES[task].outputs if task in TASK_TYPES else ()
 
     def spec_lines(self) -> str:
         """Every tool as a planning prompt lists it: ``- name(argument: modality, ...) -> outputs: description``."""

@@ -82,6 +82,22 @@ def test_conform_rewires_an_output_the_graph_says_does_not_fit() -> None:
     assert any("used task 0's output instead" in n for n in fixed.notes)
 
 
+def test_a_tool_that_lists_no_output_feeds_nothing_as_the_planners_see_it() -> None:
+    """TaskBench's Sentence Similarity outputs nothing: conform() and the offline planner's
+    vocabulary agree, and only a type the graph lacks falls back to the registry's outputs."""
+    from hugginggpt_tools.planning.intents import Vocabulary
+
+    graph = ToolGraph.from_taskbench({"nodes": [tool("Sentence Similarity", ["text", "text"], []),
+                                                tool("Translation", ["text"], ["text"])]})
+    assert graph.outputs("sentence-similarity") == () == Vocabulary.from_graph(graph).outputs["sentence-similarity"]
+    assert graph.outputs("image-to-text") == ("text",)
+    plan = check_plan([
+        {"task": "sentence-similarity", "id": 0, "dep": [-1], "args": {"text": "a", "text2": "b"}},
+        {"task": "translation", "id": 1, "dep": [0], "args": {"text": "<resource>-0"}},
+    ])
+    assert any("says is nothing, not text" in n for n in graph.conform(plan).notes)
+
+
 def test_conform_uses_the_only_user_file_and_notes_what_it_cannot_fix() -> None:
     plan = check_plan([
         {"task": "object-detection", "id": 0, "dep": [-1], "args": {"image": "a.jpg"}},
