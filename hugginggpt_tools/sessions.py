@@ -19,6 +19,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from .artifacts import ArtifactStore, check_session_id
 from .config import Settings
+from .planning.clauses import FILES_LINE, NO_RESULT
 from .schemas import Answer
 
 
@@ -39,23 +40,28 @@ class Session:
                 self.files.append(resolved)
 
     def record_turn(self, request: str, answer: Answer) -> None:
-        """Append the turn to the history and remember the files it produced."""
+        """Append the turn to the history and remember the files it produced. A turn whose tasks
+        all failed is marked ``NO_RESULT`` in its reply's ``additional_kwargs``, so the next
+        turn's "read that aloud" finds nothing to read instead of the failure's wording."""
         self.add_files(answer.files)
-        self.history += [HumanMessage(request), AIMessage(turn_summary(answer))]
+        produced = not answer.plan.tasks or any(r.status == "succeeded" for r in answer.results)
+        reply = AIMessage(turn_summary(answer), additional_kwargs={} if produced else {NO_RESULT: True})
+        self.history += [HumanMessage(request), reply]
 
 
 def turn_summary(answer: Answer) -> str:
     """What a turn produced, for the next turn's planner: its final texts and its files.
 
     The text outputs that no other task of the turn consumed come first (so "it" and "that"
-    in the next request mean them), then the files written.
+    in the next request mean them; when every text fed another task, as OCR feeds speech, the
+    latest text), then the files written, on a line of their own.
     """
     consumed = {ref for t in answer.plan.tasks for ref in t.references()}
-    texts = [r.text for r in answer.results
-             if r.status == "succeeded" and r.text and not r.artifacts and r.task_id not in consumed]
+    made = [r for r in answer.results if r.status == "succeeded" and r.text and not r.artifacts]
+    texts = [r.text for r in made if r.task_id not in consumed] or [r.text for r in made[-1:]]
     lines = texts or ([answer.text] if not answer.files else [])
     if answer.files:
-        lines.append("Files: " + ", ".join(answer.files))
+        lines.append(FILES_LINE + ", ".join(answer.files))
     return "\n".join(lines)
 
 

@@ -305,3 +305,17 @@ def test_what_the_user_asks_to_be_told_is_the_question() -> None:
 ])
 def test_asking_whether_something_is_positive_or_negative_is_sentiment(request_text: str) -> None:
     assert "text-classification" in [t.task for t in plan(request_text).tasks]
+
+
+def test_a_reference_back_to_nothing_is_not_run_on_its_own_words() -> None:
+    from hugginggpt_tools.planning.clauses import NO_RESULT
+
+    p = plan("Now read that aloud")
+    assert p.tasks == [] and p.missing[0].startswith("text-to-speech needs a text and the request gives none")
+    said = (HumanMessage("Say hello"), AIMessage("Hello there"))
+    assert steps(plan("Now read that aloud", history=said)) == [("text-to-speech", {"text": "Hello there"})]
+    failed = (HumanMessage("Translate 'hola'"), AIMessage("failed: see https://x.org/fix",
+                                                          additional_kwargs={NO_RESULT: True}))
+    assert plan("Now read that aloud", history=failed).tasks == []
+    # a clause long enough to hold its text is still its own text
+    assert steps(plan("Summarize this: the meeting ran long and nobody agreed on the budget"))[0][0] == "summarization"

@@ -27,3 +27,35 @@ def test_least_recently_used_session_is_dropped(tmp_path):
     sessions = SessionManager(Settings(output_dir=tmp_path), max_sessions=2)
     sessions.get("a"), sessions.get("b"), sessions.get("a"), sessions.get("c")
     assert "a" in sessions and "c" in sessions and "b" not in sessions
+
+
+def _answer(results, tasks, files=()):
+    from hugginggpt_tools.schemas import Answer, Artifact, Plan, Task, TaskResult
+
+    plan = Plan(tasks=[Task(**t) for t in tasks])
+    artifacts = [Artifact(id=str(i), path=f, mime_type="audio/x-wav", modality="audio", task_id=1)
+                 for i, f in enumerate(files)]
+    results = [TaskResult(**r, artifacts=[a for a in artifacts if a.task_id == r["task_id"]]) for r in results]
+    return Answer(request="r", text="I ran ... see https://huggingface.co/settings/tokens", plan=plan,
+                  results=results, artifacts=artifacts)
+
+
+def test_the_next_turn_reads_what_a_turn_made_and_nothing_from_a_failed_one(tmp_path):
+    from hugginggpt_tools.planning.clauses import read_request
+
+    session = SessionManager(Settings(output_dir=tmp_path)).get("s")
+    ocr_then_tts = [{"task": "image-to-text", "id": 0, "args": {"image": "a.png"}},
+                    {"task": "text-to-speech", "id": 1, "dep": [0], "args": {"text": "<resource>-0"}}]
+    session.record_turn("read a.png aloud", _answer(
+        [{"task_id": 0, "task": "image-to-text", "status": "succeeded", "text": "Invoice 1042"},
+         {"task_id": 1, "task": "text-to-speech", "status": "succeeded", "text": "spoke"}],
+        ocr_then_tts, files=[str(tmp_path / "speech.wav")]))
+    # every text fed another task: the latest is what "it" means, the files are not part of it
+    assert session.history[-1].content == f"Invoice 1042\nFiles: {tmp_path / 'speech.wav'}"
+    req = read_request("which language is it in?", chat_history=session.history)
+    assert req.last_reply == "Invoice 1042" and str(tmp_path / "speech.wav") in [r.value for r in req.resources]
+    session.record_turn("read b.png", _answer(
+        [{"task_id": 0, "task": "image-to-text", "status": "failed", "error": "see https://huggingface.co/x"}],
+        ocr_then_tts[:1]))
+    req = read_request("now read that aloud", chat_history=session.history)
+    assert req.last_reply is None and not any("huggingface.co" in r.value for r in req.resources)

@@ -16,8 +16,9 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
+from ..dag import descendants, reference_id, toposort
 from ..tasks import TASK_TYPES, ArgSpec
 from .clauses import Clause, RequestText
 from .intents import Candidate, Vocabulary
@@ -48,6 +49,9 @@ _QUESTION_START_RE = re.compile(
     r"(?:what|who|whom|whose|where|when|which|why|how|is|are|was|were|does|do|did|can|could|should|"
     r"will|would|has|have)\b[^?]*\?", re.IGNORECASE)
 _POLITE_TAIL_RE = re.compile(r",?\s+(?:(?:could|can|would|will) you|please)\b[^?]*\?$", re.IGNORECASE)
+_INSTRUCTION_WORDS = 6
+"""At most this many words, a clause that refers back ("translate it into French") is only an
+instruction, not also the text to work on."""
 _TELL_ME_RE = re.compile(
     r"^(?:and\s+|then\s+)*(?:(?:tell|show|give|let)\s+(?:me|us)(?:\s+know)?|find out|work out|figure out)\s+(.{3,})$",
     re.IGNORECASE)
@@ -123,7 +127,8 @@ class Missing:
         if self.after is not None:
             return f"{task} works on the output of {name(self.after)}, which could not be planned ({self.words!r})"
         if self.modality == "text":
-            return (f"{task} needs a {self.argument} text and the request gives none "
+            what = "a text" if self.argument == "text" else f"a {self.argument} text"
+            return (f"{task} needs {what} and the request gives none "
                     f"({self.words!r}); quote the text in the request")
         article = "an" if self.modality[:1] in "aeiou" else "a"
         return (f"{task} needs {article} {self.modality} and the request gives none "
@@ -155,8 +160,7 @@ class PlanBuilder:
         return list(dict.fromkeys(found[::-1]))[::-1]
 
     def _append(self, task: str, args: dict[str, str], strength: float) -> str:
-        refs = sorted({int(v.rsplit("-", 1)[1]) for v in args.values() if v.startswith("<resource>-")})
-        self.tasks.append({"task": task, "id": len(self.tasks), "dep": refs or [-1], "args": args})
+        self.tasks.append(_task(task, len(self.tasks), args))
         self.strengths.append(strength)
         self.clauses.append(self._clause)
         return f"<resource>-{len(self.tasks) - 1}"
@@ -226,9 +230,16 @@ class PlanBuilder:
                                   or any(not r.mentioned for r in self.req.resources[:self.req.own])):
                 found = self._bridge(range(self.req.own), cand.strength)
             found = found or self._take(self._all(), ["text"], reuse=True, question=False)
-        if found is None and self.feed_from_missing and self.missing and self._refers_back(clause):
-            return None  # "translate it", where "it" was to come from a task left out for want of input
+        if found is None and self.feed_from_missing and self._refers_back(clause) and (
+                self.missing or self._only_an_instruction(clause)):
+            # "translate it", where "it" was to come from a task left out for want of input, or
+            # where nothing came before: the clause's own words are not the text
+            return None
         return found or self._prompt(cand)
+
+    def _only_an_instruction(self, clause: Clause) -> bool:
+        """Whether the clause is too short to hold the text it works on ("now read that aloud")."""
+        return ":" not in clause.masked and len(self._clause_text(clause).split()) <= _INSTRUCTION_WORDS
 
     def _earlier_reply(self, clause: Clause) -> str | None:
         """The chat's latest AI reply, when the clause refers back ("translate it")."""
@@ -390,16 +401,14 @@ class PlanBuilder:
         photo and make an audio clip describing them" then reads the caption aloud rather than
         the request's words.
         """
-        used = {int(v.rsplit("-", 1)[1]) for t in self.tasks for v in t["args"].values()
-                if v.startswith("<resource>-")}
+        used = {j for t in self.tasks for j in _refs(t["args"])}
         for k, task in enumerate(self.tasks):
             self._link_second_text(k, task, used)
             spec = TASK_TYPES[task["task"]].args[0]
             value = task["args"].get(spec.name)
-            if value is None or value.startswith("<resource>-") or any(
-                    v.startswith("<resource>-") for v in task["args"].values()) or not self._guessed(k, spec, value):
+            if value is None or _refs(task["args"]) or not self._guessed(k, spec, value):
                 continue
-            below = _descendants(self.tasks, k)
+            below = descendants(_preds(self.tasks), k)
             given = any(r.value == value for r in self.req.resources)  # a real input, only not its clause's
             options = [j for j in range(k if given else len(self.tasks)) if j != k and j not in used and j not in below
                        and set(self.vocab.outputs.get(self.tasks[j]["task"], ())[:1]) & set(spec.modalities)]
@@ -420,11 +429,11 @@ class PlanBuilder:
         if slot is None or task["task"] not in _SECOND_TEXT_TASKS:
             return
         value = task["args"][slot.name]
-        if value.startswith("<resource>-") or any(r.value == value for r in self.req.resources) or _is_question(value):
+        if reference_id(value) is not None or any(r.value == value for r in self.req.resources) or _is_question(value):
             return
         if task["task"] != "sentence-similarity" and _ASKS_RE.search(value) and not _TEXT_RESULT_RE.search(value):
             return  # the clause asks its own question ("tell me what colour the car is")
-        below = _descendants(self.tasks, k)
+        below = descendants(_preds(self.tasks), k)
         for j in range(k - 1, -1, -1):
             if j not in used and j not in below and "text" in self.vocab.outputs.get(self.tasks[j]["task"], ())[:1]:
                 task["args"][slot.name] = f"<resource>-{j}"
@@ -451,38 +460,37 @@ class PlanBuilder:
 
     def _reorder(self) -> None:
         """Put the tasks in an order where each comes after the tasks it uses (stable), renumbered."""
-        preds = {k: {int(v.rsplit("-", 1)[1]) for v in t["args"].values() if v.startswith("<resource>-")}
-                 for k, t in enumerate(self.tasks)}
-        order: list[int] = []
-        while len(order) < len(self.tasks):
-            ready = [k for k in range(len(self.tasks)) if k not in order and preds[k] <= set(order)]
-            if not ready:  # pragma: no cover - links only ever point at non-descendants
-                return
-            order.append(ready[0])
-        if order == list(range(len(self.tasks))):
+        nodes, preds = list(range(len(self.tasks))), _preds(self.tasks)
+        if any(not used <= preds.keys() for used in preds.values()):  # pragma: no cover - a quoted "<resource>-9"
+            return
+        order, cycles = toposort(nodes, preds)
+        if cycles or order == nodes:  # a cycle: links only ever point at non-descendants
             return
         new = {old: n for n, old in enumerate(order)}
         tasks = []
         for n, old in enumerate(order):
             t = self.tasks[old]
-            args = {name: f"<resource>-{new[int(v.rsplit('-', 1)[1])]}" if v.startswith("<resource>-") else v
+            args = {name: v if (r := reference_id(v)) is None else f"<resource>-{new[r]}"
                     for name, v in t["args"].items()}
-            refs = sorted({int(v.rsplit("-", 1)[1]) for v in args.values() if v.startswith("<resource>-")})
-            tasks.append({"task": t["task"], "id": n, "dep": refs or [-1], "args": args})
+            tasks.append(_task(t["task"], n, args))
         self.tasks = tasks
         self.strengths = [self.strengths[old] for old in order]
         self.clauses = [self.clauses[old] for old in order]
 
 
-def _descendants(tasks: Sequence[dict[str, Any]], k: int) -> set[int]:
-    """The tasks that use task ``k``'s output, directly or not."""
-    found: set[int] = set()
-    frontier = {k}
-    while frontier:
-        frontier = {j for j, t in enumerate(tasks) for v in t["args"].values()
-                    if v.startswith("<resource>-") and int(v.rsplit("-", 1)[1]) in frontier} - found
-        found |= frontier
-    return found
+def _refs(args: Mapping[str, str]) -> list[int]:
+    """The tasks whose outputs ``args`` use (values that are a ``<resource>-K``), sorted."""
+    return sorted({k for v in args.values() if (k := reference_id(v)) is not None})
+
+
+def _task(name: str, task_id: int, args: dict[str, str]) -> dict[str, Any]:
+    """A HuggingGPT task dict, its ``dep`` the tasks ``args`` use."""
+    return {"task": name, "id": task_id, "dep": _refs(args) or [-1], "args": args}
+
+
+def _preds(tasks: Sequence[dict[str, Any]]) -> dict[int, set[int]]:
+    """Each task's position mapped to the positions of the tasks whose outputs it uses."""
+    return {k: set(_refs(t["args"])) for k, t in enumerate(tasks)}
 
 
 def _is_question(text: str) -> bool:

@@ -92,7 +92,8 @@ class RequestText:
 
     ``resources`` holds the request's resources and the files passed in (the first ``own``
     entries), then the files and URLs named in earlier turns; ``last_reply`` is the latest AI
-    message of the chat history, which "it" may refer to.
+    message of the chat history without its line of files, which "it" may refer to (None when that
+    turn produced nothing or only files).
     """
 
     request: str
@@ -124,10 +125,36 @@ def mask(request: str, resources: Sequence[Resource]) -> str:
     return "".join(parts) + request[last:]
 
 
+NO_RESULT = "hugginggpt_no_result"
+"""Key of an AI message's ``additional_kwargs`` that sessions set on the reply of a turn that ran
+tasks and none succeeded: planners then take neither its text nor the files and URLs it names as
+something to work on."""
+
+
+FILES_LINE = "Files: "
+"""How a session's reply starts the line that lists the turn's files (not part of its text)."""
+
+
+def _reply_text(message: BaseMessage) -> str | None:
+    """What "it" means in a reply: its text without the line of files; None for a turn that
+    produced nothing or only files."""
+    if _no_result(message):
+        return None
+    lines = [line for line in message.text.strip().splitlines() if not line.startswith(FILES_LINE)]
+    return "\n".join(lines).strip() or None
+
+
+def _no_result(message: BaseMessage) -> bool:
+    return bool(message.additional_kwargs.get(NO_RESULT))
+
+
 def history_resources(chat_history: Sequence[BaseMessage]) -> list[Resource]:
-    """Files and URLs named in earlier turns, latest first."""
+    """Files and URLs named in earlier turns, latest first (not those in the reply of a turn that
+    produced nothing: a failure's advice is no input)."""
     found: list[Resource] = []
     for message in reversed(list(chat_history)):
+        if _no_result(message):
+            continue
         for r in find_resources(message.text):
             if r.kind != "quote":
                 found.append(Resource(r.value, r.modality, r.kind))
@@ -151,9 +178,10 @@ def read_request(request: str, files: Sequence[str] = (), chat_history: Sequence
     own = len(resources)
     known = {r.value for r in resources}
     resources += [r for r in history_resources(chat_history) if r.value not in known]
-    replies = [m.text.strip() for m in chat_history if m.type == "ai" and m.text.strip()]
+    replies = [m for m in chat_history if m.type == "ai" and m.text.strip()]
+    last = _reply_text(replies[-1]) if replies else None
     clauses = split_clauses(mask(request, resources))
-    return RequestText(request, resources, clauses, own, replies[-1] if replies else None)
+    return RequestText(request, resources, clauses, own, last)
 
 
-__all__ = ["IMPERATIVE_RE", "PLACEHOLDER_RE", "Clause", "RequestText", "history_resources", "mask", "read_request", "split_clauses"]
+__all__ = ["FILES_LINE", "IMPERATIVE_RE", "NO_RESULT", "PLACEHOLDER_RE", "Clause", "RequestText", "history_resources", "mask", "read_request", "split_clauses"]
