@@ -43,7 +43,7 @@ from .policy import FilePolicy
 from .redaction import redact
 from .response import Responder
 from .schemas import Answer, ModelChoice, Plan, StageTiming, TaskResult, Trace
-from .selection import achoose_with_llm, select_models
+from .selection import achoose_with_llm, select_models, stand_ins
 from .sessions import Session, SessionManager
 
 
@@ -145,16 +145,18 @@ class HuggingGPT:
         names = [Path(f).name for f in files]
         return await self.planner.aplan(request, files=names, chat_history=list(chat_history))
 
-    async def aselect(self, plan: Plan, request: str) -> list[ModelChoice]:
+    async def aselect(self, plan: Plan, request: str) -> tuple[Plan, list[ModelChoice]]:
+        """A model for each task; a task no model of its type can run gets its stand-in where one
+        can (:func:`~hugginggpt_tools.selection.stand_ins`: OCR for a document question, ...), so
+        the plan may change too."""
         if not plan.tasks:
-            return []
-        choices = await asyncio.to_thread(
-            select_models, plan, request, self.index, self.backends,
-            top_k=self.settings.top_k, popularity_weight=self.settings.popularity_weight,
-        )
+            return plan, []
+        select = {"top_k": self.settings.top_k, "popularity_weight": self.settings.popularity_weight}
+        choices = await asyncio.to_thread(select_models, plan, request, self.index, self.backends, **select)
+        plan, choices = await asyncio.to_thread(stand_ins, plan, choices, request, self.index, self.backends, **select)
         if self.choose_model and self.llm is not None:
             choices = await achoose_with_llm(choices, plan, request, self.llm)
-        return choices
+        return plan, choices
 
     async def aexecute(
         self, plan: Plan, choices: Sequence[ModelChoice], request: str, files: Sequence[str],
@@ -276,12 +278,13 @@ def build_graph(hg: HuggingGPT) -> Any:
     async def select(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         started, events = time.perf_counter(), _Events(config)
         with _count_llm_calls() as counter:
-            choices = await hg.aselect(state["plan"], state["input"])
+            plan_, choices = await hg.aselect(state["plan"], state["input"])
         for c in choices:
             events({"stage": "select", "event": "model_chosen", "task_id": c.task_id, "task": c.task,
-                    "model_id": c.model_id, "backend": c.backend, "reason": c.reason})
+                    "model_id": c.model_id, "backend": c.backend, "reason": c.reason,
+                    "stands_in_for": c.stands_in_for})
         await events.flush()
-        return {"choices": choices, "timings": _timed("select", started), "llm_calls": counter.calls}
+        return {"plan": plan_, "choices": choices, "timings": _timed("select", started), "llm_calls": counter.calls}
 
     async def execute(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         started, events = time.perf_counter(), _Events(config)

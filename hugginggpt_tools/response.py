@@ -45,8 +45,10 @@ def result_record(result: TaskResult) -> dict[str, Any]:
     return record
 
 
-def _task_line(result: TaskResult) -> str:
+def _task_line(result: TaskResult, choice: ModelChoice | None = None) -> str:
     head = f"{result.task_id + 1}. {result.task}"
+    if choice is not None and choice.stands_in_for:
+        head += f" (for the {choice.stands_in_for} asked for, which no model here can run)"
     if result.status == "succeeded":
         secs = f", {result.duration_s:.1f} s" if result.duration_s is not None else ""
         head += f" with {result.model_id} ({result.backend}{secs})"
@@ -74,7 +76,8 @@ def summarize(
         )
     ok = sum(r.status == "succeeded" for r in results)
     lines = [f"I ran {len(results)} task(s) for your request; {ok} succeeded."]
-    lines += [_task_line(r) for r in results]
+    by_task = {c.task_id: c for c in choices}
+    lines += [_task_line(r, by_task.get(r.task_id)) for r in results]
     files = [a.path for r in results for a in r.artifacts]
     if files:
         lines.append("Files written:")

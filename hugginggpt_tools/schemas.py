@@ -169,6 +169,9 @@ class ModelChoice(BaseModel):
     backend: str | None = None
     reason: str = ""
     candidates: list[Candidate] = Field(default_factory=list)
+    stands_in_for: str | None = Field(
+        default=None, description="The task type the plan asked for, when no model of it could run and this "
+        "task runs a stand-in whose output holds the answer (see selection.stand_in).")
 
     @property
     def chosen(self) -> Candidate | None:

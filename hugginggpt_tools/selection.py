@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 import numpy as np
@@ -26,7 +27,7 @@ from .model_index.index import ModelIndex
 from .model_index.languages import QueryLanguages, languages_for_task, query_languages
 from .model_index.ranking import RankingWeights, ScoredCard, score_positions
 from .prompting import render_prompt
-from .schemas import Candidate, ModelChoice, Plan, Task, TextTemplate
+from .schemas import Candidate, ModelChoice, Plan, Task, TextTemplate, arg_refs
 from .tasks import find_task
 
 logger = logging.getLogger(__name__)
@@ -329,6 +330,51 @@ def _text(reply: Any) -> str:
     return str(content)
 
 
+_COUNTS_RE = re.compile(r"\b(?:how many|count|number of|is there|are there|find|locate|where(?:'s| is| are)?)\b",
+                        re.IGNORECASE)
+_READS_RE = re.compile(r"\b(?:say|says|said|written|write|text|read|reads|words?|letters?|print(?:ed)?|sign)\b",
+                       re.IGNORECASE)
+
+
+def stand_in(task: Task) -> Task | None:
+    """A task of another type whose output holds the answer ``task`` asks for, to run when no model
+    of ``task``'s type can: a document's question is answered within its text (image-to-text:
+    OCR), an image question that counts or finds things ("how many faces?") by object detection,
+    one about the writing in it ("what does the sign say?") by image-to-text; None otherwise."""
+    if task.task not in ("document-question-answering", "visual-question-answering") or "image" not in task.args:
+        return None
+    question = str(task.args.get("text", ""))
+    if task.task == "document-question-answering" or _READS_RE.search(question):
+        kind = "image-to-text"
+    elif _COUNTS_RE.search(question):
+        kind = "object-detection"
+    else:
+        return None
+    image = task.args["image"]
+    return Task(id=task.id, task=kind, dep=[r.task_id for r in arg_refs(image)] or [-1], args={"image": image})
+
+
+def stand_ins(plan: Plan, choices: list[ModelChoice], request: str, index: ModelIndex, backends: Backends,
+              **select: Any) -> tuple[Plan, list[ModelChoice]]:
+    """``plan`` and ``choices`` with each task that has no runnable model replaced by its
+    :func:`stand_in` when one can run (its choice's ``stands_in_for`` names the type asked for;
+    ``select`` goes to :func:`select_models`)."""
+    tasks, chosen = list(plan.tasks), list(choices)
+    for k, (task, choice) in enumerate(zip(plan.tasks, choices)):
+        other = stand_in(task) if choice.model_id is None else None
+        if other is None:
+            continue
+        (found,) = select_models(Plan(tasks=[other]), request, index, backends, **select)
+        if found.model_id is not None:
+            tasks[k] = other
+            chosen[k] = found.model_copy(update={"stands_in_for": task.task, "reason": (
+                f"no {task.task} model can run here ({choice.reason}); {other.task} stands in: its output "
+                f"holds the answer. {found.reason}")})
+    if tasks == plan.tasks:
+        return plan, choices
+    return plan.model_copy(update={"tasks": tasks}), chosen
+
+
 __all__ = [
     "achoose_with_llm",
     "apply_llm_choices",
@@ -336,6 +382,8 @@ __all__ = [
     "parse_choice_answer",
     "rank_candidates",
     "select_models",
+    "stand_in",
+    "stand_ins",
     "task_languages",
     "task_query",
 ]

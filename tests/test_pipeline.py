@@ -61,6 +61,20 @@ def test_llm_agent_plans_selects_executes_and_responds(fake_parts):
     assert [t.stage for t in answer.trace.timings] == ["plan", "select", "execute", "respond"]
 
 
+def test_a_task_no_model_can_run_gets_its_stand_in(fake_parts):
+    """The catalog has no document-QA model: OCR stands in, the plan says so, and the answer too."""
+    dqa = json.dumps([{"task": "document-question-answering", "id": 0, "dep": [-1],
+                       "args": {"image": "scan.png", "text": "What does it say?"}},
+                      {"task": "text-to-speech", "id": 1, "dep": [0], "args": {"text": "<resource>-0"}}])
+    agent = _agent(fake_parts, llm=scripted_chat_model([dqa, "It says HELLO FROM THE SCAN."]))
+    state = agent.invoke({"input": "what does scan.png say? read it aloud", "files": [str(fake_parts["image"])]})
+    answer = state["answer"]
+    assert [t.task for t in answer.plan.tasks] == ["image-to-text", "text-to-speech"]
+    assert answer.choices[0].stands_in_for == "document-question-answering"
+    assert [r.status for r in answer.results] == ["succeeded", "succeeded"]
+    assert Path(answer.files[0]).read_bytes() == b"HELLO FROM THE SCAN"
+
+
 def test_offline_agent_streams_stage_and_task_events(fake_parts):
     agent = _agent(fake_parts, planner="offline")
     chunks = list(agent.stream({"input": "Read the text in scan.png aloud",

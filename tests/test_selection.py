@@ -215,3 +215,40 @@ def test_real_index_picks_ocr_and_captioner_for_different_requests():
     assert "caption" in (caption_card.id + caption_card.description).lower()
     assert "caption" not in ocr_card.id.lower() and "ocr" not in caption_card.id.lower()
     assert np.isfinite([c.score for c in ocr.candidates]).all()
+
+
+@pytest.mark.parametrize(("task", "args", "expected"), [
+    ("document-question-answering", {"image": "inv.png", "text": "What is the total?"}, "image-to-text"),
+    ("visual-question-answering", {"image": "p.jpg", "text": "How many faces are there?"}, "object-detection"),
+    ("visual-question-answering", {"image": "p.jpg", "text": "What does the sign say?"}, "image-to-text"),
+    ("visual-question-answering", {"image": "p.jpg", "text": "What color is the car?"}, None),
+    ("summarization", {"text": "long"}, None),
+])
+def test_a_stand_in_is_a_task_whose_output_holds_the_answer(task, args, expected):
+    from hugginggpt_tools.selection import stand_in
+
+    found = stand_in(_task(task, 3, **args))
+    assert (found and found.task) == expected
+    if found is not None:
+        assert found.id == 3 and found.args == {"image": args["image"]}
+
+
+def test_stand_ins_replace_only_tasks_nothing_can_run_and_say_so(embedder):
+    from hugginggpt_tools.selection import stand_ins
+
+    cards = [_card("doc/qa", "document-question-answering", "answer questions about documents", 5),
+             _card("ocr/receipts", "image-to-text", "ocr reads printed text", 5),
+             _card("sum/news", "summarization", "summarize news", 5)]
+    catalog = ModelIndex.build(cards, embedder)
+    plan = Plan(tasks=[_task("document-question-answering", 0, image="inv.png", text="What is the total?"),
+                       Task(id=1, task="summarization", dep=[0], args={"text": Ref(task_id=0)})])
+    runnable = backends({"ocr/receipts", "sum/news"})
+    choices = select_models(plan, "what is the total?", catalog, runnable)
+    assert choices[0].model_id is None
+    new_plan, new_choices = stand_ins(plan, choices, "what is the total?", catalog, runnable)
+    assert [t.task for t in new_plan.tasks] == ["image-to-text", "summarization"]
+    assert new_plan.tasks[1] == plan.tasks[1] and new_choices[1] == choices[1]
+    assert new_choices[0].model_id == "ocr/receipts" and new_choices[0].stands_in_for == "document-question-answering"
+    assert "no document-question-answering model can run here" in new_choices[0].reason
+    # nothing that can stand in: the plan and the failure stay as they were
+    assert stand_ins(plan, choices, "q", catalog, backends({"sum/news"})) == (plan, choices)

@@ -21,6 +21,8 @@ def _progress(chunk: dict[str, Any]) -> None:
         line += "".join(f"\n[plan] left out: {n}" for n in chunk.get("missing", []))
     elif chunk.get("event") == "model_chosen":
         line = f"[select] task {chunk['task_id']} {chunk['task']}: {chunk['model_id'] or 'no runnable model'}"
+        if chunk.get("stands_in_for"):
+            line += f" (standing in for {chunk['stands_in_for']}, which no model here can run)"
     elif chunk.get("event") == "task_started":
         line = f"[task {chunk['task_id']}] {chunk['task']} started"
     elif chunk.get("event") in ("task_finished", "task_skipped"):
