@@ -16,7 +16,7 @@ import heapq
 import logging
 import re
 from collections import defaultdict, deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from .dag_args import ArgChecker, Draft, literal_modality, refs_of, show
@@ -40,9 +40,9 @@ def parse_reference(value: str) -> ArgValue:
     with optional spaces (``-`` or ``_`` before K). A string that is one reference becomes a
     ``Ref``; references inside other text make a ``TextTemplate``.
     """
-    whole = _REF.fullmatch(value.strip())
-    if whole:
-        return Ref(task_id=_ref_id(whole))
+    whole = reference_id(value)
+    if whole is not None:
+        return Ref(task_id=whole)
     parts: list[Ref | str] = []
     last = 0
     for match in _REF.finditer(value):
@@ -55,6 +55,13 @@ def parse_reference(value: str) -> ArgValue:
     if last < len(value):
         parts.append(value[last:])
     return TextTemplate(parts=parts)
+
+
+def reference_id(value: str) -> int | None:
+    """K when ``value`` is one whole reference, in any spelling :func:`parse_reference` reads
+    (``"<resource>-3"``, ``" <node-3> "``), else None (``"a.png"``, ``"see <resource>-3"``)."""
+    whole = _REF.fullmatch(value.strip())
+    return _ref_id(whole) if whole else None
 
 
 def _ref_id(match: re.Match[str]) -> int:
@@ -76,7 +83,7 @@ def topological_order(tasks: Sequence[Task]) -> list[int]:
                 if x not in preds]
     if dangling:
         raise DanglingReferenceError("; ".join(dangling), problems=dangling)
-    order, cycles = _toposort(ids, preds)
+    order, cycles = toposort(ids, preds)
     if cycles:
         problems = [f"tasks {' -> '.join(map(str, c))} form a cycle" for c in cycles]
         raise CycleError("; ".join(problems), problems=problems)
@@ -89,17 +96,23 @@ def dependants(plan: Plan, task_id: int) -> set[int]:
     Raises ``KeyError`` when the plan has no task ``task_id``.
     """
     plan.task(task_id)
+    return descendants({t.id: {*t.dep, *t.references()} for t in plan.tasks}, task_id)
+
+
+def descendants(preds: Mapping[int, Iterable[int]], node: int) -> set[int]:
+    """The nodes that use ``node``, directly or through other nodes; ``preds`` maps each node to
+    the nodes it uses. ``node`` itself is left out, also when a cycle leads back to it."""
     users: dict[int, set[int]] = defaultdict(set)
-    for t in plan.tasks:
-        for x in {*t.dep, *t.references()}:
-            users[x].add(t.id)
+    for n, used in preds.items():
+        for p in used:
+            users[p].add(n)
     found: set[int] = set()
-    stack = [task_id]
+    stack = [node]
     while stack:
         for user in users[stack.pop()] - found:
             found.add(user)
             stack.append(user)
-    found.discard(task_id)
+    found.discard(node)
     return found
 
 
@@ -295,7 +308,7 @@ class _Checker(ArgChecker):
         for d in drafts:
             preds[d.id] |= set(d.stated_dep) if not self.repair else set()
             preds[d.id] = {x for x in preds[d.id] if x in self.by_id and x != d.id}
-        order, cycles = _toposort(nodes, preds)
+        order, cycles = toposort(nodes, preds)
         for cycle in cycles:
             path = " -> ".join(self.by_id[i].label for i in cycle)
             self.fail(CycleError, f"{path} form a cycle (each uses the output of the one before); fix: "
@@ -312,8 +325,13 @@ class _Checker(ArgChecker):
         return [self.by_id[i] for i in order]
 
 
-def _toposort(nodes: list[int], preds: Mapping[int, set[int]]) -> tuple[list[int], list[list[int]]]:
-    """Kahn's algorithm taking the earliest ready node first; also the cycles among the rest."""
+def toposort(nodes: list[int], preds: Mapping[int, set[int]]) -> tuple[list[int], list[list[int]]]:
+    """``nodes`` in an order where each comes after its ``preds`` (each a subset of ``nodes``),
+    and the cycles among the nodes that cannot be placed (left out of the order).
+
+    Stable: Kahn's algorithm taking the earliest ready node (by position in ``nodes``) first, so
+    the order is ``nodes`` itself wherever the dependencies allow it.
+    """
     pos = {n: i for i, n in enumerate(nodes)}
     waiting = {n: len(preds[n]) for n in nodes}
     users: dict[int, list[int]] = {n: [] for n in nodes}
@@ -453,4 +471,5 @@ def _did_you_mean(name: str) -> str:
     return f" (did you mean {' or '.join(repr(s) for s in suggestions)}?)" if suggestions else ""
 
 
-__all__ = ["check_plan", "dependants", "literal_modality", "parse_reference", "topological_order"]
+__all__ = ["check_plan", "dependants", "descendants", "literal_modality", "parse_reference", "reference_id",
+           "topological_order", "toposort"]

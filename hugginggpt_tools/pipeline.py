@@ -120,6 +120,10 @@ class HuggingGPT:
         settings: Settings | None = None, index: ModelIndex | None = None,
         backends: Backends | None = None, choose_model: bool = False,
     ) -> None:
+        if choose_model and llm is None:
+            raise ConfigError("choose_model (--choose-model) needs an llm: the LLM chooses among each task's ranked "
+                              "models; fix: pass llm=init_chat_model('provider:model') (on the command line: "
+                              "--llm provider:model), or leave choose_model off.")
         self.llm = llm
         self.choose_model = choose_model
         self.settings = settings or get_settings()
@@ -342,9 +346,9 @@ def create_hugginggpt_agent(
         settings: runtime settings (default: from the environment).
         index: the model index (default: the shipped index, loaded on first use).
         backends: the backends (default: bundled + transformers, plus llm when ``llm`` is given).
-        choose_model: with ``llm``, let it choose among each task's ranked candidates, in one
-            call for all tasks (its reasons go into each ``ModelChoice.reason``); otherwise the
-            best-ranked runnable model is taken.
+        choose_model: let ``llm`` choose among each task's ranked candidates, in one call for
+            all tasks (its reasons go into each ``ModelChoice.reason``); otherwise the
+            best-ranked runnable model is taken. Needs ``llm`` (:class:`ConfigError` without one).
 
     Input: ``{"input": str, "files": [paths], "chat_history": [messages]}``; output:
     ``{"output": str, "answer": Answer}``. ``config={"configurable": {"session_id": ...}}``

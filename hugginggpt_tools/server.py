@@ -25,6 +25,7 @@ LangServe is in maintenance upstream; this module is the only one that imports i
 """
 
 
+import math
 import os
 import re
 import uuid
@@ -41,6 +42,7 @@ _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _MAX_NAME = 100
 DEFAULT_RATE_LIMIT = 60.0
 DEFAULT_RATE_BURST = 20
+DEFAULT_MAX_REQUEST_MB = 50.0
 
 
 def _require_serve() -> None:
@@ -55,12 +57,24 @@ def _env_list(name: str) -> list[str]:
     return [v.strip() for v in os.environ.get(name, "").split(",") if v.strip()]
 
 
-def _env_number(name: str, default: float) -> float:
+def _env_number(name: str, default: float, *, positive: bool = False) -> float:
+    """The number in environment variable ``name`` (``default`` when unset); with ``positive``,
+    one above 0 (and finite). :class:`ConfigError` names the variable, its value and the fix."""
     raw = os.environ.get(name, "").strip()
     try:
-        return float(raw) if raw else default
+        value = float(raw) if raw else default
     except ValueError as exc:
         raise ConfigError(f"{name}={raw!r} is not a number; set it to e.g. {default:g}.") from exc
+    if positive and not 0 < value < math.inf:
+        raise ConfigError(f"{name}={raw!r} must be a number above 0; set it to e.g. {default:g}.")
+    return value
+
+
+def max_request_bytes(max_request_mb: float | None = None) -> int:
+    """The largest request body, in bytes: ``max_request_mb`` megabytes when given (and not 0),
+    else ``HUGGINGGPT_MAX_REQUEST_MB`` (default 50), which must be a number above 0."""
+    mb = max_request_mb or _env_number("HUGGINGGPT_MAX_REQUEST_MB", DEFAULT_MAX_REQUEST_MB, positive=True)
+    return int(mb * 2**20)
 
 
 def rate_limiter(per_minute: float | None = None, burst: int | None = None) -> RateLimiter | None:
@@ -121,7 +135,7 @@ def create_app(
     settings = settings or get_settings()
     agent = agent if agent is not None else create_hugginggpt_agent(settings=settings)
     keys = api_keys if api_keys is not None else _env_list("HUGGINGGPT_API_KEYS")
-    limit = int((max_request_mb or float(os.environ.get("HUGGINGGPT_MAX_REQUEST_MB", 50))) * 2**20)
+    limit = max_request_bytes(max_request_mb)
     root = settings.output_dir.resolve()
     app = FastAPI(title="hugginggpt-tools", description="HuggingGPT agent on LangServe")
 

@@ -77,4 +77,5 @@ def test_run_json_on_the_example(tmp_path):
 
 def test_choose_model_needs_an_llm(capsys):
     assert main(["run", "Transcribe talk.wav", "--choose-model"]) == 2
-    assert "--choose-model needs --llm" in capsys.readouterr().err
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: choose_model (--choose-model) needs an llm") and "--llm provider:model" in err and "\n" not in err

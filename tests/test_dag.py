@@ -9,9 +9,12 @@ from hypothesis import strategies as st
 from hugginggpt_tools.dag import (
     check_plan,
     dependants,
+    descendants,
     literal_modality,
     parse_reference,
+    reference_id,
     topological_order,
+    toposort,
 )
 from hugginggpt_tools.errors import (
     CycleError,
@@ -85,6 +88,12 @@ def test_template_of_two_adjacent_references():
     value = parse_reference("<node-0> and <node-1>")
     assert isinstance(value, TextTemplate)
     assert value.parts == [Ref(task_id=0), " and ", Ref(task_id=1)]
+
+
+def test_reference_id_reads_only_a_whole_reference():
+    assert [reference_id(v) for v in ("<resource>-3", " <node-12> ", "<GENERATED>_0")] == [3, 12, 0]
+    for text in ("a.png", "see <resource>-3", "<resource>-3 and <resource>-4", "<resource>-x", "<resource>-", ""):
+        assert reference_id(text) is None
 
 
 # --- literal_modality --------------------------------------------------------------------------
@@ -669,6 +678,34 @@ def test_dependants_match_reachability(case, rnd):
         frontier = {t for t, ps in preds.items() if ps & frontier} - expected
         expected |= frontier
     assert dependants(plan, start) == expected
+
+
+def first_ready_order(nodes: list[int], preds: dict[int, set[int]]) -> list[int]:
+    """The stable order by definition: again and again the earliest node whose predecessors are placed."""
+    order: list[int] = []
+    while ready := [n for n in nodes if n not in order and preds[n] <= set(order)]:
+        order.append(ready[0])
+    return order
+
+
+@settings(max_examples=150, deadline=None)
+@given(shuffled_dags(), st.randoms(use_true_random=False))
+def test_toposort_takes_the_earliest_ready_node_and_descendants_follow_users(case, rnd):
+    raw, preds = case
+    nodes = [t["id"] for t in raw]
+    order, cycles = toposort(nodes, preds)
+    assert order == first_ready_order(nodes, preds) and not cycles
+    start = rnd.choice(nodes)
+    expected = {n for n in nodes if start in preds[n]}
+    while grown := {n for n in nodes if preds[n] & expected} - expected:
+        expected |= grown
+    assert descendants(preds, start) == expected
+
+
+def test_toposort_leaves_out_a_cycle_and_descendants_leave_out_the_start():
+    preds = {0: set(), 1: {2}, 2: {1}, 3: {0}}
+    assert toposort([0, 1, 2, 3], preds) == ([0, 3], [[1, 2, 1]])
+    assert descendants(preds, 1) == {2} and descendants(preds, 0) == {3}
 
 
 @settings(max_examples=150, deadline=None)

@@ -152,6 +152,16 @@ def test_pipeline_with_choose_model_makes_one_selection_call(index, tmp_path):
     assert answer.trace.llm_calls == len(llm.calls)
 
 
+def test_choose_model_without_an_llm_is_a_config_error(index):
+    from hugginggpt_tools.errors import ConfigError
+    from hugginggpt_tools.pipeline import HuggingGPT, create_hugginggpt_agent
+
+    for make in (create_hugginggpt_agent, HuggingGPT):
+        with pytest.raises(ConfigError, match=r"choose_model .*needs an llm.*fix: pass llm=init_chat_model"):
+            make(planner="offline", index=index, backends=Backends([FakeBackend()]), choose_model=True)
+    assert HuggingGPT(planner="offline", index=index, backends=Backends([FakeBackend()])).choose_model is False
+
+
 def test_pipeline_without_choose_model_does_not_ask(index):
     from hugginggpt_tools.pipeline import create_hugginggpt_agent
 

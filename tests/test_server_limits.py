@@ -19,7 +19,7 @@ from starlette.testclient import TestClient  # noqa: E402
 from hugginggpt_tools import create_hugginggpt_agent  # noqa: E402
 from hugginggpt_tools.backends.base import Backends  # noqa: E402
 from hugginggpt_tools.model_index.index import ModelIndex  # noqa: E402
-from hugginggpt_tools.server import create_app, rate_limiter  # noqa: E402
+from hugginggpt_tools.server import create_app, max_request_bytes, rate_limiter  # noqa: E402
 from hugginggpt_tools.testing import FakeBackend, fake_card  # noqa: E402
 
 
@@ -64,6 +64,26 @@ def test_limiter_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("HUGGINGGPT_RATE_LIMIT", "lots")
     with pytest.raises(ConfigError, match="HUGGINGGPT_RATE_LIMIT='lots'"):
         rate_limiter()
+
+
+def test_request_size_limit_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HUGGINGGPT_MAX_REQUEST_MB", raising=False)
+    assert max_request_bytes() == 50 * 2**20
+    monkeypatch.setenv("HUGGINGGPT_MAX_REQUEST_MB", " 0.5 ")
+    assert max_request_bytes() == 2**19 and max_request_bytes(2) == 2 * 2**20
+    for bad, why in (("50MB", "is not a number"), ("0", "must be a number above 0"),
+                     ("-1", "must be a number above 0"), ("nan", "must be a number above 0"),
+                     ("inf", "must be a number above 0")):
+        monkeypatch.setenv("HUGGINGGPT_MAX_REQUEST_MB", bad)
+        with pytest.raises(ConfigError, match=f"HUGGINGGPT_MAX_REQUEST_MB={bad!r} {why}.*set it to e.g. 50"):
+            max_request_bytes()
+
+
+def test_a_bad_request_size_limit_stops_the_app(monkeypatch: pytest.MonkeyPatch, agent: tuple[Any, Settings]) -> None:
+    graph, settings = agent
+    monkeypatch.setenv("HUGGINGGPT_MAX_REQUEST_MB", "lots")
+    with pytest.raises(ConfigError, match="HUGGINGGPT_MAX_REQUEST_MB='lots' is not a number"):
+        create_app(graph, settings=settings, api_keys=[], rate_limit=0)
 
 
 @pytest.fixture

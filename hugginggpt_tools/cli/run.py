@@ -52,8 +52,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     files = check_files(args.file)
     settings = get_settings(output_dir=args.output_dir)
     llm = load_llm(args.llm)
-    if args.choose_model and llm is None:
-        raise InputError("--choose-model needs --llm: the LLM chooses among the ranked models.")
     agent = create_hugginggpt_agent(llm, planner=args.planner, settings=settings, choose_model=args.choose_model)
     state = asyncio.run(_run_agent(agent, {"input": args.request, "files": files}, args.quiet))
     answer = state["answer"]

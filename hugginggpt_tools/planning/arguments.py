@@ -461,10 +461,10 @@ class PlanBuilder:
     def _reorder(self) -> None:
         """Put the tasks in an order where each comes after the tasks it uses (stable), renumbered."""
         nodes, preds = list(range(len(self.tasks))), _preds(self.tasks)
-        if any(not used <= preds.keys() for used in preds.values()):  # pragma: no cover - a quoted "<resource>-9"
+        if any(not used <= preds.keys() for used in preds.values()):  # a quoted "<resource>-9": no such task
             return
         order, cycles = toposort(nodes, preds)
-        if cycles or order == nodes:  # a cycle: links only ever point at non-descendants
+        if cycles or order == nodes:  # cycles: only from quoted references; links never make one
             return
         new = {old: n for n, old in enumerate(order)}
         tasks = []
@@ -479,7 +479,7 @@ class PlanBuilder:
 
 
 def _refs(args: Mapping[str, str]) -> list[int]:
-    """The tasks whose outputs ``args`` use (values that are a ``<resource>-K``), sorted."""
+    """The tasks whose outputs ``args`` use (values that are one reference, ``<resource>-K``), sorted."""
     return sorted({k for v in args.values() if (k := reference_id(v)) is not None})
 
 
