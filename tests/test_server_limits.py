@@ -97,6 +97,7 @@ def agent(tmp_path: Path) -> tuple[Any, Settings]:
 
 def test_each_key_has_its_own_budget(agent: tuple[Any, Settings]) -> None:
     graph, settings = agent
+    graph.invoke({"input": "hello"})  # load the planner first: a slow first request would refill the bucket
     client = TestClient(create_app(graph, settings=settings, api_keys=["key-a-123", "key-b-456"], rate_limit=60,
                                    rate_burst=2))
     a, b = {"X-API-Key": "key-a-123"}, {"Authorization": "Bearer key-b-456"}
