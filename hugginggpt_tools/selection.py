@@ -32,8 +32,6 @@ from .tasks import find_task
 
 logger = logging.getLogger(__name__)
 
-"""How many of a task's best cards are asked why they cannot run."""
-
 _ARG_CHARS = 300
 """Longest part of one argument put into a task query (so a long context cannot crowd out the request)."""
 

@@ -135,6 +135,10 @@ FILES_LINE = "Files: "
 """How a session's reply starts the line that lists the turn's files (not part of its text)."""
 
 
+def _no_result(message: BaseMessage) -> bool:
+    return bool(message.additional_kwargs.get(NO_RESULT))
+
+
 def _reply_text(message: BaseMessage) -> str | None:
     """What "it" means in a reply: its text without the line of files; None for a turn that
     produced nothing or only files."""
@@ -142,10 +146,6 @@ def _reply_text(message: BaseMessage) -> str | None:
         return None
     lines = [line for line in message.text.strip().splitlines() if not line.startswith(FILES_LINE)]
     return "\n".join(lines).strip() or None
-
-
-def _no_result(message: BaseMessage) -> bool:
-    return bool(message.additional_kwargs.get(NO_RESULT))
 
 
 def history_resources(chat_history: Sequence[BaseMessage]) -> list[Resource]:

@@ -126,7 +126,7 @@ class OfflinePlanner(Planner):
         except PlanError as exc:
             logger.warning("Offline plan for %r failed its check: %s", request, exc)
             return Plan(planner=self.name, confidence=0.0, notes=[f"offline plan rejected: {exc}"], missing=missing)
-        return plan.model_copy(update={"missing": missing}) if missing else plan
+        return plan.model_copy(update={"missing": missing})
 
     def _name(self, task: str) -> str:
         """A task type's name in the plan's vocabulary: the tool graph's, else the type itself."""
@@ -196,8 +196,8 @@ class OfflinePlanner(Planner):
         if not builder.tasks and first.tasks:
             return first, first_uncovered, known  # the model may prune the rules' plan, never to nothing
         # a task the rules found no input for is not a feature the model sees: it still asked for it
-        planned = planned_intents(builder.tasks) | {m.task for m in builder.missing}
-        builder.missing += [m for m in first.missing if m.task not in planned]
+        have = {t["task"] for t in builder.tasks} | {m.task for m in builder.missing}
+        builder.missing += [m for m in first.missing if m.task not in have]
         return builder, uncovered, known
 
     def _placed(self, req: RequestText, intent: str, probability: float) -> Candidate | None:
