@@ -34,12 +34,13 @@ def main() -> None:
     parser.add_argument("--no-semantic", action="store_true", help="no embedding model (words-only node model)")
     parser.add_argument("--no-node-model", action="store_true", help="cue rules (and matcher) without the node model")
     parser.add_argument("--predictions", help="also write the predictions (JSONL) here")
-    parser.add_argument("--threshold", type=float, default=0.75,
-                        help="AutoPlanner threshold at which to split the plans by confidence (default 0.75)")
+    parser.add_argument("--threshold", type=float, default=None,
+                        help="AutoPlanner threshold at which to split the plans by confidence (default: AutoPlanner's)")
     args = parser.parse_args()
 
     from hugginggpt_tools.evaluation import score
     from hugginggpt_tools.planning import OfflinePlanner
+    from hugginggpt_tools.planning.auto import DEFAULT_THRESHOLD, keeps_offline
     from hugginggpt_tools.taskbench import (
         format_scores,
         load_requests,
@@ -50,6 +51,8 @@ def main() -> None:
     )
     from hugginggpt_tools.toolgraph import ToolGraph
 
+    if args.threshold is None:
+        args.threshold = DEFAULT_THRESHOLD
     graph = ToolGraph.load(args.tools)
     rows = load_requests(args.data)
     planner = OfflinePlanner(graph, matcher=False if args.no_semantic else None,
@@ -70,7 +73,7 @@ def main() -> None:
     by_id = {p["id"]: p for p in result.predictions}
     sure, rest = [], []
     for o in result.outcomes:
-        kept = o.plan is not None and (o.plan.confidence or 0.0) >= args.threshold
+        kept = o.plan is not None and keeps_offline(o.plan, args.threshold)
         (sure if kept else rest).append(o.row)
     split = {}
     for name, group in (("kept", sure), ("to the LLM", rest)):

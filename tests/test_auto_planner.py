@@ -103,3 +103,13 @@ def test_bad_settings_are_reported() -> None:
     with pytest.raises(ConfigError, match="planner='auto' needs an llm"):
         HuggingGPT(planner="auto")
     assert isinstance(HuggingGPT(fake(), planner="auto").planner, AutoPlanner)
+
+
+def test_keeps_offline_needs_tasks_and_the_threshold() -> None:
+    from hugginggpt_tools.planning.auto import keeps_offline
+    from hugginggpt_tools.schemas import Plan, Task
+
+    task = [Task(id=0, task="summarization", args={"text": "x"})]
+    assert keeps_offline(Plan(tasks=task, confidence=0.75)) and not keeps_offline(Plan(tasks=task, confidence=0.74))
+    assert not keeps_offline(Plan(tasks=[], confidence=1.0), threshold=0.0)  # an empty plan always asks the LLM
+    assert keeps_offline(Plan(tasks=task, confidence=0.3), threshold=0.3)

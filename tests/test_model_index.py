@@ -279,8 +279,10 @@ def test_importing_the_index_modules_stays_light():
             "print(sorted(m for m in ('torch', 'faiss', 'transformers', 'sentence_transformers') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
-    # planning, execution and the bundled backends do not even import numpy (the model_index package does)
+    # planning, execution and the bundled backends do not even import numpy (the model_index package
+    # does), nor does planning with the cue rules and the words-only node model
     code = ("import sys, hugginggpt_tools.planning, hugginggpt_tools.execution, hugginggpt_tools.backends.bundled; "
+            "hugginggpt_tools.planning.OfflinePlanner(matcher=False).plan('Caption a.jpg, then read it aloud'); "
             "print('numpy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -27,7 +27,8 @@ def _planner(args: argparse.Namespace, graph: Any) -> Any:
         raise ConfigError(f"--planner {kind} needs --llm provider:model (e.g. --llm openai:gpt-4o-mini).")
     if kind == "llm":
         return LLMPlanner(llm, tools=graph)
-    return AutoPlanner(llm, args.threshold, tools=graph, offline=offline())
+    threshold = {} if args.threshold is None else {"threshold": args.threshold}
+    return AutoPlanner(llm, tools=graph, offline=offline(), **threshold)
 
 
 def _progress(done: int, total: int) -> None:
@@ -71,8 +72,8 @@ def register(sub: Any) -> None:
     tb.add_argument("--predictions", required=True, help="where to write one prediction line per request (JSONL)")
     tb.add_argument("--llm", help="planner chat model, an init_chat_model spec (provider:model)")
     tb.add_argument("--planner", choices=["offline", "llm", "auto"], help="default: llm with --llm, else offline")
-    tb.add_argument("--threshold", type=float, default=0.75,
-                    help="auto planner: offline confidence from which no LLM is asked (default 0.75)")
+    tb.add_argument("--threshold", type=float, default=None,
+                    help="auto planner: offline confidence from which no LLM is asked (default: AutoPlanner's, 0.75)")
     tb.add_argument("--concurrency", type=int, default=8, help="LLM requests in flight at once (default 8)")
     tb.add_argument("--batch-size", type=int, default=64, help="offline planner batch size (default 64)")
     tb.add_argument("--limit", type=int, help="plan only the first N requests")

@@ -26,7 +26,11 @@ from .lexicon import ANAPHORA, INSTRUCTED, LANGUAGE_SOURCE, LANGUAGE_TARGET, ORI
 
 logger = logging.getLogger(__name__)
 
-BRIDGES = {"image": "image-to-text", "audio": "automatic-speech-recognition"}
+CONVERTERS = {"image": ("image-to-text", "image-classification", "object-detection", "tabular-classification"),
+              "audio": ("automatic-speech-recognition", "audio-classification")}
+"""Intents that turn an image or an audio file into text, for a text task given only such a file
+(the node model picks among them)."""
+BRIDGES = {modality: options[0] for modality, options in CONVERTERS.items()}
 """The step put in front of a text task given only an image or an audio file (the default)."""
 _QUESTION_TASKS = frozenset({"visual-question-answering", "document-question-answering", "question-answering"})
 _SECOND_TEXT_TASKS = frozenset({"visual-question-answering", "document-question-answering", "sentence-similarity"})
@@ -152,7 +156,7 @@ class PlanBuilder:
     the task counts although it cannot run)."""
     bridges: dict[str, str] = field(default_factory=lambda: dict(BRIDGES))
     clauses: list[Clause | None] = field(default_factory=list)
-    _clause: Clause | None = None
+    _clause: Clause | None = field(default=None, init=False, repr=False)
 
     def produced(self) -> list[str]:
         """The modalities earlier tasks output, the latest task's main output last."""
@@ -497,4 +501,4 @@ def _is_question(text: str) -> bool:
     return text.rstrip().endswith("?")
 
 
-__all__ = ["BRIDGES", "PlanBuilder", "clean"]
+__all__ = ["BRIDGES", "CONVERTERS", "PlanBuilder", "clean"]

@@ -27,6 +27,12 @@ DEFAULT_THRESHOLD = 0.75
 """Offline confidence from which the auto planner keeps the offline plan."""
 
 
+def keeps_offline(plan: Plan, threshold: float = DEFAULT_THRESHOLD) -> bool:
+    """Whether the auto planner keeps this offline plan: it has tasks and its confidence reaches
+    ``threshold`` (else the LLM is asked)."""
+    return bool(plan.tasks) and (plan.confidence or 0.0) >= threshold
+
+
 class AutoPlanner(Planner):
     """Offline first; the LLM when the offline confidence is below ``threshold``.
 
@@ -60,7 +66,7 @@ class AutoPlanner(Planner):
         self.llm_count = 0
 
     def _confident(self, plan: Plan) -> bool:
-        return bool(plan.tasks) and (plan.confidence or 0.0) >= self.threshold
+        return keeps_offline(plan, self.threshold)
 
     def _keep_offline(self, plan: Plan) -> Plan:
         self.offline_count += 1
@@ -106,4 +112,4 @@ class AutoPlanner(Planner):
         return self._noted(llm_plan, offline)
 
 
-__all__ = ["DEFAULT_THRESHOLD", "AutoPlanner"]
+__all__ = ["DEFAULT_THRESHOLD", "AutoPlanner", "keeps_offline"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..tasks import TASK_TYPES
@@ -138,8 +139,10 @@ def cue_text(text: str) -> str:
     return RESULT_PHRASE.sub(lambda m: " " * len(m.group()), text)
 
 
-def cue_matches(text: str) -> list[tuple[Cue, int, int]]:
-    """Cue matches in ``text``, overlaps resolved in favour of heavier, then longer cues."""
+@lru_cache(maxsize=4096)
+def cue_matches(text: str) -> tuple[tuple[Cue, int, int], ...]:
+    """Cue matches in ``text``, overlaps resolved in favour of heavier, then longer cues (cached:
+    a request's clauses are scored on each of the planner's passes, the cues never change)."""
     text = cue_text(text)
     found = [(cue, m.start(), m.end()) for cue in CUES for m in cue.regex.finditer(text)]
     found.sort(key=lambda x: (-x[0].weight, -(x[2] - x[1]), x[1]))
@@ -147,7 +150,7 @@ def cue_matches(text: str) -> list[tuple[Cue, int, int]]:
     for cue, start, end in found:
         if not any(start < e and s < end for _, s, e in accepted):
             accepted.append((cue, start, end))
-    return sorted(accepted, key=lambda x: x[1])
+    return tuple(sorted(accepted, key=lambda x: x[1]))
 
 
 def _modality_fit(modality: str, clause: Clause, req: RequestText, produced: Sequence[str]) -> float:
@@ -228,7 +231,7 @@ def score_clause(
     found: dict[str, Candidate] = {}
     named: set[str] = set()
     asks = bool(_REQUEST_QUESTION_RE.search(clause.lower))
-    matches = cue_matches(clause.lower) + _quoted_questions(clause, req)
+    matches = [*cue_matches(clause.lower), *_quoted_questions(clause, req)]
     for cue, start, end in sorted(matches, key=lambda m: len(m[0].tasks) > 1):
         if cue is QUESTION_CUE and asks:
             continue

@@ -137,15 +137,13 @@ class NodeModel:
         embedding, or (``embedding=False``) the one that reads only its words and the rules."""
         return _default_models()[0 if embedding else 1]
 
-    def logits(self, features: Iterable[str], embedding: Sequence[float] | None = None, *,
-               bias: bool = True) -> dict[str, float]:
-        """Each intent's log-odds given ``features`` and the request's ``embedding`` (without the
-        intercept and the embedding when ``bias`` is False)."""
-        total = list(self.bias) if bias else [0.0] * len(self.intents)
+    def logits(self, features: Iterable[str], embedding: Sequence[float] | None = None) -> dict[str, float]:
+        """Each intent's log-odds given ``features`` and the request's ``embedding``."""
+        total = list(self.bias)
         for feat in features:
             for j, w in self.weights.get(feat, ()):
                 total[j] += w
-        if bias and self.vectors is not None:
+        if self.vectors is not None:
             if embedding is None or len(embedding) != len(self.vectors[0]):
                 got = "none" if embedding is None else f"{len(embedding)} numbers"
                 raise ConfigError(f"This node model reads the request's embedding ({len(self.vectors[0])} numbers "

@@ -40,7 +40,7 @@ from .. import dag
 from ..errors import ConfigError, PlanError
 from ..schemas import Plan, Task
 from ..toolgraph import ToolGraph
-from .arguments import PlanBuilder
+from .arguments import BRIDGES, CONVERTERS, PlanBuilder
 from .base import Planner
 from .clauses import RequestText, mask, read_request
 from .intents import STRONG_SCORE, Candidate, Vocabulary, asks_for_something, needs_matcher, order, score_clause
@@ -54,10 +54,6 @@ UNCOVERED_PENALTY = 0.15
 
 KEEP_THRESHOLD = 0.2
 """Lowest node-model probability at which an intent the cue rules found stays in the plan."""
-
-_CONVERTERS = {"image": ("image-to-text", "image-classification", "object-detection", "tabular-classification"),
-               "audio": ("automatic-speech-recognition", "audio-classification")}
-"""Intents that turn an image or an audio file into text, for a text task given only such a file."""
 
 DROPPED_FACTOR = 0.8
 """Confidence kept when some task the request asks for found no input and was left out."""
@@ -99,11 +95,13 @@ class OfflinePlanner(Planner):
             matcher = IntentMatcher.default()
         self.matcher: IntentMatcher | None = matcher or None
         if node_model is None or node_model is True:
-            from ..model_index.embedding import planning_embedder  # local: the model_index package imports numpy
-
             # the model that reads embeddings was trained on the package encoder's vectors
-            node_model = NodeModel.default(embedding=self.matcher is not None
-                                           and self.matcher.encoder is planning_embedder())
+            package_vectors = False
+            if self.matcher is not None:
+                from ..model_index.embedding import planning_embedder  # local: model_index imports numpy
+
+                package_vectors = self.matcher.encoder is planning_embedder()
+            node_model = NodeModel.default(embedding=package_vectors)
         if node_model and node_model.uses_embedding and self.matcher is None:
             raise ConfigError("This node model reads the request's embedding, which needs the semantic matcher; "
                               "drop matcher=False or pass NodeModel.default(embedding=False).")
@@ -141,9 +139,8 @@ class OfflinePlanner(Planner):
     def _build(self, req: RequestText, vocab: Vocabulary, extra: Mapping[int, list[Candidate]] | None = None,
                bridges: Mapping[str, str] | None = None) -> tuple[PlanBuilder, int]:
         """The plan the clauses ask for under ``vocab``, with ``extra`` candidates per clause index."""
-        builder = PlanBuilder(req, vocab, feed_from_missing=self.tools is None)
-        if bridges is not None:
-            builder.bridges = dict(bridges)
+        builder = PlanBuilder(req, vocab, feed_from_missing=self.tools is None,
+                              bridges=dict(BRIDGES if bridges is None else bridges))
         uncovered = 0
         for clause in req.clauses:
             before = len(builder.tasks)
@@ -247,7 +244,7 @@ def planned_intents(tasks: Sequence[Mapping]) -> set[str]:
 def _bridges(probs: Mapping[str, float], vocab: Vocabulary) -> dict[str, str]:
     """For each of image and audio, the most probable intent that turns it into text."""
     found = {}
-    for modality, options in _CONVERTERS.items():
+    for modality, options in CONVERTERS.items():
         usable = [o for o in options if o in vocab.outputs and "text" in vocab.outputs[o]]
         if usable:
             found[modality] = max(usable, key=lambda o: (probs.get(o, 0.0), -options.index(o)))

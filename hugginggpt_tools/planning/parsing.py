@@ -215,19 +215,23 @@ def extract_task_list(text: str) -> list[dict[str, Any]]:
     if not isinstance(text, str):
         raise PlanParseError(f"The planner's answer must be text, got {type(text).__name__}.")
     cleaned = _THINK_RE.sub("", text)
-    for segment in [m.group(1) for m in _FENCE_RE.finditer(cleaned)] + [cleaned]:
+    for segment in _segments(cleaned):
         found = _task_list_in(segment)
         if found is not None:
             return found
     raise _parse_failure(cleaned if cleaned.strip() else text)
 
 
+def _segments(cleaned: str) -> list[str]:
+    """Where to look in an answer (thinking blocks already dropped): its code-fenced blocks, then all of it."""
+    return [m.group(1) for m in _FENCE_RE.finditer(cleaned)] + [cleaned]
+
+
 def first_json_object(text: str) -> dict[str, Any] | None:
     """The first object in an LLM's answer, read as :func:`extract_task_list` reads plans (thinking
     blocks dropped, code fences first, JSON or a Python-style literal, prose around it ignored);
     None when there is none."""
-    cleaned = _THINK_RE.sub("", text or "")
-    for segment in [m.group(1) for m in _FENCE_RE.finditer(cleaned)] + [cleaned]:
+    for segment in _segments(_THINK_RE.sub("", text or "")):
         for start, end in _blocks(segment):
             value = _parse_block(segment[start:end])
             if isinstance(value, dict):
