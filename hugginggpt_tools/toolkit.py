@@ -74,7 +74,16 @@ class HuggingGPTToolkit(BaseToolkit):
     @field_validator("tasks")
     @classmethod
     def _known_tasks(cls, value: list[str] | None) -> list[str] | None:
-        return None if value is None else [_task_name(t, "tasks") for t in value]
+        if value is None:
+            return None
+        names = [_task_name(t, "tasks") for t in value]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            given = [t for t, n in zip(value, names) if n in twice]
+            raise ConfigError(f"tasks {given} name the same task type {twice[0]!r} more than once; a toolkit has "
+                              "one tool per task type. Name it once (needs={task: text} says what it is for), or "
+                              "make one toolkit per use.")
+        return names
 
     @field_validator("model_ids")
     @classmethod

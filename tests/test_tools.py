@@ -197,6 +197,10 @@ def test_toolkit_shares_parts_and_validates(parts: dict) -> None:
     assert small.get_tool("asr").model_id == "bundled/faster-whisper-tiny.en"
     with pytest.raises(ConfigError, match="Unknown task type 'painting'"):
         HuggingGPTToolkit(tasks=["painting"])
+    # two aliases of one task type would be two tools of one name, the second need lost
+    with pytest.raises(ConfigError, match=r"'language identification', 'sentiment analysis'\] name the same task "
+                                          r"type 'text-classification'"):
+        HuggingGPTToolkit(tasks=["language identification", "sentiment analysis"])
     with pytest.raises(ConfigError, match="no tool for 'summarization'"):
         small.get_tool("summarization")
 
@@ -250,4 +254,4 @@ def test_default_toolkit_runs_a_bundled_model_chosen_from_the_shipped_index(tmp_
     sentiment = HuggingGPTToolkit(settings=Settings(output_dir=tmp_path), tasks=["sentiment analysis"]).get_tools()[0]
     message = call(sentiment, text="The soup was cold and the waiter was rude.")
     assert message.artifact.model_id == "bundled/vader-sentiment" and message.artifact.data["label"] == "negative"
-    assert HuggingGPTToolkit(tasks=["Text Classification", "text_classification"]).needs == {}  # names, not needs
+    assert all(HuggingGPTToolkit(tasks=[name]).needs == {} for name in ("Text Classification", "text_classification"))
