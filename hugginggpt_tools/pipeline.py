@@ -188,7 +188,7 @@ class HuggingGPT:
         if work_dir:
             policy = FilePolicy.create([work_dir, *self.settings.allowed_dirs, session.store.folder])
             # relative names start in the uploads folder, as the executor reads them
-            files = [str(Path(work_dir, f)) for f in files if "\0" not in f and policy.allows(Path(work_dir, f))]
+            files = [str(Path(work_dir, f)) for f in files if policy.allows(Path(work_dir, f))]
         session.add_files([f for f in files if Path(f).is_file()])
         given = [f for f in files if not Path(f).is_file()]  # reported as missing when a task needs it
         history = list(chat_history) if chat_history else list(session.history)

@@ -239,7 +239,10 @@ class FilePolicy:
         return cls(tuple(dict.fromkeys(_real(r) for r in roots if "\0" not in str(r))), real_files)
 
     def allows(self, path: str | Path) -> bool:
-        """Whether ``path`` (symlinks followed) is one of the files or inside one of the roots."""
+        """Whether ``path`` (symlinks followed) is one of the files or inside one of the roots (never
+        for a path with a NUL character, which names no file)."""
+        if "\0" in str(path):
+            return False
         real = _real(path)
         return real in self.files or any(real == r or real.is_relative_to(r) for r in self.roots)
 

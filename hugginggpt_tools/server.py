@@ -140,7 +140,7 @@ def create_app(
     app = FastAPI(title="hugginggpt-tools", description="HuggingGPT agent on LangServe")
 
     app.add_middleware(Guard, keys=keys, limiter=rate_limiter(rate_limit, rate_burst), max_bytes=limit,
-                       file_roots=[root, *settings.allowed_dirs])
+                       file_roots=[root, *settings.allowed_dirs], uploads=root / "uploads")
 
     origins = cors_origins if cors_origins is not None else _env_list("HUGGINGGPT_CORS_ORIGINS")
     if origins:

@@ -95,12 +95,14 @@ class Guard:
         max_bytes: largest request body.
         file_roots: folders whose files agent requests may name.
         agent_path: where the agent's LangServe routes are mounted.
+        uploads: the folder relative file names start in (the server's uploads folder).
     """
 
     def __init__(self, app: ASGIApp, *, keys: Sequence[str] = (), limiter: RateLimiter | None = None,
                  max_bytes: int = 50 * 2**20, file_roots: Sequence[str | Path] = (),
-                 agent_path: str = "/hugginggpt") -> None:
+                 agent_path: str = "/hugginggpt", uploads: str | Path | None = None) -> None:
         self.app, self.keys, self.limiter, self.max_bytes = app, list(keys), limiter, max_bytes
+        self.uploads = uploads
         self.files = FilePolicy.create(file_roots)
         self.agent_routes = tuple(agent_path.rstrip("/") + e for e in AGENT_ENDPOINTS)
         self.unlimited = agent_path.rstrip("/") + "/playground"
@@ -190,8 +192,9 @@ class Guard:
         except ValueError:
             return None  # LangServe answers malformed JSON itself
         for name in input_files(parsed):
-            real = Path(name).expanduser().resolve() if "\0" not in name else None
-            if real is None or not self.files.allows(real):
+            # relative names start in the uploads folder, as the pipeline and the executor read them
+            path = Path(self.uploads, name) if self.uploads else Path(name)
+            if not (self.files.allows(path) and path.is_file()):
                 return redact(f"input file {name!r} is not an upload: upload it with POST /files and pass the "
                               "returned path in 'files'")
         return None

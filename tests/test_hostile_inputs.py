@@ -313,6 +313,10 @@ def test_uploaded_files_work_and_the_server_folder_is_out_of_reach(client: Any) 
     uploaded = http.post("/files", files={"file": ("page.png", PNG)}).json()["path"]
     ok = http.post("/hugginggpt/invoke", json={"input": {"input": "Read the text in page.png", "files": [uploaded]}})
     assert ok.status_code == 200 and ok.json()["output"]["answer"]["results"][0]["text"] == "TEXT"
+    # a name relative to the uploads folder passes the guard as the pipeline reads it
+    relative = f"{Path(uploaded).parent.name}/page.png"
+    ok = http.post("/hugginggpt/invoke", json={"input": {"input": "Read the text in page.png", "files": [relative]}})
+    assert ok.status_code == 200 and ok.json()["output"]["answer"]["results"][0]["text"] == "TEXT"
     by_path = http.post("/hugginggpt/invoke", json={"input": {"input": f"Read the text in {uploaded}"}})
     assert by_path.json()["output"]["answer"]["results"][0]["text"] == "TEXT"  # an upload named in the text
     sneaky = http.post("/hugginggpt/invoke", json={"input": {"input": "Read the text in examples/invoice.png"}})
