@@ -136,6 +136,7 @@ def test_an_interrupted_save_leaves_the_old_cards_whole(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         save_cards(failing(), path)
     assert load_cards(path) == CARDS
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cards.jsonl"]  # no partial file left behind
 
 
 # --- the catalog converter -------------------------------------------------------------------

@@ -15,7 +15,7 @@ def _cards(settings: Any) -> tuple[list[Any], str]:
     index has them; no embedding is needed to list them."""
     from ..errors import ModelIndexError
     from ..model_index.catalog import default_catalog, load_cards
-    from ..model_index.user_catalog import UserCatalog
+    from ..model_index.user_catalog import UserCatalog, latest_cards
 
     path = settings.index_dir / "cards.jsonl"
     try:
@@ -26,7 +26,7 @@ def _cards(settings: Any) -> tuple[list[Any], str]:
     added = UserCatalog(settings.catalog_dir).cards()
     if not added:
         return cards, source
-    merged = {(c.id, c.task): c for c in [*cards, *added]}  # a user card replaces a base card, as in the index
+    merged = latest_cards([*cards, *added])  # a user card replaces a base card, as in the index
     return list(merged.values()), f"{source} and {len(added)} card(s) of the user catalog at {settings.catalog_dir}"
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -167,15 +168,19 @@ def card_line(card: ModelCard) -> str:
 def save_cards(cards: Iterable[ModelCard], path: str | Path) -> Path:
     """Write ``cards`` as JSON lines to ``path`` (parent folders created); returns the path.
 
-    Written to a temporary file beside it and moved over it, so an interrupted write (the user
-    catalog is rewritten by ``models add``/``remove`` and ``index refresh``) leaves the old file whole."""
+    Written to a temporary file of its own beside it and moved over it, so an interrupted write
+    (the user catalog is rewritten by ``models add``/``remove`` and ``index refresh``) leaves the
+    old file whole, and two writers do not share a temporary file."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.partial")
-    with partial.open("w", encoding="utf-8", newline="\n") as handle:
-        for card in cards:
-            handle.write(card_line(card))
-    os.replace(partial, target)
+    partial = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.partial")
+    try:
+        with partial.open("x", encoding="utf-8", newline="\n") as handle:
+            for card in cards:
+                handle.write(card_line(card))
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)  # the write failed: no partial file is left behind
     return target
 
 

@@ -62,8 +62,9 @@ def _read_cards(path: Path) -> list[ModelCard]:
     return cards
 
 
-def _latest(cards: Iterable[ModelCard]) -> dict[Key, ModelCard]:
-    """Cards by ``(id, task)``, the last one winning, in first-seen order."""
+def latest_cards(cards: Iterable[ModelCard]) -> dict[Key, ModelCard]:
+    """Cards by ``(id, task)``, the last one winning, in first-seen order (a user card replaces a
+    base card of the same id and task)."""
     found: dict[Key, ModelCard] = {}
     for card in cards:
         found[(card.id, card.task)] = card
@@ -89,18 +90,18 @@ class UserCatalog:
         return self.folder / MERGED_DIR
 
     def user_cards(self) -> list[ModelCard]:
-        return list(_latest(_read_cards(self.user_file)).values())
+        return list(latest_cards(_read_cards(self.user_file)).values())
 
     def hub_cards(self) -> list[ModelCard]:
-        return list(_latest(_read_cards(self.hub_file)).values())
+        return list(latest_cards(_read_cards(self.hub_file)).values())
 
     def cards(self) -> list[ModelCard]:
         """Hub cards, then user cards; a user card replaces a Hub card of the same ``(id, task)``."""
-        return list(_latest([*self.hub_cards(), *self.user_cards()]).values())
+        return list(latest_cards([*self.hub_cards(), *self.user_cards()]).values())
 
     def put_user(self, cards: Iterable[ModelCard]) -> None:
         """Add or replace user cards (by ``(id, task)``)."""
-        merged = _latest([*self.user_cards(), *cards])
+        merged = latest_cards([*self.user_cards(), *cards])
         save_cards(merged.values(), self.user_file)
 
     def remove_user(self, model_id: str, task: str | None = None) -> list[ModelCard]:
@@ -127,7 +128,7 @@ class UserCatalog:
 
 
 def _base_cards(base: Path) -> dict[Key, ModelCard]:
-    return {(c.id, c.task): c for c in load_cards(base / CARDS_FILE)}
+    return latest_cards(load_cards(base / CARDS_FILE))
 
 
 def _load_merged(catalog: UserCatalog, base_sha: str, embedder: TextEmbedder | None,
@@ -170,7 +171,7 @@ def merged_index(settings: "Settings", embedder: TextEmbedder | None = None, *, 
     """
     base = Path(settings.index_dir).expanduser()
     catalog = UserCatalog(settings.catalog_dir)
-    extra = _latest(catalog.cards())
+    extra = latest_cards(catalog.cards())
     threads = settings.num_threads
     if not extra:
         return ModelIndex.load(base, embedder, num_threads=threads)
@@ -259,6 +260,7 @@ def unregister_model(model_id: str, *, task: str | None = None, settings: "Setti
 
 __all__ = [
     "UserCatalog",
+    "latest_cards",
     "looks_like_hub_id",
     "merged_index",
     "model_card_for",
