@@ -119,6 +119,20 @@ def test_the_model_adds_an_intent_it_is_sure_of_in_the_clause_that_suggests_it()
                                        ("depth-estimation", {"image": "photo.jpg"})]
 
 
+def test_a_question_the_model_believes_in_only_as_a_family_keeps_the_rules_choice() -> None:
+    request = "Caption photo.jpg and answer 'Is it raining?' from the caption"
+    split = model({"image-to-text": 3.0, "question-answering": -1.7, "visual-question-answering": -1.7,
+                   "document-question-answering": -9.0})  # 0.15 each: doubted alone, 0.3 together
+    planner = OfflinePlanner(GRAPH, matcher=False, node_model=split)
+    assert [t for t, _ in tasks(planner, request)] == ["image-to-text", "question-answering"]
+    # a family the model doubts as a whole is pruned, and so is one where it keeps another member
+    for bias in ({"question-answering": -3.0, "visual-question-answering": -3.0},
+                 {"question-answering": -1.7, "visual-question-answering": 2.0}):
+        doubtful = OfflinePlanner(GRAPH, matcher=False, node_model=model(
+            {"image-to-text": 3.0, "document-question-answering": -9.0} | bias))
+        assert "question-answering" not in [t for t, _ in tasks(doubtful, request)]
+
+
 def test_the_model_never_prunes_a_plan_to_nothing() -> None:
     request = "Translate 'good morning' into German"
     planner = OfflinePlanner(GRAPH, matcher=False, node_model=model({i: -9.0 for i in GRAPH_INTENTS}))

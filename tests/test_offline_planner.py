@@ -8,11 +8,13 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage
 
 from hugginggpt_tools.planning import OfflinePlanner, Planner
+from hugginggpt_tools.planning.clauses import split_clauses
 from hugginggpt_tools.planning.lexicon import CUES, INTENTS
 from hugginggpt_tools.planning.resources import Resource, find_resources
 from hugginggpt_tools.schemas import Plan, Ref
 
 PLANNER = OfflinePlanner(matcher=False)
+RULES_ONLY = OfflinePlanner(matcher=False, node_model=False)
 
 
 def plan(request: str, files: tuple[str, ...] = (), history: tuple = ()) -> Plan:
@@ -253,6 +255,33 @@ def test_deterministic_and_fast() -> None:
 async def test_aplan_matches_plan() -> None:
     request = "Transcribe standup.wav and then summarize it"
     assert await PLANNER.aplan(request) == plan(request)
+
+
+def test_a_question_answered_from_an_earlier_text_is_question_answering_on_that_text() -> None:
+    # "using the caption" names the caption although the cue rules blank that name as a result
+    p = plan("Please generate a caption for example.jpg and answer the question 'How many people are there?' "
+             "using the caption.")
+    assert steps(p) == [("image-to-text", {"image": "example.jpg"}),
+                        ("question-answering", {"text": "How many people are there?", "context": Ref(task_id=0)})]
+    # an image result is no text: the question is asked of the image
+    p = plan("Segment scene.png and, using the segmented image, answer 'Which region is largest?'")
+    assert steps(p)[1] == ("visual-question-answering", {"image": Ref(task_id=0), "text": "Which region is largest?"})
+
+
+def test_a_phrase_that_introduces_a_clause_stays_with_it() -> None:
+    split = [c.masked for c in split_clauses("Describe it and then, based on that description, tell me what the "
+                                             "weather looks like. From the transcript, pick out the names")]
+    assert split == ["Describe it", "based on that description, tell me what the weather looks like",
+                     "From the transcript, pick out the names"]
+    p = plan("Caption photo.jpg, then, based on that caption, answer 'Is it raining?'")
+    assert steps(p)[1] == ("question-answering", {"text": "Is it raining?", "context": Ref(task_id=0)})
+    # a phrase with a resource in it is a clause of its own
+    assert len(split_clauses("Using the transcript answer \ue0000\ue001, then draw it")) == 2
+
+
+def test_what_something_looks_like_is_a_question_not_a_restyle() -> None:
+    assert [t.task for t in plan("What does the sky look like in sky.jpg?").tasks] == ["visual-question-answering"]
+    assert [t.task for t in RULES_ONLY.plan("Make photo.jpg look like a watercolor painting").tasks] == ["image-to-image"]
 
 
 def test_lexicon_covers_every_intent() -> None:

@@ -42,7 +42,7 @@ _ACTION_VERBS = (
 )
 _OBJECT_START = (
     r"(?:the|a|an|it|its|them|this|that|these|those|my|me|us|out|up|what|which|who|whether|if|how|any|all|"
-    r"each|every|some|their|his|her|your|our|one|down|back|into|to|in|from|with|for|on|about|\S+ing)"
+    r"each|every|some|their|his|her|your|our|one|down|back|into|to|in|from|with|for|on|about|\S+ing|\ue000)"
 )
 IMPERATIVE_RE = re.compile(rf"^(?:please\s+|also\s+|now\s+|just\s+)*(?:{_ACTION_VERBS})\b", re.IGNORECASE)
 """A clause that starts with an action verb ("translate ...", "make a video of ...")."""
@@ -161,15 +161,32 @@ def history_resources(chat_history: Sequence[BaseMessage]) -> list[Resource]:
     return found
 
 
+_INTRO_RE = re.compile(
+    r"^(?:based on|according to|using|with|from|given|relying on|drawing on|in light of)\s+"
+    r"(?:the|that|this|these|those|its|their|it|them|my|our|your)(?:\s+[\w'-]+){0,3}$", re.IGNORECASE)
+"""A phrase that only introduces the clause after it ("based on that description, tell me ..."):
+a preposition and what it names, up to three words and no resource ("from the text answer 'Who
+came?'" is a clause)."""
+
+
 def split_clauses(masked: str) -> list[Clause]:
-    """The clauses of a masked request, with leading connectives ("and", "then", ...) removed."""
-    clauses = []
+    """The clauses of a masked request, with leading connectives ("and", "then", ...) removed; a
+    short phrase that only introduces the next clause ("then, based on that description, tell me
+    what ...") stays with it."""
+    texts: list[str] = []
+    intro = ""
     for part in _SPLIT_RE.split(masked):
         text = _LEAD_RE.sub("", (part or "").strip(" \t\n,.;:-")).strip(" \t\n,.;:-")
-        if text:
-            refs = [int(i) for i in PLACEHOLDER_RE.findall(text)]
-            clauses.append(Clause(text, refs, len(clauses)))
-    return clauses
+        if not text:
+            continue
+        text = f"{intro}, {text}" if intro else text
+        intro = ""
+        if _INTRO_RE.match(text):
+            intro = text
+        else:
+            texts.append(text)
+    texts += [intro] if intro else []
+    return [Clause(text, [int(i) for i in PLACEHOLDER_RE.findall(text)], k) for k, text in enumerate(texts)]
 
 
 def read_request(request: str, files: Sequence[str] = (), chat_history: Sequence[BaseMessage] = ()) -> RequestText:

@@ -83,12 +83,23 @@ _ENTITY_OBJECTS = (r"names?|people|persons?|person names|places?|locations?|orga
                    r"details|keywords|key terms|key information|individuals|brands|products|events|times|amounts")
 _COLORS = r"red|blue|green|yellow|black|white|pink|purple|orange|brown|gr[ae]y|golden|silver"
 
+FAMILIES: tuple[frozenset[str], ...] = (frozenset(_QUESTION_TASKS), frozenset(_CLASSIFY_TASKS))
+"""Intents that one ambiguous cue names ("answer the question", "classify"): which of them a
+request needs depends on its input, so a model unsure which splits its belief between them."""
+
 QUESTION_CUE = Cue(r"\?", 0.6, _QUESTION_TASKS, bounded=False, fallback=True)
 """A question mark: some question answering task, unless another cue names the task."""
 
 QUOTED_QUESTION_CUE = Cue(r"\?", 0.8, _QUESTION_TASKS, bounded=False, fallback=True)
 """A quoted question ("ask 'What is on the table?'"): some question answering task, unless another
 cue names the task ("chat with me about 'What would Mars look like?'")."""
+
+TEXT_SOURCE_CUE = Cue(
+    r"(?:from|using|based on|according to|with|relying on|drawing on) (?:that|this|the|its|their) (?:\w+ )?"
+    r"(?:answer|result|classification|summary|text|output|label|translation|transcript(?:ion)?|caption|description|"
+    r"response|reply|paragraph|article|story|notes?)s?", 0.9, ("question-answering",), fallback=True)
+"""A question to be answered from an earlier text ("answer 'Who came?' using the caption"). It is
+matched before :data:`RESULT_PHRASE` blanks the name of that text, which it needs."""
 
 CUES: tuple[Cue, ...] = tuple(
     _cues("text-classification",
@@ -138,15 +149,12 @@ CUES: tuple[Cue, ...] = tuple(
             (r"what|who|whom|whose|where|when|which|why|how (?:many|much|old|long|far|big|tall)|is there|are there",
              0.3),
             fallback=True)
+    + _cues(_QUESTION_TASKS, (r"(?:what|how) (?:\w+ ){0,4}(?:looks?|looked|seems?|sounds?) like", 1.0), fallback=True)
     + _cues("question-answering",
             (r"based on|according to|(?:from|in) (?:the|this|that|my) (?:text|passage|paragraph|article|context|story|"
              r"transcript(?:ion)?|summary|translation)", 0.6),
             (r"question[- ]answering", 1.5))
     + _cues("question-answering", (r"context|passage", 0.5), fallback=True)
-    + _cues("question-answering",
-            (r"(?:from|using|based on|according to|with) (?:that|this|the|its|their) (?:\w+ )?(?:answer|result|"
-             r"classification|summary|text|output|label|translation|transcript(?:ion)?|caption|description|response)", 0.9),
-            fallback=True)
     + _cues("visual-question-answering", (r"visual question(?:[- ]answering)?|vqa", 1.5))
     + _cues("document-question-answering", (r"document question(?:[- ]answering)?|docvqa", 1.5))
     + _cues("conversational",
@@ -380,6 +388,7 @@ LANGUAGE_TARGET = re.compile(rf"(?<!\w)(?:into|to|in)\s+({_LANG})(?!\w)", re.IGN
 LANGUAGE_SOURCE = re.compile(rf"(?<!\w)from\s+({_LANG})(?!\w)", re.IGNORECASE)
 
 __all__ = [
-    "ANAPHORA", "CUES", "INSTRUCTED", "INTENTS", "LANGUAGES", "LANGUAGE_SOURCE", "LANGUAGE_TARGET",
-    "MODALITY_HINTS", "ORIGINAL", "PROMPT_TASKS", "QUESTION_CUE", "QUOTED_QUESTION_CUE", "RESULT_PHRASE", "TASK_CONTEXT_HINTS", "Cue",
+    "ANAPHORA", "CUES", "FAMILIES", "INSTRUCTED", "INTENTS", "LANGUAGES", "LANGUAGE_SOURCE", "LANGUAGE_TARGET",
+    "MODALITY_HINTS", "ORIGINAL", "PROMPT_TASKS", "QUESTION_CUE", "QUOTED_QUESTION_CUE", "RESULT_PHRASE", "TASK_CONTEXT_HINTS", "TEXT_SOURCE_CUE",
+    "Cue",
 ]

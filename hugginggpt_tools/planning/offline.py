@@ -13,8 +13,9 @@ How it reads a request:
 4. fill each task's arguments from the clause, earlier outputs and the request (:mod:`.arguments`);
 5. ask the node model (:mod:`.nodemodel`) which intents the whole request needs, given its
    words, its embedding and what steps 3-4 found, and plan again: intents it doubts (probability
-   under ``keep_threshold``) are left out, intents it is sure of (its ``threshold``) that no cue
-   named go into the clause whose words suggest them most; the model never empties a plan, and
+   under ``keep_threshold``) are left out, unless it believes in their family (the question
+   answering tasks, the classification tasks) together and keeps none of them; intents it is sure
+   of (its ``threshold``) that no cue named go into the clause whose words suggest them most; the model never empties a plan, and
    over the registry it never fills one the rules left empty (see ``fill_empty``);
 6. feed outputs nobody uses into tasks whose main input was only a guess, and order the tasks by
    their data flow.
@@ -44,6 +45,7 @@ from .arguments import BRIDGES, CONVERTERS, PlanBuilder
 from .base import Planner
 from .clauses import RequestText, mask, read_request
 from .intents import STRONG_SCORE, Candidate, Vocabulary, asks_for_something, needs_matcher, order, score_clause
+from .lexicon import FAMILIES
 from .nodemodel import NodeModel, request_features, text_features, words
 from .semantic import IntentMatcher
 
@@ -170,6 +172,7 @@ class OfflinePlanner(Planner):
         probs = model.probabilities(request_features(req, mask(req.request, req.resources), found), embedding)
         # intents the model was not trained on stay as the cue rules find them
         keep = {i for i in self.vocabulary.intents if i not in probs or probs[i] >= self.keep_threshold}
+        keep |= _family_supported(found, probs, self.keep_threshold)
         vocab = replace(self.vocabulary, intents=frozenset(keep))
         # choosing converters and adding intents needs a model that knows every intent the planner
         # may use: one trained without language identification reads "which language is this?"
@@ -239,6 +242,21 @@ class OfflinePlanner(Planner):
 def planned_intents(tasks: Sequence[Mapping]) -> set[str]:
     """The intents of built tasks: ``image-editing`` for image-to-image with an instruction."""
     return {"image-editing" if t["task"] == "image-to-image" and "text" in t["args"] else t["task"] for t in tasks}
+
+
+def _family_supported(found: set[str], probs: Mapping[str, float], threshold: float) -> set[str]:
+    """The rules' intents that the model doubts alone but believes in as a family, none of which
+    it keeps: "answer the
+    question 'How many people are there?' using the caption" after captioning a photo is some
+    question answering task (question answering 0.18, visual question answering 0.17), and the
+    rules' choice among them, by the input at hand, stands."""
+    kept = set()
+    for family in FAMILIES:
+        chosen = [i for i in family if i in found]
+        if chosen and all(probs.get(i, 0.0) < threshold for i in family) \
+                and sum(probs.get(i, 0.0) for i in family) >= threshold:
+            kept.add(max(chosen, key=lambda i: probs.get(i, 0.0)))
+    return kept
 
 
 def _bridges(probs: Mapping[str, float], vocab: Vocabulary) -> dict[str, str]:
