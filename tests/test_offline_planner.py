@@ -323,6 +323,10 @@ def test_what_the_user_asks_to_be_told_is_the_question() -> None:
     assert steps(p) == [("visual-question-answering", {"image": "car.jpg", "text": "Is the car red?"})]
     p = full.plan("Check photo.jpg and tell me if there is a dog")
     assert steps(p)[0][1]["text"] == "Is there a dog?"
+    # "I want to know ..." anywhere in the clause, and a wh-clause with "is" turned round
+    p = plan("Given the text 'The meeting moved to room 4 at noon', I want to know where the meeting is.")
+    assert steps(p) == [("question-answering", {"text": "Where is the meeting?",
+                                                "context": "The meeting moved to room 4 at noon"})]
 
 
 @pytest.mark.parametrize("request_text", [

@@ -57,9 +57,13 @@ _INSTRUCTION_WORDS = 6
 """At most this many words, a clause that refers back ("translate it into French") is only an
 instruction, not also the text to work on."""
 _TELL_ME_RE = re.compile(
-    r"^(?:and\s+|then\s+)*(?:(?:tell|show|give|let)\s+(?:me|us)(?:\s+know)?|find out|work out|figure out)\s+(.{3,})$",
+    r"^(?:and\s+|then\s+)*(?:(?:tell|show|give|let)\s+(?:me|us)(?:\s+know)?|find out|work out|figure out)\s+(.{3,})$|"
+    r"(?<![\w'])(?:i|we)\s+(?:(?:want|need|would like|'d like|wish)\s+to\s+(?:know|find out|learn)|wonder|"
+    r"(?:am|'m|are|'re)\s+(?:curious|wondering))\s+(?:about\s+)?((?:what|who|whom|whose|where|when|which|why|how|"
+    r"whether|if)\b.{3,})$",
     re.IGNORECASE)
-"""A clause that asks to be told something ("tell me the total"): what it asks, for a question task."""
+"""A clause that asks to be told something ("tell me the total", "... I want to know where she works"):
+what it asks, for a question task."""
 _WH_START_RE = re.compile(r"^(?:what|who|whom|whose|where|when|which|why|how|whether|if|is|are|does|do|did|can)\b",
                           re.IGNORECASE)
 
@@ -68,13 +72,20 @@ _YES_NO_RE = re.compile(r"^(?:if|whether)\s+((?:the |a |an |this |that |these |t
                         r"(is|are|was|were|can|could|has|have|will|would)\s+(.+)$", re.IGNORECASE)
 
 
+_WH_BE_RE = re.compile(r"^(what|who|where|when|which|why|how(?: \w+)?)\s+((?:the|a|an|this|that|these|those|my|your|"
+                       r"his|her|its|our|their)\s.+?)\s+(is|are|was|were)$", re.IGNORECASE)
+
+
 def _as_question(wanted: str) -> str:
     """What a user asks to be told, as a question: "the total" -> "What is the total?", "if there
-    is a dog" -> "Is there a dog?"."""
+    is a dog" -> "Is there a dog?", "where the meeting is" -> "Where is the meeting?"."""
     wanted = wanted.strip(" .!?")
     yes_no = _YES_NO_RE.match(wanted)
+    wh_be = _WH_BE_RE.match(wanted)
     if yes_no:
         wanted = f"{yes_no.group(2)} {yes_no.group(1)} {yes_no.group(3)}"
+    elif wh_be:
+        wanted = f"{wh_be.group(1)} {wh_be.group(3)} {wh_be.group(2)}"
     question = wanted if _WH_START_RE.match(wanted) else f"what is {wanted}"
     return question[:1].upper() + question[1:] + "?"
 
@@ -281,9 +292,9 @@ class PlanBuilder:
             return earlier
         # "look at the receipt and tell me the total": the question is what the user wants told
         for other in (clause, *self.req.clauses[clause.index + 1:clause.index + 2]):
-            wanted = _TELL_ME_RE.match(self._words_without_media(other))
+            wanted = _TELL_ME_RE.search(self._words_without_media(other))
             if wanted:
-                return _as_question(wanted.group(1))
+                return _as_question(wanted.group(1) or wanted.group(2))
         return self._words_without_media(clause) or self._clause_text(clause)
 
     def _earlier_text(self, cand: Candidate) -> str | None:
