@@ -284,6 +284,19 @@ def test_what_something_looks_like_is_a_question_not_a_restyle() -> None:
     assert [t.task for t in RULES_ONLY.plan("Make photo.jpg look like a watercolor painting").tasks] == ["image-to-image"]
 
 
+def test_speech_the_user_gives_is_cleaned_not_synthesised() -> None:
+    p = plan("Make the speech in memo.wav clearer and then transcribe it.")
+    assert steps(p) == [("audio-to-audio", {"audio": "memo.wav"}),
+                        ("automatic-speech-recognition", {"audio": Ref(task_id=0)})]
+    assert [t.task for t in plan("Make the speech for my toast, 'Cheers to you both!'").tasks] == ["text-to-speech"]
+
+
+def test_which_region_is_a_question_not_segmentation() -> None:
+    assert "image-segmentation" not in [t.task for t in RULES_ONLY.plan(
+        "Look at chart.png and tell me which region sold the most").tasks]
+    assert [t.task for t in RULES_ONLY.plan("Mark the regions of street.png").tasks] == ["image-segmentation"]
+
+
 def test_lexicon_covers_every_intent() -> None:
     assert {t for cue in CUES for t in cue.tasks} == set(INTENTS)
 

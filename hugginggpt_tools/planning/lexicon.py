@@ -279,7 +279,7 @@ CUES: tuple[Cue, ...] = tuple(
     + _cues("image-segmentation",
             (r"segment(?:s|ed|ing|ation)?|image[- ]segmentation", 1.5),
             (r"masks?|(?:foreground|background) (?:separation|removal)|remove the background|cut out|isolat(?:e|ing)|"
-             r"outlines?|contours?|regions?|pixel[- ]level|partition|foreground|(?:from|against) (?:the |its )?background|"
+             r"outlines?|contours?|(?<!which )(?<!what )regions?|pixel[- ]level|partition|foreground|(?:from|against) (?:the |its )?background|"
              r"separat(?:e|ing) (?:the )?(?:\w+ )?(?:objects|elements|parts|foreground)|divid(?:e|ing)", 0.8))
     + _cues("image-segmentation", (r"(?:distinct|different|separate|individual) (?:parts|regions|areas|segments|"
                                    r"components|sections)", 0.8), fallback=True)
@@ -304,6 +304,8 @@ CUES: tuple[Cue, ...] = tuple(
              r"synthesi[sz]e (?:speech|voice|audio)|read (?:it|this|that|them) to me", 1.0),
             (r"(?:generate|create|make|produce|synthesi[sz]e|record|provide|give me|prepare|deliver|output) "
              r"(?:an? |some |the )?(?:\w+ )?(?:speech|audio|voice|spoken)(?: (?:file|clip|version|recording|message))?"
+             # not "make the speech in memo.wav clearer": that speech is given
+             r"(?! (?:in|on|of|from) \ue000)"
              r"|(?:audio|speech|spoken|voice) (?:representation|rendition|narration)", 1.2),
             (r"listen(?:ing)? to|hear|say", 0.5))
     + _cues("automatic-speech-recognition",
