@@ -223,11 +223,13 @@ def test_ocr_reads_both_lines(backend: BundledBackend, cards: dict[str, ModelCar
 
 
 @pytest.mark.integration
-def test_ocr_blank_image_gives_no_text(backend: BundledBackend, cards: dict[str, ModelCard], ctx: RunContext,
-                                       tmp_path: Path) -> None:
+def test_ocr_of_an_image_without_text_fails_and_says_what_the_model_does(
+        backend: BundledBackend, cards: dict[str, ModelCard], ctx: RunContext, tmp_path: Path) -> None:
+    # an empty success would feed "" to the next task ("describe this photo, then translate it")
     image = _render_lines(tmp_path / "blank.png", [])
-    out = backend.run(cards[OCR], "image-to-text", {"image": str(image)}, ctx)
-    assert out.text == "" and out.data == []
+    with pytest.raises(BackendError, match="found no text in blank.png: .* reads printed text and does not "
+                                           "describe pictures; to caption photos, add an image captioning model"):
+        backend.run(cards[OCR], "image-to-text", {"image": str(image)}, ctx)
 
 
 def test_ocr_missing_file(backend: BundledBackend, cards: dict[str, ModelCard], ctx: RunContext) -> None:

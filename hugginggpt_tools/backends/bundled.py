@@ -13,6 +13,7 @@ import logging
 import threading
 from collections.abc import Iterable, Sequence
 from importlib import resources
+from pathlib import Path
 from typing import Any, ClassVar
 
 from ..config import Settings, apply_thread_limits
@@ -237,6 +238,12 @@ class RapidOCRModel(BundledModel):
         image = file_input(inputs, "image", self.task)
         fragments, _elapsed = self.engine(str(image))
         lines = [line for line in merge_ocr_lines(fragments or []) if line["text"]]
+        if not lines:
+            # an empty "success" would hand nothing to the next task and read as an answer
+            raise BackendError(
+                f"found no text in {Path(image).name}: {self.model_id} reads printed text and does not describe "
+                "pictures; to caption photos, add an image captioning model (`hugginggpt models add "
+                "<folder or Hub id> --task image-to-text`) or run with a remote endpoint (HF_TOKEN)")
         return TaskOutput(text="\n".join(line["text"] for line in lines), data=lines)
 
 
