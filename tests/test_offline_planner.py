@@ -291,6 +291,12 @@ def test_speech_the_user_gives_is_cleaned_not_synthesised() -> None:
     assert [t.task for t in plan("Make the speech for my toast, 'Cheers to you both!'").tasks] == ["text-to-speech"]
 
 
+@pytest.mark.parametrize("request_text", ["Is there anyone speaking in memo.wav?", "Does clip.wav contain any speech?",
+                                          "Is anybody talking in the recording? memo.wav"])
+def test_whether_someone_speaks_is_audio_classification(request_text: str) -> None:
+    assert [t.task for t in RULES_ONLY.plan(request_text).tasks] == ["audio-classification"]
+
+
 def test_which_region_is_a_question_not_segmentation() -> None:
     assert "image-segmentation" not in [t.task for t in RULES_ONLY.plan(
         "Look at chart.png and tell me which region sold the most").tasks]

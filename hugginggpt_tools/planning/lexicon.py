@@ -323,6 +323,9 @@ CUES: tuple[Cue, ...] = tuple(
     + _cues("audio-classification",
             (r"audio[- ]classification|genre|instruments?|speaker (?:identification|recognition)|who is speaking|"
              r"sound events?|voice activity|(?:is|are) there (?:any )?(?:speech|music|talking)|"
+             r"(?:is|are) (?:there )?(?:any ?one|any ?body|some ?one|some ?body|people|a person) (?:speaking|talking|"
+             r"singing)|(?:does|do) (?:it|this|that|the \w+|\ue000\d+\ue001) (?:contain|have|include) (?:any )?"
+             r"(?:speech|talking|voices?|music)|"
              r"(?:speech|talking|singing) or (?:music|noise|silence)|(?:music|noise) or (?:speech|talking)|"
              r"(?:what|which) (?:kind|type|sort|category) of (?:sound|audio|noise|music)|commands?|"
              r"identify (?:the )?speakers?|emotions? (?:in|of|from|behind) (?:the |his |her |their |this )?(?:voice|audio|"
