@@ -275,8 +275,13 @@ def test_a_phrase_that_introduces_a_clause_stays_with_it() -> None:
                      "From the transcript, pick out the names"]
     p = plan("Caption photo.jpg, then, based on that caption, answer 'Is it raining?'")
     assert steps(p)[1] == ("question-answering", {"text": "Is it raining?", "context": Ref(task_id=0)})
-    # a phrase with a resource in it is a clause of its own
-    assert len(split_clauses("Using the transcript answer \ue0000\ue001, then draw it")) == 2
+    # a phrase that asks its own question is a clause of its own
+    assert len(split_clauses("Using the transcript answer \ue0000\ue002, then draw it")) == 2
+    # the text a phrase names is what the next clause works on
+    assert steps(plan("Based on the text 'The future of renewable energy', generate a longer article")) == [
+        ("text-generation", {"text": "The future of renewable energy"})]
+    assert steps(plan("Take 'add falling leaves' and write a more detailed edit description")) == [
+        ("text-generation", {"text": "add falling leaves"})]
 
 
 def test_what_something_looks_like_is_a_question_not_a_restyle() -> None:

@@ -163,10 +163,14 @@ def history_resources(chat_history: Sequence[BaseMessage]) -> list[Resource]:
 
 _INTRO_RE = re.compile(
     r"^(?:based on|according to|using|with|from|given|relying on|drawing on|in light of)\s+"
-    r"(?:the|that|this|these|those|its|their|it|them|my|our|your)(?:\s+[\w'-]+){0,3}$", re.IGNORECASE)
-"""A phrase that only introduces the clause after it ("based on that description, tell me ..."):
-a preposition and what it names, up to three words and no resource ("from the text answer 'Who
-came?'" is a clause)."""
+    r"(?:the|that|this|these|those|its|their|it|them|my|our|your)(?:(?:\s+[\w'-]+){0,3}|(?:\s+[\w'-]+){0,2}\s*"
+    "\ue000\\d+\ue001)$|"
+    r"^(?:take|taking|use|using|given|start(?:ing)? (?:with|from))\s+(?:(?:the|this|that|my|our)\s+(?:[\w'-]+\s+)?)?"
+    "\ue000\\d+\ue001$", re.IGNORECASE)
+"""A phrase that only introduces the clause after it ("based on that description, tell me ...",
+"based on the text 'The future of energy', write an article"): a preposition and what it names, up
+to three words or two and a resource that is no question ("from the German text answer 'Who
+came?'" is a clause); or "take" and a resource ("take 'add falling leaves' and expand it")."""
 
 
 def split_clauses(masked: str) -> list[Clause]:
