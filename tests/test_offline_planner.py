@@ -289,6 +289,13 @@ def test_what_something_looks_like_is_a_question_not_a_restyle() -> None:
     assert [t.task for t in RULES_ONLY.plan("Make photo.jpg look like a watercolor painting").tasks] == ["image-to-image"]
 
 
+def test_a_prompt_about_a_file_works_on_what_the_file_holds() -> None:
+    # a text model cannot see "photo.jpg": the poem is about the photo's description
+    assert steps(plan("Write a poem about photo.jpg")) == [
+        ("image-to-text", {"image": "photo.jpg"}), ("text-generation", {"text": Ref(task_id=0)})]
+    assert steps(plan("Write a poem about autumn")) == [("text-generation", {"text": "Write a poem about autumn"})]
+
+
 def test_speech_the_user_gives_is_cleaned_not_synthesised() -> None:
     p = plan("Make the speech in memo.wav clearer and then transcribe it.")
     assert steps(p) == [("audio-to-audio", {"audio": "memo.wav"}),

@@ -236,7 +236,10 @@ class PlanBuilder:
         found = self._take(clause.resources, ["text"], question=False) or self._take(clause.resources, ["text"])
         if found is None and ORIGINAL.search(clause.lower):
             found = self._take(self._all(), ["text"], reuse=True)
-        prompt = cand.task in PROMPT_TASKS
+        # a prompt is the clause's own words, unless it refers back or is about a file it names
+        # ("write a poem about photo.jpg": about what the photo shows)
+        prompt = cand.task in PROMPT_TASKS and not any(
+            self.req.resources[i].modality in self.bridges for i in clause.resources)
         if found is None and (self._refers_back(clause) or not prompt):
             found = self._latest_output(["text"]) or self._take(self._all(), ["text"], question=False)
             found = found or self._bridge(clause.resources, cand.strength)
