@@ -14,9 +14,10 @@ How it reads a request:
 5. ask the node model (:mod:`.nodemodel`) which intents the whole request needs, given its
    words, its embedding and what steps 3-4 found, and plan again: intents it doubts (probability
    under ``keep_threshold``) are left out, unless it believes in their family (the question
-   answering tasks, the classification tasks) together and keeps none of them; intents it is sure
-   of (its ``threshold``) that no cue named go into the clause whose words suggest them most; the model never empties a plan, and
-   over the registry it never fills one the rules left empty (see ``fill_empty``);
+   answering tasks, the classification tasks) together and keeps none of them; intents it is
+   sure of (its ``threshold``) that no cue named go into the clause whose words suggest them
+   most; the model never empties a plan, and over the registry it never fills one the rules left
+   empty (see ``fill_empty``);
 6. feed outputs nobody uses into tasks whose main input was only a guess, and order the tasks by
    their data flow.
 
@@ -246,10 +247,9 @@ def planned_intents(tasks: Sequence[Mapping]) -> set[str]:
 
 def _family_supported(found: set[str], probs: Mapping[str, float], threshold: float) -> set[str]:
     """The rules' intents that the model doubts alone but believes in as a family, none of which
-    it keeps: "answer the
-    question 'How many people are there?' using the caption" after captioning a photo is some
-    question answering task (question answering 0.18, visual question answering 0.17), and the
-    rules' choice among them, by the input at hand, stands."""
+    it keeps: "answer the question 'How many people are there?' using the caption" after
+    captioning a photo is some question answering task (question answering 0.18, visual question
+    answering 0.17), and the rules' choice among them, by the input at hand, stands."""
     kept = set()
     for family in FAMILIES:
         chosen = [i for i in family if i in found]
