@@ -26,7 +26,6 @@ from .lexicon import (
     QUOTED_QUESTION_CUE,
     RESULT_PHRASE,
     TASK_CONTEXT_HINTS,
-    TEXT_SOURCE_CUE,
     Cue,
 )
 
@@ -144,9 +143,8 @@ def cue_text(text: str) -> str:
 def cue_matches(text: str) -> tuple[tuple[Cue, int, int], ...]:
     """Cue matches in ``text``, overlaps resolved in favour of heavier, then longer cues (cached:
     a request's clauses are scored on each of the planner's passes, the cues never change)."""
-    found = [(TEXT_SOURCE_CUE, m.start(), m.end()) for m in TEXT_SOURCE_CUE.regex.finditer(text)]
-    text = cue_text(text)
-    found += [(cue, m.start(), m.end()) for cue in CUES for m in cue.regex.finditer(text)]
+    texts = {False: cue_text(text), True: text}
+    found = [(cue, m.start(), m.end()) for cue in CUES for m in cue.regex.finditer(texts[cue.names_results])]
     found.sort(key=lambda x: (-x[0].weight, -(x[2] - x[1]), x[1]))
     accepted: list[tuple[Cue, int, int]] = []
     for cue, start, end in found:

@@ -33,6 +33,8 @@ class Cue:
     ``bounded`` cues match whole words only (not inside "text-to-speech" or "speeches").
     A ``fallback`` cue (a question mark, "what") counts only when no other cue in the clause
     names a task: "what is the sentiment of ...?" asks for sentiment, not for question answering.
+    A ``names_results`` cue is matched before :data:`RESULT_PHRASE` blanks the names of earlier
+    outputs ("the caption"), because it needs them; the others never see those names.
     """
 
     pattern: str
@@ -40,6 +42,7 @@ class Cue:
     tasks: tuple[str, ...]
     bounded: bool = True
     fallback: bool = False
+    names_results: bool = False
     regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -93,13 +96,6 @@ QUESTION_CUE = Cue(r"\?", 0.6, _QUESTION_TASKS, bounded=False, fallback=True)
 QUOTED_QUESTION_CUE = Cue(r"\?", 0.8, _QUESTION_TASKS, bounded=False, fallback=True)
 """A quoted question ("ask 'What is on the table?'"): some question answering task, unless another
 cue names the task ("chat with me about 'What would Mars look like?'")."""
-
-TEXT_SOURCE_CUE = Cue(
-    r"(?:from|using|based on|according to|with|relying on|drawing on) (?:that|this|the|its|their) (?:\w+ )?"
-    r"(?:answer|result|classification|summary|text|output|label|translation|transcript(?:ion)?|caption|description|"
-    r"response|reply|paragraph|article|story|notes?)s?", 0.9, ("question-answering",), fallback=True)
-"""A question to be answered from an earlier text ("answer 'Who came?' using the caption"). It is
-matched before :data:`RESULT_PHRASE` blanks the name of that text, which it needs."""
 
 CUES: tuple[Cue, ...] = tuple(
     _cues("text-classification",
@@ -155,6 +151,11 @@ CUES: tuple[Cue, ...] = tuple(
              r"transcript(?:ion)?|summary|translation)", 0.6),
             (r"question[- ]answering", 1.5))
     + _cues("question-answering", (r"context|passage", 0.5), fallback=True)
+    # a question answered from an earlier text ("answer 'Who came?' using the caption")
+    + [Cue(r"(?:from|using|based on|according to|with|relying on|drawing on) (?:that|this|the|its|their) (?:\w+ )?"
+           r"(?:answer|result|classification|summary|text|output|label|translation|transcript(?:ion)?|caption|"
+           r"description|response|reply|paragraph|article|story|notes?)s?", 0.9, ("question-answering",),
+           fallback=True, names_results=True)]
     + _cues("visual-question-answering", (r"visual question(?:[- ]answering)?|vqa", 1.5))
     + _cues("document-question-answering", (r"document question(?:[- ]answering)?|docvqa", 1.5))
     + _cues("conversational",
@@ -394,6 +395,5 @@ LANGUAGE_SOURCE = re.compile(rf"(?<!\w)from\s+({_LANG})(?!\w)", re.IGNORECASE)
 
 __all__ = [
     "ANAPHORA", "CUES", "FAMILIES", "INSTRUCTED", "INTENTS", "LANGUAGES", "LANGUAGE_SOURCE", "LANGUAGE_TARGET",
-    "MODALITY_HINTS", "ORIGINAL", "PROMPT_TASKS", "QUESTION_CUE", "QUOTED_QUESTION_CUE", "RESULT_PHRASE", "TASK_CONTEXT_HINTS", "TEXT_SOURCE_CUE",
-    "Cue",
+    "MODALITY_HINTS", "ORIGINAL", "PROMPT_TASKS", "QUESTION_CUE", "QUOTED_QUESTION_CUE", "RESULT_PHRASE", "TASK_CONTEXT_HINTS", "Cue",
 ]
