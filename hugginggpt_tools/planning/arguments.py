@@ -22,7 +22,7 @@ from ..dag import descendants, reference_id, toposort
 from ..tasks import TASK_TYPES, ArgSpec
 from .clauses import Clause, RequestText
 from .intents import Candidate, Vocabulary
-from .lexicon import ANAPHORA, INSTRUCTED, LANGUAGE_SOURCE, LANGUAGE_TARGET, ORIGINAL, PROMPT_TASKS
+from .lexicon import ANAPHORA, INSTRUCTED, LANGUAGE_SOURCE, LANGUAGE_TARGET, ORIGINAL, PROMPT_TASKS, QUESTION_TASKS
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,6 @@ CONVERTERS = {"image": ("image-to-text", "image-classification", "object-detecti
 (the node model picks among them)."""
 BRIDGES = {modality: options[0] for modality, options in CONVERTERS.items()}
 """The step put in front of a text task given only an image or an audio file (the default)."""
-_QUESTION_TASKS = frozenset({"visual-question-answering", "document-question-answering", "question-answering"})
 _SECOND_TEXT_TASKS = frozenset({"visual-question-answering", "document-question-answering", "sentence-similarity"})
 _ASKS_RE = re.compile(r"(?<![\w'])(?:what|who|whom|whose|where|when|which|why|how|whether|if)(?![\w'])", re.IGNORECASE)
 _DESCRIBED_TASKS = frozenset({"text-to-image", "text-to-video"})
@@ -308,7 +307,7 @@ class PlanBuilder:
             return None
         latest = self._latest_output(["text"])
         main = TASK_TYPES[cand.task].args[0].modalities
-        return latest if latest and not ("text" in main and cand.task not in _QUESTION_TASKS) else None
+        return latest if latest and not ("text" in main and cand.task not in QUESTION_TASKS) else None
 
     def _context(self, cand: Candidate) -> str | None:
         """Question answering's context: a quoted text, an earlier output, or a converted file."""
@@ -367,7 +366,7 @@ class PlanBuilder:
             return self._media(spec, clause)
         if task == "image-to-image":
             return self._instruction(cand)
-        if task in _QUESTION_TASKS and spec.name == "text":
+        if task in QUESTION_TASKS and spec.name == "text":
             return self._question(cand)
         if spec.name == "context":
             return self._context(cand)

@@ -86,7 +86,10 @@ _ENTITY_OBJECTS = (r"names?|people|persons?|person names|places?|locations?|orga
                    r"details|keywords|key terms|key information|individuals|brands|products|events|times|amounts")
 _COLORS = r"red|blue|green|yellow|black|white|pink|purple|orange|brown|gr[ae]y|golden|silver"
 
-FAMILIES: tuple[frozenset[str], ...] = (frozenset(_QUESTION_TASKS), frozenset(_CLASSIFY_TASKS))
+QUESTION_TASKS = frozenset(_QUESTION_TASKS)
+"""The question answering intents (text, image, document)."""
+
+FAMILIES: tuple[frozenset[str], ...] = (QUESTION_TASKS, frozenset(_CLASSIFY_TASKS))
 """Intents that one ambiguous cue names ("answer the question", "classify"): which of them a
 request needs depends on its input, so a model unsure which splits its belief between them."""
 
@@ -395,5 +398,5 @@ LANGUAGE_SOURCE = re.compile(rf"(?<!\w)from\s+({_LANG})(?!\w)", re.IGNORECASE)
 
 __all__ = [
     "ANAPHORA", "CUES", "FAMILIES", "INSTRUCTED", "INTENTS", "LANGUAGES", "LANGUAGE_SOURCE", "LANGUAGE_TARGET",
-    "MODALITY_HINTS", "ORIGINAL", "PROMPT_TASKS", "QUESTION_CUE", "QUOTED_QUESTION_CUE", "RESULT_PHRASE", "TASK_CONTEXT_HINTS", "Cue",
+    "MODALITY_HINTS", "ORIGINAL", "PROMPT_TASKS", "QUESTION_CUE", "QUESTION_TASKS", "QUOTED_QUESTION_CUE", "RESULT_PHRASE", "TASK_CONTEXT_HINTS", "Cue",
 ]
