@@ -433,7 +433,7 @@ class PlanBuilder:
                 continue
             j = min(options, key=lambda j: (j > k, abs(j - k)))
             task["args"][spec.name] = f"<resource>-{j}"
-            task["dep"] = [j]
+            task["dep"] = _refs(task["args"]) or [-1]
             used.add(j)
         self._reorder()
 
@@ -454,7 +454,7 @@ class PlanBuilder:
         for j in range(k - 1, -1, -1):
             if j not in used and j not in below and "text" in self.vocab.outputs.get(self.tasks[j]["task"], ())[:1]:
                 task["args"][slot.name] = f"<resource>-{j}"
-                task["dep"] = sorted({*(d for d in task["dep"] if d != -1), j})
+                task["dep"] = _refs(task["args"]) or [-1]
                 used.add(j)
                 return
 
