@@ -40,11 +40,13 @@ class Session:
                 self.files.append(resolved)
 
     def record_turn(self, request: str, answer: Answer) -> None:
-        """Append the turn to the history and remember the files it produced. A turn whose tasks
-        all failed is marked ``NO_RESULT`` in its reply's ``additional_kwargs``, so the next
-        turn's "read that aloud" finds nothing to read instead of the failure's wording."""
+        """Append the turn to the history and remember the files it produced. A turn that asked
+        for tasks and got no result (its tasks all failed, or all were left out for want of an
+        input) is marked ``NO_RESULT`` in its reply's ``additional_kwargs``, so the next turn's
+        "read that aloud" finds nothing to read instead of the failure's wording."""
         self.add_files(answer.files)
-        produced = not answer.plan.tasks or any(r.status == "succeeded" for r in answer.results)
+        asked = bool(answer.plan.tasks or answer.plan.missing)
+        produced = not asked or any(r.status == "succeeded" for r in answer.results)
         reply = AIMessage(turn_summary(answer), additional_kwargs={} if produced else {NO_RESULT: True})
         self.history += [HumanMessage(request), reply]
 

@@ -29,10 +29,10 @@ def test_least_recently_used_session_is_dropped(tmp_path):
     assert "a" in sessions and "c" in sessions and "b" not in sessions
 
 
-def _answer(results, tasks, files=()):
+def _answer(results, tasks, files=(), missing=()):
     from hugginggpt_tools.schemas import Answer, Artifact, Plan, Task, TaskResult
 
-    plan = Plan(tasks=[Task(**t) for t in tasks])
+    plan = Plan(tasks=[Task(**t) for t in tasks], missing=list(missing))
     artifacts = [Artifact(id=str(i), path=f, mime_type="audio/x-wav", modality="audio", task_id=1)
                  for i, f in enumerate(files)]
     results = [TaskResult(**r, artifacts=[a for a in artifacts if a.task_id == r["task_id"]]) for r in results]
@@ -59,3 +59,15 @@ def test_the_next_turn_reads_what_a_turn_made_and_nothing_from_a_failed_one(tmp_
         ocr_then_tts[:1]))
     req = read_request("now read that aloud", chat_history=session.history)
     assert req.last_reply is None and not any("huggingface.co" in r.value for r in req.resources)
+
+
+def test_a_turn_where_every_task_lacked_its_input_is_no_result(tmp_path):
+    from hugginggpt_tools.planning.clauses import read_request
+
+    session = SessionManager(Settings(output_dir=tmp_path)).get("s")
+    session.record_turn("caption this image", _answer(
+        [], [], missing=["image-to-text needs an image and the request gives none; attach the image file"]))
+    assert read_request("now read that aloud", chat_history=session.history).last_reply is None
+    # a turn that asked for no task (a chat reply) is still something to refer to
+    session.record_turn("hello", _answer([], []))
+    assert read_request("now read that aloud", chat_history=session.history).last_reply is not None
