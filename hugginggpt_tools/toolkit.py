@@ -62,9 +62,18 @@ class HuggingGPTToolkit(BaseToolkit):
     @model_validator(mode="before")
     @classmethod
     def _aliases_are_needs(cls, data: Any) -> Any:
-        if not isinstance(data, dict) or not isinstance(data.get("tasks"), list):
+        """A task named by an alias ("language identification") is also the need its tool ranks
+        models for, unless ``needs`` says otherwise for that type (under any of its names)."""
+        if not isinstance(data, dict) or not isinstance(data.get("tasks"), (list, tuple)):
             return data
-        needs = dict(data.get("needs") or {})
+        needs: dict[str, Any] = {}
+        for key, need in dict(data.get("needs") or {}).items():
+            found = find_task(key) if isinstance(key, str) else None
+            name = found.name if found is not None else key  # an unknown name gets its error below
+            if name in needs:
+                raise ConfigError(f"needs names the task type {name!r} twice ({key!r} and another spelling); "
+                                  "give one need per task type.")
+            needs[name] = need
         for name in data["tasks"]:
             found = find_task(name) if isinstance(name, str) else None
             if found is not None and not names_the_type(name, found):

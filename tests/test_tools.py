@@ -255,3 +255,12 @@ def test_default_toolkit_runs_a_bundled_model_chosen_from_the_shipped_index(tmp_
     message = call(sentiment, text="The soup was cold and the waiter was rude.")
     assert message.artifact.model_id == "bundled/vader-sentiment" and message.artifact.data["label"] == "negative"
     assert all(HuggingGPTToolkit(tasks=[name]).needs == {} for name in ("Text Classification", "text_classification"))
+
+
+def test_an_alias_is_a_need_unless_needs_says_otherwise_under_any_name() -> None:
+    assert HuggingGPTToolkit(tasks=("language identification",)).needs == {
+        "text-classification": "language identification"}
+    explicit = HuggingGPTToolkit(tasks=["language identification"], needs={"text_classification": "sentiment"})
+    assert explicit.needs == {"text-classification": "sentiment"}
+    with pytest.raises(ConfigError, match="needs names the task type 'text-classification' twice"):
+        HuggingGPTToolkit(needs={"text_classification": "a", "text-classification": "b"}, tasks=["ner"])
