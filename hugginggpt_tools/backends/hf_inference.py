@@ -27,12 +27,13 @@ from typing import Any, ClassVar
 
 from ..config import Settings, get_settings, hf_token
 from ..errors import BackendError, HuggingGPTError
-from ..retries import RetryPolicy, call_with_retries, http_status
+from ..retries import TRANSIENT_STATUSES, RetryPolicy, call_with_retries, http_status
 from ..schemas import ModelCard
 from ._hf_tasks import HF_TASKS, PROVIDER_ONLY_TASKS
 from .base import Backend, RunContext, TaskOutput, missing_packages
 
-RETRY_STATUSES = frozenset({429, 502, 503, 504})
+RETRY_STATUSES = TRANSIENT_STATUSES
+"""The statuses retried (the shared transient set of :mod:`..retries`)."""
 TOKEN_FIX = ("set HF_TOKEN to a Hugging Face token (https://huggingface.co/settings/tokens), or "
              "HUGGINGGPT_HF_BASE_URL to a self-hosted endpoint")
 
