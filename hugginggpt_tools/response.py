@@ -107,6 +107,13 @@ def missing_note(plan: Plan) -> str:
     return "Not planned, for want of an input:\n" + "\n".join(lines) if lines else ""
 
 
+def stand_in_note(choices: Sequence[ModelChoice]) -> str:
+    """Which tasks ran a stand-in for a type no model here can run, one line each; empty when none."""
+    lines = [f"- task {c.task_id} ran {c.task} for the {c.stands_in_for} asked for, which no model here can run"
+             for c in choices if c.stands_in_for]
+    return "Stand-ins:\n" + "\n".join(lines) if lines else ""
+
+
 def failure_note(results: Sequence[TaskResult]) -> str:
     """Which tasks failed or were skipped and why, one line each; empty when none did."""
     lines = [f"- task {r.task_id} ({r.task}) {r.status}: {r.error or 'no reason recorded'}"
@@ -140,8 +147,8 @@ class Responder:
         if self.llm is None:
             return redact(summarize(request, plan, choices, results))
         reply = await self.llm.ainvoke(self.messages(request, plan, choices, results, chat_history))
-        notes = [n for n in (failure_note(results), missing_note(plan)) if n]
+        notes = [n for n in (stand_in_note(choices), failure_note(results), missing_note(plan)) if n]
         return redact("\n\n".join([str(reply.text), *notes]))
 
 
-__all__ = ["Responder", "failure_note", "missing_note", "result_record", "summarize"]
+__all__ = ["Responder", "failure_note", "missing_note", "result_record", "stand_in_note", "summarize"]
