@@ -209,5 +209,5 @@ def test_vader_says_whether_english_text_is_positive_negative_or_neutral(backend
 
 
 def test_an_empty_text_is_refused_with_the_argument_named(backend, cards, ctx) -> None:
-    with pytest.raises(InputError, match="text"):
+    with pytest.raises(InputError, match="needs a non-empty text argument 'text'"):
         run(backend, cards, SENTIMENT, {"text": "  "}, ctx)

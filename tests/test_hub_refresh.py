@@ -10,7 +10,7 @@ from fake_hub import FakeHub, hub_model
 
 from hugginggpt_tools.config import Settings
 from hugginggpt_tools.errors import ModelIndexError
-from hugginggpt_tools.model_index.hub import HubClient, card_for_hub_id, card_from_model_info, retry_after
+from hugginggpt_tools.model_index.hub import HubClient, card_for_hub_id, card_from_model_info
 from hugginggpt_tools.model_index.index import ModelIndex
 from hugginggpt_tools.model_index.refresh import STATE_FILE, refresh_catalog
 from hugginggpt_tools.model_index.user_catalog import UserCatalog, merged_index
@@ -203,8 +203,3 @@ def test_register_hub_id_reads_metadata_or_needs_a_task_offline(hub):
     minimal = card_for_hub_id("acme/new", task="ASR", client=offline)
     assert (minimal.id, minimal.task, minimal.source) == ("acme/new", "automatic-speech-recognition", "user")
 
-
-def test_retry_after_reads_seconds_and_dates():
-    assert retry_after({"Retry-After": "12"}) == 12.0
-    assert retry_after({"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}) == 0.0
-    assert retry_after({}) is None and retry_after({"Retry-After": "soon"}) is None
