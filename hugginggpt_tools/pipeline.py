@@ -39,7 +39,7 @@ from .errors import ConfigError, HuggingGPTError
 from .execution import Executor
 from .model_index.index import ModelIndex, load_default_index
 from .planning import AutoPlanner, LLMPlanner, OfflinePlanner, Planner
-from .policy import FilePolicy
+from .policy import FilePolicy, not_an_upload
 from .redaction import redact
 from .response import Responder
 from .schemas import Answer, ModelChoice, Plan, StageTiming, TaskResult, Trace
@@ -172,27 +172,31 @@ class HuggingGPT:
 
     def open_turn(
         self, config: RunnableConfig, files: Sequence[str], chat_history: Sequence[AnyMessage] | None,
-    ) -> tuple[Session, list[str], list[AnyMessage]]:
-        """The turn's session, with every file it can address and the chat history to plan with.
+    ) -> tuple[Session, list[str], list[AnyMessage], list[str]]:
+        """The turn's session, every file it can address, the chat history to plan with, and why
+        each refused file was refused.
 
         The session id comes from ``configurable.session_id`` (or LangGraph's ``thread_id``);
         an explicit ``chat_history`` input replaces the session's own history. A served request
         (``configurable.hugginggpt_work_dir`` set, by the server only) does not make the files it
         names trusted: only those inside the uploads folder, ``Settings.allowed_dirs`` or the
         session's folder are kept, whichever route (invoke, batch, stream, ``/c/{config}/...``) it
-        came by; a task naming another is refused when it runs, saying why.
+        came by. Each other one is left out with a refusal (:func:`~hugginggpt_tools.policy.not_an_upload`)
+        that the plan carries in ``missing``; a task naming one is refused when it runs, saying why.
         """
         configurable = config.get("configurable") or {}
         session = self.sessions.get(configurable.get("session_id") or configurable.get("thread_id"))
         work_dir = configurable.get("hugginggpt_work_dir")
+        refused: list[str] = []
         if work_dir:
             policy = FilePolicy.create([work_dir, *self.settings.allowed_dirs, session.store.folder])
             # relative names start in the uploads folder, as the executor reads them
+            refused = [not_an_upload(f) for f in files if not policy.allows(Path(work_dir, f))]
             files = [str(Path(work_dir, f)) for f in files if policy.allows(Path(work_dir, f))]
         session.add_files([f for f in files if Path(f).is_file()])
         given = [f for f in files if not Path(f).is_file()]  # reported as missing when a task needs it
         history = list(chat_history) if chat_history else list(session.history)
-        return session, session.files + given, history
+        return session, session.files + given, history, refused
 
 
 def _make_planner(planner: Planner | str | None, llm: BaseChatModel | None) -> Planner:
@@ -267,12 +271,14 @@ def build_graph(hg: HuggingGPT) -> Any:
         request = state["input"]
         if not isinstance(request, str) or not request.strip():
             raise ConfigError(f"The input must be a non-empty request string, got {request!r}.")
-        session, files, history = hg.open_turn(config, state.get("files", []), state.get("chat_history"))
+        session, files, history, refused = hg.open_turn(config, state.get("files", []), state.get("chat_history"))
         with _count_llm_calls() as counter:
             try:
                 result = await hg.aplan(request, files, history)
             except HuggingGPTError as exc:
                 result = Plan(planner=type(hg.planner).__name__, notes=[redact(f"planning failed: {exc}")])
+        if refused:
+            result = result.model_copy(update={"missing": [*refused, *result.missing]})
         events({"stage": "plan", "event": "plan_ready", "plan": result.to_hugginggpt(), "notes": result.notes,
                 "missing": result.missing, "planner": result.planner, "confidence": result.confidence})
         await events.flush()

@@ -56,6 +56,13 @@ _HOSTS_FIX = ("If you trust this host, add it (or its address or network) to HUG
               "(Settings.allowed_hosts); otherwise download the file yourself and pass its path.")
 
 
+def not_an_upload(name: str) -> str:
+    """Why a served request's input file ``name`` is refused, with the fix (the guard's 400 and
+    the plan's ``missing`` line on routes the guard does not read)."""
+    return redact(f"input file {name!r} is not an upload: upload it with POST /files and pass the "
+                  "returned path in 'files'")
+
+
 # ----------------------------------------------------------------------------- addresses
 
 
@@ -277,5 +284,6 @@ __all__ = [
     "URLPolicy",
     "address_problem",
     "check_url_syntax",
+    "not_an_upload",
     "resolve_host",
 ]

@@ -27,9 +27,8 @@ from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .policy import FilePolicy
+from .policy import FilePolicy, not_an_upload
 from .ratelimit import RateLimiter, retry_after
-from .redaction import redact
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -195,8 +194,7 @@ class Guard:
             # relative names start in the uploads folder, as the pipeline and the executor read them
             path = Path(self.uploads, name) if self.uploads else Path(name)
             if not (self.files.allows(path) and path.is_file()):
-                return redact(f"input file {name!r} is not an upload: upload it with POST /files and pass the "
-                              "returned path in 'files'")
+                return not_an_upload(name)
         return None
 
 

@@ -374,6 +374,13 @@ def test_no_served_route_makes_an_outside_file_trusted(client: Any) -> None:
     assert answer.status_code == 200, answer.text
     result = answer.json()["output"]["answer"]["results"][0]
     assert result["status"] == "failed" and "outside the folders" in result["error"] and "TEXT" not in answer.text
+    # named only in files: the answer says the file is no upload, not merely "attach an image"
+    answer = http.post("/hugginggpt/c/N4XyA/invoke",
+                       json={"input": {"input": "Read the text in it", "files": [str(outside)]}})
+    output = answer.json()["output"]
+    assert answer.status_code == 200 and output["answer"]["results"] == [] and "TEXT" not in answer.text
+    assert f"input file {str(outside)!r} is not an upload: upload it with POST /files" in output["output"]
+    assert output["answer"]["plan"]["missing"][0].endswith("pass the returned path in 'files'")
     uploaded = http.post("/files", files={"file": ("page.png", PNG)}).json()["path"]
     ok = http.post("/hugginggpt/c/N4XyA/invoke", json={"input": {"input": "Read the text in page.png",
                                                                  "files": [uploaded]}})
