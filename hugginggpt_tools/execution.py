@@ -28,7 +28,7 @@ from .config import Settings
 from .errors import HuggingGPTError, InputError, TaskTimeoutError, TransientBackendError
 from .inputs import local_file, resolve_file
 from .redaction import redact
-from .retries import RetryPolicy, is_transient
+from .retries import RetryPolicy, is_transient, retry_delay
 from .schemas import ArgValue, Candidate, ModelChoice, Plan, Ref, Task, TaskResult, TextTemplate
 from .tasks import get_task
 
@@ -208,7 +208,8 @@ class Executor:
     async def _call_with_retries(
         self, cand: Candidate, task: Task, inputs: dict[str, str], request: str
     ) -> TaskOutput:
-        """``_call``, tried again after a transient failure with backoff (``self.retry``)."""
+        """``_call``, tried again after a transient failure: after the wait its ``Retry-After`` asks,
+        else with backoff (``self.retry``; :func:`~hugginggpt_tools.retries.retry_delay`)."""
         attempt = 0
         while True:
             try:
@@ -219,7 +220,7 @@ class Executor:
                 if attempt >= self.retry.retries:
                     raise TransientBackendError(
                         f"{type(exc).__name__}: {exc} (still failing after {attempt} retries)") from exc
-                delay = self.retry.delay(attempt)
+                delay = retry_delay(exc, self.retry, attempt)
                 logger.info("task %s: %s failed transiently (%s); retry %d in %.2f s", task.id, cand.model_id,
                             redact(exc), attempt + 1, delay)
                 await asyncio.sleep(delay)

@@ -11,7 +11,8 @@ already retried raises a plain :class:`~hugginggpt_tools.errors.BackendError` wh
 backend (with ``Settings.task_retries`` / ``retry_backoff_s``, so its failures are not retried
 again by the executor) and the Hub client use it. It waits what a ``Retry-After`` header asks
 (:func:`retry_after`: seconds or an HTTP date), else the policy's backoff, at most
-``max_backoff_s``.
+``max_backoff_s`` (:func:`retry_delay`, which the executor's async retries of backend calls
+use too).
 """
 
 from __future__ import annotations
@@ -97,6 +98,20 @@ def retry_after(headers: Any) -> float | None:
     return None
 
 
+def retry_delay(exc: BaseException, policy: RetryPolicy, attempt: int) -> float:
+    """Seconds to wait after failed try number ``attempt``: what the failure's ``Retry-After``
+    header asks (on ``exc.response.headers``, or on the error it was raised from, as a backend
+    wraps a provider SDK's rate-limit error), else ``policy.delay(attempt)``; never more than
+    ``policy.max_backoff_s``."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        wanted = retry_after(getattr(getattr(cause, "response", None), "headers", None))
+        if wanted is not None:
+            return min(wanted, policy.max_backoff_s)
+        cause = cause.__cause__ if cause.__cause__ is not cause else None
+    return policy.delay(attempt)
+
+
 def call_with_retries(
     fn: Callable[[], T], policy: RetryPolicy, *, what: str, retryable: Callable[[Exception], bool],
     give_up: Callable[[Exception, int], Exception], sleep: Callable[[float], None] = time.sleep,
@@ -104,8 +119,7 @@ def call_with_retries(
 ) -> T:
     """``fn()``, tried again up to ``policy.retries`` times after a failure that ``retryable`` accepts.
 
-    Each wait is the failure's ``Retry-After`` header (on ``exc.response.headers``) when it has
-    one, else ``policy.delay(attempt)``; never more than ``policy.max_backoff_s``. A failure
+    Each wait is :func:`retry_delay`: the failure's ``Retry-After`` when it has one. A failure
     ``retryable`` refuses is raised as it is, at once; when the retries are spent,
     ``give_up(exc, retries_made)`` is raised from the last failure. ``what`` names the call in logs.
     """
@@ -118,8 +132,7 @@ def call_with_retries(
                 raise
             if attempt >= policy.retries:
                 raise give_up(exc, attempt) from exc
-            wanted = retry_after(getattr(getattr(exc, "response", None), "headers", None))
-            delay = policy.delay(attempt) if wanted is None else min(wanted, policy.max_backoff_s)
+            delay = retry_delay(exc, policy, attempt)
             status = http_status(exc)
             logger.log(log_level, "%s failed (%s); retrying in %.1f s (%d/%d)", what,
                        f"HTTP {status}" if status else type(exc).__name__, delay, attempt + 1, policy.retries)
@@ -128,4 +141,4 @@ def call_with_retries(
 
 
 __all__ = ["TRANSIENT_NAMES", "TRANSIENT_STATUSES", "RetryPolicy", "call_with_retries", "http_status",
-           "is_transient", "retry_after"]
+           "is_transient", "retry_after", "retry_delay"]

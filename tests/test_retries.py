@@ -188,3 +188,35 @@ def test_retry_after_reads_seconds_and_http_dates() -> None:
     assert 55 < retry_after({"Retry-After": formatdate(time.time() + 60, usegmt=True)}) <= 60  # type: ignore[operator]
     assert retry_after({"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}) == 0.0
     assert retry_after(None) is None and retry_after({"Retry-After": "soon"}) is None
+
+
+def test_executor_retries_wait_what_retry_after_asks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A backend's transient error raised from a provider's 429 waits its Retry-After, not the backoff."""
+    import asyncio
+
+    from hugginggpt_tools import execution
+
+    waits: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def sleep(delay: float) -> None:
+        waits.append(delay)
+        await real_sleep(0)
+
+    monkeypatch.setattr(execution.asyncio, "sleep", sleep)
+    failures = [_HTTPFailure(429, "0.75"), _HTTPFailure(503)]
+
+    def summarize(inputs: dict[str, str], ctx: RunContext) -> str:
+        if failures:
+            try:
+                raise failures.pop(0)
+            except _HTTPFailure as exc:
+                raise TransientBackendError(f"rate limited: {exc}") from exc
+        return "short"
+
+    executor = Executor(Backends([FakeBackend(handlers={"summarization": summarize})]), ArtifactStore(tmp_path, "s"),
+                        Settings(output_dir=tmp_path, retry_backoff_s=0.25))
+    result = executor.run(Plan(tasks=[Task(id=0, task="summarization", args={"text": "x"})]),
+                          [fake_choice(0, "summarization", ["m/a"])])[0]
+    assert result.status == "succeeded" and result.text == "short"
+    assert waits[0] == 0.75 and 0.5 <= waits[1] <= 0.55  # then the backoff (0.25 doubled, with jitter)
