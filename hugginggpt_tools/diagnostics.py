@@ -18,21 +18,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .backends.base import Backends
+from .backends.base import ENABLE_FIXES, Backends
 from .schemas import ModelCard
 from .tasks import TASK_TYPES
 
 BACKEND_NAMES: tuple[str, ...] = ("bundled", "transformers", "hf-inference", "llm")
 """The backends the matrix shows, in column order."""
-
-ENABLE_FIXES: dict[str, str] = {
-    "bundled": "pip install 'hugginggpt-tools[offline]'",
-    "transformers": "pip install hugginggpt-tools (transformers and torch are dependencies)",
-    "hf-inference": "set HF_TOKEN (or HUGGINGGPT_HF_BASE_URL for a self-hosted endpoint)",
-    "llm": "pass a chat model: hugginggpt run --llm provider:model, or create_hugginggpt_agent(llm=...) / "
-           "HuggingGPTToolkit(llm=...) in Python",
-}
-"""How to turn on a backend that is not configured at all."""
 
 MAX_MODELS = 5
 

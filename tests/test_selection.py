@@ -182,7 +182,7 @@ def test_the_fixes_name_each_backend_once_and_how_to_configure_the_llm(embedder)
     catalog = ModelIndex.build(cards, embedder)
     reason = select_models(Plan(tasks=[_task("translation")]), "translate", catalog, backends(set()))[0].reason
     assert reason.count("local:") == 1 and reason.count("remote:") == 1
-    assert "llm: no controller LLM is configured; pass one (--llm provider:model" in reason
+    assert "llm: not configured; to enable it, pass a chat model: hugginggpt run --llm provider:model" in reason
     assert reason.startswith("no runnable model for translation: 7 catalog models, none can run now (")
 
 

@@ -86,9 +86,20 @@ def require(import_name: str, extra: str, purpose: str = "") -> None:
         raise MissingExtraError(import_name, extra, purpose)
 
 
-_NOT_CONFIGURED = {"llm": "no controller LLM is configured; pass one (--llm provider:model on the command line, "
-                          "llm= in Python) and it runs this text task"}
-"""Why a backend that is not configured cannot run a card, where there is a fix to name."""
+ENABLE_FIXES: dict[str, str] = {
+    "bundled": "pip install 'hugginggpt-tools[offline]'",
+    "transformers": "pip install hugginggpt-tools (transformers and torch are dependencies)",
+    "hf-inference": "set HF_TOKEN (or HUGGINGGPT_HF_BASE_URL for a self-hosted endpoint)",
+    "llm": "pass a chat model: hugginggpt run --llm provider:model, or create_hugginggpt_agent(llm=...) / "
+           "HuggingGPTToolkit(llm=...) in Python",
+}
+"""How to turn on a backend that is not configured at all."""
+
+
+def not_configured(name: str) -> str:
+    """Why backend ``name``, which is not configured, cannot run a card, with the fix where one is known."""
+    fix = ENABLE_FIXES.get(name)
+    return f"not configured; to enable it, {fix}" if fix else "not configured"
 
 
 class Backends(Mapping[str, Backend]):
@@ -119,7 +130,7 @@ class Backends(Mapping[str, Backend]):
         reasons = []
         for name in [only] if only is not None else card.backends:
             backend = self._by_name.get(name)
-            reason = _NOT_CONFIGURED.get(name, "not configured") if backend is None else backend.availability(card)
+            reason = not_configured(name) if backend is None else backend.availability(card)
             if reason:
                 reasons.append(f"{name}: {reason}")
         return "; ".join(reasons) or ("" if only is not None else "the card names no backend")
@@ -129,4 +140,5 @@ class Backends(Mapping[str, Backend]):
             backend.close()
 
 
-__all__ = ["Backend", "Backends", "RunContext", "TaskOutput", "missing_packages", "require"]
+__all__ = ["ENABLE_FIXES", "Backend", "Backends", "RunContext", "TaskOutput", "missing_packages", "not_configured",
+           "require"]
