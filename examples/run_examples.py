@@ -2,7 +2,7 @@
 
     .venv/bin/python examples/run_examples.py [--output-dir DIR] [--llm provider:model]
 
-Nine requests over ten task types, on the inputs in this folder (see ``make_examples.py``):
+Ten requests over ten task types, on the inputs in this folder (see ``make_examples.py``):
 OCR, text-to-speech, speech recognition, named entities, face detection, image
 classification, denoising, speech detection, language identification and sentence
 similarity. Without ``--llm`` the offline planner plans, the bundled models run, and a
@@ -45,6 +45,8 @@ EXAMPLES: tuple[Example, ...] = (
             ("found 1 face", ".png")),
     Example("What kind of object is in examples/portrait.jpg?", ("portrait.jpg",), ("image-classification",),
             ("uniform",)),
+    Example("Describe examples/portrait.jpg", ("portrait.jpg",), ("image-classification",),
+            ("for the image-to-text asked for", "found no text in portrait.jpg", "uniform")),
     Example("Remove the noise from examples/noisy_speech.wav", ("noisy_speech.wav",), ("audio-to-audio",),
             ("Denoised audio", ".wav")),
     Example("Remove the noise from examples/noisy_speech.wav, then transcribe it", ("noisy_speech.wav",),

@@ -5,7 +5,10 @@ concurrently (bounded by ``Settings.max_concurrency``); blocking inference runs 
 threads. References are replaced by the producing task's output of the modality the argument
 needs. A transient remote failure (rate limit, overload, dropped connection) is retried on
 the same model with exponential backoff (``Settings.task_retries``, ``retry_backoff_s``); a
-failing model falls back to the next ranked candidate; each try has the task time limit
+failing model falls back to the next ranked candidate, and when all fail, to the choice's
+``fallback`` (a model of another type whose output holds what was asked for, such as an image
+classifier when the only image-to-text models read printed text and the picture has none; the
+result then names the type it ``stands_in_for``); each try has the task time limit
 (``Settings.task_timeout_s``). A task whose every candidate fails records its error (secrets
 redacted), its dependants are skipped with a reason, and every finished result is kept.
 """
@@ -190,8 +193,24 @@ class Executor:
             prefix = f"no runnable model for {task.task}: "
             return self._finish(result, error=reason if reason.startswith(prefix) else prefix + reason)
         self._emit("task_started", result)
-        errors = []
-        for cand in candidates[:MAX_ATTEMPTS]:
+        errors: list[str] = []
+        if await self._try(candidates[:MAX_ATTEMPTS], task, inputs, request, result, errors):
+            return self._finish(result, status="succeeded")
+        fallback = choice.fallback if choice is not None else None
+        if fallback is not None:  # a model of another type whose output holds what was asked for
+            stand_in = task.model_copy(update={"task": fallback.task})
+            if await self._try(_candidates(fallback)[:MAX_ATTEMPTS], stand_in, inputs, request, result, []):
+                result.task, result.stands_in_for = fallback.task, task.task
+                return self._finish(result, status="succeeded", error="; ".join(errors))
+        return self._finish(result, error="; ".join(errors))
+
+    async def _try(
+        self, candidates: Sequence[Candidate], task: Task, inputs: dict[str, str], request: str,
+        result: TaskResult, errors: list[str],
+    ) -> bool:
+        """Run ``task`` on each candidate in turn until one succeeds (its output goes into
+        ``result``); each failure is appended to ``errors``. Whether one succeeded."""
+        for cand in candidates:
             result.attempts.append(cand.model_id)
             try:
                 output = await self._call_with_retries(cand, task, inputs, request)
@@ -202,8 +221,8 @@ class Executor:
                 continue
             result.model_id, result.backend = cand.model_id, cand.backend
             result.text, result.data, result.artifacts = output.text, output.data, output.artifacts
-            return self._finish(result, status="succeeded")
-        return self._finish(result, error="; ".join(errors))
+            return True
+        return False
 
     async def _call_with_retries(
         self, cand: Candidate, task: Task, inputs: dict[str, str], request: str
@@ -247,7 +266,8 @@ class Executor:
     def _emit(self, kind: str, result: TaskResult) -> None:
         status = "running" if kind == "task_started" else result.status
         event = {"event": kind, "task_id": result.task_id, "task": result.task, "status": status,
-                 "model_id": result.model_id, "error": result.error, "duration_s": result.duration_s}
+                 "model_id": result.model_id, "error": result.error, "duration_s": result.duration_s,
+                 "stands_in_for": result.stands_in_for}
         try:
             self.on_event(event)
         except Exception:  # noqa: BLE001 - a broken progress callback must not break the run

@@ -292,7 +292,8 @@ def build_graph(hg: HuggingGPT) -> Any:
         for c in choices:
             events({"stage": "select", "event": "model_chosen", "task_id": c.task_id, "task": c.task,
                     "model_id": c.model_id, "backend": c.backend, "reason": c.reason,
-                    "stands_in_for": c.stands_in_for})
+                    "stands_in_for": c.stands_in_for,
+                    "fallback": f"{c.fallback.task} with {c.fallback.model_id}" if c.fallback else None})
         await events.flush()
         return {"plan": plan_, "choices": choices, "timings": _timed("select", started), "llm_calls": counter.calls}
 

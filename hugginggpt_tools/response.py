@@ -40,6 +40,8 @@ def result_record(result: TaskResult) -> dict[str, Any]:
         record["data"] = _clip(json.dumps(result.data, default=str, ensure_ascii=False), _MAX_DATA)
     if result.artifacts:
         record["files"] = [a.path for a in result.artifacts]
+    if result.stands_in_for:
+        record["stands_in_for"] = result.stands_in_for
     if result.error:
         record["error"] = result.error
     return record
@@ -49,6 +51,8 @@ def _task_line(result: TaskResult, choice: ModelChoice | None = None) -> str:
     head = f"{result.task_id + 1}. {result.task}"
     if choice is not None and choice.stands_in_for:
         head += f" (for the {choice.stands_in_for} asked for, which no model here can run)"
+    elif result.stands_in_for:
+        head += f" (for the {result.stands_in_for} asked for, which its models could not give: {result.error})"
     if result.status == "succeeded":
         secs = f", {result.duration_s:.1f} s" if result.duration_s is not None else ""
         head += f" with {result.model_id} ({result.backend}{secs})"
@@ -107,10 +111,13 @@ def missing_note(plan: Plan) -> str:
     return "Not planned, for want of an input:\n" + "\n".join(lines) if lines else ""
 
 
-def stand_in_note(choices: Sequence[ModelChoice]) -> str:
-    """Which tasks ran a stand-in for a type no model here can run, one line each; empty when none."""
+def stand_in_note(choices: Sequence[ModelChoice], results: Sequence[TaskResult] = ()) -> str:
+    """Which tasks ran a stand-in for a type no model here can run, or fell back on one when its
+    models failed (``results``), one line each; empty when none."""
     lines = [f"- task {c.task_id} ran {c.task} for the {c.stands_in_for} asked for, which no model here can run"
              for c in choices if c.stands_in_for]
+    lines += [f"- task {r.task_id} ran {r.task} for the {r.stands_in_for} asked for, which its models could not "
+              f"give: {r.error}" for r in results if r.stands_in_for]
     return "Stand-ins:\n" + "\n".join(lines) if lines else ""
 
 
@@ -147,7 +154,7 @@ class Responder:
         if self.llm is None:
             return redact(summarize(request, plan, choices, results))
         reply = await self.llm.ainvoke(self.messages(request, plan, choices, results, chat_history))
-        notes = [n for n in (stand_in_note(choices), failure_note(results), missing_note(plan)) if n]
+        notes = [n for n in (stand_in_note(choices, results), failure_note(results), missing_note(plan)) if n]
         return redact("\n\n".join([str(reply.text), *notes]))
 
 

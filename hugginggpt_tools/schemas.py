@@ -172,6 +172,10 @@ class ModelChoice(BaseModel):
     stands_in_for: str | None = Field(
         default=None, description="The task type the plan asked for, when no model of it could run and this "
         "task runs a stand-in whose output holds the answer (see selection.stand_in).")
+    fallback: ModelChoice | None = Field(
+        default=None, description="A choice of another type (with its own stands_in_for), run when every "
+        "candidate fails: an image classifier for a picture to describe when the image-to-text models here "
+        "only read printed text (see selection.stand_ins).")
 
     @property
     def chosen(self) -> Candidate | None:
@@ -206,7 +210,11 @@ class TaskResult(BaseModel):
     text: str | None = Field(default=None, description="Text output: transcript, caption, label summary, answer.")
     data: Any = Field(default=None, description="Structured output: labels and scores, boxes, lines, entities.")
     artifacts: list[Artifact] = Field(default_factory=list)
-    error: str | None = None
+    error: str | None = Field(default=None, description="Why the task failed; when a fallback stood in, why the "
+                              "task's own models did not give the result.")
+    stands_in_for: str | None = Field(
+        default=None, description="The task type the plan asked for, when its models all failed and the choice's "
+        "fallback of this result's type ran in its place.")
     attempts: list[str] = Field(default_factory=list, description="Models tried, in order.")
     started_at: float | None = None
     finished_at: float | None = None

@@ -352,13 +352,39 @@ def stand_in(task: Task) -> Task | None:
     return Task(id=task.id, task=kind, dep=[r.task_id for r in arg_refs(image)] or [-1], args={"image": image})
 
 
+_WRITING_RE = re.compile(r"\b(?:text|texts|written|writing|handwrit\w*|lettering|printed|ocr|say|says|said|"
+                         r"the words)\b", re.IGNORECASE)
+
+
+def picture_stand_in(task: Task, choice: ModelChoice, request: str) -> Task | None:
+    """The image-classification task to fall back on (:attr:`ModelChoice.fallback`) when ``task``
+    asks to describe a picture, every image-to-text model that can run here only reads printed
+    text (its card is tagged ``ocr``) and the request is not about writing in the image: a photo
+    with no text then gets the classifier's labels instead of nothing. None otherwise."""
+    if task.task != "image-to-text" or "image" not in task.args or not choice.candidates:
+        return None
+    if not all("ocr" in c.card.tags for c in choice.candidates) or _WRITING_RE.search(request):
+        return None
+    image = task.args["image"]
+    return Task(id=task.id, task="image-classification", dep=task.dep, args={"image": image})
+
+
 def stand_ins(plan: Plan, choices: list[ModelChoice], request: str, index: ModelIndex, backends: Backends,
               **select: Any) -> tuple[Plan, list[ModelChoice]]:
     """``plan`` and ``choices`` with each task that has no runnable model replaced by its
-    :func:`stand_in` when one can run (its choice's ``stands_in_for`` names the type asked for;
-    ``select`` goes to :func:`select_models`)."""
+    :func:`stand_in` when one can run (its choice's ``stands_in_for`` names the type asked for),
+    and a picture to describe with only text readers given a :func:`picture_stand_in` fallback
+    (``select`` goes to :func:`select_models`)."""
     tasks, chosen = list(plan.tasks), list(choices)
     for k, (task, choice) in enumerate(zip(plan.tasks, choices)):
+        fallback = picture_stand_in(task, choice, request) if choice.model_id is not None else None
+        if fallback is not None:
+            (found,) = select_models(Plan(tasks=[fallback]), request, index, backends, **select)
+            if found.model_id is not None:
+                chosen[k] = choice.model_copy(update={"fallback": found.model_copy(update={
+                    "stands_in_for": task.task, "reason": (
+                        f"the {task.task} models here only read printed text; if they find none, "
+                        f"{fallback.task} says what the picture shows. {found.reason}")})})
         other = stand_in(task) if choice.model_id is None else None
         if other is None:
             continue
@@ -369,7 +395,7 @@ def stand_ins(plan: Plan, choices: list[ModelChoice], request: str, index: Model
                 f"no {task.task} model can run here ({choice.reason}); {other.task} stands in: its output "
                 f"holds the answer. {found.reason}")})
     if tasks == plan.tasks:
-        return plan, choices
+        return plan, chosen
     return plan.model_copy(update={"tasks": tasks}), chosen
 
 
@@ -378,6 +404,7 @@ __all__ = [
     "apply_llm_choices",
     "choice_messages",
     "parse_choice_answer",
+    "picture_stand_in",
     "rank_candidates",
     "select_models",
     "stand_in",

@@ -19,7 +19,7 @@ def test_run_examples_offline(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, str(ROOT / "examples" / "run_examples.py"), "--output-dir", str(tmp_path)],
                           capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    assert "9 of 9 examples gave the expected output" in proc.stdout
+    assert "10 of 10 examples gave the expected output" in proc.stdout
     assert "Invoice 1042 is due on Friday" in proc.stdout and "New York (GPE)" in proc.stdout
     assert len(list(tmp_path.rglob("detections-*.png"))) == 1 and list(tmp_path.rglob("denoised-*.wav"))
 

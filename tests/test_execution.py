@@ -131,3 +131,30 @@ def test_resolve_file_by_name_among_given_files(tmp_path):
     assert resolve_file("sub/photo.jpg", cwd=tmp_path) == str(f.resolve())
     with pytest.raises(InputError, match="other.jpg"):
         resolve_file("other.jpg", [str(f)], cwd=tmp_path)
+
+
+def test_when_every_model_fails_the_fallback_of_another_type_stands_in(tmp_path):
+    """A picture to describe, read only by an OCR model that finds no text: the classifier's labels
+    stand in, the result says so and why, and the next task gets them."""
+    backend = FakeBackend(handlers={"image-classification": lambda i, c: "tabby cat (0.80)",
+                                    "translation": lambda i, c: f"FR[{i['text']}]"},
+                          failing={"ocr/a"})
+    image = tmp_path / "photo.png"
+    image.write_bytes(b"not really a png")
+    plan = _plan(Task(id=0, task="image-to-text", args={"image": str(image)}),
+                 Task(id=1, task="translation", dep=[0], args={"text": Ref(task_id=0)}))
+    fallback = fake_choice(0, "image-classification", ["cls/b"]).model_copy(update={"stands_in_for": "image-to-text"})
+    choices = [fake_choice(0, "image-to-text", ["ocr/a"]).model_copy(update={"fallback": fallback}),
+               fake_choice(1, "translation")]
+    ex, events = _executor(backend, tmp_path)
+    first, second = ex.run(plan, choices, files=[str(image)])
+    assert first.status == "succeeded" and first.task == "image-classification" and first.model_id == "cls/b"
+    assert first.stands_in_for == "image-to-text" and first.error.startswith("ocr/a: BackendError")
+    assert first.attempts == ["ocr/a", "cls/b"] and second.text == "FR[tabby cat (0.80)]"
+    finished = [e for e in events if e["event"] == "task_finished" and e["task_id"] == 0]
+    assert finished[0]["stands_in_for"] == "image-to-text"
+    # the task's own model works: the fallback is never run
+    backend.failing.clear()
+    own, _ = ex.run(plan, choices, files=[str(image)])
+    assert own.task == "image-to-text" and own.stands_in_for is None and own.error is None
+    assert backend.calls_of("cls/b") == 1

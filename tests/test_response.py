@@ -67,3 +67,18 @@ def test_a_stand_in_task_says_what_it_stands_in_for():
         update={"stands_in_for": "document-question-answering"})
     text = summarize("what is the total?", plan, [choice], [result])
     assert "1. image-to-text (for the document-question-answering asked for, which no model here can run)" in text
+
+
+def test_a_fallback_that_ran_says_what_it_stands_in_for_and_why_with_or_without_an_llm():
+    plan = Plan(tasks=[Task(id=0, task="image-to-text", args={"image": "a.jpg"})])
+    why = "bundled/ocr: BackendError: found no text in a.jpg"
+    result = TaskResult(task_id=0, task="image-classification", status="succeeded", model_id="bundled/cls",
+                        backend="bundled", text="tabby cat (0.80)", stands_in_for="image-to-text", error=why)
+    choices = [fake_choice(0, "image-to-text", ["bundled/ocr"])]
+    text = summarize("describe a.jpg", plan, choices, [result])
+    assert ("1. image-classification (for the image-to-text asked for, which its models could not give: "
+            f"{why}) with bundled/cls") in text and "tabby cat (0.80)" in text and "did not succeed" not in text
+    llm = scripted_chat_model(["It looks like a tabby cat."])
+    answer = asyncio.run(Responder(llm).arespond("describe a.jpg", plan, choices, [result]))
+    assert answer.startswith("It looks like a tabby cat.") and "did not succeed" not in answer
+    assert f"- task 0 ran image-classification for the image-to-text asked for, which its models could not give: {why}" in answer

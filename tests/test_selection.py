@@ -252,3 +252,45 @@ def test_stand_ins_replace_only_tasks_nothing_can_run_and_say_so(embedder):
     assert "no document-question-answering model can run here" in new_choices[0].reason
     # nothing that can stand in: the plan and the failure stay as they were
     assert stand_ins(plan, choices, "q", catalog, backends({"sum/news"})) == (plan, choices)
+
+
+def _ocr_card(model_id: str, tags: list[str]) -> ModelCard:
+    return ModelCard(id=model_id, task="image-to-text", description="reads printed text", downloads=5,
+                     backends=["local"], tags=tags)
+
+
+@pytest.mark.parametrize(("request_", "tags", "expected"), [
+    ("Describe this photo in detail, then translate it", ["ocr"], "image-classification"),
+    ("Caption photo.jpg and read the caption aloud", ["ocr", "document"], "image-classification"),
+    ("Read the text in photo.jpg aloud", ["ocr"], None),  # the writing is asked for: no labels instead
+    ("What does the sign in photo.jpg say?", ["ocr"], None),
+    ("Describe this photo", [], None),  # a model that may caption: no fallback
+])
+def test_a_picture_to_describe_with_only_text_readers_falls_back_on_labels(request_, tags, expected):
+    from hugginggpt_tools.schemas import Candidate, ModelChoice
+    from hugginggpt_tools.selection import picture_stand_in
+
+    card = _ocr_card("ocr/a", tags)
+    choice = ModelChoice(task_id=2, task="image-to-text", model_id="ocr/a", backend="local",
+                         candidates=[Candidate(model_id="ocr/a", backend="local", score=1.0, card=card)])
+    found = picture_stand_in(_task("image-to-text", 2, image="photo.jpg"), choice, request_)
+    assert (found and found.task) == expected
+    if found is not None:
+        assert found.id == 2 and found.args == {"image": "photo.jpg"}
+
+
+def test_stand_ins_give_a_text_reader_a_classifier_fallback_and_keep_its_choice(embedder):
+    from hugginggpt_tools.selection import stand_ins
+
+    cards = [_ocr_card("ocr/a", ["ocr"]), _card("cls/imagenet", "image-classification", "imagenet labels", 5)]
+    catalog = ModelIndex.build(cards, embedder)
+    plan = Plan(tasks=[_task("image-to-text", 0, image="photo.jpg")])
+    runnable = backends({"ocr/a", "cls/imagenet"})
+    choices = select_models(plan, "describe photo.jpg", catalog, runnable)
+    new_plan, new_choices = stand_ins(plan, choices, "describe photo.jpg", catalog, runnable)
+    assert new_plan == plan and new_choices[0].model_id == "ocr/a" and choices[0].fallback is None
+    fallback = new_choices[0].fallback
+    assert fallback is not None and fallback.model_id == "cls/imagenet" and fallback.task == "image-classification"
+    assert fallback.stands_in_for == "image-to-text" and "only read printed text" in fallback.reason
+    # no classifier can run: no fallback
+    assert stand_ins(plan, choices, "describe photo.jpg", catalog, backends({"ocr/a"}))[1][0].fallback is None

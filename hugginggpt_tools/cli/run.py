@@ -23,12 +23,16 @@ def _progress(chunk: dict[str, Any]) -> None:
         line = f"[select] task {chunk['task_id']} {chunk['task']}: {chunk['model_id'] or 'no runnable model'}"
         if chunk.get("stands_in_for"):
             line += f" (standing in for {chunk['stands_in_for']}, which no model here can run)"
+        if chunk.get("fallback"):
+            line += f"; if it fails: {chunk['fallback']}"
     elif chunk.get("event") == "task_started":
         line = f"[task {chunk['task_id']}] {chunk['task']} started"
     elif chunk.get("event") in ("task_finished", "task_skipped"):
         secs = f" in {chunk['duration_s']:.2f} s" if chunk.get("duration_s") is not None else ""
         model = f" with {chunk['model_id']}" if chunk.get("model_id") else ""
         err = f": {chunk['error']}" if chunk.get("error") else ""
+        if chunk.get("stands_in_for"):
+            err = f" (standing in for {chunk['stands_in_for']}{err})"
         line = f"[task {chunk['task_id']}] {chunk['task']} {chunk['status']}{model}{secs}{err}"
     else:
         return
