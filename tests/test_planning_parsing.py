@@ -167,3 +167,12 @@ def test_any_task_list_survives_prose_and_fences(tasks, before, after, fenced) -
     body = json.dumps(tasks, ensure_ascii=False)
     text = f"{before}\n```json\n{body}\n```\n{after}" if fenced else f"{before}\n{body}\n{after}"
     assert extract_task_list(text) == tasks
+
+
+def test_a_python_style_string_with_an_invalid_escape_parses_without_warning_the_caller() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # as under `python -W error`: the warning must not become a failure
+        assert loads_lenient(r"{'task': 'summarization', 'args': {'text': 'C:\escape'}}") == {
+            "task": "summarization", "args": {"text": "C:\\escape"}}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+import warnings
 from typing import Any, Iterator
 
 from ..errors import PlanParseError
@@ -67,7 +68,10 @@ def loads_lenient(text: str) -> Any:
         except (ValueError, RecursionError) as exc:  # RecursionError: brackets nested thousands deep
             first_error = first_error or exc
         try:
-            return _literal(ast.parse(variant.strip(), mode="eval").body)
+            with warnings.catch_warnings():  # '\e' in an LLM's string: a warning, not the caller's concern
+                warnings.simplefilter("ignore", DeprecationWarning)
+                warnings.simplefilter("ignore", SyntaxWarning)
+                return _literal(ast.parse(variant.strip(), mode="eval").body)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             pass
     raise ValueError(str(first_error))
