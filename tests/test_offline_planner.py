@@ -360,6 +360,23 @@ def test_what_the_user_asks_to_be_told_is_the_question() -> None:
                                                 "context": "The meeting moved to room 4 at noon"})]
 
 
+
+def test_a_text_given_after_a_colon_is_the_context_not_part_of_the_question() -> None:
+    p = plan("Tell me who won: 'In the final, Spain beat England 1-0.'")
+    assert steps(p) == [("question-answering", {"text": "Who won?", "context": "In the final, Spain beat England 1-0."})]
+    p = plan("What does the following text say about the weather: 'It will rain heavily tomorrow in Boston.'")
+    assert steps(p) == [("question-answering", {"text": "What does the following text say about the weather?",
+                                                "context": "It will rain heavily tomorrow in Boston."})]
+    # a quoted word the question is about stays in it
+    assert "serendipity" in plan("Tell me what 'serendipity' means").tasks[0].args["text"]
+
+
+def test_and_answer_with_a_colon_starts_the_question_clause() -> None:
+    p = plan("Translate 'Der Hund schläft' to English and answer: what animal is sleeping?")
+    assert steps(p) == [("translation", {"text": "Der Hund schläft", "target_language": "English"}),
+                        ("question-answering", {"text": "what animal is sleeping?", "context": Ref(task_id=0)})]
+
+
 @pytest.mark.parametrize("request_text", [
     'Is this review positive? "Great food, slow service"',
     "Transcribe talk.wav and tell me whether the tone is positive",

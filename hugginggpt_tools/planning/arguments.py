@@ -89,6 +89,9 @@ def _as_question(wanted: str) -> str:
     return question[:1].upper() + question[1:] + "?"
 
 
+_SUPPLIED_TEXT_RE = re.compile("\\s*:\\s*\ue000(\\d+)[\ue001\ue002][\\s.!?]*$")
+"""A resource given after a colon at the end of a clause ("tell me who won: '<text>'")."""
+
 _TEXT_RESULT_RE = re.compile(
     r"(?<!\w)(?:(?:the|that|this|its|your|their|these|those|resulting|generated)\s+(?:\w+\s+)?(?:answers?|labels?|"
     r"results?|captions?|text|reply|replies|response|summary|transcript(?:ion)?|translation|description|"
@@ -285,7 +288,7 @@ class PlanBuilder:
                  or self._take(range(self.req.own), ["text"], question=True))
         if found:
             return found
-        text = _POLITE_TAIL_RE.sub("?", self.req.unmask(clause.masked, quotes=False))
+        text = _POLITE_TAIL_RE.sub("?", self.req.unmask(self._asked_part(clause.masked), quotes=False))
         asked = _QUESTION_START_RE.search(text)
         if asked:
             return asked.group().strip()
@@ -294,10 +297,24 @@ class PlanBuilder:
             return earlier
         # "look at the receipt and tell me the total": the question is what the user wants told
         for other in (clause, *self.req.clauses[clause.index + 1:clause.index + 2]):
-            wanted = _TELL_ME_RE.search(self._words_without_media(other))
+            wanted = _TELL_ME_RE.search(self._words_without_media(other, self._asked_part(other.masked)))
             if wanted:
                 return _as_question(wanted.group(1) or wanted.group(2))
+        words = self._words_without_media(clause, self._asked_part(clause.masked))
+        if words != self._words_without_media(clause) and _WH_START_RE.match(words):
+            return _as_question(words)  # "what does the text say about the weather: '...'"
         return self._words_without_media(clause) or self._clause_text(clause)
+
+    def _asked_part(self, masked: str) -> str:
+        """A clause's masked words without the text it supplies after a colon at its end ("tell me
+        who won: '<text>'"): that text is what the question is about, not part of it."""
+        supplied = _SUPPLIED_TEXT_RE.search(masked)
+        if supplied is None:
+            return masked
+        resource = self.req.resources[int(supplied.group(1))]
+        if resource.kind != "quote" or resource.modality != "text" or resource.value.rstrip().endswith("?"):
+            return masked
+        return masked[:supplied.start()]
 
     def _earlier_text(self, cand: Candidate) -> str | None:
         """The latest earlier text output, when the clause refers back to a result ("use that
@@ -336,10 +353,12 @@ class PlanBuilder:
             return found
         return self._words_without_media(clause) or None
 
-    def _words_without_media(self, clause: Clause) -> str:
-        """The clause's words without its mentions of files ("in the photo example.jpg")."""
+    def _words_without_media(self, clause: Clause, masked: str | None = None) -> str:
+        """The clause's words (or ``masked``, a part of them) without its mentions of files ("in
+        the photo example.jpg")."""
         text = _MEDIA_MENTION_RE.sub(
-            lambda m: "" if self.req.resources[int(m.group(1))].modality != "text" else m.group(), clause.masked)
+            lambda m: "" if self.req.resources[int(m.group(1))].modality != "text" else m.group(),
+            clause.masked if masked is None else masked)
         return clean(self.req.unmask(text, quotes=False))
 
     def arguments(self, cand: Candidate) -> dict[str, str] | None:

@@ -61,7 +61,7 @@ _SPLIT_RE = re.compile(
     | ,\s*(?:and|as\s+well\s+as|plus|along\s+with|but)\b
     | \s+(?:and|as\s+well\s+as|plus)\s+(?:also\s+|additionally\s+|afterwards\s+|even\s+)?
       (?=(?:please\s+)?(?:could\s+you\s+|can\s+you\s+|would\s+you\s+|i'?d\s+like\s+(?:you\s+)?to\s+|
-      help\s+(?:me\s+)?)?(?:{_ACTION_VERBS})\s+{_OBJECT_START})
+      help\s+(?:me\s+)?)?(?:{_ACTION_VERBS})(?::\s*|\s+){_OBJECT_START})
     | ,\s*(?=(?:please\s+)?(?:also\s+)?(?:{_ACTION_VERBS})\s+{_OBJECT_START})""",
     re.IGNORECASE | re.VERBOSE,
 )

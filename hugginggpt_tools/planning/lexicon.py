@@ -152,7 +152,11 @@ CUES: tuple[Cue, ...] = tuple(
     + _cues("question-answering",
             (r"based on|according to|(?:from|in) (?:the|this|that|my) (?:text|passage|paragraph|article|context|story|"
              r"transcript(?:ion)?|summary|translation)", 0.6),
-            (r"question[- ]answering", 1.5))
+            (r"question[- ]answering", 1.5),
+            # "what does the following text say about the weather: '...'": a question about a text, not speech
+            (r"what (?:does|do|did) (?:the |this |that |my |following |given |above |below )*(?:text|passage|"
+             r"paragraph|article|sentence|email|message|review|note|story|statement|letter|post|tweet)s? "
+             r"(?:say|tell (?:me|us)|mention|state|claim)s? about", 1.3))
     + _cues("question-answering", (r"context|passage", 0.5), fallback=True)
     # a question answered from an earlier text ("answer 'Who came?' using the caption")
     + [Cue(r"(?:from|using|based on|according to|with|relying on|drawing on) (?:that|this|the|its|their) (?:\w+ )?"
