@@ -198,10 +198,11 @@ class Executor:
             return self._finish(result, status="succeeded")
         fallback = choice.fallback if choice is not None else None
         if fallback is not None:  # a model of another type whose output holds what was asked for
-            stand_in = task.model_copy(update={"task": fallback.task})
-            if await self._try(_candidates(fallback)[:MAX_ATTEMPTS], stand_in, inputs, request, result, []):
+            stand_in, failed = task.model_copy(update={"task": fallback.task}), []
+            if await self._try(_candidates(fallback)[:MAX_ATTEMPTS], stand_in, inputs, request, result, failed):
                 result.task, result.stands_in_for = fallback.task, task.task
                 return self._finish(result, status="succeeded", error="; ".join(errors))
+            errors += [f"{fallback.task} standing in: {e}" for e in failed]
         return self._finish(result, error="; ".join(errors))
 
     async def _try(

@@ -158,3 +158,8 @@ def test_when_every_model_fails_the_fallback_of_another_type_stands_in(tmp_path)
     own, _ = ex.run(plan, choices, files=[str(image)])
     assert own.task == "image-to-text" and own.stands_in_for is None and own.error is None
     assert backend.calls_of("cls/b") == 1
+    # the fallback fails too: the task failed, and the error says why each did
+    backend.failing.update({"ocr/a", "cls/b"})
+    both, skipped = ex.run(plan, choices, files=[str(image)])
+    assert both.status == "failed" and both.stands_in_for is None and skipped.status == "skipped"
+    assert both.error.startswith("ocr/a: BackendError") and "; image-classification standing in: cls/b: " in both.error
