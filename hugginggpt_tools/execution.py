@@ -40,7 +40,7 @@ logger = logging.getLogger(__name__)
 EventCallback = Callable[[dict[str, Any]], None]
 
 MAX_ATTEMPTS = 3
-"""Candidates tried per task before it is recorded as failed."""
+"""Candidates tried per task (and as many of its fallback's) before it is recorded as failed."""
 
 _POOL: contextvars.ContextVar[ThreadPoolExecutor | None] = contextvars.ContextVar("hugginggpt_pool", default=None)
 """The worker threads of the run in progress (see :func:`_to_thread`)."""
@@ -180,7 +180,8 @@ class Executor:
         request: str, files: Sequence[str], cwd: str | Path | None,
     ) -> TaskResult:
         started = time.time()
-        result = TaskResult(task_id=task.id, task=task.task, status="failed", started_at=started)
+        result = TaskResult(task_id=task.id, task=task.task, status="failed", started_at=started,
+                            stands_in_for=choice.stands_in_for if choice is not None else None)
         try:
             resolve = (resolve_args, task, results, files, cwd, self.store, self.settings)
             inputs = await _to_thread(*resolve) if _reads_files(task) else resolve_args(*resolve[1:])
@@ -200,7 +201,7 @@ class Executor:
         if fallback is not None:  # a model of another type whose output holds what was asked for
             stand_in, failed = task.model_copy(update={"task": fallback.task}), []
             if await self._try(_candidates(fallback)[:MAX_ATTEMPTS], stand_in, inputs, request, result, failed):
-                result.task, result.stands_in_for = fallback.task, task.task
+                result.task, result.stands_in_for = fallback.task, fallback.stands_in_for
                 return self._finish(result, status="succeeded", error="; ".join(errors))
             errors += [f"{fallback.task} standing in: {e}" for e in failed]
         return self._finish(result, error="; ".join(errors))

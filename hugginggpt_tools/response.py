@@ -47,12 +47,18 @@ def result_record(result: TaskResult) -> dict[str, Any]:
     return record
 
 
-def _task_line(result: TaskResult, choice: ModelChoice | None = None) -> str:
+def _stand_in(result: TaskResult) -> str:
+    """What a stand-in result stood in for and why: no model of that type can run here (chosen at
+    selection), or its models failed and this fallback succeeded (``error`` says how they failed)."""
+    if result.status == "succeeded" and result.error:
+        return f"for the {result.stands_in_for} asked for, which its models could not give: {result.error}"
+    return f"for the {result.stands_in_for} asked for, which no model here can run"
+
+
+def _task_line(result: TaskResult) -> str:
     head = f"{result.task_id + 1}. {result.task}"
-    if choice is not None and choice.stands_in_for:
-        head += f" (for the {choice.stands_in_for} asked for, which no model here can run)"
-    elif result.stands_in_for:
-        head += f" (for the {result.stands_in_for} asked for, which its models could not give: {result.error})"
+    if result.stands_in_for:
+        head += f" ({_stand_in(result)})"
     if result.status == "succeeded":
         secs = f", {result.duration_s:.1f} s" if result.duration_s is not None else ""
         head += f" with {result.model_id} ({result.backend}{secs})"
@@ -80,8 +86,7 @@ def summarize(
         )
     ok = sum(r.status == "succeeded" for r in results)
     lines = [f"I ran {len(results)} task(s) for your request; {ok} succeeded."]
-    by_task = {c.task_id: c for c in choices}
-    lines += [_task_line(r, by_task.get(r.task_id)) for r in results]
+    lines += [_task_line(r) for r in results]
     files = [a.path for r in results for a in r.artifacts]
     if files:
         lines.append("Files written:")
@@ -111,13 +116,9 @@ def missing_note(plan: Plan) -> str:
     return "Not planned, for want of an input:\n" + "\n".join(lines) if lines else ""
 
 
-def stand_in_note(choices: Sequence[ModelChoice], results: Sequence[TaskResult] = ()) -> str:
-    """Which tasks ran a stand-in for a type no model here can run, or fell back on one when its
-    models failed (``results``), one line each; empty when none."""
-    lines = [f"- task {c.task_id} ran {c.task} for the {c.stands_in_for} asked for, which no model here can run"
-             for c in choices if c.stands_in_for]
-    lines += [f"- task {r.task_id} ran {r.task} for the {r.stands_in_for} asked for, which its models could not "
-              f"give: {r.error}" for r in results if r.stands_in_for]
+def stand_in_note(results: Sequence[TaskResult]) -> str:
+    """Which tasks ran a stand-in for the type asked for, and why, one line each; empty when none."""
+    lines = [f"- task {r.task_id} ran {r.task} {_stand_in(r)}" for r in results if r.stands_in_for]
     return "Stand-ins:\n" + "\n".join(lines) if lines else ""
 
 
@@ -154,7 +155,7 @@ class Responder:
         if self.llm is None:
             return redact(summarize(request, plan, choices, results))
         reply = await self.llm.ainvoke(self.messages(request, plan, choices, results, chat_history))
-        notes = [n for n in (stand_in_note(choices, results), failure_note(results), missing_note(plan)) if n]
+        notes = [n for n in (stand_in_note(results), failure_note(results), missing_note(plan)) if n]
         return redact("\n\n".join([str(reply.text), *notes]))
 
 

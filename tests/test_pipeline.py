@@ -70,7 +70,7 @@ def test_a_task_no_model_can_run_gets_its_stand_in(fake_parts):
     state = agent.invoke({"input": "what does scan.png say? read it aloud", "files": [str(fake_parts["image"])]})
     answer = state["answer"]
     assert [t.task for t in answer.plan.tasks] == ["image-to-text", "text-to-speech"]
-    assert answer.choices[0].stands_in_for == "document-question-answering"
+    assert answer.choices[0].stands_in_for == answer.results[0].stands_in_for == "document-question-answering"
     assert "task 0 ran image-to-text for the document-question-answering asked for" in state["output"]
     assert [r.status for r in answer.results] == ["succeeded", "succeeded"]
     assert Path(answer.files[0]).read_bytes() == b"HELLO FROM THE SCAN"

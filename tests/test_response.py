@@ -62,10 +62,8 @@ def test_what_could_not_be_planned_is_said_with_or_without_tasks():
 def test_a_stand_in_task_says_what_it_stands_in_for():
     plan = Plan(tasks=[Task(id=0, task="image-to-text", args={"image": "a.png"})])
     result = TaskResult(task_id=0, task="image-to-text", status="succeeded", model_id="bundled/ocr",
-                        backend="bundled", text="Total 250")
-    choice = fake_choice(0, "image-to-text", ["bundled/ocr"]).model_copy(
-        update={"stands_in_for": "document-question-answering"})
-    text = summarize("what is the total?", plan, [choice], [result])
+                        backend="bundled", text="Total 250", stands_in_for="document-question-answering")
+    text = summarize("what is the total?", plan, [fake_choice(0, "image-to-text", ["bundled/ocr"])], [result])
     assert "1. image-to-text (for the document-question-answering asked for, which no model here can run)" in text
 
 
