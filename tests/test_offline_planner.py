@@ -371,6 +371,12 @@ def test_a_text_given_after_a_colon_is_the_context_not_part_of_the_question() ->
     assert "serendipity" in plan("Tell me what 'serendipity' means").tasks[0].args["text"]
 
 
+def test_what_a_clause_asks_to_be_told_beats_the_earlier_result_it_names() -> None:
+    """"based on that caption, tell me ...": the caption is the context, the question is the user's."""
+    p = plan("Caption photo.jpg, then, based on that caption, tell me what colour the car is.")
+    assert steps(p)[1] == ("question-answering", {"text": "What colour is the car?", "context": Ref(task_id=0)})
+
+
 def test_and_answer_with_a_colon_starts_the_question_clause() -> None:
     p = plan("Translate 'Der Hund schläft' to English and answer: what animal is sleeping?")
     assert steps(p) == [("translation", {"text": "Der Hund schläft", "target_language": "English"}),

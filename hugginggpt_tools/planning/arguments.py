@@ -20,7 +20,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from ..dag import descendants, reference_id, toposort
 from ..tasks import TASK_TYPES, ArgSpec
-from .clauses import Clause, RequestText
+from .clauses import PLACEHOLDER_RE, Clause, RequestText
 from .intents import Candidate, Vocabulary
 from .lexicon import ANAPHORA, INSTRUCTED, LANGUAGE_SOURCE, LANGUAGE_TARGET, ORIGINAL, PROMPT_TASKS, QUESTION_TASKS
 
@@ -56,13 +56,13 @@ _INSTRUCTION_WORDS = 6
 """At most this many words, a clause that refers back ("translate it into French") is only an
 instruction, not also the text to work on."""
 _TELL_ME_RE = re.compile(
-    r"^(?:and\s+|then\s+)*(?:(?:tell|show|give|let)\s+(?:me|us)(?:\s+know)?|find out|work out|figure out)\s+(.{3,})$|"
+    r"(?:^|,\s+)(?:(?:tell|show|give|let)\s+(?:me|us)(?:\s+know)?|find out|work out|figure out)\s+(.{3,})$|"
     r"(?<![\w'])(?:i|we)\s+(?:(?:want|need|would like|'d like|wish)\s+to\s+(?:know|find out|learn)|wonder|"
     r"(?:am|'m|are|'re)\s+(?:curious|wondering))\s+(?:about\s+)?((?:what|who|whom|whose|where|when|which|why|how|"
     r"whether|if)\b.{3,})$",
     re.IGNORECASE)
-"""A clause that asks to be told something ("tell me the total", "... I want to know where she works"):
-what it asks, for a question task."""
+"""A clause that asks to be told something ("tell me the total", "based on the caption, tell me
+...", "... I want to know where she works"): what it asks, for a question task."""
 _WH_START_RE = re.compile(r"^(?:what|who|whom|whose|where|when|which|why|how|whether|if|is|are|does|do|did|can)\b",
                           re.IGNORECASE)
 
@@ -71,7 +71,7 @@ _YES_NO_RE = re.compile(r"^(?:if|whether)\s+((?:the |a |an |this |that |these |t
                         r"(is|are|was|were|can|could|has|have|will|would)\s+(.+)$", re.IGNORECASE)
 
 
-_WH_BE_RE = re.compile(r"^(what|who|where|when|which|why|how(?: \w+)?)\s+((?:the|a|an|this|that|these|those|my|your|"
+_WH_BE_RE = re.compile(r"^((?:what|which|how)(?: \w+)?|who|where|when|why)\s+((?:the|a|an|this|that|these|those|my|your|"
                        r"his|her|its|our|their)\s.+?)\s+(is|are|was|were)$", re.IGNORECASE)
 
 
@@ -89,7 +89,7 @@ def _as_question(wanted: str) -> str:
     return question[:1].upper() + question[1:] + "?"
 
 
-_SUPPLIED_TEXT_RE = re.compile("\\s*:\\s*\ue000(\\d+)[\ue001\ue002][\\s.!?]*$")
+_SUPPLIED_TEXT_RE = re.compile(r"\s*:\s*" + PLACEHOLDER_RE.pattern + r"[\s.!?]*$")
 """A resource given after a colon at the end of a clause ("tell me who won: '<text>'")."""
 
 _TEXT_RESULT_RE = re.compile(
@@ -279,10 +279,10 @@ class PlanBuilder:
         return self._clause_text(cand.clause)
 
     def _question(self, cand: Candidate) -> str:
-        """A question: a quoted one, else the question the clause asks, else an earlier result the
-        clause names, else what the clause or the next one asks to be told ("look at the receipt
-        and tell me the total": "What is the total?"), else the clause's words (without its file
-        mentions)."""
+        """A question: a quoted one, else the question the clause asks, else what it asks to be told
+        ("look at the receipt and tell me the total": "What is the total?"), else an earlier result
+        the clause names, else what the next clause asks to be told, else the clause's words
+        (without its file mentions and a text it supplies after a colon)."""
         clause = cand.clause
         found = (self._take(clause.resources, ["text"], question=True)
                  or self._take(range(self.req.own), ["text"], question=True))
@@ -290,20 +290,27 @@ class PlanBuilder:
             return found
         text = _POLITE_TAIL_RE.sub("?", self.req.unmask(self._asked_part(clause.masked), quotes=False))
         asked = _QUESTION_START_RE.search(text)
-        if asked:
-            return asked.group().strip()
+        # "based on that caption, tell me what colour the car is": the caption is the context
+        told = self._told(clause)
+        if asked or told:
+            return asked.group().strip() if asked else told  # type: ignore[return-value]
         earlier = self._earlier_text(cand)
         if earlier:
             return earlier
-        # "look at the receipt and tell me the total": the question is what the user wants told
-        for other in (clause, *self.req.clauses[clause.index + 1:clause.index + 2]):
-            wanted = _TELL_ME_RE.search(self._words_without_media(other, self._asked_part(other.masked)))
-            if wanted:
-                return _as_question(wanted.group(1) or wanted.group(2))
-        words = self._words_without_media(clause, self._asked_part(clause.masked))
-        if words != self._words_without_media(clause) and _WH_START_RE.match(words):
-            return _as_question(words)  # "what does the text say about the weather: '...'"
-        return self._words_without_media(clause) or self._clause_text(clause)
+        nxt = self.req.clauses[clause.index + 1:clause.index + 2]
+        told = self._told(nxt[0]) if nxt else None
+        if told:
+            return told
+        asked_words, whole = self._words_without_media(clause, self._asked_part(clause.masked)), \
+            self._words_without_media(clause)
+        if asked_words != whole and _WH_START_RE.match(asked_words):
+            return _as_question(asked_words)  # "what does the text say about the weather: '...'"
+        return whole or self._clause_text(clause)
+
+    def _told(self, clause: Clause) -> str | None:
+        """What ``clause`` asks to be told, as a question ("tell me the total": "What is the total?")."""
+        wanted = _TELL_ME_RE.search(self._words_without_media(clause, self._asked_part(clause.masked)))
+        return _as_question(wanted.group(1) or wanted.group(2)) if wanted else None
 
     def _asked_part(self, masked: str) -> str:
         """A clause's masked words without the text it supplies after a colon at its end ("tell me
