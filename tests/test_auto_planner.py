@@ -55,6 +55,26 @@ async def test_aplan_routes_the_same_way() -> None:
     assert unsure.planner.startswith("llm:") and planner.llm_planner.calls == 1
 
 
+def test_the_readmes_example_requests_stay_offline() -> None:
+    """A task a strong cue names ("aloud") is as sure as the cue, even where the node model, trained
+    on other phrasings, doubts it: auto mode keeps these plans offline."""
+    import sys
+    from pathlib import Path
+
+    from hugginggpt_tools.planning.auto import DEFAULT_THRESHOLD, keeps_offline
+
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    sys.path.insert(0, str(examples))
+    try:
+        from run_examples import EXAMPLES
+    finally:
+        sys.path.remove(str(examples))
+    planner = OfflinePlanner()
+    for example in EXAMPLES:
+        plan = planner.plan(example.request, files=[str(examples / f) for f in example.files])
+        assert keeps_offline(plan, DEFAULT_THRESHOLD), (example.request, plan.confidence)
+
+
 def test_the_threshold_decides_which_offline_plans_are_kept() -> None:
     weak = "How many dogs are in park.png?"
     assert 0 < OfflinePlanner(matcher=False).plan(weak).confidence < 0.75

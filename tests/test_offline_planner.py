@@ -71,7 +71,7 @@ def test_read_text_in_image_aloud_is_ocr_then_tts() -> None:
     p = plan("Read the text in invoice.png aloud", files=("invoice.png",))
     assert steps(p) == [("image-to-text", {"image": "invoice.png"}), ("text-to-speech", {"text": Ref(task_id=0)})]
     assert p.tasks[1].dep == [0]
-    assert p.confidence is not None and p.confidence > 0.6
+    assert p.confidence is not None and p.confidence >= 0.75
 
 
 def test_reading_an_image_aloud_inserts_the_ocr_step() -> None:
