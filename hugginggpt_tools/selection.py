@@ -352,8 +352,9 @@ def stand_in(task: Task) -> Task | None:
     return Task(id=task.id, task=kind, dep=[r.task_id for r in arg_refs(image)] or [-1], args={"image": image})
 
 
-_WRITING_RE = re.compile(r"\b(?:text|texts|written|writing|handwrit\w*|lettering|printed|ocr|say|says|said|"
-                         r"the words)\b", re.IGNORECASE)
+_WRITING_RE = re.compile(r"\b(?:text|texts|written|writing|handwrit\w*|lettering|printed|ocr|the words|"
+                         r"what (?:does|do|did)\b[^?!]{0,60}\bsay)\b", re.IGNORECASE)
+"""A request about the writing in an image ("what does the sign say?"); not "say the description aloud"."""
 
 
 def picture_stand_in(task: Task, choice: ModelChoice, request: str) -> Task | None:

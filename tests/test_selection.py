@@ -264,6 +264,7 @@ def _ocr_card(model_id: str, tags: list[str]) -> ModelCard:
     ("Caption photo.jpg and read the caption aloud", ["ocr", "document"], "image-classification"),
     ("Read the text in photo.jpg aloud", ["ocr"], None),  # the writing is asked for: no labels instead
     ("What does the sign in photo.jpg say?", ["ocr"], None),
+    ("Describe photo.jpg and say the description aloud", ["ocr"], "image-classification"),
     ("Describe this photo", [], None),  # a model that may caption: no fallback
 ])
 def test_a_picture_to_describe_with_only_text_readers_falls_back_on_labels(request_, tags, expected):
