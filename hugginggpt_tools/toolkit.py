@@ -28,6 +28,18 @@ def _task_name(name: str, what: str) -> str:
     return found.name
 
 
+def _by_task(value: dict[str, str], what: str) -> dict[str, str]:
+    """``value`` keyed by task type names; two spellings of one type are a :class:`ConfigError`."""
+    by_task: dict[str, str] = {}
+    for key, item in value.items():
+        name = _task_name(key, what)
+        if name in by_task:
+            raise ConfigError(f"{what} names the task type {name!r} twice ({key!r} and another spelling); "
+                              f"give one entry per task type.")
+        by_task[name] = item
+    return by_task
+
+
 class HuggingGPTToolkit(BaseToolkit):
     """One :class:`~hugginggpt_tools.tools.HuggingGPTTool` per task type, sharing their parts.
 
@@ -66,18 +78,13 @@ class HuggingGPTToolkit(BaseToolkit):
         models for, unless ``needs`` says otherwise for that type (under any of its names)."""
         if not isinstance(data, dict) or not isinstance(data.get("tasks"), (list, tuple)):
             return data
-        needs: dict[str, Any] = {}
-        for key, need in dict(data.get("needs") or {}).items():
-            found = find_task(key) if isinstance(key, str) else None
-            name = found.name if found is not None else key  # an unknown name gets its error below
-            if name in needs:
-                raise ConfigError(f"needs names the task type {name!r} twice ({key!r} and another spelling); "
-                                  "give one need per task type.")
-            needs[name] = need
+        needs = dict(data.get("needs") or {})  # keys are checked and normalised by _known_need_tasks
+        given = {found.name for key in needs if isinstance(key, str) and (found := find_task(key)) is not None}
         for name in data["tasks"]:
             found = find_task(name) if isinstance(name, str) else None
-            if found is not None and not names_the_type(name, found):
-                needs.setdefault(found.name, name.strip())
+            if found is not None and not names_the_type(name, found) and found.name not in given:
+                needs[found.name] = name.strip()
+                given.add(found.name)
         return {**data, "needs": needs}
 
     @field_validator("tasks")
@@ -97,12 +104,12 @@ class HuggingGPTToolkit(BaseToolkit):
     @field_validator("model_ids")
     @classmethod
     def _known_model_tasks(cls, value: dict[str, str]) -> dict[str, str]:
-        return {_task_name(t, "model_ids"): model for t, model in value.items()}
+        return _by_task(value, "model_ids")
 
     @field_validator("needs")
     @classmethod
     def _known_need_tasks(cls, value: dict[str, str]) -> dict[str, str]:
-        return {_task_name(t, "needs"): need for t, need in value.items()}
+        return _by_task(value, "needs")
 
     def _shared(self) -> dict[str, Any]:
         """Settings, backends and store, made once and shared by every tool."""

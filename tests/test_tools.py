@@ -264,3 +264,8 @@ def test_an_alias_is_a_need_unless_needs_says_otherwise_under_any_name() -> None
     assert explicit.needs == {"text-classification": "sentiment"}
     with pytest.raises(ConfigError, match="needs names the task type 'text-classification' twice"):
         HuggingGPTToolkit(needs={"text_classification": "a", "text-classification": "b"}, tasks=["ner"])
+    # also without tasks, and for model_ids
+    with pytest.raises(ConfigError, match="needs names the task type 'text-classification' twice"):
+        HuggingGPTToolkit(needs={"text_classification": "a", "text-classification": "b"})
+    with pytest.raises(ConfigError, match="model_ids names the task type 'translation' twice"):
+        HuggingGPTToolkit(model_ids={"Translation": "m/a", "translation": "m/b"})
