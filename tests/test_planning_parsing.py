@@ -176,3 +176,6 @@ def test_a_python_style_string_with_an_invalid_escape_parses_without_warning_the
         warnings.simplefilter("error")  # as under `python -W error`: the warning must not become a failure
         assert loads_lenient(r"{'task': 'summarization', 'args': {'text': 'C:\escape'}}") == {
             "task": "summarization", "args": {"text": "C:\\escape"}}
+        # valid escapes keep their meaning, an escaped backslash stays one
+        assert loads_lenient(r"{'b': 'x\ny', 'c': '\\e', 'd': '\x41', 'e': 'tab\there'}") == {
+            "b": "x\ny", "c": "\\e", "d": "A", "e": "tab\there"}

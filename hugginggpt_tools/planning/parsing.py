@@ -12,7 +12,6 @@ from __future__ import annotations
 import ast
 import json
 import re
-import warnings
 from typing import Any, Iterator
 
 from ..errors import PlanParseError
@@ -55,6 +54,16 @@ def _literal(node: ast.AST) -> Any:
     raise ValueError(f"not a literal: {ast.dump(node)[:60]}")
 
 
+_ESCAPE_RE = re.compile(r"\\(.)", re.DOTALL)
+_PYTHON_ESCAPES = frozenset("\\'\"abfnrtvx01234567NuU\n")
+
+
+def _plain_escapes(text: str) -> str:
+    """``text`` with each backslash that starts no Python escape ('\\e' in an LLM's string) doubled:
+    the same value, without the warning Python gives for it (catching warnings is not thread-safe)."""
+    return _ESCAPE_RE.sub(lambda m: m.group() if m.group(1) in _PYTHON_ESCAPES else "\\" + m.group(), text)
+
+
 def loads_lenient(text: str) -> Any:
     """Parse JSON, else a Python-style literal (single quotes, True/None, trailing commas).
 
@@ -68,10 +77,7 @@ def loads_lenient(text: str) -> Any:
         except (ValueError, RecursionError) as exc:  # RecursionError: brackets nested thousands deep
             first_error = first_error or exc
         try:
-            with warnings.catch_warnings():  # '\e' in an LLM's string: a warning, not the caller's concern
-                warnings.simplefilter("ignore", DeprecationWarning)
-                warnings.simplefilter("ignore", SyntaxWarning)
-                return _literal(ast.parse(variant.strip(), mode="eval").body)
+            return _literal(ast.parse(_plain_escapes(variant.strip()), mode="eval").body)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             pass
     raise ValueError(str(first_error))
