@@ -276,7 +276,10 @@ def test_a_phrase_that_introduces_a_clause_stays_with_it() -> None:
     p = plan("Caption photo.jpg, then, based on that caption, answer 'Is it raining?'")
     assert steps(p)[1] == ("question-answering", {"text": "Is it raining?", "context": Ref(task_id=0)})
     # a phrase that asks its own question is a clause of its own
-    assert len(split_clauses("Using the transcript answer \ue0000\ue002, then draw it")) == 2
+    assert len(split_clauses("Using the transcript answer \ue0000\ue002, then draw it", questions={0})) == 2
+    # a text that ends a sentence is no question: the phrase still introduces the next clause
+    assert steps(plan("Based on the text 'Solar power is growing fast.', write an article.")) == [
+        ("text-generation", {"text": "Solar power is growing fast."})]
     # the text a phrase names is what the next clause works on
     assert steps(plan("Based on the text 'The future of renewable energy', generate a longer article")) == [
         ("text-generation", {"text": "The future of renewable energy"})]

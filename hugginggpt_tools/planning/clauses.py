@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Collection, Sequence
 
 from langchain_core.messages import BaseMessage
 
@@ -164,19 +164,19 @@ def history_resources(chat_history: Sequence[BaseMessage]) -> list[Resource]:
 _INTRO_RE = re.compile(
     r"^(?:based on|according to|using|with|from|given|relying on|drawing on|in light of)\s+"
     r"(?:the|that|this|these|those|its|their|it|them|my|our|your)(?:(?:\s+[\w'-]+){0,3}|(?:\s+[\w'-]+){0,2}\s*"
-    "\ue000\\d+\ue001)$|"
+    "\ue000\\d+[\ue001\ue002])$|"
     r"^(?:take|taking|use|using|given|start(?:ing)? (?:with|from))\s+(?:(?:the|this|that|my|our)\s+(?:[\w'-]+\s+)?)?"
-    "\ue000\\d+\ue001$", re.IGNORECASE)
+    "\ue000\\d+[\ue001\ue002]$", re.IGNORECASE)
 """A phrase that only introduces the clause after it ("based on that description, tell me ...",
-"based on the text 'The future of energy', write an article"): a preposition and what it names, up
-to three words or two and a resource that is no question ("from the German text answer 'Who
-came?'" is a clause); or "take" and a resource ("take 'add falling leaves' and expand it")."""
+"based on the text 'The future of energy.', write an article"): a preposition and what it names, up
+to three words or two and a resource that is no question ("from the text answer 'Who came?'" is a
+clause); or "take" and a resource ("take 'add falling leaves' and expand it")."""
 
 
-def split_clauses(masked: str) -> list[Clause]:
+def split_clauses(masked: str, questions: Collection[int] = ()) -> list[Clause]:
     """The clauses of a masked request, with leading connectives ("and", "then", ...) removed; a
     short phrase that only introduces the next clause ("then, based on that description, tell me
-    what ...") stays with it."""
+    what ...") stays with it, unless it names one of the quoted ``questions`` (resource indices)."""
     texts: list[str] = []
     intro = ""
     for part in _SPLIT_RE.split(masked):
@@ -185,7 +185,7 @@ def split_clauses(masked: str) -> list[Clause]:
             continue
         text = f"{intro}, {text}" if intro else text
         intro = ""
-        if _INTRO_RE.match(text):
+        if _INTRO_RE.match(text) and not any(int(k) in questions for k in PLACEHOLDER_RE.findall(text)):
             intro = text
         else:
             texts.append(text)
@@ -201,7 +201,8 @@ def read_request(request: str, files: Sequence[str] = (), chat_history: Sequence
     resources += [r for r in history_resources(chat_history) if r.value not in known]
     replies = [m for m in chat_history if m.type == "ai" and m.text.strip()]
     last = _reply_text(replies[-1]) if replies else None
-    clauses = split_clauses(mask(request, resources))
+    questions = {k for k, r in enumerate(resources) if r.kind == "quote" and r.value.rstrip().endswith("?")}
+    clauses = split_clauses(mask(request, resources), questions)
     return RequestText(request, resources, clauses, own, last)
 
 
