@@ -374,6 +374,15 @@ def test_a_text_given_after_a_colon_is_the_context_not_part_of_the_question() ->
     assert "serendipity" in plan("Tell me what 'serendipity' means").tasks[0].args["text"]
 
 
+def test_an_open_question_lacks_no_input() -> None:
+    """"Who wrote Hamlet?" is for a chat model, not question answering missing a quoted text; a
+    question about a picture that is not given still says to attach it."""
+    for request in ("Who wrote Hamlet?", "What's the weather like tomorrow?"):
+        p = OfflinePlanner().plan(request)
+        assert p.tasks == [] and p.missing == [], request
+    assert OfflinePlanner().plan("What is in this picture?").missing[0].startswith("visual-question-answering needs an image")
+
+
 def test_what_a_clause_asks_to_be_told_beats_the_earlier_result_it_names() -> None:
     """"based on that caption, tell me ...": the caption is the context, the question is the user's."""
     p = plan("Caption photo.jpg, then, based on that caption, tell me what colour the car is.")

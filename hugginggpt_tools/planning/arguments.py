@@ -374,9 +374,11 @@ class PlanBuilder:
         for spec in TASK_TYPES[cand.task].args:
             value = self._argument(cand, spec, args)
             if value is None and spec.required:
-                after = self.missing[-1].task if spec.name == "text" and self.missing else None
-                words = self._clause_text(cand.clause) or cand.clause.masked
-                self.missing.append(Missing(cand.task, words, spec.name, spec.modality, after))
+                # an open question ("Who wrote Hamlet?") lacks no input: it is one for a chat model
+                if cand.named or spec.name != "context":
+                    after = self.missing[-1].task if spec.name == "text" and self.missing else None
+                    words = self._clause_text(cand.clause) or cand.clause.masked
+                    self.missing.append(Missing(cand.task, words, spec.name, spec.modality, after))
                 return None
             if value is not None:
                 args[spec.name] = value
