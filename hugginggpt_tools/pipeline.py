@@ -190,9 +190,14 @@ class HuggingGPT:
         refused: list[str] = []
         if work_dir:
             policy = FilePolicy.create([work_dir, *self.settings.allowed_dirs, session.store.folder])
-            # relative names start in the uploads folder, as the executor reads them
-            refused = [not_an_upload(f) for f in files if not policy.allows(Path(work_dir, f))]
-            files = [str(Path(work_dir, f)) for f in files if policy.allows(Path(work_dir, f))]
+            kept = []
+            for f in files:  # relative names start in the uploads folder, as the executor reads them
+                path = Path(work_dir, f)
+                if policy.allows(path):
+                    kept.append(str(path))
+                else:
+                    refused.append(not_an_upload(f))
+            files = kept
         session.add_files([f for f in files if Path(f).is_file()])
         given = [f for f in files if not Path(f).is_file()]  # reported as missing when a task needs it
         history = list(chat_history) if chat_history else list(session.history)

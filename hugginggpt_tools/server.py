@@ -16,10 +16,10 @@ are its own), ``HUGGINGGPT_RATE_LIMIT`` (requests a minute per key, or per clien
 without keys; default 60, 0 turns it off), ``HUGGINGGPT_RATE_BURST`` (default 20),
 ``HUGGINGGPT_CORS_ORIGINS`` (comma-separated), ``HUGGINGGPT_MAX_REQUEST_MB`` (default 50).
 :class:`~hugginggpt_tools.server_guard.Guard` enforces keys, rate and size, and answers 400
-when an /invoke or /batch body names a file that is not an upload; on every route (also
-``/c/{config}/...`` and the streams) the pipeline keeps such files untrusted: the plan's
-``missing`` says each is not an upload, and a task naming one is refused. Relative file arguments start in the uploads folder, never in the server's
-working folder.
+when an /invoke, /batch or /stream* body names a file that is not an upload; on every route
+(also ``/c/{config}/...``) the pipeline keeps such files untrusted: the plan's ``missing`` says
+each is not an upload, and a task naming one is refused. Relative file arguments start in the
+uploads folder, never in the server's working folder.
 LangServe is in maintenance upstream; this module is the only one that imports it, and
 ``agents/langgraph.json`` deploys the same graph with the LangGraph CLI.
 """

@@ -47,6 +47,8 @@ def main() -> None:
     parser.add_argument("--prefix", default="synth", help="ids are PREFIX-0000, PREFIX-0001, ...")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
+    if args.text_tools and not args.taskbench:
+        parser.error("--text-tools needs --taskbench: only TaskBench's sampler starts graphs at a given tool")
     rng = random.Random(args.seed)
     graph = json.loads(Path(args.graph).read_text())
     starts = None

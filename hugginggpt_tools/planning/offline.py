@@ -182,11 +182,11 @@ class OfflinePlanner(Planner):
         bridges = _bridges(probs, vocab) if knows_all else None
         builder, uncovered = self._build(req, vocab, bridges=bridges)
         planned = planned_intents(builder.tasks)
-        missing = [i for i in sorted(keep, key=lambda i: -probs.get(i, 0.0))
-                   if knows_all and probs.get(i, 0.0) >= model.threshold and i not in planned]
-        if missing and (first.tasks or self.fill_empty):
+        to_add = [i for i in sorted(keep, key=lambda i: -probs.get(i, 0.0))
+                  if knows_all and probs.get(i, 0.0) >= model.threshold and i not in planned]
+        if to_add and (first.tasks or self.fill_empty):
             extra: dict[int, list[Candidate]] = {}
-            for intent in missing:
+            for intent in to_add:
                 cand = self._placed(req, intent, probs[intent])
                 if cand is not None:
                     extra.setdefault(cand.clause.index, []).append(cand)
