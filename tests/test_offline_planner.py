@@ -319,7 +319,10 @@ def test_which_region_is_a_question_not_segmentation() -> None:
 
 
 def test_lexicon_covers_every_intent() -> None:
+    from hugginggpt_tools.tasks import TASK_TYPES
+
     assert {t for cue in CUES for t in cue.tasks} == set(INTENTS)
+    assert set(INTENTS.values()) == set(TASK_TYPES)
 
 
 # --- inputs the request does not give ------------------------------------------------------
@@ -395,13 +398,16 @@ def test_and_answer_with_a_colon_starts_the_question_clause() -> None:
                         ("question-answering", {"text": "what animal is sleeping?", "context": Ref(task_id=0)})]
 
 
-@pytest.mark.parametrize("request_text", [
-    'Is this review positive? "Great food, slow service"',
-    "Transcribe talk.wav and tell me whether the tone is positive",
-    "Check if the customer sounds negative in call.wav",
+@pytest.mark.parametrize(("request_text", "expected"), [
+    ('Is this review positive? "Great food, slow service"', [("text-classification", {"text": "Great food, slow service"})]),
+    ("Transcribe talk.wav and tell me whether the tone is positive",
+     [("automatic-speech-recognition", {"audio": "talk.wav"}), ("text-classification", {"text": Ref(task_id=0)})]),
+    ("Check if the customer sounds negative in call.wav",
+     [("automatic-speech-recognition", {"audio": "call.wav"}), ("text-classification", {"text": Ref(task_id=0)})]),
 ])
-def test_asking_whether_something_is_positive_or_negative_is_sentiment(request_text: str) -> None:
-    assert "text-classification" in [t.task for t in plan(request_text).tasks]
+def test_asking_whether_something_is_positive_or_negative_is_sentiment(
+        request_text: str, expected: list[tuple[str, dict[str, object]]]) -> None:
+    assert steps(plan(request_text)) == expected
 
 
 def test_a_reference_back_to_nothing_is_not_run_on_its_own_words() -> None:
