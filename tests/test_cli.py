@@ -79,3 +79,18 @@ def test_choose_model_needs_an_llm(capsys):
     assert main(["run", "Transcribe talk.wav", "--choose-model"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: choose_model (--choose-model) needs an llm") and "--llm provider:model" in err and "\n" not in err
+
+
+def test_progress_lines_say_what_stands_in_and_what_falls_back(capsys: pytest.CaptureFixture[str]) -> None:
+    from hugginggpt_tools.cli.run import _progress
+
+    _progress({"event": "model_chosen", "task_id": 0, "task": "image-to-text", "model_id": "bundled/ocr",
+               "stands_in_for": None, "fallback": "image-classification with bundled/cls"})
+    _progress({"event": "task_finished", "task_id": 0, "task": "image-classification", "status": "succeeded",
+               "model_id": "bundled/cls", "duration_s": 0.5, "error": "bundled/ocr: found no text",
+               "stands_in_for": "image-to-text"})
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        "[select] task 0 image-to-text: bundled/ocr; if it fails: image-classification with bundled/cls",
+        "[task 0] image-classification succeeded with bundled/cls in 0.50 s "
+        "(standing in for image-to-text: bundled/ocr: found no text)"]
