@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from hugginggpt_tools.artifacts import ArtifactStore
+from hugginggpt_tools.backends._ocr import line_groups, merged_quad, prepared, read_text
 from hugginggpt_tools.backends.base import RunContext, TaskOutput
 from hugginggpt_tools.backends.bundled import (
     BUNDLED_MODELS,
@@ -205,6 +206,57 @@ def test_merge_of_nothing() -> None:
     assert merge_ocr_lines([]) == []
 
 
+# ----------------------------------------------------------------------------- OCR boxes merged before reading
+
+
+def _tilted(x0: float, y0: float, width: float, height: float, degrees: float) -> list[list[float]]:
+    """A box of ``width`` x ``height`` whose top-left corner is at (x0, y0), turned by ``degrees``."""
+    c, s = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+    return [[x0 + dx * c - dy * s, y0 + dx * s + dy * c] for dx, dy in ((0, 0), (width, 0), (width, height), (0, height))]
+
+
+def test_line_groups_merge_pieces_of_one_line_only() -> None:
+    boxes = [
+        _box(20, 45, 140, 75),    # "Meeting"
+        _box(150, 46, 450, 74),   # "moved to Thursday" (a word gap after the first)
+        _box(20, 115, 350, 145),  # the next line
+        _box(700, 46, 800, 74),   # a column far to the right on the first line's height
+        _box(460, 20, 480, 200),  # a vertical box
+        _box(480, 40, 560, 95),   # twice as tall: a heading, not the same line
+    ]
+    assert sorted(line_groups(boxes)) == [[0, 1], [2], [3], [4], [5]]
+
+
+def test_line_groups_follow_a_tilted_line() -> None:
+    # two pieces of one line turned by 8 degrees: the second's centre is 25 px lower, on the line
+    line = [_tilted(20, 40, 150, 30, 8), _tilted(20 + 165 * math.cos(math.radians(8)),
+                                                 40 + 165 * math.sin(math.radians(8)), 180, 30, 8)]
+    under = _tilted(20, 80, 150, 30, 8)
+    assert sorted(line_groups([*line, under])) == [[0, 1], [2]]
+    quad = merged_quad(line)
+    assert quad.shape == (4, 2)
+    assert quad[0].tolist() == pytest.approx(line[0][0], abs=1.5)  # top-left of the first piece
+    assert quad[2].tolist() == pytest.approx(line[1][2], abs=1.5)  # bottom-right of the last
+
+
+def test_prepared_crops_get_a_margin_and_low_ones_are_enlarged() -> None:
+    import numpy as np
+
+    low = np.zeros((20, 100, 3), dtype=np.uint8)
+    low[:, :50] = 255
+    out = prepared(low)  # a 5 px margin all round (30 x 110), then scaled to 64 high
+    assert out.shape == (64, round(110 * 64 / 30), 3)
+    assert out[:, :10].min() == 255 and out[:, -10:].max() == 0  # the margin repeats the edge pixels
+    tall = np.zeros((80, 100, 3), dtype=np.uint8)
+    assert prepared(tall).shape == (120, 140, 3) and prepared(tall, pad=0).shape == tall.shape
+
+
+def test_read_text_calls_an_engine_it_does_not_know() -> None:
+    fragment = (_box(0, 0, 10, 10), "hi", 0.9)
+    assert read_text(lambda path: ([fragment], [0.1]), "x.png") == [fragment]
+    assert read_text(lambda path: (None, None), "x.png") == []
+
+
 # ----------------------------------------------------------------------------- real models
 
 
@@ -220,6 +272,42 @@ def test_ocr_reads_both_lines(backend: BundledBackend, cards: dict[str, ModelCar
     assert out.text == "\n".join(lines)
     assert [d["text"] for d in out.data] == lines
     assert out.data[0]["box"][1] < out.data[1]["box"][1] and all(0.5 < d["score"] <= 1 for d in out.data)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(("line", "size", "colours"), [
+    ("Exit via the north stairs", 28, ((20, 20, 60), "white")),
+    ("Meeting moved to Thursday 3 PM", 28, ("white", "black")),
+])
+def test_ocr_keeps_the_gaps_between_words_of_small_text(backend: BundledBackend, cards: dict[str, ModelCard],
+                                                       ctx: RunContext, tmp_path: Path, line: str, size: int,
+                                                       colours: tuple) -> None:
+    """Small text in Pillow's own font, which RapidOCR's one call reads without its spaces
+    ("Exitviathenorthstairs"): the package reads the crop with a margin, enlarged."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    background, ink = colours
+    image = Image.new("RGB", (700, 200), background)
+    ImageDraw.Draw(image).text((20, 70), line, fill=ink, font=ImageFont.load_default(size=size))
+    image.save(tmp_path / "sign.png")
+    out = backend.run(cards[OCR], "image-to-text", {"image": str(tmp_path / "sign.png")}, ctx)
+    assert out.text == line
+
+
+@pytest.mark.integration
+def test_ocr_reads_text_turned_on_its_side(backend: BundledBackend, cards: dict[str, ModelCard], ctx: RunContext,
+                                         tmp_path: Path) -> None:
+    """A page turned a quarter: the direction classifier sees each crop as cut, before any margin
+    (given the margin first, it read the first line upside down: 'Wd e Aepsinui ot panow buean')."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (700, 200), "white")
+    draw, font = ImageDraw.Draw(image), ImageFont.load_default(size=28)
+    draw.text((20, 40), "Meeting moved to Thursday 3 PM", fill="black", font=font)
+    draw.text((20, 110), "Room 204, bring the slides", fill="black", font=font)
+    image.rotate(90, expand=True, fillcolor="white").save(tmp_path / "side.png")
+    out = backend.run(cards[OCR], "image-to-text", {"image": str(tmp_path / "side.png")}, ctx)
+    assert "Meeting moved to Thursday 3 PM" in out.text and "Room 204, bring the slides" in out.text
 
 
 @pytest.mark.integration

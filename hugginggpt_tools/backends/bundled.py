@@ -21,6 +21,7 @@ from ..errors import BackendError, HuggingGPTError, MissingExtraError
 from ..schemas import ModelCard
 from ._audio import speech_output
 from ._inputs import file_input, text_input
+from ._ocr import read_text
 from .base import Backend, RunContext, TaskOutput, missing_packages
 
 logger = logging.getLogger(__name__)
@@ -222,7 +223,8 @@ def _join(left: str, right: str, overlap: float) -> str:
 
 @register_bundled
 class RapidOCRModel(BundledModel):
-    """PP-OCRv4 text detection and recognition (RapidOCR on ONNX Runtime)."""
+    """PP-OCRv4 text detection and recognition (RapidOCR on ONNX Runtime), with the boxes of one
+    line merged and each crop given a margin and enlarged before recognition (:func:`._ocr.read_text`)."""
 
     model_id = "bundled/rapidocr-ppocrv4"
     task = "image-to-text"
@@ -236,8 +238,7 @@ class RapidOCRModel(BundledModel):
 
     def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
         image = file_input(inputs, "image", self.task)
-        fragments, _elapsed = self.engine(str(image))
-        lines = [line for line in merge_ocr_lines(fragments or []) if line["text"]]
+        lines = [line for line in merge_ocr_lines(read_text(self.engine, str(image))) if line["text"]]
         if not lines:
             # an empty "success" would hand nothing to the next task and read as an answer
             raise BackendError(
