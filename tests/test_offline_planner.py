@@ -377,6 +377,25 @@ def test_a_text_given_after_a_colon_is_the_context_not_part_of_the_question() ->
     assert "serendipity" in plan("Tell me what 'serendipity' means").tasks[0].args["text"]
 
 
+def test_reading_a_text_named_only_by_its_noun_introduces_the_question() -> None:
+    """"Read this passage and tell me ...": reading is how the user gets to the question, not speech
+    (the semantic matcher took "Read this passage" for text-to-speech, and the quote went there)."""
+    request = "Read this passage and tell me who won: 'In the final, Spain beat England 1-0 in Sydney.'"
+    expected = [("question-answering", {"text": "Who won?", "context": "In the final, Spain beat England 1-0 in Sydney."})]
+    assert steps(OfflinePlanner().plan(request)) == expected
+    assert [c.masked for c in split_clauses("look at the following article and summarize it")] == [
+        "look at the following article, summarize it"]
+    # reading a resource, or reading aloud, stays a clause of its own
+    assert len(split_clauses("read the text in \ue0000\ue001 and translate it")) == 2
+    assert steps(plan("Read this story aloud: 'Once upon a time there was a fox.'"))[0][0] == "text-to-speech"
+
+
+def test_extracting_a_wh_clause_from_a_text_asks_it() -> None:
+    p = plan("From the text 'The board meeting is on Tuesday at 10 am in room 5.', extract when the meeting is.")
+    assert steps(p) == [("question-answering", {"text": "When is the meeting?",
+                                                "context": "The board meeting is on Tuesday at 10 am in room 5."})]
+
+
 def test_an_open_question_lacks_no_input() -> None:
     """"Who wrote Hamlet?" is for a chat model, not question answering missing a quoted text; a
     question about a picture that is not given still says to attach it."""

@@ -59,10 +59,13 @@ _TELL_ME_RE = re.compile(
     r"(?:^|,\s+)(?:(?:tell|show|give|let)\s+(?:me|us)(?:\s+know)?|find out|work out|figure out)\s+(.{3,})$|"
     r"(?<![\w'])(?:i|we)\s+(?:(?:want|need|would like|'d like|wish)\s+to\s+(?:know|find out|learn)|wonder|"
     r"(?:am|'m|are|'re)\s+(?:curious|wondering))\s+(?:about\s+)?((?:what|who|whom|whose|where|when|which|why|how|"
-    r"whether|if)\b.{3,})$",
+    r"whether|if)\b.{3,})$|"
+    r"(?:^|,\s+)(?:extract|determine|identify|find|establish|check|answer)\s+((?:what|who|whom|whose|where|when|"
+    r"which|why|how|whether|if)\b.{3,})$",
     re.IGNORECASE)
 """A clause that asks to be told something ("tell me the total", "based on the caption, tell me
-...", "... I want to know where she works"): what it asks, for a question task."""
+...", "... I want to know where she works", "from the text '...', extract when the meeting is"):
+what it asks, for a question task."""
 _WH_START_RE = re.compile(r"^(?:what|who|whom|whose|where|when|which|why|how|whether|if|is|are|does|do|did|can)\b",
                           re.IGNORECASE)
 
@@ -310,7 +313,7 @@ class PlanBuilder:
     def _told(self, clause: Clause) -> str | None:
         """What ``clause`` asks to be told, as a question ("tell me the total": "What is the total?")."""
         wanted = _TELL_ME_RE.search(self._words_without_media(clause, self._asked_part(clause.masked)))
-        return _as_question(wanted.group(1) or wanted.group(2)) if wanted else None
+        return _as_question(next(g for g in wanted.groups() if g)) if wanted else None
 
     def _asked_part(self, masked: str) -> str:
         """A clause's masked words without the text it supplies after a colon at its end ("tell me

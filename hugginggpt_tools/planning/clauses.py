@@ -166,11 +166,17 @@ _INTRO_RE = re.compile(
     r"(?:the|that|this|these|those|its|their|it|them|my|our|your)(?:(?:\s+[\w'-]+){0,3}|(?:\s+[\w'-]+){0,2}\s*"
     "\ue000\\d+[\ue001\ue002])$|"
     r"^(?:take|taking|use|using|given|start(?:ing)? (?:with|from))\s+(?:(?:the|this|that|my|our)\s+(?:[\w'-]+\s+)?)?"
-    "\ue000\\d+[\ue001\ue002]$", re.IGNORECASE)
+    "\ue000\\d+[\ue001\ue002]$|"
+    r"^(?:read|reading|look at|looking at|go through|going through|consider|review|check|see)\s+"
+    r"(?:the|this|that|these|those|my|our|your)\s+(?:following\s+|short\s+|next\s+)?"
+    r"(?:passage|text|paragraph|article|story|excerpt|sentence|note|email|message|letter|report|statement|"
+    r"review|quote|post|extract)s?$", re.IGNORECASE)
 """A phrase that only introduces the clause after it ("based on that description, tell me ...",
 "based on the text 'The future of energy.', write an article"): a preposition and what it names, up
 to three words or two and a resource that is no question ("from the text answer 'Who came?'" is a
-clause); or "take" and a resource ("take 'add falling leaves' and expand it")."""
+clause); "take" and a resource ("take 'add falling leaves' and expand it"); or "read/look at" and a
+text named only by its noun ("read this passage and tell me who won: '...'", where the text follows
+and the next clause asks about it; "read the text in photo.jpg" names a resource and stays a clause)."""
 
 
 def split_clauses(masked: str, questions: Collection[int] = ()) -> list[Clause]:

@@ -186,8 +186,10 @@ CUES: tuple[Cue, ...] = tuple(
              r"response|reply|continuation)", 1.4),
             (r"(?:write|compose|draft|author|pen) (?:me |up )?(?:a|an|some)(?!\s+(?:\w+\s+)?(?:captions?|summary|"
              r"transcript|translation|description)\b)", 0.9),
-            (r"stor(?:y|ies)|poems?|poetry|essay|lyrics|haiku|limerick|jokes?|blog post|slogan|tagline|narrative|"
-             r"cover letter|speech draft|creative|storytelling", 0.6),
+            # not a text the user gives ("read this story aloud: '...'", "translate my essay")
+            (r"(?<!this )(?<!that )(?<!these )(?<!those )(?<!my )(?<!our )(?<!your )(?<!following )"
+             r"(?:stor(?:y|ies)|poems?|poetry|essay|lyrics|haiku|limerick|jokes?|blog post|slogan|tagline|narrative|"
+             r"cover letter|speech draft|creative|storytelling)", 0.6),
             (r"write|compose|draft|author|brainstorm|come up with|ideas?|elaborat(?:e|ion)|expand(?: on)?", 0.5),
             (r"continu(?:e|ation)|(?:complete|finish|extend) (?:the|this|my|a)|fill in|incomplete|unfinished", 0.9),
             (r"(?:generate|produce|create|craft|come up with|write|provide|give me) (?:a |an |some )?"
