@@ -294,6 +294,45 @@ def test_ocr_keeps_the_gaps_between_words_of_small_text(backend: BundledBackend,
     assert out.text == line
 
 
+def test_open_image_scales_16_bit_lays_transparency_on_white_and_turns_upright(tmp_path: Path) -> None:
+    import numpy as np
+    from PIL import Image
+
+    from hugginggpt_tools.backends._images import open_image
+
+    Image.fromarray(np.full((4, 6), 32896, np.uint16)).save(tmp_path / "g16.png")  # mid grey in 16 bits
+    assert open_image(tmp_path / "g16.png").getpixel((0, 0)) == (128, 128, 128)  # Pillow alone: white
+    clear = Image.new("RGBA", (6, 4), (0, 0, 0, 0))
+    clear.putpixel((0, 0), (0, 0, 0, 255))
+    clear.save(tmp_path / "clear.png")
+    opened = open_image(tmp_path / "clear.png")
+    assert opened.getpixel((5, 3)) == (255, 255, 255) and opened.getpixel((0, 0)) == (0, 0, 0)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored turned: display it turned a quarter clockwise
+    Image.new("RGB", (6, 4), "white").save(tmp_path / "phone.jpg", exif=exif)
+    assert open_image(tmp_path / "phone.jpg").size == (4, 6)
+    Image.new("CMYK", (6, 4), (0, 0, 0, 0)).save(tmp_path / "cmyk.jpg")
+    assert open_image(tmp_path / "cmyk.jpg").getpixel((0, 0)) == (255, 255, 255)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("mode", ["CMYK", "I;16"])
+def test_ocr_reads_cmyk_and_16_bit_images(backend: BundledBackend, cards: dict[str, ModelCard], ctx: RunContext,
+                                          tmp_path: Path, mode: str) -> None:
+    """RapidOCR's own loader found no text in a CMYK JPEG and read a 16-bit PNG as '沪泸 é 逅§ü从'."""
+    import numpy as np
+    from PIL import Image
+
+    image = Image.open(_render_lines(tmp_path / "doc.png", ["Invoice number 4711"]))
+    if mode == "CMYK":
+        image.convert("CMYK").save(tmp_path / "doc.jpg", quality=95)
+        path = tmp_path / "doc.jpg"
+    else:
+        Image.fromarray(np.asarray(image.convert("L")).astype(np.uint16) * 257).save(tmp_path / "doc16.png")
+        path = tmp_path / "doc16.png"
+    assert backend.run(cards[OCR], "image-to-text", {"image": str(path)}, ctx).text == "Invoice number 4711"
+
+
 @pytest.mark.integration
 def test_ocr_reads_text_turned_on_its_side(backend: BundledBackend, cards: dict[str, ModelCard], ctx: RunContext,
                                          tmp_path: Path) -> None:

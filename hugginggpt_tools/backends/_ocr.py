@@ -112,16 +112,19 @@ def prepared(crop: Any, pad: float = PAD, height: int = MIN_HEIGHT) -> Any:
 
 
 def read_text(engine: Any, path: str) -> list[tuple[list[list[float]], str, float]]:
-    """OCR fragments ``(quad, text, score)`` of the image at ``path``: RapidOCR's detector, the
+    """OCR fragments ``(quad, text, score)`` of the image at ``path`` (opened by
+    :func:`._images.open_image`: upright, transparent parts white, 16-bit scaled): RapidOCR's detector, the
     boxes of one line merged, RapidOCR's direction classifier, the crops given a margin and
     enlarged (:func:`prepared`), RapidOCR's recogniser and its score threshold. An engine without
     the pieces this needs (another RapidOCR version) is simply called."""
-    needed = ("load_img", "get_crop_img_list", "text_rec", "text_cls", "text_score", "use_cls")
+    needed = ("get_crop_img_list", "text_rec", "text_cls", "text_score", "use_cls")
     if not all(hasattr(engine, name) for name in needed):
         return list(engine(path)[0] or [])
     import numpy as np
 
-    image = engine.load_img(path)
+    from ._images import open_image
+
+    image = np.ascontiguousarray(np.asarray(open_image(path))[:, :, ::-1])  # BGR, as RapidOCR reads
     boxes, _ = engine(image, use_cls=False, use_rec=False)
     if not boxes:
         return []

@@ -20,6 +20,7 @@ from ..config import Settings, apply_thread_limits
 from ..errors import BackendError, HuggingGPTError, MissingExtraError
 from ..schemas import ModelCard
 from ._audio import speech_output
+from ._images import open_image
 from ._inputs import file_input, text_input
 from ._ocr import read_text
 from .base import Backend, RunContext, TaskOutput, missing_packages
@@ -320,10 +321,9 @@ class EfficientNetLite0Model(BundledModel):
         """Resize the short side to 256, centre-crop 224, normalise: a (1, 3, 224, 224) tensor."""
         import numpy as np
         import torch
-        from PIL import Image, ImageOps
+        from PIL import Image
 
-        with Image.open(path) as img:
-            img = ImageOps.exif_transpose(img).convert("RGB")
+        img = open_image(path)
         scale = round(self.image_size / 0.875) / min(img.size)
         img = img.resize((max(1, round(img.width * scale)), max(1, round(img.height * scale))), Image.BICUBIC)
         left, top = (img.width - self.image_size) // 2, (img.height - self.image_size) // 2
