@@ -9,8 +9,8 @@ crops: neighbouring boxes of one straight line are merged into one box (:func:`l
 and each crop gets a margin and, when low, is enlarged with cubic interpolation
 (:func:`prepared`). ``benchmarks/ocr.py`` measures both readers on rendered notices.
 
-The geometry here needs only numpy; cv2 (which RapidOCR depends on) is imported where a crop is
-enlarged or a merged box fitted.
+The box geometry needs only the standard library; numpy and cv2 (which RapidOCR depends on) are
+imported where an image is read, a merged box fitted or a crop enlarged.
 """
 
 from __future__ import annotations
