@@ -111,10 +111,27 @@ def prepared(crop: Any, pad: float = PAD, height: int = MIN_HEIGHT) -> Any:
     return crop
 
 
+def _quarter_turn(engine: Any, image: Any, boxes: Sequence[Sequence[Sequence[float]]]) -> int | None:
+    """The cv2 rotation that sets upright a page turned a quarter (most of its boxes standing, at
+    least half again as tall as wide), else None. RapidOCR turns a standing crop a quarter
+    anticlockwise; the direction classifier then finds it upside down when the page was turned
+    anticlockwise (its lines run upwards) and upright when it was turned clockwise."""
+    standing = [box for box in boxes if _frame(box)[3] >= 1.5 * _frame(box)[2]]
+    if not standing or 2 * len(standing) <= len(boxes) or not engine.use_cls:
+        return None
+    import cv2
+    import numpy as np
+
+    _, directions, _ = engine.text_cls(engine.get_crop_img_list(image, [np.asarray(b, np.float32) for b in standing]))
+    upside_down = sum(str(label) == "180" for label, _score in directions)
+    return cv2.ROTATE_90_CLOCKWISE if 2 * upside_down > len(directions) else cv2.ROTATE_90_COUNTERCLOCKWISE
+
+
 def read_text(engine: Any, path: str) -> list[tuple[list[list[float]], str, float]]:
     """OCR fragments ``(quad, text, score)`` of the image at ``path`` (opened by
-    :func:`._images.open_image`: upright, transparent parts white, 16-bit scaled): RapidOCR's detector, the
-    boxes of one line merged, RapidOCR's direction classifier, the crops given a margin and
+    :func:`._images.open_image`: upright, transparent parts white, 16-bit scaled): RapidOCR's detector
+    (on a page turned a quarter, again on the page set upright, whose coordinates the boxes are then
+    in), the boxes of one line merged, RapidOCR's direction classifier, the crops given a margin and
     enlarged (:func:`prepared`), RapidOCR's recogniser and its score threshold. An engine without
     the pieces this needs (another RapidOCR version) is simply called."""
     needed = ("get_crop_img_list", "text_rec", "text_cls", "text_score", "use_cls")
@@ -128,6 +145,14 @@ def read_text(engine: Any, path: str) -> list[tuple[list[list[float]], str, floa
     boxes, _ = engine(image, use_cls=False, use_rec=False)
     if not boxes:
         return []
+    turn = _quarter_turn(engine, image, boxes)
+    if turn is not None:  # read the page upright, so its lines are found and ordered as lines
+        import cv2
+
+        image = np.ascontiguousarray(cv2.rotate(image, turn))
+        boxes, _ = engine(image, use_cls=False, use_rec=False)
+        if not boxes:
+            return []
     quads = []
     for group in line_groups(boxes):
         members = [boxes[i] for i in group]
