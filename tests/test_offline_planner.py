@@ -361,9 +361,10 @@ def test_what_the_user_asks_to_be_told_is_the_question() -> None:
     p = full.plan("Check photo.jpg and tell me if there is a dog")
     assert steps(p)[0][1]["text"] == "Is there a dog?"
     # "I want to know ..." anywhere in the clause, and a wh-clause with "is" turned round
-    p = plan("Given the text 'The meeting moved to room 4 at noon', I want to know where the meeting is.")
-    assert steps(p) == [("question-answering", {"text": "Where is the meeting?",
-                                                "context": "The meeting moved to room 4 at noon"})]
+    for asks in ("I want to know", "I'm curious", "we're wondering", "I'd like to know"):  # contractions too
+        p = plan(f"Given the text 'The meeting moved to room 4 at noon', {asks} where the meeting is.")
+        assert steps(p) == [("question-answering", {"text": "Where is the meeting?",
+                                                    "context": "The meeting moved to room 4 at noon"})], asks
 
 
 
@@ -388,6 +389,16 @@ def test_reading_a_text_named_only_by_its_noun_introduces_the_question() -> None
     # reading a resource, or reading aloud, stays a clause of its own
     assert len(split_clauses("read the text in \ue0000\ue001 and translate it")) == 2
     assert steps(plan("Read this story aloud: 'Once upon a time there was a fox.'"))[0][0] == "text-to-speech"
+
+
+def test_speech_from_a_quoted_text_is_speech_to_make_and_speech_in_a_file_is_given() -> None:
+    """Quotes and files are masked alike: "speech from '<text>'" is text-to-speech, while the speech
+    (file) in memo.wav is audio to work on, whether or not "file" follows "speech"."""
+    for request in ('Generate speech from "Thunder rolls across the valley"',
+                    'Create audio of "In this module, we cover the basics."'):
+        assert [t for t, _ in steps(plan(request))] == ["text-to-speech"], request
+    for request in ("Make the speech in memo.wav clearer", "Make the speech file in memo.wav clearer"):
+        assert steps(plan(request)) == [("audio-to-audio", {"audio": "memo.wav"})], request
 
 
 def test_extracting_a_wh_clause_from_a_text_asks_it() -> None:

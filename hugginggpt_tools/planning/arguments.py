@@ -57,9 +57,9 @@ _INSTRUCTION_WORDS = 6
 instruction, not also the text to work on."""
 _TELL_ME_RE = re.compile(
     r"(?:^|,\s+)(?:(?:tell|show|give|let)\s+(?:me|us)(?:\s+know)?|find out|work out|figure out)\s+(.{3,})$|"
-    r"(?<![\w'])(?:i|we)\s+(?:(?:want|need|would like|'d like|wish)\s+to\s+(?:know|find out|learn)|wonder|"
-    r"(?:am|'m|are|'re)\s+(?:curious|wondering))\s+(?:about\s+)?((?:what|who|whom|whose|where|when|which|why|how|"
-    r"whether|if)\b.{3,})$|"
+    r"(?<![\w'])(?:i|we)(?:(?:\s+(?:want|need|would like|wish)|'d\s+like)\s+to\s+(?:know|find out|learn)|"
+    r"\s+wonder|(?:\s+am|'m|\s+are|'re)\s+(?:curious|wondering))\s+(?:about\s+)?((?:what|who|whom|whose|where|"
+    r"when|which|why|how|whether|if)\b.{3,})$|"
     r"(?:^|,\s+)(?:extract|determine|identify|find|establish|check|answer)\s+((?:what|who|whom|whose|where|when|"
     r"which|why|how|whether|if)\b.{3,})$",
     re.IGNORECASE)

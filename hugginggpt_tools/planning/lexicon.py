@@ -143,7 +143,7 @@ CUES: tuple[Cue, ...] = tuple(
             (rf"(?:in|from) (?:{_LANG})", 0.4))
     + [QUESTION_CUE]
     + _cues(_QUESTION_TASKS,
-            (r"answer(?:s|ed|ing)?|questions?|ask(?:s|ed|ing)?|find out|i (?:want|would like|need|'d like) to know|"
+            (r"answer(?:s|ed|ing)?|questions?|ask(?:s|ed|ing)?|find out|i(?: want| would like| need|'d like) to know|"
              r"wonder(?:ing)?|tell me|curious|query", 0.5),
             (r"what|who|whom|whose|where|when|which|why|how (?:many|much|old|long|far|big|tall)|is there|are there",
              0.3),
@@ -314,8 +314,9 @@ CUES: tuple[Cue, ...] = tuple(
              r"synthesi[sz]e (?:speech|voice|audio)|read (?:it|this|that|them) to me", 1.0),
             (r"(?:generate|create|make|produce|synthesi[sz]e|record|provide|give me|prepare|deliver|output) "
              r"(?:an? |some |the )?(?:\w+ )?(?:speech|audio|voice|spoken)(?: (?:file|clip|version|recording|message))?"
-             # not "make the speech in memo.wav clearer": that speech is given
-             r"(?! (?:in|on|of|from) \ue000)"
+             # not "make the speech (file) in memo.wav clearer": that speech is given ("speech from
+             # '<text>'" is speech to make: quotes and files are masked alike)
+             r"(?!(?: (?:file|clip|version|recording|message))? (?:in|on) \ue000)"
              r"|(?:audio|speech|spoken|voice) (?:representation|rendition|narration)", 1.2),
             (r"listen(?:ing)? to|hear|say", 0.5))
     + _cues("automatic-speech-recognition",
