@@ -146,7 +146,7 @@ class Executor:
                     await done[dep].wait()
                 blocked = [d for d in deps if results[d].status != "succeeded"]
                 if blocked:
-                    results[task.id] = self._skipped(task, blocked, results)
+                    results[task.id] = self._skipped(task, by_id.get(task.id), blocked, results)
                     return
                 async with limit:
                     results[task.id] = await self._run_task(
@@ -168,10 +168,12 @@ class Executor:
         """Blocking :meth:`arun` (not from inside a running event loop)."""
         return asyncio.run(self.arun(plan, choices, **kwargs))
 
-    def _skipped(self, task: Task, blocked: list[int], results: Mapping[int, TaskResult]) -> TaskResult:
+    def _skipped(self, task: Task, choice: ModelChoice | None, blocked: list[int],
+                 results: Mapping[int, TaskResult]) -> TaskResult:
         why = ", ".join(f"task {d} ({results[d].task}) {results[d].status}" for d in blocked)
         result = TaskResult(task_id=task.id, task=task.task, status="skipped",
-                            error=f"skipped because its input is missing: {why}")
+                            error=f"skipped because its input is missing: {why}",
+                            stands_in_for=choice.stands_in_for if choice is not None else None)
         self._emit("task_skipped", result)
         return result
 

@@ -163,3 +163,7 @@ def test_when_every_model_fails_the_fallback_of_another_type_stands_in(tmp_path)
     both, skipped = ex.run(plan, choices, files=[str(image)])
     assert both.status == "failed" and both.stands_in_for is None and skipped.status == "skipped"
     assert both.error.startswith("ocr/a: BackendError") and "; image-classification standing in: cls/b: " in both.error
+    # a stand-in chosen at selection that never ran for want of its input still says what it stood in for
+    stand_in = fake_choice(1, "translation").model_copy(update={"stands_in_for": "summarization"})
+    _, skipped = ex.run(plan, [choices[0], stand_in], files=[str(image)])
+    assert skipped.status == "skipped" and skipped.stands_in_for == "summarization"
