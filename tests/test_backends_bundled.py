@@ -294,19 +294,24 @@ def test_ocr_keeps_the_gaps_between_words_of_small_text(backend: BundledBackend,
     assert out.text == line
 
 
-def test_open_image_scales_16_bit_lays_transparency_on_white_and_turns_upright(tmp_path: Path) -> None:
+def test_open_image_scales_16_bit_lays_transparency_on_a_contrasting_ground_and_turns_upright(tmp_path: Path) -> None:
     import numpy as np
     from PIL import Image
 
     from hugginggpt_tools.backends._images import open_image
 
-    Image.fromarray(np.full((4, 6), 32896, np.uint16)).save(tmp_path / "g16.png")  # mid grey in 16 bits
-    assert open_image(tmp_path / "g16.png").getpixel((0, 0)) == (128, 128, 128)  # Pillow alone: white
-    clear = Image.new("RGBA", (6, 4), (0, 0, 0, 0))
-    clear.putpixel((0, 0), (0, 0, 0, 255))
-    clear.save(tmp_path / "clear.png")
-    opened = open_image(tmp_path / "clear.png")
-    assert opened.getpixel((5, 3)) == (255, 255, 255) and opened.getpixel((0, 0)) == (0, 0, 0)
+    grey = np.full((4, 6), 32896, np.uint16)  # mid grey in 16 bits, with one white pixel
+    grey[0, 0] = 65535
+    Image.fromarray(grey).save(tmp_path / "g16.png")
+    assert open_image(tmp_path / "g16.png").getpixel((1, 1)) == (128, 128, 128)  # Pillow alone: white
+    Image.fromarray(grey // 16).save(tmp_path / "g12.png")  # a 12-bit scan in a 16-bit file
+    assert open_image(tmp_path / "g12.png").getpixel((1, 1)) == (128, 128, 128)
+    for ink, background in (((0, 0, 0, 255), (255, 255, 255)), ((255, 255, 255, 255), (0, 0, 0))):
+        clear = Image.new("RGBA", (6, 4), (0, 0, 0, 0))  # dark ink goes on white, light ink on black
+        clear.putpixel((0, 0), ink)
+        clear.save(tmp_path / "clear.png")
+        opened = open_image(tmp_path / "clear.png")
+        assert opened.getpixel((5, 3)) == background and opened.getpixel((0, 0)) == ink[:3]
     exif = Image.Exif()
     exif[0x0112] = 6  # stored turned: display it turned a quarter clockwise
     Image.new("RGB", (6, 4), "white").save(tmp_path / "phone.jpg", exif=exif)

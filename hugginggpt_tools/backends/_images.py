@@ -15,27 +15,32 @@ PALETTE = [(230, 25, 75), (60, 180, 75), (255, 225, 25), (0, 130, 200), (245, 13
 
 
 def open_image(path: str | Path) -> Any:
-    """The image at ``path`` as an RGB Pillow image, turned upright by its EXIF orientation; 16-bit
-    and floating-point images scaled to 8 bits (Pillow alone clips them to white), transparent
-    ones laid on white (dropping the alpha channel turns transparent pixels black, and black text
-    on them vanishes), CMYK and palette images converted."""
+    """The image at ``path`` as an RGB Pillow image, turned upright by its EXIF orientation; integer
+    (16-bit) and floating-point images scaled to 8 bits by their brightest value (Pillow alone clips
+    them to white), transparent ones laid on a background that their visible pixels stand out
+    from (white under dark ink, black under light ink: dropping the alpha channel turns clear
+    pixels black, and black text on them vanishes), CMYK and palette images converted."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
         with Image.open(path) as img:
             img = ImageOps.exif_transpose(img)
-            img.load()
     except (UnidentifiedImageError, OSError) as exc:
         raise InputError(f"Cannot read {str(path)!r} as an image ({exc}). Give a PNG, JPEG, WebP or BMP file.") from exc
     if img.mode.startswith("I") or img.mode == "F":
         import numpy as np
 
         values = np.asarray(img, dtype=np.float64)
-        top = 65535.0 if img.mode.startswith("I;16") else max(float(values.max()), 1.0)
+        top = max(float(values.max()), 255.0)  # a 12-bit scan in a 16-bit file is not near-black
         img = Image.fromarray(np.clip(values * (255.0 / top), 0, 255).astype(np.uint8), "L")
     if img.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (img.mode == "P" and "transparency" in img.info):
+        import numpy as np
+
         rgba = img.convert("RGBA")
-        img = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba)
+        pixels = np.asarray(rgba, dtype=np.float64)
+        alpha = pixels[:, :, 3]
+        ink = float((pixels[:, :, :3].mean(axis=2) * alpha).sum() / max(alpha.sum(), 1.0))
+        img = Image.alpha_composite(Image.new("RGBA", rgba.size, "black" if ink > 127 else "white"), rgba)
     return img.convert("RGB")
 
 
