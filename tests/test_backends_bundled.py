@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from hugginggpt_tools.artifacts import ArtifactStore
-from hugginggpt_tools.backends._ocr import line_groups, merged_quad, prepared, read_text
+from hugginggpt_tools.backends._ocr import line_groups, merged_quad, prepared, read_lines
 from hugginggpt_tools.backends.base import RunContext, TaskOutput
 from hugginggpt_tools.backends.bundled import (
     BUNDLED_MODELS,
@@ -206,6 +206,10 @@ def test_merge_of_nothing() -> None:
     assert merge_ocr_lines([]) == []
 
 
+def test_merge_writes_full_width_characters_plainly() -> None:
+    assert merge_ocr_lines([(_box(0, 0, 100, 40), "Total：６５ EUR", 1.0)])[0]["text"] == "Total:65 EUR"
+
+
 # ----------------------------------------------------------------------------- OCR boxes merged before reading
 
 
@@ -251,10 +255,10 @@ def test_prepared_crops_get_a_margin_and_low_ones_are_enlarged() -> None:
     assert prepared(tall).shape == (120, 140, 3) and prepared(tall, pad=0).shape == tall.shape
 
 
-def test_read_text_calls_an_engine_it_does_not_know() -> None:
+def test_read_lines_calls_an_engine_it_does_not_know() -> None:
     fragment = (_box(0, 0, 10, 10), "hi", 0.9)
-    assert read_text(lambda path: ([fragment], [0.1]), "x.png") == [fragment]
-    assert read_text(lambda path: (None, None), "x.png") == []
+    assert read_lines(lambda path: ([fragment], [0.1]), "x.png") == merge_ocr_lines([fragment])
+    assert read_lines(lambda path: (None, None), "x.png") == []
 
 
 # ----------------------------------------------------------------------------- real models
@@ -354,6 +358,27 @@ def test_ocr_reads_a_page_turned_a_quarter_as_its_lines(backend: BundledBackend,
     image.rotate(degrees, expand=True, fillcolor="white").save(tmp_path / "side.png")
     out = backend.run(cards[OCR], "image-to-text", {"image": str(tmp_path / "side.png")}, ctx)
     assert out.text == "Meeting moved to Thursday 3 PM\nRoom 204, bring the slides"
+    # the boxes are the given page's: standing lines, the first line on the left when the page was
+    # turned anticlockwise (its lines run upwards), on the right when clockwise
+    (x0, y0, x1, y1), (u0, _, u1, _) = (line["box"] for line in out.data)
+    assert 0 <= x0 < x1 <= 200 and 0 <= y0 and y1 <= 700 and y1 - y0 > 5 * (x1 - x0)
+    assert (x1 < u0) if degrees == 90 else (u1 < x0)
+
+
+@pytest.mark.integration
+def test_ocr_keeps_a_page_of_single_characters_as_it_is(backend: BundledBackend, cards: dict[str, ModelCard],
+                                                       ctx: RunContext, tmp_path: Path) -> None:
+    """A keypad's digits stand up to 1.7 times as tall as wide: no turned page (at 1.5 it was
+    turned, and read '3 9 9 2 5 8 1 4 7'); the full-width '６' the recogniser writes is a 6."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (400, 400), "white")
+    draw, font = ImageDraw.Draw(image), ImageFont.load_default(size=40)
+    for k in range(9):
+        draw.text((60 + 110 * (k % 3), 50 + 110 * (k // 3)), str(k + 1), font=font, fill="black")
+    image.save(tmp_path / "keypad.png")
+    out = backend.run(cards[OCR], "image-to-text", {"image": str(tmp_path / "keypad.png")}, ctx)
+    assert out.text.split() == [str(k) for k in range(1, 10)]
 
 
 @pytest.mark.integration

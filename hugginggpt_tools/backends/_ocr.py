@@ -4,10 +4,11 @@ RapidOCR detects text boxes, crops each one tightly and recognises the crops. On
 printed lines (14 to 28 px text) that loses a lot: the detector often splits one line into
 several boxes, so each crop starts or ends inside a letter ("your k" + "badge"), and the
 recogniser, given small tight crops, drops the gaps between words ("Exitviathenorthstairs").
-:func:`read_text` keeps RapidOCR's detector and recogniser but hands the recogniser better
+:func:`read_lines` keeps RapidOCR's detector and recogniser but hands the recogniser better
 crops: neighbouring boxes of one straight line are merged into one box (:func:`line_groups`),
 and each crop gets a margin and, when low, is enlarged with cubic interpolation
-(:func:`prepared`). ``benchmarks/ocr.py`` measures both readers on rendered notices.
+(:func:`prepared`); the fragments read are then merged into lines (:func:`merge_ocr_lines`).
+``benchmarks/ocr.py`` measures both readers on rendered notices.
 
 The box geometry needs only the standard library; numpy and cv2 (which RapidOCR depends on) are
 imported where an image is read, a merged box fitted or a crop enlarged.
@@ -16,7 +17,8 @@ imported where an image is read, a merged box fitted or a crop enlarged.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 MIN_HEIGHT = 64
@@ -30,6 +32,10 @@ MAX_TILT_DEG = 30.0
 
 SAME_LINE = 0.5
 """Two boxes are on one line when each centre lies within this many box heights of the other's centre line."""
+
+STANDING = 3.0
+"""A box at least this many times as tall as wide is a line standing up (a turned page); the box of
+a single upright character ("1", "I", a keypad's digits) is up to about 2.8 times."""
 
 MAX_GAP = 1.5
 """... and the gap between them along the line is at most this many box heights (a word gap, not a column)."""
@@ -54,7 +60,7 @@ def _mergeable(a: tuple, b: tuple) -> bool:
     if abs(ua[0] * ub[0] + ua[1] * ub[1]) < math.cos(math.radians(10)):
         return False
     dx, dy = cb[0] - ca[0], cb[1] - ca[1]
-    across = abs(-ua[1] * dx + ua[0] * dy)
+    across = max(abs(-ua[1] * dx + ua[0] * dy), abs(-ub[1] * dx + ub[0] * dy))  # each from the other's line
     along = abs(ua[0] * dx + ua[1] * dy)
     return across <= SAME_LINE * min(ha, hb) and along - (wa + wb) / 2 <= MAX_GAP * max(ha, hb)
 
@@ -111,12 +117,85 @@ def prepared(crop: Any, pad: float = PAD, height: int = MIN_HEIGHT) -> Any:
     return crop
 
 
+def merge_ocr_lines(
+    fragments: Iterable[Sequence[Any]], tolerance: float = 0.5
+) -> list[dict[str, Any]]:
+    """Merge OCR fragments ``(box, text, score)`` into lines, top to bottom.
+
+    Two fragments are on the same line when their vertical centres differ by at most
+    ``tolerance`` times the smaller box height; a line's fragments are joined left to right.
+    Each line is ``{"text", "box": [x0, y0, x1, y1], "score"}``. Texts are NFKC-normalised: the
+    recogniser, trained on Chinese and English, writes some digits and letters full-width ("６").
+    """
+    boxes = sorted((_bounds(box, str(text), float(score)) for box, text, score in fragments),
+                   key=lambda f: (f["y0"] + f["y1"]) / 2)
+    lines: list[list[dict[str, Any]]] = []
+    for frag in boxes:
+        if lines and _same_line(lines[-1], frag, tolerance):
+            lines[-1].append(frag)
+        else:
+            lines.append([frag])
+    return [_line(frags) for frags in lines]
+
+
+def _bounds(box: Sequence[Sequence[float]], text: str, score: float) -> dict[str, Any]:
+    xs, ys = [float(p[0]) for p in box], [float(p[1]) for p in box]
+    return {"text": unicodedata.normalize("NFKC", text), "score": score,
+            "x0": min(xs), "y0": min(ys), "x1": max(xs), "y1": max(ys)}
+
+
+def _same_line(line: list[dict[str, Any]], frag: dict[str, Any], tolerance: float) -> bool:
+    centre = sum((f["y0"] + f["y1"]) / 2 for f in line) / len(line)
+    height = sum(f["y1"] - f["y0"] for f in line) / len(line)
+    return abs((frag["y0"] + frag["y1"]) / 2 - centre) <= tolerance * min(height, frag["y1"] - frag["y0"])
+
+
+def _line(frags: list[dict[str, Any]]) -> dict[str, Any]:
+    frags = sorted((f for f in frags if f["text"].strip()), key=lambda f: f["x0"]) or frags
+    box = [min(f["x0"] for f in frags), min(f["y0"] for f in frags),
+           max(f["x1"] for f in frags), max(f["y1"] for f in frags)]
+    text = frags[0]["text"].strip()
+    for prev, frag in zip(frags, frags[1:]):
+        text = _join(text, frag["text"].strip(), _overlap_chars(prev, frag))
+    return {
+        "text": text,
+        "box": [int(round(v)) for v in box],
+        "score": round(sum(f["score"] for f in frags) / len(frags), 4),
+    }
+
+
+def _overlap_chars(prev: dict[str, Any], frag: dict[str, Any]) -> float:
+    """How many characters wide the horizontal overlap of two neighbouring fragments is."""
+    char_width = (frag["x1"] - frag["x0"]) / max(1, len(frag["text"].strip()))
+    return max(0.0, prev["x1"] - frag["x0"]) / max(char_width, 1e-6)
+
+
+def _join(left: str, right: str, overlap: float) -> str:
+    """Join two fragments of a line, dropping characters the detector read twice.
+
+    Overlapping detection boxes make RapidOCR read the characters at the seam twice
+    ("Invoice" + "e number", "Shipment a" + "arrives"): when the boxes overlap by at least a
+    third of a character and ``left`` ends with the first characters of ``right``, the copy is
+    dropped, and the word gap is kept on whichever side has it.
+    """
+    if overlap >= 0.3:
+        for k in range(min(len(left), len(right), int(overlap + 0.5) + 1), 0, -1):
+            if left.endswith(right[:k]):
+                head, tail = left[:-k], right[k:]
+                if tail.startswith(" "):
+                    return f"{left} {tail.lstrip()}"
+                if head.endswith(" "):
+                    return f"{head.rstrip()} {right}"
+                return head + right
+    return f"{left} {right}"
+
+
 def _quarter_turn(engine: Any, image: Any, boxes: Sequence[Sequence[Sequence[float]]]) -> int | None:
     """The cv2 rotation that sets upright a page turned a quarter (most of its boxes standing, at
-    least half again as tall as wide), else None. RapidOCR turns a standing crop a quarter
-    anticlockwise; the direction classifier then finds it upside down when the page was turned
-    anticlockwise (its lines run upwards) and upright when it was turned clockwise."""
-    standing = [box for box in boxes if _frame(box)[3] >= 1.5 * _frame(box)[2]]
+    least :data:`STANDING` times as tall as wide), else None. RapidOCR turns a standing crop a
+    quarter anticlockwise; the direction classifier then finds it upside down when the page was
+    turned anticlockwise (its lines run upwards) and upright when it was turned clockwise."""
+    standing = [box for box in boxes if (frame := _frame(box))[3] >= STANDING * frame[2]]
     if not standing or 2 * len(standing) <= len(boxes) or not engine.use_cls:
         return None
     import cv2
@@ -127,32 +206,35 @@ def _quarter_turn(engine: Any, image: Any, boxes: Sequence[Sequence[Sequence[flo
     return cv2.ROTATE_90_CLOCKWISE if 2 * upside_down > len(directions) else cv2.ROTATE_90_COUNTERCLOCKWISE
 
 
-def read_text(engine: Any, path: str) -> list[tuple[list[list[float]], str, float]]:
-    """OCR fragments ``(quad, text, score)`` of the image at ``path`` (opened by
-    :func:`._images.open_image`: upright, transparent parts white, 16-bit scaled): RapidOCR's detector
-    (on a page turned a quarter, again on the page set upright, whose coordinates the boxes are then
-    in), the boxes of one line merged, RapidOCR's direction classifier, the crops given a margin and
-    enlarged (:func:`prepared`), RapidOCR's recogniser and its score threshold. An engine without
-    the pieces this needs (another RapidOCR version) is simply called."""
+def read_lines(engine: Any, path: str) -> list[dict[str, Any]]:
+    """The lines of text in the image at ``path``, top to bottom (:func:`merge_ocr_lines`), each
+    ``{"text", "box", "score"}`` with its box in the image's own coordinates.
+
+    The image is opened by :func:`._images.open_image` (upright by EXIF, transparency on a
+    contrasting ground, 16-bit scaled). RapidOCR's detector finds the boxes; a page turned a
+    quarter is set upright and detected again (:func:`_quarter_turn`), so its lines are found and
+    ordered as lines. The boxes of one line are merged (:func:`line_groups`), RapidOCR's direction
+    classifier sees the crops as cut, the recogniser reads them with a margin, enlarged
+    (:func:`prepared`), and its score threshold applies. An engine without the pieces this needs
+    (another RapidOCR version) is simply called."""
     needed = ("get_crop_img_list", "text_rec", "text_cls", "text_score", "use_cls")
     if not all(hasattr(engine, name) for name in needed):
-        return list(engine(path)[0] or [])
+        return merge_ocr_lines(engine(path)[0] or [])
     import numpy as np
 
     from ._images import open_image
 
     image = np.ascontiguousarray(np.asarray(open_image(path))[:, :, ::-1])  # BGR, as RapidOCR reads
+    height, width = image.shape[:2]
     boxes, _ = engine(image, use_cls=False, use_rec=False)
-    if not boxes:
-        return []
-    turn = _quarter_turn(engine, image, boxes)
-    if turn is not None:  # read the page upright, so its lines are found and ordered as lines
+    turn = _quarter_turn(engine, image, boxes) if boxes else None
+    if turn is not None:
         import cv2
 
         image = np.ascontiguousarray(cv2.rotate(image, turn))
         boxes, _ = engine(image, use_cls=False, use_rec=False)
-        if not boxes:
-            return []
+    if not boxes:
+        return []
     quads = []
     for group in line_groups(boxes):
         members = [boxes[i] for i in group]
@@ -161,8 +243,23 @@ def read_text(engine: Any, path: str) -> list[tuple[list[list[float]], str, floa
     if engine.use_cls:  # on the crops as cut: given margins, it turns some upright lines upside down
         crops, _, _ = engine.text_cls(crops)
     recognised, _ = engine.text_rec([prepared(c) for c in crops])
-    return [(quad.tolist(), str(found[0]), float(found[1])) for quad, found in zip(quads, recognised)
-            if float(found[1]) >= engine.text_score]
+    lines = merge_ocr_lines((quad.tolist(), str(found[0]), float(found[1])) for quad, found in zip(quads, recognised)
+                            if float(found[1]) >= engine.text_score)
+    if turn is not None:
+        for line in lines:
+            line["box"] = _turned_back(line["box"], turn, height, width)
+    return lines
 
 
-__all__ = ["line_groups", "merged_quad", "prepared", "read_text"]
+def _turned_back(box: Sequence[int], turn: int, height: int, width: int) -> list[int]:
+    """A box ``[x0, y0, x1, y1]`` of the page turned by cv2 rotation ``turn``, in the coordinates of
+    the page as given (``height`` x ``width`` pixels)."""
+    import cv2
+
+    x0, y0, x1, y1 = box
+    if turn == cv2.ROTATE_90_CLOCKWISE:  # (x, y) went to (height - 1 - y, x)
+        return [y0, height - 1 - x1, y1, height - 1 - x0]
+    return [width - 1 - y1, x0, width - 1 - y0, x1]  # anticlockwise: (x, y) went to (y, width - 1 - x)
+
+
+__all__ = ["line_groups", "merge_ocr_lines", "merged_quad", "prepared", "read_lines"]

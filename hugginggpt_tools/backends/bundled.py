@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
@@ -22,7 +21,7 @@ from ..schemas import ModelCard
 from ._audio import speech_output
 from ._images import open_image
 from ._inputs import file_input, text_input
-from ._ocr import read_text
+from ._ocr import merge_ocr_lines, read_lines
 from .base import Backend, RunContext, TaskOutput, missing_packages
 
 logger = logging.getLogger(__name__)
@@ -151,81 +150,10 @@ class BundledBackend(Backend):
 # ----------------------------------------------------------------------------- OCR
 
 
-def merge_ocr_lines(
-    fragments: Iterable[Sequence[Any]], tolerance: float = 0.5
-) -> list[dict[str, Any]]:
-    """Merge OCR fragments ``(box, text, score)`` into lines, top to bottom.
-
-    Two fragments are on the same line when their vertical centres differ by at most
-    ``tolerance`` times the smaller box height; a line's fragments are joined left to right.
-    Each line is ``{"text", "box": [x0, y0, x1, y1], "score"}``.
-    """
-    boxes = sorted((_bounds(box, str(text), float(score)) for box, text, score in fragments),
-                   key=lambda f: (f["y0"] + f["y1"]) / 2)
-    lines: list[list[dict[str, Any]]] = []
-    for frag in boxes:
-        if lines and _same_line(lines[-1], frag, tolerance):
-            lines[-1].append(frag)
-        else:
-            lines.append([frag])
-    return [_line(frags) for frags in lines]
-
-
-def _bounds(box: Sequence[Sequence[float]], text: str, score: float) -> dict[str, Any]:
-    xs, ys = [float(p[0]) for p in box], [float(p[1]) for p in box]
-    return {"text": text, "score": score, "x0": min(xs), "y0": min(ys), "x1": max(xs), "y1": max(ys)}
-
-
-def _same_line(line: list[dict[str, Any]], frag: dict[str, Any], tolerance: float) -> bool:
-    centre = sum((f["y0"] + f["y1"]) / 2 for f in line) / len(line)
-    height = sum(f["y1"] - f["y0"] for f in line) / len(line)
-    return abs((frag["y0"] + frag["y1"]) / 2 - centre) <= tolerance * min(height, frag["y1"] - frag["y0"])
-
-
-def _line(frags: list[dict[str, Any]]) -> dict[str, Any]:
-    frags = sorted((f for f in frags if f["text"].strip()), key=lambda f: f["x0"]) or frags
-    box = [min(f["x0"] for f in frags), min(f["y0"] for f in frags),
-           max(f["x1"] for f in frags), max(f["y1"] for f in frags)]
-    text = frags[0]["text"].strip()
-    for prev, frag in zip(frags, frags[1:]):
-        text = _join(text, frag["text"].strip(), _overlap_chars(prev, frag))
-    return {
-        "text": text,
-        "box": [int(round(v)) for v in box],
-        "score": round(sum(f["score"] for f in frags) / len(frags), 4),
-    }
-
-
-def _overlap_chars(prev: dict[str, Any], frag: dict[str, Any]) -> float:
-    """How many characters wide the horizontal overlap of two neighbouring fragments is."""
-    char_width = (frag["x1"] - frag["x0"]) / max(1, len(frag["text"].strip()))
-    return max(0.0, prev["x1"] - frag["x0"]) / max(char_width, 1e-6)
-
-
-def _join(left: str, right: str, overlap: float) -> str:
-    """Join two fragments of a line, dropping characters the detector read twice.
-
-    Overlapping detection boxes make RapidOCR read the characters at the seam twice
-    ("Invoice" + "e number", "Shipment a" + "arrives"): when the boxes overlap by at least a
-    third of a character and ``left`` ends with the first characters of ``right``, the copy is
-    dropped, and the word gap is kept on whichever side has it.
-    """
-    if overlap >= 0.3:
-        for k in range(min(len(left), len(right), int(overlap + 0.5) + 1), 0, -1):
-            if left.endswith(right[:k]):
-                head, tail = left[:-k], right[k:]
-                if tail.startswith(" "):
-                    return f"{left} {tail.lstrip()}"
-                if head.endswith(" "):
-                    return f"{head.rstrip()} {right}"
-                return head + right
-    return f"{left} {right}"
-
-
 @register_bundled
 class RapidOCRModel(BundledModel):
     """PP-OCRv4 text detection and recognition (RapidOCR on ONNX Runtime), with the boxes of one
-    line merged and each crop given a margin and enlarged before recognition (:func:`._ocr.read_text`)."""
+    line merged and each crop given a margin and enlarged before recognition (:func:`._ocr.read_lines`)."""
 
     model_id = "bundled/rapidocr-ppocrv4"
     task = "image-to-text"
@@ -239,7 +167,7 @@ class RapidOCRModel(BundledModel):
 
     def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
         image = file_input(inputs, "image", self.task)
-        lines = [line for line in merge_ocr_lines(read_text(self.engine, str(image))) if line["text"]]
+        lines = [line for line in read_lines(self.engine, str(image)) if line["text"]]
         if not lines:
             # an empty "success" would hand nothing to the next task and read as an answer
             raise BackendError(
