@@ -352,9 +352,11 @@ def stand_in(task: Task) -> Task | None:
     return Task(id=task.id, task=kind, dep=[r.task_id for r in arg_refs(image)] or [-1], args={"image": image})
 
 
-_WRITING_RE = re.compile(r"\b(?:text|texts|written|writing|handwrit\w*|lettering|printed|ocr|the words|"
+_WRITING_RE = re.compile(r"\b(?:texts? (?:in|on|from|of|it (?:says|contains))|(?:the|any|its|what) texts?\b|written|"
+                         r"writing|handwrit\w*|lettering|printed|ocr|the words|"
                          r"what (?:does|do|did)\b[^?!]{0,60}\bsay)\b", re.IGNORECASE)
-"""A request about the writing in an image ("what does the sign say?"); not "say the description aloud"."""
+"""A request about the writing in an image ("read the text in ...", "what does the sign say?"); not
+"say the description aloud", "give me a text description" or "text-to-speech"."""
 
 
 def picture_stand_in(task: Task, choice: ModelChoice, request: str) -> Task | None:

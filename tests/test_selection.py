@@ -265,6 +265,9 @@ def _ocr_card(model_id: str, tags: list[str]) -> ModelCard:
     ("Read the text in photo.jpg aloud", ["ocr"], None),  # the writing is asked for: no labels instead
     ("What does the sign in photo.jpg say?", ["ocr"], None),
     ("Describe photo.jpg and say the description aloud", ["ocr"], "image-classification"),
+    ("Give me a text description of photo.jpg", ["ocr"], "image-classification"),  # a text, not the text in it
+    ("Describe photo.jpg, then summarize it into a short text", ["ocr"], "image-classification"),
+    ("What text is on photo.jpg?", ["ocr"], None),
     ("Describe this photo", [], None),  # a model that may caption: no fallback
 ])
 def test_a_picture_to_describe_with_only_text_readers_falls_back_on_labels(request_, tags, expected):
