@@ -4,7 +4,7 @@ Generates ``--n`` realistic model cards by recombining real catalog fields (each
 card takes a real card's task, organisation and name stem with a fine-tune suffix, tags from
 cards of the same task, the first sentences of one real description and one sentence of
 another, downloads from a heavy-tailed distribution), embeds them with the bundled MiniLM
-(``--threads`` torch threads, texts cut at ``--max-tokens``), builds the FAISS index (IVF
+(``--threads`` torch threads, texts cut at ``--max-tokens``, ``--precision``), builds the FAISS index (IVF
 above ``--approx-threshold`` cards) and then measures, for the labelled needs of
 ``benchmarks/data/retrieval_labels.jsonl`` as queries:
 
@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from hugginggpt_tools.model_index.catalog import LLM_MODEL_ID, default_catalog  # noqa: E402
-from hugginggpt_tools.model_index.embedding import Embedder  # noqa: E402
+from hugginggpt_tools.model_index.embedding import PRECISIONS, Embedder  # noqa: E402
 from hugginggpt_tools.model_index.filters import CardFilter  # noqa: E402
 from hugginggpt_tools.model_index.index import ModelIndex, embed_cards  # noqa: E402
 from hugginggpt_tools.model_index.languages import languages_for_task, query_languages  # noqa: E402
@@ -159,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2, help="torch threads for embedding (default 2)")
     parser.add_argument("--max-tokens", type=int, default=32, help="embedding text limit in tokens (default 32)")
     parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--precision", choices=PRECISIONS, default="auto",
+                        help="embedding precision (default auto: bfloat16 where the CPU computes it natively)")
     parser.add_argument("--approx-threshold", type=int, default=APPROX_THRESHOLD)
     parser.add_argument("--nprobe", type=int, default=DEFAULT_NPROBE)
     parser.add_argument("--rounds", type=int, default=5, help="passes over the labelled queries (default 5)")
@@ -170,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     rss_start = rss_mb()
     cards = synthetic_cards(args.n)
     rss_cards = rss_mb()
-    embedder = Embedder(num_threads=args.threads, batch_size=args.batch_size, max_seq_length=args.max_tokens)
+    embedder = Embedder(num_threads=args.threads, batch_size=args.batch_size, max_seq_length=args.max_tokens,
+                        precision=args.precision)
     embedder.encode(["warm up"])
     rss_model = rss_mb()
     print(f"building an index of {args.n:,} synthetic cards ({args.threads} threads, {args.max_tokens} tokens) ...",
@@ -181,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     labels = [json.loads(line) for line in LABELS.read_text().splitlines() if line.strip()]
     query_stats = measure_queries(index, labels, args.rounds)
     report = {
-        "n": args.n, "threads": args.threads, "max_tokens": args.max_tokens, "nprobe": index.store.nprobe,
+        "n": args.n, "threads": args.threads, "max_tokens": args.max_tokens, "dtype": embedder.dtype, "nprobe": index.store.nprobe,
         "build": build_stats, "query": query_stats,
         "memory_mb": {"cards": round(rss_cards - rss_start, 1), "embedding_model": round(rss_model - rss_cards, 1),
                       "index": round(rss_index - rss_model, 1), "process_peak": round(
@@ -200,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     b, q, m = report["build"], report["query"], report["memory_mb"]
     print(f"cards: {args.n:,}  index: {b['index_type']} (nprobe {report['nprobe']})  "
-          f"embedding: MiniLM, {args.threads} threads, {args.max_tokens} tokens")
+          f"embedding: MiniLM {report['dtype']}, {args.threads} threads, {args.max_tokens} tokens")
     print(f"build: {b['total_s']} s = {b['cards_per_s']:,} cards/s including embedding "
           f"(embedding {b['embed_s']} s at {b['embed_cards_per_s']:,}/s; FAISS {b['faiss_s']} s)")
     print(f"memory: cards {m['cards']} MiB, model {m['embedding_model']} MiB, vectors + FAISS {m['index']} MiB, "

@@ -14,6 +14,7 @@ Ablation rows show each part of the score on its own.
 
     .venv/bin/python benchmarks/retrieval.py                 # the shipped index
     .venv/bin/python benchmarks/retrieval.py --max-tokens 64 # re-embed the catalog, texts cut at 64 tokens
+    .venv/bin/python benchmarks/retrieval.py --precision float32  # re-embed the catalog in float32
     .venv/bin/python benchmarks/retrieval.py --misses        # list the needs our ranking misses at 5
 """
 
@@ -33,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from hugginggpt_tools.model_index.catalog import LLM_MODEL_ID  # noqa: E402
+from hugginggpt_tools.model_index.embedding import INDEX_MAX_TOKENS, PRECISIONS  # noqa: E402
 from hugginggpt_tools.model_index.index import ModelIndex  # noqa: E402
 from hugginggpt_tools.model_index.languages import QueryLanguages  # noqa: E402
 from hugginggpt_tools.model_index.ranking import RankingWeights, download_rank, score_positions  # noqa: E402
@@ -94,13 +96,14 @@ def evaluate(index: ModelIndex, labels: list[dict]) -> dict[str, dict]:
     return results
 
 
-def load_index(max_tokens: int | None, threads: int) -> ModelIndex:
+def load_index(max_tokens: int | None, threads: int, precision: str = "auto") -> ModelIndex:
     from hugginggpt_tools.model_index.catalog import default_catalog
     from hugginggpt_tools.model_index.embedding import Embedder
 
-    if max_tokens is None:
+    if max_tokens is None and precision == "auto":
         return ModelIndex.load(SHIPPED, num_threads=threads)
-    return ModelIndex.build(default_catalog(), Embedder(num_threads=threads, max_seq_length=max_tokens))
+    embedder = Embedder(num_threads=threads, max_seq_length=max_tokens or INDEX_MAX_TOKENS, precision=precision)
+    return ModelIndex.build(default_catalog(), embedder)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,12 +111,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--labels", type=Path, default=LABELS)
     parser.add_argument("--max-tokens", type=int, help="re-embed the catalog with texts cut at this many tokens")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--precision", choices=PRECISIONS, default="auto",
+                        help="re-embed the catalog in this precision (default: the shipped index, queried in 'auto')")
     parser.add_argument("--misses", action="store_true", help="list the needs our ranking misses at 5")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     labels = load_labels(args.labels)
     started = time.perf_counter()
-    index = load_index(args.max_tokens, args.threads)
+    index = load_index(args.max_tokens, args.threads, args.precision)
     results = evaluate(index, labels)
     tasks = len({i["task"] for i in labels})
     if args.json:

@@ -312,6 +312,57 @@ def test_real_embedder_loads_offline():
     assert real.name == DEFAULT_EMBEDDING_MODEL
 
 
+def test_embedder_precision_is_checked_before_anything_loads():
+    from hugginggpt_tools.model_index.embedding import Embedder
+
+    with pytest.raises(ValueError, match="precision 'fp16' is not one of auto, float32, bfloat16"):
+        Embedder(precision="fp16")
+    with pytest.raises(ValueError, match="does not go with quantized=True"):
+        Embedder(quantized=True, precision="bfloat16")
+    assert "precision='float32'" in repr(Embedder(precision="float32"))
+
+
+def test_clip_text_cuts_long_texts_at_a_space():
+    from hugginggpt_tools.model_index.embedding import clip_text
+
+    assert clip_text("short text", 40) == "short text"
+    assert clip_text("one two three four", 9) == "one two"
+    assert clip_text("x" * 30, 10) == "x" * 10
+
+
+@pytest.mark.integration
+def test_clipped_card_texts_keep_every_token_the_embedder_reads():
+    from hugginggpt_tools.model_index.embedding import CHARS_PER_TOKEN, Embedder, clip_text
+
+    tokenizer = Embedder()._load().tokenizer
+    texts = [card.embedding_text() for card in default_catalog()]
+    for limit in (32, 128):
+        full = tokenizer(texts, truncation=True, max_length=limit)["input_ids"]
+        clipped = tokenizer([clip_text(t, CHARS_PER_TOKEN * limit) for t in texts], truncation=True,
+                            max_length=limit)["input_ids"]
+        assert clipped == full
+    assert any(len(t) > CHARS_PER_TOKEN * 32 for t in texts)  # the check above did cut texts
+
+
+@pytest.mark.integration
+def test_bfloat16_embeddings_match_float32_ones_and_auto_follows_the_cpu(monkeypatch):
+    from hugginggpt_tools.model_index import embedding
+
+    texts = ["find the objects in this photo", "translate this letter into German", "bake a cake"]
+    full = embedding.Embedder(precision="float32")
+    half = embedding.Embedder(precision="bfloat16")
+    assert (full.dtype, half.dtype) == ("float32", "bfloat16")
+    a, b = full.encode(texts), half.encode(texts)
+    assert b.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(b, axis=1), 1.0, rtol=1e-5)
+    assert min((a * b).sum(axis=1)) > 0.999  # close enough that indexes built either way mix
+    monkeypatch.setattr(embedding, "native_bfloat16", lambda: False)
+    assert embedding.Embedder().dtype == "float32"
+    monkeypatch.setattr(embedding, "native_bfloat16", lambda: True)
+    assert embedding.Embedder().dtype == "bfloat16"
+    assert embedding.Embedder(quantized=True).dtype == "float32"
+
+
 @pytest.mark.integration
 def test_shipped_index_matches_the_catalog_and_searches():
     from hugginggpt_tools.config import Settings

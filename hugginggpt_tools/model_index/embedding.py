@@ -68,6 +68,11 @@ class Embedder:
     ``num_threads`` limits torch's threads (1 keeps a 2-core machine responsive).
     ``max_seq_length`` cuts texts at that many tokens (default: the model's own limit, 256 for
     MiniLM); shorter texts embed faster, and indexes record the limit they were built with.
+    ``precision``: ``"auto"`` (the default) runs the model in bfloat16 where the CPU computes it
+    natively (AVX512-BF16 or AMX: about twice as fast, cosine similarity to float32 vectors
+    0.9999, so indexes built either way mix), else in float32; ``"float32"`` or ``"bfloat16"``
+    force one. ``quantized=True`` swaps the linear layers for int8 ones instead (see
+    :func:`planning_embedder`); it runs in float32.
     """
 
     def __init__(
@@ -79,12 +84,20 @@ class Embedder:
         batch_size: int = 32,
         max_seq_length: int | None = None,
         quantized: bool = False,
+        precision: str = "auto",
     ) -> None:
+        if precision not in PRECISIONS:
+            raise ValueError(f"precision {precision!r} is not one of {', '.join(PRECISIONS)}; 'auto' picks bfloat16 "
+                             "where the CPU computes it natively")
+        if quantized and precision == "bfloat16":
+            raise ValueError("precision 'bfloat16' does not go with quantized=True (int8 layers run in float32); "
+                             "drop one of them")
         if num_threads < 1 or batch_size < 1 or (max_seq_length is not None and max_seq_length < 8):
             raise ValueError(f"num_threads ({num_threads}) and batch_size ({batch_size}) must be >= 1 and "
                              f"max_seq_length ({max_seq_length}) None or >= 8")
         self.max_seq_length = max_seq_length
         self.quantized = quantized
+        self.precision = precision
         self._path = Path(model_path) if model_path is not None else None
         self._name = name or (DEFAULT_EMBEDDING_MODEL if self._path is None else self._path.name)
         self.num_threads = num_threads
@@ -129,6 +142,10 @@ class Embedder:
                 model.max_seq_length = self.max_seq_length
             if self.quantized:
                 _quantize(model)
+            elif self.precision == "bfloat16" or (self.precision == "auto" and native_bfloat16()):
+                import torch
+
+                model.to(torch.bfloat16)
             return model
         finally:
             if bars:
@@ -144,6 +161,8 @@ class Embedder:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         apply_thread_limits(self.num_threads)
+        if self.max_seq_length is not None:  # the tokenizer reads the whole text before it cuts
+            texts = [clip_text(text, CHARS_PER_TOKEN * self.max_seq_length) for text in texts]
         vectors = model.encode(
             list(texts),
             batch_size=self.batch_size,
@@ -153,9 +172,48 @@ class Embedder:
         )
         return normalize(np.asarray(vectors, dtype=np.float32))
 
+    @property
+    def dtype(self) -> str:
+        """The type the model computes in (loads the model): ``"float32"`` or ``"bfloat16"``;
+        a quantized model's int8 layers compute in float32."""
+        return str(next(self._load().parameters()).dtype).removeprefix("torch.")
+
     def __repr__(self) -> str:
         quantized = ", quantized=True" if self.quantized else ""
-        return f"Embedder(name={self._name!r}, num_threads={self.num_threads}{quantized})"
+        precision = f", precision={self.precision!r}" if self.precision != "auto" else ""
+        return f"Embedder(name={self._name!r}, num_threads={self.num_threads}{quantized}{precision})"
+
+
+PRECISIONS = ("auto", "float32", "bfloat16")
+"""The values of :class:`Embedder`'s ``precision``."""
+
+
+@functools.lru_cache(maxsize=1)
+def native_bfloat16() -> bool:
+    """Whether this CPU computes bfloat16 natively (AVX512-BF16 or AMX tiles), where it runs
+    MiniLM about twice as fast as float32; elsewhere bfloat16 is emulated and no faster."""
+    import torch
+
+    checks = (getattr(torch.cpu, name, None) for name in ("_is_avx512_bf16_supported", "_is_amx_tile_supported"))
+    try:
+        return any(check() for check in checks if callable(check))
+    except Exception:  # noqa: BLE001 - private torch probes: if they fail, float32 is always right
+        return False
+
+
+CHARS_PER_TOKEN = 12
+"""Characters of text kept per token of ``max_seq_length`` before tokenizing. A WordPiece token
+of English averages 4 to 5 characters with its space, so the first ``max_seq_length`` tokens end
+well before the cut, and tokenizing a long card's text no longer costs a tenth of the embedding
+time."""
+
+
+def clip_text(text: str, limit: int) -> str:
+    """``text`` cut at the last space before ``limit`` characters (at ``limit`` when it has none)."""
+    if len(text) <= limit:
+        return text
+    space = text.rfind(" ", 0, limit + 1)
+    return text[:space if space > 0 else limit]
 
 
 def normalize(vectors: "np.ndarray") -> "np.ndarray":
@@ -216,6 +274,8 @@ __all__ = [
     "index_embedder",
     "INDEX_MAX_TOKENS",
     "missing_dependency",
+    "native_bfloat16",
     "normalize",
+    "PRECISIONS",
     "planning_embedder",
 ]
