@@ -318,6 +318,16 @@ def test_which_region_is_a_question_not_segmentation() -> None:
     assert [t.task for t in RULES_ONLY.plan("Mark the regions of street.png").tasks] == ["image-segmentation"]
 
 
+@pytest.mark.parametrize("request_text", [
+    "Mark out the areas that belong to the sky, the road and the cars in street.jpg",
+    "Trace the areas covered by water in flood.jpg", "Give me a color-coded map of the objects in room.jpg",
+    "Label the regions of satellite.png by land use"])
+def test_marking_out_areas_is_segmentation(request_text: str) -> None:
+    """Marking, tracing or labelling areas, or a colour-coded map, is segmentation, and "areas
+    that belong to the sky" does not make it classification."""
+    assert [t.task for t in RULES_ONLY.plan(request_text).tasks] == ["image-segmentation"]
+
+
 def test_lexicon_covers_every_intent() -> None:
     from hugginggpt_tools.tasks import TASK_TYPES
 

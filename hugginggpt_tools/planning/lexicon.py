@@ -298,7 +298,10 @@ CUES: tuple[Cue, ...] = tuple(
              r"(?:segments|parts|sections|regions|areas|components|pieces|elements|objects|zones)|"
              r"boundar(?:y|ies)|delineat\w*|each pixel|pixel[- ]wise|pixel by pixel|(?:distinct|different|separate|"
              r"individual|various) (?:elements|objects) (?:in|of|within) (?:the |this |that |my )?(?:\w+ )?(?:image|photo|"
-             r"picture|scene)", 1.1))
+             r"picture|scene)|(?:mark|map|label|trace)(?: \w+){0,2} (?:out |in )?(?:the |each |every |all )?"
+             r"(?:\w+ )?(?:areas|regions|zones|pixels)(?: (?:that|which) belongs? to)?|"
+             r"(?:areas|regions|zones|pixels) (?:that|which) belongs? to|"
+             r"colou?r(?:ed|ized|ised|-coded)? (?:map|mask|overlay)|(?:segmentation|label) map", 1.1))
     + _cues("depth-estimation",
             (r"depth(?: map| estimation)?|depths", 1.5),
             (r"how (?:far|close|deep)(?: away)?", 1.0),
