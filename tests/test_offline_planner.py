@@ -115,6 +115,18 @@ def test_generated_image_feeds_the_next_task_and_prompt_is_the_description() -> 
     ]
 
 
+@pytest.mark.parametrize(("request_text", "prompt"), [
+    ("Draw me a cat wearing a hat", "a cat wearing a hat"), ("Paint us a lighthouse in a storm", "a lighthouse in a storm"),
+    ("Generate an image of me at the beach", "me at the beach")])
+def test_who_the_picture_is_for_is_not_in_its_prompt(request_text: str, prompt: str) -> None:
+    assert steps(plan(request_text)) == [("text-to-image", {"text": prompt})]
+
+
+@pytest.mark.parametrize("request_text", ["Color the pixels of photo.jpg blue", "Paint the walls of room.jpg green"])
+def test_a_colour_change_with_the_file_named_midway_is_an_edit(request_text: str) -> None:
+    assert [t.task for t in RULES_ONLY.plan(request_text).tasks] == ["image-to-image"]
+
+
 def test_two_independent_tasks_on_one_image() -> None:
     p = plan("Detect the objects in street.jpg; also segment street.jpg")
     assert steps(p) == [("object-detection", {"image": "street.jpg"}), ("image-segmentation", {"image": "street.jpg"})]

@@ -39,6 +39,8 @@ _DESCRIPTION_LEAD_RE = re.compile(
     r"^(?:(?:that|which|who)\s+(?:is|are|shows?|depicts?|features?|illustrates?|captures?|represents?)\s+|"
     r"(?:of|about|showing|depicting|featuring|illustrating|capturing|representing|with|where|in which|for|"
     r"based on|inspired by|that shows|to show|to depict)\s+)+", re.IGNORECASE)
+_RECIPIENT_RE = re.compile(r"^(?:me|us)\s+", re.IGNORECASE)
+"""Who the picture is for, right after the cue ("draw me a cat"): not part of its description."""
 _POLITE_RE = re.compile(
     r"^(?:(?:so|well|now|ok|okay|also|and|then|hey|hi)\b,?\s*)*"
     r"(?:(?:(?:could|can|would|will) you\s+(?:please\s+|kindly\s+|also\s+)*(?:(?:help|assist)\s+(?:me\s+)?"
@@ -273,7 +275,7 @@ class PlanBuilder:
         the clause itself for other tasks."""
         if cand.task in _DESCRIBED_TASKS:
             rest = cand.clause.masked[cand.cue_end:].strip(" ,.:;?!") if cand.cue_end else ""
-            rest = _DESCRIPTION_LEAD_RE.sub("", rest)
+            rest = _DESCRIPTION_LEAD_RE.sub("", _RECIPIENT_RE.sub("", rest))
             if len(rest.split()) >= 2:
                 return clean(self.req.unmask(rest, quotes=False))
             quoted = self._take(range(self.req.own), ["text"], question=False)

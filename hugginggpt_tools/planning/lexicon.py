@@ -278,7 +278,8 @@ CUES: tuple[Cue, ...] = tuple(
             (r"image editing|edit(?:s|ed|ing)? (?:the |this |my |that )?(?:image|photo|picture)|"
              rf"(?:change|changing|turn|make|paint|recolou?r) (?:the |its |my )?(?:\w+ ){{0,3}}(?:colou?rs?|background|"
              rf"sky|hair|walls?|shirt|dress|lighting) (?:\w+ ){{0,3}}(?:to|into|with)|"
-             rf"(?:make|paint|turn|colou?r) (?:the |its |my )?(?:\w+ ){{1,3}}(?:{_COLORS})", 1.3),
+             # "colour the pixels of photo.jpg blue": the words between may hold a masked file
+             rf"(?:make|paint|turn|colou?r) (?:the |its |my )?(?:[\w\ue000-\ue002]+ ){{1,3}}(?:{_COLORS})", 1.3),
             (r"edit(?:s|ed|ing)?|modif(?:y|ies|ied|ication|ications)|alter(?:s|ed|ing|ation)?|"
              r"(?:add|insert|put|place|remove|erase|delete|replace|swap) (?:a |an |the |some |more )?(?:\w+ ){0,2}"
              r"(?:in|into|on|onto|from|with|to|for|by)|makeover", 0.8),
