@@ -390,6 +390,28 @@ def test_what_the_user_asks_to_be_told_is_the_question() -> None:
 
 
 
+@pytest.mark.parametrize(("request_text", "task", "question"), [
+    ("Can you tell if the person in selfie.jpg is smiling?", "visual-question-answering", "Is the person smiling?"),
+    ("Could you check if the man in photo.jpg wears glasses", "visual-question-answering",
+     "Does the man wear glasses?"),
+    ("Read the contract in contract.png and tell me whether it mentions a deadline", "document-question-answering",
+     "Does it mention a deadline?")])
+def test_a_yes_or_no_question_put_as_a_request_is_asked_plainly(request_text: str, task: str, question: str) -> None:
+    """"Can you tell if ...?" is a question about the image (it was an image edit: the semantic
+    matcher took it, the question mark being only a fallback cue), asked as the question itself."""
+    p = OfflinePlanner().plan(request_text)
+    assert [(t.task, t.args["text"]) for t in p.tasks] == [(task, question)]
+
+
+def test_whether_clauses_turn_into_questions() -> None:
+    from hugginggpt_tools.planning.arguments import _as_question
+
+    assert [_as_question(w) for w in ("whether the old car is red", "if she has a hat", "if he has finished it",
+                                      "whether anyone speaks", "if the old man wears glasses", "if it carries tax")] == [
+        "Is the old car red?", "Does she have a hat?", "Has he finished it?", "Does anyone speak?",
+        "Does the old man wear glasses?", "Does it carry tax?"]
+
+
 def test_a_text_given_after_a_colon_is_the_context_not_part_of_the_question() -> None:
     p = plan("Tell me who won: 'In the final, Spain beat England 1-0.'")
     assert steps(p) == [("question-answering", {"text": "Who won?", "context": "In the final, Spain beat England 1-0."})]

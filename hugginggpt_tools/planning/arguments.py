@@ -57,23 +57,44 @@ _POLITE_TAIL_RE = re.compile(r",?\s+(?:(?:could|can|would|will) you|please)\b[^?
 _INSTRUCTION_WORDS = 6
 """At most this many words, a clause that refers back ("translate it into French") is only an
 instruction, not also the text to work on."""
+_ASKING_YOU = r"(?:^|,\s+)(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?"
 _TELL_ME_RE = re.compile(
-    r"(?:^|,\s+)(?:(?:tell|show|give|let)\s+(?:me|us)(?:\s+know)?|find out|work out|figure out)\s+(.{3,})$|"
+    _ASKING_YOU + r"(?:(?:tell|show|give|let)\s+(?:me|us)(?:\s+know)?|find out|work out|figure out)\s+(.{3,}?)\??$|"
     r"(?<![\w'])(?:i|we)(?:(?:\s+(?:want|need|would like|wish)|'d\s+like)\s+to\s+(?:know|find out|learn)|"
     r"\s+wonder|(?:\s+am|'m|\s+are|'re)\s+(?:curious|wondering))\s+(?:about\s+)?((?:what|who|whom|whose|where|"
     r"when|which|why|how|whether|if)\b.{3,})$|"
-    r"(?:^|,\s+)(?:extract|determine|identify|find|establish|check|answer)\s+((?:what|who|whom|whose|where|when|"
-    r"which|why|how|whether|if)\b.{3,})$",
+    + _ASKING_YOU + r"(?:extract|determine|identify|find|establish|check|answer|tell|see|say|confirm|verify)\s+"
+    r"((?:what|who|whom|whose|where|when|which|why|how|whether|if)\b.{3,}?)\??$",
     re.IGNORECASE)
 """A clause that asks to be told something ("tell me the total", "based on the caption, tell me
-...", "... I want to know where she works", "from the text '...', extract when the meeting is"):
-what it asks, for a question task."""
-_WH_START_RE = re.compile(r"^(?:what|who|whom|whose|where|when|which|why|how|whether|if|is|are|does|do|did|can)\b",
+...", "... I want to know where she works", "from the text '...', extract when the meeting is",
+"can you tell if the person is smiling?"): what it asks, for a question task."""
+_ASKING_YOU_RE = re.compile(r"^(?:can|could|would|will)\s+you\b", re.IGNORECASE)
+_WH_START_RE = re.compile(r"^(?:what|who|whom|whose|where|when|which|why|how|whether|if|is|are|was|were|does|do|did|can|"
+                          r"could|has|have|will|would)\b",
                           re.IGNORECASE)
 
 
-_YES_NO_RE = re.compile(r"^(?:if|whether)\s+((?:the |a |an |this |that |these |those |my |your )?\w+)\s+"
-                        r"(is|are|was|were|can|could|has|have|will|would)\s+(.+)$", re.IGNORECASE)
+_DETERMINER = r"(?:the|a|an|this|that|these|those|my|your|his|her|its|our|their|some|any|no)"
+_SUBJECT = rf"((?:{_DETERMINER}\s+(?:\w+\s+){{0,2}}?\w+)|(?!{_DETERMINER}\b)\w+)"
+_YES_NO_RE = re.compile(r"^(?:if|whether)\s+" + _SUBJECT + rf"\s+(is|are|was|were|can|could|(?:has|have)(?!\s+{_DETERMINER}\b)|"
+                        r"will|would)\s+(.+)$", re.IGNORECASE)
+_YES_NO_VERB_RE = re.compile(r"^(?:if|whether)\s+" + _SUBJECT + rf"\s+([a-z]{{2,}}[^s\W]s|has(?=\s+{_DETERMINER}\b))(?:\s+(.+))?$",
+                             re.IGNORECASE)
+"""A yes-or-no question with a verb in the third person ("if the man wears glasses", "if she has a hat")."""
+
+
+def _base_verb(verb: str) -> str:
+    """The base form of a verb in the third person singular: "wears" -> "wear", "carries" ->
+    "carry", "watches" -> "watch", "has" -> "have"."""
+    lower = verb.lower()
+    if lower == "has":
+        return "have"
+    if lower.endswith("ies"):
+        return verb[:-3] + "y"
+    if lower.endswith(("sses", "shes", "ches", "xes", "zes", "oes")):
+        return verb[:-2]
+    return verb[:-1]
 
 
 _WH_BE_RE = re.compile(r"^((?:what|which|how)(?: \w+)?|who|where|when|why)\s+((?:the|a|an|this|that|these|those|my|your|"
@@ -82,12 +103,17 @@ _WH_BE_RE = re.compile(r"^((?:what|which|how)(?: \w+)?|who|where|when|why)\s+((?
 
 def _as_question(wanted: str) -> str:
     """What a user asks to be told, as a question: "the total" -> "What is the total?", "if there
-    is a dog" -> "Is there a dog?", "where the meeting is" -> "Where is the meeting?"."""
+    is a dog" -> "Is there a dog?", "whether the man wears glasses" -> "Does the man wear
+    glasses?", "where the meeting is" -> "Where is the meeting?"."""
     wanted = wanted.strip(" .!?")
     yes_no = _YES_NO_RE.match(wanted)
+    yes_no_verb = _YES_NO_VERB_RE.match(wanted)
     wh_be = _WH_BE_RE.match(wanted)
     if yes_no:
         wanted = f"{yes_no.group(2)} {yes_no.group(1)} {yes_no.group(3)}"
+    elif yes_no_verb:
+        subject, verb, rest = yes_no_verb.groups()
+        wanted = " ".join(w for w in ("does", subject, _base_verb(verb), rest) if w)
     elif wh_be:
         wanted = f"{wh_be.group(1)} {wh_be.group(3)} {wh_be.group(2)}"
     question = wanted if _WH_START_RE.match(wanted) else f"what is {wanted}"
@@ -297,6 +323,8 @@ class PlanBuilder:
         asked = _QUESTION_START_RE.search(text)
         # "based on that caption, tell me what colour the car is": the caption is the context
         told = self._told(clause)
+        if told and (not asked or _ASKING_YOU_RE.match(asked.group().strip())):
+            return told  # "can you tell if the person is smiling?" asks "Is the person smiling?"
         if asked or told:
             return asked.group().strip() if asked else told  # type: ignore[return-value]
         earlier = self._earlier_text(cand)

@@ -149,6 +149,9 @@ CUES: tuple[Cue, ...] = tuple(
              0.3),
             fallback=True)
     + _cues(_QUESTION_TASKS, (r"(?:what|how) (?:\w+ ){0,4}(?:looks?|looked|seems?|sounds?) like", 1.0), fallback=True)
+    # a yes-or-no question put as a request: "can you tell if the person in selfie.jpg is smiling?"
+    + _cues(_QUESTION_TASKS, (r"(?:tell|check|see|know|determine|find out|say|confirm|verify) (?:me |us )?(?:if|whether)",
+                              0.6), fallback=True)
     + _cues("question-answering",
             (r"based on|according to|(?:from|in) (?:the|this|that|my) (?:text|passage|paragraph|article|context|story|"
              r"transcript(?:ion)?|summary|translation)", 0.6),
