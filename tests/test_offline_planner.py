@@ -127,6 +127,17 @@ def test_a_colour_change_with_the_file_named_midway_is_an_edit(request_text: str
     assert [t.task for t in RULES_ONLY.plan(request_text).tasks] == ["image-to-image"]
 
 
+def test_a_list_of_target_languages_is_one_translation_each() -> None:
+    assert steps(plan("Translate 'good morning' into French, German and Italian")) == [
+        ("translation", {"text": "good morning", "target_language": language}) for language in ("French", "German", "Italian")]
+    assert steps(plan("Translate the caption of photo.jpg into Spanish and Portuguese")) == [
+        ("image-to-text", {"image": "photo.jpg"}),
+        *[("translation", {"text": Ref(task_id=0), "target_language": language}) for language in ("Spanish", "Portuguese")]]
+    # "or" offers a choice; and a quote may stand between the verb and the language
+    assert steps(plan("Put 'thank you' in Japanese or Korean")) == [
+        ("translation", {"text": "thank you", "target_language": "Japanese"})]
+
+
 def test_two_independent_tasks_on_one_image() -> None:
     p = plan("Detect the objects in street.jpg; also segment street.jpg")
     assert steps(p) == [("object-detection", {"image": "street.jpg"}), ("image-segmentation", {"image": "street.jpg"})]

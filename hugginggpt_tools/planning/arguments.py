@@ -22,7 +22,17 @@ from ..dag import descendants, reference_id, toposort
 from ..tasks import TASK_TYPES, ArgSpec
 from .clauses import PLACEHOLDER_RE, Clause, RequestText
 from .intents import Candidate, Vocabulary
-from .lexicon import ANAPHORA, INSTRUCTED, LANGUAGE_SOURCE, LANGUAGE_TARGET, ORIGINAL, PROMPT_TASKS, QUESTION_TASKS
+from .lexicon import (
+    ANAPHORA,
+    INSTRUCTED,
+    LANGUAGE_NAME,
+    LANGUAGE_SOURCE,
+    LANGUAGE_TARGET,
+    LANGUAGE_TARGETS,
+    ORIGINAL,
+    PROMPT_TASKS,
+    QUESTION_TASKS,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -454,9 +464,22 @@ class PlanBuilder:
         if args is None:
             logger.debug("Offline planner: no input for %s in %r", cand.task, cand.clause.masked)
             return False
-        if not any(t["task"] == cand.task and t["args"] == args for t in self.tasks):
-            self._append(cand.task, args, cand.strength)
+        for one in [args, *self._further_targets(cand, args)]:
+            if not any(t["task"] == cand.task and t["args"] == one for t in self.tasks):
+                self._append(cand.task, one, cand.strength)
         return bool(self._main_inputs(cand) & (self.consumed - before))
+
+    def _further_targets(self, cand: Candidate, args: dict[str, str]) -> list[dict[str, str]]:
+        """The arguments of one more translation per further language the clause lists ("into
+        French, German and Italian": German and Italian), each of the same text."""
+        if "target_language" not in args:
+            return []
+        listed = LANGUAGE_TARGETS.search(self.req.unmask(cand.clause.masked))
+        if listed is None:
+            return []
+        further = [m.capitalize() for m in LANGUAGE_NAME.findall(listed.group(1))]
+        return [{**args, "target_language": language} for language in dict.fromkeys(further)
+                if language != args["target_language"]]
 
     def add_clause(self, candidates: Sequence[Candidate]) -> None:
         """Add a clause's tasks; a task repeats for each further input the clause names

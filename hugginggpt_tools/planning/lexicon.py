@@ -138,7 +138,8 @@ CUES: tuple[Cue, ...] = tuple(
     + _cues("translation",
             (r"translat(?:e|es|ed|ing|ion|ions|or)", 1.5),
             (rf"(?:into|to) (?:{_LANG})|(?:{_LANG}) (?:version|translation|speakers?|equivalent)", 0.9),
-            (rf"(?:render|put|say|write|express|give|rewrite|convert|turn|have|get)(?: \w+){{0,3}} (?:in|into) (?:{_LANG})",
+            (rf"(?:render|put|say|write|express|give|rewrite|convert|turn|have|get)(?: [\w\ue000-\ue002]+){{0,3}} (?:in|into) "
+             rf"(?:{_LANG})",
              1.3),
             (rf"(?:in|from) (?:{_LANG})", 0.4))
     + [QUESTION_CUE]
@@ -409,8 +410,15 @@ ORIGINAL = re.compile(r"(?<!\w)(?:original|initial|source|uploaded|raw|unedited|
 
 LANGUAGE_TARGET = re.compile(rf"(?<!\w)(?:into|to|in)\s+({_LANG})(?!\w)", re.IGNORECASE)
 LANGUAGE_SOURCE = re.compile(rf"(?<!\w)from\s+({_LANG})(?!\w)", re.IGNORECASE)
+LANGUAGE_TARGETS = re.compile(
+    rf"(?<!\w)(?:into|to|in)\s+(?:{_LANG})((?:\s*(?:,|\band\b|\bas well as\b|\bplus\b|&)\s*(?:and\s+)?"
+    rf"(?:{_LANG})(?!\w))+)", re.IGNORECASE)
+"""A list of target languages ("into French, German and Italian"): group 1 holds those after the
+first. "French or German" asks for one of them, so it is no list."""
+LANGUAGE_NAME = re.compile(rf"(?<!\w)(?:{_LANG})(?!\w)", re.IGNORECASE)
 
 __all__ = [
     "ANAPHORA", "CUES", "FAMILIES", "INSTRUCTED", "INTENTS", "LANGUAGES", "LANGUAGE_SOURCE", "LANGUAGE_TARGET",
+    "LANGUAGE_TARGETS", "LANGUAGE_NAME",
     "MODALITY_HINTS", "ORIGINAL", "PROMPT_TASKS", "QUESTION_CUE", "QUESTION_TASKS", "QUOTED_QUESTION_CUE", "RESULT_PHRASE", "TASK_CONTEXT_HINTS", "Cue",
 ]
