@@ -414,6 +414,14 @@ def test_a_yes_or_no_question_put_as_a_request_is_asked_plainly(request_text: st
     assert [(t.task, t.args["text"]) for t in p.tasks] == [(task, question)]
 
 
+def test_explaining_what_is_at_hand_is_a_question_about_it() -> None:
+    assert steps(OfflinePlanner().plan("Look at chart.png and explain the trend")) == [
+        ("visual-question-answering", {"image": "chart.png", "text": "explain the trend"})]
+    # the text supplied after the colon is the context, not part of the question
+    assert steps(plan("Explain this sentence: 'The early bird catches the worm.'")) == [
+        ("question-answering", {"text": "Explain this sentence", "context": "The early bird catches the worm."})]
+
+
 def test_whether_clauses_turn_into_questions() -> None:
     from hugginggpt_tools.planning.arguments import _as_question
 

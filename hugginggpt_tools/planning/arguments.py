@@ -346,8 +346,9 @@ class PlanBuilder:
             return told
         asked_words, whole = self._words_without_media(clause, self._asked_part(clause.masked)), \
             self._words_without_media(clause)
-        if asked_words != whole and _WH_START_RE.match(asked_words):
-            return _as_question(asked_words)  # "what does the text say about the weather: '...'"
+        if asked_words and asked_words != whole:  # the text it supplies is the context, not the question
+            # "what does the text say about the weather: '...'"; "explain this sentence: '...'"
+            return _as_question(asked_words) if _WH_START_RE.match(asked_words) else asked_words
         return whole or self._clause_text(clause)
 
     def _told(self, clause: Clause) -> str | None:

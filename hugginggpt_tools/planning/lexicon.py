@@ -150,6 +150,8 @@ CUES: tuple[Cue, ...] = tuple(
              0.3),
             fallback=True)
     + _cues(_QUESTION_TASKS, (r"(?:what|how) (?:\w+ ){0,4}(?:looks?|looked|seems?|sounds?) like", 1.0), fallback=True)
+    # "look at chart.png and explain the trend": a question about what is at hand
+    + _cues(_QUESTION_TASKS, (r"explain|interpret", 0.8), fallback=True)
     # a yes-or-no question put as a request: "can you tell if the person in selfie.jpg is smiling?"
     + _cues(_QUESTION_TASKS, (r"(?:tell|check|see|know|determine|find out|say|confirm|verify) (?:me |us )?(?:if|whether)",
                               0.6), fallback=True)
