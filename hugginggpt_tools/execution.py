@@ -27,9 +27,9 @@ from typing import Any
 
 from .artifacts import ArtifactStore
 from .backends.base import Backends, RunContext, TaskOutput
-from .config import Settings
+from .config import Settings, get_settings
 from .errors import HuggingGPTError, InputError, TaskTimeoutError, TransientBackendError
-from .inputs import local_file, resolve_file
+from .inputs import local_file, names_text_file, resolve_file, text_file_content
 from .redaction import redact
 from .retries import RetryPolicy, is_transient, retry_delay
 from .schemas import ArgValue, Candidate, ModelChoice, Plan, Ref, Task, TaskResult, TextTemplate
@@ -72,7 +72,8 @@ def resolve_args(
     task: Task, results: Mapping[int, TaskResult], files: Sequence[str] = (), cwd: str | Path | None = None,
     store: ArtifactStore | None = None, settings: Settings | None = None,
 ) -> dict[str, str]:
-    """The task's arguments with references replaced by outputs and file names by paths.
+    """The task's arguments with references replaced by outputs, file names by paths, and a text
+    argument that names a plain-text file ("report.txt") by the file's content.
 
     With a ``store``, file arguments may also be http(s) URLs (downloaded into it within
     ``settings``' size and time limits) or ids of the store's artifacts.
@@ -96,10 +97,15 @@ def _resolve_value(
         return "".join(
             _ref_value(p, "text", results) if isinstance(p, Ref) else p for p in value.parts
         )
+    roots = None if settings is None else settings.allowed_dirs
     if modality == "text":
-        return value
+        if not names_text_file(value):
+            return value
+        text_roots = [*(roots if roots is not None else get_settings().allowed_dirs), *([store.folder] if store else [])]
+        content = text_file_content(value, files, cwd, roots=text_roots)
+        return value if content is None else content
     if store is None:
-        return resolve_file(value, files, cwd, roots=None if settings is None else settings.allowed_dirs)
+        return resolve_file(value, files, cwd, roots=roots)
     limits = {} if settings is None else {"max_bytes": settings.download_max_bytes,
                                           "timeout_s": settings.download_timeout_s}
     return local_file(value, store, files=files, cwd=cwd, settings=settings, **limits)
@@ -111,7 +117,7 @@ def _reads_files(task: Task) -> bool:
     spec = get_task(task.task)
     for name, value in task.args.items():
         arg = spec.arg(name)
-        if isinstance(value, str) and arg is not None and arg.modality != "text":
+        if isinstance(value, str) and (arg is not None and arg.modality != "text" or names_text_file(value)):
             return True
     return False
 

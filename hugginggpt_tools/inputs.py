@@ -13,6 +13,9 @@ local file. :func:`local_file` accepts what users and LLMs give:
   :class:`~hugginggpt_tools.policy.URLPolicy`);
 * raw ``bytes`` (Python callers), written to the store with a suffix read from the content;
 * the id of an artifact of the session (a tool's earlier output).
+
+A text argument that is only the name of a plain-text file ("summarize report.txt") stands for
+the file's content (:func:`text_file_content`), under the same file policy.
 """
 
 from __future__ import annotations
@@ -241,6 +244,36 @@ def local_file(
             return artifact.path
     roots = [*settings.allowed_dirs, *([store.folder] if store is not None else [])]
     return resolve_file(text, files, cwd, roots=roots)
+
+
+TEXT_FILE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".rst", ".srt", ".vtt", ".log", ".csv", ".tsv", ".json"})
+"""Files whose content a text argument that names them stands for ("summarize report.txt")."""
+MAX_TEXT_FILE_BYTES = 2_000_000
+_TEXT_FILE_RE = re.compile(r"^\S+\.[A-Za-z]{2,8}$")
+
+
+def names_text_file(value: object) -> bool:
+    """Whether ``value`` is only the name of a plain-text file (one word with a text suffix)."""
+    text = value.strip() if isinstance(value, str) else ""
+    return bool(_TEXT_FILE_RE.match(text)) and Path(text).suffix.lower() in TEXT_FILE_SUFFIXES \
+        and url_scheme(text) is None
+
+
+def text_file_content(value: str, files: Sequence[str] = (), cwd: str | Path | None = None, *,
+                      roots: Sequence[str | Path] | None = None) -> str | None:
+    """The content of the plain-text file a text argument names ("report.txt", one of the given
+    files or a file the policy allows, see :func:`resolve_file`), or None when ``value`` is not
+    a single file name with a text suffix (:data:`TEXT_FILE_SUFFIXES`). Raises
+    :class:`InputError` when it names such a file that is missing, refused or too large."""
+    if not names_text_file(value):
+        return None
+    text = value.strip()
+    path = Path(resolve_file(text, files, cwd, roots=roots))
+    size = path.stat().st_size
+    if size > MAX_TEXT_FILE_BYTES:
+        raise InputError(f"The text file {text!r} is {size / 1e6:.1f} MB; text arguments take at most "
+                         f"{MAX_TEXT_FILE_BYTES / 1e6:.0f} MB. Pass an excerpt or split the file.")
+    return path.read_bytes().decode("utf-8-sig", errors="replace")
 
 
 def _store(store: "ArtifactStore | None", what: str) -> "ArtifactStore":

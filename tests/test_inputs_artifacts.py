@@ -149,6 +149,37 @@ def test_plan_arguments_may_be_urls(server: str, store: ArtifactStore) -> None:
         resolve_args(task, {}, store=store, settings=Settings(download_max_bytes=10, allowed_hosts=["127.0.0.1"]))
 
 
+def test_a_text_argument_naming_a_text_file_stands_for_its_content(tmp_path: Path, store: ArtifactStore) -> None:
+    from hugginggpt_tools import inputs
+
+    given = tmp_path / "given"
+    given.mkdir()
+    (given / "report.txt").write_text("\ufeffThe budget rises by 5%.\n", encoding="utf-8")
+    task = Task(id=0, task="summarization", args={"text": "report.txt"})
+    # one of the files given with the request, by its name (the BOM is dropped)
+    assert resolve_args(task, {}, files=[str(given / "report.txt")], cwd=tmp_path, store=store)["text"] == \
+        "The budget rises by 5%.\n"
+    # text that is not only a file name stays text; a named text file that is not there is an error
+    for words in ("Summarize report.txt for me", "The U.S. economy", "v1.2"):
+        assert resolve_args(Task(id=0, task="summarization", args={"text": words}), {}, cwd=tmp_path,
+                            store=store)["text"] == words
+    with pytest.raises(InputError, match="File 'notes.md' not found .* Pass it with --file"):
+        resolve_args(Task(id=0, task="summarization", args={"text": "notes.md"}), {}, cwd=tmp_path, store=store)
+    # the file policy applies: nothing outside the allowed folders and the given files
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.txt"
+    outside.write_text("secret")
+    try:
+        with pytest.raises(InputError, match="outside"):
+            resolve_args(Task(id=0, task="summarization", args={"text": str(outside)}), {}, cwd=given, store=store,
+                         settings=Settings(allowed_dirs=[]))
+    finally:
+        outside.unlink()
+    big = given / "big.txt"
+    big.write_bytes(b"x" * (inputs.MAX_TEXT_FILE_BYTES + 1))
+    with pytest.raises(InputError, match="big.txt' is 2.0 MB; text arguments take at most 2 MB"):
+        resolve_args(Task(id=0, task="summarization", args={"text": "big.txt"}), {}, cwd=given, store=store)
+
+
 # ----------------------------------------------------------------------------- artifact store
 
 
