@@ -35,6 +35,11 @@ logger = logging.getLogger(__name__)
 _ARG_CHARS = 300
 """Longest part of one argument put into a task query (so a long context cannot crowd out the request)."""
 
+LAST_RESORT_TAG = "last-resort"
+"""A card tagged so ranks after every other runnable card of its task, however close its meaning:
+the bundled extractive summarizer, which only quotes sentences, gives way to a model that writes
+a summary (the controller LLM, a local or remote model) whenever one can run."""
+
 FULL_CHECK = 2_000
 """Task types with at most this many cards have every card checked for runnability (exact counts);
 larger ones are checked in score order until ``top_k`` runnable cards are found."""
@@ -122,6 +127,7 @@ def _ranked(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: B
             ranked.append(_candidate(item, backend))
         if not check_all and len(ranked) >= top_k:  # type: ignore[operator]
             break
+    ranked.sort(key=lambda c: LAST_RESORT_TAG in c.card.tags)  # stable: the others keep their order
     return ranked, (len(ranked) if check_all else None)
 
 

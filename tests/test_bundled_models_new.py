@@ -166,6 +166,38 @@ def test_sentence_similarity_orders_paraphrases_first(backend, cards, ctx) -> No
         run(backend, cards, SIM, {"text": "only one"}, ctx)
 
 
+SUMMARY = "bundled/minilm-extractive-summarizer"
+
+
+def test_extractive_summary_keeps_the_central_sentences_in_order(backend, cards, ctx) -> None:
+    text = ("The city council approved the new school budget on Monday. The school budget adds forty teachers "
+            "and repairs old classrooms. My neighbour bought a red bicycle last week. Council members said the "
+            "budget for schools was the largest in a decade. The weather was sunny. Parents welcomed the school "
+            "budget at the council meeting. A cat slept on the porch. The council will publish the school "
+            "budget online.")
+    out = run(backend, cards, SUMMARY, {"text": text}, ctx)
+    assert out.data["of"] == 8 and len(out.data["sentences"]) == 2 == round(8 / 4)
+    assert out.data["sentences"] == sorted(out.data["sentences"])
+    assert "bicycle" not in out.text and "sunny" not in out.text and "cat" not in out.text
+    assert all(s in text for s in out.text.split(". ")), "it quotes the text's own sentences"
+    # one or two sentences are their own summary
+    assert run(backend, cards, SUMMARY, {"text": "Short note.  Nothing more."}, ctx).text == "Short note. Nothing more."
+    with pytest.raises(InputError, match="non-empty text argument 'text'"):
+        run(backend, cards, SUMMARY, {"text": "  "}, ctx)
+
+
+def test_sentences_and_summary_lengths() -> None:
+    from hugginggpt_tools.backends.bundled_text import split_sentences, summary_length
+
+    assert split_sentences('Dr. Smith came at 5 p.m. on Monday. He said: "It works!" Prices rose 3.5% in May. '
+                           "J. R. R. Tolkien wrote it.") == [
+        "Dr. Smith came at 5 p.m. on Monday.", 'He said: "It works!"', "Prices rose 3.5% in May.",
+        "J. R. R. Tolkien wrote it."]
+    assert split_sentences("Invoice 1042\nTotal amount: 250 dollars\n") == ["Invoice 1042", "Total amount: 250 dollars"]
+    assert split_sentences("Intro.\n\n- first\n- second") == ["Intro.", "- first", "- second"]
+    assert [summary_length(n) for n in (1, 3, 8, 12, 40)] == [1, 1, 2, 3, 5]
+
+
 # ----------------------------------------------------------------------------- vision
 
 

@@ -41,7 +41,7 @@ def test_offline_defaults(tmp_path: Path) -> None:
     for cls in BUNDLED_MODELS.values():
         cell = cells[(cls.task, "bundled")]
         assert cell.status == "available" and cls.model_id in cell.models
-    assert cells[("summarization", "bundled")].status == "n/a"
+    assert cells[("translation", "bundled")].status == "n/a"
     transformers = cells[("image-to-text", "transformers")]
     assert transformers.status == "unavailable" and "`hf download hub/image-to-text`" in transformers.fix
     assert cells[("text-to-image", "transformers")].status == "n/a"
@@ -83,7 +83,7 @@ def test_text_and_json_renderings(tmp_path: Path) -> None:
     assert "- hf-inference, 23 task types: unset HF_HUB_OFFLINE and set HF_TOKEN" in text
     data = matrix_json(rows)
     assert set(data["tasks"]) == set(TASK_TYPES) and data["backends"] == ["bundled", "transformers", "hf-inference", "llm"]
-    assert "automatic-speech-recognition" in data["runnable_now"] and "summarization" not in data["runnable_now"]
+    assert "automatic-speech-recognition" in data["runnable_now"] and "translation" not in data["runnable_now"]
 
 
 def test_cli(capsys: pytest.CaptureFixture[str]) -> None:

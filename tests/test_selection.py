@@ -164,6 +164,23 @@ def test_select_models_embeds_once_and_keeps_ranked_candidates(index, embedder):
     assert choices[1].model_id == "tts/voice" and choices[1].reason.startswith("best of 1 runnable candidate: ")
 
 
+def test_a_last_resort_card_ranks_after_every_other_runnable_one(embedder):
+    from hugginggpt_tools.selection import LAST_RESORT_TAG
+
+    quoter = _card("sum/quotes", "summarization", "summarize news summarize", 10**6)
+    quoter = quoter.model_copy(update={"tags": ["summarization", LAST_RESORT_TAG]})
+    tagged = ModelIndex.build([quoter, _card("sum/writer", "summarization", "poems", 0)], embedder)
+    plan = Plan(tasks=[_task("summarization", text="long text")])
+    both = select_models(plan, "summarize the news", tagged, backends({"sum/quotes", "sum/writer"}))[0]
+    assert [c.model_id for c in both.candidates] == ["sum/writer", "sum/quotes"]
+    # alone, it is chosen; without the tag, the more similar and popular card would come first
+    assert select_models(plan, "summarize the news", tagged, backends({"sum/quotes"}))[0].model_id == "sum/quotes"
+    untagged = quoter.model_copy(update={"tags": ["summarization"]})
+    index = ModelIndex.build([untagged, _card("sum/writer", "summarization", "poems", 0)], embedder)
+    assert select_models(plan, "summarize the news", index, backends({"sum/quotes", "sum/writer"}))[0].model_id == \
+        "sum/quotes"
+
+
 def test_nothing_runnable_says_how_many_cards_and_the_fixes(index):
     plan = Plan(tasks=[_task("image-to-text", 0, image="a.png"), _task("text-to-video", 1, text="a cat")])
     choices = select_models(plan, "read it", index, backends(set()))

