@@ -34,6 +34,12 @@ INPUTS: dict[str, dict[str, str]] = {
     "bundled/fasttext-lid176": {"text": "Le chat dort sur le canapé depuis ce matin."},
     "bundled/vader-sentiment": {"text": "The staff were friendly, but the food arrived cold and late."},
     "bundled/all-MiniLM-L6-v2": {"text": "A man is playing a guitar", "text2": "Someone plays an instrument"},
+    "bundled/minilm-extractive-summarizer": {"text": (
+        "The city council met on Monday to approve the new budget. The budget raises school funding by five "
+        "percent, the largest increase in a decade. The extra money will hire forty teachers and repair old "
+        "classrooms. Spending on road repairs falls by two percent. Some residents say potholes are already a "
+        "problem. The mayor said the changes reflect the spring survey, where schools ranked first. Teachers' "
+        "unions welcomed the increase. A final vote is planned for next month.")},
 }
 """The input of each model (the examples' inputs: 4.8 s of speech, a 320x375 photo, ...)."""
 
