@@ -279,6 +279,36 @@ def test_ocr_reads_both_lines(backend: BundledBackend, cards: dict[str, ModelCar
 
 
 @pytest.mark.integration
+def test_ocr_detects_large_text_at_the_images_own_size_and_small_text_enlarged(tmp_path: Path) -> None:
+    """One detection at the image's own size for large text; a second with RapidOCR's enlargement
+    for small print, so both are read as well as before, the first in a fraction of the time."""
+    from rapidocr_onnxruntime import RapidOCR
+
+    from hugginggpt_tools.backends._ocr import read_lines
+
+    engine = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
+    settings: list[str] = []
+    detect = engine.text_det.__class__.__call__
+
+    def spy(det, image):  # noqa: ANN001, ANN202
+        settings.append(det.limit_type)
+        return detect(det, image)
+
+    engine.text_det.__class__.__call__ = spy
+    try:
+        large = _render_lines(tmp_path / "large.png", ["Invoice number 4711", "Shipment arrives on Friday"])
+        assert [line["text"] for line in read_lines(engine, str(large))] == [
+            "Invoice number 4711", "Shipment arrives on Friday"]
+        assert settings == ["max"] and engine.text_det.limit_type == "min"
+        settings.clear()
+        small = _render_lines(tmp_path / "small.png", ["Exit via the north stairs"], width=400, size=16)
+        assert [line["text"] for line in read_lines(engine, str(small))] == ["Exit via the north stairs"]
+        assert settings == ["max", "min"]
+    finally:
+        engine.text_det.__class__.__call__ = detect
+
+
+@pytest.mark.integration
 @pytest.mark.parametrize(("line", "size", "colours"), [
     ("Exit via the north stairs", 28, ((20, 20, 60), "white")),
     ("Meeting moved to Thursday 3 PM", 28, ("white", "black")),
