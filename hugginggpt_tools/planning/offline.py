@@ -276,7 +276,7 @@ def _confidence(builder: PlanBuilder, uncovered: int, probs: Mapping[str, float]
     probable intent left out, where an intent is as sure as the model's probability or the
     strength of the cue that named it, whichever is higher (the model, trained on other
     phrasings, gives "read ... aloud" 0.73 though "aloud" names text-to-speech; on TaskBench's
-    dev split the 73 plans this puts at 0.75 or above score node F1 88.9, the rest 68.8); without
+    dev split the 73 plans this puts at 0.75 or above score node F1 88.9, the rest 68.6); without
     them, the mean strength of the plan's tasks."""
     if not builder.tasks:
         return 0.0
