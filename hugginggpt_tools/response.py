@@ -11,6 +11,7 @@ through :func:`~hugginggpt_tools.redaction.redact`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -70,6 +71,26 @@ def _task_line(result: TaskResult) -> str:
     return f"{head} {result.status}: {result.error or 'no reason recorded'}"
 
 
+_QUOTED_RE = re.compile(r"'[^']*'|`[^`]*`")
+
+
+def _task_lines(results: Sequence[TaskResult]) -> list[str]:
+    """One line per result; a failure for the same reason as an earlier one of its type (other
+    than the model names in it: "translation into French, German and Italian" with no model that
+    can run) points at that one rather than repeating its fixes."""
+    lines, seen = [], {}
+    for result in results:
+        if result.status != "succeeded" and result.error:
+            key = (result.task, result.status, _QUOTED_RE.sub("'…'", result.error))
+            first = seen.setdefault(key, result.task_id)
+            if first != result.task_id:
+                lines.append(f"{result.task_id + 1}. {result.task} {result.status}: as task {first + 1} "
+                             f"({result.error.split(':')[0]})")
+                continue
+        lines.append(_task_line(result))
+    return lines
+
+
 def summarize(
     request: str, plan: Plan, choices: Sequence[ModelChoice], results: Sequence[TaskResult],
 ) -> str:
@@ -86,7 +107,7 @@ def summarize(
         )
     ok = sum(r.status == "succeeded" for r in results)
     lines = [f"I ran {len(results)} task(s) for your request; {ok} succeeded."]
-    lines += [_task_line(r) for r in results]
+    lines += _task_lines(results)
     files = [a.path for r in results for a in r.artifacts]
     if files:
         lines.append("Files written:")

@@ -80,3 +80,18 @@ def test_a_fallback_that_ran_says_what_it_stands_in_for_and_why_with_or_without_
     answer = asyncio.run(Responder(llm).arespond("describe a.jpg", plan, choices, [result]))
     assert answer.startswith("It looks like a tabby cat.") and "did not succeed" not in answer
     assert f"- task 0 ran image-classification for the image-to-text asked for, which its models could not give: {why}" in answer
+
+
+def test_a_failure_for_the_same_reason_as_an_earlier_one_points_at_it():
+    plan = Plan(tasks=[Task(id=k, task="translation", args={"text": "hi", "target_language": lang})
+                       for k, lang in enumerate(("French", "German", "Italian"))])
+    reason = ("no runnable model for translation: 31 catalog models, none can run now (transformers: weights of "
+              "'Helsinki-NLP/opus-mt-en-{}' not found locally; download the weights with `hf download "
+              "Helsinki-NLP/opus-mt-en-{}`)")
+    results = [TaskResult(task_id=k, task="translation", status="failed", error=reason.format(code, code))
+               for k, code in enumerate(("fr", "de", "it"))]
+    results[2] = results[2].model_copy(update={"error": "the model timed out after 60 s"})
+    text = summarize("translate hi", plan, [], results)
+    assert text.count("hf download") == 1 and "opus-mt-en-fr" in text
+    assert "2. translation failed: as task 1 (no runnable model for translation)" in text
+    assert "3. translation failed: the model timed out after 60 s" in text  # another reason is said in full
