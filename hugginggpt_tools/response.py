@@ -72,15 +72,17 @@ def _task_line(result: TaskResult) -> str:
 
 
 _QUOTED_RE = re.compile(r"'[^']*'|`[^`]*`")
+_REPEAT_CHARS = 160
+"""A failure's reason longer than this (a list of fixes) is not repeated for a later task of its type."""
 
 
 def _task_lines(results: Sequence[TaskResult]) -> list[str]:
-    """One line per result; a failure for the same reason as an earlier one of its type (other
+    """One line per result; a failure for the same long reason as an earlier one of its type (other
     than the model names in it: "translation into French, German and Italian" with no model that
     can run) points at that one rather than repeating its fixes."""
     lines, seen = [], {}
     for result in results:
-        if result.status != "succeeded" and result.error:
+        if result.status != "succeeded" and result.error and len(result.error) > _REPEAT_CHARS:
             key = (result.task, result.status, _QUOTED_RE.sub("'…'", result.error))
             first = seen.setdefault(key, result.task_id)
             if first != result.task_id:
