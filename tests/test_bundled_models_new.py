@@ -180,6 +180,9 @@ def test_extractive_summary_keeps_the_central_sentences_in_order(backend, cards,
     assert out.data["sentences"] == sorted(out.data["sentences"])
     assert "bicycle" not in out.text and "sunny" not in out.text and "cat" not in out.text
     assert all(s in text for s in out.text.split(". ")), "it quotes the text's own sentences"
+    ctx.request = "Give me a one-line summary of the notes"
+    one = run(backend, cards, SUMMARY, {"text": text}, ctx)
+    assert len(one.data["sentences"]) == 1 and one.data["sentences"][0] in out.data["sentences"]
     # one or two sentences are their own summary
     assert run(backend, cards, SUMMARY, {"text": "Short note.  Nothing more."}, ctx).text == "Short note. Nothing more."
     with pytest.raises(InputError, match="non-empty text argument 'text'"):
@@ -196,6 +199,9 @@ def test_sentences_and_summary_lengths() -> None:
     assert split_sentences("Invoice 1042\nTotal amount: 250 dollars\n") == ["Invoice 1042", "Total amount: 250 dollars"]
     assert split_sentences("Intro.\n\n- first\n- second") == ["Intro.", "- first", "- second"]
     assert [summary_length(n) for n in (1, 3, 8, 12, 40)] == [1, 1, 2, 3, 5]
+    assert [summary_length(8, r) for r in ("Give me a one-line summary of report.txt", "Sum it up in two sentences",
+                                           "a 3-sentence summary", "Summarize the 2 reports")] == [1, 2, 3, 2]
+    assert summary_length(2, "in five sentences") == 2
 
 
 # ----------------------------------------------------------------------------- vision

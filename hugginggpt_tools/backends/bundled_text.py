@@ -143,8 +143,19 @@ def split_sentences(text: str) -> list[str]:
     return pieces
 
 
-def summary_length(sentences: int) -> int:
-    """How many sentences a summary of ``sentences`` keeps: about a quarter, 1 to 5."""
+_NUMBERS = {"one": 1, "a": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_ASKED_LENGTH_RE = re.compile(r"\b(one|a|single|two|three|four|five|\d{1,2})[- ](?:line|sentence)s?\b|"
+                              r"\bin (one|a single|two|three|four|five|\d{1,2}) (?:lines?|sentences?)\b", re.IGNORECASE)
+
+
+def summary_length(sentences: int, request: str = "") -> int:
+    """How many sentences a summary of ``sentences`` keeps: as many as the request asks for ("a
+    one-line summary", "in two sentences"), else about a quarter, 1 to 5; never more than there are."""
+    asked = _ASKED_LENGTH_RE.search(request)
+    if asked:
+        word = (asked.group(1) or asked.group(2)).lower().removeprefix("a ").strip()
+        count = int(word) if word.isdigit() else _NUMBERS.get(word, 1)
+        return max(1, min(sentences, count))
     return max(1, min(5, round(sentences / 4)))
 
 
@@ -154,7 +165,7 @@ class MiniLMExtractiveSummarizer(BundledModel):
 
     Each sentence is scored by its mean cosine similarity to the other sentences (degree
     centrality, as in LexRank): what the text keeps coming back to. The summary is the
-    :func:`summary_length` best, skipping a sentence nearly the same as one already taken
+    :func:`summary_length` best (as many as the request asks for, "a one-line summary"), skipping a sentence nearly the same as one already taken
     (similarity ``redundancy`` or more), in the text's order. It quotes the text; it writes nothing
     new. A text of one or two sentences is its own summary.
     """
@@ -179,8 +190,9 @@ class MiniLMExtractiveSummarizer(BundledModel):
         similarity = vectors @ vectors.T
         centrality = (similarity.sum(axis=1) - similarity.diagonal()) / (len(sentences) - 1)
         chosen: list[int] = []
+        wanted = summary_length(len(sentences), ctx.request)
         for k in sorted(range(len(sentences)), key=lambda k: -centrality[k]):
-            if len(chosen) == summary_length(len(sentences)):
+            if len(chosen) == wanted:
                 break
             if all(similarity[k, j] < self.redundancy for j in chosen):
                 chosen.append(k)
