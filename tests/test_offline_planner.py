@@ -138,6 +138,18 @@ def test_a_list_of_target_languages_is_one_translation_each() -> None:
         ("translation", {"text": "thank you", "target_language": "Japanese"})]
 
 
+def test_outputs_named_in_the_plural_each_get_the_next_task() -> None:
+    assert steps(plan("Translate 'good night' into French and German and read both aloud")) == [
+        ("translation", {"text": "good night", "target_language": "French"}),
+        ("translation", {"text": "good night", "target_language": "German"}),
+        ("text-to-speech", {"text": Ref(task_id=0)}), ("text-to-speech", {"text": Ref(task_id=1)})]
+    assert steps(plan("Caption a.jpg and b.jpg and read them aloud"))[2:] == [
+        ("text-to-speech", {"text": Ref(task_id=0)}), ("text-to-speech", {"text": Ref(task_id=1)})]
+    # "it" is the one output
+    assert [t.task for t in plan("Translate 'hi' into French and German and read it aloud").tasks].count(
+        "text-to-speech") == 1
+
+
 def test_two_independent_tasks_on_one_image() -> None:
     p = plan("Detect the objects in street.jpg; also segment street.jpg")
     assert steps(p) == [("object-detection", {"image": "street.jpg"}), ("image-segmentation", {"image": "street.jpg"})]

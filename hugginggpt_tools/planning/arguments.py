@@ -49,6 +49,9 @@ _DESCRIPTION_LEAD_RE = re.compile(
     r"^(?:(?:that|which|who)\s+(?:is|are|shows?|depicts?|features?|illustrates?|captures?|represents?)\s+|"
     r"(?:of|about|showing|depicting|featuring|illustrating|capturing|representing|with|where|in which|for|"
     r"based on|inspired by|that shows|to show|to depict)\s+)+", re.IGNORECASE)
+_PLURAL_RE = re.compile(r"(?<!\w)(?:them|both|each of them|all of them|the (?:\w+ )?(?:translations|results|outputs|"
+                        r"captions|descriptions|summaries|transcripts|transcriptions|answers|texts|versions))(?!\w)")
+"""Words that name several earlier outputs at once ("read them aloud", "the translations")."""
 _RECIPIENT_RE = re.compile(r"^(?:me|us)\s+", re.IGNORECASE)
 """Who the picture is for, right after the cue ("draw me a cat"): not part of its description."""
 _POLITE_RE = re.compile(
@@ -465,10 +468,23 @@ class PlanBuilder:
         if args is None:
             logger.debug("Offline planner: no input for %s in %r", cand.task, cand.clause.masked)
             return False
-        for one in [args, *self._further_targets(cand, args)]:
+        for one in [*self._for_each_sibling(cand, args), *self._further_targets(cand, args)]:
             if not any(t["task"] == cand.task and t["args"] == one for t in self.tasks):
                 self._append(cand.task, one, cand.strength)
         return bool(self._main_inputs(cand) & (self.consumed - before))
+
+    def _for_each_sibling(self, cand: Candidate, args: dict[str, str]) -> list[dict[str, str]]:
+        """``args``, and when the clause names a group of outputs in the plural ("translate it
+        into French and German, then read them aloud": one reading per translation) the same
+        arguments over each output of the group (the tasks of one earlier clause and type as the
+        output the task takes), in the group's order."""
+        refs = [(name, k) for name, value in args.items() if (k := reference_id(value)) is not None]
+        if len(refs) != 1 or not _PLURAL_RE.search(cand.clause.lower):
+            return [args]
+        name, k = refs[0]
+        group = [j for j, t in enumerate(self.tasks) if t["task"] == self.tasks[k]["task"]
+                 and self.clauses[j] is not None and self.clauses[j] is self.clauses[k]]
+        return [{**args, name: f"<resource>-{j}"} for j in group] if k in group else [args]
 
     def _further_targets(self, cand: Candidate, args: dict[str, str]) -> list[dict[str, str]]:
         """The arguments of one more translation per further language the clause lists ("into
