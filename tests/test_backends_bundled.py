@@ -281,7 +281,8 @@ def test_ocr_reads_both_lines(backend: BundledBackend, cards: dict[str, ModelCar
 @pytest.mark.integration
 def test_ocr_detects_large_text_at_the_images_own_size_and_small_text_enlarged(tmp_path: Path) -> None:
     """One detection at the image's own size for large text; a second with RapidOCR's enlargement
-    for small print, so both are read as well as before, the first in a fraction of the time."""
+    for small print, so both are read as well as before, the first in a fraction of the time; one
+    pass, the engine's own, for an image that setting does not enlarge."""
     from rapidocr_onnxruntime import RapidOCR
 
     from hugginggpt_tools.backends._ocr import read_lines
@@ -304,6 +305,10 @@ def test_ocr_detects_large_text_at_the_images_own_size_and_small_text_enlarged(t
         small = _render_lines(tmp_path / "small.png", ["Exit via the north stairs"], width=400, size=16)
         assert [line["text"] for line in read_lines(engine, str(small))] == ["Exit via the north stairs"]
         assert settings == ["max", "min"]
+        settings.clear()
+        # a page the engine's setting would not enlarge (shorter side 760 px) is detected once
+        page = _render_lines(tmp_path / "page.png", [f"Item {k} ships on Friday" for k in range(7)], size=16)
+        assert len(read_lines(engine, str(page))) == 7 and settings == ["min"]
     finally:
         engine.text_det.__class__.__call__ = detect
 

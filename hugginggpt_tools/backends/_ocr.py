@@ -41,9 +41,10 @@ a single upright character ("1", "I", a keypad's digits) is up to about 2.8 time
 
 LARGE_TEXT = 36.0
 """Text boxes at least this many pixels high (the median box) are detected well at the image's
-own size; lower ones, or none, send the image through RapidOCR's own setting again, which
-enlarges its shorter side to 736 px (small print needs it: at their own size, lines of 14 and
-20 px text were read exactly 56% and 83% of the time, against 90% and 96%)."""
+own size; lower ones, or none, send an image whose shorter side is under RapidOCR's 736 px
+through its own setting again, which enlarges that side to 736 px (small print needs it: at
+their own size, lines of 14 and 20 px text were read exactly 56% and 83% of the time, against
+90% and 96%)."""
 
 _DETECTION = threading.Lock()
 """Held while the detector's size setting is changed for a pass (engines are shared by threads)."""
@@ -204,28 +205,31 @@ def _join(left: str, right: str, overlap: float) -> str:
 def detect(engine: Any, image: Any) -> list[Any]:
     """The text boxes RapidOCR's detector finds in ``image`` (BGR), in its coordinates.
 
-    The first pass runs at the image's own size (sides above 960 px reduced), where RapidOCR
-    enlarges every image's shorter side to 736 px: a 666 x 208 invoice then takes 0.1 s instead
-    of 0.8. When the text found there is small (median box under :data:`LARGE_TEXT` px high), its
-    lines mostly stand (a page turned a quarter) or none is found, the image is detected again with
-    the engine's own setting."""
+    RapidOCR's own setting enlarges an image's shorter side to 736 px (``limit_type="min"``), which
+    small print needs and a 666 x 208 invoice does not: it takes 0.8 s there, 0.1 s at its own
+    size. So an image whose shorter side is under that is first detected without enlarging
+    (``limit_type="max"``), and again with the engine's setting only when the text found is small
+    (median box under :data:`LARGE_TEXT` px high), its lines mostly stand (a page turned a
+    quarter, whose direction classification was measured on enlarged boxes) or none is found. A
+    larger image is detected once: the engine's setting would not enlarge it either."""
     det = getattr(engine, "text_det", None)
-    if not hasattr(det, "limit_type"):  # another RapidOCR version: its own setting only
+    if not hasattr(det, "limit_type") or det.limit_type != "min" or min(image.shape[:2]) >= det.limit_side_len:
         return engine(image, use_cls=False, use_rec=False)[0] or []
     with _DETECTION:
-        own = det.limit_type
         det.limit_type = "max"
         try:
             boxes = engine(image, use_cls=False, use_rec=False)[0] or []
         finally:
-            det.limit_type = own
-        frames = [_frame(box) for box in boxes]
-        lying = [height for _, _, width, height in frames if height < STANDING * width]
-        # a page turned a quarter (its lines standing) is read from the enlarged image, where the
-        # direction classifier was measured
-        if lying and 2 * len(lying) > len(frames) and statistics.median(lying) >= LARGE_TEXT:
+            det.limit_type = "min"
+        lying = [frame[3] for frame in map(_frame, boxes) if not _stands(frame)]
+        if lying and 2 * len(lying) > len(boxes) and statistics.median(lying) >= LARGE_TEXT:
             return boxes
         return engine(image, use_cls=False, use_rec=False)[0] or []
+
+
+def _stands(frame: tuple) -> bool:
+    """Whether a box (its :func:`_frame`) is a line standing up: :data:`STANDING` times as tall as wide."""
+    return frame[3] >= STANDING * frame[2]
 
 
 def _quarter_turn(engine: Any, image: Any, boxes: Sequence[Sequence[Sequence[float]]]) -> int | None:
@@ -233,7 +237,7 @@ def _quarter_turn(engine: Any, image: Any, boxes: Sequence[Sequence[Sequence[flo
     least :data:`STANDING` times as tall as wide), else None. RapidOCR turns a standing crop a
     quarter anticlockwise; the direction classifier then finds it upside down when the page was
     turned anticlockwise (its lines run upwards) and upright when it was turned clockwise."""
-    standing = [box for box in boxes if (frame := _frame(box))[3] >= STANDING * frame[2]]
+    standing = [box for box in boxes if _stands(_frame(box))]
     if not standing or 2 * len(standing) <= len(boxes) or not engine.use_cls:
         return None
     import cv2
