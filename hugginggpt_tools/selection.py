@@ -42,7 +42,8 @@ a summary (the controller LLM, a local or remote model) whenever one can run."""
 
 FULL_CHECK = 2_000
 """Task types with at most this many cards have every card checked for runnability (exact counts);
-larger ones are checked in score order until ``top_k`` runnable cards are found."""
+larger ones are checked in score order until ``top_k`` runnable cards not tagged
+:data:`LAST_RESORT_TAG` are found (so a last-resort card met first cannot end the scan)."""
 
 _DESCRIPTION_CHARS = 240
 
@@ -121,11 +122,13 @@ def _ranked(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: B
     scored = _scored(task, query_vector, index, weights, languages)
     check_all = top_k is None or len(scored) <= FULL_CHECK
     ranked: list[Candidate] = []
+    preferred = 0  # runnable cards not tagged last-resort: only they end a partial scan
     for item in scored:
         backend = backends.runnable_backend(item.card)
         if backend is not None:
             ranked.append(_candidate(item, backend))
-        if not check_all and len(ranked) >= top_k:  # type: ignore[operator]
+            preferred += LAST_RESORT_TAG not in item.card.tags
+        if not check_all and preferred >= top_k:  # type: ignore[operator]
             break
     ranked.sort(key=lambda c: LAST_RESORT_TAG in c.card.tags)  # stable: the others keep their order
     return ranked, (len(ranked) if check_all else None)
