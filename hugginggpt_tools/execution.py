@@ -27,7 +27,7 @@ from typing import Any
 
 from .artifacts import ArtifactStore
 from .backends.base import Backends, RunContext, TaskOutput
-from .config import Settings, get_settings
+from .config import Settings
 from .errors import HuggingGPTError, InputError, TaskTimeoutError, TransientBackendError
 from .inputs import local_file, names_text_file, resolve_file, text_file_content
 from .redaction import redact
@@ -97,15 +97,11 @@ def _resolve_value(
         return "".join(
             _ref_value(p, "text", results) if isinstance(p, Ref) else p for p in value.parts
         )
-    roots = None if settings is None else settings.allowed_dirs
     if modality == "text":
-        if not names_text_file(value):
-            return value
-        text_roots = [*(roots if roots is not None else get_settings().allowed_dirs), *([store.folder] if store else [])]
-        content = text_file_content(value, files, cwd, roots=text_roots)
+        content = text_file_content(value, files, cwd, settings=settings, store=store)
         return value if content is None else content
     if store is None:
-        return resolve_file(value, files, cwd, roots=roots)
+        return resolve_file(value, files, cwd, roots=None if settings is None else settings.allowed_dirs)
     limits = {} if settings is None else {"max_bytes": settings.download_max_bytes,
                                           "timeout_s": settings.download_timeout_s}
     return local_file(value, store, files=files, cwd=cwd, settings=settings, **limits)

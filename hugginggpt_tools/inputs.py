@@ -242,8 +242,14 @@ def local_file(
         artifact = store.find(text)
         if artifact is not None:
             return artifact.path
-    roots = [*settings.allowed_dirs, *([store.folder] if store is not None else [])]
-    return resolve_file(text, files, cwd, roots=roots)
+    return resolve_file(text, files, cwd, roots=file_roots(settings, store))
+
+
+def file_roots(settings: "Settings | None" = None, store: "ArtifactStore | None" = None) -> list[str | Path]:
+    """The folders a file argument may come from besides the working folder: the allowed folders
+    of ``settings`` (default: from the environment) and the ``store``'s own folder."""
+    settings = settings if settings is not None else get_settings()
+    return [*settings.allowed_dirs, *([store.folder] if store is not None else [])]
 
 
 TEXT_FILE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".rst", ".srt", ".vtt", ".log", ".csv", ".tsv", ".json"})
@@ -260,15 +266,15 @@ def names_text_file(value: object) -> bool:
 
 
 def text_file_content(value: str, files: Sequence[str] = (), cwd: str | Path | None = None, *,
-                      roots: Sequence[str | Path] | None = None) -> str | None:
+                      settings: "Settings | None" = None, store: "ArtifactStore | None" = None) -> str | None:
     """The content of the plain-text file a text argument names ("report.txt", one of the given
-    files or a file the policy allows, see :func:`resolve_file`), or None when ``value`` is not
-    a single file name with a text suffix (:data:`TEXT_FILE_SUFFIXES`). Raises
-    :class:`InputError` when it names such a file that is missing, refused or too large."""
+    files or a file the policy allows, see :func:`resolve_file` and :func:`file_roots`), or None
+    when ``value`` is not a single file name with a text suffix (:data:`TEXT_FILE_SUFFIXES`).
+    Raises :class:`InputError` when it names such a file that is missing, refused or too large."""
     if not names_text_file(value):
         return None
     text = value.strip()
-    path = Path(resolve_file(text, files, cwd, roots=roots))
+    path = Path(resolve_file(text, files, cwd, roots=file_roots(settings, store)))
     size = path.stat().st_size
     if size > MAX_TEXT_FILE_BYTES:
         raise InputError(f"The text file {text!r} is {size / 1e6:.1f} MB; text arguments take at most "
@@ -286,6 +292,7 @@ __all__ = [
     "ALLOWED_SCHEMES",
     "FileValue",
     "download",
+    "file_roots",
     "is_url",
     "local_file",
     "resolve_file",

@@ -174,6 +174,10 @@ def test_a_text_argument_naming_a_text_file_stands_for_its_content(tmp_path: Pat
                          settings=Settings(allowed_dirs=[]))
     finally:
         outside.unlink()
+    # a text file in the artifact store's own folder (an earlier task's output) is allowed
+    kept = store.add_bytes(b"Kept by an earlier task.", ".txt", description="d").path
+    assert resolve_args(Task(id=0, task="summarization", args={"text": kept}), {}, cwd=given, store=store,
+                        settings=Settings(allowed_dirs=[]))["text"] == "Kept by an earlier task."
     big = given / "big.txt"
     big.write_bytes(b"x" * (inputs.MAX_TEXT_FILE_BYTES + 1))
     with pytest.raises(InputError, match="big.txt' is 2.0 MB; text arguments take at most 2 MB"):
