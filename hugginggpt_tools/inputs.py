@@ -20,6 +20,7 @@ the file's content (:func:`text_file_content`), under the same file policy.
 
 from __future__ import annotations
 
+import codecs
 import logging
 import mimetypes
 import os
@@ -275,11 +276,23 @@ def text_file_content(value: str, files: Sequence[str] = (), cwd: str | Path | N
         return None
     text = value.strip()
     path = Path(resolve_file(text, files, cwd, roots=file_roots(settings, store)))
-    size = path.stat().st_size
-    if size > MAX_TEXT_FILE_BYTES:
+    with path.open("rb") as handle:  # read past the limit, not stat first: the file may grow meanwhile
+        data = handle.read(MAX_TEXT_FILE_BYTES + 1)
+    if len(data) > MAX_TEXT_FILE_BYTES:
+        size = max(path.stat().st_size, len(data))
         raise InputError(f"The text file {text!r} is {size / 1e6:.1f} MB; text arguments take at most "
                          f"{MAX_TEXT_FILE_BYTES / 1e6:.0f} MB. Pass an excerpt or split the file.")
-    return path.read_bytes().decode("utf-8-sig", errors="replace")
+    return decode_text(data)
+
+
+def decode_text(data: bytes) -> str:
+    """A text file's bytes as text: UTF-16 or UTF-32 when the file starts with their byte-order
+    mark (Windows Notepad's "Unicode"), else UTF-8 (a UTF-8 mark dropped, bad bytes replaced)."""
+    for mark, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(mark):  # UTF-32-LE's mark begins with UTF-16-LE's: it is tried first
+            return data.decode(codec, errors="replace")
+    return data.decode("utf-8-sig", errors="replace")
 
 
 def _store(store: "ArtifactStore | None", what: str) -> "ArtifactStore":

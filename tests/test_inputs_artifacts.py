@@ -178,6 +178,12 @@ def test_a_text_argument_naming_a_text_file_stands_for_its_content(tmp_path: Pat
     kept = store.add_bytes(b"Kept by an earlier task.", ".txt", description="d").path
     assert resolve_args(Task(id=0, task="summarization", args={"text": kept}), {}, cwd=given, store=store,
                         settings=Settings(allowed_dirs=[]))["text"] == "Kept by an earlier task."
+    # Windows "Unicode" (UTF-16 with its byte-order mark) and UTF-32 files read as text
+    for codec in ("utf-16", "utf-16-be", "utf-32"):
+        bom = {"utf-16-be": "\ufeff"}.get(codec, "")
+        (given / "wide.txt").write_bytes((bom + "Émile signe le contrat.").encode(codec))
+        assert resolve_args(Task(id=0, task="summarization", args={"text": "wide.txt"}), {}, cwd=given,
+                            store=store)["text"] == "Émile signe le contrat."
     big = given / "big.txt"
     big.write_bytes(b"x" * (inputs.MAX_TEXT_FILE_BYTES + 1))
     with pytest.raises(InputError, match="big.txt' is 2.0 MB; text arguments take at most 2 MB"):
