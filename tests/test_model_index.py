@@ -328,6 +328,8 @@ def test_clip_text_cuts_long_texts_at_a_space():
     assert clip_text("short text", 40) == "short text"
     assert clip_text("one two three four", 9) == "one two"
     assert clip_text("x" * 30, 10) == "x" * 10
+    # a space far back is not looked for: text without spaces (Chinese) keeps all it can
+    assert clip_text("Summarize this: " + "经济" * 100, 100) == "Summarize this: " + "经济" * 42
 
 
 @pytest.mark.integration

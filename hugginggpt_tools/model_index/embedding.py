@@ -208,11 +208,16 @@ well before the cut, and tokenizing a long card's text no longer costs a tenth o
 time."""
 
 
+CLIP_WORD_CHARS = 40
+"""How far back from the limit :func:`clip_text` looks for a space (a word is shorter than this)."""
+
+
 def clip_text(text: str, limit: int) -> str:
-    """``text`` cut at the last space before ``limit`` characters (at ``limit`` when it has none)."""
+    """``text`` cut at ``limit`` characters, or at the last space within :data:`CLIP_WORD_CHARS`
+    before that so no word is cut; text without spaces there (Chinese, Japanese) is cut at ``limit``."""
     if len(text) <= limit:
         return text
-    space = text.rfind(" ", 0, limit + 1)
+    space = text.rfind(" ", max(1, limit - CLIP_WORD_CHARS), limit + 1)
     return text[:space if space > 0 else limit]
 
 
