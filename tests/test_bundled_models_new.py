@@ -189,6 +189,34 @@ def test_extractive_summary_keeps_the_central_sentences_in_order(backend, cards,
         run(backend, cards, SUMMARY, {"text": "  "}, ctx)
 
 
+def test_extractive_summary_memory_grows_with_the_text_not_its_square(ctx) -> None:
+    """Ten thousand sentences (a long text file) are scored without a sentences x sentences matrix."""
+    import tracemalloc
+
+    import numpy as np
+
+    from hugginggpt_tools.backends.bundled_text import MiniLMExtractiveSummarizer
+    from hugginggpt_tools.config import Settings
+
+    n = 10_000
+    vectors = np.random.default_rng(0).standard_normal((n, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    total = vectors.sum(axis=0) - vectors[7]
+    vectors[7] = total / np.linalg.norm(total)  # the most central sentence: closest to all the others
+    model = MiniLMExtractiveSummarizer(Settings())
+    model.embedder = type("Fixed", (), {"encode": lambda self, texts: vectors[:len(texts)]})()
+    text = " ".join(f"Sentence number {k} is here." for k in range(n))
+    tracemalloc.start()
+    try:
+        ctx.request = "Summarize it in one sentence"
+        out = model.predict({"text": text}, ctx)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert out.data == {"sentences": [7], "of": n, "scores": out.data["scores"]}
+    assert peak < 10 * vectors.nbytes, f"peak {peak / 1e6:.0f} MB for {vectors.nbytes / 1e6:.0f} MB of vectors"
+
+
 def test_sentences_and_summary_lengths() -> None:
     from hugginggpt_tools.backends.bundled_text import split_sentences, summary_length
 

@@ -187,14 +187,15 @@ class MiniLMExtractiveSummarizer(BundledModel):
             return TaskOutput(text=" ".join(sentences), data={"sentences": list(range(len(sentences))),
                                                               "of": len(sentences)})
         vectors = self.embedder.encode(sentences)
-        similarity = vectors @ vectors.T
-        centrality = (similarity.sum(axis=1) - similarity.diagonal()) / (len(sentences) - 1)
+        # the sum of a sentence's similarities to all the others, without the n x n matrix (a 2 MB
+        # text file has tens of thousands of sentences): v_k . sum(v) less v_k . v_k
+        centrality = (vectors @ vectors.sum(axis=0) - (vectors * vectors).sum(axis=1)) / (len(sentences) - 1)
         chosen: list[int] = []
         wanted = summary_length(len(sentences), ctx.request)
         for k in sorted(range(len(sentences)), key=lambda k: -centrality[k]):
             if len(chosen) == wanted:
                 break
-            if all(similarity[k, j] < self.redundancy for j in chosen):
+            if not chosen or float((vectors[chosen] @ vectors[k]).max()) < self.redundancy:
                 chosen.append(k)
         chosen.sort()
         return TaskOutput(text=" ".join(sentences[k] for k in chosen),
