@@ -226,9 +226,23 @@ def test_sentences_and_summary_lengths() -> None:
         "J. R. R. Tolkien wrote it."]
     assert split_sentences("Invoice 1042\nTotal amount: 250 dollars\n") == ["Invoice 1042", "Total amount: 250 dollars"]
     assert split_sentences("Intro.\n\n- first\n- second") == ["Intro.", "- first", "- second"]
+    # a sentence wrapped over lines stays whole; "Plan B." ends a sentence before "It", not an initial
+    assert split_sentences("The quick brown fox\njumps over the lazy dog.") == ["The quick brown fox jumps over the lazy dog."]
+    assert split_sentences("Plan B. It failed. John F. Kennedy spoke in the U.S. The crowd cheered.") == [
+        "Plan B.", "It failed.", "John F. Kennedy spoke in the U.S.", "The crowd cheered."]
+    # capitals of any script open a sentence; Chinese and Japanese full stops end one
+    assert split_sentences("Il est venu. Élodie est partie. Потом он ушёл.") == [
+        "Il est venu.", "Élodie est partie.", "Потом он ушёл."]
+    assert split_sentences("今天天气很好。我们去公园。") == ["今天天气很好。", "我们去公园。"]
     assert [summary_length(n) for n in (1, 3, 8, 12, 40)] == [1, 1, 2, 3, 5]
-    assert [summary_length(8, r) for r in ("Give me a one-line summary of report.txt", "Sum it up in two sentences",
-                                           "a 3-sentence summary", "Summarize the 2 reports")] == [1, 2, 3, 2]
+    assert [summary_length(12, r) for r in (
+        "Give me a one-line summary of report.txt", "Sum it up in two sentences", "a 3-sentence summary",
+        "Summarize in 4 bullet points", "Keep it to five sentences", "a single-sentence summary please")] == [
+        1, 2, 3, 4, 5, 1]
+    # counts that are not the summary's length leave the default (a quarter of 12)
+    assert [summary_length(12, r) for r in (
+        "Summarize the 2 reports", "Summarize the 10-line poem", "Translate it line-by-line and summarize it",
+        "Write a one-line caption for a.jpg and summarize b.txt")] == [3, 3, 3, 3]
     assert summary_length(2, "in five sentences") == 2
 
 

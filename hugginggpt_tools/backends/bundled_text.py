@@ -120,41 +120,75 @@ class MiniLMSimilarityModel(BundledModel):
 
 # ----------------------------------------------------------------------------- extractive summaries
 
-_SENTENCE_END_RE = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)\]]))\s+(?=[\"'“‘(\[]?[A-Z0-9])|\s*\n\s*\n\s*|\s*\n(?=\s*(?:[-*•]|\d+[.)])\s)")
-_ABBREVIATION_RE = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Mt|No|vs|etc|e\.g|i\.e|Inc|Ltd|Co|Corp|Jan|Feb|Mar|Apr|"
-                              r"Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)|\b[A-Z])\.$")
+_BLOCK_RE = re.compile(r"\s*\n\s*\n\s*|\s*\n(?=\s*(?:[-*•]|\d+[.)])\s)")
+"""Breaks no sentence runs across: blank lines, and line breaks before a list item."""
+_END_RE = re.compile(r"[.!?…][\"'”’)\]]*\s+|[。！？][」』”’）)]*\s*")
+"""A possible sentence end: ``.``, ``!``, ``?`` with closing quotes and a space, or a Chinese or
+Japanese full stop (no space after it)."""
+_ABBREVIATION_RE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Mt|No|vs|etc|e\.g|i\.e|Inc|Ltd|Co|Corp|Jan|Feb|Mar|Apr|"
+                              r"Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$")
+_INITIAL_RE = re.compile(r"(?<![^\W\d_])[A-Z]\.$")
+_STARTERS = frozenset("""A An And As At But By For He Her His How I If In It Its My No Now Of On One Our She So Some That
+The Their Then There These They This Those To We What When Where Which While Who Why Yet You Your""".split())
+"""Words that open a sentence, so "Plan B. It failed." splits after "B." where "J. R. Tolkien" does not."""
+_OPENING = "\"'“‘([¿¡"
+
+
+def _opens_sentence(text: str) -> bool:
+    """Whether ``text`` begins like a sentence: a capital (any script) or a digit, quotes aside."""
+    head = text.lstrip(_OPENING)[:1]
+    return head.isupper() or head.isdigit()
+
+
+def _first_word(text: str) -> str:
+    word = re.match(r"\w*", text.lstrip(_OPENING))
+    return word.group() if word else ""
 
 
 def split_sentences(text: str) -> list[str]:
-    """``text`` cut into sentences: after ``.``, ``!`` or ``?`` before a capital or a digit (not
-    after "Dr." or an initial), at blank lines and before list items; a text with no sentence
-    ends but several lines (OCR output) is cut into its lines."""
+    """``text`` cut into sentences: after ``.``, ``!`` or ``?`` before a capital (any script) or
+    a digit, not after "Dr." or an initial ("J. R. Tolkien", but "Plan B. It failed." splits);
+    after a Chinese or Japanese full stop; at blank lines and before list items. A text with no
+    sentence ends but several lines that each open like a sentence (OCR output) is cut into its
+    lines; a sentence wrapped over lines stays whole."""
     pieces: list[str] = []
-    for piece in _SENTENCE_END_RE.split(text.strip()):
-        piece = " ".join(piece.split())
-        if not piece:
-            continue
-        if pieces and _ABBREVIATION_RE.search(pieces[-1]):
-            pieces[-1] += " " + piece
-        else:
-            pieces.append(piece)
-    if len(pieces) == 1 and "\n" in text.strip():
-        pieces = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    for block in _BLOCK_RE.split(text.strip()):
+        start = 0
+        for end in _END_RE.finditer(block):
+            rest, head = block[end.end():], block[start:end.end()].rstrip()
+            if not rest:
+                break
+            if end.group()[0] in ".!?…" and (not _opens_sentence(rest) or _ABBREVIATION_RE.search(head) or (
+                    _INITIAL_RE.search(head) and _first_word(rest) not in _STARTERS)):
+                continue
+            pieces.append(head)
+            start = end.end()
+        pieces.append(block[start:])
+    pieces = [" ".join(piece.split()) for piece in pieces if piece.strip()]
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(pieces) == 1 and len(lines) > 1 and all(_opens_sentence(line.strip()) for line in lines[1:]):
+        pieces = [" ".join(line.split()) for line in lines]
     return pieces
 
 
-_NUMBERS = {"one": 1, "a": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5}
-_ASKED_LENGTH_RE = re.compile(r"\b(one|a|single|two|three|four|five|\d{1,2})[- ](?:line|sentence)s?\b|"
-                              r"\bin (one|a single|two|three|four|five|\d{1,2}) (?:lines?|sentences?)\b", re.IGNORECASE)
+_COUNT = r"(one|a single|single|two|three|four|five|\d{1,2})"
+_UNIT = r"(?:lines?|sentences?|(?:bullet )?points?|bullets?)"
+_ASKED_LENGTH_RE = re.compile(
+    rf"\b{_COUNT}[- ](?:line|sentence|point)s?[- ](?:summary|summaries|synopsis|recap|overview|abstract|digest|"
+    rf"version|tl;?dr)\b|\b(?:in|to|into|within|under|at most|no more than|max(?:imum)?(?: of)?) {_COUNT} {_UNIT}\b",
+    re.IGNORECASE)
+_NUMBERS = {"one": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
 
 def summary_length(sentences: int, request: str = "") -> int:
     """How many sentences a summary of ``sentences`` keeps: as many as the request asks for ("a
-    one-line summary", "in two sentences"), else about a quarter, 1 to 5; never more than there are."""
+    one-line summary", "in two sentences", "in 3 bullet points", "keep it to four sentences"),
+    else about a quarter, 1 to 5; never more than there are. A count of lines that is not the
+    summary's ("the 10-line poem", "a one-line caption", "line by line") is not read as one."""
     asked = _ASKED_LENGTH_RE.search(request)
     if asked:
         word = (asked.group(1) or asked.group(2)).lower().removeprefix("a ").strip()
-        count = int(word) if word.isdigit() else _NUMBERS.get(word, 1)
+        count = int(word) if word.isdigit() else _NUMBERS[word]
         return max(1, min(sentences, count))
     return max(1, min(5, round(sentences / 4)))
 
