@@ -150,6 +150,14 @@ def test_outputs_named_in_the_plural_each_get_the_next_task() -> None:
         "text-to-speech") == 1
 
 
+@pytest.mark.parametrize(("request_text", "instruction"), [
+    ("Make the text in poster.png bold", "Make the text bold"),
+    ("Make the cat in photo.jpg bigger", "Make the cat bigger")])
+def test_giving_a_part_of_an_image_a_new_look_is_an_edit_with_that_instruction(request_text: str,
+                                                                               instruction: str) -> None:
+    assert steps(plan(request_text)) == [("image-to-image", {"image": request_text.split()[4], "text": instruction})]
+
+
 def test_two_independent_tasks_on_one_image() -> None:
     p = plan("Detect the objects in street.jpg; also segment street.jpg")
     assert steps(p) == [("object-detection", {"image": "street.jpg"}), ("image-segmentation", {"image": "street.jpg"})]
