@@ -16,7 +16,7 @@ import heapq
 import logging
 import re
 from collections import defaultdict, deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from .dag_args import ArgChecker, Draft, literal_modality, refs_of, show
@@ -62,6 +62,17 @@ def reference_id(value: str) -> int | None:
     (``"<resource>-3"``, ``" <node-3> "``), else None (``"a.png"``, ``"see <resource>-3"``)."""
     whole = _REF.fullmatch(value.strip())
     return _ref_id(whole) if whole else None
+
+
+def reference_ids(value: str) -> list[int]:
+    """Every K that ``value`` refers to, whole or inside other text (``"<resource>-0 and
+    <resource>-2"``: [0, 2]), in order of appearance."""
+    return [_ref_id(match) for match in _REF.finditer(value)]
+
+
+def renumber_references(value: str, new_id: Callable[[int], int]) -> str:
+    """``value`` with each reference to K written ``<resource>-{new_id(K)}``."""
+    return _REF.sub(lambda match: f"<resource>-{new_id(_ref_id(match))}", value)
 
 
 def _ref_id(match: re.Match[str]) -> int:
@@ -472,4 +483,4 @@ def _did_you_mean(name: str) -> str:
 
 
 __all__ = ["check_plan", "dependants", "descendants", "literal_modality", "parse_reference", "reference_id",
-           "topological_order", "toposort"]
+           "reference_ids", "renumber_references", "topological_order", "toposort"]

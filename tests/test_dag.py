@@ -718,3 +718,12 @@ def test_graphs_with_a_cycle_are_rejected(case, repair):
              for t in raw]
     with pytest.raises(CycleError):
         topological_order(tasks)
+
+
+def test_references_inside_a_text_are_found_and_renumbered() -> None:
+    from hugginggpt_tools.dag import reference_ids, renumber_references
+
+    assert reference_ids("<resource>-0\n\n<node-2> and <GENERATED>-1") == [0, 2, 1]
+    assert reference_ids("a.png") == []
+    assert renumber_references("<resource>-0 then <node-2>", {0: 1, 2: 0}.__getitem__) == \
+        "<resource>-1 then <resource>-0"

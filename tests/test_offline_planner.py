@@ -11,7 +11,7 @@ from hugginggpt_tools.planning import OfflinePlanner, Planner
 from hugginggpt_tools.planning.clauses import split_clauses
 from hugginggpt_tools.planning.lexicon import CUES, INTENTS
 from hugginggpt_tools.planning.resources import Resource, find_resources
-from hugginggpt_tools.schemas import Plan, Ref
+from hugginggpt_tools.schemas import Plan, Ref, TextTemplate
 
 PLANNER = OfflinePlanner(matcher=False)
 RULES_ONLY = OfflinePlanner(matcher=False, node_model=False)
@@ -117,7 +117,9 @@ def test_generated_image_feeds_the_next_task_and_prompt_is_the_description() -> 
 
 @pytest.mark.parametrize(("request_text", "prompt"), [
     ("Draw me a cat wearing a hat", "a cat wearing a hat"), ("Paint us a lighthouse in a storm", "a lighthouse in a storm"),
-    ("Generate an image of me at the beach", "me at the beach")])
+    ("Generate an image of me at the beach", "me at the beach"),
+    # "me" in the picture, not whom it is for
+    ("Draw me and my dog playing in the park", "me and my dog playing in the park")])
 def test_who_the_picture_is_for_is_not_in_its_prompt(request_text: str, prompt: str) -> None:
     assert steps(plan(request_text)) == [("text-to-image", {"text": prompt})]
 
@@ -136,6 +138,22 @@ def test_a_list_of_target_languages_is_one_translation_each() -> None:
     # "or" offers a choice; and a quote may stand between the verb and the language
     assert steps(plan("Put 'thank you' in Japanese or Korean")) == [
         ("translation", {"text": "thank you", "target_language": "Japanese"})]
+    # each translation takes the same text, not the one before it
+    assert steps(plan("I wrote 'see you at the station'. Translate it into Spanish and Italian")) == [
+        ("translation", {"text": "see you at the station", "target_language": language})
+        for language in ("Spanish", "Italian")]
+    # languages named inside the quote, or as what a text is "in", are not targets; varieties are
+    assert steps(plan("Translate 'the film is in English' into French and German")) == [
+        ("translation", {"text": "the film is in English", "target_language": language}) for language in ("French", "German")]
+    assert [t.args["target_language"] for t in plan("Translate doc.txt, which is in English and Spanish, into German").tasks] \
+        == ["German"]
+    assert [t.args["target_language"] for t in plan("Translate 'I love you' into Simplified Chinese and Korean").tasks
+            if t.task == "translation"] == ["Chinese", "Korean"]
+    # several outputs into several languages: every pair
+    translations = [(t.args["text"], t.args["target_language"]) for t in plan(
+        "Caption a.jpg and b.jpg, then translate the captions into French and German").tasks if t.task == "translation"]
+    assert sorted(translations, key=str) == sorted([(Ref(task_id=k), language) for k in (0, 1)
+                                                     for language in ("French", "German")], key=str)
 
 
 def test_outputs_named_in_the_plural_each_get_the_next_task() -> None:
@@ -148,6 +166,11 @@ def test_outputs_named_in_the_plural_each_get_the_next_task() -> None:
     # "it" is the one output
     assert [t.task for t in plan("Translate 'hi' into French and German and read it aloud").tasks].count(
         "text-to-speech") == 1
+    # "together": one task over all of them, their texts one after another
+    together = plan("Transcribe a.wav and b.wav and then summarize them together").tasks
+    assert [t.task for t in together] == ["automatic-speech-recognition"] * 2 + ["summarization"]
+    assert together[2].args == {"text": TextTemplate(parts=[Ref(task_id=0), "\n\n", Ref(task_id=1)])}
+    assert together[2].dep == [0, 1]
 
 
 @pytest.mark.parametrize(("request_text", "instruction"), [
@@ -426,7 +449,13 @@ def test_what_the_user_asks_to_be_told_is_the_question() -> None:
     ("Could you check if the man in photo.jpg wears glasses", "visual-question-answering",
      "Does the man wear glasses?"),
     ("Read the contract in contract.png and tell me whether it mentions a deadline", "document-question-answering",
-     "Does it mention a deadline?")])
+     "Does it mention a deadline?"),
+    # a question of its own keeps its words, only "can you tell me" cut
+    ("Can you tell me how many people are in crowd.jpg?", "visual-question-answering",
+     "How many people are in crowd.jpg?"),
+    ("Could you tell me what this document invoice.png says about the total?", "document-question-answering",
+     "What this document invoice.png says about the total?"),
+    ("I'd like to know if the man in a.jpg wears glasses", "visual-question-answering", "Does the man wear glasses?")])
 def test_a_yes_or_no_question_put_as_a_request_is_asked_plainly(request_text: str, task: str, question: str) -> None:
     """"Can you tell if ...?" is a question about the image (it was an image edit: the semantic
     matcher took it, the question mark being only a fallback cue), asked as the question itself."""
@@ -449,6 +478,12 @@ def test_whether_clauses_turn_into_questions() -> None:
                                       "whether anyone speaks", "if the old man wears glasses", "if it carries tax")] == [
         "Is the old car red?", "Does she have a hat?", "Has he finished it?", "Does anyone speak?",
         "Does the old man wear glasses?", "Does it carry tax?"]
+    # plural subjects, "has" as the main verb, irregular stems; a plural is not taken for the verb
+    assert [_as_question(w) for w in ("if the kids wear hats", "if the two men shake hands", "if this contains cats",
+                                      "if the man has red hair", "if the dog lies down", "whether the bee buzzes",
+                                      "if the bus stops here", "if the man wore glasses")] == [
+        "Do the kids wear hats?", "Do the two men shake hands?", "Does this contain cats?", "Does the man have red hair?",
+        "Does the dog lie down?", "Does the bee buzz?", "Does the bus stop here?", "If the man wore glasses?"]
 
 
 def test_a_text_given_after_a_colon_is_the_context_not_part_of_the_question() -> None:

@@ -18,20 +18,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
-from ..dag import descendants, reference_id, toposort
+from ..dag import descendants, reference_id, reference_ids, renumber_references, toposort
 from ..tasks import TASK_TYPES, ArgSpec
 from .clauses import PLACEHOLDER_RE, Clause, RequestText
 from .intents import Candidate, Vocabulary
 from .lexicon import (
     ANAPHORA,
     INSTRUCTED,
-    LANGUAGE_NAME,
     LANGUAGE_SOURCE,
-    LANGUAGE_TARGET,
-    LANGUAGE_TARGETS,
     ORIGINAL,
     PROMPT_TASKS,
     QUESTION_TASKS,
+    target_languages,
 )
 
 logger = logging.getLogger(__name__)
@@ -52,7 +50,11 @@ _DESCRIPTION_LEAD_RE = re.compile(
 _PLURAL_RE = re.compile(r"(?<!\w)(?:them|both|each of them|all of them|the (?:\w+ )?(?:translations|results|outputs|"
                         r"captions|descriptions|summaries|transcripts|transcriptions|answers|texts|versions))(?!\w)")
 """Words that name several earlier outputs at once ("read them aloud", "the translations")."""
-_RECIPIENT_RE = re.compile(r"^(?:me|us)\s+", re.IGNORECASE)
+_TOGETHER_RE = re.compile(r"(?<!\w)(?:together|combin(?:e|es|ed|ing)|merg(?:e|es|ed|ing)|jointly|as a whole|"
+                          r"(?:one|a single) (?:\w+ )?(?:summary|story|text|paragraph|report|answer)|compar(?:e|ing))(?!\w)")
+"""Words that ask for one task over several outputs ("summarize them together") rather than one each."""
+_RECIPIENT_RE = re.compile(r"^(?:me|us)\s+(?=(?:a|an|the|some|one|two|three|four|five|several|many|\d+)\b)",
+                           re.IGNORECASE)
 """Who the picture is for, right after the cue ("draw me a cat"): not part of its description."""
 _POLITE_RE = re.compile(
     r"^(?:(?:so|well|now|ok|okay|also|and|then|hey|hi)\b,?\s*)*"
@@ -77,35 +79,49 @@ _TELL_ME_RE = re.compile(
     r"\s+wonder|(?:\s+am|'m|\s+are|'re)\s+(?:curious|wondering))\s+(?:about\s+)?((?:what|who|whom|whose|where|"
     r"when|which|why|how|whether|if)\b.{3,})$|"
     + _ASKING_YOU + r"(?:extract|determine|identify|find|establish|check|answer|tell|see|say|confirm|verify)\s+"
-    r"((?:what|who|whom|whose|where|when|which|why|how|whether|if)\b.{3,}?)\??$",
+    r"((?:what|who|whom|whose|where|when|which|why|how|whether|if)\b.{3,}?)\??$|"
+    # "I'd like to know if ...", its politeness already cut
+    r"^(?:to\s+)?(?:know|learn)\s+((?:what|who|whom|whose|where|when|which|why|how|whether|if)\b.{3,}?)\??$",
     re.IGNORECASE)
 """A clause that asks to be told something ("tell me the total", "based on the caption, tell me
 ...", "... I want to know where she works", "from the text '...', extract when the meeting is",
 "can you tell if the person is smiling?"): what it asks, for a question task."""
 _ASKING_YOU_RE = re.compile(r"^(?:can|could|would|will)\s+you\b", re.IGNORECASE)
+_TELL_ME_LEAD_RE = re.compile(r"^(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|show|let)\s+(?:me|us)"
+                              r"(?:\s+know)?\s+", re.IGNORECASE)
+_IF_RE = re.compile(r"(?:if|whether)\b", re.IGNORECASE)
 _WH_START_RE = re.compile(r"^(?:what|who|whom|whose|where|when|which|why|how|whether|if|is|are|was|were|does|do|did|can|"
                           r"could|has|have|will|would)\b",
                           re.IGNORECASE)
 
 
 _DETERMINER = r"(?:the|a|an|this|that|these|those|my|your|his|her|its|our|their|some|any|no)"
-_SUBJECT = rf"((?:{_DETERMINER}\s+(?:\w+\s+){{0,2}}?\w+)|(?!{_DETERMINER}\b)\w+)"
-_YES_NO_RE = re.compile(r"^(?:if|whether)\s+" + _SUBJECT + rf"\s+(is|are|was|were|can|could|(?:has|have)(?!\s+{_DETERMINER}\b)|"
+_SUBJECT = rf"(this|that|it|he|she|(?:{_DETERMINER}\s+(?:\w+\s+){{0,2}}?\w+)|(?!{_DETERMINER}\b)\w+)"
+_PARTICIPLE = r"(?:been|got|gotten|done|had|made|gone|seen|left|won|lost|found|taken|given|eaten|\w{3,}ed)\b"
+_YES_NO_RE = re.compile(r"^(?:if|whether)\s+" + _SUBJECT + rf"\s+(is|are|was|were|can|could|(?:has|have)(?=\s+{_PARTICIPLE})|"
                         r"will|would)\s+(.+)$", re.IGNORECASE)
-_YES_NO_VERB_RE = re.compile(r"^(?:if|whether)\s+" + _SUBJECT + rf"\s+([a-z]{{2,}}[^s\W]s|has(?=\s+{_DETERMINER}\b))(?:\s+(.+))?$",
+_YES_NO_VERB_RE = re.compile(r"^(?:if|whether)\s+" + _SUBJECT + rf"\s+([a-z]{{2,}}[^s\W]s|has(?!\s+{_PARTICIPLE}))(?:\s+(.+))?$",
                              re.IGNORECASE)
 """A yes-or-no question with a verb in the third person ("if the man wears glasses", "if she has a hat")."""
+_YES_NO_PLURAL_RE = re.compile(
+    r"^(?:if|whether)\s+((?:the|these|those|my|your|his|her|its|our|their|some|any|both|all)\s+(?:(?!\w*s\b)\w+\s+){0,2}?"
+    r"(?:\w+[^suis\W]s|men|women|children|people|police|mice|teeth|feet|geese)|they|we|you|i)\s+"
+    r"(?!(?:is|are|was|were|can|could|will|would|do|does|did|should|must|may|might)\b)([a-z]+[^s\W])(?:\s+(.+))?$",
+    re.IGNORECASE)
+"""A yes-or-no question with a plural subject ("if the kids wear hats": "Do the kids wear hats?")."""
+_PLURAL_WORD_RE = re.compile(r"(?<!\w)(?:\w+[^suis\W]s|men|women|children|people|police|mice|teeth|feet|geese)(?!\w)",
+                             re.IGNORECASE)
 
 
 def _base_verb(verb: str) -> str:
     """The base form of a verb in the third person singular: "wears" -> "wear", "carries" ->
-    "carry", "watches" -> "watch", "has" -> "have"."""
+    "carry", "watches" -> "watch", "has" -> "have", "lies" -> "lie", "buzzes" -> "buzz"."""
     lower = verb.lower()
     if lower == "has":
         return "have"
     if lower.endswith("ies"):
-        return verb[:-3] + "y"
-    if lower.endswith(("sses", "shes", "ches", "xes", "zes", "oes")):
+        return verb[:-1] if len(lower) == 4 else verb[:-3] + "y"
+    if lower.endswith(("sses", "shes", "ches", "xes", "zzes", "oes")):
         return verb[:-2]
     return verb[:-1]
 
@@ -122,11 +138,19 @@ def _as_question(wanted: str) -> str:
     yes_no = _YES_NO_RE.match(wanted)
     yes_no_verb = _YES_NO_VERB_RE.match(wanted)
     wh_be = _WH_BE_RE.match(wanted)
+    plural = _YES_NO_PLURAL_RE.match(wanted)
+    if yes_no_verb and (_PLURAL_WORD_RE.search(yes_no_verb.group(1))
+                        or not yes_no_verb.group(3) and len(yes_no_verb.group(1).split()) > 2):
+        # a plural in the subject, or a last word taken for the verb after a long subject ("if the
+        # man wore glasses"): the verb is not in the third person singular
+        yes_no_verb = None
     if yes_no:
         wanted = f"{yes_no.group(2)} {yes_no.group(1)} {yes_no.group(3)}"
     elif yes_no_verb:
         subject, verb, rest = yes_no_verb.groups()
         wanted = " ".join(w for w in ("does", subject, _base_verb(verb), rest) if w)
+    elif plural:
+        wanted = " ".join(w for w in ("do", *plural.groups()) if w)
     elif wh_be:
         wanted = f"{wh_be.group(1)} {wh_be.group(3)} {wh_be.group(2)}"
     question = wanted if _WH_START_RE.match(wanted) else f"what is {wanted}"
@@ -147,7 +171,7 @@ _TEXT_RESULT_RE = re.compile(
 """A clause's mention of an earlier text result, which a question, an instruction or a comparison
 may then be."""
 _MEDIA_MENTION_RE = re.compile(
-    r"\s*(?:(?:in|of|on|from|to|for|within|inside|at)\s+)?(?:(?:the|this|my|that|an?)\s+)?"
+    r"\s*(?:(?<!\w)(?:in|of|on|from|to|for|within|inside|at)\s+)?(?:(?<!\w)(?:the|this|my|that|an?)\s+)?"
     r"(?:(?:image|photo|picture|file|audio|recording|video|document|pic)\s+(?:(?:called|named|titled)\s+)?)?"
     "\ue000(\\d+)[\ue001\ue002]", re.IGNORECASE)
 
@@ -335,11 +359,17 @@ class PlanBuilder:
         text = _POLITE_TAIL_RE.sub("?", self.req.unmask(self._asked_part(clause.masked), quotes=False))
         asked = _QUESTION_START_RE.search(text)
         # "based on that caption, tell me what colour the car is": the caption is the context
-        told = self._told(clause)
-        if told and (not asked or _ASKING_YOU_RE.match(asked.group().strip())):
+        wanted = self._wanted(clause)
+        told = _as_question(wanted) if wanted else None
+        if told and (not asked or _ASKING_YOU_RE.match(asked.group().strip()) and _IF_RE.match(wanted)):
             return told  # "can you tell if the person is smiling?" asks "Is the person smiling?"
-        if asked or told:
-            return asked.group().strip() if asked else told  # type: ignore[return-value]
+        if asked:
+            # "can you tell me how many people are in crowd.jpg?" asks "How many people are in crowd.jpg?"
+            question = asked.group().strip()
+            rest = _TELL_ME_LEAD_RE.sub("", question)
+            return rest[:1].upper() + rest[1:] if rest != question and _WH_START_RE.match(rest) else question
+        if told:
+            return told
         earlier = self._earlier_text(cand)
         if earlier:
             return earlier
@@ -356,8 +386,13 @@ class PlanBuilder:
 
     def _told(self, clause: Clause) -> str | None:
         """What ``clause`` asks to be told, as a question ("tell me the total": "What is the total?")."""
+        wanted = self._wanted(clause)
+        return _as_question(wanted) if wanted else None
+
+    def _wanted(self, clause: Clause) -> str | None:
+        """What ``clause`` asks to be told, in its own words ("tell me the total": "the total")."""
         wanted = _TELL_ME_RE.search(self._words_without_media(clause, self._asked_part(clause.masked)))
-        return _as_question(next(g for g in wanted.groups() if g)) if wanted else None
+        return next(g for g in wanted.groups() if g) if wanted else None
 
     def _asked_part(self, masked: str) -> str:
         """A clause's masked words without the text it supplies after a colon at its end ("tell me
@@ -434,7 +469,7 @@ class PlanBuilder:
     def _argument(self, cand: Candidate, spec: ArgSpec, args: dict[str, str]) -> str | None:
         clause, task = cand.clause, cand.task
         if spec.name == "target_language":
-            return _language(LANGUAGE_TARGET, self.req.unmask(clause.masked), self.req.request)
+            return next(iter(self._target_languages(clause)), None)
         if spec.name == "source_language":
             return _language(LANGUAGE_SOURCE, clause.masked)
         if spec.modality != "text":
@@ -468,7 +503,8 @@ class PlanBuilder:
         if args is None:
             logger.debug("Offline planner: no input for %s in %r", cand.task, cand.clause.masked)
             return False
-        for one in [*self._for_each_sibling(cand, args), *self._further_targets(cand, args)]:
+        each = self._for_each_sibling(cand, args)
+        for one in [*each, *(more for one in each for more in self._further_targets(cand, one))]:
             if not any(t["task"] == cand.task and t["args"] == one for t in self.tasks):
                 self._append(cand.task, one, cand.strength)
         return bool(self._main_inputs(cand) & (self.consumed - before))
@@ -484,19 +520,25 @@ class PlanBuilder:
         name, k = refs[0]
         group = [j for j, t in enumerate(self.tasks) if t["task"] == self.tasks[k]["task"]
                  and self.clauses[j] is not None and self.clauses[j] is self.clauses[k]]
-        return [{**args, name: f"<resource>-{j}"} for j in group] if k in group else [args]
+        if k not in group:
+            return [args]
+        if _TOGETHER_RE.search(cand.clause.lower) and TASK_TYPES[cand.task].arg(name).modality == "text":
+            # "summarize them together": one task on the outputs' texts one after another
+            return [{**args, name: "\n\n".join(f"<resource>-{j}" for j in group)}]
+        return [{**args, name: f"<resource>-{j}"} for j in group]
 
     def _further_targets(self, cand: Candidate, args: dict[str, str]) -> list[dict[str, str]]:
         """The arguments of one more translation per further language the clause lists ("into
         French, German and Italian": German and Italian), each of the same text."""
         if "target_language" not in args:
             return []
-        listed = LANGUAGE_TARGETS.search(self.req.unmask(cand.clause.masked))
-        if listed is None:
-            return []
-        further = [m.capitalize() for m in LANGUAGE_NAME.findall(listed.group(1))]
-        return [{**args, "target_language": language} for language in dict.fromkeys(further)
+        return [{**args, "target_language": language} for language in self._target_languages(cand.clause)
                 if language != args["target_language"]]
+
+    def _target_languages(self, clause: Clause) -> list[str]:
+        """The languages the clause asks for (:func:`target_languages`), else the request: never
+        one named inside a quote ("translate 'the film is in English' into French")."""
+        return target_languages(clause.masked) or target_languages(" ".join(c.masked for c in self.req.clauses))
 
     def add_clause(self, candidates: Sequence[Candidate]) -> None:
         """Add a clause's tasks; a task repeats for each further input the clause names
@@ -528,15 +570,25 @@ class PlanBuilder:
                 continue
             below = descendants(_preds(self.tasks), k)
             given = any(r.value == value for r in self.req.resources)  # a real input, only not its clause's
-            options = [j for j in range(k if given else len(self.tasks)) if j != k and j not in used and j not in below
-                       and set(self.vocab.outputs.get(self.tasks[j]["task"], ())[:1]) & set(spec.modalities)]
+            # the translations of one text into several languages: all take the same output, none another's
+            group = [k, *self._siblings(k, spec.name, value)]
+            options = [j for j in range(k if given else len(self.tasks)) if j not in group and j not in used
+                       and j not in below and set(self.vocab.outputs.get(self.tasks[j]["task"], ())[:1]) & set(spec.modalities)]
             if not options:
                 continue
             j = min(options, key=lambda j: (j > k, abs(j - k)))
-            task["args"][spec.name] = f"<resource>-{j}"
-            task["dep"] = _refs(task["args"]) or [-1]
+            for same in group:
+                self.tasks[same]["args"][spec.name] = f"<resource>-{j}"
+                self.tasks[same]["dep"] = _refs(self.tasks[same]["args"]) or [-1]
             used.add(j)
         self._reorder()
+
+    def _siblings(self, k: int, name: str, value: str) -> list[int]:
+        """The other tasks of task ``k``'s clause and type whose argument ``name`` is ``value`` too
+        (one text translated into several languages)."""
+        task, clause = self.tasks[k], self.clauses[k]
+        return [j for j, other in enumerate(self.tasks) if j != k and clause is not None and self.clauses[j] is clause
+                and other["task"] == task["task"] and other["args"].get(name) == value]
 
     def _link_second_text(self, k: int, task: dict[str, Any], used: set[int]) -> None:
         """A question or a text to compare with that is only the clause's words (no quote, no
@@ -588,8 +640,7 @@ class PlanBuilder:
         tasks = []
         for n, old in enumerate(order):
             t = self.tasks[old]
-            args = {name: v if (r := reference_id(v)) is None else f"<resource>-{new[r]}"
-                    for name, v in t["args"].items()}
+            args = {name: renumber_references(v, new.__getitem__) for name, v in t["args"].items()}
             tasks.append(_task(t["task"], n, args))
         self.tasks = tasks
         self.strengths = [self.strengths[old] for old in order]
@@ -597,8 +648,8 @@ class PlanBuilder:
 
 
 def _refs(args: Mapping[str, str]) -> list[int]:
-    """The tasks whose outputs ``args`` use (values that are one reference, ``<resource>-K``), sorted."""
-    return sorted({k for v in args.values() if (k := reference_id(v)) is not None})
+    """The tasks whose outputs ``args`` use (``<resource>-K``, whole or in a text), sorted."""
+    return sorted({k for v in args.values() for k in reference_ids(v)})
 
 
 def _task(name: str, task_id: int, args: dict[str, str]) -> dict[str, Any]:

@@ -413,17 +413,29 @@ ORIGINAL = re.compile(r"(?<!\w)(?:original|initial|source|uploaded|raw|unedited|
                       r"in parallel)(?!\w)")
 """Words by which a clause refers to the user's own input rather than an earlier task's output."""
 
-LANGUAGE_TARGET = re.compile(rf"(?<!\w)(?:into|to|in)\s+({_LANG})(?!\w)", re.IGNORECASE)
+_VARIETY = r"(?:(?:simplified|traditional|brazilian|european|mexican|latin american|modern|standard|formal|informal) )?"
+_LANGUAGE_LIST = (rf"\s+{_VARIETY}({_LANG})(?!\w)((?:\s*(?:,|\band\b|\bas well as\b|\bplus\b|&)\s*(?:and\s+)?"
+                  rf"{_VARIETY}(?:{_LANG})(?!\w))*)")
+_TARGET_PATTERNS = (re.compile(rf"(?<!\w)(?:into|to){_LANGUAGE_LIST}", re.IGNORECASE),
+                    re.compile(rf"(?<!\w)in{_LANGUAGE_LIST}", re.IGNORECASE))
 LANGUAGE_SOURCE = re.compile(rf"(?<!\w)from\s+({_LANG})(?!\w)", re.IGNORECASE)
-LANGUAGE_TARGETS = re.compile(
-    rf"(?<!\w)(?:into|to|in)\s+(?:{_LANG})((?:\s*(?:,|\band\b|\bas well as\b|\bplus\b|&)\s*(?:and\s+)?"
-    rf"(?:{_LANG})(?!\w))+)", re.IGNORECASE)
-"""A list of target languages ("into French, German and Italian"): group 1 holds those after the
-first. "French or German" asks for one of them, so it is no list."""
+
+
+def target_languages(text: str) -> list[str]:
+    """The languages ``text`` asks for, in order: "into French, German and Italian" gives all
+    three ("French or German" asks for one of them: the first). "into" / "to" come before "in",
+    so "translate doc.txt, which is in English, into German" asks for German."""
+    for pattern in _TARGET_PATTERNS:
+        found = pattern.search(text)
+        if found:
+            names = [found.group(1), *LANGUAGE_NAME.findall(found.group(2))]
+            return list(dict.fromkeys(name.capitalize() for name in names))
+    return []
+
+
 LANGUAGE_NAME = re.compile(rf"(?<!\w)(?:{_LANG})(?!\w)", re.IGNORECASE)
 
 __all__ = [
-    "ANAPHORA", "CUES", "FAMILIES", "INSTRUCTED", "INTENTS", "LANGUAGES", "LANGUAGE_SOURCE", "LANGUAGE_TARGET",
-    "LANGUAGE_TARGETS", "LANGUAGE_NAME",
-    "MODALITY_HINTS", "ORIGINAL", "PROMPT_TASKS", "QUESTION_CUE", "QUESTION_TASKS", "QUOTED_QUESTION_CUE", "RESULT_PHRASE", "TASK_CONTEXT_HINTS", "Cue",
+    "ANAPHORA", "CUES", "FAMILIES", "INSTRUCTED", "INTENTS", "LANGUAGES", "LANGUAGE_SOURCE", "LANGUAGE_NAME",
+    "MODALITY_HINTS", "ORIGINAL", "PROMPT_TASKS", "QUESTION_CUE", "QUESTION_TASKS", "QUOTED_QUESTION_CUE", "RESULT_PHRASE", "TASK_CONTEXT_HINTS", "Cue", "target_languages",
 ]
