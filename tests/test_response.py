@@ -92,6 +92,8 @@ def test_a_failure_for_the_same_reason_as_an_earlier_one_points_at_it():
                for k, code in enumerate(("fr", "de", "it"))]
     results[2] = results[2].model_copy(update={"error": "the model timed out after 60 s"})
     text = summarize("translate hi", plan, [], results)
-    assert text.count("hf download") == 1 and "opus-mt-en-fr" in text
-    assert "2. translation failed: as task 1 (no runnable model for translation)" in text
+    assert text.count("hf download") == 2 and "opus-mt-en-fr" in text
+    # the pointer names what differs: the German model and the command that fetches it
+    assert ("2. translation failed: as task 1 (no runnable model for translation); here "
+            "'Helsinki-NLP/opus-mt-en-de', `hf download Helsinki-NLP/opus-mt-en-de`") in text
     assert "3. translation failed: the model timed out after 60 s" in text  # another reason is said in full
