@@ -159,3 +159,15 @@ def test_search_ranked_uses_languages_filters_and_runnable(index):
 def test_language_names_come_from_the_one_language_table() -> None:
     assert [language_name(c) for c in ("de", "zh", "pt", "fa", "pl", "la", "xx")] == [
         "German", "Chinese", "Portuguese", "Persian", "Polish", "Latin", "xx"]
+
+
+def test_the_other_targets_of_a_list_are_not_the_source():
+    """"into French and Spanish": each translation's source is not the other target (the Spanish
+    one was taken for French to Spanish and offered t5-small)."""
+    from hugginggpt_tools.model_index.languages import query_languages
+
+    for target in ("fr", "es"):
+        found = query_languages("Translate story.txt into French and Spanish", target=target)
+        assert (found.source, found.target) == (None, target)
+    assert query_languages("Translate from German into French, Spanish and Italian", target="it").source == "de"
+    assert query_languages("this English text into German").source == "en"

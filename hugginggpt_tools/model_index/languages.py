@@ -156,6 +156,10 @@ def _word_after(text: str, end: int) -> str:
     return words[0] if words else ""
 
 
+_LIST_GAP = re.compile(r"\s*(?:,|&|\band\b|\bplus\b|\bas well as\b)\s*(?:and\s+)?", re.IGNORECASE)
+"""What stands between two languages of a list ("French, German and Italian")."""
+
+
 def _role(text: str, start: int, end: int) -> str:
     """``"target"`` after "to"/"into", ``"source"`` after "from" or before "to"; else ``""``."""
     if _word_before(text, start) in _TARGET_WORDS:
@@ -181,14 +185,20 @@ def query_languages(text: str, *, source: str | None = None, target: str | None 
     or names, e.g. a task's ``target_language`` argument) take precedence. Text in a
     non-Latin script counts as a mention of its language (and as the source). With a target
     and exactly one other language named, that one is the source ("this English text into
-    German").
+    German"); the other targets of a list ("into French and Spanish") are not sources.
     """
     source, target = _as_code(source), _as_code(target)
     mentioned = {c for c in (source, target) if c}
+    targets: set[str] = set()  # every language named as a target ("into French and Spanish": both)
+    previous: tuple[int, str] = (-1, "")
     for start, end, code, role in _mentions(text):
         role = role or _role(text, start, end)
-        if role == "target" and target is None:
-            target = code
+        if not role and previous[1] == "target" and _LIST_GAP.fullmatch(text, previous[0], start):
+            role = "target"
+        previous = (end, role)
+        if role == "target":
+            targets.add(code)
+            target = target or code
         elif role == "source" and source is None:
             source = code
         mentioned.add(code)
@@ -197,7 +207,7 @@ def query_languages(text: str, *, source: str | None = None, target: str | None 
         mentioned.add(scripted)
         if source is None and scripted != target:
             source = scripted
-    others = mentioned - {target}
+    others = mentioned - {target} - targets
     if target is not None and source is None and len(others) == 1:
         source = next(iter(others))
     return QueryLanguages(frozenset(mentioned), source, target)
