@@ -181,6 +181,15 @@ def test_giving_a_part_of_an_image_a_new_look_is_an_edit_with_that_instruction(r
     assert steps(plan(request_text)) == [("image-to-image", {"image": request_text.split()[4], "text": instruction})]
 
 
+@pytest.mark.parametrize(("request_text", "step"), [
+    ("Find the names in people.csv", ("token-classification", {"text": "people.csv"})),
+    ("Summarize server.log", ("summarization", {"text": "server.log"})),
+    ("Classify the rows of people.csv", ("tabular-classification", {"image": "people.csv"}))])
+def test_a_table_or_log_file_named_for_a_text_task_is_its_text(request_text: str, step: tuple) -> None:
+    """The executor then reads the file's content (a CSV stays a table for a table task)."""
+    assert steps(plan(request_text)) == [step]
+
+
 def test_two_independent_tasks_on_one_image() -> None:
     p = plan("Detect the objects in street.jpg; also segment street.jpg")
     assert steps(p) == [("object-detection", {"image": "street.jpg"}), ("image-segmentation", {"image": "street.jpg"})]

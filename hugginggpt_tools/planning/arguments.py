@@ -304,6 +304,8 @@ class PlanBuilder:
         """The main text argument: a quote, an earlier output, a converted file, or the clause."""
         clause = cand.clause
         found = self._take(clause.resources, ["text"], question=False) or self._take(clause.resources, ["text"])
+        # "find the names in people.csv": a table file named in the clause is a text too
+        found = found or self._take(clause.resources, ["table"])
         if found is None and ORIGINAL.search(clause.lower):
             found = self._take(self._all(), ["text"], reuse=True)
         # a prompt is the clause's own words, unless it refers back or is about a file it names

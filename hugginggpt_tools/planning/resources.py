@@ -13,10 +13,13 @@ from typing import Iterable, Literal
 from urllib.parse import urlparse
 
 from ..artifacts import guess_modality
+from ..inputs import TEXT_FILE_SUFFIXES
 
 ResourceKind = Literal["file", "url", "quote"]
 
-_TEXT_FILE_SUFFIXES = frozenset({".txt", ".md", ".pdf", ".doc", ".docx", ".rtf", ".html", ".json", ".srt"})
+_TEXT_FILE_SUFFIXES = frozenset({".pdf", ".doc", ".docx", ".rtf", ".html"}) | (TEXT_FILE_SUFFIXES - {".csv", ".tsv"})
+"""Files the planner reads as texts: those whose content a text argument stands for (a CSV or TSV
+file is a table, which a text task also takes) and documents."""
 _MEDIA_MODALITIES = frozenset({"image", "audio", "video", "table"})
 
 _URL_RE = re.compile(r"https?://[^\s'\"<>“”‘’]+", re.IGNORECASE)
