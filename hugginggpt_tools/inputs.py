@@ -254,7 +254,8 @@ def file_roots(settings: "Settings | None" = None, store: "ArtifactStore | None"
 
 
 TEXT_FILE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".rst", ".srt", ".vtt", ".log", ".csv", ".tsv", ".json"})
-"""Files whose content a text argument that names them stands for ("summarize report.txt")."""
+"""Files whose content a text argument that names them stands for ("summarize report.txt"); a
+CSV or TSV table is given as one sentence per row (:func:`table_as_text`)."""
 MAX_TEXT_FILE_BYTES = 2_000_000
 _TEXT_FILE_RE = re.compile(r"^\S+\.[A-Za-z]{2,8}$")
 
@@ -282,7 +283,25 @@ def text_file_content(value: str, files: Sequence[str] = (), cwd: str | Path | N
         size = max(path.stat().st_size, len(data))
         raise InputError(f"The text file {text!r} is {size / 1e6:.1f} MB; text arguments take at most "
                          f"{MAX_TEXT_FILE_BYTES / 1e6:.0f} MB. Pass an excerpt or split the file.")
-    return decode_text(data)
+    text = decode_text(data)
+    return table_as_text(text, "\t" if path.suffix.lower() == ".tsv" else ",") \
+        if path.suffix.lower() in (".csv", ".tsv") else text
+
+
+def table_as_text(text: str, delimiter: str = ",") -> str:
+    """A CSV table as sentences a text model reads: one line per row, each value after its
+    column's name from the first row ("name: Alice, city: Paris."). A table of one row, or with
+    rows longer than the header, comes back as it was."""
+    import csv
+    import io
+
+    rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(cell.strip() for cell in row)]
+    if len(rows) < 2 or any(len(row) > len(rows[0]) for row in rows[1:]):
+        return text
+    header = [name.strip() for name in rows[0]]
+    return "\n".join(", ".join(f"{name}: {cell.strip()}" if name else cell.strip()
+                               for name, cell in zip(header, row) if cell.strip()) + "."
+                     for row in rows[1:])
 
 
 def decode_text(data: bytes) -> str:
