@@ -213,12 +213,14 @@ def _make_planner(planner: Planner | str | None, llm: BaseChatModel | None) -> P
         return OfflinePlanner()
     if planner == "llm":
         if llm is None:
-            raise ConfigError("planner='llm' needs an llm: pass llm=init_chat_model('provider:model').")
+            raise ConfigError("planner='llm' needs an llm: pass llm=init_chat_model('provider:model') "
+                              "(on the command line: --llm provider:model).")
         return LLMPlanner(llm)
     if planner == "auto":
         if llm is None:
             raise ConfigError("planner='auto' needs an llm for the requests the offline planner is unsure of: "
-                              "pass llm=init_chat_model('provider:model'), or use planner='offline'.")
+                              "pass llm=init_chat_model('provider:model') (on the command line: --llm "
+                              "provider:model), or use planner='offline'.")
         return AutoPlanner(llm)
     raise ConfigError(f"Unknown planner {planner!r}. Use 'offline', 'llm', 'auto', or a Planner instance.")
 

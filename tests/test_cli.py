@@ -81,6 +81,19 @@ def test_choose_model_needs_an_llm(capsys):
     assert err.startswith("error: choose_model (--choose-model) needs an llm") and "--llm provider:model" in err and "\n" not in err
 
 
+def test_a_chat_model_that_cannot_be_made_is_a_setup_error_with_the_fix(capsys, monkeypatch):
+    """A provider's own error (OpenAI with no API key) exits 2 with one line, like every setup
+    error, not 3 as an unexpected one; --planner llm without --llm names the option."""
+    pytest.importorskip("langchain_openai")
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["run", "Summarize 'a b c'", "--llm", "openai:gpt-4o-mini"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: Cannot create the chat model 'openai:gpt-4o-mini'") and "OPENAI_API_KEY" in err
+    assert main(["run", "Summarize 'a b c'", "--planner", "llm"]) == 2
+    assert "(on the command line: --llm provider:model)" in capsys.readouterr().err
+
+
 def test_progress_lines_say_what_stands_in_and_what_falls_back(capsys: pytest.CaptureFixture[str]) -> None:
     from hugginggpt_tools.cli.run import _progress
 

@@ -17,11 +17,11 @@ def load_llm(spec: str | None) -> Any:
 
     try:
         return init_chat_model(spec)
-    except (ImportError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 - a provider's own error (no API key: OpenAIError) is a setup error too
         raise ConfigError(
-            f"Cannot create the chat model {spec!r}: {exc}. Use 'provider:model' "
-            "(e.g. openai:gpt-4o-mini) and install the provider's langchain package; "
-            "OpenAI-compatible servers read OPENAI_BASE_URL and OPENAI_API_KEY."
+            f"Cannot create the chat model {spec!r}: {type(exc).__name__}: {exc}. Use 'provider:model' "
+            "(e.g. openai:gpt-4o-mini), install the provider's langchain package and set its API key "
+            "(OPENAI_API_KEY, ANTHROPIC_API_KEY, ...); OpenAI-compatible servers read OPENAI_BASE_URL and OPENAI_API_KEY."
         ) from exc
 
 
