@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import operator
+import os
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -35,7 +36,7 @@ from .artifacts import ArtifactStore
 from .backends import default_backends
 from .backends.base import Backends
 from .config import Settings, get_settings
-from .errors import ConfigError, HuggingGPTError
+from .errors import ConfigError, HuggingGPTError, InputError
 from .execution import Executor
 from .model_index.index import ModelIndex, load_default_index
 from .planning import AutoPlanner, LLMPlanner, OfflinePlanner, Planner
@@ -275,10 +276,17 @@ def build_graph(hg: HuggingGPT) -> Any:
 
     async def plan(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         started, events = time.perf_counter(), _Events(config)
-        request = state["input"]
+        request = state.get("input")
         if not isinstance(request, str) or not request.strip():
-            raise ConfigError(f"The input must be a non-empty request string, got {request!r}.")
-        session, files, history, refused = hg.open_turn(config, state.get("files", []), state.get("chat_history"))
+            raise ConfigError(f"The input must be a non-empty request string, got {request!r}: invoke the agent with "
+                              "{'input': 'your request', 'files': ['photo.jpg']}.")
+        given = state.get("files") or []
+        given = [given] if isinstance(given, (str, bytes, os.PathLike)) else list(given)  # one path alone is fine
+        bad = [f for f in given if not isinstance(f, (str, os.PathLike))]
+        if bad:
+            raise InputError(f"'files' must be file paths, got {bad!r:.80}; save bytes to a file first and pass "
+                             "its path, or give them to a tool (the tools take bytes).")
+        session, files, history, refused = hg.open_turn(config, [os.fspath(f) for f in given], state.get("chat_history"))
         with _count_llm_calls() as counter:
             try:
                 result = await hg.aplan(request, files, history)

@@ -13,7 +13,7 @@ from fake_embedder import HashEmbedder
 from hugginggpt_tools import create_hugginggpt_agent
 from hugginggpt_tools.backends.base import Backends, TaskOutput
 from hugginggpt_tools.config import Settings
-from hugginggpt_tools.errors import ConfigError
+from hugginggpt_tools.errors import ConfigError, InputError
 from hugginggpt_tools.model_index.index import ModelIndex
 from hugginggpt_tools.testing import FakeBackend, fake_card, scripted_chat_model
 
@@ -98,6 +98,17 @@ def test_unplannable_request_gets_an_explaining_answer(fake_parts):
 def test_blank_request_is_rejected(fake_parts):
     with pytest.raises(ConfigError, match="non-empty request"):
         _agent(fake_parts).invoke({"input": "  "})
+    # no input at all, and files given as bytes, are told how to call instead of a KeyError / TypeError
+    with pytest.raises(ConfigError, match=r"got None: invoke the agent with \{'input': 'your request'"):
+        _agent(fake_parts).invoke({"files": [str(fake_parts["image"])]})
+    with pytest.raises(InputError, match=r"'files' must be file paths, got \[b'png'\]; save bytes to a file first"):
+        _agent(fake_parts).invoke({"input": "Read the text aloud", "files": [b"png"]})
+
+
+def test_one_file_path_alone_is_a_list_of_one(fake_parts):
+    agent = _agent(fake_parts, planner="offline")
+    state = agent.invoke({"input": "Read the text in scan.png aloud", "files": str(fake_parts["image"])})
+    assert "HELLO FROM THE SCAN" in state["output"]
 
 
 def test_batch_and_async(fake_parts):
