@@ -190,6 +190,19 @@ def test_a_table_or_log_file_named_for_a_text_task_is_its_text(request_text: str
     assert steps(plan(request_text)) == [step]
 
 
+@pytest.mark.parametrize(("request_text", "step"), [
+    ("Summarize the following: Cats are small. Cats are cute. Dogs bark loudly at night.",
+     ("summarization", {"text": "Cats are small. Cats are cute. Dogs bark loudly at night."})),
+    ("Read aloud: Good morning everyone", ("text-to-speech", {"text": "Good morning everyone"})),
+    ("Translate to German: good morning", ("translation", {"text": "good morning", "target_language": "German"}))])
+def test_the_text_after_an_instructions_colon_is_the_text_it_works_on(request_text: str, step: tuple) -> None:
+    """Unquoted, it was split into clauses at its sentence ends, and the instruction itself was the text."""
+    assert steps(plan(request_text)) == [step]
+    # more instructions after the colon stay instructions
+    assert [t.task for t in plan("Do two things: caption photo.jpg and read it aloud").tasks] == [
+        "image-to-text", "text-to-speech"]
+
+
 def test_two_independent_tasks_on_one_image() -> None:
     p = plan("Detect the objects in street.jpg; also segment street.jpg")
     assert steps(p) == [("object-detection", {"image": "street.jpg"}), ("image-segmentation", {"image": "street.jpg"})]

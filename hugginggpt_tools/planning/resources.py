@@ -123,15 +123,36 @@ def _match_given(resource: Resource, files: Iterable[str]) -> Resource:
     return resource
 
 
+_SUPPLIED_RE = re.compile(
+    r"^(?P<lead>[^:\n]{3,120}?\b(?:the following|following text|this|these|text|sentence|sentences|paragraph|passage|"
+    r"message|review|note|notes|email|article|story|poem|quote|words|phrase|aloud|out loud|summari[sz]e|translate|"
+    r"(?:in|into|to) [A-Z][a-z]+))\s*:\s+(?P<text>\S.*\S)\s*$", re.DOTALL)
+"""An instruction ending in a colon and the text it is about, unquoted ("Summarize the following:
+Cats are small. Dogs bark.", "Read aloud: good morning", "Translate to German: good morning")."""
+
+
+def _supplied(text: str, taken: list[tuple[int, int]]) -> list[Resource]:
+    """The unquoted text after an instruction's colon, as a quote, when nothing else (no file,
+    URL or quote) is named after the colon: else it is likelier more instructions."""
+    m = _SUPPLIED_RE.match(text)
+    if m is None or len(m.group("lead").split()) > 12 or len(m.group("text").split()) < 2 \
+            or _overlaps(m.start("text"), m.end("text"), taken) or _FILE_RE.search(m.group("text")):
+        return []
+    taken.append((m.start("text"), m.end("text")))
+    return [Resource(m.group("text"), "text", "quote", m.start("text"), m.end("text"))]
+
+
 def find_resources(text: str, files: Iterable[str] = ()) -> list[Resource]:
     """The URLs, files and quoted texts mentioned in ``text``, in order, then unmentioned ``files``.
 
-    A quoted file name or URL counts as a file or URL, not as quoted text. A mentioned file
+    A quoted file name or URL counts as a file or URL, not as quoted text; so does, as quoted
+    text, what follows an instruction's colon ("Summarize the following: ..."). A mentioned file
     whose name matches one of ``files`` gets that file's path as its value.
     """
     files = list(files)
     taken: list[tuple[int, int]] = []
     found = _urls(text, taken) + _quotes(text, taken) + _files(text, taken)
+    found += _supplied(text, taken)
     found = sorted((_match_given(r, files) for r in found), key=lambda r: r.start)
     mentioned = {r.value for r in found}
     for path in files:
