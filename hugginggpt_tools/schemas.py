@@ -8,6 +8,7 @@ strings. Field descriptions are written for the LLM, which reads them in structu
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
@@ -227,13 +228,19 @@ class TaskResult(BaseModel):
         return self.finished_at - self.started_at
 
     def output_for(self, modality: str) -> str | None:
-        """This task's output as an argument of ``modality``: text, or an artifact's path."""
+        """This task's output as an argument of ``modality``: text, or an artifact's path. A
+        result standing in for another task type passes its text on without its scores: labels
+        in place of a caption are read aloud as "tabby cat, tiger cat", not "tabby cat (0.80), ..."."""
         if modality == "text":
-            return self.text
+            return _SCORES_RE.sub("", self.text) if self.stands_in_for and self.text else self.text
         for artifact in self.artifacts:
             if artifact.modality == modality:
                 return artifact.path
         return None
+
+
+_SCORES_RE = re.compile(r" \((?:\w+, )?[01]\.\d{2}\)")
+"""A label's score as the bundled models write it: "tabby cat (0.80)", "French (fr, 0.98)"."""
 
 
 class StageTiming(BaseModel):

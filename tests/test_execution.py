@@ -150,7 +150,7 @@ def test_when_every_model_fails_the_fallback_of_another_type_stands_in(tmp_path)
     first, second = ex.run(plan, choices, files=[str(image)])
     assert first.status == "succeeded" and first.task == "image-classification" and first.model_id == "cls/b"
     assert first.stands_in_for == "image-to-text" and first.error.startswith("ocr/a: BackendError")
-    assert first.attempts == ["ocr/a", "cls/b"] and second.text == "FR[tabby cat (0.80)]"
+    assert first.attempts == ["ocr/a", "cls/b"] and second.text == "FR[tabby cat]"  # the labels, not their scores
     finished = [e for e in events if e["event"] == "task_finished" and e["task_id"] == 0]
     assert finished[0]["stands_in_for"] == "image-to-text"
     # the task's own model works: the fallback is never run
@@ -167,3 +167,18 @@ def test_when_every_model_fails_the_fallback_of_another_type_stands_in(tmp_path)
     stand_in = fake_choice(1, "translation").model_copy(update={"stands_in_for": "summarization"})
     _, skipped = ex.run(plan, [choices[0], stand_in], files=[str(image)])
     assert skipped.status == "skipped" and skipped.stands_in_for == "summarization"
+
+
+def test_a_stand_ins_labels_are_passed_on_without_their_scores() -> None:
+    """Labels standing in for a caption are read aloud as words, not "tabby cat (0.80)"; a task's
+    own labels keep their scores."""
+    from hugginggpt_tools.execution import resolve_args
+    from hugginggpt_tools.schemas import TaskResult
+
+    labels = "tabby cat (0.80), tiger cat (0.12); language: French (fr, 0.98)"
+    stand_in = TaskResult(task_id=0, task="image-classification", status="succeeded", text=labels,
+                          stands_in_for="image-to-text")
+    speak = Task(id=1, task="text-to-speech", dep=[0], args={"text": Ref(task_id=0)})
+    assert resolve_args(speak, {0: stand_in}) == {"text": "tabby cat, tiger cat; language: French"}
+    own = stand_in.model_copy(update={"stands_in_for": None})
+    assert resolve_args(speak, {0: own}) == {"text": labels}
