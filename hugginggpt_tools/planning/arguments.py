@@ -51,7 +51,7 @@ _PLURAL_RE = re.compile(r"(?<!\w)(?:them|both|each of them|all of them|the (?:\w
                         r"captions|descriptions|summaries|transcripts|transcriptions|answers|texts|versions))(?!\w)")
 """Words that name several earlier outputs at once ("read them aloud", "the translations")."""
 _TOGETHER_RE = re.compile(r"(?<!\w)(?:together|combin(?:e|es|ed|ing)|merg(?:e|es|ed|ing)|jointly|as a whole|"
-                          r"(?:one|a single) (?:\w+ )?(?:summary|story|text|paragraph|report|answer)|compar(?:e|ing))(?!\w)")
+                          r"(?:one|a single) (?:\w+ )?(?:summary|story|text|paragraph|report|answer))(?!\w)")
 """Words that ask for one task over several outputs ("summarize them together") rather than one each."""
 _RECIPIENT_RE = re.compile(r"^(?:me|us)\s+(?=(?:a|an|the|some|one|two|three|four|five|several|many|\d+)\b)",
                            re.IGNORECASE)
