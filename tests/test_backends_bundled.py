@@ -481,3 +481,36 @@ def test_efficientnet_probabilities_cover_all_classes(backend: BundledBackend, c
     with torch.inference_mode():
         probs = model.net(model.preprocess(str(tmp_path / "flat.png"))).softmax(-1)[0]
     assert probs.shape == (1000,) and math.isclose(float(probs.sum()), 1.0, rel_tol=1e-4)
+
+
+def test_ocr_detection_waits_for_another_threads_pass_before_reading_the_setting() -> None:
+    """While one thread detects with the setting at "max", another must not take that for the
+    engine's own setting (it then skipped the enlarged pass small print needs)."""
+    import threading
+
+    import numpy as np
+
+    from hugginggpt_tools.backends import _ocr
+
+    seen: list[str] = []
+
+    class Detector:
+        limit_type, limit_side_len = "min", 736
+
+    class Engine:
+        text_det = Detector()
+
+        def __call__(self, image, use_cls, use_rec):  # noqa: ANN001, ANN204
+            seen.append(self.text_det.limit_type)
+            return [], None  # no text found: the engine's enlarged pass follows
+
+    engine = Engine()
+    with _ocr._DETECTION:  # another thread's pass at the image's own size
+        engine.text_det.limit_type = "max"
+        worker = threading.Thread(target=_ocr.detect, args=(engine, np.zeros((200, 600, 3), np.uint8)))
+        worker.start()
+        worker.join(0.3)
+        assert worker.is_alive() and seen == []
+        engine.text_det.limit_type = "min"
+    worker.join(5)
+    assert seen == ["max", "min"] and engine.text_det.limit_type == "min"

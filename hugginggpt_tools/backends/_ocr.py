@@ -213,9 +213,11 @@ def detect(engine: Any, image: Any) -> list[Any]:
     quarter, whose direction classification was measured on enlarged boxes) or none is found. A
     larger image is detected once: the engine's setting would not enlarge it either."""
     det = getattr(engine, "text_det", None)
-    if not hasattr(det, "limit_type") or det.limit_type != "min" or min(image.shape[:2]) >= det.limit_side_len:
+    if not hasattr(det, "limit_type"):  # another RapidOCR version: its own setting only
         return engine(image, use_cls=False, use_rec=False)[0] or []
-    with _DETECTION:
+    with _DETECTION:  # the setting is read under the lock too: another thread's pass may have it at "max"
+        if det.limit_type != "min" or min(image.shape[:2]) >= det.limit_side_len:
+            return engine(image, use_cls=False, use_rec=False)[0] or []
         det.limit_type = "max"
         try:
             boxes = engine(image, use_cls=False, use_rec=False)[0] or []
