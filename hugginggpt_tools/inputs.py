@@ -275,17 +275,16 @@ def text_file_content(value: str, files: Sequence[str] = (), cwd: str | Path | N
     Raises :class:`InputError` when it names such a file that is missing, refused or too large."""
     if not names_text_file(value):
         return None
-    text = value.strip()
-    path = Path(resolve_file(text, files, cwd, roots=file_roots(settings, store)))
+    name = value.strip()
+    path = Path(resolve_file(name, files, cwd, roots=file_roots(settings, store)))
     with path.open("rb") as handle:  # read past the limit, not stat first: the file may grow meanwhile
         data = handle.read(MAX_TEXT_FILE_BYTES + 1)
     if len(data) > MAX_TEXT_FILE_BYTES:
         size = max(path.stat().st_size, len(data))
-        raise InputError(f"The text file {text!r} is {size / 1e6:.1f} MB; text arguments take at most "
+        raise InputError(f"The text file {name!r} is {size / 1e6:.1f} MB; text arguments take at most "
                          f"{MAX_TEXT_FILE_BYTES / 1e6:.0f} MB. Pass an excerpt or split the file.")
-    text = decode_text(data)
-    return table_as_text(text, "\t" if path.suffix.lower() == ".tsv" else ",") \
-        if path.suffix.lower() in (".csv", ".tsv") else text
+    delimiter = {".csv": ",", ".tsv": "\t"}.get(path.suffix.lower())
+    return decode_text(data) if delimiter is None else table_as_text(decode_text(data), delimiter)
 
 
 def table_as_text(text: str, delimiter: str = ",") -> str:

@@ -419,6 +419,7 @@ _LANGUAGE_LIST = (rf"\s+{_VARIETY}({_LANG})(?!\w)((?:\s*(?:,|\band\b|\bas well a
 _TARGET_PATTERNS = (re.compile(rf"(?<!\w)(?:into|to){_LANGUAGE_LIST}", re.IGNORECASE),
                     re.compile(rf"(?<!\w)in{_LANGUAGE_LIST}", re.IGNORECASE))
 LANGUAGE_SOURCE = re.compile(rf"(?<!\w)from\s+({_LANG})(?!\w)", re.IGNORECASE)
+LANGUAGE_NAME = re.compile(rf"(?<!\w)(?:{_LANG})(?!\w)", re.IGNORECASE)
 
 
 def target_languages(text: str) -> list[str]:
@@ -432,8 +433,6 @@ def target_languages(text: str) -> list[str]:
             return list(dict.fromkeys(name.capitalize() for name in names))
     return []
 
-
-LANGUAGE_NAME = re.compile(rf"(?<!\w)(?:{_LANG})(?!\w)", re.IGNORECASE)
 
 __all__ = [
     "ANAPHORA", "CUES", "FAMILIES", "INSTRUCTED", "INTENTS", "LANGUAGES", "LANGUAGE_SOURCE", "LANGUAGE_NAME",
