@@ -203,6 +203,63 @@ def test_the_text_after_an_instructions_colon_is_the_text_it_works_on(request_te
         "image-to-text", "text-to-speech"]
 
 
+@pytest.mark.parametrize(("request_text", "step"), [
+    ("Which language is this? Dziękuję bardzo za pomoc.", ("text-classification", {"text": "Dziękuję bardzo za pomoc."})),
+    ("Is this review positive? The food was cold and the waiter was rude.",
+     ("text-classification", {"text": "The food was cold and the waiter was rude."})),
+    ("Can you translate this into English? Je suis très fatigué.",
+     ("translation", {"text": "Je suis très fatigué.", "target_language": "English"}))])
+def test_the_text_after_a_question_about_this_is_the_text_it_asks_about(request_text: str, step: tuple) -> None:
+    """It was a clause of its own that asked for nothing, and the question planned nothing."""
+    assert steps(plan(request_text)) == [step]
+
+
+@pytest.mark.parametrize("request_text", [
+    "What is this? Then read it aloud.", "How many people are in this photo? I want to know.",
+    "Who is this? Tell me about them."])
+def test_what_follows_a_question_about_this_is_not_its_text_when_it_is_an_instruction(request_text: str) -> None:
+    assert all(r.kind != "quote" for r in find_resources(request_text))
+
+
+@pytest.mark.parametrize("request_text", ["Who is the mayor, according to story.txt?",
+                                          "Answer this question using story.txt: who is the mayor?"])
+def test_a_text_file_is_the_context_of_a_question_not_the_question(request_text: str) -> None:
+    """The file was taken for the question, and the question answering had no context."""
+    p = plan(request_text)
+    assert [(t.task, t.args["context"]) for t in p.tasks] == [("question-answering", "story.txt")]
+    assert "mayor" in str(p.tasks[0].args["text"]) and not p.missing
+
+
+@pytest.mark.parametrize("request_text", ["Caption a.jpg and b.jpg and compare them",
+                                          "Transcribe a.wav and b.wav, then compare the two transcripts"])
+def test_compare_them_compares_two_outputs(request_text: str) -> None:
+    """Sentence similarity found no second text (the latest output was already its first)."""
+    for planner in (PLANNER, RULES_ONLY):
+        p = planner.plan(request_text)
+        assert [t.task for t in p.tasks][-1] == "sentence-similarity", request_text
+        assert {p.tasks[-1].args["text"], p.tasks[-1].args["text2"]} == {Ref(task_id=0), Ref(task_id=1)}
+
+
+@pytest.mark.parametrize(("request_text", "files", "count"), [
+    ("Read the text in these images", ("a.png", "b.png"), 2), ("Caption the photos", ("a.jpg", "b.jpg", "c.jpg"), 3),
+    ("Transcribe both", ("a.wav", "b.wav"), 2), ("Caption this photo", ("a.jpg", "b.jpg"), 1),
+    ("Describe a.jpg", ("a.jpg", "b.jpg"), 1)])
+def test_a_clause_speaking_of_several_inputs_takes_every_given_file(request_text: str, files: tuple, count: int) -> None:
+    """Only the first given file was used when the request did not name them."""
+    p = plan(request_text, files)
+    assert [str(t.args.get("image", t.args.get("audio"))) for t in p.tasks] == list(files[:count])
+
+
+@pytest.mark.parametrize(("request_text", "files"), [
+    ("Read the text in a.png and b.png aloud", ()), ("Read the text in each image aloud", ("a.png", "b.png")),
+    ("Caption a.png and b.png and read each caption aloud", ())])
+def test_each_of_several_outputs_is_read_aloud(request_text: str, files: tuple) -> None:
+    """Only the last image's text was read."""
+    p = plan(request_text, files)
+    assert [(t.task, t.args.get("text")) for t in p.tasks][2:] == [
+        ("text-to-speech", Ref(task_id=0)), ("text-to-speech", Ref(task_id=1))]
+
+
 def test_two_independent_tasks_on_one_image() -> None:
     p = plan("Detect the objects in street.jpg; also segment street.jpg")
     assert steps(p) == [("object-detection", {"image": "street.jpg"}), ("image-segmentation", {"image": "street.jpg"})]

@@ -48,8 +48,14 @@ _DESCRIPTION_LEAD_RE = re.compile(
     r"(?:of|about|showing|depicting|featuring|illustrating|capturing|representing|with|where|in which|for|"
     r"based on|inspired by|that shows|to show|to depict)\s+)+", re.IGNORECASE)
 _PLURAL_RE = re.compile(r"(?<!\w)(?:them|both|each of them|all of them|the (?:\w+ )?(?:translations|results|outputs|"
-                        r"captions|descriptions|summaries|transcripts|transcriptions|answers|texts|versions))(?!\w)")
-"""Words that name several earlier outputs at once ("read them aloud", "the translations")."""
+                        r"captions|descriptions|summaries|transcripts|transcriptions|answers|texts|versions)|"
+                        r"(?:each|every) (?:translation|result|output|caption|description|summary|transcript|"
+                        r"transcription|answer|text|version))(?!\w)")
+"""Words that name several earlier outputs at once ("read them aloud", "the translations", "each caption")."""
+_SEVERAL_INPUTS_RE = re.compile(
+    r"(?<!\w)(?:these|those|both|each|every|them|the (?:two|three|four|five)|(?:images|photos|pictures|pics|photographs|"
+    r"screenshots|scans|pages|recordings|files|clips|videos|tracks|songs|documents|tables|spreadsheets))(?!\w)")
+"""Words that speak of several inputs ("caption these photos", "transcribe both")."""
 _TOGETHER_RE = re.compile(r"(?<!\w)(?:together|combin(?:e|es|ed|ing)|merg(?:e|es|ed|ing)|jointly|as a whole|"
                           r"(?:one|a single) (?:\w+ )?(?:summary|story|text|paragraph|report|answer))(?!\w)")
 """Words that ask for one task over several outputs ("summarize them together") rather than one each."""
@@ -259,8 +265,9 @@ class PlanBuilder:
                 r = self.req.resources[i]
                 if r.modality != m or (i in self.consumed and not reuse):
                     continue
-                if question is not None and r.kind == "quote" and _is_question(r.value) != question:
-                    continue
+                if question is not None and (r.kind == "quote" and _is_question(r.value) != question
+                                             or question and r.kind != "quote"):
+                    continue  # a file is a text to read, never the question asked about it
                 self.consumed.add(i)
                 return r.value
         return None
@@ -426,12 +433,13 @@ class PlanBuilder:
                 or self._bridge(clause.resources, cand.strength))
 
     def _second_text(self, cand: Candidate, first: str | None) -> str | None:
-        """Sentence similarity's second text: another quote, or an earlier output."""
+        """Sentence similarity's second text: another quote, or an earlier text output than the first."""
         clause = cand.clause
         found = self._take(clause.resources, ["text"]) or self._take(self._all(), ["text"])
-        latest = self._latest_output(["text"])
-        if found is None and latest != first:
-            found = latest
+        if found is None:  # "caption a.jpg and b.jpg and compare them": the other caption
+            found = next((ref for k in range(len(self.tasks) - 1, -1, -1)
+                          if "text" in self.vocab.outputs.get(self.tasks[k]["task"], ())[:1]
+                          and (ref := f"<resource>-{k}") != first), None)
         return found
 
     def _instruction(self, cand: Candidate) -> str | None:
@@ -487,9 +495,15 @@ class PlanBuilder:
         return self._text(cand)
 
     def _main_inputs(self, cand: Candidate) -> set[int]:
-        """The clause's resources that could be the candidate's main (first) input."""
+        """The clause's resources that could be the candidate's main (first) input; when it names
+        none but speaks of several ("caption these photos", "transcribe both"), the given files
+        that no clause names."""
         wanted = TASK_TYPES[cand.task].args[0].modalities
-        return {i for i in cand.clause.resources if self.req.resources[i].modality in wanted}
+        named = {i for i in cand.clause.resources if self.req.resources[i].modality in wanted}
+        if named or not _SEVERAL_INPUTS_RE.search(cand.clause.lower):
+            return named
+        given = {i for i, r in enumerate(self.req.resources) if not r.mentioned and r.modality in wanted}
+        return given if len(given) > 1 else named
 
     def _repeats(self, cand: Candidate) -> bool:
         """Whether the task type is already planned and the clause names no new input for it."""
@@ -517,9 +531,12 @@ class PlanBuilder:
         arguments over each output of the group (the tasks of one earlier clause and type as the
         output the task takes), in the group's order."""
         refs = [(name, k) for name, value in args.items() if (k := reference_id(value)) is not None]
-        if len(refs) != 1 or not _PLURAL_RE.search(cand.clause.lower):
+        if len(refs) != 1:
             return [args]
         name, k = refs[0]
+        # "read the text in a.png and b.png aloud", "... in each image aloud": the clause made the group
+        if not _PLURAL_RE.search(cand.clause.lower) and self.clauses[k] is not cand.clause:
+            return [args]
         group = [j for j, t in enumerate(self.tasks) if t["task"] == self.tasks[k]["task"]
                  and self.clauses[j] is not None and self.clauses[j] is self.clauses[k]]
         if k not in group:

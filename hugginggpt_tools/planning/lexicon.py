@@ -207,9 +207,12 @@ CUES: tuple[Cue, ...] = tuple(
              r"semantic(?:ally)? (?:close|equivalent|related|similar)|how close|paraphrases of each other|"
              r"similarity score|how (?:well|closely) (?:\w+ ){0,4}match(?:es)?|(?:saying|say|says|mean|means|express|"
              r"expresses) (?:basically |essentially |roughly )?the same(?: thing| idea| message)?|how alike|"
-             r"(?:score|measure|rating) (?:\w+ ){0,3}(?:alike|similar|close|related)", 1.3),
-            (r"similar|alike|compare|comparison|compar(?:e|ing) (?:it|them|this|that)|match(?:es|ing)?|"
+             r"(?:score|measure|rating) (?:\w+ ){0,3}(?:alike|similar|close|related)|"
+             r"compar(?:e|ing) (?:them|both|the two|these two|those two)\b", 1.3),
+            (r"similar|alike|compare|comparison|compar(?:e|ing) (?:it|this|that)|match(?:es|ing)?|"
              r"relevan(?:ce|t)|related|align(?:s|ed)? with|consistent with|correspond(?:s)?", 0.6))
+    + [Cue(r"compar(?:e|ing) (?:the|both|these|those) (?:two )?(?:captions|transcripts|transcriptions|descriptions|"
+           r"texts|sentences|summaries|translations|answers)", 1.3, ("sentence-similarity",), names_results=True)]
     + _cues("tabular-classification",
             (r"tabular(?:[- ]classification)?|classify (?:the |each |every )?(?:rows?|tables?|spreadsheets?)|"
              r"(?:what|which) (?:kind|type|sort|category|class) of (?:table|spreadsheet|chart|data)|"

@@ -131,11 +131,31 @@ _SUPPLIED_RE = re.compile(
 Cats are small. Dogs bark.", "Read aloud: good morning", "Translate to German: good morning")."""
 
 
+_ASKED_ABOUT_RE = re.compile(
+    r"^(?P<lead>[^?.!:\n]{3,100}?\b(?:this|these|that|the following)(?:\s+(?:text|texts|sentence|sentences|"
+    r"review|message|phrase|passage|paragraph|quote|line|lines|tweet|comment|email|note|poem|words?|statement))?"
+    r"(?:\s+(?!(?:photo|image|picture|pic|audio|video|clip|recording|file|document|song|one)s?\b)[\w'-]+){0,3}\s*\?)"
+    r"\s+(?P<text>\S.*\S)\s*$", re.DOTALL | re.IGNORECASE)
+"""A question about "this" and the text it is about, unquoted ("Which language is this? Dziękuję
+bardzo.", "Is this review positive? The food was cold.")."""
+_NOT_SUPPLIED_RE = re.compile(
+    r"^(?:(?:and|then|also|now|next|so|please|but|ok(?:ay)?|just)\b|(?:i|we)(?:'d|\s+(?:want|would|need|wonder|"
+    r"like|am|was))\b|(?:can|could|would|will)\s+you\b)", re.IGNORECASE)
+"""What opens a further instruction rather than a text ("Then translate it", "I'd like it in French")."""
+
+
 def _supplied(text: str, taken: list[tuple[int, int]]) -> list[Resource]:
-    """The unquoted text after an instruction's colon, as a quote, when nothing else (no file,
-    URL or quote) is named after the colon: else it is likelier more instructions."""
+    """The unquoted text after an instruction's colon or a question about "this", as a quote, when
+    nothing else (no file, URL or quote) is named after it: else it is likelier more instructions
+    (so is a sentence that opens like one: "What is this? Then read it aloud")."""
     m = _SUPPLIED_RE.match(text)
-    if m is None or len(m.group("lead").split()) > 12 or len(m.group("text").split()) < 2 \
+    if m is None:
+        from .clauses import IMPERATIVE_RE  # local: clauses imports this module
+
+        m = _ASKED_ABOUT_RE.match(text)
+        if m is None or IMPERATIVE_RE.match(m.group("text")) or _NOT_SUPPLIED_RE.match(m.group("text")):
+            return []
+    if len(m.group("lead").split()) > 12 or len(m.group("text").split()) < 2 \
             or _overlaps(m.start("text"), m.end("text"), taken) or _FILE_RE.search(m.group("text")):
         return []
     taken.append((m.start("text"), m.end("text")))
