@@ -260,6 +260,26 @@ def test_each_of_several_outputs_is_read_aloud(request_text: str, files: tuple) 
         ("text-to-speech", Ref(task_id=0)), ("text-to-speech", Ref(task_id=1))]
 
 
+@pytest.mark.parametrize(("request_text", "first", "then"), [
+    ("What is said in noisy.wav? Clean up the noise first.", "audio-to-audio", "automatic-speech-recognition"),
+    ("Transcribe noisy.wav, but first clean up the noise", "audio-to-audio", "automatic-speech-recognition"),
+    ("Transcribe noisy.wav. Before that, remove the background noise.", "audio-to-audio", "automatic-speech-recognition"),
+    ("Caption photo.jpg, but sharpen it first", "image-to-image", "image-to-text"),
+    ("Summarize story.txt. Translate it into English first.", "translation", "summarization")])
+def test_a_step_asked_for_first_runs_first_and_feeds_the_earlier_ones(request_text: str, first: str, then: str) -> None:
+    """The noise was cleaned up in parallel while the raw recording was transcribed."""
+    p = plan(request_text)
+    assert [t.task for t in p.tasks] == [first, then]
+    assert p.tasks[0].args[next(iter(p.tasks[0].args))] in {"noisy.wav", "photo.jpg", "story.txt"}
+    assert next(iter(p.tasks[1].args.values())) == Ref(task_id=0) and p.tasks[1].dep == [0]
+
+
+def test_first_in_the_first_clause_or_on_an_unrelated_step_changes_nothing() -> None:
+    assert steps(plan("First caption a.jpg, then read it aloud")) == steps(plan("Caption a.jpg, then read it aloud"))
+    p = plan("Caption a.jpg and read it aloud first")
+    assert [(t.task, t.dep) for t in p.tasks] == [("image-to-text", [-1]), ("text-to-speech", [0])]
+
+
 def test_two_independent_tasks_on_one_image() -> None:
     p = plan("Detect the objects in street.jpg; also segment street.jpg")
     assert steps(p) == [("object-detection", {"image": "street.jpg"}), ("image-segmentation", {"image": "street.jpg"})]

@@ -580,6 +580,7 @@ class PlanBuilder:
         photo and make an audio clip describing them" then reads the caption aloud rather than
         the request's words.
         """
+        self._put_first()
         used = {j for t in self.tasks for j in _refs(t["args"])}
         for k, task in enumerate(self.tasks):
             self._link_second_text(k, task, used)
@@ -601,6 +602,30 @@ class PlanBuilder:
                 self.tasks[same]["dep"] = _refs(self.tasks[same]["args"]) or [-1]
             used.add(j)
         self._reorder()
+
+    def _put_first(self) -> None:
+        """A task whose clause asks to come first ("What is said in noisy.wav? Clean up the noise
+        first.") and that turns a resource into another of its modality feeds the earlier clauses'
+        tasks that took that resource instead ("..., but first sharpen it": the sharpened photo is
+        captioned); :meth:`_reorder` then puts it before them."""
+        for k, task in enumerate(self.tasks):
+            clause, spec = self.clauses[k], TASK_TYPES[task["task"]].args[0]
+            value = task["args"].get(spec.name)
+            if clause is None or not clause.first or value is None:
+                continue
+            j = reference_id(value)
+            if j is not None:  # "Summarize story.txt. Translate it into English first.": "it" is story.txt
+                value = None if self.clauses[j] is clause else self.tasks[j]["args"].get(
+                    TASK_TYPES[self.tasks[j]["task"]].args[0].name)
+            modality = next((r.modality for r in self.req.resources if r.value == value), None)
+            if value is None or modality not in self.vocab.outputs.get(task["task"], ())[:1]:
+                continue
+            task["args"][spec.name] = value
+            task["dep"] = _refs(task["args"]) or [-1]
+            for j, other in enumerate(self.tasks[:k]):
+                if self.clauses[j] is not clause and other["args"].get(TASK_TYPES[other["task"]].args[0].name) == value:
+                    other["args"][TASK_TYPES[other["task"]].args[0].name] = f"<resource>-{k}"
+                    other["dep"] = _refs(other["args"])
 
     def _siblings(self, k: int, name: str, value: str) -> list[int]:
         """The other tasks of task ``k``'s clause and type whose argument ``name`` is ``value`` too

@@ -80,6 +80,9 @@ class Clause:
     masked: str
     resources: list[int]
     index: int = 0
+    first: bool = False
+    """Whether the clause asks to be done before what came before it ("... Clean up the noise
+    first.", "..., but first sharpen it", "Before that, remove the noise")."""
 
     @property
     def lower(self) -> str:
@@ -170,7 +173,8 @@ _INTRO_RE = re.compile(
     r"^(?:read|reading|look at|looking at|go through|going through|consider|review|check|see)\s+"
     r"(?:the|this|that|these|those|my|our|your)\s+(?:following\s+|short\s+|next\s+)?"
     r"(?:passage|text|paragraph|article|story|excerpt|sentence|note|email|message|letter|report|statement|"
-    r"review|quote|post|extract)s?$", re.IGNORECASE)
+    r"review|quote|post|extract)s?$|"
+    r"^before (?:that|this|doing (?:that|this|so))$", re.IGNORECASE)
 """A phrase that only introduces the clause after it ("based on that description, tell me ...",
 "based on the text 'The future of energy.', write an article"): a preposition and what it names, up
 to three words or two and a resource that is no question ("from the text answer 'Who came?'" is a
@@ -179,14 +183,25 @@ text named only by its noun ("read this passage and tell me who won: '...'", whe
 and the next clause asks about it; "read the text in photo.jpg" names a resource and stays a clause)."""
 
 
+_FIRST_LEAD_RE = re.compile(r"\bfirst(?:ly)?\b[\s,]*$", re.IGNORECASE)
+_FIRST_RE = re.compile(r"^before (?:that|this|doing (?:that|this|so)),|\s(?:first|beforehand|before (?:that|this|"
+                       r"doing (?:that|this|so)|you do (?:that|this|so)|anything else))$", re.IGNORECASE)
+"""A clause that asks to be done before what the request said before it ("... Clean up the noise
+first", "Before that, remove the noise"; with a lead "but first" read from the lead)."""
+
+
 def split_clauses(masked: str, questions: Collection[int] = ()) -> list[Clause]:
     """The clauses of a masked request, with leading connectives ("and", "then", ...) removed; a
     short phrase that only introduces the next clause ("then, based on that description, tell me
-    what ...") stays with it, unless it names one of the quoted ``questions`` (resource indices)."""
-    texts: list[str] = []
+    what ...") stays with it, unless it names one of the quoted ``questions`` (resource indices).
+    A clause after the first that asks to come first ("..., but first sharpen it") is marked
+    :attr:`Clause.first`."""
+    texts: list[tuple[str, bool]] = []
     intro = ""
     for part in _SPLIT_RE.split(masked):
-        text = _LEAD_RE.sub("", (part or "").strip(" \t\n,.;:-")).strip(" \t\n,.;:-")
+        stripped = (part or "").strip(" \t\n,.;:-")
+        lead = _LEAD_RE.match(stripped)
+        text = stripped[lead.end():].strip(" \t\n,.;:-") if lead else stripped
         if not text:
             continue
         text = f"{intro}, {text}" if intro else text
@@ -194,9 +209,11 @@ def split_clauses(masked: str, questions: Collection[int] = ()) -> list[Clause]:
         if _INTRO_RE.match(text) and not any(int(k) in questions for k in PLACEHOLDER_RE.findall(text)):
             intro = text
         else:
-            texts.append(text)
-    texts += [intro] if intro else []
-    return [Clause(text, [int(i) for i in PLACEHOLDER_RE.findall(text)], k) for k, text in enumerate(texts)]
+            first = bool(texts) and bool(_FIRST_RE.search(text) or lead and _FIRST_LEAD_RE.search(lead.group()))
+            texts.append((text, first))
+    texts += [(intro, False)] if intro else []
+    return [Clause(text, [int(i) for i in PLACEHOLDER_RE.findall(text)], k, first)
+            for k, (text, first) in enumerate(texts)]
 
 
 def read_request(request: str, files: Sequence[str] = (), chat_history: Sequence[BaseMessage] = ()) -> RequestText:
