@@ -280,6 +280,25 @@ def test_first_in_the_first_clause_or_on_an_unrelated_step_changes_nothing() -> 
     assert [(t.task, t.dep) for t in p.tasks] == [("image-to-text", [-1]), ("text-to-speech", [0])]
 
 
+@pytest.mark.parametrize(("request_text", "text"), [
+    ("Transcribe meeting.wav, find the names and places in it, then tell me its sentiment", Ref(task_id=0)),
+    ("Find the entities in story.txt and tell me its sentiment", "story.txt"),
+    ("Find the entities in story.txt, then classify the sentiment of the entities", Ref(task_id=0))])
+def test_the_sentiment_of_it_is_the_texts_not_a_list_of_labels(request_text: str, text: object) -> None:
+    """It was the sentiment of the entity list."""
+    p = plan(request_text)
+    assert (p.tasks[-1].task, p.tasks[-1].args["text"]) == ("text-classification", text)
+
+
+def test_a_missing_input_names_the_given_files_of_another_kind() -> None:
+    """"Transcribe this audio" given house.png only said that the request gives no audio."""
+    p = plan("Transcribe this audio", ("/data/house.png",))
+    assert not p.tasks and p.missing == [
+        "automatic-speech-recognition needs an audio and the request gives none ('Transcribe this audio': house.png "
+        "is an image, not an audio file); attach the audio file or name it in the request"]
+    assert "not" not in plan("Transcribe this audio").missing[0].split(";")[0]
+
+
 def test_two_independent_tasks_on_one_image() -> None:
     p = plan("Detect the objects in street.jpg; also segment street.jpg")
     assert steps(p) == [("object-detection", {"image": "street.jpg"}), ("image-segmentation", {"image": "street.jpg"})]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any, Callable, Mapping, Sequence
 
 from ..dag import descendants, reference_id, reference_ids, renumber_references, toposort
@@ -52,6 +53,17 @@ _PLURAL_RE = re.compile(r"(?<!\w)(?:them|both|each of them|all of them|the (?:\w
                         r"(?:each|every) (?:translation|result|output|caption|description|summary|transcript|"
                         r"transcription|answer|text|version))(?!\w)")
 """Words that name several earlier outputs at once ("read them aloud", "the translations", "each caption")."""
+_LABEL_TASKS = frozenset({"object-detection", "image-classification", "audio-classification", "text-classification",
+                          "token-classification", "tabular-classification", "sentence-similarity"})
+"""Tasks whose text output is a list of labels or a score, not prose."""
+_READS_PROSE = frozenset({"text-classification"})
+"""Text tasks that read prose: given "it", they skip an earlier list of labels for the text before it
+("transcribe it, find the names, then tell me its sentiment"). Summaries, translations and entity
+tags of a list of labels are asked for ("summarize the tagged version"), so those tasks chain as
+written."""
+_NAMES_LABELS_RE = re.compile(r"(?<!\w)(?:the|those|these|that|its|their|each) (?:\w+ )?(?:labels?|entities|names|tags|"
+                              r"categor(?:y|ies)|classifications?|detections?|objects|results?|output|list|predictions?)(?!\w)")
+"""A clause that names an earlier list of labels as its text ("translate the labels")."""
 _SEVERAL_INPUTS_RE = re.compile(
     r"(?<!\w)(?:these|those|both|each|every|them|the (?:two|three|four|five)|(?:images|photos|pictures|pics|photographs|"
     r"screenshots|scans|pages|recordings|files|clips|videos|tracks|songs|documents|tables|spreadsheets))(?!\w)")
@@ -210,6 +222,9 @@ class Missing:
     after: str | None = None
     """When that input was to be the output of a task left out before it ("describe the photo,
     then translate the description", with no photo): that task."""
+    given: tuple[tuple[str, str], ...] = ()
+    """The request's files of other kinds, as (file, modality): "Transcribe this audio" given
+    house.png is told that house.png is an image."""
 
     def note(self, name: Callable[[str], str] = str) -> str:
         """One line for the user: the task left out (``name`` gives a task type's name), why, and
@@ -222,8 +237,14 @@ class Missing:
             return (f"{task} needs {what} and the request gives none "
                     f"({self.words!r}); quote the text in the request")
         article = "an" if self.modality[:1] in "aeiou" else "a"
+        others = ", ".join(f"{file} is {_KIND_NOUNS.get(kind, kind)}" for file, kind in self.given)
         return (f"{task} needs {article} {self.modality} and the request gives none "
-                f"({self.words!r}); attach the {self.modality} file or name it in the request")
+                f"({self.words!r}{f': {others}, not {_KIND_NOUNS.get(self.modality)}' if others else ''}); "
+                f"attach the {self.modality} file or name it in the request")
+
+
+_KIND_NOUNS = {"image": "an image", "audio": "an audio file", "video": "a video", "table": "a table",
+               "text": "a text file"}
 
 
 @dataclass
@@ -272,12 +293,22 @@ class PlanBuilder:
                 return r.value
         return None
 
-    def _latest_output(self, modalities: Sequence[str], *, primary: bool = True) -> str | None:
+    def _latest_output(self, modalities: Sequence[str], *, primary: bool = True, prose: bool = False) -> str | None:
+        """The latest task's output of one of ``modalities`` (its main one, if ``primary``); with
+        ``prose``, no list of labels (:data:`_LABEL_TASKS`)."""
         for k in range(len(self.tasks) - 1, -1, -1):
             outputs = self.vocab.outputs.get(self.tasks[k]["task"], ())
-            if set(outputs[:1] if primary else outputs) & set(modalities):
+            if set(outputs[:1] if primary else outputs) & set(modalities) and not (
+                    prose and self.tasks[k]["task"] in _LABEL_TASKS):
                 return f"<resource>-{k}"
         return None
+
+    @staticmethod
+    def _wants_prose(task: str, clause: Clause | None) -> bool:
+        """Whether the task reads a text that labels are no stand-in for ("transcribe it, find the
+        names in it, then tell me its sentiment": the transcript's, not the names'), unless the
+        clause names the labels ("translate the labels")."""
+        return task in _READS_PROSE and not (clause and _NAMES_LABELS_RE.search(clause.lower))
 
     def _all(self) -> list[int]:
         return list(range(len(self.req.resources)))
@@ -320,13 +351,15 @@ class PlanBuilder:
         prompt = cand.task in PROMPT_TASKS and not any(
             self.req.resources[i].modality in self.bridges for i in clause.resources)
         if found is None and (self._refers_back(clause) or not prompt):
-            found = self._latest_output(["text"]) or self._take(self._all(), ["text"], question=False)
+            found = (self._latest_output(["text"], prose=self._wants_prose(cand.task, clause))
+                     or self._take(self._all(), ["text"], question=False))
             found = found or self._bridge(clause.resources, cand.strength)
             found = found or self._earlier_reply(clause)
             if found is None and (self._refers_back(clause) or not self.req.resources[:self.req.own]
                                   or any(not r.mentioned for r in self.req.resources[:self.req.own])):
                 found = self._bridge(range(self.req.own), cand.strength)
             found = found or self._take(self._all(), ["text"], reuse=True, question=False)
+            found = found or self._latest_output(["text"])
         if found is None and self.feed_from_missing and self._refers_back(clause) and (
                 self.missing or self._only_an_instruction(clause)):
             # "translate it", where "it" was to come from a task left out for want of input, or
@@ -470,7 +503,11 @@ class PlanBuilder:
                 if cand.named or spec.name != "context":
                     after = self.missing[-1].task if spec.name == "text" and self.missing else None
                     words = self._clause_text(cand.clause) or cand.clause.masked
-                    self.missing.append(Missing(cand.task, words, spec.name, spec.modality, after))
+                    given = tuple((PurePosixPath(r.value.replace("\\", "/")).name, r.modality)
+                                  for r in self.req.resources[:self.req.own]
+                                  if r.kind == "file" and r.modality not in spec.modalities)
+                    self.missing.append(Missing(cand.task, words, spec.name, spec.modality, after,
+                                                given if spec.modality != "text" else ()))
                 return None
             if value is not None:
                 args[spec.name] = value
@@ -592,8 +629,10 @@ class PlanBuilder:
             given = any(r.value == value for r in self.req.resources)  # a real input, only not its clause's
             # the translations of one text into several languages: all take the same output, none another's
             group = [k, *self._siblings(k, spec.name, value)]
+            prose = self._wants_prose(task["task"], self.clauses[k])
             options = [j for j in range(k if given else len(self.tasks)) if j not in group and j not in used
-                       and j not in below and set(self.vocab.outputs.get(self.tasks[j]["task"], ())[:1]) & set(spec.modalities)]
+                       and j not in below and set(self.vocab.outputs.get(self.tasks[j]["task"], ())[:1]) & set(spec.modalities)
+                       and not (prose and self.tasks[j]["task"] in _LABEL_TASKS)]
             if not options:
                 continue
             j = min(options, key=lambda j: (j > k, abs(j - k)))
