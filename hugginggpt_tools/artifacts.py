@@ -18,6 +18,7 @@ import hashlib
 import logging
 import mimetypes
 import shutil
+import tempfile
 import threading
 import time
 import uuid
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from .errors import InputError
+from .errors import ConfigError, InputError
 from .schemas import Artifact
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -64,6 +65,39 @@ def _digest(path: Path) -> str:
 
 
 _SAFE_ID = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+
+
+_OUTPUT_DIR_FIX = ("give a folder you can write to with --output-dir (or HUGGINGGPT_OUTPUT_DIR; in Python "
+                   "Settings(output_dir=...))")
+
+
+def output_dir_error(folder: str | Path, exc: OSError) -> ConfigError:
+    """The error for an output folder that cannot be created or written, naming it and the fix."""
+    reason = "a file of that name is in the way" if isinstance(exc, FileExistsError) else exc.strerror or str(exc)
+    return ConfigError(f"Cannot write to the output folder {str(folder)!r} ({reason}); {_OUTPUT_DIR_FIX}.")
+
+
+def check_output_dir(folder: str | Path) -> None:
+    """Raise :class:`ConfigError` unless a file can be written in ``folder`` (created if missing).
+
+    Writes and deletes one empty file there and removes again the folders it had to create, so it
+    leaves nothing behind; call it before running models, so an unwritable folder is reported
+    as such before any work is done rather than as the first model that writes a file failing.
+    """
+    folder = Path(folder).expanduser()
+    created = [p for p in (folder, *folder.parents) if not p.exists()]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".hugginggpt-write-check-"):
+            pass
+    except OSError as exc:
+        raise output_dir_error(folder, exc) from exc
+    finally:
+        for made in created:  # deepest first
+            try:
+                made.rmdir()
+            except OSError:
+                break
 
 
 def check_session_id(session_id: str) -> str:
@@ -118,13 +152,30 @@ class ArtifactStore:
     def _record(self, artifact: Artifact) -> None:
         """Keep ``artifact`` and append it to the session manifest (caller holds the lock)."""
         self._items[artifact.id] = artifact
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with (self.folder / MANIFEST).open("a", encoding="utf-8") as handle:
-            handle.write(artifact.model_dump_json() + "\n")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with (self.folder / MANIFEST).open("a", encoding="utf-8") as handle:
+                handle.write(artifact.model_dump_json() + "\n")
+        except OSError as exc:
+            raise output_dir_error(self.folder, exc) from exc
+
+    def write_error(self, exc: BaseException) -> ConfigError | None:
+        """The output-folder error (:func:`output_dir_error`) for ``exc`` when it is an OS error about
+        a file in this store's folder (a model writing its output there), else None."""
+        name = getattr(exc, "filename", None) if isinstance(exc, OSError) else None
+        if not isinstance(name, (str, Path)) or not Path(name).resolve().is_relative_to(self.folder):
+            return None
+        return output_dir_error(self.folder, exc)  # type: ignore[arg-type]
 
     def new_path(self, suffix: str, stem: str = "output") -> Path:
-        """A fresh path in the session folder for a file to be written (folder created)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        """A fresh path in the session folder for a file to be written (folder created).
+
+        Raises :class:`ConfigError` naming the folder when it cannot be created (no such parent,
+        no permission, read-only file system): the output folder is at fault, not the model."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise output_dir_error(self.folder, exc) from exc
         return self.folder / f"{stem}-{uuid.uuid4().hex[:8]}{suffix}"
 
     def add_file(
@@ -153,7 +204,10 @@ class ArtifactStore:
     ) -> Artifact:
         """Write ``data`` to a new file in the session folder and register it."""
         path = self.new_path(suffix, stem)
-        path.write_bytes(data)
+        try:
+            path.write_bytes(data)
+        except OSError as exc:
+            raise output_dir_error(self.folder, exc) from exc
         return self.add_file(path, task_id, description, task=task)
 
     def get(self, artifact_id: str) -> Artifact:
@@ -215,4 +269,4 @@ def prune_sessions(
     return doomed
 
 
-__all__ = ["MANIFEST", "ArtifactStore", "guess_modality", "prune_sessions"]
+__all__ = ["MANIFEST", "ArtifactStore", "check_output_dir", "guess_modality", "output_dir_error", "prune_sessions"]

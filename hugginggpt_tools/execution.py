@@ -29,7 +29,7 @@ from .artifacts import ArtifactStore
 from .backends.base import Backends, RunContext, TaskOutput
 from .config import Settings
 from .errors import HuggingGPTError, InputError, TaskTimeoutError, TransientBackendError
-from .inputs import local_file, names_text_file, resolve_file, text_file_content
+from .inputs import check_file_kind, local_file, names_text_file, resolve_file, text_file_content
 from .redaction import redact
 from .retries import RetryPolicy, is_transient, retry_delay
 from .schemas import ArgValue, Candidate, ModelChoice, Plan, Ref, Task, TaskResult, TextTemplate
@@ -76,7 +76,9 @@ def resolve_args(
     argument that names a plain-text file ("report.txt") by the file's content.
 
     With a ``store``, file arguments may also be http(s) URLs (downloaded into it within
-    ``settings``' size and time limits) or ids of the store's artifacts.
+    ``settings``' size and time limits) or ids of the store's artifacts. A file argument whose
+    content is recognized as another kind than the task takes (a photo for speech recognition)
+    raises :class:`InputError` (:func:`~hugginggpt_tools.inputs.check_file_kind`).
     """
     spec = get_task(task.task)
     resolved: dict[str, str] = {}
@@ -84,6 +86,8 @@ def resolve_args(
         arg = spec.arg(name)
         modality = arg.modality if arg else "text"
         resolved[name] = _resolve_value(value, modality, results, files, cwd, store, settings)
+        if arg is not None and modality != "text" and isinstance(value, str):
+            check_file_kind(resolved[name], arg.modalities, task.task)
     return resolved
 
 

@@ -84,6 +84,49 @@ def sniff_suffix(data: bytes, default: str = ".bin") -> str:
     return default
 
 
+_KINDS: dict[str, tuple[str, str]] = {
+    ".png": ("image", "a PNG image"), ".jpg": ("image", "a JPEG image"), ".gif": ("image", "a GIF image"),
+    ".bmp": ("image", "a BMP image"), ".webp": ("image", "a WebP image"), ".tif": ("image", "a TIFF image"),
+    ".wav": ("audio", "a WAV audio file"), ".flac": ("audio", "a FLAC audio file"),
+    ".ogg": ("audio", "an Ogg audio file"), ".mp3": ("audio", "an MP3 audio file"),
+    ".pdf": ("document", "a PDF document"),
+}
+"""What the first bytes found by :func:`sniff_suffix` say a file holds: modality and name (MP4's
+``ftyp`` is left out: it holds video, audio or a HEIC photo alike)."""
+_FORMATS = {"image": "PNG, JPEG, WebP or BMP", "audio": "WAV, MP3, FLAC or OGG"}
+_NAMED = frozenset({"image", "audio", "video", "document", "text"})
+"""Kinds a file name's suffix may promise, which the content then belies ("a PNG image despite its .wav name")."""
+
+
+def sniff_kind(path: str | Path) -> tuple[str, str] | None:
+    """What the file at ``path`` holds by its first bytes: its modality and a name (``("image",
+    "a PNG image")``), or None when they are not recognized or the file cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(16)
+    except OSError:
+        return None
+    return _KINDS.get(sniff_suffix(head, ""))
+
+
+def check_file_kind(path: str | Path, modalities: Sequence[str], task: str) -> None:
+    """Raise :class:`InputError` when the file at ``path`` holds another kind of content than the
+    ``task``'s argument takes (a photo given for speech recognition, a PNG renamed ``.wav``),
+    naming the file, what it holds and what the task needs. A file whose first bytes are not
+    recognized passes: the model reads it or says why it cannot."""
+    kind = sniff_kind(path)
+    if kind is None or kind[0] in modalities:
+        return
+    name, wanted = Path(path).name, modalities[0]
+    suffix = Path(name).suffix.lower()
+    named = "document" if suffix == ".pdf" else (mimetypes.guess_type(f"x{suffix}")[0] or "/").split("/")[0]
+    despite = f" despite its {suffix} name" if named in _NAMED and named != kind[0] else ""
+    article = "an" if wanted[:1] in "aeiou" else "a"
+    formats = f" ({_FORMATS[wanted]})" if wanted in _FORMATS else ""
+    raise InputError(f"{name!r} is {kind[1]}{despite}; {task} needs {article} {wanted} file{formats}. "
+                     f"Give {article} {wanted} file instead.")
+
+
 def _stem(url: str) -> str:
     name = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(urlsplit(url).path).stem).strip("-")[:40]
     return name or "download"
@@ -272,7 +315,7 @@ def text_file_content(value: str, files: Sequence[str] = (), cwd: str | Path | N
     """The content of the plain-text file a text argument names ("report.txt", one of the given
     files or a file the policy allows, see :func:`resolve_file` and :func:`file_roots`), or None
     when ``value`` is not a single file name with a text suffix (:data:`TEXT_FILE_SUFFIXES`).
-    Raises :class:`InputError` when it names such a file that is missing, refused or too large."""
+    Raises :class:`InputError` when it names such a file that is missing, refused, too large or empty."""
     if not names_text_file(value):
         return None
     name = value.strip()
@@ -283,8 +326,12 @@ def text_file_content(value: str, files: Sequence[str] = (), cwd: str | Path | N
         size = max(path.stat().st_size, len(data))
         raise InputError(f"The text file {name!r} is {size / 1e6:.1f} MB; text arguments take at most "
                          f"{MAX_TEXT_FILE_BYTES / 1e6:.0f} MB. Pass an excerpt or split the file.")
+    text = decode_text(data)
+    if not text.strip():
+        what = "empty (0 bytes)" if not data else "blank (only spaces and line breaks)"
+        raise InputError(f"The text file {name!r} is {what}. Put the text in it, or quote the text in the request.")
     delimiter = {".csv": ",", ".tsv": "\t"}.get(path.suffix.lower())
-    return decode_text(data) if delimiter is None else table_as_text(decode_text(data), delimiter)
+    return text if delimiter is None else table_as_text(text, delimiter)
 
 
 def table_as_text(text: str, delimiter: str = ",") -> str:
@@ -322,11 +369,13 @@ def _store(store: "ArtifactStore | None", what: str) -> "ArtifactStore":
 __all__ = [
     "ALLOWED_SCHEMES",
     "FileValue",
+    "check_file_kind",
     "download",
     "file_roots",
     "is_url",
     "local_file",
     "resolve_file",
+    "sniff_kind",
     "sniff_suffix",
     "url_scheme",
 ]

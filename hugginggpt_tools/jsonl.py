@@ -10,11 +10,13 @@ from typing import Any
 from .errors import HuggingGPTError, InputError
 
 
-def read_jsonl(path: str | Path, error: type[HuggingGPTError] = InputError, fix: str = "") -> Iterator[tuple[int, Any]]:
+def read_jsonl(path: str | Path, error: type[HuggingGPTError] = InputError, fix: str = "", *,
+               keep_going: bool = False) -> Iterator[tuple[int, Any]]:
     """``(line number, value)`` for each non-blank line of ``path``.
 
     An unreadable file or a line that is not JSON raises ``error`` naming ``path:line`` and
-    ending with ``fix``.
+    ending with ``fix``; with ``keep_going``, a line that is not JSON yields that error as its
+    value instead, and the lines after it are still read (a batch that reports each bad row).
     """
     suffix = f" {fix}" if fix else ""
     try:
@@ -25,9 +27,13 @@ def read_jsonl(path: str | Path, error: type[HuggingGPTError] = InputError, fix:
         if not line.strip():
             continue
         try:
-            yield number, json.loads(line)
+            value = json.loads(line)
         except ValueError as exc:
-            raise error(f"{path}:{number}: not a JSON line ({getattr(exc, 'msg', exc)}).{suffix}") from exc
+            bad = error(f"{path}:{number}: not a JSON line ({getattr(exc, 'msg', exc)}).{suffix}")
+            if not keep_going:
+                raise bad from exc
+            value = bad
+        yield number, value
 
 
 __all__ = ["read_jsonl"]

@@ -23,7 +23,7 @@ from hugginggpt_tools.backends.bundled import (
     merge_ocr_lines,
 )
 from hugginggpt_tools.config import Settings
-from hugginggpt_tools.errors import BackendError, InputError, MissingExtraError
+from hugginggpt_tools.errors import BackendError, ConfigError, InputError, MissingExtraError
 from hugginggpt_tools.model_index.catalog import bundled_cards
 from hugginggpt_tools.schemas import ModelCard
 
@@ -159,6 +159,29 @@ def test_import_error_at_load_is_missing_extra(monkeypatch: pytest.MonkeyPatch, 
     card = ModelCard(id=Broken.model_id, task="text-classification", backends=["bundled"])
     with pytest.raises(MissingExtraError, match=r"'xyz'.*hugginggpt-tools\[offline\]"):
         BundledBackend().run(card, card.task, {"text": "a"}, ctx)
+
+
+def test_a_model_that_cannot_write_into_the_output_folder_blames_the_folder(monkeypatch: pytest.MonkeyPatch,
+                                                                             ctx: RunContext) -> None:
+    """An OS error about a file in the run's output folder (no permission, disk full) is a
+    ConfigError naming the folder and the fix, not the model failing; other OS errors stay the model's."""
+    class Writer(BundledModel):
+        model_id, task, packages = "bundled/writer", "text-to-speech", ()
+
+        def load(self) -> None:
+            pass
+
+        def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
+            where = ctx.store.new_path(".wav") if inputs["text"] == "here" else Path("/elsewhere/weights.bin")
+            raise PermissionError(13, "Permission denied", str(where))
+
+    monkeypatch.setitem(BUNDLED_MODELS, Writer.model_id, Writer)
+    card = ModelCard(id=Writer.model_id, task="text-to-speech", backends=["bundled"])
+    with pytest.raises(ConfigError, match=rf"^Cannot write to the output folder '{ctx.store.folder}' \(Permission "
+                                          r"denied\); give a folder you can write to with --output-dir"):
+        BundledBackend().run(card, card.task, {"text": "here"}, ctx)
+    with pytest.raises(BackendError, match="failed on task 'text-to-speech'.*weights.bin"):
+        BundledBackend().run(card, card.task, {"text": "there"}, ctx)
 
 
 # ----------------------------------------------------------------------------- OCR line merging

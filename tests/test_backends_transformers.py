@@ -450,6 +450,15 @@ def test_object_detection_draws_boxes(backend: TransformersBackend, tiny: dict[s
         assert drawn.size == original.size and drawn.tobytes() != original.convert("RGB").tobytes()
 
 
+def test_object_detection_that_finds_nothing_names_the_labels_it_knows(tiny: dict[str, Path], ctx: RunContext,
+                                                                       image: Path) -> None:
+    """An empty detection says what the model detects at all (its config's labels), so "nothing
+    found" by a cat-and-dog detector does not read as "no objects in the picture"."""
+    strict = TransformersBackend(Settings(num_threads=1), detection_threshold=1.01)
+    out = _run(strict, tiny, "yolos", "object-detection", ctx, image=image)
+    assert out.data == [] and out.text == "no objects found; this model detects only cat and dog, nothing else"
+
+
 def test_image_segmentation(backend: TransformersBackend, tiny: dict[str, Path], ctx: RunContext,
                             image: Path) -> None:
     out = _run(backend, tiny, "seg", "image-segmentation", ctx, image=image)

@@ -135,6 +135,21 @@ def test_audio_that_cannot_be_decoded(backend, cards, ctx, tmp_path: Path) -> No
         run(backend, cards, VAD, {"audio": str(bad)}, ctx)
 
 
+def test_an_image_renamed_wav_is_not_audio_and_says_what_it_looks_like(tmp_path: Path) -> None:
+    """A PNG named ``.wav``: PyAV opens it as an image with no audio stream; the error names the
+    file, says it holds no audio and looks like a PNG image (not "tuple index out of range")."""
+    fake = tmp_path / "clip.wav"
+    fake.write_bytes((EXAMPLES / "invoice.png").read_bytes())
+    for target in (16000, None):
+        with pytest.raises(InputError) as caught:
+            read_audio(fake, target)
+        message = str(caught.value)
+        assert "'clip.wav'" in message and "it looks like a PNG image" in message and "WAV, MP3, FLAC or OGG" in message
+        assert "tuple index" not in message
+    with pytest.raises(InputError, match=r"clip.wav' as a PCM WAV file \(.*; it looks like a PNG image\)"):
+        read_wav(fake)
+
+
 # ----------------------------------------------------------------------------- text
 
 
@@ -271,7 +286,9 @@ def test_haar_finds_nothing_on_a_blank_page(backend, cards, ctx, tmp_path: Path)
     blank = tmp_path / "blank.png"
     Image.new("RGB", (320, 240), "white").save(blank)
     out = run(backend, cards, DET, {"image": str(blank)}, ctx)
-    assert out.data == [] and out.text == "no faces or people found" and len(out.artifacts) == 1
+    assert out.data == [] and len(out.artifacts) == 1
+    # "nothing found" says what the detector finds at all: no faces is not no objects
+    assert out.text == "no objects found; this model detects only face and person, nothing else"
 
 
 def test_haar_dedupes_overlapping_hits_and_checks_cascades(monkeypatch: pytest.MonkeyPatch,

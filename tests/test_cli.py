@@ -37,18 +37,79 @@ def test_plan_batch_writes_one_json_line_per_request(tmp_path, capsys):
     assert lines[1]["plan"][0]["task"] == "image-classification"
 
 
-def test_bad_batch_line_is_a_one_line_error(tmp_path, capsys):
+def test_bad_batch_lines_get_an_error_row_each_and_the_batch_goes_on(tmp_path, capsys):
+    """A line that is not JSON, an object without a request or with bad 'files': each gets an error
+    row of the same shape as a failed plan's, the other lines are planned, and the exit code is 1."""
     requests = tmp_path / "requests.jsonl"
-    requests.write_text("{not json\n")
-    assert main(["plan", "--input", str(requests)]) == 2
-    err = capsys.readouterr().err.strip()
-    assert err.startswith("error:") and "requests.jsonl:1" in err and "\n" not in err
+    requests.write_text("\n".join([
+        json.dumps({"id": "a", "request": "Transcribe talk.wav"}), "{not json",
+        json.dumps({"id": "b", "text": "no request field"}), json.dumps({"request": "Caption x.jpg", "files": 3}),
+        json.dumps("Classify the photo cat.jpg")]) + "\n")
+    assert main(["plan", "--input", str(requests)]) == 1
+    out = capsys.readouterr()
+    lines = [json.loads(line) for line in out.out.splitlines()]
+    assert [line["id"] for line in lines] == ["a", 2, "b", 4, 5] and out.err == ""
+    assert lines[0]["plan"][0]["task"] == "automatic-speech-recognition"
+    assert lines[4]["plan"][0]["task"] == "image-classification"
+    bad = {line["id"]: line for line in lines[1:4]}
+    assert all(set(line) == {"id", "request", "error"} and line["request"] is None for line in bad.values())
+    assert bad[2]["error"].startswith(f"{requests}:2: not a JSON line (") and "Each line is a JSON string" in bad[2]["error"]
+    assert bad["b"]["error"].startswith(f"{requests}:3: no request in {{")
+    assert bad[4]["error"].startswith(f"{requests}:4: 'files' must be a list of file names, got 3;")
+    missing = tmp_path / "nope.jsonl"  # a file that cannot be read at all is still a one-line error
+    assert main(["plan", "--input", str(missing)]) == 2
+    assert capsys.readouterr().err.startswith(f"error: Cannot read {str(missing)!r}")
 
 
 def test_missing_file_is_a_one_line_error(capsys):
     assert main(["run", "Read the text in nope.png aloud", "--file", "nope.png"]) == 2
     err = capsys.readouterr().err.strip()
     assert err == f"error: --file 'nope.png': no such file (relative paths start at {Path.cwd()})."
+
+
+def test_an_output_folder_that_cannot_be_written_is_an_error_before_any_model_runs(tmp_path, capsys, monkeypatch):
+    """--output-dir where no folder can be made: one line naming the folder and the fix, exit 2,
+    before the agent (and any model) is created."""
+    import hugginggpt_tools.pipeline as pipeline
+
+    taken = tmp_path / "taken"
+    taken.write_text("a file")
+    monkeypatch.setattr(pipeline, "create_hugginggpt_agent", lambda *a, **k: pytest.fail("the agent was created"))
+    assert main(["run", "Say hello world aloud", "--output-dir", str(taken / "out")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (f"error: Cannot write to the output folder '{taken / 'out'}' (Not a directory); give a folder you "
+                   "can write to with --output-dir (or HUGGINGGPT_OUTPUT_DIR; in Python Settings(output_dir=...)).")
+
+
+def test_a_run_where_nothing_ran_exits_1(tmp_path, capsys, monkeypatch):
+    """Nothing planned (no task needed, or left out for want of an input) prints the answer that
+    says so and exits 1, as a run whose tasks failed does; the output folder is left as it was."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "house.png").write_bytes((ROOT / "examples" / "invoice.png").read_bytes())
+    assert main(["run", "hello there", "--quiet"]) == 1
+    assert capsys.readouterr().out.startswith("No model task was needed or could be planned")
+    assert main(["run", "Transcribe this audio", "--file", "house.png", "--quiet"]) == 1
+    assert "automatic-speech-recognition needs an audio" in capsys.readouterr().out
+    assert not (tmp_path / "hugginggpt_outputs").exists()
+
+
+def test_exit_code_says_whether_everything_asked_for_was_done():
+    from hugginggpt_tools.cli.run import _exit_code
+    from hugginggpt_tools.schemas import Answer, Plan, Task, TaskResult
+
+    task = Task(id=0, task="summarization", args={"text": "a b c"})
+
+    def answer(tasks=(), statuses=(), **plan):
+        results = [TaskResult(task_id=i, task="summarization", status=s) for i, s in enumerate(statuses)]
+        return Answer(request="r", text="t", plan=Plan(tasks=list(tasks), **plan), results=results)
+
+    assert _exit_code(answer([task], ["succeeded"])) == 0
+    assert _exit_code(answer([task], ["failed"])) == 1
+    assert _exit_code(answer([task], ["succeeded"], missing=["image-classification needs an image"])) == 1
+    assert _exit_code(answer()) == 1  # nothing planned, no chat model to answer
+    assert _exit_code(answer(), answered_by_llm=True) == 0  # the chat model answered "hello" itself
+    assert _exit_code(answer(notes=["planning failed: timeout"]), answered_by_llm=True) == 1
+    assert _exit_code(answer(missing=["asr needs an audio"]), answered_by_llm=True) == 1
 
 
 def test_unknown_llm_spec_is_a_one_line_error(capsys):

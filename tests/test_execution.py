@@ -123,6 +123,41 @@ def test_missing_file_fails_the_task_with_a_clear_error(tmp_path):
     assert result.status == "failed" and "nope.png" in result.error and "--file" in result.error
 
 
+def test_a_file_of_the_wrong_kind_fails_before_any_model_runs(tmp_path):
+    """A photo given to speech recognition (an LLM planner's plan, or an image renamed .wav): the
+    task fails naming the file, what it holds and what the task needs; no model is called and the
+    other tasks' results are kept."""
+    (tmp_path / "house.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+    backend = FakeBackend()
+    plan = _plan(Task(id=0, task="automatic-speech-recognition", args={"audio": "house.png"}),
+                 Task(id=1, task="summarization", args={"text": "kept"}))
+    ex, _ = _executor(backend, tmp_path)
+    results = ex.run(plan, [fake_choice(0, "automatic-speech-recognition"), fake_choice(1, "summarization")],
+                     files=[str(tmp_path / "house.png")], cwd=tmp_path)
+    assert results[0].status == "failed" and results[0].error == (
+        "'house.png' is a PNG image; automatic-speech-recognition needs an audio file (WAV, MP3, FLAC or OGG). "
+        "Give an audio file instead.")
+    assert results[1].status == "succeeded" and [c.task for c in backend.calls] == ["summarization"]
+
+
+def test_an_unwritable_output_folder_is_blamed_on_the_folder_not_the_model(tmp_path):
+    """A model that writes into a store whose folder cannot be created: the task's error names the
+    output folder and the fix (not "model X failed: No such file"); the other results are kept."""
+    def tts(inputs, ctx):
+        return TaskOutput(text="spoken", artifacts=[ctx.save_bytes(b"RIFF", ".wav")])
+
+    (tmp_path / "taken").write_text("a file where the output folder should be")
+    backend = FakeBackend(handlers={"text-to-speech": tts})
+    ex = Executor(Backends([backend]), ArtifactStore(tmp_path / "taken", "s1"), Settings(output_dir=tmp_path / "taken"))
+    results = ex.run(_plan(Task(id=0, task="text-to-speech", args={"text": "hello"}),
+                           Task(id=1, task="summarization", args={"text": "kept"})),
+                     [fake_choice(0, "text-to-speech"), fake_choice(1, "summarization")])
+    assert results[0].status == "failed"
+    assert f"ConfigError: Cannot write to the output folder '{tmp_path / 'taken' / 's1'}'" in results[0].error
+    assert "--output-dir" in results[0].error
+    assert results[1].status == "succeeded" and results[1].text == "kept"
+
+
 def test_resolve_file_by_name_among_given_files(tmp_path):
     f = tmp_path / "sub" / "photo.jpg"
     f.parent.mkdir()

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from helpers import http_server
 
-from hugginggpt_tools.artifacts import MANIFEST, ArtifactStore, prune_sessions
+from hugginggpt_tools.artifacts import MANIFEST, ArtifactStore, check_output_dir, prune_sessions
 from hugginggpt_tools.config import Settings
-from hugginggpt_tools.errors import InputError
+from hugginggpt_tools.errors import ConfigError, InputError
 from hugginggpt_tools.execution import resolve_args
-from hugginggpt_tools.inputs import download, is_url, local_file, sniff_suffix, url_scheme
+from hugginggpt_tools.inputs import check_file_kind, download, is_url, local_file, sniff_kind, sniff_suffix, url_scheme
 from hugginggpt_tools.schemas import Task
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
@@ -194,7 +194,63 @@ def test_a_text_argument_naming_a_text_file_stands_for_its_content(tmp_path: Pat
         resolve_args(Task(id=0, task="summarization", args={"text": "big.txt"}), {}, cwd=given, store=store)
 
 
+def test_an_empty_text_file_is_named_as_empty(tmp_path: Path, store: ArtifactStore) -> None:
+    """"Summarize notes.txt" with a 0-byte (or blank) notes.txt: the error names the file and says it
+    is empty, rather than the model asking for "a non-empty text argument"."""
+    (tmp_path / "notes.txt").write_bytes(b"")
+    (tmp_path / "blank.md").write_text(" \n\n\t\n")
+    with pytest.raises(InputError, match=r"^The text file 'notes.txt' is empty \(0 bytes\)\. Put the text in it, or "
+                                         r"quote the text in the request\.$"):
+        resolve_args(Task(id=0, task="summarization", args={"text": "notes.txt"}), {}, cwd=tmp_path, store=store)
+    with pytest.raises(InputError, match="The text file 'blank.md' is blank"):
+        resolve_args(Task(id=0, task="summarization", args={"text": "blank.md"}), {}, cwd=tmp_path, store=store)
+
+
+def test_a_file_of_the_wrong_kind_is_named_with_what_it_holds(tmp_path: Path, store: ArtifactStore) -> None:
+    """A photo given where audio is needed, or a PNG renamed .wav: the error names the file, what its
+    first bytes say it is, and what the task needs; files not recognized by their bytes pass."""
+    (tmp_path / "house.png").write_bytes(PNG)
+    (tmp_path / "clip.wav").write_bytes(PNG)
+    (tmp_path / "odd.wav").write_bytes(b"no magic bytes here")
+    asr = "automatic-speech-recognition"
+    with pytest.raises(InputError, match=r"^'house.png' is a PNG image; automatic-speech-recognition needs an audio "
+                                         r"file \(WAV, MP3, FLAC or OGG\)\. Give an audio file instead\.$"):
+        resolve_args(Task(id=0, task=asr, args={"audio": "house.png"}), {}, cwd=tmp_path, store=store)
+    with pytest.raises(InputError, match=r"^'clip.wav' is a PNG image despite its .wav name; automatic-speech-"):
+        resolve_args(Task(id=0, task=asr, args={"audio": "clip.wav"}), {}, cwd=tmp_path, store=store)
+    assert resolve_args(Task(id=0, task=asr, args={"audio": "odd.wav"}), {}, cwd=tmp_path, store=store)["audio"] \
+        == str(tmp_path / "odd.wav")
+    assert sniff_kind(tmp_path / "house.png") == ("image", "a PNG image") and sniff_kind(tmp_path / "nope") is None
+    check_file_kind(tmp_path / "house.png", ("image", "table"), "table-question-answering")  # accepted kinds pass
+    with pytest.raises(InputError, match="'house.png' is a PNG image; x needs an audio file"):
+        check_file_kind(tmp_path / "house.png", ("audio",), "x")
+
+
 # ----------------------------------------------------------------------------- artifact store
+
+
+def test_an_output_folder_that_cannot_be_written_is_named_as_such(tmp_path: Path) -> None:
+    """A folder that cannot be created (a file in the way, no such parent) is a ConfigError naming it
+    and the fix, both when checked up front and when a model writes its output there; the check
+    leaves nothing behind."""
+    in_the_way = tmp_path / "taken"
+    in_the_way.write_text("a file, not a folder")
+    for folder, reason in ((in_the_way, "a file of that name is in the way"), (in_the_way / "out", "Not a directory")):
+        with pytest.raises(ConfigError, match=f"^Cannot write to the output folder '{folder}' \\({reason}\\); give a "
+                                              "folder you can write to with --output-dir"):
+            check_output_dir(folder)
+    fresh = tmp_path / "fresh" / "deeper"
+    check_output_dir(fresh)
+    assert not (tmp_path / "fresh").exists()  # made to check, removed again
+    store = ArtifactStore(in_the_way, "s1")
+    with pytest.raises(ConfigError, match=f"Cannot write to the output folder '{in_the_way / 's1'}'"):
+        store.add_bytes(b"x", ".txt")
+    with pytest.raises(ConfigError, match="Cannot write to the output folder"):
+        store.new_path(".wav")
+    inside = OSError(2, "No such file or directory", str(store.folder / "speech.wav"))
+    assert "output folder" in str(store.write_error(inside))
+    assert store.write_error(OSError(2, "No such file or directory", "/elsewhere/model.bin")) is None
+    assert store.write_error(ValueError("no")) is None
 
 
 def test_artifacts_record_producer_and_survive_reopening(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ def read_wav(path: str | Path, target_rate: int | None = None) -> tuple[Any, int
             frames = wav.readframes(wav.getnframes())
     except (wave.Error, EOFError) as exc:
         raise InputError(
-            f"Cannot read {str(path)!r} as a PCM WAV file ({exc}). Convert it to 16-bit WAV, "
+            f"Cannot read {str(path)!r} as a PCM WAV file ({exc}{_looks_like(Path(path))}). Convert it to 16-bit WAV, "
             "e.g. `ffmpeg -i input.mp3 -ar 16000 -ac 1 output.wav`."
         ) from exc
     if width not in _PCM_DTYPES:
@@ -74,16 +74,33 @@ def _read_with_pyav(path: Path, target_rate: int | None) -> tuple[Any, int]:
 
     try:
         with av.open(str(path), mode="r", metadata_errors="ignore") as container:
+            if not container.streams.audio:
+                raise InputError(_not_audio(path, "it holds no audio stream"))
             stream = container.streams.audio[0]
             rate = int(target_rate or stream.rate or 16000)
             resampler = av.audio.resampler.AudioResampler(format="flt", layout="mono", rate=rate)
             chunks = [out.to_ndarray().reshape(-1) for frame in container.decode(stream)
                       for out in resampler.resample(frame)]
             chunks += [out.to_ndarray().reshape(-1) for out in resampler.resample(None)]
+    except InputError:
+        raise
     except (av.error.FFmpegError, IndexError, ValueError) as exc:
-        raise InputError(f"Cannot decode {str(path)!r} as audio ({exc}). Give a WAV, MP3, FLAC or OGG file.") from exc
+        raise InputError(_not_audio(path, getattr(exc, "strerror", None) or str(exc))) from exc
     samples = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, dtype=np.float32)
     return samples, rate
+
+
+def _not_audio(path: Path, reason: str) -> str:
+    """Why ``path`` is not readable audio, what its first bytes say it is when they are known, and the fix."""
+    return f"Cannot decode {path.name!r} as audio ({reason}{_looks_like(path)}). Give a WAV, MP3, FLAC or OGG file."
+
+
+def _looks_like(path: Path) -> str:
+    """The note "; it looks like a PNG image" when the first bytes of ``path`` say it holds no audio, else ""."""
+    from ..inputs import sniff_kind
+
+    kind = sniff_kind(path)
+    return f"; it looks like {kind[1]}" if kind is not None and kind[0] != "audio" else ""
 
 
 def resample(samples: Any, rate: int, target_rate: int) -> Any:

@@ -60,6 +60,18 @@ def draw_boxes(image: Any, objects: Sequence[dict[str, Any]]) -> Any:
     return canvas
 
 
+def nothing_detected(labels: Sequence[str], limit: int = 12) -> str:
+    """The text of a detection that found nothing, naming what the model detects at all (its label
+    set, when known): a face detector's empty result must not read as "no objects in the picture".
+    Short, as a dependant task may read it aloud."""
+    names = list(dict.fromkeys(str(label) for label in labels if str(label).strip() and str(label) != "N/A"))
+    if not names:
+        return "no objects found"
+    rest = f"{len(names) - limit} more" if len(names) > limit else names.pop()
+    shown = f"{', '.join(names[:limit])} and {rest}" if names else rest
+    return f"no objects found; this model detects only {shown}, nothing else"
+
+
 def save_image(image: Any, ctx: RunContext, stem: str, description: str) -> Any:
     """Save ``image`` as a PNG in the run's store; returns the artifact."""
     path = ctx.store.new_path(".png", stem=stem)
@@ -67,4 +79,4 @@ def save_image(image: Any, ctx: RunContext, stem: str, description: str) -> Any:
     return ctx.save_file(path, description)
 
 
-__all__ = ["PALETTE", "draw_boxes", "open_image", "save_image"]
+__all__ = ["PALETTE", "draw_boxes", "nothing_detected", "open_image", "save_image"]

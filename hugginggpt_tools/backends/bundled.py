@@ -104,8 +104,9 @@ class BundledBackend(Backend):
             return model.predict(inputs, ctx)
         except HuggingGPTError:
             raise
-        except Exception as exc:  # third-party inference errors of any kind
-            raise BackendError(f"Bundled model {card.id!r} failed on task {task!r}: {exc}") from exc
+        except Exception as exc:  # third-party inference errors of any kind; the output folder's own
+            raise (ctx.store.write_error(exc)
+                   or BackendError(f"Bundled model {card.id!r} failed on task {task!r}: {exc}")) from exc
 
     def loaded(self) -> list[str]:
         """Ids of the models loaded so far."""

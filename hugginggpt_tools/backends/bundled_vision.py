@@ -11,7 +11,7 @@ import importlib.util
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ._images import draw_boxes, open_image, save_image
+from ._images import draw_boxes, nothing_detected, open_image, save_image
 from ._inputs import file_input
 from .base import RunContext, TaskOutput
 from .bundled import BundledModel, register_bundled
@@ -57,6 +57,8 @@ class HaarCascadeModel(BundledModel):
     model_id = "bundled/opencv-haar-faces-people"
     task = "object-detection"
     packages = ("cv2", "numpy")
+    labels: ClassVar[tuple[str, ...]] = tuple(CASCADES)
+    """All it can find (an empty result says so: it does not mean there are no objects)."""
     min_neighbors: ClassVar[int] = 5
     scale_factor: ClassVar[float] = 1.1
 
@@ -101,10 +103,10 @@ class HaarCascadeModel(BundledModel):
         objects = sorted(self.detect(gray), key=lambda o: (o["box"][0], o["box"][1]))
         artifact = save_image(draw_boxes(image, objects), ctx, "detections",
                               f"{len(objects)} faces/people detected in {path.name}")
-        counts = {label: sum(o["label"] == label for o in objects) for label in CASCADES}
+        counts = {label: sum(o["label"] == label for o in objects) for label in self.labels}
         plural = {"face": "faces", "person": "people"}
         summary = ", ".join(f"{n} {label if n == 1 else plural[label]}" for label, n in counts.items() if n)
-        text = f"found {summary}; boxes drawn on {artifact.path}" if objects else "no faces or people found"
+        text = f"found {summary}; boxes drawn on {artifact.path}" if objects else nothing_detected(self.labels)
         return TaskOutput(text=text, data=objects, artifacts=[artifact])
 
 

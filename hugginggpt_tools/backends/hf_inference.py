@@ -123,9 +123,9 @@ class HFInferenceBackend(Backend):
             return self.with_retries(lambda: call(self.client(), model, inputs, ctx), f"{card.id} ({task})")
         except HuggingGPTError:
             raise
-        except Exception as exc:  # huggingface_hub, httpx and PIL raise many kinds
-            raise BackendError(f"Remote inference of {card.id!r} for {task!r} failed: "
-                               f"{type(exc).__name__}: {exc}") from exc
+        except Exception as exc:  # huggingface_hub, httpx and PIL raise many kinds; the output folder's own
+            raise (ctx.store.write_error(exc) or BackendError(
+                f"Remote inference of {card.id!r} for {task!r} failed: {type(exc).__name__}: {exc}")) from exc
 
     def with_retries(self, call: Callable[[], TaskOutput], what: str) -> TaskOutput:
         """``call()``, retried on 429/502/503/504 answers and dropped connections (``self.retry``);

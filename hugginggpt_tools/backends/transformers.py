@@ -131,8 +131,9 @@ class TransformersBackend(Backend):
             return adapter.call(runner, inputs, ctx, self.options)
         except HuggingGPTError:
             raise
-        except Exception as exc:  # transformers / torch raise many kinds
-            raise BackendError(f"{card.id!r} failed on task {task!r}: {type(exc).__name__}: {exc}") from exc
+        except Exception as exc:  # transformers / torch raise many kinds; the output folder's own
+            raise (ctx.store.write_error(exc)
+                   or BackendError(f"{card.id!r} failed on task {task!r}: {type(exc).__name__}: {exc}")) from exc
 
     def loaded(self) -> list[Hashable]:
         """Keys ``(path, runner kind, device)`` of the runners in the cache, oldest first."""

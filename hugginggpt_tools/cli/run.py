@@ -50,11 +50,13 @@ async def _run_agent(agent: Any, payload: dict[str, Any], quiet: bool) -> dict[s
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from ..artifacts import check_output_dir
     from ..config import get_settings
     from ..pipeline import create_hugginggpt_agent
 
     files = check_files(args.file)
     settings = get_settings(output_dir=args.output_dir)
+    check_output_dir(settings.output_dir)
     llm = load_llm(args.llm)
     agent = create_hugginggpt_agent(llm, planner=args.planner, settings=settings, choose_model=args.choose_model)
     state = asyncio.run(_run_agent(agent, {"input": args.request, "files": files}, args.quiet))
@@ -63,19 +65,52 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(answer.model_dump_json(indent=2))
     else:
         print(answer.text)
-    failed = [r for r in answer.results if r.status != "succeeded"]
-    return 1 if failed else 0
+    return _exit_code(answer, answered_by_llm=llm is not None)
+
+
+def _exit_code(answer: Any, answered_by_llm: bool = False) -> int:
+    """0 when everything the request asked for was done, else 1 (the answer says what was not):
+    a task failed or was skipped, part of the request was left out for want of an input, or no
+    task ran at all. An empty plan is fine only when a chat model answered the request itself
+    (chit-chat, an open question) and planning reported no problem."""
+    plan = answer.plan
+    if any(r.status != "succeeded" for r in answer.results) or plan.missing:
+        return 1
+    if not plan.tasks and not (answered_by_llm and not plan.notes):
+        return 1
+    return 0
+
+
+_BATCH_LINE = 'each line is a JSON string or an object like {"request": "Caption photo.jpg", "files": ["photo.jpg"]}.'
+
+
+def _batch_row(path: str, number: int, row: Any) -> dict[str, Any]:
+    """One request of a batch file as ``{"id", "request", "files"}``; :class:`InputError` naming the
+    line and the fix when it is neither a string nor an object with a request."""
+    if isinstance(row, HuggingGPTError):
+        raise row
+    if isinstance(row, str):
+        row = {"request": row}
+    text = row.get("request") or row.get("input") or row.get("instruction") if isinstance(row, dict) else None
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(f"{path}:{number}: no request in {json.dumps(row, ensure_ascii=False)[:80]}; {_BATCH_LINE}")
+    files = row.get("files", [])
+    files = [files] if isinstance(files, str) else files
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        raise InputError(f"{path}:{number}: 'files' must be a list of file names, got {files!r:.80}; {_BATCH_LINE}")
+    return {"id": row.get("id", number), "request": text, "files": files}
 
 
 def _batch_requests(path: str) -> list[dict[str, Any]]:
+    """The request rows of each non-blank line of ``path``; a bad line's row holds its ``error``
+    instead of a request, so it is reported on its own and the rest of the batch still runs."""
     rows = []
-    for number, row in read_jsonl(path):
-        if isinstance(row, str):
-            row = {"request": row}
-        text = row.get("request") or row.get("input") or row.get("instruction") if isinstance(row, dict) else None
-        if not isinstance(text, str):
-            raise InputError(f"{path}:{number}: expected a string or an object with a 'request' field.")
-        rows.append({"id": row.get("id", number), "request": text, "files": row.get("files", [])})
+    for number, row in read_jsonl(path, fix=_BATCH_LINE[:1].upper() + _BATCH_LINE[1:], keep_going=True):
+        try:
+            rows.append(_batch_row(path, number, row))
+        except HuggingGPTError as exc:
+            row_id = row.get("id", number) if isinstance(row, dict) else number
+            rows.append({"id": row_id, "request": None, "error": str(exc)})
     return rows
 
 
@@ -93,6 +128,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
         return 0
     failures = 0
     for row in _batch_requests(args.input):
+        if "error" in row:
+            failures += 1
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+            continue
         try:
             plan = asyncio.run(hg.aplan(row["request"], row["files"]))
             out = {"id": row["id"], "request": row["request"], "plan": plan.to_hugginggpt(),
