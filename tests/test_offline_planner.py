@@ -12,6 +12,7 @@ from hugginggpt_tools.planning.clauses import split_clauses
 from hugginggpt_tools.planning.lexicon import CUES, INTENTS
 from hugginggpt_tools.planning.resources import Resource, find_resources
 from hugginggpt_tools.schemas import Plan, Ref, TextTemplate
+from hugginggpt_tools.toolgraph import ToolGraph
 
 PLANNER = OfflinePlanner(matcher=False)
 RULES_ONLY = OfflinePlanner(matcher=False, node_model=False)
@@ -297,6 +298,29 @@ def test_a_missing_input_names_the_given_files_of_another_kind() -> None:
         "automatic-speech-recognition needs an audio and the request gives none ('Transcribe this audio': house.png "
         "is an image, not an audio file); attach the audio file or name it in the request"]
     assert "not" not in plan("Transcribe this audio").missing[0].split(";")[0]
+
+
+@pytest.mark.parametrize(("request_text", "text"), [
+    ("Say hello world aloud", "hello world"), ("Read good morning everyone aloud", "good morning everyone"),
+    ("Translate hello world into French and German", "hello world"),
+    ("Classify the sentiment of I really loved this film", "I really loved this film"),
+    ("Find the names in Barack Obama met Angela Merkel in Berlin", "Barack Obama met Angela Merkel in Berlin"),
+    ("Summarize the cat sat on the mat please", "the cat sat on the mat")])
+def test_an_unquoted_text_is_given_without_the_instruction_around_it(request_text: str, text: str) -> None:
+    """The whole clause was the text: "Say hello world aloud" said "Say hello world aloud"."""
+    p = plan(request_text)
+    assert p.tasks and {t.args["text"] for t in p.tasks} == {text}
+
+
+@pytest.mark.parametrize("request_text", [
+    "Translate my essay into French and German", "Summarize the article", "Read my poem aloud",
+    "What is the sentiment of my review?", "Read the following sentence aloud"])
+def test_a_text_named_but_not_given_is_missing_not_the_requests_words(request_text: str) -> None:
+    """"Translate my essay" translated the words "Translate my essay into French and German"."""
+    p = plan(request_text)
+    assert not p.tasks and len(p.missing) == 1 and "needs a text and the request gives none" in p.missing[0]
+    # over a benchmark's tool graph the task is still planned, on the clause's words
+    assert OfflinePlanner(ToolGraph.from_registry(), matcher=False).plan(request_text).tasks
 
 
 def test_two_independent_tasks_on_one_image() -> None:

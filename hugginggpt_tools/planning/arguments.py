@@ -30,6 +30,7 @@ from .lexicon import (
     ORIGINAL,
     PROMPT_TASKS,
     QUESTION_TASKS,
+    language_spans,
     target_languages,
 )
 
@@ -53,6 +54,23 @@ _PLURAL_RE = re.compile(r"(?<!\w)(?:them|both|each of them|all of them|the (?:\w
                         r"(?:each|every) (?:translation|result|output|caption|description|summary|transcript|"
                         r"transcription|answer|text|version))(?!\w)")
 """Words that name several earlier outputs at once ("read them aloud", "the translations", "each caption")."""
+_OBJECT_TASKS = frozenset({"translation", "summarization", "text-to-speech", "text-classification",
+                           "token-classification"})
+"""Tasks whose unquoted text is the clause's words less the instruction (:meth:`PlanBuilder._object_text`)."""
+_OBJECT_LEAD_RE = re.compile(
+    r"^(?:(?:please|just|now|also|can you|could you|would you|read(?: out)?|say|speak|pronounce|translate|"
+    r"summari[sz]e|classify|analy[sz]e|tag|find|detect|the (?:words?|sentence|phrase|text|message|line)|of|in|"
+    r"for|from|about|on|me|for me|this|that|these)\b[\s,:]*)+", re.IGNORECASE)
+"""What opens the words of an instruction before its text ("read", "the words", "of")."""
+_OBJECT_TAIL_RE = re.compile(r"(?:[\s,]+(?:please|for me|thanks|thank you|aloud|out loud|now))+$", re.IGNORECASE)
+"""What closes them after it ("please", "for me")."""
+_ABSENT_TEXT_RE = re.compile(
+    r"^(?:my|our|the|this|that|these|those|his|her|their|your|a|an)\s+(?:[\w'-]+\s+){0,2}?(?:essays?|articles?|"
+    r"documents?|docs?|letters?|e-?mails?|notes?|reports?|stor(?:y|ies)|texts?|papers?|messages?|posts?|reviews?|"
+    r"speech(?:es)?|scripts?|poems?|books?|chapters?|paragraphs?|passages?|thesis|cv|resume|homework|drafts?|files?|"
+    r"transcripts?|lyrics|following(?: \w+)?|sentences?|minutes|memos?|tweets?|comments?|bio|statements?|"
+    r"contracts?|manuals?|speech|blog(?: post)?|website|page)$", re.IGNORECASE)
+"""Words that name a text the request does not hold ("my essay", "the article", "the following")."""
 _LABEL_TASKS = frozenset({"object-detection", "image-classification", "audio-classification", "text-classification",
                           "token-classification", "tabular-classification", "sentence-similarity"})
 """Tasks whose text output is a list of labels or a score, not prose."""
@@ -375,9 +393,12 @@ class PlanBuilder:
         """The chat's latest AI reply, when the clause refers back ("translate it")."""
         return self.req.last_reply if ANAPHORA.search(clause.lower) else None
 
-    def _prompt(self, cand: Candidate) -> str:
+    def _prompt(self, cand: Candidate) -> str | None:
         """For image and video generation what follows the cue, else an unused quote of the request;
+        for a task that reads a text, the words the instruction is about (:meth:`_object_text`);
         the clause itself for other tasks."""
+        if self.feed_from_missing and cand.task in _OBJECT_TASKS:
+            return self._object_text(cand)
         if cand.task in _DESCRIBED_TASKS:
             rest = cand.clause.masked[cand.cue_end:].strip(" ,.:;?!") if cand.cue_end else ""
             rest = _DESCRIPTION_LEAD_RE.sub("", _RECIPIENT_RE.sub("", rest))
@@ -387,6 +408,30 @@ class PlanBuilder:
             if quoted:
                 return quoted
         return self._clause_text(cand.clause)
+
+    def _object_text(self, cand: Candidate) -> str | None:
+        """The unquoted text a clause gives a text task, without the instruction around it: the
+        longest stretch of the clause that no cue of the task and no language names ("Say hello
+        world aloud": "hello world"; "Translate hello world into French": "hello world"), less a
+        verb or preposition at its start ("Read good morning aloud", "the sentiment of I loved
+        it"). None when that names a text the request does not hold ("Translate my essay into
+        German": the essay is missing, not the words "my essay"); the clause itself when nothing
+        is left."""
+        from .intents import cue_matches  # local: intents imports this module's neighbours
+
+        masked = cand.clause.masked
+        covered = sorted([(s, e) for cue, s, e in cue_matches(cand.clause.lower) if cand.task in cue.tasks]
+                         + language_spans(masked))
+        gaps, at = [], 0
+        for start, end in covered:
+            gaps.append(masked[at:start])
+            at = max(at, end)
+        gaps.append(masked[at:])
+        words = max(gaps, key=lambda g: len(g.strip(" ,.;:!?")))
+        words = _OBJECT_TAIL_RE.sub("", _OBJECT_LEAD_RE.sub("", words.strip(" ,.;:!?"))).strip(" ,.;:!?")
+        if _ABSENT_TEXT_RE.match(words):
+            return None
+        return clean(self.req.unmask(words, quotes=False)) if words else self._clause_text(cand.clause)
 
     def _question(self, cand: Candidate) -> str:
         """A question: a quoted one, else the question the clause asks, else what it asks to be told

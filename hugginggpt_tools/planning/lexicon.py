@@ -437,7 +437,14 @@ def target_languages(text: str) -> list[str]:
     return []
 
 
+def language_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` names languages to translate into or from ("into French and German", "from
+    Spanish"), as (start, end) spans."""
+    return [m.span() for pattern in (*_TARGET_PATTERNS, LANGUAGE_SOURCE) for m in pattern.finditer(text)]
+
+
 __all__ = [
     "ANAPHORA", "CUES", "FAMILIES", "INSTRUCTED", "INTENTS", "LANGUAGES", "LANGUAGE_SOURCE", "LANGUAGE_NAME",
-    "MODALITY_HINTS", "ORIGINAL", "PROMPT_TASKS", "QUESTION_CUE", "QUESTION_TASKS", "QUOTED_QUESTION_CUE", "RESULT_PHRASE", "TASK_CONTEXT_HINTS", "Cue", "target_languages",
+    "MODALITY_HINTS", "ORIGINAL", "PROMPT_TASKS", "QUESTION_CUE", "QUESTION_TASKS", "QUOTED_QUESTION_CUE", "RESULT_PHRASE", "TASK_CONTEXT_HINTS", "Cue", "language_spans",
+    "target_languages",
 ]
