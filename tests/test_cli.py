@@ -27,6 +27,14 @@ def test_plan_json_prints_the_plan_object(capsys):
     assert plan["planner"] == "offline" and plan["tasks"][0]["task"] == "automatic-speech-recognition"
 
 
+def test_plan_exits_1_when_part_of_the_request_is_left_out_or_nothing_is_planned(capsys):
+    assert main(["plan", "Transcribe this audio", "--file", "house.png"]) == 1
+    out = capsys.readouterr()
+    assert json.loads(out.out) == [] and "left out: automatic-speech-recognition needs an audio" in out.err
+    assert "house.png is an image" in out.err
+    assert main(["plan", "hello there"]) == 1
+
+
 def test_plan_batch_writes_one_json_line_per_request(tmp_path, capsys):
     requests = tmp_path / "requests.jsonl"
     requests.write_text(json.dumps({"id": "a", "request": "Transcribe talk.wav"}) + "\n"

@@ -125,7 +125,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         print(plan.model_dump_json(indent=2) if args.json else json.dumps(plan.to_hugginggpt()))
         for line in [] if args.json else plan.missing:
             print(f"left out: {line}", file=sys.stderr)
-        return 0
+        return 1 if plan.missing or not plan.tasks else 0
     failures = 0
     for row in _batch_requests(args.input):
         if "error" in row:
