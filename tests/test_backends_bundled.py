@@ -424,6 +424,25 @@ def test_ocr_reads_a_page_turned_a_quarter_as_its_lines(backend: BundledBackend,
 
 
 @pytest.mark.integration
+def test_ocr_reads_a_page_upside_down_from_its_first_line(backend: BundledBackend, cards: dict[str, ModelCard],
+                                                          ctx: RunContext, tmp_path: Path) -> None:
+    """Each line was set upright by the direction classifier, but the lines came last first."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (700, 260), "white")
+    draw, font = ImageDraw.Draw(image), ImageFont.load_default(size=28)
+    lines = ["Meeting moved to Thursday", "Room 204 on the second floor", "Bring the quarterly report"]
+    for k, line in enumerate(lines):
+        draw.text((20, 30 + 70 * k), line, fill="black", font=font)
+    image.rotate(180).save(tmp_path / "down.png")
+    out = backend.run(cards[OCR], "image-to-text", {"image": str(tmp_path / "down.png")}, ctx)
+    assert out.text.splitlines() == lines
+    # the boxes are the given page's: the first line at the bottom right
+    (x0, y0, x1, y1), (_, v0, _, v1) = (line["box"] for line in out.data[:2])
+    assert y0 > v1 and x1 > 600 and 0 <= x0 < x1 < 700 and y1 < 260
+
+
+@pytest.mark.integration
 def test_ocr_keeps_a_page_of_single_characters_as_it_is(backend: BundledBackend, cards: dict[str, ModelCard],
                                                        ctx: RunContext, tmp_path: Path) -> None:
     """A keypad's digits stand up to 1.7 times as tall as wide: no turned page (at 1.5 it was

@@ -258,7 +258,8 @@ def read_lines(engine: Any, path: str) -> list[dict[str, Any]]:
     contrasting ground, 16-bit scaled). RapidOCR's detector finds the boxes (:func:`detect`: at the
     image's own size first, enlarged for small print); a page turned a
     quarter is set upright and detected again (:func:`_quarter_turn`), so its lines are found and
-    ordered as lines. The boxes of one line are merged (:func:`line_groups`), RapidOCR's direction
+    ordered as lines; so is a page upside down (most of its lines, two or more, upside down to the
+    direction classifier), else its lines would come last first. The boxes of one line are merged (:func:`line_groups`), RapidOCR's direction
     classifier sees the crops as cut, the recogniser reads them with a margin, enlarged
     (:func:`prepared`), and its score threshold applies. An engine without the pieces this needs
     (another RapidOCR version) is simply called."""
@@ -280,13 +281,18 @@ def read_lines(engine: Any, path: str) -> list[dict[str, Any]]:
         boxes = detect(engine, image)
     if not boxes:
         return []
-    quads = []
-    for group in line_groups(boxes):
-        members = [boxes[i] for i in group]
-        quads.append(merged_quad(members) if len(members) > 1 else np.asarray(members[0], dtype=np.float32))
+    quads = _line_quads(boxes)
     crops = engine.get_crop_img_list(image, quads)
     if engine.use_cls:  # on the crops as cut: given margins, it turns some upright lines upside down
-        crops, _, _ = engine.text_cls(crops)
+        crops, directions, _ = engine.text_cls(crops)
+        if turn is None and len(crops) > 1 and 2 * sum(str(label) == "180" for label, _ in directions) > len(crops):
+            # most lines upside down: the page is, and read as they stand its lines run bottom to top
+            import cv2
+
+            turn = cv2.ROTATE_180
+            image = np.ascontiguousarray(cv2.rotate(image, turn))
+            quads = _line_quads(detect(engine, image))
+            crops, _, _ = engine.text_cls(engine.get_crop_img_list(image, quads))
     recognised, _ = engine.text_rec([prepared(c) for c in crops])
     lines = merge_ocr_lines((quad.tolist(), str(found[0]), float(found[1])) for quad, found in zip(quads, recognised)
                             if float(found[1]) >= engine.text_score)
@@ -296,12 +302,25 @@ def read_lines(engine: Any, path: str) -> list[dict[str, Any]]:
     return lines
 
 
+def _line_quads(boxes: Sequence[Sequence[Sequence[float]]]) -> list[Any]:
+    """One quadrilateral per line: the boxes of each :func:`line_groups` group merged."""
+    import numpy as np
+
+    quads = []
+    for group in line_groups(boxes):
+        members = [boxes[i] for i in group]
+        quads.append(merged_quad(members) if len(members) > 1 else np.asarray(members[0], dtype=np.float32))
+    return quads
+
+
 def _turned_back(box: Sequence[int], turn: int, height: int, width: int) -> list[int]:
     """A box ``[x0, y0, x1, y1]`` of the page turned by cv2 rotation ``turn``, in the coordinates of
     the page as given (``height`` x ``width`` pixels)."""
     import cv2
 
     x0, y0, x1, y1 = box
+    if turn == cv2.ROTATE_180:  # (x, y) went to (width - 1 - x, height - 1 - y)
+        return [width - 1 - x1, height - 1 - y1, width - 1 - x0, height - 1 - y0]
     if turn == cv2.ROTATE_90_CLOCKWISE:  # (x, y) went to (height - 1 - y, x)
         return [y0, height - 1 - x1, y1, height - 1 - x0]
     return [width - 1 - y1, x0, width - 1 - y0, x1]  # anticlockwise: (x, y) went to (y, width - 1 - x)
