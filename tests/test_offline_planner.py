@@ -323,6 +323,28 @@ def test_a_text_named_but_not_given_is_missing_not_the_requests_words(request_te
     assert OfflinePlanner(ToolGraph.from_registry(), matcher=False).plan(request_text).tasks
 
 
+@pytest.mark.parametrize("request_text", ["Read the text in french note.png", "Read the text in 'french note.png'"])
+def test_a_given_file_whose_name_has_spaces_is_found_whole(request_text: str) -> None:
+    """"french note.png" was read as note.png (not found) and a translation into French."""
+    p = plan(request_text, ("/in/french note.png",))
+    assert steps(p) == [("image-to-text", {"image": "/in/french note.png"})]
+
+
+def test_a_question_without_its_question_mark_is_still_asked() -> None:
+    """"what's in this picture" with a picture given planned nothing."""
+    p = plan("what's in this picture", ("portrait.jpg",))
+    assert steps(p) == [("visual-question-answering", {"image": "portrait.jpg", "text": "what's in this picture?"})]
+    assert steps(plan("how many people are in crowd.jpg")) == steps(plan("how many people are in crowd.jpg?"))
+
+
+def test_a_request_no_cue_reads_is_matched_when_it_names_a_file() -> None:
+    """A misspelt verb ("Trasncribe") planned nothing; a statement about a file still plans nothing."""
+    matched = OfflinePlanner()
+    assert [t.task for t in matched.plan("Trasncribe the audoi file speech.wav pls", files=["speech.wav"]).tasks] == [
+        "automatic-speech-recognition"]
+    assert not matched.plan("I took photo.jpg yesterday", files=["photo.jpg"]).tasks
+
+
 def test_two_independent_tasks_on_one_image() -> None:
     p = plan("Detect the objects in street.jpg; also segment street.jpg")
     assert steps(p) == [("object-detection", {"image": "street.jpg"}), ("image-segmentation", {"image": "street.jpg"})]

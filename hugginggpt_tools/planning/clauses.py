@@ -216,8 +216,17 @@ def split_clauses(masked: str, questions: Collection[int] = ()) -> list[Clause]:
             for k, (text, first) in enumerate(texts)]
 
 
+_UNMARKED_QUESTION_RE = re.compile(
+    r"(?:^|[.!?]\s+)(?:what(?:'?s)?|who(?:'?s)?|whom|whose|where(?:'?s)?|when|which|why|how(?:'?s)?|is|are|was|were|"
+    r"does|do|did|has|have)\s(?:[^.!?]|\.(?=\S))*[\w)\]]$", re.IGNORECASE)
+"""A request whose last sentence asks a question without its question mark ("what's in this picture")."""
+
+
 def read_request(request: str, files: Sequence[str] = (), chat_history: Sequence[BaseMessage] = ()) -> RequestText:
-    """The request's resources (its own, then earlier turns') and its clauses."""
+    """The request's resources (its own, then earlier turns') and its clauses; a last sentence that
+    asks a question without a question mark gets one."""
+    if _UNMARKED_QUESTION_RE.search(request.rstrip()):
+        request = request.rstrip() + "?"
     resources = find_resources(request, files)
     own = len(resources)
     known = {r.value for r in resources}

@@ -217,17 +217,26 @@ def requests_something(clause: Clause) -> bool:
     return bool(_ASKING_RE.search(clause.lower) or IMPERATIVE_RE.match(clause.lower))
 
 
-def needs_matcher(clause: Clause) -> bool:
-    """Whether :func:`score_clause` would ask the semantic matcher about the clause: it asks for
-    something and no cue names a task in it."""
-    return requests_something(clause) and all(cue.fallback for cue, _, _ in cue_matches(clause.lower))
+def _matchable(clause: Clause, lenient: bool = False) -> bool:
+    """Whether the semantic matcher may name the clause's task: it asks for something; if
+    ``lenient``, also when it names a file and reads as no statement ("Trasncribe the audoi file
+    speech.wav pls", whose verb no cue knows)."""
+    return requests_something(clause) or lenient and bool(clause.resources) and asks_for_something(clause)
+
+
+def needs_matcher(clause: Clause, lenient: bool = False) -> bool:
+    """Whether :func:`score_clause` would ask the semantic matcher about the clause
+    (:func:`_matchable`, and no cue names a task in it)."""
+    return _matchable(clause, lenient) and all(cue.fallback for cue, _, _ in cue_matches(clause.lower))
 
 
 def score_clause(
     clause: Clause, req: RequestText, produced: Sequence[str], vocab: Vocabulary,
-    matcher: IntentMatcher | None = None,
+    matcher: IntentMatcher | None = None, lenient: bool = False,
 ) -> list[Candidate]:
-    """The intents the clause asks for, scored; ambiguous cues go to the best-provided intent."""
+    """The intents the clause asks for, scored; ambiguous cues go to the best-provided intent.
+    ``lenient`` lets the matcher read a clause that names a file without asking in words
+    (:func:`_matchable`): for a request nothing else plans."""
     found: dict[str, Candidate] = {}
     named: set[str] = set()
     asks = bool(_REQUEST_QUESTION_RE.search(clause.lower))
@@ -249,7 +258,7 @@ def score_clause(
         if not cue.fallback:
             named.add(intent)
             cand.named = True
-    if matcher is not None and not named and requests_something(clause):
+    if matcher is not None and not named and _matchable(clause, lenient):
         _add_semantic(found, clause, req, produced, vocab, matcher)
     least = MIN_SCORE if asks_for_something(clause) else CONTEXT_MIN_SCORE
     passing = [c for c in found.values() if c.score >= least]

@@ -120,6 +120,12 @@ class OfflinePlanner(Planner):
         probs = None
         if self.node_model is not None:
             builder, uncovered, probs = self._rebuild(req, builder, uncovered)
+        if not builder.tasks and not builder.missing and self.matcher is not None:
+            # nothing planned: let the matcher read clauses that name a file without asking in
+            # words it knows ("Trasncribe the audoi file speech.wav pls")
+            lenient, lenient_uncovered = self._build(req, self.vocabulary, lenient=True)
+            if lenient.tasks:
+                builder, uncovered, probs = lenient, lenient_uncovered, None
         confidence = _confidence(builder, uncovered, probs)
         missing = list(dict.fromkeys(m.note(self._name) for m in builder.missing))
         try:
@@ -140,16 +146,17 @@ class OfflinePlanner(Planner):
         return planned_intents(self._build(req, self.vocabulary)[0].tasks)
 
     def _build(self, req: RequestText, vocab: Vocabulary, extra: Mapping[int, list[Candidate]] | None = None,
-               bridges: Mapping[str, str] | None = None) -> tuple[PlanBuilder, int]:
-        """The plan the clauses ask for under ``vocab``, with ``extra`` candidates per clause index."""
+               bridges: Mapping[str, str] | None = None, lenient: bool = False) -> tuple[PlanBuilder, int]:
+        """The plan the clauses ask for under ``vocab``, with ``extra`` candidates per clause index
+        (``lenient``: see :func:`score_clause`)."""
         builder = PlanBuilder(req, vocab, feed_from_missing=self.tools is None,
                               bridges=dict(BRIDGES if bridges is None else bridges))
         uncovered = 0
         for clause in req.clauses:
             before = len(builder.tasks)
             # on a second pass only where the first asked too, so its embeddings are reused
-            matcher = self.matcher if vocab is self.vocabulary or needs_matcher(clause) else None
-            candidates = score_clause(clause, req, builder.produced(), vocab, matcher)
+            matcher = self.matcher if vocab is self.vocabulary or needs_matcher(clause, lenient) else None
+            candidates = score_clause(clause, req, builder.produced(), vocab, matcher, lenient)
             if extra and clause.index in extra:
                 have = {c.task for c in candidates}
                 candidates += [c for c in extra[clause.index] if c.task not in have]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Iterable, Literal
+from typing import Iterable, Literal, Sequence
 from urllib.parse import urlparse
 
 from ..artifacts import guess_modality
@@ -162,16 +162,32 @@ def _supplied(text: str, taken: list[tuple[int, int]]) -> list[Resource]:
     return [Resource(m.group("text"), "text", "quote", m.start("text"), m.end("text"))]
 
 
+def _spaced_given(text: str, files: Sequence[str], taken: list[tuple[int, int]]) -> list[Resource]:
+    """Mentions of given files whose names hold spaces ("french note.png"), which :data:`_FILE_RE`
+    would cut to their last word; quoted or not."""
+    found = []
+    for path in files:
+        name = PurePosixPath(path.replace("\\", "/")).name
+        if not re.search(r"\s", name):
+            continue
+        for m in re.finditer(rf"(?<![\w/.~-]){re.escape(name)}(?![\w/-])", text, re.IGNORECASE):
+            if not _overlaps(m.start(), m.end(), taken):
+                taken.append(m.span())
+                found.append(Resource(path, file_modality(name) or guess_modality(name), "file", m.start(), m.end()))
+    return found
+
+
 def find_resources(text: str, files: Iterable[str] = ()) -> list[Resource]:
     """The URLs, files and quoted texts mentioned in ``text``, in order, then unmentioned ``files``.
 
     A quoted file name or URL counts as a file or URL, not as quoted text; so does, as quoted
     text, what follows an instruction's colon ("Summarize the following: ..."). A mentioned file
-    whose name matches one of ``files`` gets that file's path as its value.
+    whose name matches one of ``files`` gets that file's path as its value; a given file's name
+    with spaces in it ("french note.png") is found whole.
     """
     files = list(files)
     taken: list[tuple[int, int]] = []
-    found = _urls(text, taken) + _quotes(text, taken) + _files(text, taken)
+    found = _spaced_given(text, files, taken) + _urls(text, taken) + _quotes(text, taken) + _files(text, taken)
     found += _supplied(text, taken)
     found = sorted((_match_given(r, files) for r in found), key=lambda r: r.start)
     mentioned = {r.value for r in found}
