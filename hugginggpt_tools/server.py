@@ -34,7 +34,7 @@ from typing import Any
 
 from .artifacts import check_session_id
 from .config import Settings, get_settings
-from .errors import ConfigError, InputError, MissingExtraError
+from .errors import ConfigError, InputError, MissingExtraError, PlanError
 from .ratelimit import RateLimiter
 from .server_guard import Guard, key_fingerprint, valid_key
 
@@ -145,6 +145,16 @@ def create_app(
     origins = cors_origins if cors_origins is not None else _env_list("HUGGINGGPT_CORS_ORIGINS")
     if origins:
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["*"], allow_headers=["*"])
+
+    async def bad_request(request: Any, exc: Exception) -> Any:
+        """An error of the request (an empty input, a bad file, a plan that cannot be made) is the
+        client's to fix: 400 with the message, not a bare 500."""
+        from fastapi.responses import JSONResponse
+
+        return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    for error in (ConfigError, InputError, PlanError):
+        app.add_exception_handler(error, bad_request)
 
     @app.get("/health")
     async def health() -> dict[str, str]:

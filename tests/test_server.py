@@ -89,3 +89,11 @@ def test_session_header_carries_turns(app_parts, tmp_path):
     second = client.post("/hugginggpt/invoke", headers=headers, json={"input": {"input": "Now read that aloud"}})
     results = second.json()["output"]["answer"]["results"]
     assert results[0]["task"] == "text-to-speech" and results[0]["inputs"]["text"] == "TEXT ON THE PAGE"
+
+
+def test_an_empty_input_is_a_400_naming_the_problem(app_parts):
+    """It was a bare 500 "Internal Server Error"."""
+    agent, settings = app_parts
+    client = TestClient(create_app(agent, settings=settings, api_keys=[]), raise_server_exceptions=False)
+    response = client.post("/hugginggpt/invoke", json={"input": {"input": ""}})
+    assert response.status_code == 400 and "non-empty request string" in response.json()["detail"]
