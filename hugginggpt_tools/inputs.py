@@ -255,7 +255,8 @@ def resolve_file(
             return policy.check(given_path, value)
     raise InputError(
         f"File {value!r} not found (looked in {base} and among the given files "
-        f"{[Path(f).name for f in files]}). Pass it with --file PATH or give its full path."
+        f"{[Path(f).name for f in files]}). Give it with the request (--file PATH on the command line, "
+        "files=[...] in Python) or give its full path."
     )
 
 

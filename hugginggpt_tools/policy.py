@@ -263,7 +263,8 @@ class FilePolicy:
             folders = ", ".join(str(r) for r in self.roots) or "none"
             raise InputError(
                 f"Refusing the file {shown!r}: it is outside the folders files may come from ({folders}) and is "
-                "not one of the files given with the request. Pass it with --file (files=[...]), copy it into "
+                "not one of the files given with the request. Give it with the request (--file PATH on the command "
+                "line, files=[...] in Python), copy it into "
                 "the working folder, or add its folder to HUGGINGGPT_ALLOWED_DIRS (Settings.allowed_dirs)."
             )
         try:

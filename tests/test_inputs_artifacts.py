@@ -163,7 +163,7 @@ def test_a_text_argument_naming_a_text_file_stands_for_its_content(tmp_path: Pat
     for words in ("Summarize report.txt for me", "The U.S. economy", "v1.2"):
         assert resolve_args(Task(id=0, task="summarization", args={"text": words}), {}, cwd=tmp_path,
                             store=store)["text"] == words
-    with pytest.raises(InputError, match="File 'notes.md' not found .* Pass it with --file"):
+    with pytest.raises(InputError, match=r"File 'notes.md' not found .* Give it with the request \(--file PATH"):
         resolve_args(Task(id=0, task="summarization", args={"text": "notes.md"}), {}, cwd=tmp_path, store=store)
     # the file policy applies: nothing outside the allowed folders and the given files
     outside = tmp_path.parent / f"{tmp_path.name}-outside.txt"
