@@ -291,6 +291,13 @@ def test_the_sentiment_of_it_is_the_texts_not_a_list_of_labels(request_text: str
     assert (p.tasks[-1].task, p.tasks[-1].args["text"]) == ("text-classification", text)
 
 
+def test_the_names_in_it_are_the_texts_not_those_in_a_label() -> None:
+    """Entity recognition ran on the language identifier's "German (de, 1.00)"."""
+    p = plan("Detect the language of: 'Das ist ein schöner Tag in München.' and find named entities in it")
+    assert steps(p) == [("text-classification", {"text": "Das ist ein schöner Tag in München."}),
+                        ("token-classification", {"text": "Das ist ein schöner Tag in München."})]
+
+
 def test_a_missing_input_names_the_given_files_of_another_kind() -> None:
     """"Transcribe this audio" given house.png only said that the request gives no audio."""
     p = plan("Transcribe this audio", ("/data/house.png",))

@@ -74,11 +74,11 @@ _ABSENT_TEXT_RE = re.compile(
 _LABEL_TASKS = frozenset({"object-detection", "image-classification", "audio-classification", "text-classification",
                           "token-classification", "tabular-classification", "sentence-similarity"})
 """Tasks whose text output is a list of labels or a score, not prose."""
-_READS_PROSE = frozenset({"text-classification"})
+_READS_PROSE = frozenset({"text-classification", "token-classification"})
 """Text tasks that read prose: given "it", they skip an earlier list of labels for the text before it
-("transcribe it, find the names, then tell me its sentiment"). Summaries, translations and entity
-tags of a list of labels are asked for ("summarize the tagged version"), so those tasks chain as
-written."""
+("transcribe it, find the names, then tell me its sentiment"; "detect the language of '...' and find
+the names in it"). Summaries and translations of a list of labels are asked for ("summarize the
+tagged version"), so those tasks chain as written."""
 _NAMES_LABELS_RE = re.compile(r"(?<!\w)(?:the|those|these|that|its|their|each) (?:\w+ )?(?:labels?|entities|names|tags|"
                               r"categor(?:y|ies)|classifications?|detections?|objects|results?|output|list|predictions?)(?!\w)")
 """A clause that names an earlier list of labels as its text ("translate the labels")."""
