@@ -352,6 +352,13 @@ def test_a_request_no_cue_reads_is_matched_when_it_names_a_file() -> None:
     assert not matched.plan("I took photo.jpg yesterday", files=["photo.jpg"]).tasks
 
 
+def test_one_verb_over_an_image_and_an_audio_plans_a_task_for_each() -> None:
+    """"Classify photo.jpg and speech.wav" classified the image only, and said nothing of the audio."""
+    for planner in (PLANNER, RULES_ONLY):
+        assert steps(planner.plan("Classify photo.jpg and speech.wav")) == [
+            ("image-classification", {"image": "photo.jpg"}), ("audio-classification", {"audio": "speech.wav"})]
+
+
 def test_two_independent_tasks_on_one_image() -> None:
     p = plan("Detect the objects in street.jpg; also segment street.jpg")
     assert steps(p) == [("object-detection", {"image": "street.jpg"}), ("image-segmentation", {"image": "street.jpg"})]

@@ -258,6 +258,12 @@ def score_clause(
         if not cue.fallback:
             named.add(intent)
             cand.named = True
+        for other in [] if cue.fallback else _also_named(intent, options, clause, req):
+            # "classify invoice.png and speech.wav": one cue, an image and an audio to classify
+            more = found.setdefault(other, Candidate(other, _input_boost(other, clause, req, produced), start, end, clause))
+            more.score += cue.weight
+            named.add(other)
+            more.named = True
     if matcher is not None and not named and _matchable(clause, lenient):
         _add_semantic(found, clause, req, produced, vocab, matcher)
     least = MIN_SCORE if asks_for_something(clause) else CONTEXT_MIN_SCORE
@@ -266,6 +272,17 @@ def score_clause(
         passing = [c for c in passing if c.intent in named]
     best = max((c.score for c in passing), default=0.0)
     return _one_per_task([c for c in passing if c.score >= RELATIVE_SCORE * best])
+
+
+def _also_named(intent: str, options: Sequence[str], clause: Clause, req: RequestText) -> list[str]:
+    """The other intents of an ambiguous cue whose media input the clause names, when it also names
+    the chosen intent's, which takes none of those media."""
+    named = {req.resources[i].modality for i in clause.resources} - {"text"}
+    taken = set(TASK_TYPES[INTENTS[intent]].args[0].modalities)
+    if len(options) < 2 or not taken & named:
+        return []
+    return [o for o in options if o != intent and not taken & (wanted := set(TASK_TYPES[INTENTS[o]].args[0].modalities))
+            and wanted & named and "text" not in wanted]
 
 
 def _quoted_questions(clause: Clause, req: RequestText) -> list[tuple[Cue, int, int]]:
