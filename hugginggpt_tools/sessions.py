@@ -19,7 +19,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from .artifacts import ArtifactStore, check_session_id
 from .config import Settings
-from .planning.clauses import FILES_LINE, NO_RESULT
+from .planning.clauses import FILES_LINE, NO_RESULT, OUTPUTS
 from .schemas import Answer
 
 
@@ -43,11 +43,13 @@ class Session:
         """Append the turn to the history and remember the files it produced. A turn that asked
         for tasks and got no result (its tasks all failed, or all were left out for want of an
         input) is marked ``NO_RESULT`` in its reply's ``additional_kwargs``, so the next turn's
-        "read that aloud" finds nothing to read instead of the failure's wording."""
+        "read that aloud" finds nothing to read instead of the failure's wording; else its text
+        outputs are listed there by task type (``OUTPUTS``), so a later "the transcript" finds it."""
         self.add_files(answer.files)
         asked = bool(answer.plan.tasks or answer.plan.missing)
         produced = not asked or any(r.status == "succeeded" for r in answer.results)
-        reply = AIMessage(turn_summary(answer), additional_kwargs={} if produced else {NO_RESULT: True})
+        outputs = [[r.task, r.text] for r in answer.results if r.status == "succeeded" and r.text and not r.artifacts]
+        reply = AIMessage(turn_summary(answer), additional_kwargs={OUTPUTS: outputs} if produced else {NO_RESULT: True})
         self.history += [HumanMessage(request), reply]
 
 

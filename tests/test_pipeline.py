@@ -151,6 +151,21 @@ def test_next_turn_uses_the_previous_turns_text(fake_parts):
     assert result.task == "text-to-speech" and result.inputs["text"] == "HELLO FROM THE SCAN"
 
 
+def test_a_later_turn_finds_an_earlier_output_by_its_kind(fake_parts):
+    """Turn 3's "the translation" was the sentiment that turn 2 ended on."""
+    backend = FakeBackend(handlers={
+        "translation": lambda inputs, ctx: "Anna met Tom in Paris",
+        "text-classification": lambda inputs, ctx: "sentiment: neutral",
+        "token-classification": lambda inputs, ctx: f"entities of {inputs['text']}"})
+    cards = [fake_card(task, f"fake/{task}") for task in ("translation", "text-classification", "token-classification")]
+    agent = create_hugginggpt_agent(planner="offline", settings=fake_parts["settings"],
+                                    index=ModelIndex.build(cards, HashEmbedder()), backends=Backends([backend]))
+    _turn(agent, "Translate 'Anna traf Tom in Paris' into English", "s1")
+    assert _turn(agent, "What is the sentiment of it?", "s1")["answer"].results[0].text == "sentiment: neutral"
+    results = _turn(agent, "Find the names in the translation", "s1")["answer"].results
+    assert [(r.task, r.inputs["text"]) for r in results] == [("token-classification", "Anna met Tom in Paris")]
+
+
 def test_files_given_earlier_stay_addressable_and_sessions_are_isolated(fake_parts, tmp_path, monkeypatch):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

@@ -71,6 +71,22 @@ _ABSENT_TEXT_RE = re.compile(
     r"transcripts?|lyrics|following(?: \w+)?|sentences?|minutes|memos?|tweets?|comments?|bio|statements?|"
     r"contracts?|manuals?|speech|blog(?: post)?|website|page)$", re.IGNORECASE)
 """Words that name a text the request does not hold ("my essay", "the article", "the following")."""
+_ASR, _CAPTION, _QA = ("automatic-speech-recognition",), ("image-to-text",), (
+    "question-answering", "visual-question-answering", "document-question-answering")
+_OUTPUT_KINDS = {"transcript": _ASR, "transcripts": _ASR, "transcription": _ASR, "transcriptions": _ASR,
+                 "caption": _CAPTION, "captions": _CAPTION, "description": _CAPTION, "descriptions": _CAPTION,
+                 "translation": ("translation",), "translations": ("translation",), "summary": ("summarization",),
+                 "summaries": ("summarization",), "answer": _QA, "answers": _QA}
+_OUTPUT_KIND_RE = re.compile(r"(?<!\w)(?:the|that|this|your|its) (?:\w+ )?(transcripts?|transcriptions?|captions?|"
+                             r"descriptions?|translations?|summary|summaries|answers?)(?!\w)")
+"""An earlier output named by its kind ("the transcript"), and the task types that make it."""
+def earlier_outputs_named(req: RequestText) -> set[str]:
+    """The task types whose earlier-turn outputs the request names by kind ("find the names in the
+    translation", after a turn that translated): the request means that output, not a new task."""
+    made = {task for task, _ in req.earlier_outputs}
+    return {task for m in _OUTPUT_KIND_RE.finditer(req.lower) for task in _OUTPUT_KINDS[m.group(1)] if task in made}
+
+
 _LABEL_TASKS = frozenset({"object-detection", "image-classification", "audio-classification", "text-classification",
                           "token-classification", "tabular-classification", "sentence-similarity"})
 """Tasks whose text output is a list of labels or a score, not prose."""
@@ -390,8 +406,13 @@ class PlanBuilder:
         return ":" not in clause.masked and len(self._clause_text(clause).split()) <= _INSTRUCTION_WORDS
 
     def _earlier_reply(self, clause: Clause) -> str | None:
-        """The chat's latest AI reply, when the clause refers back ("translate it")."""
-        return self.req.last_reply if ANAPHORA.search(clause.lower) else None
+        """An earlier turn's output the clause names by kind ("find the names in the transcript":
+        the latest transcript, though that turn ended on its sentiment), else the chat's latest AI
+        reply when the clause refers back ("translate it")."""
+        kind = _OUTPUT_KIND_RE.search(clause.lower)
+        tasks = _OUTPUT_KINDS[kind.group(1)] if kind else ()
+        named = next((text for task, text in self.req.earlier_outputs if task in tasks), None)
+        return named or (self.req.last_reply if ANAPHORA.search(clause.lower) else None)
 
     def _prompt(self, cand: Candidate) -> str | None:
         """For image and video generation what follows the cue, else an unused quote of the request;
@@ -794,4 +815,4 @@ def _is_question(text: str) -> bool:
     return text.rstrip().endswith("?")
 
 
-__all__ = ["BRIDGES", "CONVERTERS", "PlanBuilder", "clean"]
+__all__ = ["BRIDGES", "CONVERTERS", "PlanBuilder", "clean", "earlier_outputs_named"]

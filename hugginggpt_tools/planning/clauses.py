@@ -104,6 +104,8 @@ class RequestText:
     clauses: list[Clause]
     own: int = 0
     last_reply: str | None = None
+    earlier_outputs: list[tuple[str, str]] = field(default_factory=list)
+    """Earlier turns' text outputs as (task type, text), the latest first (:data:`OUTPUTS`)."""
     lower: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -133,6 +135,11 @@ NO_RESULT = "hugginggpt_no_result"
 tasks and none succeeded: planners then take neither its text nor the files and URLs it names as
 something to work on."""
 
+
+OUTPUTS = "hugginggpt_outputs"
+"""Key of an AI message's ``additional_kwargs`` where sessions list the turn's text outputs as
+``[task type, text]`` pairs, so a later turn's "the transcript" finds the transcript even when
+the turn ended on another result (its sentiment)."""
 
 FILES_LINE = "Files: "
 """How a session's reply starts the line that lists the turn's files (not part of its text)."""
@@ -233,9 +240,11 @@ def read_request(request: str, files: Sequence[str] = (), chat_history: Sequence
     resources += [r for r in history_resources(chat_history) if r.value not in known]
     replies = [m for m in chat_history if m.type == "ai" and m.text.strip()]
     last = _reply_text(replies[-1]) if replies else None
+    earlier = [(str(task), str(text)) for m in reversed(replies) if not _no_result(m)
+               for task, text in reversed(m.additional_kwargs.get(OUTPUTS) or []) if isinstance(text, str) and text]
     questions = {k for k, r in enumerate(resources) if r.kind == "quote" and r.value.rstrip().endswith("?")}
     clauses = split_clauses(mask(request, resources), questions)
-    return RequestText(request, resources, clauses, own, last)
+    return RequestText(request, resources, clauses, own, last, earlier)
 
 
-__all__ = ["FILES_LINE", "IMPERATIVE_RE", "NO_RESULT", "PLACEHOLDER_RE", "Clause", "RequestText", "history_resources", "mask", "read_request", "split_clauses"]
+__all__ = ["FILES_LINE", "IMPERATIVE_RE", "NO_RESULT", "OUTPUTS", "PLACEHOLDER_RE", "Clause", "RequestText", "history_resources", "mask", "read_request", "split_clauses"]

@@ -42,11 +42,11 @@ from .. import dag
 from ..errors import ConfigError, PlanError
 from ..schemas import Plan, Task
 from ..toolgraph import ToolGraph
-from .arguments import BRIDGES, CONVERTERS, PlanBuilder
+from .arguments import BRIDGES, CONVERTERS, PlanBuilder, earlier_outputs_named
 from .base import Planner
 from .clauses import RequestText, mask, read_request
 from .intents import STRONG_SCORE, Candidate, Vocabulary, asks_for_something, needs_matcher, order, score_clause
-from .lexicon import FAMILIES
+from .lexicon import FAMILIES, INTENTS
 from .nodemodel import NodeModel, request_features, text_features, words
 from .semantic import IntentMatcher
 
@@ -189,8 +189,9 @@ class OfflinePlanner(Planner):
         bridges = _bridges(probs, vocab) if knows_all else None
         builder, uncovered = self._build(req, vocab, bridges=bridges)
         planned = planned_intents(builder.tasks)
+        earlier = {i for i in keep if INTENTS.get(i) in earlier_outputs_named(req)}
         to_add = [i for i in sorted(keep, key=lambda i: -probs.get(i, 0.0))
-                  if knows_all and probs.get(i, 0.0) >= model.threshold and i not in planned]
+                  if knows_all and probs.get(i, 0.0) >= model.threshold and i not in planned and i not in earlier]
         if to_add and (first.tasks or self.fill_empty):
             extra: dict[int, list[Candidate]] = {}
             for intent in to_add:
