@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import HuggingGPTError, InputError
-from .evaluation import SPLITS, Scores, score
+from .evaluation import SPLITS, Counts, Scores, score
 from .jsonl import read_jsonl
 from .planning.base import Planner
 from .schemas import Plan
@@ -192,6 +192,12 @@ def write_predictions(result: BenchmarkResult, path: str | Path) -> None:
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 
+def _cell(counts: Counts, width: int) -> str:
+    """An F1 in percent, or "n/a" where neither the labels nor the predictions hold any item (the
+    links of single-task requests): no score, rather than a 0 that reads as all wrong."""
+    return f"{'n/a' if not counts.tp + counts.fp + counts.fn else f'{counts.f1 * 100:.2f}':>{width}s}"
+
+
 def format_scores(result: BenchmarkResult) -> str:
     """The scores as a table (F1 in percent), one row per split, then latency and failures."""
     head = f"{'split':8s} {'n':>4s} {'node F1':>8s} {'link F1':>8s} {'arg name F1':>12s} {'arg value F1':>13s}"
@@ -200,8 +206,8 @@ def format_scores(result: BenchmarkResult) -> str:
         s = result.scores.get(split)
         if s is None or not s.samples:
             continue
-        rows.append(f"{split:8s} {s.samples:4d} {s.nodes.f1 * 100:8.2f} {s.links.f1 * 100:8.2f} "
-                    f"{s.argument_names.f1 * 100:12.2f} {s.argument_values.f1 * 100:13.2f}")
+        rows.append(f"{split:8s} {s.samples:4d} {_cell(s.nodes, 8)} {_cell(s.links, 8)} "
+                    f"{_cell(s.argument_names, 12)} {_cell(s.argument_values, 13)}")
     rows.append(f"planner {result.planner}: p50 {result.p50_ms:.2f} ms per request, {result.failures} failed plan(s), "
                 f"every prediction a DAG: {result.all_valid_dags}, {result.wall_seconds:.1f} s in all")
     return "\n".join(rows)

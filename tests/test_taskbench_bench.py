@@ -116,6 +116,9 @@ def test_offline_bench_writes_taskbench_predictions_and_prints_every_split(
     assert preds[1]["task_links"] == ROWS[1]["task_links"]
     assert preds[3]["task_nodes"] == ROWS[3]["task_nodes"]
     assert "planner offline" in out and "every prediction a DAG: True" in out
+    # single-task requests have no links to score: n/a, not a 0.00 that reads as all wrong
+    single = next(line for line in out.splitlines() if line.startswith("single "))
+    assert single.split()[3] == "n/a", single
 
 
 def test_offline_bench_json_scores(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
