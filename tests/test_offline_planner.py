@@ -359,6 +359,13 @@ def test_one_verb_over_an_image_and_an_audio_plans_a_task_for_each() -> None:
             ("image-classification", {"image": "photo.jpg"}), ("audio-classification", {"audio": "speech.wav"})]
 
 
+def test_classifying_it_after_a_detection_classifies_the_image() -> None:
+    """"Detect objects in portrait.jpg and also classify it" judged the sentiment of the detections."""
+    for planner in (PLANNER, RULES_ONLY):
+        assert [t.task for t in planner.plan("Detect objects in portrait.jpg and also classify it").tasks] == [
+            "object-detection", "image-classification"]
+
+
 def test_two_independent_tasks_on_one_image() -> None:
     p = plan("Detect the objects in street.jpg; also segment street.jpg")
     assert steps(p) == [("object-detection", {"image": "street.jpg"}), ("image-segmentation", {"image": "street.jpg"})]

@@ -301,8 +301,11 @@ class PlanBuilder:
     _clause: Clause | None = field(default=None, init=False, repr=False)
 
     def produced(self) -> list[str]:
-        """The modalities earlier tasks output, the latest task's main output last."""
-        found = [m for t in self.tasks for m in self.vocab.outputs.get(t["task"], ())[::-1]]
+        """The modalities earlier tasks output, the latest task's main output last (a detector's
+        image after its list of labels: "detect the objects in it and classify it" classifies an
+        image, not the labels' sentiment)."""
+        found = [m for t in self.tasks for m in sorted(
+            self.vocab.outputs.get(t["task"], ())[::-1], key=lambda m: t["task"] in _LABEL_TASKS and m != "text")]
         return list(dict.fromkeys(found[::-1]))[::-1]
 
     def _append(self, task: str, args: dict[str, str], strength: float) -> str:
