@@ -145,6 +145,10 @@ def test_failures_reach_the_llm_as_error_messages(parts: dict, fake: FakeBackend
     message = call(make_tool("text-classification", **parts), texte="x")
     assert message.status == "error" and "text: Field required" in message.content
     assert "texte: Extra inputs are not permitted" in message.content
+    # a value no branch of a file argument's union takes: one line, not pydantic's branch names
+    message = call(make_tool("image-classification", **parts), image=5)
+    assert message.status == "error" and "image: Input should be a valid string (got int 5)." in message.content
+    assert "lax-or-strict" not in message.content
     message = call(make_tool("text-to-image", **parts), text="a red fox")
     assert message.status == "error" and "catalog has no model" in message.content
 

@@ -191,7 +191,16 @@ def validation_message(error: Exception) -> str:
     errors = getattr(error, "errors", None)
     if not callable(errors):
         return f"Invalid arguments: {error}"
-    problems = [f"{'.'.join(str(p) for p in e.get('loc', ())) or 'arguments'}: {e.get('msg', '')}" for e in errors()]
+    by_argument: dict[str, list[dict[str, Any]]] = {}
+    for e in errors():
+        by_argument.setdefault(str(e["loc"][0]) if e.get("loc") else "arguments", []).append(e)
+    problems = []
+    for name, found in by_argument.items():
+        # a value no branch of a union takes fails each branch ("str", "bytes", "lax-or-strict[...]"):
+        # one line with the first branch's reason and what was given
+        given = found[0].get("input")
+        got = f" (got {type(given).__name__} {given!r:.40})" if len(found) > 1 and given is not None else ""
+        problems.append(f"{name}: {found[0].get('msg', '')}{got}")
     return "Invalid arguments: " + "; ".join(problems) + ". Call the tool again with the arguments its schema lists."
 
 
