@@ -366,6 +366,12 @@ def test_classifying_it_after_a_detection_classifies_the_image() -> None:
             "object-detection", "image-classification"]
 
 
+def test_a_language_in_a_file_name_asks_for_no_translation() -> None:
+    """"Read french_note.png" went to the semantic matcher as a request about French: a translation."""
+    p = OfflinePlanner().plan("Read french_note.png and tell me which language it is")
+    assert [t.task for t in p.tasks] == ["image-to-text", "text-classification"]
+
+
 def test_two_independent_tasks_on_one_image() -> None:
     p = plan("Detect the objects in street.jpg; also segment street.jpg")
     assert steps(p) == [("object-detection", {"image": "street.jpg"}), ("image-segmentation", {"image": "street.jpg"})]

@@ -8,6 +8,7 @@ words inside a quote do not count. Pure functions over strings.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Collection, Sequence
@@ -117,6 +118,22 @@ class RequestText:
             r = self.resources[int(m.group(1))]
             return f'"{r.value}"' if r.kind == "quote" and quotes else r.value
         return PLACEHOLDER_RE.sub(back, text)
+
+    def matcher_text(self, clause: Clause) -> str:
+        """What the semantic matcher reads of ``clause``: its words with quotes unquoted, and file
+        names without the language names in them ("read french_note.png" is no translation)."""
+        def back(m: re.Match[str]) -> str:
+            r = self.resources[int(m.group(1))]
+            return r.value if r.kind == "quote" else _language_in_name().sub("", r.value)
+        return PLACEHOLDER_RE.sub(back, clause.masked)
+
+
+@functools.lru_cache(maxsize=1)
+def _language_in_name() -> re.Pattern[str]:
+    """A language name inside a file name, between letters' ends ("french_note.png")."""
+    from .lexicon import LANGUAGES  # local: the lexicon compiles its cues on import
+
+    return re.compile(rf"(?<![a-z])(?:{'|'.join(LANGUAGES)})(?![a-z])", re.IGNORECASE)
 
 
 def mask(request: str, resources: Sequence[Resource]) -> str:

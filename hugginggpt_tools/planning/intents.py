@@ -297,7 +297,7 @@ def _add_semantic(
     matcher: IntentMatcher,
 ) -> None:
     """Add the matcher's best intent for a clause no cue names a task in (when its input is at hand)."""
-    text = req.unmask(clause.masked, quotes=False)
+    text = req.matcher_text(clause)
     at_hand = {*produced, *(r.modality for r in req.resources)}
     ranked = [(intent, margin + (AT_HAND_BONUS if _takes(intent, at_hand) else 0.0), margin)
               for intent, margin in matcher.best(text, vocab.intents) if _fit(intent, clause, req, produced) > 0]

@@ -238,7 +238,7 @@ class OfflinePlanner(Planner):
         whole = self.node_model is not None and self.node_model.uses_embedding
         for request in requests:
             req = read_request(request)
-            texts += [req.unmask(c.masked, quotes=False) for c in req.clauses if needs_matcher(c)]
+            texts += [req.matcher_text(c) for c in req.clauses if needs_matcher(c)]
             texts += [request] if whole else []
         self.matcher.warm(texts)
 
