@@ -372,6 +372,17 @@ def test_a_language_in_a_file_name_asks_for_no_translation() -> None:
     assert [t.task for t in p.tasks] == ["image-to-text", "text-classification"]
 
 
+@pytest.mark.parametrize("request_text", ["and the other image memo.png too", "Same for memo.png"])
+def test_the_same_again_on_another_file_repeats_the_last_request_on_it(request_text: str) -> None:
+    """It planned nothing: no cue names a task in "and memo.png too"."""
+    history = (HumanMessage("Read the text in invoice.png aloud"), AIMessage("Invoice 1042 is due on Friday."))
+    assert steps(plan(request_text, history=history)) == [
+        ("image-to-text", {"image": "memo.png"}), ("text-to-speech", {"text": Ref(task_id=0)})]
+    # a remark, or a file of another kind, is no request to repeat
+    assert not plan("Thanks, memo.png is nice too", history=history).tasks
+    assert not plan("And song.mp3 too", history=history).tasks
+
+
 def test_two_independent_tasks_on_one_image() -> None:
     p = plan("Detect the objects in street.jpg; also segment street.jpg")
     assert steps(p) == [("object-detection", {"image": "street.jpg"}), ("image-segmentation", {"image": "street.jpg"})]

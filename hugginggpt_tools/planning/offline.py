@@ -32,6 +32,7 @@ with the fix, in ``Plan.missing``; over the registry, a text task that was to wo
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Sequence
@@ -48,6 +49,7 @@ from .clauses import RequestText, mask, read_request
 from .intents import STRONG_SCORE, Candidate, Vocabulary, asks_for_something, needs_matcher, order, score_clause
 from .lexicon import FAMILIES, INTENTS
 from .nodemodel import NodeModel, request_features, text_features, words
+from .resources import find_resources
 from .semantic import IntentMatcher
 
 logger = logging.getLogger(__name__)
@@ -117,6 +119,10 @@ class OfflinePlanner(Planner):
     ) -> Plan:
         req = read_request(request, files, chat_history)
         builder, uncovered = self._build(req, self.vocabulary)
+        if not builder.tasks and not builder.missing:
+            again = _same_again(req, chat_history)
+            if again is not None:  # "and the other image memo.png too": the last request on it
+                return self.plan(again, files=files)
         probs = None
         if self.node_model is not None:
             builder, uncovered, probs = self._rebuild(req, builder, uncovered)
@@ -246,6 +252,32 @@ class OfflinePlanner(Planner):
         """Plans for many requests, their semantic lookups embedded together (see :meth:`prepare`)."""
         self.prepare(requests)
         return [self.plan(r) for r in requests]
+
+
+_SAME_AGAIN_RE = re.compile(r"(?<!\w)(?:too|as well|also|the same|same for|same with|likewise|what about|how about|"
+                            r"and for|now for)(?!\w)", re.IGNORECASE)
+"""Words of a request that asks for the last request again on other input ("and memo.png too")."""
+_STATEMENT_RE = re.compile(r"(?<!\w)(?:is|are|was|were|looks?|seems?|thanks|thank you)(?!\w)", re.IGNORECASE)
+"""Words of a remark rather than a request ("thanks, memo.png is nice too")."""
+
+
+def _same_again(req: RequestText, chat_history: Sequence[BaseMessage]) -> str | None:
+    """The chat's last request with its files of the kind the request names swapped for those,
+    when the request asks for nothing of its own but the same again ("and the other image memo.png
+    too", "same for b.jpg"), else None."""
+    named = [r for r in req.resources[:req.own] if r.mentioned and r.kind == "file"]
+    asked = [m for m in chat_history if m.type == "human" and m.text.strip()]
+    if not named or not asked or not _SAME_AGAIN_RE.search(req.request) or _STATEMENT_RE.search(req.request) \
+            or len(req.request.split()) > 12:
+        return None
+    last = asked[-1].text
+    swapped, at = [], 0
+    new = {m: [r for r in named if r.modality == m] for m in {r.modality for r in named}}
+    for r in find_resources(last):
+        if r.kind == "file" and new.get(r.modality):
+            swapped += [last[at:r.start], new[r.modality].pop(0).value]
+            at = r.end
+    return "".join(swapped) + last[at:] if swapped else None
 
 
 def planned_intents(tasks: Sequence[Mapping]) -> set[str]:
