@@ -244,11 +244,12 @@ def test_compare_them_compares_two_outputs(request_text: str) -> None:
 @pytest.mark.parametrize(("request_text", "files", "count"), [
     ("Read the text in these images", ("a.png", "b.png"), 2), ("Caption the photos", ("a.jpg", "b.jpg", "c.jpg"), 3),
     ("Transcribe both", ("a.wav", "b.wav"), 2), ("Caption this photo", ("a.jpg", "b.jpg"), 1),
-    ("Describe a.jpg", ("a.jpg", "b.jpg"), 1)])
+    ("Describe a.jpg", ("a.jpg", "b.jpg"), 1), ("Summarize these documents", ("a.txt", "b.txt"), 2),
+    ("Translate both files into French", ("a.txt", "b.txt"), 2)])
 def test_a_clause_speaking_of_several_inputs_takes_every_given_file(request_text: str, files: tuple, count: int) -> None:
     """Only the first given file was used when the request did not name them."""
     p = plan(request_text, files)
-    assert [str(t.args.get("image", t.args.get("audio"))) for t in p.tasks] == list(files[:count])
+    assert [str(t.args.get("image", t.args.get("audio", t.args.get("text")))) for t in p.tasks] == list(files[:count])
 
 
 @pytest.mark.parametrize(("request_text", "files"), [
@@ -381,6 +382,16 @@ def test_the_same_again_on_another_file_repeats_the_last_request_on_it(request_t
     # a remark, or a file of another kind, is no request to repeat
     assert not plan("Thanks, memo.png is nice too", history=history).tasks
     assert not plan("And song.mp3 too", history=history).tasks
+
+
+@pytest.mark.parametrize("outputs", [[["translation"]], "xyz", {"a": 1}, [1, 2], [["translation", 5]]])
+def test_a_malformed_list_of_earlier_outputs_is_ignored(outputs: object) -> None:
+    """A client may send any chat history: it crashed the planner (a 500 from the server)."""
+    from hugginggpt_tools.planning.clauses import OUTPUTS
+
+    history = (HumanMessage("x"), AIMessage("an earlier reply", additional_kwargs={OUTPUTS: outputs}))
+    assert steps(plan("Translate the translation into German", history=history)) == [
+        ("translation", {"text": "an earlier reply", "target_language": "German"})]
 
 
 def test_two_independent_tasks_on_one_image() -> None:

@@ -379,6 +379,8 @@ class PlanBuilder:
         """The main text argument: a quote, an earlier output, a converted file, or the clause."""
         clause = cand.clause
         found = self._take(clause.resources, ["text"], question=False) or self._take(clause.resources, ["text"])
+        # "summarize these documents": each given text file the clause speaks of, not a summary of the summary
+        found = found or self._take(sorted(self._main_inputs(cand) - set(clause.resources)), ["text"])
         # "find the names in people.csv": a table file named in the clause is a text too
         found = found or self._take(clause.resources, ["table"])
         if found is None and ORIGINAL.search(clause.lower):
@@ -772,6 +774,8 @@ class PlanBuilder:
         own = [self.req.resources[i].value for i in clause.resources]
         if value in own:
             return False
+        if _SEVERAL_INPUTS_RE.search(clause.lower) and any(not r.mentioned and r.value == value for r in self.req.resources):
+            return False  # "summarize these documents": a given file the clause speaks of
         if any(r.value == value for r in self.req.resources):
             return True
         if spec.modality != "text":

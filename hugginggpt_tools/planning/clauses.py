@@ -166,6 +166,13 @@ def _no_result(message: BaseMessage) -> bool:
     return bool(message.additional_kwargs.get(NO_RESULT))
 
 
+def _outputs(message: BaseMessage) -> list:
+    """A reply's :data:`OUTPUTS` list, or [] when it holds none (or something else: a client may
+    send any chat history)."""
+    outputs = message.additional_kwargs.get(OUTPUTS)
+    return outputs if isinstance(outputs, list) else []
+
+
 def _reply_text(message: BaseMessage) -> str | None:
     """What "it" means in a reply: its text without the line of files; None for a turn that
     produced nothing or only files."""
@@ -257,8 +264,9 @@ def read_request(request: str, files: Sequence[str] = (), chat_history: Sequence
     resources += [r for r in history_resources(chat_history) if r.value not in known]
     replies = [m for m in chat_history if m.type == "ai" and m.text.strip()]
     last = _reply_text(replies[-1]) if replies else None
-    earlier = [(str(task), str(text)) for m in reversed(replies) if not _no_result(m)
-               for task, text in reversed(m.additional_kwargs.get(OUTPUTS) or []) if isinstance(text, str) and text]
+    earlier = [(str(item[0]), item[1]) for m in reversed(replies) if not _no_result(m)
+               for item in reversed(_outputs(m)) if isinstance(item, (list, tuple)) and len(item) == 2
+               and isinstance(item[1], str) and item[1]]
     questions = {k for k, r in enumerate(resources) if r.kind == "quote" and r.value.rstrip().endswith("?")}
     clauses = split_clauses(mask(request, resources), questions)
     return RequestText(request, resources, clauses, own, last, earlier)
