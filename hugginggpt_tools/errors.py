@@ -41,6 +41,11 @@ class InputError(HuggingGPTError, ValueError):
     """A user input (request, file, argument) is invalid or missing."""
 
 
+class AgentInputError(ConfigError, InputError):
+    """The agent was invoked with an input of the wrong shape (no request, an empty one): a
+    :class:`ConfigError` for Python callers, an :class:`InputError` (400) for a served request."""
+
+
 class PlanError(HuggingGPTError, ValueError):
     """A plan is invalid. ``problems`` lists every problem found, each with its fix."""
 
@@ -97,6 +102,7 @@ class TransientBackendError(BackendError):
 
 
 __all__ = [
+    "AgentInputError",
     "BackendError",
     "ConfigError",
     "CycleError",

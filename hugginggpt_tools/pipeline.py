@@ -36,7 +36,7 @@ from .artifacts import ArtifactStore
 from .backends import default_backends
 from .backends.base import Backends
 from .config import Settings, get_settings
-from .errors import ConfigError, HuggingGPTError, InputError
+from .errors import AgentInputError, ConfigError, HuggingGPTError, InputError
 from .execution import Executor
 from .model_index.index import ModelIndex, load_default_index
 from .planning import AutoPlanner, LLMPlanner, OfflinePlanner, Planner
@@ -278,7 +278,7 @@ def build_graph(hg: HuggingGPT) -> Any:
         started, events = time.perf_counter(), _Events(config)
         request = state.get("input")
         if not isinstance(request, str) or not request.strip():
-            raise ConfigError(f"The input must be a non-empty request string, got {request!r}: invoke the agent with "
+            raise AgentInputError(f"The input must be a non-empty request string, got {request!r}: invoke the agent with "
                               "{'input': 'your request', 'files': ['photo.jpg']}.")
         given = state.get("files") or []
         given = [given] if isinstance(given, (str, bytes, os.PathLike)) else list(given)  # one path alone is fine

@@ -147,13 +147,13 @@ def create_app(
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["*"], allow_headers=["*"])
 
     async def bad_request(request: Any, exc: Exception) -> Any:
-        """An error of the request (an empty input, a bad file, a plan that cannot be made) is the
-        client's to fix: 400 with the message, not a bare 500."""
+        """An error of the request (an empty input, a plan that cannot be made) is the client's to
+        fix: 400 with the message, not a bare 500."""
         from fastapi.responses import JSONResponse
 
         return JSONResponse({"detail": str(exc)}, status_code=400)
 
-    for error in (ConfigError, InputError, PlanError):
+    for error in (InputError, PlanError):  # a ConfigError is the server's own setup: a 500
         app.add_exception_handler(error, bad_request)
 
     @app.get("/health")

@@ -97,3 +97,19 @@ def test_an_empty_input_is_a_400_naming_the_problem(app_parts):
     client = TestClient(create_app(agent, settings=settings, api_keys=[]), raise_server_exceptions=False)
     response = client.post("/hugginggpt/invoke", json={"input": {"input": ""}})
     assert response.status_code == 400 and "non-empty request string" in response.json()["detail"]
+
+
+def test_a_setup_error_of_the_server_stays_a_500(tmp_path):
+    """A ConfigError is the server's own (an unwritable output folder, a bad index): not the
+    client's to fix, so no 400 telling it to pass --output-dir."""
+    from langchain_core.runnables import RunnableLambda
+
+    from hugginggpt_tools.errors import ConfigError
+
+    def broken(_: dict) -> dict:
+        raise ConfigError("Cannot write to the output folder '/srv/out'")
+
+    client = TestClient(create_app(RunnableLambda(broken), settings=Settings(output_dir=tmp_path), api_keys=[]),
+                        raise_server_exceptions=False)
+    response = client.post("/hugginggpt/invoke", json={"input": {"input": "hello"}})
+    assert response.status_code == 500 and "/srv/out" not in response.text
