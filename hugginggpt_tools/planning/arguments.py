@@ -60,10 +60,25 @@ _OBJECT_TASKS = frozenset({"translation", "summarization", "text-to-speech", "te
 _OBJECT_LEAD_RE = re.compile(
     r"^(?:(?:please|just|now|also|can you|could you|would you|read(?: out)?|say|speak|pronounce|translate|"
     r"summari[sz]e|classify|analy[sz]e|tag|find|detect|the (?:words?|sentence|phrase|text|message|line)|of|in|"
-    r"for|from|about|on|me|for me|this|that|these)\b[\s,:]*)+", re.IGNORECASE)
+    r"me|for me)\b[\s,:]*)+", re.IGNORECASE)
 """What opens the words of an instruction before its text ("read", "the words", "of")."""
-_OBJECT_TAIL_RE = re.compile(r"(?:[\s,]+(?:please|for me|thanks|thank you|aloud|out loud|now))+$", re.IGNORECASE)
+_TAIL_WORDS = ("please", "for me", "thanks", "thank you", "aloud", "out loud", "now")
 """What closes them after it ("please", "for me")."""
+_FILLER_RE = re.compile(r"[\s,.:;!?]*(?:(?:the|a|an|my|this|that|me|us)\s+)*[\s,.:;!?]*", re.IGNORECASE)
+"""What may lie between an instruction's cue and the end of the clause it trims ("classify the
+sentiment of ...": "classify" and "sentiment")."""
+
+
+def _strip_tail(words: str) -> str:
+    """``words`` without :data:`_TAIL_WORDS` at their end (in one pass from the end: linear)."""
+    low, end = words.lower(), len(words)
+    while True:
+        end = len(low[:end].rstrip(" ,")) if end and low[end - 1] in " ," else end
+        word = next((w for w in _TAIL_WORDS if low.endswith(w, 0, end) and (end == len(w) or low[end - len(w) - 1] in " ,")),
+                    None)
+        if word is None:
+            return words[:end]
+        end -= len(word)
 _ABSENT_TEXT_RE = re.compile(
     r"^(?:my|our|the|this|that|these|those|his|her|their|your|a|an)\s+(?:[\w'-]+\s+){0,2}?(?:essays?|articles?|"
     r"documents?|docs?|letters?|e-?mails?|notes?|reports?|stor(?:y|ies)|texts?|papers?|messages?|posts?|reviews?|"
@@ -437,27 +452,36 @@ class PlanBuilder:
 
     def _object_text(self, cand: Candidate) -> str | None:
         """The unquoted text a clause gives a text task, without the instruction around it: the
-        longest stretch of the clause that no cue of the task and no language names ("Say hello
-        world aloud": "hello world"; "Translate hello world into French": "hello world"), less a
-        verb or preposition at its start ("Read good morning aloud", "the sentiment of I loved
-        it"). None when that names a text the request does not hold ("Translate my essay into
-        German": the essay is missing, not the words "my essay"); the clause itself when nothing
-        is left."""
+        clause less the languages and the task's cues at its ends ("Say hello world aloud": "hello
+        world"; "Translate hello world into French": "hello world") and what comes before a cue
+        inside it ("What is the sentiment of I loved it?"), less a verb, "the words" or
+        "of"/"in" at its start ("Read good morning aloud", "the sentiment of I loved it") and
+        "please"/"aloud" at its end. None when that names a text the request does not hold
+        ("Translate my essay into German", "Read the message aloud": the text is missing, not the
+        words "my essay"), or when nothing is left."""
         from .intents import cue_matches  # local: intents imports this module's neighbours
 
         masked = cand.clause.masked
-        covered = sorted([(s, e) for cue, s, e in cue_matches(cand.clause.lower) if cand.task in cue.tasks]
-                         + language_spans(masked))
-        gaps, at = [], 0
-        for start, end in covered:
-            gaps.append(masked[at:start])
-            at = max(at, end)
-        gaps.append(masked[at:])
-        words = max(gaps, key=lambda g: len(g.strip(" ,.;:!?")))
-        words = _OBJECT_TAIL_RE.sub("", _OBJECT_LEAD_RE.sub("", words.strip(" ,.;:!?"))).strip(" ,.;:!?")
-        if _ABSENT_TEXT_RE.match(words):
+        cues = [(s, e) for cue, s, e in cue_matches(cand.clause.lower) if cand.task in cue.tasks]
+        start, end = 0, len(masked)
+        for spans in (language_spans(masked), cues):  # languages first: a cue may run over one
+            trimmed = True
+            while trimmed:
+                trimmed = False
+                for s, e in sorted(spans):
+                    if start <= s and e <= end and _FILLER_RE.fullmatch(masked, start, s):
+                        start, trimmed = e, True
+                    elif start <= s and e <= end and _FILLER_RE.fullmatch(masked, e, end):
+                        end, trimmed = s, True
+        inside = [e for s, e in cues if start < s and e < end]
+        if inside:  # "what is the sentiment of I loved it?": what follows the cue
+            start = max(inside)
+        words = masked[start:end].strip(" ,.;:!?")
+        if not _ABSENT_TEXT_RE.match(words):
+            words = _strip_tail(_OBJECT_LEAD_RE.sub("", words)).strip(" ,.;:!?")
+        if not words or _ABSENT_TEXT_RE.match(words):
             return None
-        return clean(self.req.unmask(words, quotes=False)) if words else self._clause_text(cand.clause)
+        return clean(self.req.unmask(words, quotes=False))
 
     def _question(self, cand: Candidate) -> str:
         """A question: a quoted one, else the question the clause asks, else what it asks to be told
