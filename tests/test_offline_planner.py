@@ -378,7 +378,8 @@ def test_a_language_in_a_file_name_asks_for_no_translation() -> None:
     assert [t.task for t in p.tasks] == ["image-to-text", "text-classification"]
 
 
-@pytest.mark.parametrize("request_text", ["and the other image memo.png too", "Same for memo.png"])
+@pytest.mark.parametrize("request_text", ["and the other image memo.png too", "Same for memo.png",
+                                          "What about memo.png?", "Do the same for memo.png"])
 def test_the_same_again_on_another_file_repeats_the_last_request_on_it(request_text: str) -> None:
     """It planned nothing: no cue names a task in "and memo.png too"."""
     history = (HumanMessage("Read the text in invoice.png aloud"), AIMessage("Invoice 1042 is due on Friday."))
@@ -386,7 +387,14 @@ def test_the_same_again_on_another_file_repeats_the_last_request_on_it(request_t
         ("image-to-text", {"image": "memo.png"}), ("text-to-speech", {"text": Ref(task_id=0)})]
     # a remark, or a file of another kind, is no request to repeat
     assert not plan("Thanks, memo.png is nice too", history=history).tasks
+    assert not plan("I also took memo.png", history=history).tasks
     assert not plan("And song.mp3 too", history=history).tasks
+    # each new file, and only where the last request named one old file of its kind
+    caption = (HumanMessage("Caption a.jpg"), AIMessage("a cat"))
+    assert steps(plan("same for b.jpg and c.jpg", history=caption)) == [
+        ("image-to-text", {"image": "b.jpg"}), ("image-to-text", {"image": "c.jpg"})]
+    two = (HumanMessage("Caption a.jpg and x.png"), AIMessage("a cat; a dog"))
+    assert not plan("same for b.jpg", history=two).tasks
 
 
 @pytest.mark.parametrize("outputs", [[["translation"]], "xyz", {"a": 1}, [1, 2], [["translation", 5]]])

@@ -248,8 +248,7 @@ def split_clauses(masked: str, questions: Collection[int] = ()) -> list[Clause]:
 
 
 _UNMARKED_QUESTION_RE = re.compile(
-    r"(?:^|[.!?]\s+)(?:what(?:'?s)?|who(?:'?s)?|whom|whose|where(?:'?s)?|when|which|why|how(?:'?s)?|is|are|was|were|"
-    r"does|do|did|has|have)\s(?:[^.!?]|\.(?=\S))*[\w)\]]$", re.IGNORECASE)
+    r"(?:^|[.!?]\s+)(?:what(?:'?s)?|who(?:'?s)?|whom|whose|where(?:'?s)?|when|which|why|how(?:'?s)?|is|are|was|were)\s(?:[^.!?]|\.(?=\S))*[\w)\]]$", re.IGNORECASE)
 """A request whose last sentence asks a question without its question mark ("what's in this picture")."""
 
 

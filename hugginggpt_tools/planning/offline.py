@@ -118,6 +118,9 @@ class OfflinePlanner(Planner):
         self, request: str, *, files: Sequence[str] = (), chat_history: Sequence[BaseMessage] = ()
     ) -> Plan:
         req = read_request(request, files, chat_history)
+        again = _same_again(req, chat_history) if _ELLIPSIS_RE.match(request.strip()) else None
+        if again is not None:  # "same for memo.png", "what about memo.png?": the last request on it
+            return self.plan(again, files=files)
         builder, uncovered = self._build(req, self.vocabulary)
         if not builder.tasks and not builder.missing:
             again = _same_again(req, chat_history)
@@ -257,7 +260,12 @@ class OfflinePlanner(Planner):
 _SAME_AGAIN_RE = re.compile(r"(?<!\w)(?:too|as well|also|the same|same for|same with|likewise|what about|how about|"
                             r"and for|now for)(?!\w)", re.IGNORECASE)
 """Words of a request that asks for the last request again on other input ("and memo.png too")."""
-_STATEMENT_RE = re.compile(r"(?<!\w)(?:is|are|was|were|looks?|seems?|thanks|thank you)(?!\w)", re.IGNORECASE)
+_ELLIPSIS_RE = re.compile(r"^(?:(?:and|now|ok(?:ay)?|please)[\s,]+)*(?:(?:what|how) about|(?:do\s+)?(?:the\s+)?same\s+"
+                          r"(?:for|with)|ditto)\b", re.IGNORECASE)
+"""A request that is only the last one again on other input, whatever it seems to ask ("What about
+b.jpg?" is no question about b.jpg)."""
+_STATEMENT_RE = re.compile(r"(?<!\w)(?:is|are|was|were|looks?|seems?|thanks|thank you|like|love|took|taken|have|has|"
+                           r"had|don'?t|do not|not|never|no)(?!\w)", re.IGNORECASE)
 """Words of a remark rather than a request ("thanks, memo.png is nice too")."""
 
 
@@ -271,11 +279,18 @@ def _same_again(req: RequestText, chat_history: Sequence[BaseMessage]) -> str | 
             or len(req.request.split()) > 12:
         return None
     last = asked[-1].text
+    old = [r for r in find_resources(last) if r.kind == "file"]
+    swap: dict[str, str] = {}
+    for modality in {r.modality for r in named}:
+        olds = list(dict.fromkeys(r.value for r in old if r.modality == modality))
+        news = [r.value for r in named if r.modality == modality]
+        if not olds or len(olds) > len(news):
+            return None  # nothing of that kind to swap, or which old file a new one replaces is unclear
+        swap.update(zip(olds, news[:len(olds) - 1] + [" and ".join(news[len(olds) - 1:])]))
     swapped, at = [], 0
-    new = {m: [r for r in named if r.modality == m] for m in {r.modality for r in named}}
-    for r in find_resources(last):
-        if r.kind == "file" and new.get(r.modality):
-            swapped += [last[at:r.start], new[r.modality].pop(0).value]
+    for r in old:
+        if r.value in swap:
+            swapped += [last[at:r.start], swap[r.value]]
             at = r.end
     return "".join(swapped) + last[at:] if swapped else None
 
