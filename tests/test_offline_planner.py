@@ -267,7 +267,9 @@ def test_each_of_several_outputs_is_read_aloud(request_text: str, files: tuple) 
     ("Transcribe noisy.wav, but first clean up the noise", "audio-to-audio", "automatic-speech-recognition"),
     ("Transcribe noisy.wav. Before that, remove the background noise.", "audio-to-audio", "automatic-speech-recognition"),
     ("Caption photo.jpg, but sharpen it first", "image-to-image", "image-to-text"),
-    ("Summarize story.txt. Translate it into English first.", "translation", "summarization")])
+    ("Summarize story.txt. Translate it into English first.", "translation", "summarization"),
+    ("Summarize story.txt. But first, translate it into English.", "translation", "summarization"),
+    ("Caption photo.jpg. First of all, sharpen it", "image-to-image", "image-to-text")])
 def test_a_step_asked_for_first_runs_first_and_feeds_the_earlier_ones(request_text: str, first: str, then: str) -> None:
     """The noise was cleaned up in parallel while the raw recording was transcribed."""
     p = plan(request_text)
@@ -277,6 +279,10 @@ def test_a_step_asked_for_first_runs_first_and_feeds_the_earlier_ones(request_te
 
 
 def test_first_in_the_first_clause_or_on_an_unrelated_step_changes_nothing() -> None:
+    assert [t.task for t in plan("Summarize story.txt. Then translate into German whatever comes first").tasks] == [
+        "summarization", "translation"]
+    assert OfflinePlanner().plan("Caption photo.jpg. Remove the background first.").tasks[0].args["text"] == \
+        "Remove the background"
     assert steps(plan("First caption a.jpg, then read it aloud")) == steps(plan("Caption a.jpg, then read it aloud"))
     p = plan("Caption a.jpg and read it aloud first")
     assert [(t.task, t.dep) for t in p.tasks] == [("image-to-text", [-1]), ("text-to-speech", [0])]

@@ -102,6 +102,7 @@ def earlier_outputs_named(req: RequestText) -> set[str]:
     return {task for m in _OUTPUT_KIND_RE.finditer(req.lower) for task in _OUTPUT_KINDS[m.group(1)] if task in made}
 
 
+_FIRST_TAIL_RE = re.compile(r"[\s,]+(?:first|beforehand|before anything else)[.!]?$", re.IGNORECASE)
 _LABEL_TASKS = frozenset({"object-detection", "image-classification", "audio-classification", "text-classification",
                           "token-classification", "tabular-classification", "sentence-similarity"})
 """Tasks whose text output is a list of labels or a score, not prose."""
@@ -578,7 +579,10 @@ class PlanBuilder:
         found = self._take(clause.resources, ["text"]) or self._earlier_text(cand)
         if found:
             return found
-        return self._words_without_media(clause) or None
+        words = self._words_without_media(clause)
+        if clause.first:  # "remove the background first": the order is the plan's, not the edit's
+            words = _FIRST_TAIL_RE.sub("", words)
+        return words or None
 
     def _words_without_media(self, clause: Clause, masked: str | None = None) -> str:
         """The clause's words (or ``masked``, a part of them) without its mentions of files ("in

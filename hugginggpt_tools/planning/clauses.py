@@ -67,7 +67,7 @@ _SPLIT_RE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _LEAD_RE = re.compile(
-    r"^(?:(?:and|also|additionally|moreover|furthermore|please|then|so|now|next|first(?:ly)?|second(?:ly)?|"
+    r"^(?:(?:and|also|additionally|moreover|furthermore|please|then|so|now|next|first(?:ly| of all)?|second(?:ly)?|"
     r"third(?:ly)?|finally|lastly|afterwards|plus|but|as well|ok(?:ay)?)\b[\s,]*)+", re.IGNORECASE)
 
 
@@ -214,9 +214,11 @@ text named only by its noun ("read this passage and tell me who won: '...'", whe
 and the next clause asks about it; "read the text in photo.jpg" names a resource and stays a clause)."""
 
 
-_FIRST_LEAD_RE = re.compile(r"\bfirst(?:ly)?\b[\s,]*$", re.IGNORECASE)
-_FIRST_RE = re.compile(r"^before (?:that|this|doing (?:that|this|so)),|\s(?:first|beforehand|before (?:that|this|"
-                       r"doing (?:that|this|so)|you do (?:that|this|so)|anything else))$", re.IGNORECASE)
+_FIRST_LEAD_RE = re.compile(r"\bfirst(?:ly| of all)?\b[\s,]*$", re.IGNORECASE)
+_FIRST_RE = re.compile(r"^before (?:that|this|doing (?:that|this|so)),|(?<!\bcomes)(?<!\bcome)(?<!\bcame)(?<!\bgoes)"
+                       r"(?<!\bwent)(?<!\bspeaks)(?<!\bspoke)(?<!\bappears)(?<!\bis)(?<!\bwas)(?<!\bhappens)(?<!\barrives)"
+                       r"\s(?:first|beforehand|before (?:that|this|doing (?:that|this|so)|you do (?:that|this|so)|"
+                       r"anything else))$", re.IGNORECASE)
 """A clause that asks to be done before what the request said before it ("... Clean up the noise
 first", "Before that, remove the noise"; with a lead "but first" read from the lead)."""
 
@@ -228,20 +230,23 @@ def split_clauses(masked: str, questions: Collection[int] = ()) -> list[Clause]:
     A clause after the first that asks to come first ("..., but first sharpen it") is marked
     :attr:`Clause.first`."""
     texts: list[tuple[str, bool]] = []
-    intro = ""
+    intro, pending = "", False
     for part in _SPLIT_RE.split(masked):
         stripped = (part or "").strip(" \t\n,.;:-")
         lead = _LEAD_RE.match(stripped)
         text = stripped[lead.end():].strip(" \t\n,.;:-") if lead else stripped
         if not text:
+            # "But first, translate it": the lead stood alone, its "first" is the next clause's
+            pending = pending or bool(lead and _FIRST_LEAD_RE.search(lead.group()))
             continue
         text = f"{intro}, {text}" if intro else text
         intro = ""
         if _INTRO_RE.match(text) and not any(int(k) in questions for k in PLACEHOLDER_RE.findall(text)):
             intro = text
         else:
-            first = bool(texts) and bool(_FIRST_RE.search(text) or lead and _FIRST_LEAD_RE.search(lead.group()))
+            first = bool(texts) and bool(pending or _FIRST_RE.search(text) or lead and _FIRST_LEAD_RE.search(lead.group()))
             texts.append((text, first))
+            pending = False
     texts += [(intro, False)] if intro else []
     return [Clause(text, [int(i) for i in PLACEHOLDER_RE.findall(text)], k, first)
             for k, (text, first) in enumerate(texts)]
