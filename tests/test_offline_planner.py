@@ -209,7 +209,9 @@ def test_the_text_after_an_instructions_colon_is_the_text_it_works_on(request_te
     ("Is this review positive? The food was cold and the waiter was rude.",
      ("text-classification", {"text": "The food was cold and the waiter was rude."})),
     ("Can you translate this into English? Je suis très fatigué.",
-     ("translation", {"text": "Je suis très fatigué.", "target_language": "English"}))])
+     ("translation", {"text": "Je suis très fatigué.", "target_language": "English"})),
+    ("Which language is this? Wie geht es dir?", ("text-classification", {"text": "Wie geht es dir?"})),
+    ("Which language is this? Was ist das", ("text-classification", {"text": "Was ist das?"}))])
 def test_the_text_after_a_question_about_this_is_the_text_it_asks_about(request_text: str, step: tuple) -> None:
     """It was a clause of its own that asked for nothing, and the question planned nothing."""
     assert steps(plan(request_text)) == [step]

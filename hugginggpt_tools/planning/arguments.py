@@ -414,6 +414,9 @@ class PlanBuilder:
                                   or any(not r.mentioned for r in self.req.resources[:self.req.own])):
                 found = self._bridge(range(self.req.own), cand.strength)
             found = found or self._take(self._all(), ["text"], reuse=True, question=False)
+            # "Which language is this? Wie geht's?": a quoted question is the text when no other is
+            if self.feed_from_missing:
+                found = found or self._take(range(self.req.own), ["text"], question=True)
             found = found or self._latest_output(["text"])
         if found is None and self.feed_from_missing and self._refers_back(clause) and (
                 self.missing or self._only_an_instruction(clause)):
