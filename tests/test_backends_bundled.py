@@ -556,3 +556,16 @@ def test_ocr_detection_waits_for_another_threads_pass_before_reading_the_setting
         engine.text_det.limit_type = "min"
     worker.join(5)
     assert seen == ["max", "min"] and engine.text_det.limit_type == "min"
+
+
+def test_a_package_another_thread_is_importing_is_not_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """While a thread imports cv2, its module sits in sys.modules without a spec and find_spec
+    raises ValueError: two OCR tasks at once were told to install cv2."""
+    import sys
+    import types
+
+    from hugginggpt_tools.backends.base import missing_packages
+
+    monkeypatch.setitem(sys.modules, "half_imported_pkg", types.ModuleType("half_imported_pkg"))  # __spec__ is None
+    assert missing_packages(["half_imported_pkg", "json"]) == []
+    assert missing_packages(["surely_not_installed_pkg_x"]) == ["surely_not_installed_pkg_x"]

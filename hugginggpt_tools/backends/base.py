@@ -9,6 +9,7 @@ produces go to the run's :class:`~hugginggpt_tools.artifacts.ArtifactStore`.
 from __future__ import annotations
 
 import importlib.util
+import sys
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -68,12 +69,20 @@ class Backend(ABC):
 
 
 def missing_packages(import_names: Iterable[str]) -> list[str]:
-    """The import names among ``import_names`` that cannot be found (without importing them)."""
+    """The import names among ``import_names`` that cannot be found (without importing them).
+
+    A module already in ``sys.modules`` is there: another thread may be importing it, and
+    ``find_spec`` then raises ``ValueError`` (its ``__spec__`` is not set yet), which must not
+    read as "not installed" (two OCR tasks at once were told to install cv2)."""
     missing = []
     for name in import_names:
+        if sys.modules.get(name) is not None:
+            continue
         try:
             found = importlib.util.find_spec(name) is not None
-        except (ImportError, ValueError):
+        except ValueError:
+            found = sys.modules.get(name) is not None  # being imported meanwhile, by another thread
+        except ImportError:
             found = False
         if not found:
             missing.append(name)
