@@ -80,24 +80,18 @@ def output_dir_error(folder: str | Path, exc: OSError) -> ConfigError:
 def check_output_dir(folder: str | Path) -> None:
     """Raise :class:`ConfigError` unless a file can be written in ``folder`` (created if missing).
 
-    Writes and deletes one empty file there and removes again the folders it had to create, so it
-    leaves nothing behind; call it before running models, so an unwritable folder is reported
-    as such before any work is done rather than as the first model that writes a file failing.
+    Writes and deletes one empty file there; call it before running models, so an unwritable
+    folder is reported as such before any work is done rather than as the first model that writes
+    a file failing. The folder it creates stays: the run writes there, and removing it again
+    raced with other runs checking the same folder at the same time.
     """
     folder = Path(folder).expanduser()
-    created = [p for p in (folder, *folder.parents) if not p.exists()]
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".hugginggpt-write-check-"):
             pass
     except OSError as exc:
         raise output_dir_error(folder, exc) from exc
-    finally:
-        for made in created:  # deepest first
-            try:
-                made.rmdir()
-            except OSError:
-                break
 
 
 def check_session_id(session_id: str) -> str:
