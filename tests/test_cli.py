@@ -176,3 +176,10 @@ def test_progress_lines_say_what_stands_in_and_what_falls_back(capsys: pytest.Ca
         "[select] task 0 image-to-text: bundled/ocr; if it fails: image-classification with bundled/cls",
         "[task 0] image-classification succeeded with bundled/cls in 0.50 s "
         "(standing in for image-to-text: bundled/ocr: found no text)"]
+
+
+def test_an_empty_request_is_a_usage_error_in_cli_terms(capsys):
+    """It was the Python API's "invoke the agent with {'input': ...}"."""
+    assert main(["run", "  "]) == 2
+    err = capsys.readouterr().err
+    assert "The request is empty" in err and 'hugginggpt run "' in err and "invoke the agent" not in err

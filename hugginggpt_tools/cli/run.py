@@ -54,6 +54,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from ..config import get_settings
     from ..pipeline import create_hugginggpt_agent
 
+    if not args.request.strip():
+        raise InputError('The request is empty; say what to do, e.g. hugginggpt run "Read the text in photo.png aloud" '
+                         "--file photo.png")
     files = check_files(args.file)
     settings = get_settings(output_dir=args.output_dir)
     check_output_dir(settings.output_dir)
