@@ -118,22 +118,26 @@ def summarize(
     if files:
         lines.append("Files written:")
         lines += [f"- {f}" for f in files]
-    final = _final_text(plan, results)
-    if final:
-        lines.insert(0, f"Result: {final}")
+    finals = _final_texts(plan, results)
+    if len(finals) == 1:
+        lines.insert(0, f"Result: {finals[0][1]}")
+    elif finals:  # "transcribe both recordings": each transcript, not only the last
+        lines[:0] = ["Results:", *(f"- {task}: {text}" for task, text in finals)]
     if plan.missing:
         lines.append(missing_note(plan))
     return "\n".join(lines)
 
 
-def _final_text(plan: Plan, results: Sequence[TaskResult]) -> str | None:
-    """The text output of the last successful task that no other task consumes, if any."""
+_MAX_FINALS = 8
+
+
+def _final_texts(plan: Plan, results: Sequence[TaskResult]) -> list[tuple[str, str]]:
+    """(task, text) of each successful task with a text output and no file that no other task
+    consumes, in order (at most :data:`_MAX_FINALS`, each clipped)."""
     consumed = {ref for t in plan.tasks for ref in t.references()}
-    for result in reversed(results):
-        if result.status == "succeeded" and result.task_id not in consumed and result.text:
-            if not result.artifacts:
-                return _clip(result.text, _MAX_TEXT)
-    return None
+    finals = [(f"task {r.task_id} ({r.task})", _clip(r.text, _MAX_TEXT)) for r in results
+              if r.status == "succeeded" and r.task_id not in consumed and r.text and not r.artifacts]
+    return finals[:_MAX_FINALS]
 
 
 def missing_note(plan: Plan) -> str:

@@ -97,3 +97,15 @@ def test_a_failure_for_the_same_reason_as_an_earlier_one_points_at_it():
     assert ("2. translation failed: as task 1 (no runnable model for translation); here "
             "'Helsinki-NLP/opus-mt-en-de', `hf download Helsinki-NLP/opus-mt-en-de`") in text
     assert "3. translation failed: the model timed out after 60 s" in text  # another reason is said in full
+
+
+def test_every_final_text_heads_the_answer_not_only_the_last():
+    """"Transcribe both recordings": the headline showed the second transcript only."""
+    plan = Plan(tasks=[Task(id=k, task="automatic-speech-recognition", args={"audio": f"{k}.wav"}) for k in (0, 1)])
+    results = [TaskResult(task_id=k, task="automatic-speech-recognition", status="succeeded", text=f"transcript {k}")
+               for k in (0, 1)]
+    text = summarize("transcribe both", plan, [], results)
+    assert text.startswith("Results:\n- task 0 (automatic-speech-recognition): transcript 0\n"
+                           "- task 1 (automatic-speech-recognition): transcript 1\n")
+    one = summarize("transcribe it", Plan(tasks=plan.tasks[:1]), [], results[:1])
+    assert one.startswith("Result: transcript 0\n")
