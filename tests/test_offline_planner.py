@@ -415,6 +415,18 @@ def test_a_malformed_list_of_earlier_outputs_is_ignored(outputs: object) -> None
         ("translation", {"text": "an earlier reply", "target_language": "German"})]
 
 
+def test_misspelt_key_words_are_mended_and_real_words_stay() -> None:
+    """"Sumarize story.txt and read it alound" read the whole story aloud, unsummarized."""
+    from hugginggpt_tools.planning.clauses import mend_spelling
+
+    assert [t.task for t in plan("Sumarize story.txt and read it alound").tasks] == ["summarization", "text-to-speech"]
+    assert mend_spelling("Trasncribe the audoi file speech.wav and summerize it") == \
+        "Transcribe the audio file speech.wav and summarize it"
+    kept = ["Use the remote model on the concert recording", "expand into a descriptive paragraph",
+            "Translate 'sumarize this' into French", "Describe the described photo in sumary.png"]
+    assert [mend_spelling(text) for text in kept] == kept
+
+
 def test_two_independent_tasks_on_one_image() -> None:
     p = plan("Detect the objects in street.jpg; also segment street.jpg")
     assert steps(p) == [("object-detection", {"image": "street.jpg"}), ("image-segmentation", {"image": "street.jpg"})]

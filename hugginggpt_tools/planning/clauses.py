@@ -257,9 +257,60 @@ _UNMARKED_QUESTION_RE = re.compile(
 """A request whose last sentence asks a question without its question mark ("what's in this picture")."""
 
 
+_KEY_WORDS = ("summarize", "summarise", "summary", "transcribe", "transcript", "translate", "translation", "describe",
+              "description", "classify", "detect", "caption", "aloud", "segment", "generate", "identify", "recognize",
+              "sentiment", "language", "entities", "question", "answer", "picture", "image", "audio", "recording",
+              "enhance", "denoise", "remove", "convert", "extract", "similarity", "compare", "estimate")
+"""The words whose misspellings are mended before planning (a misspelt verb planned nothing)."""
+_WORD_RE = re.compile(r"(?<![\w./\\-])[A-Za-z]{5,}(?![\w./\\-])")
+
+
+def _near(word: str, key: str) -> bool:
+    """Whether ``word`` is ``key`` misspelt: one letter added, dropped or changed, or two next to
+    each other swapped, with the same first letter."""
+    if word[0] != key[0] or abs(len(word) - len(key)) > 1:
+        return False
+    limit = 1
+    previous, current = list(range(len(key) + 1)), []
+    before: list[int] = []
+    for i, a in enumerate(word, 1):  # Damerau-Levenshtein (optimal string alignment)
+        current = [i]
+        for j, b in enumerate(key, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b))
+            if i > 1 and j > 1 and a == key[j - 2] and word[i - 2] == b:
+                cost = min(cost, before[j - 2] + 1)
+            current.append(cost)
+        before, previous = previous, current
+        if min(previous) > limit:
+            return False
+    return previous[-1] <= limit
+
+
+def mend_spelling(request: str) -> str:
+    """``request`` with misspelt key words mended ("Sumarize story.txt and read it alound"); words
+    that are key words, or near none, stay as they are. Quotes and file names are left alone."""
+    def mend(m: re.Match[str]) -> str:
+        word = m.group()
+        low = word.lower()
+        if low in _KEY_SET or any(low.startswith(k) for k in _KEY_WORDS):
+            return word
+        key = next((k for k in _KEY_WORDS if _near(low, k)), None)
+        return word if key is None else (key.capitalize() if word[0].isupper() else key)
+    quoted = [m.span() for pattern in _QUOTED for m in pattern.finditer(request)]
+    return _WORD_RE.sub(lambda m: m.group() if any(s <= m.start() < e for s, e in quoted) else mend(m), request)
+
+
+_KEY_SET = frozenset(_KEY_WORDS) | frozenset(
+    "remote remotes concert concerts convent defect defects captain captains detest amazed images summery "
+    "imagine answered audios eminence enhancer sentiments languages language's".split())
+"""Key words, and real words near one that stay as written ("remote" is no "remove")."""
+_QUOTED = (re.compile(r"“[^”]*”"), re.compile(r"\"[^\"\n]*\""), re.compile(r"(?<!\w)'[^'\n]*'(?!\w)"))
+
+
 def read_request(request: str, files: Sequence[str] = (), chat_history: Sequence[BaseMessage] = ()) -> RequestText:
     """The request's resources (its own, then earlier turns') and its clauses; a last sentence that
     asks a question without a question mark gets one."""
+    request = mend_spelling(request)
     if _UNMARKED_QUESTION_RE.search(request.rstrip()):
         request = request.rstrip() + "?"
     resources = find_resources(request, files)
