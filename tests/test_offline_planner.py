@@ -361,7 +361,7 @@ def test_a_question_without_its_question_mark_is_still_asked() -> None:
 def test_a_request_no_cue_reads_is_matched_when_it_names_a_file() -> None:
     """A misspelt verb ("Trasncribe") planned nothing; a statement about a file still plans nothing."""
     matched = OfflinePlanner()
-    assert [t.task for t in matched.plan("Trasncribe the audoi file speech.wav pls", files=["speech.wav"]).tasks] == [
+    assert [t.task for t in matched.plan("Trnscrbe the adio file speech.wav pls", files=["speech.wav"]).tasks] == [
         "automatic-speech-recognition"]
     assert not matched.plan("I took photo.jpg yesterday", files=["photo.jpg"]).tasks
 

@@ -219,7 +219,7 @@ def requests_something(clause: Clause) -> bool:
 
 def _matchable(clause: Clause, lenient: bool = False) -> bool:
     """Whether the semantic matcher may name the clause's task: it asks for something; if
-    ``lenient``, also when it names a file and reads as no statement ("Trasncribe the audoi file
+    ``lenient``, also when it names a file and reads as no statement ("Trnscrbe the adio file
     speech.wav pls", whose verb no cue knows)."""
     return requests_something(clause) or lenient and bool(clause.resources) and asks_for_something(clause)
 

@@ -131,7 +131,7 @@ class OfflinePlanner(Planner):
             builder, uncovered, probs = self._rebuild(req, builder, uncovered)
         if not builder.tasks and not builder.missing and self.matcher is not None:
             # nothing planned: let the matcher read clauses that name a file without asking in
-            # words it knows ("Trasncribe the audoi file speech.wav pls")
+            # words it knows ("Trnscrbe the adio file speech.wav pls")
             lenient, lenient_uncovered = self._build(req, self.vocabulary, lenient=True)
             if lenient.tasks:
                 builder, uncovered, probs = lenient, lenient_uncovered, None
