@@ -33,7 +33,7 @@ from hugginggpt_tools.response import Responder, summarize
 from hugginggpt_tools.schemas import Plan, TaskResult
 from hugginggpt_tools.testing import FakeBackend, fake_choice, scripted_chat_model
 
-TIMEOUT_S = 0.15
+TIMEOUT_S = 0.4
 SLOW_S = 2.0
 RETRIES = 2
 BEHAVIOURS = ("ok", "ok", "fail", "flaky", "flaky", "slow")
