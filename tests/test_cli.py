@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -183,3 +184,17 @@ def test_an_empty_request_is_a_usage_error_in_cli_terms(capsys):
     assert main(["run", "  "]) == 2
     err = capsys.readouterr().err
     assert "The request is empty" in err and 'hugginggpt run "' in err and "invoke the agent" not in err
+
+
+@pytest.mark.integration
+def test_quiet_prints_no_log_warnings_that_repeat_the_answer(tmp_path):
+    """The OCR's "found no text" came on stderr as a WARNING besides the answer that says it."""
+    from PIL import Image
+
+    Image.new("RGB", (64, 64), "skyblue").save(tmp_path / "sky.png")
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"}
+    env.pop("HUGGINGGPT_LOG_LEVEL", None)
+    done = subprocess.run([sys.executable, "-m", "hugginggpt_tools", "run", "Read the text in sky.png", "--file",
+                           "sky.png", "--quiet"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert "found no text in sky.png" in done.stdout and done.returncode == 1
+    assert "WARNING" not in done.stderr, done.stderr

@@ -37,7 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # progress lines are ours
-    logging.basicConfig(level=os.environ.get("HUGGINGGPT_LOG_LEVEL", "WARNING"),
+    # --quiet: the answer already says which task failed and why; no log warnings repeat it
+    default_level = "ERROR" if getattr(args, "quiet", False) else "WARNING"
+    logging.basicConfig(level=os.environ.get("HUGGINGGPT_LOG_LEVEL", default_level),
                         format="%(levelname)s %(name)s: %(message)s")
     install_log_redaction()
     try:

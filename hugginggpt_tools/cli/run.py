@@ -157,7 +157,8 @@ def register(sub: Any) -> None:
     run.add_argument("--choose-model", action="store_true",
                      help="let the LLM choose each task's model among the top candidates (one call for all)")
     run.add_argument("--output-dir", help="where files are written (default: ./hugginggpt_outputs)")
-    run.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    run.add_argument("--quiet", action="store_true",
+                     help="no progress lines or log warnings on stderr (HUGGINGGPT_LOG_LEVEL still applies)")
     run.set_defaults(func=cmd_run)
 
     plan = sub.add_parser("plan", help="plan a request (stage 1 only)")
