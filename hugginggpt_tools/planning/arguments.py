@@ -67,18 +67,6 @@ _TAIL_WORDS = ("please", "for me", "thanks", "thank you", "aloud", "out loud", "
 _FILLER_RE = re.compile(r"[\s,.:;!?]*(?:(?:the|a|an|my|this|that|me|us)\s+)*[\s,.:;!?]*", re.IGNORECASE)
 """What may lie between an instruction's cue and the end of the clause it trims ("classify the
 sentiment of ...": "classify" and "sentiment")."""
-
-
-def _strip_tail(words: str) -> str:
-    """``words`` without :data:`_TAIL_WORDS` at their end (in one pass from the end: linear)."""
-    low, end = words.lower(), len(words)
-    while True:
-        end = len(low[:end].rstrip(" ,")) if end and low[end - 1] in " ," else end
-        word = next((w for w in _TAIL_WORDS if low.endswith(w, 0, end) and (end == len(w) or low[end - len(w) - 1] in " ,")),
-                    None)
-        if word is None:
-            return words[:end]
-        end -= len(word)
 _ABSENT_TEXT_RE = re.compile(
     r"^(?:my|our|the|this|that|these|those|his|her|their|your|a|an)\s+(?:[\w'-]+\s+){0,2}?(?:essays?|articles?|"
     r"documents?|docs?|letters?|e-?mails?|notes?|reports?|stor(?:y|ies)|texts?|papers?|messages?|posts?|reviews?|"
@@ -95,14 +83,8 @@ _OUTPUT_KINDS = {"transcript": _ASR, "transcripts": _ASR, "transcription": _ASR,
 _OUTPUT_KIND_RE = re.compile(r"(?<!\w)(?:the|that|this|your|its) (?:\w+ )?(transcripts?|transcriptions?|captions?|"
                              r"descriptions?|translations?|summary|summaries|answers?)(?!\w)")
 """An earlier output named by its kind ("the transcript"), and the task types that make it."""
-def earlier_outputs_named(req: RequestText) -> set[str]:
-    """The task types whose earlier-turn outputs the request names by kind ("find the names in the
-    translation", after a turn that translated): the request means that output, not a new task."""
-    made = {task for task, _ in req.earlier_outputs}
-    return {task for m in _OUTPUT_KIND_RE.finditer(req.lower) for task in _OUTPUT_KINDS[m.group(1)] if task in made}
-
-
 _FIRST_TAIL_RE = re.compile(r"[\s,]+(?:first|beforehand|before anything else)[.!]?$", re.IGNORECASE)
+"""The words by which an instruction asks to come first ("remove the background first")."""
 _LABEL_TASKS = frozenset({"object-detection", "image-classification", "audio-classification", "text-classification",
                           "token-classification", "tabular-classification", "sentence-similarity"})
 """Tasks whose text output is a list of labels or a score, not prose."""
@@ -179,6 +161,25 @@ _YES_NO_PLURAL_RE = re.compile(
 """A yes-or-no question with a plural subject ("if the kids wear hats": "Do the kids wear hats?")."""
 _PLURAL_WORD_RE = re.compile(r"(?<!\w)(?:\w+[^suis\W]s|men|women|children|people|police|mice|teeth|feet|geese)(?!\w)",
                              re.IGNORECASE)
+
+
+def _strip_tail(words: str) -> str:
+    """``words`` without :data:`_TAIL_WORDS` at their end (in one pass from the end: linear)."""
+    low, end = words.lower(), len(words)
+    while True:
+        end = len(low[:end].rstrip(" ,")) if end and low[end - 1] in " ," else end
+        word = next((w for w in _TAIL_WORDS if low.endswith(w, 0, end) and (end == len(w) or low[end - len(w) - 1] in " ,")),
+                    None)
+        if word is None:
+            return words[:end]
+        end -= len(word)
+
+
+def earlier_outputs_named(req: RequestText) -> set[str]:
+    """The task types whose earlier-turn outputs the request names by kind ("find the names in the
+    translation", after a turn that translated): the request means that output, not a new task."""
+    made = {task for task, _ in req.earlier_outputs}
+    return {task for m in _OUTPUT_KIND_RE.finditer(req.lower) for task in _OUTPUT_KINDS[m.group(1)] if task in made}
 
 
 def _base_verb(verb: str) -> str:
@@ -311,7 +312,9 @@ class PlanBuilder:
     """Whether a text task whose text was to be the output of a task left out for want of input
     ("describe the photo, then translate the description", no photo) is left out too (a plan that
     runs; the default), rather than given its clause's words (over a benchmark's tool graph, where
-    the task counts although it cannot run)."""
+    the task counts although it cannot run). A plan that runs also takes texts as a run needs
+    them: an unquoted text without the instruction around it (:meth:`_object_text`), and a quoted
+    question as the text when no other is given; a benchmark's labels write texts otherwise."""
     bridges: dict[str, str] = field(default_factory=lambda: dict(BRIDGES))
     clauses: list[Clause | None] = field(default_factory=list)
     _clause: Clause | None = field(default=None, init=False, repr=False)
@@ -346,13 +349,14 @@ class PlanBuilder:
                 return r.value
         return None
 
-    def _latest_output(self, modalities: Sequence[str], *, primary: bool = True, prose: bool = False) -> str | None:
+    def _latest_output(self, modalities: Sequence[str], *, primary: bool = True, prose: bool = False,
+                       skip: str | None = None) -> str | None:
         """The latest task's output of one of ``modalities`` (its main one, if ``primary``); with
-        ``prose``, no list of labels (:data:`_LABEL_TASKS`)."""
+        ``prose``, no list of labels (:data:`_LABEL_TASKS`); never ``skip``."""
         for k in range(len(self.tasks) - 1, -1, -1):
             outputs = self.vocab.outputs.get(self.tasks[k]["task"], ())
             if set(outputs[:1] if primary else outputs) & set(modalities) and not (
-                    prose and self.tasks[k]["task"] in _LABEL_TASKS):
+                    prose and self.tasks[k]["task"] in _LABEL_TASKS) and f"<resource>-{k}" != skip:
                 return f"<resource>-{k}"
         return None
 
@@ -567,12 +571,9 @@ class PlanBuilder:
     def _second_text(self, cand: Candidate, first: str | None) -> str | None:
         """Sentence similarity's second text: another quote, or an earlier text output than the first."""
         clause = cand.clause
-        found = self._take(clause.resources, ["text"]) or self._take(self._all(), ["text"])
-        if found is None:  # "caption a.jpg and b.jpg and compare them": the other caption
-            found = next((ref for k in range(len(self.tasks) - 1, -1, -1)
-                          if "text" in self.vocab.outputs.get(self.tasks[k]["task"], ())[:1]
-                          and (ref := f"<resource>-{k}") != first), None)
-        return found
+        # "caption a.jpg and b.jpg and compare them": the other caption
+        return (self._take(clause.resources, ["text"]) or self._take(self._all(), ["text"])
+                or self._latest_output(["text"], skip=first))
 
     def _instruction(self, cand: Candidate) -> str | None:
         """An editing instruction: a quoted one, else the clause without the image's mention."""
@@ -605,11 +606,10 @@ class PlanBuilder:
                 if cand.named or spec.name != "context":
                     after = self.missing[-1].task if spec.name == "text" and self.missing else None
                     words = self._clause_text(cand.clause) or cand.clause.masked
-                    given = tuple((PurePosixPath(r.value.replace("\\", "/")).name, r.modality)
-                                  for r in self.req.resources[:self.req.own]
-                                  if r.kind == "file" and r.modality not in spec.modalities)
-                    self.missing.append(Missing(cand.task, words, spec.name, spec.modality, after,
-                                                given if spec.modality != "text" else ()))
+                    given = () if spec.modality == "text" else tuple(
+                        (PurePosixPath(r.value.replace("\\", "/")).name, r.modality)
+                        for r in self.req.resources[:self.req.own] if r.kind == "file" and r.modality not in spec.modalities)
+                    self.missing.append(Missing(cand.task, words, spec.name, spec.modality, after, given))
                 return None
             if value is not None:
                 args[spec.name] = value
@@ -639,10 +639,15 @@ class PlanBuilder:
         that no clause names."""
         wanted = TASK_TYPES[cand.task].args[0].modalities
         named = {i for i in cand.clause.resources if self.req.resources[i].modality in wanted}
-        if named or not _SEVERAL_INPUTS_RE.search(cand.clause.lower):
-            return named
-        given = {i for i, r in enumerate(self.req.resources) if not r.mentioned and r.modality in wanted}
-        return given if len(given) > 1 else named
+        return named or self._several_given(cand.clause, wanted)
+
+    def _several_given(self, clause: Clause, modalities: Sequence[str]) -> set[int]:
+        """The given files of ``modalities`` that no clause names, when there are several and
+        ``clause`` speaks of several inputs ("caption these photos"), else none."""
+        if not _SEVERAL_INPUTS_RE.search(clause.lower):
+            return set()
+        given = {i for i, r in enumerate(self.req.resources) if not r.mentioned and r.modality in modalities}
+        return given if len(given) > 1 else set()
 
     def _repeats(self, cand: Candidate) -> bool:
         """Whether the task type is already planned and the clause names no new input for it."""
@@ -764,8 +769,9 @@ class PlanBuilder:
             task["args"][spec.name] = value
             task["dep"] = _refs(task["args"]) or [-1]
             for j, other in enumerate(self.tasks[:k]):
-                if self.clauses[j] is not clause and other["args"].get(TASK_TYPES[other["task"]].args[0].name) == value:
-                    other["args"][TASK_TYPES[other["task"]].args[0].name] = f"<resource>-{k}"
+                main = TASK_TYPES[other["task"]].args[0].name
+                if self.clauses[j] is not clause and other["args"].get(main) == value:
+                    other["args"][main] = f"<resource>-{k}"
                     other["dep"] = _refs(other["args"])
 
     def _siblings(self, k: int, name: str, value: str) -> list[int]:
@@ -805,7 +811,7 @@ class PlanBuilder:
         own = [self.req.resources[i].value for i in clause.resources]
         if value in own:
             return False
-        if _SEVERAL_INPUTS_RE.search(clause.lower) and any(not r.mentioned and r.value == value for r in self.req.resources):
+        if value in {self.req.resources[i].value for i in self._several_given(clause, spec.modalities)}:
             return False  # "summarize these documents": a given file the clause speaks of
         if any(r.value == value for r in self.req.resources):
             return True

@@ -15,7 +15,7 @@ from typing import Collection, Sequence
 
 from langchain_core.messages import BaseMessage
 
-from .resources import Resource, find_resources
+from .resources import Resource, find_resources, quoted_spans
 
 PLACEHOLDER_RE = re.compile("\ue000(\\d+)[\ue001\ue002]")
 """A masked resource in a clause: ``\\ue000K\\ue001`` for the request's resource K (``\\ue002`` at
@@ -263,6 +263,7 @@ _KEY_WORDS = ("summarize", "summarise", "summary", "transcribe", "transcript", "
               "enhance", "denoise", "remove", "convert", "extract", "similarity", "compare", "estimate")
 """The words whose misspellings are mended before planning (a misspelt verb planned nothing)."""
 _WORD_RE = re.compile(r"(?<![\w./\\-])[A-Za-z]{5,}(?![\w./\\-])")
+"""A word of five letters or more, not part of a file name or path."""
 
 
 def _near(word: str, key: str) -> bool:
@@ -270,9 +271,7 @@ def _near(word: str, key: str) -> bool:
     each other swapped, with the same first letter."""
     if word[0] != key[0] or abs(len(word) - len(key)) > 1:
         return False
-    limit = 1
-    previous, current = list(range(len(key) + 1)), []
-    before: list[int] = []
+    previous, before = list(range(len(key) + 1)), []
     for i, a in enumerate(word, 1):  # Damerau-Levenshtein (optimal string alignment)
         current = [i]
         for j, b in enumerate(key, 1):
@@ -281,9 +280,9 @@ def _near(word: str, key: str) -> bool:
                 cost = min(cost, before[j - 2] + 1)
             current.append(cost)
         before, previous = previous, current
-        if min(previous) > limit:
+        if min(previous) > 1:
             return False
-    return previous[-1] <= limit
+    return previous[-1] <= 1
 
 
 def mend_spelling(request: str) -> str:
@@ -296,15 +295,13 @@ def mend_spelling(request: str) -> str:
             return word
         key = next((k for k in _KEY_WORDS if _near(low, k)), None)
         return word if key is None else (key.capitalize() if word[0].isupper() else key)
-    quoted = [m.span() for pattern in _QUOTED for m in pattern.finditer(request)]
+    quoted = quoted_spans(request)
     return _WORD_RE.sub(lambda m: m.group() if any(s <= m.start() < e for s, e in quoted) else mend(m), request)
 
 
 _KEY_SET = frozenset(_KEY_WORDS) | frozenset(
-    "remote remotes concert concerts convent defect defects captain captains detest amazed images summery "
-    "imagine answered audios eminence enhancer sentiments languages language's".split())
+    "remote remotes concert concerts convent defect defects captain captains detest summery imagine".split())
 """Key words, and real words near one that stay as written ("remote" is no "remove")."""
-_QUOTED = (re.compile(r"“[^”]*”"), re.compile(r"\"[^\"\n]*\""), re.compile(r"(?<!\w)'[^'\n]*'(?!\w)"))
 
 
 def read_request(request: str, files: Sequence[str] = (), chat_history: Sequence[BaseMessage] = ()) -> RequestText:

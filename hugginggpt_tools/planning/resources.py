@@ -71,6 +71,11 @@ def url_modality(url: str) -> str:
     return file_modality(urlparse(url).path) or "text"
 
 
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` quotes something (quote marks included), by the patterns :func:`find_resources` reads."""
+    return [m.span() for pattern in _QUOTE_RES for m in pattern.finditer(text)]
+
+
 def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
     return any(start < e and s < end for s, e in taken)
 
@@ -197,4 +202,4 @@ def find_resources(text: str, files: Iterable[str] = ()) -> list[Resource]:
     return found
 
 
-__all__ = ["Resource", "file_modality", "find_resources", "url_modality"]
+__all__ = ["Resource", "file_modality", "find_resources", "quoted_spans", "url_modality"]
