@@ -48,9 +48,14 @@ class Session:
         self.add_files(answer.files)
         asked = bool(answer.plan.tasks or answer.plan.missing)
         produced = not asked or any(r.status == "succeeded" for r in answer.results)
-        outputs = [[r.task, r.text] for r in answer.results if r.status == "succeeded" and r.text and not r.artifacts]
+        outputs = [[r.task, r.text] for r in _texts_made(answer)]
         reply = AIMessage(turn_summary(answer), additional_kwargs={OUTPUTS: outputs} if produced else {NO_RESULT: True})
         self.history += [HumanMessage(request), reply]
+
+
+def _texts_made(answer: Answer) -> list:
+    """The turn's results that succeeded with a text and no file, in order."""
+    return [r for r in answer.results if r.status == "succeeded" and r.text and not r.artifacts]
 
 
 def turn_summary(answer: Answer) -> str:
@@ -61,7 +66,7 @@ def turn_summary(answer: Answer) -> str:
     latest text), then the files written, on a line of their own.
     """
     consumed = {ref for t in answer.plan.tasks for ref in t.references()}
-    made = [r for r in answer.results if r.status == "succeeded" and r.text and not r.artifacts]
+    made = _texts_made(answer)
     texts = [r.text for r in made if r.task_id not in consumed] or [r.text for r in made[-1:]]
     lines = texts or ([answer.text] if not answer.files else [])
     if answer.files:
