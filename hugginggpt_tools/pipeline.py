@@ -295,7 +295,8 @@ def build_graph(hg: HuggingGPT) -> Any:
         if refused:
             result = result.model_copy(update={"missing": [*refused, *result.missing]})
         events({"stage": "plan", "event": "plan_ready", "plan": result.to_hugginggpt(), "notes": result.notes,
-                "missing": result.missing, "planner": result.planner, "confidence": result.confidence})
+                "missing": result.missing, "warnings": result.warnings, "planner": result.planner,
+                "confidence": result.confidence})
         await events.flush()
         return {"plan": result, "session_id": session.id, "files": files, "chat_history": history,
                 "timings": _timed("plan", started), "llm_calls": counter.calls}

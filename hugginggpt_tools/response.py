@@ -2,10 +2,10 @@
 
 With an LLM, HuggingGPT's response stage: the LLM reads the structured results (texts, labels
 and scores, file paths) and answers; when tasks failed, :func:`failure_note` (which tasks and
-why) and :func:`missing_note` (what was left out for want of an input) are appended, so no
-answer hides a failure. Without one, :func:`summarize` writes a
-deterministic answer that states each task's result and the files written. Answers pass
-through :func:`~hugginggpt_tools.redaction.redact`.
+why), :func:`missing_note` (what was left out for want of an input) and :func:`warning_note`
+(what may be wrong with the plan or a result) are appended, so no answer hides a failure.
+Without one, :func:`summarize` writes a deterministic answer that states each task's result and
+the files written. Answers pass through :func:`~hugginggpt_tools.redaction.redact`.
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ def result_record(result: TaskResult) -> dict[str, Any]:
         record["stands_in_for"] = result.stands_in_for
     if result.error:
         record["error"] = result.error
+    if result.warnings:
+        record["warnings"] = result.warnings
     return record
 
 
@@ -102,15 +104,15 @@ def summarize(
 ) -> str:
     """A deterministic answer: what was done, each result, the files written, the failures, and
     what the request asked for that could not be planned for want of an input."""
+    warnings = warning_note(plan, results)
     if not plan.tasks and plan.missing:
-        return "Nothing was run. " + missing_note(plan)
+        return "\n\n".join(n for n in ("Nothing was run. " + missing_note(plan), warnings) if n)
     if not plan.tasks:
         note = f" ({'; '.join(plan.notes)})" if plan.notes else ""
-        return (
+        return "\n\n".join(n for n in (
             "No model task was needed or could be planned for this request" + note + ". "
             "Name the input file and what to do with it (for example: read the text in "
-            "invoice.png aloud), or configure an LLM with --llm for open questions."
-        )
+            "invoice.png aloud), or configure an LLM with --llm for open questions.", warnings) if n)
     ok = sum(r.status == "succeeded" for r in results)
     lines = [f"I ran {len(results)} task(s) for your request; {ok} succeeded."]
     lines += _task_lines(results)
@@ -125,6 +127,8 @@ def summarize(
         lines[:0] = ["Results:", *(f"- {task}: {text}" for task, text in finals)]
     if plan.missing:
         lines.append(missing_note(plan))
+    if warnings:
+        lines.append(warnings)
     return "\n".join(lines)
 
 
@@ -145,6 +149,15 @@ def missing_note(plan: Plan) -> str:
     the fix; empty when nothing was."""
     lines = [f"- {m}" for m in plan.missing]
     return "Not planned, for want of an input:\n" + "\n".join(lines) if lines else ""
+
+
+def warning_note(plan: Plan, results: Sequence[TaskResult]) -> str:
+    """What may be wrong with the plan's reading of the request or with a result that succeeded
+    (a request the offline planner cannot read, a text in a language its model does not read),
+    one line each with the fix; empty when nothing may be."""
+    lines = [f"- {w}" for w in plan.warnings]
+    lines += [f"- task {r.task_id} ({r.task}): {w}" for r in results if r.status == "succeeded" for w in r.warnings]
+    return "Warnings:\n" + "\n".join(lines) if lines else ""
 
 
 def stand_in_note(results: Sequence[TaskResult]) -> str:
@@ -186,8 +199,9 @@ class Responder:
         if self.llm is None:
             return redact(summarize(request, plan, choices, results))
         reply = await self.llm.ainvoke(self.messages(request, plan, choices, results, chat_history))
-        notes = [n for n in (stand_in_note(results), failure_note(results), missing_note(plan)) if n]
+        notes = [n for n in (stand_in_note(results), failure_note(results), missing_note(plan),
+                             warning_note(plan, results)) if n]
         return redact("\n\n".join([str(reply.text), *notes]))
 
 
-__all__ = ["Responder", "failure_note", "missing_note", "result_record", "stand_in_note", "summarize"]
+__all__ = ["Responder", "failure_note", "missing_note", "result_record", "stand_in_note", "summarize", "warning_note"]

@@ -107,6 +107,11 @@ class Plan(BaseModel):
         description="Tasks the request asks for that the plan leaves out because an input they need is "
         "missing, each with the fix ('image-classification needs an image and the request gives none ...').",
     )
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Doubts about the planner's reading of the request that the user should know, each with "
+        "the fix ('the request looks German ...: the offline planner reads English ...').",
+    )
 
     def task(self, task_id: int) -> Task:
         for t in self.tasks:
@@ -216,6 +221,9 @@ class TaskResult(BaseModel):
     stands_in_for: str | None = Field(
         default=None, description="The task type the plan asked for, when its models all failed and the choice's "
         "fallback of this result's type ran in its place.")
+    warnings: list[str] = Field(
+        default_factory=list, description="Doubts about a result that succeeded, each with the fix: the model "
+        "reads English and its text looks French (see execution.language_warning).")
     attempts: list[str] = Field(default_factory=list, description="Models tried, in order.")
     started_at: float | None = None
     finished_at: float | None = None

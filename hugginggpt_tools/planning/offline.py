@@ -63,6 +63,10 @@ KEEP_THRESHOLD = 0.2
 DROPPED_FACTOR = 0.8
 """Confidence kept when some task the request asks for found no input and was left out."""
 
+FOREIGN_FACTOR = 0.5
+"""Confidence kept when the request is clearly not in English, the language of the cue lexicon and
+the example phrasings (so :class:`~.auto.AutoPlanner` asks its LLM)."""
+
 
 class OfflinePlanner(Planner):
     """Plans with rules and example phrasings: no LLM, deterministic, milliseconds per request.
@@ -137,12 +141,17 @@ class OfflinePlanner(Planner):
                 builder, uncovered, probs = lenient, lenient_uncovered, None
         confidence = _confidence(builder, uncovered, probs)
         missing = list(dict.fromkeys(m.note(self._name) for m in builder.missing))
+        warning = language_warning(req)
+        warnings = [warning] if warning else []
         try:
             plan = dag.check_plan(builder.tasks, files=files, planner=self.name, confidence=confidence)
         except PlanError as exc:
             logger.warning("Offline plan for %r failed its check: %s", request, exc)
-            return Plan(planner=self.name, confidence=0.0, notes=[f"offline plan rejected: {exc}"], missing=missing)
-        return plan.model_copy(update={"missing": missing})
+            return Plan(planner=self.name, confidence=0.0, notes=[f"offline plan rejected: {exc}"], missing=missing,
+                        warnings=warnings)
+        if warning:
+            plan.confidence = round((plan.confidence or 0.0) * FOREIGN_FACTOR, 3)
+        return plan.model_copy(update={"missing": missing, "warnings": warnings})
 
     def _name(self, task: str) -> str:
         """A task type's name in the plan's vocabulary: the tool graph's, else the type itself."""
@@ -293,6 +302,23 @@ def _same_again(req: RequestText, chat_history: Sequence[BaseMessage]) -> str | 
             swapped += [last[at:r.start], swap[r.value]]
             at = r.end
     return "".join(swapped) + last[at:] if swapped else None
+
+
+_PLACEHOLDER_RE = re.compile("\ue000\\d+[\ue001\ue002]")
+
+
+def language_warning(req: RequestText) -> str | None:
+    """The warning, with the fix, for a request whose own words (files, URLs and quotes left out:
+    "Translate 'Guten Morgen' into English" is English) are clearly not English; else None."""
+    from ..textlang import foreign_language  # local: loads fastText on first use
+
+    words = _PLACEHOLDER_RE.sub(" ", mask(req.request, req.resources))
+    found = foreign_language(words, {"en"})
+    if found is None:
+        return None
+    return (f"the request looks written in {found}; the offline planner reads English only, so it may have "
+            "missed or misread steps: write the request in English, or plan with an LLM "
+            "(hugginggpt run --llm SPEC; create_hugginggpt_agent(llm=...))")
 
 
 def planned_intents(tasks: Sequence[Mapping]) -> set[str]:

@@ -217,13 +217,15 @@ def _blocking(coroutine: Any) -> Any:
 
 
 def tool_content(result: TaskResult) -> str:
-    """The short text the LLM reads: the text result, the files (id and path) and the model."""
+    """The short text the LLM reads: the text result, the files (id and path), the model and any
+    warning about the result (a text in a language the model does not read)."""
     text = (result.text or "").strip() or "(no text output)"
     if len(text) > MAX_CONTENT_CHARS:
         text = text[:MAX_CONTENT_CHARS - 1] + "…"
     lines = [text]
     lines += [f"{a.modality} file, artifact id {a.id}: {a.path}" for a in result.artifacts]
     lines.append(f"(model {result.model_id} on the {result.backend} backend)")
+    lines += [f"Warning: {w}" for w in result.warnings]
     return "\n".join(lines)
 
 
