@@ -297,6 +297,33 @@ def file_roots(settings: "Settings | None" = None, store: "ArtifactStore | None"
     return [*settings.allowed_dirs, *([store.folder] if store is not None else [])]
 
 
+_NAME_END_RE = re.compile(r"(?<=\s)[\w.~-]+\.[A-Za-z][A-Za-z0-9]{1,4}(?![\w/-])")
+"""The last word of a file name with spaces in it ("text.png" of "small text.png")."""
+SPACED_NAME_WORDS = 5
+"""Most words before its last one that a file name with spaces is looked for with."""
+
+
+def spaced_file_names(text: str, folder: str | Path | None = None) -> list[str]:
+    """Names in ``text`` of existing files in ``folder`` (default: the current one) whose names
+    hold spaces: "Read the text in small text.png" names "small text.png", which the planner, which
+    reads no folders, would cut to its last word. For each word that ends like a file name, the
+    longest name of up to :data:`SPACED_NAME_WORDS` words before it that is a file wins; a word
+    that is a file's whole name already is left alone."""
+    base = Path(folder) if folder is not None else Path()
+    found: list[str] = []
+    for m in _NAME_END_RE.finditer(text):
+        starts = [w.start() for w in re.finditer(r"\S+", text[:m.start()])][-SPACED_NAME_WORDS:]
+        for start in starts:  # the longest first
+            name = text[start:m.end()].lstrip("\"'(\u201c\u2018")
+            try:
+                if (base / name).is_file():
+                    found.append(name)
+                    break
+            except OSError:  # a name too long for the file system
+                continue
+    return list(dict.fromkeys(found))
+
+
 TEXT_FILE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".rst", ".srt", ".vtt", ".log", ".csv", ".tsv", ".json"})
 """Files whose content a text argument that names them stands for ("summarize report.txt"); a
 CSV or TSV table is given as one sentence per row (:func:`table_as_text`)."""

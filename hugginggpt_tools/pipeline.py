@@ -38,6 +38,7 @@ from .backends.base import Backends
 from .config import Settings, get_settings
 from .errors import AgentInputError, ConfigError, HuggingGPTError, InputError
 from .execution import Executor
+from .inputs import spaced_file_names
 from .model_index.index import ModelIndex, load_default_index
 from .planning import AutoPlanner, LLMPlanner, OfflinePlanner, Planner
 from .policy import FilePolicy, not_an_upload
@@ -286,7 +287,11 @@ def build_graph(hg: HuggingGPT) -> Any:
         if bad:
             raise InputError(f"'files' must be file paths, got {bad!r:.80}; save bytes to a file first and pass "
                              "its path, or give them to a tool (the tools take bytes).")
-        session, files, history, refused = hg.open_turn(config, [os.fspath(f) for f in given], state.get("chat_history"))
+        given = [os.fspath(f) for f in given]
+        # "small text.png" in the working (or uploads) folder, named in the request but not given
+        folder = (config.get("configurable") or {}).get("hugginggpt_work_dir")
+        given += [n for n in spaced_file_names(request, folder) if n not in given]
+        session, files, history, refused = hg.open_turn(config, given, state.get("chat_history"))
         with _count_llm_calls() as counter:
             try:
                 result = await hg.aplan(request, files, history)

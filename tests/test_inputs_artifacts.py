@@ -306,3 +306,17 @@ def test_open_applies_the_policy_from_settings(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh", "s2"]
     kept = ArtifactStore.open(Settings(output_dir=tmp_path), "another")  # policy off by default
     assert kept.session_id == "another" and (tmp_path / "s2").is_dir()
+
+
+def test_file_names_with_spaces_are_found_in_the_folder(tmp_path):
+    from hugginggpt_tools.inputs import spaced_file_names
+
+    for name in ("small text.png", "text.png", "my old memo.txt"):
+        (tmp_path / name).write_bytes(b"x")
+    assert spaced_file_names("Read the text in small text.png aloud", tmp_path) == ["small text.png"]
+    assert spaced_file_names("Summarize my old memo.txt, then read 'small text.png'", tmp_path) == [
+        "my old memo.txt", "small text.png"]
+    # a whole name without spaces, or a name no file has, finds nothing
+    assert spaced_file_names("Read the text in text.png", tmp_path) == []
+    assert spaced_file_names("Read the text in big text.png", tmp_path) == []
+    assert spaced_file_names("Read the text in small text.png", tmp_path / "elsewhere") == []

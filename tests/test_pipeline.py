@@ -199,3 +199,11 @@ def test_astream_events_carries_stage_events_and_tags(fake_parts):
     assert custom.count("hugginggpt.task_finished") == 2 and custom.count("hugginggpt.model_chosen") == 2
     stage_runs = {e["name"]: e["tags"] for e in events if e["event"] == "on_chain_start"}
     assert "hugginggpt:execute" in stage_runs["execute"]
+
+
+def test_a_file_named_with_spaces_is_found_in_the_folder_though_not_given(fake_parts, tmp_path, monkeypatch):
+    (tmp_path / "small scan.png").write_bytes(b"png")
+    monkeypatch.chdir(tmp_path)
+    answer = _agent(fake_parts).invoke({"input": "Read the text in small scan.png aloud"})["answer"]
+    assert answer.plan.tasks[0].args["image"] == "small scan.png"
+    assert [r.status for r in answer.results] == ["succeeded", "succeeded"]
