@@ -380,6 +380,16 @@ def test_classifying_it_after_a_detection_classifies_the_image() -> None:
             "object-detection", "image-classification"]
 
 
+@pytest.mark.parametrize("request_text", ["Detect people in portrait.jpg, then classify it",
+                                          "Detect the faces in portrait.jpg and also classify it"])
+def test_detecting_people_in_an_image_is_object_detection(request_text: str) -> None:
+    """"Detect people in portrait.jpg" read "people" as named entities of the image's text (OCR, then
+    token classification, and the node model added the detections' sentiment)."""
+    for planner in (PLANNER, RULES_ONLY):
+        assert [t.task for t in planner.plan(request_text, files=["portrait.jpg"]).tasks] == [
+            "object-detection", "image-classification"]
+
+
 def test_a_language_in_a_file_name_asks_for_no_translation() -> None:
     """"Read french_note.png" went to the semantic matcher as a request about French: a translation."""
     p = OfflinePlanner().plan("Read french_note.png and tell me which language it is")

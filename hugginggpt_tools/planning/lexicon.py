@@ -226,7 +226,9 @@ CUES: tuple[Cue, ...] = tuple(
             (r"(?:which|what) (?:objects|items|things)", 1.2),
             (r"(?:find|spot|locate|identify|count|mark|detect|box|highlight|pinpoint) (?:all |every |each |any )"
              r"(?:of )?(?:the )?\w+|(?:find|spot|locate|identify|count|mark) (?:all |every )?(?:the )?(?:people|persons|"
-             r"faces|cars|vehicles|animals|pedestrians|things)", 1.1))
+             r"faces|cars|vehicles|animals|pedestrians|things)", 1.1),
+            (r"detect(?:s|ed|ing)? (?:all |any |every |the )*(?:people|persons|humans|faces|pedestrians|cars|vehicles|"
+             r"animals)", 1.3))
     + _cues("object-detection", (r"objects?|items|locat(?:e|ing)|locali[sz](?:e|ation)|faces?|positions?", 0.9),
             fallback=True)
     + _cues("image-classification",
