@@ -415,6 +415,16 @@ def test_the_same_again_on_another_file_repeats_the_last_request_on_it(request_t
     assert not plan("same for b.jpg", history=two).tasks
 
 
+def test_the_same_again_skips_turns_that_named_no_file_of_its_kind() -> None:
+    """"now for b.jpg" after a "thanks!" turn planned nothing: only the last turn was read."""
+    history = (HumanMessage("Caption a.jpg and read it aloud"), AIMessage("a cat"),
+               HumanMessage("thanks!"), AIMessage("No model task was needed"),
+               HumanMessage("Transcribe x.wav"), AIMessage("hello"))
+    assert steps(plan("now for b.jpg", history=history)) == [
+        ("image-to-text", {"image": "b.jpg"}), ("text-to-speech", {"text": Ref(task_id=0)})]
+    assert not plan("now for b.jpg", history=history[2:4]).tasks  # no earlier image to swap
+
+
 @pytest.mark.parametrize("outputs", [[["translation"]], "xyz", {"a": 1}, [1, 2], [["translation", 5]]])
 def test_a_malformed_list_of_earlier_outputs_is_ignored(outputs: object) -> None:
     """A client may send any chat history: it crashed the planner (a 500 from the server)."""

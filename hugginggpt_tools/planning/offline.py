@@ -279,18 +279,23 @@ _STATEMENT_RE = re.compile(r"(?<!\w)(?:is|are|was|were|looks?|seems?|thanks|than
 
 
 def _same_again(req: RequestText, chat_history: Sequence[BaseMessage]) -> str | None:
-    """The chat's last request with its files of the kind the request names swapped for those,
-    when the request asks for nothing of its own but the same again ("and the other image memo.png
-    too", "same for b.jpg"), else None."""
+    """The chat's last request on files of the kinds the request names, with those files swapped
+    for the request's, when the request asks for nothing of its own but the same again ("and the
+    other image memo.png too", "same for b.jpg", also after a "thanks!" turn), else None."""
     named = [r for r in req.resources[:req.own] if r.mentioned and r.kind == "file"]
     asked = [m for m in chat_history if m.type == "human" and m.text.strip()]
     if not named or not asked or not _SAME_AGAIN_RE.search(req.request) or _STATEMENT_RE.search(req.request) \
             or len(req.request.split()) > 12:
         return None
-    last = asked[-1].text
-    old = [r for r in find_resources(last) if r.kind == "file"]
+    kinds = {r.modality for r in named}
+    for message in reversed(asked):  # the latest request on files of those kinds, past a "thanks!" turn
+        last, old = message.text, [r for r in find_resources(message.text) if r.kind == "file"]
+        if any(r.modality in kinds for r in old):
+            break
+    else:
+        return None
     swap: dict[str, str] = {}
-    for modality in {r.modality for r in named}:
+    for modality in kinds:
         olds = list(dict.fromkeys(r.value for r in old if r.modality == modality))
         news = [r.value for r in named if r.modality == modality]
         if not olds or len(olds) > len(news):
