@@ -329,6 +329,27 @@ def test_an_unquoted_text_is_given_without_the_instruction_around_it(request_tex
     assert p.tasks and {t.args["text"] for t in p.tasks} == {text}
 
 
+@pytest.mark.parametrize(("request_text", "text"), [
+    ("Summarize The cat sat on the mat. The dog barked at the mailman. Then it slept.",
+     "The cat sat on the mat. The dog barked at the mailman. Then it slept"),
+    ("Classify the sentiment of The food was cold. The waiter was rude.", "The food was cold. The waiter was rude"),
+    ("Summarize the following story. It was a dark night. The wind howled.", "It was a dark night. The wind howled"),
+    ("Summarize the text below. Rain fell all day. The river rose.", "Rain fell all day. The river rose"),
+    ("Translate the following into German. I like trains.", "I like trains")])
+def test_an_unquoted_text_goes_on_over_the_sentences_that_ask_nothing(request_text: str, text: str) -> None:
+    """"Summarize The cat sat on the mat. The dog barked." summarized the first sentence alone, and
+    "the following story" was a text the request did not give."""
+    assert [t.args["text"] for t in plan(request_text).tasks] == [text]
+
+
+def test_an_unquoted_text_stops_at_the_next_instruction() -> None:
+    p = plan("Summarize The council met on Tuesday. It approved the budget. Then translate the summary into German.")
+    assert steps(p) == [("summarization", {"text": "The council met on Tuesday. It approved the budget"}),
+                        ("translation", {"text": Ref(task_id=0), "target_language": "German"})]
+    # a text named but not given stays missing: what follows describes it
+    assert not plan("Summarize my essay. It is about whales.").tasks
+
+
 @pytest.mark.parametrize("request_text", [
     "Translate my essay into French and German", "Summarize the article", "Read my poem aloud",
     "What is the sentiment of my review?", "Read the following sentence aloud", "Translate the message into French",

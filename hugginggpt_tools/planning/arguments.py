@@ -21,7 +21,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from ..dag import descendants, reference_id, reference_ids, renumber_references, toposort
 from ..tasks import TASK_TYPES, ArgSpec
-from .clauses import PLACEHOLDER_RE, Clause, RequestText
+from .clauses import PLACEHOLDER_RE, Clause, RequestText, mask
 from .intents import Candidate, Vocabulary
 from .lexicon import (
     ANAPHORA,
@@ -67,6 +67,8 @@ _TAIL_WORDS = ("please", "for me", "thanks", "thank you", "aloud", "out loud", "
 _FILLER_RE = re.compile(r"[\s,.:;!?]*(?:(?:the|a|an|my|this|that|me|us)\s+)*[\s,.:;!?]*", re.IGNORECASE)
 """What may lie between an instruction's cue and the end of the clause it trims ("classify the
 sentiment of ...": "classify" and "sentiment")."""
+_FOLLOWING_RE = re.compile(r"\b(?:following|below)\b", re.IGNORECASE)
+"""Words that say the text comes next ("the following story", "the text below")."""
 _ABSENT_TEXT_RE = re.compile(
     r"^(?:my|our|the|this|that|these|those|his|her|their|your|a|an)\s+(?:[\w'-]+\s+){0,2}?(?:essays?|articles?|"
     r"documents?|docs?|letters?|e-?mails?|notes?|reports?|stor(?:y|ies)|texts?|papers?|messages?|posts?|reviews?|"
@@ -423,7 +425,7 @@ class PlanBuilder:
                 found = found or self._take(range(self.req.own), ["text"], question=True)
             found = found or self._latest_output(["text"])
         if found is None and self.feed_from_missing and self._refers_back(clause) and (
-                self.missing or self._only_an_instruction(clause)):
+                self.missing or self._only_an_instruction(clause)) and not _FOLLOWING_RE.search(clause.lower):
             # "translate it", where "it" was to come from a task left out for want of input, or
             # where nothing came before: the clause's own words are not the text
             return None
@@ -485,11 +487,38 @@ class PlanBuilder:
         if inside:  # "what is the sentiment of I loved it?": what follows the cue
             start = max(inside)
         words = masked[start:end].strip(" ,.;:!?")
+        more = self._continued(cand.clause)  # the text may go on in the next sentences
+        if _FOLLOWING_RE.search(masked) and more.strip(" ,.;:!?"):  # "Summarize the following story. It was ..."
+            return clean(self.req.unmask(more.strip(" ,.;:!?"), quotes=False))
+        if end == len(masked) and not _ABSENT_TEXT_RE.match(words):
+            words = (masked[start:end] + more).strip(" ,.;:!?")
         if not _ABSENT_TEXT_RE.match(words):
             words = _strip_tail(_OBJECT_LEAD_RE.sub("", words)).strip(" ,.;:!?")
         if not words or _ABSENT_TEXT_RE.match(words):
             return None
         return clean(self.req.unmask(words, quotes=False))
+
+    def _continued(self, clause: Clause) -> str:
+        """The request's words after ``clause`` (from its end, punctuation included) that go on with
+        the unquoted text it ends on: the following sentences that name no file, ask nothing, name
+        no task and instruct nothing ("Summarize The cat sat on the mat. The dog barked. Then it
+        slept."); empty when the next one does any of those."""
+        from .intents import cue_matches, requests_something  # local: as in _object_text
+
+        full = mask(self.req.request, self.req.resources)
+        stop = full.find(clause.masked)
+        if stop < 0:
+            return ""
+        stop = end = stop + len(clause.masked)
+        for following in self.req.clauses[clause.index + 1:]:
+            if following.resources or following.first or "?" in following.masked or requests_something(following) \
+                    or any(not cue.fallback for cue, _, _ in cue_matches(following.lower)):
+                break
+            at = full.find(following.masked, end)
+            if at < 0:
+                break
+            end = at + len(following.masked)
+        return full[stop:end]
 
     def _question(self, cand: Candidate) -> str:
         """A question: a quoted one, else the question the clause asks, else what it asks to be told
