@@ -3,12 +3,18 @@ similarity, MiniLM extractive summaries and MiniLM extractive answers."""
 
 from __future__ import annotations
 
+import logging
 import re
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from ._inputs import text_input
 from .base import RunContext, TaskOutput
 from .bundled import BundledModel, register_bundled
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+logger = logging.getLogger(__name__)
 
 # ----------------------------------------------------------------------------- named entities
 
@@ -200,39 +206,100 @@ def summary_length(sentences: int, request: str = "") -> int:
 
 @register_bundled
 class MiniLMExtractiveSummarizer(_MiniLMModel):
-    """An extractive summary with all-MiniLM-L6-v2: the text's most central sentences.
+    """An extractive summary with all-MiniLM-L6-v2: the sentences that open what the text goes on about.
 
-    Each sentence is scored by its mean cosine similarity to the other sentences (degree
-    centrality, as in LexRank): what the text keeps coming back to. The summary is the
-    :func:`summary_length` best (as many as the request asks for, "a one-line summary"), skipping a sentence nearly the same as one already taken
-    (similarity ``redundancy`` or more), in the text's order. It quotes the text; it writes nothing
-    new. A text of one or two sentences is its own summary.
+    Sentences are scored by directed centrality (PacSum, Zheng and Lapata 2019): the similarity
+    (cosine of their embeddings, less a threshold ``edge_threshold`` of the way from the text's
+    lowest to its highest pair similarity, floored at 0) of a sentence to the sentences *after* it,
+    plus ``backward_weight`` times that to the sentences before it. A sentence that introduces what
+    the rest of the text develops scores high (a news lead, an email's request after its greeting,
+    a how-to's opening); one that only echoes what came before, or is off topic, scores low. So the
+    text's position is weighed together with its content, not by a fixed lead rule. Scores are
+    scaled to 0-1 and multiplied by a length prior: a sentence of fewer than ``short_words`` words
+    ("Hi all," "The mayor thanked the volunteers.") counts in proportion, one over ``long_words``
+    (a table or a list run together with no full stops) in inverse proportion.
+
+    The summary is the :func:`summary_length` best (as many as the request asks for, "a one-line
+    summary"), picked one at a time by maximal marginal relevance: score less ``mmr_penalty`` times
+    the similarity to the closest sentence already taken, never one nearly the same as a taken one
+    (similarity ``redundancy`` or more). They come out in the text's order. It quotes the text; it
+    writes nothing new. A text of one or two sentences is its own summary.
+
+    The cost is bounded: a text of more than ``max_sentences`` sentences (a long report, a 1.5 MB
+    log) is scored on its first ``lead_sentences`` and an evenly spaced sample of the rest,
+    ``max_sentences`` in all (a few seconds on one CPU thread, where embedding every sentence of
+    1.5 MB of text took minutes); ``data["considered"]`` says how many were scored.
     """
 
     model_id = "bundled/minilm-extractive-summarizer"
     task = "summarization"
     redundancy: ClassVar[float] = 0.85
+    edge_threshold: ClassVar[float] = 0.3
+    backward_weight: ClassVar[float] = 0.0
+    short_words: ClassVar[int] = 8
+    long_words: ClassVar[int] = 80
+    mmr_penalty: ClassVar[float] = 0.3
+    max_sentences: ClassVar[int] = 256
+    lead_sentences: ClassVar[int] = 128
+
+    def considered(self, count: int) -> list[int]:
+        """The indexes of the sentences scored out of ``count``: all of them up to ``max_sentences``,
+        else the first ``lead_sentences`` and an evenly spaced sample of the rest, the last included."""
+        if count <= self.max_sentences:
+            return list(range(count))
+        lead = min(self.lead_sentences, self.max_sentences - 1)
+        rest = self.max_sentences - lead
+        step = (count - 1 - lead) / max(rest - 1, 1)
+        return list(range(lead)) + sorted({count - 1 - round(i * step) for i in range(rest)})
+
+    def scores(self, sentences: list[str], vectors: np.ndarray) -> np.ndarray:
+        """Each sentence's score, 0 to 1: its directed centrality scaled to 0-1, times its length prior."""
+        import numpy as np
+
+        similarity = vectors @ vectors.T
+        off = similarity[~np.eye(len(sentences), dtype=bool)]
+        low, high = float(off.min()), float(off.max())
+        edges = np.maximum(similarity - (low + self.edge_threshold * (high - low)), 0.0)
+        np.fill_diagonal(edges, 0.0)
+        centrality = np.triu(edges).sum(axis=1) + self.backward_weight * np.tril(edges).sum(axis=1)
+        spread = float(centrality.max() - centrality.min())
+        scaled = (centrality - centrality.min()) / spread if spread > 0 else np.ones(len(sentences))
+        words = np.array([max(len(sentence.split()), 1) for sentence in sentences], dtype=float)
+        prior = np.ones(len(sentences))
+        if self.short_words:
+            prior = np.minimum(prior, words / self.short_words)
+        if self.long_words:
+            prior = np.minimum(prior, self.long_words / words)
+        return scaled * prior
 
     def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
         sentences = split_sentences(text_input(inputs, "text", self.task))
         if len(sentences) <= 2:
             return TaskOutput(text=" ".join(sentences), data={"sentences": list(range(len(sentences))),
-                                                              "of": len(sentences)})
-        vectors = self.embedder.encode(sentences)
-        # the sum of a sentence's similarities to all the others, without the n x n matrix (a 2 MB
-        # text file has tens of thousands of sentences): v_k . sum(v) less v_k . v_k
-        centrality = (vectors @ vectors.sum(axis=0) - (vectors * vectors).sum(axis=1)) / (len(sentences) - 1)
-        chosen: list[int] = []
+                                                              "of": len(sentences), "considered": len(sentences)})
+        considered = self.considered(len(sentences))
+        if len(considered) < len(sentences):
+            logger.info("Summarizing %d sentences from the %d of the text (the first %d and a sample of the rest)",
+                        len(considered), len(sentences), min(self.lead_sentences, len(considered)))
+        pool = [sentences[k] for k in considered]
+        vectors = self.embedder.encode(pool)
+        scores = self.scores(pool, vectors)
         wanted = summary_length(len(sentences), ctx.request)
-        for k in sorted(range(len(sentences)), key=lambda k: -centrality[k]):
-            if len(chosen) == wanted:
-                break
-            if not chosen or float((vectors[chosen] @ vectors[k]).max()) < self.redundancy:
-                chosen.append(k)
+        chosen: list[int] = []
+        left = set(range(len(pool)))
+        while left and len(chosen) < wanted:
+            closest = (vectors[sorted(left)] @ vectors[chosen].T).max(axis=1) if chosen else None
+            order = sorted(left)
+            gains = scores[order] - (self.mmr_penalty * closest if closest is not None else 0.0)
+            best = order[int(gains.argmax())]
+            left.discard(best)
+            if closest is not None and float(closest[order.index(best)]) >= self.redundancy:
+                continue
+            chosen.append(best)
         chosen.sort()
-        return TaskOutput(text=" ".join(sentences[k] for k in chosen),
-                          data={"sentences": chosen, "of": len(sentences),
-                                "scores": [round(float(centrality[k]), 4) for k in chosen]})
+        return TaskOutput(text=" ".join(pool[k] for k in chosen),
+                          data={"sentences": [considered[k] for k in chosen], "of": len(sentences),
+                                "considered": len(pool), "scores": [round(float(scores[k]), 4) for k in chosen]})
 
 
 # ----------------------------------------------------------------------------- extractive answers
