@@ -6,7 +6,7 @@ would get now. Each cell is one of:
 
 * available, with the runnable model ids;
 * unavailable, with the reason and the fix (install an extra, set an environment variable,
-  download a model, pass a chat model);
+  download a model that a laptop runs, pass a chat model);
 * not applicable: the backend has no implementation of the task type.
 
 ``hugginggpt doctor`` prints it (``--json`` for machines).
@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .backends.base import ENABLE_FIXES, Backends
+from .model_index.ranking import SUGGESTION_POOL, suggestion_key
 from .schemas import ModelCard
 from .tasks import TASK_TYPES
 
@@ -59,7 +60,13 @@ def _fix_of(reason: str) -> str:
 
 def cell(task: str, backend_name: str, cards: Sequence[ModelCard], backends: Backends,
          supported: dict[str, set[str]]) -> Cell:
-    """The matrix cell of ``task`` on ``backend_name`` given the catalog ``cards`` of that task."""
+    """The matrix cell of ``task`` on ``backend_name`` given the catalog ``cards`` of that task.
+
+    An unavailable cell's reason and fix are those of the card best to suggest
+    (:func:`~hugginggpt_tools.model_index.ranking.suggestion_key` with downloads as the merit):
+    the most downloaded one that the ``transformers`` library loads and a laptop runs, not a 6B
+    chat model or a fairseq vocoder that happens to have more downloads (among the
+    :data:`~hugginggpt_tools.model_index.ranking.SUGGESTION_POOL` most downloaded)."""
     if task not in supported.get(backend_name, set()):
         return Cell(task, backend_name, "n/a", reason=f"the {backend_name} backend does not implement {task}")
     named = sorted((c for c in cards if backend_name in c.backends), key=lambda c: (-c.downloads, c.id))
@@ -73,7 +80,8 @@ def cell(task: str, backend_name: str, cards: Sequence[ModelCard], backends: Bac
     runnable = [c.id for c in named if backend.availability(c) is None]
     if runnable:
         return Cell(task, backend_name, "available", models=runnable[:MAX_MODELS], count=len(runnable))
-    reason = backend.availability(named[0]) or "unknown"
+    suggested = min(named[:SUGGESTION_POOL], key=lambda c: suggestion_key(c, c.downloads))
+    reason = backend.availability(suggested) or "unknown"
     return Cell(task, backend_name, "unavailable", reason=reason, fix=_fix_of(reason))
 
 

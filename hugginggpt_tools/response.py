@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -50,18 +51,10 @@ def result_record(result: TaskResult) -> dict[str, Any]:
     return record
 
 
-def _stand_in(result: TaskResult) -> str:
-    """What a stand-in result stood in for and why: no model of that type can run here (chosen at
-    selection), or its models failed and this fallback succeeded (``error`` says how they failed)."""
-    if result.status == "succeeded" and result.error:
-        return f"for the {result.stands_in_for} asked for, which its models could not give: {result.error}"
-    return f"for the {result.stands_in_for} asked for, which no model here can run"
-
-
 def _task_line(result: TaskResult) -> str:
     head = f"{result.task_id + 1}. {result.task}"
-    if result.stands_in_for:
-        head += f" ({_stand_in(result)})"
+    if result.stands_in_for:  # what stood in for what, and why, is said once for all: :func:`_stand_in_lines`
+        head += f" (standing in for {result.stands_in_for})"
     if result.status == "succeeded":
         secs = f", {result.duration_s:.1f} s" if result.duration_s is not None else ""
         head += f" with {result.model_id} ({result.backend}{secs})"
@@ -102,8 +95,9 @@ def _task_lines(results: Sequence[TaskResult]) -> list[str]:
 def summarize(
     request: str, plan: Plan, choices: Sequence[ModelChoice], results: Sequence[TaskResult],
 ) -> str:
-    """A deterministic answer: what was done, each result, the files written, the failures, and
-    what the request asked for that could not be planned for want of an input."""
+    """A deterministic answer: what was done, each result, the stand-ins and why (once for the tasks
+    that stood in alike), the files written, the failures, and what the request asked for that
+    could not be planned for want of an input."""
     warnings = warning_note(plan, results)
     if not plan.tasks and plan.missing:
         return "\n\n".join(n for n in ("Nothing was run. " + missing_note(plan), warnings) if n)
@@ -116,6 +110,8 @@ def summarize(
     ok = sum(r.status == "succeeded" for r in results)
     lines = [f"I ran {len(results)} task(s) for your request; {ok} succeeded."]
     lines += _task_lines(results)
+    if any(r.stands_in_for for r in results):
+        lines.append(stand_in_note(results, first=1))  # numbered as the task lines above
     files = [a.path for r in results for a in r.artifacts]
     if files:
         lines.append("Files written:")
@@ -160,9 +156,63 @@ def warning_note(plan: Plan, results: Sequence[TaskResult]) -> str:
     return "Warnings:\n" + "\n".join(lines) if lines else ""
 
 
-def stand_in_note(results: Sequence[TaskResult]) -> str:
-    """Which tasks ran a stand-in for the type asked for, and why, one line each; empty when none."""
-    lines = [f"- task {r.task_id} ran {r.task} {_stand_in(r)}" for r in results if r.stands_in_for]
+def _fallback_ran(result: TaskResult) -> bool:
+    """Whether ``result`` is a fallback that succeeded after the models of its type failed (its
+    ``error`` says how), rather than a stand-in chosen because no model of that type can run."""
+    return result.status == "succeeded" and bool(result.error)
+
+
+def _own_parts(result: TaskResult) -> list[str]:
+    """The parts of ``result.error`` particular to its task: the names and commands quoted in it and
+    the names of its input files ("found no text in beach.jpg")."""
+    error = result.error or ""
+    names = [Path(v).name for v in (result.inputs or {}).values()
+             if isinstance(v, str) and len(v) < 4096 and Path(v).suffix and Path(v).name in error]
+    return list(dict.fromkeys([*_QUOTED_RE.findall(error), *names]))
+
+
+def _general(result: TaskResult) -> str:
+    """``result.error`` with its own parts (:func:`_own_parts`) masked: the same for each task that
+    failed the same way on its own input."""
+    text = result.error or ""
+    for part in sorted(_own_parts(result), key=len, reverse=True):
+        text = text.replace(part, "…")
+    return text
+
+
+def _listed(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _stand_in_lines(results: Sequence[TaskResult], first: int = 0) -> list[str]:
+    """One line per kind of stand-in: which tasks ran which type for which and why, said once for
+    every task that stood in the same way for the same reason on its own input ("caption these
+    photos": three labels for three captions, each photo without text), with the inputs of the
+    others named; tasks are numbered from ``first``."""
+    groups: dict[tuple[str, str, bool, str], list[TaskResult]] = {}
+    for r in results:
+        if r.stands_in_for:
+            groups.setdefault((r.task, r.stands_in_for, _fallback_ran(r), _general(r)), []).append(r)
+    lines = []
+    for group in groups.values():
+        head = group[0]
+        numbers = [str(r.task_id + first) for r in group]
+        line = (f"{'task' if len(group) == 1 else 'tasks'} {_listed(numbers)} ran {head.task} "
+                f"for the {head.stands_in_for} asked for")
+        if not _fallback_ran(head):
+            lines.append(line + ", which no model here can run")
+            continue
+        said = set(_own_parts(head))
+        others = list(dict.fromkeys(p for r in group[1:] for p in _own_parts(r) if p not in said))
+        same = f"; the same for {_listed(others)}" if others else ""
+        lines.append(f"{line}, which its models could not give: {head.error}{same}")
+    return lines
+
+
+def stand_in_note(results: Sequence[TaskResult], first: int = 0) -> str:
+    """Which tasks ran a stand-in for the type asked for, and why, once for the tasks that stood in
+    alike (:func:`_stand_in_lines`, tasks numbered from ``first``); empty when none."""
+    lines = [f"- {line}" for line in _stand_in_lines(results, first)]
     return "Stand-ins:\n" + "\n".join(lines) if lines else ""
 
 

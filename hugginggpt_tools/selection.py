@@ -5,7 +5,9 @@ run now. They are ranked by the score of :mod:`~hugginggpt_tools.model_index.ran
 (meaning of the task's need against the card, log-downloads, the languages the request
 names), and the best one is chosen; the ranked list is kept on the
 :class:`~hugginggpt_tools.schemas.ModelChoice` so execution can fall back to the next one.
-All the tasks' queries are embedded in one batch.
+All the tasks' queries are embedded in one batch. When no card of a task can run, its reason
+gives each backend's fix for a model worth downloading: one a laptop runs, of the languages asked
+(:func:`~hugginggpt_tools.model_index.ranking.suggestion_key`), not the best ranked.
 
 With an LLM, :func:`achoose_with_llm` asks it once for all tasks that have several
 candidates (HuggingGPT's "in-context task-model assignment", batched: JARVIS asks once per
@@ -21,11 +23,20 @@ from typing import Any
 
 import numpy as np
 
+from .backends._ocr import asks_for_writing
 from .backends.base import Backends
+from .diagnostics import supported_tasks
 from .errors import ConfigError
 from .model_index.index import ModelIndex
 from .model_index.languages import QueryLanguages, languages_for_task, query_languages
-from .model_index.ranking import RankingWeights, ScoredCard, score_positions
+from .model_index.ranking import (
+    SUGGESTION_POOL,
+    RankingWeights,
+    ScoredCard,
+    exact_pair,
+    score_positions,
+    suggestion_key,
+)
 from .prompting import render_prompt
 from .schemas import Candidate, ModelChoice, Plan, Task, TextTemplate, arg_refs
 from .tasks import find_task
@@ -173,14 +184,27 @@ def rank_candidates(
 
 def _fixes(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: Backends, weights: RankingWeights,
            languages: QueryLanguages | None = None) -> str:
-    """Why the task's catalog cards cannot run: for each backend they name, the reason of the best
-    ranked card offering it (one line per backend, not one per model), with the fix."""
+    """Why the task's catalog cards cannot run, with the fix: for each backend they name, the reason
+    of the card best to suggest offering it (one line per backend, not one per model). That card is
+    not simply the best ranked (for "hello world" into French, a 4.7B en-x model): it is the first
+    by :func:`~hugginggpt_tools.model_index.ranking.suggestion_key`, a model the ``transformers``
+    library loads and a laptop runs, of the languages asked (``opus-mt-en-fr``, the very pair
+    before a ``mul-en`` or ``en-x`` one), best ranked among those (the best
+    :data:`~hugginggpt_tools.model_index.ranking.SUGGESTION_POOL` are ordered so; a backend only
+    later cards offer gets the best ranked of them). A backend that does not
+    implement the task type is left out when another one can be enabled (its reason lists the
+    types it runs, and it has no fix)."""
+    scored = _scored(task, query_vector, index, weights, languages)
+    scored[:SUGGESTION_POOL] = sorted(scored[:SUGGESTION_POOL], key=lambda s: suggestion_key(
+        s.card, s.score, s.language, exact_pair(languages, index.card_languages(s.position))))
     reasons: dict[str, str] = {}
-    for item in _scored(task, query_vector, index, weights, languages):
+    for item in scored:
         for name in item.card.backends:
             if name not in reasons:
                 reasons[name] = backends.why_not(item.card, only=name)
-    return "; ".join(r for r in reasons.values() if r)
+    implemented = supported_tasks()
+    fixable = [r for name, r in reasons.items() if r and task.task in implemented.get(name, {task.task})]
+    return "; ".join(fixable or [r for r in reasons.values() if r])
 
 
 def _unavailable(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: Backends,
@@ -361,21 +385,15 @@ def stand_in(task: Task) -> Task | None:
     return Task(id=task.id, task=kind, dep=[r.task_id for r in arg_refs(image)] or [-1], args={"image": image})
 
 
-_WRITING_RE = re.compile(r"\b(?:texts? (?:in|on|from|of|it (?:says|contains))|(?:the|any|its|what) texts?\b|written|"
-                         r"writing|handwrit\w*|lettering|printed|ocr|the words|"
-                         r"what (?:does|do|did)\b[^?!]{0,60}\bsay)\b", re.IGNORECASE)
-"""A request about the writing in an image ("read the text in ...", "what does the sign say?"); not
-"say the description aloud", "give me a text description" or "text-to-speech"."""
-
-
 def picture_stand_in(task: Task, choice: ModelChoice, request: str) -> Task | None:
     """The image-classification task to fall back on (:attr:`ModelChoice.fallback`) when ``task``
     asks to describe a picture, every image-to-text model that can run here only reads printed
-    text (its card is tagged ``ocr``) and the request is not about writing in the image: a photo
-    with no text then gets the classifier's labels instead of nothing. None otherwise."""
+    text (its card is tagged ``ocr``) and the request is not about writing in the image
+    (:func:`~hugginggpt_tools.backends._ocr.asks_for_writing`): a photo with no text then gets the
+    classifier's labels instead of nothing. None otherwise."""
     if task.task != "image-to-text" or "image" not in task.args or not choice.candidates:
         return None
-    if not all("ocr" in c.card.tags for c in choice.candidates) or _WRITING_RE.search(request):
+    if not all("ocr" in c.card.tags for c in choice.candidates) or asks_for_writing(request):
         return None
     image = task.args["image"]
     return Task(id=task.id, task="image-classification", dep=task.dep, args={"image": image})

@@ -64,7 +64,9 @@ def test_a_stand_in_task_says_what_it_stands_in_for():
     result = TaskResult(task_id=0, task="image-to-text", status="succeeded", model_id="bundled/ocr",
                         backend="bundled", text="Total 250", stands_in_for="document-question-answering")
     text = summarize("what is the total?", plan, [fake_choice(0, "image-to-text", ["bundled/ocr"])], [result])
-    assert "1. image-to-text (for the document-question-answering asked for, which no model here can run)" in text
+    assert "1. image-to-text (standing in for document-question-answering) with bundled/ocr" in text
+    assert "- task 1 ran image-to-text for the document-question-answering asked for, which no model here can run" \
+        in text
 
 
 def test_a_fallback_that_ran_says_what_it_stands_in_for_and_why_with_or_without_an_llm():
@@ -74,12 +76,42 @@ def test_a_fallback_that_ran_says_what_it_stands_in_for_and_why_with_or_without_
                         backend="bundled", text="tabby cat (0.80)", stands_in_for="image-to-text", error=why)
     choices = [fake_choice(0, "image-to-text", ["bundled/ocr"])]
     text = summarize("describe a.jpg", plan, choices, [result])
-    assert ("1. image-classification (for the image-to-text asked for, which its models could not give: "
-            f"{why}) with bundled/cls") in text and "tabby cat (0.80)" in text and "did not succeed" not in text
+    assert "1. image-classification (standing in for image-to-text) with bundled/cls" in text
+    assert ("- task 1 ran image-classification for the image-to-text asked for, which its models could not give: "
+            f"{why}") in text and "tabby cat (0.80)" in text and "did not succeed" not in text
     llm = scripted_chat_model(["It looks like a tabby cat."])
     answer = asyncio.run(Responder(llm).arespond("describe a.jpg", plan, choices, [result]))
     assert answer.startswith("It looks like a tabby cat.") and "did not succeed" not in answer
     assert f"- task 0 ran image-classification for the image-to-text asked for, which its models could not give: {why}" in answer
+
+
+def test_a_stand_in_for_several_inputs_is_explained_once_naming_the_other_inputs():
+    """"Caption these photos": the OCR's 300-character reason and fix came once per photo, in each task line."""
+    photos = ("hills.jpg", "beach.jpg", "garden.jpg")
+    plan = Plan(tasks=[Task(id=k, task="image-to-text", args={"image": name}) for k, name in enumerate(photos)])
+    why = ("bundled/ocr: BackendError: found no text in {}: this model reads printed text and does not describe "
+           "pictures; to caption photos, add an image captioning model (`hugginggpt models add <folder or Hub id> "
+           "--task image-to-text`)")
+    results = [TaskResult(task_id=k, task="image-classification", status="succeeded", model_id="bundled/cls",
+                          backend="bundled", text=f"label {k} (0.50)", stands_in_for="image-to-text",
+                          error=why.format(name), inputs={"image": f"/work/{name}"})
+               for k, name in enumerate(photos)]
+    results.append(TaskResult(task_id=3, task="object-detection", status="succeeded", model_id="bundled/det",
+                              backend="bundled", text="found 2 faces", stands_in_for="visual-question-answering"))
+    choices = [fake_choice(k, "image-to-text", ["bundled/ocr"]) for k in range(3)]
+    text = summarize("caption these photos", plan, choices, results)
+    assert text.count("captioning model") == 1 and text.count("standing in for image-to-text") == 3
+    assert ("- tasks 1, 2 and 3 ran image-classification for the image-to-text asked for, which its models could "
+            f"not give: {why.format('hills.jpg')}; the same for beach.jpg and garden.jpg") in text
+    assert "- task 4 ran object-detection for the visual-question-answering asked for, which no model here can run" \
+        in text
+    # another reason is its own line; with an LLM, tasks are numbered by id as in the failure note
+    results[2] = results[2].model_copy(update={"error": "bundled/ocr: BackendError: the model timed out"})
+    llm = scripted_chat_model(["Labels only."])
+    answer = asyncio.run(Responder(llm).arespond("caption these photos", plan, choices, results))
+    assert answer.count("captioning model") == 1 and "the same for beach.jpg\n" in answer
+    assert "- task 2 ran image-classification for the image-to-text asked for, which its models could not give: " \
+           "bundled/ocr: BackendError: the model timed out" in answer
 
 
 def test_a_failure_for_the_same_reason_as_an_earlier_one_points_at_it():

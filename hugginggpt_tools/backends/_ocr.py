@@ -10,6 +10,11 @@ and each crop gets a margin and, when low, is enlarged with cubic interpolation
 (:func:`prepared`); the fragments read are then merged into lines (:func:`merge_ocr_lines`).
 ``benchmarks/ocr.py`` measures both readers on rendered notices.
 
+When nothing is read, :func:`no_text_message` says so in the terms of the request: a request
+about the writing in the image (:func:`asks_for_writing`) is told the image has no legible text
+and how to get a readable one; any other (a caption, a description) that an OCR does not describe
+pictures and which model to add.
+
 The box geometry needs only the standard library; numpy and cv2 (which RapidOCR depends on) are
 imported where an image is read, a merged box fitted or a crop enlarged.
 """
@@ -17,6 +22,7 @@ imported where an image is read, a merged box fitted or a crop enlarged.
 from __future__ import annotations
 
 import math
+import re
 import statistics
 import threading
 import unicodedata
@@ -326,4 +332,31 @@ def _turned_back(box: Sequence[int], turn: int, height: int, width: int) -> list
     return [width - 1 - y1, x0, width - 1 - y0, x1]  # anticlockwise: (x, y) went to (y, width - 1 - x)
 
 
-__all__ = ["line_groups", "merge_ocr_lines", "merged_quad", "prepared", "read_lines"]
+WRITING_RE = re.compile(r"\b(?:texts? (?:in|on|from|of|it (?:says|contains))|(?:the|any|its|what) texts?\b|written|"
+                        r"writing|handwrit\w*|lettering|printed|ocr|the words|"
+                        r"what (?:does|do|did)\b[^?!]{0,60}\bsay)\b", re.IGNORECASE)
+"""A request about the writing in an image ("read the text in ...", "what does the sign say?"); not
+"say the description aloud", "give me a text description" or "text-to-speech"."""
+
+
+def asks_for_writing(request: str) -> bool:
+    """Whether ``request`` asks for the writing in an image (:data:`WRITING_RE`) rather than for a
+    caption or description of it."""
+    return bool(WRITING_RE.search(request or ""))
+
+
+def no_text_message(name: str, request: str = "") -> str:
+    """Why a text reader returned nothing for the image ``name``, with the fix that fits ``request``:
+    for the writing in it (:func:`asks_for_writing`), that none was found and, if the image does
+    show some, to try a clearer one (a captioning model would not help); otherwise (a caption, a
+    description), that the model reads printed text and does not describe pictures, and how to
+    add a captioning model."""
+    if asks_for_writing(request):
+        return f"found no text in {name}; if it does show text, try a sharper, closer or better-lit image of it"
+    return (f"found no text in {name}: this model reads printed text and does not describe pictures; to caption "
+            "photos, add an image captioning model (`hugginggpt models add <folder or Hub id> --task image-to-text`) "
+            "or run with a remote endpoint (HF_TOKEN)")
+
+
+__all__ = ["WRITING_RE", "asks_for_writing", "line_groups", "merge_ocr_lines", "merged_quad", "no_text_message",
+           "prepared", "read_lines"]

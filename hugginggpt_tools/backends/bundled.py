@@ -21,7 +21,7 @@ from ..schemas import ModelCard
 from ._audio import speech_output
 from ._images import open_image
 from ._inputs import file_input, text_input
-from ._ocr import merge_ocr_lines, read_lines
+from ._ocr import merge_ocr_lines, no_text_message, read_lines
 from .base import Backend, RunContext, TaskOutput, missing_packages
 
 logger = logging.getLogger(__name__)
@@ -154,7 +154,8 @@ class BundledBackend(Backend):
 @register_bundled
 class RapidOCRModel(BundledModel):
     """PP-OCRv4 text detection and recognition (RapidOCR on ONNX Runtime), with the boxes of one
-    line merged and each crop given a margin and enlarged before recognition (:func:`._ocr.read_lines`)."""
+    line merged and each crop given a margin and enlarged before recognition (:func:`._ocr.read_lines`).
+    An image with no text read fails with :func:`._ocr.no_text_message`, whose fix fits the request."""
 
     model_id = "bundled/rapidocr-ppocrv4"
     task = "image-to-text"
@@ -171,10 +172,7 @@ class RapidOCRModel(BundledModel):
         lines = [line for line in read_lines(self.engine, str(image)) if line["text"]]
         if not lines:
             # an empty "success" would hand nothing to the next task and read as an answer
-            raise BackendError(
-                f"found no text in {Path(image).name}: {self.model_id} reads printed text and does not describe "
-                "pictures; to caption photos, add an image captioning model (`hugginggpt models add "
-                "<folder or Hub id> --task image-to-text`) or run with a remote endpoint (HF_TOKEN)")
+            raise BackendError(no_text_message(Path(image).name, ctx.request))
         return TaskOutput(text="\n".join(line["text"] for line in lines), data=lines)
 
 

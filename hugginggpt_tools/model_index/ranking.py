@@ -21,11 +21,18 @@ For a query (the task's need: its type, its text arguments and the user's reques
   and the shipped catalog has no update times (cards refreshed from the Hub do).
 
 Ties are broken by model id. :class:`RankingWeights` holds the weights.
+
+A model to *download* (the fix named when nothing can run) is chosen differently from one to run:
+:func:`suggestion_key` puts first the cards a laptop can run (:func:`laptop_sized`, from the
+parameter count :func:`estimated_parameters` reads in the card's id and description) that the
+``transformers`` library can load (no other library's tag, :data:`OTHER_LIBRARY_TAGS`), then the
+best language match (an ``opus-mt-en-fr`` pair for "into French"), then the score.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -36,7 +43,7 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..schemas import ModelCard
-from .languages import QueryLanguages, language_match
+from .languages import MULTI, CardLanguages, QueryLanguages, language_match
 
 if TYPE_CHECKING:  # pragma: no cover
     from .filters import CardFilter
@@ -181,6 +188,112 @@ def search_ranked(
     return passing
 
 
+LAPTOP_PARAMETERS = 1.5e9
+"""The most parameters :func:`laptop_sized` allows: about 6 GB of float32 weights, which a laptop's
+memory and CPU still run (a 4.7B translation model or a 6B chat model do not)."""
+
+SUGGESTION_POOL = 256
+"""How many of a task's best cards (by score, or downloads) :func:`suggestion_key` orders: reading
+sizes from every description of a 20,000-card catalog would take about a second."""
+
+SIZE_WORDS: dict[str, float] = {"tiny": 20e6, "mini": 30e6, "small": 60e6, "base": 150e6, "medium": 350e6,
+                                "large": 500e6, "huge": 700e6, "xl": 2e9, "xxl": 11e9}
+"""Parameters of the usual size words of model ids (``t5-small``, ``DialoGPT-medium``, ``flan-t5-xxl``)."""
+
+LANGUAGE_MODEL_PARAMETERS = 7e9
+"""What a text generator with no count or size word whose description calls it a large language
+model is taken to have (most such models have billions of parameters)."""
+
+GENERATIVE_TASKS = frozenset({"text-generation", "conversational", "text2text-generation"})
+"""Task types whose "large language models" are large (a classifier's card cites "FinBERT: A Large
+Language Model for ..." of a BERT-base model)."""
+
+OTHER_LIBRARY_TAGS = frozenset({
+    "fairseq", "speechbrain", "espnet", "asteroid", "sklearn", "skops", "keras", "diffusers",
+    "stable-diffusion-diffusers", "yolo", "yolov5", "yolov8", "ultralytics", "spacy", "flair", "fastai",
+    "tensorflowtts", "nemo", "paddlepaddle", "pyannote-audio",
+})
+"""Tags of cards made for a library other than ``transformers`` (its weights hold no model the
+``transformers`` backend loads, so downloading them is no fix)."""
+
+_ID_COUNT_RE = re.compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)([mb])(?![a-z0-9])", re.IGNORECASE)
+"""A parameter count in a model id's name: ``pygmalion-6b``, ``nllb-200-distilled-600M``, ``ms-1.7b``
+(not ``yolov8m``, ``m2m100`` or ``8bit``)."""
+
+_TEXT_COUNT_RE = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(m|b|million|billion)\b[\s-]*param"
+    r"|\ban?\s+(\d+(?:\.\d+)?)\s*(m|b|million|billion)\b(?:[\s-]+[\w()-]+){0,4}?[\s-]+model\b", re.IGNORECASE)
+"""A parameter count in a description: "124M parameters", "a 6 billion parameter model", "a 4.7B
+multilingual encoder-decoder (seq-to-seq) model" (not "trained on 366B tokens")."""
+
+_LANGUAGE_MODEL_RE = re.compile(r"\blarge\b(?:\W+[\w-]+){0,4}?\W+language models?\b", re.IGNORECASE)
+"""A description calling the model a large language model ("a large language model", "Large
+Open-science Open-access Multilingual Language Model")."""
+
+
+def _count(number: str, unit: str) -> float:
+    return float(number) * (1e9 if unit.lower().startswith("b") else 1e6)
+
+
+def estimated_parameters(card: ModelCard) -> float | None:
+    """The parameter count of ``card``'s model as the card tells it, or None when it does not.
+
+    In order: the largest count written in the id's name (``blenderbot-3B``, ``bloom-560m``);
+    the largest size word in it (:data:`SIZE_WORDS`: ``wav2vec2-large-xlsr-53`` is large); the
+    first count of parameters or of the model in the description ("124M parameters", "a 4.7B
+    multilingual model"; a count of tokens or images is no size, and the id outranks the
+    description, which often names other models' sizes); :data:`LANGUAGE_MODEL_PARAMETERS` for a
+    text generator (:data:`GENERATIVE_TASKS`) whose description calls it a large language model.
+    """
+    name = card.id.rsplit("/", 1)[-1]
+    counts = [_count(m.group(1), m.group(2)) for m in _ID_COUNT_RE.finditer(name)]
+    if counts:
+        return max(counts)
+    words = [SIZE_WORDS[token] for token in re.split(r"[-_.\s]+", name.lower()) if token in SIZE_WORDS]
+    if words:
+        return max(words)
+    found = _TEXT_COUNT_RE.search(card.description)
+    if found:
+        return _count(found.group(1) or found.group(3), found.group(2) or found.group(4))
+    if card.task in GENERATIVE_TASKS and _LANGUAGE_MODEL_RE.search(card.description):
+        return LANGUAGE_MODEL_PARAMETERS
+    return None
+
+
+def laptop_sized(card: ModelCard) -> bool:
+    """Whether a laptop can run ``card``'s model: at most :data:`LAPTOP_PARAMETERS` by
+    :func:`estimated_parameters` (a card that gives no size counts as one: most are fine-tunes of
+    base-sized models)."""
+    size = estimated_parameters(card)
+    return size is None or size <= LAPTOP_PARAMETERS
+
+
+def other_library(card: ModelCard) -> bool:
+    """Whether ``card`` is tagged with a library other than ``transformers`` (:data:`OTHER_LIBRARY_TAGS`)."""
+    return not OTHER_LIBRARY_TAGS.isdisjoint(tag.lower() for tag in card.tags)
+
+
+def exact_pair(languages: QueryLanguages | None, card: CardLanguages) -> bool:
+    """Whether ``card``'s id names the very pair a translation asks for: its target and, when
+    given, its source (``opus-mt-ja-en`` for Japanese into English), not a wildcard (``mul-en``,
+    ``en-x``) that :func:`~.languages.language_match` scores as high."""
+    if languages is None or languages.target is None or card.pair is None:
+        return False
+    source, target = card.pair
+    return target == languages.target and (source == languages.source if languages.source else source != MULTI)
+
+
+def suggestion_key(card: ModelCard, merit: float, language: float = 0.0,
+                   exact: bool = False) -> tuple[bool, bool, float, bool, float, str]:
+    """Sort key (smallest first) of the card to suggest downloading for a need no model can run
+    now: a card the ``transformers`` library loads (not :func:`other_library`), then one a laptop
+    runs (:func:`laptop_sized`), then the best ``language`` match (the weighted language part of
+    its score), the pair model of the languages asked before a wildcard one (``exact``:
+    :func:`exact_pair`), then the highest ``merit`` (its ranking score for a request, its
+    downloads without one), then the id."""
+    return (other_library(card), not laptop_sized(card), -language, not exact, -merit, card.id)
+
+
 def download_rank(index: "ModelIndex", positions: Sequence[int]) -> list[ModelCard]:
     """The cards at ``positions`` by downloads, most first (JARVIS's ranking; ties by id)."""
     cards = [index.card_at(p) for p in positions]
@@ -189,10 +302,19 @@ def download_rank(index: "ModelIndex", positions: Sequence[int]) -> list[ModelCa
 
 __all__ = [
     "COMPONENTS",
+    "LAPTOP_PARAMETERS",
+    "OTHER_LIBRARY_TAGS",
+    "SIZE_WORDS",
+    "SUGGESTION_POOL",
     "RankingWeights",
     "ScoredCard",
     "download_rank",
+    "estimated_parameters",
+    "exact_pair",
+    "laptop_sized",
+    "other_library",
     "recency_share",
     "score_positions",
     "search_ranked",
+    "suggestion_key",
 ]
