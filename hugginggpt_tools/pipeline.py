@@ -30,6 +30,7 @@ from langchain_core.runnables import RunnableConfig, RunnableLambda
 from langchain_core.tracers.context import register_configure_hook
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
+from langgraph.types import Command
 from typing_extensions import Required, TypedDict
 
 from .artifacts import ArtifactStore
@@ -242,6 +243,33 @@ def _sync(afunc: Callable[..., Awaitable[dict[str, Any]]]) -> Callable[..., dict
     return node
 
 
+_INPUT_FIX = "invoke the agent with {'input': 'your request', 'files': ['photo.jpg']}"
+
+
+def check_request(request: Any) -> str:
+    """``request`` when it is a non-empty string, else :class:`AgentInputError` naming it and the fix.
+
+    The plan node's check of ``input``; the server runs it too, before a run (or a stream) starts.
+    """
+    if not isinstance(request, str) or not request.strip():
+        raise AgentInputError(f"The input must be a non-empty request string, got {request!r:.80}: {_INPUT_FIX}.")
+    return request
+
+
+def _coerce_input(value: Any) -> Any:
+    """The mapper of the graph's START node: a request string alone stands for ``{"input": value}``
+    (``agent.invoke("Caption photo.jpg")``); a value LangGraph cannot read as the input dict (a
+    number, bytes, a list) is an :class:`AgentInputError` naming the fix instead of LangGraph's
+    ``InvalidUpdateError``. Dicts (and LangGraph's own ``Command``s) pass unchanged."""
+    if isinstance(value, str):
+        return {"input": value}
+    if isinstance(value, (bytes, bytearray, int, float)) or (
+            isinstance(value, (list, tuple)) and not any(isinstance(v, Command) for v in value)):
+        raise AgentInputError(f"The agent's input must be a dict (or the request string alone), got {value!r:.80}: "
+                              f"{_INPUT_FIX}.")
+    return value
+
+
 def _timed(stage: str, started: float) -> list[StageTiming]:
     return [StageTiming(stage=stage, seconds=round(time.perf_counter() - started, 4))]
 
@@ -277,10 +305,7 @@ def build_graph(hg: HuggingGPT) -> Any:
 
     async def plan(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         started, events = time.perf_counter(), _Events(config)
-        request = state.get("input")
-        if not isinstance(request, str) or not request.strip():
-            raise AgentInputError(f"The input must be a non-empty request string, got {request!r}: invoke the agent with "
-                              "{'input': 'your request', 'files': ['photo.jpg']}.")
+        request = check_request(state.get("input"))
         given = state.get("files") or []
         given = [given] if isinstance(given, (str, bytes, os.PathLike)) else list(given)  # one path alone is fine
         bad = [f for f in given if not isinstance(f, (str, os.PathLike))]
@@ -355,7 +380,9 @@ def build_graph(hg: HuggingGPT) -> Any:
     graph.add_edge("select", "execute")
     graph.add_edge("execute", "respond")
     graph.add_edge("respond", END)
-    return graph.compile(name="hugginggpt")
+    compiled = graph.compile(name="hugginggpt")
+    compiled.nodes[START].mapper = _coerce_input  # a request string alone is a valid input
+    return compiled
 
 
 def create_hugginggpt_agent(
@@ -378,7 +405,8 @@ def create_hugginggpt_agent(
             all tasks (its reasons go into each ``ModelChoice.reason``); otherwise the
             best-ranked runnable model is taken. Needs ``llm`` (:class:`ConfigError` without one).
 
-    Input: ``{"input": str, "files": [paths], "chat_history": [messages]}``; output:
+    Input: ``{"input": str, "files": [paths], "chat_history": [messages]}`` (a request string
+    alone, ``agent.invoke("Caption photo.jpg")``, stands for ``{"input": ...}``); output:
     ``{"output": str, "answer": Answer}``. ``config={"configurable": {"session_id": ...}}``
     (or ``thread_id``) makes turns share a session: its chat history, the files given and the
     files produced carry over, in the folder ``Settings.output_dir/<session_id>``. Without a
@@ -388,4 +416,4 @@ def create_hugginggpt_agent(
                                   choose_model=choose_model))
 
 
-__all__ = ["AgentInput", "AgentOutput", "HuggingGPT", "build_graph", "create_hugginggpt_agent"]
+__all__ = ["AgentInput", "AgentOutput", "HuggingGPT", "build_graph", "check_request", "create_hugginggpt_agent"]

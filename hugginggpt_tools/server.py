@@ -4,9 +4,15 @@ Routes:
 
 * ``/hugginggpt/invoke``, ``/batch``, ``/stream``, ``/stream_events``, ``/playground/`` and
   the schemas (LangServe). Input ``{"input": str, "files": [...], "chat_history": [...]}``.
-  The ``X-Session-Id`` header makes requests share a session (multi-turn).
-* ``POST /files``: upload a file (multipart field ``file``); the answer's ``path`` goes into
-  the agent input's ``files``.
+  The ``X-Session-Id`` header makes requests share a session (multi-turn). The served answer
+  speaks in download URLs: ``answer.urls`` holds the ``/artifacts/...`` URL of each of
+  ``answer.files`` (the server paths, which later requests may name in ``files``), and the
+  answer's texts (``output``, ``answer.text``, each result's ``text``) name a file by its URL,
+  in every endpoint's output (:func:`served_output`). An input that is not a non-empty request
+  is answered 400 before the run starts, on ``/stream*`` too (to a client of server-sent events,
+  as LangServe's ``error`` event with ``status_code`` 400 and the message).
+* ``POST /files``: upload a file (multipart field ``file``); the answer's ``path`` (or its
+  ``url``) goes into the agent input's ``files``.
 * ``GET /artifacts/{session_id}/{name}``: download a file a run wrote (``artifact_url``).
 * ``GET /health``.
 
@@ -25,6 +31,7 @@ LangServe is in maintenance upstream; this module is the only one that imports i
 """
 
 
+import json
 import math
 import os
 import re
@@ -32,10 +39,14 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from pydantic import Field
+from typing_extensions import TypedDict
+
 from .artifacts import check_session_id
 from .config import Settings, get_settings
-from .errors import ConfigError, InputError, MissingExtraError, PlanError
+from .errors import AgentInputError, ConfigError, InputError, MissingExtraError, PlanError
 from .ratelimit import RateLimiter
+from .schemas import Answer
 from .server_guard import Guard, key_fingerprint, valid_key
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -43,6 +54,7 @@ _MAX_NAME = 100
 DEFAULT_RATE_LIMIT = 60.0
 DEFAULT_RATE_BURST = 20
 DEFAULT_MAX_REQUEST_MB = 50.0
+STREAM_ENDPOINTS = ("/stream", "/stream_log", "/stream_events")
 
 
 def _require_serve() -> None:
@@ -84,6 +96,27 @@ def rate_limiter(per_minute: float | None = None, burst: int | None = None) -> R
     return RateLimiter(rate, size) if rate > 0 else None
 
 
+async def check_inputs(request: Any) -> None:
+    """Raise :class:`AgentInputError` (answered 400) when an agent request's input, or one of a
+    batch's inputs, is not an object with a non-empty ``input`` request: the check the graph
+    makes, made before the run starts, so ``/stream`` answers it as a client error too."""
+    from .pipeline import check_request
+
+    try:
+        body = await request.json()
+    except ValueError:
+        return  # LangServe answers malformed JSON itself
+    if not isinstance(body, dict):
+        return
+    batch = request.url.path.rstrip("/").endswith("/batch")
+    items = body.get("inputs") if batch else [body.get("input")]
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict):
+            raise AgentInputError(f"The request body's 'input' must be an object, got {item!r:.80}: send "
+                                  '{"input": {"input": "your request", "files": ["<path from POST /files>"]}}.')
+        check_request(item.get("input"))
+
+
 def _session_modifier(keys: list[str], work_dir: Path | None = None) -> Any:
     """Put the ``X-Session-Id`` header into the run's ``configurable.session_id`` (prefixed with
     the caller's key fingerprint when keys are configured, so keys never share a session) and
@@ -114,6 +147,78 @@ def artifact_url(path: str | Path, settings: Settings | None = None) -> str:
     return "/artifacts/" + Path(path).resolve().relative_to(root).as_posix()
 
 
+class ServedAnswer(Answer):
+    """An :class:`Answer` as the server sends it: ``urls`` beside ``files``."""
+
+    urls: list[str | None] = Field(
+        default_factory=list,
+        description="The download URL (/artifacts/...) of each of `files`, in the same order; None for a "
+                    "file outside the server's output folder.")
+
+
+class ServedOutput(TypedDict):
+    """The served agent's output (the schema of ``/hugginggpt/output_schema``)."""
+
+    output: str
+    answer: ServedAnswer
+
+
+def _link(text: str | None, urls: dict[str, str]) -> str | None:
+    """``text`` with each server path in ``urls`` replaced by its download URL (longest first)."""
+    for path in sorted(urls, key=len, reverse=True):
+        text = text.replace(path, urls[path]) if text else text
+    return text
+
+
+def served_output(value: Any, settings: Settings) -> Any:
+    """``value`` (an agent output, a stream chunk or event) as the server sends it: each
+    :class:`Answer` in it a :class:`ServedAnswer` dict, whose ``urls`` give each of ``files`` its
+    download URL, with the answer's texts and a sibling ``output`` naming files by URL. The rest
+    is unchanged (the Python API keeps its local paths; only the wire changes)."""
+
+    def url(path: str) -> str | None:
+        try:
+            return artifact_url(path, settings)
+        except ValueError:  # outside the output folder: not downloadable
+            return None
+
+    def answer(ans: Answer) -> tuple[dict[str, Any], dict[str, str]]:
+        paths = {a.path for a in ans.artifacts} | {a.path for r in ans.results for a in r.artifacts}
+        urls = {p: u for p in paths for u in [url(p)] if u}
+        urls |= {str(Path(p).resolve()): u for p, u in urls.items()}
+        dumped = ans.model_dump()
+        dumped["urls"] = [url(f) for f in ans.files]
+        dumped["text"] = _link(dumped["text"], urls)
+        for result in dumped["results"]:
+            result["text"] = _link(result.get("text"), urls)
+        return dumped, urls
+
+    def walk(item: Any) -> Any:
+        if isinstance(item, Answer):
+            return answer(item)[0]
+        if isinstance(item, dict):
+            out = {k: walk(v) for k, v in item.items()}
+            if isinstance(item.get("answer"), Answer) and isinstance(item.get("output"), str):
+                out["output"] = _link(item["output"], answer(item["answer"])[1])
+            return out
+        if isinstance(item, (list, tuple)):
+            return [walk(v) for v in item]
+        return item
+
+    return walk(value)
+
+
+def _serializer(settings: Settings) -> Any:
+    """LangServe's serializer, writing every output through :func:`served_output`."""
+    from langserve.serialization import WellKnownLCSerializer
+
+    class LinkingSerializer(WellKnownLCSerializer):
+        def dumps(self, obj: Any) -> bytes:
+            return super().dumps(served_output(obj, settings))
+
+    return LinkingSerializer()
+
+
 def create_app(
     agent: Any = None, *, settings: Settings | None = None, api_keys: list[str] | None = None,
     cors_origins: list[str] | None = None, max_request_mb: float | None = None,
@@ -140,7 +245,7 @@ def create_app(
     app = FastAPI(title="hugginggpt-tools", description="HuggingGPT agent on LangServe")
 
     app.add_middleware(Guard, keys=keys, limiter=rate_limiter(rate_limit, rate_burst), max_bytes=limit,
-                       file_roots=[root, *settings.allowed_dirs], uploads=root / "uploads")
+                       file_roots=[root, *settings.allowed_dirs], uploads=root / "uploads", artifacts=root)
 
     origins = cors_origins if cors_origins is not None else _env_list("HUGGINGGPT_CORS_ORIGINS")
     if origins:
@@ -148,9 +253,17 @@ def create_app(
 
     async def bad_request(request: Any, exc: Exception) -> Any:
         """An error of the request (an empty input, a plan that cannot be made) is the client's to
-        fix: 400 with the message, not a bare 500."""
-        from fastapi.responses import JSONResponse
+        fix: 400 with the message, not a bare 500. A ``/stream*`` request from a client of server-sent
+        events (``Accept: text/event-stream``: ``RemoteRunnable``, the playground) gets it the way
+        LangServe's stream protocol reports errors, an ``error`` event ``{"status_code": 400,
+        "message": ...}`` (``RemoteRunnable`` raises it as an ``httpx.HTTPStatusError`` with status
+        400 and the message; an HTTP 400 would reach it without the message)."""
+        from fastapi.responses import JSONResponse, Response
 
+        streaming = request.url.path.rstrip("/").endswith(STREAM_ENDPOINTS)
+        if streaming and "text/event-stream" in request.headers.get("accept", ""):
+            data = json.dumps({"status_code": 400, "message": str(exc)})
+            return Response(f"event: error\ndata: {data}\n\n", media_type="text/event-stream")
         return JSONResponse({"detail": str(exc)}, status_code=400)
 
     for error in (InputError, PlanError):  # a ConfigError is the server's own setup: a 500
@@ -181,8 +294,17 @@ def create_app(
             raise HTTPException(404, "no such artifact")
         return FileResponse(path)
 
-    add_routes(app, agent, path="/hugginggpt", per_req_config_modifier=_session_modifier(keys, root / "uploads"))
+    if "answer" in (agent.get_output_jsonschema().get("properties") or {}):  # the agent's output, with urls
+        agent = agent.with_types(output_type=ServedOutput)
+    session = _session_modifier(keys, root / "uploads")
+
+    async def modify(config: dict[str, Any], request: Any) -> dict[str, Any]:
+        """Every run endpoint's inputs checked (a 400 before a stream starts), then the session."""
+        await check_inputs(request)
+        return session(config, request)
+
+    add_routes(app, agent, path="/hugginggpt", serializer=_serializer(settings), per_req_config_modifier=modify)
     return app
 
 
-__all__ = ["artifact_url", "create_app"]
+__all__ = ["ServedAnswer", "ServedOutput", "artifact_url", "check_inputs", "create_app", "served_output"]

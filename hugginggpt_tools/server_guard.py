@@ -16,6 +16,8 @@ A plain ASGI middleware (no framework import) in front of the LangServe app
 4. **Input files**: an agent request (``.../invoke``, ``/batch``, ``/stream``, ...) may only
    name files under the allowed folders (the uploads of ``POST /files``, the output folder,
    ``Settings.allowed_dirs``): a remote caller cannot make the agent read the server's files.
+   A file may also be named by its download URL (``/artifacts/...``, as ``POST /files`` and the
+   answers give it): the body reaches the app with the file's server path in its place.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 OPEN_PATHS = ("/health",)
 AGENT_ENDPOINTS = ("/invoke", "/batch", "/stream", "/stream_log", "/stream_events")
+ARTIFACTS_URL = "/artifacts/"
 
 
 class BodyTooLarge(Exception):
@@ -63,15 +66,30 @@ def valid_key(headers: Any, keys: Sequence[str]) -> str | None:
     return found[0] if found else None
 
 
-def input_files(body: Any) -> list[str]:
-    """The ``files`` of every agent input in a LangServe request body (invoke, batch, stream)."""
+def _file_lists(body: Any) -> list[list[Any]]:
+    """The ``files`` list of every agent input in a LangServe request body (invoke, batch, stream)."""
     items = body.get("inputs") if isinstance(body, dict) and "inputs" in body else [body.get("input")] \
         if isinstance(body, dict) else []
-    files: list[str] = []
-    for item in items if isinstance(items, list) else []:
-        value = item.get("files") if isinstance(item, dict) else None
-        files += [str(f) for f in value] if isinstance(value, list) else []
-    return files
+    lists = [item.get("files") for item in (items if isinstance(items, list) else []) if isinstance(item, dict)]
+    return [value for value in lists if isinstance(value, list)]
+
+
+def input_files(body: Any) -> list[str]:
+    """The ``files`` of every agent input in a LangServe request body (invoke, batch, stream)."""
+    return [str(f) for value in _file_lists(body) for f in value]
+
+
+def local_files(body: Any, artifacts: str | Path) -> bool:
+    """Replace, in place, each input file of ``body`` named by its download URL (``/artifacts/REL``)
+    with its path ``artifacts/REL`` when that is a file inside ``artifacts``; True when one was."""
+    root, changed = Path(artifacts).resolve(), False
+    for value in _file_lists(body):
+        for i, name in enumerate(value):
+            if isinstance(name, str) and name.startswith(ARTIFACTS_URL) and "\0" not in name:
+                path = (root / name.removeprefix(ARTIFACTS_URL)).resolve()
+                if path.is_relative_to(root) and path.is_file():
+                    value[i], changed = str(path), True
+    return changed
 
 
 class _Headers:
@@ -95,13 +113,16 @@ class Guard:
         file_roots: folders whose files agent requests may name.
         agent_path: where the agent's LangServe routes are mounted.
         uploads: the folder relative file names start in (the server's uploads folder).
+        artifacts: the folder ``/artifacts/...`` URLs point into (the output folder), or None
+            when input files may not be named by URL.
     """
 
     def __init__(self, app: ASGIApp, *, keys: Sequence[str] = (), limiter: RateLimiter | None = None,
                  max_bytes: int = 50 * 2**20, file_roots: Sequence[str | Path] = (),
-                 agent_path: str = "/hugginggpt", uploads: str | Path | None = None) -> None:
+                 agent_path: str = "/hugginggpt", uploads: str | Path | None = None,
+                 artifacts: str | Path | None = None) -> None:
         self.app, self.keys, self.limiter, self.max_bytes = app, list(keys), limiter, max_bytes
-        self.uploads = uploads
+        self.uploads, self.artifacts = uploads, artifacts
         self.files = FilePolicy.create(file_roots)
         self.agent_routes = tuple(agent_path.rstrip("/") + e for e in AGENT_ENDPOINTS)
         self.unlimited = agent_path.rstrip("/") + "/playground"
@@ -179,17 +200,21 @@ class Guard:
             if not message.get("more_body"):
                 break
         body = b"".join(chunks)
-        problem = self._file_problem(body)
+        try:
+            parsed = json.loads(body) if body else {}
+        except ValueError:
+            parsed = {}  # LangServe answers malformed JSON itself
+        if self.artifacts is not None and local_files(parsed, self.artifacts):
+            body = json.dumps(parsed).encode()
+            headers = [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"content-length"]
+            scope = {**scope, "headers": [*headers, (b"content-length", str(len(body)).encode())]}
+        problem = self._file_problem(parsed)
         if problem:
             await _respond(send, 400, problem)
             return
         await self.app(scope, _replay(body, receive), send)
 
-    def _file_problem(self, body: bytes) -> str | None:
-        try:
-            parsed = json.loads(body) if body else {}
-        except ValueError:
-            return None  # LangServe answers malformed JSON itself
+    def _file_problem(self, parsed: Any) -> str | None:
         for name in input_files(parsed):
             # relative names start in the uploads folder, as the pipeline and the executor read them
             path = Path(self.uploads, name) if self.uploads else Path(name)
@@ -220,4 +245,5 @@ async def _respond(send: Send, status: int, detail: str, headers: dict[str, str]
     await send({"type": "http.response.body", "body": payload})
 
 
-__all__ = ["AGENT_ENDPOINTS", "OPEN_PATHS", "Guard", "given_key", "input_files", "key_fingerprint", "valid_key"]
+__all__ = ["AGENT_ENDPOINTS", "ARTIFACTS_URL", "OPEN_PATHS", "Guard", "given_key", "input_files", "key_fingerprint",
+           "local_files", "valid_key"]

@@ -17,7 +17,8 @@ from hugginggpt_tools.server import create_app  # noqa: E402
 
 
 def _tts(inputs, ctx):
-    return TaskOutput(text="spoken", artifacts=[ctx.store.add_bytes(inputs["text"].encode(), ".wav", ctx.task_id)])
+    wav = ctx.store.add_bytes(inputs["text"].encode(), ".wav", ctx.task_id)
+    return TaskOutput(text=f"spoken: {wav.path}", artifacts=[wav])
 
 
 @pytest.fixture
@@ -113,3 +114,123 @@ def test_a_setup_error_of_the_server_stays_a_500(tmp_path):
                         raise_server_exceptions=False)
     response = client.post("/hugginggpt/invoke", json={"input": {"input": "hello"}})
     assert response.status_code == 500 and "/srv/out" not in response.text
+
+
+def _sse(text: str) -> list[tuple[str, str]]:
+    """(event, data) of each server-sent event in ``text``."""
+    events = []
+    for block in text.replace("\r\n", "\n").strip().split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in block.split("\n") if ": " in line)
+        events.append((fields.get("event", ""), fields.get("data", "")))
+    return events
+
+
+def _upload(client, tmp_path) -> dict:
+    page = tmp_path / "page.png"
+    page.write_bytes(b"png")
+    return client.post("/files", files={"file": ("page.png", page.read_bytes())}).json()
+
+
+def test_answers_give_a_download_url_for_every_file_written(app_parts, tmp_path):
+    """The answer named files by server paths only; now ``answer.urls`` (and the texts) give the
+    ``/artifacts/...`` URL a client downloads, on /invoke, /batch, /stream and /stream_events."""
+    import json
+
+    agent, settings = app_parts
+    client = TestClient(create_app(agent, settings=settings, api_keys=[]))
+    request = {"input": "Read the text in page.png aloud", "files": [_upload(client, tmp_path)["path"]]}
+    root = str(settings.output_dir.resolve())
+
+    output = client.post("/hugginggpt/invoke", json={"input": request}).json()["output"]
+    answer = output["answer"]
+    assert answer["files"][0].startswith(root)  # the server path stays, for later requests' files
+    assert len(answer["urls"]) == 1 and answer["urls"][0].startswith("/artifacts/")
+    download = client.get(answer["urls"][0])
+    assert download.status_code == 200 and download.content == b"TEXT ON THE PAGE"
+    assert answer["urls"][0] in output["output"] and root not in output["output"] and root not in answer["text"]
+    assert root not in answer["results"][1]["text"] and answer["urls"][0] in answer["results"][1]["text"]
+
+    batch = client.post("/hugginggpt/batch", json={"inputs": [request, request]}).json()["output"]
+    assert all(o["answer"]["urls"][0].startswith("/artifacts/") for o in batch)
+
+    events = _sse(client.post("/hugginggpt/stream", json={"input": request}).text)
+    chunks = [json.loads(data) for event, data in events if event == "data"]
+    assert [next(iter(c)) for c in chunks] == ["plan", "select", "execute", "respond"]  # the stream's shape
+    assert client.get(chunks[-1]["respond"]["answer"]["urls"][0]).content == b"TEXT ON THE PAGE"
+
+    events = _sse(client.post("/hugginggpt/stream_events", json={"input": request}).text)
+    ends = [json.loads(data) for event, data in events if event == "data" and '"on_chain_end"' in data]
+    assert ends[-1]["data"]["output"]["answer"]["urls"][0].startswith("/artifacts/")
+
+
+def test_the_python_answer_keeps_local_paths(app_parts, tmp_path):
+    agent, settings = app_parts
+    page = tmp_path / "page.png"
+    page.write_bytes(b"png")
+    state = agent.invoke({"input": "Read the text in page.png aloud", "files": [str(page)]})
+    assert state["answer"].files[0].startswith(str(settings.output_dir)) and state["answer"].files[0] in state["output"]
+    assert not hasattr(state["answer"], "urls")
+
+
+def test_a_download_url_names_an_input_file(app_parts, tmp_path):
+    """``POST /files`` answers a ``url`` too; naming the file by it was refused as "not an upload"."""
+    agent, settings = app_parts
+    client = TestClient(create_app(agent, settings=settings, api_keys=[]))
+    uploaded = _upload(client, tmp_path)
+    response = client.post("/hugginggpt/invoke", json={"input": {"input": "Read the text in page.png aloud",
+                                                                 "files": [uploaded["url"]]}})
+    assert response.status_code == 200, response.text
+    answer = response.json()["output"]["answer"]
+    assert answer["results"][0]["text"] == "TEXT ON THE PAGE"
+    # a produced file's URL works in the next request too; a URL of no file is still refused
+    again = client.post("/hugginggpt/invoke", json={"input": {"input": "Read the text in it aloud",
+                                                              "files": [answer["urls"][0], uploaded["url"]]}})
+    assert again.status_code == 200, again.text
+    missing = client.post("/hugginggpt/invoke", json={"input": {"input": "Read it", "files": ["/artifacts/x/no.png"]}})
+    assert missing.status_code == 400 and "not an upload" in missing.json()["detail"]
+    escape = client.post("/hugginggpt/invoke", json={"input": {"input": "Read it", "files": ["/artifacts/../../etc/passwd"]}})
+    assert escape.status_code == 400
+
+
+def test_an_empty_input_is_a_400_on_the_stream_too(app_parts):
+    """/stream answered an empty input with a bare 500 error event; /batch and /stream_events too."""
+    agent, settings = app_parts
+    client = TestClient(create_app(agent, settings=settings, api_keys=[]), raise_server_exceptions=False)
+    sse = {"Accept": "text/event-stream"}
+    for endpoint in ("stream", "stream_events", "c/N4XyA/stream"):
+        response = client.post(f"/hugginggpt/{endpoint}", json={"input": {"input": "  "}}, headers=sse)
+        (event, data), = _sse(response.text)  # LangServe's stream protocol: an error event
+        assert event == "error" and httpx.Response(200, content=data).json()["status_code"] == 400, endpoint
+        assert "non-empty request string" in data
+        plain = client.post(f"/hugginggpt/{endpoint}", json={"input": {"input": "  "}})  # e.g. curl
+        assert plain.status_code == 400 and "non-empty request string" in plain.json()["detail"]
+    batch = client.post("/hugginggpt/batch", json={"inputs": [{"input": "Read page.png"}, {"input": ""}]})
+    assert batch.status_code == 400 and "non-empty request string" in batch.json()["detail"]
+
+
+def test_a_string_body_input_names_the_fix(app_parts):
+    """``{"input": "text"}`` (the request without its object) was a 422 "Input should be a valid dictionary"."""
+    agent, settings = app_parts
+    client = TestClient(create_app(agent, settings=settings, api_keys=[]), raise_server_exceptions=False)
+    response = client.post("/hugginggpt/invoke", json={"input": "Read page.png"})
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("The request body's 'input' must be an object, got 'Read page.png'")
+    assert '{"input": {"input": "your request"' in response.json()["detail"]
+
+
+def test_remote_runnable_stream_raises_the_client_error(live_server):
+    base, _ = live_server
+    remote = RemoteRunnable(f"{base}/hugginggpt/")
+    for stream in (remote.stream, remote.astream_events):
+        with pytest.raises(httpx.HTTPStatusError) as error:
+            _drain(stream({"input": ""}))
+        assert error.value.response.status_code == 400 and "non-empty request string" in str(error.value)
+
+
+def _drain(chunks) -> list:
+    import asyncio
+
+    async def collect() -> list:
+        return [c async for c in chunks]
+
+    return asyncio.run(collect()) if hasattr(chunks, "__aiter__") else list(chunks)

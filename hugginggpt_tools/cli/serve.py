@@ -1,24 +1,46 @@
-"""``hugginggpt serve``: the agent as a LangServe endpoint with its playground."""
+"""``hugginggpt serve``: the agent as a LangServe endpoint with its playground.
+
+It binds 127.0.0.1 unless ``--host`` says otherwise; bound to another address without
+``HUGGINGGPT_API_KEYS`` it warns that anyone who reaches the address can run the agent.
+"""
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
+import os
 import sys
 from typing import Any
 
 from ._common import load_llm
 
 
+def exposed(host: str) -> bool:
+    """Whether ``host`` reaches beyond this machine (anything but a loopback address or localhost)."""
+    if host.lower() == "localhost":
+        return False
+    try:
+        return not ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a host name: it may resolve to any interface
+        return True
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from ..config import get_settings
     from ..pipeline import create_hugginggpt_agent
     from ..server import create_app
 
     agent = create_hugginggpt_agent(load_llm(args.llm), planner=args.planner)
     app = create_app(agent)
-    print(f"Serving on http://{args.host}:{args.port}/hugginggpt (playground: /hugginggpt/playground/)",
-          file=sys.stderr)
+    base = f"http://{args.host}:{args.port}"
+    print(f"Serving on {base}/hugginggpt (playground: /hugginggpt/playground/); upload files with POST {base}/files; "
+          f"outputs go to {get_settings().output_dir.resolve()}, downloaded from /artifacts/...", file=sys.stderr)
+    if exposed(args.host) and not os.environ.get("HUGGINGGPT_API_KEYS", "").strip(","):
+        print(f"warning: --host {args.host} serves beyond this machine without API keys: anyone who reaches it can "
+              "run the agent and download its outputs; set HUGGINGGPT_API_KEYS=KEY (clients send X-API-Key: KEY).",
+              file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 

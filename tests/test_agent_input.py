@@ -1,0 +1,42 @@
+"""The agent's input: a request string alone works; other shapes get a one-line error naming the fix."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from helpers import fake_agent
+from langgraph.graph.state import CompiledStateGraph
+
+from hugginggpt_tools.config import Settings
+from hugginggpt_tools.errors import AgentInputError
+
+
+@pytest.fixture
+def agent(tmp_path: Any) -> Any:
+    return fake_agent(Settings(output_dir=tmp_path / "out"),
+                      {"fake/sum": ("summarization", lambda inputs, ctx: "SHORT")})
+
+
+def test_a_request_string_alone_is_the_input(agent: Any) -> None:
+    """It raised LangGraph's InvalidUpdateError ("Expected dict, got ...")."""
+    assert isinstance(agent, CompiledStateGraph)  # still a LangGraph graph (agents/langgraph.json)
+    state = agent.invoke("Summarize this text: a long story about cats.")
+    assert state["answer"].results[0].text == "SHORT" and "SHORT" in state["output"]
+    assert [next(iter(c)) for c in agent.stream("Summarize this text: cats.")] == ["plan", "select", "execute", "respond"]
+    assert asyncio.run(agent.ainvoke("Summarize this text: cats."))["answer"].results[0].text == "SHORT"
+    assert agent.invoke({"input": "Summarize this text: cats."})["answer"].results[0].text == "SHORT"
+
+
+@pytest.mark.parametrize("value", [b"Summarize it", 3, ["Summarize it"]])
+def test_other_shapes_name_the_fix(agent: Any, value: Any) -> None:
+    with pytest.raises(AgentInputError) as error:
+        agent.invoke(value)
+    message = str(error.value)
+    assert "\n" not in message and repr(value) in message and "{'input': 'your request'" in message
+
+
+def test_an_empty_string_names_the_fix(agent: Any) -> None:
+    with pytest.raises(AgentInputError, match="non-empty request string, got ''"):
+        agent.invoke("")
