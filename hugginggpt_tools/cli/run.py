@@ -1,4 +1,5 @@
-"""``hugginggpt run`` (all four stages, progress on stderr) and ``hugginggpt plan`` (stage 1)."""
+"""``hugginggpt run`` (all four stages, progress on stderr) and ``hugginggpt plan`` (stage 1 only: it builds
+the planner alone, not the agent, so the offline planner starts without LangGraph or the pipeline)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from ..errors import HuggingGPTError, InputError
@@ -117,17 +120,30 @@ def _batch_requests(path: str) -> list[dict[str, Any]]:
     return rows
 
 
+def _plan(planner: Any, request: str, files: Sequence[str]) -> Any:
+    """``request``'s plan, with the files named as the agent's planning stage names them (by
+    their file names, as :meth:`HuggingGPT.aplan <hugginggpt_tools.pipeline.HuggingGPT.aplan>` does)."""
+    return asyncio.run(planner.aplan(request, files=[Path(f).name for f in files], chat_history=[]))
+
+
 def cmd_plan(args: argparse.Namespace) -> int:
-    from ..pipeline import HuggingGPT
+    """Stage 1 only. It builds the planner alone, not the agent: the offline planner needs neither
+    LangGraph nor the pipeline, which take about a second to import."""
+    from ..config import get_settings
+    from ..planning import make_planner
 
     if bool(args.request) == bool(args.input):
         raise InputError("Give either a REQUEST or --input requests.jsonl (one of them).")
-    hg = HuggingGPT(load_llm(args.llm), planner=args.planner)
+    llm = load_llm(args.llm)
+    get_settings()  # a bad HUGGINGGPT_* variable is the same one-line error here as in ``run``
+    planner = make_planner(args.planner, llm)
     if args.request:
-        plan = asyncio.run(hg.aplan(args.request, args.file))
+        plan = _plan(planner, args.request, args.file)
         print(plan.model_dump_json(indent=2) if args.json else json.dumps(plan.to_hugginggpt()))
         for line in [] if args.json else plan.missing:
             print(f"left out: {line}", file=sys.stderr)
+        for line in [] if args.json else plan.warnings:
+            print(f"warning: {line}", file=sys.stderr)
         return 1 if plan.missing or not plan.tasks else 0
     failures = 0
     for row in _batch_requests(args.input):
@@ -136,7 +152,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
             print(json.dumps(row, ensure_ascii=False), flush=True)
             continue
         try:
-            plan = asyncio.run(hg.aplan(row["request"], row["files"]))
+            plan = _plan(planner, row["request"], row["files"])
             out = {"id": row["id"], "request": row["request"], "plan": plan.to_hugginggpt(),
                    "planner": plan.planner, "confidence": plan.confidence, "notes": plan.notes,
                    "missing": plan.missing}

@@ -9,10 +9,7 @@ LLM's plan is still invalid after its re-ask, the offline plan is kept if it has
 from __future__ import annotations
 
 import logging
-from typing import Sequence
-
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import BaseMessage
+from typing import TYPE_CHECKING, Sequence
 
 from ..errors import ConfigError, PlanError
 from ..schemas import Plan
@@ -20,6 +17,10 @@ from ..toolgraph import ToolGraph
 from .base import Planner
 from .llm import LLMPlanner
 from .offline import OfflinePlanner
+
+if TYPE_CHECKING:  # annotations only: langchain_core.language_models takes about 0.3 s to import
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.messages import BaseMessage
 
 logger = logging.getLogger(__name__)
 

@@ -14,9 +14,8 @@ import json
 import logging
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
-from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
@@ -29,6 +28,9 @@ from ..toolgraph import ToolGraph
 from .base import Planner
 from .parsing import EXPECTED_FORMAT, as_task_list, extract_task_list
 from .resources import find_resources
+
+if TYPE_CHECKING:  # annotations only: langchain_core.language_models takes about 0.3 s to import
+    from langchain_core.language_models import BaseChatModel
 
 logger = logging.getLogger(__name__)
 
