@@ -45,7 +45,7 @@ from ..schemas import Plan, Task
 from ..toolgraph import ToolGraph
 from .arguments import BRIDGES, CONVERTERS, PlanBuilder, earlier_outputs_named
 from .base import Planner
-from .clauses import RequestText, mask, read_request
+from .clauses import PLACEHOLDER_RE, RequestText, mask, read_request
 from .intents import STRONG_SCORE, Candidate, Vocabulary, asks_for_something, needs_matcher, order, score_clause
 from .lexicon import FAMILIES, INTENTS
 from .nodemodel import NodeModel, request_features, text_features, words
@@ -309,15 +309,12 @@ def _same_again(req: RequestText, chat_history: Sequence[BaseMessage]) -> str | 
     return "".join(swapped) + last[at:] if swapped else None
 
 
-_PLACEHOLDER_RE = re.compile("\ue000\\d+[\ue001\ue002]")
-
-
 def language_warning(req: RequestText) -> str | None:
     """The warning, with the fix, for a request whose own words (files, URLs and quotes left out:
     "Translate 'Guten Morgen' into English" is English) are clearly not English; else None."""
     from ..textlang import foreign_language  # local: loads fastText on first use
 
-    words = _PLACEHOLDER_RE.sub(" ", mask(req.request, req.resources))
+    words = PLACEHOLDER_RE.sub(" ", mask(req.request, req.resources))
     found = foreign_language(words, {"en"})
     if found is None:
         return None
