@@ -73,17 +73,17 @@ _REPEAT_CHARS = 160
 
 def _task_lines(results: Sequence[TaskResult]) -> list[str]:
     """One line per result; a failure for the same long reason as an earlier one of its type (other
-    than the model names and commands quoted in it: "translation into French, German and Italian"
-    with no model that can run) points at that one rather than repeating its fixes, and names only
-    its own quoted parts that differ (the German model's download command)."""
+    than its own parts, :func:`_own_parts`: the model names and commands quoted in it, its input
+    files; "translation into French, German and Italian" with no model that can run) points at
+    that one rather than repeating its fixes, and names only its own parts that differ (the German
+    model's download command)."""
     lines, seen = [], {}
     for result in results:
         if result.status != "succeeded" and result.error and len(result.error) > _REPEAT_CHARS:
-            key = (result.task, result.status, _QUOTED_RE.sub("'…'", result.error))
-            first = seen.setdefault(key, result)
+            first = seen.setdefault((result.task, result.status, _general(result)), result)
             if first is not result:
-                said = set(_QUOTED_RE.findall(first.error or ""))
-                own = [q for q in dict.fromkeys(_QUOTED_RE.findall(result.error)) if q not in said]
+                said = set(_own_parts(first))
+                own = [q for q in _own_parts(result) if q not in said]
                 here = f"; here {', '.join(own)}" if own else ""
                 lines.append(f"{result.task_id + 1}. {result.task} {result.status}: as task {first.task_id + 1} "
                              f"({result.error.split(':')[0]}){here}")

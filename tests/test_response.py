@@ -131,6 +131,19 @@ def test_a_failure_for_the_same_reason_as_an_earlier_one_points_at_it():
     assert "3. translation failed: the model timed out after 60 s" in text  # another reason is said in full
 
 
+def test_a_failure_on_another_input_for_the_same_reason_points_at_the_first():
+    """The reason named each input file, so each photo repeated the whole fix."""
+    images = [f"/tmp/photos/{name}.jpg" for name in ("beach", "garden")]
+    plan = Plan(tasks=[Task(id=k, task="image-to-text", args={"image": image}) for k, image in enumerate(images)])
+    reason = ("bundled/ocr: BackendError: found no text in {}.jpg: this model reads printed text and does not "
+              "describe pictures; to caption photos, add an image captioning model or run with a remote endpoint")
+    results = [TaskResult(task_id=k, task="image-to-text", status="failed", inputs={"image": image},
+                          error=reason.format(name)) for k, (image, name) in enumerate(zip(images, ("beach", "garden")))]
+    text = summarize("caption the photos", plan, [], results)
+    assert text.count("captioning model") == 1
+    assert "2. image-to-text failed: as task 1 (bundled/ocr); here garden.jpg" in text
+
+
 def test_every_final_text_heads_the_answer_not_only_the_last():
     """"Transcribe both recordings": the headline showed the second transcript only."""
     plan = Plan(tasks=[Task(id=k, task="automatic-speech-recognition", args={"audio": f"{k}.wav"}) for k in (0, 1)])
