@@ -47,7 +47,7 @@ from .config import Settings, get_settings
 from .errors import AgentInputError, ConfigError, InputError, MissingExtraError, PlanError
 from .ratelimit import RateLimiter
 from .schemas import Answer
-from .server_guard import Guard, key_fingerprint, valid_key
+from .server_guard import Guard, agent_inputs, key_fingerprint, valid_key
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _MAX_NAME = 100
@@ -106,11 +106,7 @@ async def check_inputs(request: Any) -> None:
         body = await request.json()
     except ValueError:
         return  # LangServe answers malformed JSON itself
-    if not isinstance(body, dict):
-        return
-    batch = request.url.path.rstrip("/").endswith("/batch")
-    items = body.get("inputs") if batch else [body.get("input")]
-    for item in items if isinstance(items, list) else []:
+    for item in agent_inputs(body):
         if not isinstance(item, dict):
             raise AgentInputError(f"The request body's 'input' must be an object, got {item!r:.80}: send "
                                   '{"input": {"input": "your request", "files": ["<path from POST /files>"]}}.')
@@ -197,9 +193,16 @@ def served_output(value: Any, settings: Settings) -> Any:
         if isinstance(item, Answer):
             return answer(item)[0]
         if isinstance(item, dict):
-            out = {k: walk(v) for k, v in item.items()}
-            if isinstance(item.get("answer"), Answer) and isinstance(item.get("output"), str):
-                out["output"] = _link(item["output"], answer(item["answer"])[1])
+            out: dict[Any, Any] = {}
+            urls: dict[str, str] | None = None
+            for key, value in item.items():
+                if isinstance(value, Answer):
+                    out[key], found = answer(value)
+                    urls = found if key == "answer" else urls
+                else:
+                    out[key] = walk(value)
+            if urls is not None and isinstance(out.get("output"), str):  # the agent's output beside its answer
+                out["output"] = _link(out["output"], urls)
             return out
         if isinstance(item, (list, tuple)):
             return [walk(v) for v in item]

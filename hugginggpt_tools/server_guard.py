@@ -66,11 +66,16 @@ def valid_key(headers: Any, keys: Sequence[str]) -> str | None:
     return found[0] if found else None
 
 
-def _file_lists(body: Any) -> list[list[Any]]:
-    """The ``files`` list of every agent input in a LangServe request body (invoke, batch, stream)."""
+def agent_inputs(body: Any) -> list[Any]:
+    """Every agent input of a LangServe request body: a batch's ``inputs``, else the one ``input``."""
     items = body.get("inputs") if isinstance(body, dict) and "inputs" in body else [body.get("input")] \
         if isinstance(body, dict) else []
-    lists = [item.get("files") for item in (items if isinstance(items, list) else []) if isinstance(item, dict)]
+    return items if isinstance(items, list) else []
+
+
+def _file_lists(body: Any) -> list[list[Any]]:
+    """The ``files`` list of every agent input in a LangServe request body (invoke, batch, stream)."""
+    lists = [item.get("files") for item in agent_inputs(body) if isinstance(item, dict)]
     return [value for value in lists if isinstance(value, list)]
 
 
@@ -245,5 +250,5 @@ async def _respond(send: Send, status: int, detail: str, headers: dict[str, str]
     await send({"type": "http.response.body", "body": payload})
 
 
-__all__ = ["AGENT_ENDPOINTS", "ARTIFACTS_URL", "OPEN_PATHS", "Guard", "given_key", "input_files", "key_fingerprint",
-           "local_files", "valid_key"]
+__all__ = ["AGENT_ENDPOINTS", "ARTIFACTS_URL", "OPEN_PATHS", "Guard", "agent_inputs", "given_key", "input_files",
+           "key_fingerprint", "local_files", "valid_key"]
