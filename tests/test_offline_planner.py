@@ -195,13 +195,28 @@ def test_a_table_or_log_file_named_for_a_text_task_is_its_text(request_text: str
     ("Summarize the following: Cats are small. Cats are cute. Dogs bark loudly at night.",
      ("summarization", {"text": "Cats are small. Cats are cute. Dogs bark loudly at night."})),
     ("Read aloud: Good morning everyone", ("text-to-speech", {"text": "Good morning everyone"})),
-    ("Translate to German: good morning", ("translation", {"text": "good morning", "target_language": "German"}))])
+    ("Translate to German: good morning", ("translation", {"text": "good morning", "target_language": "German"})),
+    ("Paraphrase: the meeting has been postponed until further notice.",
+     ("text2text-generation", {"text": "the meeting has been postponed until further notice."})),
+    ("Find the people and places in: Barack Obama met Angela Merkel in Berlin.",
+     ("token-classification", {"text": "Barack Obama met Angela Merkel in Berlin."})),
+    ("Read aloud: the train leaves at noon. Next stop is Boston.",
+     ("text-to-speech", {"text": "the train leaves at noon. Next stop is Boston."}))])
 def test_the_text_after_an_instructions_colon_is_the_text_it_works_on(request_text: str, step: tuple) -> None:
-    """Unquoted, it was split into clauses at its sentence ends, and the instruction itself was the text."""
+    """Unquoted, it was split into clauses at its sentence ends, and the instruction itself was the
+    text ("Paraphrase: ..." paraphrased "Paraphrase: ...", "... places in: ..." tagged "and places in: ...")."""
     assert steps(plan(request_text)) == [step]
     # more instructions after the colon stay instructions
     assert [t.task for t in plan("Do two things: caption photo.jpg and read it aloud").tasks] == [
         "image-to-text", "text-to-speech"]
+    assert [r.kind for r in find_resources("Note: I want this summarized.")] == []
+
+
+def test_the_text_after_a_colon_ends_where_a_further_instruction_begins() -> None:
+    """"Then read it aloud" was part of the text to translate."""
+    p = plan("Translate to German: good morning. Then read it aloud.")
+    assert steps(p) == [("translation", {"text": "good morning", "target_language": "German"}),
+                        ("text-to-speech", {"text": Ref(task_id=0)})]
 
 
 @pytest.mark.parametrize(("request_text", "step"), [
@@ -409,6 +424,35 @@ def test_detecting_people_in_an_image_is_object_detection(request_text: str) -> 
     for planner in (PLANNER, RULES_ONLY):
         assert [t.task for t in planner.plan(request_text, files=["portrait.jpg"]).tasks] == [
             "object-detection", "image-classification"]
+
+
+def test_who_is_mentioned_in_a_text_asks_for_its_named_entities() -> None:
+    """No cue named "who is mentioned": the plan was empty."""
+    for planner in (PLANNER, RULES_ONLY):
+        p = planner.plan("Who is mentioned in this sentence: Barack Obama met Angela Merkel in Berlin.")
+        assert steps(p) == [("token-classification", {"text": "Barack Obama met Angela Merkel in Berlin."})]
+
+
+def test_a_question_about_what_is_in_an_image_then_a_poem_about_the_answer() -> None:
+    """"make a short poem" named no task (only "write"/"compose" did), and the question lost its
+    place with the file name: "What animals are?"."""
+    p = plan("Can you tell me what animals are in zoo.png and then make a short poem about them?")
+    assert steps(p) == [("visual-question-answering", {"image": "zoo.png", "text": "What animals are there?"}),
+                        ("text-generation", {"text": Ref(task_id=0)})]
+
+
+def test_writing_about_what_you_see_works_on_the_images_output() -> None:
+    """"what you see" is the image's result, not the text to generate from."""
+    p = plan("Look at zoo.png and write a poem about what you see.")
+    assert p.tasks[-1].task == "text-generation" and p.tasks[-1].args == {"text": Ref(task_id=0)}
+    assert p.tasks[0].args["image"] == "zoo.png"
+
+
+def test_making_a_given_photo_look_like_a_painting_is_an_image_to_image_task() -> None:
+    """"Make the photo" read as "make a photo of ...": image classification, text-to-image, then image-to-image."""
+    for planner in (PLANNER, RULES_ONLY):
+        p = planner.plan("Make the photo dog.jpg look like a Van Gogh painting.")
+        assert [t.task for t in p.tasks] == ["image-to-image"] and p.tasks[0].args["image"] == "dog.jpg"
 
 
 def test_a_language_in_a_file_name_asks_for_no_translation() -> None:

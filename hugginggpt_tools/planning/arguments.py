@@ -225,7 +225,13 @@ def _as_question(wanted: str) -> str:
     elif wh_be:
         wanted = f"{wh_be.group(1)} {wh_be.group(3)} {wh_be.group(2)}"
     question = wanted if _WH_START_RE.match(wanted) else f"what is {wanted}"
+    if _BARE_BE_RE.search(question):  # "what animals are (in zoo.png)": "What animals are there?"
+        question += " there"
     return question[:1].upper() + question[1:] + "?"
+
+
+_BARE_BE_RE = re.compile(r"^(?:what|which|how many|how much)\s+\w+(?:\s+\w+)?\s+(?:is|are|was|were)$", re.IGNORECASE)
+"""A question whose place was a file mention, left out ("what animals are [in zoo.png]")."""
 
 
 _SUPPLIED_TEXT_RE = re.compile(r"\s*:\s*" + PLACEHOLDER_RE.pattern + r"[\s.!?]*$")
@@ -237,7 +243,7 @@ _TEXT_RESULT_RE = re.compile(
     r"classification|category|categories|output|findings|story|paragraph|dialogue|conversation|phrase|sentence|"
     r"suggestion)|"
     r"(?:based on|from|use|using|with|according to) (?:it|that|this|them|what)|"
-    r"what (?:i|you|we|he|she|they) (?:said|say|wrote|asked|recorded|dictated|mentioned|described|found)|"
+    r"what (?:i|you|we|he|she|they) (?:said|say|wrote|asked|recorded|dictated|mentioned|described|found|see|saw|notice|noticed|spot|spotted|observe|observed)|"
     r"what (?:the|that|this|it) (?:\w+ )?(?:says|said|shows|showed|found|returned|tells))(?!\w)")
 """A clause's mention of an earlier text result, which a question, an instruction or a comparison
 may then be."""

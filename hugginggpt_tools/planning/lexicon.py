@@ -125,7 +125,9 @@ CUES: tuple[Cue, ...] = tuple(
              r"label(?:l)?ed|marked|highlighted|identified|extracted|recogni[sz]ed)", 1.0),
             (r"keywords|key terms|key phrases|key entities", 1.0),
             (rf"(?:which|what) (?:\w+ )?(?:{_ENTITY_OBJECTS}|entities)|words? (?:\w+ ){{0,3}}(?:people|persons|names|"
-             rf"places|locations|organi[sz]ations|entities|nouns|verbs)|(?:each|every) word|stands? for", 1.0))
+             rf"places|locations|organi[sz]ations|entities|nouns|verbs)|(?:each|every) word|stands? for", 1.0),
+            (r"who(?:m| else)? (?:is|are|was|were|gets?|got|has been|have been) (?:\w+ )?(?:mentioned|named|referred to|"
+             r"referenced|cited|talked about|written about)", 1.2))
     + _cues("text2text-generation",
             (r"paraphras(?:e|es|ed|ing)|rephras(?:e|es|ed|ing)|reword|re-?writ(?:e|es|ing|ten)|text2text", 1.1),
             (r"grammar|grammatical (?:errors?|mistakes?)|spelling|typos?|proofread|punctuation", 1.0),
@@ -185,6 +187,8 @@ CUES: tuple[Cue, ...] = tuple(
              r"(?:\w+ ){0,2}(?:response|reply|replies|responses)", 1.0),
             (r"repl(?:y|ies)|respon(?:d|se|ses)|follow[- ]up", 0.5))
     + _cues("text-generation",
+            (r"(?:make|make up|invent) (?:me |us )?(?:a|an|some) (?:\w+ )?(?:\w+ )?(?:story|stories|poem|poems|song|joke|"
+             r"jokes|riddle|limerick|haiku|slogan|tagline|lyrics)", 1.4),
             (r"text[- ]generation|(?:generate|produce|create|write|compose|draft|craft|come up with|put together) "
              r"(?:a |an |some )?(?:\w+ )?(?:\w+ )?(?:\w+ )?"
              r"(?:text|story|stories|poem|essay|article|paragraph|sentences?|continuation|lyrics|tweet|post|email|"
@@ -265,7 +269,7 @@ CUES: tuple[Cue, ...] = tuple(
              r"transcribed|changed|written) (?:in)?to (?:\w+ )?(?:text|writing|words)", 1.3))
     + _cues("text-to-image",
             (rf"text[- ]to[- ]image|(?:{_MAKE}) (?:me )?(?:an? |some |the |one )?(?:new |fresh |brand new )?"
-             rf"(?:\w+ )?(?:{_IMAGE_NOUNS})", 1.5),
+             rf"(?:\w+ )?(?:{_IMAGE_NOUNS})(?! \ue000)", 1.5),  # not "make the photo dog.jpg look like ..."
             (rf"(?:need|want|like|love) (?:an? |some |one )?(?:[\w-]+ ){{0,2}}(?:{_IMAGE_NOUNS}) "
              rf"(?:of|showing|depicting|with|that|where|featuring|inspired by|based on|about|representing)|"
              rf"(?:an? |some )(?:[\w-]+ )?(?:{_IMAGE_NOUNS}) (?:inspired by|based on)", 1.3),

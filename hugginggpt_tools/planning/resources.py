@@ -129,11 +129,13 @@ def _match_given(resource: Resource, files: Iterable[str]) -> Resource:
 
 
 _SUPPLIED_RE = re.compile(
-    r"^(?P<lead>[^:\n]{3,120}?\b(?:the following|following text|this|these|text|sentence|sentences|paragraph|passage|"
+    r"^(?P<lead>[^:\n]{0,120}?\b(?i:the following|following text|this|these|text|sentence|sentences|paragraph|passage|"
     r"message|review|note|notes|email|article|story|poem|quote|words|phrase|aloud|out loud|summari[sz]e|translate|"
-    r"(?:in|into|to) [A-Z][a-z]+))\s*:\s+(?P<text>\S.*\S)\s*$", re.DOTALL)
+    r"paraphrase|rephrase|reword|rewrite|proofread|simplify|classify|analy[sz]e|in|from|within)|"
+    r"(?:in|into|to) [A-Z][a-z]+)\s*:\s+(?P<text>\S.*\S)\s*$", re.DOTALL)
 """An instruction ending in a colon and the text it is about, unquoted ("Summarize the following:
-Cats are small. Dogs bark.", "Read aloud: good morning", "Translate to German: good morning")."""
+Cats are small. Dogs bark.", "Read aloud: good morning", "Translate to German: good morning",
+"Paraphrase: ...", "Find the people and places in: ...")."""
 
 
 _ASKED_ABOUT_RE = re.compile(
@@ -149,22 +151,40 @@ _NOT_SUPPLIED_RE = re.compile(
 """What opens a further instruction rather than a text ("Then translate it", "I'd like it in French")."""
 
 
+_FURTHER_RE = re.compile(r"(?<=[.!?])\s+(?:and\s+)?(?:then|afterwards|after\s+that|after\s+this|finally|lastly|next|"
+                         r"once\s+(?:that(?:'s|\s+is)\s+)?done)\b,?\s*", re.IGNORECASE)
+"""A sentence after a supplied text that goes on with the request ("Read this aloud: hello. Then
+summarize it"): the text ends before it."""
+
+
 def _supplied(text: str, taken: list[tuple[int, int]]) -> list[Resource]:
     """The unquoted text after an instruction's colon or a question about "this", as a quote, when
     nothing else (no file, URL or quote) is named after it: else it is likelier more instructions
     (so is a sentence that opens like one: "What is this? Then read it aloud")."""
+    from .clauses import IMPERATIVE_RE  # local: clauses imports this module
+
     m = _SUPPLIED_RE.match(text)
     if m is None:
-        from .clauses import IMPERATIVE_RE  # local: clauses imports this module
-
         m = _ASKED_ABOUT_RE.match(text)
         if m is None or IMPERATIVE_RE.match(m.group("text")) or _NOT_SUPPLIED_RE.match(m.group("text")):
             return []
-    if len(m.group("lead").split()) > 12 or len(m.group("text").split()) < 2 \
-            or _overlaps(m.start("text"), m.end("text"), taken) or _FILE_RE.search(m.group("text")):
+    start, end = m.span("text")
+    from .clauses import IMPERATIVE_RE  # local: clauses imports this module
+
+    for then in _FURTHER_RE.finditer(text, start, end):  # "Next, read it aloud", not "Next stop is Boston"
+        if IMPERATIVE_RE.match(text, then.end()):
+            end = then.start()
+            break
+    supplied = text[start:end].rstrip()
+    end = start + len(supplied)
+    if len(m.group("lead").split()) > 12 or len(supplied.split()) < 2 \
+            or _overlaps(start, end, taken) or _FILE_RE.search(supplied):
         return []
-    taken.append((m.start("text"), m.end("text")))
-    return [Resource(m.group("text"), "text", "quote", m.start("text"), m.end("text"))]
+    if len(m.group("lead").split()) == 1:
+        if IMPERATIVE_RE.match(supplied) or _NOT_SUPPLIED_RE.match(supplied):  # "Note: I want it summarized"
+            return []
+    taken.append((start, end))
+    return [Resource(supplied, "text", "quote", start, end)]
 
 
 def _spaced_given(text: str, files: Sequence[str], taken: list[tuple[int, int]]) -> list[Resource]:
