@@ -215,7 +215,7 @@ def test_the_text_after_an_instructions_colon_is_the_text_it_works_on(request_te
 def test_the_text_after_a_colon_ends_where_a_further_instruction_begins() -> None:
     """"Then read it aloud" was part of the text to translate."""
     p = plan("Translate to German: good morning. Then read it aloud.")
-    assert steps(p) == [("translation", {"text": "good morning", "target_language": "German"}),
+    assert steps(p) == [("translation", {"text": "good morning.", "target_language": "German"}),
                         ("text-to-speech", {"text": Ref(task_id=0)})]
 
 
@@ -453,6 +453,56 @@ def test_making_a_given_photo_look_like_a_painting_is_an_image_to_image_task() -
     for planner in (PLANNER, RULES_ONLY):
         p = planner.plan("Make the photo dog.jpg look like a Van Gogh painting.")
         assert [t.task for t in p.tasks] == ["image-to-image"] and p.tasks[0].args["image"] == "dog.jpg"
+
+
+def test_it_after_a_generation_from_a_text_is_that_text() -> None:
+    """"it" in "make a video of it" is the castle, not the image no text task can read: the
+    translation and the video found no text and were left out."""
+    assert steps(plan("Create an image of a castle on a hill, then make a video of it.")) == [
+        ("text-to-image", {"text": "a castle on a hill"}), ("text-to-video", {"text": "a castle on a hill"})]
+    assert steps(plan("Say good morning everyone. Then translate it into French.")) == [
+        ("text-to-speech", {"text": "good morning everyone"}),
+        ("translation", {"text": "good morning everyone", "target_language": "French"})]
+
+
+def test_a_text_given_in_words_is_not_swapped_for_a_later_output() -> None:
+    """"Read good morning aloud. Then caption photo.jpg" read the caption aloud."""
+    assert steps(plan("Read good morning aloud. Then caption photo.jpg.")) == [
+        ("text-to-speech", {"text": "good morning"}), ("image-to-text", {"image": "photo.jpg"})]
+
+
+@pytest.mark.parametrize(("request_text", "tasks"), [
+    ("Generate speech from the text in slide.png.", ["image-to-text", "text-to-speech"]),
+    ("Turn recording.wav into a summary I can listen to.",
+     ["automatic-speech-recognition", "summarization", "text-to-speech"]),
+    ("Tell me the objects in room.jpg and their depth.", ["object-detection", "depth-estimation"]),
+    ("What emotion does this text express: I finally got the job!", ["text-classification"]),
+    ("Say good morning everyone.", ["text-to-speech"])])
+def test_plain_phrasings_of_common_tasks(request_text: str, tasks: list[str]) -> None:
+    """Each lost a task: "generate speech from the text" was text generation, "a summary I can
+    listen to" and "tell me the objects" named nothing, "...: I finally got the job!" split at
+    "finally", and "say ..." named no task."""
+    for planner in (PLANNER, RULES_ONLY):
+        assert [t.task for t in planner.plan(request_text).tasks] == tasks
+
+
+def test_an_audio_clip_is_speech_not_a_video() -> None:
+    p = plan("Segment the objects in my photo.jpg and make an audio clip describing them.")
+    assert "text-to-video" not in [t.task for t in p.tasks] and "text-to-speech" in [t.task for t in p.tasks]
+    assert not p.missing
+
+
+def test_a_language_version_names_the_target_language() -> None:
+    p = plan("Give me a French version of menu.png.")
+    assert [(t.task, t.args.get("target_language")) for t in p.tasks] == [("image-to-text", None),
+                                                                          ("translation", "French")]
+
+
+def test_next_and_finally_split_clauses_only_as_sequence_words() -> None:
+    assert [c.masked for c in split_clauses("Read the next page of book.png aloud")] == [
+        "Read the next page of book.png aloud"]
+    assert [c.masked for c in split_clauses("Caption photo.jpg, next translate it into French")] == [
+        "Caption photo.jpg", "translate it into French"]
 
 
 def test_a_language_in_a_file_name_asks_for_no_translation() -> None:

@@ -430,12 +430,30 @@ class PlanBuilder:
             if self.feed_from_missing:
                 found = found or self._take(range(self.req.own), ["text"], question=True)
             found = found or self._latest_output(["text"])
+        if found is None and self.feed_from_missing and self._refers_back(clause):
+            # "segment the objects in photo.jpg and make an audio clip describing them": the labels
+            found = self._earlier_prompt() or self._latest_output(["text"], primary=False)
         if found is None and self.feed_from_missing and self._refers_back(clause) and (
                 self.missing or self._only_an_instruction(clause)) and not _FOLLOWING_RE.search(clause.lower):
             # "translate it", where "it" was to come from a task left out for want of input, or
             # where nothing came before: the clause's own words are not the text
             return None
         return found or self._prompt(cand)
+
+    def _earlier_prompt(self) -> str | None:
+        """The text the latest task was given, when that task made something other than text from
+        it: "it" in "Create an image of a castle, then make a video of it" or "Say good morning,
+        then translate it into French" is that text (the castle, "good morning"), which no
+        output holds."""
+        if not self.tasks:
+            return None
+        task = self.tasks[-1]
+        spec = TASK_TYPES[task["task"]].args[0]
+        value = task["args"].get(spec.name)
+        if spec.modality != "text" or "text" in self.vocab.outputs.get(task["task"], ())[:1] or not isinstance(value, str) \
+                or reference_ids(value) or any(r.value == value and r.kind == "file" for r in self.req.resources):
+            return None
+        return value
 
     def _only_an_instruction(self, clause: Clause) -> bool:
         """Whether the clause is too short to hold the text it works on ("now read that aloud")."""
@@ -772,7 +790,11 @@ class PlanBuilder:
             # the translations of one text into several languages: all take the same output, none another's
             group = [k, *self._siblings(k, spec.name, value)]
             prose = self._wants_prose(task["task"], self.clauses[k])
-            options = [j for j in range(k if given else len(self.tasks)) if j not in group and j not in used
+            # a later output only for a clause that refers to one: "Read good morning aloud. Then
+            # caption photo.jpg" reads "good morning", not the caption
+            later = not given and (spec.modality != "text" or self._refers_back(self.clauses[k])
+                                   or bool(_TEXT_RESULT_RE.search(self.clauses[k].lower)))
+            options = [j for j in range(len(self.tasks) if later else k) if j not in group and j not in used
                        and j not in below and set(self.vocab.outputs.get(self.tasks[j]["task"], ())[:1]) & set(spec.modalities)
                        and not (prose and self.tasks[j]["task"] in _LABEL_TASKS)]
             if not options:

@@ -52,7 +52,9 @@ _SPLIT_RE = re.compile(
     rf"""(?<=[.!?;])\s+
     | (?<=\ue002)\s+(?=(?-i:[A-Z]))
     | \s*[:;]\s+(?=(?:and\s+)?(?:then|afterwards|after\s+that|finally|lastly|also|next)\b)
-    | ,?\s+(?:and\s+)?(?:then|afterwards|after\s+that|after\s+this|finally|subsequently|lastly|next)\b,?
+    | ,?\s+(?:and\s+)?(?:then|afterwards|after\s+that|after\s+this)\b,?
+    | (?:,\s*|\s+and\s+)(?:finally|subsequently|lastly|next)\b,?
+    | \s+(?:finally|subsequently|lastly|next)\b(?:,|(?=\s+(?:please\s+)?(?:{_ACTION_VERBS})\b))
     | ,?\s+(?:and\s+)?once\s+(?:that(?:'s|\s+is)\s+done|done)\b,?
     | ,?\s+followed\s+by\b
     | ,?\s+(?:and\s+)?(?:use|pass|feed|send|take)\s+(?:the|its|that|this)\s+(?:\w+\s+)?

@@ -190,7 +190,7 @@ CUES: tuple[Cue, ...] = tuple(
             (r"(?:make|make up|invent) (?:me |us )?(?:a|an|some) (?:\w+ )?(?:\w+ )?(?:story|stories|poem|poems|song|joke|"
              r"jokes|riddle|limerick|haiku|slogan|tagline|lyrics)", 1.4),
             (r"text[- ]generation|(?:generate|produce|create|write|compose|draft|craft|come up with|put together) "
-             r"(?:a |an |some )?(?:\w+ )?(?:\w+ )?(?:\w+ )?"
+             r"(?:a |an |some )?(?:(?!(?:speech|audio|voice|from|of|in)\b)\w+ ){0,3}"
              r"(?:text|story|stories|poem|essay|article|paragraph|sentences?|continuation|lyrics|tweet|post|email|"
              r"letter|slogan|tagline|joke|outline|blog|narrative|script|biography|report|review|recipe|song|message|"
              r"response|reply|continuation)", 1.4),
@@ -224,7 +224,7 @@ CUES: tuple[Cue, ...] = tuple(
             (r"tables?|spreadsheets?|rows?|records|columns", 0.4))
     + _cues("object-detection",
             (r"object[- ]detection|bounding box(?:es)?|boxes|detect(?:s|ed|ing)? (?:all |any |the |every )*objects?|"
-             r"(?:identify|find|recogni[sz]e|spot|list|locate|pinpoint|point out) (?:all |any |the |every |different |"
+             r"(?:identify|find|recogni[sz]e|spot|list|locate|pinpoint|point out|tell me|show me|name) (?:all |any |the |every |different |"
              r"various |distinct )*(?:objects|items)", 1.5),
             (r"detect(?:s|ed|ing|ion)?|detector|box(?:es)?|(?:draw|put|place) (?:a )?boxes", 0.9),
             (r"(?:which|what) (?:objects|items|things)", 1.2),
@@ -334,6 +334,11 @@ CUES: tuple[Cue, ...] = tuple(
              r"(?:audio|voice|speech)[- ](?:version|narration|format|output)|audible|vocali[sz]e", 1.2),
             (r"speak|spoken|pronounc(?:e|ed|iation)|narrat(?:e|es|ed|ion|or)|voice[- ]?over|audiobook|"
              r"synthesi[sz]e (?:speech|voice|audio)|read (?:it|this|that|them) to me", 1.0),
+            # "Say good morning everyone", not "say it in French", "say something about ..."
+            (r"^(?:please |now |also |just |then |and )*say(?! (?:it|this|that|them|what|something|anything|in|into|"
+             r"hello to|hi to|goodbye to|whether|if|why|how|which|who)\b)(?= [\w\ue000])", 0.9),
+            # "a summary I can listen to", not "what I can hear in it"
+            (r"(?<!what )(?<!what do )(?:i|we) (?:can|could) (?:listen to|hear|play)(?! (?:in|on) )", 1.2),
             (r"(?:generate|create|make|produce|synthesi[sz]e|record|provide|give me|prepare|deliver|output) "
              r"(?:an? |some |the )?(?:\w+ )?(?:speech|audio|voice|spoken)(?: (?:file|clip|version|recording|message))?"
              # not "make the speech (file) in memo.wav clearer": that speech is given ("speech from
@@ -364,8 +369,8 @@ CUES: tuple[Cue, ...] = tuple(
              r"identify (?:the )?speakers?|emotions? (?:in|of|from|behind) (?:the |his |her |their |this )?(?:voice|audio|"
              r"speech|recording|tone|clip)", 1.0))
     + _cues("text-to-video",
-            (rf"text[- ]to[- ]video|(?:{_MAKE}|animate) (?:me )?(?:an? |some |the )?(?:short |new |brief )?(?:\w+ )?"
-             rf"(?:{_VIDEO_NOUNS})", 1.5),
+            (rf"text[- ]to[- ]video|(?:{_MAKE}|animate) (?:me )?(?:an? |some |the )?(?:short |new |brief )?"
+             rf"(?:(?!(?:audio|sound|voice|speech|music)\b)\w+ )?(?:{_VIDEO_NOUNS})", 1.5),  # not "an audio clip"
             (r"animat(?:e|ed|ion)|videos?|(?:video|clip|movie|film) (?:of|showing|about|that shows)", 0.9))
 )
 """Every cue, across all intents."""
@@ -426,7 +431,10 @@ _VARIETY = r"(?:(?:simplified|traditional|brazilian|european|mexican|latin ameri
 _LANGUAGE_LIST = (rf"\s+{_VARIETY}({_LANG})(?!\w)((?:\s*(?:,|\band\b|\bas well as\b|\bplus\b|&)\s*(?:and\s+)?"
                   rf"{_VARIETY}(?:{_LANG})(?!\w))*)")
 _TARGET_PATTERNS = (re.compile(rf"(?<!\w)(?:into|to){_LANGUAGE_LIST}", re.IGNORECASE),
-                    re.compile(rf"(?<!\w)in{_LANGUAGE_LIST}", re.IGNORECASE))
+                    re.compile(rf"(?<!\w)in{_LANGUAGE_LIST}", re.IGNORECASE),
+                    # "a French version of menu.png" (group 2, the list of further languages, is empty)
+                    re.compile(rf"(?<!\w)({_LANG})()\s+(?:version|translation|equivalent|rendition|rendering)(?!\w)",
+                               re.IGNORECASE))
 LANGUAGE_SOURCE = re.compile(rf"(?<!\w)from\s+({_LANG})(?!\w)", re.IGNORECASE)
 LANGUAGE_NAME = re.compile(rf"(?<!\w)(?:{_LANG})(?!\w)", re.IGNORECASE)
 

@@ -129,13 +129,13 @@ def _match_given(resource: Resource, files: Iterable[str]) -> Resource:
 
 
 _SUPPLIED_RE = re.compile(
-    r"^(?P<lead>[^:\n]{0,120}?\b(?i:the following|following text|this|these|text|sentence|sentences|paragraph|passage|"
-    r"message|review|note|notes|email|article|story|poem|quote|words|phrase|aloud|out loud|summari[sz]e|translate|"
-    r"paraphrase|rephrase|reword|rewrite|proofread|simplify|classify|analy[sz]e|in|from|within)|"
-    r"(?:in|into|to) [A-Z][a-z]+)\s*:\s+(?P<text>\S.*\S)\s*$", re.DOTALL)
+    r"^(?P<lead>[^:\n]{0,120}?\b(?:(?i:(?:the following|following text|this|these|text|sentence|sentences|paragraph|"
+    r"passage|message|review|note|notes|email|article|story|poem|quote|words|phrase)(?:\s+[\w'-]+){0,3}|aloud|out loud|"
+    r"summari[sz]e|translate|paraphrase|rephrase|reword|rewrite|proofread|simplify|classify|analy[sz]e|in|from|within)|"
+    r"(?i:in|into|to) [A-Z][a-z]+))\s*:\s+(?P<text>\S.*\S)\s*$", re.DOTALL)
 """An instruction ending in a colon and the text it is about, unquoted ("Summarize the following:
 Cats are small. Dogs bark.", "Read aloud: good morning", "Translate to German: good morning",
-"Paraphrase: ...", "Find the people and places in: ...")."""
+"Paraphrase: ...", "Find the people and places in: ...", "What emotion does this text express: ...")."""
 
 
 _ASKED_ABOUT_RE = re.compile(
@@ -172,7 +172,7 @@ def _supplied(text: str, taken: list[tuple[int, int]]) -> list[Resource]:
     from .clauses import IMPERATIVE_RE  # local: clauses imports this module
 
     for then in _FURTHER_RE.finditer(text, start, end):  # "Next, read it aloud", not "Next stop is Boston"
-        if IMPERATIVE_RE.match(text, then.end()):
+        if IMPERATIVE_RE.match(text[then.end():end]):
             end = then.start()
             break
     supplied = text[start:end].rstrip()
