@@ -486,6 +486,17 @@ def test_plain_phrasings_of_common_tasks(request_text: str, tasks: list[str]) ->
         assert [t.task for t in planner.plan(request_text).tasks] == tasks
 
 
+@pytest.mark.parametrize(("request_text", "step"), [
+    ("What does invoice.png say?", ("image-to-text", {"image": "invoice.png"})),
+    ("What does the sign in street.jpg say?", ("image-to-text", {"image": "street.jpg"})),
+    ("What does memo.wav say?", ("automatic-speech-recognition", {"audio": "memo.wav"}))])
+def test_what_a_file_says_is_its_words(request_text: str, step: tuple) -> None:
+    """It was a question for document or visual question answering (or, for a recording, about a
+    text): models that are rarely installed, where reading the file's words answers it."""
+    for planner in (PLANNER, RULES_ONLY):
+        assert steps(planner.plan(request_text)) == [step]
+
+
 def test_an_audio_clip_is_speech_not_a_video() -> None:
     p = plan("Segment the objects in my photo.jpg and make an audio clip describing them.")
     assert "text-to-video" not in [t.task for t in p.tasks] and "text-to-speech" in [t.task for t in p.tasks]

@@ -255,6 +255,8 @@ CUES: tuple[Cue, ...] = tuple(
     + _cues(("image-to-text", "text-generation"), (r"descriptions?", 0.8))
     + _cues(("automatic-speech-recognition", "image-to-text"),
             (r"transcri(?:be|bes|bed|bing|ption|ptions|pt|pts)", 1.1),
+            # "what does invoice.png say?", "what does the sign in street.jpg say?": the words in the file
+            (r"what (?:does|did|do) (?:\w+ ){0,3}(?:(?:in|on|of) )?\ue000\d+\ue001 (?:say|says|read|reads)(?! about)", 1.3),
             (r"(?:into|to|as) (?:a |an )?(?:written|readable)(?: \w+)?|in writing|(?:into|to) text", 0.6))
     + _cues("automatic-speech-recognition",
             (r"speech[- ]to[- ]text|speech recognition|asr|dictation|subtitles?", 1.4),
