@@ -497,6 +497,47 @@ def test_what_a_file_says_is_its_words(request_text: str, step: tuple) -> None:
         assert steps(planner.plan(request_text)) == [step]
 
 
+def test_a_clause_that_only_points_at_a_file_asks_for_nothing() -> None:
+    """"take a look at beach.jpg" went to the semantic matcher, which read an image edit into it."""
+    p = OfflinePlanner().plan("hey, could you take a look at beach.jpg and let me know what's going on in it?")
+    assert [t.task for t in p.tasks] == ["image-to-text"]
+
+
+def test_a_poem_about_what_you_see_in_a_picture_works_on_the_picture() -> None:
+    """The node model put a visual question "Look?" into "Look at zoo.png", and the poem was about
+    the words "what you see": over the registry no question is answered where none is asked, and
+    the prompt reads the picture."""
+    p = OfflinePlanner().plan("Look at zoo.png and write a poem about what you see.")
+    assert not {t.task for t in p.tasks} & {"visual-question-answering", "question-answering",
+                                             "document-question-answering"}
+    assert p.tasks[0].args.get("image") == "zoo.png" and p.tasks[-1].task == "text-generation"
+    assert p.tasks[-1].args["text"] == Ref(task_id=0)
+
+
+@pytest.mark.parametrize(("request_text", "tasks"), [
+    ("Is the text in review.png positive?", ["image-to-text", "text-classification"]),
+    ("Is the message in note.png rude?", ["image-to-text", "text-classification"]),
+    ("Is the caller in call.wav angry?", ["audio-classification"]),
+    ("Could you generate a cartoon version of selfie.jpg?", ["image-to-image"]),
+    ("Please compare the captions of a.jpg and b.jpg.", ["image-to-text", "image-to-text", "sentence-similarity"])])
+def test_more_plain_phrasings(request_text: str, tasks: list[str]) -> None:
+    """The sentiment of a text in an image and a caller's anger named no task; "a cartoon version
+    of selfie.jpg" also drew a new cartoon; comparing two captions only captioned."""
+    for planner in (PLANNER, RULES_ONLY):
+        assert [t.task for t in planner.plan(request_text).tasks] == tasks
+
+
+@pytest.mark.parametrize(("wanted", "question"), [
+    ("what the person is holding", "What is the person holding?"),
+    ("where the photo was taken", "Where was the photo taken?"),
+    ("what the sign is about", "What is the sign about?"),
+    ("where the meeting is", "Where is the meeting?")])
+def test_what_a_user_asks_to_be_told_becomes_a_question(wanted: str, question: str) -> None:
+    from hugginggpt_tools.planning.arguments import _as_question
+
+    assert _as_question(wanted) == question
+
+
 def test_an_audio_clip_is_speech_not_a_video() -> None:
     p = plan("Segment the objects in my photo.jpg and make an audio clip describing them.")
     assert "text-to-video" not in [t.task for t in p.tasks] and "text-to-speech" in [t.task for t in p.tasks]

@@ -198,7 +198,8 @@ def _base_verb(verb: str) -> str:
 
 
 _WH_BE_RE = re.compile(r"^((?:what|which|how)(?: \w+)?|who|where|when|why)\s+((?:the|a|an|this|that|these|those|my|your|"
-                       r"his|her|its|our|their)\s.+?)\s+(is|are|was|were)$", re.IGNORECASE)
+                       rf"his|her|its|our|their)\s.+?)\s+(is|are|was|were)(?:\s+((?:{_PARTICIPLE}|\w+ing\b|about\b|for\b|like\b|"
+                       r"from\b|made of\b).*))?$", re.IGNORECASE)
 
 
 def _as_question(wanted: str) -> str:
@@ -223,7 +224,8 @@ def _as_question(wanted: str) -> str:
     elif plural:
         wanted = " ".join(w for w in ("do", *plural.groups()) if w)
     elif wh_be:
-        wanted = f"{wh_be.group(1)} {wh_be.group(3)} {wh_be.group(2)}"
+        # "where the meeting is" -> "where is the meeting", "what the man is holding" -> "what is the man holding"
+        wanted = " ".join(w for w in (wh_be.group(1), wh_be.group(3), wh_be.group(2), wh_be.group(4)) if w)
     question = wanted if _WH_START_RE.match(wanted) else f"what is {wanted}"
     if _BARE_BE_RE.search(question):  # "what animals are (in zoo.png)": "What animals are there?"
         question += " there"
@@ -247,6 +249,9 @@ _TEXT_RESULT_RE = re.compile(
     r"what (?:the|that|this|it) (?:\w+ )?(?:says|said|shows|showed|found|returned|tells))(?!\w)")
 """A clause's mention of an earlier text result, which a question, an instruction or a comparison
 may then be."""
+_SEEN_RE = re.compile(r"(?<!\w)what (?:you|i|we) (?:see|saw|hear|heard|notice|noticed|spot|spotted|observe|observed)"
+                      r"(?!\w)")
+"""A prompt's mention of what a picture or recording holds ("write a poem about what you see")."""
 _MEDIA_MENTION_RE = re.compile(
     r"\s*(?:(?<!\w)(?:in|of|on|from|to|for|within|inside|at)\s+)?(?:(?<!\w)(?:the|this|my|that|an?)\s+)?"
     r"(?:(?:image|photo|picture|file|audio|recording|video|document|pic)\s+(?:(?:called|named|titled)\s+)?)?"
@@ -417,6 +422,9 @@ class PlanBuilder:
         # ("write a poem about photo.jpg": about what the photo shows)
         prompt = cand.task in PROMPT_TASKS and not any(
             self.req.resources[i].modality in self.bridges for i in clause.resources)
+        if found is None and prompt and self.feed_from_missing and _SEEN_RE.search(clause.lower):
+            # "look at zoo.png and write a poem about what you see": about the picture's content
+            found = self._latest_output(["text"]) or self._bridge(range(self.req.own), cand.strength)
         if found is None and (self._refers_back(clause) or not prompt):
             found = (self._latest_output(["text"], prose=self._wants_prose(cand.task, clause))
                      or self._take(self._all(), ["text"], question=False))
@@ -625,8 +633,9 @@ class PlanBuilder:
         """Sentence similarity's second text: another quote, or an earlier text output than the first."""
         clause = cand.clause
         # "caption a.jpg and b.jpg and compare them": the other caption
+        # "compare the captions of a.jpg and b.jpg": b.jpg's caption
         return (self._take(clause.resources, ["text"]) or self._take(self._all(), ["text"])
-                or self._latest_output(["text"], skip=first))
+                or self._bridge(clause.resources, cand.strength) or self._latest_output(["text"], skip=first))
 
     def _instruction(self, cand: Candidate) -> str | None:
         """An editing instruction: a quoted one, else the clause without the image's mention."""

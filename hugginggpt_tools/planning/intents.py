@@ -217,10 +217,25 @@ def requests_something(clause: Clause) -> bool:
     return bool(_ASKING_RE.search(clause.lower) or IMPERATIVE_RE.match(clause.lower))
 
 
+_ONLY_LOOK_RE = re.compile(
+    r"^(?:(?:hey|hi|hello|so|ok(?:ay)?|now)\b[\s,]*)*(?:(?:could|can|would|will) you |please )?(?:(?:take|have) a "
+    r"(?:quick |close )?look at|look at|check out|open|see|consider) (?:the |this |my |that )?(?:\w+ )?"
+    r"\ue000\d+\ue001[\s?.!]*$", re.IGNORECASE)
+"""A clause that only points at a file ("hey, could you take a look at beach.jpg"): what to do with
+it comes in the next clause."""
+
+
+def only_points_at_a_file(clause: Clause) -> bool:
+    """Whether the clause only points at a file (:data:`_ONLY_LOOK_RE`)."""
+    return bool(_ONLY_LOOK_RE.match(clause.masked))
+
+
 def _matchable(clause: Clause, lenient: bool = False) -> bool:
-    """Whether the semantic matcher may name the clause's task: it asks for something; if
-    ``lenient``, also when it names a file and reads as no statement ("Trnscrbe the adio file
-    speech.wav pls", whose verb no cue knows)."""
+    """Whether the semantic matcher may name the clause's task: it asks for something (and does
+    more than point at a file: "take a look at beach.jpg"); if ``lenient``, also when it names a
+    file and reads as no statement ("Trnscrbe the adio file speech.wav pls", whose verb no cue knows)."""
+    if only_points_at_a_file(clause):
+        return False
     return requests_something(clause) or lenient and bool(clause.resources) and asks_for_something(clause)
 
 

@@ -108,7 +108,14 @@ CUES: tuple[Cue, ...] = tuple(
           (r"toxic(?:ity)?|offensive|hate speech|spam|sarcas(?:m|tic)|text[- ]classification", 1.1),
           (r"(?:detect|identify|determine|tell|guess|recogni[sz]e|which|what) (?:the )?language", 1.2),
           (r"language (?:detection|identification)|intent|polarity", 0.8))
-    + _cues(("text-classification", "audio-classification"), (r"emotions?|mood|tone|feelings?", 0.7))
+    + _cues(("text-classification", "audio-classification"), (r"emotions?|mood|tone|feelings?", 0.7),
+            # "is the text in review.png positive?", "whether they sounded upset"
+            (r"(?:sounds?|sounded|seems?|seemed|feels?|felt) (?:\w+ ){0,3}?(?:positive|negative|upset|"
+             r"angry|happy|sad|cheerful|annoyed|frustrated|excited|rude|polite|friendly|hostile|toxic|offensive|"
+             r"sarcastic|optimistic|pessimistic)", 0.9),
+            (r"(?:text|review|message|comment|email|tweet|post|letter|note|words|tone|writing|sentence|paragraph|caller|"
+             r"speaker|voice|recording|call)(?: [\w\ue000-\ue002]+){0,4}? (?:positive|negative|upset|angry|sad|annoyed|"
+             r"frustrated|rude|polite|hostile|toxic|offensive|sarcastic|optimistic|pessimistic)(?=\s*(?:[?.!]|$))", 1.2))
     + _cues(_CLASSIFY_TASKS,
             (r"classif(?:y|ies|ied|ying|ication|ier)|categori[sz](?:e|es|ed|ing|ation)", 0.8),
             (r"categor(?:y|ies)|class(?:es)?|belongs?(?: to)?", 0.7),
@@ -216,7 +223,7 @@ CUES: tuple[Cue, ...] = tuple(
             (r"similar|alike|compare|comparison|compar(?:e|ing) (?:it|this|that)|match(?:es|ing)?|"
              r"relevan(?:ce|t)|related|align(?:s|ed)? with|consistent with|correspond(?:s)?", 0.6))
     + [Cue(r"compar(?:e|ing) (?:the|both|these|those) (?:two )?(?:captions|transcripts|transcriptions|descriptions|"
-           r"texts|sentences|summaries|translations|answers)", 1.3, ("sentence-similarity",), names_results=True)]
+           r"texts|sentences|summaries|translations|answers)", 1.5, ("sentence-similarity",), names_results=True)]
     + _cues("tabular-classification",
             (r"tabular(?:[- ]classification)?|classify (?:the |each |every )?(?:rows?|tables?|spreadsheets?)|"
              r"(?:what|which) (?:kind|type|sort|category|class) of (?:table|spreadsheet|chart|data)|"
@@ -271,7 +278,8 @@ CUES: tuple[Cue, ...] = tuple(
              r"transcribed|changed|written) (?:in)?to (?:\w+ )?(?:text|writing|words)", 1.3))
     + _cues("text-to-image",
             (rf"text[- ]to[- ]image|(?:{_MAKE}) (?:me )?(?:an? |some |the |one )?(?:new |fresh |brand new )?"
-             rf"(?:\w+ )?(?:{_IMAGE_NOUNS})(?! \ue000)", 1.5),  # not "make the photo dog.jpg look like ..."
+             # not "make the photo dog.jpg look like ...", "generate a cartoon version of selfie.jpg"
+             rf"(?:\w+ )?(?:{_IMAGE_NOUNS})(?! \ue000)(?! (?:version|rendition|copy) of (?:\w+ )?\ue000)", 1.5),
             (rf"(?:need|want|like|love) (?:an? |some |one )?(?:[\w-]+ ){{0,2}}(?:{_IMAGE_NOUNS}) "
              rf"(?:of|showing|depicting|with|that|where|featuring|inspired by|based on|about|representing)|"
              rf"(?:an? |some )(?:[\w-]+ )?(?:{_IMAGE_NOUNS}) (?:inspired by|based on)", 1.3),
@@ -284,6 +292,9 @@ CUES: tuple[Cue, ...] = tuple(
              r"colou?ri[sz](?:e|ation)|retouch|upscal(?:e|ing)|super[- ]resolution|(?:higher|better) resolution|"
              r"image (?:transformation|enhancement|manipulation|conversion|translation)", 1.4),
             (r"brighten|darken|lighten|de-?blur|unblur|increase (?:the |its )?(?:resolution|brightness|contrast)", 0.9),
+            (r"(?:cartoon|anime|comic|manga|sketch(?:ed)?|watercolou?r|oil[- ]painting|pencil|pixel[- ]art|"
+             r"black[- ]and[- ]white|vintage|retro|pop[- ]art|impressionist|cubist|claymation) (?:version|rendition)"
+             r"(?= of (?:(?:the|this|my|that|our|your) )?(?:\w+ )?(?:\ue000|photo|image|picture|pic|selfie|portrait))", 1.2),
             (r"look(?:s|ing)? like|resembl(?:e|es|ing)|in the style|as (?:an? )?(?:painting|sketch|cartoon|drawing|watercolou?r)|"
              r"(?:a|an|the) [\w-]+ (?:style|look|effect|aesthetic|feel|finish)|"
              r"target (?:style|domain|image)|aesthetic", 0.9),

@@ -46,8 +46,17 @@ from ..toolgraph import ToolGraph
 from .arguments import BRIDGES, CONVERTERS, PlanBuilder, earlier_outputs_named
 from .base import Planner
 from .clauses import PLACEHOLDER_RE, RequestText, mask, read_request
-from .intents import STRONG_SCORE, Candidate, Vocabulary, asks_for_something, needs_matcher, order, score_clause
-from .lexicon import FAMILIES, INTENTS
+from .intents import (
+    STRONG_SCORE,
+    Candidate,
+    Vocabulary,
+    asks_for_something,
+    needs_matcher,
+    only_points_at_a_file,
+    order,
+    score_clause,
+)
+from .lexicon import FAMILIES, INTENTS, QUESTION_TASKS
 from .nodemodel import NodeModel, request_features, text_features, words
 from .resources import find_resources
 from .semantic import IntentMatcher
@@ -208,8 +217,13 @@ class OfflinePlanner(Planner):
         builder, uncovered = self._build(req, vocab, bridges=bridges)
         planned = planned_intents(builder.tasks)
         earlier = {i for i in keep if INTENTS.get(i) in earlier_outputs_named(req)}
+        # over the registry, no question answering where nothing is asked ("Look at zoo.png and
+        # write a poem about what you see")
+        unasked = QUESTION_TASKS if self.tools is None and not any(_ASKED_RE.search(c.masked) for c in req.clauses) \
+            else frozenset()
         to_add = [i for i in sorted(keep, key=lambda i: -probs.get(i, 0.0))
-                  if knows_all and probs.get(i, 0.0) >= model.threshold and i not in planned and i not in earlier]
+                  if knows_all and probs.get(i, 0.0) >= model.threshold and i not in planned and i not in earlier
+                  and i not in unasked]
         if to_add and (first.tasks or self.fill_empty):
             extra: dict[int, list[Candidate]] = {}
             for intent in to_add:
@@ -234,6 +248,8 @@ class OfflinePlanner(Planner):
         assert model is not None
         best: tuple[float, int, int, int] | None = None
         for clause in req.clauses:
+            if only_points_at_a_file(clause) and len(req.clauses) > 1:
+                continue  # "Look at zoo.png and write a poem about what you see": not "Look?"
             tokens = words(req, clause.masked)
             weight = sum(model.weight(f, intent) for f in text_features(tokens))
             word = max(tokens, key=lambda t: model.weight("w:" + t, intent), default=None)
@@ -265,6 +281,11 @@ class OfflinePlanner(Planner):
         self.prepare(requests)
         return [self.plan(r) for r in requests]
 
+
+_ASKED_RE = re.compile(r"\?|^(?:what|what's|who|whom|whose|where|when|which|why|how|is|are|does|do|can|could)\b|"
+                       r"(?<!\w)(?:whether|if|questions?|ask|answer|tell me|let me know|find out|is there|are there)(?!\w)",
+                       re.IGNORECASE)
+"""Words of a clause that asks a question ("what you see" in "write a poem about what you see" does not)."""
 
 _SAME_AGAIN_RE = re.compile(r"(?<!\w)(?:too|as well|also|the same|same for|same with|likewise|what about|how about|"
                             r"and for|now for)(?!\w)", re.IGNORECASE)
