@@ -11,6 +11,11 @@ classifier when the only image-to-text models read printed text and the picture 
 result then names the type it ``stands_in_for``); each try has the task time limit
 (``Settings.task_timeout_s``). A task whose every candidate fails records its error (secrets
 redacted), its dependants are skipped with a reason, and every finished result is kept.
+
+Reasons are written for the user (:func:`failure_reason`): each names the model, then the
+message of the package's own errors as it is (``bundled/ocr: found no text in photo.png``), or
+a foreign exception's class and message (``bundled/x: RuntimeError: ...``). A task is named by
+its plan id (``task 0 (image-to-text)``), as in the answer, the stream events and the results.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ import asyncio
 import contextvars
 import functools
 import logging
+import os
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -29,7 +36,7 @@ from .artifacts import ArtifactStore
 from .backends.base import Backends, RunContext, TaskOutput
 from .config import Settings
 from .errors import HuggingGPTError, InputError, TaskTimeoutError, TransientBackendError
-from .inputs import check_file_kind, local_file, names_text_file, resolve_file, text_file_content
+from .inputs import check_file_kind, local_file, names_text_file, resolve_file, text_file_content, url_scheme
 from .redaction import redact
 from .retries import RetryPolicy, is_transient, retry_delay
 from .schemas import ArgValue, Candidate, ModelCard, ModelChoice, Plan, Ref, Task, TaskResult, TextTemplate
@@ -57,6 +64,16 @@ async def _to_thread(func: Callable[..., Any], *args: Any) -> Any:
     """
     call = functools.partial(contextvars.copy_context().run, func, *args)
     return await asyncio.get_running_loop().run_in_executor(_POOL.get(), call)
+
+
+def failure_reason(exc: BaseException) -> str:
+    """What went wrong, for the user: the message of the package's own errors (:mod:`.errors`,
+    written for the user; "BackendError:" in front would only be noise), and the class name then
+    the message of any other exception (a library's ``RuntimeError`` is worth naming)."""
+    message = str(exc).strip()
+    if isinstance(exc, HuggingGPTError) and message:
+        return message
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
 def _ref_value(ref: Ref, modality: str, results: Mapping[int, TaskResult]) -> str:
@@ -123,6 +140,41 @@ def _reads_files(task: Task) -> bool:
     return False
 
 
+_ARTIFACT_ID_RE = re.compile(r"^[0-9a-f]{12}$")
+"""An artifact id of the session's store (:func:`~hugginggpt_tools.inputs.local_file`), not a file name."""
+
+
+def missing_files(plan: Plan, files: Sequence[str] = (), cwd: str | Path | None = None) -> list[str]:
+    """The local file names in ``plan``'s arguments that name no file, once each in plan order: a
+    file argument (or a text argument that names a text file, "notes.txt") with no file at that
+    path (from ``cwd``, default the current folder) and none of that name among ``files``, where
+    :func:`resolve_file` looks. URLs, artifact ids and references are not checked; nor is
+    whether a file that exists may be read (the task says so when it runs). Lets a caller refuse
+    a request that names a file that is not there before any model runs, as ``hugginggpt run``
+    does."""
+    base = Path(cwd) if cwd is not None else Path.cwd()
+    given = {Path(f).name for f in files if (base / Path(f).expanduser()).is_file()}  # absolute stays absolute
+    missing: list[str] = []
+    for task in plan.tasks:
+        try:
+            spec = get_task(task.task)
+        except HuggingGPTError:  # not a registered type: its task says what is wrong when it runs
+            continue
+        for name, value in task.args.items():
+            arg = spec.arg(name)
+            if not isinstance(value, str) or not value.strip() or "\0" in value or url_scheme(value.strip()):
+                continue
+            if (arg is None or arg.modality == "text") and not names_text_file(value):
+                continue
+            value = value.strip()
+            path = Path(value).expanduser()
+            if _ARTIFACT_ID_RE.match(value) or os.path.lexists(path if path.is_absolute() else base / path) \
+                    or Path(value).name in given or value in missing:
+                continue
+            missing.append(value)
+    return missing
+
+
 class Executor:
     """Runs a plan's tasks with the chosen models over the configured backends."""
 
@@ -177,9 +229,7 @@ class Executor:
 
     def _skipped(self, task: Task, choice: ModelChoice | None, blocked: list[int],
                  results: Mapping[int, TaskResult]) -> TaskResult:
-        why = ", ".join(f"task {d} ({results[d].task}) {results[d].status}" for d in blocked)
-        result = TaskResult(task_id=task.id, task=task.task, status="skipped",
-                            error=f"skipped because its input is missing: {why}",
+        result = TaskResult(task_id=task.id, task=task.task, status="skipped", error=_skip_reason(blocked, results),
                             stands_in_for=choice.stands_in_for if choice is not None else None)
         self._emit("task_skipped", result)
         return result
@@ -206,6 +256,8 @@ class Executor:
         errors: list[str] = []
         candidates = prefer_language(candidates, inputs)
         if await self._try(candidates[:MAX_ATTEMPTS], task, inputs, request, result, errors):
+            if errors:  # the only trace of the models that failed before this one: the result keeps no error
+                logger.warning("task %s (%s): %s ran after %s", task.id, task.task, result.model_id, "; ".join(errors))
             return self._finish(result, status="succeeded")
         fallback = choice.fallback if choice is not None else None
         if fallback is not None:  # a model of another type whose output holds what was asked for
@@ -221,14 +273,16 @@ class Executor:
         result: TaskResult, errors: list[str],
     ) -> bool:
         """Run ``task`` on each candidate in turn until one succeeds (its output goes into
-        ``result``); each failure is appended to ``errors``. Whether one succeeded."""
+        ``result``); each failure is appended to ``errors`` (:func:`failure_reason`) and logged at INFO
+        only, as the result's error and the answer say it (:meth:`_run_task` warns when a later
+        model of the task's own type succeeded, whose result keeps no error). Whether one succeeded."""
         for cand in candidates:
             result.attempts.append(cand.model_id)
             try:
                 output = await self._call_with_retries(cand, task, inputs, request)
             except Exception as exc:  # noqa: BLE001 - any model failure falls back to the next candidate
-                message = redact(f"{cand.model_id}: {type(exc).__name__}: {exc}")
-                logger.warning("task %s: %s", task.id, message)
+                message = redact(f"{cand.model_id}: {failure_reason(exc)}")
+                logger.info("task %s (%s): %s", task.id, task.task, message)
                 errors.append(message)
                 continue
             result.model_id, result.backend = cand.model_id, cand.backend
@@ -252,7 +306,8 @@ class Executor:
                     raise
                 if attempt >= self.retry.retries:
                     raise TransientBackendError(
-                        f"{type(exc).__name__}: {exc} (still failing after {attempt} retries)") from exc
+                        f"{failure_reason(exc)} (still failing after {attempt} {'retry' if attempt == 1 else 'retries'})"
+                    ) from exc
                 delay = retry_delay(exc, self.retry, attempt)
                 logger.info("task %s: %s failed transiently (%s); retry %d in %.2f s", task.id, cand.model_id,
                             redact(exc), attempt + 1, delay)
@@ -268,7 +323,7 @@ class Executor:
                 _to_thread(backend.run, cand.card, task.task, inputs, ctx), timeout
             )
         except asyncio.TimeoutError as exc:
-            raise TaskTimeoutError(f"{cand.model_id} took longer than {timeout:g} s") from exc
+            raise TaskTimeoutError(f"took longer than {timeout:g} s (the limit per model, HUGGINGGPT_TASK_TIMEOUT)") from exc
 
     def _finish(self, result: TaskResult, status: str = "failed", error: str | None = None) -> TaskResult:
         result.status = status  # type: ignore[assignment]
@@ -332,6 +387,15 @@ def prefer_language(candidates: Sequence[Candidate], inputs: Mapping[str, Any]) 
     return fitting + [c for c in candidates if c not in fitting]
 
 
+def _skip_reason(blocked: Sequence[int], results: Mapping[int, TaskResult]) -> str:
+    """Why a task was skipped, naming each task it needs by its plan id: "it needs the output of
+    task 0 (image-to-text), which failed"."""
+    said = {"failed": "failed", "skipped": "was skipped"}
+    parts = [f"task {d} ({results[d].task}), which {said.get(results[d].status, results[d].status)}"
+             for d in blocked]
+    return f"it needs the output{'s' if len(parts) > 1 else ''} of {', and '.join(parts)}"
+
+
 def _candidates(choice: ModelChoice | None) -> list[Candidate]:
     """The chosen candidate first, then the rest in rank order."""
     if choice is None:
@@ -341,4 +405,4 @@ def _candidates(choice: ModelChoice | None) -> list[Candidate]:
     return ([chosen] if chosen else []) + rest
 
 
-__all__ = ["EventCallback", "Executor", "language_warning", "prefer_language", "resolve_args", "resolve_file"]
+__all__ = ["EventCallback", "Executor", "failure_reason", "language_warning", "missing_files", "prefer_language", "resolve_args", "resolve_file"]

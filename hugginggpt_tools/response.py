@@ -6,6 +6,10 @@ why), :func:`missing_note` (what was left out for want of an input) and :func:`w
 (what may be wrong with the plan or a result) are appended, so no answer hides a failure.
 Without one, :func:`summarize` writes a deterministic answer that states each task's result and
 the files written. Answers pass through :func:`~hugginggpt_tools.redaction.redact`.
+
+Every text names a task by its plan id, "task 0 (image-to-text)", the number its result
+(``TaskResult.task_id``), its stream events, its references and the CLI's ``[task 0]`` progress
+lines carry: the task lines, the results, the stand-ins, the failures and the warnings alike.
 """
 
 from __future__ import annotations
@@ -51,13 +55,18 @@ def result_record(result: TaskResult) -> dict[str, Any]:
     return record
 
 
+def _task_head(result: TaskResult) -> str:
+    """"task 0 (image-to-text)", or "task 0 (image-classification, standing in for image-to-text)";
+    what stood in for what, and why, is said once for all (:func:`_stand_in_lines`)."""
+    also = f", standing in for {result.stands_in_for}" if result.stands_in_for else ""
+    return f"task {result.task_id} ({result.task}{also})"
+
+
 def _task_line(result: TaskResult) -> str:
-    head = f"{result.task_id + 1}. {result.task}"
-    if result.stands_in_for:  # what stood in for what, and why, is said once for all: :func:`_stand_in_lines`
-        head += f" (standing in for {result.stands_in_for})"
+    head = _task_head(result)
     if result.status == "succeeded":
         secs = f", {result.duration_s:.1f} s" if result.duration_s is not None else ""
-        head += f" with {result.model_id} ({result.backend}{secs})"
+        head += f" succeeded with {result.model_id} ({result.backend}{secs})"
         body = []
         if result.text:
             body.append(_clip(result.text, _MAX_TEXT))
@@ -85,8 +94,8 @@ def _task_lines(results: Sequence[TaskResult]) -> list[str]:
                 said = set(_own_parts(first))
                 own = [q for q in _own_parts(result) if q not in said]
                 here = f"; here {', '.join(own)}" if own else ""
-                lines.append(f"{result.task_id + 1}. {result.task} {result.status}: as task {first.task_id + 1} "
-                             f"({result.error.split(':')[0]}){here}")
+                lines.append(f"{_task_head(result)} {result.status} for the same reason as task {first.task_id} "
+                             f"({result.error.split(':')[0]}: …){here}")
                 continue
         lines.append(_task_line(result))
     return lines
@@ -111,7 +120,7 @@ def summarize(
     lines = [f"I ran {len(results)} task(s) for your request; {ok} succeeded."]
     lines += _task_lines(results)
     if any(r.stands_in_for for r in results):
-        lines.append(stand_in_note(results, first=1))  # numbered as the task lines above
+        lines.append(stand_in_note(results))
     files = [a.path for r in results for a in r.artifacts]
     if files:
         lines.append("Files written:")
@@ -184,11 +193,11 @@ def _listed(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
-def _stand_in_lines(results: Sequence[TaskResult], first: int = 0) -> list[str]:
+def _stand_in_lines(results: Sequence[TaskResult]) -> list[str]:
     """One line per kind of stand-in: which tasks ran which type for which and why, said once for
     every task that stood in the same way for the same reason on its own input ("caption these
     photos": three labels for three captions, each photo without text), with the inputs of the
-    others named; tasks are numbered from ``first``."""
+    others named; tasks are named by their ids."""
     groups: dict[tuple[str, str, bool, str], list[TaskResult]] = {}
     for r in results:
         if r.stands_in_for:
@@ -196,11 +205,11 @@ def _stand_in_lines(results: Sequence[TaskResult], first: int = 0) -> list[str]:
     lines = []
     for group in groups.values():
         head = group[0]
-        numbers = [str(r.task_id + first) for r in group]
+        numbers = [str(r.task_id) for r in group]
         line = (f"{'task' if len(group) == 1 else 'tasks'} {_listed(numbers)} ran {head.task} "
                 f"for the {head.stands_in_for} asked for")
         if not _fallback_ran(head):
-            lines.append(line + ", which no model here can run")
+            lines.append(line + ", which no model here can give")
             continue
         said = set(_own_parts(head))
         others = list(dict.fromkeys(p for r in group[1:] for p in _own_parts(r) if p not in said))
@@ -209,10 +218,10 @@ def _stand_in_lines(results: Sequence[TaskResult], first: int = 0) -> list[str]:
     return lines
 
 
-def stand_in_note(results: Sequence[TaskResult], first: int = 0) -> str:
+def stand_in_note(results: Sequence[TaskResult]) -> str:
     """Which tasks ran a stand-in for the type asked for, and why, once for the tasks that stood in
-    alike (:func:`_stand_in_lines`, tasks numbered from ``first``); empty when none."""
-    lines = [f"- {line}" for line in _stand_in_lines(results, first)]
+    alike (:func:`_stand_in_lines`, tasks named by their ids); empty when none."""
+    lines = [f"- {line}" for line in _stand_in_lines(results)]
     return "Stand-ins:\n" + "\n".join(lines) if lines else ""
 
 

@@ -70,10 +70,42 @@ def test_bad_batch_lines_get_an_error_row_each_and_the_batch_goes_on(tmp_path, c
     assert capsys.readouterr().err.startswith(f"error: Cannot read {str(missing)!r}")
 
 
+def test_run_help_documents_the_exit_codes(capsys):
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "exit codes: 0 when everything asked for was done; 1 when the answer" in help_text
+    assert "2 for bad input or setup" in help_text and "given with --file or named in the request" in help_text
+
+
 def test_missing_file_is_a_one_line_error(capsys):
     assert main(["run", "Read the text in nope.png aloud", "--file", "nope.png"]) == 2
     err = capsys.readouterr().err.strip()
-    assert err == f"error: --file 'nope.png': no such file (relative paths start at {Path.cwd()})."
+    assert err == (f"error: --file 'nope.png': no such file (relative paths start at {Path.cwd()}; check the name, "
+                   "or give the file's full path).")
+
+
+def test_a_missing_file_named_in_the_request_exits_2_as_with_file_before_any_model_runs(tmp_path, capsys,
+                                                                                          monkeypatch):
+    """It exited 1 after a task failed on it, while the same file given with --file exited 2: a
+    missing input is a usage error either way, one line naming the file and the fix."""
+    from hugginggpt_tools.execution import Executor
+
+    async def no_run(*args, **kwargs):
+        pytest.fail("a model ran")
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(Executor, "arun", no_run)
+    (tmp_path / "here.png").write_bytes((ROOT / "examples" / "invoice.png").read_bytes())
+    assert main(["run", "Read the text in nothere.png aloud", "--quiet"]) == 2
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == (
+        f"error: 'nothere.png', named in the request: no such file (relative paths start at {tmp_path}; check the "
+        "name, or give the file's full path).\n")
+    assert main(["run", "Read the text in nothere.png aloud", "--file", "nothere.png", "--quiet"]) == 2
+    assert "'nothere.png': no such file" in capsys.readouterr().err
+    assert main(["run", "Read the text in here.png and in gone.png and missing.jpg", "--quiet"]) == 2
+    assert "'gone.png' and 'missing.jpg', named in the request: no such files" in capsys.readouterr().err
 
 
 def test_an_output_folder_that_cannot_be_written_is_an_error_before_any_model_runs(tmp_path, capsys, monkeypatch):
@@ -170,13 +202,19 @@ def test_progress_lines_say_what_stands_in_and_what_falls_back(capsys: pytest.Ca
     _progress({"event": "model_chosen", "task_id": 0, "task": "image-to-text", "model_id": "bundled/ocr",
                "stands_in_for": None, "fallback": "image-classification with bundled/cls"})
     _progress({"event": "task_finished", "task_id": 0, "task": "image-classification", "status": "succeeded",
-               "model_id": "bundled/cls", "duration_s": 0.5, "error": "bundled/ocr: found no text",
+               "model_id": "bundled/cls", "duration_s": 0.5, "error": "bundled/ocr: found no text in a.jpg: " + "x" * 300,
                "stands_in_for": "image-to-text"})
+    # a stand-in that failed too: its reason is the failure's
+    _progress({"event": "task_finished", "task_id": 1, "task": "image-to-text", "status": "failed",
+               "model_id": None, "duration_s": None, "error": "bundled/ocr: timed out",
+               "stands_in_for": "document-question-answering"})
     lines = capsys.readouterr().err.splitlines()
+    # the stand-in's long reason is the answer's to say, once; the progress line points at it
     assert lines == [
         "[select] task 0 image-to-text: bundled/ocr; if it fails: image-classification with bundled/cls",
         "[task 0] image-classification succeeded with bundled/cls in 0.50 s "
-        "(standing in for image-to-text: bundled/ocr: found no text)"]
+        "(standing in for image-to-text; the answer says why)",
+        "[task 1] image-to-text failed (standing in for document-question-answering: bundled/ocr: timed out)"]
 
 
 def test_an_empty_request_is_a_usage_error_in_cli_terms(capsys):

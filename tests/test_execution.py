@@ -66,7 +66,7 @@ def test_failing_task_skips_dependant_and_keeps_sibling(tmp_path):
                             fake_choice(1, "text-generation"), fake_choice(2, "translation")])
     assert results[0].status == "failed" and "failed on purpose" in results[0].error
     assert results[1].status == "succeeded" and results[1].text == "b"
-    assert results[2].status == "skipped" and "task 0 (summarization) failed" in results[2].error
+    assert results[2].status == "skipped" and "task 0 (summarization), which failed" in results[2].error
     assert [c.model_id for c in backend.calls].count("fake/translation") == 0
     assert {e["event"] for e in events} >= {"task_started", "task_finished", "task_skipped"}
 
@@ -153,7 +153,8 @@ def test_an_unwritable_output_folder_is_blamed_on_the_folder_not_the_model(tmp_p
                            Task(id=1, task="summarization", args={"text": "kept"})),
                      [fake_choice(0, "text-to-speech"), fake_choice(1, "summarization")])
     assert results[0].status == "failed"
-    assert f"ConfigError: Cannot write to the output folder '{tmp_path / 'taken' / 's1'}'" in results[0].error
+    assert f": Cannot write to the output folder '{tmp_path / 'taken' / 's1'}'" in results[0].error
+    assert "ConfigError" not in results[0].error  # the package's own message, without its class name
     assert "--output-dir" in results[0].error
     assert results[1].status == "succeeded" and results[1].text == "kept"
 
@@ -184,7 +185,7 @@ def test_when_every_model_fails_the_fallback_of_another_type_stands_in(tmp_path)
     ex, events = _executor(backend, tmp_path)
     first, second = ex.run(plan, choices, files=[str(image)])
     assert first.status == "succeeded" and first.task == "image-classification" and first.model_id == "cls/b"
-    assert first.stands_in_for == "image-to-text" and first.error.startswith("ocr/a: BackendError")
+    assert first.stands_in_for == "image-to-text" and first.error == "ocr/a: ocr/a failed on purpose"
     assert first.attempts == ["ocr/a", "cls/b"] and second.text == "FR[tabby cat]"  # the labels, not their scores
     finished = [e for e in events if e["event"] == "task_finished" and e["task_id"] == 0]
     assert finished[0]["stands_in_for"] == "image-to-text"
@@ -197,7 +198,8 @@ def test_when_every_model_fails_the_fallback_of_another_type_stands_in(tmp_path)
     backend.failing.update({"ocr/a", "cls/b"})
     both, skipped = ex.run(plan, choices, files=[str(image)])
     assert both.status == "failed" and both.stands_in_for is None and skipped.status == "skipped"
-    assert both.error.startswith("ocr/a: BackendError") and "; image-classification standing in: cls/b: " in both.error
+    assert both.error.startswith("ocr/a: ocr/a failed on purpose") and "; image-classification standing in: cls/b: " \
+        in both.error
     # a stand-in chosen at selection that never ran for want of its input still says what it stood in for
     stand_in = fake_choice(1, "translation").model_copy(update={"stands_in_for": "summarization"})
     _, skipped = ex.run(plan, [choices[0], stand_in], files=[str(image)])
@@ -217,3 +219,82 @@ def test_a_stand_ins_labels_are_passed_on_without_their_scores() -> None:
     assert resolve_args(speak, {0: stand_in}) == {"text": "tabby cat, tiger cat; language: French"}
     own = stand_in.model_copy(update={"stands_in_for": None})
     assert resolve_args(speak, {0: own}) == {"text": labels}
+
+
+def test_failure_reasons_show_the_package_s_own_messages_without_their_class_name(tmp_path, caplog):
+    """"bundled/ocr: BackendError: found no text in ..." reached users; the package's errors carry a
+    message written for them, while a library's exception is worth naming by its class."""
+    import logging
+
+    from hugginggpt_tools.errors import BackendError, InputError
+
+    def ocr(inputs, ctx):
+        raise BackendError("found no text in photo.png")
+
+    def crash(inputs, ctx):
+        raise RuntimeError("CUDA out of memory")
+
+    ex, _ = _executor(FakeBackend(handlers={"image-to-text": ocr, "summarization": crash}), tmp_path)
+    image = tmp_path / "photo.png"
+    image.write_bytes(b"png")
+    plan = _plan(Task(id=0, task="image-to-text", args={"image": str(image)}),
+                 Task(id=1, task="summarization", args={"text": "some text"}))
+    with caplog.at_level(logging.INFO, logger="hugginggpt_tools.execution"):
+        first, second = ex.run(plan, [fake_choice(0, "image-to-text", ["ocr/a"]),
+                                      fake_choice(1, "summarization", ["sum/b"])], files=[str(image)])
+    assert first.error == "ocr/a: found no text in photo.png"
+    assert second.error == "sum/b: RuntimeError: CUDA out of memory"
+    # the answer says each failure: the log does not warn about it again
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
+    assert "task 0 (image-to-text): ocr/a: found no text in photo.png" in caplog.text
+
+    from hugginggpt_tools.execution import failure_reason
+
+    assert failure_reason(InputError("'x.png' is a text file")) == "'x.png' is a text file"
+    assert failure_reason(BackendError("")) == "BackendError" and failure_reason(KeyError("k")) == "KeyError: 'k'"
+
+
+def test_a_model_that_failed_before_another_succeeded_is_warned_about(tmp_path, caplog):
+    """The result of a task whose second model succeeded keeps no error: the log is the only trace
+    of the first one's failure, so it stays a warning."""
+    import logging
+
+    ex, _ = _executor(FakeBackend(failing={"sum/a"}), tmp_path)
+    with caplog.at_level(logging.INFO, logger="hugginggpt_tools.execution"):
+        (result,) = ex.run(_plan(Task(id=0, task="summarization", args={"text": "t"})),
+                           [fake_choice(0, "summarization", ["sum/a", "sum/b"])])
+    assert result.status == "succeeded" and result.model_id == "sum/b" and result.error is None
+    (warning,) = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert warning.getMessage() == "task 0 (summarization): sum/b ran after sum/a: sum/a failed on purpose"
+
+
+def test_a_skipped_task_names_the_tasks_it_needs_by_their_ids(tmp_path):
+    ex, _ = _executor(FakeBackend(failing={"bad"}), tmp_path)
+    plan = _plan(Task(id=0, task="summarization", args={"text": "a"}),
+                 Task(id=1, task="translation", dep=[0], args={"text": Ref(task_id=0)}),
+                 Task(id=2, task="summarization", dep=[0, 1],
+                      args={"text": TextTemplate(parts=[Ref(task_id=0), " ", Ref(task_id=1)])}))
+    _, one, two = ex.run(plan, [fake_choice(0, "summarization", ["bad"]), fake_choice(1, "translation"),
+                                fake_choice(2, "summarization")])
+    assert one.error == "it needs the output of task 0 (summarization), which failed"
+    assert two.error == ("it needs the outputs of task 0 (summarization), which failed, and task 1 (translation), "
+                         "which was skipped")
+
+
+def test_missing_files_names_the_file_arguments_that_are_not_there(tmp_path):
+    from hugginggpt_tools.execution import missing_files
+
+    (tmp_path / "here.png").write_bytes(b"png")
+    elsewhere = tmp_path / "sub" / "given.wav"
+    elsewhere.parent.mkdir()
+    elsewhere.write_bytes(b"RIFF")
+    plan = _plan(Task(id=0, task="image-to-text", args={"image": "here.png"}),
+                 Task(id=1, task="image-to-text", args={"image": "nothere.png"}),
+                 Task(id=2, task="automatic-speech-recognition", args={"audio": "given.wav"}),
+                 Task(id=3, task="summarization", args={"text": "notes.txt"}),
+                 Task(id=4, task="summarization", args={"text": "plain words, not a file"}),
+                 Task(id=5, task="image-classification", args={"image": "https://example.com/cat.jpg"}),
+                 Task(id=6, task="translation", dep=[0], args={"text": Ref(task_id=0)}),
+                 Task(id=7, task="image-classification", args={"image": "nothere.png"}))
+    assert missing_files(plan, [str(elsewhere)], cwd=tmp_path) == ["nothere.png", "notes.txt"]
+    assert missing_files(_plan(plan.tasks[0]), cwd=tmp_path) == []

@@ -26,7 +26,7 @@ def test_summary_states_results_files_and_failures():
     text = summarize("read a.png aloud", PLAN, CHOICES, RESULTS)
     assert "Invoice 1042" in text and "Total 250" in text
     assert "/out/s/speech.wav" in text
-    assert "image-classification failed: model crashed" in text
+    assert "task 2 (image-classification) failed: model crashed" in text
     assert "bundled/ocr" in text and "1.5 s" in text
 
 
@@ -64,20 +64,20 @@ def test_a_stand_in_task_says_what_it_stands_in_for():
     result = TaskResult(task_id=0, task="image-to-text", status="succeeded", model_id="bundled/ocr",
                         backend="bundled", text="Total 250", stands_in_for="document-question-answering")
     text = summarize("what is the total?", plan, [fake_choice(0, "image-to-text", ["bundled/ocr"])], [result])
-    assert "1. image-to-text (standing in for document-question-answering) with bundled/ocr" in text
-    assert "- task 1 ran image-to-text for the document-question-answering asked for, which no model here can run" \
+    assert "task 0 (image-to-text, standing in for document-question-answering) succeeded with bundled/ocr" in text
+    assert "- task 0 ran image-to-text for the document-question-answering asked for, which no model here can give" \
         in text
 
 
 def test_a_fallback_that_ran_says_what_it_stands_in_for_and_why_with_or_without_an_llm():
     plan = Plan(tasks=[Task(id=0, task="image-to-text", args={"image": "a.jpg"})])
-    why = "bundled/ocr: BackendError: found no text in a.jpg"
+    why = "bundled/ocr: found no text in a.jpg"
     result = TaskResult(task_id=0, task="image-classification", status="succeeded", model_id="bundled/cls",
                         backend="bundled", text="tabby cat (0.80)", stands_in_for="image-to-text", error=why)
     choices = [fake_choice(0, "image-to-text", ["bundled/ocr"])]
     text = summarize("describe a.jpg", plan, choices, [result])
-    assert "1. image-classification (standing in for image-to-text) with bundled/cls" in text
-    assert ("- task 1 ran image-classification for the image-to-text asked for, which its models could not give: "
+    assert "task 0 (image-classification, standing in for image-to-text) succeeded with bundled/cls" in text
+    assert ("- task 0 ran image-classification for the image-to-text asked for, which its models could not give: "
             f"{why}") in text and "tabby cat (0.80)" in text and "did not succeed" not in text
     llm = scripted_chat_model(["It looks like a tabby cat."])
     answer = asyncio.run(Responder(llm).arespond("describe a.jpg", plan, choices, [result]))
@@ -89,7 +89,7 @@ def test_a_stand_in_for_several_inputs_is_explained_once_naming_the_other_inputs
     """"Caption these photos": the OCR's 300-character reason and fix came once per photo, in each task line."""
     photos = ("hills.jpg", "beach.jpg", "garden.jpg")
     plan = Plan(tasks=[Task(id=k, task="image-to-text", args={"image": name}) for k, name in enumerate(photos)])
-    why = ("bundled/ocr: BackendError: found no text in {}: this model reads printed text and does not describe "
+    why = ("bundled/ocr: found no text in {}: this model reads printed text and does not describe "
            "pictures; to caption photos, add an image captioning model (`hugginggpt models add <folder or Hub id> "
            "--task image-to-text`)")
     results = [TaskResult(task_id=k, task="image-classification", status="succeeded", model_id="bundled/cls",
@@ -101,17 +101,17 @@ def test_a_stand_in_for_several_inputs_is_explained_once_naming_the_other_inputs
     choices = [fake_choice(k, "image-to-text", ["bundled/ocr"]) for k in range(3)]
     text = summarize("caption these photos", plan, choices, results)
     assert text.count("captioning model") == 1 and text.count("standing in for image-to-text") == 3
-    assert ("- tasks 1, 2 and 3 ran image-classification for the image-to-text asked for, which its models could "
+    assert ("- tasks 0, 1 and 2 ran image-classification for the image-to-text asked for, which its models could "
             f"not give: {why.format('hills.jpg')}; the same for beach.jpg and garden.jpg") in text
-    assert "- task 4 ran object-detection for the visual-question-answering asked for, which no model here can run" \
+    assert "- task 3 ran object-detection for the visual-question-answering asked for, which no model here can give" \
         in text
-    # another reason is its own line; with an LLM, tasks are numbered by id as in the failure note
-    results[2] = results[2].model_copy(update={"error": "bundled/ocr: BackendError: the model timed out"})
+    # another reason is its own line, with or without an LLM
+    results[2] = results[2].model_copy(update={"error": "bundled/ocr: the model timed out"})
     llm = scripted_chat_model(["Labels only."])
     answer = asyncio.run(Responder(llm).arespond("caption these photos", plan, choices, results))
     assert answer.count("captioning model") == 1 and "the same for beach.jpg\n" in answer
     assert "- task 2 ran image-classification for the image-to-text asked for, which its models could not give: " \
-           "bundled/ocr: BackendError: the model timed out" in answer
+           "bundled/ocr: the model timed out" in answer
 
 
 def test_a_failure_for_the_same_reason_as_an_earlier_one_points_at_it():
@@ -126,22 +126,22 @@ def test_a_failure_for_the_same_reason_as_an_earlier_one_points_at_it():
     text = summarize("translate hi", plan, [], results)
     assert text.count("hf download") == 2 and "opus-mt-en-fr" in text
     # the pointer names what differs: the German model and the command that fetches it
-    assert ("2. translation failed: as task 1 (no runnable model for translation); here "
+    assert ("task 1 (translation) failed for the same reason as task 0 (no runnable model for translation: …); here "
             "'Helsinki-NLP/opus-mt-en-de', `hf download Helsinki-NLP/opus-mt-en-de`") in text
-    assert "3. translation failed: the model timed out after 60 s" in text  # another reason is said in full
+    assert "task 2 (translation) failed: the model timed out after 60 s" in text  # another reason is said in full
 
 
 def test_a_failure_on_another_input_for_the_same_reason_points_at_the_first():
     """The reason named each input file, so each photo repeated the whole fix."""
     images = [f"/tmp/photos/{name}.jpg" for name in ("beach", "garden")]
     plan = Plan(tasks=[Task(id=k, task="image-to-text", args={"image": image}) for k, image in enumerate(images)])
-    reason = ("bundled/ocr: BackendError: found no text in {}.jpg: this model reads printed text and does not "
+    reason = ("bundled/ocr: found no text in {}.jpg: this model reads printed text and does not "
               "describe pictures; to caption photos, add an image captioning model or run with a remote endpoint")
     results = [TaskResult(task_id=k, task="image-to-text", status="failed", inputs={"image": image},
                           error=reason.format(name)) for k, (image, name) in enumerate(zip(images, ("beach", "garden")))]
     text = summarize("caption the photos", plan, [], results)
     assert text.count("captioning model") == 1
-    assert "2. image-to-text failed: as task 1 (bundled/ocr); here garden.jpg" in text
+    assert "task 1 (image-to-text) failed for the same reason as task 0 (bundled/ocr: …); here garden.jpg" in text
 
 
 def test_every_final_text_heads_the_answer_not_only_the_last():

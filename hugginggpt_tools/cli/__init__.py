@@ -4,9 +4,11 @@
 shows progress per stage and task on stderr; ``hugginggpt plan`` runs stage 1 only;
 ``hugginggpt index build`` rebuilds the model index; ``hugginggpt bench taskbench`` measures a
 planner on TaskBench. Errors of the package end in a one-line
-message and exit code 2 (an unexpected one: 3); a run prints its answer and exits 1 when the
-answer says something asked for was not done (a task failed or was skipped, part of the request
-was left out, or nothing ran), else 0.
+message and exit code 2 (an unexpected one: 3), among them an input file that is not there,
+whether given with ``--file`` or named in the request (checked once the request is planned,
+before any model runs); a run prints its answer and exits 1 when the answer says something
+asked for was not done (a task failed or was skipped, part of the request was left out, or
+nothing ran), else 0. Progress lines and answers name each task by its plan id (``task 0``).
 """
 
 from __future__ import annotations

@@ -25,8 +25,15 @@ def load_llm(spec: str | None) -> Any:
         ) from exc
 
 
+def no_such_file_fix() -> str:
+    """Where a relative path is looked for, and what to do about a file that is not there."""
+    return f"relative paths start at {Path.cwd()}; check the name, or give the file's full path"
+
+
 def check_files(files: Sequence[str]) -> list[str]:
+    """The ``--file`` paths; :class:`InputError` (exit 2) naming one that is not a file, and the fix."""
     for f in files:
         if not Path(f).is_file():
-            raise InputError(f"--file {f!r}: no such file (relative paths start at {Path.cwd()}).")
+            what = "not a file" if Path(f).exists() else "no such file"
+            raise InputError(f"--file {f!r}: {what} ({no_such_file_fix()}).")
     return [str(Path(f)) for f in files]

@@ -13,11 +13,13 @@ from typing import Any
 
 from ..errors import HuggingGPTError, InputError
 from ..jsonl import read_jsonl
-from ._common import check_files, load_llm
+from ._common import check_files, load_llm, no_such_file_fix
 
 
 def _progress(chunk: dict[str, Any]) -> None:
-    """Print one stream event as a progress line on stderr."""
+    """Print one stream event as a progress line on stderr, naming each task by its plan id as the
+    answer does. A stand-in that ran after the task's own models failed is said in a few words:
+    the answer gives the reason, once."""
     if chunk.get("stage") == "plan":
         tasks = ", ".join(f"{t['id']}:{t['task']}" for t in chunk["plan"]) or "no tasks"
         line = f"[plan] {tasks}" + "".join(f"\n[plan] note: {n}" for n in chunk.get("notes", []))
@@ -25,7 +27,7 @@ def _progress(chunk: dict[str, Any]) -> None:
     elif chunk.get("event") == "model_chosen":
         line = f"[select] task {chunk['task_id']} {chunk['task']}: {chunk['model_id'] or 'no runnable model'}"
         if chunk.get("stands_in_for"):
-            line += f" (standing in for {chunk['stands_in_for']}, which no model here can run)"
+            line += f" (standing in for {chunk['stands_in_for']}, which no model here can give)"
         if chunk.get("fallback"):
             line += f"; if it fails: {chunk['fallback']}"
     elif chunk.get("event") == "task_started":
@@ -35,7 +37,8 @@ def _progress(chunk: dict[str, Any]) -> None:
         model = f" with {chunk['model_id']}" if chunk.get("model_id") else ""
         err = f": {chunk['error']}" if chunk.get("error") else ""
         if chunk.get("stands_in_for"):
-            err = f" (standing in for {chunk['stands_in_for']}{err})"
+            why = "; the answer says why" if chunk.get("error") and chunk.get("status") == "succeeded" else err
+            err = f" (standing in for {chunk['stands_in_for']}{why})"
         line = f"[task {chunk['task_id']}] {chunk['task']} {chunk['status']}{model}{secs}{err}"
     else:
         return
@@ -43,13 +46,31 @@ def _progress(chunk: dict[str, Any]) -> None:
 
 
 async def _run_agent(agent: Any, payload: dict[str, Any], quiet: bool) -> dict[str, Any]:
+    """The agent's final state, with progress lines unless ``quiet``. Once planned, a request that
+    names an input file that is not there stops with :class:`InputError` (exit 2) before any model
+    runs, as a missing ``--file`` does (:func:`_check_planned_files`)."""
     final: dict[str, Any] = {}
+    checked = False
     async for mode, chunk in agent.astream(payload, stream_mode=["custom", "values"]):
         if mode == "custom" and not quiet:
             _progress(chunk)
         elif mode == "values":
             final = chunk
+            if not checked and chunk.get("plan") is not None:
+                checked = True
+                _check_planned_files(chunk["plan"], chunk.get("files") or [])
     return final
+
+
+def _check_planned_files(plan: Any, files: Sequence[str]) -> None:
+    """:class:`InputError` naming each file the plan reads that is not there, and the fix."""
+    from ..execution import missing_files
+
+    missing = missing_files(plan, files)
+    if missing:
+        names = " and ".join(repr(m) for m in missing)
+        raise InputError(f"{names}, named in the request: no such file{'s' if len(missing) > 1 else ''} "
+                         f"({no_such_file_fix()}).")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -78,7 +99,8 @@ def _exit_code(answer: Any, answered_by_llm: bool = False) -> int:
     """0 when everything the request asked for was done, else 1 (the answer says what was not):
     a task failed or was skipped, part of the request was left out for want of an input, or no
     task ran at all. An empty plan is fine only when a chat model answered the request itself
-    (chit-chat, an open question) and planning reported no problem."""
+    (chit-chat, an open question) and planning reported no problem. (An input file that is not
+    there, given with ``--file`` or named in the request, exits 2 before any model runs.)"""
     plan = answer.plan
     if any(r.status != "succeeded" for r in answer.results) or plan.missing:
         return 1
@@ -86,6 +108,13 @@ def _exit_code(answer: Any, answered_by_llm: bool = False) -> int:
         return 1
     return 0
 
+
+RUN_EXIT_CODES = (
+    "exit codes: 0 when everything asked for was done; 1 when the answer, still printed, says something "
+    "was not (a task failed or was skipped, part of the request was left out, nothing ran); 2 for bad "
+    "input or setup, one line naming it and the fix (an input file that is not there, given with --file "
+    "or named in the request, is reported before any model runs); 3 for an unexpected error; 130 when interrupted.")
+"""What ``hugginggpt run --help`` says of its exit codes (:func:`_exit_code`, :func:`~hugginggpt_tools.cli.main`)."""
 
 _BATCH_LINE = 'each line is a JSON string or an object like {"request": "Caption photo.jpg", "files": ["photo.jpg"]}.'
 
@@ -164,7 +193,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    run = sub.add_parser("run", help="answer a request end to end")
+    run = sub.add_parser("run", help="answer a request end to end", epilog=RUN_EXIT_CODES)
     run.add_argument("request", help="what to do, in plain language")
     run.add_argument("--file", action="append", default=[], help="an input file (repeatable)")
     run.add_argument("--llm", help="controller chat model, an init_chat_model spec (provider:model)")
