@@ -15,6 +15,7 @@ holding a store manifest are ever deleted, so a mistyped output directory loses 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import mimetypes
 import shutil
@@ -229,6 +230,30 @@ class ArtifactStore:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def is_session_output(path: str | Path) -> bool:
+    """Whether ``path`` (an absolute path) is a file a run wrote: it is listed in the store
+    manifest of the folder it lies in (a session folder). Relative paths, which would be read from
+    the current folder, are never outputs. Reads that one manifest only."""
+    text = str(path)
+    if "\0" in text or not Path(text).is_absolute():
+        return False
+    try:
+        real = Path(text).resolve()
+        if not real.is_file():
+            return False
+        lines = (real.parent / MANIFEST).read_text(encoding="utf-8").splitlines()
+    except (OSError, RuntimeError, ValueError):  # no manifest there, unreadable, a symlink loop
+        return False
+    for line in lines:
+        try:
+            recorded = json.loads(line).get("path")
+        except (ValueError, AttributeError):
+            continue
+        if recorded == str(real):
+            return True
+    return False
+
+
 def _session_folders(root: Path) -> list[Path]:
     """Folders under ``root`` made by a store (they hold a manifest), oldest first."""
     if not root.is_dir():
@@ -263,4 +288,5 @@ def prune_sessions(
     return doomed
 
 
-__all__ = ["MANIFEST", "ArtifactStore", "check_output_dir", "guess_modality", "output_dir_error", "prune_sessions"]
+__all__ = ["MANIFEST", "ArtifactStore", "check_output_dir", "guess_modality", "is_session_output", "output_dir_error",
+           "prune_sessions"]

@@ -56,9 +56,22 @@ _HOSTS_FIX = ("If you trust this host, add it (or its address or network) to HUG
               "(Settings.allowed_hosts); otherwise download the file yourself and pass its path.")
 
 
-def not_an_upload(name: str) -> str:
+def not_an_upload(name: str, path: str | Path | None = None) -> str:
     """Why a served request's input file ``name`` is refused, with the fix (the guard's 400 and
-    the plan's ``missing`` line on routes the guard does not read)."""
+    the plan's ``missing`` line on routes the guard does not read).
+
+    ``path`` is the file ``name`` stands for when the caller resolved it (a relative name in the
+    uploads folder, a download URL); else ``name`` itself. When that is a file a run wrote (listed
+    in its session folder's manifest, :func:`~hugginggpt_tools.artifacts.is_session_output`), the
+    request is in another session than the one that made it, and the message says to send the
+    same ``X-Session-Id`` header; it names only what the caller sent, no other session's id,
+    path or content. Anything else is "not an upload"."""
+    from .artifacts import is_session_output
+
+    if is_session_output(name if path is None else path):
+        return redact(f"input file {name!r} is an output of another session: send the same X-Session-Id header "
+                      "(and API key) as the request that made it, or upload the file with POST /files and pass "
+                      "the returned path in 'files'")
     return redact(f"input file {name!r} is not an upload: upload it with POST /files and pass the "
                   "returned path in 'files'")
 

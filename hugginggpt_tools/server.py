@@ -4,28 +4,37 @@ Routes:
 
 * ``/hugginggpt/invoke``, ``/batch``, ``/stream``, ``/stream_events``, ``/playground/`` and
   the schemas (LangServe). Input ``{"input": str, "files": [...], "chat_history": [...]}``.
-  The ``X-Session-Id`` header makes requests share a session (multi-turn). The served answer
+  The ``X-Session-Id`` header makes requests share a session (multi-turn). The served output
   speaks in download URLs: ``answer.urls`` holds the ``/artifacts/...`` URL of each of
-  ``answer.files`` (the server paths, which later requests may name in ``files``), and the
-  answer's texts (``output``, ``answer.text``, each result's ``text``) name a file by its URL,
-  in every endpoint's output (:func:`served_output`). An input that is not a non-empty request
+  ``answer.files`` (the server paths, which later requests may name in ``files``, as they may
+  the URLs), and every other place a file of the output folder shows, in every endpoint's output
+  and stream event (texts, a result's ``data.path`` and ``inputs``, artifacts' ``path``, the
+  ``answer_ready`` event's ``files``), names it by its URL (:func:`served_output`): only
+  ``answer.files`` carries server paths. An input that is not a non-empty request
   is answered 400 before the run starts, on ``/stream*`` too (to a client of server-sent events,
   as LangServe's ``error`` event with ``status_code`` 400 and the message).
 * ``POST /files``: upload a file (multipart field ``file``); the answer's ``path`` (or its
   ``url``) goes into the agent input's ``files``.
-* ``GET /artifacts/{session_id}/{name}``: download a file a run wrote (``artifact_url``).
+* ``GET /artifacts/{session_id}/{name}``: download a file a run wrote (``artifact_url``). With
+  API keys, only with the key whose request uploaded or made it (in its header), or with the
+  signed link (``?sig=``) the answers and ``POST /files`` give: 401 without a key, 403 with
+  another key's or a bad signature.
 * ``GET /health``.
 
 Settings (environment): ``HUGGINGGPT_API_KEYS`` (comma-separated; when set, every route but
-``/health`` needs ``X-API-Key: KEY`` or ``Authorization: Bearer KEY``, and each key's sessions
-are its own), ``HUGGINGGPT_RATE_LIMIT`` (requests a minute per key, or per client address
-without keys; default 60, 0 turns it off), ``HUGGINGGPT_RATE_BURST`` (default 20),
-``HUGGINGGPT_CORS_ORIGINS`` (comma-separated), ``HUGGINGGPT_MAX_REQUEST_MB`` (default 50).
+``/health`` needs ``X-API-Key: KEY`` or ``Authorization: Bearer KEY``, each key's sessions,
+uploads and outputs are its own, and download URLs are signed links), ``HUGGINGGPT_RATE_LIMIT``
+(requests a minute per key, or per client address without keys; default 60, 0 turns it off),
+``HUGGINGGPT_RATE_BURST`` (default 20), ``HUGGINGGPT_CORS_ORIGINS`` (comma-separated),
+``HUGGINGGPT_MAX_REQUEST_MB`` (default 50).
 :class:`~hugginggpt_tools.server_guard.Guard` enforces keys, rate and size, and answers 400
-when an /invoke, /batch or /stream* body names a file that is not an upload; on every route
-(also ``/c/{config}/...``) the pipeline keeps such files untrusted: the plan's ``missing`` says
-each is not an upload, and a task naming one is refused. Relative file arguments start in the
-uploads folder, never in the server's working folder.
+when an /invoke, /batch or /stream* body names a file that is not an upload (nor in the output
+folder); a file may be named by its path, its ``/artifacts/...`` URL or this server's full
+``http(s)://HOST/artifacts/...`` URL. On every route (also ``/c/{config}/...``) the pipeline
+keeps such files untrusted, and of the output folder's files only the request's session's
+outputs: the plan's ``missing`` says each other is not an upload (another session's output:
+send that session's ``X-Session-Id``), and a task naming one is refused. Relative file
+arguments start in the uploads folder, never in the server's working folder.
 LangServe is in maintenance upstream; this module is the only one that imports it, and
 ``agents/langgraph.json`` deploys the same graph with the LangGraph CLI.
 """
@@ -36,10 +45,11 @@ import math
 import os
 import re
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
-from pydantic import Field
+from pydantic import BaseModel, Field, create_model
 from typing_extensions import TypedDict
 
 from .artifacts import check_session_id
@@ -47,7 +57,19 @@ from .config import Settings, get_settings
 from .errors import AgentInputError, ConfigError, InputError, MissingExtraError, PlanError
 from .ratelimit import RateLimiter
 from .schemas import Answer
-from .server_guard import Guard, agent_inputs, key_fingerprint, valid_key
+from .server_guard import (
+    ARTIFACTS_URL,
+    UPLOADS,
+    Guard,
+    agent_inputs,
+    key_error,
+    key_fingerprint,
+    owner_fingerprint,
+    scoped_session,
+    signature_ok,
+    signed_link,
+    valid_key,
+)
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _MAX_NAME = 100
@@ -115,22 +137,27 @@ async def check_inputs(request: Any) -> None:
 
 def _session_modifier(keys: list[str], work_dir: Path | None = None) -> Any:
     """Put the ``X-Session-Id`` header into the run's ``configurable.session_id`` (prefixed with
-    the caller's key fingerprint when keys are configured, so keys never share a session) and
+    the caller's key fingerprint when keys are configured, so keys never share a session; with
+    keys and no header, a fresh session of the key, so its outputs are the key's too) and
     ``work_dir`` (the uploads folder) into ``configurable.hugginggpt_work_dir``: file arguments
-    start there, and the server's own working folder is out of reach."""
+    start there, and the server's own working folder is out of reach. A bad session id, or
+    ``uploads`` (the uploads folder's name), is a 400."""
 
     def modify(config: dict[str, Any], request: Any) -> dict[str, Any]:
+        from fastapi import HTTPException
+
         configurable = {**config.get("configurable", {}),
                         "hugginggpt_work_dir": str(work_dir) if work_dir else None}
-        session = request.headers.get("x-session-id")
-        if session:
-            key = valid_key(request.headers, keys) if keys else None
-            scoped = f"{key_fingerprint(key)}-{session}" if key else session
+        scoped = scoped_session(request.headers, keys)
+        key = valid_key(request.headers, keys) if keys else None
+        if scoped is None and key:
+            scoped = f"{key_fingerprint(key)}-{uuid.uuid4().hex[:12]}"
+        if scoped == UPLOADS:
+            raise HTTPException(400, f"X-Session-Id: {UPLOADS!r} is the uploads folder's name; choose another id.")
+        if scoped is not None:
             try:
                 configurable["session_id"] = check_session_id(scoped)
             except InputError as exc:
-                from fastapi import HTTPException
-
                 raise HTTPException(400, f"X-Session-Id: {exc}") from exc
         return {**config, "configurable": configurable}
 
@@ -143,20 +170,26 @@ def artifact_url(path: str | Path, settings: Settings | None = None) -> str:
     return "/artifacts/" + Path(path).resolve().relative_to(root).as_posix()
 
 
-class ServedAnswer(Answer):
-    """An :class:`Answer` as the server sends it: ``urls`` beside ``files``."""
-
-    urls: list[str | None] = Field(
+ServedAnswer = create_model(  # Answer's fields, ``files`` a plain one (its artifacts' paths are URLs)
+    "ServedAnswer",
+    __doc__="An :class:`Answer` as the server sends it: ``urls`` beside ``files``, and files named by URL "
+            "everywhere else (artifacts' ``path`` included), so ``files`` is given, not computed from them.",
+    **{name: (field.annotation, field) for name, field in Answer.model_fields.items()},
+    files=(list[str], Field(
+        default_factory=list,
+        description="The server paths of the files the run wrote (a later request of the session may name them).")),
+    urls=(list[Optional[str]], Field(
         default_factory=list,
         description="The download URL (/artifacts/...) of each of `files`, in the same order; None for a "
-                    "file outside the server's output folder.")
+                    "file outside the server's output folder.")),
+)
 
 
 class ServedOutput(TypedDict):
     """The served agent's output (the schema of ``/hugginggpt/output_schema``)."""
 
     output: str
-    answer: ServedAnswer
+    answer: ServedAnswer  # type: ignore[valid-type]
 
 
 def _link(text: str | None, urls: dict[str, str]) -> str | None:
@@ -166,58 +199,79 @@ def _link(text: str | None, urls: dict[str, str]) -> str | None:
     return text
 
 
-def served_output(value: Any, settings: Settings) -> Any:
+def served_output(value: Any, settings: Settings, keys: Sequence[str] = ()) -> Any:
     """``value`` (an agent output, a stream chunk or event) as the server sends it: each
     :class:`Answer` in it a :class:`ServedAnswer` dict, whose ``urls`` give each of ``files`` its
-    download URL, with the answer's texts and a sibling ``output`` naming files by URL. The rest
-    is unchanged (the Python API keeps its local paths; only the wire changes)."""
+    download URL, and every other string naming a file of the output folder names it by its
+    URL instead: a string that is such a file's path becomes its URL (a result's ``data.path``,
+    ``inputs``, an artifact's ``path``, the ``answer_ready`` event's ``files``), and a text naming
+    one (``output``, ``answer.text``, a result's ``text`` or ``error``) has it replaced. Only
+    ``answer.files`` keeps the server paths (later requests may name files by them). With
+    ``keys``, the URLs of files a key owns are its signed links (``?sig=``,
+    :func:`~hugginggpt_tools.server_guard.signed_link`). The Python API keeps its local paths; only
+    the wire changes."""
+    root = settings.output_dir.resolve()
+    prefixes = sorted({str(p) for p in (root, settings.output_dir) if p.is_absolute() and str(p) != "/"},
+                      key=len, reverse=True)
 
     def url(path: str) -> str | None:
         try:
-            return artifact_url(path, settings)
-        except ValueError:  # outside the output folder: not downloadable
+            return signed_link(artifact_url(path, settings), keys)
+        except (ValueError, OSError):  # outside the output folder: not downloadable
             return None
 
-    def answer(ans: Answer) -> tuple[dict[str, Any], dict[str, str]]:
+    def path_url(text: str, known: dict[str, str]) -> str:
+        """``text`` with the output folder's files named by URL."""
+        if text in known:
+            return known[text]
+        if any(text.startswith(p + "/") for p in prefixes) and Path(text).is_file():
+            return url(text) or text
+        text = _link(text, known) or text
+        for prefix in prefixes:
+            text = text.replace(prefix + "/", ARTIFACTS_URL)
+        return text
+
+    def answer(ans: Answer, known: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
         paths = {a.path for a in ans.artifacts} | {a.path for r in ans.results for a in r.artifacts}
         urls = {p: u for p in paths for u in [url(p)] if u}
         urls |= {str(Path(p).resolve()): u for p, u in urls.items()}
-        dumped = ans.model_dump()
+        urls = {**known, **urls}
+        dumped = walk(ans.model_dump(), urls)
+        dumped["files"] = list(ans.files)
         dumped["urls"] = [url(f) for f in ans.files]
-        dumped["text"] = _link(dumped["text"], urls)
-        for result in dumped["results"]:
-            result["text"] = _link(result.get("text"), urls)
         return dumped, urls
 
-    def walk(item: Any) -> Any:
+    def walk(item: Any, known: dict[str, str]) -> Any:
         if isinstance(item, Answer):
-            return answer(item)[0]
+            return answer(item, known)[0]
         if isinstance(item, dict):
             out: dict[Any, Any] = {}
-            urls: dict[str, str] | None = None
-            for key, value in item.items():
+            for key, value in item.items():  # an answer first: its siblings (``output``) name its files
                 if isinstance(value, Answer):
-                    out[key], found = answer(value)
-                    urls = found if key == "answer" else urls
-                else:
-                    out[key] = walk(value)
-            if urls is not None and isinstance(out.get("output"), str):  # the agent's output beside its answer
-                out["output"] = _link(out["output"], urls)
-            return out
+                    out[key], found = answer(value, known)
+                    known = found if key == "answer" else known
+            for key, value in item.items():
+                if key not in out:
+                    out[key] = walk(value, known)
+            return {key: out[key] for key in item}
+        if isinstance(item, BaseModel):  # a TaskResult, Plan, message: dumped as LangServe would dump it
+            return walk(item.model_dump(), known)
         if isinstance(item, (list, tuple)):
-            return [walk(v) for v in item]
+            return [walk(v, known) for v in item]
+        if isinstance(item, str):
+            return path_url(item, known)
         return item
 
-    return walk(value)
+    return walk(value, {})
 
 
-def _serializer(settings: Settings) -> Any:
+def _serializer(settings: Settings, keys: Sequence[str] = ()) -> Any:
     """LangServe's serializer, writing every output through :func:`served_output`."""
     from langserve.serialization import WellKnownLCSerializer
 
     class LinkingSerializer(WellKnownLCSerializer):
         def dumps(self, obj: Any) -> bytes:
-            return super().dumps(served_output(obj, settings))
+            return super().dumps(served_output(obj, settings, keys))
 
     return LinkingSerializer()
 
@@ -233,7 +287,7 @@ def create_app(
     ``HUGGINGGPT_RATE_LIMIT`` and ``HUGGINGGPT_RATE_BURST``.
     """
     _require_serve()
-    from fastapi import FastAPI, File, HTTPException, UploadFile
+    from fastapi import FastAPI, File, HTTPException, Request, UploadFile
     from fastapi.middleware.cors import CORSMiddleware
     from fastapi.responses import FileResponse
     from langserve import add_routes
@@ -248,7 +302,7 @@ def create_app(
     app = FastAPI(title="hugginggpt-tools", description="HuggingGPT agent on LangServe")
 
     app.add_middleware(Guard, keys=keys, limiter=rate_limiter(rate_limit, rate_burst), max_bytes=limit,
-                       file_roots=[root, *settings.allowed_dirs], uploads=root / "uploads", artifacts=root)
+                       file_roots=settings.allowed_dirs, uploads=root / UPLOADS, artifacts=root, outputs=root)
 
     origins = cors_origins if cors_origins is not None else _env_list("HUGGINGGPT_CORS_ORIGINS")
     if origins:
@@ -277,36 +331,55 @@ def create_app(
         return {"status": "ok"}
 
     @app.post("/files")
-    async def upload(file: UploadFile = File(...)) -> dict[str, Any]:
+    async def upload(request: Request, file: UploadFile = File(...)) -> dict[str, Any]:
+        """Save the file in a fresh folder of the uploads (named after the caller's key when keys
+        are configured: only that key may name or download it)."""
         data = await file.read(limit + 1)
         if len(data) > limit:
             raise HTTPException(413, f"file larger than {limit} bytes")
         name = _SAFE_NAME.sub("_", Path(file.filename or "upload").name)[-_MAX_NAME:].lstrip(".") or "upload"
-        folder = root / "uploads" / uuid.uuid4().hex[:12]
+        key = valid_key(request.headers, keys) if keys else None
+        sub = uuid.uuid4().hex[:12]
+        folder = root / UPLOADS / (f"{key_fingerprint(key)}-{sub}" if key else sub)
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / name
         path.write_bytes(data)
-        return {"name": name, "path": str(path), "bytes": len(data), "url": artifact_url(path, settings)}
+        return {"name": name, "path": str(path), "bytes": len(data),
+                "url": signed_link(artifact_url(path, settings), keys)}
 
     @app.get("/artifacts/{folder}/{subpath:path}")
-    async def download(folder: str, subpath: str) -> Any:
+    async def download(folder: str, subpath: str, request: Request) -> Any:
+        """The file; with keys, only for the key owning it (its header) or its signed link."""
         if "\0" in folder + subpath:
             raise HTTPException(404, "no such artifact")
         path = (root / folder / subpath).resolve()
-        if not path.is_relative_to(root) or not path.is_file():
+        if not path.is_relative_to(root):
+            raise HTTPException(404, "no such artifact")
+        if keys:  # before looking for the file: another key learns nothing of what exists
+            rel = path.relative_to(root).as_posix()
+            key, sig = valid_key(request.headers, keys), request.query_params.get("sig")
+            if not (key and owner_fingerprint(rel) == key_fingerprint(key)) and not (sig and signature_ok(rel, sig, keys)):
+                if sig:
+                    raise HTTPException(403, "the link's signature does not match this file: use the link from the "
+                                             "answer's urls as given, or send the X-API-Key header of the key that made it")
+                if key is None:
+                    raise HTTPException(401, key_error(ARTIFACTS_URL))
+                raise HTTPException(403, "this file belongs to another API key: download it with the key whose request "
+                                         "uploaded or made it (X-API-Key header), or with the signed link its answer gave")
+        if not path.is_file():
             raise HTTPException(404, "no such artifact")
         return FileResponse(path)
 
     if "answer" in (agent.get_output_jsonschema().get("properties") or {}):  # the agent's output, with urls
         agent = agent.with_types(output_type=ServedOutput)
-    session = _session_modifier(keys, root / "uploads")
+    session = _session_modifier(keys, root / UPLOADS)
 
     async def modify(config: dict[str, Any], request: Any) -> dict[str, Any]:
         """Every run endpoint's inputs checked (a 400 before a stream starts), then the session."""
         await check_inputs(request)
         return session(config, request)
 
-    add_routes(app, agent, path="/hugginggpt", serializer=_serializer(settings), per_req_config_modifier=modify)
+    add_routes(app, agent, path="/hugginggpt", serializer=_serializer(settings, keys), per_req_config_modifier=modify)
     return app
 
 

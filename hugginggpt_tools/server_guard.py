@@ -9,15 +9,25 @@ A plain ASGI middleware (no framework import) in front of the LangServe app
    wrong keys are limited too. Over the limit: 429 with ``Retry-After``. The playground's
    static files are not counted.
 2. **API key** (``X-API-Key: KEY`` or ``Authorization: Bearer KEY``) when keys are configured:
-   401 without a valid one.
+   401 without a valid one, naming the header. A download (``GET /artifacts/...``) may instead
+   carry a signed link's ``?sig=`` (:func:`link_signature`), which the download route checks: a
+   browser cannot send the header. Every file a key's requests upload or write lies in a folder
+   named after its fingerprint (:func:`owner_fingerprint`), and only that key (or a link it
+   signed) downloads it.
 3. **Size**: a ``Content-Length`` over the limit is refused at once (413); a body sent without
    one (chunked) is counted while it arrives and cut off with 413 at the limit, so an upload
    never fills the disk.
 4. **Input files**: an agent request (``.../invoke``, ``/batch``, ``/stream``, ...) may only
-   name files under the allowed folders (the uploads of ``POST /files``, the output folder,
-   ``Settings.allowed_dirs``): a remote caller cannot make the agent read the server's files.
-   A file may also be named by its download URL (``/artifacts/...``, as ``POST /files`` and the
-   answers give it): the body reaches the app with the file's server path in its place.
+   name uploads (``POST /files``; with keys, the caller's key's own), files of the output folder
+   and files in ``Settings.allowed_dirs``: a remote caller cannot make the agent read the
+   server's files. Another file is a 400 (:func:`~hugginggpt_tools.policy.not_an_upload`). Of the
+   output folder's files the pipeline keeps those of the request's own session only; another
+   session's output is left out with the plan's ``missing`` line saying to send that session's
+   ``X-Session-Id``. A file may also be named by its download URL, ``/artifacts/...`` as
+   ``POST /files`` and the answers give it, or the full
+   ``http(s)://HOST/artifacts/...`` a browser shows when HOST is this server (the request's
+   ``Host``): the body reaches the app with the file's server path in its place. A URL of another
+   host is no upload (400).
 """
 
 from __future__ import annotations
@@ -25,9 +35,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+import re
+from collections.abc import Awaitable, Callable, Collection, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from .policy import FilePolicy, not_an_upload
 from .ratelimit import RateLimiter, retry_after
@@ -41,6 +53,10 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 OPEN_PATHS = ("/health",)
 AGENT_ENDPOINTS = ("/invoke", "/batch", "/stream", "/stream_log", "/stream_events")
 ARTIFACTS_URL = "/artifacts/"
+UPLOADS = "uploads"
+"""The output folder's subfolder for ``POST /files`` (never a session's name)."""
+_OWNED = re.compile(r"[0-9a-f]{12}-.")
+_DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 
 
 class BodyTooLarge(Exception):
@@ -66,6 +82,94 @@ def valid_key(headers: Any, keys: Sequence[str]) -> str | None:
     return found[0] if found else None
 
 
+def key_error(path: str = "") -> str:
+    """The 401's detail: the headers that carry a key (and, for a download, the signed link)."""
+    link = " or open the signed link (?sig=...) the answer's urls give" if path.startswith(ARTIFACTS_URL) else ""
+    return f"missing or invalid API key: send it as the X-API-Key header (or Authorization: Bearer KEY){link}"
+
+
+def scoped_session(headers: Any, keys: Sequence[str]) -> str | None:
+    """The session a request's ``X-Session-Id`` header names, prefixed with its key's fingerprint
+    when keys are configured (so keys never share a session); None without the header. Not yet
+    checked (:func:`~hugginggpt_tools.artifacts.check_session_id`)."""
+    session = headers.get("x-session-id")
+    if not session:
+        return None
+    key = valid_key(headers, keys) if keys else None
+    return f"{key_fingerprint(key)}-{session}" if key else session
+
+
+def owner_fingerprint(rel: str) -> str | None:
+    """The key fingerprint owning the file at ``rel`` (a path relative to the output folder): the
+    first 12 hex digits of its session folder (``FP-session/...``) or upload folder
+    (``uploads/FP-xxxx/...``) when they are followed by ``-``; None for a folder of no key."""
+    parts = rel.strip("/").split("/")
+    folder = parts[1] if parts[0] == UPLOADS and len(parts) > 2 else parts[0]
+    return folder[:12] if _OWNED.match(folder) else None
+
+
+def link_signature(key: str, rel: str) -> str:
+    """The ``?sig=`` of a download link of ``rel`` (relative to the output folder) signed with
+    ``key``: an HMAC of the path, so it opens that file only, and only while ``key`` is configured."""
+    return hmac.new(key.encode(), f"{ARTIFACTS_URL}{rel.strip('/')}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def signed_link(url: str, keys: Sequence[str]) -> str:
+    """``url`` (``/artifacts/REL``) with the ``?sig=`` of the key owning REL when keys are
+    configured; unchanged without keys or for a file of no key."""
+    rel = url.removeprefix(ARTIFACTS_URL)
+    owner = owner_fingerprint(rel) if keys and url.startswith(ARTIFACTS_URL) else None
+    key = next((k for k in keys if owner and key_fingerprint(k) == owner), None)
+    return f"{url}?sig={link_signature(key, rel)}" if key else url
+
+
+def signature_ok(rel: str, sig: str, keys: Sequence[str]) -> bool:
+    """Whether ``sig`` is the link signature of ``rel`` by the configured key owning it."""
+    owner = owner_fingerprint(rel)
+    return any(owner == key_fingerprint(k) and hmac.compare_digest(sig.encode(), link_signature(k, rel).encode())
+               for k in keys)
+
+
+def _host_port(host: str | None, port: int | None, scheme: str) -> str:
+    return f"{(host or '').lower().rstrip('.')}" + ("" if port in (None, _DEFAULT_PORTS.get(scheme)) else f":{port}")
+
+
+def server_hosts(scope: Scope) -> set[str]:
+    """This server's names as a request reached it: its ``Host`` header and the socket it was
+    received on (``host`` or ``host:port`` when the port is not the scheme's default)."""
+    scheme, names = scope.get("scheme", "http"), set()
+    host = _Headers(scope).get("host")
+    if host:
+        try:
+            parts = urlsplit(f"//{host}")
+            names.add(_host_port(parts.hostname, parts.port, scheme))
+        except ValueError:
+            pass
+    server = scope.get("server")
+    if server and server[0]:
+        names.add(_host_port(str(server[0]), server[1], scheme))
+    return names
+
+
+def artifact_rel(name: str, hosts: Collection[str] = ()) -> str | None:
+    """REL when ``name`` is a download URL: ``/artifacts/REL`` or ``http(s)://HOST/artifacts/REL``
+    with HOST one of ``hosts`` (this server); its query (``?sig=``) and fragment dropped, its
+    %-escapes decoded as the download route decodes them. None for anything else (a URL of
+    another host included)."""
+    try:
+        parts = urlsplit(name)
+        if name.startswith(ARTIFACTS_URL):
+            path = parts.path
+        elif parts.scheme in ("http", "https") and _host_port(parts.hostname, parts.port, parts.scheme) in hosts:
+            path = parts.path
+        else:
+            return None
+    except ValueError:  # a bad port, brackets
+        return None
+    rel = unquote(path).removeprefix(ARTIFACTS_URL) if path.startswith(ARTIFACTS_URL) else None
+    return rel if rel and "\0" not in rel else None
+
+
 def agent_inputs(body: Any) -> list[Any]:
     """Every agent input of a LangServe request body: a batch's ``inputs``, else the one ``input``."""
     items = body.get("inputs") if isinstance(body, dict) and "inputs" in body else [body.get("input")] \
@@ -84,14 +188,16 @@ def input_files(body: Any) -> list[str]:
     return [str(f) for value in _file_lists(body) for f in value]
 
 
-def local_files(body: Any, artifacts: str | Path) -> bool:
-    """Replace, in place, each input file of ``body`` named by its download URL (``/artifacts/REL``)
-    with its path ``artifacts/REL`` when that is a file inside ``artifacts``; True when one was."""
+def local_files(body: Any, artifacts: str | Path, hosts: Collection[str] = ()) -> bool:
+    """Replace, in place, each input file of ``body`` named by its download URL (``/artifacts/REL``,
+    or ``http(s)://HOST/artifacts/REL`` with HOST in ``hosts``: :func:`artifact_rel`) with its
+    path ``artifacts/REL`` when that is a file inside ``artifacts``; True when one was."""
     root, changed = Path(artifacts).resolve(), False
     for value in _file_lists(body):
         for i, name in enumerate(value):
-            if isinstance(name, str) and name.startswith(ARTIFACTS_URL) and "\0" not in name:
-                path = (root / name.removeprefix(ARTIFACTS_URL)).resolve()
+            rel = artifact_rel(name, hosts) if isinstance(name, str) else None
+            if rel is not None:
+                path = (root / rel).resolve()
                 if path.is_relative_to(root) and path.is_file():
                     value[i], changed = str(path), True
     return changed
@@ -115,19 +221,23 @@ class Guard:
         keys: accepted API keys (empty: no key needed).
         limiter: per-caller rate limiter, or None for no limit.
         max_bytes: largest request body.
-        file_roots: folders whose files agent requests may name.
+        file_roots: folders whose files agent requests may always name (``Settings.allowed_dirs``).
         agent_path: where the agent's LangServe routes are mounted.
-        uploads: the folder relative file names start in (the server's uploads folder).
+        uploads: the uploads folder: relative file names start there, and its files may be
+            named (with keys, only those in the caller's key's folders).
         artifacts: the folder ``/artifacts/...`` URLs point into (the output folder), or None
             when input files may not be named by URL.
+        outputs: the output folder, whose files (the runs' outputs) requests may name; the
+            pipeline keeps only those of the request's own session. None: none may be named (but
+            those in ``file_roots``).
     """
 
     def __init__(self, app: ASGIApp, *, keys: Sequence[str] = (), limiter: RateLimiter | None = None,
                  max_bytes: int = 50 * 2**20, file_roots: Sequence[str | Path] = (),
                  agent_path: str = "/hugginggpt", uploads: str | Path | None = None,
-                 artifacts: str | Path | None = None) -> None:
+                 artifacts: str | Path | None = None, outputs: str | Path | None = None) -> None:
         self.app, self.keys, self.limiter, self.max_bytes = app, list(keys), limiter, max_bytes
-        self.uploads, self.artifacts = uploads, artifacts
+        self.uploads, self.artifacts, self.outputs = uploads, artifacts, outputs
         self.files = FilePolicy.create(file_roots)
         self.agent_routes = tuple(agent_path.rstrip("/") + e for e in AGENT_ENDPOINTS)
         self.unlimited = agent_path.rstrip("/") + "/playground"
@@ -158,12 +268,19 @@ class Guard:
         wait = self.limiter.check(caller) if limited else 0.0  # type: ignore[union-attr]
         if wait > 0:
             return 429, f"rate limit exceeded; retry in {retry_after(wait)} s", {"retry-after": retry_after(wait)}
-        if self.keys and key is None:
-            return 401, "missing or invalid API key (X-API-Key header)", {}
+        if self.keys and key is None and not self._signed_download(scope):
+            return 401, key_error(scope.get("path", "")), {}
         length = headers.get("content-length")
         if length.isdigit() and int(length) > self.max_bytes:
             return 413, f"request larger than {self.max_bytes} bytes", {}
         return None
+
+    @staticmethod
+    def _signed_download(scope: Scope) -> bool:
+        """A ``GET /artifacts/...`` with a ``sig`` query: the download route checks the signature."""
+        query = scope.get("query_string", b"").decode("latin-1")
+        return scope.get("method") in ("GET", "HEAD") and scope.get("path", "").startswith(ARTIFACTS_URL) \
+            and bool(parse_qs(query).get("sig"))
 
     async def _limited(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass the request on, cutting its body off with 413 at the size limit."""
@@ -209,23 +326,39 @@ class Guard:
             parsed = json.loads(body) if body else {}
         except ValueError:
             parsed = {}  # LangServe answers malformed JSON itself
-        if self.artifacts is not None and local_files(parsed, self.artifacts):
+        given = input_files(parsed)  # as the client named them, for the messages
+        if self.artifacts is not None and local_files(parsed, self.artifacts, server_hosts(scope)):
             body = json.dumps(parsed).encode()
             headers = [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"content-length"]
             scope = {**scope, "headers": [*headers, (b"content-length", str(len(body)).encode())]}
-        problem = self._file_problem(parsed)
+        problem = self._file_problem(given, input_files(parsed), _Headers(scope))
         if problem:
             await _respond(send, 400, problem)
             return
         await self.app(scope, _replay(body, receive), send)
 
-    def _file_problem(self, parsed: Any) -> str | None:
-        for name in input_files(parsed):
+    def _file_problem(self, given: list[str], names: list[str], headers: _Headers) -> str | None:
+        """The refusal of the first file (named ``given``, standing for ``names``) the request may not name."""
+        key = valid_key(headers, self.keys) if self.keys else None
+        for shown, name in zip(given, names):
             # relative names start in the uploads folder, as the pipeline and the executor read them
             path = Path(self.uploads, name) if self.uploads else Path(name)
-            if not (self.files.allows(path) and path.is_file()):
-                return not_an_upload(name)
+            if not self._may_name(path, key):
+                return not_an_upload(shown, path)
         return None
+
+    def _may_name(self, path: Path, key: str | None) -> bool:
+        """Whether ``path`` is a regular file in ``file_roots``, an upload (of ``key`` when keys are
+        configured) or in the output folder (the pipeline keeps only the request's session's
+        outputs, and says of another session's that it is one)."""
+        if "\0" in str(path) or not path.is_file():
+            return False
+        if self.files.allows(path):
+            return True
+        if self.uploads is not None and FilePolicy.create([self.uploads]).allows(path):
+            rel = Path(path).resolve().relative_to(Path(self.uploads).resolve()).as_posix()
+            return key is None or owner_fingerprint(f"{UPLOADS}/{rel}") == key_fingerprint(key)
+        return self.outputs is not None and FilePolicy.create([self.outputs]).allows(path)
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
@@ -250,5 +383,6 @@ async def _respond(send: Send, status: int, detail: str, headers: dict[str, str]
     await send({"type": "http.response.body", "body": payload})
 
 
-__all__ = ["AGENT_ENDPOINTS", "ARTIFACTS_URL", "OPEN_PATHS", "Guard", "agent_inputs", "given_key", "input_files",
-           "key_fingerprint", "local_files", "valid_key"]
+__all__ = ["AGENT_ENDPOINTS", "ARTIFACTS_URL", "OPEN_PATHS", "UPLOADS", "Guard", "agent_inputs", "artifact_rel",
+           "given_key", "input_files", "key_error", "key_fingerprint", "link_signature", "local_files",
+           "owner_fingerprint", "scoped_session", "server_hosts", "signature_ok", "signed_link", "valid_key"]
