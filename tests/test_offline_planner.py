@@ -538,6 +538,25 @@ def test_what_a_user_asks_to_be_told_becomes_a_question(wanted: str, question: s
     assert _as_question(wanted) == question
 
 
+def test_a_text_task_on_a_recording_named_by_a_word_for_it_transcribes_it() -> None:
+    """"a summary of the lecture" summarized the words "the lecture"."""
+    p = plan("Remove background noise from lecture.wav and give me a summary of the lecture.")
+    assert steps(p) == [("audio-to-audio", {"audio": "lecture.wav"}),
+                        ("automatic-speech-recognition", {"audio": Ref(task_id=0)}),
+                        ("summarization", {"text": Ref(task_id=1)})]
+
+
+@pytest.mark.parametrize(("request_text", "tasks"), [
+    ("Please create a podcast intro about space travel and read it aloud.", ["text-generation", "text-to-speech"]),
+    ("Can you tell me what this says: invoice.png", ["image-to-text"]),
+    ("Create a video about space travel.", ["text-to-video"])])
+def test_writing_about_a_topic_and_what_a_file_says(request_text: str, tasks: list[str]) -> None:
+    """"create a podcast intro about ..." named no task (and "read it aloud" then had no text);
+    "what this says: invoice.png" was a document question "What this says?"."""
+    for planner in (PLANNER, RULES_ONLY):
+        assert [t.task for t in planner.plan(request_text).tasks] == tasks
+
+
 def test_an_audio_clip_is_speech_not_a_video() -> None:
     p = plan("Segment the objects in my photo.jpg and make an audio clip describing them.")
     assert "text-to-video" not in [t.task for t in p.tasks] and "text-to-speech" in [t.task for t in p.tasks]

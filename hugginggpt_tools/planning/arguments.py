@@ -27,6 +27,7 @@ from .lexicon import (
     ANAPHORA,
     INSTRUCTED,
     LANGUAGE_SOURCE,
+    MODALITY_HINTS,
     ORIGINAL,
     PROMPT_TASKS,
     QUESTION_TASKS,
@@ -433,6 +434,7 @@ class PlanBuilder:
             if found is None and (self._refers_back(clause) or not self.req.resources[:self.req.own]
                                   or any(not r.mentioned for r in self.req.resources[:self.req.own])):
                 found = self._bridge(range(self.req.own), cand.strength)
+            found = found or self._named_media(clause, cand.strength)
             found = found or self._take(self._all(), ["text"], reuse=True, question=False)
             # "Which language is this? Wie geht's?": a quoted question is the text when no other is
             if self.feed_from_missing:
@@ -447,6 +449,24 @@ class PlanBuilder:
             # where nothing came before: the clause's own words are not the text
             return None
         return found or self._prompt(cand)
+
+    def _named_media(self, clause: Clause, strength: float) -> str | None:
+        """A text task's input when its clause names a picture or recording by a word for it ("give
+        me a summary of the lecture" after "remove the noise from lecture.wav"): the words in the
+        latest such output (the denoised lecture), else in the request's file of that kind."""
+        if not self.feed_from_missing:
+            return None
+        for modality, bridge in self.bridges.items():
+            if modality not in MODALITY_HINTS or not MODALITY_HINTS[modality].search(clause.lower) \
+                    or bridge not in self.vocab.outputs:
+                continue
+            latest = self._latest_output([modality])
+            if latest is not None:
+                return self._append(bridge, {TASK_TYPES[bridge].args[0].name: latest}, strength)
+            found = self._bridge(range(self.req.own), strength)
+            if found is not None:
+                return found
+        return None
 
     def _earlier_prompt(self) -> str | None:
         """The text the latest task was given, when that task made something other than text from

@@ -201,6 +201,11 @@ CUES: tuple[Cue, ...] = tuple(
              r"(?:text|story|stories|poem|essay|article|paragraph|sentences?|continuation|lyrics|tweet|post|email|"
              r"letter|slogan|tagline|joke|outline|blog|narrative|script|biography|report|review|recipe|song|message|"
              r"response|reply|continuation)", 1.4),
+            # "create a podcast intro about space travel": a text about a topic, unless it is a picture, video or sound
+            (rf"(?:write|compose|draft|create|generate|produce|come up with|make) (?:me |us )?(?:a|an|some) "
+             rf"(?:(?!(?:{_IMAGE_NOUNS}|{_VIDEO_NOUNS}|audio|sound|speech|voice|recording|song|music|tune|melody|"
+             rf"captions?|summary|transcript|translation)\b)[\w-]+ ){{1,3}}(?:about|on the topic of|explaining|introducing)"
+             rf"(?!\w)", 1.0),
             (r"(?:write|compose|draft|author|pen) (?:me |up )?(?:a|an|some)(?!\s+(?:\w+\s+)?(?:captions?|summary|"
              r"transcript|translation|description)\b)", 0.9),
             # not a text the user gives ("read this story aloud: '...'", "translate my essay")
@@ -263,7 +268,8 @@ CUES: tuple[Cue, ...] = tuple(
     + _cues(("automatic-speech-recognition", "image-to-text"),
             (r"transcri(?:be|bes|bed|bing|ption|ptions|pt|pts)", 1.1),
             # "what does invoice.png say?", "what does the sign in street.jpg say?": the words in the file
-            (r"what (?:does|did|do) (?:\w+ ){0,3}(?:(?:in|on|of) )?\ue000\d+\ue001 (?:say|says|read|reads)(?! about)", 1.3),
+            (r"what (?:does|did|do) (?:\w+ ){0,3}(?:(?:in|on|of) )?\ue000\d+\ue001 (?:say|says|read|reads)(?! about)|"
+             r"what (?:this|it|that|the \w+) (?:says|reads)(?=[\s:?]*(?:(?:in|on) )?\ue000)", 1.3),
             (r"(?:into|to|as) (?:a |an )?(?:written|readable)(?: \w+)?|in writing|(?:into|to) text", 0.6))
     + _cues("automatic-speech-recognition",
             (r"speech[- ]to[- ]text|speech recognition|asr|dictation|subtitles?", 1.4),
