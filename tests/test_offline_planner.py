@@ -557,6 +557,24 @@ def test_writing_about_a_topic_and_what_a_file_says(request_text: str, tasks: li
         assert [t.task for t in planner.plan(request_text).tasks] == tasks
 
 
+@pytest.mark.parametrize(("follow_up", "languages"), [("and into German?", ["German"]), ("now Spanish", ["Spanish"]),
+                                                     ("what about Italian and German?", ["Italian", "German"])])
+def test_another_language_alone_asks_for_the_last_translation_again(follow_up: str, languages: list[str]) -> None:
+    """"and into German?" planned nothing: its translation found no text."""
+    history = (HumanMessage("Translate 'good morning' into French"), AIMessage("bonjour"))
+    p = plan(follow_up, history=history)
+    assert [(t.task, t.args["text"], t.args["target_language"]) for t in p.tasks] == [
+        ("translation", "good morning", language) for language in languages]
+    assert plan("German", history=(HumanMessage("Caption photo.jpg"), AIMessage("a dog"))).tasks == []
+
+
+def test_the_summary_named_after_a_turn_that_made_one_is_that_reply() -> None:
+    """"read the summary aloud" read report.txt, the file the earlier turn summarized."""
+    history = (HumanMessage("Summarize report.txt"), AIMessage("The report says sales rose."))
+    assert steps(plan("read the summary aloud", history=history)) == [
+        ("text-to-speech", {"text": "The report says sales rose."})]
+
+
 def test_an_audio_clip_is_speech_not_a_video() -> None:
     p = plan("Segment the objects in my photo.jpg and make an audio clip describing them.")
     assert "text-to-video" not in [t.task for t in p.tasks] and "text-to-speech" in [t.task for t in p.tasks]

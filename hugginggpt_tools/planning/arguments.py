@@ -427,8 +427,12 @@ class PlanBuilder:
             # "look at zoo.png and write a poem about what you see": about the picture's content
             found = self._latest_output(["text"]) or self._bridge(range(self.req.own), cand.strength)
         if found is None and (self._refers_back(clause) or not prompt):
-            found = (self._latest_output(["text"], prose=self._wants_prose(cand.task, clause))
-                     or self._take(self._all(), ["text"], question=False))
+            found = self._latest_output(["text"], prose=self._wants_prose(cand.task, clause))
+            if found is None and _OUTPUT_KIND_RE.search(clause.lower):
+                # "read the summary aloud" after a turn that summarized report.txt: that summary,
+                # not report.txt
+                found = self._earlier_reply(clause)
+            found = found or self._take(self._all(), ["text"], question=False)
             found = found or self._bridge(clause.resources, cand.strength)
             found = found or self._earlier_reply(clause)
             if found is None and (self._refers_back(clause) or not self.req.resources[:self.req.own]

@@ -470,6 +470,17 @@ def target_languages(text: str) -> list[str]:
     return []
 
 
+def with_target_language(text: str, languages: str) -> str | None:
+    """``text`` with the languages it asks for ("into French") replaced by ``languages`` ("German"),
+    or None when it asks for none: "Translate 'good morning' into French", then "and into German?"."""
+    for pattern in _TARGET_PATTERNS:
+        found = pattern.search(text)
+        if found:
+            start, end = found.start(1), found.end(2) if found.group(2) else found.end(1)
+            return text[:start] + languages + text[end:]
+    return None
+
+
 def language_spans(text: str) -> list[tuple[int, int]]:
     """Where ``text`` names languages to translate into or from ("into French and German", "from
     Spanish"), as (start, end) spans."""
@@ -479,5 +490,5 @@ def language_spans(text: str) -> list[tuple[int, int]]:
 __all__ = [
     "ANAPHORA", "CUES", "FAMILIES", "INSTRUCTED", "INTENTS", "LANGUAGES", "LANGUAGE_SOURCE", "LANGUAGE_NAME",
     "MODALITY_HINTS", "ORIGINAL", "PROMPT_TASKS", "QUESTION_CUE", "QUESTION_TASKS", "QUOTED_QUESTION_CUE", "RESULT_PHRASE", "TASK_CONTEXT_HINTS", "Cue", "language_spans",
-    "target_languages",
+    "target_languages", "with_target_language",
 ]

@@ -56,7 +56,7 @@ from .intents import (
     order,
     score_clause,
 )
-from .lexicon import FAMILIES, INTENTS, QUESTION_TASKS
+from .lexicon import FAMILIES, INTENTS, LANGUAGES, QUESTION_TASKS, with_target_language
 from .nodemodel import NodeModel, request_features, text_features, words
 from .resources import find_resources
 from .semantic import IntentMatcher
@@ -133,6 +133,9 @@ class OfflinePlanner(Planner):
         req = read_request(request, files, chat_history)
         again = _same_again(req, chat_history) if _ELLIPSIS_RE.match(request.strip()) else None
         if again is not None:  # "same for memo.png", "what about memo.png?": the last request on it
+            return self.plan(again, files=files)
+        again = _in_another_language(request, chat_history)
+        if again is not None:  # "and into German?" after "Translate 'good morning' into French"
             return self.plan(again, files=files)
         builder, uncovered = self._build(req, self.vocabulary)
         if not builder.tasks and not builder.missing:
@@ -328,6 +331,26 @@ def _same_again(req: RequestText, chat_history: Sequence[BaseMessage]) -> str | 
             swapped += [last[at:r.start], swap[r.value]]
             at = r.end
     return "".join(swapped) + last[at:] if swapped else None
+
+
+_OTHER_LANGUAGE_RE = re.compile(
+    rf"^(?:(?:and|now|ok(?:ay)?|also|then|please|what about|how about|same|the same|again|but)\b[\s,]*)*"
+    rf"(?:(?:in|into|to)\s+)?((?:{'|'.join(LANGUAGES)})(?:\s*(?:,|and|&)\s*(?:{'|'.join(LANGUAGES)}))*)"
+    rf"(?:[\s,]+(?:too|as well|also|please|again|instead))*[\s?.!]*$", re.IGNORECASE)
+"""A request that only names other languages ("and into German?", "now Spanish", "what about Italian")."""
+
+
+def _in_another_language(request: str, chat_history: Sequence[BaseMessage]) -> str | None:
+    """The chat's latest request that asked for a language, asking for the request's languages
+    instead, when the request names nothing but them ("and into German?"); else None."""
+    wanted = _OTHER_LANGUAGE_RE.match(request.strip())
+    if wanted is None:
+        return None
+    for message in reversed([m for m in chat_history if m.type == "human" and m.text.strip()]):
+        again = with_target_language(message.text, wanted.group(1))
+        if again is not None:
+            return again
+    return None
 
 
 def language_warning(req: RequestText) -> str | None:
