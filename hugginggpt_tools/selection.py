@@ -11,8 +11,12 @@ else of the language its text is written in, else English (:func:`suggestion_lan
 :func:`~hugginggpt_tools.model_index.ranking.suggestion_key`), not the best ranked.
 
 :func:`stand_ins` then changes what cannot give the answer asked for: a task no model of its
-type can run gets a task of another type whose output holds the answer (:func:`stand_in`); a
-picture to describe with only text readers gets a classifier fallback (:func:`picture_stand_in`);
+type can run gets a task of another type whose output holds the answer (:func:`stand_in`), with
+a plan warning when it holds only part of it (:func:`stand_in_caveat`: "who is in the photo?"
+counts the people, not who they are); a translation into a language no code is known for
+("Klingon") takes no model of another language, and its reason says so; a picture to describe
+with only text readers gets a classifier fallback (:func:`picture_stand_in`, decided from the
+part of the request about its image, :func:`request_about`);
 an audio-classification task asking about the emotion of speech, with no model here that
 recognizes it, becomes two tasks, speech recognition then sentiment of the transcript
 (:func:`emotion_stand_in`), with a plan warning that they judge the words, not the voice.
@@ -27,7 +31,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +48,7 @@ from .model_index.languages import (
     QueryLanguages,
     language_match,
     languages_for_task,
+    may_translate_into,
     query_languages,
     reading_languages,
 )
@@ -147,8 +152,12 @@ def _scored(task: Task, query_vector: np.ndarray, index: ModelIndex, weights: Ra
 def _ranked(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: Backends,
             weights: RankingWeights, languages: QueryLanguages | None = None,
             top_k: int | None = None) -> tuple[list[Candidate], int | None]:
-    """Runnable candidates best first, and how many the task has (None when not all were checked)."""
+    """Runnable candidates best first, and how many the task has (None when not all were checked).
+    A translation into a language no code is known for ("Klingon") has only the cards that may
+    translate into it (:func:`~hugginggpt_tools.model_index.languages.may_translate_into`)."""
     scored = _scored(task, query_vector, index, weights, languages)
+    if languages is not None and languages.unknown_target:
+        scored = [s for s in scored if may_translate_into(s.card, languages)]
     check_all = top_k is None or len(scored) <= FULL_CHECK
     ranked: list[Candidate] = []
     preferred = 0  # runnable cards not tagged last-resort: only they end a partial scan
@@ -262,8 +271,29 @@ def _unavailable(task: Task, query_vector: np.ndarray, index: ModelIndex, backen
     if count == 0:
         return (f"no runnable model for {task.task}: the catalog has no model for this task type; "
                 "add one with `hugginggpt models add PATH_OR_ID` or rebuild the index (hugginggpt index build)")
+    if languages is not None and languages.unknown_target:
+        return _unknown_target(task, query_vector, index, backends, weights, languages, request, count)
     fixes = _fixes(task, query_vector, index, backends, weights, languages, request)
     return f"no runnable model for {task.task}: {count} catalog models, none can run now ({fixes})"
+
+
+def _unknown_target(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: Backends,
+                    weights: RankingWeights, languages: QueryLanguages, request: str, count: int) -> str:
+    """Why no model can translate into a language no code is known for ("Klingon"): how many
+    catalog cards list it, and the fix: a model whose card lists it to add, or one that may
+    translate into it (an LLM) to enable."""
+    name = languages.unknown_target
+
+    def keep(card: ModelCard) -> bool:
+        return may_translate_into(card, languages)
+
+    listing = sum(keep(c) and "llm" not in c.tags for c in index.cards_for_task(task.task))
+    fixes = _fixes(task, query_vector, index, backends, weights, languages, request, keep=keep)
+    listed = (f"none of its {count} catalog models lists it" if not listing else
+              f"{listing} of its {count} catalog models {'lists' if listing == 1 else 'list'} it, none can run now")
+    also = f", or enable a model that may ({fixes})" if fixes else ""
+    return (f"no runnable model for {task.task}: no model here is known to translate into {name} ({listed}); "
+            f"add a model whose card lists {name} (`hugginggpt models add PATH_OR_ID --task {task.task}`){also}")
 
 
 def _reason(best: Candidate, runnable: int | None, total: int) -> str:
@@ -410,41 +440,143 @@ def _text(reply: Any) -> str:
     return str(content)
 
 
-_COUNTS_RE = re.compile(r"\b(?:how many|count|number of|is there|are there|find|locate|where(?:'s| is| are)?)\b",
-                        re.IGNORECASE)
+_COUNTS_RE = re.compile(r"\b(?:how many|count|number of|is there|are there|find|locate|where(?:'s| is| are)?)\b"
+                        r"|\b(?:is|are)\s+(?:any(?:one|body)|some(?:one|body))\b", re.IGNORECASE)
 _READS_RE = re.compile(r"\b(?:say|says|said|written|write|text|read|reads|words?|letters?|print(?:ed)?|sign)\b",
                        re.IGNORECASE)
+_WHO_RE = re.compile(r"\bwho(?:'s|'re|\s+(?:is|are|was|were))\b", re.IGNORECASE)
+"""A question about who is in a picture ("who is in portrait.jpg?", "who's this?")."""
+
+_PICTURE = (r"(?:(?:the|this|that|my|your|these|those|a)\s+)?"
+            r"(?:picture|photo(?:graph)?|image|pic|shot|snapshot|scene|screenshot)s?")
+_SEEN = r"(?:shown|pictured|depicted|visible|seen|displayed)"
+_THINGS = (r"(?:animal|object|thing|item|plant|flower|tree|food|dish|fruit|vegetable|bird|dog|cat|insect|fish|"
+           r"vehicle|creature|breed|species|building|instrument|device|tool)s?")
+_WHAT_RE = re.compile(
+    rf"\bwhat(?:'s|\s+is|\s+are)\s+(?:{_SEEN}\s+)?(?:in|on)\s+{_PICTURE}\s*(?:[?.!]|$)"
+    rf"|\bwhat(?:'s|\s+is|\s+are)\s+(?:this|that|it|these|those)(?:\s+{_THINGS})?"
+    rf"\s*(?:[?.!]|$|(?:an?\s+)?(?:picture|photo|image)\s+of\b|(?:in|on)\s+{_PICTURE})"
+    rf"|\bwhat(?:'s|\s+is|\s+are)\s+{_SEEN}\b"
+    rf"|\bwhat(?:'s|\s+is)\s+{_PICTURE}\s+(?:of|about)\b"
+    r"|\bwhat\s+(?:kind|type|sort|breed|species|variety)s?\s+of\b"
+    rf"|\bwhat\s+{_THINGS}\s+(?:is|are)\b"
+    rf"|\bwhat\s+(?:does|do|did)\s+(?:{_PICTURE}|it|this|that)\s+(?:show|depict|contain|portray|feature|represent)\b"
+    r"|\bwhat\s+(?:can|do)\s+you\s+see\b|\bwhat\s+am\s+i\s+looking\s+at\b"
+    r"|\bwhat(?:'s|\s+is)\s+(?:the\s+)?(?:main\s+)?(?:subject|content)s?\s+of\b",
+    re.IGNORECASE)
+"""A question about what a picture shows as a whole, which an image classifier's labels answer in
+part: "what is in portrait.jpg?", "what is this?", "what kind of dog is this?", "what does the
+photo show?"; not one about a part or a property of it ("what colour is the car?", "what is the
+man holding?", "what is this person doing?")."""
+
+_PARTIAL = {
+    "who": "finds and counts the people (or faces) in the picture, not who they are",
+    "what": ("labels the picture as a whole with the classifier's categories and their scores, rather than "
+             "answer the question"),
+}
+"""What a stand-in that answers only part of an image question gives, by the kind of question."""
+
+
+def _question_kind(task: Task) -> str | None:
+    """What a document or image question asks, to tell which task type's output holds the answer:
+    ``"reads"`` (its writing), ``"who"``, ``"counts"`` (counts or finds things), ``"what"`` (what
+    the picture shows); None when none of these. File names in it read as "the picture"
+    ("who is in portrait.jpg?" asks who is in the picture; "text.png" asks for no text)."""
+    if task.task == "document-question-answering":
+        return "reads"
+    question = _FILE_NAME_RE.sub("the picture", str(task.args.get("text", "")))
+    question = re.sub(r"\b(?:the|this|that|my|your|a)\s+(?=the picture)", "", question, flags=re.IGNORECASE)
+    for kind, pattern in (("reads", _READS_RE), ("who", _WHO_RE), ("counts", _COUNTS_RE), ("what", _WHAT_RE)):
+        if pattern.search(question):
+            return kind
+    return None
+
+
+_STAND_IN_TYPES = {"reads": "image-to-text", "who": "object-detection", "counts": "object-detection",
+                   "what": "image-classification"}
 
 
 def stand_in(task: Task) -> Task | None:
     """A task of another type whose output holds the answer ``task`` asks for, to run when no model
     of ``task``'s type can: a document's question is answered within its text (image-to-text:
-    OCR), an image question that counts or finds things ("how many faces?") by object detection,
-    one about the writing in it ("what does the sign say?") by image-to-text; None otherwise."""
+    OCR); an image question about the writing in it ("what does the sign say?") by image-to-text,
+    one that counts or finds things ("how many faces?") or asks who is in it ("who is in
+    portrait.jpg?": part of the answer, see :func:`stand_in_caveat`) by object detection, and one
+    about what the picture shows ("what is in this photo?", "what kind of dog is this?") by image
+    classification (part of the answer too); None otherwise ("what colour is the car?", "what is
+    the man holding?": no model here holds that answer)."""
     if task.task not in ("document-question-answering", "visual-question-answering") or "image" not in task.args:
         return None
-    question = str(task.args.get("text", ""))
-    if task.task == "document-question-answering" or _READS_RE.search(question):
-        kind = "image-to-text"
-    elif _COUNTS_RE.search(question):
-        kind = "object-detection"
-    else:
+    kind = _question_kind(task)
+    if kind is None:
         return None
     image = task.args["image"]
-    return Task(id=task.id, task=kind, dep=[r.task_id for r in arg_refs(image)] or [-1], args={"image": image})
+    return Task(id=task.id, task=_STAND_IN_TYPES[kind], dep=[r.task_id for r in arg_refs(image)] or [-1],
+                args={"image": image})
+
+
+def stand_in_caveat(task: Task) -> str | None:
+    """What the :func:`stand_in` of ``task`` does not answer, when it answers only part of the
+    question: a detector finds and counts people, not who they are; a classifier labels the whole
+    picture rather than answer. None when its output holds the whole answer (or there is none)."""
+    if task.task != "visual-question-answering":
+        return None
+    return _PARTIAL.get(_question_kind(task) or "")
+
+
+_REFERS_BACK_RE = re.compile(r"\b(?:it|its|them|their|the (?:image|picture|photo|scan|screenshot|page|document)s?)\b",
+                             re.IGNORECASE)
+"""A clause that works on the file a clause before it named ("..., then read the text in it aloud")."""
+
+
+def request_about(path: str, request: str) -> str:
+    """The part of ``request`` that asks about the input file ``path``: the clauses that name it
+    (split as the offline planner splits a request), each with the clauses after it that refer
+    back to it ("Describe a.jpg. Then read the text in it aloud.") up to one that names another
+    file; "Describe portrait.jpg and read the text in sky.png aloud" gives "Describe portrait.jpg"
+    for portrait.jpg and "read the text in sky.png aloud" for sky.png. The whole request when it
+    does not name the file (given with ``--file``, or the output of another task)."""
+    from .planning.clauses import RequestText, mask, split_clauses
+    from .planning.resources import find_resources
+
+    name = Path(str(path)).name.lower()
+    resources = find_resources(request)
+    ours = {k for k, r in enumerate(resources) if r.mentioned and Path(r.value).name.lower() == name}
+    if not name or not ours:
+        return request
+    others = {k for k, r in enumerate(resources) if k not in ours and r.kind != "quote"}
+    clauses = split_clauses(mask(request, resources))
+    keep: set[int] = set()
+    for i, clause in enumerate(clauses):
+        if ours & set(clause.resources):
+            keep.add(i)
+            for later in range(i + 1, len(clauses)):
+                named = set(clauses[later].resources)
+                if named & (others | ours) or not _REFERS_BACK_RE.search(clauses[later].masked):
+                    break
+                keep.add(later)
+    if not keep:
+        return request
+    text = RequestText(request, resources, clauses)
+    return "; ".join(text.unmask(clauses[i].masked) for i in sorted(keep))
 
 
 def picture_stand_in(task: Task, choice: ModelChoice, request: str) -> Task | None:
     """The image-classification task to fall back on (:attr:`ModelChoice.fallback`) when ``task``
     asks to describe a picture, every image-to-text model that can run here only reads printed
-    text (its card is tagged ``ocr``) and the request is not about writing in the image
+    text (its card is tagged ``ocr``) and neither the part of the request about this task's image
+    (:func:`request_about`: "Describe portrait.jpg" of "Describe portrait.jpg and read the text in
+    sky.png aloud") nor the task's own text arguments ask about writing in it
     (:func:`~hugginggpt_tools.backends._ocr.asks_for_writing`): a photo with no text then gets the
     classifier's labels instead of nothing. None otherwise."""
     if task.task != "image-to-text" or "image" not in task.args or not choice.candidates:
         return None
-    if not all("ocr" in c.card.tags for c in choice.candidates) or asks_for_writing(request):
+    if not all("ocr" in c.card.tags for c in choice.candidates):
         return None
     image = task.args["image"]
+    about = request_about(image, request) if isinstance(image, str) else request
+    if asks_for_writing(about) or any(asks_for_writing(text) for _, text in _text_args(task)):
+        return None
     return Task(id=task.id, task="image-classification", dep=task.dep, args={"image": image})
 
 
@@ -629,6 +761,11 @@ def _renumbered(value: ArgValue, new_id: Callable[[int], int]) -> ArgValue:
     return value
 
 
+def _new_id(old: int, splits: Collection[int]) -> int:
+    """The id of task ``old`` once each task in ``splits`` is two (:func:`_spliced`)."""
+    return old + sum(1 for s in splits if s < old) + (1 if old in splits else 0)
+
+
 def _spliced(plan: Plan, choices: list[ModelChoice], request: str,
              splits: dict[int, _EmotionSplit]) -> tuple[Plan, list[ModelChoice]]:
     """``plan`` with each task whose id ``splits`` holds replaced by :func:`emotion_stand_in`'s
@@ -636,7 +773,7 @@ def _spliced(plan: Plan, choices: list[ModelChoice], request: str,
     the task now point at) the next, and every later id shifts by one per split before it; the
     steps' warnings are added to the plan's."""
     def new_id(old: int) -> int:
-        return old + sum(1 for s in splits if s < old) + (1 if old in splits else 0)
+        return _new_id(old, splits)
 
     tasks: list[Task] = []
     chosen: list[ModelChoice] = []
@@ -661,7 +798,9 @@ def _spliced(plan: Plan, choices: list[ModelChoice], request: str,
 def stand_ins(plan: Plan, choices: list[ModelChoice], request: str, index: ModelIndex, backends: Backends,
               **select: Any) -> tuple[Plan, list[ModelChoice]]:
     """``plan`` and ``choices`` with each task that has no runnable model replaced by its
-    :func:`stand_in` when one can run (its choice's ``stands_in_for`` names the type asked for),
+    :func:`stand_in` when one can run (its choice's ``stands_in_for`` names the type asked for;
+    one that answers only part of the question, :func:`stand_in_caveat`, adds a plan warning
+    saying what it does not answer and how to get a model of the type asked for),
     a picture to describe with only text readers given a :func:`picture_stand_in` fallback, and an
     audio-classification task whose request asks about the emotion of speech given a model that
     recognizes emotion when one can run, else replaced by two tasks (:func:`emotion_stand_in`:
@@ -672,6 +811,7 @@ def stand_ins(plan: Plan, choices: list[ModelChoice], request: str, index: Model
     (``select`` goes to :func:`select_models`)."""
     tasks, chosen = list(plan.tasks), list(choices)
     splits: dict[int, _EmotionSplit] = {}
+    partial: list[tuple[Task, Task, str, str]] = []  # stand-ins that answer part of the question
     for k, (task, choice) in enumerate(zip(plan.tasks, choices)):
         if task.task == EMOTION_TASK and "audio" in task.args and asks_about_emotion(request):
             chosen[k], split = _emotion(task, choice, request, index, backends, **select)
@@ -692,14 +832,30 @@ def stand_ins(plan: Plan, choices: list[ModelChoice], request: str, index: Model
         (found,) = select_models(Plan(tasks=[other]), request, index, backends, **select)
         if found.model_id is not None:
             tasks[k] = other
+            caveat = stand_in_caveat(task)
+            gives = f"it {caveat}" if caveat else "its output holds the answer"
             chosen[k] = found.model_copy(update={"stands_in_for": task.task, "reason": (
-                f"no {task.task} model can run here ({choice.reason}); {other.task} stands in: its output "
-                f"holds the answer. {found.reason}")})
+                f"no {task.task} model can run here ({choice.reason}); {other.task} stands in: {gives}. "
+                f"{found.reason}")})
+            if caveat:
+                partial.append((task, other, caveat, choice.reason))
+    warnings = [_caveat_warning(*p, task_id=_new_id(p[0].id, splits)) for p in partial]
+    if warnings:
+        plan = plan.model_copy(update={"warnings": [*plan.warnings, *warnings]})
     if splits:
         return _spliced(plan.model_copy(update={"tasks": tasks}), chosen, request, splits)
     if tasks == plan.tasks:
         return plan, chosen
     return plan.model_copy(update={"tasks": tasks}), chosen
+
+
+def _caveat_warning(task: Task, other: Task, caveat: str, why: str, *, task_id: int) -> str:
+    """The plan warning of a stand-in that answers only part of ``task``'s question: what it gives,
+    and how to get a model of the type asked for (``why``: the reason none can run, with the fix)."""
+    detail = why.removeprefix(f"no runnable model for {task.task}: ")
+    question = " ".join(str(task.args.get("text", "")).split())
+    return (f"task {task_id} ({other.task}, standing in for {task.task}) {caveat}, as no {task.task} model "
+            f"can run here. To answer \"{question}\" itself, make one runnable: {detail}")
 
 
 __all__ = [
@@ -713,8 +869,10 @@ __all__ = [
     "picture_stand_in",
     "rank_candidates",
     "recognizes_emotion",
+    "request_about",
     "select_models",
     "stand_in",
+    "stand_in_caveat",
     "stand_ins",
     "suggestion_languages",
     "task_languages",

@@ -98,7 +98,7 @@ class BundledBackend(Backend):
         if reason is None and task != card.task:
             reason = f"bundled model {card.id!r} serves {card.task!r}, not {task!r}"
         if reason is not None:
-            raise BackendError(f"Cannot run {card.id!r} on the bundled backend: {reason}.")
+            raise BackendError(f"cannot run on the bundled backend: {reason}")
         model = self._model(card.id, self.settings or ctx.settings)
         try:
             return model.predict(inputs, ctx)
@@ -106,7 +106,7 @@ class BundledBackend(Backend):
             raise
         except Exception as exc:  # third-party inference errors of any kind; the output folder's own
             raise (ctx.store.write_error(exc)
-                   or BackendError(f"Bundled model {card.id!r} failed on task {task!r}: {exc}")) from exc
+                   or BackendError(f"failed on task {task!r}: {type(exc).__name__}: {exc}")) from exc
 
     def loaded(self) -> list[str]:
         """Ids of the models loaded so far."""
@@ -155,7 +155,8 @@ class BundledBackend(Backend):
 class RapidOCRModel(BundledModel):
     """PP-OCRv4 text detection and recognition (RapidOCR on ONNX Runtime), with the boxes of one
     line merged and each crop given a margin and enlarged before recognition (:func:`._ocr.read_lines`).
-    An image with no text read fails with :func:`._ocr.no_text_message`, whose fix fits the request."""
+    An image with no text read fails with :func:`._ocr.no_text_message`, whose fix fits what the
+    request asks of that image (:func:`~hugginggpt_tools.selection.request_about`)."""
 
     model_id = "bundled/rapidocr-ppocrv4"
     task = "image-to-text"
@@ -171,8 +172,11 @@ class RapidOCRModel(BundledModel):
         image = file_input(inputs, "image", self.task)
         lines = [line for line in read_lines(self.engine, str(image)) if line["text"]]
         if not lines:
-            # an empty "success" would hand nothing to the next task and read as an answer
-            raise BackendError(no_text_message(Path(image).name, ctx.request))
+            # an empty "success" would hand nothing to the next task and read as an answer; the fix
+            # fits what the request asks of this image ("describe a.jpg and read the text in b.png")
+            from ..selection import request_about
+
+            raise BackendError(no_text_message(Path(image).name, request_about(str(image), ctx.request)))
         return TaskOutput(text="\n".join(line["text"] for line in lines), data=lines)
 
 

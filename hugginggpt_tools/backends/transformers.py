@@ -124,7 +124,7 @@ class TransformersBackend(Backend):
             )
         path = local_model_dir(card, self.settings)
         if path is None:
-            raise BackendError(f"Cannot run {card.id!r}: {self.availability(card)}.")
+            raise BackendError(f"cannot run on the transformers backend: {self.availability(card)}")
         apply_thread_limits(ctx.settings.num_threads)
         runner = self._runner(card, task, adapter.runner, path)
         try:
@@ -133,7 +133,7 @@ class TransformersBackend(Backend):
             raise
         except Exception as exc:  # transformers / torch raise many kinds; the output folder's own
             raise (ctx.store.write_error(exc)
-                   or BackendError(f"{card.id!r} failed on task {task!r}: {type(exc).__name__}: {exc}")) from exc
+                   or BackendError(f"failed on task {task!r}: {type(exc).__name__}: {exc}")) from exc
 
     def loaded(self) -> list[Hashable]:
         """Keys ``(path, runner kind, device)`` of the runners in the cache, oldest first."""

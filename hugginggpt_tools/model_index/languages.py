@@ -10,6 +10,9 @@ names are matched against the card's languages and against a source-target pair 
 * :func:`card_languages` reads a card's language codes (normalised: ``ru-RU`` -> ``ru``,
   ``eng`` -> ``en``, ``jp`` -> ``ja``) and a pair such as ``en-de`` in its id.
 * :func:`language_match` scores the two in ``[0, 1]`` (see its docstring).
+* A target no code is known for ("into Klingon", ``target_language="Klingon"``) is kept as
+  :attr:`QueryLanguages.unknown_target`, so no model of another language is taken for it
+  (:func:`may_translate_into`).
 * :func:`reading_languages` is what a model to suggest for download should read when a request
   names no language: the language its text is written in, else English
   (:data:`DEFAULT_LANGUAGE`).
@@ -40,6 +43,12 @@ LANGUAGE_NAMES: dict[str, str] = {
     "georgian": "ka", "azerbaijani": "az", "kazakh": "kk", "uzbek": "uz", "mongolian": "mn",
     "tibetan": "bo", "uyghur": "ug", "swahili": "sw", "amharic": "am", "somali": "so", "hausa": "ha",
     "yoruba": "yo", "igbo": "ig", "zulu": "zu", "xhosa": "xh", "afrikaans": "af", "malagasy": "mg",
+    "haitian": "ht", "luxembourgish": "lb", "maltese": "mt", "gaelic": "gd", "breton": "br", "corsican": "co",
+    "faroese": "fo", "frisian": "fy", "javanese": "jv", "sundanese": "su", "tatar": "tt", "tajik": "tg",
+    "kyrgyz": "ky", "turkmen": "tk", "pashto": "ps", "sindhi": "sd", "odia": "or", "assamese": "as",
+    "maori": "mi", "samoan": "sm", "quechua": "qu", "guarani": "gn", "wolof": "wo", "lingala": "ln",
+    "kinyarwanda": "rw", "shona": "sn", "tigrinya": "ti", "oromo": "om", "yiddish": "yi", "occitan": "oc",
+    "bashkir": "ba", "chechen": "ce", "asturian": "ast", "hawaiian": "haw", "scots": "sco",
 }
 """English names (and a few endonyms) of languages, lower-cased, to ISO 639-1 codes."""
 
@@ -79,6 +88,10 @@ _SCRIPTS: tuple[tuple[str, str], ...] = (
 )
 """Scripts whose letters tell the language of a text (kana before Han: Japanese uses both)."""
 
+KNOWN_CODES = frozenset({*ISO_639_1, *LANGUAGE_NAMES.values(), *_CASE_SENSITIVE_NAMES.values(),
+                         *_CODE_ALIASES.values()})
+"""The normalised codes of the languages this module knows (:func:`known_language`)."""
+
 _TARGET_WORDS = {"to", "into"}
 _SOURCE_WORDS = {"from"}
 
@@ -110,6 +123,9 @@ class QueryLanguages:
     mentioned: frozenset[str] = frozenset()
     source: str | None = None
     target: str | None = None
+    unknown_target: str | None = None
+    """A target language named as written ("Klingon") when no code is known for it
+    (:func:`known_language`): no model of another language may stand for it."""
 
     def __bool__(self) -> bool:
         return bool(self.mentioned)
@@ -188,8 +204,12 @@ def query_languages(text: str, *, source: str | None = None, target: str | None 
     or names, e.g. a task's ``target_language`` argument) take precedence. Text in a
     non-Latin script counts as a mention of its language (and as the source). With a target
     and exactly one other language named, that one is the source ("this English text into
-    German"); the other targets of a list ("into French and Spanish") are not sources.
+    German"); the other targets of a list ("into French and Spanish") are not sources. With no
+    target found so, the name after "translate ... into" is the target ("into Simplified Chinese":
+    ``zh``); when it is no language known here ("into Klingon", or a ``target`` such as
+    "Klingon"), it is kept as written in :attr:`QueryLanguages.unknown_target`.
     """
+    unknown = target.strip() if target and not known_language(_as_code(target) or "") else None
     source, target = _as_code(source), _as_code(target)
     mentioned = {c for c in (source, target) if c}
     targets: set[str] = set()  # every language named as a target ("into French and Spanish": both)
@@ -210,17 +230,63 @@ def query_languages(text: str, *, source: str | None = None, target: str | None 
         mentioned.add(scripted)
         if source is None and scripted != target:
             source = scripted
+    phrase = _target_phrase(text) if target is None else None
+    if phrase is not None:  # "into Simplified Chinese": zh; "into Klingon": unknown
+        target = _as_code(phrase)
+        unknown = None if known_language(target or "") else phrase
+        mentioned.add(target)  # type: ignore[arg-type]
     others = mentioned - {target} - targets
     if target is not None and source is None and len(others) == 1:
         source = next(iter(others))
-    return QueryLanguages(frozenset(mentioned), source, target)
+    return QueryLanguages(frozenset(mentioned), source, target, unknown)
+
+
+def known_language(code: str) -> bool:
+    """Whether ``code`` (normalised, :func:`normalize_code`) is a language this module knows: an
+    ISO 639-1 code, one :data:`LANGUAGE_NAMES` maps to, or a card alias's ("yue", "en")."""
+    return code in KNOWN_CODES
+
+
+_QUOTED_RE = re.compile(r"(?<![\w\\])\"[^\"\n]+\"|(?<![\w\\])'(?:[^'\n]|'(?=[a-z]))+'(?!\w)")
+"""A quoted text (its words are material, not the request's: "translate 'go to Paris'")."""
+
+_TARGET_PHRASE_RE = re.compile(
+    r"\btranslat\w*\b(?:(?!\b(?:and|then|but|or)\b)[^.;,!?\n])*?\b(?:in)?to\s+(?:the\s+)?"
+    r"(?:((?-i:[A-Z][\w'-]*)(?:\s+(?-i:[A-Z][\w'-]*))?)(?:\s+language)?|([a-z][\w'-]*)\s+language)"
+    r"(?=\s*(?:[.;,!?\n]|$|\b(?:and|then|please)\b))",
+    re.IGNORECASE)
+""""translate ... into Klingon": a name right after "to"/"into" in the clause that says translate,
+ending it: one or two capitalised words ("Simplified Chinese"), or any word before "language"
+("the klingon language")."""
+
+
+def _target_phrase(text: str) -> str | None:
+    """The language named after "translate ... into" (:data:`_TARGET_PHRASE_RE`) as written, quoted
+    texts left out ("translate 'fly to Mars'" names none)."""
+    masked = _QUOTED_RE.sub(lambda m: "\u2026" * len(m.group(0)), text)
+    m = _TARGET_PHRASE_RE.search(masked)
+    return (m.group(1) or m.group(2)) if m else None
+
+
+def unknown_target_name(text: str) -> str | None:
+    """The target language ``text`` asks to translate into when it is none this module knows, as
+    written ("Translate 'good morning' into Klingon" -> ``"Klingon"``); None when it names no
+    target that way, or a known one ("into Simplified Chinese")."""
+    phrase = _target_phrase(text)
+    return phrase if phrase is not None and not known_language(_as_code(phrase) or "") else None
 
 
 def _as_code(value: str | None) -> str | None:
-    """A language name or code as a normalised code (None stays None)."""
+    """A language name or code as a normalised code (None stays None): a name with words around
+    it ("Simplified Chinese", "Brazilian Portuguese") is the last language it names; what names
+    none is kept lower-cased ("Klingon" -> ``"klingon"``, see :func:`known_language`)."""
     if not value:
         return None
-    return LANGUAGE_NAMES.get(value.strip().lower()) or normalize_code(value)
+    code = LANGUAGE_NAMES.get(value.strip().lower()) or normalize_code(value)
+    if not known_language(code):
+        named = _mentions(value)
+        code = named[-1][2] if named else code
+    return code
 
 
 def id_language_pair(model_id: str) -> tuple[str, str] | None:
@@ -241,6 +307,20 @@ def id_language_pair(model_id: str) -> tuple[str, str] | None:
             runs.append([])
     pairs = [run for run in runs if len(run) == 2]
     return (pairs[-1][0], pairs[-1][1]) if pairs else None
+
+
+def may_translate_into(card: ModelCard, languages: QueryLanguages) -> bool:
+    """Whether ``card`` may translate into the target of ``languages``: always when that target is
+    a language this module knows (ranking then weighs the card's languages); for an
+    :attr:`~QueryLanguages.unknown_target` ("Klingon"), only an LLM (a card tagged ``llm``, which may
+    know it) or a card that lists it, by code or name, or has it as the target of its id's pair."""
+    if languages.unknown_target is None:
+        return True
+    if "llm" in card.tags:
+        return True
+    wanted = {languages.unknown_target.lower(), _as_code(languages.unknown_target)}
+    found = card_languages(card)
+    return bool(wanted & found.codes) or (found.pair is not None and found.pair[1] in wanted)
 
 
 def card_languages(card: ModelCard) -> CardLanguages:
@@ -290,8 +370,9 @@ def language_match(query: QueryLanguages, card: CardLanguages) -> float:
     """How well ``card`` covers the languages of ``query``, in ``[0, 1]`` (0 when the query names none).
 
     * a pair in the id (``en-de``): for a query with a target, 1 when the target matches
-      (and the source too, when the query gives one), else 0; without a target, the share of
-      the query's languages in the pair;
+      (and the source too, when the query gives one), else 0; ``x`` (``en-x``) and ``mul``
+      (``mul-en``) match only the languages the card lists (any known language when it lists
+      none: never "Klingon"); without a target, the share of the query's languages in the pair;
     * a language list: the share of the query's languages it covers, times 0.8 when the
       query asks for a direction the list cannot confirm;
     * only "multilingual", or nothing: 0.5 (unknown).
@@ -299,7 +380,7 @@ def language_match(query: QueryLanguages, card: CardLanguages) -> float:
     if not query:
         return 0.0
     if card.pair is not None:
-        return _pair_match(query, card.pair)
+        return _pair_match(query, card.pair, card.codes)
     wanted = query.mentioned
     if card.codes:
         share = len(wanted & card.codes) / len(wanted)
@@ -307,11 +388,18 @@ def language_match(query: QueryLanguages, card: CardLanguages) -> float:
     return UNKNOWN_MATCH
 
 
-def _pair_match(query: QueryLanguages, pair: tuple[str, str]) -> float:
+def _covers(code: str, codes: frozenset[str]) -> bool:
+    """Whether the ``x`` or ``mul`` side of a pair covers ``code``: a language the card lists (any
+    known one when it lists none beyond the pair)."""
+    return code in codes if len(codes) > 2 else known_language(code)
+
+
+def _pair_match(query: QueryLanguages, pair: tuple[str, str], codes: frozenset[str] = frozenset()) -> float:
     source, target = pair
     if query.target is not None:
-        target_ok = target in (query.target, "x")
-        source_ok = query.source is None or source in (query.source, MULTI)
+        target_ok = target == query.target or target == "x" and _covers(query.target, codes)
+        source_ok = (query.source is None or source == query.source
+                     or source == MULTI and _covers(query.source, codes))
         return 1.0 if target_ok and source_ok else 0.0
     covered = [c for c in query.mentioned if c in pair or source == MULTI or target == "x"]
     return len(covered) / len(query.mentioned)
@@ -322,15 +410,19 @@ __all__ = [
     "DIRECTED_TASKS",
     "CardLanguages",
     "ISO_639_1",
+    "KNOWN_CODES",
     "LANGUAGE_NAMES",
     "language_name",
     "QueryLanguages",
     "card_languages",
     "id_language_pair",
+    "known_language",
     "language_match",
     "languages_for_task",
+    "may_translate_into",
     "normalize_code",
     "query_languages",
     "reading_languages",
     "script_language",
+    "unknown_target_name",
 ]
