@@ -575,6 +575,16 @@ def test_the_summary_named_after_a_turn_that_made_one_is_that_reply() -> None:
         ("text-to-speech", {"text": "The report says sales rose."})]
 
 
+@pytest.mark.parametrize(("request_text", "last"), [
+    ("I have an image street.jpg. I want to know how many cars are in it, and then get a short text describing "
+     "the scene that I can listen to.", "text-to-speech"),
+    ("Classify clip.wav and then generate a text describing the sound category.", "text-generation"),
+    ("Classify recording.wav and then generate a text describing the sound category.", "text-generation")])
+def test_a_task_named_outright_survives_the_node_models_doubt(request_text: str, last: str) -> None:
+    """The node model (text-to-speech 0.16, text generation 0.17) left out what a cue named outright."""
+    assert OfflinePlanner().plan(request_text).tasks[-1].task == last
+
+
 def test_an_audio_clip_is_speech_not_a_video() -> None:
     p = plan("Segment the objects in my photo.jpg and make an audio clip describing them.")
     assert "text-to-video" not in [t.task for t in p.tasks] and "text-to-speech" in [t.task for t in p.tasks]
