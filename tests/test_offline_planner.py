@@ -585,6 +585,16 @@ def test_a_task_named_outright_survives_the_node_models_doubt(request_text: str,
     assert OfflinePlanner().plan(request_text).tasks[-1].task == last
 
 
+def test_a_question_already_answered_gets_no_second_answering_task() -> None:
+    """The node model added document question answering beside the rules' reading and question
+    answering, which then asked "Can you help me answer the question What is the main topic?"."""
+    p = OfflinePlanner().plan("Can you help me answer the question 'What is the main topic?' based on the document "
+                              "scan.jpg, and then summarize the answer?")
+    answering = [t for t in p.tasks if t.task.endswith("question-answering")]
+    assert len(answering) == 1 and answering[0].args["text"] == "What is the main topic?"
+    assert p.tasks[-1].task == "summarization" and p.tasks[-1].args["text"] == Ref(task_id=answering[0].id)
+
+
 def test_an_audio_clip_is_speech_not_a_video() -> None:
     p = plan("Segment the objects in my photo.jpg and make an audio clip describing them.")
     assert "text-to-video" not in [t.task for t in p.tasks] and "text-to-speech" in [t.task for t in p.tasks]

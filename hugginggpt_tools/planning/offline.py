@@ -229,7 +229,7 @@ class OfflinePlanner(Planner):
             else frozenset()
         to_add = [i for i in sorted(keep, key=lambda i: -probs.get(i, 0.0))
                   if knows_all and probs.get(i, 0.0) >= model.threshold and i not in planned and i not in earlier
-                  and i not in unasked]
+                  and i not in unasked and not (self.tools is None and _answered(i, planned))]
         if to_add and (first.tasks or self.fill_empty):
             extra: dict[int, list[Candidate]] = {}
             for intent in to_add:
@@ -373,6 +373,13 @@ def language_warning(req: RequestText) -> str | None:
 def planned_intents(tasks: Sequence[Mapping]) -> set[str]:
     """The intents of built tasks: ``image-editing`` for image-to-image with an instruction."""
     return {"image-editing" if t["task"] == "image-to-image" and "text" in t["args"] else t["task"] for t in tasks}
+
+
+def _answered(intent: str, planned: set[str]) -> bool:
+    """Whether ``intent`` is a question answering task and the plan already answers with another:
+    "answer 'What is the main topic?' based on the document example.jpg" reads the document and
+    answers from its text; a document question answering task on top would answer it twice."""
+    return intent in QUESTION_TASKS and bool(planned & QUESTION_TASKS)
 
 
 STRONG_CUE = 1.2
