@@ -595,6 +595,28 @@ def test_a_question_already_answered_gets_no_second_answering_task() -> None:
     assert p.tasks[-1].task == "summarization" and p.tasks[-1].args["text"] == Ref(task_id=answering[0].id)
 
 
+def test_these_pictures_after_a_list_of_files_means_each_of_them() -> None:
+    """JARVIS's demo: the question was asked of a.jpg alone."""
+    p = plan("Given a collection of image A: /examples/a.jpg, B: /examples/b.jpg, C: /examples/c.jpg, please tell me "
+             "how many zebras in these pictures?")
+    assert [t.args["image"] for t in p.tasks] == ["/examples/a.jpg", "/examples/b.jpg", "/examples/c.jpg"]
+    assert len({t.task for t in p.tasks}) == 1
+    assert [t.args["image"] for t in plan("I have a.jpg, b.jpg and c.jpg. Caption these photos.").tasks] == [
+        "a.jpg", "b.jpg", "c.jpg"]
+
+
+@pytest.mark.parametrize(("request_text", "expected"), [
+    ("please dub for me: 'Iron Man is a superhero.'", [("text-to-speech", {"text": "Iron Man is a superhero."})]),
+    ("Please generate a canny image based on /examples/f.jpg", [("image-to-image", {"image": "/examples/f.jpg"})]),
+    ("generate a video and audio about a dog running on the grass",
+     [("text-to-video", {"text": "a dog running on the grass"}), ("text-to-speech", {"text": "a dog running on the grass"})])])
+def test_jarvis_demo_requests(request_text: str, expected: list) -> None:
+    """From JARVIS's README: "dub" named no task, a canny image was captioned and drawn anew, and
+    "a video and audio about ..." made only the video, of "and audio about ..."."""
+    for planner in (PLANNER, RULES_ONLY):
+        assert steps(planner.plan(request_text)) == expected
+
+
 def test_an_audio_clip_is_speech_not_a_video() -> None:
     p = plan("Segment the objects in my photo.jpg and make an audio clip describing them.")
     assert "text-to-video" not in [t.task for t in p.tasks] and "text-to-speech" in [t.task for t in p.tasks]

@@ -58,10 +58,14 @@ _PLURAL_RE = re.compile(r"(?<!\w)(?:them|both|each of them|all of them|the (?:\w
 _OBJECT_TASKS = frozenset({"translation", "summarization", "text-to-speech", "text-classification",
                            "token-classification"})
 """Tasks whose unquoted text is the clause's words less the instruction (:meth:`PlanBuilder._object_text`)."""
+_COORDINATED_RE = re.compile(r"^(?:and|&|plus)\s+(?:an?\s+|some\s+)?(?:\w+\s+)?(?:audio|speech|voice(?:-?over)?|narration|"
+                             r"image|picture|video|clip|animation)(?!\w)\s*", re.IGNORECASE)
+"""Another thing to make of the same description, after the cue ("generate a video and audio about
+a dog": the video's description is "a dog")."""
 _OBJECT_LEAD_RE = re.compile(
     r"^(?:(?:please|just|now|also|can you|could you|would you|read(?: out)?|say|speak|pronounce|translate|"
     r"summari[sz]e|classify|analy[sz]e|tag|find|detect|the (?:words?|sentence|phrase|text|message|line)|of|in|"
-    r"me|for me)\b[\s,:]*)+", re.IGNORECASE)
+    r"about|me|for me)\b[\s,:]*)+", re.IGNORECASE)
 """What opens the words of an instruction before its text ("read", "the words", "of")."""
 _TAIL_WORDS = ("please", "for me", "thanks", "thank you", "aloud", "out loud", "now")
 """What closes them after it ("please", "for me")."""
@@ -100,9 +104,13 @@ _NAMES_LABELS_RE = re.compile(r"(?<!\w)(?:the|those|these|that|its|their|each) (
                               r"categor(?:y|ies)|classifications?|detections?|objects|results?|output|list|predictions?)(?!\w)")
 """A clause that names an earlier list of labels as its text ("translate the labels")."""
 _SEVERAL_INPUTS_RE = re.compile(
-    r"(?<!\w)(?:these|those|both|each|every|them|the (?:two|three|four|five)|(?:images|photos|pictures|pics|photographs|"
+    r"(?<!\w)(?:these|those|both|each|every|them|the (?:two|three|four|five)|all of (?:the|them)|(?:images|photos|pictures|pics|photographs|"
     r"screenshots|scans|pages|recordings|files|clips|videos|tracks|songs|documents|tables|spreadsheets))(?!\w)")
 """Words that speak of several inputs ("caption these photos", "transcribe both")."""
+_THESE_FILES_RE = re.compile(r"(?<!\w)(?:these|those|both|each|every|all(?: of)?(?: the)?) (?:\w+ )?(?:images?|photos?|"
+                             r"pictures?|pics|photographs|screenshots|scans|pages|recordings|files|clips|videos|"
+                             r"tracks|songs|documents)(?!\w)")
+"""Words that point at several files named before ("how many zebras are in these pictures?")."""
 _TOGETHER_RE = re.compile(r"(?<!\w)(?:together|combin(?:e|es|ed|ing)|merg(?:e|es|ed|ing)|jointly|as a whole|"
                           r"(?:one|a single) (?:\w+ )?(?:summary|story|text|paragraph|report|answer))(?!\w)")
 """Words that ask for one task over several outputs ("summarize them together") rather than one each."""
@@ -508,7 +516,7 @@ class PlanBuilder:
             return self._object_text(cand)
         if cand.task in _DESCRIBED_TASKS:
             rest = cand.clause.masked[cand.cue_end:].strip(" ,.:;?!") if cand.cue_end else ""
-            rest = _DESCRIPTION_LEAD_RE.sub("", _RECIPIENT_RE.sub("", rest))
+            rest = _DESCRIPTION_LEAD_RE.sub("", _COORDINATED_RE.sub("", _RECIPIENT_RE.sub("", rest)))
             if len(rest.split()) >= 2:
                 return clean(self.req.unmask(rest, quotes=False))
             quoted = self._take(range(self.req.own), ["text"], question=False)
@@ -728,11 +736,16 @@ class PlanBuilder:
         return named or self._several_given(cand.clause, wanted)
 
     def _several_given(self, clause: Clause, modalities: Sequence[str]) -> set[int]:
-        """The given files of ``modalities`` that no clause names, when there are several and
-        ``clause`` speaks of several inputs ("caption these photos"), else none."""
+        """The given files of ``modalities`` that no clause names, or that only a clause asking
+        nothing names ("Given images A: a.jpg, B: b.jpg, C: c.jpg, how many zebras are in these
+        pictures?"), when there are several and ``clause`` speaks of several inputs ("caption these
+        photos"), else none."""
         if not _SEVERAL_INPUTS_RE.search(clause.lower):
             return set()
-        given = {i for i, r in enumerate(self.req.resources) if not r.mentioned and r.modality in modalities}
+        tasked = {i for c in self.clauses if c is not None for i in c.resources}
+        named = bool(_THESE_FILES_RE.search(clause.lower))  # "these pictures", not "them"
+        given = {i for i, r in enumerate(self.req.resources) if r.modality in modalities
+                 and (not r.mentioned or named and r.kind == "file" and i < self.req.own and i not in tasked)}
         return given if len(given) > 1 else set()
 
     def _repeats(self, cand: Candidate) -> bool:

@@ -194,8 +194,8 @@ CUES: tuple[Cue, ...] = tuple(
              r"(?:\w+ ){0,2}(?:response|reply|replies|responses)", 1.0),
             (r"repl(?:y|ies)|respon(?:d|se|ses)|follow[- ]up", 0.5))
     + _cues("text-generation",
-            (r"(?:make|make up|invent) (?:me |us )?(?:a|an|some) (?:\w+ )?(?:\w+ )?(?:story|stories|poem|poems|song|joke|"
-             r"jokes|riddle|limerick|haiku|slogan|tagline|lyrics)", 1.4),
+            (r"(?:make|make up|invent) (?:me |us )?(?:a|an|some|another) (?:\w+ )?(?:\w+ )?(?:story|stories|"
+             r"poem|poems|song|joke|jokes|riddle|limerick|haiku|slogan|tagline|lyrics)", 1.4),
             (r"text[- ]generation|(?:generate|produce|create|write|compose|draft|craft|come up with|put together) "
              r"(?:a |an |some )?(?:(?!(?:speech|audio|voice|from|of|in)\b)\w+ ){0,3}"
              r"(?:text|story|stories|poem|essay|article|paragraph|sentences?|continuation|lyrics|tweet|post|email|"
@@ -298,6 +298,8 @@ CUES: tuple[Cue, ...] = tuple(
              r"colou?ri[sz](?:e|ation)|retouch|upscal(?:e|ing)|super[- ]resolution|(?:higher|better) resolution|"
              r"image (?:transformation|enhancement|manipulation|conversion|translation)", 1.4),
             (r"brighten|darken|lighten|de-?blur|unblur|increase (?:the |its )?(?:resolution|brightness|contrast)", 0.9),
+            # a control image: "generate a canny image based on f.jpg"
+            (r"canny|edges? (?:map|image|version)|line[- ]?art|scribble", 1.6),
             (r"(?:cartoon|anime|comic|manga|sketch(?:ed)?|watercolou?r|oil[- ]painting|pencil|pixel[- ]art|"
              r"black[- ]and[- ]white|vintage|retro|pop[- ]art|impressionist|cubist|claymation) (?:version|rendition)"
              r"(?= of (?:(?:the|this|my|that|our|your) )?(?:\w+ )?(?:\ue000|photo|image|picture|pic|selfie|portrait))", 1.2),
@@ -353,6 +355,9 @@ CUES: tuple[Cue, ...] = tuple(
              r"(?:audio|voice|speech)[- ](?:version|narration|format|output)|audible|vocali[sz]e", 1.2),
             (r"speak|spoken|pronounc(?:e|ed|iation)|narrat(?:e|es|ed|ion|or)|voice[- ]?over|audiobook|"
              r"synthesi[sz]e (?:speech|voice|audio)|read (?:it|this|that|them) to me", 1.0),
+            # "please dub for me: '...'", "generate a video and audio about ..."
+            (r"dub(?:s|bed|bing)?|voice (?:it|this|that)|(?:(?<=video )|(?<=image )|(?<=picture )|(?<=clip ))and "
+             r"(?:an? |some )?(?:audio|speech|voice|narration|voice-?over)", 1.2),
             # "Say good morning everyone", not "say it in French", "say something about ..."
             (r"^(?:please |now |also |just |then |and )*say(?! (?:it|this|that|them|what|something|anything|in|into|"
              r"hello to|hi to|goodbye to|whether|if|why|how|which|who)\b)(?= [\w\ue000])", 0.9),
