@@ -2,64 +2,169 @@
 
 transformers' audio pipelines decode files with ffmpeg and resample with torchaudio, neither of
 which is installed everywhere; reading the audio here and handing each model a waveform at its
-own sampling rate avoids both. PCM WAV is read with the standard library and numpy; other
-formats (MP3, FLAC, OGG, M4A, float WAV) are decoded with PyAV when it is installed (it comes
-with faster-whisper in the ``offline`` extra), else the error says how to convert the file.
+own sampling rate avoids both. PCM WAV (8-, 16-, 24- and 32-bit) is read with the standard
+library and numpy; other formats (MP3, FLAC, OGG/Opus, M4A/AAC, AMR, float WAV) are decoded with
+PyAV when it is installed (it comes with faster-whisper in the ``offline`` extra), else the error
+says how to convert the file. The file's content decides, not its extension: an MP3 named
+``.wav`` is read as MP3.
+
+Audio is read in blocks and mixed to mono as it is read (the mean of the channels; a channel
+that cancels the other, as in a stereo file with one channel's polarity inverted, gives way to
+the louder channel), then resampled block by block with a polyphase filter, so a 30-minute
+48 kHz stereo file costs about the size of its mono waveform at the model's rate, not several
+copies of the whole file. :func:`iter_audio` hands the blocks to a model that works on a stream
+(denoising); :func:`read_audio` joins them. A truncated WAV gives the audio it holds; a file with
+no samples fails with an :class:`InputError` that says so.
 """
 
 from __future__ import annotations
 
 import wave
+from collections.abc import Iterator
+from math import gcd
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 
-_PCM_DTYPES = {1: "uint8", 2: "<i2", 4: "<i4"}
+_PCM_DTYPES = {1: "uint8", 2: "<i2", 3: "<i4", 4: "<i4"}
+BLOCK = 1 << 16
+"""Frames read (and samples resampled) at a time."""
+_CANCELLED = 0.05
+"""A block whose channel mean keeps less than this share of the channels' mean energy has channels
+that cancel each other (one of them inverted): the louder channel is used instead."""
+_CONVERT = "`ffmpeg -i input.m4a -ar 16000 -ac 1 output.wav`"
 
 
 def read_wav(path: str | Path, target_rate: int | None = None) -> tuple[Any, int]:
-    """A mono float32 waveform in [-1, 1] and its sampling rate (resampled to ``target_rate``)."""
-    import numpy as np  # local: keep module import light
-
-    try:
-        with wave.open(str(path), "rb") as wav:
-            width, channels, rate = wav.getsampwidth(), wav.getnchannels(), wav.getframerate()
-            frames = wav.readframes(wav.getnframes())
-    except (wave.Error, EOFError) as exc:
-        raise InputError(
-            f"Cannot read {str(path)!r} as a PCM WAV file ({exc}{_looks_like(Path(path))}). Convert it to 16-bit WAV, "
-            "e.g. `ffmpeg -i input.mp3 -ar 16000 -ac 1 output.wav`."
-        ) from exc
-    if width not in _PCM_DTYPES:
-        raise InputError(f"{str(path)!r} has {8 * width}-bit samples; use 8-, 16- or 32-bit PCM WAV.")
-    samples = np.frombuffer(frames, dtype=_PCM_DTYPES[width]).astype(np.float32)
-    if width == 1:
-        samples = (samples - 128.0) / 128.0
-    else:
-        samples /= float(2 ** (8 * width - 1))
-    samples = samples.reshape(-1, channels).mean(axis=1)
-    if target_rate and target_rate != rate:
-        samples, rate = resample(samples, rate, target_rate), target_rate
-    return samples, rate
+    """A mono float32 waveform in [-1, 1] and its sampling rate (resampled to ``target_rate``), from PCM WAV."""
+    rate, blocks = _wav_blocks(Path(path))
+    return _join(Path(path), *_at_rate(blocks, rate, target_rate))
 
 
 def read_audio(path: str | Path, target_rate: int | None = None) -> tuple[Any, int]:
-    """A mono float32 waveform in [-1, 1] and its sampling rate, from WAV or (with PyAV) any format."""
+    """A mono float32 waveform in [-1, 1] and its sampling rate, from WAV or (with PyAV) any format.
+
+    :class:`InputError` (naming the file, what it holds and the fix) when it cannot be decoded or
+    holds no samples."""
     path = Path(path)
-    if path.suffix.lower() in {".wav", ".wave"}:
-        try:
-            return read_wav(path, target_rate)
-        except InputError:
-            if not _has_pyav():
+    return _join(path, *iter_audio(path, target_rate))
+
+
+def iter_audio(path: str | Path, target_rate: int | None = None) -> tuple[Iterator[Any], int]:
+    """Mono float32 blocks of the audio in ``path`` (at most about :data:`BLOCK` samples each, at
+    ``target_rate`` when given) and their sampling rate; decoding errors surface here for the
+    file's header and while iterating for its body."""
+    path = Path(path)
+    rate, blocks = _open(path)
+    return _at_rate(blocks, rate, target_rate)
+
+
+def audio_rate(path: str | Path) -> int:
+    """The sampling rate of the audio in ``path``, from its header (nothing is decoded)."""
+    path = Path(path)
+    rate, blocks = _open(path)
+    del blocks  # never started: dropping it releases the open file (wave's and PyAV's own finalizers close it)
+    return rate
+
+
+def _open(path: Path) -> tuple[int, Iterator[Any]]:
+    """The native rate and the mono blocks of ``path``: PCM WAV by the standard library, else PyAV."""
+    try:
+        return _wav_blocks(path)
+    except InputError:
+        if not _has_pyav():
+            if path.suffix.lower() in {".wav", ".wave"}:
                 raise
-    if not _has_pyav():
+            raise InputError(
+                f"Cannot decode {str(path)!r}: only PCM WAV is read without PyAV. Install it with "
+                "pip install 'hugginggpt-tools[offline]' (or pip install av), or convert the file to WAV: "
+                f"{_CONVERT}.") from None
+    return _pyav_blocks(path)
+
+
+def _join(path: Path, blocks: Iterator[Any], rate: int) -> tuple[Any, int]:
+    import numpy as np
+
+    chunks = list(blocks)
+    samples = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
+    if samples.size == 0:
+        raise InputError(no_samples(path))
+    return samples, rate
+
+
+def no_samples(path: Path) -> str:
+    """The message for a file that decodes to no audio at all."""
+    size = path.stat().st_size if path.exists() else 0
+    return (f"{path.name!r} holds no audio samples (an empty recording, {size} bytes); "
+            "record again or give another file.")
+
+
+def _at_rate(blocks: Iterator[Any], rate: int, target_rate: int | None) -> tuple[Iterator[Any], int]:
+    if target_rate and target_rate != rate:
+        return resample_blocks(blocks, rate, target_rate), target_rate
+    return blocks, rate
+
+
+def _mono(channels: Any) -> Any:
+    """float32 mono from a (frames, channels) block: the channels' mean, or the louder channel
+    when the mean cancels (one channel inverted)."""
+    import numpy as np
+
+    if channels.shape[1] == 1:
+        return np.ascontiguousarray(channels[:, 0], dtype=np.float32)
+    mix = channels.mean(axis=1, dtype=np.float32)
+    energy = np.einsum("ij,ij->j", channels, channels, dtype=np.float64) / max(1, len(channels))
+    if energy.mean() > 1e-8 and float(np.dot(mix, mix)) / max(1, len(mix)) < _CANCELLED * energy.mean():
+        loud = int(np.argmax(energy >= 0.9 * energy.max()))  # the first of the loudest: left unless it is quiet
+        return np.ascontiguousarray(channels[:, loud], dtype=np.float32)
+    return mix
+
+
+def _wav_blocks(path: Path) -> tuple[int, Iterator[Any]]:
+    """The rate and mono blocks of a PCM WAV; :class:`InputError` at once when it is not one."""
+    try:
+        wav = wave.open(str(path), "rb")
+    except (wave.Error, EOFError) as exc:
         raise InputError(
-            f"Cannot decode {str(path)!r}: only PCM WAV is read without PyAV. Install it with "
-            "pip install 'hugginggpt-tools[offline]' (or pip install av), or convert the file: "
-            "`ffmpeg -i input.mp3 -ar 16000 -ac 1 output.wav`."
-        )
-    return _read_with_pyav(path, target_rate)
+            f"Cannot read {str(path)!r} as a PCM WAV file ({exc}{_looks_like(path)}). Convert it to 16-bit WAV, "
+            f"e.g. {_CONVERT}."
+        ) from exc
+    except OSError as exc:
+        raise InputError(f"Cannot read {str(path)!r}: {exc.strerror or exc}. Give a readable audio file.") from exc
+    width, channels, rate = wav.getsampwidth(), wav.getnchannels(), wav.getframerate()
+    if width not in _PCM_DTYPES or channels < 1 or rate < 1:
+        wav.close()
+        raise InputError(f"{str(path)!r} has {8 * width}-bit samples, {channels} channel(s) at {rate} Hz; "
+                         f"use 8-, 16-, 24- or 32-bit PCM WAV, e.g. {_CONVERT}.")
+    return rate, _wav_reader(wav, width, channels)
+
+
+def _wav_reader(wav: Any, width: int, channels: int) -> Iterator[Any]:
+    import numpy as np
+
+    frame_bytes = width * channels
+    with wav:
+        while True:
+            try:
+                data = wav.readframes(BLOCK)
+            except EOFError:  # a chunk cut short
+                data = b""
+            data = data[: len(data) - len(data) % frame_bytes]  # a truncated file ends mid-frame
+            if not data:
+                return
+            if width == 3:  # 24-bit: widen to 32-bit (the low byte zero), then scale as 32-bit
+                raw = np.frombuffer(data, np.uint8).reshape(-1, 3)
+                wide = np.zeros((len(raw), 4), np.uint8)
+                wide[:, 1:] = raw
+                samples = wide.view("<i4").reshape(-1).astype(np.float32) / float(2 ** 31)
+            else:
+                samples = np.frombuffer(data, dtype=_PCM_DTYPES[width]).astype(np.float32)
+                if width == 1:
+                    samples = (samples - 128.0) / 128.0
+                else:
+                    samples /= float(2 ** (8 * width - 1))
+            yield _mono(samples.reshape(-1, channels))
 
 
 def _has_pyav() -> bool:
@@ -68,31 +173,62 @@ def _has_pyav() -> bool:
     return importlib.util.find_spec("av") is not None
 
 
-def _read_with_pyav(path: Path, target_rate: int | None) -> tuple[Any, int]:
+_AV_SCALE = {"u8": 128.0, "s16": 32768.0, "s32": 2.0 ** 31, "s64": 2.0 ** 63, "flt": 1.0, "dbl": 1.0}
+
+
+def _pyav_blocks(path: Path) -> tuple[int, Iterator[Any]]:
+    """The rate and mono blocks of any format FFmpeg (in PyAV) decodes; :class:`InputError` at once
+    when the file cannot be opened or holds no audio stream."""
+    import av
+
+    try:
+        container = av.open(str(path), mode="r", metadata_errors="ignore")
+    except (av.error.FFmpegError, IndexError, ValueError) as exc:
+        raise InputError(_not_audio(path, getattr(exc, "strerror", None) or str(exc))) from exc
+    if not container.streams.audio:
+        container.close()
+        raise InputError(_not_audio(path, "it holds no audio stream"))
+    stream = container.streams.audio[0]
+    rate = int(stream.rate or stream.codec_context.sample_rate or 0)
+    if rate < 1:
+        container.close()
+        raise InputError(_not_audio(path, "its audio stream gives no sampling rate"))
+    return rate, _pyav_reader(path, container, stream)
+
+
+def _pyav_reader(path: Path, container: Any, stream: Any) -> Iterator[Any]:
     import av
     import numpy as np
 
+    pending: list[Any] = []
+    size = 0
     try:
-        with av.open(str(path), mode="r", metadata_errors="ignore") as container:
-            if not container.streams.audio:
-                raise InputError(_not_audio(path, "it holds no audio stream"))
-            stream = container.streams.audio[0]
-            rate = int(target_rate or stream.rate or 16000)
-            resampler = av.audio.resampler.AudioResampler(format="flt", layout="mono", rate=rate)
-            chunks = [out.to_ndarray().reshape(-1) for frame in container.decode(stream)
-                      for out in resampler.resample(frame)]
-            chunks += [out.to_ndarray().reshape(-1) for out in resampler.resample(None)]
-    except InputError:
-        raise
+        for frame in container.decode(stream):
+            data = frame.to_ndarray()
+            name = frame.format.name.rstrip("p")
+            count = len(frame.layout.channels) or 1
+            data = data.reshape(count, -1).T if frame.format.is_planar else data.reshape(-1, count)
+            data = data.astype(np.float32)
+            if name == "u8":
+                data -= 128.0
+            data /= _AV_SCALE.get(name, 1.0)
+            pending.append(_mono(data))
+            size += len(pending[-1])
+            if size >= BLOCK:
+                yield np.concatenate(pending)
+                pending, size = [], 0
     except (av.error.FFmpegError, IndexError, ValueError) as exc:
         raise InputError(_not_audio(path, getattr(exc, "strerror", None) or str(exc))) from exc
-    samples = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, dtype=np.float32)
-    return samples, rate
+    finally:
+        container.close()
+    if pending:
+        yield np.concatenate(pending)
 
 
 def _not_audio(path: Path, reason: str) -> str:
     """Why ``path`` is not readable audio, what its first bytes say it is when they are known, and the fix."""
-    return f"Cannot decode {path.name!r} as audio ({reason}{_looks_like(path)}). Give a WAV, MP3, FLAC or OGG file."
+    return (f"Cannot decode {path.name!r} as audio ({reason}{_looks_like(path)}). Give a WAV, MP3, FLAC or OGG "
+            f"file, or convert it to WAV: {_CONVERT}.")
 
 
 def _looks_like(path: Path) -> str:
@@ -107,31 +243,67 @@ def resample(samples: Any, rate: int, target_rate: int) -> Any:
     """``samples`` at ``target_rate`` (polyphase filter when scipy is there, else linear)."""
     import numpy as np
 
+    if rate == target_rate:
+        return np.asarray(samples, dtype=np.float32)
+    chunks = list(resample_blocks(iter([np.asarray(samples, dtype=np.float32)]), rate, target_rate))
+    return np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
+
+
+def resample_blocks(blocks: Iterator[Any], rate: int, target_rate: int) -> Iterator[Any]:
+    """The mono ``blocks`` resampled from ``rate`` to ``target_rate``, block by block.
+
+    scipy's polyphase filter (``resample_poly``) runs on overlapping windows of about
+    :data:`BLOCK` samples with enough context on each side for its filter, so the output equals
+    resampling the whole signal at once (zeros beyond its ends, as ``resample_poly`` pads) while
+    holding one window at a time. Without scipy: linear interpolation of the whole signal."""
+    import numpy as np
+
     try:
-        from math import gcd
-
         from scipy.signal import resample_poly
-
-        g = gcd(rate, target_rate)
-        return resample_poly(samples, target_rate // g, rate // g).astype(np.float32)
     except ImportError:
-        n = int(round(len(samples) * target_rate / rate))
-        grid = np.linspace(0.0, len(samples) - 1, num=n)
-        return np.interp(grid, np.arange(len(samples)), samples).astype(np.float32)
+        whole = np.concatenate([np.asarray(b, np.float32) for b in blocks] or [np.zeros(0, np.float32)])
+        n = int(round(len(whole) * target_rate / rate))
+        grid = np.linspace(0.0, max(0, len(whole) - 1), num=n)
+        yield np.interp(grid, np.arange(len(whole)), whole).astype(np.float32) if len(whole) else whole
+        return
+    g = gcd(rate, target_rate)
+    up, down = target_rate // g, rate // g
+    # resample_poly's filter reaches 10 * max(up, down) upsampled samples either side: context in input samples
+    pad = down * -(-(10 * max(up, down) // up + 2) // down)
+    step = down * max(1, BLOCK // down)
+    skip = pad * up // down
+    buffer = np.zeros(pad, np.float32)  # the left context of the first window: zeros, as resample_poly pads
+    for block in blocks:
+        buffer = np.concatenate([buffer, np.asarray(block, np.float32)])
+        while len(buffer) >= 2 * pad + step:
+            out = resample_poly(buffer[: 2 * pad + step], up, down)
+            yield out[skip: skip + step * up // down].astype(np.float32)
+            buffer = buffer[step:]
+    rest = len(buffer) - pad
+    if rest > 0:
+        out = resample_poly(np.concatenate([buffer, np.zeros(pad, np.float32)]), up, down)
+        yield out[skip: skip + -(-rest * up // down)].astype(np.float32)
 
 
 def write_wav(path: str | Path, samples: Any, rate: int) -> float:
     """Write a mono float waveform as 16-bit PCM WAV; returns its duration in seconds."""
+    return write_wav_blocks(path, iter([samples]), rate)
+
+
+def write_wav_blocks(path: str | Path, blocks: Iterator[Any], rate: int) -> float:
+    """Write mono float blocks, one after another, as one 16-bit PCM WAV; returns its duration in seconds."""
     import numpy as np
 
-    data = np.asarray(samples, dtype=np.float32).reshape(-1)
-    pcm = (np.clip(data, -1.0, 1.0) * 32767.0).astype("<i2")
+    frames = 0
     with wave.open(str(path), "wb") as wav:
         wav.setnchannels(1)
         wav.setsampwidth(2)
         wav.setframerate(int(rate))
-        wav.writeframes(pcm.tobytes())
-    return len(pcm) / float(rate)
+        for block in blocks:
+            data = np.asarray(block, dtype=np.float32).reshape(-1)
+            wav.writeframes((np.clip(data, -1.0, 1.0) * 32767.0).astype("<i2").tobytes())
+            frames += len(data)
+    return frames / float(rate)
 
 
 def wav_duration(path: str | Path) -> tuple[float, int]:

@@ -7,12 +7,13 @@ which faster-whisper brings along.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
 from ..config import apply_thread_limits
-from ..errors import BackendError
-from ._audio import read_audio, write_wav
+from ..errors import BackendError, InputError
+from ._audio import read_audio
 from ._inputs import file_input
 from .base import RunContext, TaskOutput
 from .bundled import BundledModel, register_bundled
@@ -63,7 +64,11 @@ class WhisperTinyEnModel(BundledModel):
 
 @register_bundled
 class RNNoiseModel(BundledModel):
-    """RNNoise speech denoising (a small recurrent network on 10 ms frames at 48 kHz)."""
+    """RNNoise speech denoising (a small recurrent network on 10 ms frames at 48 kHz).
+
+    The recording streams through: decoded and resampled to 48 kHz block by block, denoised frame
+    by frame (one C call each), resampled back to the input's rate (at most 48 kHz) and written as
+    16-bit mono WAV as it goes, so a long recording costs a few MB, not its whole waveform."""
 
     model_id = "bundled/rnnoise"
     task = "audio-to-audio"
@@ -81,37 +86,75 @@ class RNNoiseModel(BundledModel):
         """Denoised 48 kHz float samples (same length, lag removed) and per-frame speech probabilities."""
         import numpy as np
 
-        frame = self.lib.FRAME_SIZE
-        pad = (-len(samples)) % frame + self.delay_frames * frame
-        pcm = (np.clip(np.concatenate([samples, np.zeros(pad, np.float32)]), -1, 1) * 32767).astype(np.int16)
+        probs: list[float] = []
+        chunks = list(self.denoise_blocks(iter([np.asarray(samples, np.float32)]), probs))
+        clean = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
+        return clean, np.asarray(probs, dtype=np.float32)
+
+    def denoise_blocks(self, blocks: Iterator[Any], probs: list[float]) -> Iterator[Any]:
+        """The 48 kHz float ``blocks`` denoised, as blocks of the same total length (lag removed);
+        each frame's speech probability is appended to ``probs``."""
+        import ctypes
+
+        import numpy as np
+
+        lib, frame = self.lib.lib, self.lib.FRAME_SIZE
+        lag = self.delay_frames * frame
         state = self.lib.create()
+        pending = np.zeros(0, np.float32)
+        total = emitted = dropped = 0
+        pointer = ctypes.POINTER(ctypes.c_float)
+
+        def run(data: Any) -> Any:  # whole frames of float samples in [-1, 1], denoised in place
+            nonlocal dropped
+            work = np.ascontiguousarray(np.clip(data, -1.0, 1.0) * 32767.0, dtype=np.float32)
+            base = work.ctypes.data
+            for start in range(0, len(work), frame):
+                probs.append(float(lib.rnnoise_process_frame(state, ctypes.cast(base + 4 * start, pointer),
+                                                             ctypes.cast(base + 4 * start, pointer))))
+            out = work / 32767.0
+            cut = min(len(out), lag - dropped)  # the first frames only hold the lag
+            dropped += cut
+            return out[cut:]
+
         try:
-            outputs, probs = [], []
-            for start in range(0, len(pcm), frame):
-                out, prob = self.lib.process_frame([state], pcm[start:start + frame][None, :])
-                outputs.append(out[0])
-                probs.append(float(np.asarray(prob).reshape(-1)[0]))
+            for block in blocks:
+                pending = np.concatenate([pending, np.asarray(block, np.float32)])
+                total += len(block)
+                whole = len(pending) - len(pending) % frame
+                if whole:
+                    out = run(pending[:whole])
+                    pending = pending[whole:]
+                    emitted += len(out)
+                    if len(out):
+                        yield out
+            # the last partial frame, then silence to flush the lag
+            tail = np.concatenate([pending, np.zeros((-len(pending)) % frame + lag, np.float32)])
+            out = run(tail)[: max(0, total - emitted)]
+            if len(out):
+                yield out
         finally:
             self.lib.destroy(state)
-        clean = np.concatenate(outputs).astype(np.float32) / 32767.0
-        lag = self.delay_frames * frame
-        return clean[lag:lag + len(samples)], np.asarray(probs[self.delay_frames:], dtype=np.float32)
+        del probs[len(probs) - self.delay_frames:]  # frames past the end only flush the lag
 
     def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
-        from ._audio import resample
+        from ._audio import audio_rate, iter_audio, no_samples, resample_blocks, write_wav_blocks
 
         path = file_input(inputs, "audio", self.task)
-        _, rate = read_audio(path)
-        samples, _ = read_audio(path, self.sample_rate)
-        clean, probs = self.denoise(samples)
-        out_rate = min(rate, self.sample_rate)
+        out_rate = min(audio_rate(path), self.sample_rate)
+        blocks, _ = iter_audio(path, self.sample_rate)
+        probs: list[float] = []
+        clean = self.denoise_blocks(blocks, probs)
         if out_rate != self.sample_rate:
-            clean = resample(clean, self.sample_rate, out_rate)
+            clean = resample_blocks(clean, self.sample_rate, out_rate)
         out = ctx.store.new_path(".wav", stem="denoised")
-        duration = write_wav(out, clean, out_rate)
+        duration = write_wav_blocks(out, clean, out_rate)
+        if duration <= 0:
+            out.unlink(missing_ok=True)
+            raise InputError(no_samples(path))
         artifact = ctx.save_file(out, f"Denoised {path.name}")
         data = {"path": artifact.path, "sample_rate": out_rate, "duration_s": round(duration, 3),
-                "mean_speech_probability": round(float(probs.mean()), 4) if len(probs) else 0.0}
+                "mean_speech_probability": round(sum(probs) / len(probs), 4) if probs else 0.0}
         return TaskOutput(text=f"Denoised audio, {duration:.1f} s: {artifact.path}", data=data,
                           artifacts=[artifact])
 
