@@ -1,6 +1,17 @@
 """How well the bundled OCR reads printed text: RapidOCR's own call against the package's reading.
 
     .venv/bin/python benchmarks/ocr.py [--sizes 14,20,28] [--tilts 0,5] [--max-fonts 7]
+    .venv/bin/python benchmarks/ocr.py --suite scenes [--per-category 4] [--category columns] [--rapidocr]
+
+``--suite scenes`` reads the images of ``benchmarks/ocr_scenes.py`` (screenshots, receipts, signs,
+slides, handwriting-like notes, photos of documents, columns, light text on dark, small text,
+skewed scans, 4000 x 3000 photos, tiny labels, captions over photos, forms), rendered into a
+temporary folder (``--keep DIR`` keeps them), and prints per category: the character error rate of
+the whole text (edit distance over the written text's length, lines joined by spaces), the word
+error rate (word edit distance, so words out of order count), the share of written lines read as
+one line exactly (case aside), the share of consecutive written lines that come out in that order,
+and the seconds per image; writes ``benchmarks/results/ocr_scenes.json``. ``--rapidocr`` adds
+RapidOCR's own call for comparison.
 
 Renders short printed notices (four lines per image, black on white) in Pillow's built-in font and
 the DejaVu and Liberation fonts found on the machine, at several text sizes and tilts, and reads
@@ -19,9 +30,13 @@ import argparse
 import glob
 import json
 import os
+import sys
 import tempfile
 import time
+import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -80,12 +95,112 @@ def word_errors(expected: list[str], got: list[str]) -> int:
     return row[-1]
 
 
+def edit_distance(a: Sequence[Any], b: Sequence[Any]) -> int:
+    """Levenshtein distance between two sequences (characters or words)."""
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
+    return row[-1]
+
+
+def _norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def scene_scores(truth: list[str], got: list[str]) -> dict[str, float]:
+    """How ``got`` (the lines read) compares with ``truth`` (the lines written, in reading order):
+    character and word edit distances of the whole text, written lines read exactly as one line,
+    and consecutive written lines whose best-matching lines read come in the same order."""
+    want, have = _norm(" ".join(truth)), _norm(" ".join(got))
+    got_norm = [_norm(line).lower() for line in got]
+    exact = sum(_norm(line).lower() in got_norm for line in truth)
+    # each written line's best match among the lines read (by character similarity), if any is close
+    matches: list[int | None] = []
+    for line in truth:  # a line written twice matches the first line read not matched yet, if as close
+        line = _norm(line).lower()
+        best, where = 0.0, None
+        for k, other in enumerate(got_norm):
+            score = 1 - edit_distance(line, other) / max(len(line), len(other), 1) - 1e-6 * (k in matches)
+            if score > best:
+                best, where = score, k
+        matches.append(where if best >= 0.6 else None)
+    pairs = list(zip(matches, matches[1:]))
+    ordered = sum(a is not None and b is not None and a < b for a, b in pairs)
+    return {"chars": len(want), "char_errors": edit_distance(want, have), "words": len(want.split()),
+            "word_errors": edit_distance(want.lower().split(), have.lower().split()), "lines": len(truth),
+            "lines_exact": exact, "pairs": len(pairs), "pairs_ordered": ordered}
+
+
+def run_scenes(args: argparse.Namespace) -> None:
+    """The ``--suite scenes`` table (see the module docstring)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from ocr_scenes import generate
+    from rapidocr_onnxruntime import RapidOCR
+
+    from hugginggpt_tools.backends._ocr import merge_ocr_lines, read_lines
+
+    engine = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
+    readers = {"package": lambda path: read_lines(engine, path)}
+    if args.rapidocr:
+        readers["rapidocr call"] = lambda path: merge_ocr_lines(engine(path)[0] or [])
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(args.keep or tmp)
+        records = generate(folder, args.per_category, args.seed, args.category or None)
+        totals: dict[tuple[str, str], dict[str, float]] = {}
+        failures = []
+        for record in records:
+            for name, read in readers.items():
+                started = time.perf_counter()
+                got = [line["text"] for line in read(str(folder / record["file"])) if line["text"]]
+                seconds = time.perf_counter() - started
+                scores = scene_scores(record["lines"], got)
+                scores.update(seconds=seconds, images=1)
+                for key in ((name, record["category"]), (name, "all")):
+                    total = totals.setdefault(key, {})
+                    for k, v in scores.items():
+                        total[k] = total.get(k, 0) + v
+                if args.verbose and (scores["char_errors"] or scores["pairs_ordered"] < scores["pairs"]):
+                    failures.append(f"[{name}] {record['file']}: {record['lines']} -> {got}")
+    print("\n".join(failures))
+    print(f"{len(records)} images, {args.per_category} per category, seed {args.seed}")
+    print(f"{'reader':14} {'category':15} {'CER':>6} {'WER':>6} {'lines exact':>11} {'in order':>8} {'s/image':>8}")
+    rows = []
+    for (name, category), t in totals.items():
+        row = {"reader": name, "category": category, "images": t["images"],
+               "cer": 100 * t["char_errors"] / max(t["chars"], 1), "wer": 100 * t["word_errors"] / max(t["words"], 1),
+               "lines_exact": 100 * t["lines_exact"] / max(t["lines"], 1),
+               "in_order": 100 * t["pairs_ordered"] / t["pairs"] if t["pairs"] else 100.0,
+               "seconds_per_image": t["seconds"] / t["images"]}
+        rows.append(row)
+    rows.sort(key=lambda r: (r["reader"], r["category"] == "all"))
+    for row in rows:
+        print(f"{row['reader']:14} {row['category']:15} {row['cer']:5.1f}% {row['wer']:5.1f}% {row['lines_exact']:10.1f}% "
+              f"{row['in_order']:7.1f}% {row['seconds_per_image']:8.2f}")
+    out = ROOT / "benchmarks" / "results" / "ocr_scenes.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"per_category": args.per_category, "seed": args.seed, "rows": rows}, indent=2) + "\n")
+    print(f"wrote {out.relative_to(ROOT)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--suite", choices=("notices", "scenes"), default="notices",
+                        help="notices: the rendered notices by text size; scenes: the images of benchmarks/ocr_scenes.py")
     parser.add_argument("--sizes", default="14,20,28", help="text sizes in pixels (comma-separated)")
     parser.add_argument("--tilts", default="0,5", help="rotations in degrees (comma-separated)")
     parser.add_argument("--max-fonts", type=int, default=7, help="how many fonts to render with")
+    parser.add_argument("--per-category", type=int, default=4, help="scenes: images per category")
+    parser.add_argument("--seed", type=int, default=0, help="scenes: the generator's seed")
+    parser.add_argument("--category", action="append", help="scenes: only this category (repeatable)")
+    parser.add_argument("--keep", help="scenes: render the images into this folder and keep them")
+    parser.add_argument("--rapidocr", action="store_true", help="scenes: also read with RapidOCR's own call")
+    parser.add_argument("--verbose", action="store_true", help="scenes: print each image read with errors")
     args = parser.parse_args()
+    if args.suite == "scenes":
+        run_scenes(args)
+        return
 
     from rapidocr_onnxruntime import RapidOCR
 

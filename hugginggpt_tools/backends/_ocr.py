@@ -5,10 +5,14 @@ printed lines (14 to 28 px text) that loses a lot: the detector often splits one
 several boxes, so each crop starts or ends inside a letter ("your k" + "badge"), and the
 recogniser, given small tight crops, drops the gaps between words ("Exitviathenorthstairs").
 :func:`read_lines` keeps RapidOCR's detector and recogniser but hands the recogniser better
-crops: neighbouring boxes of one straight line are merged into one box (:func:`line_groups`),
-and each crop gets a margin and, when low, is enlarged with cubic interpolation
-(:func:`prepared`); the fragments read are then merged into lines (:func:`merge_ocr_lines`).
-``benchmarks/ocr.py`` measures both readers on rendered notices.
+crops: neighbouring boxes of one straight line, a word gap apart at most, are merged into one box
+(:func:`line_groups`), a long line is cut at word gaps into pieces the direction classifier and the
+recogniser read well (:func:`pieces`), and each crop gets a margin and, when low, is enlarged with
+cubic interpolation (:func:`prepared`); the fragments read are then merged into lines in reading
+order (:func:`merge_ocr_lines`: set level, columns one after the other, a receipt's or a form's
+rows kept whole). ``benchmarks/ocr.py`` measures both readers on rendered notices, and with
+``--suite scenes`` on screenshots, receipts, signs, columns, skewed scans and other images of
+``benchmarks/ocr_scenes.py``.
 
 When nothing is read, :func:`no_text_message` says so in the terms of the request: a request
 about the writing in the image (:func:`asks_for_writing`) is told the image has no legible text
@@ -55,8 +59,31 @@ their own size, lines of 14 and 20 px text were read exactly 56% and 83% of the 
 _DETECTION = threading.Lock()
 """Held while the detector's size setting is changed for a pass (engines are shared by threads)."""
 
-MAX_GAP = 1.5
-"""... and the gap between them along the line is at most this many box heights (a word gap, not a column)."""
+MAX_GAP = 0.8
+"""... and the gap between them along the line is at most this many box heights: a word gap. It was
+1.5, which took in the gutter between columns (1 to 3 text heights, less between the detector's
+boxes, which reach past the ink) and a menu's spaced items, and joined them into one crop read
+across the gap ("Tools" read "ols"); fragments of one line further apart are joined by
+:func:`merge_ocr_lines` after reading."""
+
+MAX_PIECE = 10.0
+"""Lines wider than this many heights are classified and read in pieces cut at word gaps (:func:`pieces`)."""
+
+MIN_CUT = 0.12
+"""A line is cut only at a blank run at least this many crop heights wide (and 3 px): a word gap
+is about a quarter of the text's size, a letter gap a tenth or less. In a crop of small text (10 px
+high), a 2 px gap was as often between two letters as between two words, so 3 px at least."""
+
+MIN_CUT_HEIGHT = 16
+"""Crops lower than this are read whole: in 10 px text, anti-aliasing leaves blank runs between
+letters as wide as those between words ("lea ve")."""
+
+GUTTER = 0.5
+"""A vertical gap at least this many text heights wide may separate columns (:func:`_blocks`)."""
+
+COLUMN_WIDTH = 5.0
+"""... when the lines on each side of it are, in the median, at least this many text heights long:
+running text, not a receipt's prices or a form's labels."""
 
 
 def _frame(box: Sequence[Sequence[float]]) -> tuple[tuple[float, float], tuple[float, float], float, float]:
@@ -135,31 +162,143 @@ def prepared(crop: Any, pad: float = PAD, height: int = MIN_HEIGHT) -> Any:
     return crop
 
 
+def pieces(crop: Any, ratio: float = MAX_PIECE) -> list[Any]:
+    """``crop`` (a line, BGR) cut into pieces at most ``ratio`` times as wide as high, each cut in the
+    middle of the widest blank run of columns (no ink between a fifth and four fifths of the
+    height; ink is the minority side of Otsu's threshold) that ends a piece at least half that long
+    and is at least :data:`MIN_CUT` of the height (and 3 px) wide: a word gap, not the gap between two
+    letters. A line with no such gap stays whole where it has none, and so does a crop lower
+    than :data:`MIN_CUT_HEIGHT` px (small print reads well whole).
+
+    The recogniser reads a long line badly in one go: a paragraph's 1000 px line of 24 px text lost
+    most of its word gaps and letters ("Thenewbridgewillcaryfoulanesof traffic"), and the direction
+    classifier, which squeezes its input to 192 x 48, took a 49:1 line for upside down. Lines of a
+    scan turned 2 to 12 degrees read exactly went from 69% to 94% cutting at 10 heights rather than
+    20; on upright notices of 20 and 28 px, from 99.5% to 97.4% (a cut between two letters)."""
+    import cv2
+
+    height, width = crop.shape[:2]
+    if height < MIN_CUT_HEIGHT or width <= ratio * height:
+        return [crop]
+    gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
+    _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    ink = binary == 0 if (binary == 0).mean() < 0.5 else binary == 255
+    blank = ~ink[height // 5: height - height // 5].any(axis=0)
+    runs, x = [], 0
+    while x < width:
+        if blank[x]:
+            start = x
+            while x < width and blank[x]:
+                x += 1
+            if start > 0 and x < width and x - start >= max(3, MIN_CUT * height):
+                runs.append((start, x))
+        x += 1
+    cuts, start = [0], 0
+    while width - start > ratio * height:
+        fits = [r for r in runs if start + ratio * height / 2 <= (r[0] + r[1]) / 2 <= start + ratio * height]
+        if not fits:
+            break
+        lo, hi = max(fits, key=lambda r: (r[1] - r[0], r[0]))
+        start = (lo + hi) // 2
+        cuts.append(start)
+    cuts.append(width)
+    return [crop[:, a:b] for a, b in zip(cuts, cuts[1:])]
+
+
 def merge_ocr_lines(
     fragments: Iterable[Sequence[Any]], tolerance: float = 0.5
 ) -> list[dict[str, Any]]:
-    """Merge OCR fragments ``(box, text, score)`` into lines, top to bottom.
+    """Merge OCR fragments ``(box, text, score)`` into lines, in reading order.
 
-    Two fragments are on the same line when their vertical centres differ by at most
-    ``tolerance`` times the smaller box height; a line's fragments are joined left to right.
-    Each line is ``{"text", "box": [x0, y0, x1, y1], "score"}``. Texts are NFKC-normalised: the
-    recogniser, trained on Chinese and English, writes some digits and letters full-width ("６").
+    The fragments are first set level: turned back by the median direction of their lines
+    (:func:`_skew`), so the lines of a page scanned a few degrees askew are not taken for one
+    another. The page is then cut into blocks read one after the other (:func:`_blocks`): at a gap
+    between rows of text, and between columns, left to right, where a vertical gutter separates
+    two runs of long lines (a two-column article, not a receipt's items and prices or a form's labels
+    and values, which stay on their rows). In a block, two fragments are on the same line when
+    their vertical centres differ by at most ``tolerance`` times the smaller box height; a line's
+    fragments are joined left to right, however far apart. Each line is
+    ``{"text", "box": [x0, y0, x1, y1], "score"}``, its box in the fragments' own coordinates.
+    Texts are NFKC-normalised (the recogniser, trained on Chinese and English, writes some digits
+    and letters full-width, "６") with runs of spaces made one.
     """
-    boxes = sorted((_bounds(box, str(text), float(score)) for box, text, score in fragments),
-                   key=lambda f: (f["y0"] + f["y1"]) / 2)
-    lines: list[list[dict[str, Any]]] = []
-    for frag in boxes:
-        if lines and _same_line(lines[-1], frag, tolerance):
-            lines[-1].append(frag)
-        else:
-            lines.append([frag])
-    return [_line(frags) for frags in lines]
+    fragments = [(box, text, score) for box, text, score in fragments]
+    angle = _skew([box for box, _, _ in fragments])
+    frags = [_bounds(box, str(text), float(score), angle) for box, text, score in fragments]
+    lines: list[dict[str, Any]] = []
+    for block in _blocks(frags):
+        rows: list[list[dict[str, Any]]] = []
+        for frag in sorted(block, key=lambda f: (f["y0"] + f["y1"]) / 2):
+            if rows and _same_line(rows[-1], frag, tolerance):
+                rows[-1].append(frag)
+            else:
+                rows.append([frag])
+        lines.extend(_line(row) for row in rows)
+    return lines
 
 
-def _bounds(box: Sequence[Sequence[float]], text: str, score: float) -> dict[str, Any]:
-    xs, ys = [float(p[0]) for p in box], [float(p[1]) for p in box]
-    return {"text": unicodedata.normalize("NFKC", text), "score": score,
-            "x0": min(xs), "y0": min(ys), "x1": max(xs), "y1": max(ys)}
+def _skew(boxes: Sequence[Sequence[Sequence[float]]]) -> float:
+    """The median direction, in radians, of the boxes that are clearly lines (at least twice as
+    wide as high, tilted at most :data:`MAX_TILT_DEG`); 0 when there are none."""
+    angles = []
+    for box in boxes:
+        _, (ux, uy), width, height = _frame(box)
+        angle = math.atan2(uy, ux)
+        if width >= 2 * height and abs(math.degrees(angle)) <= MAX_TILT_DEG:
+            angles.append(angle)
+    return statistics.median(angles) if angles else 0.0
+
+
+def _bounds(box: Sequence[Sequence[float]], text: str, score: float, angle: float = 0.0) -> dict[str, Any]:
+    """A fragment: its text and score, its bounds on the page turned back by ``angle`` (``x0`` ...
+    ``y1``) and as given (``box``)."""
+    c, s = math.cos(-angle), math.sin(-angle)
+    points = [(float(p[0]), float(p[1])) for p in box]
+    xs, ys = [x * c - y * s for x, y in points], [x * s + y * c for x, y in points]
+    text = " ".join(unicodedata.normalize("NFKC", text).split())
+    return {"text": text, "score": score, "x0": min(xs), "y0": min(ys), "x1": max(xs), "y1": max(ys),
+            "box": [min(x for x, _ in points), min(y for _, y in points),
+                    max(x for x, _ in points), max(y for _, y in points)]}
+
+
+def _gaps(intervals: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The gaps between the union of ``intervals``, in order."""
+    gaps: list[tuple[float, float]] = []
+    end = None
+    for lo, hi in sorted(intervals):
+        if end is not None and lo > end:
+            gaps.append((end, lo))
+        end = hi if end is None else max(end, hi)
+    return gaps
+
+
+def _is_column(frags: list[dict[str, Any]], height: float) -> bool:
+    """Whether ``frags`` look like a column of running text: two rows or more of lines at least
+    :data:`COLUMN_WIDTH` text heights long (the median line)."""
+    if len(frags) < 2 or max(f["y1"] for f in frags) - min(f["y0"] for f in frags) < 1.5 * height:
+        return False
+    return statistics.median(f["x1"] - f["x0"] for f in frags) >= COLUMN_WIDTH * height
+
+
+def _blocks(frags: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """``frags`` cut into blocks in reading order (a recursive XY cut): at the widest vertical
+    gutter (at least :data:`GUTTER` text heights) with a column of running text on each side
+    (:func:`_is_column`), left block first; else at the widest gap between rows, upper block first;
+    a block with neither is read row by row."""
+    if len(frags) < 2:
+        return [frags] if frags else []
+    height = statistics.median(f["y1"] - f["y0"] for f in frags)
+    gutters = [g for g in _gaps((f["x0"], f["x1"]) for f in frags) if g[1] - g[0] >= GUTTER * height]
+    for lo, hi in sorted(gutters, key=lambda g: g[0] - g[1]):
+        left = [f for f in frags if f["x1"] <= lo]
+        right = [f for f in frags if f["x0"] >= hi]
+        if _is_column(left, height) and _is_column(right, height):
+            return _blocks(left) + _blocks(right)
+    rows = _gaps((f["y0"], f["y1"]) for f in frags)
+    if not rows:
+        return [frags]
+    lo, hi = max(rows, key=lambda g: g[1] - g[0])
+    return _blocks([f for f in frags if f["y1"] <= lo]) + _blocks([f for f in frags if f["y0"] >= hi])
 
 
 def _same_line(line: list[dict[str, Any]], frag: dict[str, Any], tolerance: float) -> bool:
@@ -170,8 +309,8 @@ def _same_line(line: list[dict[str, Any]], frag: dict[str, Any], tolerance: floa
 
 def _line(frags: list[dict[str, Any]]) -> dict[str, Any]:
     frags = sorted((f for f in frags if f["text"].strip()), key=lambda f: f["x0"]) or frags
-    box = [min(f["x0"] for f in frags), min(f["y0"] for f in frags),
-           max(f["x1"] for f in frags), max(f["y1"] for f in frags)]
+    box = [min(f["box"][0] for f in frags), min(f["box"][1] for f in frags),
+           max(f["box"][2] for f in frags), max(f["box"][3] for f in frags)]
     text = frags[0]["text"].strip()
     for prev, frag in zip(frags, frags[1:]):
         text = _join(text, frag["text"].strip(), _overlap_chars(prev, frag))
@@ -265,9 +404,11 @@ def read_lines(engine: Any, path: str) -> list[dict[str, Any]]:
     image's own size first, enlarged for small print); a page turned a
     quarter is set upright and detected again (:func:`_quarter_turn`), so its lines are found and
     ordered as lines; so is a page upside down (most of its lines, two or more, upside down to the
-    direction classifier), else its lines would come last first. The boxes of one line are merged (:func:`line_groups`), RapidOCR's direction
-    classifier sees the crops as cut, the recogniser reads them with a margin, enlarged
-    (:func:`prepared`), and its score threshold applies. An engine without the pieces this needs
+    direction classifier), else its lines would come last first. The boxes of one line are merged
+    (:func:`line_groups`); RapidOCR's direction classifier sees the crops as cut, a long one in its
+    :func:`pieces` (:func:`_upside_down`), and the recogniser reads the pieces with a margin, enlarged
+    (:func:`prepared`), a line's pieces joined by spaces; its score threshold applies to each line
+    (its pieces' scores weighted by width). The lines come in reading order (:func:`merge_ocr_lines`). An engine without the pieces this needs
     (another RapidOCR version) is simply called."""
     needed = ("get_crop_img_list", "text_rec", "text_cls", "text_score", "use_cls")
     if not all(hasattr(engine, name) for name in needed):
@@ -290,22 +431,55 @@ def read_lines(engine: Any, path: str) -> list[dict[str, Any]]:
     quads = _line_quads(boxes)
     crops = engine.get_crop_img_list(image, quads)
     if engine.use_cls:  # on the crops as cut: given margins, it turns some upright lines upside down
-        crops, directions, _ = engine.text_cls(crops)
-        if turn is None and len(crops) > 1 and 2 * sum(str(label) == "180" for label, _ in directions) > len(crops):
+        down, sure = _upside_down(engine, crops)
+        if turn is None and len(crops) > 1 and 2 * sum(down) > len(crops):
             # most lines upside down: the page is, and read as they stand its lines run bottom to top
             import cv2
 
             turn = cv2.ROTATE_180
             image = np.ascontiguousarray(cv2.rotate(image, turn))
             quads = _line_quads(detect(engine, image))
-            crops, _, _ = engine.text_cls(engine.get_crop_img_list(image, quads))
-    recognised, _ = engine.text_rec([prepared(c) for c in crops])
-    lines = merge_ocr_lines((quad.tolist(), str(found[0]), float(found[1])) for quad, found in zip(quads, recognised)
-                            if float(found[1]) >= engine.text_score)
+            crops = engine.get_crop_img_list(image, quads)
+            down, sure = _upside_down(engine, crops)
+        crops = [_rotate_180(crop) if flip else crop for crop, flip in zip(crops, sure)]
+    cut = [pieces(crop) for crop in crops]
+    recognised, _ = engine.text_rec([prepared(piece) for parts in cut for piece in parts])
+    found, k = [], 0
+    for parts in cut:
+        read = recognised[k:k + len(parts)]
+        k += len(parts)
+        widths = [part.shape[1] for part in parts]
+        score = sum(float(r[1]) * w for r, w in zip(read, widths)) / max(sum(widths), 1)
+        found.append((" ".join(str(r[0]).strip() for r in read if str(r[0]).strip()), score))
+    lines = merge_ocr_lines((quad.tolist(), text, score) for quad, (text, score) in zip(quads, found)
+                            if score >= engine.text_score)
     if turn is not None:
         for line in lines:
             line["box"] = _turned_back(line["box"], turn, height, width)
     return lines
+
+
+def _upside_down(engine: Any, crops: Sequence[Any]) -> tuple[list[bool], list[bool]]:
+    """For each crop, whether RapidOCR's direction classifier finds it upside down (most of its
+    :func:`pieces`), and whether surely so (above the classifier's threshold): the classifier sees
+    each piece, not a long line squeezed to 192 x 48."""
+    threshold = float(getattr(engine.text_cls, "cls_thresh", 0.9))
+    cut = [pieces(crop) for crop in crops]
+    _, directions, _ = engine.text_cls([piece for parts in cut for piece in parts])
+    down, sure, k = [], [], 0
+    for parts in cut:
+        votes = directions[k:k + len(parts)]
+        k += len(parts)
+        flipped = [float(score) for label, score in votes if str(label) == "180"]
+        down.append(2 * len(flipped) > len(parts))
+        sure.append(2 * sum(score > threshold for score in flipped) > len(parts))
+    return down, sure
+
+
+def _rotate_180(crop: Any) -> Any:
+    import cv2
+
+    return cv2.rotate(crop, cv2.ROTATE_180)
 
 
 def _line_quads(boxes: Sequence[Sequence[Sequence[float]]]) -> list[Any]:
