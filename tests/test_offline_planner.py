@@ -617,6 +617,27 @@ def test_jarvis_demo_requests(request_text: str, expected: list) -> None:
         assert steps(planner.plan(request_text)) == expected
 
 
+@pytest.mark.parametrize(("request_text", "needs"), [("transcribe", "automatic-speech-recognition needs an audio"),
+                                                   ("Detect objects", "object-detection needs an image")])
+def test_a_bare_command_with_nothing_to_work_on_says_what_is_missing(request_text: str, needs: str) -> None:
+    """"transcribe" planned text-to-speech of the word "transcribe" (the semantic matcher's pick);
+    "Detect objects" planned nothing and said nothing."""
+    p = OfflinePlanner().plan(request_text)
+    assert p.tasks == [] and len(p.missing) == 1 and p.missing[0].startswith(needs)
+
+
+@pytest.mark.parametrize(("request_text", "expected"), [
+    ("photo.jpg -> caption -> speech", [("image-to-text", {"image": "photo.jpg"}),
+                                        ("text-to-speech", {"text": Ref(task_id=0)})]),
+    ("speech.wav → transcript → French", [("automatic-speech-recognition", {"audio": "speech.wav"}),
+                                          ("translation", {"text": Ref(task_id=0), "target_language": "French"})]),
+    ('language of "Hola amigo"', [("text-classification", {"text": "Hola amigo"})])])
+def test_terse_pipelines(request_text: str, expected: list) -> None:
+    """Arrows did not split steps, a bare "speech" or "French" named no task, and "language of" was a translation."""
+    for planner in (PLANNER, RULES_ONLY):
+        assert steps(planner.plan(request_text)) == expected
+
+
 def test_an_audio_clip_is_speech_not_a_video() -> None:
     p = plan("Segment the objects in my photo.jpg and make an audio clip describing them.")
     assert "text-to-video" not in [t.task for t in p.tasks] and "text-to-speech" in [t.task for t in p.tasks]

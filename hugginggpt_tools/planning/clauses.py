@@ -53,6 +53,7 @@ _SPLIT_RE = re.compile(
     | (?<=\ue002)\s+(?=(?-i:[A-Z]))
     | \s*[:;]\s+(?=(?:and\s+)?(?:then|afterwards|after\s+that|finally|lastly|also|next)\b)
     | ,?\s+(?:and\s+)?(?:then|afterwards|after\s+that|after\s+this)\b,?
+    | \s*(?:->|=>|→|>>)\s*
     | (?:,\s*|\s+and\s+)(?:finally|subsequently|lastly|next)\b,?
     | \s+(?:finally|subsequently|lastly|next)\b(?:,|(?=\s+(?:please\s+)?(?:{_ACTION_VERBS})\b))
     | ,?\s+(?:and\s+)?once\s+(?:that(?:'s|\s+is)\s+done|done)\b,?

@@ -254,6 +254,7 @@ def score_clause(
     (:func:`_matchable`): for a request nothing else plans."""
     found: dict[str, Candidate] = {}
     named: set[str] = set()
+    inputless = False  # a cue named tasks whose input is not at hand
     asks = bool(_REQUEST_QUESTION_RE.search(clause.lower))
     matches = [*cue_matches(clause.lower), *_quoted_questions(clause, req)]
     for cue, start, end in sorted(matches, key=lambda m: len(m[0].tasks) > 1):
@@ -265,6 +266,7 @@ def score_clause(
         fits = {t: _fit(t, clause, req, produced) for t in options}
         intent = max(options, key=lambda t: fits[t] + (found[t].score if t in found and fits[t] > 0 else 0.0))
         if fits[intent] <= 0:
+            inputless = inputless or not cue.fallback
             continue
         cand = found.setdefault(intent, Candidate(intent, _input_boost(intent, clause, req, produced), start, end, clause))
         cand.score += cue.weight
@@ -279,7 +281,8 @@ def score_clause(
             more.score += cue.weight
             named.add(other)
             more.named = True
-    if matcher is not None and not named and _matchable(clause, lenient):
+    # a request with nothing to work on that names its task ("transcribe"): no other task instead
+    if matcher is not None and not named and not (inputless and not req.resources) and _matchable(clause, lenient):
         _add_semantic(found, clause, req, produced, vocab, matcher)
     least = MIN_SCORE if asks_for_something(clause) else CONTEXT_MIN_SCORE
     passing = [c for c in found.values() if c.score >= least]
@@ -287,6 +290,22 @@ def score_clause(
         passing = [c for c in passing if c.intent in named]
     best = max((c.score for c in passing), default=0.0)
     return _one_per_task([c for c in passing if c.score >= RELATIVE_SCORE * best])
+
+
+def inputs_named_but_absent(req: RequestText, vocab: Vocabulary) -> list[tuple[str, Clause]]:
+    """The tasks that a cue names outright (no fallback) in a request that holds nothing to work on
+    (no file, URL or quote), each with its clause, when they take an image, audio or video and the
+    request gives none: "transcribe", "detect objects". What the plan misses, to say so."""
+    if req.resources:
+        return []
+    found: list[tuple[str, Clause]] = []
+    for clause in req.clauses:
+        for cue, _, _ in cue_matches(clause.lower):
+            options = [t for t in cue.tasks if t in vocab.intents and TASK_TYPES[INTENTS[t]].args[0].modality != "text"]
+            if cue.fallback or not options or any(t == options[0] for t, _ in found):
+                continue
+            found.append((options[0], clause))
+    return found
 
 
 def _also_named(intent: str, options: Sequence[str], clause: Clause, req: RequestText) -> list[str]:
@@ -353,5 +372,5 @@ def order(candidates: Sequence[Candidate], vocab: Vocabulary, available: Iterabl
     return ordered
 
 
-__all__ = ["Candidate", "Vocabulary", "asks_for_something", "cue_matches", "needs_matcher", "order", "requests_something",
-           "score_clause"]
+__all__ = ["Candidate", "Vocabulary", "asks_for_something", "cue_matches", "inputs_named_but_absent", "needs_matcher",
+           "order", "requests_something", "score_clause"]

@@ -106,7 +106,7 @@ CUES: tuple[Cue, ...] = tuple(
           (r"(?:is|are|was|were|sounds?|seems?|feels?|comes? across as|reads? as) (?:\w+ ){0,2}(?:positive|negative|upbeat|"
            r"optimistic|pessimistic|favou?rable|unfavou?rable)", 1.1),
           (r"toxic(?:ity)?|offensive|hate speech|spam|sarcas(?:m|tic)|text[- ]classification", 1.1),
-          (r"(?:detect|identify|determine|tell|guess|recogni[sz]e|which|what) (?:the )?language", 1.2),
+          (r"(?:detect|identify|determine|tell|guess|recogni[sz]e|which|what) (?:the )?language|^language of", 1.2),
           (r"language (?:detection|identification)|intent|polarity", 0.8))
     + _cues(("text-classification", "audio-classification"), (r"emotions?|mood|tone|feelings?", 0.7),
             # "is the text in review.png positive?", "whether they sounded upset"
@@ -146,6 +146,7 @@ CUES: tuple[Cue, ...] = tuple(
              r"boil (?:it |this |that )?down|key takeaways|concise|in brief|briefly", 0.9))
     + _cues("translation",
             (r"translat(?:e|es|ed|ing|ion|ions|or)", 1.5),
+            (rf"^(?:{_LANG})$", 1.2),  # a step that is only a language: "speech.wav -> transcript -> French"
             (rf"(?:into|to) (?:{_LANG})|(?:{_LANG}) (?:version|translation|speakers?|equivalent)", 0.9),
             (rf"(?:render|put|say|write|express|give|rewrite|convert|turn|have|get)(?: [\w\ue000-\ue002]+){{0,3}} (?:in|into) "
              rf"(?:{_LANG})",
@@ -358,6 +359,8 @@ CUES: tuple[Cue, ...] = tuple(
             # "please dub for me: '...'", "generate a video and audio about ..."
             (r"dub(?:s|bed|bing)?|voice (?:it|this|that)|(?:(?<=video )|(?<=image )|(?<=picture )|(?<=clip ))and "
              r"(?:an? |some )?(?:audio|speech|voice|narration|voice-?over)", 1.2),
+            # "photo.jpg -> caption -> speech": a step named by what it makes
+            (r"^(?:speech|audio|voice|spoken audio|an audio file)$", 1.0),
             # "Say good morning everyone", not "say it in French", "say something about ..."
             (r"^(?:please |now |also |just |then |and )*say(?! (?:it|this|that|them|what|something|anything|in|into|"
              r"hello to|hi to|goodbye to|whether|if|why|how|which|who)\b)(?= [\w\ue000])", 0.9),
@@ -456,6 +459,8 @@ _LANGUAGE_LIST = (rf"\s+{_VARIETY}({_LANG})(?!\w)((?:\s*(?:,|\band\b|\bas well a
                   rf"{_VARIETY}(?:{_LANG})(?!\w))*)")
 _TARGET_PATTERNS = (re.compile(rf"(?<!\w)(?:into|to){_LANGUAGE_LIST}", re.IGNORECASE),
                     re.compile(rf"(?<!\w)in{_LANGUAGE_LIST}", re.IGNORECASE),
+                    # a step that is only a language: "speech.wav -> transcript -> French"
+                    re.compile(rf"^\s*({_LANG})()\s*$", re.IGNORECASE),
                     # "a French version of menu.png" (group 2, the list of further languages, is empty)
                     re.compile(rf"(?<!\w)({_LANG})()\s+(?:version|translation|equivalent|rendition|rendering)(?!\w)",
                                re.IGNORECASE))
