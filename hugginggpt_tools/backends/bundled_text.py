@@ -131,13 +131,15 @@ class MiniLMSimilarityModel(_MiniLMModel):
 
 # ----------------------------------------------------------------------------- extractive summaries
 
-_BLOCK_RE = re.compile(r"\s*\n\s*\n\s*|\s*\n(?=\s*(?:[-*•]|\d+[.)])\s)")
-"""Breaks no sentence runs across: blank lines, and line breaks before a list item."""
+_BLOCK_RE = re.compile(r"\s*\n\s*\n\s*|\s*\n(?=\s*(?:[-*•]|\d+[.)]|[a-z]\))\s)")
+"""Breaks no sentence runs across: blank lines, and line breaks before a list item ("- ", "2. ", "b) ")."""
 _END_RE = re.compile(r"[.!?…][\"'”’)\]]*\s+|[。！？][」』”’）)]*\s*")
 """A possible sentence end: ``.``, ``!``, ``?`` with closing quotes and a space, or a Chinese or
 Japanese full stop (no space after it)."""
 _ABBREVIATION_RE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Mt|No|vs|etc|e\.g|i\.e|Inc|Ltd|Co|Corp|Jan|Feb|Mar|Apr|"
                               r"Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$")
+_ENUMERATOR_RE = re.compile(r"\s*(?:\d{1,3}|[A-Za-z]|[IVXivx]{1,4})[.)]\s*$")
+"""A list item's number or letter alone ("1.", "b)", "IV."): no sentence ends after it."""
 _INITIAL_RE = re.compile(r"(?<![^\W\d_])[A-Z]\.$")
 _STARTERS = frozenset("""A An And As At But By For He Her His How I If In It Its My No Now Of On One Our She So Some That
 The Their Then There These They This Those To We What When Where Which While Who Why Yet You Your""".split())
@@ -156,29 +158,121 @@ def _first_word(text: str) -> str:
     return word.group() if word else ""
 
 
+_HSPACE_RE = re.compile(r"[^\S\n]+")
+_CONTINUES = frozenset("""a an and are as at be but by for from in into is of on or that the their to was were which
+who with""".split())
+"""Words a line does not end on when the next line starts a new sentence: a line ending on one is wrapped."""
+_FILLERS = frozenset("um uh umm uhm erm er hmm mm ah".split())
+"""Filler words of speech, dropped from the ends of a piece cut out of an unpunctuated transcript."""
+_OPENERS = {**dict.fromkeys("okay ok alright anyway so well um uh umm uhm erm yeah hi hello thanks".split(), 2),
+            **dict.fromkeys("but and then also".split(), 1)}
+"""Words that often open an utterance in an unpunctuated transcript, with how strongly: a piece is cut before one."""
+_LONG_WORDS, _PIECE_MIN, _PIECE_TARGET, _PIECE_MAX = 50, 8, 20, 32
+"""A piece of more than ``_LONG_WORDS`` words with no sentence end (a speech-recognition transcript) is cut into
+pieces of ``_PIECE_MIN`` to ``_PIECE_MAX`` words, about ``_PIECE_TARGET``."""
+
+
+def _line_structured(lines: list[str]) -> bool:
+    """Whether a block's lines are items rather than a wrapped paragraph (OCR of a receipt, a slide, a
+    signature): at least three in five of the lines after the first open with no lower-case letter."""
+    rest = lines[1:]
+    return bool(rest) and sum(not line[:1].islower() for line in rest) >= 0.6 * len(rest)
+
+
+def _line_segments(block: str) -> list[str]:
+    """``block`` cut at the line breaks that start a new item: in a line-structured block, before each
+    line that opens with no lower-case letter, unless the line before ends on a comma, hyphen or a word
+    that needs more ("to", "the", "and"); other line breaks (wrapped text) are spaces."""
+    lines = [line.strip() for line in block.split("\n") if line.strip()]
+    if not _line_structured(lines):
+        return [" ".join(lines)]
+    segments = [[lines[0]]]
+    for line in lines[1:]:
+        last = segments[-1][-1]
+        if line[:1].islower() or last[-1:] in ",-–" or last.rsplit(" ", 1)[-1].lower() in _CONTINUES:
+            segments[-1].append(line)
+        else:
+            segments.append([line])
+    return [" ".join(segment) for segment in segments]
+
+
+def _sentence_ends(segment: str) -> list[str]:
+    """``segment`` cut after its sentence ends, in one pass: each possible end is judged on the dozen
+    characters before it and the word after it, so the cost is linear in the text's length."""
+    pieces: list[str] = []
+    start = 0
+    for end in _END_RE.finditer(segment):
+        cut = end.end()
+        if cut >= len(segment):
+            break
+        if end.group()[0] in ".!?…":
+            after = segment[cut:cut + 40]
+            before = segment[max(start, end.start() - 12):cut].rstrip()
+            if not _opens_sentence(after) or _ABBREVIATION_RE.search(before) or _ENUMERATOR_RE.match(
+                    segment, start, cut) or (_INITIAL_RE.search(before) and _first_word(after) not in _STARTERS):
+                continue
+        pieces.append(segment[start:cut].rstrip())
+        start = cut
+    pieces.append(segment[start:])
+    return pieces
+
+
+def _strip_fillers(words: list[str]) -> list[str]:
+    start, end = 0, len(words)
+    while start < end and words[start].lower() in _FILLERS:
+        start += 1
+    while end > start and words[end - 1].lower() in _FILLERS:
+        end -= 1
+    return words[start:end] or words
+
+
+_TERMINATED_RE = re.compile(r"[.!?…。！？][\"'”’)\]」』）]*$")
+
+
+def _cut_run_on(piece: str) -> list[str]:
+    """A piece of more than ``_LONG_WORDS`` words that does not end a sentence (speech recognized with
+    no punctuation, a run-on list) cut into sentence-sized pieces: each of ``_PIECE_MIN`` to ``_PIECE_MAX`` words, ending after a comma,
+    semicolon or colon or before a word that opens an utterance ("okay", "so", "um", "but"), the
+    strongest such break nearest ``_PIECE_TARGET`` words; filler words ("um", "uh") at a piece's ends
+    are dropped. Other pieces are kept whole."""
+    words = piece.split()
+    if len(words) <= _LONG_WORDS or _TERMINATED_RE.search(piece):
+        return [piece]
+
+    def strength(k: int) -> int:  # of a break before words[k]; none after "the", "and", "to"
+        if words[k - 1].lower() in _CONTINUES:
+            return 0
+        return 3 if words[k - 1][-1] in ",;:" else _OPENERS.get(words[k].lower(), 0)
+
+    pieces, start = [], 0
+    while len(words) - start > _PIECE_MAX:
+        stop = min(start + _PIECE_MAX, len(words) - _PIECE_MIN)
+        cut = max(range(start + _PIECE_MIN, stop + 1),
+                  key=lambda k: (strength(k), -abs(k - start - _PIECE_TARGET)))
+        pieces.append(words[start:cut])
+        start = cut
+    pieces.append(words[start:])
+    return [" ".join(_strip_fillers(chunk)) for chunk in pieces]
+
+
 def split_sentences(text: str) -> list[str]:
     """``text`` cut into sentences: after ``.``, ``!`` or ``?`` before a capital (any script) or
     a digit, not after "Dr." or an initial ("J. R. Tolkien", but "Plan B. It failed." splits);
-    after a Chinese or Japanese full stop; at blank lines and before list items. A text with no
-    sentence ends but several lines that each open like a sentence (OCR output) is cut into its
-    lines; a sentence wrapped over lines stays whole."""
+    after a Chinese or Japanese full stop; at blank lines and before list items. A block whose lines
+    mostly open with no lower-case letter (OCR of a receipt or a slide, a heading over a paragraph, a
+    signature) is cut into its lines, a line that starts lower-case or follows one ending on a comma
+    or "the" joined to the one before; elsewhere a sentence wrapped over lines stays whole. A run of
+    more than 50 words with no sentence end (a speech-recognition transcript with no punctuation) is
+    cut into pieces of 8 to 32 words before words that open an utterance ("so", "okay", "um") or after
+    commas, filler words at their ends dropped. Linear in the text's length."""
     pieces: list[str] = []
-    for block in _BLOCK_RE.split(text.strip()):
-        start = 0
-        for end in _END_RE.finditer(block):
-            rest, head = block[end.end():], block[start:end.end()].rstrip()
-            if not rest:
-                break
-            if end.group()[0] in ".!?…" and (not _opens_sentence(rest) or _ABBREVIATION_RE.search(head) or (
-                    _INITIAL_RE.search(head) and _first_word(rest) not in _STARTERS)):
-                continue
-            pieces.append(head)
-            start = end.end()
-        pieces.append(block[start:])
-    pieces = [" ".join(piece.split()) for piece in pieces if piece.strip()]
-    lines = [line for line in text.splitlines() if line.strip()]
-    if len(pieces) == 1 and len(lines) > 1 and all(_opens_sentence(line.strip()) for line in lines[1:]):
-        pieces = [" ".join(line.split()) for line in lines]
+    text = _HSPACE_RE.sub(" ", text.strip())
+    for block in _BLOCK_RE.split(text):
+        for segment in _line_segments(block):
+            for piece in _sentence_ends(segment):
+                piece = " ".join(piece.split())
+                if piece:
+                    pieces.extend(_cut_run_on(piece))
     return pieces
 
 
@@ -305,6 +399,44 @@ class MiniLMExtractiveSummarizer(_MiniLMModel):
 # ----------------------------------------------------------------------------- extractive answers
 
 
+_QUESTION_WORDS = frozenset("""a about an and any anyone anything are as at be been by can could did do does for from get
+got had has have how in is it its many much of on or per some than that the there these this those to was were what when
+where which who whom whose why will with would""".split())
+"""Words of a question that name nothing to look for in the text."""
+
+
+def _stems(text: str) -> set[str]:
+    """Crude stems of ``text``'s words: lower-cased, a final "s" dropped, cut to five letters ("runs"
+    and "run", "starting" and "start", "recalled" and "recall" match)."""
+    stems = set()
+    for word in re.findall(r"[^\W_]+", text.lower()):
+        if len(word) > 3 and word.endswith("s"):
+            word = word[:-1]
+        stems.add(word[:5])
+    return stems
+
+
+_ASKS_AMOUNT_RE = re.compile(r"\b(?:when|how (?:much|many|long|old|often|far)|what (?:time|date|year|day))\b", re.I)
+_HAS_AMOUNT_RE = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
+    r"thousand|million|billion|january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|yesterday|noon|midnight)\b",
+    re.I)
+_ASKS_WHO_RE = re.compile(r"\bwho(?:m|se)?\b", re.I)
+_NAME_RE = re.compile(r"(?<=[^\W\d_,;:] )[A-Z][^\W\d_]+")
+"""A capitalized word after a word (not opening the sentence, not after a comma): a name."""
+
+
+def _answer_type_met(question: str, passage: str) -> bool:
+    """Whether ``passage`` holds the kind of thing ``question`` asks for: a number, date or time for
+    "when", "how much", "how many", "how long"; a name (a capitalized word inside a sentence) for "who"."""
+    if _ASKS_AMOUNT_RE.search(question):
+        return bool(_HAS_AMOUNT_RE.search(passage))
+    if _ASKS_WHO_RE.search(question):
+        return bool(_NAME_RE.search(passage))
+    return False
+
+
 @register_bundled
 class MiniLMExtractiveQA(_MiniLMModel):
     """Extractive question answering with all-MiniLM-L6-v2: the context's sentence closest in
@@ -312,11 +444,22 @@ class MiniLMExtractiveQA(_MiniLMModel):
     when that one scores within ``margin`` of it ("What did the mayor promise?" over "... elected
     Maria Lopez as mayor. She promised to ..."). It quotes the context: it finds the passage that
     holds the answer, it does not cut the answer out of it, reason or write anything new.
+
+    It says when the text does not answer the question rather than quote a random passage: the
+    passage counts as an answer when its similarity is ``confident`` or more, or ``floor`` or more
+    and it shares a word with the question other than question words ("Who runs the bakery?" and
+    "... run by Tom Baker ..."; a question made only of question words needs just ``floor``) or holds
+    what the question asks for (a number, date or time for "when", "how much", "how many"; a name,
+    a capitalized word inside a sentence, for "who").
+    Otherwise the text says 'no passage of the text answers "..."' with the closest passage and
+    its similarity, and ``data["found"]`` is false (``data["answer"]`` empty).
     """
 
     model_id = "bundled/minilm-extractive-qa"
     task = "question-answering"
     margin: ClassVar[float] = 0.1
+    confident: ClassVar[float] = 0.4
+    floor: ClassVar[float] = 0.2
 
     def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
         question = text_input(inputs, "text", self.task)
@@ -328,9 +471,19 @@ class MiniLMExtractiveQA(_MiniLMModel):
         near = [k for k in (best - 1, best + 1) if 0 <= k < len(sentences) and scores[k] >= scores[best] - self.margin]
         if near:
             chosen = sorted([best, max(near, key=lambda k: scores[k])])
-        answer = " ".join(sentences[k] for k in chosen)
-        return TaskOutput(text=answer, data={"answer": answer, "score": round(float(scores[best]), 4),
-                                             "sentences": chosen, "of": len(sentences)})
+        passage = " ".join(sentences[k] for k in chosen)
+        score = round(float(scores[best]), 4)
+        anchors = {stem for stem in _stems(question) if stem not in _QUESTION_WORDS}
+        found = score >= self.confident or score >= self.floor and (
+            not anchors or bool(anchors & _stems(passage)) or _answer_type_met(question, passage))
+        if not found:
+            closest = passage if len(passage) <= 200 else passage[:197] + "..."
+            return TaskOutput(text=f'no passage of the text answers "{question}" (the closest, similarity '
+                                   f'{score:.2f}, is "{closest}")',
+                              data={"answer": "", "found": False, "closest": passage, "score": score,
+                                    "sentences": chosen, "of": len(sentences)})
+        return TaskOutput(text=passage, data={"answer": passage, "found": True, "score": score,
+                                              "sentences": chosen, "of": len(sentences)})
 
 
 __all__ = ["FastLangdetectModel", "MiniLMExtractiveQA", "MiniLMExtractiveSummarizer", "MiniLMSimilarityModel",
