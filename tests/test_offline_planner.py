@@ -638,6 +638,22 @@ def test_terse_pipelines(request_text: str, expected: list) -> None:
         assert steps(planner.plan(request_text)) == expected
 
 
+@pytest.mark.parametrize(("request_text", "step"), [
+    ("photo.jpg", ("image-to-text", {"image": "photo.jpg"})),
+    ("speech.wav", ("automatic-speech-recognition", {"audio": "speech.wav"})),
+    ("notes.txt", ("summarization", {"text": "notes.txt"}))])
+def test_a_bare_file_name_asks_what_it_holds(request_text: str, step: tuple) -> None:
+    """"photo.jpg" alone was a visual question "photo.jpg", "speech.wav" speech detection."""
+    for planner in (PLANNER, OfflinePlanner()):
+        assert steps(planner.plan(request_text)) == [step]
+
+
+def test_semicolons_without_spaces_split_steps_but_not_tldr() -> None:
+    assert [t.task for t in plan("caption photo.jpg;read it aloud;translate it to german").tasks] == [
+        "image-to-text", "text-to-speech", "translation"]
+    assert [c.masked for c in split_clauses("tl;dr this please")] == ["tl;dr this please"]
+
+
 def test_an_audio_clip_is_speech_not_a_video() -> None:
     p = plan("Segment the objects in my photo.jpg and make an audio clip describing them.")
     assert "text-to-video" not in [t.task for t in p.tasks] and "text-to-speech" in [t.task for t in p.tasks]

@@ -50,6 +50,7 @@ IMPERATIVE_RE = re.compile(rf"^(?:please\s+|also\s+|now\s+|just\s+)*(?:{_ACTION_
 
 _SPLIT_RE = re.compile(
     rf"""(?<=[.!?;])\s+
+    | (?<!tl);(?=[^\s;])
     | (?<=\ue002)\s+(?=(?-i:[A-Z]))
     | \s*[:;]\s+(?=(?:and\s+)?(?:then|afterwards|after\s+that|finally|lastly|also|next)\b)
     | ,?\s+(?:and\s+)?(?:then|afterwards|after\s+that|after\s+this)\b,?

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..tasks import TASK_TYPES
-from .clauses import IMPERATIVE_RE, Clause, RequestText
+from .clauses import IMPERATIVE_RE, PLACEHOLDER_RE, Clause, RequestText
 from .lexicon import (
     ANAPHORA,
     CUES,
@@ -252,6 +252,9 @@ def score_clause(
     """The intents the clause asks for, scored; ambiguous cues go to the best-provided intent.
     ``lenient`` lets the matcher read a clause that names a file without asking in words
     (:func:`_matchable`): for a request nothing else plans."""
+    bare = _bare_files(clause, req, vocab)
+    if bare:
+        return bare
     found: dict[str, Candidate] = {}
     named: set[str] = set()
     inputless = False  # a cue named tasks whose input is not at hand
@@ -290,6 +293,23 @@ def score_clause(
         passing = [c for c in passing if c.intent in named]
     best = max((c.score for c in passing), default=0.0)
     return _one_per_task([c for c in passing if c.score >= RELATIVE_SCORE * best])
+
+
+BARE_FILE_TASKS = {"image": "image-to-text", "audio": "automatic-speech-recognition", "text": "summarization"}
+"""What a request that is only a file name asks for: what the picture shows, what the recording
+says, what the text is about."""
+
+
+def _bare_files(clause: Clause, req: RequestText, vocab: Vocabulary) -> list[Candidate]:
+    """The task a clause that is nothing but one file's name asks for (:data:`BARE_FILE_TASKS`, "photo.jpg"),
+    when the whole request is that clause; else none."""
+    if len(req.clauses) != 1 or len(clause.resources) != 1 or re.sub(r"[\W_]+", "", PLACEHOLDER_RE.sub("", clause.masked)):
+        return []
+    resource = req.resources[clause.resources[0]]
+    intent = BARE_FILE_TASKS.get(resource.modality) if resource.kind != "quote" else None
+    if intent is None or intent not in vocab.intents:
+        return []
+    return [Candidate(intent, STRONG_SCORE, 0, len(clause.masked), clause, named=True)]
 
 
 def inputs_named_but_absent(req: RequestText, vocab: Vocabulary) -> list[tuple[str, Clause]]:
