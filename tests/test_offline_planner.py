@@ -654,6 +654,13 @@ def test_semicolons_without_spaces_split_steps_but_not_tldr() -> None:
     assert [c.masked for c in split_clauses("tl;dr this please")] == ["tl;dr this please"]
 
 
+def test_blurring_faces_is_an_edit_of_the_photo() -> None:
+    """"Blur the faces in group.jpg" only detected them."""
+    for planner in (PLANNER, RULES_ONLY):
+        assert steps(planner.plan("Blur the faces in group.jpg.")) == [
+            ("image-to-image", {"image": "group.jpg", "text": "Blur the faces"})]
+
+
 def test_an_audio_clip_is_speech_not_a_video() -> None:
     p = plan("Segment the objects in my photo.jpg and make an audio clip describing them.")
     assert "text-to-video" not in [t.task for t in p.tasks] and "text-to-speech" in [t.task for t in p.tasks]

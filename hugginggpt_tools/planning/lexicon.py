@@ -319,7 +319,10 @@ CUES: tuple[Cue, ...] = tuple(
              rf"(?:make|paint|turn|colou?r) (?:the |its |my )?(?:[\w\ue000-\ue002]+ ){{1,3}}(?:{_COLORS})|"
              # "make the text in poster.png bold": a look given to a part of the image
              rf"make (?:the |its |my |all )?(?:[\w\ue000-\ue002]+ ){{1,4}}(?:bold|italic|bigger|larger|smaller|"
-             rf"transparent|blurr?(?:y|ed)|invisible|disappear|glow|shine|stand out)\b", 1.3),
+             rf"transparent|blurr?(?:y|ed)|invisible|disappear|glow|shine|stand out)\b|"
+             # "blur the faces in group.jpg", "pixelate the licence plate"
+             rf"(?:blur|pixel+ate|obscure|censor|hide|mask) (?:out )?(?:the |all |any |its |my )?(?:\w+ )?(?:faces?|"
+             rf"background|people|persons?|plates?|licen[cs]e plates?|text|names?|logos?|eyes)", 1.3),
             (r"edit(?:s|ed|ing)?|modif(?:y|ies|ied|ication|ications)|alter(?:s|ed|ing|ation)?|"
              r"(?:add|insert|put|place|remove|erase|delete|replace|swap) (?:a |an |the |some |more )?(?:\w+ ){0,2}"
              r"(?:in|into|on|onto|from|with|to|for|by)|makeover", 0.8),
