@@ -661,6 +661,20 @@ def test_blurring_faces_is_an_edit_of_the_photo() -> None:
             ("image-to-image", {"image": "group.jpg", "text": "Blur the faces"})]
 
 
+@pytest.mark.parametrize(("request_text", "question", "context"), [
+    ('Based on this text: "The Eiffel Tower was completed in 1889 and is 330 meters tall." How tall is the Eiffel '
+     'Tower?', "How tall is the Eiffel Tower?", "The Eiffel Tower was completed in 1889 and is 330 meters tall."),
+    ("Here's a paragraph: The meeting is on Tuesday at 3pm in room 204. When is the meeting?",
+     "When is the meeting?", "The meeting is on Tuesday at 3pm in room 204."),
+    ("Q: What color is the sky? Context: The sky is blue on clear days.", "What color is the sky?",
+     "The sky is blue on clear days.")])
+def test_a_question_about_a_given_text(request_text: str, question: str, context: str) -> None:
+    """The question was "Based on this text", the paragraph's question was part of the paragraph
+    (no plan), and "Q: ... Context: ..." planned nothing."""
+    for planner in (PLANNER, RULES_ONLY):
+        assert steps(planner.plan(request_text)) == [("question-answering", {"text": question, "context": context})]
+
+
 def test_an_audio_clip_is_speech_not_a_video() -> None:
     p = plan("Segment the objects in my photo.jpg and make an audio clip describing them.")
     assert "text-to-video" not in [t.task for t in p.tasks] and "text-to-speech" in [t.task for t in p.tasks]

@@ -615,6 +615,9 @@ class PlanBuilder:
         told = self._told(nxt[0]) if nxt else None
         if told:
             return told
+        if nxt and not nxt[0].resources and _is_question(nxt[0].masked) and _WH_START_RE.match(nxt[0].masked):
+            # 'Based on this text: "...". How tall is the tower?': the question follows
+            return self._clause_text(nxt[0]).rstrip("?") + "?"
         asked_words, whole = self._words_without_media(clause, self._asked_part(clause.masked)), \
             self._words_without_media(clause)
         if asked_words and asked_words != whole:  # the text it supplies is the context, not the question

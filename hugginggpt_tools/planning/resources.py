@@ -157,6 +157,24 @@ _FURTHER_RE = re.compile(r"(?<=[.!?])\s+(?:and\s+)?(?:then|afterwards|after\s+th
 summarize it"): the text ends before it."""
 
 
+_LAST_QUESTION_RE = re.compile(r"(?<=[.!])\s+(?=(?:what|who|whom|whose|where|when|which|why|how|is|are|was|were|does|do|"
+                               r"did|can|could)\b[^.!?]*\?\s*$)", re.IGNORECASE)
+"""Where a supplied text ends in a question about it, which is the request's, not the text's."""
+
+_LABELLED_RE = re.compile(r"^\s*(?:Q|Question)\s*:\s*(?P<question>[^\n]+?\?)\s*(?:Context|Text|Passage)\s*:\s*"
+                          r"(?P<context>\S.*\S)\s*$", re.IGNORECASE | re.DOTALL)
+"""A question and its context labelled so ("Q: What color is the sky? Context: The sky is blue.")."""
+
+
+def _labelled(text: str, taken: list[tuple[int, int]]) -> list[Resource]:
+    """A labelled question and its context (:data:`_LABELLED_RE`), as two quotes."""
+    m = _LABELLED_RE.match(text)
+    if m is None or _overlaps(m.start("question"), m.end("context"), taken):
+        return []
+    taken += [m.span("question"), m.span("context")]
+    return [Resource(m.group(g), "text", "quote", *m.span(g)) for g in ("question", "context")]
+
+
 def _supplied(text: str, taken: list[tuple[int, int]]) -> list[Resource]:
     """The unquoted text after an instruction's colon or a question about "this", as a quote, when
     nothing else (no file, URL or quote) is named after it: else it is likelier more instructions
@@ -169,8 +187,9 @@ def _supplied(text: str, taken: list[tuple[int, int]]) -> list[Resource]:
         if m is None or IMPERATIVE_RE.match(m.group("text")) or _NOT_SUPPLIED_RE.match(m.group("text")):
             return []
     start, end = m.span("text")
-    from .clauses import IMPERATIVE_RE  # local: clauses imports this module
-
+    asked = _LAST_QUESTION_RE.search(text, start, end)
+    if asked and asked.start() > start:  # "Here's a paragraph: The meeting is on Tuesday. When is it?"
+        end = asked.start()
     for then in _FURTHER_RE.finditer(text, start, end):  # "Next, read it aloud", not "Next stop is Boston"
         if IMPERATIVE_RE.match(text[then.end():end]):
             end = then.start()
@@ -213,7 +232,7 @@ def find_resources(text: str, files: Iterable[str] = ()) -> list[Resource]:
     files = list(files)
     taken: list[tuple[int, int]] = []
     found = _spaced_given(text, files, taken) + _urls(text, taken) + _quotes(text, taken) + _files(text, taken)
-    found += _supplied(text, taken)
+    found += _labelled(text, taken) or _supplied(text, taken)
     found = sorted((_match_given(r, files) for r in found), key=lambda r: r.start)
     mentioned = {r.value for r in found}
     for path in files:
