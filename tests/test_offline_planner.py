@@ -675,6 +675,18 @@ def test_a_question_about_a_given_text(request_text: str, question: str, context
         assert steps(planner.plan(request_text)) == [("question-answering", {"text": question, "context": context})]
 
 
+@pytest.mark.parametrize(("request_text", "expected"), [
+    ("Check the grammar of: Me and him goes to school yesterday.",
+     [("text2text-generation", {"text": "Me and him goes to school yesterday."})]),
+    ("Write alt text for the images a.png and b.png.",
+     [("image-to-text", {"image": "a.png"}), ("image-to-text", {"image": "b.png"})])])
+def test_grammar_of_a_pasted_text_and_alt_text(request_text: str, expected: list) -> None:
+    """The grammar check took "Check the grammar of: ..." as its text; alt text captioned a.png
+    and then wrote a text about the caption."""
+    for planner in (PLANNER, RULES_ONLY):
+        assert steps(planner.plan(request_text)) == expected
+
+
 def test_an_audio_clip_is_speech_not_a_video() -> None:
     p = plan("Segment the objects in my photo.jpg and make an audio clip describing them.")
     assert "text-to-video" not in [t.task for t in p.tasks] and "text-to-speech" in [t.task for t in p.tasks]

@@ -258,7 +258,7 @@ CUES: tuple[Cue, ...] = tuple(
             (r"(?:what|which) (?:kind|type|sort|breed|species|category|class|genre) of", 0.9),
             (r"recogni[sz](?:e|ion)|identif(?:y|ication)", 0.5))
     + _cues("image-to-text",
-            (r"captions?|captioning|ocr|optical character|image[- ]to[- ]text|text extraction", 1.4),
+            (r"captions?|captioning|ocr|optical character|image[- ]to[- ]text|text extraction|alt[- ]texts?", 1.5),
             (rf"(?:extract|get|pull|recogni[sz]e|read|copy|grab|detect|identify|scan|retrieve|obtain) (?:out )?"
              rf"(?:all |any )?(?:of )?(?:the )?(?:\w+ )?(?:{_TEXT_OBJECTS})", 1.2),
             (r"text (?:in|on|from|of|inside|within)|(?:is )?written|printed", 0.8),

@@ -131,7 +131,8 @@ def _match_given(resource: Resource, files: Iterable[str]) -> Resource:
 _SUPPLIED_RE = re.compile(
     r"^(?P<lead>[^:\n]{0,120}?\b(?:(?i:(?:the following|following text|this|these|text|sentence|sentences|paragraph|"
     r"passage|message|review|note|notes|email|article|story|poem|quote|words|phrase)(?:\s+[\w'-]+){0,3}|aloud|out loud|"
-    r"summari[sz]e|translate|paraphrase|rephrase|reword|rewrite|proofread|simplify|classify|analy[sz]e|in|from|within)|"
+    r"summari[sz]e|translate|paraphrase|rephrase|reword|rewrite|proofread|simplify|classify|analy[sz]e|in|from|within|"
+    r"of|about|on)|"
     r"(?i:in|into|to) [A-Z][a-z]+))\s*:\s+(?P<text>\S.*\S)\s*$", re.DOTALL)
 """An instruction ending in a colon and the text it is about, unquoted ("Summarize the following:
 Cats are small. Dogs bark.", "Read aloud: good morning", "Translate to German: good morning",
