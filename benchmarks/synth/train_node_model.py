@@ -7,7 +7,9 @@ hand-written sets (``benchmarks/data/own_taskbench*.jsonl``); none comes from Ta
 (``parte-*``, narrative and varied-register requests) is never fitted on: it measures how the
 model carries over to styles it has not seen. Each request's features are computed exactly as the
 planner computes them (its words, resources, and the intents the cue rules find; set H's with the
-registry's two text tasks in the vocabulary), its labels are the intents of its tools. One logistic
+registry's two text tasks in the vocabulary; the embedding of its text with each file and URL named
+by a stand-in of its kind, ``nodemodel.embedding_text``, so no file name sways the model), its labels
+are the intents of its tools. One logistic
 regression per intent (scikit-learn, used only here) is fitted on all but a held-out fifth of the
 synthetic sets A-D, F-G and H, twice: with the request's sentence embedding (the bundled MiniLM,
 int8 as the planner runs it) among the features, and without it (for planners that run without the
@@ -99,7 +101,7 @@ def main() -> None:
 
     from hugginggpt_tools.evaluation import Counts
     from hugginggpt_tools.planning.clauses import mask, read_request
-    from hugginggpt_tools.planning.nodemodel import NodeModel, request_features
+    from hugginggpt_tools.planning.nodemodel import NodeModel, embedding_text, request_features
     from hugginggpt_tools.planning.offline import OfflinePlanner
     from hugginggpt_tools.toolgraph import ToolGraph
 
@@ -121,7 +123,9 @@ def main() -> None:
 
     rows = load_rows(tuple(args.sets.split(",")))
     with_matcher.prepare([r["instruction"] for r in rows])
-    embeddings = np.asarray(with_matcher.matcher.encoder.encode([r["instruction"] for r in rows]))
+    # the text the planner embeds: the request with its files and URLs named by stand-ins of their kind
+    embeddings = np.asarray(with_matcher.matcher.encoder.encode(
+        [embedding_text(read_request(r["instruction"])) for r in rows]))
 
     def features(kind: str) -> tuple[list[set[str]], list[set[str]]]:
         feats, found = [], []

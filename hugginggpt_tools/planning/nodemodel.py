@@ -8,6 +8,11 @@ per intent over binary features (words, word pairs, word stems, the kinds of res
 which intents the cue rules found), plus the request's sentence embedding when the planner has
 the embedding model, gives the probability that the request needs that intent.
 
+Neither input depends on what the user's files are called: the words are read with each resource
+masked to a token of its kind (``_image_``), and the embedded text (:func:`embedding_text`) names
+each file or URL by a fixed stand-in of its kind (``example.jpg``), so "summary.txt" or
+"translate_me.png" plans no task by itself and "IMG_2041.HEIC" plans what "cat.jpg" does.
+
 The package's models (``data/node_model.json``: one with the embedding, one without it for
 planners that run without the embedding model) are trained by
 ``benchmarks/synth/train_node_model.py`` on requests the project wrote itself for tool graphs
@@ -27,7 +32,7 @@ from importlib import resources
 from typing import Any
 
 from ..errors import ConfigError
-from .clauses import PLACEHOLDER_RE, RequestText
+from .clauses import PLACEHOLDER_RE, RequestText, mask
 from .lexicon import INTENTS
 
 _WORD_RE = re.compile(r"[a-z][a-z'-]*|_[a-z]+_")
@@ -50,6 +55,32 @@ def words(req: RequestText, text: str) -> list[str]:
     """The lower-cased words of masked ``text``, each resource replaced by its kind's token."""
     text = PLACEHOLDER_RE.sub(lambda m: f" {resource_token(req, int(m.group(1)))} ", text)
     return _WORD_RE.findall(text.lower())
+
+
+STAND_INS = {"image": "example.jpg", "audio": "example.wav", "video": "example.mp4", "text": "example.txt",
+             "table": "example.csv"}
+"""The file name that stands for any file of a kind in the text the node model embeds."""
+
+
+def stand_in(req: RequestText, index: int) -> str:
+    """The fixed name the embedded text gives resource ``index``: ``example.jpg`` for any image file,
+    ``https://example.com/example.jpg`` for any image URL, ``https://example.com`` for a web page;
+    a quoted text stays as written (its words are the request's content)."""
+    r = req.resources[index]
+    if r.kind == "quote":
+        return req.request[r.start:r.end]
+    name = STAND_INS.get(r.modality, "example.txt")
+    if r.kind == "url":
+        return "https://example.com" if r.modality == "text" else f"https://example.com/{name}"
+    return name
+
+
+def embedding_text(req: RequestText) -> str:
+    """What the node model embeds of a request: its text with each file and URL it names replaced by
+    a fixed stand-in of its kind (:func:`stand_in`), so the embedding, like the word features, does
+    not depend on what the files are called ("Classify IMG_2041.HEIC" and "Classify translate.png"
+    both read "Classify example.jpg")."""
+    return PLACEHOLDER_RE.sub(lambda m: stand_in(req, int(m.group(1))), mask(req.request, req.resources))
 
 
 def text_features(tokens: Sequence[str]) -> set[str]:
@@ -85,8 +116,8 @@ class NodeModel:
             feature or column not listed weighs 0).
         bias: one intercept per intent.
         threshold: the probability from which the planner adds an intent that no cue named.
-        vectors: per intent, the weights of the request's (unit-length) sentence embedding; a model
-            without them ignores embeddings.
+        vectors: per intent, the weights of the request's (unit-length) sentence embedding, that of
+            its :func:`embedding_text`; a model without them ignores embeddings.
     """
 
     def __init__(self, intents: Sequence[str], weights: Mapping[str, Mapping[int, float]], bias: Sequence[float],
@@ -171,4 +202,5 @@ def _default_models() -> tuple[NodeModel, NodeModel]:
     return NodeModel.from_dict(data["with_embedding"]), NodeModel.from_dict(data["words_only"])
 
 
-__all__ = ["FORMAT", "NodeModel", "request_features", "resource_token", "text_features", "words"]
+__all__ = ["FORMAT", "STAND_INS", "NodeModel", "embedding_text", "request_features", "resource_token", "stand_in",
+           "text_features", "words"]

@@ -60,7 +60,7 @@ from .intents import (
     score_clause,
 )
 from .lexicon import FAMILIES, INTENTS, LANGUAGES, QUESTION_TASKS, with_target_language
-from .nodemodel import NodeModel, request_features, text_features, words
+from .nodemodel import NodeModel, embedding_text, request_features, text_features, words
 from .resources import find_resources
 from .semantic import IntentMatcher
 
@@ -213,7 +213,8 @@ class OfflinePlanner(Planner):
         model = self.node_model
         assert model is not None
         found = planned_intents(first.tasks)
-        embedding = self.matcher.embed(req.request) if model.uses_embedding and self.matcher is not None else None
+        embedding = self.matcher.embed(embedding_text(req)) if model.uses_embedding and self.matcher is not None \
+            else None
         probs = model.probabilities(request_features(req, mask(req.request, req.resources), found), embedding)
         # intents the model was not trained on stay as the cue rules find them
         keep = {i for i in self.vocabulary.intents if i not in probs or probs[i] >= self.keep_threshold}
@@ -285,7 +286,7 @@ class OfflinePlanner(Planner):
         for request in requests:
             req = read_request(request)
             texts += [req.matcher_text(c) for c in req.clauses if needs_matcher(c)]
-            texts += [request] if whole else []
+            texts += [embedding_text(req)] if whole else []
         self.matcher.warm(texts)
 
     def plan_batch(self, requests: Sequence[str]) -> list[Plan]:
