@@ -340,7 +340,11 @@ def _also_named(intent: str, options: Sequence[str], clause: Clause, req: Reques
 
 
 def _quoted_questions(clause: Clause, req: RequestText) -> list[tuple[Cue, int, int]]:
-    """A question quoted in the clause counts as a question mark."""
+    """A question quoted in the clause counts as a question mark, unless the clause is only the text
+    the question before it asks about ("Which language is this? Wie geht es dir?")."""
+    if clause.index > 0 and req.clauses[clause.index - 1].masked.rstrip().endswith("?") \
+            and re.fullmatch(rf"\s*{PLACEHOLDER_RE.pattern}[\s.!?]*", clause.masked):
+        return []
     quoted = [i for i in clause.resources if req.resources[i].kind == "quote"
               and req.resources[i].value.rstrip().endswith("?")]
     return [(QUOTED_QUESTION_CUE, len(clause.masked), len(clause.masked))] if quoted else []
