@@ -687,6 +687,13 @@ def test_grammar_of_a_pasted_text_and_alt_text(request_text: str, expected: list
         assert steps(planner.plan(request_text)) == expected
 
 
+def test_the_key_points_of_a_transcript_are_a_summary() -> None:
+    """The refitted node model doubted the summary, and "key points" (a 0.9 cue) was no outright name
+    of it to keep it by."""
+    assert [t.task for t in OfflinePlanner().plan("Transcribe meeting.mp3 and give me the key points.").tasks] == [
+        "automatic-speech-recognition", "summarization"]
+
+
 def test_an_audio_clip_is_speech_not_a_video() -> None:
     p = plan("Segment the objects in my photo.jpg and make an audio clip describing them.")
     assert "text-to-video" not in [t.task for t in p.tasks] and "text-to-speech" in [t.task for t in p.tasks]

@@ -141,9 +141,10 @@ CUES: tuple[Cue, ...] = tuple(
             (r"simplif(?:y|ied)|(?:more )?(?:formal|informal|polite)", 0.6))
     + _cues("summarization",
             (r"summar(?:y|ies|i[sz]e|i[sz]es|i[sz]ed|i[sz]ing|i[sz]ation)|tl;? ?dr", 1.5),
-            (r"condens(?:e|ed|ing)|shorten|short(?:er)? version|brief(?:er)? version|key points|main points|"
-             r"main ideas?|gist|recap|synopsis|overview|abstract|highlights|in a nutshell|sum (?:it |this |that )?up|"
-             r"boil (?:it |this |that )?down|key takeaways|concise|in brief|briefly", 0.9))
+            (r"key points|main points|main ideas?|gist|recap|synopsis|in a nutshell|sum (?:it |this |that )?up|"
+             r"boil (?:it |this |that )?down|key takeaways", 1.2),
+            (r"condens(?:e|ed|ing)|shorten|short(?:er)? version|brief(?:er)? version|overview|abstract|highlights|"
+             r"concise|in brief|briefly", 0.9))
     + _cues("translation",
             (r"translat(?:e|es|ed|ing|ion|ions|or)", 1.5),
             (rf"^(?:{_LANG})$", 1.2),  # a step that is only a language: "speech.wav -> transcript -> French"
