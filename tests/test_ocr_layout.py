@@ -133,3 +133,142 @@ def test_ocr_reads_a_long_line_of_small_print_in_pieces(engine, tmp_path: Path) 
     assert len(lines) == 1
     got, want = lines[0]["text"].split(), text.split()
     assert got[:3] == want[:3] and sum(a == b for a, b in zip(got, want)) >= len(want) - 2
+
+
+def _dejavu(size: int):
+    from PIL import ImageFont
+
+    paths = glob.glob("/usr/share/fonts/**/DejaVuSans.ttf", recursive=True)
+    if not paths:
+        pytest.skip("DejaVu Sans is not installed")
+    return ImageFont.truetype(paths[0], size)
+
+
+def _line_crop(text: str, face, height: int):
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (int(face.getlength(text)) + 20, height), "white")
+    ImageDraw.Draw(image).text((10, round(height * 0.15)), text, fill="black", font=face)
+    return np.asarray(image)[:, :, ::-1].copy()
+
+
+def test_a_long_word_is_not_cut_between_its_letters() -> None:
+    """A word 11.5 heights long was cut at a 3 px gap between two letters ("Supercalifragilis|ticexpialidocious")."""
+    face = _dejavu(20)
+    assert len(pieces(_line_crop("Supercalifragilisticexpialidocious", face, 30))) == 1
+    crop = _line_crop("internationalization and telecommunications", face, 30)
+    parts = pieces(crop)
+    assert len(parts) == 2  # cut at the word gap after the long word, nowhere inside it
+    x = parts[0].shape[1]
+    assert 10 + face.getlength("internationalization") <= x <= 10 + face.getlength("internationalization ")
+
+
+def _steps(text: str, face, pad: float = 0.25, height: int = 30) -> list[float]:
+    """Where the recogniser reads each character of ``text`` drawn by :func:`_line_crop`: the middle of
+    its cell, in time steps (a sixth of the padded crop's height), less the lag of :data:`CTC_LAG`."""
+    from hugginggpt_tools.backends._ocr import CTC_LAG
+
+    margin = round(pad * height)
+    step = (height + 2 * margin) / 6
+    return [(10 + (face.getlength(text[:k]) + face.getlength(text[:k + 1])) / 2 + margin) / step - CTC_LAG
+            for k in range(len(text))]
+
+
+def test_word_gaps_the_recogniser_read_through_are_put_back() -> None:
+    """On blurred photos of documents the recogniser read "Keep your ticketuntiltheend": the gaps are
+    plain in the crop, and where it read each character says between which two they fall."""
+    from hugginggpt_tools.backends._ocr import respaced
+
+    face = _dejavu(20)
+    text = "Keep your ticket until the end, INV 4711 (paid)."
+    crop = _line_crop(text, face, 30)
+    steps = _steps(text, face)
+    assert respaced([crop], [(text, 0.9, steps)]) == [text]  # read right: left as it is
+    kept = (4, 9, text.index(", ") + 1)  # the spaces after "Keep", "your" and "end," were read
+    run_on = [k for k, ch in enumerate(text) if ch != " " or k in kept]
+    read = "".join(text[k] for k in run_on)
+    assert read == "Keep your ticketuntiltheend, INV4711(paid)."
+    assert respaced([crop], [(read, 0.9, [steps[k] for k in run_on])]) == [text]
+    assert respaced([crop], [(read, 0.9, None)]) == [read]  # a recogniser that does not say where
+
+
+def _document_photo(path: Path, lines: list[str], font: str, size: int) -> None:
+    """``lines`` on a page turned 1.5 degrees, lit unevenly, blurred and saved as a JPEG of quality 50."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+    found = glob.glob(f"/usr/share/fonts/**/{font}", recursive=True)
+    if not found:
+        pytest.skip(f"{font} is not installed")
+    face = ImageFont.truetype(found[0], size)
+    page = Image.new("RGB", (int(max(face.getlength(line) for line in lines)) + 2 * size,
+                             int(size * 1.6 * (len(lines) + 1))), "#f7f5ef")
+    draw = ImageDraw.Draw(page)
+    for k, line in enumerate(lines):
+        draw.text((size, size * (0.6 + 1.6 * k)), line, fill="#1b1b1b", font=face)
+    page = page.rotate(1.5, expand=True, fillcolor="#6d5c4a", resample=Image.BICUBIC)
+    light = np.linspace(0.6, 1.0, page.width, dtype=np.float32)[None, :, None]
+    page = Image.fromarray(np.clip(np.asarray(page, np.float32) * light, 0, 255).astype(np.uint8))
+    page.filter(ImageFilter.GaussianBlur(1.0)).save(path, "JPEG", quality=50)
+
+
+@pytest.mark.integration
+def test_ocr_keeps_the_word_gaps_of_a_blurred_photo_of_a_document(engine, tmp_path: Path) -> None:
+    """Read "Keep your ticket untilthe end ...", "... forrepairs ...", "Parking isfree after sixin ..."."""
+    from hugginggpt_tools.backends._ocr import read_lines
+
+    lines = ["Keep your ticket until the end of the journey.", "The garden is closed for repairs until April.",
+             "Water the plants twice a week in summer.", "Parking is free after six in the evening."]
+    _document_photo(tmp_path / "page.jpg", lines, "LiberationSans-Regular.ttf", 20)
+    assert [line["text"] for line in read_lines(engine, str(tmp_path / "page.jpg"))] == lines
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("lines", [
+    ["Fresh bread baked every morning", "Parking for customers only", "Please bring your badge and a photo ID",
+     "Open daily from 8 to 6"],
+    ["Total amount due by March 14", "Order number 88231 ships on Monday", "Call us at 555 0142 for details",
+     "Thank you for your purchase"],
+])
+def test_ocr_keeps_the_word_gaps_of_printed_notices(engine, tmp_path: Path, lines: list[str]) -> None:
+    """In Pillow's own font (28 and 14 px) the recogniser ran "to 6" and "0142 for" together."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from hugginggpt_tools.backends._ocr import read_lines
+
+    size = 28 if "Open daily from 8 to 6" in lines else 14
+    face = ImageFont.load_default(size=size)
+    image = Image.new("RGB", (int(max(face.getlength(line) for line in lines)) + 4 * size, size * 10), "white")
+    draw = ImageDraw.Draw(image)
+    for k, line in enumerate(lines):
+        draw.text((2 * size, size * (1 + 2 * k)), line, fill="black", font=face)
+    image.save(tmp_path / "notice.png")
+    assert [line["text"] for line in read_lines(engine, str(tmp_path / "notice.png"))] == lines
+
+
+def test_paragraphs_and_columns_are_set_apart_by_a_blank_line() -> None:
+    """Lines were joined with one newline only: a summary or a translation downstream saw no paragraphs."""
+    from hugginggpt_tools.backends._ocr import ocr_text
+
+    fragments = [(_box(60, 20, 500, 60), "Notes from the meeting", 0.9)]  # a heading, twice as tall
+    first = ["The garden is closed for repairs", "until April. Parking is free", "after six in the evening."]
+    second = ["The new bridge will carry four", "lanes of traffic."]
+    y = 90
+    for k, text in enumerate(first):
+        fragments.append((_box(60, y + 30 * k, 460, y + 30 * k + 20), text, 0.9))
+    y += 30 * len(first) + 25  # a blank of 35 px between paragraphs, of 10 px between lines
+    for k, text in enumerate(second):
+        fragments.append((_box(60, y + 30 * k, 460, y + 30 * k + 20), text, 0.9))
+    left = ["Heavy rain is expected along", "the coast tonight."]
+    right = ["The concert starts at eight", "and ends at ten."]
+    y += 30 * len(second) + 40
+    for k, (a, b) in enumerate(zip(left, right)):
+        fragments += [(_box(60, y + 30 * k, 400, y + 30 * k + 20), a, 0.9),
+                      (_box(440, y + 30 * k, 780, y + 30 * k + 20), b, 0.9)]
+    lines = merge_ocr_lines(fragments)
+    assert ocr_text(lines) == "\n\n".join("\n".join(block) for block in
+                                          [["Notes from the meeting"], first, second, left, right])
+    assert [line["paragraph"] for line in lines] == [0, 1, 1, 1, 2, 2, 3, 3, 4, 4]
+    evenly = merge_ocr_lines([(_box(60, 40 * k, 460, 40 * k + 20), text, 0.9) for k, text in enumerate(first)])
+    assert ocr_text(evenly) == "\n".join(first)

@@ -8,11 +8,13 @@ recogniser, given small tight crops, drops the gaps between words ("Exitviatheno
 crops: neighbouring boxes of one straight line, a word gap apart at most, are merged into one box
 (:func:`line_groups`), a long line is cut at word gaps into pieces the direction classifier and the
 recogniser read well (:func:`pieces`), and each crop gets a margin and, when low, is enlarged with
-cubic interpolation (:func:`prepared`); the fragments read are then merged into lines in reading
-order (:func:`merge_ocr_lines`: set level, columns one after the other, a receipt's or a form's
-rows kept whole). ``benchmarks/ocr.py`` measures both readers on rendered notices, and with
-``--suite scenes`` on screenshots, receipts, signs, columns, skewed scans and other images of
-``benchmarks/ocr_scenes.py``.
+cubic interpolation (:func:`prepared`); a word gap the recogniser read through is put back where
+the crop shows one between the characters it read (:func:`respaced`); the fragments read are then
+merged into lines in reading order (:func:`merge_ocr_lines`: set level, columns one after the other,
+a receipt's or a form's rows kept whole, each line numbered with its paragraph), and
+:func:`ocr_text` writes them with a blank line between paragraphs. ``benchmarks/ocr.py`` measures
+both readers on rendered notices, and with ``--suite scenes`` on screenshots, receipts, signs,
+columns, skewed scans and other images of ``benchmarks/ocr_scenes.py``.
 
 When nothing is read, :func:`no_text_message` says so in the terms of the request: a request
 about the writing in the image (:func:`asks_for_writing`) is told the image has no legible text
@@ -70,13 +72,52 @@ MAX_PIECE = 10.0
 """Lines wider than this many heights are classified and read in pieces cut at word gaps (:func:`pieces`)."""
 
 MIN_CUT = 0.12
-"""A line is cut only at a blank run at least this many crop heights wide (and 3 px): a word gap
-is about a quarter of the text's size, a letter gap a tenth or less. In a crop of small text (10 px
-high), a 2 px gap was as often between two letters as between two words, so 3 px at least."""
+"""A line with no word gap to cut at (:data:`WORD_CUT`) is cut, if it must, only at a blank run at least
+this many crop heights wide (and 3 px): a word gap is about a quarter of the text's size, a letter gap
+a tenth or less. In a crop of small text (10 px high), a 2 px gap was as often between two letters as
+between two words, so 3 px at least."""
+
+WORD_CUT = 0.2
+"""A blank run at least this many crop heights wide is a word gap to cut a long line at (:func:`pieces`):
+where the recogniser read a space, the gap measured 0.22 heights or more in 19 cases of 20; between two
+letters of a line read right, 0.17 or less."""
 
 MIN_CUT_HEIGHT = 16
 """Crops lower than this are read whole: in 10 px text, anti-aliasing leaves blank runs between
 letters as wide as those between words ("lea ve")."""
+
+WORD_GAP = 0.18
+"""A blank run of columns (no ink between a tenth and nine tenths of the line's height) between two
+characters the recogniser read without a space is a word gap when it is at least this many line
+heights wide, at least :data:`LETTER_GAPS` times the line's typical blank run and, where the line has
+spaces read, at least :data:`SPACE_LIKE` times their typical gap (:func:`respaced`)."""
+
+LETTER_GAPS = 2.0
+"""... this many times the median blank run of the line (mostly the gaps between letters) ..."""
+
+SPACE_LIKE = 0.8
+"""... and this share of the median gap where the recogniser did read a space on the line. Gaps between
+letters measured at most half that median in 19 cases of 20 (at most 0.75 in 99 of 100: "P" before "M",
+"1" before "1"); the word gaps it missed on blurred photos of documents at least 0.83 of it."""
+
+CTC_LAG = 0.7
+"""The recogniser's time step (8 of its 48-high input's columns) of a character, plus this, is the
+middle of the blank run where it read a space (the median of the spaces read on photos, screenshots
+and handwriting); a step is a sixth of the (padded) crop's height."""
+
+LONE_GAP = 0.25
+"""On a line read without a space, a blank run is a word gap only when at least this many heights wide ..."""
+
+LONE_LETTER_GAPS = 3.0
+"""... and this many times the line's median blank run: "LETTER|CAFE" is (0.26 heights, 3.3 times),
+not the gap after a serif "I" ("I|nvoice", 0.18) nor an anti-aliased gap in 10 px text ("muse|um",
+2 times)."""
+
+MATCH_STEPS = 3.0
+"""A space read and a blank run at most this many time steps apart may be the same word gap (:func:`_matched`)."""
+
+PARAGRAPH = 0.8
+"""A blank between two lines this many line heights more than the page's usual one starts a paragraph (:func:`_paragraphs`)."""
 
 GUTTER = 0.5
 """A vertical gap at least this many text heights wide may separate columns (:func:`_blocks`)."""
@@ -163,39 +204,35 @@ def prepared(crop: Any, pad: float = PAD, height: int = MIN_HEIGHT) -> Any:
 
 
 def pieces(crop: Any, ratio: float = MAX_PIECE) -> list[Any]:
-    """``crop`` (a line, BGR) cut into pieces at most ``ratio`` times as wide as high, each cut in the
-    middle of the widest blank run of columns (no ink between a fifth and four fifths of the
-    height; ink is the minority side of Otsu's threshold) that ends a piece at least half that long
-    and is at least :data:`MIN_CUT` of the height (and 3 px) wide: a word gap, not the gap between two
-    letters. A line with no such gap stays whole where it has none, and so does a crop lower
-    than :data:`MIN_CUT_HEIGHT` px (small print reads well whole).
+    """``crop`` (a line, BGR) cut into pieces at most ``ratio`` times as wide as high, at word gaps:
+    blank runs of columns (:func:`blank_runs`, no ink between a fifth and four fifths of the height)
+    at least :data:`WORD_CUT` of the height (and 3 px) wide. Each cut goes in the middle of the widest
+    such run that ends a piece between half and all of that length, else between a fifth and half of
+    it (a long word follows). A line with no word gap there is read whole from there on, unless
+    what is left is more than twice that long: then the widest blank run at least :data:`MIN_CUT` of
+    the height wide will do. A crop lower than :data:`MIN_CUT_HEIGHT` px stays whole (small print
+    reads well whole).
 
     The recogniser reads a long line badly in one go: a paragraph's 1000 px line of 24 px text lost
     most of its word gaps and letters ("Thenewbridgewillcaryfoulanesof traffic"), and the direction
     classifier, which squeezes its input to 192 x 48, took a 49:1 line for upside down. Lines of a
     scan turned 2 to 12 degrees read exactly went from 69% to 94% cutting at 10 heights rather than
-    20; on upright notices of 20 and 28 px, from 99.5% to 97.4% (a cut between two letters)."""
-    import cv2
-
+    20. Cut at any gap of :data:`MIN_CUT` heights, a word of 12 heights ("Supercalifragilistic|
+    expialidocious" in 20 px DejaVu Sans) was cut between two letters; a word gap is wider than the
+    gaps between letters of the line, but the line's median gap is no measure of those: on a blurred
+    photo most gaps between letters close up and the median gap is a word gap."""
     height, width = crop.shape[:2]
     if height < MIN_CUT_HEIGHT or width <= ratio * height:
         return [crop]
-    gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
-    _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    ink = binary == 0 if (binary == 0).mean() < 0.5 else binary == 255
-    blank = ~ink[height // 5: height - height // 5].any(axis=0)
-    runs, x = [], 0
-    while x < width:
-        if blank[x]:
-            start = x
-            while x < width and blank[x]:
-                x += 1
-            if start > 0 and x < width and x - start >= max(3, MIN_CUT * height):
-                runs.append((start, x))
-        x += 1
+    runs = [r for r in blank_runs(crop, 0.2) if r[1] - r[0] >= max(3, MIN_CUT * height)]
+    words = [r for r in runs if r[1] - r[0] >= max(3, WORD_CUT * height)]
     cuts, start = [0], 0
     while width - start > ratio * height:
-        fits = [r for r in runs if start + ratio * height / 2 <= (r[0] + r[1]) / 2 <= start + ratio * height]
+        span = ratio * height
+        fits = ([r for r in words if start + span / 2 <= (r[0] + r[1]) / 2 <= start + span]
+                or [r for r in words if start + span / 5 <= (r[0] + r[1]) / 2 < start + span / 2])
+        if not fits and width - start > 2 * span:
+            fits = [r for r in runs if start + span / 2 <= (r[0] + r[1]) / 2 <= start + span]
         if not fits:
             break
         lo, hi = max(fits, key=lambda r: (r[1] - r[0], r[0]))
@@ -203,6 +240,152 @@ def pieces(crop: Any, ratio: float = MAX_PIECE) -> list[Any]:
         cuts.append(start)
     cuts.append(width)
     return [crop[:, a:b] for a, b in zip(cuts, cuts[1:])]
+
+
+def blank_runs(crop: Any, band: float = 0.1) -> list[tuple[int, int]]:
+    """The runs ``(start, end)`` of blank columns inside ``crop`` (a line, BGR or grey): no ink between
+    ``band`` and ``1 - band`` of its height, ink being the minority side of Otsu's threshold. Runs
+    touching either end are left out."""
+    import cv2
+
+    height, width = crop.shape[:2]
+    gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
+    _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    ink = binary == 0 if (binary == 0).mean() < 0.5 else binary == 255
+    edge = int(band * height)
+    blank = ~ink[edge: height - edge].any(axis=0)
+    runs, x = [], 0
+    while x < width:
+        if blank[x]:
+            start = x
+            while x < width and blank[x]:
+                x += 1
+            if start > 0 and x < width:
+                runs.append((start, x))
+        x += 1
+    return runs
+
+
+def recognise(engine: Any, images: Sequence[Any]) -> list[tuple[str, float, list[float] | None]]:
+    """RapidOCR's recogniser on ``images``: for each, the text, its score and where each of its
+    characters was read, in time steps from the image's left edge (a step is a sixth of the
+    image's height), or None where the recogniser does not say (another RapidOCR version)."""
+    try:
+        results, _ = engine.text_rec(list(images), return_word_box=True)
+    except TypeError:  # a recogniser without character positions
+        results, _ = engine.text_rec(list(images))
+    read = []
+    for result in results:
+        text, score = str(result[0]), float(result[1])
+        steps = None
+        if len(result) > 2 and isinstance(result[2], (list, tuple)) and len(result[2]) > 2:
+            steps = [float(c) for word in result[2][2] for c in word]
+            if len(steps) != len(text):
+                steps = None
+        read.append((text, score, steps))
+    return read
+
+
+def respaced(parts: Sequence[Any], reads: Sequence[tuple[str, float, list[float] | None]],
+             pad: float = PAD) -> list[str]:
+    """The texts ``reads`` (:func:`recognise`) of the pieces ``parts`` of one line (read with a margin
+    of ``pad`` times their height), with a space put back at each word gap the recogniser read
+    through. The blank runs of columns of each piece (:func:`blank_runs`) at least :data:`WORD_GAP`
+    heights wide are matched in order to the spaces read (:func:`_matched`: where the space was read,
+    :data:`CTC_LAG`, at most :data:`MATCH_STEPS` steps from the run's middle); a run left over is a
+    word gap read through when it is also :data:`LETTER_GAPS` times the line's median run and
+    :data:`SPACE_LIKE` times the median run of the spaces read (on a line read without a space,
+    :data:`LONE_GAP` heights and :data:`LONE_LETTER_GAPS` times its median run), and a space goes
+    between the two characters read on either side of it (between the spaces matched around it;
+    after a closing mark read in it, "journey.|The"). Not between two digits or a digit and its
+    decimal point ("8.|80", "471|1": a "1" stands in a wide cell), before closing punctuation,
+    after an opening bracket, nor next to a CJK character.
+
+    On blurred JPEG photos of documents, the recogniser ran words together ("April.Water",
+    "yourticketuntil") whose gaps were plain in the crop, the letters read right: their word error
+    went from 16.2% to 1.8% (``benchmarks/ocr.py --suite scenes``)."""
+    found = []  # per piece: its text, the steps of its characters, its runs with where each fell, in steps
+    spaced, other = [], []
+    height = max((part.shape[0] for part in parts), default=0)
+    for part, (text, _score, steps) in zip(parts, reads):
+        runs: list[tuple[int, float, int | None]] = []
+        if steps and text.strip():
+            margin = round(pad * part.shape[0])
+            step = (part.shape[0] + 2 * margin) / 6  # the recogniser's time step, in the piece's pixels
+            runs = [(hi - lo, ((lo + hi) / 2 + margin) / step - CTC_LAG, None) for lo, hi in blank_runs(part)]
+            wide = [k for k, run in enumerate(runs) if run[0] >= WORD_GAP * part.shape[0]]
+            blanks = [k for k, ch in enumerate(text) if ch == " "]
+            for w, b in _matched([runs[k][1] for k in wide], [steps[k] for k in blanks]):
+                runs[wide[w]] = (*runs[wide[w]][:2], blanks[b])
+        for width, _at, space in runs:
+            (spaced if space is not None else other).append(width)
+        found.append((text, steps, runs))
+    letters = statistics.median(other) if other else 0.0
+    if spaced:
+        need = max(WORD_GAP * height, LETTER_GAPS * letters, SPACE_LIKE * statistics.median(spaced))
+    else:  # no word gap read to compare with
+        need = max(LONE_GAP * height, LONE_LETTER_GAPS * letters)
+    texts = []
+    for text, steps, runs in found:
+        anchors = [(at, space) for _width, at, space in runs if space is not None]
+        cuts = set()
+        for width, at, space in runs:
+            if space is not None or width < need:
+                continue
+            lo = max((s for a, s in anchors if a < at), default=-1)  # the spaces matched on either side
+            hi = min((s for a, s in anchors if a > at), default=len(text))
+            k = min(max(sum(c < at for c in steps), lo + 1), hi)
+            if 0 < k < len(text) - 1 and text[k] in CLOSING:  # a mark read in the gap: the gap is after it
+                k += 1
+            if 0 < k < len(text) and _may_part(text[k - 1], text[k]):
+                cuts.add(k)
+        for k in sorted(cuts, reverse=True):
+            text = f"{text[:k]} {text[k:]}"
+        texts.append(text)
+    return texts
+
+
+def _matched(runs: Sequence[float], spaces: Sequence[float]) -> list[tuple[int, int]]:
+    """Pairs ``(run, space)`` of indices matching blank runs to the spaces read, both given where they
+    fall in time steps and in order: the order-keeping matching of least total distance, a pair at
+    most :data:`MATCH_STEPS` apart, each thing left unmatched costing half that."""
+    miss = MATCH_STEPS / 2
+    cost = [[0.0] * (len(spaces) + 1) for _ in range(len(runs) + 1)]
+    for i in range(len(runs) + 1):
+        for j in range(len(spaces) + 1):
+            if i or j:
+                options = []
+                if i:
+                    options.append(cost[i - 1][j] + miss)
+                if j:
+                    options.append(cost[i][j - 1] + miss)
+                if i and j and abs(runs[i - 1] - spaces[j - 1]) <= MATCH_STEPS:
+                    options.append(cost[i - 1][j - 1] + abs(runs[i - 1] - spaces[j - 1]))
+                cost[i][j] = min(options)
+    pairs, i, j = [], len(runs), len(spaces)
+    while i and j:
+        if abs(runs[i - 1] - spaces[j - 1]) <= MATCH_STEPS and \
+                cost[i][j] == cost[i - 1][j - 1] + abs(runs[i - 1] - spaces[j - 1]):
+            pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif cost[i][j] == cost[i - 1][j] + miss:
+            i -= 1
+        else:
+            j -= 1
+    return pairs[::-1]
+
+
+CLOSING = ".,;:!?%)]}'’”"
+"""Marks no word gap comes before."""
+
+
+def _may_part(left: str, right: str) -> bool:
+    """Whether a word gap may fall between the characters ``left`` and ``right`` (see :func:`respaced`)."""
+    if left.isspace() or right.isspace() or right in CLOSING or left in "([{‘“":
+        return False
+    if right.isdigit() and (left.isdigit() or left in ".,:/-"):
+        return False
+    return not any(unicodedata.east_asian_width(ch) in "WF" for ch in (left, right))
 
 
 def merge_ocr_lines(
@@ -218,7 +401,9 @@ def merge_ocr_lines(
     and values, which stay on their rows). In a block, two fragments are on the same line when
     their vertical centres differ by at most ``tolerance`` times the smaller box height; a line's
     fragments are joined left to right, however far apart. Each line is
-    ``{"text", "box": [x0, y0, x1, y1], "score"}``, its box in the fragments' own coordinates.
+    ``{"text", "box": [x0, y0, x1, y1], "score", "paragraph"}``, its box in the fragments' own
+    coordinates, ``paragraph`` the number of its paragraph (:func:`_paragraphs`; :func:`ocr_text`
+    joins lines into text with a blank line between paragraphs).
     Texts are NFKC-normalised (the recogniser, trained on Chinese and English, writes some digits
     and letters full-width, "６") with runs of spaces made one.
     """
@@ -226,6 +411,7 @@ def merge_ocr_lines(
     angle = _skew([box for box, _, _ in fragments])
     frags = [_bounds(box, str(text), float(score), angle) for box, text, score in fragments]
     lines: list[dict[str, Any]] = []
+    spans: list[tuple[float, float]] = []
     for block in _blocks(frags):
         rows: list[list[dict[str, Any]]] = []
         for frag in sorted(block, key=lambda f: (f["y0"] + f["y1"]) / 2):
@@ -234,7 +420,43 @@ def merge_ocr_lines(
             else:
                 rows.append([frag])
         lines.extend(_line(row) for row in rows)
+        spans.extend((min(f["y0"] for f in row), max(f["y1"] for f in row)) for row in rows)
+    for line, paragraph in zip(lines, _paragraphs(spans)):
+        line["paragraph"] = paragraph
     return lines
+
+
+def _paragraphs(spans: Sequence[tuple[float, float]]) -> list[int]:
+    """The paragraph of each line, numbered from 0, given the lines' levelled vertical extents
+    ``(top, bottom)`` in reading order. A line starts a new paragraph when it starts higher than the
+    line before it ends (the next column), when its height differs from that line's by half
+    or more (a heading and its text), or when the blank between them is :data:`PARAGRAPH` median
+    line heights more than the page's usual one (the lower quartile of the blanks between lines)."""
+    if not spans:
+        return []
+    height = statistics.median(bottom - top for top, bottom in spans)
+    blanks = sorted(b[0] - a[1] for a, b in zip(spans, spans[1:]) if b[0] > a[1])
+    usual = blanks[len(blanks) // 4] if blanks else 0.0
+    numbers = [0]
+    for (top0, bottom0), (top, bottom) in zip(spans, spans[1:]):
+        taller = max(bottom - top, bottom0 - top0) / max(min(bottom - top, bottom0 - top0), 1e-6)
+        new = (top + bottom) / 2 <= bottom0 or taller >= 1.5 or top - bottom0 >= usual + PARAGRAPH * height
+        numbers.append(numbers[-1] + new)
+    return numbers
+
+
+def ocr_text(lines: Iterable[dict[str, Any]]) -> str:
+    """The text of ``lines`` (:func:`merge_ocr_lines`), one line each, a blank line between paragraphs
+    (and columns), so that a summary or a translation downstream sees the paragraphs."""
+    out, last = [], None
+    for line in lines:
+        if not line["text"]:
+            continue
+        if last is not None and line.get("paragraph", last) != last:
+            out.append("")
+        out.append(line["text"])
+        last = line.get("paragraph", last)
+    return "\n".join(out)
 
 
 def _skew(boxes: Sequence[Sequence[Sequence[float]]]) -> float:
@@ -407,9 +629,10 @@ def read_lines(engine: Any, path: str) -> list[dict[str, Any]]:
     direction classifier), else its lines would come last first. The boxes of one line are merged
     (:func:`line_groups`); RapidOCR's direction classifier sees the crops as cut, a long one in its
     :func:`pieces` (:func:`_upside_down`), and the recogniser reads the pieces with a margin, enlarged
-    (:func:`prepared`), a line's pieces joined by spaces; its score threshold applies to each line
-    (its pieces' scores weighted by width). The lines come in reading order (:func:`merge_ocr_lines`). An engine without the pieces this needs
-    (another RapidOCR version) is simply called."""
+    (:func:`prepared`), a word gap it read through put back (:func:`respaced`), a line's pieces
+    joined by spaces; its score threshold applies to each line (its pieces' scores weighted by
+    width). The lines come in reading order, numbered with their paragraphs (:func:`merge_ocr_lines`).
+    An engine without the pieces this needs (another RapidOCR version) is simply called."""
     needed = ("get_crop_img_list", "text_rec", "text_cls", "text_score", "use_cls")
     if not all(hasattr(engine, name) for name in needed):
         return merge_ocr_lines(engine(path)[0] or [])
@@ -443,14 +666,15 @@ def read_lines(engine: Any, path: str) -> list[dict[str, Any]]:
             down, sure = _upside_down(engine, crops)
         crops = [_rotate_180(crop) if flip else crop for crop, flip in zip(crops, sure)]
     cut = [pieces(crop) for crop in crops]
-    recognised, _ = engine.text_rec([prepared(piece) for parts in cut for piece in parts])
+    recognised = recognise(engine, [prepared(piece) for parts in cut for piece in parts])
     found, k = [], 0
     for parts in cut:
         read = recognised[k:k + len(parts)]
         k += len(parts)
         widths = [part.shape[1] for part in parts]
-        score = sum(float(r[1]) * w for r, w in zip(read, widths)) / max(sum(widths), 1)
-        found.append((" ".join(str(r[0]).strip() for r in read if str(r[0]).strip()), score))
+        score = sum(r[1] * w for r, w in zip(read, widths)) / max(sum(widths), 1)
+        texts = [text.strip() for text in respaced(parts, read)]
+        found.append((" ".join(text for text in texts if text), score))
     lines = merge_ocr_lines((quad.tolist(), text, score) for quad, (text, score) in zip(quads, found)
                             if score >= engine.text_score)
     if turn is not None:
@@ -533,4 +757,4 @@ def no_text_message(name: str, request: str = "") -> str:
 
 
 __all__ = ["WRITING_RE", "asks_for_writing", "line_groups", "merge_ocr_lines", "merged_quad", "no_text_message",
-           "prepared", "read_lines"]
+           "ocr_text", "prepared", "read_lines"]

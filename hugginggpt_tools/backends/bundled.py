@@ -21,7 +21,7 @@ from ..schemas import ModelCard
 from ._audio import speech_output
 from ._images import open_image
 from ._inputs import file_input, text_input
-from ._ocr import merge_ocr_lines, no_text_message, read_lines
+from ._ocr import merge_ocr_lines, no_text_message, ocr_text, read_lines
 from .base import Backend, RunContext, TaskOutput, missing_packages
 
 logger = logging.getLogger(__name__)
@@ -155,8 +155,10 @@ class BundledBackend(Backend):
 class RapidOCRModel(BundledModel):
     """PP-OCRv4 text detection and recognition (RapidOCR on ONNX Runtime), with the boxes of one
     line merged and each crop given a margin and enlarged before recognition (:func:`._ocr.read_lines`).
-    An image with no text read fails with :func:`._ocr.no_text_message`, whose fix fits what the
-    request asks of that image (:func:`~hugginggpt_tools.selection.request_about`)."""
+    The text has a line per line read, in reading order, and a blank line between paragraphs and
+    columns (:func:`._ocr.ocr_text`); ``data`` has each line's text, box, score and paragraph. An
+    image with no text read fails with :func:`._ocr.no_text_message`, whose fix fits what the request
+    asks of that image (:func:`~hugginggpt_tools.selection.request_about`)."""
 
     model_id = "bundled/rapidocr-ppocrv4"
     task = "image-to-text"
@@ -177,7 +179,7 @@ class RapidOCRModel(BundledModel):
             from ..selection import request_about
 
             raise BackendError(no_text_message(Path(image).name, request_about(str(image), ctx.request)))
-        return TaskOutput(text="\n".join(line["text"] for line in lines), data=lines)
+        return TaskOutput(text=ocr_text(lines), data=lines)
 
 
 # ----------------------------------------------------------------------------- TTS
