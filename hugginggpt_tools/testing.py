@@ -2,6 +2,8 @@
 
 * :class:`FakeBackend`: a backend whose "models" are Python functions, with optional delays,
   failures and transient failures, recording every call with its start and end time.
+* :class:`SubsetBackend`: a backend that can run only the model ids it is given (the others
+  report a fix), for testing model selection.
 * :func:`fake_card`: a model card for it.
 * :func:`fake_choice`: a :class:`ModelChoice` over fake cards, for running the executor alone.
 * :func:`scripted_chat_model`: a LangChain chat model that replies with the given texts in
@@ -95,6 +97,24 @@ class FakeBackend(Backend):
         return out if isinstance(out, TaskOutput) else TaskOutput(text=str(out))
 
 
+class SubsetBackend(Backend):
+    """A backend that can run only the model ids in ``runnable``; every other card gets the
+    reason "``fix`` of MODEL_ID". It never runs a model: it is for testing selection."""
+
+    def __init__(self, runnable: set[str], name: str = "local", fix: str = "download the weights") -> None:
+        self._name, self.runnable, self.fix = name, set(runnable), fix
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return self._name
+
+    def availability(self, card: ModelCard) -> str | None:
+        return None if card.id in self.runnable else f"{self.fix} of {card.id}"
+
+    def run(self, card: ModelCard, task: str, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
+        raise NotImplementedError("SubsetBackend is for testing selection; it runs no model")
+
+
 def fake_card(task: str, model_id: str | None = None, backend: str = "fake", downloads: int = 0,
               description: str = "") -> ModelCard:
     """A model card served by :class:`FakeBackend`."""
@@ -155,4 +175,4 @@ def fake_tool_calling_model(steps: Sequence[Step]) -> Any:
     return FakeToolCallingModel()
 
 
-__all__ = ["FakeBackend", "FakeCall", "fake_card", "fake_choice", "fake_tool_calling_model", "scripted_chat_model"]
+__all__ = ["FakeBackend", "FakeCall", "SubsetBackend", "fake_card", "fake_choice", "fake_tool_calling_model", "scripted_chat_model"]

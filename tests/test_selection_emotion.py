@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fake_embedder import HashEmbedder
 
-from hugginggpt_tools.backends.base import Backend, Backends, RunContext, TaskOutput
+from hugginggpt_tools.backends.base import Backends, RunContext
 from hugginggpt_tools.config import REPO_DIR, Settings
 from hugginggpt_tools.model_index.index import ModelIndex
 from hugginggpt_tools.schemas import ModelCard, Plan, Ref, Task, TextTemplate
@@ -20,25 +20,9 @@ from hugginggpt_tools.selection import (
     select_models,
     stand_ins,
 )
+from hugginggpt_tools.testing import SubsetBackend
 
 EMOTION_FIX = "download the weights"
-
-
-class SubsetBackend(Backend):
-    """A backend that can run only the model ids it is given; the others need a fix."""
-
-    def __init__(self, runnable: set[str], name: str = "local") -> None:
-        self._name, self.runnable = name, set(runnable)
-
-    @property
-    def name(self) -> str:  # type: ignore[override]
-        return self._name
-
-    def availability(self, card: ModelCard) -> str | None:
-        return None if card.id in self.runnable else f"{EMOTION_FIX} of {card.id}"
-
-    def run(self, card: ModelCard, task: str, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
-        raise NotImplementedError("selection never runs models")
 
 
 def _card(model_id: str, task: str, description: str, downloads: int = 10, tags: tuple[str, ...] = (),

@@ -19,32 +19,16 @@ import pytest
 from fake_embedder import HashEmbedder
 
 from hugginggpt_tools import selection
-from hugginggpt_tools.backends.base import Backend, Backends, RunContext, TaskOutput
+from hugginggpt_tools.backends.base import Backends
 from hugginggpt_tools.model_index import languages
 from hugginggpt_tools.model_index.index import ModelIndex
 from hugginggpt_tools.model_index.languages import QueryLanguages, query_languages
 from hugginggpt_tools.schemas import Candidate, ModelCard, ModelChoice, Plan, Ref, Task
 from hugginggpt_tools.selection import picture_stand_in, select_models, stand_in, stand_ins
+from hugginggpt_tools.testing import SubsetBackend
 
 ROOT = Path(__file__).resolve().parents[1]
 VQA_FIX = "download the weights"
-
-
-class SubsetBackend(Backend):
-    """A backend that can run only the model ids it is given; the others need a fix."""
-
-    def __init__(self, runnable: set[str], name: str = "local") -> None:
-        self._name, self.runnable = name, set(runnable)
-
-    @property
-    def name(self) -> str:  # type: ignore[override]
-        return self._name
-
-    def availability(self, card: ModelCard) -> str | None:
-        return None if card.id in self.runnable else f"{VQA_FIX} of {card.id}"
-
-    def run(self, card: ModelCard, task: str, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
-        raise NotImplementedError("selection never runs models")
 
 
 def _card(model_id: str, task: str, description: str, tags: tuple[str, ...] = (),
