@@ -17,12 +17,19 @@ How it reads a request:
    answering tasks, the classification tasks) together and keeps none of them; intents it is
    sure of (its ``threshold``) that no cue named go into the clause whose words suggest them
    most; the model never empties a plan, and over the registry it never fills one the rules left
-   empty (see ``fill_empty``);
+   empty (see ``fill_empty``), keeps a task a cue names outright unless it all but rules it out
+   (:data:`STRONG_CUE`), and adds no question answering where no clause asks a question or another
+   task already answers it; it reads the request with each file named by a stand-in of its kind
+   (:func:`~.nodemodel.embedding_text`), so no file name sways it;
 6. feed outputs nobody uses into tasks whose main input was only a guess, and order the tasks by
    their data flow.
 
 Given a :class:`~hugginggpt_tools.toolgraph.ToolGraph`, it plans only the graph's tasks and links
 them by the graph's output types. Nothing matched means an empty plan with confidence 0.
+
+A request that is only another language ("and into German?") repeats the chat's last request that
+asked for one; a request that names tasks but holds nothing to work on ("transcribe") plans
+nothing and says what is missing.
 
 A task whose input the request lacks ("classify this image" with no image) is left out and named,
 with the fix, in ``Plan.missing``; over the registry, a text task that was to work on its output
