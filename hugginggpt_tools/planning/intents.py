@@ -257,7 +257,6 @@ def score_clause(
         return bare
     found: dict[str, Candidate] = {}
     named: set[str] = set()
-    inputless = False  # a cue named tasks whose input is not at hand
     asks = bool(_REQUEST_QUESTION_RE.search(clause.lower))
     matches = [*cue_matches(clause.lower), *_quoted_questions(clause, req)]
     for cue, start, end in sorted(matches, key=lambda m: len(m[0].tasks) > 1):
@@ -269,8 +268,11 @@ def score_clause(
         fits = {t: _fit(t, clause, req, produced) for t in options}
         intent = max(options, key=lambda t: fits[t] + (found[t].score if t in found and fits[t] > 0 else 0.0))
         if fits[intent] <= 0:
-            inputless = inputless or not cue.fallback
-            continue
+            if cue.fallback or req.resources:
+                continue
+            # a request with nothing to work on that names its task ("transcribe"): the task, which
+            # then finds no input and is named as missing, rather than the matcher's guess
+            intent = options[0]
         cand = found.setdefault(intent, Candidate(intent, _input_boost(intent, clause, req, produced), start, end, clause))
         cand.score += cue.weight
         cand.position = min(cand.position, start)
@@ -284,8 +286,7 @@ def score_clause(
             more.score += cue.weight
             named.add(other)
             more.named = True
-    # a request with nothing to work on that names its task ("transcribe"): no other task instead
-    if matcher is not None and not named and not (inputless and not req.resources) and _matchable(clause, lenient):
+    if matcher is not None and not named and _matchable(clause, lenient):
         _add_semantic(found, clause, req, produced, vocab, matcher)
     least = MIN_SCORE if asks_for_something(clause) else CONTEXT_MIN_SCORE
     passing = [c for c in found.values() if c.score >= least]
@@ -310,22 +311,6 @@ def _bare_files(clause: Clause, req: RequestText, vocab: Vocabulary) -> list[Can
     if intent is None or intent not in vocab.intents:
         return []
     return [Candidate(intent, STRONG_SCORE, 0, len(clause.masked), clause, named=True)]
-
-
-def inputs_named_but_absent(req: RequestText, vocab: Vocabulary) -> list[tuple[str, Clause]]:
-    """The tasks that a cue names outright (no fallback) in a request that holds nothing to work on
-    (no file, URL or quote), each with its clause, when they take an image, audio or video and the
-    request gives none: "transcribe", "detect objects". What the plan misses, to say so."""
-    if req.resources:
-        return []
-    found: list[tuple[str, Clause]] = []
-    for clause in req.clauses:
-        for cue, _, _ in cue_matches(clause.lower):
-            options = [t for t in cue.tasks if t in vocab.intents and TASK_TYPES[INTENTS[t]].args[0].modality != "text"]
-            if cue.fallback or not options or any(t == options[0] for t, _ in found):
-                continue
-            found.append((options[0], clause))
-    return found
 
 
 def _also_named(intent: str, options: Sequence[str], clause: Clause, req: RequestText) -> list[str]:
@@ -396,5 +381,5 @@ def order(candidates: Sequence[Candidate], vocab: Vocabulary, available: Iterabl
     return ordered
 
 
-__all__ = ["Candidate", "Vocabulary", "asks_for_something", "cue_matches", "inputs_named_but_absent", "needs_matcher",
+__all__ = ["Candidate", "Vocabulary", "asks_for_something", "cue_matches", "needs_matcher",
            "order", "requests_something", "score_clause"]

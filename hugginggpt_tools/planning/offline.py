@@ -49,9 +49,8 @@ from langchain_core.messages import BaseMessage
 from .. import dag
 from ..errors import ConfigError, PlanError
 from ..schemas import Plan, Task
-from ..tasks import TASK_TYPES
 from ..toolgraph import ToolGraph
-from .arguments import BRIDGES, CONVERTERS, Missing, PlanBuilder, earlier_outputs_named
+from .arguments import BRIDGES, CONVERTERS, PlanBuilder, earlier_outputs_named
 from .base import Planner
 from .clauses import PLACEHOLDER_RE, RequestText, mask, read_request
 from .intents import (
@@ -60,7 +59,6 @@ from .intents import (
     Vocabulary,
     asks_for_something,
     cue_matches,
-    inputs_named_but_absent,
     needs_matcher,
     only_points_at_a_file,
     order,
@@ -161,10 +159,6 @@ class OfflinePlanner(Planner):
             lenient, lenient_uncovered = self._build(req, self.vocabulary, lenient=True)
             if lenient.tasks:
                 builder, uncovered, probs = lenient, lenient_uncovered, None
-        if not builder.tasks and not builder.missing:  # "transcribe", "detect objects": say what is missing
-            builder.missing += [Missing(INTENTS[intent], clause.masked, TASK_TYPES[INTENTS[intent]].args[0].name,
-                                        TASK_TYPES[INTENTS[intent]].args[0].modality)
-                                for intent, clause in inputs_named_but_absent(req, self.vocabulary)]
         confidence = _confidence(builder, uncovered, probs)
         missing = list(dict.fromkeys(m.note(self._name) for m in builder.missing))
         warning = language_warning(req)
