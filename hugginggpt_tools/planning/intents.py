@@ -257,6 +257,7 @@ def score_clause(
         return bare
     found: dict[str, Candidate] = {}
     named: set[str] = set()
+    inputless: list[tuple[str, int, int, float]] = []  # named tasks whose input the request lacks
     asks = bool(_REQUEST_QUESTION_RE.search(clause.lower))
     matches = [*cue_matches(clause.lower), *_quoted_questions(clause, req)]
     for cue, start, end in sorted(matches, key=lambda m: len(m[0].tasks) > 1):
@@ -268,11 +269,9 @@ def score_clause(
         fits = {t: _fit(t, clause, req, produced) for t in options}
         intent = max(options, key=lambda t: fits[t] + (found[t].score if t in found and fits[t] > 0 else 0.0))
         if fits[intent] <= 0:
-            if cue.fallback or req.resources:
-                continue
-            # a request with nothing to work on that names its task ("transcribe"): the task, which
-            # then finds no input and is named as missing, rather than the matcher's guess
-            intent = options[0]
+            if not cue.fallback and not req.resources:
+                inputless.append((options[0], start, end, cue.weight))
+            continue
         cand = found.setdefault(intent, Candidate(intent, _input_boost(intent, clause, req, produced), start, end, clause))
         cand.score += cue.weight
         cand.position = min(cand.position, start)
@@ -286,6 +285,12 @@ def score_clause(
             more.score += cue.weight
             named.add(other)
             more.named = True
+    if not named and inputless:
+        # a request with nothing to work on that names only such tasks ("transcribe"): the first,
+        # which then finds no input and is named as missing, rather than the matcher's guess
+        intent, start, end, weight = inputless[0]
+        found[intent] = Candidate(intent, weight, start, end, clause, named=True)
+        named.add(intent)
     if matcher is not None and not named and _matchable(clause, lenient):
         _add_semantic(found, clause, req, produced, vocab, matcher)
     least = MIN_SCORE if asks_for_something(clause) else CONTEXT_MIN_SCORE
