@@ -308,7 +308,9 @@ def spaced_file_names(text: str, folder: str | Path | None = None) -> list[str]:
     hold spaces: "Read the text in small text.png" names "small text.png", which the planner, which
     reads no folders, would cut to its last word. For each word that ends like a file name, the
     longest name of up to :data:`SPACED_NAME_WORDS` words before it that is a file wins; a word
-    that is a file's whole name already is left alone."""
+    that is a file's whole name already is left alone. Given a ``folder`` (the server's uploads),
+    only names inside it count: an absolute or ``..`` name would let a caller learn which files
+    exist elsewhere."""
     base = Path(folder) if folder is not None else Path()
     found: list[str] = []
     for m in _NAME_END_RE.finditer(text):
@@ -316,6 +318,8 @@ def spaced_file_names(text: str, folder: str | Path | None = None) -> list[str]:
         for start in starts:  # the longest first
             name = text[start:m.end()].lstrip("\"'(\u201c\u2018")
             try:
+                if folder is not None and not (base / name).resolve().is_relative_to(base.resolve()):
+                    continue
                 if (base / name).is_file():
                     found.append(name)
                     break

@@ -194,9 +194,10 @@ class HuggingGPT:
         if work_dir:
             policy = FilePolicy.create([work_dir, *self.settings.allowed_dirs, session.store.folder])
             kept = []
+            owner = configurable.get("hugginggpt_owner")
             for f in files:  # relative names start in the uploads folder, as the executor reads them
                 path = Path(work_dir, f)
-                if policy.allows(path):
+                if policy.allows(path) and (owner is None or _owned(path, work_dir, owner)):
                     kept.append(str(path))
                 else:
                     refused.append(not_an_upload(f))
@@ -205,6 +206,18 @@ class HuggingGPT:
         given = [f for f in files if not Path(f).is_file()]  # reported as missing when a task needs it
         history = list(chat_history) if chat_history else list(session.history)
         return session, session.files + given, history, refused
+
+
+def _owned(path: Path, uploads: str, owner: str) -> bool:
+    """Whether ``path``, when it lies in the uploads folder, is an upload of the key whose
+    fingerprint is ``owner`` (files elsewhere are not uploads: other rules decide)."""
+    from .server_guard import UPLOADS, owner_fingerprint  # local: the server's, stdlib only
+
+    try:
+        rel = path.resolve().relative_to(Path(uploads).resolve())
+    except ValueError:
+        return True
+    return owner_fingerprint(f"{UPLOADS}/{rel.as_posix()}") == owner
 
 
 def _sync(afunc: Callable[..., Awaitable[dict[str, Any]]]) -> Callable[..., dict[str, Any]]:

@@ -150,6 +150,8 @@ def _session_modifier(keys: list[str], work_dir: Path | None = None) -> Any:
                         "hugginggpt_work_dir": str(work_dir) if work_dir else None}
         scoped = scoped_session(request.headers, keys)
         key = valid_key(request.headers, keys) if keys else None
+        if key:  # its uploads only, on every route (the guard reads the bodies of the plain ones only)
+            configurable["hugginggpt_owner"] = key_fingerprint(key)
         if scoped is None and key:
             scoped = f"{key_fingerprint(key)}-{uuid.uuid4().hex[:12]}"
         if scoped == UPLOADS:

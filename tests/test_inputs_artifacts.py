@@ -320,3 +320,9 @@ def test_file_names_with_spaces_are_found_in_the_folder(tmp_path):
     assert spaced_file_names("Read the text in text.png", tmp_path) == []
     assert spaced_file_names("Read the text in big text.png", tmp_path) == []
     assert spaced_file_names("Read the text in small text.png", tmp_path / "elsewhere") == []
+    # given a folder (the server's uploads), a name outside it is never looked up: a caller learnt
+    # which server files exist from whether the plan called them "not an upload"
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    assert spaced_file_names(f"Caption {tmp_path}/small text.png", uploads) == []
+    assert spaced_file_names("Caption ../small text.png", uploads) == []

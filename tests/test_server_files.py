@@ -223,6 +223,10 @@ def test_downloads_need_the_key_that_made_them(parts: tuple[Any, Settings]) -> N
     # another key names the file: the upload is not its upload, the output another session's
     refused = _invoke(client, [uploaded["path"]], two)
     assert refused.status_code == 400 and "not an upload" in refused.json()["detail"]
+    # ... also on the /c/{config}/ routes, whose bodies the guard does not read: it read key one's upload
+    other_route = _invoke(client, [uploaded["path"]], two, route="c/N4XyA/invoke")
+    assert other_route.status_code == 200 and "TEXT ON THE PAGE" not in other_route.text
+    assert any("not an upload" in m for m in other_route.json()["output"]["answer"]["plan"]["missing"])
     theirs = _invoke(client, [signed], two, request="Transcribe it").json()["output"]["answer"]["plan"]["missing"]
     assert "is an output of another session" in theirs[0]
     # a path that does not exist is no oracle: 403 for another key, 404 for the owner
