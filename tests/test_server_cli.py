@@ -30,6 +30,8 @@ def test_serving_beyond_this_machine_without_keys_warns(served: list, capsys: py
     assert served == [{"host": "0.0.0.0", "port": 8123, "log_level": "warning"}]
     assert "warning: --host 0.0.0.0 serves beyond this machine without API keys" in err
     assert "HUGGINGGPT_API_KEYS" in err and f"outputs go to {(tmp_path / 'out').resolve()}" in err
+    monkeypatch.setenv("HUGGINGGPT_API_KEYS", " , ")  # no key, as the server reads it: it serves openly
+    assert main(["serve", "--host", "0.0.0.0"]) == 0 and "without API keys" in capsys.readouterr().err
     monkeypatch.setenv("HUGGINGGPT_API_KEYS", "s3cret")
     assert main(["serve", "--host", "0.0.0.0"]) == 0 and "warning" not in capsys.readouterr().err
     monkeypatch.delenv("HUGGINGGPT_API_KEYS")

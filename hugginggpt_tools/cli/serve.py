@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
-import os
 import sys
 from typing import Any
 
@@ -30,14 +29,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from ..config import get_settings
     from ..pipeline import create_hugginggpt_agent
-    from ..server import create_app
+    from ..server import _env_list, create_app
 
     agent = create_hugginggpt_agent(load_llm(args.llm), planner=args.planner)
     app = create_app(agent)
     base = f"http://{args.host}:{args.port}"
     print(f"Serving on {base}/hugginggpt (playground: /hugginggpt/playground/); upload files with POST {base}/files; "
           f"outputs go to {get_settings().output_dir.resolve()}, downloaded from /artifacts/...", file=sys.stderr)
-    if exposed(args.host) and not os.environ.get("HUGGINGGPT_API_KEYS", "").strip(","):
+    if exposed(args.host) and not _env_list("HUGGINGGPT_API_KEYS"):  # read as the server reads it
         print(f"warning: --host {args.host} serves beyond this machine without API keys: anyone who reaches it can "
               "run the agent and download its outputs; set HUGGINGGPT_API_KEYS=KEY (clients send X-API-Key: KEY).",
               file=sys.stderr)

@@ -247,9 +247,6 @@ def known_language(code: str) -> bool:
     return code in KNOWN_CODES
 
 
-_QUOTED_RE = re.compile(r"(?<![\w\\])\"[^\"\n]+\"|(?<![\w\\])'(?:[^'\n]|'(?=[a-z]))+'(?!\w)")
-"""A quoted text (its words are material, not the request's: "translate 'go to Paris'")."""
-
 _TARGET_PHRASE_RE = re.compile(
     r"\btranslat\w*\b(?:(?!\b(?:and|then|but|or)\b)[^.;,!?\n])*?\b(?:in)?to\s+(?:the\s+)?"
     r"(?:((?-i:[A-Z][\w'-]*)(?:\s+(?-i:[A-Z][\w'-]*))?)(?:\s+language)?|([a-z][\w'-]*)\s+language)"
@@ -263,17 +260,13 @@ ending it: one or two capitalised words ("Simplified Chinese"), or any word befo
 def _target_phrase(text: str) -> str | None:
     """The language named after "translate ... into" (:data:`_TARGET_PHRASE_RE`) as written, quoted
     texts left out ("translate 'fly to Mars'" names none)."""
-    masked = _QUOTED_RE.sub(lambda m: "\u2026" * len(m.group(0)), text)
+    from ..planning.resources import quoted_spans  # local: model_index does not load the planner
+
+    masked = text
+    for start, end in quoted_spans(text):
+        masked = masked[:start] + "\u2026" * (end - start) + masked[end:]
     m = _TARGET_PHRASE_RE.search(masked)
     return (m.group(1) or m.group(2)) if m else None
-
-
-def unknown_target_name(text: str) -> str | None:
-    """The target language ``text`` asks to translate into when it is none this module knows, as
-    written ("Translate 'good morning' into Klingon" -> ``"Klingon"``); None when it names no
-    target that way, or a known one ("into Simplified Chinese")."""
-    phrase = _target_phrase(text)
-    return phrase if phrase is not None and not known_language(_as_code(phrase) or "") else None
 
 
 def _as_code(value: str | None) -> str | None:
@@ -424,5 +417,4 @@ __all__ = [
     "query_languages",
     "reading_languages",
     "script_language",
-    "unknown_target_name",
 ]
