@@ -484,7 +484,9 @@ def _question_kind(task: Task) -> str | None:
     ("who is in portrait.jpg?" asks who is in the picture; "text.png" asks for no text)."""
     if task.task == "document-question-answering":
         return "reads"
-    question = _FILE_NAME_RE.sub("the picture", str(task.args.get("text", "")))
+    from .planning.resources import FILE_NAME_RE  # local: as request_about
+
+    question = FILE_NAME_RE.sub("the picture", str(task.args.get("text", "")))
     question = re.sub(r"\b(?:the|this|that|my|your|a)\s+(?=the picture)", "", question, flags=re.IGNORECASE)
     for kind, pattern in (("reads", _READS_RE), ("who", _WHO_RE), ("counts", _COUNTS_RE), ("what", _WHAT_RE)):
         if pattern.search(question):
@@ -612,14 +614,13 @@ EMOTION_STEPS = ("automatic-speech-recognition", "text-classification")
 """The stand-in for an emotion no audio model here recognizes: transcribe, then judge the words."""
 
 
-_FILE_NAME_RE = re.compile(r"[\w./\\:~-]*\w\.[A-Za-z0-9]{1,5}\b")
-"""A file name or path ("happy.wav", "calls/angry_customer.mp3"): what it says is no question."""
-
 
 def asks_about_emotion(text: str) -> bool:
     """Whether ``text`` asks about the emotion, mood, tone or sentiment of speech (the file names
     in it left out: "is there speech in happy.wav?" does not)."""
-    return bool(_EMOTION_ASKED_RE.search(_FILE_NAME_RE.sub(" ", text)))
+    from .planning.resources import FILE_NAME_RE  # local: as request_about
+
+    return bool(_EMOTION_ASKED_RE.search(FILE_NAME_RE.sub(" ", text)))
 
 
 def recognizes_emotion(card: ModelCard) -> bool:

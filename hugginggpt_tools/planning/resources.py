@@ -23,7 +23,8 @@ file is a table, which a text task also takes) and documents."""
 _MEDIA_MODALITIES = frozenset({"image", "audio", "video", "table"})
 
 _URL_RE = re.compile(r"https?://[^\s'\"<>“”‘’]+", re.IGNORECASE)
-_FILE_RE = re.compile(r"(?<![\w/.~-])/?(?:[\w.~-]+/)*[\w~-][\w.~-]*\.[A-Za-z][A-Za-z0-9]{1,4}(?![\w/-])")
+FILE_NAME_RE = re.compile(r"(?<![\w/.~-])/?(?:[\w.~-]+/)*[\w~-][\w.~-]*\.[A-Za-z][A-Za-z0-9]{1,4}(?![\w/-])")
+"""A file name or path in a text ("photo.jpg", "calls/memo.m4a"; not "e.g." nor "3.50")."""
 _QUOTE_RES = (
     re.compile(r"“([^”]+)”"),
     re.compile(r"‘((?:[^’\n]|’(?=[a-z]))+)’(?!\w)"),
@@ -109,7 +110,7 @@ def _quotes(text: str, taken: list[tuple[int, int]]) -> list[Resource]:
 
 def _files(text: str, taken: list[tuple[int, int]]) -> list[Resource]:
     found = []
-    for m in _FILE_RE.finditer(text):
+    for m in FILE_NAME_RE.finditer(text):
         modality = file_modality(m.group(0))
         if modality is None or _overlaps(m.start(), m.end(), taken):
             continue
@@ -198,7 +199,7 @@ def _supplied(text: str, taken: list[tuple[int, int]]) -> list[Resource]:
     supplied = text[start:end].rstrip()
     end = start + len(supplied)
     if len(m.group("lead").split()) > 12 or len(supplied.split()) < 2 \
-            or _overlaps(start, end, taken) or _FILE_RE.search(supplied):
+            or _overlaps(start, end, taken) or FILE_NAME_RE.search(supplied):
         return []
     if len(m.group("lead").split()) == 1:
         if IMPERATIVE_RE.match(supplied) or _NOT_SUPPLIED_RE.match(supplied):  # "Note: I want it summarized"
@@ -208,7 +209,7 @@ def _supplied(text: str, taken: list[tuple[int, int]]) -> list[Resource]:
 
 
 def _spaced_given(text: str, files: Sequence[str], taken: list[tuple[int, int]]) -> list[Resource]:
-    """Mentions of given files whose names hold spaces ("french note.png"), which :data:`_FILE_RE`
+    """Mentions of given files whose names hold spaces ("french note.png"), which :data:`FILE_NAME_RE`
     would cut to their last word; quoted or not."""
     found = []
     for path in files:
@@ -242,4 +243,4 @@ def find_resources(text: str, files: Iterable[str] = ()) -> list[Resource]:
     return found
 
 
-__all__ = ["Resource", "file_modality", "find_resources", "quoted_spans", "url_modality"]
+__all__ = ["FILE_NAME_RE", "Resource", "file_modality", "find_resources", "quoted_spans", "url_modality"]
