@@ -879,8 +879,7 @@ def test_chat_history_resources_and_reply() -> None:
 
 @pytest.mark.parametrize(
     "request_text",
-    ["Hi! How are you today?", "Good morning!", "Thanks a lot, that was helpful.", "what's the weather like tomorrow",
-     "Can you tell me a joke?"],
+    ["Hi! How are you today?", "Good morning!", "Thanks a lot, that was helpful.", "what's the weather like tomorrow"],
 )
 def test_chit_chat_gives_an_empty_plan_with_zero_confidence(request_text: str) -> None:
     p = plan(request_text)
@@ -1159,3 +1158,40 @@ def test_a_reference_back_to_nothing_is_not_run_on_its_own_words() -> None:
     assert plan("Now read that aloud", history=failed).tasks == []
     # a clause long enough to hold its text is still its own text
     assert steps(plan("Summarize this: the meeting ran long and nobody agreed on the budget"))[0][0] == "summarization"
+
+
+@pytest.mark.parametrize(("request_text", "expected"), [
+    ("show me a joke and an image of cat", [("text-generation", {"text": "show me a joke"}),
+                                             ("text-to-image", {"text": "cat"})]),
+    ("Tell me a joke and make a picture of a dog", [("text-generation", {"text": "Tell me a joke"}),
+                                                    ("text-to-image", {"text": "a dog"})]),
+    ("write a poem about the sea and an image of a lighthouse",
+     [("text-generation", {"text": "write a poem about the sea"}), ("text-to-image", {"text": "a lighthouse"})])])
+def test_a_text_and_a_picture_asked_for_together_are_two_tasks(request_text: str, expected: list) -> None:
+    """The node model all but ruled out the joke (text generation 0.02), and "and an image of cat" stayed in
+    the joke's clause, so the picture's description was the whole request."""
+    assert steps(plan(request_text)) == expected
+
+
+def test_a_joke_told_is_a_text_written() -> None:
+    """"Write a joke" planned text generation and "Can you tell me a joke?" nothing, so "tell me a joke, then
+    read it aloud" had no text to read."""
+    assert [t.task for t in plan("Can you tell me a joke?").tasks] == ["text-generation"]
+    assert [t.task for t in plan("Tell me a joke, then read it aloud").tasks] == ["text-generation", "text-to-speech"]
+
+
+def test_a_picture_named_with_a_file_is_no_picture_to_make() -> None:
+    """"make this photo sharper" and "a photo of a table, table.jpg" planned an image generation."""
+    assert [t.task for t in plan("Can you make this photo sharper? blurry.jpg").tasks] == ["image-to-image"]
+    assert "text-to-image" not in [t.task for t in plan("A photo of a printed table, table.jpg, came home "
+                                                        "with my daughter. Could you classify the table?").tasks]
+
+
+@pytest.mark.parametrize(("request_text", "question"), [
+    ("Read contract.txt and tell me the termination clause", "What is the termination clause?"),
+    ("Open contract.txt and tell me the notice period", "What is the notice period?"),
+    ("What does contract.txt say about termination?", "What does contract.txt say about termination?")])
+def test_a_fact_asked_of_a_text_file_is_answered_from_it(request_text: str, question: str) -> None:
+    """"tell me the termination clause" planned nothing, and "what does contract.txt say about ..." read the
+    file name aloud."""
+    assert steps(plan(request_text)) == [("question-answering", {"text": question, "context": "contract.txt"})]

@@ -114,6 +114,10 @@ _THESE_FILES_RE = re.compile(r"(?<!\w)(?:these|those|both|each|every|all(?: of)?
 _TOGETHER_RE = re.compile(r"(?<!\w)(?:together|combin(?:e|es|ed|ing)|merg(?:e|es|ed|ing)|jointly|as a whole|"
                           r"(?:one|a single) (?:\w+ )?(?:summary|story|text|paragraph|report|answer))(?!\w)")
 """Words that ask for one task over several outputs ("summarize them together") rather than one each."""
+_POINTER_RE = re.compile(r"it|this|that|them|these|those|one|same|too|also|again|please|now|here|there|then|"
+                         r"instead|later|today|\ue000\d+\ue001", re.IGNORECASE)
+"""A one-word rest of a generation clause that names no subject of its own ("a video of it",
+"some videos too")."""
 _RECIPIENT_RE = re.compile(r"^(?:me|us)\s+(?=(?:a|an|the|some|one|two|three|four|five|several|many|\d+)\b)",
                            re.IGNORECASE)
 """Who the picture is for, right after the cue ("draw me a cat"): not part of its description."""
@@ -517,7 +521,8 @@ class PlanBuilder:
         if cand.task in _DESCRIBED_TASKS:
             rest = cand.clause.masked[cand.cue_end:].strip(" ,.:;?!") if cand.cue_end else ""
             rest = _DESCRIPTION_LEAD_RE.sub("", _COORDINATED_RE.sub("", _RECIPIENT_RE.sub("", rest)))
-            if len(rest.split()) >= 2:
+            # one word will do ("an image of cats"), unless it only points back ("a video of it")
+            if len(rest.split()) >= 2 or rest and not _POINTER_RE.fullmatch(rest):
                 return clean(self.req.unmask(rest, quotes=False))
             quoted = self._take(range(self.req.own), ["text"], question=False)
             if quoted:

@@ -45,6 +45,8 @@ _OBJECT_START = (
     r"(?:the|a|an|it|its|them|this|that|these|those|my|me|us|out|up|what|which|who|whether|if|how|any|all|"
     r"each|every|some|their|his|her|your|our|one|down|back|into|to|in|from|with|for|on|about|\S+ing|\ue000)"
 )
+_MADE_NOUNS = r"image|picture|photo|drawing|illustration|painting|poster|video|clip|animation"
+"""Things a request asks to have made by naming what they show ("a joke and an image of a cat")."""
 IMPERATIVE_RE = re.compile(rf"^(?:please\s+|also\s+|now\s+|just\s+)*(?:{_ACTION_VERBS})\b", re.IGNORECASE)
 """A clause that starts with an action verb ("translate ...", "make a video of ...")."""
 
@@ -67,7 +69,9 @@ _SPLIT_RE = re.compile(
     | \s+(?:and|as\s+well\s+as|plus)\s+(?:also\s+|additionally\s+|afterwards\s+|even\s+)?
       (?=(?:please\s+)?(?:could\s+you\s+|can\s+you\s+|would\s+you\s+|i'?d\s+like\s+(?:you\s+)?to\s+|
       help\s+(?:me\s+)?)?(?:{_ACTION_VERBS})(?::\s*|\s+){_OBJECT_START})
-    | ,\s*(?=(?:please\s+)?(?:also\s+)?(?:{_ACTION_VERBS})\s+{_OBJECT_START})""",
+    | ,\s*(?=(?:please\s+)?(?:also\s+)?(?:{_ACTION_VERBS})\s+{_OBJECT_START})
+    | ,?\s+(?:and|plus)\s+(?:also\s+)?(?=(?:an?|some)\s+(?:[\w-]+\s+)?(?:{_MADE_NOUNS})\s+
+      (?:of|showing|depicting|featuring|about)\s+(?!(?:the\s+|this\s+|that\s+|my\s+)?(?:\w+\s+)?\ue000))""",
     re.IGNORECASE | re.VERBOSE,
 )
 _LEAD_RE = re.compile(

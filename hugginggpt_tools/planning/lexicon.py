@@ -161,6 +161,9 @@ CUES: tuple[Cue, ...] = tuple(
              0.3),
             fallback=True)
     + _cues(_QUESTION_TASKS, (r"(?:what|how) (?:\w+ ){0,4}(?:looks?|looked|seems?|sounds?) like", 1.0), fallback=True)
+    # "read contract.txt and tell me the notice period": a fact to find, unless a cue names a task
+    + _cues(_QUESTION_TASKS, (r"(?:tell|show|give) (?:me|us) (?:the|its|his|her|their) (?!(?:same|rest)\b)\w+", 0.8),
+            fallback=True)
     # "look at chart.png and explain the trend": a question about what is at hand
     + _cues(_QUESTION_TASKS, (r"explain|interpret", 0.8), fallback=True)
     # a yes-or-no question put as a request: "can you tell if the person in selfie.jpg is smiling?"
@@ -172,8 +175,8 @@ CUES: tuple[Cue, ...] = tuple(
             (r"question[- ]answering", 1.5),
             # "what does the following text say about the weather: '...'": a question about a text, not speech
             (r"what (?:does|do|did) (?:the |this |that |my |following |given |above |below )*(?:text|passage|"
-             r"paragraph|article|sentence|email|message|review|note|story|statement|letter|post|tweet)s? "
-             r"(?:say|tell (?:me|us)|mention|state|claim)s? about", 1.3))
+             r"paragraph|article|sentence|email|message|review|note|story|statement|letter|post|tweet|document|file|"
+             r"contract|report|\ue000\d+\ue001)s? (?:say|tell (?:me|us)|mention|state|claim)s? about", 1.3))
     + _cues("question-answering", (r"context|passage", 0.5), fallback=True)
     # a question answered from an earlier text ("answer 'Who came?' using the caption")
     + [Cue(r"(?:from|using|based on|according to|with|relying on|drawing on) (?:that|this|the|its|their) (?:\w+ )?"
@@ -198,6 +201,9 @@ CUES: tuple[Cue, ...] = tuple(
     + _cues("text-generation",
             (r"(?:make|make up|invent) (?:me |us )?(?:a|an|some|another) (?:\w+ )?(?:\w+ )?(?:story|stories|"
              r"poem|poems|song|joke|jokes|riddle|limerick|haiku|slogan|tagline|lyrics)", 1.4),
+            # "tell me a joke", "show us a short poem"
+            (r"(?:tell|show|give|read) (?:me|us) (?:a|an|some|another) (?:\w+ )?(?:story|stories|poem|joke|jokes|riddle|"
+             r"limerick|haiku|fun fact)", 1.4),
             (r"text[- ]generation|(?:generate|produce|create|write|compose|draft|craft|come up with|put together) "
              r"(?:a |an |some )?(?:(?!(?:speech|audio|voice|from|of|in)\b)\w+ ){0,3}"
              r"(?:text|story|stories|poem|essay|article|paragraph|sentences?|continuation|lyrics|tweet|post|email|"
@@ -286,12 +292,16 @@ CUES: tuple[Cue, ...] = tuple(
              r"transcribed|changed|written) (?:in)?to (?:\w+ )?(?:text|writing|words)", 1.3))
     + _cues("text-to-image",
             (rf"text[- ]to[- ]image|(?:{_MAKE}) (?:me )?(?:an? |some |the |one )?(?:new |fresh |brand new )?"
-             # not "make the photo dog.jpg look like ...", "generate a cartoon version of selfie.jpg"
-             rf"(?:\w+ )?(?:{_IMAGE_NOUNS})(?! \ue000)(?! (?:version|rendition|copy) of (?:\w+ )?\ue000)", 1.5),
+             # not "make the photo dog.jpg look like ...", "generate a cartoon version of selfie.jpg",
+             # "make this photo sharper"
+             rf"(?!(?:this|that|these|those|my|our|your|his|her|its|their) )(?:\w+ )?(?:{_IMAGE_NOUNS})(?! \ue000)(?! (?:version|rendition|copy) of (?:\w+ )?\ue000)", 1.5),
             (rf"(?:need|want|like|love) (?:an? |some |one )?(?:[\w-]+ ){{0,2}}(?:{_IMAGE_NOUNS}) "
              rf"(?:of|showing|depicting|with|that|where|featuring|inspired by|based on|about|representing)|"
              rf"(?:an? |some )(?:[\w-]+ )?(?:{_IMAGE_NOUNS}) (?:inspired by|based on)", 1.3),
             (r"visual (?:representation|depiction|version|interpretation)|(?:pictorial|graphic) representation", 1.3),
+            # "a joke and an image of a cat": a picture asked for by what it shows, not a given file
+            (rf"(?:^|and |also |plus |with |then )(?:an? |some )(?:[\w-]+ )?(?:{_IMAGE_NOUNS}) (?:of|showing|depicting|"
+             rf"featuring)(?![^\ue000]*\ue000)", 1.0),  # not "a photo of a table, table.jpg, ..."
             (rf"(?:into|as) (?:an? )?(?:\w+ )?(?:{_IMAGE_NOUNS})(?! \ue000)|(?:{_IMAGE_NOUNS}) (?:that|which) "
              rf"(?:represents?|depicts?|illustrates?|shows?|captures?|reflects?|matches?|portrays?|visuali[sz]es?)", 1.2),
             (r"draw|paint|sketch|illustrat(?:e|es|ed|ion)|visuali[sz](?:e|ation)|depict(?:ion|ing)?|imagery", 1.0))

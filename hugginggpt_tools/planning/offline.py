@@ -397,6 +397,10 @@ all but rules it out (on TaskBench's graph, whose requests are written around th
 them scored lower: node F1 73.05 against 73.51 on its dev split)."""
 STRONG_CUE_FLOOR = 0.05
 """Lowest node-model probability at which a strongly named intent stays (:data:`STRONG_CUE`)."""
+STRONGEST_CUE, STRONGEST_CUE_FLOOR = 1.4, 0.01
+"""A cue this strong ("tell me a joke", "summarize") keeps its task down to this probability: the
+node model learnt from requests written around tools and all but ignores a joke asked for beside a
+picture ("tell me a joke and make a picture of a dog": text generation 0.02)."""
 
 
 def _strongly_named(builder: PlanBuilder, probs: Mapping[str, float]) -> set[str]:
@@ -406,10 +410,12 @@ def _strongly_named(builder: PlanBuilder, probs: Mapping[str, float]) -> set[str
     kept = set()
     for task, clause in zip(builder.tasks, builder.clauses):
         (intent,) = planned_intents([task])
-        if clause is None or probs.get(intent, 1.0) < STRONG_CUE_FLOOR:
+        p = probs.get(intent, 1.0)
+        if clause is None or p < STRONGEST_CUE_FLOOR:
             continue
-        if any(intent in cue.tasks and cue.weight >= STRONG_CUE and not cue.fallback
-               for cue, _, _ in cue_matches(clause.lower)):
+        weight = max((cue.weight for cue, _, _ in cue_matches(clause.lower) if intent in cue.tasks and not cue.fallback),
+                     default=0.0)
+        if weight >= STRONGEST_CUE or weight >= STRONG_CUE and p >= STRONG_CUE_FLOOR:
             kept.add(intent)
     return kept
 
