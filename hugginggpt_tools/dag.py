@@ -403,13 +403,18 @@ def _cycle_through(start: int, succ: Mapping[int, list[int]], group: set[int]) -
     return [start, start]
 
 
+def renumbered(value: ArgValue, new_id: Callable[[int], int]) -> ArgValue:
+    """``value`` with each reference to task K pointing at task ``new_id(K)`` instead."""
+    if isinstance(value, Ref):
+        return Ref(task_id=new_id(value.task_id))
+    if isinstance(value, TextTemplate):
+        return TextTemplate(parts=[Ref(task_id=new_id(p.task_id)) if isinstance(p, Ref) else p for p in value.parts])
+    return value
+
+
 def _shifted(value: ArgValue) -> ArgValue:
     """``value`` with each reference pointing one task earlier."""
-    if isinstance(value, Ref):
-        return Ref(task_id=value.task_id - 1)
-    if isinstance(value, TextTemplate):
-        return TextTemplate(parts=[_shifted(p) if isinstance(p, Ref) else p for p in value.parts])
-    return value
+    return renumbered(value, lambda task_id: task_id - 1)
 
 
 MAX_PROBLEMS = 20
@@ -483,4 +488,4 @@ def _did_you_mean(name: str) -> str:
 
 
 __all__ = ["check_plan", "dependants", "descendants", "literal_modality", "parse_reference", "reference_id",
-           "reference_ids", "renumber_references", "topological_order", "toposort"]
+           "reference_ids", "renumber_references", "renumbered", "topological_order", "toposort"]

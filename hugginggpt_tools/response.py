@@ -197,25 +197,31 @@ def _stand_in_lines(results: Sequence[TaskResult]) -> list[str]:
     """One line per kind of stand-in: which tasks ran which type for which and why, said once for
     every task that stood in the same way for the same reason on its own input ("caption these
     photos": three labels for three captions, each photo without text), with the inputs of the
-    others named; tasks are named by their ids."""
+    others named; tasks are named by their ids. The stand-ins for a type no model here can give
+    share one line, whichever types they ran ("task 0 ran automatic-speech-recognition and task 1
+    text-classification for the audio-classification asked for": speech emotion judged by the words)."""
     groups: dict[tuple[str, str, bool, str], list[TaskResult]] = {}
     for r in results:
         if r.stands_in_for:
             groups.setdefault((r.task, r.stands_in_for, _fallback_ran(r), _general(r)), []).append(r)
-    lines = []
+    order: list[tuple[bool, str]] = []  # (True, line) or (False, a type no model here can give), in order
+    unavailable: dict[str, list[str]] = {}  # such a type -> "task 0 ran X", "task 1 Y": said on one line
     for group in groups.values():
         head = group[0]
-        numbers = [str(r.task_id) for r in group]
-        line = (f"{'task' if len(group) == 1 else 'tasks'} {_listed(numbers)} ran {head.task} "
-                f"for the {head.stands_in_for} asked for")
+        numbers = f"{'task' if len(group) == 1 else 'tasks'} {_listed([str(r.task_id) for r in group])}"
         if not _fallback_ran(head):
-            lines.append(line + ", which no model here can give")
+            if head.stands_in_for not in unavailable:
+                order.append((False, head.stands_in_for))
+            ran = unavailable.setdefault(head.stands_in_for, [])
+            ran.append(f"{numbers} {'' if ran else 'ran '}{head.task}")
             continue
         said = set(_own_parts(head))
         others = list(dict.fromkeys(p for r in group[1:] for p in _own_parts(r) if p not in said))
         same = f"; the same for {_listed(others)}" if others else ""
-        lines.append(f"{line}, which its models could not give: {head.error}{same}")
-    return lines
+        order.append((True, f"{numbers} ran {head.task} for the {head.stands_in_for} asked for, which its models "
+                            f"could not give: {head.error}{same}"))
+    return [text if is_line else f"{_listed(unavailable[text])} for the {text} asked for, which no model here can give"
+            for is_line, text in order]
 
 
 def stand_in_note(results: Sequence[TaskResult]) -> str:

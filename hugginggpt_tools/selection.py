@@ -17,9 +17,10 @@ counts the people, not who they are); a translation into a language no code is k
 ("Klingon") takes no model of another language, and its reason says so; a picture to describe
 with only text readers gets a classifier fallback (:func:`picture_stand_in`, decided from the
 part of the request about its image, :func:`request_about`);
-an audio-classification task asking about the emotion of speech, with no model here that
-recognizes it, becomes two tasks, speech recognition then sentiment of the transcript
-(:func:`emotion_stand_in`), with a plan warning that they judge the words, not the voice.
+an audio-classification task asking about the emotion of speech (decided, too, from the part of
+the request about its audio file), with no model here that recognizes it, becomes two tasks,
+speech recognition then sentiment of the transcript (:func:`emotion_stand_in`), with a plan
+warning that they judge the words, not the voice.
 
 With an LLM, :func:`achoose_with_llm` asks it once for all tasks that have several
 candidates (HuggingGPT's "in-context task-model assignment", batched: JARVIS asks once per
@@ -40,6 +41,7 @@ import numpy as np
 
 from .backends._ocr import asks_for_writing
 from .backends.base import Backends
+from .dag import renumbered
 from .diagnostics import supported_tasks
 from .errors import ConfigError
 from .model_index.index import ModelIndex
@@ -61,7 +63,7 @@ from .model_index.ranking import (
     suggestion_key,
 )
 from .prompting import render_prompt
-from .schemas import ArgValue, Candidate, ModelCard, ModelChoice, Plan, Ref, Task, TextTemplate, arg_refs
+from .schemas import Candidate, ModelCard, ModelChoice, Plan, Ref, Task, TextTemplate, arg_refs
 from .tasks import find_task
 
 logger = logging.getLogger(__name__)
@@ -143,19 +145,26 @@ def _candidate(scored: ScoredCard, backend: str) -> Candidate:
     )
 
 
+_Keep = Callable[[ModelCard], bool]
+"""A filter on the cards a choice may take (None: every card of the task type)."""
+
+
 def _scored(task: Task, query_vector: np.ndarray, index: ModelIndex, weights: RankingWeights,
-            languages: QueryLanguages | None) -> list[ScoredCard]:
-    return score_positions(index, query_vector, index.positions_for_task(task.task),
-                           languages=languages, weights=weights)
+            languages: QueryLanguages | None, keep: _Keep | None = None) -> list[ScoredCard]:
+    """The task type's cards ``keep`` accepts (all by default), scored, best first."""
+    scored = score_positions(index, query_vector, index.positions_for_task(task.task),
+                             languages=languages, weights=weights)
+    return scored if keep is None else [s for s in scored if keep(s.card)]
 
 
 def _ranked(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: Backends,
             weights: RankingWeights, languages: QueryLanguages | None = None,
-            top_k: int | None = None) -> tuple[list[Candidate], int | None]:
-    """Runnable candidates best first, and how many the task has (None when not all were checked).
+            top_k: int | None = None, keep: _Keep | None = None) -> tuple[list[Candidate], int | None]:
+    """Runnable candidates best first among the cards ``keep`` accepts (all by default), and how
+    many the task has (None when not all were checked: more than :data:`FULL_CHECK` cards).
     A translation into a language no code is known for ("Klingon") has only the cards that may
     translate into it (:func:`~hugginggpt_tools.model_index.languages.may_translate_into`)."""
-    scored = _scored(task, query_vector, index, weights, languages)
+    scored = _scored(task, query_vector, index, weights, languages, keep)
     if languages is not None and languages.unknown_target:
         scored = [s for s in scored if may_translate_into(s.card, languages)]
     check_all = top_k is None or len(scored) <= FULL_CHECK
@@ -225,15 +234,14 @@ def material_language(task: Task, request: str) -> str | None:
 def suggestion_languages(task: Task, request: str, languages: QueryLanguages | None) -> QueryLanguages:
     """The languages a model to download for ``task`` should read: those the request names, else
     the one its text is written in (:func:`material_language`), else English
-    (:func:`~hugginggpt_tools.model_index.languages.reading_languages`)."""
-    if languages:
-        return languages
-    return reading_languages(QueryLanguages(), material_language(task, request))
+    (:func:`~hugginggpt_tools.model_index.languages.reading_languages`, which detects the text's
+    language only when the request names none)."""
+    return reading_languages(languages, lambda: material_language(task, request))
 
 
 def _fixes(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: Backends, weights: RankingWeights,
            languages: QueryLanguages | None = None, request: str = "",
-           keep: Callable[[ModelCard], bool] | None = None) -> str:
+           keep: _Keep | None = None) -> str:
     """Why the task's catalog cards cannot run, with the fix: for each backend they name, the reason
     of the card best to suggest offering it (one line per backend, not one per model). That card is
     not simply the best ranked (for "hello world" into French, a 4.7B en-x model): it is the first
@@ -248,9 +256,7 @@ def _fixes(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: Ba
     (all by default). A backend that does not
     implement the task type is left out when another one can be enabled (its reason lists the
     types it runs, and it has no fix)."""
-    scored = _scored(task, query_vector, index, weights, languages)
-    if keep is not None:
-        scored = [s for s in scored if keep(s.card)]
+    scored = _scored(task, query_vector, index, weights, languages, keep)
     reads = suggestion_languages(task, request, languages)
     scored[:SUGGESTION_POOL] = sorted(scored[:SUGGESTION_POOL], key=lambda s: suggestion_key(
         s.card, s.score, language_match(reads, index.card_languages(s.position)),
@@ -335,11 +341,16 @@ def select_models(
 
 
 def _choose(task: Task, vector: np.ndarray, index: ModelIndex, backends: Backends, top_k: int,
-            weights: RankingWeights, languages: QueryLanguages, request: str = "") -> ModelChoice:
-    ranked, runnable = _ranked(task, vector, index, backends, weights, languages, top_k)
+            weights: RankingWeights, languages: QueryLanguages, request: str = "",
+            keep: _Keep | None = None) -> ModelChoice:
+    """The choice of :func:`select_models` for ``task`` among the cards ``keep`` accepts (all by
+    default); with ``keep`` and no runnable card it accepts, no model and the reason "no runnable
+    TASK model fits" (the caller says what it looked for)."""
+    ranked, runnable = _ranked(task, vector, index, backends, weights, languages, top_k, keep)
     if not ranked:
-        return ModelChoice(task_id=task.id, task=task.task, reason=_unavailable(task, vector, index, backends, weights,
-                                                                                  languages, request))
+        reason = (f"no runnable {task.task} model fits" if keep is not None else
+                  _unavailable(task, vector, index, backends, weights, languages, request))
+        return ModelChoice(task_id=task.id, task=task.task, reason=reason)
     best = ranked[0]
     return ModelChoice(
         task_id=task.id, task=task.task, model_id=best.model_id, backend=best.backend,
@@ -531,12 +542,36 @@ _REFERS_BACK_RE = re.compile(r"\b(?:it|its|them|their|the (?:image|picture|photo
 """A clause that works on the file a clause before it named ("..., then read the text in it aloud")."""
 
 
+_QUESTION_JOIN_RE = re.compile(r",?\s+and\s+(?=(?:is|are|was|were|does|do|did|can|could|will|would|has|have|"
+                               r"what|which|who|whose|how|where|when|why)\b)", re.IGNORECASE)
+"""Where one question of a clause ends and another begins ("is there speech in a.wav and is the
+speaker in b.wav happy?"); the planner's clauses split "and" only before an action."""
+
+
+def _own_questions(masked: str, ours: set[int], others: set[int]) -> str:
+    """Of a masked clause that names the file (``ours``) and another (``others``), the questions
+    (split at "and is", "and what"... :data:`_QUESTION_JOIN_RE`) that name the file, each with
+    those after it that name no file; the whole clause when they cannot be told apart."""
+    from .planning.clauses import PLACEHOLDER_RE  # local: as request_about
+
+    kept: list[str] = []
+    on = False
+    for question in _QUESTION_JOIN_RE.split(masked):
+        named = {int(k) for k in PLACEHOLDER_RE.findall(question)}
+        on = bool(named & ours) or (on and not named & others)
+        if on:
+            kept.append(question)
+    return " and ".join(kept) if kept else masked
+
+
 def request_about(path: str, request: str) -> str:
     """The part of ``request`` that asks about the input file ``path``: the clauses that name it
     (split as the offline planner splits a request), each with the clauses after it that refer
     back to it ("Describe a.jpg. Then read the text in it aloud.") up to one that names another
     file; "Describe portrait.jpg and read the text in sky.png aloud" gives "Describe portrait.jpg"
-    for portrait.jpg and "read the text in sky.png aloud" for sky.png. The whole request when it
+    for portrait.jpg and "read the text in sky.png aloud" for sky.png. Of a clause that also names
+    another file, only the questions about this one count ("is there speech in a.wav and is the
+    speaker in b.wav happy?" gives "is there speech in a.wav" for a.wav). The whole request when it
     does not name the file (given with ``--file``, or the output of another task)."""
     from .planning.clauses import RequestText, mask, split_clauses
     from .planning.resources import find_resources
@@ -560,7 +595,9 @@ def request_about(path: str, request: str) -> str:
     if not keep:
         return request
     text = RequestText(request, resources, clauses)
-    return "; ".join(text.unmask(clauses[i].masked) for i in sorted(keep))
+    parts = [clauses[i].masked if not others & set(clauses[i].resources) else
+             _own_questions(clauses[i].masked, ours, others) for i in sorted(keep)]
+    return "; ".join(text.unmask(part) for part in parts)
 
 
 def picture_stand_in(task: Task, choice: ModelChoice, request: str) -> Task | None:
@@ -641,13 +678,24 @@ def _categorical_emotion(card: ModelCard) -> bool:
     return recognizes_emotion(card) and not _DIMENSIONAL_RE.search(card.description)
 
 
+def _emotion_asked(task: Task, request: str) -> bool:
+    """Whether ``task`` is an audio-classification of an audio whose part of the request asks about
+    emotion (:func:`request_about`: "is there speech in a.wav and is the speaker in b.wav happy?"
+    asks it of b.wav only; the whole request for an audio another task makes)."""
+    if task.task != EMOTION_TASK or "audio" not in task.args:
+        return False
+    audio = task.args["audio"]
+    return asks_about_emotion(request_about(audio, request) if isinstance(audio, str) else request)
+
+
 def emotion_stand_in(task: Task, request: str) -> list[Task] | None:
-    """The two tasks to run for an audio-classification ``task`` whose request asks about the
-    emotion of speech (:func:`asks_about_emotion`) when no model here recognizes emotion in audio:
-    automatic-speech-recognition of its audio (id ``task.id``), then text-classification of the
-    transcript (id ``task.id + 1``, which takes the place of ``task`` for the tasks that use its
-    output). They judge the words, not the voice. None for any other task or request."""
-    if task.task != EMOTION_TASK or "audio" not in task.args or not asks_about_emotion(request):
+    """The two tasks to run for an audio-classification ``task`` whose part of the request asks
+    about the emotion of speech (:func:`asks_about_emotion` of :func:`request_about` its audio file)
+    when no model here recognizes emotion in audio: automatic-speech-recognition of its audio (id
+    ``task.id``), then text-classification of the transcript (id ``task.id + 1``, which takes the
+    place of ``task`` for the tasks that use its output). They judge the words, not the voice.
+    None for any other task or request."""
+    if not _emotion_asked(task, request):
         return None
     audio = task.args["audio"]
     first, second = EMOTION_STEPS
@@ -655,22 +703,19 @@ def emotion_stand_in(task: Task, request: str) -> list[Task] | None:
             Task(id=task.id + 1, task=second, dep=[task.id], args={"text": Ref(task_id=task.id)})]
 
 
-def _select_where(task: Task, request: str, index: ModelIndex, backends: Backends, keep: Callable[[ModelCard], bool],
-                  *, top_k: int = 5, popularity_weight: float | None = None,
-                  weights: RankingWeights | None = None) -> ModelChoice:
-    """The choice of :func:`select_models` for ``task`` among the runnable cards ``keep`` accepts
-    (every runnable card of a type with at most :data:`FULL_CHECK` cards is looked at); no model
-    when none is accepted."""
-    resolved = _weights(weights, popularity_weight)
-    (vector,) = index.embed_queries([task_query(task, request)])
-    ranked, _ = _ranked(task, vector, index, backends, resolved, task_languages(task, request), FULL_CHECK)
-    fitting = [c for c in ranked if keep(c.card)]
-    if not fitting:
-        return ModelChoice(task_id=task.id, task=task.task, reason=f"no runnable {task.task} model fits")
-    best = fitting[0]
-    return ModelChoice(task_id=task.id, task=task.task, model_id=best.model_id, backend=best.backend,
-                       reason=_reason(best, len(fitting), len(index.positions_for_task(task.task))),
-                       candidates=fitting[:top_k])
+def _selecting(select: dict[str, Any]) -> tuple[int, RankingWeights]:
+    """``top_k`` and the weights of :func:`select_models`' keyword arguments ``select``."""
+    return select.get("top_k", 5), _weights(select.get("weights"), select.get("popularity_weight"))
+
+
+def _emotion_fixes(task: Task, vector: np.ndarray, index: ModelIndex, backends: Backends, weights: RankingWeights,
+                   languages: QueryLanguages, request: str) -> str:
+    """:func:`emotion_fix` for the task's query vector ``vector``."""
+    for keep in (_categorical_emotion, recognizes_emotion):
+        fixes = _fixes(task, vector, index, backends, weights, languages, request, keep=keep)
+        if fixes:
+            return fixes
+    return f"hugginggpt models add PATH_OR_ID --task {task.task}"
 
 
 def emotion_fix(task: Task, request: str, index: ModelIndex, backends: Backends, **select: Any) -> str:
@@ -678,15 +723,9 @@ def emotion_fix(task: Task, request: str, index: ModelIndex, backends: Backends,
     request (:func:`_fixes` over the cards that name emotion classes, else any emotion card:
     loadable, laptop-sized, of the languages asked or English, best ranked), else the command
     that adds one."""
-    weights = _weights(select.get("weights"), select.get("popularity_weight"))
     (vector,) = index.embed_queries([task_query(task, request)])
-    languages = task_languages(task, request)
-    fixes = ""
-    for keep in (_categorical_emotion, recognizes_emotion):
-        fixes = _fixes(task, vector, index, backends, weights, languages, request, keep=keep)
-        if fixes:
-            break
-    return fixes or f"hugginggpt models add PATH_OR_ID --task {task.task}"
+    return _emotion_fixes(task, vector, index, backends, _selecting(select)[1], task_languages(task, request),
+                          request)
 
 
 def _audio_name(value: Any) -> str:
@@ -698,22 +737,28 @@ def _audio_name(value: Any) -> str:
 
 @dataclass(frozen=True)
 class _EmotionSplit:
-    """What :func:`_emotion` found for a task that splits into :func:`emotion_stand_in`'s two steps."""
+    """What :func:`_emotion` found for a task that splits into :func:`emotion_stand_in`'s two
+    ``steps`` (ids as :func:`emotion_stand_in` gives them), with their ``choices``."""
 
+    steps: list[Task]
     choices: list[ModelChoice]
     why: str
     fix: str
 
 
-def _emotion(task: Task, choice: ModelChoice, request: str, index: ModelIndex, backends: Backends,
-             **select: Any) -> tuple[ModelChoice, _EmotionSplit | None]:
-    """For an audio-classification ``task`` asking about emotion: its choice (a runnable model
-    that recognizes emotion, chosen before one that cannot tell it; with no model, and the reason,
-    when neither such a model nor the stand-in can run), and the stand-in's choices when no such
-    model can run but :func:`emotion_stand_in`'s steps can."""
+def _emotion(task: Task, steps: list[Task], choice: ModelChoice, request: str, index: ModelIndex,
+             backends: Backends, **select: Any) -> tuple[ModelChoice, _EmotionSplit | None]:
+    """For an audio-classification ``task`` asking about emotion, whose stand-in is ``steps``
+    (:func:`emotion_stand_in`): its choice (a runnable model that recognizes emotion, chosen before
+    one that cannot tell it; with no model, and the reason, when neither such a model nor the
+    stand-in can run), and the stand-in's choices when no such model can run but its steps can.
+    The task's and the steps' queries are embedded together, once."""
     if choice.chosen is not None and recognizes_emotion(choice.chosen.card):
         return choice, None
-    found = _select_where(task, request, index, backends, recognizes_emotion, **select)
+    top_k, weights = _selecting(select)
+    languages = task_languages(task, request)
+    vector, *step_vectors = index.embed_queries([task_query(t, request) for t in [task, *steps]])
+    found = _choose(task, vector, index, backends, top_k, weights, languages, request, keep=recognizes_emotion)
     if found.model_id is not None:
         return found.model_copy(update={"reason": f"the request asks about emotion, which {found.model_id} "
                                         f"recognizes. {found.reason}"}), None
@@ -723,12 +768,12 @@ def _emotion(task: Task, choice: ModelChoice, request: str, index: ModelIndex, b
         why += f" ({ids[0]}, the one that can run, does not)"
     elif ids:
         why += f" (none of those that can run does: {', '.join(ids)})"
-    fix = emotion_fix(task, request, index, backends, **select)
-    steps = emotion_stand_in(task, request) or []
-    picked = [select_models(Plan(tasks=[steps[0]]), request, index, backends, **select)[0],
-              _select_where(steps[1], request, index, backends, recognizes_emotion, **select)] if steps else []
+    fix = _emotion_fixes(task, vector, index, backends, weights, languages, request)
+    picked = [_choose(step, v, index, backends, top_k, weights, task_languages(step, request), request,
+                      keep=None if k == 0 else recognizes_emotion)
+              for k, (step, v) in enumerate(zip(steps, step_vectors))]
     if picked and all(p.model_id is not None for p in picked):
-        return choice, _EmotionSplit(choices=picked, why=why, fix=fix)
+        return choice, _EmotionSplit(steps=steps, choices=picked, why=why, fix=fix)
     missing = "; ".join(f"{p.task}: {p.reason}" for p in picked if p.model_id is None) or "no audio to transcribe"
     reason = (f"no runnable model for {task.task}: the request asks about emotion, and {why}; transcribing the "
               f"speech and judging its words cannot stand in either ({missing}). Add an audio emotion model ({fix})")
@@ -754,12 +799,10 @@ def _emotion_steps(task: Task, steps: list[Task], split: _EmotionSplit) -> tuple
     return chosen, warning
 
 
-def _renumbered(value: ArgValue, new_id: Callable[[int], int]) -> ArgValue:
-    if isinstance(value, Ref):
-        return Ref(task_id=new_id(value.task_id))
-    if isinstance(value, TextTemplate):
-        return TextTemplate(parts=[Ref(task_id=new_id(p.task_id)) if isinstance(p, Ref) else p for p in value.parts])
-    return value
+def _moved(task: Task, task_id: int, new_id: Callable[[int], int]) -> Task:
+    """``task`` with id ``task_id`` and the ids in its ``dep`` and references mapped by ``new_id``."""
+    return task.model_copy(update={"id": task_id, "dep": [d if d < 0 else new_id(d) for d in task.dep],
+                                   "args": {k: renumbered(v, new_id) for k, v in task.args.items()}})
 
 
 def _new_id(old: int, splits: Collection[int]) -> int:
@@ -767,12 +810,11 @@ def _new_id(old: int, splits: Collection[int]) -> int:
     return old + sum(1 for s in splits if s < old) + (1 if old in splits else 0)
 
 
-def _spliced(plan: Plan, choices: list[ModelChoice], request: str,
-             splits: dict[int, _EmotionSplit]) -> tuple[Plan, list[ModelChoice]]:
-    """``plan`` with each task whose id ``splits`` holds replaced by :func:`emotion_stand_in`'s
-    two steps: the first takes the task's id, the second (the one the other tasks' references to
-    the task now point at) the next, and every later id shifts by one per split before it; the
-    steps' warnings are added to the plan's."""
+def _spliced(plan: Plan, choices: list[ModelChoice], splits: dict[int, _EmotionSplit]) -> tuple[Plan, list[ModelChoice]]:
+    """``plan`` with each task whose id ``splits`` holds replaced by its split's two steps: the first
+    takes the task's id, the second (the one the other tasks' references to the task now point at)
+    the next, and every later id shifts by one per split before it; the steps' warnings are added
+    to the plan's."""
     def new_id(old: int) -> int:
         return _new_id(old, splits)
 
@@ -780,15 +822,17 @@ def _spliced(plan: Plan, choices: list[ModelChoice], request: str,
     chosen: list[ModelChoice] = []
     warnings: list[str] = []
     for task, choice in zip(plan.tasks, choices):
-        moved = task.model_copy(update={
-            "id": new_id(task.id), "dep": [d if d < 0 else new_id(d) for d in task.dep],
-            "args": {k: _renumbered(v, new_id) for k, v in task.args.items()}})
+        moved_id = new_id(task.id)
         if task.id not in splits:
-            fallback = choice.fallback.model_copy(update={"task_id": moved.id}) if choice.fallback else None
-            tasks.append(moved)
-            chosen.append(choice.model_copy(update={"task_id": moved.id, "fallback": fallback}))
+            fallback = choice.fallback.model_copy(update={"task_id": moved_id}) if choice.fallback else None
+            tasks.append(_moved(task, moved_id, new_id))
+            chosen.append(choice.model_copy(update={"task_id": moved_id, "fallback": fallback}))
             continue
-        steps = emotion_stand_in(moved.model_copy(update={"id": moved.id - 1}), request) or []
+
+        def step_id(old: int, split_id: int = task.id, first: int = moved_id - 1) -> int:
+            return first if old == split_id else new_id(old)  # the transcript: the first step's output
+
+        steps = [_moved(step, moved_id - 1 + k, step_id) for k, step in enumerate(splits[task.id].steps)]
         step_choices, warning = _emotion_steps(task, steps, splits[task.id])
         tasks += steps
         chosen += step_choices
@@ -803,10 +847,11 @@ def stand_ins(plan: Plan, choices: list[ModelChoice], request: str, index: Model
     one that answers only part of the question, :func:`stand_in_caveat`, adds a plan warning
     saying what it does not answer and how to get a model of the type asked for),
     a picture to describe with only text readers given a :func:`picture_stand_in` fallback, and an
-    audio-classification task whose request asks about the emotion of speech given a model that
-    recognizes emotion when one can run, else replaced by two tasks (:func:`emotion_stand_in`:
-    transcribe, then judge the sentiment of the words, both naming the type they stand in for;
-    the later tasks' ids shift by one), with a plan warning that they judge the words, not the
+    audio-classification task whose part of the request asks about the emotion of speech
+    ("is there speech in a.wav and is the speaker in b.wav happy?" asks it of b.wav only) given a
+    model that recognizes emotion when one can run, else replaced by two tasks
+    (:func:`emotion_stand_in`: transcribe, then judge the sentiment of the words, both naming the
+    type they stand in for; the later tasks' ids shift by one), with a plan warning that they judge the words, not the
     voice, and the emotion model to add (:func:`emotion_fix`); when neither can run, the task has
     no model and its reason says so, rather than run a speech detector that answers "speech"
     (``select`` goes to :func:`select_models`)."""
@@ -814,8 +859,9 @@ def stand_ins(plan: Plan, choices: list[ModelChoice], request: str, index: Model
     splits: dict[int, _EmotionSplit] = {}
     partial: list[tuple[Task, Task, str, str]] = []  # stand-ins that answer part of the question
     for k, (task, choice) in enumerate(zip(plan.tasks, choices)):
-        if task.task == EMOTION_TASK and "audio" in task.args and asks_about_emotion(request):
-            chosen[k], split = _emotion(task, choice, request, index, backends, **select)
+        steps = emotion_stand_in(task, request)
+        if steps is not None:
+            chosen[k], split = _emotion(task, steps, choice, request, index, backends, **select)
             if split is not None:
                 splits[task.id] = split
             continue
@@ -844,7 +890,7 @@ def stand_ins(plan: Plan, choices: list[ModelChoice], request: str, index: Model
     if warnings:
         plan = plan.model_copy(update={"warnings": [*plan.warnings, *warnings]})
     if splits:
-        return _spliced(plan.model_copy(update={"tasks": tasks}), chosen, request, splits)
+        return _spliced(plan.model_copy(update={"tasks": tasks}), chosen, splits)
     if tasks == plan.tasks:
         return plan, chosen
     return plan.model_copy(update={"tasks": tasks}), chosen

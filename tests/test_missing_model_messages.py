@@ -10,7 +10,7 @@ from fake_embedder import HashEmbedder
 
 from hugginggpt_tools.artifacts import ArtifactStore
 from hugginggpt_tools.backends._ocr import asks_for_writing, no_text_message
-from hugginggpt_tools.backends.base import Backend, Backends, RunContext, TaskOutput
+from hugginggpt_tools.backends.base import Backends, RunContext
 from hugginggpt_tools.config import REPO_DIR, Settings
 from hugginggpt_tools.diagnostics import cell
 from hugginggpt_tools.errors import BackendError
@@ -26,6 +26,7 @@ from hugginggpt_tools.model_index.ranking import (
 )
 from hugginggpt_tools.schemas import ModelCard, Plan, Task
 from hugginggpt_tools.selection import select_models
+from hugginggpt_tools.testing import SubsetBackend
 
 # ----------------------------------------------------------------------------- OCR: no text found
 
@@ -132,23 +133,6 @@ def test_the_suggestion_order_puts_loadable_laptop_models_first() -> None:
 # ----------------------------------------------------------------------------- fix lines
 
 
-class SubsetBackend(Backend):
-    """A backend that runs every card or none (each then needs the fix naming it)."""
-
-    def __init__(self, name: str, runs: bool = False) -> None:
-        self._name, self.runs = name, runs
-
-    @property
-    def name(self) -> str:  # type: ignore[override]
-        return self._name
-
-    def availability(self, card: ModelCard) -> str | None:
-        return None if self.runs else f"download {card.id}"
-
-    def run(self, card: ModelCard, task: str, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
-        raise NotImplementedError
-
-
 def test_the_fix_line_names_a_small_model_of_the_languages_asked() -> None:
     """"Translate 'hello world' into French" said to download a 4.7B en-x model, ranked first."""
     cards = [
@@ -159,39 +143,39 @@ def test_the_fix_line_names_a_small_model_of_the_languages_asked() -> None:
         _card("Helsinki-NLP/opus-mt-en-de", description="translate", downloads=200_000),
     ]
     catalog = ModelIndex.build(cards, HashEmbedder())
-    backends = Backends([SubsetBackend("local")])
+    backends = Backends([SubsetBackend(set(), "local")])
     task = Task(id=0, task="translation", args={"text": "hello world", "target_language": "French"})
     request = "Translate 'hello world' into French: translate translation French"
     # the ranked best is still the large wmt21 model (it runs where its weights are)...
-    runs_all = Backends([SubsetBackend("local", runs=True)])
+    runs_all = Backends([SubsetBackend({c.id for c in cards}, "local")])
     assert select_models(Plan(tasks=[task]), request, catalog, runs_all)[0].model_id == cards[0].id
     # ...but the fix names the pair model
     reason = select_models(Plan(tasks=[task]), request, catalog, backends)[0].reason
-    assert "local: download Helsinki-NLP/opus-mt-en-fr" in reason and "wmt21" not in reason
+    assert "local: download the weights of Helsinki-NLP/opus-mt-en-fr" in reason and "wmt21" not in reason
 
 
 def test_a_backend_that_does_not_implement_the_task_is_no_fix() -> None:
     """text-to-image listed the transformers backend's 19 task types as a "fix"."""
     cards = [_card("org/diffusion", task="text-to-image", backends=("transformers", "hf-inference"))]
     catalog = ModelIndex.build(cards, HashEmbedder())
-    backends = Backends([SubsetBackend("transformers"), SubsetBackend("hf-inference")])
+    backends = Backends([SubsetBackend(set(), "transformers"), SubsetBackend(set(), "hf-inference")])
     task = Task(id=0, task="text-to-image", args={"text": "a cat"})
     reason = select_models(Plan(tasks=[task]), "draw a cat", catalog, backends)[0].reason
-    assert "hf-inference: download org/diffusion" in reason and "transformers:" not in reason
+    assert "hf-inference: download the weights of org/diffusion" in reason and "transformers:" not in reason
     # when no backend implements it, the reasons stay (they say which types each one runs)
-    only = Backends([SubsetBackend("transformers")])
+    only = Backends([SubsetBackend(set(), "transformers")])
     lone = [_card("org/diffusion", task="text-to-image", backends=("transformers",))]
     reason = select_models(Plan(tasks=[task]), "draw a cat", ModelIndex.build(lone, HashEmbedder()), only)[0].reason
-    assert "transformers: download org/diffusion" in reason
+    assert "transformers: download the weights of org/diffusion" in reason
 
 
 def test_doctor_suggests_a_loadable_laptop_model_not_the_most_downloaded() -> None:
     cards = [_card("PygmalionAI/pygmalion-6b", "conversational", downloads=9_000_000, backends=("local",)),
              _card("org/fairseq-chat", "conversational", downloads=5_000_000, tags=("fairseq",), backends=("local",)),
              _card("facebook/blenderbot-400M-distill", "conversational", downloads=1_000, backends=("local",))]
-    found = cell("conversational", "local", cards, Backends([SubsetBackend("local")]),
+    found = cell("conversational", "local", cards, Backends([SubsetBackend(set(), "local")]),
                  {"local": {"conversational"}})
-    assert found.status == "unavailable" and found.fix == "download facebook/blenderbot-400M-distill"
+    assert found.status == "unavailable" and found.fix == "download the weights of facebook/blenderbot-400M-distill"
 
 
 @pytest.mark.integration
@@ -205,6 +189,6 @@ def test_the_shipped_index_suggests_laptop_models(request_, task, args, expected
     """On the shipped index with the real MiniLM and nothing runnable: the fix names a small model
     (it named facebook/wmt21-dense-24-wide-en-x, facebook/mbart-large-cc25 and bigscience/bloom)."""
     shipped = ModelIndex.load(REPO_DIR / "indexes" / "default")
-    backends = Backends([SubsetBackend("transformers")])
+    backends = Backends([SubsetBackend(set(), "transformers")])
     reason = select_models(Plan(tasks=[Task(id=0, task=task, args=args)]), request_, shipped, backends)[0].reason
-    assert f"transformers: download {expected};" in reason + ";"
+    assert f"transformers: download the weights of {expected};" in reason + ";"

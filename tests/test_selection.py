@@ -9,31 +9,13 @@ import numpy as np
 import pytest
 from fake_embedder import HashEmbedder
 
-from hugginggpt_tools.backends.base import Backend, Backends, RunContext, TaskOutput
+from hugginggpt_tools.backends.base import Backends
 from hugginggpt_tools.config import REPO_DIR
 from hugginggpt_tools.errors import ConfigError
 from hugginggpt_tools.model_index.index import ModelIndex
 from hugginggpt_tools.schemas import ModelCard, Plan, Ref, Task, TextTemplate
 from hugginggpt_tools.selection import rank_candidates, select_models, task_query
-
-
-class SubsetBackend(Backend):
-    """A backend that can run only the model ids it is given; others need a fix."""
-
-    def __init__(self, name: str, runnable: set[str], fix: str) -> None:
-        self._name, self.runnable, self.fix = name, set(runnable), fix
-        self.asked: list[str] = []
-
-    @property
-    def name(self) -> str:  # type: ignore[override]
-        return self._name
-
-    def availability(self, card: ModelCard) -> str | None:
-        self.asked.append(card.id)
-        return None if card.id in self.runnable else self.fix
-
-    def run(self, card: ModelCard, task: str, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
-        raise NotImplementedError("selection never runs models")
+from hugginggpt_tools.testing import SubsetBackend
 
 
 def _card(model_id: str, task: str, description: str, downloads: int, backends=("local", "remote")) -> ModelCard:
@@ -52,8 +34,8 @@ CARDS = [
 
 def backends(local: set[str], remote: set[str] = frozenset()) -> Backends:
     return Backends([
-        SubsetBackend("local", local, "put the weights in a local folder"),
-        SubsetBackend("remote", remote, "set HF_TOKEN"),
+        SubsetBackend(local, "local", "put the weights in a local folder"),
+        SubsetBackend(remote, "remote", "set HF_TOKEN"),
     ])
 
 
@@ -187,7 +169,8 @@ def test_nothing_runnable_says_how_many_cards_and_the_fixes(index):
     blocked, absent = choices
     assert blocked.model_id is None and blocked.backend is None and blocked.candidates == []
     assert blocked.reason == ("no runnable model for image-to-text: 4 catalog models, none can run now "
-                              "(local: put the weights in a local folder; remote: set HF_TOKEN)")
+                              "(local: put the weights in a local folder of cap/photos; remote: set HF_TOKEN of "
+                              "cap/photos)")
     assert absent.model_id is None and "no model for this task type" in absent.reason
 
 
@@ -204,7 +187,7 @@ def test_the_fixes_name_each_backend_once_and_how_to_configure_the_llm(embedder)
 
 
 def test_unconfigured_backend_is_named(index):
-    only_remote = Backends([SubsetBackend("remote", set(), "set HF_TOKEN")])
+    only_remote = Backends([SubsetBackend(set(), "remote", "set HF_TOKEN")])
     choice = select_models(Plan(tasks=[_task("summarization")]), "sum", index, only_remote)[0]
     assert "local: not configured" in choice.reason and "remote: set HF_TOKEN" in choice.reason
 
@@ -222,7 +205,7 @@ def test_real_index_picks_ocr_and_captioner_for_different_requests():
     """On the shipped index with the real MiniLM: same task type, different needs, different models."""
     shipped = ModelIndex.load(REPO_DIR / "indexes" / "default")
     jarvis = {c.id for c in shipped.cards_for_task("image-to-text") if c.source == "jarvis-p0"}
-    runnable = Backends([SubsetBackend("transformers", jarvis, "no weights")])
+    runnable = Backends([SubsetBackend(jarvis, "transformers", "no weights")])
     plan = Plan(tasks=[_task("image-to-text", 0, image="r.png"), _task("image-to-text", 1, image="p.jpg")])
     ocr = select_models(Plan(tasks=plan.tasks[:1]), "OCR the receipt", shipped, runnable)[0]
     caption = select_models(Plan(tasks=plan.tasks[1:]), "describe the photo", shipped, runnable)[0]

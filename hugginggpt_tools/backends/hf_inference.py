@@ -15,7 +15,8 @@ server's ``Retry-After`` or an exponential backoff, ``HUGGINGGPT_TASK_RETRIES`` 
 ``HUGGINGGPT_RETRY_BACKOFF`` seconds on; when they are spent the backend raises a plain
 ``BackendError``, which the executor does not retry again. The backend is available when a
 token or a base URL is configured and ``HF_HUB_OFFLINE`` is not set; it does not probe the
-remote side.
+remote side. Its errors do not name the model: the executor puts the model's id in front of
+them ("org/model: the server refused the token (HTTP 401): ..."), and the answer names the task.
 """
 
 from __future__ import annotations
@@ -117,7 +118,7 @@ class HFInferenceBackend(Backend):
         call = HF_TASKS.get(task)
         reason = self.availability(card) if call is not None else f"it does not run {task!r}"
         if call is None or reason is not None:
-            raise BackendError(f"Cannot run {card.id!r} on the hf-inference backend: {reason}.")
+            raise BackendError(f"cannot run on the hf-inference backend: {reason}.")
         model = self.endpoint(card)
         try:
             return self.with_retries(lambda: call(self.client(), model, inputs, ctx), f"{card.id} ({task})")
@@ -125,11 +126,12 @@ class HFInferenceBackend(Backend):
             raise
         except Exception as exc:  # huggingface_hub, httpx and PIL raise many kinds; the output folder's own
             raise (ctx.store.write_error(exc) or BackendError(
-                f"Remote inference of {card.id!r} for {task!r} failed: {type(exc).__name__}: {exc}")) from exc
+                f"remote inference failed: {type(exc).__name__}: {exc}")) from exc
 
     def with_retries(self, call: Callable[[], TaskOutput], what: str) -> TaskOutput:
         """``call()``, retried on 429/502/503/504 answers and dropped connections (``self.retry``);
-        timeouts, other HTTP errors and spent retries become BackendError."""
+        timeouts, other HTTP errors and spent retries become BackendError. ``what`` names the call
+        in the log lines of the retries; the errors do not repeat it (the executor names the model)."""
         import httpx
         from huggingface_hub.errors import HfHubHTTPError, InferenceTimeoutError, OfflineModeIsEnabled
 
@@ -140,20 +142,20 @@ class HFInferenceBackend(Backend):
 
         def give_up(exc: Exception, retries: int) -> BackendError:
             if isinstance(exc, HfHubHTTPError):
-                return BackendError(_http_message(what, http_status(exc), exc, retries))
-            return BackendError(f"{what}: the connection failed after {retries} retries ({type(exc).__name__}: "
+                return BackendError(_http_message(http_status(exc), exc, retries))
+            return BackendError(f"the connection failed after {retries} retries ({type(exc).__name__}: "
                                 f"{exc}); check the endpoint or try again later.")
 
         try:
             return call_with_retries(call, self.retry, what=what, retryable=retryable, give_up=give_up,
                                      sleep=self._sleep)
         except HfHubHTTPError as exc:
-            raise BackendError(_http_message(what, http_status(exc), exc, 0)) from exc
+            raise BackendError(_http_message(http_status(exc), exc, 0)) from exc
         except (InferenceTimeoutError, TimeoutError, httpx.TimeoutException) as exc:
-            raise BackendError(f"{what} timed out after {self.timeout_s:g} s; raise HUGGINGGPT_HF_TIMEOUT "
+            raise BackendError(f"the request timed out after {self.timeout_s:g} s; raise HUGGINGGPT_HF_TIMEOUT "
                                "or try again later.") from exc
         except OfflineModeIsEnabled as exc:
-            raise BackendError(f"{what}: HF_HUB_OFFLINE=1 blocks remote inference; unset it.") from exc
+            raise BackendError("HF_HUB_OFFLINE=1 blocks remote inference; unset it.") from exc
 
     def close(self) -> None:
         with self._lock:
@@ -162,15 +164,16 @@ class HFInferenceBackend(Backend):
             self._client = None
 
 
-def _http_message(what: str, status: int | None, exc: Exception, attempt: int) -> str:
+def _http_message(status: int | None, exc: Exception, attempt: int) -> str:
+    """The error for an HTTP error answer, without the model's name (the executor puts it in front)."""
     detail = str(exc).splitlines()[0][:300]
     if status in RETRY_STATUSES:
-        return f"{what} still answered HTTP {status} after {attempt} retries ({detail}); try again later."
+        return f"the server still answered HTTP {status} after {attempt} retries ({detail}); try again later."
     if status in (401, 403):
-        return f"{what} refused the token (HTTP {status}): {detail}. Check HF_TOKEN and its permissions."
+        return f"the server refused the token (HTTP {status}): {detail}. Check HF_TOKEN and its permissions."
     if status == 404:
-        return f"{what} was not found (HTTP 404): {detail}. The model may not be deployed on this provider."
-    return f"{what} failed with HTTP {status}: {detail}"
+        return f"the server does not know the model (HTTP 404): {detail}. It may not be deployed on this provider."
+    return f"the server answered HTTP {status}: {detail}"
 
 
 __all__ = ["RETRY_STATUSES", "HFInferenceBackend"]

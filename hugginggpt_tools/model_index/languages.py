@@ -21,6 +21,7 @@ names are matched against the card's languages and against a source-target pair 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -341,15 +342,18 @@ DEFAULT_LANGUAGE = "en"
 to be in (the offline planner reads English; most catalog cards are English)."""
 
 
-def reading_languages(languages: QueryLanguages, text_language: str | None = None) -> QueryLanguages:
+def reading_languages(languages: QueryLanguages | None,
+                      text_language: str | Callable[[], str | None] | None = None) -> QueryLanguages:
     """The languages the material of a need is in, for the model to suggest downloading:
     ``languages`` when the request names any (as :func:`query_languages` found them), else
-    ``text_language`` (the language its text is clearly written in), else
+    ``text_language`` (the language its text is clearly written in; a function giving it is
+    called only then, so a request that names a language is not language-detected), else
     :data:`DEFAULT_LANGUAGE`. "Find names in this text" with an English text suggests a model
     whose card lists English, not a French one that ranks as high."""
     if languages:
         return languages
-    return QueryLanguages(frozenset({normalize_code(text_language or DEFAULT_LANGUAGE)}))
+    found = text_language() if callable(text_language) else text_language
+    return QueryLanguages(frozenset({normalize_code(found or DEFAULT_LANGUAGE)}))
 
 
 UNKNOWN_MATCH = 0.5
