@@ -1195,3 +1195,19 @@ def test_a_fact_asked_of_a_text_file_is_answered_from_it(request_text: str, ques
     """"tell me the termination clause" planned nothing, and "what does contract.txt say about ..." read the
     file name aloud."""
     assert steps(plan(request_text)) == [("question-answering", {"text": question, "context": "contract.txt"})]
+
+
+def test_two_clauses_that_each_describe_a_picture_make_two_pictures() -> None:
+    """"draw a cat, then draw a dog" drew only the cat: a task type was planned once per request unless a
+    clause named another input file."""
+    assert steps(plan("draw a cat, then draw a dog")) == [("text-to-image", {"text": "a cat"}),
+                                                          ("text-to-image", {"text": "a dog"})]
+    # drawing "it" again is no new picture to make
+    assert [t.task for t in plan("draw a cat, then draw it again in blue").tasks] == ["text-to-image"]
+
+
+def test_what_someone_in_a_story_does_is_no_picture_to_make() -> None:
+    """"who learns to paint" asked for a picture, which took the place of the one the next clause asks for."""
+    assert [t.task for t in plan("Write a story about a girl who loves to draw").tasks] == ["text-generation"]
+    assert steps(plan("Write a story about a painter who learns to paint, then make a picture for it"))[1] == (
+        "text-to-image", {"text": Ref(task_id=0)})

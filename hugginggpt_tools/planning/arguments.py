@@ -757,9 +757,14 @@ class PlanBuilder:
         return given if len(given) > 1 else set()
 
     def _repeats(self, cand: Candidate) -> bool:
-        """Whether the task type is already planned and the clause names no new input for it."""
-        planned = any(t["task"] == cand.task for t in self.tasks)
-        return planned and not (self._main_inputs(cand) - self.consumed)
+        """Whether the task type is already planned and the clause names no new input for it. Over
+        the registry, a clause of its own that describes something new to make is no repeat ("draw
+        a cat, then draw a dog": two pictures), unless it refers back ("then draw it again")."""
+        planned = [k for k, t in enumerate(self.tasks) if t["task"] == cand.task]
+        if planned and self.feed_from_missing and cand.task in PROMPT_TASKS \
+                and all(self.clauses[k] is not cand.clause for k in planned) and not self._refers_back(cand.clause):
+            return False
+        return bool(planned) and not (self._main_inputs(cand) - self.consumed)
 
     def add(self, cand: Candidate) -> bool:
         """Add the candidate's task; True when it used a new resource of its clause as main input."""

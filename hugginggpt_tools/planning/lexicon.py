@@ -304,7 +304,10 @@ CUES: tuple[Cue, ...] = tuple(
              rf"featuring)(?![^\ue000]*\ue000)", 1.0),  # not "a photo of a table, table.jpg, ..."
             (rf"(?:into|as) (?:an? )?(?:\w+ )?(?:{_IMAGE_NOUNS})(?! \ue000)|(?:{_IMAGE_NOUNS}) (?:that|which) "
              rf"(?:represents?|depicts?|illustrates?|shows?|captures?|reflects?|matches?|portrays?|visuali[sz]es?)", 1.2),
-            (r"draw|paint|sketch|illustrat(?:e|es|ed|ion)|visuali[sz](?:e|ation)|depict(?:ion|ing)?|imagery", 1.0))
+            # not what someone in a story does ("a story about a girl who loves to draw")
+            (r"(?<!loves to )(?<!learns to )(?<!likes to )(?<!wants to )(?<!tries to )(?<!learned to )"
+             r"(?<!loved to )(?<!liked to )(?<!wanted to )(?<!learning to )(?<!how to )"
+             r"(?:draw|paint|sketch|illustrat(?:e|es|ed|ion)|visuali[sz](?:e|ation)|depict(?:ion|ing)?|imagery)", 1.0))
     + _cues("image-to-image",
             (r"image[- ]to[- ]image|in the style of|style transfer|styli[sz]e|cartooni[sz]e|cartoonify|"
              r"colou?ri[sz](?:e|ation)|retouch|upscal(?:e|ing)|super[- ]resolution|(?:higher|better) resolution|"
