@@ -23,6 +23,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -230,10 +231,48 @@ class ArtifactStore:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+_MANIFEST_CACHE_SIZE = 256
+_manifest_paths: OrderedDict[Path, tuple[tuple[int, int], frozenset[str]]] = OrderedDict()
+_manifest_lock = threading.Lock()
+
+
+def _recorded_paths(manifest: Path) -> frozenset[str]:
+    """The ``path`` of every artifact listed in ``manifest``, read again only when the file's
+    modification time or size changed (a store appends a line per artifact); the last
+    :data:`_MANIFEST_CACHE_SIZE` manifests asked about are kept. Raises :class:`OSError` when
+    there is no manifest or it cannot be read."""
+    stat = manifest.stat()
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    with _manifest_lock:
+        cached = _manifest_paths.get(manifest)
+        if cached is not None and cached[0] == stamp:
+            _manifest_paths.move_to_end(manifest)
+            return cached[1]
+    paths = set()
+    for line in manifest.read_text(encoding="utf-8").splitlines():
+        try:
+            recorded = json.loads(line).get("path")
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(recorded, str):
+            paths.add(recorded)
+    found = frozenset(paths)
+    with _manifest_lock:
+        _manifest_paths[manifest] = (stamp, found)
+        _manifest_paths.move_to_end(manifest)
+        while len(_manifest_paths) > _MANIFEST_CACHE_SIZE:
+            _manifest_paths.popitem(last=False)
+    return found
+
+
 def is_session_output(path: str | Path) -> bool:
     """Whether ``path`` (an absolute path) is a file a run wrote: it is listed in the store
     manifest of the folder it lies in (a session folder). Relative paths, which would be read from
-    the current folder, are never outputs. Reads that one manifest only."""
+    the current folder, are never outputs. Reads that one manifest only, and only when it changed
+    since it was last read (cached by modification time and size), so a caller naming many paths
+    costs no re-parsing. It says nothing of whose output it is; the server asks it only of files
+    in its output folder that the caller's key may use (another key's are "not yours" whether or
+    not they exist: :class:`~hugginggpt_tools.server_guard.Guard`)."""
     text = str(path)
     if "\0" in text or not Path(text).is_absolute():
         return False
@@ -241,17 +280,9 @@ def is_session_output(path: str | Path) -> bool:
         real = Path(text).resolve()
         if not real.is_file():
             return False
-        lines = (real.parent / MANIFEST).read_text(encoding="utf-8").splitlines()
+        return str(real) in _recorded_paths(real.parent / MANIFEST)
     except (OSError, RuntimeError, ValueError):  # no manifest there, unreadable, a symlink loop
         return False
-    for line in lines:
-        try:
-            recorded = json.loads(line).get("path")
-        except (ValueError, AttributeError):
-            continue
-        if recorded == str(real):
-            return True
-    return False
 
 
 def _session_folders(root: Path) -> list[Path]:

@@ -24,7 +24,6 @@ import asyncio
 import contextvars
 import functools
 import logging
-import os
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -36,7 +35,7 @@ from .artifacts import ArtifactStore
 from .backends.base import Backends, RunContext, TaskOutput
 from .config import Settings
 from .errors import HuggingGPTError, InputError, TaskTimeoutError, TransientBackendError
-from .inputs import check_file_kind, local_file, names_text_file, resolve_file, text_file_content, url_scheme
+from .inputs import check_file_kind, find_file, local_file, names_text_file, resolve_file, text_file_content, url_scheme
 from .redaction import redact
 from .retries import RetryPolicy, is_transient, retry_delay
 from .schemas import ArgValue, Candidate, ModelCard, ModelChoice, Plan, Ref, Task, TaskResult, TextTemplate
@@ -147,13 +146,12 @@ _ARTIFACT_ID_RE = re.compile(r"^[0-9a-f]{12}$")
 def missing_files(plan: Plan, files: Sequence[str] = (), cwd: str | Path | None = None) -> list[str]:
     """The local file names in ``plan``'s arguments that name no file, once each in plan order: a
     file argument (or a text argument that names a text file, "notes.txt") with no file at that
-    path (from ``cwd``, default the current folder) and none of that name among ``files``, where
-    :func:`resolve_file` looks. URLs, artifact ids and references are not checked; nor is
-    whether a file that exists may be read (the task says so when it runs). Lets a caller refuse
-    a request that names a file that is not there before any model runs, as ``hugginggpt run``
-    does."""
+    path (from ``cwd``, default the current folder) and none of that name among ``files``: the
+    search :func:`resolve_file` makes (:func:`~hugginggpt_tools.inputs.find_file`). URLs,
+    artifact ids and references are not checked; nor is whether a file that exists may be read
+    (the task says so when it runs). Lets a caller refuse a request that names a file that is not
+    there before any model runs, as ``hugginggpt run`` does."""
     base = Path(cwd) if cwd is not None else Path.cwd()
-    given = {Path(f).name for f in files if (base / Path(f).expanduser()).is_file()}  # absolute stays absolute
     missing: list[str] = []
     for task in plan.tasks:
         try:
@@ -167,9 +165,7 @@ def missing_files(plan: Plan, files: Sequence[str] = (), cwd: str | Path | None 
             if (arg is None or arg.modality == "text") and not names_text_file(value):
                 continue
             value = value.strip()
-            path = Path(value).expanduser()
-            if _ARTIFACT_ID_RE.match(value) or os.path.lexists(path if path.is_absolute() else base / path) \
-                    or Path(value).name in given or value in missing:
+            if _ARTIFACT_ID_RE.match(value) or value in missing or find_file(value, files, base) is not None:
                 continue
             missing.append(value)
     return missing

@@ -226,33 +226,49 @@ def _too_big(url: str, size: int, limit: int) -> str:
             "Raise HUGGINGGPT_DOWNLOAD_MAX_BYTES or download the file yourself.")
 
 
+def find_file(value: str, files: Sequence[str] = (), cwd: str | Path | None = None) -> Path | None:
+    """Where a local file argument ``value`` points, or None when it names no file: ``value``
+    as given (``~`` expanded; absolute, or relative to ``cwd``, default the current folder) when
+    something exists there (a file, a folder, a dangling symlink: the caller's policy says what
+    it may be), else the first of ``files`` (relative ones from ``cwd``) that is a file with
+    ``value``'s file name. The one search :func:`resolve_file` and
+    :func:`~hugginggpt_tools.execution.missing_files` share; decides nothing about whether the
+    file may be read."""
+    base = Path(cwd) if cwd is not None else Path.cwd()
+    if "\0" in value:
+        return None
+    candidate = Path(value).expanduser()
+    candidate = candidate if candidate.is_absolute() else base / candidate
+    if os.path.lexists(candidate):
+        return candidate
+    name = Path(value).name
+    for given in files:
+        given_path = Path(given).expanduser()
+        given_path = given_path if given_path.is_absolute() else base / given_path
+        if given_path.name == name and given_path.is_file():
+            return given_path
+    return None
+
+
 def resolve_file(
     value: str, files: Sequence[str] = (), cwd: str | Path | None = None, *,
     roots: Sequence[str | Path] | None = None,
 ) -> str:
     """The absolute path of a local file argument, refused unless the file policy allows it.
 
-    Looked up as given (absolute, or relative to ``cwd``), then by file name among ``files``
-    (the files the user supplied). Allowed: regular files inside ``cwd`` or one of ``roots``
-    (default: ``Settings.allowed_dirs``), and the given ``files`` themselves, symlinks followed
-    (:class:`~hugginggpt_tools.policy.FilePolicy`). Raises :class:`InputError` naming where it
-    looked or why the file is refused.
+    Looked up by :func:`find_file`: as given (absolute, or relative to ``cwd``), then by file
+    name among ``files`` (the files the user supplied). Allowed: regular files inside ``cwd`` or
+    one of ``roots`` (default: ``Settings.allowed_dirs``), and the given ``files`` themselves,
+    symlinks followed (:class:`~hugginggpt_tools.policy.FilePolicy`). Raises :class:`InputError`
+    naming where it looked or why the file is refused.
     """
     base = Path(cwd) if cwd is not None else Path.cwd()
-    extra = list(get_settings().allowed_dirs) if roots is None else list(roots)
-    policy = FilePolicy.create([base, *extra], files)
     if "\0" in value:
         raise InputError(f"The file argument {value!r} contains a NUL character; give a plain file path.")
-    candidate = Path(value).expanduser()
-    candidate = candidate if candidate.is_absolute() else base / candidate
-    if os.path.lexists(candidate):
-        return policy.check(candidate, value)
-    name = Path(value).name
-    for given in files:
-        given_path = Path(given).expanduser()
-        given_path = given_path if given_path.is_absolute() else base / given_path
-        if given_path.name == name and given_path.is_file():
-            return policy.check(given_path, value)
+    found = find_file(value, files, base)
+    if found is not None:
+        extra = list(get_settings().allowed_dirs) if roots is None else list(roots)
+        return FilePolicy.create([base, *extra], files).check(found, value)
     raise InputError(
         f"File {value!r} not found (looked in {base} and among the given files "
         f"{[Path(f).name for f in files]}). Give it with the request (--file PATH on the command line, "
@@ -404,6 +420,7 @@ __all__ = [
     "check_file_kind",
     "download",
     "file_roots",
+    "find_file",
     "is_url",
     "local_file",
     "resolve_file",

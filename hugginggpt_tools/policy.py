@@ -58,7 +58,7 @@ _HOSTS_FIX = ("If you trust this host, add it (or its address or network) to HUG
 
 def not_an_upload(name: str, path: str | Path | None = None) -> str:
     """Why a served request's input file ``name`` is refused, with the fix (the guard's 400 and
-    the plan's ``missing`` line on routes the guard does not read).
+    the plan's ``missing`` line for another session's output the pipeline meets).
 
     ``path`` is the file ``name`` stands for when the caller resolved it (a relative name in the
     uploads folder, a download URL); else ``name`` itself. When that is a file a run wrote (listed

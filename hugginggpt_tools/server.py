@@ -17,24 +17,28 @@ Routes:
   ``url``) goes into the agent input's ``files``.
 * ``GET /artifacts/{session_id}/{name}``: download a file a run wrote (``artifact_url``). With
   API keys, only with the key whose request uploaded or made it (in its header), or with the
-  signed link (``?sig=``) the answers and ``POST /files`` give: 401 without a key, 403 with
-  another key's or a bad signature.
+  signed link (``?exp=...&sig=...``) the answers and ``POST /files`` give, until it expires
+  (``HUGGINGGPT_LINK_EXPIRY_HOURS``): 401 without a key, 403 with another key, a bad
+  signature, an expired link ("link expired ...; ask the server for the result again") or a
+  link without ``exp`` (the older, never-expiring form).
 * ``GET /health``.
 
 Settings (environment): ``HUGGINGGPT_API_KEYS`` (comma-separated; when set, every route but
 ``/health`` needs ``X-API-Key: KEY`` or ``Authorization: Bearer KEY``, each key's sessions,
-uploads and outputs are its own, and download URLs are signed links), ``HUGGINGGPT_RATE_LIMIT``
+uploads and outputs are its own, and download URLs are signed links),
+``HUGGINGGPT_LINK_EXPIRY_HOURS`` (how long a signed link lasts; default 24), ``HUGGINGGPT_RATE_LIMIT``
 (requests a minute per key, or per client address without keys; default 60, 0 turns it off),
 ``HUGGINGGPT_RATE_BURST`` (default 20), ``HUGGINGGPT_CORS_ORIGINS`` (comma-separated),
 ``HUGGINGGPT_MAX_REQUEST_MB`` (default 50).
 :class:`~hugginggpt_tools.server_guard.Guard` enforces keys, rate and size, and answers 400
-when an /invoke, /batch or /stream* body names a file that is not an upload (nor in the output
-folder); a file may be named by its path, its ``/artifacts/...`` URL or this server's full
-``http(s)://HOST/artifacts/...`` URL. On every route (also ``/c/{config}/...``) the pipeline
-keeps such files untrusted, and of the output folder's files only the request's session's
-outputs: the plan's ``missing`` says each other is not an upload (another session's output:
-send that session's ``X-Session-Id``), and a task naming one is refused. Relative file
-arguments start in the uploads folder, never in the server's working folder.
+when an /invoke, /batch or /stream* body (also under ``/c/{config}/``) names a file that is not
+an upload (nor in the output folder; with keys, another key's file is "not yours", whether or
+not it exists); a file may be named by its path, its ``/artifacts/...`` URL or this server's
+full ``http(s)://HOST/artifacts/...`` URL, on both route families alike. The pipeline keeps such
+files untrusted too, and of the output folder's files only the request's session's outputs: the
+plan's ``missing`` says another session's output is one (send that session's
+``X-Session-Id``), and a task naming one is refused. Relative file arguments start in the
+uploads folder, never in the server's working folder.
 LangServe is in maintenance upstream; this module is the only one that imports it, and
 ``agents/langgraph.json`` deploys the same graph with the LangGraph CLI.
 """
@@ -59,14 +63,15 @@ from .ratelimit import RateLimiter
 from .schemas import Answer
 from .server_guard import (
     ARTIFACTS_URL,
+    DEFAULT_LINK_HOURS,
     UPLOADS,
     Guard,
     agent_inputs,
     key_error,
     key_fingerprint,
+    link_problem,
     owner_fingerprint,
     scoped_session,
-    signature_ok,
     signed_link,
     valid_key,
 )
@@ -111,6 +116,13 @@ def max_request_bytes(max_request_mb: float | None = None) -> int:
     return int(mb * 2**20)
 
 
+def link_lifetime_s(link_hours: float | None = None) -> float:
+    """How long a signed download link lasts, in seconds: ``link_hours`` hours when given (and
+    not 0), else ``HUGGINGGPT_LINK_EXPIRY_HOURS`` (default 24), which must be a number above 0."""
+    hours = link_hours or _env_number("HUGGINGGPT_LINK_EXPIRY_HOURS", DEFAULT_LINK_HOURS, positive=True)
+    return hours * 3600
+
+
 def rate_limiter(per_minute: float | None = None, burst: int | None = None) -> RateLimiter | None:
     """The server's limiter from the arguments or ``HUGGINGGPT_RATE_LIMIT`` / ``_BURST``; None when 0."""
     rate = per_minute if per_minute is not None else _env_number("HUGGINGGPT_RATE_LIMIT", DEFAULT_RATE_LIMIT)
@@ -148,9 +160,9 @@ def _session_modifier(keys: list[str], work_dir: Path | None = None) -> Any:
 
         configurable = {**config.get("configurable", {}),
                         "hugginggpt_work_dir": str(work_dir) if work_dir else None}
-        scoped = scoped_session(request.headers, keys)
         key = valid_key(request.headers, keys) if keys else None
-        if key:  # its uploads only, on every route (the guard reads the bodies of the plain ones only)
+        scoped = scoped_session(request.headers, key)
+        if key:  # its uploads only, checked again by the pipeline (the guard has read the body's files)
             configurable["hugginggpt_owner"] = key_fingerprint(key)
         if scoped is None and key:
             scoped = f"{key_fingerprint(key)}-{uuid.uuid4().hex[:12]}"
@@ -201,7 +213,8 @@ def _link(text: str | None, urls: dict[str, str]) -> str | None:
     return text
 
 
-def served_output(value: Any, settings: Settings, keys: Sequence[str] = ()) -> Any:
+def served_output(value: Any, settings: Settings, keys: Sequence[str] = (),
+                  link_s: float = DEFAULT_LINK_HOURS * 3600) -> Any:
     """``value`` (an agent output, a stream chunk or event) as the server sends it: each
     :class:`Answer` in it a :class:`ServedAnswer` dict, whose ``urls`` give each of ``files`` its
     download URL, and every other string naming a file of the output folder names it by its
@@ -209,18 +222,21 @@ def served_output(value: Any, settings: Settings, keys: Sequence[str] = ()) -> A
     ``inputs``, an artifact's ``path``, the ``answer_ready`` event's ``files``), and a text naming
     one (``output``, ``answer.text``, a result's ``text`` or ``error``) has it replaced. Only
     ``answer.files`` keeps the server paths (later requests may name files by them). With
-    ``keys``, the URLs of files a key owns are its signed links (``?sig=``,
-    :func:`~hugginggpt_tools.server_guard.signed_link`). The Python API keeps its local paths; only
-    the wire changes."""
+    ``keys``, the URLs of files a key owns are its signed links (``?exp=...&sig=...``, lasting
+    ``link_s`` seconds: :func:`~hugginggpt_tools.server_guard.signed_link`). Each path's URL is
+    made once per call. The Python API keeps its local paths; only the wire changes."""
     root = settings.output_dir.resolve()
     prefixes = sorted({str(p) for p in (root, settings.output_dir) if p.is_absolute() and str(p) != "/"},
                       key=len, reverse=True)
+    made: dict[str, str | None] = {}
 
     def url(path: str) -> str | None:
-        try:
-            return signed_link(artifact_url(path, settings), keys)
-        except (ValueError, OSError):  # outside the output folder: not downloadable
-            return None
+        if path not in made:
+            try:
+                made[path] = signed_link(artifact_url(path, settings), keys, link_s)
+            except (ValueError, OSError):  # outside the output folder: not downloadable
+                made[path] = None
+        return made[path]
 
     def path_url(text: str, known: dict[str, str]) -> str:
         """``text`` with the output folder's files named by URL."""
@@ -267,13 +283,13 @@ def served_output(value: Any, settings: Settings, keys: Sequence[str] = ()) -> A
     return walk(value, {})
 
 
-def _serializer(settings: Settings, keys: Sequence[str] = ()) -> Any:
+def _serializer(settings: Settings, keys: Sequence[str] = (), link_s: float = DEFAULT_LINK_HOURS * 3600) -> Any:
     """LangServe's serializer, writing every output through :func:`served_output`."""
     from langserve.serialization import WellKnownLCSerializer
 
     class LinkingSerializer(WellKnownLCSerializer):
         def dumps(self, obj: Any) -> bytes:
-            return super().dumps(served_output(obj, settings, keys))
+            return super().dumps(served_output(obj, settings, keys, link_s))
 
     return LinkingSerializer()
 
@@ -281,12 +297,13 @@ def _serializer(settings: Settings, keys: Sequence[str] = ()) -> Any:
 def create_app(
     agent: Any = None, *, settings: Settings | None = None, api_keys: list[str] | None = None,
     cors_origins: list[str] | None = None, max_request_mb: float | None = None,
-    rate_limit: float | None = None, rate_burst: int | None = None,
+    rate_limit: float | None = None, rate_burst: int | None = None, link_hours: float | None = None,
 ) -> Any:
     """A FastAPI app serving ``agent`` (default: :func:`create_hugginggpt_agent` offline).
 
     ``rate_limit`` (requests a minute per key; 0 turns it off) and ``rate_burst`` default to
-    ``HUGGINGGPT_RATE_LIMIT`` and ``HUGGINGGPT_RATE_BURST``.
+    ``HUGGINGGPT_RATE_LIMIT`` and ``HUGGINGGPT_RATE_BURST``; ``link_hours`` (how long a signed
+    download link lasts, with keys) to ``HUGGINGGPT_LINK_EXPIRY_HOURS`` (24).
     """
     _require_serve()
     from fastapi import FastAPI, File, HTTPException, Request, UploadFile
@@ -300,6 +317,7 @@ def create_app(
     agent = agent if agent is not None else create_hugginggpt_agent(settings=settings)
     keys = api_keys if api_keys is not None else _env_list("HUGGINGGPT_API_KEYS")
     limit = max_request_bytes(max_request_mb)
+    link_s = link_lifetime_s(link_hours)
     root = settings.output_dir.resolve()
     app = FastAPI(title="hugginggpt-tools", description="HuggingGPT agent on LangServe")
 
@@ -347,11 +365,12 @@ def create_app(
         path = folder / name
         path.write_bytes(data)
         return {"name": name, "path": str(path), "bytes": len(data),
-                "url": signed_link(artifact_url(path, settings), keys)}
+                "url": signed_link(artifact_url(path, settings), keys, link_s)}
 
     @app.get("/artifacts/{folder}/{subpath:path}")
     async def download(folder: str, subpath: str, request: Request) -> Any:
-        """The file; with keys, only for the key owning it (its header) or its signed link."""
+        """The file; with keys, only for the key owning it (its header) or its signed link
+        while it lasts (:func:`~hugginggpt_tools.server_guard.link_problem`)."""
         if "\0" in folder + subpath:
             raise HTTPException(404, "no such artifact")
         path = (root / folder / subpath).resolve()
@@ -360,14 +379,17 @@ def create_app(
         if keys:  # before looking for the file: another key learns nothing of what exists
             rel = path.relative_to(root).as_posix()
             key, sig = valid_key(request.headers, keys), request.query_params.get("sig")
-            if not (key and owner_fingerprint(rel) == key_fingerprint(key)) and not (sig and signature_ok(rel, sig, keys)):
+            if not (key and owner_fingerprint(rel) == key_fingerprint(key)):
                 if sig:
-                    raise HTTPException(403, "the link's signature does not match this file: use the link from the "
-                                             "answer's urls as given, or send the X-API-Key header of the key that made it")
-                if key is None:
+                    problem = link_problem(rel, request.query_params.get("exp"), sig, keys)
+                    if problem:
+                        raise HTTPException(403, problem)
+                elif key is None:
                     raise HTTPException(401, key_error(ARTIFACTS_URL))
-                raise HTTPException(403, "this file belongs to another API key: download it with the key whose request "
-                                         "uploaded or made it (X-API-Key header), or with the signed link its answer gave")
+                else:
+                    raise HTTPException(403, "this file belongs to another API key: download it with the key whose "
+                                             "request uploaded or made it (X-API-Key header), or with the signed link "
+                                             "its answer gave")
         if not path.is_file():
             raise HTTPException(404, "no such artifact")
         return FileResponse(path)
@@ -381,8 +403,10 @@ def create_app(
         await check_inputs(request)
         return session(config, request)
 
-    add_routes(app, agent, path="/hugginggpt", serializer=_serializer(settings, keys), per_req_config_modifier=modify)
+    add_routes(app, agent, path="/hugginggpt", serializer=_serializer(settings, keys, link_s),
+               per_req_config_modifier=modify)
     return app
 
 
-__all__ = ["ServedAnswer", "ServedOutput", "artifact_url", "check_inputs", "create_app", "served_output"]
+__all__ = ["ServedAnswer", "ServedOutput", "artifact_url", "check_inputs", "create_app", "link_lifetime_s",
+           "served_output"]

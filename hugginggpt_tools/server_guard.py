@@ -10,24 +10,29 @@ A plain ASGI middleware (no framework import) in front of the LangServe app
    static files are not counted.
 2. **API key** (``X-API-Key: KEY`` or ``Authorization: Bearer KEY``) when keys are configured:
    401 without a valid one, naming the header. A download (``GET /artifacts/...``) may instead
-   carry a signed link's ``?sig=`` (:func:`link_signature`), which the download route checks: a
-   browser cannot send the header. Every file a key's requests upload or write lies in a folder
-   named after its fingerprint (:func:`owner_fingerprint`), and only that key (or a link it
-   signed) downloads it.
+   carry a signed link's ``?exp=...&sig=...`` (:func:`signed_link`), which the download route
+   checks (:func:`link_problem`): a browser cannot send the header. A signed link lasts
+   ``HUGGINGGPT_LINK_EXPIRY_HOURS`` (default 24) from when the server gave it; an expired one,
+   or one of the older form without ``exp``, is a 403 saying to ask the server again. Every file
+   a key's requests upload or write lies in a folder named after its fingerprint
+   (:func:`owner_fingerprint`), and only that key (or a link it signed) downloads it.
 3. **Size**: a ``Content-Length`` over the limit is refused at once (413); a body sent without
    one (chunked) is counted while it arrives and cut off with 413 at the limit, so an upload
    never fills the disk.
-4. **Input files**: an agent request (``.../invoke``, ``/batch``, ``/stream``, ...) may only
-   name uploads (``POST /files``; with keys, the caller's key's own), files of the output folder
-   and files in ``Settings.allowed_dirs``: a remote caller cannot make the agent read the
-   server's files. Another file is a 400 (:func:`~hugginggpt_tools.policy.not_an_upload`). Of the
-   output folder's files the pipeline keeps those of the request's own session only; another
-   session's output is left out with the plan's ``missing`` line saying to send that session's
-   ``X-Session-Id``. A file may also be named by its download URL, ``/artifacts/...`` as
-   ``POST /files`` and the answers give it, or the full
-   ``http(s)://HOST/artifacts/...`` a browser shows when HOST is this server (the request's
-   ``Host``): the body reaches the app with the file's server path in its place. A URL of another
-   host is no upload (400).
+4. **Input files**: an agent request (``.../invoke``, ``/batch``, ``/stream``, ...; the same
+   under ``.../c/{config}/``) may only name uploads (``POST /files``; with keys, the caller's
+   key's own), files of the output folder (with keys, of the caller's key's sessions) and files
+   in ``Settings.allowed_dirs``: a remote caller cannot make the agent read the server's files.
+   Another file is a 400 saying it is not an upload; with keys, a name in another key's folder
+   is a 400 saying it belongs to another API key, whether or not such a file exists (no probing
+   another key's files). Of the output folder's files the pipeline keeps those of the request's
+   own session only; another session's output is left out with the plan's ``missing`` line
+   saying to send that session's ``X-Session-Id``
+   (:func:`~hugginggpt_tools.policy.not_an_upload`). A file may also be named by its download
+   URL, ``/artifacts/...`` as ``POST /files`` and the answers give it (a signed link's query
+   dropped, expired or not), or the full ``http(s)://HOST/artifacts/...`` a browser shows when
+   HOST is this server (the request's ``Host``): the body reaches the app with the file's server
+   path in its place. A URL of another host is no upload (400).
 """
 
 from __future__ import annotations
@@ -35,14 +40,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
+import os
 import re
+import time
 from collections.abc import Awaitable, Callable, Collection, MutableMapping, Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .policy import FilePolicy, not_an_upload
 from .ratelimit import RateLimiter, retry_after
+from .redaction import redact
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -57,6 +67,13 @@ UPLOADS = "uploads"
 """The output folder's subfolder for ``POST /files`` (never a session's name)."""
 _OWNED = re.compile(r"[0-9a-f]{12}-.")
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+DEFAULT_LINK_HOURS = 24.0
+"""How long a signed download link lasts by default (``HUGGINGGPT_LINK_EXPIRY_HOURS``)."""
+
+
+def _now() -> float:
+    """The time links are signed and checked at (a function, so tests can move the clock)."""
+    return time.time()
 
 
 class BodyTooLarge(Exception):
@@ -84,18 +101,18 @@ def valid_key(headers: Any, keys: Sequence[str]) -> str | None:
 
 def key_error(path: str = "") -> str:
     """The 401's detail: the headers that carry a key (and, for a download, the signed link)."""
-    link = " or open the signed link (?sig=...) the answer's urls give" if path.startswith(ARTIFACTS_URL) else ""
+    link = " or open the signed link (?exp=...&sig=...) the answer's urls give" if path.startswith(ARTIFACTS_URL) else ""
     return f"missing or invalid API key: send it as the X-API-Key header (or Authorization: Bearer KEY){link}"
 
 
-def scoped_session(headers: Any, keys: Sequence[str]) -> str | None:
-    """The session a request's ``X-Session-Id`` header names, prefixed with its key's fingerprint
-    when keys are configured (so keys never share a session); None without the header. Not yet
-    checked (:func:`~hugginggpt_tools.artifacts.check_session_id`)."""
+def scoped_session(headers: Any, key: str | None) -> str | None:
+    """The session a request's ``X-Session-Id`` header names, prefixed with the fingerprint of
+    ``key`` (the request's valid API key, :func:`valid_key`; None without keys) so keys never
+    share a session; None without the header. Not yet checked
+    (:func:`~hugginggpt_tools.artifacts.check_session_id`)."""
     session = headers.get("x-session-id")
     if not session:
         return None
-    key = valid_key(headers, keys) if keys else None
     return f"{key_fingerprint(key)}-{session}" if key else session
 
 
@@ -108,26 +125,55 @@ def owner_fingerprint(rel: str) -> str | None:
     return folder[:12] if _OWNED.match(folder) else None
 
 
-def link_signature(key: str, rel: str) -> str:
-    """The ``?sig=`` of a download link of ``rel`` (relative to the output folder) signed with
-    ``key``: an HMAC of the path, so it opens that file only, and only while ``key`` is configured."""
-    return hmac.new(key.encode(), f"{ARTIFACTS_URL}{rel.strip('/')}".encode(), hashlib.sha256).hexdigest()[:32]
+def link_signature(key: str, rel: str, exp: int) -> str:
+    """The ``sig`` of a download link of ``rel`` (relative to the output folder) signed with
+    ``key`` that lasts until ``exp`` (Unix time, seconds): an HMAC of the path and the expiry
+    time, so it opens that file only, until then, and only while ``key`` is configured."""
+    message = f"{ARTIFACTS_URL}{rel.strip('/')}?exp={exp}"
+    return hmac.new(key.encode(), message.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def signed_link(url: str, keys: Sequence[str]) -> str:
-    """``url`` (``/artifacts/REL``) with the ``?sig=`` of the key owning REL when keys are
-    configured; unchanged without keys or for a file of no key."""
+def signed_link(url: str, keys: Sequence[str], lifetime_s: float = DEFAULT_LINK_HOURS * 3600,
+                now: float | None = None) -> str:
+    """``url`` (``/artifacts/REL``) with ``?exp=EXP&sig=SIG`` when keys are configured: EXP the
+    Unix time ``lifetime_s`` seconds after ``now`` (default: the current time), rounded up, and
+    SIG the :func:`link_signature` of REL and EXP by the key owning REL. Unchanged without keys
+    or for a file of no key."""
     rel = url.removeprefix(ARTIFACTS_URL)
     owner = owner_fingerprint(rel) if keys and url.startswith(ARTIFACTS_URL) else None
     key = next((k for k in keys if owner and key_fingerprint(k) == owner), None)
-    return f"{url}?sig={link_signature(key, rel)}" if key else url
+    if key is None:
+        return url
+    exp = math.ceil((_now() if now is None else now) + lifetime_s)
+    return f"{url}?exp={exp}&sig={link_signature(key, rel, exp)}"
 
 
-def signature_ok(rel: str, sig: str, keys: Sequence[str]) -> bool:
-    """Whether ``sig`` is the link signature of ``rel`` by the configured key owning it."""
+def _utc(stamp: int) -> str:
+    try:
+        return datetime.fromtimestamp(stamp, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    except (OverflowError, OSError, ValueError):
+        return str(stamp)
+
+
+def link_problem(rel: str, exp: str | None, sig: str, keys: Sequence[str], now: float | None = None) -> str | None:
+    """Why a signed link of ``rel`` with query ``exp`` and ``sig`` opens nothing (the 403's
+    detail), or None when it is good: signed by the configured key owning ``rel``
+    (:func:`link_signature`) and not past ``exp`` at ``now`` (default: the current time). A link
+    without ``exp`` (the older, never-expiring form) or past it is told to ask the server again;
+    a signature of another file, key or expiry time is told so."""
+    again = ("ask the server for the result again (repeat the request, or upload the file again) for a fresh link, "
+             "or send the X-API-Key header of the key that made it")
+    if exp is None:
+        return f"this link has no expiry time (?exp=): links without one are no longer accepted; {again}"
     owner = owner_fingerprint(rel)
-    return any(owner == key_fingerprint(k) and hmac.compare_digest(sig.encode(), link_signature(k, rel).encode())
-               for k in keys)
+    stamp = int(exp) if exp.isascii() and exp.isdigit() and len(exp) <= 12 else None
+    if stamp is None or not any(owner == key_fingerprint(k) and hmac.compare_digest(
+            sig.encode(), link_signature(k, rel, stamp).encode()) for k in keys):
+        return ("the link's signature does not match this file: use the link from the answer's urls as given, "
+                "or send the X-API-Key header of the key that made it")
+    if (_now() if now is None else now) > stamp:
+        return f"link expired (at {_utc(stamp)}); {again}"
+    return None
 
 
 def _host_port(host: str | None, port: int | None, scheme: str) -> str:
@@ -153,7 +199,7 @@ def server_hosts(scope: Scope) -> set[str]:
 
 def artifact_rel(name: str, hosts: Collection[str] = ()) -> str | None:
     """REL when ``name`` is a download URL: ``/artifacts/REL`` or ``http(s)://HOST/artifacts/REL``
-    with HOST one of ``hosts`` (this server); its query (``?sig=``) and fragment dropped, its
+    with HOST one of ``hosts`` (this server); its query (``?exp=...&sig=...``) and fragment dropped, its
     %-escapes decoded as the download route decodes them. None for anything else (a URL of
     another host included)."""
     try:
@@ -222,14 +268,15 @@ class Guard:
         limiter: per-caller rate limiter, or None for no limit.
         max_bytes: largest request body.
         file_roots: folders whose files agent requests may always name (``Settings.allowed_dirs``).
-        agent_path: where the agent's LangServe routes are mounted.
+        agent_path: where the agent's LangServe routes are mounted (their ``/c/{config}/``
+            twins are guarded alike).
         uploads: the uploads folder: relative file names start there, and its files may be
             named (with keys, only those in the caller's key's folders).
         artifacts: the folder ``/artifacts/...`` URLs point into (the output folder), or None
             when input files may not be named by URL.
-        outputs: the output folder, whose files (the runs' outputs) requests may name; the
-            pipeline keeps only those of the request's own session. None: none may be named (but
-            those in ``file_roots``).
+        outputs: the output folder, whose files (the runs' outputs; with keys, those in the
+            caller's key's folders) requests may name; the pipeline keeps only those of the
+            request's own session. None: none may be named (but those in ``file_roots``).
     """
 
     def __init__(self, app: ASGIApp, *, keys: Sequence[str] = (), limiter: RateLimiter | None = None,
@@ -239,7 +286,10 @@ class Guard:
         self.app, self.keys, self.limiter, self.max_bytes = app, list(keys), limiter, max_bytes
         self.uploads, self.artifacts, self.outputs = uploads, artifacts, outputs
         self.files = FilePolicy.create(file_roots)
-        self.agent_routes = tuple(agent_path.rstrip("/") + e for e in AGENT_ENDPOINTS)
+        self.upload_files = FilePolicy.create([uploads]) if uploads is not None else None
+        self.output_files = FilePolicy.create([outputs]) if outputs is not None else None
+        endpoints = "|".join(re.escape(e) for e in AGENT_ENDPOINTS)
+        self.agent_routes = re.compile(f"{re.escape(agent_path.rstrip('/'))}(?:/c/[^/]+)?(?:{endpoints})")
         self.unlimited = agent_path.rstrip("/") + "/playground"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -254,7 +304,7 @@ class Guard:
         if refusal is not None:
             await _respond(send, *refusal)
             return
-        if scope.get("method") == "POST" and scope.get("path", "").rstrip("/") in self.agent_routes:
+        if scope.get("method") == "POST" and self.agent_routes.fullmatch(scope.get("path", "").rstrip("/")):
             await self._agent_request(scope, receive, send)
             return
         await self._limited(scope, receive, send)
@@ -343,22 +393,48 @@ class Guard:
         for shown, name in zip(given, names):
             # relative names start in the uploads folder, as the pipeline and the executor read them
             path = Path(self.uploads, name) if self.uploads else Path(name)
-            if not self._may_name(path, key):
-                return not_an_upload(shown, path)
+            problem = self._name_problem(shown, path, key)
+            if problem:
+                return problem
         return None
 
-    def _may_name(self, path: Path, key: str | None) -> bool:
-        """Whether ``path`` is a regular file in ``file_roots``, an upload (of ``key`` when keys are
-        configured) or in the output folder (the pipeline keeps only the request's session's
-        outputs, and says of another session's that it is one)."""
-        if "\0" in str(path) or not path.is_file():
-            return False
-        if self.files.allows(path):
-            return True
-        if self.uploads is not None and FilePolicy.create([self.uploads]).allows(path):
-            rel = Path(path).resolve().relative_to(Path(self.uploads).resolve()).as_posix()
-            return key is None or owner_fingerprint(f"{UPLOADS}/{rel}") == key_fingerprint(key)
-        return self.outputs is not None and FilePolicy.create([self.outputs]).allows(path)
+    def _name_problem(self, shown: str, path: Path, key: str | None) -> str | None:
+        """Why the request may not name ``path`` (shown as ``shown``), or None when it is a regular
+        file in ``file_roots``, an upload or in the output folder (with keys, in a folder of
+        ``key``; the pipeline keeps only the request's session's outputs, and says of another
+        session's that it is one). With keys, a name in another key's folder is "not yours", and
+        one in a folder of no key "not an upload", whether or not the file exists, so a key learns
+        nothing of files not its own."""
+        if "\0" in str(path):
+            return _no_upload(shown)
+        if self.files.allows(path) and path.is_file():
+            return None
+        inside, owner = self._owner(path)
+        if key is not None and inside and owner != key_fingerprint(key):
+            if owner is None:  # a folder of no key (the uploads folder itself, a run before keys were set)
+                return _no_upload(shown)
+            return redact(f"input file {shown!r} is not yours: it is in another API key's folder. Name only files "
+                          "your key uploaded (POST /files) or its requests made, or send the API key and "
+                          "X-Session-Id header of the request that made it")
+        return None if inside and path.is_file() else _no_upload(shown)
+
+    def _owner(self, path: Path) -> tuple[bool, str | None]:
+        """Whether ``path`` (symlinks followed) lies in the uploads or output folder, and the key
+        fingerprint owning its folder there (:func:`owner_fingerprint`; None for a folder of no key)."""
+        for policy, prefix in ((self.upload_files, f"{UPLOADS}/"), (self.output_files, "")):
+            if policy is not None and policy.allows(path):
+                rel = Path(os.path.realpath(os.path.expanduser(path))).relative_to(policy.roots[0]).as_posix()
+                return True, owner_fingerprint(prefix + rel) if rel != "." else None
+        return False, None
+
+
+def _no_upload(shown: str) -> str:
+    """The "not an upload" refusal of ``shown`` (:func:`~hugginggpt_tools.policy.not_an_upload`),
+    never its "another session's output": the guard lets every file of the output folder the
+    caller may use through (the pipeline tells another session's output from the rest), so what
+    it refuses is none, and a path elsewhere must not make the server read a manifest there
+    (the bare file name is relative, so no manifest is read)."""
+    return not_an_upload(shown, Path(shown).name)
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
@@ -384,5 +460,5 @@ async def _respond(send: Send, status: int, detail: str, headers: dict[str, str]
 
 
 __all__ = ["AGENT_ENDPOINTS", "ARTIFACTS_URL", "OPEN_PATHS", "UPLOADS", "Guard", "agent_inputs", "artifact_rel",
-           "given_key", "input_files", "key_error", "key_fingerprint", "link_signature", "local_files",
-           "owner_fingerprint", "scoped_session", "server_hosts", "signature_ok", "signed_link", "valid_key"]
+           "given_key", "input_files", "key_error", "key_fingerprint", "link_problem", "link_signature",
+           "local_files", "owner_fingerprint", "scoped_session", "server_hosts", "signed_link", "valid_key"]

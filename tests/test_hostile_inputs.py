@@ -364,24 +364,24 @@ def test_secrets_are_redacted(case: dict[str, Any], monkeypatch: pytest.MonkeyPa
 
 
 def test_no_served_route_makes_an_outside_file_trusted(client: Any) -> None:
-    """LangServe also serves the agent under /c/{config}/...: the pipeline, not only the guard's
-    check of /invoke and /batch bodies, keeps a served request's outside files untrusted."""
+    """LangServe also serves the agent under /c/{config}/...: the guard checks those bodies' files
+    as it checks /invoke's (400 before the run), and behind it the pipeline keeps a served
+    request's outside files untrusted (a path named only in the request's text)."""
     http, places = client
     outside = places["outside"] / "secret.png"
     outside.write_bytes(PNG)
-    answer = http.post("/hugginggpt/c/N4XyA/invoke",
-                       json={"input": {"input": f"Read the text in {outside}", "files": [str(outside)]}})
-    assert answer.status_code == 200, answer.text
-    result = answer.json()["output"]["answer"]["results"][0]
-    assert result["status"] == "failed" and "outside the folders" in result["error"] and "TEXT" not in answer.text
-    # named only in files: the answer says the file is no upload, not merely "attach an image"
-    answer = http.post("/hugginggpt/c/N4XyA/invoke",
-                       json={"input": {"input": "Read the text in it", "files": [str(outside)]}})
-    output = answer.json()["output"]
-    assert answer.status_code == 200 and output["answer"]["results"] == [] and "TEXT" not in answer.text
-    assert f"input file {str(outside)!r} is not an upload: upload it with POST /files" in output["output"]
-    assert output["answer"]["plan"]["missing"][0].endswith("pass the returned path in 'files'")
     uploaded = http.post("/files", files={"file": ("page.png", PNG)}).json()["path"]
-    ok = http.post("/hugginggpt/c/N4XyA/invoke", json={"input": {"input": "Read the text in page.png",
-                                                                 "files": [uploaded]}})
-    assert ok.json()["output"]["answer"]["results"][0]["text"] == "TEXT"
+    for route in ("invoke", "c/N4XyA/invoke"):
+        answer = http.post(f"/hugginggpt/{route}", json={"input": {"input": f"Read the text in {outside}"}})
+        assert answer.status_code == 200, answer.text
+        result = answer.json()["output"]["answer"]["results"][0]
+        assert result["status"] == "failed" and "outside the folders" in result["error"] and "TEXT" not in answer.text
+        # named in files: refused before the run, on both route families alike
+        answer = http.post(f"/hugginggpt/{route}",
+                           json={"input": {"input": "Read the text in it", "files": [str(outside)]}})
+        assert answer.status_code == 400 and "TEXT" not in answer.text
+        assert answer.json()["detail"] == (f"input file {str(outside)!r} is not an upload: upload it with POST /files "
+                                           "and pass the returned path in 'files'")
+        ok = http.post(f"/hugginggpt/{route}", json={"input": {"input": "Read the text in page.png",
+                                                                "files": [uploaded]}})
+        assert ok.json()["output"]["answer"]["results"][0]["text"] == "TEXT"

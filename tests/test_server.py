@@ -70,11 +70,21 @@ def test_api_key_and_limits(app_parts):
     assert big.status_code == 413
 
 
-def test_artifact_paths_cannot_escape(app_parts):
+def test_artifact_paths_cannot_escape(app_parts, tmp_path):
+    """A file beside the output folder, where ``..`` leads, stays out of reach. (``/artifacts/../..``
+    written plainly never reaches the route: the client folds the dots away; %-escaped it does.)"""
     agent, settings = app_parts
+    secret = tmp_path / "secret.txt"  # the output folder is tmp_path / "out"
+    secret.write_text("TOP SECRET")
+    inside = settings.output_dir / "s1" / "ok.txt"
+    inside.parent.mkdir(parents=True)
+    inside.write_text("fine")
     client = TestClient(create_app(agent, settings=settings, api_keys=[]))
-    assert client.get("/artifacts/../../etc/passwd").status_code == 404
-    assert client.get("/artifacts/%2e%2e/%2e%2e/etc/passwd").status_code == 404
+    assert client.get("/artifacts/s1/ok.txt").text == "fine"  # the route serves what is inside
+    for url in ("/artifacts/%2e%2e/secret.txt", "/artifacts/..%2fsecret.txt", "/artifacts/s1/%2e%2e/%2e%2e/secret.txt",
+                "/artifacts/s1/..%2f..%2fsecret.txt"):
+        response = client.get(url)
+        assert response.status_code == 404 and "TOP SECRET" not in response.text, url
 
 
 def test_session_header_carries_turns(app_parts, tmp_path):
@@ -188,8 +198,10 @@ def test_a_download_url_names_an_input_file(app_parts, tmp_path):
     assert again.status_code == 200, again.text
     missing = client.post("/hugginggpt/invoke", json={"input": {"input": "Read it", "files": ["/artifacts/x/no.png"]}})
     assert missing.status_code == 400 and "not an upload" in missing.json()["detail"]
-    escape = client.post("/hugginggpt/invoke", json={"input": {"input": "Read it", "files": ["/artifacts/../../etc/passwd"]}})
-    assert escape.status_code == 400
+    (tmp_path / "beside.png").write_bytes(b"png")  # beside the output folder, tmp_path / "out"
+    for escape in ("/artifacts/../beside.png", "/artifacts/%2e%2e/beside.png", "/artifacts/x/../../beside.png"):
+        refused = client.post("/hugginggpt/invoke", json={"input": {"input": "Read it", "files": [escape]}})
+        assert refused.status_code == 400 and "not an upload" in refused.json()["detail"], escape
 
 
 def test_an_empty_input_is_a_400_on_the_stream_too(app_parts):

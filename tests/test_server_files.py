@@ -92,10 +92,15 @@ def test_a_file_that_is_no_output_is_still_not_an_upload(parts: tuple[Any, Setti
     refused = _invoke(client, [str(outside)], request="Transcribe the audio")
     assert refused.status_code == 400 and "is not an upload" in refused.json()["detail"]
     assert "another session" not in refused.json()["detail"]
-    # on the routes the guard does not read (/c/{config}/...) the plan's missing line says it
+    # the /c/{config}/ routes refuse it alike
     other = _invoke(client, [str(outside)], request="Transcribe the audio", route="c/N4XyA/invoke")
-    missing = other.json()["output"]["answer"]["plan"]["missing"][0]
-    assert "is not an upload" in missing and "another session" not in missing
+    assert other.status_code == 400 and other.json() == refused.json()
+    # and behind the guard the pipeline keeps it untrusted too: the plan's missing line says it
+    agent, settings = parts
+    state = agent.invoke({"input": "Transcribe the audio", "files": [str(outside)]},
+                         {"configurable": {"hugginggpt_work_dir": str(settings.output_dir / "uploads")}})
+    missing = state["answer"].plan.missing[0]
+    assert "is not an upload" in missing and "another session" not in missing and not state["answer"].results
 
 
 def test_not_an_upload_tells_outputs_from_other_files(tmp_path: Path) -> None:
@@ -205,30 +210,30 @@ def test_downloads_need_the_key_that_made_them(parts: tuple[Any, Settings]) -> N
     answer = _invoke(client, [uploaded["path"]], one).json()["output"]["answer"]
     signed = answer["urls"][0]
     plain, _, query = signed.partition("?")
-    assert query.startswith("sig=") and uploaded["url"].startswith(uploaded["url"].split("?")[0] + "?sig=")
+    assert query.startswith("exp=") and "&sig=" in query and "?exp=" in uploaded["url"]
     assert signed in answer["text"] and answer["results"][1]["data"]["path"] == signed
     assert owner_fingerprint(plain.removeprefix("/artifacts/")) == key_fingerprint("key-one-123")
 
     assert client.get(plain, headers=one).content == b"TEXT ON THE PAGE"
     assert client.get(signed).content == b"TEXT ON THE PAGE"  # a browser: no header, the link's signature
     no_key = client.get(plain)
-    assert no_key.status_code == 401 and "X-API-Key" in no_key.json()["detail"] and "?sig=" in no_key.json()["detail"]
+    assert no_key.status_code == 401 and "X-API-Key" in no_key.json()["detail"] and "&sig=" in no_key.json()["detail"]
     for url in (plain, uploaded["url"].split("?")[0]):
         other = client.get(url, headers=two)
         assert other.status_code == 403 and "another API key" in other.json()["detail"], url
-    forged = client.get(plain + "?sig=" + "0" * 32)
+    exp = query.split("&")[0]
+    forged = client.get(f"{plain}?{exp}&sig={'0' * 32}")
     assert forged.status_code == 403 and "signature" in forged.json()["detail"]
     moved = client.get(uploaded["url"].split("?")[0] + "?" + query)  # a signature opens its own file only
     assert moved.status_code == 403
     # another key names the file: the upload is not its upload, the output another session's
     refused = _invoke(client, [uploaded["path"]], two)
-    assert refused.status_code == 400 and "not an upload" in refused.json()["detail"]
-    # ... also on the /c/{config}/ routes, whose bodies the guard does not read: it read key one's upload
+    assert refused.status_code == 400 and "is not yours" in refused.json()["detail"]
+    # ... also on the /c/{config}/ routes (it read key one's upload): refused alike
     other_route = _invoke(client, [uploaded["path"]], two, route="c/N4XyA/invoke")
-    assert other_route.status_code == 200 and "TEXT ON THE PAGE" not in other_route.text
-    assert any("not an upload" in m for m in other_route.json()["output"]["answer"]["plan"]["missing"])
-    theirs = _invoke(client, [signed], two, request="Transcribe it").json()["output"]["answer"]["plan"]["missing"]
-    assert "is an output of another session" in theirs[0]
+    assert other_route.status_code == 400 and other_route.json() == refused.json()
+    theirs = _invoke(client, [signed], two, request="Transcribe it")
+    assert theirs.status_code == 400 and "is not yours" in theirs.json()["detail"]
     # a path that does not exist is no oracle: 403 for another key, 404 for the owner
     missing = plain.rsplit("/", 1)[0] + "/none.wav"
     assert client.get(missing, headers=two).status_code == 403 and client.get(missing, headers=one).status_code == 404
