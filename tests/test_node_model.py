@@ -85,11 +85,17 @@ def test_the_model_fills_an_empty_plan_over_a_tool_graph_but_not_over_the_regist
     assert tasks(OfflinePlanner(GRAPH, matcher=False, node_model=chatty, fill_empty=False), request) == []
     over_registry = OfflinePlanner(matcher=False, node_model=chatty)
     assert not over_registry.fill_empty and over_registry.plan(request).tasks == []
-    # a plan the rules started is completed over the registry too, as the model knows all of its intents
+    # over the registry it adds no task the request does not ask for beside the rules' plan ...
     sure = NodeModel(intents, {"w:layering": {intents.index("depth-estimation"): 9.0}},
                      [3.0 if i == "image-to-text" else -6.0 for i in intents], 0.5)
+    request = "Caption photo.jpg. Also, I wonder about the layering of photo.jpg."
+    assert [t for t, _ in tasks(OfflinePlanner(matcher=False, node_model=sure), request)] == ["image-to-text"]
+    # ... but its choice takes the place of a rules' task it left out, in that task's clause
+    assert [t for t, _ in tasks(OfflinePlanner(matcher=False, node_model=False),
+                                "Caption photo.jpg. Also, segment the layering of photo.jpg.")] == [
+        "image-to-text", "image-segmentation"]
     assert [t for t, _ in tasks(OfflinePlanner(matcher=False, node_model=sure),
-                                "Caption photo.jpg. Also, I wonder about the layering of photo.jpg.")] == [
+                                "Caption photo.jpg. Also, segment the layering of photo.jpg.")] == [
         "image-to-text", "depth-estimation"]
 
 

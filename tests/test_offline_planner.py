@@ -1211,3 +1211,42 @@ def test_what_someone_in_a_story_does_is_no_picture_to_make() -> None:
     assert [t.task for t in plan("Write a story about a girl who loves to draw").tasks] == ["text-generation"]
     assert steps(plan("Write a story about a painter who learns to paint, then make a picture for it"))[1] == (
         "text-to-image", {"text": Ref(task_id=0)})
+
+
+_FULL: list[OfflinePlanner] = []
+
+
+def full_plan(request: str) -> Plan:
+    """The plan of the planner users get (semantic matcher and the node model that reads embeddings)."""
+    if not _FULL:
+        _FULL.append(OfflinePlanner())
+    return _FULL[0].plan(request)
+
+
+@pytest.mark.parametrize(("request_text", "expected"), [
+    # the model doubted question answering over a transcript (0.01) and took the voicemail's label for its text
+    ("Listen to voicemail.mp3 and tell me who called",
+     [("automatic-speech-recognition", {"audio": "voicemail.mp3"}),
+      ("question-answering", {"text": "Who called?", "context": Ref(task_id=0)})]),
+    # it left out the question about the car (0.25) and the matcher put an image classification in its place
+    ("Describe the image, then tell me what colour the car is: car.jpg",
+     [("image-to-text", {"image": "car.jpg"}),
+      ("visual-question-answering", {"image": "car.jpg", "text": "What colour is the car?"})]),
+    # it added what the request does not ask for: a translation, a classification, a caption, a table's class
+    ("Can you find out what language this is: Obrigado pela ajuda.",
+     [("text-classification", {"text": "Obrigado pela ajuda."})]),
+    ("Tell me what animals are in zoo.png.",
+     [("visual-question-answering", {"image": "zoo.png", "text": "What animals are there?"})]),
+    ("Generate an image from the description in note.txt.", [("text-to-image", {"text": "note.txt"})]),
+    ("What objects are on the table in desk.jpg?", [("object-detection", {"image": "desk.jpg"})]),
+    # a translation into a language the request names it still adds
+    ("I need subtitles for talk.wav in Spanish.",
+     [("automatic-speech-recognition", {"audio": "talk.wav"}),
+      ("translation", {"text": Ref(task_id=0), "target_language": "Spanish"})]),
+    ("Read the sign in street.jpg and tell me what it means in English.",
+     [("image-to-text", {"image": "street.jpg"}),
+      ("translation", {"text": Ref(task_id=0), "target_language": "English"})]),
+])
+def test_over_the_registry_the_node_model_keeps_questions_asked_and_adds_only_what_is_asked(
+        request_text: str, expected: list) -> None:
+    assert steps(full_plan(request_text)) == expected

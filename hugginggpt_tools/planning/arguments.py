@@ -662,12 +662,15 @@ class PlanBuilder:
         return latest if latest and not ("text" in main and cand.task not in QUESTION_TASKS) else None
 
     def _context(self, cand: Candidate) -> str | None:
-        """Question answering's context: a quoted text, an earlier output, or a converted file."""
+        """Question answering's context: a quoted text, an earlier output, or a converted file (over
+        the registry also one an earlier clause only pointed at: "Listen to voicemail.mp3 and tell
+        me who called" asks the transcript)."""
         clause = cand.clause
         return (self._take(clause.resources, ["text"], question=False)
                 or (self._latest_output(["text"]) if self._refers_back(clause) else None)
                 or self._take(self._all(), ["text"], question=False) or self._latest_output(["text"])
-                or self._bridge(clause.resources, cand.strength))
+                or self._bridge(clause.resources, cand.strength)
+                or (self._bridge(range(self.req.own), cand.strength) if self.feed_from_missing else None))
 
     def _second_text(self, cand: Candidate, first: str | None) -> str | None:
         """Sentence similarity's second text: another quote, or an earlier text output than the first."""

@@ -128,6 +128,10 @@ CUES: tuple[Cue, ...] = tuple(
             (rf"(?:extract|find|identify|list|pick out|pull out|highlight|tag|mark|recogni[sz]e|label|spot|detect|"
              rf"point out|locate|determine|classify) (?:all |any |every |some )?(?:of )?(?:the )?(?:\w+ )?(?:{_ENTITY_OBJECTS})",
              1.2),
+            # "give me the names of the people mentioned", not "tell me the due date"
+            (r"(?:give|tell|show|get) (?:me|us) (?:all )?(?:of )?(?:the )?(?:\w+ )?(?:names|entities|places|dates|people|"
+             r"persons|locations|organi[sz]ations|companies|cities|countries|brands|products)(?! of (?:the |this |that )?"
+             r"(?:\w+ )?(?:image|photo|picture|\ue000))", 1.2),
             (r"(?:names|entities|places|dates|people|persons|locations|organi[sz]ations)(?: [\w,]+){0,6} (?:tagged|"
              r"label(?:l)?ed|marked|highlighted|identified|extracted|recogni[sz]ed)", 1.0),
             (r"keywords|key terms|key phrases|key entities", 1.0),
@@ -148,6 +152,8 @@ CUES: tuple[Cue, ...] = tuple(
     + _cues("translation",
             (r"translat(?:e|es|ed|ing|ion|ions|or)", 1.5),
             (rf"^(?:{_LANG})$", 1.2),  # a step that is only a language: "speech.wav -> transcript -> French"
+            # "tell me what it means in English", "what does the sign say in German?"
+            (rf"(?:means?|meant|say|says|said|reads?),? in (?:{_LANG})", 1.3),
             (rf"(?:into|to) (?:{_LANG})|(?:{_LANG}) (?:version|translation|speakers?|equivalent)", 0.9),
             (rf"(?:render|put|say|write|express|give|rewrite|convert|turn|have|get)(?: [\w\ue000-\ue002]+){{0,3}} (?:in|into) "
              rf"(?:{_LANG})",
