@@ -135,6 +135,28 @@ def test_ocr_reads_a_long_line_of_small_print_in_pieces(engine, tmp_path: Path) 
     assert got[:3] == want[:3] and sum(a == b for a, b in zip(got, want)) >= len(want) - 2
 
 
+
+@pytest.mark.integration
+def test_each_line_is_cut_into_pieces_once(engine, tmp_path: Path, monkeypatch) -> None:
+    """The direction classifier and the recogniser see the same pieces of a line: it was cut twice,
+    once for each (the same work again, a blank-column scan per crop)."""
+    from PIL import Image, ImageDraw
+
+    from hugginggpt_tools.backends import _ocr
+
+    lines = ["Fresh fruit arrives from local farms each morning and the market opens at eight.",
+             "Wash your hands before preparing food and keep raw meat away from salads."]
+    face = _font(20)
+    image = Image.new("RGB", (max(int(face.getlength(line)) for line in lines) + 80, 120), "white")
+    for k, line in enumerate(lines):
+        ImageDraw.Draw(image).text((40, 25 + 40 * k), line, fill="black", font=face)
+    image.save(tmp_path / "two.png")
+    cut = []
+    monkeypatch.setattr(_ocr, "pieces", lambda crop, *args: cut.append(crop) or pieces(crop, *args))
+    read = [line["text"] for line in _ocr.read_lines(engine, str(tmp_path / "two.png"))]
+    assert read == lines
+    assert cut and len({id(crop) for crop in cut}) == len(cut)  # no crop cut twice
+
 def _dejavu(size: int):
     from PIL import ImageFont
 

@@ -628,7 +628,8 @@ def read_lines(engine: Any, path: str) -> list[dict[str, Any]]:
     ordered as lines; so is a page upside down (most of its lines, two or more, upside down to the
     direction classifier), else its lines would come last first. The boxes of one line are merged
     (:func:`line_groups`); RapidOCR's direction classifier sees the crops as cut, a long one in its
-    :func:`pieces` (:func:`_upside_down`), and the recogniser reads the pieces with a margin, enlarged
+    :func:`pieces` (:func:`_upside_down`), and the recogniser reads those same pieces (each crop is cut
+    once; a line surely upside down has its pieces turned over, in reverse order) with a margin, enlarged
     (:func:`prepared`), a word gap it read through put back (:func:`respaced`), a line's pieces
     joined by spaces; its score threshold applies to each line (its pieces' scores weighted by
     width). The lines come in reading order, numbered with their paragraphs (:func:`merge_ocr_lines`).
@@ -654,7 +655,8 @@ def read_lines(engine: Any, path: str) -> list[dict[str, Any]]:
     quads = _line_quads(boxes)
     crops = engine.get_crop_img_list(image, quads)
     if engine.use_cls:  # on the crops as cut: given margins, it turns some upright lines upside down
-        down, sure = _upside_down(engine, crops)
+        cut = [pieces(crop) for crop in crops]
+        down, sure = _upside_down(engine, cut)
         if turn is None and len(crops) > 1 and 2 * sum(down) > len(crops):
             # most lines upside down: the page is, and read as they stand its lines run bottom to top
             import cv2
@@ -663,9 +665,12 @@ def read_lines(engine: Any, path: str) -> list[dict[str, Any]]:
             image = np.ascontiguousarray(cv2.rotate(image, turn))
             quads = _line_quads(detect(engine, image))
             crops = engine.get_crop_img_list(image, quads)
-            down, sure = _upside_down(engine, crops)
-        crops = [_rotate_180(crop) if flip else crop for crop, flip in zip(crops, sure)]
-    cut = [pieces(crop) for crop in crops]
+            cut = [pieces(crop) for crop in crops]
+            down, sure = _upside_down(engine, cut)
+        # a line turned over: its pieces turned, in the reverse order (the pieces the classifier saw)
+        cut = [[_rotate_180(piece) for piece in reversed(parts)] if flip else parts for parts, flip in zip(cut, sure)]
+    else:
+        cut = [pieces(crop) for crop in crops]
     recognised = recognise(engine, [prepared(piece) for parts in cut for piece in parts])
     found, k = [], 0
     for parts in cut:
@@ -683,12 +688,12 @@ def read_lines(engine: Any, path: str) -> list[dict[str, Any]]:
     return lines
 
 
-def _upside_down(engine: Any, crops: Sequence[Any]) -> tuple[list[bool], list[bool]]:
-    """For each crop, whether RapidOCR's direction classifier finds it upside down (most of its
-    :func:`pieces`), and whether surely so (above the classifier's threshold): the classifier sees
-    each piece, not a long line squeezed to 192 x 48."""
+def _upside_down(engine: Any, cut: Sequence[Sequence[Any]]) -> tuple[list[bool], list[bool]]:
+    """For each crop, given as its :func:`pieces`, whether RapidOCR's direction classifier finds it
+    upside down (most of its pieces), and whether surely so (above the classifier's threshold): the
+    classifier sees each piece, not a long line squeezed to 192 x 48. The caller cuts each crop once
+    and reads the same pieces (turned over where surely upside down)."""
     threshold = float(getattr(engine.text_cls, "cls_thresh", 0.9))
-    cut = [pieces(crop) for crop in crops]
     _, directions, _ = engine.text_cls([piece for parts in cut for piece in parts])
     down, sure, k = [], [], 0
     for parts in cut:

