@@ -1250,3 +1250,19 @@ def full_plan(request: str) -> Plan:
 def test_over_the_registry_the_node_model_keeps_questions_asked_and_adds_only_what_is_asked(
         request_text: str, expected: list) -> None:
     assert steps(full_plan(request_text)) == expected
+
+
+@pytest.mark.parametrize(("request_text", "expected"), [
+    ("Tell me about the painting in art.jpg", [("image-to-text", {"image": "art.jpg"})]),
+    ("tell me about photo.jpg", [("image-to-text", {"image": "photo.jpg"})]),
+    ("Tell me about the recording memo.wav", [("automatic-speech-recognition", {"audio": "memo.wav"})])])
+def test_being_told_about_a_picture_or_recording_is_what_it_shows_or_says(request_text: str, expected: list) -> None:
+    """It planned nothing."""
+    assert steps(plan(request_text)) == expected
+
+
+def test_an_audio_introduction_about_a_topic_is_a_text_written_then_spoken() -> None:
+    """"Generate a podcast-style audio introduction about climate change" planned nothing."""
+    assert steps(plan("Generate a podcast-style audio introduction about climate change")) == [
+        ("text-generation", {"text": "Generate a podcast-style audio introduction about climate change"}),
+        ("text-to-speech", {"text": Ref(task_id=0)})]

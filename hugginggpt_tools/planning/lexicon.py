@@ -220,6 +220,11 @@ CUES: tuple[Cue, ...] = tuple(
              rf"(?:(?!(?:{_IMAGE_NOUNS}|{_VIDEO_NOUNS}|audio|sound|speech|voice|recording|song|music|tune|melody|"
              rf"captions?|summary|transcript|translation)\b)[\w-]+ ){{1,3}}(?:about|on the topic of|explaining|introducing)"
              rf"(?!\w)", 1.0),
+            # "an audio introduction about climate change": a text to write, then to speak
+            (r"(?:(?<=audio )|(?<=spoken )|(?<=podcast )|(?<=voice )|(?<=radio ))"
+             r"(?:intro(?:duction)?|story|poem|speech|talk|lecture|explanation|"
+             r"message|greeting|announcement|ad|advert(?:isement)?|pitch|monologue|script) (?:about|on|explaining)",
+             1.0),
             (r"(?:write|compose|draft|author|pen) (?:me |up )?(?:a|an|some)(?!\s+(?:\w+\s+)?(?:captions?|summary|"
              r"transcript|translation|description)\b)", 0.9),
             # not a text the user gives ("read this story aloud: '...'", "translate my essay")
@@ -279,6 +284,10 @@ CUES: tuple[Cue, ...] = tuple(
              r"contain|contains|about)|what(?:'s| is| are) (?:being )?(?:shown|depicted|happening|going on|pictured)",
              0.8))
     + _cues(("image-to-text", "text-generation"), (r"descriptions?", 0.8))
+    # "tell me about the painting in art.jpg": what the picture shows (a recording: what it says)
+    + _cues(("image-to-text", "automatic-speech-recognition"),
+            (rf"(?:tell me|talk|say something) about (?:the |this |that |my |what(?:'s| is) in )?(?:\w+ )?"
+             rf"(?:{_IMAGE_NOUNS}|recording|audio|\ue000\d+\ue001)", 1.2))
     + _cues(("automatic-speech-recognition", "image-to-text"),
             (r"transcri(?:be|bes|bed|bing|ption|ptions|pt|pts)", 1.1),
             # "what does invoice.png say?", "what does the sign in street.jpg say?": the words in the file
@@ -390,7 +399,7 @@ CUES: tuple[Cue, ...] = tuple(
             # "a summary I can listen to", not "what I can hear in it"
             (r"(?<!what )(?<!what do )(?:i|we) (?:can|could) (?:listen to|hear|play)(?! (?:in|on) )", 1.2),
             (r"(?:generate|create|make|produce|synthesi[sz]e|record|provide|give me|prepare|deliver|output) "
-             r"(?:an? |some |the )?(?:\w+ )?(?:speech|audio|voice|spoken)(?: (?:file|clip|version|recording|message))?"
+             r"(?:an? |some |the )?(?:[\w-]+ )?(?:speech|audio|voice|spoken)(?: (?:file|clip|version|recording|message))?"
              # not "make the speech (file) in memo.wav clearer": that speech is given ("speech from
              # '<text>'" is speech to make: quotes and files are masked alike)
              r"(?!(?: (?:file|clip|version|recording|message))? (?:in|on) \ue000)"
