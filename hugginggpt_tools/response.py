@@ -62,17 +62,36 @@ def _task_head(result: TaskResult) -> str:
     return f"task {result.task_id} ({result.task}{also})"
 
 
-def _task_line(result: TaskResult) -> str:
+def _task_line(result: TaskResult, shown: bool = False) -> str:
+    """The task's line: its head, model and time, and its text and files below it; ``shown``: its
+    text heads the answer already (:func:`_final_texts`), so the line points at it rather than
+    repeating it."""
     head = _task_head(result)
     if result.status == "succeeded":
         secs = f", {result.duration_s:.1f} s" if result.duration_s is not None else ""
         head += f" succeeded with {result.model_id} ({result.backend}{secs})"
         body = []
-        if result.text:
+        if result.text and not shown:
             body.append(_clip(result.text, _MAX_TEXT))
         body += [f"wrote {a.path}" for a in result.artifacts if a.path not in (result.text or "")]
+        if not body:
+            return head + (": the result above" if shown else "")
         return head + ":\n" + "\n".join("   " + line for b in body for line in b.splitlines())
-    return f"{head} {result.status}: {result.error or 'no reason recorded'}"
+    return f"{head} {result.status}: {_laid_out(result.error) if result.error else 'no reason recorded'}"
+
+
+_NO_MODEL_RE = re.compile(r"(no runnable model for [^:]+: [^(]*none can run now) \((.*)\)", re.DOTALL)
+_BACKEND_SPLIT_RE = re.compile(r"; (?=[a-z][a-z0-9-]*: )")
+
+
+def _laid_out(error: str) -> str:
+    """A "no runnable model" reason with each backend's fix on its own line ("   - transformers: ...",
+    "   - hf-inference: ..."), as selection joins them on one; any other reason as it is."""
+    match = _NO_MODEL_RE.fullmatch(error)
+    if not match or not re.match(r"[a-z][a-z0-9-]*: ", match.group(2)):
+        return error
+    fixes = _BACKEND_SPLIT_RE.split(match.group(2))
+    return f"{match.group(1)}; to run one:\n" + "\n".join(f"   - {fix}" for fix in fixes)
 
 
 _QUOTED_RE = re.compile(r"'[^']*'|`[^`]*`")
@@ -80,8 +99,8 @@ _REPEAT_CHARS = 160
 """A failure's reason longer than this (a list of fixes) is not repeated for a later task of its type."""
 
 
-def _task_lines(results: Sequence[TaskResult]) -> list[str]:
-    """One line per result; a failure for the same long reason as an earlier one of its type (other
+def _task_lines(results: Sequence[TaskResult], shown: frozenset[int] = frozenset()) -> list[str]:
+    """One line per result (those in ``shown``, by task id, without the text that heads the answer); a failure for the same long reason as an earlier one of its type (other
     than its own parts, :func:`_own_parts`: the model names and commands quoted in it, its input
     files; "translation into French, German and Italian" with no model that can run) points at
     that one rather than repeating its fixes, and names only its own parts that differ (the German
@@ -97,16 +116,47 @@ def _task_lines(results: Sequence[TaskResult]) -> list[str]:
                 lines.append(f"{_task_head(result)} {result.status} for the same reason as task {first.task_id} "
                              f"({result.error.split(':')[0]}: …){here}")
                 continue
-        lines.append(_task_line(result))
+        lines.append(_task_line(result, result.task_id in shown))
     return lines
+
+
+def _headline(results: Sequence[TaskResult]) -> str:
+    """How many tasks there were and how each ended: "I ran 1 task for your request; it succeeded.",
+    "I planned 3 tasks for your request: 1 succeeded, 1 failed and 1 was skipped." (a skipped task
+    never ran)."""
+    count = len(results)
+    tasks = f"{count} task{'' if count == 1 else 's'}"
+    by_status = {s: sum(r.status == s for r in results) for s in ("succeeded", "failed", "skipped")}
+    verb = "planned" if by_status["skipped"] else "ran"
+    if count == 1:
+        said = "was skipped" if results[0].status == "skipped" else results[0].status
+        return f"I {verb} 1 task for your request; it {said}."
+    if by_status["succeeded"] == count:
+        return f"I ran {tasks} for your request; {'both' if count == 2 else 'all'} succeeded."
+    parts = [f"{by_status['succeeded']} succeeded"]
+    if by_status["failed"]:
+        parts.append(f"{by_status['failed']} failed")
+    if by_status["skipped"]:
+        parts.append(f"{by_status['skipped']} {'was' if by_status['skipped'] == 1 else 'were'} skipped")
+    return f"I {verb} {tasks} for your request: {_listed(parts)}."
+
+
+def _block(head: str, text: str) -> str:
+    """``head`` and ``text`` on one line, or a text of several lines (an OCR'd receipt) indented below it."""
+    if "\n" not in text:
+        return f"{head} {text}"
+    return head + "\n" + "\n".join("   " + line for line in text.splitlines())
 
 
 def summarize(
     request: str, plan: Plan, choices: Sequence[ModelChoice], results: Sequence[TaskResult],
 ) -> str:
-    """A deterministic answer: what was done, each result, the stand-ins and why (once for the tasks
-    that stood in alike), the files written, the failures, and what the request asked for that
-    could not be planned for want of an input."""
+    """A deterministic answer: the final result(s) first (a text of several lines indented below its
+    heading), how many tasks there were and how each ended (:func:`_headline`), each task's line
+    (model, time, its text unless it heads the answer, its files; a "no runnable model" reason with
+    each backend's fix on its own line), the stand-ins and why (once for the tasks that stood in
+    alike, with how to run a model of the type asked for), the files written, the failures, and what
+    the request asked for that could not be planned for want of an input."""
     warnings = warning_note(plan, results)
     if not plan.tasks and plan.missing:
         return "\n\n".join(n for n in ("Nothing was run. " + missing_note(plan), warnings) if n)
@@ -116,20 +166,19 @@ def summarize(
             "No model task was needed or could be planned for this request" + note + ". "
             "Name the input file and what to do with it (for example: read the text in "
             "invoice.png aloud), or configure an LLM with --llm for open questions.", warnings) if n)
-    ok = sum(r.status == "succeeded" for r in results)
-    lines = [f"I ran {len(results)} task(s) for your request; {ok} succeeded."]
-    lines += _task_lines(results)
+    finals = _final_texts(plan, results)
+    lines = [_headline(results)]
+    lines += _task_lines(results, frozenset(task_id for task_id, _, _ in finals))
     if any(r.stands_in_for for r in results):
-        lines.append(stand_in_note(results))
+        lines.append(stand_in_note(results, choices, plan))
     files = [a.path for r in results for a in r.artifacts]
     if files:
         lines.append("Files written:")
         lines += [f"- {f}" for f in files]
-    finals = _final_texts(plan, results)
     if len(finals) == 1:
-        lines.insert(0, f"Result: {finals[0][1]}")
+        lines.insert(0, _block("Result:", finals[0][2]))
     elif finals:  # "transcribe both recordings": each transcript, not only the last
-        lines[:0] = ["Results:", *(f"- {task}: {text}" for task, text in finals)]
+        lines[:0] = ["Results:", *(_block(f"- {task}:", text) for _, task, text in finals)]
     if plan.missing:
         lines.append(missing_note(plan))
     if warnings:
@@ -140,11 +189,11 @@ def summarize(
 _MAX_FINALS = 8
 
 
-def _final_texts(plan: Plan, results: Sequence[TaskResult]) -> list[tuple[str, str]]:
-    """(task, text) of each successful task with a text output and no file that no other task
+def _final_texts(plan: Plan, results: Sequence[TaskResult]) -> list[tuple[int, str, str]]:
+    """(task id, task, text) of each successful task with a text output and no file that no other task
     consumes, in order (at most :data:`_MAX_FINALS`, each clipped)."""
     consumed = {ref for t in plan.tasks for ref in t.references()}
-    finals = [(f"task {r.task_id} ({r.task})", _clip(r.text, _MAX_TEXT)) for r in results
+    finals = [(r.task_id, f"task {r.task_id} ({r.task})", _clip(r.text, _MAX_TEXT)) for r in results
               if r.status == "succeeded" and r.task_id not in consumed and r.text and not r.artifacts]
     return finals[:_MAX_FINALS]
 
@@ -193,19 +242,39 @@ def _listed(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
-def _stand_in_lines(results: Sequence[TaskResult]) -> list[str]:
+_FETCH_RE = re.compile(r"`hf download [^`]+`")
+
+
+def _how_to_run(type_: str, group: Sequence[TaskResult], choices: Sequence[ModelChoice], said: str) -> str:
+    """How to get a model of ``type_``, which no model here gives, for the tasks of ``group`` that stood
+    in for it: the download command their choice's reason names (" (to run one: `hf download ...`)"),
+    else a pointer at ``hugginggpt doctor``; nothing when no choice of theirs is known or a warning
+    (theirs, or of the plan: ``said``) already gives a download command."""
+    ids = {r.task_id for r in group}
+    said = " ".join([said, *(w for r in group for w in r.warnings)])
+    reasons = [c.reason for c in choices if c.task_id in ids and c.stands_in_for == type_]
+    if not reasons or "`hf download" in said:
+        return ""
+    fetch = next((m.group(0) for reason in reasons for m in [_FETCH_RE.search(reason)] if m), None)
+    return f" (to run one: {fetch})" if fetch else " (`hugginggpt doctor` shows how to run one)"
+
+
+def _stand_in_lines(results: Sequence[TaskResult], choices: Sequence[ModelChoice] = (),
+                    plan: Plan | None = None) -> list[str]:
     """One line per kind of stand-in: which tasks ran which type for which and why, said once for
     every task that stood in the same way for the same reason on its own input ("caption these
     photos": three labels for three captions, each photo without text), with the inputs of the
     others named; tasks are named by their ids. The stand-ins for a type no model here can give
     share one line, whichever types they ran ("task 0 ran automatic-speech-recognition and task 1
-    text-classification for the audio-classification asked for": speech emotion judged by the words)."""
+    text-classification for the audio-classification asked for": speech emotion judged by the words),
+    with how to run a model of that type (:func:`_how_to_run`) when ``choices`` are given."""
     groups: dict[tuple[str, str, bool, str], list[TaskResult]] = {}
     for r in results:
         if r.stands_in_for:
             groups.setdefault((r.task, r.stands_in_for, _fallback_ran(r), _general(r)), []).append(r)
     order: list[tuple[bool, str]] = []  # (True, line) or (False, a type no model here can give), in order
     unavailable: dict[str, list[str]] = {}  # such a type -> "task 0 ran X", "task 1 Y": said on one line
+    standing: dict[str, list[TaskResult]] = {}  # such a type -> the tasks that stood in for it
     for group in groups.values():
         head = group[0]
         numbers = f"{'task' if len(group) == 1 else 'tasks'} {_listed([str(r.task_id) for r in group])}"
@@ -214,20 +283,23 @@ def _stand_in_lines(results: Sequence[TaskResult]) -> list[str]:
                 order.append((False, head.stands_in_for))
             ran = unavailable.setdefault(head.stands_in_for, [])
             ran.append(f"{numbers} {'' if ran else 'ran '}{head.task}")
+            standing.setdefault(head.stands_in_for, []).extend(group)
             continue
         said = set(_own_parts(head))
         others = list(dict.fromkeys(p for r in group[1:] for p in _own_parts(r) if p not in said))
         same = f"; the same for {_listed(others)}" if others else ""
         order.append((True, f"{numbers} ran {head.task} for the {head.stands_in_for} asked for, which its models "
                             f"could not give: {head.error}{same}"))
+    said = " ".join(plan.warnings if plan else [])
     return [text if is_line else f"{_listed(unavailable[text])} for the {text} asked for, which no model here can give"
-            for is_line, text in order]
+            f"{_how_to_run(text, standing[text], choices, said)}" for is_line, text in order]
 
 
-def stand_in_note(results: Sequence[TaskResult]) -> str:
+def stand_in_note(results: Sequence[TaskResult], choices: Sequence[ModelChoice] = (), plan: Plan | None = None) -> str:
     """Which tasks ran a stand-in for the type asked for, and why, once for the tasks that stood in
-    alike (:func:`_stand_in_lines`, tasks named by their ids); empty when none."""
-    lines = [f"- {line}" for line in _stand_in_lines(results)]
+    alike (:func:`_stand_in_lines`, tasks named by their ids), and, given the ``choices``, how to run
+    a model of a type no model here gives unless a warning of ``plan`` or a result says it; empty when none."""
+    lines = [f"- {line}" for line in _stand_in_lines(results, choices, plan)]
     return "Stand-ins:\n" + "\n".join(lines) if lines else ""
 
 
@@ -264,7 +336,7 @@ class Responder:
         if self.llm is None:
             return redact(summarize(request, plan, choices, results))
         reply = await self.llm.ainvoke(self.messages(request, plan, choices, results, chat_history))
-        notes = [n for n in (stand_in_note(results), failure_note(results), missing_note(plan),
+        notes = [n for n in (stand_in_note(results, choices, plan), failure_note(results), missing_note(plan),
                              warning_note(plan, results)) if n]
         return redact("\n\n".join([str(reply.text), *notes]))
 

@@ -30,9 +30,23 @@ def no_such_file_fix() -> str:
     return f"relative paths start at {Path.cwd()}; check the name, or give the file's full path"
 
 
+def _folder_fix(folder: Path) -> str:
+    """What to give instead of a folder: one ``--file`` per file in it, the first shown."""
+    try:
+        inside = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    except OSError:
+        inside = []
+    if not inside:
+        return "give one --file per file in it (it holds none)"
+    return f"give one --file per file in it, e.g. --file {inside[0]}"
+
+
 def check_files(files: Sequence[str]) -> list[str]:
-    """The ``--file`` paths; :class:`InputError` (exit 2) naming one that is not a file, and the fix."""
+    """The ``--file`` paths; :class:`InputError` (exit 2) naming one that is not a file, and the fix
+    (a folder: one ``--file`` per file in it)."""
     for f in files:
+        if Path(f).is_dir():
+            raise InputError(f"--file {f!r} is a folder, not a file; {_folder_fix(Path(f))}.")
         if not Path(f).is_file():
             what = "not a file" if Path(f).exists() else "no such file"
             raise InputError(f"--file {f!r}: {what} ({no_such_file_fix()}).")

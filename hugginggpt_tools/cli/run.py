@@ -18,8 +18,8 @@ from ._common import check_files, load_llm, no_such_file_fix
 
 def _progress(chunk: dict[str, Any]) -> None:
     """Print one stream event as a progress line on stderr, naming each task by its plan id as the
-    answer does. A stand-in that ran after the task's own models failed is said in a few words:
-    the answer gives the reason, once."""
+    answer does, with the model and time of a task a model ran. A stand-in that ran after the task's
+    own models failed is said in a few words: the answer gives the reason, once."""
     if chunk.get("stage") == "plan":
         tasks = ", ".join(f"{t['id']}:{t['task']}" for t in chunk["plan"]) or "no tasks"
         line = f"[plan] {tasks}" + "".join(f"\n[plan] note: {n}" for n in chunk.get("notes", []))
@@ -33,8 +33,9 @@ def _progress(chunk: dict[str, Any]) -> None:
     elif chunk.get("event") == "task_started":
         line = f"[task {chunk['task_id']}] {chunk['task']} started"
     elif chunk.get("event") in ("task_finished", "task_skipped"):
-        secs = f" in {chunk['duration_s']:.2f} s" if chunk.get("duration_s") is not None else ""
         model = f" with {chunk['model_id']}" if chunk.get("model_id") else ""
+        # no model ran (no runnable model, a bad input): there is no time to give
+        secs = f" in {chunk['duration_s']:.2f} s" if model and chunk.get("duration_s") is not None else ""
         err = f": {chunk['error']}" if chunk.get("error") else ""
         if chunk.get("stands_in_for"):
             why = "; the answer says why" if chunk.get("error") and chunk.get("status") == "succeeded" else err
