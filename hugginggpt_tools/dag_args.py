@@ -268,9 +268,10 @@ def _signature(t: TaskType) -> str:
 def _how(slot: ArgSpec) -> str:
     if "text" in slot.modalities:
         return 'the text itself, or "<resource>-K" for the output of an earlier task K that outputs text'
-    mod = slot.modality
-    return (f"the path or URL of {_a(mod)} file the user gave (ending {_EXTENSIONS.get(mod, '')}), "
-            f'or "<resource>-K" for an earlier task K that outputs {mod}')
+    kinds = [m for m in slot.modalities if m in _FILE_MODALITIES]  # the main one first: "audio or video"
+    ends = " or ".join(_EXTENSIONS[m] for m in kinds)
+    return (f"the path or URL of {_a(' or '.join(kinds))} file the user gave (ending {ends}), "
+            f'or "<resource>-K" for an earlier task K that outputs {" or ".join(kinds)}')
 
 
 def _convert_hint(outputs: Sequence[str], slot: ArgSpec) -> str:

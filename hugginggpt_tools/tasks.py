@@ -3,7 +3,9 @@
 The 24 task types are those of the JARVIS model catalog (HuggingGPT paper, tables 1 to 4),
 named by their Hugging Face pipeline tag. Argument names follow HuggingGPT (``text``,
 ``image``, ``audio``, ``video``) with a few named extras (``context`` for question answering,
-``text2`` for sentence similarity, ``target_language`` for translation). Aliases map the names
+``text2`` for sentence similarity, ``target_language`` for translation). An argument may take
+several modalities, its main one first: the audio tasks' ``audio`` also takes a video, whose
+sound track is what the model hears ("transcribe talk.mp4"). Aliases map the names
 that TaskBench and LLMs use ("Image Editing", "Speech Recognition", "OCR") to a task type.
 """
 
@@ -62,7 +64,8 @@ def _text(desc: str = "the input text", name: str = "text", required: bool = Tru
 
 
 _IMAGE = ArgSpec("image", ("image",), "path or URL of the input image")
-_AUDIO = ArgSpec("audio", ("audio",), "path or URL of the input audio file")
+_AUDIO = ArgSpec("audio", ("audio", "video"),
+                 "path or URL of the input audio file, or of a video whose sound track is used")
 
 _TASKS: tuple[TaskType, ...] = (
     TaskType("text-classification", "nlp", (_text(),), ("text",),
@@ -130,15 +133,15 @@ _TASKS: tuple[TaskType, ...] = (
              "Speak a text aloud: synthesize speech audio from text.",
              ("Text-to-Speech", "Text to Speech", "TTS", "speech synthesis")),
     TaskType("automatic-speech-recognition", "audio", (_AUDIO,), ("text",),
-             "Transcribe speech in an audio file to text.",
+             "Transcribe speech in an audio file, or in a video's sound track, to text.",
              ("Automatic Speech Recognition", "ASR", "speech recognition", "Speech-to-Text", "transcription",
               "Audio Transcription")),
     TaskType("audio-to-audio", "audio", (_AUDIO,), ("audio",),
-             "Transform audio into audio: remove noise, enhance speech, separate sources.",
+             "Transform audio (or a video's sound track) into audio: remove noise, enhance speech, separate sources.",
              ("Audio-to-Audio", "Audio to Audio", "speech enhancement", "noise removal", "Audio Quality Enhancer",
               "Audio Enhancement")),
     TaskType("audio-classification", "audio", (_AUDIO,), ("text",),
-             "Assign a label to an audio clip: speech or not, emotion, speaker, sound event.",
+             "Assign a label to an audio clip or a video's sound track: speech or not, emotion, speaker, sound event.",
              ("Audio Classification",)),
     TaskType("document-question-answering", "multimodal", (_IMAGE, _text("the question")), ("text",),
              "Answer a question about a document image (an invoice, a form, a receipt).",

