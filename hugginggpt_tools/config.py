@@ -38,6 +38,17 @@ def _default_catalog_dir() -> Path:
     return cache / "hugginggpt-tools" / "catalog"
 
 
+def default_cache_dir() -> Path:
+    """The folder of data the package computes once and keeps: ``HUGGINGGPT_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/hugginggpt-tools/cache``. Only reproducible data goes there, each file under
+    a key of everything it depends on, so deleting the folder costs only time. Read here too (not
+    only by :meth:`Settings.from_env`), like :func:`_default_catalog_dir`."""
+    if os.environ.get("HUGGINGGPT_CACHE_DIR"):
+        return Path(os.environ["HUGGINGGPT_CACHE_DIR"])
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return cache / "hugginggpt-tools" / "cache"
+
+
 def _content_types() -> tuple[str, ...]:
     from .policy import DEFAULT_CONTENT_TYPES
 
@@ -76,6 +87,11 @@ class Settings(BaseModel):
         default_factory=_default_catalog_dir,
         description="Folder of the user catalog: models added with `hugginggpt models add` and cards "
         "refreshed from the Hub, merged into the index (HUGGINGGPT_CATALOG_DIR).",
+    )
+    cache_dir: Path = Field(
+        default_factory=default_cache_dir,
+        description="Folder of data computed once and kept, such as the offline planner's embedded example "
+        "phrasings (HUGGINGGPT_CACHE_DIR); safe to delete.",
     )
     model_dirs: list[Path] = Field(
         default_factory=list,
@@ -144,6 +160,7 @@ class Settings(BaseModel):
             "output_dir": "HUGGINGGPT_OUTPUT_DIR",
             "index_dir": "HUGGINGGPT_INDEX_DIR",
             "catalog_dir": "HUGGINGGPT_CATALOG_DIR",
+            "cache_dir": "HUGGINGGPT_CACHE_DIR",
             "top_k": "HUGGINGGPT_TOP_K",
             "num_threads": "HUGGINGGPT_NUM_THREADS",
             "device": "HUGGINGGPT_DEVICE",
@@ -196,4 +213,4 @@ def apply_thread_limits(num_threads: int) -> None:
         torch.set_num_threads(num_threads)
 
 
-__all__ = ["PACKAGE_DIR", "REPO_DIR", "Settings", "apply_thread_limits", "get_settings", "hf_token"]
+__all__ = ["PACKAGE_DIR", "REPO_DIR", "Settings", "apply_thread_limits", "default_cache_dir", "get_settings", "hf_token"]

@@ -21,10 +21,9 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from langchain_core.callbacks import BaseCallbackHandler, adispatch_custom_event
-from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AnyMessage
 from langchain_core.runnables import RunnableConfig, RunnableLambda
 from langchain_core.tracers.context import register_configure_hook
@@ -48,6 +47,9 @@ from .response import Responder
 from .schemas import Answer, ModelChoice, Plan, StageTiming, TaskResult, Trace
 from .selection import achoose_with_llm, select_models, stand_ins
 from .sessions import Session, SessionManager
+
+if TYPE_CHECKING:  # annotations only: the chat model is only called
+    from langchain_core.language_models import BaseChatModel
 
 
 class AgentInput(TypedDict, total=False):

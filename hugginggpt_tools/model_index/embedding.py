@@ -185,6 +185,30 @@ class Embedder:
         )
         return normalize(np.asarray(vectors, dtype=np.float32))
 
+    def fingerprint(self) -> str:
+        """A hex digest of everything this embedder's vectors depend on (loads the model): the
+        model folder's files (names, sizes, modification times), the encoder's settings (cut,
+        batch size, threads, int8 or dtype), the versions of torch and of this code, and the CPU
+        kernels torch picks. Equal digests give equal vectors for equal calls to :meth:`encode`;
+        caches of vectors key on it (:class:`~hugginggpt_tools.planning.semantic.IntentMatcher`)."""
+        import hashlib
+        import json
+
+        import torch
+
+        model = self._load()
+        path = (self._path or bundled_model_path()).resolve()
+        files = sorted((str(f.relative_to(path)), f.stat().st_size, f.stat().st_mtime_ns)
+                       for f in path.rglob("*") if f.is_file())
+        code = hashlib.sha256(b"".join(Path(__file__).with_name(name).read_bytes()
+                                       for name in ("embedding.py", "minilm.py"))).hexdigest()
+        capability = getattr(getattr(torch.backends, "cpu", None), "get_cpu_capability", lambda: "")()
+        parts = {"name": self._name, "path": str(path), "files": files, "encoder": type(model).__name__,
+                 "quantized": self.quantized, "dtype": self.dtype, "max_seq_length": int(model.max_seq_length),
+                 "batch_size": self.batch_size, "num_threads": self.num_threads, "torch": torch.__version__,
+                 "cpu": capability, "code": code}
+        return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
     @property
     def dtype(self) -> str:
         """The type the model computes in (loads the model): ``"float32"`` or ``"bfloat16"``;

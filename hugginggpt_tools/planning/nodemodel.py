@@ -27,7 +27,7 @@ import functools
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from typing import Any
 
@@ -107,6 +107,49 @@ def request_features(req: RequestText, masked: str, rule_intents: Iterable[str])
     return feats
 
 
+class _Rows(Mapping[str, list[tuple[int, float]]]):
+    """The weights of a node model, feature -> ``[(column, weight), ...]``, read from the
+    ``{feature: {column: weight}}`` it was given only for the features a request has.
+
+    The package's model has about 150,000 weights; turning all of them into lists of pairs took
+    a fifth of a second at every planner's start, and a request reads about 50 features. The
+    columns and the weights' types are checked here, at once (:class:`ConfigError` naming the bad
+    columns); a row becomes pairs on first use, in the order it was given, so the sums come out
+    exactly as before."""
+
+    def __init__(self, rows: Mapping[str, Mapping[Any, Any]], columns: int) -> None:
+        keys = {j for row in rows.values() for j in row}
+        values = {type(w) for row in rows.values() for w in row.values()}
+        if not values <= {float, int}:  # anything else: convert now, raising as float() does
+            rows = {f: {j: float(w) for j, w in row.items()} for f, row in rows.items()}
+        columns_of = {j: int(j) for j in keys}
+        bad = sorted({c for c in columns_of.values() if not 0 <= c < columns})
+        if bad:
+            raise ConfigError(f"The node model's weights name columns {bad[:5]}; columns run 0..{columns - 1}.")
+        self._rows = rows
+        self._columns = columns_of
+        self._pairs: dict[str, list[tuple[int, float]]] = {}
+
+    def __getitem__(self, feature: str) -> list[tuple[int, float]]:
+        pairs = self._pairs.get(feature)
+        if pairs is None:
+            row = self._rows[feature]  # KeyError for a feature the model does not weigh
+            pairs = self._pairs[feature] = [(self._columns[j], float(w)) for j, w in row.items()]
+        return pairs
+
+    def get(self, feature: str, default: Any = None) -> Any:
+        return self[feature] if feature in self._rows else default
+
+    def __contains__(self, feature: object) -> bool:
+        return feature in self._rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
 class NodeModel:
     """Per-intent logistic regressions over binary features and, optionally, an embedding.
 
@@ -131,10 +174,7 @@ class NodeModel:
             raise ConfigError(f"The node model's embedding weights need one vector per intent ({len(intents)}), "
                               "all of the embedding's length.")
         self.intents = list(intents)
-        self.weights = {f: [(int(j), float(w)) for j, w in row.items()] for f, row in weights.items()}
-        bad = sorted({j for row in self.weights.values() for j, _ in row if not 0 <= j < len(intents)})
-        if bad:
-            raise ConfigError(f"The node model's weights name columns {bad[:5]}; columns run 0..{len(intents) - 1}.")
+        self.weights = _Rows(weights, len(intents))
         self.bias = [float(b) for b in bias]
         self.threshold = threshold
         self.vectors = [[float(x) for x in v] for v in vectors] if vectors is not None else None
@@ -165,8 +205,10 @@ class NodeModel:
     @classmethod
     def default(cls, *, embedding: bool = True) -> NodeModel:
         """The package's model (``data/node_model.json``): the one that reads the request's
-        embedding, or (``embedding=False``) the one that reads only its words and the rules."""
-        return _default_models()[0 if embedding else 1]
+        embedding, or (``embedding=False``) the one that reads only its words and the rules.
+        The file is read once per process; each model is built on first use (well under 0.1 s:
+        its weights become pairs feature by feature, as requests name them)."""
+        return _default_model("with_embedding" if embedding else "words_only")
 
     def logits(self, features: Iterable[str], embedding: Sequence[float] | None = None) -> dict[str, float]:
         """Each intent's log-odds given ``features`` and the request's ``embedding``."""
@@ -196,10 +238,14 @@ class NodeModel:
 
 
 @functools.lru_cache(maxsize=1)
-def _default_models() -> tuple[NodeModel, NodeModel]:
+def _default_data() -> dict[str, Any]:
     path = resources.files("hugginggpt_tools").joinpath("data", "node_model.json")
-    data = json.loads(path.read_text("utf-8"))
-    return NodeModel.from_dict(data["with_embedding"]), NodeModel.from_dict(data["words_only"])
+    return json.loads(path.read_text("utf-8"))
+
+
+@functools.lru_cache(maxsize=2)
+def _default_model(name: str) -> NodeModel:
+    return NodeModel.from_dict(_default_data()[name])
 
 
 __all__ = ["FORMAT", "STAND_INS", "NodeModel", "embedding_text", "request_features", "resource_token", "stand_in",

@@ -10,15 +10,26 @@ The encoder is anything with ``encode(texts) -> array`` of unit rows; by default
 the first clause that needs it. The offline planner asks the matcher only about clauses that ask
 for something no cue names; its node model embeds every whole request with the same encoder
 (:meth:`IntentMatcher.embed`), so with the default node model every plan loads it once.
+
+Embedding the 444 example phrasings takes 1 to 3 s, paid by the first clause a process sends to
+the matcher (about one request in three). The package's matcher keeps their vectors in
+``Settings.cache_dir / "planning"`` (``HUGGINGGPT_CACHE_DIR``), under a key of the phrasings
+and the encoder's :meth:`~hugginggpt_tools.model_index.embedding.Embedder.fingerprint`, so a
+later process reads them in milliseconds and gets the same numbers; a changed example file,
+model, torch or CPU makes a new key. A cache that cannot be read or written is skipped.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 import json
 import logging
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import ConfigError
@@ -37,6 +48,9 @@ TOP_K = 3
 
 CACHE_SIZE = 4096
 """How many clause embeddings a matcher keeps (oldest dropped first)."""
+
+CACHE_FILES_KEPT = 4
+"""How many files of example vectors a cache folder keeps (the newest; one per key)."""
 
 
 class Encoder(Protocol):
@@ -60,10 +74,14 @@ class IntentMatcher:
         examples: phrasings per intent; None uses the package's.
         threshold: lowest similarity for an intent to be suggested.
         top_k: how many of an intent's closest examples its score averages.
+        cache_dir: a folder to keep the examples' vectors in between processes, for an encoder
+            with a ``fingerprint()`` (a digest of everything its vectors depend on); None (the
+            default) keeps them in memory only. The package's matcher uses
+            ``Settings.cache_dir / "planning"``.
     """
 
     def __init__(self, encoder: Encoder, examples: Mapping[str, Sequence[str]] | None = None, *,
-                 threshold: float = THRESHOLD, top_k: int = TOP_K) -> None:
+                 threshold: float = THRESHOLD, top_k: int = TOP_K, cache_dir: str | Path | None = None) -> None:
         examples = load_examples() if examples is None else examples
         unknown = sorted(set(examples) - set(INTENTS))
         if unknown:
@@ -75,6 +93,7 @@ class IntentMatcher:
         self._texts = [text for texts in examples.values() for text in texts]
         self._vectors: Any = None
         self._cache: dict[str, Any] = {}
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else None
 
     @classmethod
     def default(cls) -> IntentMatcher:
@@ -83,8 +102,28 @@ class IntentMatcher:
 
     def _examples(self) -> Any:
         if self._vectors is None:
-            self._vectors = self.encoder.encode(self._texts)
+            path = self._cache_file()
+            vectors = _read_vectors(path, len(self._texts)) if path is not None else None
+            if vectors is None:
+                vectors = self.encoder.encode(self._texts)
+                if path is not None:
+                    _write_vectors(path, vectors)
+            self._vectors = vectors
         return self._vectors
+
+    def _cache_file(self) -> Path | None:
+        """Where the examples' vectors are kept: a name keyed on the examples (with their intents)
+        and the encoder's fingerprint; None without a cache folder or a fingerprint."""
+        fingerprint = getattr(self.encoder, "fingerprint", None)
+        if self.cache_dir is None or not callable(fingerprint):
+            return None
+        try:
+            digest = fingerprint()
+        except Exception as error:  # noqa: BLE001 - no key, no cache: the vectors are computed as before
+            logger.debug("no cache of example vectors: the encoder's fingerprint failed: %s", error)
+            return None
+        key = hashlib.sha256(json.dumps([self._labels, self._texts, digest]).encode()).hexdigest()
+        return self.cache_dir / f"examples-{key[:32]}.npy"
 
     def warm(self, texts: Iterable[str]) -> None:
         """Embed ``texts`` in one batch ahead of the :meth:`scores` calls that need them."""
@@ -123,11 +162,49 @@ class IntentMatcher:
         return [(k, round(v - self.threshold, 4)) for k, v in ranked if v > self.threshold]
 
 
+def _read_vectors(path: Path, rows: int) -> Any:
+    """The vectors kept at ``path``, or None when there are none or they are not ``rows`` float32 rows."""
+    import numpy as np
+
+    try:
+        vectors = np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as error:
+        logger.debug("ignoring the unreadable cache of example vectors %s: %s", path, error)
+        return None
+    if vectors.dtype != np.float32 or vectors.ndim != 2 or vectors.shape[0] != rows:
+        logger.debug("ignoring the cache of example vectors %s: shape %s %s", path, vectors.shape, vectors.dtype)
+        return None
+    return vectors
+
+
+def _write_vectors(path: Path, vectors: Any) -> None:
+    """Keep ``vectors`` at ``path`` (written whole, then renamed into place, so a reader never
+    sees half a file), and only the :data:`CACHE_FILES_KEPT` newest files beside it."""
+    import numpy as np
+
+    temporary = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with temporary.open("wb") as handle:
+            np.save(handle, np.asarray(vectors), allow_pickle=False)
+        os.replace(temporary, path)
+        kept = sorted(path.parent.glob("examples-*.npy"), key=lambda f: f.stat().st_mtime, reverse=True)
+        for old in kept[CACHE_FILES_KEPT:]:
+            old.unlink(missing_ok=True)
+    except OSError as error:
+        logger.debug("could not keep the example vectors in %s: %s", path.parent, error)
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+
+
 @functools.lru_cache(maxsize=1)
 def _default_matcher() -> IntentMatcher:
+    from ..config import default_cache_dir
     from ..model_index.embedding import planning_embedder
 
-    return IntentMatcher(planning_embedder())
+    return IntentMatcher(planning_embedder(), cache_dir=default_cache_dir() / "planning")
 
 
 __all__ = ["CACHE_SIZE", "THRESHOLD", "TOP_K", "Encoder", "IntentMatcher", "load_examples"]
