@@ -19,7 +19,8 @@ How it reads a request:
    most; the model never empties a plan, and over the registry it never fills one the rules left
    empty (see ``fill_empty``), keeps a task a cue names outright unless it all but rules it out
    (:data:`STRONG_CUE`) and the question answering of a clause put as a question, adds nothing
-   but a translation into a language the request names, and reads a file given to a text task
+   but a translation into a language the request names or a task in the place of one it left
+   out (:func:`_named_addition`), and reads a file given to a text task
    for its words (caption, transcript) whatever the model's favourite converter; it reads the
    request with each file named by a stand-in of its kind (:func:`~.nodemodel.embedding_text`), so
    no file name sways it;
