@@ -26,6 +26,27 @@ os.environ.setdefault("HUGGINGGPT_CATALOG_DIR", os.path.join(tempfile.gettempdir
 # (imports stay inside them: numpy and the package must load after the settings above)
 
 
+@pytest.fixture(scope="session")
+def bundled_qa() -> Any:
+    """The bundled MiniLM extractive question answerer, loaded once for the session."""
+    from hugginggpt_tools.backends.bundled_text import MiniLMExtractiveQA
+    from hugginggpt_tools.config import Settings
+
+    model = MiniLMExtractiveQA(Settings(num_threads=1))
+    model.load()
+    return model
+
+
+@pytest.fixture
+def qa_ctx(tmp_path: Path) -> Any:
+    """A question-answering run context writing to ``tmp_path / "out"``."""
+    from hugginggpt_tools.artifacts import ArtifactStore
+    from hugginggpt_tools.backends.base import RunContext
+    from hugginggpt_tools.config import Settings
+
+    return RunContext(store=ArtifactStore(tmp_path / "out"), settings=Settings(num_threads=1), task="question-answering")
+
+
 @pytest.fixture
 def embedder() -> Any:
     """A fresh hash embedder (``fake_embedder.HashEmbedder``): deterministic, instant, no model loaded."""

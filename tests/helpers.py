@@ -6,6 +6,7 @@
 * :func:`fake_agent`: an offline-planner agent over :class:`~hugginggpt_tools.testing.FakeBackend`
   models, indexed with the hash embedder.
 * :func:`taskbench_tool`: a tool node of TaskBench's ``tool_desc.json``.
+* :func:`upload_page` / :func:`invoke_agent`: a served app's ``POST /files`` and agent routes.
 """
 
 from __future__ import annotations
@@ -106,3 +107,16 @@ def fake_agent(settings: Settings, models: dict[str, tuple[str, Handler]], llm: 
 def taskbench_tool(name: str, inputs: list[str], outputs: list[str], desc: str = "The {name} tool.") -> dict[str, Any]:
     """A node of TaskBench's ``tool_desc.json`` (``{"nodes": [...]}``); ``desc`` is formatted with ``name``."""
     return {"id": name, "desc": desc.format(name=name), "input-type": inputs, "output-type": outputs}
+
+
+def upload_page(client: Any, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    """``POST /files`` of a file ``page.png`` through the test ``client``; its JSON answer."""
+    response = client.post("/files", files={"file": ("page.png", b"png")}, headers=headers or {})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def invoke_agent(client: Any, files: list[str], headers: dict[str, str] | None = None,
+                 request: str = "Read the text in page.png aloud", route: str = "invoke") -> Any:
+    """The served agent's ``route`` (``invoke``, ``c/{config}/invoke``, ...) asked ``request`` on ``files``."""
+    return client.post(f"/hugginggpt/{route}", headers=headers or {}, json={"input": {"input": request, "files": files}})

@@ -3,14 +3,9 @@ the salutation ("Dear ...") that is closest in meaning to "Who signed the letter
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from hugginggpt_tools.artifacts import ArtifactStore
-from hugginggpt_tools.backends.base import RunContext
-from hugginggpt_tools.backends.bundled_text import MiniLMExtractiveQA, letter_furniture, signature, split_sentences
-from hugginggpt_tools.config import Settings
+from hugginggpt_tools.backends.bundled_text import letter_furniture, signature, split_sentences
 
 OFFER = ("Dear Ms. Novak,\n\nThank you for meeting our team last week. I am delighted to offer you the position of "
          "Senior Data Engineer at Brightline Analytics, starting on 1 September. Please let us know whether you "
@@ -37,33 +32,20 @@ def test_salutation_and_closing_are_letter_furniture_and_sentences_are_not() -> 
     assert letter_furniture(split_sentences("Hello, I am writing about my order. Thanks, it arrived.")) == set()
 
 
-@pytest.fixture(scope="module")
-def qa() -> MiniLMExtractiveQA:
-    model = MiniLMExtractiveQA(Settings(num_threads=1))
-    model.load()
-    return model
-
-
-@pytest.fixture()
-def ctx(tmp_path: Path) -> RunContext:
-    return RunContext(store=ArtifactStore(tmp_path / "out"), settings=Settings(num_threads=1),
-                      task="question-answering")
-
-
 @pytest.mark.integration
 @pytest.mark.parametrize(("question", "context", "name"), [
     ("Who signed the letter?", OFFER, "Tomas Varga"), ("Who wrote this letter?", OFFER, "Tomas Varga"),
     ("From whom is this letter?", COMPLAINT, "Margaret Okafor"), ("Who wrote the complaint?", COMPLAINT,
                                                                    "Margaret Okafor"),
     ("Who sent the note?", NOTE, "Owen"), ("Who is the memo from?", MEMO, "Laura Chen")])
-def test_who_signed_is_answered_with_the_signature(qa, ctx, question: str, context: str, name: str) -> None:
-    out = qa.predict({"text": question, "context": context}, ctx)
+def test_who_signed_is_answered_with_the_signature(bundled_qa, qa_ctx, question: str, context: str, name: str) -> None:
+    out = bundled_qa.predict({"text": question, "context": context}, qa_ctx)
     assert out.data["found"] is True and out.text.startswith(name) and out.data["answer"] == out.text
     assert "Dear" not in out.text and "Hi " not in out.text
 
 
 @pytest.mark.integration
-def test_the_closing_answers_no_other_question(qa, ctx) -> None:
+def test_the_closing_answers_no_other_question(bundled_qa, qa_ctx) -> None:
     """"What did Owen bring back?" found "Cheers, Owen" (it names Owen) over the sentence that says."""
-    out = qa.predict({"text": "What did Owen bring back?", "context": NOTE}, ctx)
+    out = bundled_qa.predict({"text": "What did Owen bring back?", "context": NOTE}, qa_ctx)
     assert "Darjeeling" in (out.data["answer"] or out.data["closest"]) and "Cheers" not in out.text

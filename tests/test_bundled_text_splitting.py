@@ -4,14 +4,10 @@ speech transcripts; and the extractive answerer saying when the text holds no an
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 
-from hugginggpt_tools.artifacts import ArtifactStore
-from hugginggpt_tools.backends.base import RunContext
-from hugginggpt_tools.backends.bundled_text import MiniLMExtractiveQA, split_sentences
-from hugginggpt_tools.config import Settings
+from hugginggpt_tools.backends.bundled_text import split_sentences
 
 
 def _seconds(text: str) -> float:
@@ -87,19 +83,6 @@ def test_a_numbered_list_item_keeps_its_number() -> None:
     assert split_sentences("Step 1. Mix the flour. 2. Add water.") == ["Step 1.", "Mix the flour.", "2. Add water."]
 
 
-@pytest.fixture(scope="module")
-def qa() -> MiniLMExtractiveQA:
-    model = MiniLMExtractiveQA(Settings(num_threads=1))
-    model.load()
-    return model
-
-
-@pytest.fixture()
-def ctx(tmp_path: Path) -> RunContext:
-    return RunContext(store=ArtifactStore(tmp_path / "out"), settings=Settings(num_threads=1),
-                      task="question-answering")
-
-
 OFFER = ("Dear Ms. Novak,\n\nThank you for meeting our team last week. I am delighted to offer you the position of "
          "Senior Data Engineer at Brightline Analytics, starting on 1 September. The offer includes an annual salary "
          "of 78,000 euros, 28 days of paid leave and the option to work from home two days a week. Please let us "
@@ -109,8 +92,8 @@ OFFER = ("Dear Ms. Novak,\n\nThank you for meeting our team last week. I am deli
 @pytest.mark.integration
 @pytest.mark.parametrize("question", ["Is there a company car?", "What is the capital of France?",
                                       "Who won the football match?"])
-def test_a_question_the_text_does_not_answer_is_said_to_be_unanswered(qa, ctx, question: str) -> None:
-    out = qa.predict({"text": question, "context": OFFER}, ctx)
+def test_a_question_the_text_does_not_answer_is_said_to_be_unanswered(bundled_qa, qa_ctx, question: str) -> None:
+    out = bundled_qa.predict({"text": question, "context": OFFER}, qa_ctx)
     assert out.data["found"] is False and out.data["answer"] == ""
     assert out.text.startswith(f'no passage of the text answers "{question}"')
     assert out.data["closest"] in " ".join(split_sentences(OFFER))
@@ -121,6 +104,6 @@ def test_a_question_the_text_does_not_answer_is_said_to_be_unanswered(qa, ctx, q
     ("What is the salary?", "78,000 euros"), ("When does the job start?", "1 September"),
     ("When must she reply?", "15 August"), ("Which company is hiring?", "Brightline Analytics"),
     ("How many days of leave?", "28 days")])
-def test_a_question_the_text_answers_is_still_answered(qa, ctx, question: str, holds: str) -> None:
-    out = qa.predict({"text": question, "context": OFFER}, ctx)
+def test_a_question_the_text_answers_is_still_answered(bundled_qa, qa_ctx, question: str, holds: str) -> None:
+    out = bundled_qa.predict({"text": question, "context": OFFER}, qa_ctx)
     assert out.data["found"] is True and holds in out.text and out.data["answer"] == out.text

@@ -4,12 +4,12 @@ in front of the backend's message ("org/model: the server ..."), not again insid
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+from helpers import http_server
 
 from hugginggpt_tools.artifacts import ArtifactStore
 from hugginggpt_tools.backends.base import Backends
@@ -41,10 +41,8 @@ class _Failing(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Failing)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
+    with http_server(_Failing) as httpd:
+        yield f"http://127.0.0.1:{httpd.server_port}"
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import fake_agent
+from helpers import fake_agent, invoke_agent, upload_page
 
 pytest.importorskip("langserve")
 
@@ -43,17 +43,6 @@ def _client(parts: tuple[Any, Settings], keys: list[str] | None = None, **kwargs
     return TestClient(create_app(agent, settings=settings, api_keys=keys or [], rate_limit=0), **kwargs)
 
 
-def _upload(client: TestClient, headers: dict[str, str] | None = None) -> dict[str, Any]:
-    response = client.post("/files", files={"file": ("page.png", b"png")}, headers=headers or {})
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def _invoke(client: TestClient, files: list[str], headers: dict[str, str] | None = None,
-            request: str = READ_ALOUD, route: str = "invoke") -> Any:
-    return client.post(f"/hugginggpt/{route}", headers=headers or {}, json={"input": {"input": request, "files": files}})
-
-
 def _strings(value: Any, trail: str = "") -> list[tuple[str, str]]:
     """(where, string) of every string in a JSON value."""
     if isinstance(value, dict):
@@ -70,18 +59,18 @@ def test_another_sessions_output_is_named_as_such(parts: tuple[Any, Settings], t
     """It was refused as "not an upload: upload it", though the fix is the session's header."""
     _, settings = parts
     client = _client(parts)
-    made = _invoke(client, [_upload(client)["path"]], {"X-Session-Id": "alice"}).json()["output"]["answer"]
+    made = invoke_agent(client, [upload_page(client)["path"]], {"X-Session-Id": "alice"}).json()["output"]["answer"]
     wav_path, wav_url = made["files"][0], made["urls"][0]
     root = str(settings.output_dir.resolve())
     for headers in ({"X-Session-Id": "bob"}, {}):  # a different, or no, session
         for name in (wav_path, wav_url):
-            response = _invoke(client, [name], headers, request="Transcribe the audio")
+            response = invoke_agent(client, [name], headers, request="Transcribe the audio")
             assert response.status_code == 200, response.text
             missing = response.json()["output"]["answer"]["plan"]["missing"][0]
             assert "is an output of another session: send the same X-Session-Id header" in missing, missing
             assert "not an upload" not in missing and root not in response.text  # no server path on the wire
     # in its own session it is used
-    again = _invoke(client, [wav_url], {"X-Session-Id": "alice"}, request="Transcribe the audio")
+    again = invoke_agent(client, [wav_url], {"X-Session-Id": "alice"}, request="Transcribe the audio")
     assert not any("another session" in m for m in again.json()["output"]["answer"]["plan"]["missing"])
 
 
@@ -89,11 +78,11 @@ def test_a_file_that_is_no_output_is_still_not_an_upload(parts: tuple[Any, Setti
     client = _client(parts)
     outside = tmp_path / "secret.wav"
     outside.write_bytes(b"RIFF")
-    refused = _invoke(client, [str(outside)], request="Transcribe the audio")
+    refused = invoke_agent(client, [str(outside)], request="Transcribe the audio")
     assert refused.status_code == 400 and "is not an upload" in refused.json()["detail"]
     assert "another session" not in refused.json()["detail"]
     # the /c/{config}/ routes refuse it alike
-    other = _invoke(client, [str(outside)], request="Transcribe the audio", route="c/N4XyA/invoke")
+    other = invoke_agent(client, [str(outside)], request="Transcribe the audio", route="c/N4XyA/invoke")
     assert other.status_code == 400 and other.json() == refused.json()
     # and behind the guard the pipeline keeps it untrusted too: the plan's missing line says it
     agent, settings = parts
@@ -128,17 +117,17 @@ def test_a_full_url_of_this_server_names_the_file(parts: tuple[Any, Settings]) -
     """Only ``/artifacts/...`` was accepted; ``http://host/artifacts/...`` (what a browser shows) was
     refused as "not an upload"."""
     client = _client(parts)
-    uploaded = _upload(client)
+    uploaded = upload_page(client)
     for url in (f"http://testserver{uploaded['url']}", f"https://testserver{uploaded['url']}"):
-        response = _invoke(client, [url])
+        response = invoke_agent(client, [url])
         assert response.status_code == 200, response.text
         assert response.json()["output"]["answer"]["results"][0]["text"] == "TEXT ON THE PAGE"
     # the Host a client reached the server by (a port, another name) counts
-    ported = _invoke(client, [f"http://localhost:8000{uploaded['url']}"], {"Host": "localhost:8000"})
+    ported = invoke_agent(client, [f"http://localhost:8000{uploaded['url']}"], {"Host": "localhost:8000"})
     assert ported.status_code == 200 and ported.json()["output"]["answer"]["results"][0]["text"] == "TEXT ON THE PAGE"
     # a session's output by its full URL, in its session
-    made = _invoke(client, [uploaded["path"]], {"X-Session-Id": "s"}).json()["output"]["answer"]
-    again = _invoke(client, [f"http://testserver{made['urls'][0]}"], {"X-Session-Id": "s"}, request="Transcribe it")
+    made = invoke_agent(client, [uploaded["path"]], {"X-Session-Id": "s"}).json()["output"]["answer"]
+    again = invoke_agent(client, [f"http://testserver{made['urls'][0]}"], {"X-Session-Id": "s"}, request="Transcribe it")
     assert again.status_code == 200 and not again.json()["output"]["answer"]["plan"]["missing"]
 
 
@@ -147,9 +136,9 @@ def test_a_full_url_of_this_server_names_the_file(parts: tuple[Any, Settings]) -
                                  "http://testserver/artifacts/../../etc/passwd", "http://testserver:bad{url}"])
 def test_a_url_of_another_host_or_no_file_is_still_refused(parts: tuple[Any, Settings], url: str) -> None:
     client = _client(parts)
-    uploaded = _upload(client)
+    uploaded = upload_page(client)
     named = url.format(url=uploaded["url"])
-    response = _invoke(client, [named])
+    response = invoke_agent(client, [named])
     assert response.status_code == 400 and f"input file {named!r} is not an upload" in response.json()["detail"]
 
 
@@ -175,8 +164,8 @@ def test_served_results_and_events_name_files_by_url(parts: tuple[Any, Settings]
     agent, settings = parts
     client = _client(parts)
     root = str(settings.output_dir.resolve())
-    uploaded = _upload(client)
-    answer = _invoke(client, [uploaded["path"]]).json()["output"]["answer"]
+    uploaded = upload_page(client)
+    answer = invoke_agent(client, [uploaded["path"]]).json()["output"]["answer"]
     spoken = answer["results"][1]
     assert spoken["data"]["path"] == answer["urls"][0] == answer["artifacts"][0]["path"]
     assert client.get(spoken["data"]["path"]).content == b"TEXT ON THE PAGE"
@@ -206,8 +195,8 @@ def test_downloads_need_the_key_that_made_them(parts: tuple[Any, Settings]) -> N
 
     client = _client(parts, ["key-one-123", "key-two-456"])
     one, two = {"X-API-Key": "key-one-123"}, {"Authorization": "Bearer key-two-456"}
-    uploaded = _upload(client, one)
-    answer = _invoke(client, [uploaded["path"]], one).json()["output"]["answer"]
+    uploaded = upload_page(client, one)
+    answer = invoke_agent(client, [uploaded["path"]], one).json()["output"]["answer"]
     signed = answer["urls"][0]
     plain, _, query = signed.partition("?")
     assert query.startswith("exp=") and "&sig=" in query and "?exp=" in uploaded["url"]
@@ -227,12 +216,12 @@ def test_downloads_need_the_key_that_made_them(parts: tuple[Any, Settings]) -> N
     moved = client.get(uploaded["url"].split("?")[0] + "?" + query)  # a signature opens its own file only
     assert moved.status_code == 403
     # another key names the file: the upload is not its upload, the output another session's
-    refused = _invoke(client, [uploaded["path"]], two)
+    refused = invoke_agent(client, [uploaded["path"]], two)
     assert refused.status_code == 400 and "is not yours" in refused.json()["detail"]
     # ... also on the /c/{config}/ routes (it read key one's upload): refused alike
-    other_route = _invoke(client, [uploaded["path"]], two, route="c/N4XyA/invoke")
+    other_route = invoke_agent(client, [uploaded["path"]], two, route="c/N4XyA/invoke")
     assert other_route.status_code == 400 and other_route.json() == refused.json()
-    theirs = _invoke(client, [signed], two, request="Transcribe it")
+    theirs = invoke_agent(client, [signed], two, request="Transcribe it")
     assert theirs.status_code == 400 and "is not yours" in theirs.json()["detail"]
     # a path that does not exist is no oracle: 403 for another key, 404 for the owner
     missing = plain.rsplit("/", 1)[0] + "/none.wav"
@@ -241,8 +230,8 @@ def test_downloads_need_the_key_that_made_them(parts: tuple[Any, Settings]) -> N
 
 def test_downloads_without_keys_are_as_before(parts: tuple[Any, Settings]) -> None:
     client = _client(parts)
-    uploaded = _upload(client)
-    answer = _invoke(client, [uploaded["path"]]).json()["output"]["answer"]
+    uploaded = upload_page(client)
+    answer = invoke_agent(client, [uploaded["path"]]).json()["output"]["answer"]
     assert "?" not in answer["urls"][0] and "?" not in uploaded["url"]
     assert client.get(answer["urls"][0]).content == b"TEXT ON THE PAGE"
     assert client.get(uploaded["url"]).content == b"png"
@@ -252,5 +241,5 @@ def test_the_uploads_folder_is_no_session(parts: tuple[Any, Settings]) -> None:
     """``X-Session-Id: uploads`` wrote the session's outputs and manifest into the uploads folder,
     which session pruning then deletes whole."""
     client = _client(parts)
-    response = _invoke(client, [_upload(client)["path"]], {"X-Session-Id": "uploads"})
+    response = invoke_agent(client, [upload_page(client)["path"]], {"X-Session-Id": "uploads"})
     assert response.status_code == 400 and "uploads" in response.json()["detail"]

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import fake_agent
+from helpers import fake_agent, invoke_agent, upload_page
 
 pytest.importorskip("langserve")
 
@@ -42,17 +42,6 @@ def _client(settings: Settings, keys: list[str] | None = None, **kwargs: Any) ->
     return TestClient(create_app(agent, settings=settings, api_keys=keys or [], rate_limit=0, **kwargs))
 
 
-def _upload(client: TestClient, headers: dict[str, str] | None = None) -> dict[str, Any]:
-    response = client.post("/files", files={"file": ("page.png", b"png")}, headers=headers or {})
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def _invoke(client: TestClient, files: list[str], headers: dict[str, str] | None = None,
-            request: str = READ_ALOUD, route: str = "invoke") -> Any:
-    return client.post(f"/hugginggpt/{route}", headers=headers or {}, json={"input": {"input": request, "files": files}})
-
-
 class Clock:
     """The guard's clock, moved by the test."""
 
@@ -72,8 +61,8 @@ def test_signed_links_expire(settings: Settings, monkeypatch: pytest.MonkeyPatch
     clock = Clock()
     monkeypatch.setattr(server_guard, "_now", clock)
     client = _client(settings, ["key-one-123", "key-two-456"], link_hours=2)
-    uploaded = _upload(client, ONE)
-    signed = _invoke(client, [uploaded["path"]], ONE).json()["output"]["answer"]["urls"][0]
+    uploaded = upload_page(client, ONE)
+    signed = invoke_agent(client, [uploaded["path"]], ONE).json()["output"]["answer"]["urls"][0]
     plain, _, query = signed.partition("?")
     exp = int(query.split("&")[0].removeprefix("exp="))
     assert exp == clock.now + 2 * 3600 and query.endswith(f"&sig={query.rsplit('=', 1)[1]}")
@@ -99,7 +88,7 @@ def test_signed_links_expire(settings: Settings, monkeypatch: pytest.MonkeyPatch
 def test_links_without_an_expiry_are_refused(settings: Settings) -> None:
     """The older form, ``?sig=`` alone (an HMAC of the path, valid for ever), opened the file."""
     client = _client(settings, ["key-one-123"])
-    url = _upload(client, ONE)["url"].partition("?")[0]
+    url = upload_page(client, ONE)["url"].partition("?")[0]
     old_sig = hmac.new(b"key-one-123", url.encode(), hashlib.sha256).hexdigest()[:32]
     response = client.get(f"{url}?sig={old_sig}")
     assert response.status_code == 403
@@ -114,7 +103,7 @@ def test_link_lifetime_comes_from_the_environment(settings: Settings, monkeypatc
     assert link_lifetime_s() == 24 * 3600
     monkeypatch.setenv("HUGGINGGPT_LINK_EXPIRY_HOURS", "0.5")
     assert link_lifetime_s() == 1800 and link_lifetime_s(3) == 3 * 3600
-    url = _upload(_client(settings, ["key-one-123"]), ONE)["url"]
+    url = upload_page(_client(settings, ["key-one-123"]), ONE)["url"]
     assert f"?exp={int(clock.now) + 1800}&sig=" in url
     for bad in ("never", "0", "-2", "inf"):
         monkeypatch.setenv("HUGGINGGPT_LINK_EXPIRY_HOURS", bad)
@@ -133,7 +122,7 @@ def test_an_answer_gives_each_file_one_url(settings: Settings, monkeypatch: pyte
 
     monkeypatch.setattr(server_guard, "_now", ticking)
     client = _client(settings, ["key-one-123"])
-    answer = _invoke(client, [_upload(client, ONE)["path"]], ONE).json()["output"]["answer"]
+    answer = invoke_agent(client, [upload_page(client, ONE)["path"]], ONE).json()["output"]["answer"]
     url = answer["urls"][0]
     assert "?exp=" in url and answer["artifacts"][0]["path"] == url == answer["results"][1]["data"]["path"]
     assert url in answer["text"]
@@ -146,17 +135,17 @@ def test_config_routes_take_download_urls_as_the_plain_ones_do(settings: Setting
     """``/hugginggpt/c/{config}/invoke`` left ``/artifacts/...`` URLs in ``files`` as they were, so
     the file was "not an upload" there while ``/hugginggpt/invoke`` read it."""
     client = _client(settings)
-    uploaded = _upload(client)
+    uploaded = upload_page(client)
     for route in ("invoke", "c/N4XyA/invoke"):
         for name in (uploaded["url"], f"http://testserver{uploaded['url']}", uploaded["path"]):
-            response = _invoke(client, [name], route=route)
+            response = invoke_agent(client, [name], route=route)
             assert response.status_code == 200, (route, name, response.text)
             assert response.json()["output"]["answer"]["results"][0]["text"] == "TEXT ON THE PAGE", (route, name)
     batch = client.post("/hugginggpt/c/N4XyA/batch", json={"inputs": [{"input": READ_ALOUD, "files": [uploaded["url"]]}]})
     assert batch.status_code == 200 and batch.json()["output"][0]["answer"]["results"][0]["text"] == "TEXT ON THE PAGE"
     # what the plain route refuses, the other refuses the same way
     for name in ("/artifacts/x/no.png", "http://example.com/artifacts/x/a.png", "/etc/hostname"):
-        plain, other = _invoke(client, [name]), _invoke(client, [name], route="c/N4XyA/invoke")
+        plain, other = invoke_agent(client, [name]), invoke_agent(client, [name], route="c/N4XyA/invoke")
         assert plain.status_code == other.status_code == 400 and plain.json() == other.json(), name
 
 
@@ -167,21 +156,21 @@ def test_another_keys_files_are_not_yours_whether_or_not_they_exist(settings: Se
     """Key two naming key one's output was told "an output of another session", and naming a path
     there that is no file "not an upload": it learnt which of key one's files exist."""
     client = _client(settings, ["key-one-123", "key-two-456"])
-    uploaded = _upload(client, ONE)
-    answer = _invoke(client, [uploaded["path"]], ONE).json()["output"]["answer"]
+    uploaded = upload_page(client, ONE)
+    answer = invoke_agent(client, [uploaded["path"]], ONE).json()["output"]["answer"]
     made, folder = answer["files"][0], Path(answer["files"][0]).parent
     names = [made, answer["urls"][0].partition("?")[0], str(folder / "output-00000000.wav"), uploaded["path"],
              str(Path(uploaded["path"]).parent / "other.png")]
     for route in ("invoke", "c/N4XyA/invoke"):
         details = []
         for name in names:
-            response = _invoke(client, [name], TWO, request="Transcribe it", route=route)
+            response = invoke_agent(client, [name], TWO, request="Transcribe it", route=route)
             assert response.status_code == 400, (route, name, response.text)
             details.append(response.json()["detail"].replace(repr(name), "NAME"))
         assert len(set(details)) == 1 and details[0].startswith("input file NAME is not yours"), details
         assert folder.name not in details[0] and "session" not in details[0].split(":")[0]
     # key one itself still names them
-    assert _invoke(client, [answer["urls"][0]], ONE, request="Transcribe it").status_code == 200
+    assert invoke_agent(client, [answer["urls"][0]], ONE, request="Transcribe it").status_code == 200
 
 
 def test_a_manifest_outside_the_output_folder_is_not_read(settings: Settings, tmp_path: Path) -> None:
@@ -191,7 +180,7 @@ def test_a_manifest_outside_the_output_folder_is_not_read(settings: Settings, tm
     assert is_session_output(elsewhere.path)
     client = _client(settings)
     for name in (elsewhere.path, str(Path(elsewhere.path).with_name("none.wav"))):
-        response = _invoke(client, [name], request="Transcribe it")
+        response = invoke_agent(client, [name], request="Transcribe it")
         assert response.status_code == 400 and "is not an upload" in response.json()["detail"], name
         assert "another session" not in response.json()["detail"]
 
