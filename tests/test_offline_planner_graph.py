@@ -170,3 +170,17 @@ def test_over_a_tool_graph_a_task_fed_by_a_missing_one_is_still_planned() -> Non
     p = OfflinePlanner(graph, matcher=False, node_model=False).plan(
         "Describe this photo in detail and then translate the description into German")
     assert [graph.name_for(t) for t in p.tasks] == ["Translation"] and p.missing[0].startswith("Image-to-Text needs an image")
+
+
+def test_a_graphs_input_types_decide_what_an_audio_task_takes() -> None:
+    """The registry's audio tasks also take a video's sound track; TaskBench's take audio only, so a
+    made video is never fed to them there (the registry links it)."""
+    graph = ToolGraph.load(TOOL_DESC)
+    planner = OfflinePlanner(graph, matcher=False)
+    for request in ["Create a video of a waterfall, then remove the noise from its sound.",
+                    "Generate a video of a cat playing piano and classify the sounds in it."]:
+        plan = planner.plan(request)
+        assert [graph.name_for(t) for t in plan.tasks] == ["Text-to-Video"], request
+    plan = OfflinePlanner(matcher=False).plan("Generate a video of a cat playing piano and classify the sounds in it.")
+    assert [t.task for t in plan.tasks] == ["text-to-video", "audio-classification"]
+    assert plan.tasks[1].args["audio"] == Ref(task_id=plan.tasks[0].id)

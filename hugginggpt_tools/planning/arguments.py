@@ -397,9 +397,9 @@ class PlanBuilder:
     def _all(self) -> list[int]:
         return list(range(len(self.req.resources)))
 
-    def _media(self, spec: ArgSpec, clause: Clause) -> str | None:
+    def _media(self, spec: ArgSpec, clause: Clause, task: str) -> str | None:
         """An image/audio/video/table argument: from the clause, an earlier task, or the request."""
-        mods = spec.modalities
+        mods = self.vocab.modalities(task, spec)
         found = self._take(clause.resources, mods)
         if found is None and not ORIGINAL.search(clause.lower):
             found = self._latest_output(mods)
@@ -729,7 +729,7 @@ class PlanBuilder:
         if spec.name == "source_language":
             return _language(LANGUAGE_SOURCE, clause.masked)
         if spec.modality != "text":
-            return self._media(spec, clause)
+            return self._media(spec, clause, task)
         if task == "image-to-image":
             return self._instruction(cand)
         if task in QUESTION_TASKS and spec.name == "text":
@@ -744,7 +744,7 @@ class PlanBuilder:
         """The clause's resources that could be the candidate's main (first) input; when it names
         none but speaks of several ("caption these photos", "transcribe both"), the given files
         that no clause names."""
-        wanted = TASK_TYPES[cand.task].args[0].modalities
+        wanted = self.vocab.modalities(cand.task)
         named = {i for i in cand.clause.resources if self.req.resources[i].modality in wanted}
         return named or self._several_given(cand.clause, wanted)
 
@@ -859,7 +859,8 @@ class PlanBuilder:
             later = not given and (spec.modality != "text" or self._refers_back(self.clauses[k])
                                    or bool(_TEXT_RESULT_RE.search(self.clauses[k].lower)))
             options = [j for j in range(len(self.tasks) if later else k) if j not in group and j not in used
-                       and j not in below and set(self.vocab.outputs.get(self.tasks[j]["task"], ())[:1]) & set(spec.modalities)
+                       and j not in below
+                       and set(self.vocab.outputs.get(self.tasks[j]["task"], ())[:1]) & set(self.vocab.modalities(task["task"]))
                        and not (prose and self.tasks[j]["task"] in _LABEL_TASKS)]
             if not options:
                 continue

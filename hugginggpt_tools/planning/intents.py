@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..tasks import TASK_TYPES
+from ..tasks import TASK_TYPES, ArgSpec
 from .clauses import IMPERATIVE_RE, PLACEHOLDER_RE, Clause, RequestText
 from .lexicon import (
     ANAPHORA,
@@ -86,27 +86,41 @@ class Vocabulary:
 
     ``outputs`` maps each registry task type to the modalities its output can be used as;
     ``instructed_edit`` says whether image-to-image takes an instruction text (it does in the
-    registry, and in a graph whose image-to-image tools include one with a text input).
+    registry, and in a graph whose image-to-image tools include one with a text input);
+    ``inputs`` maps each task type of a graph to the input types its tools take (``None`` over the
+    registry, whose argument specs say it all).
     """
 
     intents: frozenset[str]
     outputs: Mapping[str, tuple[str, ...]]
     instructed_edit: bool = True
+    inputs: Mapping[str, frozenset[str]] | None = None
 
     @classmethod
     def from_graph(cls, graph: ToolGraph | None) -> Vocabulary:
         if graph is None:
             return cls(frozenset(INTENTS), {name: t.outputs for name, t in TASK_TYPES.items()})
         outputs: dict[str, tuple[str, ...]] = {}
+        inputs: dict[str, frozenset[str]] = {}
         for tool in graph.tools:
             outputs[tool.task] = tuple(dict.fromkeys((*outputs.get(tool.task, ()), *tool.outputs)))
+            inputs[tool.task] = inputs.get(tool.task, frozenset()) | set(tool.inputs)
         intents = frozenset(i for i, task in INTENTS.items() if task in outputs)
         edit = any("text" in t.inputs for t in graph.tools_for("image-to-image"))
-        return cls(intents, outputs, edit)
+        return cls(intents, outputs, edit, inputs)
+
+    def modalities(self, task: str, spec: ArgSpec | None = None) -> tuple[str, ...]:
+        """What argument ``spec`` of ``task`` (its main one by default) takes: the registry's
+        modalities, less those no tool of the graph takes (TaskBench's "Automatic Speech
+        Recognition" takes audio, where the registry's also takes a video's sound track)."""
+        spec = spec or TASK_TYPES[task].args[0]
+        if self.inputs is None or task not in self.inputs:
+            return spec.modalities
+        return tuple(m for m in spec.modalities if m in self.inputs[task]) or spec.modalities
 
     def feeds(self, a: str, b: str) -> bool:
         """Whether task ``a``'s output can be task ``b``'s (main) input."""
-        return bool(set(self.outputs.get(a, ())) & set(TASK_TYPES[b].args[0].modalities))
+        return bool(set(self.outputs.get(a, ())) & set(self.modalities(b)))
 
 
 @dataclass
@@ -378,7 +392,7 @@ def order(candidates: Sequence[Candidate], vocab: Vocabulary, available: Iterabl
     have = set(available)
     ordered: list[Candidate] = []
     while pending:
-        free = [c for c in pending if set(TASK_TYPES[c.task].args[0].modalities) & have or not any(
+        free = [c for c in pending if set(vocab.modalities(c.task)) & have or not any(
             vocab.feeds(o.task, c.task) and not vocab.feeds(c.task, o.task) for o in pending if o is not c)]
         chosen = (free or pending)[0]
         ordered.append(chosen)
