@@ -331,6 +331,14 @@ def test_a_missing_input_names_the_given_files_of_another_kind() -> None:
     assert "not" not in plan("Transcribe this audio").missing[0].split(";")[0]
 
 
+def test_a_task_named_outright_for_a_file_of_another_kind_is_missing_its_input() -> None:
+    """"detect faces in call.wav" is object detection without an image, not audio classification
+    of the recording."""
+    p = plan("detect faces in call.wav")
+    assert not p.tasks and len(p.missing) == 1
+    assert p.missing[0].startswith("object-detection needs an image") and "call.wav is an audio file" in p.missing[0]
+
+
 @pytest.mark.parametrize(("request_text", "text"), [
     ("Say hello world aloud", "hello world"), ("Read good morning everyone aloud", "good morning everyone"),
     ("Translate hello world into French and German", "hello world"),
@@ -806,6 +814,16 @@ def test_sentence_similarity_takes_both_quotes() -> None:
     assert steps(plan("Are 'A man plays guitar' and 'Someone plays an instrument' similar in meaning?")) == [
         ("sentence-similarity", {"text": "A man plays guitar", "text2": "Someone plays an instrument"}),
     ]
+
+
+@pytest.mark.parametrize("request_text", [
+    "Are these two sentences similar? 'The bank is closed today' and 'The river bank is muddy'",
+    "Check whether the headlines 'The bank is closed today' and 'The river bank is muddy' are related",
+])
+def test_sentence_similarity_when_the_texts_follow_the_question(request_text: str) -> None:
+    """The question and its two texts are two clauses; "sentences ... similar" names the task."""
+    assert steps(plan(request_text)) == [
+        ("sentence-similarity", {"text": "The bank is closed today", "text2": "The river bank is muddy"})]
 
 
 def test_question_about_a_document_image() -> None:

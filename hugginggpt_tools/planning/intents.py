@@ -67,6 +67,10 @@ _REQUEST_QUESTION_RE = re.compile(r"(?<!\w)(?:(?:could|can|would|will) you|pleas
 SEMANTIC_WEIGHT = 1.0
 """How much the semantic matcher's margin adds to an intent's cue score."""
 
+NAMED_TASK_WEIGHT = 1.3
+"""A cue at least this heavy names its task outright: asked of a file of the wrong kind, the task is
+planned and reported missing its input, not swapped for a task that takes the file."""
+
 STRONG_SCORE = 1.5
 """A cue score at which a task counts as certain."""
 
@@ -283,7 +287,7 @@ def score_clause(
         fits = {t: _fit(t, clause, req, produced) for t in options}
         intent = max(options, key=lambda t: fits[t] + (found[t].score if t in found and fits[t] > 0 else 0.0))
         if fits[intent] <= 0:
-            if not cue.fallback and not req.resources:
+            if not cue.fallback and (not req.resources or cue.weight >= NAMED_TASK_WEIGHT):
                 inputless.append((options[0], start, end, cue.weight))
             continue
         cand = found.setdefault(intent, Candidate(intent, _input_boost(intent, clause, req, produced), start, end, clause))
@@ -300,7 +304,8 @@ def score_clause(
             named.add(other)
             more.named = True
     if not named and inputless:
-        # a request with nothing to work on that names only such tasks ("transcribe"): the first,
+        # a request with nothing to work on that names only such tasks ("transcribe"), or that
+        # names one outright for a file of another kind ("detect faces in call.wav"): the first,
         # which then finds no input and is named as missing, rather than the matcher's guess
         intent, start, end, weight = inputless[0]
         found[intent] = Candidate(intent, weight, start, end, clause, named=True)

@@ -243,7 +243,9 @@ CUES: tuple[Cue, ...] = tuple(
              r"similarity score|how (?:well|closely) (?:\w+ ){0,4}match(?:es)?|(?:saying|say|says|mean|means|express|"
              r"expresses) (?:basically |essentially |roughly )?the same(?: thing| idea| message)?|how alike|"
              r"(?:score|measure|rating) (?:\w+ ){0,3}(?:alike|similar|close|related)|"
-             r"compar(?:e|ing) (?:them|both|the two|these two|those two)\b", 1.3),
+             r"compar(?:e|ing) (?:them|both|the two|these two|those two)\b|"
+             r"(?:sentences|texts|phrases|statements|passages|titles|questions|headlines|lines|strings) "
+             r"(?:(?:are|is|were|be|sound|look|seem|mean) )?(?:\w+ )?(?:similar|alike|equivalent|related)\b", 1.3),
             (r"similar|alike|compare|comparison|compar(?:e|ing) (?:it|this|that)|match(?:es|ing)?|"
              r"relevan(?:ce|t)|related|align(?:s|ed)? with|consistent with|correspond(?:s)?", 0.6))
     + [Cue(r"compar(?:e|ing) (?:the|both|these|those) (?:two )?(?:captions|transcripts|transcriptions|descriptions|"
