@@ -1298,3 +1298,36 @@ def test_a_videos_words_are_its_sound_tracks(request_text: str, expected: list) 
 
 def test_a_video_at_hand_is_no_video_to_make() -> None:
     assert "text-to-video" not in [t.task for t in plan("Transcribe the video and summarize it").tasks]
+
+
+@pytest.mark.parametrize(("request_text", "task", "arg"), [
+    ("Tell me about notes.txt", "summarization", "text"),
+    ("What is notes.txt about?", "summarization", "text"),
+    ("What's the article in notes.txt about?", "summarization", "text"),
+    ("Explain notes.txt", "summarization", "text"),
+    ("What happens in the story in notes.txt?", "summarization", "text"),
+    ("Explain photo.jpg", "image-to-text", "image"),
+    ("Tell me about memo.wav", "automatic-speech-recognition", "audio"),
+    ("What happens in video.mp4", "automatic-speech-recognition", "audio"),
+    ("Describe what happens in video.mp4", "automatic-speech-recognition", "audio"),
+    ("Describe video.mp4", "automatic-speech-recognition", "audio"),
+])
+def test_asked_about_a_file_the_plan_tells_what_is_in_it(request_text: str, task: str, arg: str) -> None:
+    """A text's gist, a picture's description, a recording's or a video's words (no task sees a
+    video's frames): not a question answered from the file, nor a video made from the words."""
+    p = plan(request_text)
+    assert [(t.task, list(t.args)) for t in p.tasks] == [(task, [arg])] and not p.missing
+
+
+def test_the_matcher_makes_nothing_from_words_that_name_a_file_of_that_kind() -> None:
+    """"Give me the story of movie.mp4" is about the given video: no text-to-video of the request's
+    words (the matcher's favourite for a clause that speaks of a video)."""
+    tasks = [t.task for t in OfflinePlanner().plan("Give me the story of movie.mp4").tasks]
+    assert tasks and "text-to-video" not in tasks
+
+
+def test_a_files_gist_asked_for_stays_beside_a_stronger_step() -> None:
+    """"Tell me about" a text file names a summary outright: the node model (summarization 0.05
+    here) does not drop it for the speech it is read aloud by."""
+    p = plan("Tell me about notes.txt and read it aloud")
+    assert steps(p) == [("summarization", {"text": "notes.txt"}), ("text-to-speech", {"text": Ref(task_id=0)})]

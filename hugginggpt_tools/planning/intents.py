@@ -286,7 +286,9 @@ def score_clause(
             continue
         fits = {t: _fit(t, clause, req, produced) for t in options}
         intent = max(options, key=lambda t: fits[t] + (found[t].score if t in found and fits[t] > 0 else 0.0))
-        if fits[intent] <= 0:
+        if fits[intent] <= 0 and (heard := _heard_instead(options, cue, clause, req, vocab)):
+            intent = heard
+        elif fits[intent] <= 0:
             if not cue.fallback and (not req.resources or cue.weight >= NAMED_TASK_WEIGHT):
                 inputless.append((options[0], start, end, cue.weight))
             continue
@@ -323,6 +325,16 @@ def score_clause(
 BARE_FILE_TASKS = {"image": "image-to-text", "audio": "automatic-speech-recognition", "text": "summarization"}
 """What a request that is only a file name asks for: what the picture shows, what the recording
 says, what the text is about."""
+
+
+def _heard_instead(options: Sequence[str], cue: Cue, clause: Clause, req: RequestText, vocab: Vocabulary) -> str | None:
+    """Speech recognition for a cue asking to describe ("describe", "what happens in") a video the
+    clause names: no task sees a video's frames, and what its sound track says is what can be told
+    (over a vocabulary whose speech recognition takes a video)."""
+    asr = "automatic-speech-recognition"
+    if cue.fallback or "image-to-text" not in options or asr not in vocab.intents or "video" not in vocab.modalities(asr):
+        return None
+    return asr if any(req.resources[i].modality == "video" for i in clause.resources) else None
 
 
 def _bare_files(clause: Clause, req: RequestText, vocab: Vocabulary) -> list[Candidate]:
@@ -363,11 +375,15 @@ def _add_semantic(
     found: dict[str, Candidate], clause: Clause, req: RequestText, produced: Sequence[str], vocab: Vocabulary,
     matcher: IntentMatcher,
 ) -> None:
-    """Add the matcher's best intent for a clause no cue names a task in (when its input is at hand)."""
+    """Add the matcher's best intent for a clause no cue names a task in (when its input is at hand),
+    never one that makes from words what the clause names a file of."""
     text = req.matcher_text(clause)
     at_hand = {*produced, *(r.modality for r in req.resources)}
+    # "describe video.mp4" is about the video given, not one to make from the clause's words
+    named = {req.resources[i].modality for i in clause.resources if req.resources[i].kind == "file"} - {"text"}
     ranked = [(intent, margin + (AT_HAND_BONUS if _takes(intent, at_hand) else 0.0), margin)
-              for intent, margin in matcher.best(text, vocab.intents) if _fit(intent, clause, req, produced) > 0]
+              for intent, margin in matcher.best(text, vocab.intents) if _fit(intent, clause, req, produced) > 0
+              and not (_takes(intent, ["text"]) and set(vocab.outputs.get(INTENTS[intent], ())) & named)]
     for intent, _, margin in sorted(ranked, key=lambda r: -r[1]):
         cand = found.setdefault(intent, Candidate(intent, _input_boost(intent, clause, req, produced), 0, 0, clause))
         cand.score += MIN_SCORE + SEMANTIC_WEIGHT * margin

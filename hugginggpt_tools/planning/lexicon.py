@@ -288,10 +288,14 @@ CUES: tuple[Cue, ...] = tuple(
              r"contain|contains|about)|what(?:'s| is| are) (?:being )?(?:shown|depicted|happening|going on|pictured)",
              0.8))
     + _cues(("image-to-text", "text-generation"), (r"descriptions?", 0.8))
-    # "tell me about the painting in art.jpg": what the picture shows (a recording: what it says)
-    + _cues(("image-to-text", "automatic-speech-recognition"),
-            (rf"(?:tell me|talk|say something) about (?:the |this |that |my |what(?:'s| is) in )?(?:\w+ )?"
-             rf"(?:{_IMAGE_NOUNS}|recording|audio|\ue000\d+\ue001)", 1.2))
+    # "tell me about the painting in art.jpg": what the picture shows (a recording or a video: what it
+    # says; a text file: its gist); "what is notes.txt about?", "explain notes.txt", "what happens in
+    # video.mp4"
+    + _cues(("image-to-text", "automatic-speech-recognition", "summarization"),
+            (rf"(?:(?:tell me|talk|say something) about|explain) (?:the |this |that |my |what(?:'s| is) in )?(?:\w+ )?"
+             rf"(?:{_IMAGE_NOUNS}|recording|audio|\ue000\d+\ue001)|"
+             rf"what(?:'s| is) (?:\w+ ){{0,3}}\ue000\d+\ue001 (?:all )?about\b|"
+             rf"what happens (?:in|on) (?:\w+ ){{0,4}}\ue000\d+\ue001", 1.4))
     + _cues(("automatic-speech-recognition", "image-to-text"),
             (r"transcri(?:be|bes|bed|bing|ption|ptions|pt|pts)", 1.1),
             # "what does invoice.png say?", "what does the sign in street.jpg say?": the words in the file
