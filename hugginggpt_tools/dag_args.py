@@ -239,7 +239,7 @@ class ArgChecker:
                               f"fix: {_convert_hint(p.type.outputs, slot)}")
         elif "text" not in slot.modalities and self._literal(value) not in slot.modalities:
             kind = self._literal(value)
-            got = f"a {kind} file" if kind != "text" else "text, not a file path or URL"
+            got = f"{_a(kind)} file" if kind != "text" else "text, not a file path or URL"
             self.fail(ModalityError, f"{d.label}: argument {slot.name!r} needs {_a(wanted)} file, got "
                       f"{show(value)} ({got}); fix: set it to {_how(slot)}")
 

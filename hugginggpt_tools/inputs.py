@@ -93,7 +93,9 @@ _KINDS: dict[str, tuple[str, str]] = {
 }
 """What the first bytes found by :func:`sniff_suffix` say a file holds: modality and name (MP4's
 ``ftyp`` is left out: it holds video, audio or a HEIC photo alike)."""
-_FORMATS = {"image": "PNG, JPEG, WebP or BMP", "audio": "WAV, MP3, FLAC or OGG"}
+_ACCEPTED = {"image": "an image file (PNG, JPEG, WebP or BMP)", "audio": "an audio file (WAV, MP3, FLAC or OGG)",
+             "video": "a video (MP4, MOV, MKV, WebM or AVI)", "table": "a table (a CSV file)"}
+"""How :func:`check_file_kind` names each kind of file an argument takes, with its usual formats."""
 _NAMED = frozenset({"image", "audio", "video", "document", "text"})
 """Kinds a file name's suffix may promise, which the content then belies ("a PNG image despite its .wav name")."""
 
@@ -112,19 +114,28 @@ def sniff_kind(path: str | Path) -> tuple[str, str] | None:
 def check_file_kind(path: str | Path, modalities: Sequence[str], task: str) -> None:
     """Raise :class:`InputError` when the file at ``path`` holds another kind of content than the
     ``task``'s argument takes (a photo given for speech recognition, a PNG renamed ``.wav``),
-    naming the file, what it holds and what the task needs. A file whose first bytes are not
-    recognized passes: the model reads it or says why it cannot."""
+    naming the file, what it holds and every kind the argument takes with its usual formats
+    ("needs an audio file (WAV, MP3, FLAC or OGG) or a video with a sound track (MP4, ...)").
+    A file whose first bytes are not recognized passes: the model reads it or says why it cannot."""
     kind = sniff_kind(path)
     if kind is None or kind[0] in modalities:
         return
-    name, wanted = Path(path).name, modalities[0]
+    name = Path(path).name
     suffix = Path(name).suffix.lower()
     named = "document" if suffix == ".pdf" else (mimetypes.guess_type(f"x{suffix}")[0] or "/").split("/")[0]
     despite = f" despite its {suffix} name" if named in _NAMED and named != kind[0] else ""
-    article = "an" if wanted[:1] in "aeiou" else "a"
-    formats = f" ({_FORMATS[wanted]})" if wanted in _FORMATS else ""
-    raise InputError(f"{name!r} is {kind[1]}{despite}; {task} needs {article} {wanted} file{formats}. "
-                     f"Give {article} {wanted} file instead.")
+    wanted = [_accepted(modality, modalities) for modality in modalities]
+    short = " or ".join(text.split(" (")[0] for text in wanted)
+    raise InputError(f"{name!r} is {kind[1]}{despite}; {task} needs {' or '.join(wanted)}. Give {short} instead.")
+
+
+def _accepted(modality: str, modalities: Sequence[str]) -> str:
+    """How ``modality`` is named among the kinds an argument takes: a video an audio task takes is
+    one "with a sound track" (its sound is what the model hears)."""
+    text = _ACCEPTED.get(modality, f"{'an' if modality[:1] in 'aeiou' else 'a'} {modality} file")
+    if modality == "video" and "audio" in modalities:
+        text = text.replace("a video", "a video with a sound track", 1)
+    return text
 
 
 def _stem(url: str) -> str:

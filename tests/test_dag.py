@@ -520,8 +520,9 @@ def test_text_template_in_a_file_argument_is_rejected():
     assert "needs one image file" in rejected(raw, ModalityError)[0]
 
 
-@pytest.mark.parametrize("value,kind", [("a cat on a mat", "text, not a file"), ("talk.wav", "a audio file"),
-                                        ("https://example.com/cat", "text, not a file"), (42, "text, not a file")])
+@pytest.mark.parametrize("value,kind", [("a cat on a mat", "text, not a file"), ("talk.wav", "an audio file"),
+                                        ("clip.mp4", "a video file"), ("https://example.com/cat", "text, not a file"),
+                                        (42, "text, not a file")])
 def test_literal_that_is_not_a_file_of_the_right_kind(value, kind):
     for repair in (True, False):
         problems = rejected([hg("image-to-text", 0, image=value)], ModalityError, repair=repair)

@@ -135,8 +135,9 @@ def test_a_file_of_the_wrong_kind_fails_before_any_model_runs(tmp_path):
     results = ex.run(plan, [fake_choice(0, "automatic-speech-recognition"), fake_choice(1, "summarization")],
                      files=[str(tmp_path / "house.png")], cwd=tmp_path)
     assert results[0].status == "failed" and results[0].error == (
-        "'house.png' is a PNG image; automatic-speech-recognition needs an audio file (WAV, MP3, FLAC or OGG). "
-        "Give an audio file instead.")
+        "'house.png' is a PNG image; automatic-speech-recognition needs an audio file (WAV, MP3, FLAC or OGG) or a "
+        "video with a sound track (MP4, MOV, MKV, WebM or AVI). Give an audio file or a video with a sound track "
+        "instead.")
     assert results[1].status == "succeeded" and [c.task for c in backend.calls] == ["summarization"]
 
 

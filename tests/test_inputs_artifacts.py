@@ -214,7 +214,9 @@ def test_a_file_of_the_wrong_kind_is_named_with_what_it_holds(tmp_path: Path, st
     (tmp_path / "odd.wav").write_bytes(b"no magic bytes here")
     asr = "automatic-speech-recognition"
     with pytest.raises(InputError, match=r"^'house.png' is a PNG image; automatic-speech-recognition needs an audio "
-                                         r"file \(WAV, MP3, FLAC or OGG\)\. Give an audio file instead\.$"):
+                                         r"file \(WAV, MP3, FLAC or OGG\) or a video with a sound track \(MP4, MOV, "
+                                         r"MKV, WebM or AVI\)\. Give an audio file or a video with a sound track "
+                                         r"instead\.$"):
         resolve_args(Task(id=0, task=asr, args={"audio": "house.png"}), {}, cwd=tmp_path, store=store)
     with pytest.raises(InputError, match=r"^'clip.wav' is a PNG image despite its .wav name; automatic-speech-"):
         resolve_args(Task(id=0, task=asr, args={"audio": "clip.wav"}), {}, cwd=tmp_path, store=store)
@@ -222,8 +224,14 @@ def test_a_file_of_the_wrong_kind_is_named_with_what_it_holds(tmp_path: Path, st
         == str(tmp_path / "odd.wav")
     assert sniff_kind(tmp_path / "house.png") == ("image", "a PNG image") and sniff_kind(tmp_path / "nope") is None
     check_file_kind(tmp_path / "house.png", ("image", "table"), "table-question-answering")  # accepted kinds pass
-    with pytest.raises(InputError, match="'house.png' is a PNG image; x needs an audio file"):
-        check_file_kind(tmp_path / "house.png", ("audio",), "x")
+    with pytest.raises(InputError, match=r"^'house.png' is a PNG image; x needs an audio file \(WAV, MP3, FLAC or "
+                                         r"OGG\)\. Give an audio file instead\.$"):
+        check_file_kind(tmp_path / "house.png", ("audio",), "x")  # no video accepted: none named
+    (tmp_path / "song.mp3").write_bytes(b"ID3" + bytes(32))
+    with pytest.raises(InputError, match=r"^'song.mp3' is an MP3 audio file; table-question-answering needs an "
+                                         r"image file \(PNG, JPEG, WebP or BMP\) or a table \(a CSV file\)\. Give an "
+                                         r"image file or a table instead\.$"):
+        check_file_kind(tmp_path / "song.mp3", ("image", "table"), "table-question-answering")
 
 
 # ----------------------------------------------------------------------------- artifact store

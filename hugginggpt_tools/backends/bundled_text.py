@@ -3,6 +3,7 @@ similarity, MiniLM extractive summaries and MiniLM extractive answers."""
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from typing import TYPE_CHECKING, ClassVar
@@ -20,9 +21,117 @@ logger = logging.getLogger(__name__)
 # ----------------------------------------------------------------------------- named entities
 
 
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+          r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)")
+_DAY_NUMBER = r"(?:[12]\d|3[01]|0?[1-9])"
+_DAY = rf"{_DAY_NUMBER}(?:st|nd|rd|th)?"
+_YEAR = r"(?:1[89]|20)\d\d"
+_DATE_RE = re.compile(
+    rf"(?<![\w/.-])(?:(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+(?:the\s+)?)?(?:{_DAY}\s+(?:of\s+)?{_MONTH}"
+    rf"(?:,?\s+{_YEAR})?|{_MONTH}\s+(?:{_DAY_NUMBER}(?:st|nd|rd|th)(?:,?\s+{_YEAR})?|"
+    rf"{_DAY_NUMBER}(?:,?\s+{_YEAR}|(?!\s+(?!at\b|and\b|or\b|to\b|until\b)[a-z]))))|{_MONTH}\s+{_YEAR}|"
+    rf"{_YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])|{_DAY_NUMBER}([/.]){_DAY_NUMBER}\1{_YEAR})(?![\w/-]|\.\d)")
+"""A date written out: "14 March 2025", "Monday, 3rd of May", "March 14, 2025", "March 2025", "2025-03-14",
+"14/03/2025" or "03.14.2025" (day and month either way round, a four-digit year); the month's name capitalized,
+and a month and day with no year not followed by a lower-case word ("in May 5 people came")."""
+_AMOUNT = r"\d{1,3}(?:[,.'\u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+_SCALE = r"(?:\s?(?:k|bn|mn|m|million|billion|trillion|thousand)\b)?"
+_CODE = r"(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|NZD|CNY|RMB|INR|SEK|NOK|DKK|PLN|CZK|HUF|BRL|MXN|ZAR|SGD|HKD|KRW|TRY)"
+_SYMBOL = r"(?:US|A|C|NZ|HK|S|R)?[$€£¥₹₩₽₺]"
+_MONEY_RE = re.compile(
+    rf"(?<![\w.,])(?:(?:{_SYMBOL}|{_CODE})\s?(?:{_AMOUNT}){_SCALE}|(?:{_AMOUNT}){_SCALE}\s?(?:[$€£¥₹]|{_CODE}\b|"
+    r"(?:US |Canadian |Australian |Hong Kong |Singapore |New Zealand )?dollars?\b|euros?\b|cents?\b|pence\b|yen\b|"
+    r"yuan\b|(?:Swiss )?francs?\b|rupees?\b|pounds sterling\b))(?![\w$€£¥₹])")
+"""An amount of money with its currency: "$1,249.99", "€45", "US$ 3.5m", "EUR 300", "1,150 EUR", "45,50 €",
+"20 dollars", "15 cents"; not a bare "449 pounds" (a weight as often as money)."""
+_PHONE_RE = re.compile(
+    r"(?<![\w+./-])(?<!\d )(?:\+[1-9]\d{0,2}(?:[ .-]?\(0\))?(?:[ .-]?\(?\d{1,5}\)?){1,6}|"
+    r"\(?0\d{1,4}\)?(?:[ ./-]\d{2,8}){1,4}|"
+    r"(?:1[ .-])?(?:\([2-9]\d\d\) ?|[2-9]\d\d[ .-])\d{3}[ .-]\d{4}|(?P<cued>[2-9]\d\d[ .-]\d{4}|\d{7,15}))"
+    r"(?![\w/-]|[.,]\d| \d)")
+"""A phone number in a common format: international ("+44 20 7946 0958", "+49 (0)30 1234567"), national with
+a trunk prefix ("020 7946 0958", "07700 900123", "01 23 45 67 89") or North American ("(555) 123-4567",
+"415-555-2671"); a local number ("555-0142") or digits alone ("07700900123") only after a word that says
+phone (``_PHONE_CUE_RE``). 7 to 15 digits, the national ones at least 9; not next to other groups of
+digits (an IBAN, a card number)."""
+_PHONE_CUE_RE = re.compile(r"\b(?:phone|tel|telephone|mobile|cell|cellphone|fax|call|ring|dial|whatsapp|hotline)\b"
+                           r"[^\d\n]{0,20}$", re.IGNORECASE)
+_EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-]|@)")
+_URL_RE = re.compile(r"(?<![\w@/.])(?:https?://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
+_PATTERN_DESCRIPTIONS = {"URL": "Web address (URL)", "EMAIL": "E-mail address", "PHONE": "Phone number",
+                         "DATE": "Absolute or relative dates or periods", "MONEY": "Monetary values, including unit"}
+"""What each pattern entity's label means; DATE and MONEY as ``spacy.explain`` says for the model's."""
+
+
+def _url_end(text: str, start: int, end: int) -> int:
+    """Where a URL found in running text ends: not on the sentence's punctuation after it ("see
+    https://x.org/a." or "(www.x.org)"), a closing bracket kept when the URL opened one."""
+    while end > start:
+        last = text[end - 1]
+        if last in ".,;:!?'\"" or last in ")]}" and text.count("([{"[")]}".index(last)], start, end) < \
+                text.count(last, start, end):
+            end -= 1
+        else:
+            return end
+    return end
+
+
+def _phone_ok(text: str, match: re.Match[str]) -> bool:
+    digits = sum(ch.isdigit() for ch in match.group())
+    if match.group("cued"):
+        return 7 <= digits <= 15 and bool(_PHONE_CUE_RE.search(text, max(0, match.start() - 40), match.start()))
+    return (9 if match.group().lstrip("(").startswith("0") else 7) <= digits <= 15
+
+
+def pattern_entities(text: str) -> list[dict[str, object]]:
+    """The URLs, e-mail addresses, dates, phone numbers and amounts of money in ``text`` found by
+    their written form (``_URL_RE``, ``_EMAIL_RE``, ``_DATE_RE``, ``_PHONE_RE``, ``_MONEY_RE``), in
+    the entity format of :class:`SpacyNERModel` (labels ``URL``, ``EMAIL``, ``DATE``, ``PHONE``,
+    ``MONEY``), in the text's order and none overlapping (tried in that order: the digits of a URL
+    or a date are no phone number). Version numbers ("2.10.4"), ISBNs, times ("10:30"), years and
+    plain numbers match none."""
+    found: list[tuple[int, int, str]] = []  # sorted by start, none overlapping: their ends are sorted too
+    for label, regex in (("URL", _URL_RE), ("EMAIL", _EMAIL_RE), ("DATE", _DATE_RE), ("PHONE", _PHONE_RE),
+                         ("MONEY", _MONEY_RE)):
+        for match in regex.finditer(text):
+            start, end = match.span()
+            if label == "URL":
+                end = _url_end(text, start, end)
+            elif label == "PHONE" and not _phone_ok(text, match):
+                continue
+            at = bisect.bisect_left(found, (start,))
+            if end > start and (at == 0 or found[at - 1][1] <= start) and (at == len(found) or found[at][0] >= end):
+                found.insert(at, (start, end, label))
+    return [{"entity": label, "word": text[start:end], "start": start, "end": end,
+             "description": _PATTERN_DESCRIPTIONS[label]} for start, end, label in found]
+
+
+def merge_entities(model: list[dict[str, object]], patterns: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The model's entities and the pattern entities (:func:`pattern_entities`) together, in the
+    text's order with no overlaps: a pattern entity replaces the model's entities it overlaps (the
+    model's "07700 900123" DATE, "555" CARDINAL), unless one of them has the same label and covers
+    it (the model's DATE "next Monday, 3 March" over the pattern's "3 March"), which is kept instead."""
+    model = sorted(model, key=lambda ent: ent["start"])
+    starts, ends = [ent["start"] for ent in model], [ent["end"] for ent in model]  # no overlaps: both sorted
+    covered, kept_patterns = set(), []
+    for pattern in patterns:
+        overlapping = range(bisect.bisect_right(ends, pattern["start"]), bisect.bisect_left(starts, pattern["end"]))
+        if any(model[k]["entity"] == pattern["entity"] and model[k]["start"] <= pattern["start"] and
+               model[k]["end"] >= pattern["end"] for k in overlapping):
+            continue
+        covered.update(overlapping)
+        kept_patterns.append(pattern)
+    merged = [ent for k, ent in enumerate(model) if k not in covered] + kept_patterns
+    return sorted(merged, key=lambda ent: (ent["start"], ent["end"]))
+
+
 @register_bundled
 class SpacyNERModel(BundledModel):
-    """spaCy's small English pipeline (en_core_web_sm 3.8): named entities with character offsets."""
+    """spaCy's small English pipeline (en_core_web_sm 3.8): named entities with character offsets
+    (people, organizations, places, dates, amounts ...), with the phone numbers, e-mail addresses,
+    URLs, dates and amounts of money that their written form gives away (:func:`pattern_entities`)
+    in place of the model's overlapping guesses (:func:`merge_entities`): the model calls
+    "07700 900123" a DATE and cuts "+44 20 7946 0958" into numbers."""
 
     model_id = "bundled/spacy-en_core_web_sm"
     task = "token-classification"
@@ -36,9 +145,11 @@ class SpacyNERModel(BundledModel):
         self.explain = spacy.explain
 
     def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
-        doc = self.nlp(text_input(inputs, "text", self.task))
-        entities = [{"entity": ent.label_, "word": ent.text, "start": ent.start_char, "end": ent.end_char,
-                     "description": self.explain(ent.label_) or ent.label_} for ent in doc.ents]
+        text = text_input(inputs, "text", self.task)
+        doc = self.nlp(text)
+        model = [{"entity": ent.label_, "word": ent.text, "start": ent.start_char, "end": ent.end_char,
+                  "description": self.explain(ent.label_) or ent.label_} for ent in doc.ents]
+        entities = merge_entities(model, pattern_entities(text))
         text = ", ".join(f"{e['word']} ({e['entity']})" for e in entities) or "no entities found"
         return TaskOutput(text=text, data=entities)
 
@@ -523,8 +634,34 @@ _SALUTATION_RE = re.compile(r"^(?:dear|hi|hello|hey|greetings|good (?:morning|af
                             r"concern)\b", re.IGNORECASE)
 """How a letter's salutation opens ("Dear Ms. Novak,", "Hi Priya,", "To whom it may concern,"): see
 :func:`_salutation`."""
-_FROM_HEADER_RE = re.compile(r"^From:\s*(?P<name>\S.{0,80})$")
 _SIGNATURE_WORDS = 8
+_MESSAGE = (r"(?:(?:the|this|that|your|my|his|her|our|their)\s+(?:letter|e-?mail|mail|note|message|memo|memorandum|"
+            r"notice|reply|invitation|card)\b|it|this|that)")
+"""A question's words for the message itself: "it", "this", "the email", "this memo", "your letter"."""
+_HEADER_RE = re.compile(r"^(?P<field>from|to|cc|bcc|subject|re|date|sent)\s*:\s*(?:(?:re|fwd?|aw)\s*:\s*)*"
+                        r"(?P<value>\S.{0,150})$", re.IGNORECASE)
+"""A message's header line ("From: Laura Chen", "To: All staff", "Subject: Re: Fire drill", "Sent: 3 May"), its
+value without the "Re:"/"Fwd:" of a reply or forward."""
+_HEADER_ROLES = {"from": "sender", "to": "recipient", "cc": "recipient", "bcc": "recipient", "subject": "subject",
+                 "re": "subject", "date": "date", "sent": "date"}
+_ASKS_HEADER = {
+    "recipient": re.compile(
+        rf"\bto whom\b|\brecipients?\b|\baddressee\b|\bwho(?:m)?(?:'s|\s+is|\s+was|\s+are|\s+were)\s+{_MESSAGE}\s+"
+        rf"(?:for|to|meant for|(?:addressed|sent|written|going|copied)\s+to)\b|\bwho(?:m)?\s+(?:did|does|do)\s+\w+"
+        rf"(?:\s+\w+)?\s+(?:send|write|address|copy)\s+{_MESSAGE}\s+to\b|\bwho\s+(?:received|receives|got|gets)\s+"
+        rf"{_MESSAGE}|\bwho\s+(?:is|was|were)\s+(?:copied|cc'?d)\b", re.IGNORECASE),
+    "date": re.compile(
+        rf"\bwhen\s+(?:was|is|were)\s+{_MESSAGE}\s+(?:sent|written|dated|posted|mailed|e-?mailed)\b|\bwhen\s+did\s+\w+"
+        rf"(?:\s+\w+)?\s+(?:send|write|post)\s+{_MESSAGE}|\b(?:what|which)(?:'s|\s+is|\s+was)\s+the\s+date\s+"
+        rf"(?:of|on)\s+{_MESSAGE}|\bwhat\s+(?:date|day)\s+(?:was|is)\s+{_MESSAGE}\s+(?:sent|written|dated)\b",
+        re.IGNORECASE),
+    "subject": re.compile(
+        rf"\bsubject(?:\s+line)?\s+of\s+{_MESSAGE}|\bwhat(?:'s|\s+is|\s+was)\s+the\s+subject\b|\bwhat(?:'s|\s+is|"
+        rf"\s+was)\s+{_MESSAGE}\s+(?:about|regarding|concerning)\b|\bwhat\s+(?:is|was)\s+the\s+topic\s+of\s+{_MESSAGE}",
+        re.IGNORECASE)}
+"""Questions that ask for a header's value: who a message went to ("Who is the memo addressed to?", "Who are
+the recipients?"), when it was sent ("When was the email sent?", "What is the date of the letter?") and what
+it is about ("What is the subject of the email?", "What's this memo about?"). Who sent it: ``_ASKS_SENDER_RE``."""
 
 
 def _signature_line(sentence: str) -> bool:
@@ -554,11 +691,46 @@ def signature(sentences: list[str]) -> tuple[str, list[int]] | None:
             used.append(j)
         if lines:
             return ", ".join(lines), used
+    return header_answer(sentences, "sender")
+
+
+def headers(sentences: list[str]) -> dict[int, tuple[str, str]]:
+    """The header lines among ``sentences`` (:func:`split_sentences`) of an e-mail or memo ("From:",
+    "To:", "Cc:", "Subject:", "Re:", "Date:", "Sent:", case aside), by index: what the line says
+    (``"sender"``, ``"recipient"``, ``"subject"``, ``"date"``) and its value ("Re:"/"Fwd:" dropped).
+    A header is a line of its own of at most 25 words; a sentence that goes on past it is none."""
+    found = {}
     for k, sentence in enumerate(sentences):
-        header = _FROM_HEADER_RE.match(sentence)
-        if header:
-            return header.group("name").strip(" ,"), [k]
-    return None
+        header = _HEADER_RE.match(sentence)
+        if header and len(sentence.split()) <= 25:
+            found[k] = (_HEADER_ROLES[header.group("field").lower()], header.group("value").strip(" ,;"))
+    return found
+
+
+def header_answer(sentences: list[str], role: str) -> tuple[str, list[int]] | None:
+    """The value of the first header line that says ``role`` (:func:`headers`: "sender", "subject" or
+    "date") or of all the recipient lines joined by "; " ("All staff; Tom Ruiz" from "To:" and "Cc:"),
+    in the first message's header (a forwarded message's "From:" starts another), and their indexes;
+    None when there is no such line."""
+    found, senders = [], 0
+    for k, (said, value) in headers(sentences).items():
+        senders += said == "sender"
+        if senders > 1:  # a forwarded or quoted message's header: the first message's is the answer
+            break
+        if said == role and (not found or role == "recipient"):
+            found.append((k, value))
+    return ("; ".join(value for _k, value in found), [k for k, _value in found]) if found else None
+
+
+def asked_header(question: str) -> str | None:
+    """Which header ``question`` asks for: "recipient" ("Who is the memo addressed to?"), "sender"
+    ("Who sent the email?"), "date" ("When was the letter sent?"), "subject" ("What is this email
+    about?"), or None. Asked first for the recipient: "Who was it sent to?" is not about the sender."""
+    if _ASKS_HEADER["recipient"].search(question):
+        return "recipient"
+    if _ASKS_SENDER_RE.search(question):
+        return "sender"
+    return next((role for role in ("date", "subject") if _ASKS_HEADER[role].search(question)), None)
 
 
 def _salutation(sentence: str) -> bool:
@@ -594,6 +766,12 @@ class MiniLMExtractiveQA(_MiniLMModel):
     closing, its "From:" line (:func:`signature`), not with the salutation ("Dear ...") that the
     similarity alone finds; and the salutation, closing and signature (:func:`letter_furniture`)
     answer no question that does not ask who ("What did Owen bring back?" is not "Cheers, Owen").
+    An e-mail's or memo's header lines (:func:`headers`) are read the same way: a question that asks
+    who it went to, when it was sent or what it is about ("Who is the memo addressed to?", "When
+    was the email sent?", "What is the subject of the email?"; :func:`asked_header`) is answered with
+    the "To:"/"Cc:", "Date:"/"Sent:" or "Subject:" value; otherwise header lines answer nothing (the
+    "To: All staff" that "Where should staff gather?" is closest to), but for a "who" question the
+    "From:" and "To:" lines, and none is quoted with the sentence next to it.
 
     It says when the text does not answer the question rather than quote a random passage: the
     passage counts as an answer when its similarity is ``confident`` or more, or ``floor`` or more
@@ -616,17 +794,23 @@ class MiniLMExtractiveQA(_MiniLMModel):
         sentences = split_sentences(text_input(inputs, "context", self.task))
         vectors = self.embedder.encode([question, *sentences])
         scores = vectors[1:] @ vectors[0]
-        signed = signature(sentences) if _ASKS_SENDER_RE.search(question) else None
-        if signed is not None:
-            name, used = signed
+        role = asked_header(question)
+        given = (signature(sentences) if role == "sender" else header_answer(sentences, role)) if role else None
+        if given is not None:
+            name, used = given
             return TaskOutput(text=name, data={"answer": name, "found": True, "score": round(float(scores[used[0]]), 4),
-                                               "sentences": used, "of": len(sentences), "by": "signature"})
-        furniture = set() if _ASKS_WHO_RE.search(question) else letter_furniture(sentences)
+                                               "sentences": used, "of": len(sentences),
+                                               "by": "signature" if role == "sender" else "header"})
+        who = bool(_ASKS_WHO_RE.search(question))
+        header_lines = headers(sentences)
+        furniture = set() if who else letter_furniture(sentences)
+        furniture |= {k for k, (said, _value) in header_lines.items() if not (who and said in ("sender", "recipient"))}
         if len(furniture) < len(sentences):
             scores[sorted(furniture)] = -2.0  # below any cosine similarity: never chosen
         best = int(scores.argmax())
         chosen = [best]
-        near = [k for k in (best - 1, best + 1) if 0 <= k < len(sentences) and scores[k] >= scores[best] - self.margin]
+        near = [k for k in (best - 1, best + 1) if 0 <= k < len(sentences) and scores[k] >= scores[best] - self.margin
+                and best not in header_lines and k not in header_lines]
         if near:
             chosen = sorted([best, max(near, key=lambda k: scores[k])])
         passage = " ".join(sentences[k] for k in chosen)
@@ -645,5 +829,5 @@ class MiniLMExtractiveQA(_MiniLMModel):
 
 
 __all__ = ["FastLangdetectModel", "MiniLMExtractiveQA", "MiniLMExtractiveSummarizer", "MiniLMSimilarityModel",
-           "SpacyNERModel", "VaderSentimentModel", "letter_furniture", "signature", "split_sentences",
-           "summary_length"]
+           "SpacyNERModel", "VaderSentimentModel", "asked_header", "header_answer", "headers", "letter_furniture",
+           "merge_entities", "pattern_entities", "signature", "split_sentences", "summary_length"]
