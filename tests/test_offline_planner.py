@@ -1331,3 +1331,14 @@ def test_a_files_gist_asked_for_stays_beside_a_stronger_step() -> None:
     here) does not drop it for the speech it is read aloud by."""
     p = plan("Tell me about notes.txt and read it aloud")
     assert steps(p) == [("summarization", {"text": "notes.txt"}), ("text-to-speech", {"text": Ref(task_id=0)})]
+
+
+@pytest.mark.parametrize(("request_text", "tasks"), [
+    ("Find the email addresses in letter.txt", ["token-classification"]),
+    ("Which phone numbers are in letter.txt?", ["token-classification"]),
+    ("List the links in page.txt", ["token-classification"]),
+    ("Transcribe call.wav and find the phone numbers in it", ["automatic-speech-recognition", "token-classification"]),
+])
+def test_contact_details_are_entities_to_find(request_text: str, tasks: list[str]) -> None:
+    """Phone numbers, e-mail addresses and links are what the entity finder gives besides names."""
+    assert [t.task for t in plan(request_text).tasks] == tasks

@@ -83,7 +83,9 @@ _QUESTION_TASKS = ("question-answering", "visual-question-answering", "document-
 _CLASSIFY_TASKS = ("text-classification", "image-classification", "audio-classification", "tabular-classification")
 _ENTITY_OBJECTS = (r"names?|people|persons?|person names|places?|locations?|organi[sz]ations?|compan(?:y|ies)|dates?|"
                    r"cit(?:y|ies)|countr(?:y|ies)|proper nouns|nouns|verbs|adjectives|key details|important details|notable details|"
-                   r"details|keywords|key terms|key information|individuals|brands|products|events|times|amounts")
+                   r"details|keywords|key terms|key information|individuals|brands|products|events|times|amounts|"
+                   r"(?:phone|telephone|contact|mobile|fax) numbers?|e-?mails?(?: address(?:es)?)?|addresses|urls?|"
+                   r"links|web addresses|websites|contact (?:details|info(?:rmation)?)|prices|sums of money")
 _COLORS = r"red|blue|green|yellow|black|white|pink|purple|orange|brown|gr[ae]y|golden|silver"
 
 QUESTION_TASKS = frozenset(_QUESTION_TASKS)
