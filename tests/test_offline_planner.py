@@ -1342,3 +1342,18 @@ def test_a_files_gist_asked_for_stays_beside_a_stronger_step() -> None:
 def test_contact_details_are_entities_to_find(request_text: str, tasks: list[str]) -> None:
     """Phone numbers, e-mail addresses and links are what the entity finder gives besides names."""
     assert [t.task for t in plan(request_text).tasks] == tasks
+
+
+@pytest.mark.parametrize(("request_text", "made"), [("Generate an image", "image"), ("Make a video", "video"),
+                                                    ("Draw a picture please", "image")])
+def test_a_picture_or_video_with_nothing_to_show_asks_for_a_description(request_text: str, made: str) -> None:
+    """The request's own words are no description ("Make a video" made a video of "Make a video")."""
+    p = plan(request_text)
+    assert not p.tasks and len(p.missing) == 1
+    assert f"needs a description of the {made} to make" in p.missing[0] and "say what it should show" in p.missing[0]
+
+
+def test_a_picture_with_no_description_shows_the_text_made_before_it() -> None:
+    p = plan("Write a poem about the sea and generate an image")
+    assert steps(p) == [("text-generation", {"text": "Write a poem about the sea"}),
+                        ("text-to-image", {"text": Ref(task_id=0)})]

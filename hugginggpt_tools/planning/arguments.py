@@ -310,6 +310,11 @@ class Missing:
         task = name(self.task)
         if self.after is not None:
             return f"{task} works on the output of {name(self.after)}, which could not be planned ({self.words!r})"
+        if self.modality == "text" and self.task in _DESCRIBED_TASKS:
+            made = "video" if "video" in self.task else "image"
+            return (f"{task} needs a description of the {made} to make and the request gives none "
+                    f"({self.words!r}); say what it should show (\"make {'a' if made == 'video' else 'an'} "
+                    f"{made} of a lighthouse at night\")")
         if self.modality == "text":
             what = "a text" if self.argument == "text" else f"a {self.argument} text"
             return (f"{task} needs {what} and the request gives none "
@@ -515,7 +520,8 @@ class PlanBuilder:
         return named or (self.req.last_reply if ANAPHORA.search(clause.lower) else None)
 
     def _prompt(self, cand: Candidate) -> str | None:
-        """For image and video generation what follows the cue, else an unused quote of the request;
+        """For image and video generation what follows the cue, else an unused quote of the request
+        (over the registry, else the latest text made before, else none: the description is missing);
         for a task that reads a text, the words the instruction is about (:meth:`_object_text`);
         the clause itself for other tasks."""
         if self.feed_from_missing and cand.task in _OBJECT_TASKS:
@@ -529,6 +535,10 @@ class PlanBuilder:
             quoted = self._take(range(self.req.own), ["text"], question=False)
             if quoted:
                 return quoted
+            if self.feed_from_missing:
+                # "Generate an image" says nothing of what it shows: after "write a poem about the
+                # sea", the poem; alone, the description is missing (not the words "Generate an image")
+                return self._latest_output(["text"], prose=True)
         return self._clause_text(cand.clause)
 
     def _object_text(self, cand: Candidate) -> str | None:
