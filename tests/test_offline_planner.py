@@ -1357,3 +1357,19 @@ def test_a_picture_with_no_description_shows_the_text_made_before_it() -> None:
     p = plan("Write a poem about the sea and generate an image")
     assert steps(p) == [("text-generation", {"text": "Write a poem about the sea"}),
                         ("text-to-image", {"text": Ref(task_id=0)})]
+
+
+@pytest.mark.parametrize("request_text", ["Make an audio greeting for my mom's birthday",
+                                          "Record a voice message wishing my team good luck",
+                                          "Make an audio introduction about climate change"])
+def test_speech_described_rather_than_given_is_written_first(request_text: str) -> None:
+    """"a greeting for my mom's birthday" describes what to say: a text to write, then to speak
+    (the words themselves were read aloud)."""
+    assert steps(plan(request_text)) == [("text-generation", {"text": request_text}),
+                                         ("text-to-speech", {"text": Ref(task_id=0)})]
+
+
+@pytest.mark.parametrize(("request_text", "said"), [("Generate a voice message for Anna: 'Happy birthday!'", "Happy birthday!"),
+                                                    ("Speak: welcome to the show", "welcome to the show")])
+def test_speech_given_is_spoken_as_it_is(request_text: str, said: str) -> None:
+    assert steps(plan(request_text)) == [("text-to-speech", {"text": said})]

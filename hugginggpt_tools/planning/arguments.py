@@ -47,6 +47,14 @@ default; a video's words are its sound track's: "summarize the talk in lecture.m
 _SECOND_TEXT_TASKS = frozenset({"visual-question-answering", "document-question-answering", "sentence-similarity"})
 _ASKS_RE = re.compile(r"(?<![\w'])(?:what|who|whom|whose|where|when|which|why|how|whether|if)(?![\w'])", re.IGNORECASE)
 _DESCRIBED_TASKS = frozenset({"text-to-image", "text-to-video"})
+_TO_WRITE_RE = re.compile(
+    r"(?:(?:a |an |the |my |our |some )?(?:[\w'-]+ )?(?:intro(?:duction)?|story|poem|speech|talk|lecture|"
+    r"explanation|message|greeting|announcement|ad|advert(?:isement)?|pitch|monologue|script|toast|wish(?:es)?|"
+    r"note|reminder|invitation) (?:about|on|explaining|for|to|wishing|congratulating|thanking|welcoming|"
+    r"inviting|announcing|introducing|reminding)|(?:wishing|congratulating|thanking|welcoming|inviting|announcing|"
+    r"introducing|reminding|telling|asking|explaining) )", re.IGNORECASE)
+"""Words for speech that describe a text rather than being it ("greeting for my mom's birthday",
+"wishing my team good luck", "introduction about climate change"): a text to write first."""
 _DESCRIPTION_LEAD_RE = re.compile(
     r"^(?:(?:that|which|who)\s+(?:is|are|shows?|depicts?|features?|illustrates?|captures?|represents?)\s+|"
     r"(?:of|about|showing|depicting|featuring|illustrating|capturing|representing|with|where|in which|for|"
@@ -525,7 +533,12 @@ class PlanBuilder:
         for a task that reads a text, the words the instruction is about (:meth:`_object_text`);
         the clause itself for other tasks."""
         if self.feed_from_missing and cand.task in _OBJECT_TASKS:
-            return self._object_text(cand)
+            words = self._object_text(cand)
+            if cand.task == "text-to-speech" and words and _TO_WRITE_RE.match(words) \
+                    and "text-generation" in self.vocab.outputs:
+                # "make an audio greeting for my mom's birthday": a greeting to write, then to speak
+                return self._append("text-generation", {"text": self._clause_text(cand.clause)}, cand.strength)
+            return words
         if cand.task in _DESCRIBED_TASKS:
             rest = cand.clause.masked[cand.cue_end:].strip(" ,.:;?!") if cand.cue_end else ""
             rest = _DESCRIPTION_LEAD_RE.sub("", _COORDINATED_RE.sub("", _RECIPIENT_RE.sub("", rest)))
