@@ -91,14 +91,15 @@ def test_an_empty_recording_fails_naming_the_file(tmp_path: Path) -> None:
 
 
 def test_a_file_that_is_not_audio_says_how_to_convert(tmp_path: Path) -> None:
+    """Bytes no decoder knows (a text file is told it looks like text instead: converting cannot help)."""
     pytest.importorskip("av")
-    text = tmp_path / "memo.m4a"
-    text.write_text("not audio\n")
+    broken = tmp_path / "memo.m4a"
+    broken.write_bytes(bytes(range(256)) * 4)
     with pytest.raises(InputError) as caught:
-        read_audio(text, 16000)
+        read_audio(broken, 16000)
     message = str(caught.value)
     assert "\n" not in message and message.startswith("Cannot decode 'memo.m4a' as audio (")
-    assert "convert it to WAV: `ffmpeg -i" in message
+    assert "convert it to WAV: `ffmpeg -i memo.m4a" in message
 
 
 def test_a_long_stereo_wav_is_read_in_blocks(speech: np.ndarray, tmp_path: Path) -> None:

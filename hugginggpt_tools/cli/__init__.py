@@ -9,11 +9,17 @@ whether given with ``--file`` or named in the request (checked once the request 
 before any model runs); a run prints its answer and exits 1 when the answer says something
 asked for was not done (a task failed or was skipped, part of the request was left out, or
 nothing ran), else 0. Progress lines and answers name each task by its plan id (``task 0``).
+
+Run as the program (``main()`` with no ``argv``), the objects alive at exit are frozen out of the
+garbage collector's reach (:func:`_freeze_at_exit`): the collection Python runs while shutting down
+walked the models' large object graphs for most of a second after the answer was printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
+import gc
 import importlib
 import logging
 import os
@@ -36,8 +42,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _freeze_at_exit() -> None:
+    """At interpreter exit (after the exit handlers registered after this one, before shutdown),
+    move every object the garbage collector tracks to its permanent generation (:func:`gc.freeze`).
+
+    Shutdown's collection then skips them: it took about 0.7 s after ``hugginggpt run`` had
+    printed its answer (the object graphs of the loaded models, about 300,000 objects). Files
+    are not affected: every output is written and closed before the command returns, exit
+    handlers (logging's flush among them) still run, and modules are still torn down; only
+    objects held in reference cycles are left for the operating system to reclaim."""
+    atexit.register(gc.freeze)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if argv is None:  # the process's own command line: it ends when this returns
+        _freeze_at_exit()
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # progress lines are ours
     # --quiet: the answer already says which task failed and why; no log warnings repeat it
     default_level = "ERROR" if getattr(args, "quiet", False) else "WARNING"
