@@ -9,7 +9,9 @@ would get now. Each cell is one of:
   download a model that a laptop runs, pass a chat model);
 * not applicable: the backend has no implementation of the task type.
 
-``hugginggpt doctor`` prints it (``--json`` for machines).
+``hugginggpt doctor`` prints it (``--json`` for machines), with the fixes for the task types nothing
+here runs yet; those of types that already run (on a bundled model) are optional upgrades, listed
+with ``--upgrades``.
 """
 
 from __future__ import annotations
@@ -111,8 +113,25 @@ def _mark(c: Cell) -> str:
     return "no" if c.status == "unavailable" else "n/a"
 
 
-def matrix_text(rows: list[list[Cell]]) -> str:
-    """A table of task types x backends, then each fix once with the cells it applies to."""
+def _fix_lines(rows: list[list[Cell]], names: list[str]) -> list[str]:
+    """Each fix of the unavailable cells of ``rows`` once, with the cells it applies to, by backend."""
+    fixes: dict[tuple[str, str], list[str]] = {}
+    for row in rows:
+        for c in row:
+            if c.status == "unavailable":
+                fixes.setdefault((c.backend, c.fix or c.reason or ""), []).append(c.task)
+    lines = []
+    for (backend, fix), tasks in sorted(fixes.items(), key=lambda item: (names.index(item[0][0]), -len(item[1]))):
+        where = tasks[0] if len(tasks) == 1 else f"{len(tasks)} task types"
+        lines.append(f"- {backend}, {where}: {fix}")
+    return lines
+
+
+def matrix_text(rows: list[list[Cell]], upgrades: bool = False) -> str:
+    """A table of task types x backends, then each fix once with the cells it applies to: first those of
+    the task types nothing here runs yet (the fixes a user needs); the fixes of types that already run
+    on some backend (a bundled model) are optional upgrades, listed under their own heading with
+    ``upgrades``, else counted in one line that says how to list them."""
     names = [c.backend for c in rows[0]] if rows else []
     widths = [max(len("task type"), *(len(r[0].task) for r in rows))]
     widths += [max(len(n), *(len(_mark(r[i])) for r in rows)) for i, n in enumerate(names)]
@@ -120,18 +139,21 @@ def matrix_text(rows: list[list[Cell]]) -> str:
     lines.append("  ".join("-" * w for w in widths))
     for row in rows:
         lines.append("  ".join(v.ljust(w) for v, w in zip([row[0].task, *(_mark(c) for c in row)], widths)))
-    runnable = sum(any(c.status == "available" for c in row) for row in rows)
-    lines += ["", f"{runnable} of {len(rows)} task types can run now."]
-    fixes: dict[tuple[str, str], list[str]] = {}
-    for row in rows:
-        for c in row:
-            if c.status == "unavailable":
-                fixes.setdefault((c.backend, c.fix or c.reason or ""), []).append(c.task)
-    if fixes:
-        lines += ["", "To enable the unavailable cells:"]
-    for (backend, fix), tasks in sorted(fixes.items(), key=lambda item: (names.index(item[0][0]), -len(item[1]))):
-        where = tasks[0] if len(tasks) == 1 else f"{len(tasks)} task types"
-        lines.append(f"- {backend}, {where}: {fix}")
+    running = [row for row in rows if any(c.status == "available" for c in row)]
+    missing = [row for row in rows if not any(c.status == "available" for c in row)]
+    lines += ["", f"{len(running)} of {len(rows)} task types can run now."]
+    needed = _fix_lines(missing, names)
+    if needed:
+        count = f"the {len(missing)} task types" if len(missing) > 1 else "the task type"
+        lines += ["", f"To run {count} nothing here runs yet:", *needed]
+    optional = _fix_lines(running, names)
+    if optional and upgrades:
+        lines += ["", "Optional upgrades: these task types already run here; each fix adds another model for them "
+                      "(a larger one, or one of another kind: a captioner beside the bundled text reader):", *optional]
+    elif optional:
+        types = sum(any(c.status == "unavailable" for c in row) for row in running)
+        lines += ["", f"Optional upgrades for the {types} task types that already run here (another model, "
+                      f"on another backend): `hugginggpt doctor --upgrades` lists their {len(optional)} fixes."]
     return "\n".join(lines)
 
 

@@ -189,12 +189,24 @@ def summarize(
 _MAX_FINALS = 8
 
 
+def _text_first(task: str) -> bool:
+    """Whether a text is the main output of the task type ``task``: object detection's "0 faces found
+    in group.jpg" answers the question, its drawn boxes only show it; text-to-speech's text describes
+    its file."""
+    from .tasks import find_task
+
+    spec = find_task(task)
+    return spec is not None and spec.outputs[:1] == ("text",)
+
+
 def _final_texts(plan: Plan, results: Sequence[TaskResult]) -> list[tuple[int, str, str]]:
-    """(task id, task, text) of each successful task with a text output and no file that no other task
-    consumes, in order (at most :data:`_MAX_FINALS`, each clipped)."""
+    """(task id, task, text) of each successful task that no other task consumes with a text output and
+    no file, or with a file when text is its type's main output (:func:`_text_first`: a detection's
+    count), in order (at most :data:`_MAX_FINALS`, each clipped)."""
     consumed = {ref for t in plan.tasks for ref in t.references()}
     finals = [(r.task_id, f"task {r.task_id} ({r.task})", _clip(r.text, _MAX_TEXT)) for r in results
-              if r.status == "succeeded" and r.task_id not in consumed and r.text and not r.artifacts]
+              if r.status == "succeeded" and r.task_id not in consumed and r.text
+              and (not r.artifacts or _text_first(r.task))]
     return finals[:_MAX_FINALS]
 
 

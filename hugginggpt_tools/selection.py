@@ -8,7 +8,13 @@ names), and the best one is chosen; the ranked list is kept on the
 All the tasks' queries are embedded in one batch. When no card of a task can run, its reason
 gives each backend's fix for a model worth downloading: one a laptop runs, of the languages asked,
 else of the language its text is written in, else English (:func:`suggestion_languages`,
-:func:`~hugginggpt_tools.model_index.ranking.suggestion_key`), not the best ranked.
+:func:`~hugginggpt_tools.model_index.ranking.suggestion_key`), not the best ranked; for a type that
+neither a bundled model nor the transformers backend runs (text-to-image), it says first that no
+bundled or local model here does it ("makes images"), so only a remote endpoint can.
+A classification that asks for one kind of answer (:func:`asked_kind`: "what language is this?",
+"is this review positive?") takes a card that says it gives it, however close in meaning the text
+to classify makes another ("Ich habe heute keine Zeit" and the sentiment model); else a card that
+does not say it cannot; else none, with the fix, rather than answer with another kind.
 
 :func:`stand_ins` then changes what cannot give the answer asked for: a task no model of its
 type can run gets a task of another type whose output holds the answer (:func:`stand_in`), with
@@ -280,7 +286,35 @@ def _unavailable(task: Task, query_vector: np.ndarray, index: ModelIndex, backen
     if languages is not None and languages.unknown_target:
         return _unknown_target(task, query_vector, index, backends, weights, languages, request, count)
     fixes = _fixes(task, query_vector, index, backends, weights, languages, request)
+    remote = _remote_only(task.task, backends)
+    if remote:
+        return (f"no runnable model for {task.task}: {remote}; its {count} catalog models run only on a remote "
+                f"endpoint, none can run now ({fixes})")
     return f"no runnable model for {task.task}: {count} catalog models, none can run now ({fixes})"
+
+
+LOCAL_BACKENDS = ("bundled", "transformers")
+"""The backends that run a model on this machine: a task type neither implements runs only on a remote one."""
+
+_MAKES = {"image": "makes images", "video": "makes videos", "audio": "makes audio"}
+
+
+def _remote_only(task_type: str, backends: Backends) -> str:
+    """For a task type no backend of :data:`LOCAL_BACKENDS` implements (text-to-image), what a "no
+    runnable model" reason says first: that no bundled or local model here does it ("no bundled or
+    local model here makes images, as neither a bundled model nor the transformers backend runs
+    text-to-image"); :func:`_unavailable` adds that its catalog models run only on a remote endpoint,
+    and that endpoint's fix. Empty for any other type, and when ``backends`` has one this module does
+    not know (it may run the type here)."""
+    implemented = supported_tasks()
+    if any(task_type in implemented.get(name, set()) for name in LOCAL_BACKENDS) or \
+            any(name not in implemented for name in backends):
+        return ""
+    spec = find_task(task_type)
+    outputs = spec.outputs if spec is not None else ()
+    does = next((_MAKES[o] for o in outputs if o in _MAKES), f"runs {task_type}")
+    return (f"no bundled or local model here {does}, as neither a bundled model nor the transformers backend "
+            f"runs {task_type}")
 
 
 def _unknown_target(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: Backends,
@@ -336,8 +370,148 @@ def select_models(
         return []
     resolved = _weights(weights, popularity_weight)
     vectors = index.embed_queries([task_query(t, request) for t in plan.tasks])
-    return [_choose(t, v, index, backends, top_k, resolved, task_languages(t, request), request)
+    return [_choose_asked(t, v, index, backends, top_k, resolved, task_languages(t, request), request)
             for t, v in zip(plan.tasks, vectors)]
+
+
+# --- what the request asks a classifier for: the language, or the sentiment -----------------------------
+
+
+_LANGUAGE_ASKED_RE = re.compile(
+    r"\b(?:what|which)\s+(?:[\w-]+\s+){0,2}?languages?\b"
+    r"|\b(?:identify|detect|determine|recogni[sz]e|guess|tell(?:\s+me)?|name|find(?:\s+out)?|classify|check|"
+    r"work\s+out|figure\s+out)\s+(?:the\s+|its\s+|their\s+|this\s+)?(?:[\w-]+\s+)?languages?\b"
+    r"|\blanguages?\s+(?:identification|detection|id)\b|\blang(?:uage)?[-_ ]?id\b",
+    re.IGNORECASE)
+"""A request asking which language a text or a recording is in: "what language is this", "which
+language is it written in", "identify the language", "detect the spoken language", "language ID";
+not "translate into German" or "a language school" (the text to classify is left out first)."""
+
+_LANGUAGE_CARD_RE = re.compile(
+    r"\b(?:spoken\s+)?languages?\s+(?:identification|identifier|detection|detector|id|recognition|classifier)\b"
+    r"|\blang[-_ ]?id\b|\b(?:identif(?:y|ies)|detects?|recogni[sz]es?|tells?|says?)\s+(?:the\s+|which\s+)?languages?\b",
+    re.IGNORECASE)
+
+
+def asks_for_language(text: str) -> bool:
+    """Whether ``text`` asks which language something is written or spoken in (file names left out:
+    "language.txt" asks nothing)."""
+    from .planning.resources import FILE_NAME_RE  # local: as request_about
+
+    return bool(_LANGUAGE_ASKED_RE.search(FILE_NAME_RE.sub(" ", text)))
+
+
+def identifies_language(card: ModelCard) -> bool:
+    """Whether ``card``'s model tells which language a text or a recording is in: its id, tags or
+    description say language identification or detection ("papluca/xlm-roberta-base-language-detection",
+    tag ``langid``, "says which language a text is written in"); what the description denies does not
+    count (VADER's "does not identify languages")."""
+    description = _NEGATED_RE.sub(" ", card.description)
+    text = " ".join([re.sub(r"[-_/.]+", " ", card.id), *(re.sub(r"[-_]+", " ", t) for t in card.tags), description])
+    return bool(_LANGUAGE_CARD_RE.search(text))
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """A kind of answer the request asks a classifier for, and the cards that give it."""
+
+    asks: str  # "which language its input is in"
+    gives: str  # "identifies languages": what a card that gives it does
+    give: str  # "identify languages": what cards that give it do
+    keep: _Keep  # the cards that say they give it
+    denied: re.Pattern[str]  # what a card's description denies when it says it does not give it
+
+    def denied_by(self, card: ModelCard) -> bool:
+        """Whether ``card``'s description says its model does not give this kind of answer (VADER's
+        "does not identify languages", Silero VAD's "no ... emotion, language ... labels")."""
+        return any(self.denied.search(part) for part in _NEGATED_RE.findall(card.description))
+
+
+_LANGUAGE = _Asked("which language its input is in", "identifies languages", "identify languages",
+                   identifies_language, re.compile(r"\blanguages?\b", re.IGNORECASE))
+_SENTIMENT = _Asked("about sentiment or emotion", "judges sentiment or emotion", "judge sentiment or emotion",
+                    lambda card: recognizes_emotion(card),
+                    re.compile(r"\b(?:sentiments?|emotions?|moods?|polarity|feelings?)\b", re.IGNORECASE))
+
+_ASKED_KINDS: dict[str, tuple[tuple[_Asked, Callable[[str], bool]], ...]] = {
+    "text-classification": ((_LANGUAGE, asks_for_language), (_SENTIMENT, lambda text: asks_about_emotion(text))),
+    "audio-classification": ((_LANGUAGE, asks_for_language), (_SENTIMENT, lambda text: False)),  # emotion: stand_ins
+}
+"""Per task type, the kinds of answer a request may ask its classifiers for, each with the test of the
+request (audio-classification's emotion is asked of :func:`stand_ins`; it is listed so that an emotion
+model is not taken for a language identifier)."""
+
+
+def _without_material(task: Task, request: str) -> str:
+    """The part of ``request`` about ``task`` with the texts the task works on left out: "what language is
+    this: 'Where is the language school?'" asks about language; the quoted question it classifies does not.
+    For a file argument, the part of the request about that file (:func:`request_about`)."""
+    files = [v for name, v in task.args.items() if isinstance(v, str) and name in ("audio", "image", "video")]
+    text = request_about(files[0], request) if files else request
+    for _, literal in _text_args(task):
+        if len(literal.strip()) >= 3:
+            text = text.replace(literal.strip(), " ")
+    return text
+
+
+def asked_kind(task: Task, request: str) -> _Asked | None:
+    """The one kind of answer the request asks ``task``'s classifier for (:data:`_ASKED_KINDS`): which
+    language its text (or, for audio-classification, its recording) is in, or (text-classification) its
+    sentiment or emotion; None when it asks for none or for both, and for other task types. The
+    text the task classifies is left out of the request first (:func:`_without_material`)."""
+    kinds = _ASKED_KINDS.get(task.task)
+    if not kinds:
+        return None
+    about = _without_material(task, request)
+    asked = [kind for kind, asks in kinds if asks(about)]
+    return asked[0] if len(asked) == 1 else None
+
+
+def _unsaid(task: Task, kind: _Asked) -> _Keep:
+    """The cards that may give ``kind`` though they do not say so: those that say neither that they give
+    another kind of answer the task type may be asked for (:data:`_ASKED_KINDS`: VADER judges sentiment) nor
+    that they do not give this one (:meth:`_Asked.denied_by`); a local model with a bare card."""
+    others = [other for other, _ in _ASKED_KINDS.get(task.task, ()) if other is not kind]
+
+    def keep(card: ModelCard) -> bool:
+        return not kind.denied_by(card) and not any(other.keep(card) for other in others)
+
+    return keep
+
+
+def _choose_asked(task: Task, vector: np.ndarray, index: ModelIndex, backends: Backends, top_k: int,
+                  weights: RankingWeights, languages: QueryLanguages, request: str = "") -> ModelChoice:
+    """The choice of :func:`select_models` for ``task``: when the request asks for one kind of answer
+    (:func:`asked_kind`: "what language is this: 'Ich habe heute keine Zeit'"), among the cards that say
+    they give it (the language identifier, however close in meaning a German text makes the sentiment
+    model), else among those that may (:func:`_unsaid`: a bare card), else none: the reason names the
+    models that can run and how to get one that gives the answer, rather than answer "sentiment:
+    neutral" to "what language is this?". Among all cards when the request asks for no one kind."""
+    kind = asked_kind(task, request)
+    if kind is None:
+        return _choose(task, vector, index, backends, top_k, weights, languages, request)
+    found = _choose(task, vector, index, backends, top_k, weights, languages, request, keep=kind.keep)
+    if found.model_id is not None:
+        return found.model_copy(update={"reason": f"the request asks {kind.asks}, and {found.model_id} "
+                                        f"{kind.gives}. {found.reason}"})
+    plain = _choose(task, vector, index, backends, top_k, weights, languages, request)
+    if plain.model_id is None:
+        return plain
+    maybe = _choose(task, vector, index, backends, top_k, weights, languages, request, keep=_unsaid(task, kind))
+    if maybe.model_id is not None:
+        return maybe.model_copy(update={"reason": (
+            f"the request asks {kind.asks}; no model that can run here says it {kind.gives}, and "
+            f"{maybe.model_id} does not say it cannot. {maybe.reason}")})
+    ids = [c.model_id for c in plain.candidates]
+    cannot = f"{ids[0]}, the one that can run, does not" if len(ids) == 1 else f"none of {', '.join(ids)} does"
+    listing = sum(kind.keep(card) for card in index.cards_for_task(task.task))
+    fixes = _fixes(task, vector, index, backends, weights, languages, request, keep=kind.keep) if listing else ""
+    add = f"add one with `hugginggpt models add PATH_OR_ID --task {task.task}`"
+    where = f"{listing} of its catalog models {kind.gives if listing == 1 else kind.give}"
+    tail = f"{where}, none can run now ({fixes})" if fixes else f"no catalog model here does; {add}"
+    reason = (f"no runnable model for {task.task}: the request asks {kind.asks}, and no {task.task} model that can "
+              f"run here {kind.gives}: {cannot}; {tail}")
+    return ModelChoice(task_id=task.id, task=task.task, reason=reason)
 
 
 def _choose(task: Task, vector: np.ndarray, index: ModelIndex, backends: Backends, top_k: int,

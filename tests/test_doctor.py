@@ -80,7 +80,15 @@ def test_text_and_json_renderings(tmp_path: Path) -> None:
     assert text.splitlines()[0].split() == ["task", "type", "bundled", "transformers", "hf-inference", "llm"]
     bundled_tasks = {model.task for model in BUNDLED_MODELS.values()}
     assert f"{len(bundled_tasks)} of {len(TASK_TYPES)} task types can run now." in text
-    assert "- hf-inference, 23 task types: unset HF_HUB_OFFLINE and set HF_TOKEN" in text
+    # the fixes a user needs are those of the types nothing here runs; the others are optional upgrades
+    missing = len(TASK_TYPES) - len(bundled_tasks)
+    needed = text.split(f"To run the {missing} task types nothing here runs yet:\n")[1].split("\n\n")[0]
+    assert "- hf-inference, 11 task types: unset HF_HUB_OFFLINE and set HF_TOKEN" in needed  # depth: n/a
+    assert "`hf download hub/translation`" in needed and "`hf download hub/image-to-text`" not in text
+    assert "`hugginggpt doctor --upgrades` lists their" in text
+    upgrades = matrix_text(rows, upgrades=True).split("Optional upgrades: ")[1]
+    assert "- transformers, image-to-text: download the weights with `hf download hub/image-to-text`" in upgrades
+    assert "`hf download hub/translation`" not in upgrades and "`hugginggpt doctor --upgrades`" not in upgrades
     data = matrix_json(rows)
     assert set(data["tasks"]) == set(TASK_TYPES) and data["backends"] == ["bundled", "transformers", "hf-inference", "llm"]
     assert "automatic-speech-recognition" in data["runnable_now"] and "translation" not in data["runnable_now"]
@@ -94,3 +102,21 @@ def test_cli(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["doctor"]) == 0
     out = capsys.readouterr().out
     assert "task types can run now" in out and "yes: bundled/faster-whisper-tiny.en" in out
+    assert "Optional upgrades:" not in out
+    assert main(["doctor", "--upgrades"]) == 0
+    assert "Optional upgrades: these task types already run here" in capsys.readouterr().out
+
+
+def test_a_fix_is_needed_only_where_nothing_runs(tmp_path: Path) -> None:
+    """Before, `hugginggpt doctor` listed "transformers, text-classification: download ..." among the fixes to
+    enable, though the bundled VADER and fastText already run it; with every type running, it needs no fix."""
+    rows = availability_matrix(bundled_cards() + [ModelCard(id=f"hub/{m.task}", task=m.task, backends=list(HUB))
+                                                  for m in BUNDLED_MODELS.values()],
+                               default_backends(Settings(output_dir=tmp_path)), backend_names=("bundled", "transformers"))
+    rows = [row for row in rows if row[0].status == "available"]
+    text = matrix_text(rows)
+    assert f"{len(rows)} of {len(rows)} task types can run now." in text
+    assert "To run" not in text and "hf download" not in text
+    upgradable = sum(row[1].status == "unavailable" for row in rows)  # transformers does not run audio-to-audio
+    assert f"Optional upgrades for the {upgradable} task types that already run here" in text
+    assert "- transformers, text-classification: download the weights" in matrix_text(rows, upgrades=True)

@@ -737,9 +737,14 @@ def _turned_back(box: Sequence[int], turn: int, height: int, width: int) -> list
 
 WRITING_RE = re.compile(r"\b(?:texts? (?:in|on|from|of|it (?:says|contains))|(?:the|any|its|what) texts?\b|written|"
                         r"writing|handwrit\w*|lettering|printed|ocr|the words|"
+                        r"transcri(?:be|bes|bed|bing|ption|ptions)|digiti[sz](?:e|es|ed|ing)|"
+                        r"(?:type|copy)\s+(?:(?:it|this|that|them)\s+)?(?:out|up|down)|"
+                        r"what (?:it|this|that|they|(?:the|this|that|each|every) [^?!]{1,40}?) says|"
                         r"what (?:does|do|did)\b[^?!]{0,60}\bsay)\b", re.IGNORECASE)
-"""A request about the writing in an image ("read the text in ...", "what does the sign say?"); not
-"say the description aloud", "give me a text description" or "text-to-speech"."""
+"""A request about the writing in an image ("read the text in ...", "what does the sign say?",
+"transcribe this", "type out the note", "tell me what the label says"); not "say the description
+aloud", "give me a text description" or "text-to-speech". "Transcribe" of an image asks for its
+writing: a picture has no speech to transcribe."""
 
 
 def asks_for_writing(request: str) -> bool:

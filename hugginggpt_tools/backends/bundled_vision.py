@@ -3,14 +3,23 @@
 A classical detector (Viola-Jones), not a COCO model: it finds frontal and profile faces and
 standing people (full bodies) and nothing else. OpenCV 5 dropped the cascades, hence the
 ``opencv-python<5`` constraint. Boxes are drawn on a copy of the image (an artifact).
+
+A request that counts or looks for something in the image ("how many faces are in group.jpg?",
+"detect the faces") is answered in its terms (:func:`asked_thing`, :func:`answer_text`): "0 faces
+found in group.jpg" or "no faces found in group.jpg" rather than "no objects found", the other
+label's count after it; one about something the cascades cannot find ("count the cars", "is there
+a dog?") fails with the fix (a general object detector) rather than answer "no objects found",
+which would read as none.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 from typing import Any, ClassVar
 
+from ..errors import BackendError
 from ._images import draw_boxes, nothing_detected, open_image, save_image
 from ._inputs import file_input
 from .base import RunContext, TaskOutput
@@ -29,6 +38,92 @@ def _cascade_dir() -> Path | None:
     if spec is None or not spec.submodule_search_locations:
         return None
     return Path(list(spec.submodule_search_locations)[0]) / "data"
+
+
+PLURALS = {"face": "faces", "person": "people"}
+
+LABEL_WORDS: dict[str, str] = {
+    "face": "face", "faces": "face",
+    "person": "person", "persons": "person", "people": "person", "human": "person", "humans": "person",
+    "individual": "person", "individuals": "person", "pedestrian": "person", "pedestrians": "person",
+    "anyone": "person", "anybody": "person", "someone": "person", "somebody": "person",
+}
+"""The words of a question that name one of the cascades' labels ("how many people", "is there anyone")."""
+
+_ASK_RE = re.compile(r"\b(?P<count>how\s+many|count(?:s|ing)?(?:\s+up)?|number\s+of|tally(?:\s+up)?)\s+(?=(?P<counted>.*))"
+                     r"|\b(?:detect|find|locate|spot|mark|highlight|box|are\s+there|is\s+there)\s+(?=(?P<found>.*))",
+                     re.IGNORECASE | re.DOTALL)
+"""A question that counts things ("how many", "count", "number of") or looks for them ("find",
+"detect", "is there"), with what follows it."""
+_SKIPPED = {"the", "all", "of", "a", "an", "any", "these", "those", "this", "that", "its", "their", "different",
+            "distinct", "separate", "visible", "total", "number", "every", "each"}
+"""Words between "how many" / "find" and the noun asked about."""
+_NOUN_END = {"are", "is", "were", "was", "be", "in", "on", "at", "there", "do", "does", "did", "can", "could",
+             "have", "has", "appear", "appears", "you", "we", "i", "they", "from", "inside", "within", "shown",
+             "visible", "and", "or", "to", "for", "with", "here", "present", "seen", "exist", "out", "how", "what",
+             "where", "which", "who", "whether", "if", "it", "them", "me"}
+"""Words that end the noun phrase asked about ("how many red cars ARE in ...") or show there is none
+("find OUT how many ...": the count after it is the question)."""
+_ANYTHING = {"object", "objects", "thing", "things", "item", "items", "detection", "detections", "box", "boxes",
+             "time", "times", "everything", "anything", "something", "stuff"}
+"""Nouns that ask for whatever the model finds: no one label is asked for."""
+
+
+def asked_thing(question: str) -> tuple[str, bool] | None:
+    """The noun phrase a question about the image counts or looks for, and whether it counts:
+    ("faces", True) of "how many faces are in group.jpg?", ("red cars", True) of "count the red
+    cars", ("people", True) of "what is the number of people in it?", ("faces", False) of "detect
+    the faces", ("anyone", False) of "is there anyone in it?"; None when it names nothing one label
+    could be ("how many are there?", "find the objects", "find out what is in it") or asks neither.
+    The first such phrase counts; file names in the question are left out."""
+    from ..planning.resources import FILE_NAME_RE  # local: the planner's module
+
+    for match in _ASK_RE.finditer(FILE_NAME_RE.sub(" ", question or "")):
+        rest = match.group("counted") if match.group("count") else match.group("found")
+        words = re.findall(r"[A-Za-z][\w'-]*", rest)
+        while words and words[0].lower() in _SKIPPED:
+            words.pop(0)
+        phrase: list[str] = []
+        for word in words[:5]:
+            if word.lower() in _NOUN_END:
+                break
+            phrase.append(word)
+            if word.lower() in LABEL_WORDS:  # "smiling faces": the label word ends it
+                break
+        if phrase and phrase[-1].lower() not in _ANYTHING:
+            return " ".join(phrase), bool(match.group("count"))
+    return None
+
+
+def asked_label(thing: str) -> str | None:
+    """The label an asked ``thing`` (:func:`asked_thing`) names ("smiling faces": face), or None
+    when it names none (the cascades cannot find "red cars")."""
+    return LABEL_WORDS.get(thing.split()[-1].lower())
+
+
+def answer_text(thing: str, counts: dict[str, int], name: str, counting: bool = True) -> str | None:
+    """The answer about ``thing`` (:func:`asked_thing`) in the image ``name``, from the ``counts`` per
+    label, in the question's terms: a count "0 faces found in group.jpg", "2 faces found in a.jpg; also
+    1 person"; a search "no faces found in group.jpg", "found 2 faces in a.jpg". People are counted from
+    faces too, as a portrait shows a face and no full body: the larger of the two counts, with both
+    ("1 person found in portrait.jpg (1 face, 0 full bodies)"). None when ``thing`` names no label
+    (:func:`asked_label`)."""
+    label = asked_label(thing)
+    if label is None:
+        return None
+    faces, bodies = counts.get("face", 0), counts.get("person", 0)
+    if label == "person":
+        n = max(faces, bodies)
+        detail = f" ({faces} face{'' if faces == 1 else 's'}, {bodies} full bod{'y' if bodies == 1 else 'ies'})"
+        also = detail if faces else ""
+    else:
+        n = counts.get(label, 0)
+        others = [f"{k} {other if k == 1 else PLURALS[other]}" for other, k in counts.items() if other != label and k]
+        also = f"; also {', '.join(others)}" if others else ""
+    noun = label if n == 1 else PLURALS[label]
+    if counting:
+        return f"{n} {noun} found in {name}{also}"
+    return (f"found {n} {noun} in {name}" if n else f"no {noun} found in {name}") + also
 
 
 def _overlap(a: list[int], b: list[int]) -> float:
@@ -52,7 +147,10 @@ def dedupe(objects: list[dict[str, Any]], threshold: float = 0.5) -> list[dict[s
 
 @register_bundled
 class HaarCascadeModel(BundledModel):
-    """Faces (frontal and profile) and full-body people with OpenCV's Haar cascades."""
+    """Faces (frontal and profile) and full-body people with OpenCV's Haar cascades. A request that
+    counts or looks for a thing in the image is answered in its terms (:func:`asked_thing`,
+    :func:`answer_text`): "0 faces found in group.jpg"; one about what it cannot find ("how many
+    cars?") fails with the fix."""
 
     model_id = "bundled/opencv-haar-faces-people"
     task = "object-detection"
@@ -97,17 +195,30 @@ class HaarCascadeModel(BundledModel):
     def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
         import numpy as np
 
+        from ..selection import request_about  # local: selection imports the backends' helpers
+
         path = file_input(inputs, "image", self.task)
+        asked = asked_thing(request_about(str(path), ctx.request))
+        if asked is not None and asked_label(asked[0]) is None:
+            verb = "count" if asked[1] else "find"
+            raise BackendError(
+                f"cannot {verb} {asked[0]} in {path.name}: this model detects only faces and people; to {verb} "
+                f"{asked[0]}, add a general object detector (`hugginggpt models add <folder or Hub id> --task "
+                f"object-detection`) or run with a remote endpoint (HF_TOKEN)")
         image = open_image(path)
         gray = self.cv2.equalizeHist(self.cv2.cvtColor(np.asarray(image), self.cv2.COLOR_RGB2GRAY))
         objects = sorted(self.detect(gray), key=lambda o: (o["box"][0], o["box"][1]))
         artifact = save_image(draw_boxes(image, objects), ctx, "detections",
                               f"{len(objects)} faces/people detected in {path.name}")
         counts = {label: sum(o["label"] == label for o in objects) for label in self.labels}
-        plural = {"face": "faces", "person": "people"}
-        summary = ", ".join(f"{n} {label if n == 1 else plural[label]}" for label, n in counts.items() if n)
-        text = f"found {summary}; boxes drawn on {artifact.path}" if objects else nothing_detected(self.labels)
+        summary = ", ".join(f"{n} {label if n == 1 else PLURALS[label]}" for label, n in counts.items() if n)
+        answer = answer_text(asked[0], counts, path.name, asked[1]) if asked is not None else None
+        if answer is not None:
+            text = answer + (f"; boxes drawn on {artifact.path}" if objects else "")
+        else:
+            text = f"found {summary}; boxes drawn on {artifact.path}" if objects else nothing_detected(self.labels)
         return TaskOutput(text=text, data=objects, artifacts=[artifact])
 
 
-__all__ = ["CASCADES", "HaarCascadeModel", "dedupe"]
+__all__ = ["CASCADES", "LABEL_WORDS", "HaarCascadeModel", "answer_text", "asked_label", "asked_thing",
+           "dedupe"]

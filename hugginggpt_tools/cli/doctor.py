@@ -1,4 +1,5 @@
-"""``hugginggpt doctor``: which task types run now, on which backend, and the fix for the rest."""
+"""``hugginggpt doctor``: which task types run now, on which backend, and the fix for the rest
+(``--upgrades``: also for the types that already run, as optional upgrades)."""
 
 from __future__ import annotations
 
@@ -43,12 +44,14 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         return 0
     print(f"Task types x backends available now (model cards from {source}).")
     print("hf-inference 'yes' means a token or endpoint is configured; the remote side is not probed.\n")
-    print(matrix_text(rows))
+    print(matrix_text(rows, upgrades=args.upgrades))
     return 0
 
 
 def register(sub: Any) -> None:
     doctor = sub.add_parser("doctor", help="show which task types can run now on which backend, and the fixes")
     doctor.add_argument("--json", action="store_true", help="print the matrix as JSON")
+    doctor.add_argument("--upgrades", action="store_true",
+                        help="also list the fixes for task types that already run (optional upgrades: another model)")
     doctor.add_argument("--llm", help="check with this chat model for the llm backend (init_chat_model spec)")
     doctor.set_defaults(func=cmd_doctor)
