@@ -1,5 +1,5 @@
 """The bundled MiniLM models need what the model index's embedder needs: one list of packages
-(``model_index.embedding``), not a copy in ``backends/bundled_text.py`` that can drift from it."""
+(``model_index.embedding``), not a copy in ``backends/bundled_minilm.py`` that can drift from it."""
 
 from __future__ import annotations
 

@@ -1,0 +1,114 @@
+"""Entities found by their written form (URLs, e-mail addresses, dates, phone numbers, amounts of
+money) and their merge with a model's named entities: what :class:`~.bundled_text.SpacyNERModel` adds
+to spaCy's guesses."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+          r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)")
+_DAY_NUMBER = r"(?:[12]\d|3[01]|0?[1-9])"
+_DAY = rf"{_DAY_NUMBER}(?:st|nd|rd|th)?"
+_YEAR = r"(?:1[89]|20)\d\d"
+_DATE_RE = re.compile(
+    rf"(?<![\w/.-])(?:(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+(?:the\s+)?)?(?:{_DAY}\s+(?:of\s+)?{_MONTH}"
+    rf"(?:,?\s+{_YEAR})?|{_MONTH}\s+(?:{_DAY_NUMBER}(?:st|nd|rd|th)(?:,?\s+{_YEAR})?|"
+    rf"{_DAY_NUMBER}(?:,?\s+{_YEAR}|(?!\s+(?!at\b|and\b|or\b|to\b|until\b)[a-z]))))|{_MONTH}\s+{_YEAR}|"
+    rf"{_YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])|{_DAY_NUMBER}([/.]){_DAY_NUMBER}\1{_YEAR})(?![\w/-]|\.\d)")
+"""A date written out: "14 March 2025", "Monday, 3rd of May", "March 14, 2025", "March 2025", "2025-03-14",
+"14/03/2025" or "03.14.2025" (day and month either way round, a four-digit year); the month's name capitalized,
+and a month and day with no year not followed by a lower-case word ("in May 5 people came")."""
+_AMOUNT = r"\d{1,3}(?:[,.'\u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+_SCALE = r"(?:\s?(?:k|bn|mn|m|million|billion|trillion|thousand)\b)?"
+_CODE = r"(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|NZD|CNY|RMB|INR|SEK|NOK|DKK|PLN|CZK|HUF|BRL|MXN|ZAR|SGD|HKD|KRW|TRY)"
+_SYMBOL = r"(?:US|A|C|NZ|HK|S|R)?[$€£¥₹₩₽₺]"
+_MONEY_RE = re.compile(
+    rf"(?<![\w.,])(?:(?:{_SYMBOL}|{_CODE})\s?(?:{_AMOUNT}){_SCALE}|(?:{_AMOUNT}){_SCALE}\s?(?:[$€£¥₹]|{_CODE}\b|"
+    r"(?:US |Canadian |Australian |Hong Kong |Singapore |New Zealand )?dollars?\b|euros?\b|cents?\b|pence\b|yen\b|"
+    r"yuan\b|(?:Swiss )?francs?\b|rupees?\b|pounds sterling\b))(?![\w$€£¥₹])")
+"""An amount of money with its currency: "$1,249.99", "€45", "US$ 3.5m", "EUR 300", "1,150 EUR", "45,50 €",
+"20 dollars", "15 cents"; not a bare "449 pounds" (a weight as often as money)."""
+_PHONE_RE = re.compile(
+    r"(?<![\w+./-])(?<!\d )(?:\+[1-9]\d{0,2}(?:[ .-]?\(0\))?(?:[ .-]?\(?\d{1,5}\)?){1,6}|"
+    r"\(?0\d{1,4}\)?(?:[ ./-]\d{2,8}){1,4}|"
+    r"(?:1[ .-])?(?:\([2-9]\d\d\) ?|[2-9]\d\d[ .-])\d{3}[ .-]\d{4}|(?P<cued>[2-9]\d\d[ .-]\d{4}|\d{7,15}))"
+    r"(?![\w/-]|[.,]\d| \d)")
+"""A phone number in a common format: international ("+44 20 7946 0958", "+49 (0)30 1234567"), national with
+a trunk prefix ("020 7946 0958", "07700 900123", "01 23 45 67 89") or North American ("(555) 123-4567",
+"415-555-2671"); a local number ("555-0142") or digits alone ("07700900123") only after a word that says
+phone (``_PHONE_CUE_RE``). 7 to 15 digits, the national ones at least 9; not next to other groups of
+digits (an IBAN, a card number)."""
+_PHONE_CUE_RE = re.compile(r"\b(?:phone|tel|telephone|mobile|cell|cellphone|fax|call|ring|dial|whatsapp|hotline)\b"
+                           r"[^\d\n]{0,20}$", re.IGNORECASE)
+_EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-]|@)")
+_URL_RE = re.compile(r"(?<![\w@/.])(?:https?://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
+_PATTERN_DESCRIPTIONS = {"URL": "Web address (URL)", "EMAIL": "E-mail address", "PHONE": "Phone number",
+                         "DATE": "Absolute or relative dates or periods", "MONEY": "Monetary values, including unit"}
+"""What each pattern entity's label means; DATE and MONEY as ``spacy.explain`` says for the model's."""
+
+
+def _url_end(text: str, start: int, end: int) -> int:
+    """Where a URL found in running text ends: not on the sentence's punctuation after it ("see
+    https://x.org/a." or "(www.x.org)"), a closing bracket kept when the URL opened one."""
+    while end > start:
+        last = text[end - 1]
+        if last in ".,;:!?'\"" or last in ")]}" and text.count("([{"[")]}".index(last)], start, end) < \
+                text.count(last, start, end):
+            end -= 1
+        else:
+            return end
+    return end
+
+
+def _phone_ok(text: str, match: re.Match[str]) -> bool:
+    digits = sum(ch.isdigit() for ch in match.group())
+    if match.group("cued"):
+        return 7 <= digits <= 15 and bool(_PHONE_CUE_RE.search(text, max(0, match.start() - 40), match.start()))
+    return (9 if match.group().lstrip("(").startswith("0") else 7) <= digits <= 15
+
+
+def pattern_entities(text: str) -> list[dict[str, object]]:
+    """The URLs, e-mail addresses, dates, phone numbers and amounts of money in ``text`` found by
+    their written form (``_URL_RE``, ``_EMAIL_RE``, ``_DATE_RE``, ``_PHONE_RE``, ``_MONEY_RE``), in
+    the entity format of :class:`SpacyNERModel` (labels ``URL``, ``EMAIL``, ``DATE``, ``PHONE``,
+    ``MONEY``), in the text's order and none overlapping (tried in that order: the digits of a URL
+    or a date are no phone number). Version numbers ("2.10.4"), ISBNs, times ("10:30"), years and
+    plain numbers match none."""
+    found: list[tuple[int, int, str]] = []  # sorted by start, none overlapping: their ends are sorted too
+    for label, regex in (("URL", _URL_RE), ("EMAIL", _EMAIL_RE), ("DATE", _DATE_RE), ("PHONE", _PHONE_RE),
+                         ("MONEY", _MONEY_RE)):
+        for match in regex.finditer(text):
+            start, end = match.span()
+            if label == "URL":
+                end = _url_end(text, start, end)
+            elif label == "PHONE" and not _phone_ok(text, match):
+                continue
+            at = bisect.bisect_left(found, (start,))
+            if end > start and (at == 0 or found[at - 1][1] <= start) and (at == len(found) or found[at][0] >= end):
+                found.insert(at, (start, end, label))
+    return [{"entity": label, "word": text[start:end], "start": start, "end": end,
+             "description": _PATTERN_DESCRIPTIONS[label]} for start, end, label in found]
+
+
+def merge_entities(model: list[dict[str, object]], patterns: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The model's entities and the pattern entities (:func:`pattern_entities`) together, in the
+    text's order with no overlaps: a pattern entity replaces the model's entities it overlaps (the
+    model's "07700 900123" DATE, "555" CARDINAL), unless one of them has the same label and covers
+    it (the model's DATE "next Monday, 3 March" over the pattern's "3 March"), which is kept instead."""
+    model = sorted(model, key=lambda ent: ent["start"])
+    starts, ends = [ent["start"] for ent in model], [ent["end"] for ent in model]  # no overlaps: both sorted
+    covered, kept_patterns = set(), []
+    for pattern in patterns:
+        overlapping = range(bisect.bisect_right(ends, pattern["start"]), bisect.bisect_left(starts, pattern["end"]))
+        if any(model[k]["entity"] == pattern["entity"] and model[k]["start"] <= pattern["start"] and
+               model[k]["end"] >= pattern["end"] for k in overlapping):
+            continue
+        covered.update(overlapping)
+        kept_patterns.append(pattern)
+    merged = [ent for k, ent in enumerate(model) if k not in covered] + kept_patterns
+    return sorted(merged, key=lambda ent: (ent["start"], ent["end"]))
+
+
+__all__ = ["merge_entities", "pattern_entities"]

@@ -1,0 +1,165 @@
+"""Sentence splitting for the bundled text models: :func:`split_sentences` cuts a text into the
+sentences that the extractive summarizer picks from and the extractive question answerer quotes."""
+
+from __future__ import annotations
+
+import re
+
+_BLOCK_RE = re.compile(r"\s*\n\s*\n\s*|\s*\n(?=\s*(?:[-*•]|\d+[.)]|[a-z]\))\s)")
+"""Breaks no sentence runs across: blank lines, and line breaks before a list item ("- ", "2. ", "b) ")."""
+_END_RE = re.compile(r"[.!?…][\"'”’)\]]*\s+|[。！？][」』”’）)]*\s*")
+"""A possible sentence end: ``.``, ``!``, ``?`` with closing quotes and a space, or a Chinese or
+Japanese full stop (no space after it)."""
+_ABBREVIATION_RE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Mt|No|vs|etc|e\.g|i\.e|Inc|Ltd|Co|Corp|Jan|Feb|Mar|Apr|"
+                              r"Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$")
+_ENUMERATOR_RE = re.compile(r"\s*(?:\d{1,3}|[A-Za-z]|[IVXivx]{1,4})[.)]\s*$")
+"""A list item's number or letter alone ("1.", "b)", "IV."): no sentence ends after it."""
+_INITIAL_RE = re.compile(r"(?<![^\W\d_])[A-Z]\.$")
+_STARTERS = frozenset("""A An And As At But By For He Her His How I If In It Its My No Now Of On One Our She So Some That
+The Their Then There These They This Those To We What When Where Which While Who Why Yet You Your
+After Also Although Always Are Because Before Did Does Each Every Here However Is Just Many Never Not Once Only Since
+Thank Thanks Today Tomorrow Unless Until Was Were With Yes
+Add Ask Avoid Be Bring Call Check Click Come Contact Do Don't Enter Find Follow Get Give Join Keep Leave Let Look Make
+Note Please Put Remember Report Return Send Stop Take Try Turn Use Visit Wait""".split())
+"""Words that open a sentence, so "Plan B. It failed." and "... behind building C. Do not use the lifts." split
+after the capital where "J. R. Tolkien" does not: pronouns, articles, conjunctions and question words, adverbs
+that open a sentence ("However", "Also"), and verbs that open an instruction ("Please", "Note", "Do", "Don't",
+"Call"); words seldom a surname after an initial ("Michael J. Fox" stays whole)."""
+_OPENING = "\"'“‘([¿¡"
+
+
+def _opens_sentence(text: str) -> bool:
+    """Whether ``text`` begins like a sentence: a capital (any script) or a digit, quotes aside."""
+    head = text.lstrip(_OPENING)[:1]
+    return head.isupper() or head.isdigit()
+
+
+def _opens_with_starter(text: str) -> bool:
+    """Whether ``text`` opens with a word of ``_STARTERS``, quotes aside; a contraction by its whole
+    ("Don't") or by the word before its apostrophe ("It's" as "It")."""
+    word = re.match(r"\w*(?:['’]\w+)?", text.lstrip(_OPENING)).group().replace("’", "'")
+    return word in _STARTERS or word.partition("'")[0] in _STARTERS
+
+
+_HSPACE_RE = re.compile(r"[^\S\n]+")
+_CONTINUES = frozenset("""a an and are as at be but by for from in into is of on or that the their to was were which
+who with""".split())
+"""Words a line does not end on when the next line starts a new sentence: a line ending on one is wrapped."""
+_FILLERS = frozenset("um uh umm uhm erm er hmm mm ah".split())
+"""Filler words of speech, dropped from the ends of a piece cut out of an unpunctuated transcript."""
+_OPENERS = {**dict.fromkeys("okay ok alright anyway so well um uh umm uhm erm yeah hi hello thanks".split(), 2),
+            **dict.fromkeys("but and then also".split(), 1)}
+"""Words that often open an utterance in an unpunctuated transcript, with how strongly: a piece is cut before one."""
+_LONG_WORDS, _PIECE_MIN, _PIECE_TARGET, _PIECE_MAX = 50, 8, 20, 32
+"""A piece of more than ``_LONG_WORDS`` words with no sentence end (a speech-recognition transcript) is cut into
+pieces of ``_PIECE_MIN`` to ``_PIECE_MAX`` words, about ``_PIECE_TARGET``."""
+
+
+def _line_structured(lines: list[str]) -> bool:
+    """Whether a block's lines are items rather than a wrapped paragraph (OCR of a receipt, a slide, a
+    signature): at least three in five of the lines after the first open with no lower-case letter."""
+    rest = lines[1:]
+    return bool(rest) and sum(not line[:1].islower() for line in rest) >= 0.6 * len(rest)
+
+
+def _line_segments(block: str) -> list[str]:
+    """``block`` cut at the line breaks that start a new item: in a line-structured block, before each
+    line that opens with no lower-case letter, unless the line before ends on a comma, hyphen or a word
+    that needs more ("to", "the", "and"); other line breaks (wrapped text) are spaces."""
+    lines = [line.strip() for line in block.split("\n") if line.strip()]
+    if not _line_structured(lines):
+        return [" ".join(lines)]
+    segments = [[lines[0]]]
+    for line in lines[1:]:
+        last = segments[-1][-1]
+        if line[:1].islower() or last[-1:] in ",-–" or last.rsplit(" ", 1)[-1].lower() in _CONTINUES:
+            segments[-1].append(line)
+        else:
+            segments.append([line])
+    return [" ".join(segment) for segment in segments]
+
+
+def _sentence_ends(segment: str) -> list[str]:
+    """``segment`` cut after its sentence ends, in one pass: each possible end is judged on the dozen
+    characters before it and the word after it, so the cost is linear in the text's length."""
+    pieces: list[str] = []
+    start = 0
+    for end in _END_RE.finditer(segment):
+        cut = end.end()
+        if cut >= len(segment):
+            break
+        if end.group()[0] in ".!?…":
+            after = segment[cut:cut + 40]
+            before = segment[max(start, end.start() - 12):cut].rstrip()
+            if not _opens_sentence(after) or _ABBREVIATION_RE.search(before) or _ENUMERATOR_RE.match(
+                    segment, start, cut) or (_INITIAL_RE.search(before) and not _opens_with_starter(after)):
+                continue
+        pieces.append(segment[start:cut].rstrip())
+        start = cut
+    pieces.append(segment[start:])
+    return pieces
+
+
+def _strip_fillers(words: list[str]) -> list[str]:
+    start, end = 0, len(words)
+    while start < end and words[start].lower() in _FILLERS:
+        start += 1
+    while end > start and words[end - 1].lower() in _FILLERS:
+        end -= 1
+    return words[start:end] or words
+
+
+TERMINATED_RE = re.compile(r"[.!?…。！？][\"'”’)\]」』）]*$")
+"""A sentence end at the end of a text: ``.``, ``!``, ``?``, ``…`` or a Chinese or Japanese full stop, closing
+quotes or brackets after it."""
+
+
+def _cut_run_on(piece: str) -> list[str]:
+    """A piece of more than ``_LONG_WORDS`` words that does not end a sentence (speech recognized with
+    no punctuation, a run-on list) cut into sentence-sized pieces: each of ``_PIECE_MIN`` to ``_PIECE_MAX`` words, ending after a comma,
+    semicolon or colon or before a word that opens an utterance ("okay", "so", "um", "but"), the
+    strongest such break nearest ``_PIECE_TARGET`` words; filler words ("um", "uh") at a piece's ends
+    are dropped. Other pieces are kept whole."""
+    words = piece.split()
+    if len(words) <= _LONG_WORDS or TERMINATED_RE.search(piece):
+        return [piece]
+
+    def strength(k: int) -> int:  # of a break before words[k]; none after "the", "and", "to"
+        if words[k - 1].lower() in _CONTINUES:
+            return 0
+        return 3 if words[k - 1][-1] in ",;:" else _OPENERS.get(words[k].lower(), 0)
+
+    pieces, start = [], 0
+    while len(words) - start > _PIECE_MAX:
+        stop = min(start + _PIECE_MAX, len(words) - _PIECE_MIN)
+        cut = max(range(start + _PIECE_MIN, stop + 1),
+                  key=lambda k: (strength(k), -abs(k - start - _PIECE_TARGET)))
+        pieces.append(words[start:cut])
+        start = cut
+    pieces.append(words[start:])
+    return [" ".join(_strip_fillers(chunk)) for chunk in pieces]
+
+
+def split_sentences(text: str) -> list[str]:
+    """``text`` cut into sentences: after ``.``, ``!`` or ``?`` before a capital (any script) or
+    a digit, not after "Dr." or an initial ("J. R. Tolkien", but "Plan B. It failed." and "... behind
+    building C. Do not use the lifts." split: a word that opens sentences or instructions follows);
+    after a Chinese or Japanese full stop; at blank lines and before list items. A block whose lines
+    mostly open with no lower-case letter (OCR of a receipt or a slide, a heading over a paragraph, a
+    signature) is cut into its lines, a line that starts lower-case or follows one ending on a comma
+    or "the" joined to the one before; elsewhere a sentence wrapped over lines stays whole. A run of
+    more than 50 words with no sentence end (a speech-recognition transcript with no punctuation) is
+    cut into pieces of 8 to 32 words before words that open an utterance ("so", "okay", "um") or after
+    commas, filler words at their ends dropped. Linear in the text's length."""
+    pieces: list[str] = []
+    text = _HSPACE_RE.sub(" ", text.strip())
+    for block in _BLOCK_RE.split(text):
+        for segment in _line_segments(block):
+            for piece in _sentence_ends(segment):
+                piece = " ".join(piece.split())
+                if piece:
+                    pieces.extend(_cut_run_on(piece))
+    return pieces
+
+
+__all__ = ["TERMINATED_RE", "split_sentences"]
