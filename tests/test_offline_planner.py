@@ -1,4 +1,8 @@
-"""The rule-based offline planner and the resource finder it uses."""
+"""The offline planner and the resource finder it uses.
+
+Every test runs twice (:func:`_planner`): with the planner users get (cue rules, the semantic
+matcher and the node model over the request's embedding) and with the words-only planner (no
+embedding model: the matcher off, the node model over the words)."""
 
 from __future__ import annotations
 
@@ -14,8 +18,16 @@ from hugginggpt_tools.planning.resources import Resource, find_resources
 from hugginggpt_tools.schemas import Plan, Ref, TextTemplate
 from hugginggpt_tools.toolgraph import ToolGraph
 
-PLANNER = OfflinePlanner(matcher=False)
+PLANNERS = {"full": OfflinePlanner(), "words": OfflinePlanner(matcher=False)}
+PLANNER = PLANNERS["words"]
 RULES_ONLY = OfflinePlanner(matcher=False, node_model=False)
+
+
+@pytest.fixture(autouse=True, params=list(PLANNERS))
+def _planner(request: pytest.FixtureRequest) -> None:
+    """Run the module's tests with each planner of :data:`PLANNERS` (as ``PLANNER``)."""
+    global PLANNER
+    PLANNER = PLANNERS[request.param]
 
 
 def plan(request: str, files: tuple[str, ...] = (), history: tuple = ()) -> Plan:

@@ -427,10 +427,13 @@ def _named_addition(intent: str, req: RequestText, tasks: Sequence[Mapping]) -> 
 
 
 _QUESTION_CLAUSE_RE = re.compile(
-    r"^(?:(?:and|so|then|now|also|please|ok(?:ay)?)[\s,]+)*(?:(?:can|could|would|will) you\s+)?(?:please\s+)?"
-    r"(?:tell me|let me know|what|what's|who|who's|whom|whose|where|when|which|why|how|is|are|does|do|did|was|were)\b",
+    r"^(?:(?:and|so|then|now|also|please|ok(?:ay)?)[\s,]+)*(?:(?:based on|using|from|with|according to|given) "
+    r"[^,]{1,40},\s*)?(?:(?:can|could|would|will) you\s+)?(?:please\s+)?"
+    r"(?:tell me|let me know|answer|what|what's|who|who's|whom|whose|where|when|which|why|how|is|are|does|do|did|was|"
+    r"were)\b",
     re.IGNORECASE)
-"""A clause put as a question ("who called?", "tell me what colour the car is")."""
+"""A clause put as a question ("who called?", "tell me what colour the car is", "based on that
+caption, tell me ...", "answer the question '...' using the caption")."""
 
 
 def _questions_asked(builder: PlanBuilder) -> set[str]:
