@@ -1385,3 +1385,17 @@ def test_speech_described_rather_than_given_is_written_first(request_text: str) 
                                                     ("Speak: welcome to the show", "welcome to the show")])
 def test_speech_given_is_spoken_as_it_is(request_text: str, said: str) -> None:
     assert steps(plan(request_text)) == [("text-to-speech", {"text": said})]
+
+
+def test_a_translation_the_node_model_adds_comes_where_its_language_is_named() -> None:
+    """"a summary of paper.pdf in Spanish": summarized, then translated (the node model's added
+    translation was placed at its favourite word, before the summary, and translated the paper)."""
+    p = plan("Give me a one-paragraph summary of paper.pdf in Spanish")
+    assert steps(p) == [("summarization", {"text": "paper.pdf"}),
+                        ("translation", {"text": Ref(task_id=0), "target_language": "Spanish"})]
+
+
+def test_a_transcript_in_a_language_names_the_language_spoken() -> None:
+    """"Transcribe talk.wav in German" is no translation of the transcript (a summary "in Spanish" is)."""
+    assert steps(plan("Please give me a transcript of interview.wav in German.")) == [
+        ("automatic-speech-recognition", {"audio": "interview.wav"})]

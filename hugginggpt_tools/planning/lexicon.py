@@ -157,6 +157,10 @@ CUES: tuple[Cue, ...] = tuple(
             # "tell me what it means in English", "what does the sign say in German?"
             (rf"(?:means?|meant|say|says|said|reads?),? in (?:{_LANG})", 1.3),
             (rf"(?:into|to) (?:{_LANG})|(?:{_LANG}) (?:version|translation|speakers?|equivalent)", 0.9),
+            # "a summary of paper.pdf in Spanish", "describe photo.jpg in French": the result, in that language
+            # (but "transcribe talk.wav in German" names the language spoken)
+            (r"(?<=\ue001 )(?<!transcribe \ue000\d\ue001 )(?<!transcript of \ue000\d\ue001 )"
+             rf"(?<!transcription of \ue000\d\ue001 )in (?:{_LANG})(?=[\s.!?]*$)", 0.9),
             (rf"(?:render|put|say|write|express|give|rewrite|convert|turn|have|get)(?: [\w\ue000-\ue002]+){{0,3}} (?:in|into) "
              rf"(?:{_LANG})",
              1.3),

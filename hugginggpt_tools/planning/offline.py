@@ -67,7 +67,15 @@ from .intents import (
     order,
     score_clause,
 )
-from .lexicon import FAMILIES, INTENTS, LANGUAGES, QUESTION_TASKS, target_languages, with_target_language
+from .lexicon import (
+    FAMILIES,
+    INTENTS,
+    LANGUAGES,
+    QUESTION_TASKS,
+    language_spans,
+    target_languages,
+    with_target_language,
+)
 from .nodemodel import NodeModel, embedding_text, request_features, text_features, words
 from .resources import find_resources
 from .semantic import IntentMatcher
@@ -260,7 +268,7 @@ class OfflinePlanner(Planner):
 
     def _placed(self, req: RequestText, intent: str, probability: float) -> Candidate | None:
         """A candidate for ``intent`` in the clause whose words suggest it most, placed at its
-        most suggestive word."""
+        most suggestive word (a translation: at the language the clause names)."""
         model = self.node_model
         assert model is not None
         best: tuple[float, int, int, int] | None = None
@@ -277,7 +285,11 @@ class OfflinePlanner(Planner):
         if best is None:
             return None
         clause = req.clauses[best[1]]
-        return Candidate(intent, STRONG_SCORE * probability, best[2], best[3], clause, named=True)
+        start, end = best[2], best[3]
+        spans = language_spans(clause.masked) if intent == "translation" else []
+        if spans:  # "a summary of paper.pdf in Spanish": translated where the language is named, after the summary
+            start, end = max(spans)
+        return Candidate(intent, STRONG_SCORE * probability, start, end, clause, named=True)
 
     def prepare(self, requests: Sequence[str]) -> None:
         """Embed, in one batch, the clauses of ``requests`` that the semantic matcher will be asked
