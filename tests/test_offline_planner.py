@@ -1399,3 +1399,11 @@ def test_a_transcript_in_a_language_names_the_language_spoken() -> None:
     """"Transcribe talk.wav in German" is no translation of the transcript (a summary "in Spanish" is)."""
     assert steps(plan("Please give me a transcript of interview.wav in German.")) == [
         ("automatic-speech-recognition", {"audio": "interview.wav"})]
+
+
+def test_a_question_about_a_recording_is_answered_from_its_words_not_its_labels() -> None:
+    """"Who is speaking in meeting.wav, and what did they decide?": the speaker labels are no text to
+    answer "what did they decide?" from; the recording's transcript is."""
+    p = plan("Who is speaking in meeting.wav, and what did they decide?")
+    assert [t.task for t in p.tasks] == ["audio-classification", "automatic-speech-recognition", "question-answering"]
+    assert p.tasks[1].args == {"audio": "meeting.wav"} and p.tasks[2].args["context"] == Ref(task_id=1)

@@ -419,12 +419,15 @@ class PlanBuilder:
         return (found or self._take(self._all(), mods) or self._take(clause.resources, mods, reuse=True)
                 or self._take(self._all(), mods, reuse=True) or self._latest_output(mods, primary=False))
 
-    def _bridge(self, indices: Sequence[int], strength: float) -> str | None:
-        """An image-to-text or speech-recognition step over an unused image or audio resource."""
+    def _bridge(self, indices: Sequence[int], strength: float, heard: bool = False) -> str | None:
+        """An image-to-text or speech-recognition step over an unused image or audio resource (with
+        ``heard``, over a recording or video a task already used: its words, beside its labels)."""
         for i in indices:
             r = self.req.resources[i]
             bridge = self.bridges.get(r.modality)
-            if bridge and bridge in self.vocab.outputs and i not in self.consumed:
+            if heard and r.modality not in ("audio", "video"):
+                continue
+            if bridge and bridge in self.vocab.outputs and (i not in self.consumed or heard):
                 self.consumed.add(i)
                 return self._append(bridge, {TASK_TYPES[bridge].args[0].name: r.value}, strength)
         return None
@@ -691,11 +694,18 @@ class PlanBuilder:
         the registry also one an earlier clause only pointed at: "Listen to voicemail.mp3 and tell
         me who called" asks the transcript)."""
         clause = cand.clause
+        if not self.feed_from_missing:
+            return (self._take(clause.resources, ["text"], question=False)
+                    or (self._latest_output(["text"]) if self._refers_back(clause) else None)
+                    or self._take(self._all(), ["text"], question=False) or self._latest_output(["text"])
+                    or self._bridge(clause.resources, cand.strength))
+        # labels are no text to answer from: "Who is speaking in meeting.wav, and what did they
+        # decide?" asks the recording's transcript, not its speaker labels
         return (self._take(clause.resources, ["text"], question=False)
-                or (self._latest_output(["text"]) if self._refers_back(clause) else None)
-                or self._take(self._all(), ["text"], question=False) or self._latest_output(["text"])
-                or self._bridge(clause.resources, cand.strength)
-                or (self._bridge(range(self.req.own), cand.strength) if self.feed_from_missing else None))
+                or (self._latest_output(["text"], prose=True) if self._refers_back(clause) else None)
+                or self._take(self._all(), ["text"], question=False) or self._latest_output(["text"], prose=True)
+                or self._bridge(clause.resources, cand.strength) or self._bridge(range(self.req.own), cand.strength)
+                or self._bridge(range(self.req.own), cand.strength, heard=True) or self._latest_output(["text"]))
 
     def _second_text(self, cand: Candidate, first: str | None) -> str | None:
         """Sentence similarity's second text: another quote, or an earlier text output than the first."""
