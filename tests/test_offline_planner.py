@@ -1350,6 +1350,9 @@ def test_a_files_gist_asked_for_stays_beside_a_stronger_step() -> None:
     ("Which phone numbers are in letter.txt?", ["token-classification"]),
     ("List the links in page.txt", ["token-classification"]),
     ("Transcribe call.wav and find the phone numbers in it", ["automatic-speech-recognition", "token-classification"]),
+    ("Listen to voicemail.m4a and write down the phone number they left",
+     ["automatic-speech-recognition", "token-classification"]),
+    ("What's the email address in letter.txt?", ["token-classification"]),
 ])
 def test_contact_details_are_entities_to_find(request_text: str, tasks: list[str]) -> None:
     """Phone numbers, e-mail addresses and links are what the entity finder gives besides names."""

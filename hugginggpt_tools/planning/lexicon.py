@@ -130,6 +130,10 @@ CUES: tuple[Cue, ...] = tuple(
             (rf"(?:extract|find|identify|list|pick out|pull out|highlight|tag|mark|recogni[sz]e|label|spot|detect|"
              rf"point out|locate|determine|classify) (?:all |any |every |some )?(?:of )?(?:the )?(?:\w+ )?(?:{_ENTITY_OBJECTS})",
              1.2),
+            # "write down the phone number they left", "what's the e-mail address in letter.txt?"
+            (r"(?:(?:write|note|jot|copy|take|get) down|give me|tell me|what(?:'s| is| are| was| were)) (?:all |any |every )?"
+             r"(?:of )?(?:the |their |his |her |its |my )?(?:\w+ )?(?:(?:phone|telephone|contact|mobile|fax) numbers?|"
+             r"e-?mail(?: address(?:es)?)?|e-?mail addresses|contact (?:details|info(?:rmation)?)|urls?|web addresses)", 1.2),
             # "give me the names of the people mentioned", not "tell me the due date"
             (r"(?:give|tell|show|get) (?:me|us) (?:all )?(?:of )?(?:the )?(?:\w+ )?(?:names|entities|places|dates|people|"
              r"persons|locations|organi[sz]ations|companies|cities|countries|brands|products)(?! of (?:the |this |that )?"
