@@ -1410,3 +1410,18 @@ def test_a_question_about_a_recording_is_answered_from_its_words_not_its_labels(
     p = plan("Who is speaking in meeting.wav, and what did they decide?")
     assert [t.task for t in p.tasks] == ["audio-classification", "automatic-speech-recognition", "question-answering"]
     assert p.tasks[1].args == {"audio": "meeting.wav"} and p.tasks[2].args["context"] == Ref(task_id=1)
+
+
+@pytest.mark.parametrize(("request_text", "image"), [("Turn this sketch into a realistic photo: sketch.png", "sketch.png"),
+                                                     ("Convert photo.jpg into a cartoon", "photo.jpg")])
+def test_a_picture_turned_into_another_is_image_to_image(request_text: str, image: str) -> None:
+    """Not a caption made into a new picture ("turn this poem into a picture" is text-to-image)."""
+    assert steps(plan(request_text)) == [("image-to-image", {"image": image})]
+    assert [t.task for t in plan("Turn this poem into a picture: 'roses are red'").tasks] == ["text-to-image"]
+
+
+def test_the_node_models_reading_of_a_planned_task_takes_its_place() -> None:
+    """The rules plan a plain image-to-image for "look like"; the model reads an edit of one part of
+    the picture, with the clause as its instruction (its reading was dropped as the same task)."""
+    p = OfflinePlanner().plan("Make the sky in beach.jpg look like sunset")
+    assert steps(p) == [("image-to-image", {"image": "beach.jpg", "text": "Make the sky look like sunset"})]

@@ -354,7 +354,12 @@ CUES: tuple[Cue, ...] = tuple(
             (r"look(?:s|ing)? like|resembl(?:e|es|ing)|in the style|as (?:an? )?(?:painting|sketch|cartoon|drawing|watercolou?r)|"
              r"(?:a|an|the) [\w-]+ (?:style|look|effect|aesthetic|feel|finish)|"
              r"target (?:style|domain|image)|aesthetic", 0.9),
-            (r"transform(?:s|ed|ing|ation)?|convert|turn|style|stylistic|manipulat(?:e|ion)", 0.4))
+            (r"transform(?:s|ed|ing|ation)?|convert|turn|style|stylistic|manipulat(?:e|ion)", 0.4),
+            # "turn this sketch into a realistic photo", "convert photo.jpg into a cartoon": a picture
+            # given, made into another (not one made from words, as "turn this poem into a picture")
+            (rf"(?:turn|convert|transform|change|make|render) (?:this |that |the |my |our |your )?(?:[\w-]+ )?"
+             rf"(?:{_IMAGE_NOUNS}|\ue000\d+\ue001)(?: \ue000\d+\ue001)? into (?:an? )?(?:[\w-]+ )?(?:[\w-]+ )?"
+             rf"(?:{_IMAGE_NOUNS})", 1.3))
     + _cues(("image-to-image", "audio-to-audio"),
             (r"enhanc(?:e|ed|es|ing|ement)|improv(?:e|ed|es|ing)|clean(?:ed|ing)? (?:it )?up|sharpen|"
              r"restor(?:e|ed|ation)|quality|clarity|clearer|crisp(?:er)?|sharper|better|clean(?:er)?|polish(?:ed|ing)?", 0.6))

@@ -207,8 +207,15 @@ class OfflinePlanner(Planner):
             matcher = self.matcher if vocab is self.vocabulary or needs_matcher(clause, lenient) else None
             candidates = score_clause(clause, req, builder.produced(), vocab, matcher, lenient)
             if extra and clause.index in extra:
-                have = {c.task for c in candidates}
-                candidates += [c for c in extra[clause.index] if c.task not in have]
+                for added in extra[clause.index]:
+                    same = next((c for c in candidates if c.task == added.task), None)
+                    if same is None:
+                        candidates.append(added)
+                    elif same.intent != added.intent and self.tools is None:
+                        # over the registry, another reading of the task the rules planned ("make the
+                        # sky in beach.jpg look like sunset": an edit with an instruction, not a plain
+                        # image-to-image; on TaskBench's graph the rules' reading scores better)
+                        same.intent = added.intent
             available = {*builder.produced(), *(r.modality for r in req.resources if r.kind != "quote")}
             builder.add_clause(order(candidates, vocab, available))
             if not candidates and asks_for_something(clause) and before == len(builder.tasks):
