@@ -304,12 +304,14 @@ def test_a_partial_scan_does_not_stop_at_a_last_resort_card(embedder, monkeypatc
     """A task type with more cards than FULL_CHECK is scanned only until top_k runnable cards are
     found; a last-resort card met first must not end the scan before a preferred one."""
     from hugginggpt_tools import selection
+    from hugginggpt_tools.selection import ranking
 
     quoter = _card("sum/quotes", "summarization", "summarize news summarize", 10**6)
     quoter = quoter.model_copy(update={"tags": ["summarization", selection.LAST_RESORT_TAG]})
     others = [_card(f"sum/other-{i}", "summarization", f"poems {i}", 0) for i in range(3)]
     catalog = ModelIndex.build([quoter, *others], embedder)
-    monkeypatch.setattr(selection, "FULL_CHECK", 1)
+    monkeypatch.setattr(ranking, "FULL_CHECK", 1)  # where the scan looks it up
     plan = Plan(tasks=[_task("summarization", text="long text")])
     choice = select_models(plan, "summarize the news", catalog, backends({"sum/quotes", "sum/other-2"}), top_k=1)[0]
     assert choice.model_id == "sum/other-2" and [c.model_id for c in choice.candidates] == ["sum/other-2"]
+    assert choice.reason.startswith("best runnable of 4 catalog models")  # a partial scan: FULL_CHECK applied

@@ -11,7 +11,7 @@ from hugginggpt_tools.backends.base import Backends
 from hugginggpt_tools.model_index.index import ModelIndex
 from hugginggpt_tools.model_index.languages import QueryLanguages, reading_languages
 from hugginggpt_tools.schemas import ModelCard, Plan, Ref, Task, TextTemplate
-from hugginggpt_tools.selection import emotion_stand_in, request_about, select_models, stand_ins
+from hugginggpt_tools.selection import emotion_stand_in, request_about, select_models, stand_in_tasks, stand_ins
 from hugginggpt_tools.testing import SubsetBackend
 
 
@@ -105,7 +105,7 @@ def test_the_stand_in_embeds_its_queries_once_and_is_built_once(
         built.append(task.id)
         return original(task, request)
 
-    monkeypatch.setattr(selection, "emotion_stand_in", counting)
+    monkeypatch.setattr(stand_in_tasks, "emotion_stand_in", counting)  # where stand_ins looks it up
     before = len(embedder.calls)
     new_plan, _ = stand_ins(plan, choices, MIXED, catalog, backends)
     assert [t.task for t in new_plan.tasks] == ["automatic-speech-recognition", "text-classification"]

@@ -1,0 +1,216 @@
+"""Stand-ins: what runs in place of a task that cannot give the answer asked for.
+
+A task no model of its type can run gets a task of another type whose output holds the answer
+(:func:`stand_in`), with a plan warning when it holds only part of it (:func:`stand_in_caveat`:
+"who is in the photo?" counts the people, not who they are); a picture to describe with only text
+readers gets a classifier fallback (:func:`picture_stand_in`, decided from the part of the request
+about its image); an audio-classification task asking about the emotion of speech becomes two
+tasks when no model here recognizes it (:mod:`~hugginggpt_tools.selection.speech_emotion`).
+:func:`stand_ins` applies them all to a plan and its choices.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..backends._ocr import asks_for_writing
+from ..backends.base import Backends
+from ..model_index.index import ModelIndex
+from ..schemas import ModelChoice, Plan, Task, arg_refs
+from .choice import select_models
+from .questions import _about, _text_args
+from .speech_emotion import _emotion, _EmotionSplit, _new_id, _spliced, emotion_stand_in
+
+_COUNTS_RE = re.compile(r"\b(?:how many|count|number of|is there|are there|find|locate|where(?:'s| is| are)?)\b"
+                        r"|\b(?:is|are)\s+(?:any(?:one|body)|some(?:one|body))\b", re.IGNORECASE)
+_READS_RE = re.compile(r"\b(?:say|says|said|written|write|text|read|reads|words?|letters?|print(?:ed)?|sign)\b",
+                       re.IGNORECASE)
+_WHO_RE = re.compile(r"\bwho(?:'s|'re|\s+(?:is|are|was|were))\b", re.IGNORECASE)
+"""A question about who is in a picture ("who is in portrait.jpg?", "who's this?")."""
+
+_PICTURE = (r"(?:(?:the|this|that|my|your|these|those|a)\s+)?"
+            r"(?:picture|photo(?:graph)?|image|pic|shot|snapshot|scene|screenshot)s?")
+_SEEN = r"(?:shown|pictured|depicted|visible|seen|displayed)"
+_THINGS = (r"(?:animal|object|thing|item|plant|flower|tree|food|dish|fruit|vegetable|bird|dog|cat|insect|fish|"
+           r"vehicle|creature|breed|species|building|instrument|device|tool)s?")
+_WHAT_RE = re.compile(
+    rf"\bwhat(?:'s|\s+is|\s+are)\s+(?:{_SEEN}\s+)?(?:in|on)\s+{_PICTURE}\s*(?:[?.!]|$)"
+    rf"|\bwhat(?:'s|\s+is|\s+are)\s+(?:this|that|it|these|those)(?:\s+{_THINGS})?"
+    rf"\s*(?:[?.!]|$|(?:an?\s+)?(?:picture|photo|image)\s+of\b|(?:in|on)\s+{_PICTURE})"
+    rf"|\bwhat(?:'s|\s+is|\s+are)\s+{_SEEN}\b"
+    rf"|\bwhat(?:'s|\s+is)\s+{_PICTURE}\s+(?:of|about)\b"
+    r"|\bwhat\s+(?:kind|type|sort|breed|species|variety)s?\s+of\b"
+    rf"|\bwhat\s+{_THINGS}\s+(?:is|are)\b"
+    rf"|\bwhat\s+(?:does|do|did)\s+(?:{_PICTURE}|it|this|that)\s+(?:show|depict|contain|portray|feature|represent)\b"
+    r"|\bwhat\s+(?:can|do)\s+you\s+see\b|\bwhat\s+am\s+i\s+looking\s+at\b"
+    r"|\bwhat(?:'s|\s+is)\s+(?:the\s+)?(?:main\s+)?(?:subject|content)s?\s+of\b",
+    re.IGNORECASE)
+"""A question about what a picture shows as a whole, which an image classifier's labels answer in
+part: "what is in portrait.jpg?", "what is this?", "what kind of dog is this?", "what does the
+photo show?"; not one about a part or a property of it ("what colour is the car?", "what is the
+man holding?", "what is this person doing?")."""
+
+_PARTIAL = {
+    "who": "finds and counts the people (or faces) in the picture, not who they are",
+    "what": ("labels the picture as a whole with the classifier's categories and their scores, rather than "
+             "answer the question"),
+}
+"""What a stand-in that answers only part of an image question gives, by the kind of question."""
+
+
+def _question_kind(task: Task) -> str | None:
+    """What a document or image question asks, to tell which task type's output holds the answer:
+    ``"reads"`` (its writing), ``"who"``, ``"counts"`` (counts or finds things), ``"what"`` (what
+    the picture shows); None when none of these. File names in it read as "the picture"
+    ("who is in portrait.jpg?" asks who is in the picture; "text.png" asks for no text)."""
+    if task.task == "document-question-answering":
+        return "reads"
+    from ..planning.resources import FILE_NAME_RE  # local: as request_about
+
+    question = FILE_NAME_RE.sub("the picture", str(task.args.get("text", "")))
+    question = re.sub(r"\b(?:the|this|that|my|your|a)\s+(?=the picture)", "", question, flags=re.IGNORECASE)
+    for kind, pattern in (("reads", _READS_RE), ("who", _WHO_RE), ("counts", _COUNTS_RE), ("what", _WHAT_RE)):
+        if pattern.search(question):
+            return kind
+    return None
+
+
+_STAND_IN_TYPES = {"reads": "image-to-text", "who": "object-detection", "counts": "object-detection",
+                   "what": "image-classification"}
+
+
+def stand_in(task: Task) -> Task | None:
+    """A task of another type whose output holds the answer ``task`` asks for, to run when no model
+    of ``task``'s type can: a document's question is answered within its text (image-to-text:
+    OCR); an image question about the writing in it ("what does the sign say?") by image-to-text,
+    one that counts or finds things ("how many faces?") or asks who is in it ("who is in
+    portrait.jpg?": part of the answer, see :func:`stand_in_caveat`) by object detection, and one
+    about what the picture shows ("what is in this photo?", "what kind of dog is this?") by image
+    classification (part of the answer too); None otherwise ("what colour is the car?", "what is
+    the man holding?": no model here holds that answer)."""
+    if task.task not in ("document-question-answering", "visual-question-answering") or "image" not in task.args:
+        return None
+    kind = _question_kind(task)
+    if kind is None:
+        return None
+    image = task.args["image"]
+    return Task(id=task.id, task=_STAND_IN_TYPES[kind], dep=[r.task_id for r in arg_refs(image)] or [-1],
+                args={"image": image})
+
+
+def stand_in_caveat(task: Task) -> str | None:
+    """What the :func:`stand_in` of ``task`` does not answer, when it answers only part of the
+    question: a detector finds and counts people, not who they are; a classifier labels the whole
+    picture rather than answer. None when its output holds the whole answer (or there is none)."""
+    if task.task != "visual-question-answering":
+        return None
+    return _PARTIAL.get(_question_kind(task) or "")
+
+
+def picture_stand_in(task: Task, choice: ModelChoice, request: str) -> Task | None:
+    """The image-classification task to fall back on (:attr:`ModelChoice.fallback`) when ``task`` asks to
+    describe a picture, every image-to-text model that can run here only reads printed text (its card is
+    tagged ``ocr``) and neither the part of the request about this task's image
+    (:func:`~hugginggpt_tools.selection.request_about`: "Describe portrait.jpg" of "Describe portrait.jpg and
+    read the text in sky.png aloud") nor the task's own text arguments ask about writing in it
+    (:func:`~hugginggpt_tools.backends._ocr.asks_for_writing`): a photo with no text then gets the
+    classifier's labels instead of nothing. None otherwise."""
+    if task.task != "image-to-text" or "image" not in task.args or not choice.candidates:
+        return None
+    if not all("ocr" in c.card.tags for c in choice.candidates):
+        return None
+    image = task.args["image"]
+    if asks_for_writing(_about(image, request)) or any(asks_for_writing(text) for _, text in _text_args(task)):
+        return None
+    return Task(id=task.id, task="image-classification", dep=task.dep, args={"image": image})
+
+
+def stand_ins(plan: Plan, choices: list[ModelChoice], request: str, index: ModelIndex, backends: Backends,
+              **select: Any) -> tuple[Plan, list[ModelChoice]]:
+    """``plan`` and ``choices`` with each task that has no runnable model replaced by its :func:`stand_in`
+    when one can run (its choice's ``stands_in_for`` names the type asked for; one that answers only part of
+    the question, :func:`stand_in_caveat`, adds a plan warning saying what it does not answer and how to get a
+    model of the type asked for), a picture to describe with only text readers given a
+    :func:`picture_stand_in` fallback, and an audio-classification task whose part of the request asks about
+    the emotion of speech ("is there speech in a.wav and is the speaker in b.wav happy?" asks it of b.wav
+    only) given a model that recognizes emotion when one can run, else replaced by two tasks
+    (:func:`~hugginggpt_tools.selection.emotion_stand_in`: transcribe, then judge the sentiment of the words,
+    both naming the type they stand in for; the later tasks' ids shift by one), with a plan warning that they
+    judge the words, not the voice, and the emotion model to add
+    (:func:`~hugginggpt_tools.selection.emotion_fix`); when neither can run, the task has no model and its
+    reason says so, rather than run a speech detector that answers "speech" (``select`` goes to
+    :func:`~hugginggpt_tools.selection.select_models`)."""
+    tasks, chosen = list(plan.tasks), list(choices)
+    splits: dict[int, _EmotionSplit] = {}
+    partial: list[tuple[Task, Task, str, str]] = []  # stand-ins that answer part of the question
+    for k, (task, choice) in enumerate(zip(plan.tasks, choices)):
+        steps = emotion_stand_in(task, request)
+        if steps is not None:
+            chosen[k], split = _emotion(task, steps, choice, request, index, backends, **select)
+            if split is not None:
+                splits[task.id] = split
+        elif choice.model_id is not None:
+            chosen[k] = _with_picture_fallback(task, choice, request, index, backends, **select)
+        else:
+            replaced = _standing_in(task, choice, request, index, backends, **select)
+            if replaced is not None:
+                tasks[k], chosen[k], caveat = replaced
+                if caveat:
+                    partial.append((task, tasks[k], caveat, choice.reason))
+    warnings = [_caveat_warning(*p, task_id=_new_id(p[0].id, splits)) for p in partial]
+    if warnings:
+        plan = plan.model_copy(update={"warnings": [*plan.warnings, *warnings]})
+    if splits:
+        return _spliced(plan.model_copy(update={"tasks": tasks}), chosen, splits)
+    if tasks == plan.tasks:
+        return plan, chosen
+    return plan.model_copy(update={"tasks": tasks}), chosen
+
+
+def _select_one(task: Task, request: str, index: ModelIndex, backends: Backends, **select: Any) -> ModelChoice:
+    """The :func:`~hugginggpt_tools.selection.select_models` choice for the one task ``task``."""
+    (found,) = select_models(Plan(tasks=[task]), request, index, backends, **select)
+    return found
+
+
+def _with_picture_fallback(task: Task, choice: ModelChoice, request: str, index: ModelIndex, backends: Backends,
+                           **select: Any) -> ModelChoice:
+    """``choice`` with its :func:`picture_stand_in` fallback when ``task`` has one that can run."""
+    fallback = picture_stand_in(task, choice, request)
+    if fallback is None:
+        return choice
+    found = _select_one(fallback, request, index, backends, **select)
+    if found.model_id is None:
+        return choice
+    return choice.model_copy(update={"fallback": found.model_copy(update={
+        "stands_in_for": task.task, "reason": (
+            f"the {task.task} models here only read printed text; if they find none, "
+            f"{fallback.task} says what the picture shows. {found.reason}")})})
+
+
+def _standing_in(task: Task, choice: ModelChoice, request: str, index: ModelIndex, backends: Backends,
+                 **select: Any) -> tuple[Task, ModelChoice, str | None] | None:
+    """For ``task``, which no model can run (``choice`` says why), its :func:`stand_in`, that task's
+    choice (naming the type it stands in for) and its :func:`stand_in_caveat`, when one can run;
+    else None."""
+    other = stand_in(task)
+    if other is None:
+        return None
+    found = _select_one(other, request, index, backends, **select)
+    if found.model_id is None:
+        return None
+    caveat = stand_in_caveat(task)
+    gives = f"it {caveat}" if caveat else "its output holds the answer"
+    return other, found.model_copy(update={"stands_in_for": task.task, "reason": (
+        f"no {task.task} model can run here ({choice.reason}); {other.task} stands in: {gives}. "
+        f"{found.reason}")}), caveat
+
+
+def _caveat_warning(task: Task, other: Task, caveat: str, why: str, *, task_id: int) -> str:
+    """The plan warning of a stand-in that answers only part of ``task``'s question: what it gives,
+    and how to get a model of the type asked for (``why``: the reason none can run, with the fix)."""
+    detail = why.removeprefix(f"no runnable model for {task.task}: ")
+    question = " ".join(str(task.args.get("text", "")).split())
+    return (f"task {task_id} ({other.task}, standing in for {task.task}) {caveat}, as no {task.task} model "
+            f"can run here. To answer \"{question}\" itself, make one runnable: {detail}")
