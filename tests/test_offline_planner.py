@@ -1425,3 +1425,20 @@ def test_the_node_models_reading_of_a_planned_task_takes_its_place() -> None:
     the picture, with the clause as its instruction (its reading was dropped as the same task)."""
     p = OfflinePlanner().plan("Make the sky in beach.jpg look like sunset")
     assert steps(p) == [("image-to-image", {"image": "beach.jpg", "text": "Make the sky look like sunset"})]
+
+
+@pytest.mark.parametrize(("request_text", "expected"), [
+    ("Classify the sound in clip.wav and tell me what it says",
+     [("audio-classification", {"audio": "clip.wav"}), ("automatic-speech-recognition", {"audio": "clip.wav"})]),
+    ("What emotion does the speaker in call.wav show, and what is the call about?",
+     [("audio-classification", {"audio": "call.wav"}), ("automatic-speech-recognition", {"audio": "call.wav"}),
+      ("summarization", {"text": Ref(task_id=1)})]),
+    ("Give me the named entities in news.txt and summarize it.",
+     [("token-classification", {"text": "news.txt"}), ("summarization", {"text": "news.txt"})]),
+    ("I have a recording of a lecture, lecture.mp3. Can you give me the main points?",
+     [("automatic-speech-recognition", {"audio": "lecture.mp3"}), ("summarization", {"text": Ref(task_id=0)})]),
+])
+def test_what_a_recording_says_is_its_words_not_its_labels(request_text: str, expected: list) -> None:
+    """A summary reads prose (over the registry): the transcript of a recording a label task heard,
+    or the text itself, never the list of labels or entities."""
+    assert steps(plan(request_text)) == expected

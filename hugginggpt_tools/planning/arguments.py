@@ -400,12 +400,14 @@ class PlanBuilder:
                 return f"<resource>-{k}"
         return None
 
-    @staticmethod
-    def _wants_prose(task: str, clause: Clause | None) -> bool:
+    def _wants_prose(self, task: str, clause: Clause | None) -> bool:
         """Whether the task reads a text that labels are no stand-in for ("transcribe it, find the
-        names in it, then tell me its sentiment": the transcript's, not the names'), unless the
-        clause names the labels ("translate the labels")."""
-        return task in _READS_PROSE and not (clause and _NAMES_LABELS_RE.search(clause.lower))
+        names in it, then tell me its sentiment": the transcript's, not the names'; over the
+        registry also a summary: "what emotion does the speaker in call.wav show, and what is the
+        call about?" summarizes the call's words), unless the clause names the labels ("translate
+        the labels")."""
+        reads_prose = task in _READS_PROSE or self.feed_from_missing and task == "summarization"
+        return reads_prose and not (clause and _NAMES_LABELS_RE.search(clause.lower))
 
     def _all(self) -> list[int]:
         return list(range(len(self.req.resources)))
@@ -472,6 +474,8 @@ class PlanBuilder:
             # "Which language is this? Wie geht's?": a quoted question is the text when no other is
             if self.feed_from_missing:
                 found = found or self._take(range(self.req.own), ["text"], question=True)
+                if self._wants_prose(cand.task, clause):  # the words of a recording a label task heard
+                    found = found or self._bridge(range(self.req.own), cand.strength, heard=True)
             found = found or self._latest_output(["text"])
         if found is None and self.feed_from_missing and self._refers_back(clause):
             # "segment the objects in photo.jpg and make an audio clip describing them": the labels

@@ -305,13 +305,18 @@ CUES: tuple[Cue, ...] = tuple(
             (rf"(?:(?:tell me|talk|say something) about|explain) (?:the |this |that |my |what(?:'s| is) in )?(?:\w+ )?"
              rf"(?:{_IMAGE_NOUNS}|recording|audio|\ue000\d+\ue001)|"
              rf"what(?:'s| is) (?:\w+ ){{0,3}}\ue000\d+\ue001 (?:all )?about\b|"
-             rf"what happens (?:in|on) (?:\w+ ){{0,4}}\ue000\d+\ue001", 1.4))
+             rf"what happens (?:in|on) (?:\w+ ){{0,4}}\ue000\d+\ue001|"
+             rf"what(?:'s| is| was) (?:the|this|that) (?:call|recording|audio|voicemail|video|clip|talk|meeting|podcast|"
+             rf"lecture|interview|conversation|speech) (?:all )?about\b", 1.4))
     + _cues(("automatic-speech-recognition", "image-to-text"),
             (r"transcri(?:be|bes|bed|bing|ption|ptions|pt|pts)", 1.1),
             # "what does invoice.png say?", "what does the sign in street.jpg say?": the words in the file
             (r"what (?:does|did|do) (?:\w+ ){0,3}(?:(?:in|on|of) )?\ue000\d+\ue001 (?:say|says|read|reads)(?! about)|"
              r"what (?:this|it|that|the \w+) (?:says|reads)(?=[\s:?]*(?:(?:in|on) )?\ue000)", 1.3),
-            (r"(?:into|to|as) (?:a |an )?(?:written|readable)(?: \w+)?|in writing|(?:into|to) text", 0.6))
+            (r"(?:into|to|as) (?:a |an )?(?:written|readable)(?: \w+)?|in writing|(?:into|to) text", 0.6),
+            # "classify the sound in clip.wav and tell me what it says": its words, asked outright
+            (r"(?:tell me|let me know|write down|show me) (?:exactly )?what (?:it|this|that|he|she|they|the (?:speaker|"
+             r"caller|voice|person|sign|note|label|text)) (?:says|said|is saying|was saying|reads)", 1.4))
     + _cues("automatic-speech-recognition",
             (r"speech[- ]to[- ]text|speech recognition|asr|dictation|subtitles?", 1.4),
             (r"what (?:\w+ ){0,3}(?:did|does|do|is|was|were|are) (?:\w+ ){0,2}(?:say|says|said|saying|talk(?:ing)? about)|"
