@@ -1442,3 +1442,13 @@ def test_what_a_recording_says_is_its_words_not_its_labels(request_text: str, ex
     """A summary reads prose (over the registry): the transcript of a recording a label task heard,
     or the text itself, never the list of labels or entities."""
     assert steps(plan(request_text)) == expected
+
+
+@pytest.mark.parametrize(("request_text", "tasks"), [
+    ("Tell me what animals you can hear in forest.wav", ["audio-classification"]),
+    ("Which birds can be heard in dawn.wav?", ["audio-classification"]),
+    ("What are the main topics discussed in podcast.mp3?", ["automatic-speech-recognition", "summarization"]),
+])
+def test_what_is_heard_is_classified_and_what_is_discussed_summarized(request_text: str, tasks: list[str]) -> None:
+    """Sounds heard are labels, not a question answered from a transcript (as both were planned)."""
+    assert [t.task for t in plan(request_text).tasks] == tasks

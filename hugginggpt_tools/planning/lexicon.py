@@ -151,7 +151,8 @@ CUES: tuple[Cue, ...] = tuple(
             (r"simplif(?:y|ied)|(?:more )?(?:formal|informal|polite)", 0.6))
     + _cues("summarization",
             (r"summar(?:y|ies|i[sz]e|i[sz]es|i[sz]ed|i[sz]ing|i[sz]ation)|tl;? ?dr", 1.5),
-            (r"key points|main points|main ideas?|gist|recap|synopsis|in a nutshell|sum (?:it |this |that )?up|"
+            (r"key points|main points|main ideas?|main (?:topics|themes)|key (?:topics|themes)|topics (?:discussed|"
+             r"covered)|gist|recap|synopsis|in a nutshell|sum (?:it |this |that )?up|"
              r"boil (?:it |this |that )?down|key takeaways", 1.2),
             (r"condens(?:e|ed|ing)|shorten|short(?:er)? version|brief(?:er)? version|overview|abstract|highlights|"
              r"concise|in brief|briefly", 0.9))
@@ -453,6 +454,9 @@ CUES: tuple[Cue, ...] = tuple(
              r"(?:speech|talking|voices?|music)|"
              r"(?:speech|talking|singing) or (?:music|noise|silence)|(?:music|noise) or (?:speech|talking)|"
              r"(?:what|which) (?:kind|type|sort|category) of (?:sound|audio|noise|music)|commands?|"
+             # "tell me what animals you can hear in forest.wav"
+             r"(?:what|which) (?:\w+ )?(?:animals?|birds?|sounds?|noises?|instruments?|species|vehicles?) "
+             r"(?:\w+ ){0,3}(?:hear|heard|audible)|"
              r"identify (?:the )?speakers?|emotions? (?:in|of|from|behind) (?:the |his |her |their |this )?(?:voice|audio|"
              r"speech|recording|tone|clip)", 1.0))
     + _cues("text-to-video",
