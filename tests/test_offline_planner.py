@@ -1452,3 +1452,34 @@ def test_what_a_recording_says_is_its_words_not_its_labels(request_text: str, ex
 def test_what_is_heard_is_classified_and_what_is_discussed_summarized(request_text: str, tasks: list[str]) -> None:
     """Sounds heard are labels, not a question answered from a transcript (as both were planned)."""
     assert [t.task for t in plan(request_text).tasks] == tasks
+
+
+@pytest.mark.parametrize(("request_text", "table"), [
+    ("Predict the species from the measurements in iris.csv", "iris.csv"),
+    ("Which rows in sales.csv are likely fraud?", "sales.csv"),
+    ("Label each row of data.csv", "data.csv"),
+])
+def test_predicting_from_a_table_is_tabular_classification(request_text: str, table: str) -> None:
+    assert steps(plan(request_text)) == [("tabular-classification", {"image": table})]
+    assert [t.task for t in plan("Predict the breed of the dog in photo.jpg").tasks] == ["image-classification"]
+
+
+def test_speech_of_a_text_the_clause_writes_comes_after_it() -> None:
+    """"I want to hear a summary of report.txt" reads the summary aloud (it read the report, then
+    summarized it)."""
+    assert steps(plan("I want to hear a summary of report.txt")) == [
+        ("summarization", {"text": "report.txt"}), ("text-to-speech", {"text": Ref(task_id=0)})]
+
+
+def test_two_things_made_of_one_named_picture_are_both_made_of_it() -> None:
+    """"a depth map and a segmentation of room.jpg": the segmentation is of the photo, not of the
+    depth map; "denoise and transcribe memo.wav" still transcribes the denoised recording."""
+    assert steps(plan("Give me a depth map and a segmentation of room.jpg")) == [
+        ("depth-estimation", {"image": "room.jpg"}), ("image-segmentation", {"image": "room.jpg"})]
+    assert steps(plan("Denoise and transcribe memo.wav")) == [
+        ("audio-to-audio", {"audio": "memo.wav"}), ("automatic-speech-recognition", {"audio": Ref(task_id=0)})]
+
+
+def test_how_many_there_are_is_asked_as_a_question() -> None:
+    p = plan("Find the faces in team.jpg and tell me how many there are")
+    assert all("there are there" not in str(t.args.get("text", "")) for t in p.tasks)

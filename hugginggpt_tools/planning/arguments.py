@@ -26,11 +26,13 @@ from .intents import Candidate, Vocabulary
 from .lexicon import (
     ANAPHORA,
     INSTRUCTED,
+    LABEL_TASKS,
     LANGUAGE_SOURCE,
     MODALITY_HINTS,
     ORIGINAL,
     PROMPT_TASKS,
     QUESTION_TASKS,
+    RESULT_PHRASE,
     language_spans,
     target_languages,
 )
@@ -101,9 +103,8 @@ _OUTPUT_KIND_RE = re.compile(r"(?<!\w)(?:the|that|this|your|its) (?:\w+ )?(trans
 """An earlier output named by its kind ("the transcript"), and the task types that make it."""
 _FIRST_TAIL_RE = re.compile(r"[\s,]+(?:first|beforehand|before anything else)[.!]?$", re.IGNORECASE)
 """The words by which an instruction asks to come first ("remove the background first")."""
-_LABEL_TASKS = frozenset({"object-detection", "image-classification", "audio-classification", "text-classification",
-                          "token-classification", "tabular-classification", "sentence-similarity"})
-"""Tasks whose text output is a list of labels or a score, not prose."""
+_IMPROVERS = frozenset({"image-to-image", "audio-to-audio"})
+"""Tasks whose output is their input made better or changed, which a next task of their clause takes."""
 _READS_PROSE = frozenset({"text-classification", "token-classification"})
 """Text tasks that read prose: given "it", they skip an earlier list of labels for the text before it
 ("transcribe it, find the names, then tell me its sentiment"; "detect the language of '...' and find
@@ -249,6 +250,8 @@ def _as_question(wanted: str) -> str:
         # "where the meeting is" -> "where is the meeting", "what the man is holding" -> "what is the man holding"
         wanted = " ".join(w for w in (wh_be.group(1), wh_be.group(3), wh_be.group(2), wh_be.group(4)) if w)
     question = wanted if _WH_START_RE.match(wanted) else f"what is {wanted}"
+    # "how many there are" -> "how many are there"
+    question = re.sub(r"^(how many|how much|what|who) there (is|are|was|were)$", r"\1 \2 there", question, flags=re.I)
     if _BARE_BE_RE.search(question):  # "what animals are (in zoo.png)": "What animals are there?"
         question += " there"
     return question[:1].upper() + question[1:] + "?"
@@ -364,7 +367,7 @@ class PlanBuilder:
         image after its list of labels: "detect the objects in it and classify it" classifies an
         image, not the labels' sentiment)."""
         found = [m for t in self.tasks for m in sorted(
-            self.vocab.outputs.get(t["task"], ())[::-1], key=lambda m: t["task"] in _LABEL_TASKS and m != "text")]
+            self.vocab.outputs.get(t["task"], ())[::-1], key=lambda m: t["task"] in LABEL_TASKS and m != "text")]
         return list(dict.fromkeys(found[::-1]))[::-1]
 
     def _append(self, task: str, args: dict[str, str], strength: float) -> str:
@@ -392,11 +395,11 @@ class PlanBuilder:
     def _latest_output(self, modalities: Sequence[str], *, primary: bool = True, prose: bool = False,
                        skip: str | None = None) -> str | None:
         """The latest task's output of one of ``modalities`` (its main one, if ``primary``); with
-        ``prose``, no list of labels (:data:`_LABEL_TASKS`); never ``skip``."""
+        ``prose``, no list of labels (:data:`LABEL_TASKS`); never ``skip``."""
         for k in range(len(self.tasks) - 1, -1, -1):
             outputs = self.vocab.outputs.get(self.tasks[k]["task"], ())
             if set(outputs[:1] if primary else outputs) & set(modalities) and not (
-                    prose and self.tasks[k]["task"] in _LABEL_TASKS) and f"<resource>-{k}" != skip:
+                    prose and self.tasks[k]["task"] in LABEL_TASKS) and f"<resource>-{k}" != skip:
                 return f"<resource>-{k}"
         return None
 
@@ -416,6 +419,13 @@ class PlanBuilder:
         """An image/audio/video/table argument: from the clause, an earlier task, or the request."""
         mods = self.vocab.modalities(task, spec)
         found = self._take(clause.resources, mods)
+        latest = self._latest_output(mods)
+        if found is None and self.feed_from_missing and not self._refers_back(clause) \
+                and not RESULT_PHRASE.search(clause.lower) and latest is not None \
+                and self.tasks[int(latest.rsplit("-", 1)[1])]["task"] not in _IMPROVERS:
+            # over the registry, "a depth map and a segmentation of room.jpg": both of the photo
+            # (but "denoise and transcribe memo.wav" transcribes the denoised recording)
+            found = self._take(clause.resources, mods, reuse=True)
         if found is None and not ORIGINAL.search(clause.lower):
             found = self._latest_output(mods)
         return (found or self._take(self._all(), mods) or self._take(clause.resources, mods, reuse=True)
@@ -898,7 +908,7 @@ class PlanBuilder:
             options = [j for j in range(len(self.tasks) if later else k) if j not in group and j not in used
                        and j not in below
                        and set(self.vocab.outputs.get(self.tasks[j]["task"], ())[:1]) & set(self.vocab.modalities(task["task"]))
-                       and not (prose and self.tasks[j]["task"] in _LABEL_TASKS)]
+                       and not (prose and self.tasks[j]["task"] in LABEL_TASKS)]
             if not options:
                 continue
             j = min(options, key=lambda j: (j > k, abs(j - k)))

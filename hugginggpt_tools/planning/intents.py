@@ -21,6 +21,7 @@ from .lexicon import (
     ANAPHORA,
     CUES,
     INTENTS,
+    LABEL_TASKS,
     MODALITY_HINTS,
     QUESTION_CUE,
     QUOTED_QUESTION_CUE,
@@ -405,16 +406,26 @@ def _one_per_task(candidates: list[Candidate]) -> list[Candidate]:
     return [c for c in candidates if best[c.task] is c]
 
 
+def _speaks_what_is_made(cand: Candidate, pending: Sequence[Candidate], vocab: Vocabulary) -> bool:
+    """Whether ``cand`` is speech of a text another task of its clause is still to write, over the
+    registry: "I want to hear a summary of report.txt" speaks the summary, not the report (on
+    TaskBench's graph, whose requests name the steps in their order, the order scores better)."""
+    return vocab.inputs is None and cand.task == "text-to-speech" and any(
+        o is not cand and "text" in vocab.outputs.get(o.task, ())[:1] and o.task not in LABEL_TASKS for o in pending)
+
+
 def order(candidates: Sequence[Candidate], vocab: Vocabulary, available: Iterable[str] = ()) -> list[Candidate]:
     """A clause's tasks in the order they are mentioned, except that a task whose input only
     another of them can give (no resource or earlier output of that modality is ``available``)
-    comes after it: "read the text in scan.png aloud" is image-to-text, then text-to-speech."""
+    comes after it: "read the text in scan.png aloud" is image-to-text, then text-to-speech; and
+    speech comes after a text its clause writes ("I want to hear a summary of report.txt")."""
     pending = sorted(candidates, key=lambda c: c.position)
     have = set(available)
     ordered: list[Candidate] = []
     while pending:
-        free = [c for c in pending if set(vocab.modalities(c.task)) & have or not any(
-            vocab.feeds(o.task, c.task) and not vocab.feeds(c.task, o.task) for o in pending if o is not c)]
+        free = [c for c in pending if (set(vocab.modalities(c.task)) & have or not any(
+            vocab.feeds(o.task, c.task) and not vocab.feeds(c.task, o.task) for o in pending if o is not c))
+            and not _speaks_what_is_made(c, pending, vocab)]
         chosen = (free or pending)[0]
         ordered.append(chosen)
         pending.remove(chosen)

@@ -88,6 +88,10 @@ _ENTITY_OBJECTS = (r"names?|people|persons?|person names|places?|locations?|orga
                    r"links|web addresses|websites|contact (?:details|info(?:rmation)?)|prices|sums of money")
 _COLORS = r"red|blue|green|yellow|black|white|pink|purple|orange|brown|gr[ae]y|golden|silver"
 
+LABEL_TASKS = frozenset({"object-detection", "image-classification", "audio-classification", "text-classification",
+                         "token-classification", "tabular-classification", "sentence-similarity"})
+"""Tasks whose text output is a list of labels or a score, not prose."""
+
 QUESTION_TASKS = frozenset(_QUESTION_TASKS)
 """The question answering intents (text, image, document)."""
 
@@ -265,7 +269,15 @@ CUES: tuple[Cue, ...] = tuple(
             (r"tabular(?:[- ]classification)?|classify (?:the |each |every )?(?:rows?|tables?|spreadsheets?)|"
              r"(?:what|which) (?:kind|type|sort|category|class) of (?:table|spreadsheet|chart|data)|"
              r"table (?:type|category|class)|tabular data", 1.4),
+            # "which rows in sales.csv are likely fraud?", "label each row of data.csv"
+            (r"(?:which|what|each|every|all) (?:of the )?(?:rows|records|entries)(?! of text)|"
+             r"(?:label|tag|flag|score) (?:the |each |every |all )?(?:rows?|records|entries)", 1.2),
             (r"tables?|spreadsheets?|rows?|records|columns", 0.4))
+    # "predict the species from the measurements in iris.csv": a label for each row of a table, for
+    # a picture or for a text, by what the clause gives
+    + _cues(("image-classification", "tabular-classification", "text-classification"),
+            (r"(?:predict|estimate|forecast|infer)(?:s|ed|ing)? (?:the |a |their |its )?[\w-]+(?: [\w-]+)? "
+             r"(?:from|for|of|in|based on|using) (?:the |this |these |my )?(?:[\w-]+ ){0,3}\ue000\d+\ue001", 1.2))
     + _cues("object-detection",
             (r"object[- ]detection|bounding box(?:es)?|boxes|detect(?:s|ed|ing)? (?:all |any |the |every )*objects?|"
              r"(?:identify|find|recogni[sz]e|spot|list|locate|pinpoint|point out|tell me|show me|name) (?:all |any |the |every |different |"
@@ -427,6 +439,9 @@ CUES: tuple[Cue, ...] = tuple(
              r"hello to|hi to|goodbye to|whether|if|why|how|which|who)\b)(?= [\w\ue000])", 0.9),
             # "a summary I can listen to", not "what I can hear in it"
             (r"(?<!what )(?<!what do )(?:i|we) (?:can|could) (?:listen to|hear|play)(?! (?:in|on) )", 1.2),
+            # "I want to hear a summary of report.txt", "let me hear the translation"
+            (r"(?:i|we) (?:want|would like|'d like|need|wanna) to (?:hear|listen to)(?! (?:what|whether|if|how)\b)"
+             r"|let (?:me|us) hear(?! (?:what|whether|if|how)\b)", 1.2),
             (r"(?:generate|create|make|produce|synthesi[sz]e|record|provide|give me|prepare|deliver|output) "
              r"(?:an? |some |the )?(?:[\w-]+ )?(?:speech|audio|voice|spoken)(?: (?:file|clip|version|recording|message))?"
              # not "make the speech (file) in memo.wav clearer": that speech is given ("speech from
@@ -564,7 +579,7 @@ def language_spans(text: str) -> list[tuple[int, int]]:
 
 
 __all__ = [
-    "ANAPHORA", "CUES", "FAMILIES", "INSTRUCTED", "INTENTS", "LANGUAGES", "LANGUAGE_SOURCE", "LANGUAGE_NAME",
+    "ANAPHORA", "CUES", "FAMILIES", "INSTRUCTED", "INTENTS", "LABEL_TASKS", "LANGUAGES", "LANGUAGE_SOURCE", "LANGUAGE_NAME",
     "MODALITY_HINTS", "ORIGINAL", "PROMPT_TASKS", "QUESTION_CUE", "QUESTION_TASKS", "QUOTED_QUESTION_CUE", "RESULT_PHRASE", "TASK_CONTEXT_HINTS", "Cue", "language_spans",
     "target_languages", "with_target_language",
 ]
