@@ -1483,3 +1483,15 @@ def test_two_things_made_of_one_named_picture_are_both_made_of_it() -> None:
 def test_how_many_there_are_is_asked_as_a_question() -> None:
     p = plan("Find the faces in team.jpg and tell me how many there are")
     assert all("there are there" not in str(t.args.get("text", "")) for t in p.tasks)
+
+
+@pytest.mark.parametrize("request_text", ["read sign.png and invoice.png aloud",
+                                          "read sign.png and invoice.png and read them both out loud",
+                                          "I have sign.png and invoice.png. Read them both out loud"])
+def test_speech_of_several_pictures_reads_each(request_text: str) -> None:
+    """Each picture's text is read and spoken (the second picture was left out)."""
+    p = plan(request_text)
+    read = {t.args["image"]: t.id for t in p.tasks if t.task == "image-to-text"}
+    spoken = [t.args["text"] for t in p.tasks if t.task == "text-to-speech"]
+    assert set(read) == {"sign.png", "invoice.png"} and sorted(r.task_id for r in spoken) == sorted(read.values())
+    assert len(p.tasks) == 4

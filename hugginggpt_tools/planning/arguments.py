@@ -361,6 +361,8 @@ class PlanBuilder:
     bridges: dict[str, str] = field(default_factory=lambda: dict(BRIDGES))
     clauses: list[Clause | None] = field(default_factory=list)
     _clause: Clause | None = field(default=None, init=False, repr=False)
+    _reading: bool = field(default=False, init=False, repr=False)
+    """Whether the task being added reads the next file its clause names (:meth:`_unread`)."""
 
     def produced(self) -> list[str]:
         """The modalities earlier tasks output, the latest task's main output last (a detector's
@@ -453,6 +455,8 @@ class PlanBuilder:
     def _text(self, cand: Candidate) -> str | None:
         """The main text argument: a quote, an earlier output, a converted file, or the clause."""
         clause = cand.clause
+        if self._reading:  # the next file of the clause to read (:meth:`_unread`)
+            return self._bridge(self._readable(clause), cand.strength)
         found = self._take(clause.resources, ["text"], question=False) or self._take(clause.resources, ["text"])
         # "summarize these documents": each given text file the clause speaks of, not a summary of the summary
         found = found or self._take(sorted(self._main_inputs(cand) - set(clause.resources)), ["text"])
@@ -809,14 +813,15 @@ class PlanBuilder:
         return given if len(given) > 1 else set()
 
     def _repeats(self, cand: Candidate) -> bool:
-        """Whether the task type is already planned and the clause names no new input for it. Over
+        """Whether the task type is already planned and the clause names no new input for it (nor a
+        new file to read its text from: :meth:`_unread`). Over
         the registry, a clause of its own that describes something new to make is no repeat ("draw
         a cat, then draw a dog": two pictures), unless it refers back ("then draw it again")."""
         planned = [k for k, t in enumerate(self.tasks) if t["task"] == cand.task]
         if planned and self.feed_from_missing and cand.task in PROMPT_TASKS \
                 and all(self.clauses[k] is not cand.clause for k in planned) and not self._refers_back(cand.clause):
             return False
-        return bool(planned) and not (self._main_inputs(cand) - self.consumed)
+        return bool(planned) and not (self._main_inputs(cand) - self.consumed) and not self._reading
 
     def add(self, cand: Candidate) -> bool:
         """Add the candidate's task; True when it used a new resource of its clause as main input."""
@@ -875,7 +880,33 @@ class PlanBuilder:
             if self.add(cand):
                 while self._main_inputs(cand) - self.consumed and self.add(cand):
                     pass
+            # "read sign.png and invoice.png aloud": speech of each picture's text, each read first
+            while self._unread(cand):
+                before = len(self.tasks)
+                self.add(cand)
+                if len(self.tasks) == before:
+                    break
         self._clause = None
+
+    def _readable(self, clause: Clause) -> Sequence[int]:
+        """The files a clause's text task may read, one task each: those it names, else, when it
+        speaks of them in the plural ("read them both out loud"), the request's own."""
+        return clause.resources or (range(self.req.own) if _PLURAL_RE.search(clause.lower) else [])
+
+    def _unread(self, cand: Candidate) -> bool:
+        """Over the registry, whether a text task's clause names another file its words are to be read
+        from (its bridge: a picture's text, a recording's words; :meth:`_readable`) that no task used
+        yet, after the task read one such file; the next :meth:`add` reads it (:attr:`_reading`)."""
+        self._reading = False
+        if not self.feed_from_missing or "text" not in self.vocab.modalities(cand.task)[:1] or not self.tasks:
+            return False
+        last = self.tasks[-1]
+        bridged = [j for j in _refs(last["args"]) if self.tasks[j]["task"] in self.bridges.values()
+                   and self.clauses[j] is cand.clause]
+        unread = [i for i in self._readable(cand.clause) if i not in self.consumed
+                  and self.req.resources[i].kind == "file" and self.req.resources[i].modality in self.bridges]
+        self._reading = bool(bridged and unread and last["task"] == cand.task)
+        return self._reading
 
     def link_unused_outputs(self) -> None:
         """Feed outputs nobody uses into tasks whose main input was only a guess.

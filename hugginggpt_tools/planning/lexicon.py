@@ -327,6 +327,9 @@ CUES: tuple[Cue, ...] = tuple(
             (r"what (?:does|did|do) (?:\w+ ){0,3}(?:(?:in|on|of) )?\ue000\d+\ue001 (?:say|says|read|reads)(?! about)|"
              r"what (?:this|it|that|the \w+) (?:says|reads)(?=[\s:?]*(?:(?:in|on) )?\ue000)", 1.3),
             (r"(?:into|to|as) (?:a |an )?(?:written|readable)(?: \w+)?|in writing|(?:into|to) text", 0.6),
+            # "read sign.png and invoice.png, then ...": pictures read are their text (one read before a
+            # question about it is only looked at: "read invoice.png and tell me the due date")
+            (r"^(?:please |now |first |then |and )*read (?:the |both )?\ue000\d+\ue001(?:,? (?:and )?\ue000\d+\ue001)+", 1.0),
             # "classify the sound in clip.wav and tell me what it says": its words, asked outright
             (r"(?:tell me|let me know|write down|show me) (?:exactly )?what (?:it|this|that|he|she|they|the (?:speaker|"
              r"caller|voice|person|sign|note|label|text)) (?:says|said|is saying|was saying|reads)", 1.4))
