@@ -1495,3 +1495,23 @@ def test_speech_of_several_pictures_reads_each(request_text: str) -> None:
     spoken = [t.args["text"] for t in p.tasks if t.task == "text-to-speech"]
     assert set(read) == {"sign.png", "invoice.png"} and sorted(r.task_id for r in spoken) == sorted(read.values())
     assert len(p.tasks) == 4
+
+
+def test_a_question_or_judgement_after_a_summary_reads_the_text_summarized() -> None:
+    """"who sent it" asks email.txt (the summary may leave the sender out), "whether the story is
+    positive" the story; "the sentiment of the summary" the summary."""
+    p = plan("Summarize email.txt and tell me who sent it and when")
+    assert steps(p)[1] == ("question-answering", {"text": "Who sent it and when?", "context": "email.txt"})
+    p = plan("Give me a short summary of story.txt, read it aloud, and tell me whether the story is positive or negative")
+    assert ("text-classification", {"text": "story.txt"}) in steps(p)
+    p = plan("Summarize story.txt and tell me the sentiment of the summary")
+    assert steps(p)[1] == ("text-classification", {"text": Ref(task_id=0)})
+
+
+def test_a_next_analysis_of_a_photo_is_of_the_photo_not_of_a_map_made_of_it() -> None:
+    """Depth of the segmentation mask means nothing: "and then estimate the depth" is of the photo,
+    unless the clause names the map."""
+    assert steps(plan("segment the person in portrait.jpg and estimate the depth")) == [
+        ("image-segmentation", {"image": "portrait.jpg"}), ("depth-estimation", {"image": "portrait.jpg"})]
+    assert steps(plan("segment portrait.jpg and estimate the depth of the segmented image"))[1] == (
+        "depth-estimation", {"image": Ref(task_id=0)})

@@ -104,6 +104,9 @@ _OUTPUT_KIND_RE = re.compile(r"(?<!\w)(?:the|that|this|your|its) (?:\w+ )?(trans
 _FIRST_TAIL_RE = re.compile(r"[\s,]+(?:first|beforehand|before anything else)[.!]?$", re.IGNORECASE)
 """The words by which an instruction asks to come first ("remove the background first")."""
 _IMPROVERS = frozenset({"image-to-image", "audio-to-audio"})
+_MAPS = frozenset({"image-segmentation", "depth-estimation", "object-detection"})
+"""Tasks whose picture maps what they found in their input; a next task asks of the input, unless it
+refers to the map."""
 """Tasks whose output is their input made better or changed, which a next task of their clause takes."""
 _READS_PROSE = frozenset({"text-classification", "token-classification"})
 """Text tasks that read prose: given "it", they skip an earlier list of labels for the text before it
@@ -422,12 +425,15 @@ class PlanBuilder:
         mods = self.vocab.modalities(task, spec)
         found = self._take(clause.resources, mods)
         latest = self._latest_output(mods)
+        made_by = self.tasks[reference_id(latest)]["task"] if latest is not None else None
         if found is None and self.feed_from_missing and not self._refers_back(clause) \
-                and not RESULT_PHRASE.search(clause.lower) and latest is not None \
-                and self.tasks[int(latest.rsplit("-", 1)[1])]["task"] not in _IMPROVERS:
+                and not RESULT_PHRASE.search(clause.lower) and made_by not in (None, *_IMPROVERS):
             # over the registry, "a depth map and a segmentation of room.jpg": both of the photo
             # (but "denoise and transcribe memo.wav" transcribes the denoised recording)
             found = self._take(clause.resources, mods, reuse=True)
+            if found is None and made_by in _MAPS:
+                # "segment the person in portrait.jpg and estimate the depth": of the photo, not the mask
+                found = self._take(range(self.req.own), mods, reuse=True)
         if found is None and not ORIGINAL.search(clause.lower):
             found = self._latest_output(mods)
         return (found or self._take(self._all(), mods) or self._take(clause.resources, mods, reuse=True)
@@ -473,6 +479,8 @@ class PlanBuilder:
             found = self._latest_output(["text"]) or self._bridge(range(self.req.own), cand.strength)
         if found is None and (self._refers_back(clause) or not prompt):
             found = self._latest_output(["text"], prose=self._wants_prose(cand.task, clause))
+            if cand.task in _READS_PROSE:
+                found = self._fuller(found, clause)
             if found is None and _OUTPUT_KIND_RE.search(clause.lower):
                 # "read the summary aloud" after a turn that summarized report.txt: that summary,
                 # not report.txt
@@ -720,8 +728,9 @@ class PlanBuilder:
         # labels are no text to answer from: "Who is speaking in meeting.wav, and what did they
         # decide?" asks the recording's transcript, not its speaker labels
         return (self._take(clause.resources, ["text"], question=False)
-                or (self._latest_output(["text"], prose=True) if self._refers_back(clause) else None)
-                or self._take(self._all(), ["text"], question=False) or self._latest_output(["text"], prose=True)
+                or (self._fuller(self._latest_output(["text"], prose=True), clause) if self._refers_back(clause) else None)
+                or self._take(self._all(), ["text"], question=False)
+                or self._fuller(self._latest_output(["text"], prose=True), clause)
                 or self._bridge(clause.resources, cand.strength) or self._bridge(range(self.req.own), cand.strength)
                 or self._bridge(range(self.req.own), cand.strength, heard=True) or self._latest_output(["text"]))
 
@@ -888,6 +897,19 @@ class PlanBuilder:
                     break
         self._clause = None
 
+    def _fuller(self, found: str | None, clause: Clause) -> str | None:
+        """Over the registry, for a question or a judgement of a text, the text a summary was made of
+        rather than the summary ``found``, unless the clause names the summary: "Summarize email.txt
+        and tell me who sent it" asks email.txt, which the summary may have left the sender out of."""
+        k = reference_id(found) if found is not None and self.feed_from_missing else None
+        if k is None or self.tasks[k]["task"] != "summarization":
+            return found
+        source = self.tasks[k]["args"].get("text")
+        named = _OUTPUT_KIND_RE.search(clause.lower)
+        if reference_id(source) is None and source and not (named and named.group(1).startswith("summar")):
+            return source
+        return found
+
     def _readable(self, clause: Clause) -> Sequence[int]:
         """The files a clause's text task may read, one task each: those it names, else, when it
         speaks of them in the plural ("read them both out loud"), the request's own."""
@@ -927,6 +949,8 @@ class PlanBuilder:
             value = task["args"].get(spec.name)
             if value is None or _refs(task["args"]) or not self._guessed(k, spec, value):
                 continue
+            if self.feed_from_missing and task["task"] in QUESTION_TASKS and _is_question(value):
+                continue  # over the registry a question asked is the user's, not an earlier output's
             below = descendants(_preds(self.tasks), k)
             given = any(r.value == value for r in self.req.resources)  # a real input, only not its clause's
             # the translations of one text into several languages: all take the same output, none another's
@@ -939,7 +963,9 @@ class PlanBuilder:
             options = [j for j in range(len(self.tasks) if later else k) if j not in group and j not in used
                        and j not in below
                        and set(self.vocab.outputs.get(self.tasks[j]["task"], ())[:1]) & set(self.vocab.modalities(task["task"]))
-                       and not (prose and self.tasks[j]["task"] in LABEL_TASKS)]
+                       and not (prose and self.tasks[j]["task"] in LABEL_TASKS)
+                       and not (self.feed_from_missing and spec.modality == "image" and self.tasks[j]["task"] in _MAPS
+                                and not self._refers_back(self.clauses[k]))]
             if not options:
                 continue
             j = min(options, key=lambda j: (j > k, abs(j - k)))
