@@ -1515,3 +1515,13 @@ def test_a_next_analysis_of_a_photo_is_of_the_photo_not_of_a_map_made_of_it() ->
         ("image-segmentation", {"image": "portrait.jpg"}), ("depth-estimation", {"image": "portrait.jpg"})]
     assert steps(plan("segment portrait.jpg and estimate the depth of the segmented image"))[1] == (
         "depth-estimation", {"image": Ref(task_id=0)})
+
+
+@pytest.mark.parametrize(("request_text", "question"), [
+    ("What were the March sales for the South region in sales.csv?",
+     "What were the March sales for the South region in sales.csv?"),
+    ("According to sales.csv, which region sold the most?", "which region sold the most?"),
+])
+def test_a_question_about_a_table_is_answered_from_it(request_text: str, question: str) -> None:
+    """A CSV is read as a text for a question (one sentence per row); the question planned nothing."""
+    assert steps(plan(request_text)) == [("question-answering", {"text": question, "context": "sales.csv"})]

@@ -726,10 +726,11 @@ class PlanBuilder:
                     or self._take(self._all(), ["text"], question=False) or self._latest_output(["text"])
                     or self._bridge(clause.resources, cand.strength))
         # labels are no text to answer from: "Who is speaking in meeting.wav, and what did they
-        # decide?" asks the recording's transcript, not its speaker labels
-        return (self._take(clause.resources, ["text"], question=False)
+        # decide?" asks the recording's transcript, not its speaker labels; a table is read as a
+        # text ("What were the March sales for the South region in sales.csv?")
+        return (self._take(clause.resources, ["text"], question=False) or self._take(clause.resources, ["table"])
                 or (self._fuller(self._latest_output(["text"], prose=True), clause) if self._refers_back(clause) else None)
-                or self._take(self._all(), ["text"], question=False)
+                or self._take(self._all(), ["text"], question=False) or self._take(self._all(), ["table"])
                 or self._fuller(self._latest_output(["text"], prose=True), clause)
                 or self._bridge(clause.resources, cand.strength) or self._bridge(range(self.req.own), cand.strength)
                 or self._bridge(range(self.req.own), cand.strength, heard=True) or self._latest_output(["text"]))

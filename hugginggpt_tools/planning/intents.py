@@ -195,7 +195,7 @@ def _fit(intent: str, clause: Clause, req: RequestText, produced: Sequence[str])
     if media:
         fit = max(_modality_fit(m, clause, req, produced) for m in media[0].modalities)
     elif task == "question-answering":
-        passages = [r for r in req.resources if r.modality == "text" and not r.value.rstrip().endswith("?")]
+        passages = [r for r in req.resources if r.modality in ("text", "table") and not r.value.rstrip().endswith("?")]
         fit = 1.5 if passages else 1.2 if "text" in produced else 0.6
     else:
         fit = _modality_fit("text", clause, req, produced)
