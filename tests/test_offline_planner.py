@@ -1525,3 +1525,14 @@ def test_a_next_analysis_of_a_photo_is_of_the_photo_not_of_a_map_made_of_it() ->
 def test_a_question_about_a_table_is_answered_from_it(request_text: str, question: str) -> None:
     """A CSV is read as a text for a question (one sentence per row); the question planned nothing."""
     assert steps(plan(request_text)) == [("question-answering", {"text": question, "context": "sales.csv"})]
+
+
+@pytest.mark.parametrize(("request_text", "reader", "files"), [
+    ("Do meeting.wav and speech.wav talk about the same thing?", "automatic-speech-recognition", ["meeting.wav", "speech.wav"]),
+    ("Do a.jpg and b.jpg show the same thing?", "image-to-text", ["a.jpg", "b.jpg"]),
+])
+def test_whether_two_files_say_the_same_compares_their_words(request_text: str, reader: str, files: list[str]) -> None:
+    """Both read, then compared (the recordings were only transcribed; the pictures asked a question each)."""
+    p = plan(request_text)
+    assert [(t.task, list(t.args.values())) for t in p.tasks[:2]] == [(reader, [f]) for f in files]
+    assert steps(p)[2] == ("sentence-similarity", {"text": Ref(task_id=0), "text2": Ref(task_id=1)})
