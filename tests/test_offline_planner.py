@@ -1536,3 +1536,8 @@ def test_whether_two_files_say_the_same_compares_their_words(request_text: str, 
     p = plan(request_text)
     assert [(t.task, list(t.args.values())) for t in p.tasks[:2]] == [(reader, [f]) for f in files]
     assert steps(p)[2] == ("sentence-similarity", {"text": Ref(task_id=0), "text2": Ref(task_id=1)})
+
+
+def test_finding_faces_in_a_recording_is_missing_a_picture() -> None:
+    p = plan("find the faces in this recording meeting.wav")
+    assert not p.tasks and p.missing[0].startswith("object-detection needs an image")

@@ -292,7 +292,8 @@ CUES: tuple[Cue, ...] = tuple(
              r"(?:of )?(?:the )?\w+|(?:find|spot|locate|identify|count|mark) (?:all |every )?(?:the )?(?:people|persons|"
              r"faces|cars|vehicles|animals|pedestrians|things)", 1.1),
             (r"detect(?:s|ed|ing)? (?:all |any |every |the )*(?:people|persons|humans|faces|pedestrians|cars|vehicles|"
-             r"animals)", 1.3))
+             r"animals)|(?:find|spot|locate|count|mark|box|highlight) (?:all |any |every )?(?:of )?(?:the )?(?:\w+ )?faces",
+             1.3))
     + _cues("object-detection", (r"objects?|items|locat(?:e|ing)|locali[sz](?:e|ation)|faces?|positions?", 0.9),
             fallback=True)
     + _cues("image-classification",
