@@ -9,7 +9,11 @@ failing model falls back to the next ranked candidate, and when all fail, to the
 ``fallback`` (a model of another type whose output holds what was asked for, such as an image
 classifier when the only image-to-text models read printed text and the picture has none; the
 result then names the type it ``stands_in_for``); each try has the task time limit
-(``Settings.task_timeout_s``). A task whose every candidate fails records its error (secrets
+(``Settings.task_timeout_s``). A call past its limit cannot be stopped from outside: its
+``RunContext.cancelled`` is set for a model that checks it between steps, it is counted by
+:func:`calls_running` until it returns, and its failure names a long text's size and the fix
+(:func:`input_size`); a text-to-speech task on a text of ten minutes of speech or more says so as
+it starts (:func:`long_input_note`, in its ``task_started`` event's ``warnings``). A task whose every candidate fails records its error (secrets
 redacted), its dependants are skipped with a reason, and every finished result is kept.
 
 Reasons are written for the user (:func:`failure_reason`): each names the model, then the
@@ -25,6 +29,7 @@ import contextvars
 import functools
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -53,15 +58,43 @@ _POOL: contextvars.ContextVar[ThreadPoolExecutor | None] = contextvars.ContextVa
 """The worker threads of the run in progress (see :func:`_to_thread`)."""
 
 
+_running_lock = threading.Lock()
+_running = 0
+"""How many calls made through :func:`_to_thread` have not returned yet (:func:`calls_running`)."""
+
+
+def _counted(func: Callable[..., Any], *args: Any) -> Any:
+    global _running
+    with _running_lock:
+        _running += 1
+    try:
+        return func(*args)
+    finally:
+        with _running_lock:
+            _running -= 1
+
+
+def calls_running() -> int:
+    """How many blocking calls of the runs in this process (model inference, file reads) are still
+    running in worker threads. Once every run has returned, these are calls that outlived their
+    task's time limit (``Settings.task_timeout_s``): a thread cannot be stopped, so the call goes on
+    to its end, its result unused, and Python's exit waits for it (``concurrent.futures`` joins its
+    threads). ``hugginggpt run`` asks this after printing the answer and, when some are left, ends
+    the process at once instead of waiting minutes for them
+    (:func:`~hugginggpt_tools.cli.exit_now_if_calls_run`)."""
+    with _running_lock:
+        return _running
+
+
 async def _to_thread(func: Callable[..., Any], *args: Any) -> Any:
     """``asyncio.to_thread`` on the current run's own pool.
 
     asyncio's default pool has ``cpu_count + 4`` threads, which would cap a wide plan below
     ``Settings.max_concurrency`` on a small machine; each run sizes its pool to its limit.
     Context variables (LangChain callbacks, LLM call counting) follow the call, as with
-    ``asyncio.to_thread``.
+    ``asyncio.to_thread``. The call is counted while it runs (:func:`calls_running`).
     """
-    call = functools.partial(contextvars.copy_context().run, func, *args)
+    call = functools.partial(contextvars.copy_context().run, _counted, func, *args)
     return await asyncio.get_running_loop().run_in_executor(_POOL.get(), call)
 
 
@@ -248,7 +281,7 @@ class Executor:
             reason = choice.reason if choice and choice.reason else "no model was selected"
             prefix = f"no runnable model for {task.task}: "
             return self._finish(result, error=reason if reason.startswith(prefix) else prefix + reason)
-        self._emit("task_started", result)
+        self._emit("task_started", result, note=long_input_note(task.task, inputs, self.settings.task_timeout_s))
         errors: list[str] = []
         candidates = prefer_language(candidates, inputs)
         if await self._try(candidates[:MAX_ATTEMPTS], task, inputs, request, result, errors):
@@ -319,7 +352,13 @@ class Executor:
                 _to_thread(backend.run, cand.card, task.task, inputs, ctx), timeout
             )
         except asyncio.TimeoutError as exc:
-            raise TaskTimeoutError(f"took longer than {timeout:g} s (the limit per model, HUGGINGGPT_TASK_TIMEOUT)") from exc
+            ctx.cancelled.set()  # a model that works in steps stops at its next one (RunContext.stop_if_cancelled)
+            limit = f"took longer than {timeout:g} s (the limit per model, HUGGINGGPT_TASK_TIMEOUT)"
+            size = input_size(task.task, inputs)
+            if size:
+                limit += (f" on a text of {size}; give a shorter text (a part of it, or its summary), or raise "
+                          f"HUGGINGGPT_TASK_TIMEOUT")
+            raise TaskTimeoutError(limit) from exc
 
     def _finish(self, result: TaskResult, status: str = "failed", error: str | None = None) -> TaskResult:
         result.status = status  # type: ignore[assignment]
@@ -328,15 +367,52 @@ class Executor:
         self._emit("task_finished", result)
         return result
 
-    def _emit(self, kind: str, result: TaskResult) -> None:
+    def _emit(self, kind: str, result: TaskResult, note: str | None = None) -> None:
+        """Send the event ``kind`` about ``result``; a ``note`` (:func:`long_input_note`) goes into its
+        ``warnings`` alone, not into the result."""
         status = "running" if kind == "task_started" else result.status
         event = {"event": kind, "task_id": result.task_id, "task": result.task, "status": status,
                  "model_id": result.model_id, "error": result.error, "duration_s": result.duration_s,
-                 "stands_in_for": result.stands_in_for, "warnings": result.warnings}
+                 "stands_in_for": result.stands_in_for, "warnings": [*result.warnings, *([note] if note else [])]}
         try:
             self.on_event(event)
         except Exception:  # noqa: BLE001 - a broken progress callback must not break the run
             logger.exception("event callback failed")
+
+
+SPEECH_WORDS_PER_MINUTE = 180
+"""The pace of synthesized speech (Piper's voice reads 541 words in 3.0 minutes) for
+:func:`input_size`'s estimate."""
+LONG_TEXT_WORDS = 2000
+"""A text argument of at least this many words is named with its size when its task times out."""
+LONG_SPEECH_MINUTES = 10
+"""Speech of at least this many minutes is said to take a while up front (:func:`long_input_note`)."""
+
+
+def input_size(task: str, inputs: Mapping[str, Any]) -> str | None:
+    """The size of a long text among ``inputs`` (:data:`LONG_TEXT_WORDS` words or more), for the
+    message of a task that timed out on it: "10,875 words, about 60 minutes of speech" for
+    text-to-speech, "25,000 words" for another task; None for a shorter one."""
+    words = max((len(v.split()) for k in _CONTENT_ARGS if isinstance(v := inputs.get(k), str)), default=0)
+    if words < LONG_TEXT_WORDS:
+        return None
+    if task == "text-to-speech":
+        return f"{words:,} words, about {round(words / SPEECH_WORDS_PER_MINUTE):,} minutes of speech"
+    return f"{words:,} words"
+
+
+def long_input_note(task: str, inputs: Mapping[str, Any], timeout_s: float) -> str | None:
+    """Said as a text-to-speech task starts on a text that makes :data:`LONG_SPEECH_MINUTES` minutes of
+    speech or more: that it takes a while, and the time limit that may stop it (an hour of speech,
+    a 60 KB chapter, took the bundled voice over 300 s on two cores); None otherwise."""
+    text = inputs.get("text") if task == "text-to-speech" else None
+    words = len(text.split()) if isinstance(text, str) else 0
+    minutes = words / SPEECH_WORDS_PER_MINUTE
+    if minutes < LONG_SPEECH_MINUTES:
+        return None
+    return (f"{words:,} words to speak, about {round(minutes):,} minutes of speech: this may take minutes, and "
+            f"the task stops after {timeout_s:g} s (HUGGINGGPT_TASK_TIMEOUT); to be quicker, give a part of the "
+            f"text or its summary")
 
 
 _CONTENT_ARGS = ("text", "context", "text2")
@@ -410,4 +486,4 @@ def _candidates(choice: ModelChoice | None) -> list[Candidate]:
     return ([chosen] if chosen else []) + rest
 
 
-__all__ = ["EventCallback", "Executor", "failure_reason", "language_warning", "missing_files", "prefer_language", "resolve_args", "resolve_file"]
+__all__ = ["EventCallback", "Executor", "calls_running", "input_size", "long_input_note", "failure_reason", "language_warning", "missing_files", "prefer_language", "resolve_args", "resolve_file"]

@@ -4,10 +4,16 @@ A session keeps its chat history, the files the user gave and the files the runs
 (in its own artifact folder), so "now read that caption aloud" can use the caption of the
 previous turn and a file given earlier stays addressable by name. Sessions are isolated from
 each other; a run without a session id gets a fresh, private one.
+
+A session lives in memory; :meth:`Session.save` writes its history and files to ``session.json``
+in its artifact folder and :meth:`SessionManager.restore` reads them back, so a conversation can
+go on in another process (``hugginggpt run --session NAME``).
 """
 
 from __future__ import annotations
 
+import json
+import os
 import threading
 import uuid
 from collections import OrderedDict
@@ -15,12 +21,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, messages_from_dict, messages_to_dict
 
-from .artifacts import ArtifactStore, check_session_id
+from .artifacts import ArtifactStore, check_session_id, output_dir_error
 from .config import Settings
+from .errors import InputError
 from .planning.clauses import FILES_LINE, NO_RESULT, OUTPUTS
 from .schemas import Answer
+
+SESSION_FILE = "session.json"
+"""The file in a session's artifact folder that :meth:`Session.save` writes (not an artifact)."""
 
 
 @dataclass
@@ -51,6 +61,55 @@ class Session:
         outputs = [[r.task, r.text] for r in _texts_made(answer)]
         reply = AIMessage(turn_summary(answer), additional_kwargs={OUTPUTS: outputs} if produced else {NO_RESULT: True})
         self.history += [HumanMessage(request), reply]
+
+    @property
+    def path(self) -> Path:
+        """Where :meth:`save` writes the session: ``session.json`` in its artifact folder."""
+        return self.store.folder / SESSION_FILE
+
+    @property
+    def turns(self) -> int:
+        """How many requests the session has answered."""
+        return sum(isinstance(m, HumanMessage) for m in self.history)
+
+    def save(self) -> Path:
+        """Write the history and files to :attr:`path` (replacing it whole, so a reader never sees
+        half a file); :meth:`SessionManager.restore` reads them back. The artifacts are already in
+        the folder, with their manifest. :class:`~hugginggpt_tools.errors.ConfigError` naming the
+        folder and the fix when it cannot be written."""
+        body = {"version": 1, "id": self.id, "history": messages_to_dict(self.history), "files": self.files}
+        partial = self.path.with_name(f".{SESSION_FILE}.{uuid.uuid4().hex[:8]}")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial.write_text(json.dumps(body, ensure_ascii=False, indent=1), encoding="utf-8")
+            os.replace(partial, self.path)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise output_dir_error(self.path.parent, exc) from exc
+        return self.path
+
+    def load(self) -> None:
+        """Read back what :meth:`save` wrote, when there is such a file: the history replaces this
+        session's, and the files that are still there join its own. :class:`InputError` naming
+        the file and the fix when it cannot be read as a session."""
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return
+        except (OSError, UnicodeDecodeError) as exc:
+            raise self._unreadable(f"{type(exc).__name__}: {exc}") from exc
+        try:
+            body = json.loads(text)
+            history = messages_from_dict(body["history"])
+            files = [f for f in body.get("files", []) if isinstance(f, str)]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise self._unreadable(f"not a saved session ({type(exc).__name__}: {str(exc)[:80]})") from exc
+        self.history = history
+        self.add_files([f for f in files if Path(f).is_file()])
+
+    def _unreadable(self, why: str) -> InputError:
+        return InputError(f"Cannot read the session file {str(self.path)!r}: {why}; delete it to start session "
+                          f"{self.id!r} afresh, or use another session name.")
 
 
 def _texts_made(answer: Answer) -> list:
@@ -100,9 +159,19 @@ class SessionManager:
                 self._sessions.popitem(last=False)
             return session
 
+    def restore(self, session_id: str) -> Session:
+        """The session ``session_id`` with what an earlier process saved of it (:meth:`Session.save`)
+        read back when this manager has not opened it yet: its history and files, and its artifacts
+        (the store reads its manifest)."""
+        fresh = check_session_id(str(session_id)) not in self
+        session = self.get(session_id)
+        if fresh:
+            session.load()
+        return session
+
     def __contains__(self, session_id: object) -> bool:
         with self._lock:
             return session_id in self._sessions
 
 
-__all__ = ["Session", "SessionManager", "check_session_id", "turn_summary"]
+__all__ = ["SESSION_FILE", "Session", "SessionManager", "check_session_id", "turn_summary"]

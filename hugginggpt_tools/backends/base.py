@@ -8,16 +8,19 @@ produces go to the run's :class:`~hugginggpt_tools.artifacts.ArtifactStore`.
 
 from __future__ import annotations
 
+import importlib.machinery
 import importlib.util
 import sys
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from importlib.machinery import ModuleSpec
 from typing import Any, ClassVar
 
 from ..artifacts import ArtifactStore
 from ..config import Settings
-from ..errors import MissingExtraError
+from ..errors import MissingExtraError, TaskTimeoutError
 from ..schemas import Artifact, ModelCard
 
 
@@ -32,13 +35,24 @@ class TaskOutput:
 
 @dataclass
 class RunContext:
-    """Per-task context handed to a backend."""
+    """Per-task context handed to a backend.
+
+    ``cancelled`` is set when the call has outlived its task's time limit: the executor has
+    recorded the failure and will not read the result. A thread cannot be stopped from outside,
+    so a model that works in steps (sentence by sentence, window by window) should check it
+    between steps and stop (:meth:`stop_if_cancelled`); one that does not runs on to its end."""
 
     store: ArtifactStore
     settings: Settings
     task_id: int = 0
     request: str = ""
     task: str | None = None
+    cancelled: threading.Event = field(default_factory=threading.Event, repr=False, compare=False)
+
+    def stop_if_cancelled(self) -> None:
+        """Raise :class:`~hugginggpt_tools.errors.TaskTimeoutError` when :attr:`cancelled` is set."""
+        if self.cancelled.is_set():
+            raise TaskTimeoutError("stopped: the task's time limit (HUGGINGGPT_TASK_TIMEOUT) passed")
 
     def save_file(self, path: Any, description: str = "", modality: str | None = None) -> Artifact:
         """Register a file the model wrote (at ``store.new_path``) as this task's artifact."""
@@ -68,23 +82,38 @@ class Backend(ABC):
         """Release loaded models."""
 
 
+def find_module_spec(name: str) -> ModuleSpec | None:
+    """``importlib.util.find_spec(name)`` (None when not installed) that is safe while another thread
+    imports ``name``.
+
+    A module being imported is already in ``sys.modules`` before its ``__spec__`` is set (OpenCV's
+    loader replaces ``cv2`` there while it runs), and ``find_spec`` then raises ``ValueError``: two
+    object-detection tasks at once failed with "cv2.__spec__ is None", and two OCR tasks were told to
+    install cv2. The search is then made on ``sys.path`` (or the parent package's path), as the
+    import itself makes it, without reading ``sys.modules``."""
+    try:
+        return importlib.util.find_spec(name)
+    except ImportError:  # a parent package that is not installed
+        return None
+    except ValueError:  # being imported meanwhile, by another thread
+        parent, _, _ = name.rpartition(".")
+        path = getattr(sys.modules.get(parent), "__path__", None) if parent else None
+        if parent and path is None:
+            return None
+        return importlib.machinery.PathFinder.find_spec(name, path)
+
+
 def missing_packages(import_names: Iterable[str]) -> list[str]:
     """The import names among ``import_names`` that cannot be found (without importing them).
 
-    A module already in ``sys.modules`` is there: another thread may be importing it, and
-    ``find_spec`` then raises ``ValueError`` (its ``__spec__`` is not set yet), which must not
-    read as "not installed" (two OCR tasks at once were told to install cv2)."""
+    A module already in ``sys.modules`` is there, and one another thread is importing meanwhile
+    is found on its path (:func:`find_module_spec`), not read as "not installed" (two OCR tasks at
+    once were told to install cv2)."""
     missing = []
     for name in import_names:
         if sys.modules.get(name) is not None:
             continue
-        try:
-            found = importlib.util.find_spec(name) is not None
-        except ValueError:
-            found = sys.modules.get(name) is not None  # being imported meanwhile, by another thread
-        except ImportError:
-            found = False
-        if not found:
+        if find_module_spec(name) is None and sys.modules.get(name) is None:
             missing.append(name)
     return missing
 
@@ -149,5 +178,5 @@ class Backends(Mapping[str, Backend]):
             backend.close()
 
 
-__all__ = ["ENABLE_FIXES", "Backend", "Backends", "RunContext", "TaskOutput", "missing_packages", "not_configured",
-           "require"]
+__all__ = ["ENABLE_FIXES", "Backend", "Backends", "RunContext", "TaskOutput", "find_module_spec", "missing_packages",
+           "not_configured", "require"]

@@ -284,8 +284,9 @@ class EfficientNetLite0Model(BundledModel):
             probs = self.net(self.preprocess(str(image))).softmax(dim=-1)[0]
         scores, indices = probs.topk(self.top_k)
         data = [{"label": self.labels[int(i)], "score": round(float(s), 4)} for s, i in zip(scores, indices)]
-        text = ", ".join(f"{d['label'].split(',')[0]} ({d['score']:.2f})" for d in data)
-        return TaskOutput(text=text, data=data)
+        from .bundled_vision import labels_text  # says when no label is confident (a blank page)
+
+        return TaskOutput(text=labels_text(data), data=data)
 
 
 # The other bundled models live in their own modules and register themselves on import.

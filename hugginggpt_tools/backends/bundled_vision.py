@@ -10,11 +10,13 @@ found in group.jpg" or "no faces found in group.jpg" rather than "no objects fou
 label's count after it; one about something the cascades cannot find ("count the cars", "is there
 a dog?") fails with the fix (a general object detector) rather than answer "no objects found",
 which would read as none.
+
+:func:`labels_text` writes an image classifier's labels, and says when none of them is a
+confident answer (a blank page's best ImageNet label scores 0.01).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 from typing import Any, ClassVar
@@ -22,7 +24,7 @@ from typing import Any, ClassVar
 from ..errors import BackendError
 from ._images import draw_boxes, nothing_detected, open_image, save_image
 from ._inputs import file_input
-from .base import RunContext, TaskOutput
+from .base import RunContext, TaskOutput, find_module_spec
 from .bundled import BundledModel, register_bundled
 
 CASCADES: dict[str, tuple[str, ...]] = {
@@ -33,11 +35,33 @@ CASCADES: dict[str, tuple[str, ...]] = {
 
 
 def _cascade_dir() -> Path | None:
-    """OpenCV's cascade folder, found without importing cv2."""
-    spec = importlib.util.find_spec("cv2")
+    """OpenCV's cascade folder, found without importing cv2 (and while another thread imports it:
+    :func:`~hugginggpt_tools.backends.base.find_module_spec`)."""
+    spec = find_module_spec("cv2")
     if spec is None or not spec.submodule_search_locations:
         return None
     return Path(list(spec.submodule_search_locations)[0]) / "data"
+
+
+LOW_CONFIDENCE = 0.1
+"""A classifier's best label scoring under this is no confident answer (:func:`labels_text`): on a
+blank page EfficientNet-Lite0's best of 1,000 labels scores 0.01 ("nematode"), on a portrait 0.27."""
+
+
+def labels_text(labels: list[dict[str, Any]], min_score: float = LOW_CONFIDENCE) -> str:
+    """An image classifier's ``labels`` (``{"label", "score"}``, best first) as a line: "academic gown
+    (0.27), mortarboard (0.21)". When the best one scores under ``min_score`` the line says that no
+    label is confident and keeps them, marked so: "no confident label (the best scores 0.01); guesses,
+    all low confidence: nematode (0.01), matchstick (0.01)", rather than name a nematode on a blank
+    page as the answer. Only the first of a label's comma-separated names is given ("tabby" of
+    "tabby, tabby cat")."""
+    if not labels:
+        return "no labels"
+    text = ", ".join(f"{str(d['label']).split(',')[0].strip()} ({d['score']:.2f})" for d in labels)
+    best = max(float(d["score"]) for d in labels)
+    if best >= min_score:
+        return text
+    return f"no confident label (the best scores {best:.2f}); guesses, all low confidence: {text}"
 
 
 PLURALS = {"face": "faces", "person": "people"}
@@ -220,5 +244,5 @@ class HaarCascadeModel(BundledModel):
         return TaskOutput(text=text, data=objects, artifacts=[artifact])
 
 
-__all__ = ["CASCADES", "LABEL_WORDS", "HaarCascadeModel", "answer_text", "asked_label", "asked_thing",
-           "dedupe"]
+__all__ = ["CASCADES", "LABEL_WORDS", "LOW_CONFIDENCE", "HaarCascadeModel", "answer_text", "asked_label", "asked_thing",
+           "dedupe", "labels_text"]

@@ -12,7 +12,10 @@ nothing ran), else 0. Progress lines and answers name each task by its plan id (
 
 Run as the program (``main()`` with no ``argv``), the objects alive at exit are frozen out of the
 garbage collector's reach (:func:`_freeze_at_exit`): the collection Python runs while shutting down
-walked the models' large object graphs for most of a second after the answer was printed.
+walked the models' large object graphs for most of a second after the answer was printed. When a
+model call outlived its task's time limit (it cannot be stopped, and Python's exit would wait for
+it: minutes of CPU after the answer), the process ends as soon as the answer is out
+(:func:`exit_now_if_calls_run`).
 """
 
 from __future__ import annotations
@@ -54,7 +57,38 @@ def _freeze_at_exit() -> None:
     atexit.register(gc.freeze)
 
 
+def exit_now_if_calls_run(code: int) -> None:
+    """End the process at once with ``code`` when model calls of its runs are still going on in
+    worker threads (:func:`~hugginggpt_tools.execution.calls_running`: calls that outlived their
+    task's time limit, whose results nobody will read); else return.
+
+    A timed-out text-to-speech of a 60 KB chapter printed its answer at 305 s, then the process
+    went on synthesizing for 255 s more at exit, as ``concurrent.futures`` joins its threads. The
+    answer and every file the run kept are written already (the session file too); the output
+    streams and log handlers are flushed; the exit handlers that would wait are skipped. Only for
+    the process's own command line: ``main(argv)`` from Python returns as before."""
+    execution = sys.modules.get("hugginggpt_tools.execution")  # not imported: no run, nothing to wait for
+    running = execution.calls_running() if execution is not None else 0
+    if not running:
+        return
+    logging.getLogger(__name__).info("%d model call(s) still running past their time limit; not waiting", running)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said there
+            pass
+    logging.shutdown()
+    os._exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    code = _main(argv)
+    if argv is None:  # the process's own command line: it ends when this returns
+        exit_now_if_calls_run(code)
+    return code
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if argv is None:  # the process's own command line: it ends when this returns
         _freeze_at_exit()

@@ -32,6 +32,7 @@ def _progress(chunk: dict[str, Any]) -> None:
             line += f"; if it fails: {chunk['fallback']}"
     elif chunk.get("event") == "task_started":
         line = f"[task {chunk['task_id']}] {chunk['task']} started"
+        line += "".join(f"\n[task {chunk['task_id']}] note: {w}" for w in chunk.get("warnings") or [])
     elif chunk.get("event") in ("task_finished", "task_skipped"):
         model = f" with {chunk['model_id']}" if chunk.get("model_id") else ""
         # no model ran (no runnable model, a bad input): there is no time to give
@@ -46,13 +47,14 @@ def _progress(chunk: dict[str, Any]) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-async def _run_agent(agent: Any, payload: dict[str, Any], quiet: bool) -> dict[str, Any]:
+async def _run_agent(agent: Any, payload: dict[str, Any], quiet: bool,
+                     config: dict[str, Any] | None = None) -> dict[str, Any]:
     """The agent's final state, with progress lines unless ``quiet``. Once planned, a request that
     names an input file that is not there stops with :class:`InputError` (exit 2) before any model
     runs, as a missing ``--file`` does (:func:`_check_planned_files`)."""
     final: dict[str, Any] = {}
     checked = False
-    async for mode, chunk in agent.astream(payload, stream_mode=["custom", "values"]):
+    async for mode, chunk in agent.astream(payload, config, stream_mode=["custom", "values"]):
         if mode == "custom" and not quiet:
             _progress(chunk)
         elif mode == "values":
@@ -75,25 +77,55 @@ def _check_planned_files(plan: Any, files: Sequence[str]) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    """Answer one request. With ``--session NAME`` the run goes on the conversation saved in the
+    output folder's ``NAME/session.json`` (its history, the files given and the files made: "now
+    read that aloud" reads the previous run's text) and saves it again once answered; without it
+    every run is a fresh, private session."""
     from ..artifacts import check_output_dir
     from ..config import get_settings
-    from ..pipeline import create_hugginggpt_agent
+    from ..pipeline import HuggingGPT, build_graph, create_hugginggpt_agent
 
     if not args.request.strip():
         raise InputError('The request is empty; say what to do, e.g. hugginggpt run "Read the text in photo.png aloud" '
                          "--file photo.png")
+    name = _session_name(args.session)
     files = check_files(args.file)
     settings = get_settings(output_dir=args.output_dir)
     check_output_dir(settings.output_dir)
     llm = load_llm(args.llm)
-    agent = create_hugginggpt_agent(llm, planner=args.planner, settings=settings, choose_model=args.choose_model)
-    state = asyncio.run(_run_agent(agent, {"input": args.request, "files": files}, args.quiet))
+    session, config = None, {}
+    if name is None:
+        agent = create_hugginggpt_agent(llm, planner=args.planner, settings=settings, choose_model=args.choose_model)
+    else:
+        hg = HuggingGPT(llm, planner=args.planner, settings=settings, choose_model=args.choose_model)
+        session, config = hg.sessions.restore(name), {"configurable": {"session_id": name}}
+        agent = build_graph(hg)
+        if not args.quiet:
+            earlier = f"turn {session.turns + 1}" if session.turns else "a new session"
+            print(f"[session] {name}: {earlier} ({session.path})", file=sys.stderr, flush=True)
+    state = asyncio.run(_run_agent(agent, {"input": args.request, "files": files}, args.quiet, config))
     answer = state["answer"]
+    if session is not None:
+        session.save()
     if args.json:
         print(answer.model_dump_json(indent=2))
     else:
         print(answer.text)
     return _exit_code(answer, answered_by_llm=llm is not None)
+
+
+def _session_name(name: str | None) -> str | None:
+    """``--session``'s name, or None without one; :class:`InputError` naming it and the fix when it
+    cannot be a folder name."""
+    from ..artifacts import check_session_id
+
+    if name is None:
+        return None
+    try:
+        return check_session_id(name)
+    except InputError:
+        raise InputError(f"--session {name!r}: a session name is a folder name of 1 to 128 letters, digits, '-', "
+                         "'_' or '.', not starting with '.'; e.g. --session trip-notes") from None
 
 
 def _exit_code(answer: Any, answered_by_llm: bool = False) -> int:
@@ -203,6 +235,9 @@ def register(sub: Any) -> None:
     run.add_argument("--choose-model", action="store_true",
                      help="let the LLM choose each task's model among the top candidates (one call for all)")
     run.add_argument("--output-dir", help="where files are written (default: ./hugginggpt_outputs)")
+    run.add_argument("--session", metavar="NAME",
+                     help="go on the conversation NAME, saved in the output folder's NAME/session.json: a later "
+                          "request may refer to this one's results (\"now read that aloud\") and files")
     run.add_argument("--quiet", action="store_true",
                      help="no progress lines or log warnings on stderr (HUGGINGGPT_LOG_LEVEL still applies)")
     run.set_defaults(func=cmd_run)
