@@ -1541,3 +1541,22 @@ def test_whether_two_files_say_the_same_compares_their_words(request_text: str, 
 def test_finding_faces_in_a_recording_is_missing_a_picture() -> None:
     p = plan("find the faces in this recording meeting.wav")
     assert not p.tasks and p.missing[0].startswith("object-detection needs an image")
+
+
+@pytest.mark.parametrize(("request_text", "expected"), [
+    ("Help me understand what contract.pdf says about cancellation", ["question-answering"]),
+    ("Could you compare the sentiment of review1.txt and review2.txt?", ["text-classification", "text-classification"]),
+    ("Give me three title ideas for a mystery novel", ["text-generation"]),
+    ("Read me the first paragraph of essay.txt", ["text-to-speech"]),
+    ("Write a tweet about our launch and add a picture for it", ["text-generation", "text-to-image"]),
+])
+def test_more_ways_users_ask(request_text: str, expected: list[str]) -> None:
+    """Each planned nothing, or the wrong task (a similarity for "compare the sentiment of ...")."""
+    assert [t.task for t in plan(request_text).tasks] == expected
+
+
+def test_a_text_to_write_keeps_what_the_request_told_before() -> None:
+    """"I'm writing a blog post about climate change. Could you draft an intro paragraph?": the
+    paragraph is for that post (the prompt was "draft an intro paragraph")."""
+    p = plan("I'm writing a blog post about climate change. Could you draft an intro paragraph?")
+    assert steps(p) == [("text-generation", {"text": "I'm writing a blog post about climate change. draft an intro paragraph?"})]

@@ -22,7 +22,7 @@ from typing import Any, Callable, Mapping, Sequence
 from ..dag import descendants, reference_id, reference_ids, renumber_references, toposort
 from ..tasks import TASK_TYPES, ArgSpec
 from .clauses import PLACEHOLDER_RE, Clause, RequestText, mask
-from .intents import Candidate, Vocabulary
+from .intents import Candidate, Vocabulary, asks_for_something
 from .lexicon import (
     ANAPHORA,
     INSTRUCTED,
@@ -581,7 +581,15 @@ class PlanBuilder:
                 # "Generate an image" says nothing of what it shows: after "write a poem about the
                 # sea", the poem; alone, the description is missing (not the words "Generate an image")
                 return self._latest_output(["text"], prose=True)
-        return self._clause_text(cand.clause)
+        text = self._clause_text(cand.clause)
+        if self.feed_from_missing and cand.task in ("text-generation", "conversational"):
+            # "I'm writing a blog post about climate change. Could you draft an intro paragraph?":
+            # what the request says before, asking nothing, is what the text is for
+            told = [clean(self._clause_text(c)).rstrip(".") for c in self.req.clauses[:cand.clause.index]
+                    if not c.resources and not asks_for_something(c)]
+            if told and text:
+                return ". ".join([*told, text])
+        return text
 
     def _object_text(self, cand: Candidate) -> str | None:
         """The unquoted text a clause gives a text task, without the instruction around it: the

@@ -109,6 +109,8 @@ cue names the task ("chat with me about 'What would Mars look like?'")."""
 CUES: tuple[Cue, ...] = tuple(
     _cues("text-classification",
           (r"sentiments?|sentimental|positive or negative|negative or positive", 1.3),
+          # "compare the sentiment of review1.txt and review2.txt": each judged, not one compared with the other
+          (r"compar(?:e|ing) (?:the )?(?:sentiments?|tones?|moods?|polarity|polarities)", 1.5),
           (r"(?:is|are|was|were|sounds?|seems?|feels?|comes? across as|reads? as) (?:\w+ ){0,2}(?:positive|negative|upbeat|"
            r"optimistic|pessimistic|favou?rable|unfavou?rable)", 1.1),
           (r"toxic(?:ity)?|offensive|hate speech|spam|sarcas(?:m|tic)|text[- ]classification", 1.1),
@@ -197,7 +199,10 @@ CUES: tuple[Cue, ...] = tuple(
             # "what does the following text say about the weather: '...'": a question about a text, not speech
             (r"what (?:does|do|did) (?:the |this |that |my |following |given |above |below )*(?:text|passage|"
              r"paragraph|article|sentence|email|message|review|note|story|statement|letter|post|tweet|document|file|"
-             r"contract|report|\ue000\d+\ue001)s? (?:say|tell (?:me|us)|mention|state|claim)s? about", 1.3))
+             r"contract|report|\ue000\d+\ue001)s? (?:say|tell (?:me|us)|mention|state|claim)s? about|"
+             # "help me understand what contract.pdf says about cancellation"
+             r"what (?:the |this |that |my )?(?:text|passage|article|email|message|letter|document|file|contract|report|"
+             r"\ue000\d+\ue001) (?:says|said|mentions|states|claims) about", 1.3))
     + _cues("question-answering", (r"context|passage", 0.5), fallback=True)
     # a question answered from an earlier text ("answer 'Who came?' using the caption")
     + [Cue(r"(?:from|using|based on|according to|with|relying on|drawing on) (?:that|this|the|its|their) (?:\w+ )?"
@@ -222,6 +227,10 @@ CUES: tuple[Cue, ...] = tuple(
     + _cues("text-generation",
             (r"(?:make|make up|invent) (?:me |us )?(?:a|an|some|another) (?:\w+ )?(?:\w+ )?(?:story|stories|"
              r"poem|poems|song|joke|jokes|riddle|limerick|haiku|slogan|tagline|lyrics)", 1.4),
+            # "give me three title ideas for a mystery novel", "suggest some names for my bakery"
+            (r"(?:give|suggest|brainstorm|propose|list|come up with|think of|need) (?:me |us )?(?:some |a few |several |"
+             r"\d+ |two |three |four |five |ten |a list of )?(?:[\w-]+ )?(?:ideas|names|titles|suggestions|taglines|"
+             r"slogans|headlines|captions for (?:my|our|a|an) (?!\ue000))(?! (?:in|of|from) \ue000)", 1.2),
             # "tell me a joke", "show us a short poem"
             (r"(?:tell|show|give|read) (?:me|us) (?:a|an|some|another) (?:\w+ )?(?:story|stories|poem|joke|jokes|riddle|"
              r"limerick|haiku|fun fact)", 1.4),
@@ -358,6 +367,9 @@ CUES: tuple[Cue, ...] = tuple(
              rf"(?:of|showing|depicting|with|that|where|featuring|inspired by|based on|about|representing)|"
              rf"(?:an? |some )(?:[\w-]+ )?(?:{_IMAGE_NOUNS}) (?:inspired by|based on)", 1.3),
             (r"visual (?:representation|depiction|version|interpretation)|(?:pictorial|graphic) representation", 1.3),
+            # "draft an intro paragraph and suggest an image for it"
+            (rf"(?:suggest|propose|pick|choose|find|add|include) (?:me )?(?:an? |some |a matching |a fitting )?(?:[\w-]+ )?"
+             rf"(?:{_IMAGE_NOUNS}) (?:for|to go with|to accompany|to illustrate) (?:it|this|that|them|the \w+)\b", 1.2),
             # "a joke and an image of a cat": a picture asked for by what it shows, not a given file
             (rf"(?:^|and |also |plus |with |then )(?:an? |some )(?:[\w-]+ )?(?:{_IMAGE_NOUNS}) (?:of|showing|depicting|"
              rf"featuring)(?![^\ue000]*\ue000)", 1.0),  # not "a photo of a table, table.jpg, ..."
@@ -435,6 +447,9 @@ CUES: tuple[Cue, ...] = tuple(
              r"(?:speech|audio|voice|sound|spoken (?:words|form|version))"
              r"(?: file| clip| version| recording| format| form)?|audio (?:version|file|clip|recording|narration) of|"
              r"(?:audio|voice|speech)[- ](?:version|narration|format|output)|audible|vocali[sz]e", 1.2),
+            # "read me the first paragraph of essay.txt", "read me my notes"
+            (r"^(?:please |can you |could you |now |then |and )*read (?:me|us)(?= )(?! (?:the |a )?(?:text|words|"
+             r"writing) (?:in|on|from) \ue000)", 1.2),
             (r"speak|spoken|pronounc(?:e|ed|iation)|narrat(?:e|es|ed|ion|or)|voice[- ]?over|audiobook|"
              r"synthesi[sz]e (?:speech|voice|audio)|read (?:it|this|that|them) to me", 1.0),
             # "please dub for me: '...'", "generate a video and audio about ..."
