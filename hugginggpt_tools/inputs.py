@@ -14,8 +14,12 @@ local file. :func:`local_file` accepts what users and LLMs give:
 * raw ``bytes`` (Python callers), written to the store with a suffix read from the content;
 * the id of an artifact of the session (a tool's earlier output).
 
-A text argument that is only the name of a plain-text file ("summarize report.txt") stands for
-the file's content (:func:`text_file_content`), under the same file policy.
+A text argument that is only the name of a text file or document ("summarize report.txt",
+"page.html", "report.pdf", a file with no suffix such as "NOTES") stands for the file's text
+(:func:`text_file_content`, :func:`read_text_file`: a PDF's text layer with pypdf, a web page without
+its markup), under the same file policy; a file whose text cannot be read (a Word file, binary
+data) fails naming it and the fix. A missing file's error names an existing one with a close name
+(:func:`did_you_mean`).
 """
 
 from __future__ import annotations
@@ -282,9 +286,46 @@ def resolve_file(
         return FilePolicy.create([base, *extra], files).check(found, value)
     raise InputError(
         f"File {value!r} not found (looked in {base} and among the given files "
-        f"{[Path(f).name for f in files]}). Give it with the request (--file PATH on the command line, "
-        "files=[...] in Python) or give its full path."
+        f"{[Path(f).name for f in files]}).{did_you_mean(value, files, base)} Give it with the request (--file PATH "
+        "on the command line, files=[...] in Python) or give its full path."
     )
+
+
+MAX_LISTED_FILES = 5000
+"""Most entries of a folder :func:`similar_file_names` reads."""
+
+
+def similar_file_names(value: str, files: Sequence[str] = (), cwd: str | Path | None = None, *,
+                       limit: int = 3) -> list[str]:
+    """Names of existing files like the missing ``value``, closest first, as ``value`` would name
+    them ("speech.wav" for "speach.wav", "data/speech.wav" for "data/speach.wav"): the files of
+    the folder it points into, when that folder is ``cwd`` (default: the current one) or inside it
+    (a name elsewhere is not guessed at, so no caller learns what lies outside), and the given
+    ``files`` by name (:func:`difflib.get_close_matches`, similarity at least 0.8)."""
+    import difflib
+
+    base = Path(cwd) if cwd is not None else Path.cwd()
+    wanted = Path(value.strip())
+    names: dict[str, str] = {Path(f).name: Path(f).name for f in files}
+    try:
+        folder = (base / wanted.parent).resolve()
+        if not wanted.is_absolute() and folder.is_relative_to(base.resolve()):
+            prefix = "" if str(wanted.parent) == "." else f"{wanted.parent}/"
+            with os.scandir(folder) as entries:
+                for _, entry in zip(range(MAX_LISTED_FILES), entries):
+                    if entry.is_file() and not entry.name.startswith("."):
+                        names.setdefault(entry.name, prefix + entry.name)
+    except (OSError, ValueError):
+        pass
+    names.pop(wanted.name, None)
+    return [names[m] for m in difflib.get_close_matches(wanted.name, list(names), n=limit, cutoff=0.8)]
+
+
+def did_you_mean(value: str, files: Sequence[str] = (), cwd: str | Path | None = None) -> str:
+    """" Did you mean 'speech.wav'?" for a missing file ``value`` like an existing one
+    (:func:`similar_file_names`), else ""."""
+    found = similar_file_names(value, files, cwd)
+    return f" Did you mean {' or '.join(repr(n) for n in found)}?" if found else ""
 
 
 def local_file(
@@ -358,39 +399,212 @@ def spaced_file_names(text: str, folder: str | Path | None = None) -> list[str]:
 TEXT_FILE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".rst", ".srt", ".vtt", ".log", ".csv", ".tsv", ".json"})
 """Files whose content a text argument that names them stands for ("summarize report.txt"); a
 CSV or TSV table is given as one sentence per row (:func:`table_as_text`)."""
+DOCUMENT_FILE_SUFFIXES = frozenset({".pdf", ".html", ".htm", ".xhtml"})
+"""Documents whose text a text argument that names them stands for: a PDF's text layer (pypdf), a
+web page's text without its tags, scripts and styles (:func:`html_text`)."""
+UNREADABLE_DOCUMENTS = {".doc": "a Word document", ".docx": "a Word document", ".rtf": "an RTF document",
+                        ".odt": "an OpenDocument text", ".pages": "a Pages document", ".epub": "an EPUB book"}
+"""Documents a text argument may name whose text is not read here: the task fails naming the file and the
+fix (save it as .txt or PDF), rather than take the file's name for the text."""
 MAX_TEXT_FILE_BYTES = 2_000_000
+MAX_DOCUMENT_BYTES = 50_000_000
+"""A PDF or web page may be this large on disk; the text read from it is held to :data:`MAX_TEXT_FILE_BYTES`."""
 _TEXT_FILE_RE = re.compile(r"^\S+\.[A-Za-z]{2,8}$")
+_NAMED_SUFFIXES = TEXT_FILE_SUFFIXES | DOCUMENT_FILE_SUFFIXES | frozenset(UNREADABLE_DOCUMENTS)
 
 
 def names_text_file(value: object) -> bool:
-    """Whether ``value`` is only the name of a plain-text file (one word with a text suffix)."""
+    """Whether ``value`` is only the name of a text file or document (one word with a suffix of
+    :data:`TEXT_FILE_SUFFIXES`, :data:`DOCUMENT_FILE_SUFFIXES` or :data:`UNREADABLE_DOCUMENTS`): one
+    that must exist. A word with no or another suffix ("NOTES", "/etc/hosts") stands for a file only
+    when one is there (:func:`text_file_content`)."""
     text = value.strip() if isinstance(value, str) else ""
-    return bool(_TEXT_FILE_RE.match(text)) and Path(text).suffix.lower() in TEXT_FILE_SUFFIXES \
+    return bool(_TEXT_FILE_RE.match(text)) and Path(text).suffix.lower() in _NAMED_SUFFIXES \
         and url_scheme(text) is None
+
+
+def _names_existing_file(value: str, files: Sequence[str], cwd: str | Path | None) -> bool:
+    """Whether ``value``, one word with no or an unknown suffix ("NOTES", "notes.cfg", "/etc/hosts"),
+    names a regular file: as given (from ``cwd``) or among the given ``files``."""
+    if not value or any(c.isspace() for c in value) or url_scheme(value) is not None:
+        return False
+    found = find_file(value, files, cwd)
+    try:
+        return found is not None and found.is_file()
+    except OSError:
+        return False
 
 
 def text_file_content(value: str, files: Sequence[str] = (), cwd: str | Path | None = None, *,
                       settings: "Settings | None" = None, store: "ArtifactStore | None" = None) -> str | None:
-    """The content of the plain-text file a text argument names ("report.txt", one of the given
-    files or a file the policy allows, see :func:`resolve_file` and :func:`file_roots`), or None
-    when ``value`` is not a single file name with a text suffix (:data:`TEXT_FILE_SUFFIXES`).
-    Raises :class:`InputError` when it names such a file that is missing, refused, too large or empty."""
-    if not names_text_file(value):
+    """The text of the file a text argument names, or None when ``value`` names none (it is the text).
+
+    A single word names a file when its suffix is a text or document one (:func:`names_text_file`:
+    "report.txt", "page.html", "report.pdf"; such a file must exist), or when a regular file of that
+    name is there, whatever its suffix ("NOTES", "notes.cfg", one of the given ``files``). The file is
+    looked up and allowed as any file argument (:func:`resolve_file`, :func:`file_roots`; a path
+    outside the allowed folders is refused) and read by :func:`read_text_file`: a plain-text file as
+    it is (a table one sentence per row), a web page without its markup, a PDF's text layer.
+    Raises :class:`InputError` naming the file when it is missing, refused, too large, empty, or
+    cannot be read as text (a Word file, an image, binary data), with the fix."""
+    name = value.strip() if isinstance(value, str) else ""
+    if not names_text_file(name) and not _names_existing_file(name, files, cwd):
         return None
-    name = value.strip()
     path = Path(resolve_file(name, files, cwd, roots=file_roots(settings, store)))
+    return read_text_file(path)
+
+
+_SAVE_AS_TEXT = "save it as .txt or PDF, or quote its text in the request"
+_FIRST = {"image": "to use the writing in it, ask for that first (read the text in {name})",
+          "audio": "to use what is said in it, ask for that first (transcribe {name})"}
+"""How to get the text of a picture or a recording that a text argument names."""
+
+
+def read_text_file(path: str | Path) -> str:
+    """The text of the file at ``path`` (:func:`text_file_content`): a PDF's text layer (pypdf), a
+    web page's text (:func:`html_text`), a CSV or TSV table as one sentence per row
+    (:func:`table_as_text`), any other file whose bytes are text as it is (:func:`decode_text`).
+    Raises :class:`InputError` naming the file (its bare name) when it is too large (2 MB of text),
+    empty or blank, a document whose text is not read here (:data:`UNREADABLE_DOCUMENTS`), a PDF
+    with no text layer, an image, audio or other binary data."""
+    path = Path(path)
+    name, suffix = path.name, path.suffix.lower()
+    if suffix in UNREADABLE_DOCUMENTS:
+        raise InputError(f"{name!r} is {UNREADABLE_DOCUMENTS[suffix]}, whose text is not read here; {_SAVE_AS_TEXT}.")
+    limit = MAX_DOCUMENT_BYTES if suffix in DOCUMENT_FILE_SUFFIXES else MAX_TEXT_FILE_BYTES
     with path.open("rb") as handle:  # read past the limit, not stat first: the file may grow meanwhile
-        data = handle.read(MAX_TEXT_FILE_BYTES + 1)
-    if len(data) > MAX_TEXT_FILE_BYTES:
-        size = max(path.stat().st_size, len(data))
-        raise InputError(f"The text file {name!r} is {size / 1e6:.1f} MB; text arguments take at most "
-                         f"{MAX_TEXT_FILE_BYTES / 1e6:.0f} MB. Pass an excerpt or split the file.")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(_too_long(name, max(path.stat().st_size, len(data)), limit))
+    if not data:
+        raise InputError(f"The text file {name!r} is empty (0 bytes). Put the text in it, or quote the text in the "
+                         "request.")
+    if suffix == ".pdf" or data.startswith(b"%PDF-"):
+        return _pdf_text(path, data)
+    if _binary(data):
+        kind = _KINDS.get(sniff_suffix(data[:16], ""))
+        if kind is not None and kind[0] in _FIRST:
+            raise InputError(f"{name!r} is {kind[1]}, not a text; {_FIRST[kind[0]].format(name=name)}, or quote the "
+                             "text in the request.")
+        raise InputError(f"{name!r} is not a text file (its bytes are binary data); {_SAVE_AS_TEXT}.")
     text = decode_text(data)
+    page = suffix in DOCUMENT_FILE_SUFFIXES or bool(_HTML_START_RE.match(text))
+    if page:
+        text = html_text(text)
     if not text.strip():
-        what = "empty (0 bytes)" if not data else "blank (only spaces and line breaks)"
+        what = "a web page with no text" if page else "blank (only spaces and line breaks)"
         raise InputError(f"The text file {name!r} is {what}. Put the text in it, or quote the text in the request.")
-    delimiter = {".csv": ",", ".tsv": "\t"}.get(path.suffix.lower())
+    if len(text.encode("utf-8")) > MAX_TEXT_FILE_BYTES:
+        raise InputError(_too_long(name, len(text.encode("utf-8")), MAX_TEXT_FILE_BYTES, "of text"))
+    delimiter = {".csv": ",", ".tsv": "\t"}.get(suffix)
     return text if delimiter is None else table_as_text(text, delimiter)
+
+
+def _too_long(name: str, size: int, limit: int, what: str = "") -> str:
+    holds = f"holds {size / 1e6:.1f} MB {what}" if what else f"is {size / 1e6:.1f} MB"
+    return (f"The text file {name!r} {holds}; text arguments take at most {limit / 1e6:.0f} MB. Pass an excerpt "
+            "or split the file.")
+
+
+_TEXT_CONTROLS = frozenset(b"\t\n\r\f\b\x1b")
+
+
+def _binary(data: bytes) -> bool:
+    """Whether ``data`` (a file's first bytes) are binary rather than text: a NUL byte (unless a
+    UTF-16 or UTF-32 byte-order mark starts it), or more than 1 in 20 bytes control characters."""
+    head = data[:8192]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)):
+        return False
+    if b"\0" in head:
+        return True
+    controls = sum(1 for b in head if (b < 32 and b not in _TEXT_CONTROLS) or b == 127)
+    return controls * 20 > len(head)
+
+
+def _pdf_text(path: Path, data: bytes) -> str:
+    """The text layer of the PDF at ``path`` (its bytes ``data``), pages apart by a blank line.
+    Raises :class:`InputError` naming the file when pypdf is missing, the file is damaged or locked
+    by a password, or it has no text (a scanned PDF), with the fix."""
+    import io
+
+    name = path.name
+    try:
+        import pypdf  # local: a PDF is read only when one is named
+    except ImportError as exc:
+        raise InputError(f"Reading the PDF {name!r} needs pypdf: pip install pypdf (or hugginggpt-tools[offline]); "
+                         f"or {_SAVE_AS_TEXT}.") from exc
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged file's warnings: the error below says it
+    pages: list[str] = []
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise InputError(f"The PDF {name!r} is locked with a password; save an unlocked copy as .txt or PDF.")
+        size = 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            size += len(pages[-1].encode("utf-8"))
+            if size > MAX_TEXT_FILE_BYTES:
+                raise InputError(_too_long(name, size, MAX_TEXT_FILE_BYTES, "of text"))
+    except InputError:
+        raise
+    except Exception as exc:  # pypdf raises many kinds on a damaged or unusual file
+        raise InputError(f"Cannot read the PDF {name!r} ({type(exc).__name__}: {exc}); {_SAVE_AS_TEXT}.") from exc
+    text = "\n\n".join(p.strip() for p in pages if p.strip())
+    if not text:
+        raise InputError(f"The PDF {name!r} has no text layer ({len(pages)} page{'' if len(pages) == 1 else 's'}, "
+                         "a scan or only pictures): no model here reads text from a PDF's pictures; save its pages "
+                         f"as images (`pdftoppm -png {name} page`) and ask to read the text in them.")
+    return text
+
+
+_HTML_START_RE = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.IGNORECASE | re.DOTALL)
+_HTML_SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "head"})
+_HTML_HEADINGS = frozenset({"title", "h1", "h2", "h3", "h4", "h5", "h6"})
+_HTML_BLOCKS = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
+                          "section", "article", "header", "footer", "main", "nav", "aside", "blockquote", "pre",
+                          "hr", "title", "dd", "dt", "dl", "figcaption", "caption", "td", "th", "form", "address"})
+
+
+def html_text(markup: str) -> str:
+    """The text a reader sees of a web page ``markup``: its title and body text, entities decoded,
+    without tags, comments, scripts, styles and the head's metadata; one line per paragraph,
+    heading, list item or table cell, a heading or title ending in a full stop when it has no
+    punctuation of its own (stdlib :mod:`html.parser`, which tolerates broken markup)."""
+    from html.parser import HTMLParser
+
+    class _Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.parts: list[str] = []
+            self.skipping: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            if tag == "body":  # a head left open ends where the body begins
+                self.skipping = [t for t in self.skipping if t != "head"]
+            if tag == "title" and self.skipping == ["head"]:
+                self.skipping.append(tag)  # the title is read though the head is not
+            elif tag in _HTML_SKIPPED:
+                self.skipping.append(tag)
+            if tag in _HTML_BLOCKS:
+                self.parts.append("\n")
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in self.skipping:
+                del self.skipping[len(self.skipping) - 1 - self.skipping[::-1].index(tag):]
+            if tag in _HTML_HEADINGS and "".join(self.parts[-8:]).rstrip()[-1:].isalnum():
+                self.parts.append(".")  # a heading ends its sentence: "Launch." is not read into the next one
+            if tag in _HTML_BLOCKS:
+                self.parts.append("\n")
+
+        def handle_data(self, data: str) -> None:
+            if not self.skipping or self.skipping[-1] == "title":
+                self.parts.append(data)
+
+    parser = _Text()
+    parser.feed(markup)
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def table_as_text(text: str, delimiter: str = ",") -> str:
@@ -429,12 +643,16 @@ __all__ = [
     "ALLOWED_SCHEMES",
     "FileValue",
     "check_file_kind",
+    "did_you_mean",
     "download",
     "file_roots",
     "find_file",
+    "html_text",
     "is_url",
     "local_file",
+    "read_text_file",
     "resolve_file",
+    "similar_file_names",
     "sniff_kind",
     "sniff_suffix",
     "url_scheme",

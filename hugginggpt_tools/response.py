@@ -7,7 +7,8 @@ why), :func:`missing_note` (what was left out for want of an input) and :func:`w
 Without one, :func:`summarize` writes a deterministic answer that states each task's result and
 the files written. Answers pass through :func:`~hugginggpt_tools.redaction.redact`.
 
-Every text names a task by its plan id, "task 0 (image-to-text)", the number its result
+When the plan reads several files, a result shown names the file it came from ("task 1
+(audio-classification of b.wav)"). Every text names a task by its plan id, "task 0 (image-to-text)", the number its result
 (``TaskResult.task_id``), its stream events, its references and the CLI's ``[task 0]`` progress
 lines carry: the task lines, the results, the stand-ins, the failures and the warnings alike.
 """
@@ -55,18 +56,39 @@ def result_record(result: TaskResult) -> dict[str, Any]:
     return record
 
 
-def _task_head(result: TaskResult) -> str:
+def _task_head(result: TaskResult, names: dict[int, list[str]] | None = None) -> str:
     """"task 0 (image-to-text)", or "task 0 (image-classification, standing in for image-to-text)";
-    what stood in for what, and why, is said once for all (:func:`_stand_in_lines`)."""
+    what stood in for what, and why, is said once for all (:func:`_stand_in_lines`). With ``names``
+    (:func:`_input_names`), the input files of the task too: "task 1 (audio-classification of b.wav)"."""
+    of = f" of {_listed(names[result.task_id])}" if names and names.get(result.task_id) else ""
     also = f", standing in for {result.stands_in_for}" if result.stands_in_for else ""
-    return f"task {result.task_id} ({result.task}{also})"
+    return f"task {result.task_id} ({result.task}{of}{also})"
 
 
-def _task_line(result: TaskResult, shown: bool = False) -> str:
-    """The task's line: its head, model and time, and its text and files below it; ``shown``: its
-    text heads the answer already (:func:`_final_texts`), so the line points at it rather than
-    repeating it."""
-    head = _task_head(result)
+def _input_names(plan: Plan) -> dict[int, list[str]]:
+    """The input files of each task that reads files given with the request ("b.wav"; references to
+    other tasks' outputs are not named), by task id, when the plan reads more than one file: which
+    file a result came from is then worth saying ("classify the audio in a.wav and b.wav"). Empty
+    when it reads one file or none."""
+    from .tasks import find_task
+
+    names: dict[int, list[str]] = {}
+    for task in plan.tasks:
+        spec = find_task(task.task)
+        files = [Path(v.strip()).name for k, v in task.args.items() if isinstance(v, str) and v.strip()
+                 and spec is not None and (arg := spec.arg(k)) is not None and arg.modality != "text"]
+        if files:
+            names[task.id] = list(dict.fromkeys(files))
+    return names if len({name for files in names.values() for name in files}) > 1 else {}
+
+
+def _task_line(result: TaskResult, shown: bool = False, names: dict[int, list[str]] | None = None) -> str:
+    """The task's line: its head, model and time, and its text and files below it; ``shown``: its text
+    heads the answer already (:func:`_final_texts`, where its input files are named), so the line points
+    at it rather than repeating it; a text given here is headed by the task's input files, given
+    ``names`` (:func:`_input_names`: "task 1 (automatic-speech-recognition of b.wav) succeeded ...").
+    A reason that names its model twice says it once (:func:`_model_named_once`)."""
+    head = _task_head(result, names if result.status == "succeeded" and result.text and not shown else None)
     if result.status == "succeeded":
         secs = f", {result.duration_s:.1f} s" if result.duration_s is not None else ""
         head += f" succeeded with {result.model_id} ({result.backend}{secs})"
@@ -77,7 +99,24 @@ def _task_line(result: TaskResult, shown: bool = False) -> str:
         if not body:
             return head + (": the result above" if shown else "")
         return head + ":\n" + "\n".join("   " + line for b in body for line in b.splitlines())
-    return f"{head} {result.status}: {_laid_out(result.error) if result.error else 'no reason recorded'}"
+    return f"{head} {result.status}: {_laid_out(_model_named_once(result.error)) if result.error else 'no reason recorded'}"
+
+
+_MODEL_PREFIX_RE = re.compile(r"(?:^|(?<=; ))([\w.-]+/[\w.-]+): ")
+
+
+def _model_named_once(error: str) -> str:
+    """``error`` with each model that heads a part of it ("bundled/whisper: heard no speech in a.wav:
+    bundled/whisper transcribes English speech") named there only: its later mentions in that part,
+    outside backquoted commands, read "this model"."""
+    out, parts = [], _MODEL_PREFIX_RE.split(error)
+    out.append(parts[0])
+    for model, body in zip(parts[1::2], parts[2::2]):
+        mention = re.compile(rf"(?<![\w/.`'-]){re.escape(model)}(?![\w/-]|\.\w)")
+        pieces = re.split(r"(`[^`]*`)", body)
+        body = "".join(p if p.startswith("`") else mention.sub("this model", p) for p in pieces)
+        out.append(f"{model}: {body}")
+    return "".join(out)
 
 
 _NO_MODEL_RE = re.compile(r"(no runnable model for [^:]+: [^(]*none can run now) \((.*)\)", re.DOTALL)
@@ -99,7 +138,8 @@ _REPEAT_CHARS = 160
 """A failure's reason longer than this (a list of fixes) is not repeated for a later task of its type."""
 
 
-def _task_lines(results: Sequence[TaskResult], shown: frozenset[int] = frozenset()) -> list[str]:
+def _task_lines(results: Sequence[TaskResult], shown: frozenset[int] = frozenset(),
+                names: dict[int, list[str]] | None = None) -> list[str]:
     """One line per result (those in ``shown``, by task id, without the text that heads the answer); a failure for the same long reason as an earlier one of its type (other
     than its own parts, :func:`_own_parts`: the model names and commands quoted in it, its input
     files; "translation into French, German and Italian" with no model that can run) points at
@@ -116,29 +156,43 @@ def _task_lines(results: Sequence[TaskResult], shown: frozenset[int] = frozenset
                 lines.append(f"{_task_head(result)} {result.status} for the same reason as task {first.task_id} "
                              f"({result.error.split(':')[0]}: …){here}")
                 continue
-        lines.append(_task_line(result, result.task_id in shown))
+        lines.append(_task_line(result, result.task_id in shown, names))
     return lines
 
 
 def _headline(results: Sequence[TaskResult]) -> str:
     """How many tasks there were and how each ended: "I ran 1 task for your request; it succeeded.",
     "I planned 3 tasks for your request: 1 succeeded, 1 failed and 1 was skipped." (a skipped task
-    never ran)."""
+    never ran), "I ran 2 tasks for your request; none succeeded: 1 failed and 1 was skipped.". A
+    plan no model of which ran (:func:`_ran_a_model`: none could, or its inputs were refused) was
+    planned, not run: "I planned 1 task for your request; it failed before any model ran."."""
     count = len(results)
     tasks = f"{count} task{'' if count == 1 else 's'}"
     by_status = {s: sum(r.status == s for r in results) for s in ("succeeded", "failed", "skipped")}
-    verb = "planned" if by_status["skipped"] else "ran"
+    ran = any(_ran_a_model(r) for r in results)
+    verb = "planned" if by_status["skipped"] or not ran else "ran"
+    unran = "" if ran else " before any model ran"
     if count == 1:
-        said = "was skipped" if results[0].status == "skipped" else results[0].status
+        said = {"skipped": "was skipped", "failed": f"failed{unran}"}.get(results[0].status, results[0].status)
         return f"I {verb} 1 task for your request; it {said}."
+    every = "both" if count == 2 else f"all {count}" if by_status["succeeded"] < count else "all"
     if by_status["succeeded"] == count:
-        return f"I ran {tasks} for your request; {'both' if count == 2 else 'all'} succeeded."
-    parts = [f"{by_status['succeeded']} succeeded"]
+        return f"I ran {tasks} for your request; {every} succeeded."
+    if by_status["failed"] == count:
+        return f"I {verb} {tasks} for your request; {every} failed{unran}."
+    parts = [f"{by_status['succeeded']} succeeded"] if by_status["succeeded"] else []
     if by_status["failed"]:
-        parts.append(f"{by_status['failed']} failed")
+        parts.append(f"{by_status['failed']} failed{unran}")
     if by_status["skipped"]:
         parts.append(f"{by_status['skipped']} {'was' if by_status['skipped'] == 1 else 'were'} skipped")
+    if not by_status["succeeded"]:
+        return f"I {verb} {tasks} for your request; none succeeded: {_listed(parts)}."
     return f"I {verb} {tasks} for your request: {_listed(parts)}."
+
+
+def _ran_a_model(result: TaskResult) -> bool:
+    """Whether a model ran for ``result``'s task: one was tried (``attempts``) or gave its output."""
+    return bool(result.attempts or result.model_id)
 
 
 def _block(head: str, text: str) -> str:
@@ -166,9 +220,10 @@ def summarize(
             "No model task was needed or could be planned for this request" + note + ". "
             "Name the input file and what to do with it (for example: read the text in "
             "invoice.png aloud), or configure an LLM with --llm for open questions.", warnings) if n)
-    finals = _final_texts(plan, results)
+    names = _input_names(plan)
+    finals = _final_texts(plan, results, names)
     lines = [_headline(results)]
-    lines += _task_lines(results, frozenset(task_id for task_id, _, _ in finals))
+    lines += _task_lines(results, frozenset(task_id for task_id, _, _ in finals), names)
     if any(r.stands_in_for for r in results):
         lines.append(stand_in_note(results, choices, plan))
     files = [a.path for r in results for a in r.artifacts]
@@ -199,12 +254,15 @@ def _text_first(task: str) -> bool:
     return spec is not None and spec.outputs[:1] == ("text",)
 
 
-def _final_texts(plan: Plan, results: Sequence[TaskResult]) -> list[tuple[int, str, str]]:
+def _final_texts(plan: Plan, results: Sequence[TaskResult],
+                 names: dict[int, list[str]] | None = None) -> list[tuple[int, str, str]]:
     """(task id, task, text) of each successful task that no other task consumes with a text output and
     no file, or with a file when text is its type's main output (:func:`_text_first`: a detection's
-    count), in order (at most :data:`_MAX_FINALS`, each clipped)."""
+    count), in order (at most :data:`_MAX_FINALS`, each clipped); the task named with its input files
+    when ``names`` has them ("task 1 (audio-classification of b.wav)", :func:`_input_names`)."""
     consumed = {ref for t in plan.tasks for ref in t.references()}
-    finals = [(r.task_id, f"task {r.task_id} ({r.task})", _clip(r.text, _MAX_TEXT)) for r in results
+    finals = [(r.task_id, _task_head(r.model_copy(update={"stands_in_for": None}), names),
+               _clip(r.text, _MAX_TEXT)) for r in results
               if r.status == "succeeded" and r.task_id not in consumed and r.text
               and (not r.artifacts or _text_first(r.task))]
     return finals[:_MAX_FINALS]
@@ -317,7 +375,7 @@ def stand_in_note(results: Sequence[TaskResult], choices: Sequence[ModelChoice] 
 
 def failure_note(results: Sequence[TaskResult]) -> str:
     """Which tasks failed or were skipped and why, one line each; empty when none did."""
-    lines = [f"- task {r.task_id} ({r.task}) {r.status}: {r.error or 'no reason recorded'}"
+    lines = [f"- task {r.task_id} ({r.task}) {r.status}: {_model_named_once(r.error or 'no reason recorded')}"
              for r in results if r.status != "succeeded"]
     return "Tasks that did not succeed:\n" + "\n".join(lines) if lines else ""
 

@@ -101,11 +101,14 @@ def test_a_missing_file_named_in_the_request_exits_2_as_with_file_before_any_mod
     out = capsys.readouterr()
     assert out.out == "" and out.err == (
         f"error: 'nothere.png', named in the request: no such file (relative paths start at {tmp_path}; check the "
-        "name, or give the file's full path).\n")
+        "name, or give the file's full path). Did you mean 'here.png'?\n")
     assert main(["run", "Read the text in nothere.png aloud", "--file", "nothere.png", "--quiet"]) == 2
     assert "'nothere.png': no such file" in capsys.readouterr().err
     assert main(["run", "Read the text in here.png and in gone.png and missing.jpg", "--quiet"]) == 2
     assert "'gone.png' and 'missing.jpg', named in the request: no such files" in capsys.readouterr().err
+    # a close name in the folder is suggested (as for 'nothere.png' above), a name like none is not
+    assert main(["run", "Read the text in zzz.png aloud", "--quiet"]) == 2
+    assert capsys.readouterr().err.endswith("or give the file's full path).\n")
 
 
 def test_an_output_folder_that_cannot_be_written_is_an_error_before_any_model_runs(tmp_path, capsys, monkeypatch):

@@ -338,7 +338,7 @@ def test_a_missing_input_names_the_given_files_of_another_kind() -> None:
     """"Transcribe this audio" given house.png only said that the request gives no audio."""
     p = plan("Transcribe this audio", ("/data/house.png",))
     assert not p.tasks and p.missing == [
-        "automatic-speech-recognition needs an audio and the request gives none ('Transcribe this audio': house.png "
+        "automatic-speech-recognition needs an audio file and the request gives none ('Transcribe this audio': house.png "
         "is an image, not an audio file); attach the audio file or name it in the request"]
     assert "not" not in plan("Transcribe this audio").missing[0].split(";")[0]
 

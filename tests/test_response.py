@@ -150,7 +150,7 @@ def test_every_final_text_heads_the_answer_not_only_the_last():
     results = [TaskResult(task_id=k, task="automatic-speech-recognition", status="succeeded", text=f"transcript {k}")
                for k in (0, 1)]
     text = summarize("transcribe both", plan, [], results)
-    assert text.startswith("Results:\n- task 0 (automatic-speech-recognition): transcript 0\n"
-                           "- task 1 (automatic-speech-recognition): transcript 1\n")
+    assert text.startswith("Results:\n- task 0 (automatic-speech-recognition of 0.wav): transcript 0\n"
+                           "- task 1 (automatic-speech-recognition of 1.wav): transcript 1\n")
     one = summarize("transcribe it", Plan(tasks=plan.tasks[:1]), [], results[:1])
     assert one.startswith("Result: transcript 0\n")

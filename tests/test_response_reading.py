@@ -27,8 +27,19 @@ def test_the_headline_counts_each_status_and_says_task_or_tasks():
     assert "I ran 1 task for your request; it succeeded." in one
     two = summarize("x", Plan(tasks=plan.tasks[:2]), [], [results[0], results[0].model_copy(update={"task_id": 1})])
     assert "I ran 2 tasks for your request; both succeeded." in two
+    # no model ran at all (none could, or the input was refused): planned, not run
     failed = summarize("x", Plan(tasks=plan.tasks[1:2]), [], results[1:2])
-    assert "I ran 1 task for your request; it failed." in failed
+    assert "I planned 1 task for your request; it failed before any model ran." in failed
+    tried = results[1].model_copy(update={"attempts": ["bundled/m"]})
+    assert "I ran 1 task for your request; it failed." in summarize("x", Plan(tasks=plan.tasks[1:2]), [], [tried])
+    # none succeeded: said in words, not "0 succeeded"
+    none = summarize("x", Plan(tasks=plan.tasks[1:]), [], results[1:])
+    assert "I planned 2 tasks for your request; none succeeded: 1 failed before any model ran and 1 was skipped." \
+        in none and "0 succeeded" not in none
+    assert "I planned 2 tasks for your request; none succeeded: 1 failed and 1 was skipped." in summarize(
+        "x", Plan(tasks=plan.tasks[1:]), [], [tried, results[2]])
+    both = summarize("x", Plan(tasks=plan.tasks[1:2] * 1), [], [tried, tried.model_copy(update={"task_id": 2})])
+    assert "I ran 2 tasks for your request; both failed." in both
 
 
 def test_a_multi_line_result_is_indented_under_its_heading_and_not_repeated():
@@ -54,10 +65,10 @@ def test_results_of_several_tasks_each_keep_their_lines_and_a_consumed_text_stay
     text = summarize("read a.png, and b.png aloud", plan, [], results)
     assert text.startswith("Result: line one\n") is False
     assert text.startswith("Result:\n   line one\n   line two\n")
-    assert "task 1 (image-to-text) succeeded with bundled/m (bundled):\n   spoken words" in text
+    assert "task 1 (image-to-text of b.png) succeeded with bundled/m (bundled):\n   spoken words" in text
     finals = summarize("read a.png and b.png", Plan(tasks=plan.tasks[:2]), [], results[:2])
-    assert finals.startswith("Results:\n- task 0 (image-to-text):\n   line one\n   line two\n"
-                             "- task 1 (image-to-text): spoken words\n")
+    assert finals.startswith("Results:\n- task 0 (image-to-text of a.png):\n   line one\n   line two\n"
+                             "- task 1 (image-to-text of b.png): spoken words\n")
 
 
 def test_a_stand_in_for_a_type_no_model_here_gives_says_how_to_get_one():

@@ -7,7 +7,8 @@ library and numpy; other formats (MP3, FLAC, OGG/Opus, M4A/AAC, AMR, float WAV) 
 PyAV when it is installed (it comes with faster-whisper in the ``offline`` extra), else the error
 says how to convert the file. The file's content decides, not its extension: an MP3 named
 ``.wav`` is read as MP3. A video (MP4, MOV, MKV, WebM, AVI) gives its sound track, the first
-audio stream; one without sound fails with "'clip.mp4' has no sound track".
+audio stream; one without sound fails with "'clip.mp4' has no sound track" and how to ask about its
+pictures instead (extract a frame with ffmpeg, :func:`video_frames_hint`: no model here reads them).
 
 Audio is read in blocks and mixed to mono as it is read (the mean of the channels; a channel
 that cancels the other, as in a stereo file with one channel's polarity inverted, gives way to
@@ -16,7 +17,8 @@ the louder channel), then resampled block by block with a polyphase filter, so a
 copies of the whole file. :func:`iter_audio` hands the blocks to a model that works on a stream
 (denoising); :func:`windows` gathers them into windows of bounded length cut in pauses, for a
 model that holds its whole input at once (speech recognition); :func:`read_audio` joins them all.
-A truncated WAV gives the audio it holds; a file with no samples fails with an
+A truncated WAV gives the audio it holds; an empty file (0 bytes) fails saying so (:func:`empty_file`,
+which images share); a file with no samples fails with an
 :class:`InputError` that says so, and one that cannot be decoded with what its first bytes say
 it is and, when that may still be sound, the ffmpeg command converting it (:func:`convert_command`).
 
@@ -118,7 +120,9 @@ def quietest_cut(samples: Any, rate: int) -> int:
 
 
 def _open(path: Path) -> tuple[int, Iterator[Any]]:
-    """The native rate and the mono blocks of ``path``: PCM WAV by the standard library, else PyAV."""
+    """The native rate and the mono blocks of ``path``: PCM WAV by the standard library, else PyAV;
+    an empty file is named as such (:func:`empty_file`) rather than handed to PyAV."""
+    empty_file(path, *_EMPTY_AUDIO)
     try:
         return _wav_blocks(path)
     except InputError:
@@ -126,7 +130,7 @@ def _open(path: Path) -> tuple[int, Iterator[Any]]:
             if path.suffix.lower() in {".wav", ".wave"}:
                 raise
             raise InputError(
-                f"Cannot decode {str(path)!r}: only PCM WAV is read without PyAV. Install it with "
+                f"Cannot decode {path.name!r}: only PCM WAV is read without PyAV. Install it with "
                 f"pip install 'hugginggpt-tools[offline]' (or pip install av), or convert the file to WAV: "
                 f"{convert_command(path)}.") from None
     return _pyav_blocks(path)
@@ -170,21 +174,39 @@ def _mono(channels: Any) -> Any:
     return mix
 
 
+_EMPTY_AUDIO = ("audio file", "Give a file that holds the recording, or record it again")
+
+
+def empty_file(path: str | Path, what: str, fix: str) -> None:
+    """Raise :class:`InputError` when the file at ``path`` is empty (0 bytes), naming it by its bare name as
+    the ``what`` it should be ("The audio file 'memo.wav' is empty (0 bytes). ``fix``."), as an empty
+    text file is named: an empty file is not one that cannot be decoded, and converting it cannot help."""
+    path = Path(path)
+    try:
+        empty = path.stat().st_size == 0 and path.is_file()
+    except OSError:
+        return  # the reader says why it cannot open it
+    if empty:
+        raise InputError(f"The {what} {path.name!r} is empty (0 bytes). {fix}.")
+
+
 def _wav_blocks(path: Path) -> tuple[int, Iterator[Any]]:
-    """The rate and mono blocks of a PCM WAV; :class:`InputError` at once when it is not one."""
+    """The rate and mono blocks of a PCM WAV; :class:`InputError` at once when it is not one (or the
+    file is empty, :func:`empty_file`)."""
+    empty_file(path, *_EMPTY_AUDIO)
     try:
         wav = wave.open(str(path), "rb")
     except (wave.Error, EOFError) as exc:
         looks = _looks_like(path)
         fix = "Give an audio file instead" if looks else f"Convert it to 16-bit WAV, e.g. {convert_command(path)}"
         why = str(exc) or "it ends before its header"
-        raise InputError(f"Cannot read {str(path)!r} as a PCM WAV file ({why}{looks}). {fix}.") from exc
+        raise InputError(f"Cannot read {path.name!r} as a PCM WAV file ({why}{looks}). {fix}.") from exc
     except OSError as exc:
-        raise InputError(f"Cannot read {str(path)!r}: {exc.strerror or exc}. Give a readable audio file.") from exc
+        raise InputError(f"Cannot read {path.name!r}: {exc.strerror or exc}. Give a readable audio file.") from exc
     width, channels, rate = wav.getsampwidth(), wav.getnchannels(), wav.getframerate()
     if width not in _PCM_DTYPES or channels < 1 or rate < 1:
         wav.close()
-        raise InputError(f"{str(path)!r} has {8 * width}-bit samples, {channels} channel(s) at {rate} Hz; "
+        raise InputError(f"{path.name!r} has {8 * width}-bit samples, {channels} channel(s) at {rate} Hz; "
                          f"use 8-, 16-, 24- or 32-bit PCM WAV, e.g. {convert_command(path)}.")
     return rate, _wav_reader(wav, width, channels)
 
@@ -240,7 +262,7 @@ def _pyav_blocks(path: Path) -> tuple[int, Iterator[Any]]:
         if video and _looks_like(path) == "":  # a video, not an image (FFmpeg reads those as one-frame videos)
             raise InputError(f"{path.name!r} has no sound track (a video with no audio stream), so there is "
                              "nothing to hear; give a video with sound, or the recording itself as an audio "
-                             "file (WAV, MP3, FLAC or OGG).")
+                             f"file (WAV, MP3, FLAC or OGG). {video_frames_hint(path)}")
         raise InputError(_not_audio(path, "it holds no audio stream"))
     stream = container.streams.audio[0]
     rate = int(stream.rate or stream.codec_context.sample_rate or 0)
@@ -277,6 +299,19 @@ def _pyav_reader(path: Path, container: Any, stream: Any) -> Iterator[Any]:
         container.close()
     if pending:
         yield np.concatenate(pending)
+
+
+def video_frames_hint(path: str | Path) -> str:
+    """What to do to ask about a video's pictures (the text shown in it, what it shows): no model here
+    reads a video's frames, so extract one as an image first, with the ffmpeg command for ``path``
+    (named as in the message, quoted for the shell when it needs it)."""
+    import shlex
+
+    name = Path(path).name
+    frame = f"{Path(name).stem}-frame.png"
+    return (f"No model here reads a video's pictures: to ask about what {name} shows (the text in it, who is in "
+            f"it), extract a frame as an image, `ffmpeg -i {shlex.quote(name)} -frames:v 1 {shlex.quote(frame)}`, "
+            f"and ask about {frame}.")
 
 
 def _not_audio(path: Path, reason: str) -> str:

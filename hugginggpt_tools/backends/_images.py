@@ -19,14 +19,20 @@ def open_image(path: str | Path) -> Any:
     (16-bit) and floating-point images scaled to 8 bits by their brightest value (Pillow alone clips
     them to white), transparent ones laid on a background that their visible pixels stand out
     from (white under dark ink, black under light ink: dropping the alpha channel turns clear
-    pixels black, and black text on them vanishes), CMYK and palette images converted."""
+    pixels black, and black text on them vanishes), CMYK and palette images converted.
+    :class:`InputError` naming the file by its bare name when it is empty (0 bytes) or not an image."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
+    from ._audio import empty_file
+
+    empty_file(path, "image file", "Give a file that holds the picture, or save it again")
     try:
         with Image.open(path) as img:
             img = ImageOps.exif_transpose(img)
     except (UnidentifiedImageError, OSError) as exc:
-        raise InputError(f"Cannot read {str(path)!r} as an image ({exc}). Give a PNG, JPEG, WebP or BMP file.") from exc
+        why = str(exc).replace(str(path), Path(path).name)  # "cannot identify image file 'x.png'": the bare name
+        raise InputError(f"Cannot read {Path(path).name!r} as an image ({why}). Give a PNG, JPEG, WebP or BMP "
+                         "file.") from exc
     if img.mode.startswith("I") or img.mode == "F":
         import numpy as np
 

@@ -70,8 +70,8 @@ class WhisperTinyEnModel(BundledModel):
         if not text:
             # an empty "success" would hand nothing to the next task and read as an answer
             raise BackendError(
-                f"heard no speech in {audio.name} ({total / rate:.1f} s of audio): {self.model_id} "
-                "transcribes English speech; check that the recording holds speech and is not muted or cut")
+                f"heard no speech in {audio.name} ({total / rate:.1f} s of audio): it "
+                "transcribes English speech only; check that the recording holds speech and is not muted or cut")
         data = {"text": text, "language": "en", "duration_s": round(total / rate, 3), "segments": rows}
         return TaskOutput(text=text, data=data)
 

@@ -72,8 +72,10 @@ def _check_planned_files(plan: Any, files: Sequence[str]) -> None:
     missing = missing_files(plan, files)
     if missing:
         names = " and ".join(repr(m) for m in missing)
+        from ..inputs import did_you_mean
+
         raise InputError(f"{names}, named in the request: no such file{'s' if len(missing) > 1 else ''} "
-                         f"({no_such_file_fix()}).")
+                         f"({no_such_file_fix()}).{''.join(did_you_mean(m, files) for m in missing)}")
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -333,9 +333,9 @@ class Missing:
             what = "a text" if self.argument == "text" else f"a {self.argument} text"
             return (f"{task} needs {what} and the request gives none "
                     f"({self.words!r}); quote the text in the request")
-        article = "an" if self.modality[:1] in "aeiou" else "a"
+        needed = "an audio file" if self.modality == "audio" else f"{'an' if self.modality[:1] in 'aeiou' else 'a'} {self.modality}"
         others = ", ".join(f"{file} is {_KIND_NOUNS.get(kind, kind)}" for file, kind in self.given)
-        return (f"{task} needs {article} {self.modality} and the request gives none "
+        return (f"{task} needs {needed} and the request gives none "
                 f"({self.words!r}{f': {others}, not {_KIND_NOUNS.get(self.modality)}' if others else ''}); "
                 f"attach the {self.modality} file or name it in the request")
 

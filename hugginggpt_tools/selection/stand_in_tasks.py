@@ -5,19 +5,24 @@ A task no model of its type can run gets a task of another type whose output hol
 "who is in the photo?" counts the people, not who they are); a picture to describe with only text
 readers gets a classifier fallback (:func:`picture_stand_in`, decided from the part of the request
 about its image); an audio-classification task asking about the emotion of speech becomes two
-tasks when no model here recognizes it (:mod:`~hugginggpt_tools.selection.speech_emotion`).
+tasks when no model here recognizes it (:mod:`~hugginggpt_tools.selection.speech_emotion`). A stand-in
+that would repeat a task of the plan (the same type on the same inputs) is merged into it
+(:func:`_merged_duplicates`), and an audio classifier that only tells speech from no speech, asked
+about other sounds, gets a warning that says so (:func:`speech_only`).
 :func:`stand_ins` applies them all to a plan and its choices.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ..backends._ocr import asks_for_writing
 from ..backends.base import Backends
+from ..dag import renumbered
 from ..model_index.index import ModelIndex
-from ..schemas import ModelChoice, Plan, Task, arg_refs
+from ..schemas import ModelCard, ModelChoice, Plan, Task, arg_refs
 from .choice import select_models
 from .questions import _about, _text_args
 from .speech_emotion import _emotion, _EmotionSplit, _new_id, _spliced, emotion_stand_in
@@ -140,10 +145,15 @@ def stand_ins(plan: Plan, choices: list[ModelChoice], request: str, index: Model
     judge the words, not the voice, and the emotion model to add
     (:func:`~hugginggpt_tools.selection.emotion_fix`); when neither can run, the task has no model and its
     reason says so, rather than run a speech detector that answers "speech" (``select`` goes to
-    :func:`~hugginggpt_tools.selection.select_models`)."""
+    :func:`~hugginggpt_tools.selection.select_models`). A stand-in that repeats another task of the plan
+    (same type, same inputs: "How many people are in portrait.jpg? Draw boxes around them.") is merged into
+    it, with a plan warning that that task answers the question too (:func:`_merged_duplicates`; not done
+    when an emotion split renumbers the plan); an audio-classification task whose model only tells speech
+    from no speech, asked about something else, gets a plan warning with a sound classifier to add
+    (:func:`_speech_only_warnings`)."""
     tasks, chosen = list(plan.tasks), list(choices)
     splits: dict[int, _EmotionSplit] = {}
-    partial: list[tuple[Task, Task, str, str]] = []  # stand-ins that answer part of the question
+    partial: list[tuple[Task, Task, str | None, str]] = []  # the stand-ins: asked, run, caveat, why
     for k, (task, choice) in enumerate(zip(plan.tasks, choices)):
         steps = emotion_stand_in(task, request)
         if steps is not None:
@@ -156,9 +166,13 @@ def stand_ins(plan: Plan, choices: list[ModelChoice], request: str, index: Model
             replaced = _standing_in(task, choice, request, index, backends, **select)
             if replaced is not None:
                 tasks[k], chosen[k], caveat = replaced
-                if caveat:
-                    partial.append((task, tasks[k], caveat, choice.reason))
-    warnings = [_caveat_warning(*p, task_id=_new_id(p[0].id, splits)) for p in partial]
+                partial.append((task, tasks[k], caveat, choice.reason))
+    merged: dict[int, int] = {}
+    if not splits:  # an emotion split renumbers the tasks itself; the two are not combined
+        tasks, chosen, merged = _merged_duplicates(tasks, chosen, {asked.id for asked, *_ in partial})
+    warnings = [_merged_warning(*p, task_id=merged[p[0].id]) if p[0].id in merged else
+                _caveat_warning(*p, task_id=_new_id(p[0].id, splits)) for p in partial if p[2] or p[0].id in merged]
+    warnings += _speech_only_warnings(tasks, chosen, request, index, backends, **select)
     if warnings:
         plan = plan.model_copy(update={"warnings": [*plan.warnings, *warnings]})
     if splits:
@@ -166,6 +180,140 @@ def stand_ins(plan: Plan, choices: list[ModelChoice], request: str, index: Model
     if tasks == plan.tasks:
         return plan, chosen
     return plan.model_copy(update={"tasks": tasks}), chosen
+
+
+def _merged_duplicates(tasks: list[Task], chosen: list[ModelChoice], stood: set[int]
+                       ) -> tuple[list[Task], list[ModelChoice], dict[int, int]]:
+    """``tasks`` and ``chosen`` with each stand-in (its id in ``stood``) that duplicates another task (the same
+    type on the same inputs: "How many people are in portrait.jpg? Draw boxes around them." stands object
+    detection in for the question beside the object detection asked for) merged into one: the earlier of the
+    two stays, with the choice of the task asked for outright (not standing in), the later goes, and the
+    references to it point at the one kept; later ids shift down (:func:`_renumbering`). Also the map of
+    each merged stand-in's id (as given) to the id of the task kept (as it is now)."""
+    merged: dict[int, int] = {}
+    dropped: set[int] = set()
+    for k, task in enumerate(tasks):
+        if task.id not in stood or task.id in dropped:
+            continue
+        twin = next((j for j, other in enumerate(tasks) if j != k and other.id not in dropped
+                     and other.task == task.task and other.args == task.args), None)
+        if twin is None:
+            continue
+        keep, drop = min(k, twin), max(k, twin)
+        if tasks[twin].id not in stood:  # the task asked for outright keeps its own choice
+            chosen[keep] = chosen[twin].model_copy(update={"task_id": tasks[keep].id})
+        dropped.add(tasks[drop].id)
+        merged[task.id] = tasks[keep].id
+        merged[tasks[drop].id] = tasks[keep].id
+    if not dropped:
+        return tasks, chosen, {}
+    renumber = _renumbering({d: merged[d] for d in dropped})
+    kept = [(t, c) for t, c in zip(tasks, chosen) if t.id not in dropped]
+    return ([t.model_copy(update={"id": renumber(t.id), "dep": sorted({d if d < 0 else renumber(d) for d in t.dep}),
+                                  "args": {n: renumbered(v, renumber) for n, v in t.args.items()}}) for t, _ in kept],
+            [c.model_copy(update={"task_id": renumber(c.task_id), "fallback": c.fallback.model_copy(
+                update={"task_id": renumber(c.task_id)}) if c.fallback else None}) for _, c in kept],
+            {asked: renumber(into) for asked, into in merged.items() if asked in stood})
+
+
+def _renumbering(merged: dict[int, int]) -> Callable[[int], int]:
+    """The new id of each task once the tasks whose ids ``merged`` holds (except those it maps to
+    themselves) are gone into the task it maps them to: every later id shifts down by one per task gone."""
+    gone = sorted(d for d, into in merged.items() if d != into)
+
+    def renumber(old: int) -> int:
+        old = merged.get(old, old) if old in gone else old
+        return old - sum(1 for d in gone if d < old)
+
+    return renumber
+
+
+def _merged_warning(task: Task, other: Task, caveat: str | None, why: str, *, task_id: int) -> str:
+    """The plan warning for a stand-in merged into a task of the plan (:func:`_merged_duplicates`): that
+    task answers ``task``'s question too, as far as it can (``caveat``), and how to get a model of the type
+    asked for (``why``: the reason none can run, with the fix)."""
+    detail = why.removeprefix(f"no runnable model for {task.task}: ")
+    question = " ".join(str(task.args.get("text", "")).split())
+    asked = f" (\"{question}\")" if question else ""
+    gives = f": it {caveat}" if caveat else ""
+    return (f"task {task_id} ({other.task}) also answers the {task.task} asked for{asked}, as no {task.task} model "
+            f"can run here{gives}. To answer it with a {task.task} model, make one runnable: {detail}")
+
+
+SPEECH_ONLY_TAGS = frozenset({"voice-activity-detection", "vad", "speech-detection"})
+"""Tags of a model card whose audio classifier only tells speech from no speech (Silero VAD)."""
+_SPEECH_ASKED_RE = re.compile(
+    r"\b(?:speech|speak\w*|spoken|spoke|talk\w*|voices?|vocal|said|says?|saying|words?|silen\w*|quiet|"
+    r"any(?:one|body)|some(?:one|body)|human|people|person|conversation|dialog(?:ue)?)\b", re.IGNORECASE)
+"""A question a speech detector answers: whether and where someone speaks ("is there speech in a.wav?",
+"is anyone talking?", "find the silent parts")."""
+
+
+def speech_only(choice: ModelChoice) -> bool:
+    """Whether ``choice``'s model only tells speech from no speech: its card is tagged as voice
+    activity detection (:data:`SPEECH_ONLY_TAGS`)."""
+    chosen = choice.chosen
+    return chosen is not None and bool(SPEECH_ONLY_TAGS & {t.lower() for t in chosen.card.tags})
+
+
+def _speech_only_warnings(tasks: list[Task], chosen: list[ModelChoice], request: str, index: ModelIndex,
+                          backends: Backends, **select: Any) -> list[str]:
+    """A plan warning for each audio-classification task whose model only tells speech from no speech
+    (:func:`speech_only`: Silero VAD) while the part of the request about its audio asks about something
+    else ("what kind of sound is tone.wav?", "classify the audio"): its answer is only "speech" or "no
+    speech", said with the fix, a sound classifier to download (the catalog's best to suggest,
+    :func:`~hugginggpt_tools.selection.reasons._fixes` over the cards that say they name sounds, else over
+    those that are not speech, emotion or language classifiers); one warning for the tasks one model runs."""
+    from .ranking import _selecting, task_languages, task_query
+    from .reasons import _fixes
+
+    by_model: dict[str, list[Task]] = {}
+    for task, choice in zip(tasks, chosen):
+        if task.task != "audio-classification" or "audio" not in task.args or not speech_only(choice):
+            continue
+        if not _SPEECH_ASKED_RE.search(_without_names(_about(task.args["audio"], request))):
+            by_model.setdefault(str(choice.model_id), []).append(task)
+    warnings = []
+    for model, group in by_model.items():  # one warning for the tasks a model runs alike
+        task = group[0]
+        (vector,) = index.embed_queries([task_query(task, request)])
+        weights, languages = _selecting(select)[1], task_languages(task, request)
+        fixes = next((found for keep in (_names_sounds, _may_name_sounds) for found in
+                      [_fixes(task, vector, index, backends, weights, languages, request, keep=keep)] if found), "")
+        fix = fixes or f"`hugginggpt models add PATH_OR_ID --task {task.task}`"
+        ids = [str(t.id) for t in group]
+        which = f"task {ids[0]}" if len(ids) == 1 else f"tasks {', '.join(ids[:-1])} and {ids[-1]}"
+        warnings.append(f"{which} ({task.task}) run{'s' if len(ids) == 1 else ''} {model}, which only tells speech "
+                        "from no speech: it names no other sound (music, a tone, an animal, a machine). To name the "
+                        f"kind of sound, add a sound classifier: {fix}")
+    return warnings
+
+
+_SOUND_CARD_RE = re.compile(r"\baudio[ -]?set\b|\besc-?50\b|\burban[ -]?sound|\bsound (?:event|recognition|"
+                            r"classification|classifier)s?\b|\benvironmental sounds?\b|\bmusic genres?\b|\bgtzan\b",
+                            re.IGNORECASE)
+"""A card whose model names sounds: trained on AudioSet, ESC-50, UrbanSound8K or music genres."""
+
+
+def _names_sounds(card: ModelCard) -> bool:
+    """Whether ``card``'s id, tags or description say its model names sounds (:data:`_SOUND_CARD_RE`)."""
+    return bool(_SOUND_CARD_RE.search(" ".join([card.id, *card.tags, card.description])))
+
+
+def _may_name_sounds(card: ModelCard) -> bool:
+    """Whether ``card``'s audio classifier may name sounds: not a speech detector (:data:`SPEECH_ONLY_TAGS`),
+    nor one that tells emotion or language (what its card says it recognizes)."""
+    from .questions import identifies_language, recognizes_emotion
+
+    return not SPEECH_ONLY_TAGS & {t.lower() for t in card.tags} and not recognizes_emotion(card) \
+        and not identifies_language(card)
+
+
+def _without_names(text: str) -> str:
+    """``text`` without its file names ("speech.wav" asks nothing about speech)."""
+    from ..planning.resources import FILE_NAME_RE  # local: as _question_kind
+
+    return FILE_NAME_RE.sub(" ", text)
 
 
 def _select_one(task: Task, request: str, index: ModelIndex, backends: Backends, **select: Any) -> ModelChoice:
