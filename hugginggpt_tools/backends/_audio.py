@@ -239,9 +239,9 @@ def _wav_reader(wav: Any, width: int, channels: int) -> Iterator[Any]:
 
 
 def _has_pyav() -> bool:
-    import importlib.util
+    from .base import find_module_spec  # safe while another thread imports av
 
-    return importlib.util.find_spec("av") is not None
+    return find_module_spec("av") is not None
 
 
 _AV_SCALE = {"u8": 128.0, "s16": 32768.0, "s32": 2.0 ** 31, "s64": 2.0 ** 63, "flt": 1.0, "dbl": 1.0}
