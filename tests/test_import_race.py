@@ -40,3 +40,11 @@ def test_the_haar_model_finds_its_cascades_while_another_thread_imports_cv2(monk
     assert bundled_vision._cascade_dir() == folder
     assert bundled_vision.HaarCascadeModel.unavailable_reason() is None
     assert missing_packages(["cv2"]) == []
+
+
+def test_pyav_is_found_while_another_thread_imports_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("av")
+    from hugginggpt_tools.backends import _audio
+
+    _half_imported(monkeypatch, "av")
+    assert _audio._has_pyav()
