@@ -1501,7 +1501,7 @@ def test_a_question_or_judgement_after_a_summary_reads_the_text_summarized() -> 
     """"who sent it" asks email.txt (the summary may leave the sender out), "whether the story is
     positive" the story; "the sentiment of the summary" the summary."""
     p = plan("Summarize email.txt and tell me who sent it and when")
-    assert steps(p)[1] == ("question-answering", {"text": "Who sent it and when?", "context": "email.txt"})
+    assert steps(p)[1] == ("question-answering", {"text": "Who sent it?", "context": "email.txt"})
     p = plan("Give me a short summary of story.txt, read it aloud, and tell me whether the story is positive or negative")
     assert ("text-classification", {"text": "story.txt"}) in steps(p)
     p = plan("Summarize story.txt and tell me the sentiment of the summary")
@@ -1560,3 +1560,14 @@ def test_a_text_to_write_keeps_what_the_request_told_before() -> None:
     paragraph is for that post (the prompt was "draft an intro paragraph")."""
     p = plan("I'm writing a blog post about climate change. Could you draft an intro paragraph?")
     assert steps(p) == [("text-generation", {"text": "I'm writing a blog post about climate change. draft an intro paragraph?"})]
+
+
+@pytest.mark.parametrize(("request_text", "questions"), [
+    ("Who sent email.txt and when was it sent?", ["Who sent email.txt?", "When was it sent?"]),
+    ("Read email.txt and tell me who sent it and when", ["Who sent it?", "When was it sent?"]),
+    ("What are the pros and cons in review.txt?", ["What are the pros and cons in review.txt?"]),
+])
+def test_two_questions_joined_by_and_are_two_tasks(request_text: str, questions: list[str]) -> None:
+    """An extractive answer holds one passage: "who sent it and when" answered only who."""
+    p = plan(request_text)
+    assert [t.args["text"] for t in p.tasks if t.task == "question-answering"] == questions

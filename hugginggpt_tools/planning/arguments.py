@@ -228,6 +228,36 @@ _WH_BE_RE = re.compile(r"^((?:what|which|how)(?: \w+)?|who|where|when|why)\s+((?
                        r"from\b|made of\b).*))?$", re.IGNORECASE)
 
 
+_JOINED_QUESTIONS_RE = re.compile(
+    r"^(?P<first>(?P<wh>who|whom|whose|what|when|where|which|why|how(?: many| much| long| old)?)\s+(?P<rest>.+?))"
+    r",?\s+and\s+(?P<second>(?:who|whom|whose|what|when|where|which|why|how(?: many| much| long| old)?)\b(?P<more>.*?))"
+    r"[\s?.!]*$", re.IGNORECASE)
+
+
+def split_questions(question: str) -> list[str]:
+    """Two questions joined by "and" as two: "Who sent email.txt and when was it sent?" -> "Who sent
+    email.txt?", "When was it sent?"; a bare second question word takes the first's words: "Who
+    sent it and when?" -> "Who sent it?", "When sent it?". One question stays one."""
+    m = _JOINED_QUESTIONS_RE.match(question.strip())
+    if not m:
+        return [question]
+    first = m.group("first").rstrip(" ,") + "?"
+    second = m.group("second").rstrip(" ,")
+    if not m.group("more").strip():  # "who sent it and when": when was it sent
+        done = _DONE_RE.match(m.group("rest")) if m.group("wh").lower() == "who" else None
+        verb = done and _PARTICIPLES.get(done.group(1).lower(), done.group(1) if done.group(1).endswith("ed") else None)
+        second = f"{second} was {done.group(2)} {verb}" if verb else f"{second} ({first[:1].lower()}{first[1:-1]})"
+    return [first, second[:1].upper() + second[1:].rstrip("?") + "?"]
+
+
+_DONE_RE = re.compile(r"^(\w+) (it|this|that|them|these|those|(?:the|this|that|his|her|their|my) [\w.\ue000-\ue002-]+)$",
+                      re.IGNORECASE)
+_PARTICIPLES = {"sent": "sent", "wrote": "written", "made": "made", "took": "taken", "gave": "given", "said": "said",
+                "told": "told", "built": "built", "drew": "drawn", "signed": "signed", "painted": "painted",
+                "found": "found", "read": "read", "sang": "sung", "spoke": "spoken", "won": "won", "bought": "bought",
+                "sold": "sold", "began": "begun", "did": "done", "recorded": "recorded", "took over": "taken over"}
+
+
 def _as_question(wanted: str) -> str:
     """What a user asks to be told, as a question: "the total" -> "What is the total?", "if there
     is a dog" -> "Is there a dog?", "whether the man wears glasses" -> "Does the man wear
@@ -850,11 +880,20 @@ class PlanBuilder:
         if args is None:
             logger.debug("Offline planner: no input for %s in %r", cand.task, cand.clause.masked)
             return False
-        each = self._for_each_sibling(cand, args)
+        each = [one for some in self._for_each_sibling(cand, args) for one in self._each_question(cand, some)]
         for one in [*each, *(more for one in each for more in self._further_targets(cand, one))]:
             if not any(t["task"] == cand.task and t["args"] == one for t in self.tasks):
                 self._append(cand.task, one, cand.strength)
         return bool(self._main_inputs(cand) & (self.consumed - before))
+
+    def _each_question(self, cand: Candidate, args: dict[str, str]) -> list[dict[str, str]]:
+        """Over the registry, one question answering task per question of two joined by "and" ("Who
+        sent email.txt and when was it sent?", "tell me who sent it and when": an extractive answer
+        holds one passage, so one task answered only the first)."""
+        question = args.get("text")
+        if not self.feed_from_missing or cand.task not in QUESTION_TASKS or not isinstance(question, str):
+            return [args]
+        return [{**args, "text": one} for one in split_questions(question)]
 
     def _for_each_sibling(self, cand: Candidate, args: dict[str, str]) -> list[dict[str, str]]:
         """``args``, and when the clause names a group of outputs in the plural ("translate it
