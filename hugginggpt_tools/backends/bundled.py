@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from ..config import Settings, apply_thread_limits
 from ..errors import BackendError, HuggingGPTError, MissingExtraError
 from ..schemas import ModelCard
-from ._audio import piper_voice, speech_output
+from ._audio import piper_voice, speech_output, write_speech
 from ._images import open_image
 from ._inputs import file_input, text_input
 from ._ocr import merge_ocr_lines, no_text_message, ocr_text, rapidocr_engine, read_lines
@@ -208,7 +208,11 @@ class RapidOCRModel(BundledModel):
 @register_bundled
 class PiperTTSModel(BundledModel):
     """Piper text-to-speech with the en_US-joe-medium voice (loaded by :func:`._audio.piper_voice`,
-    its session built with :func:`onnx_session_options`)."""
+    its session built with :func:`onnx_session_options`).
+
+    The text is spoken sentence by sentence (:func:`._audio.write_speech`): once the task's time
+    limit has passed the model stops within one sentence, and the WAV appears in the output folder
+    only when it is complete (a stopped or failed run leaves no file)."""
 
     model_id = "bundled/piper-en_US-joe-medium"
     task = "text-to-speech"
@@ -218,12 +222,9 @@ class PiperTTSModel(BundledModel):
         self.voice = piper_voice(self.settings.num_threads)  # memory reuse off: opens in 0.4 s, not 1.7 s
 
     def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
-        import wave
-
         text = text_input(inputs, "text", self.task).strip()
         path = ctx.store.new_path(".wav", stem="speech")
-        with wave.open(str(path), "wb") as wav:
-            self.voice.synthesize_wav(text, wav)
+        write_speech(self.voice, text, path, ctx, "Piper")
         return speech_output(path, text, ctx, "Piper")
 
 
