@@ -1571,3 +1571,14 @@ def test_two_questions_joined_by_and_are_two_tasks(request_text: str, questions:
     """An extractive answer holds one passage: "who sent it and when" answered only who."""
     p = plan(request_text)
     assert [t.args["text"] for t in p.tasks if t.task == "question-answering"] == questions
+
+
+@pytest.mark.parametrize(("request_text", "expected"), [
+    ("Look at xray.png and tell me if anything looks wrong", ["visual-question-answering"]),
+    ("Check if the image product.jpg contains any text and translate it to Spanish", ["image-to-text", "translation"]),
+    ("Please transcribe interview.mp3 and give me the key quotes", ["automatic-speech-recognition", "summarization"]),
+])
+def test_checks_and_key_quotes(request_text: str, expected: list[str]) -> None:
+    """A yes-or-no check of how a picture looks is a question about it (it planned nothing); whether
+    it holds text is its text (a question answered, then translated); key quotes are a summary."""
+    assert [t.task for t in plan(request_text).tasks] == expected

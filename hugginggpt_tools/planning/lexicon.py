@@ -157,7 +157,8 @@ CUES: tuple[Cue, ...] = tuple(
             (r"simplif(?:y|ied)|(?:more )?(?:formal|informal|polite)", 0.6))
     + _cues("summarization",
             (r"summar(?:y|ies|i[sz]e|i[sz]es|i[sz]ed|i[sz]ing|i[sz]ation)|tl;? ?dr", 1.5),
-            (r"key points|main points|main ideas?|main (?:topics|themes)|key (?:topics|themes)|topics (?:discussed|"
+            (r"key points|main points|main ideas?|main (?:topics|themes)|key (?:topics|themes|quotes|passages|sentences)|"
+             r"main quotes|topics (?:discussed|"
              r"covered)|gist|recap|synopsis|in a nutshell|sum (?:it |this |that )?up|"
              r"boil (?:it |this |that )?down|key takeaways", 1.2),
             (r"condens(?:e|ed|ing)|shorten|short(?:er)? version|brief(?:er)? version|overview|abstract|highlights|"
@@ -192,6 +193,10 @@ CUES: tuple[Cue, ...] = tuple(
     # a yes-or-no question put as a request: "can you tell if the person in selfie.jpg is smiling?"
     + _cues(_QUESTION_TASKS, (r"(?:tell|check|see|know|determine|find out|say|confirm|verify) (?:me |us )?(?:if|whether)",
                               0.6), fallback=True)
+    # "tell me if anything looks wrong": a yes-or-no question about how something looks or seems
+    + _cues(_QUESTION_TASKS, (r"(?:tell|let) (?:me|us)(?: know)? (?:if|whether) (?:\w+ ){1,4}(?:looks?|seems?|appears?|is|are) "
+                              r"(?:\w+ )?(?:wrong|right|off|broken|damaged|normal|ok(?:ay)?|fine|missing|different)", 0.9),
+            fallback=True)
     + _cues("question-answering",
             (r"based on|according to|(?:from|in) (?:the|this|that|my) (?:text|passage|paragraph|article|context|story|"
              r"transcript(?:ion)?|summary|translation)", 0.6),
@@ -321,6 +326,9 @@ CUES: tuple[Cue, ...] = tuple(
             (rf"(?:extract|get|pull|recogni[sz]e|read|copy|grab|detect|identify|scan|retrieve|obtain) (?:out )?"
              rf"(?:all |any )?(?:of )?(?:the )?(?:\w+ )?(?:{_TEXT_OBJECTS})", 1.2),
             (r"text (?:in|on|from|of|inside|within)|(?:is )?written|printed", 0.8),
+            # "check if the image product.jpg contains any text and translate it"
+            (r"(?:(?:check|see|find out|tell me|determine|verify) (?:if|whether)|does|do) (?:[\w\ue000-\ue002]+ ){0,4}"
+             r"(?:contains?|has|have) (?:any |some )?(?:text|writing|words|lettering)\b", 1.2),
             (r"describ(?:e|es|ed|ing)|what (?:is|does) (?:\w+ ){0,3}(?:show|shows|depict|depicts|"
              r"contain|contains|about)|what(?:'s| is| are) (?:being )?(?:shown|depicted|happening|going on|pictured)",
              0.8))
