@@ -1582,3 +1582,14 @@ def test_checks_and_key_quotes(request_text: str, expected: list[str]) -> None:
     """A yes-or-no check of how a picture looks is a question about it (it planned nothing); whether
     it holds text is its text (a question answered, then translated); key quotes are a summary."""
     assert [t.task for t in plan(request_text).tasks] == expected
+
+
+@pytest.mark.parametrize(("request_text", "expected"), [
+    ("Convert this speech to text and then count how many times they say 'um': talk.wav", ["automatic-speech-recognition"]),
+    ("Convert the handwriting in note.jpg to typed text", ["image-to-text"]),
+    ("What's the difference between these two texts? a.txt b.txt", ["sentence-similarity"]),
+])
+def test_reported_speech_handwriting_and_differences(request_text: str, expected: list[str]) -> None:
+    """What someone says is no speech to make ('um' was spoken aloud); handwriting converted is its
+    text (it planned nothing); the difference between two texts is how alike they are."""
+    assert [t.task for t in plan(request_text).tasks] == expected

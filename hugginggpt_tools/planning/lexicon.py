@@ -277,6 +277,8 @@ CUES: tuple[Cue, ...] = tuple(
              r"subjects|events?|scene|place|person|object)|"
              r"(?:score|measure|rating) (?:\w+ ){0,3}(?:alike|similar|close|related)|"
              r"compar(?:e|ing) (?:them|both|the two|these two|those two)\b|"
+             r"differences? between (?:the |these |those )?(?:two )?(?:texts|sentences|documents|versions|files|"
+             r"paragraphs|drafts|captions|transcripts|descriptions)|"
              r"(?:sentences|texts|phrases|statements|passages|titles|questions|headlines|lines|strings) "
              r"(?:(?:are|is|were|be|sound|look|seem|mean) )?(?:\w+ )?(?:similar|alike|equivalent|related)\b", 1.3),
             (r"similar|alike|compare|comparison|compar(?:e|ing) (?:it|this|that)|match(?:es|ing)?|"
@@ -326,6 +328,9 @@ CUES: tuple[Cue, ...] = tuple(
             (rf"(?:extract|get|pull|recogni[sz]e|read|copy|grab|detect|identify|scan|retrieve|obtain) (?:out )?"
              rf"(?:all |any )?(?:of )?(?:the )?(?:\w+ )?(?:{_TEXT_OBJECTS})", 1.2),
             (r"text (?:in|on|from|of|inside|within)|(?:is )?written|printed", 0.8),
+            # "convert the handwriting in note.jpg to typed text"
+            (r"(?:convert|turn|transcribe|type(?: out| up)?|digiti[sz]e) (?:the |this |my |his |her |their )?"
+             r"(?:handwriting|handwritten (?:\w+)|scribbles?|scrawl)", 1.3),
             # "check if the image product.jpg contains any text and translate it"
             (r"(?:(?:check|see|find out|tell me|determine|verify) (?:if|whether)|does|do) (?:[\w\ue000-\ue002]+ ){0,4}"
              r"(?:contains?|has|have) (?:any |some )?(?:text|writing|words|lettering)\b", 1.2),
@@ -479,7 +484,8 @@ CUES: tuple[Cue, ...] = tuple(
              # '<text>'" is speech to make: quotes and files are masked alike)
              r"(?!(?: (?:file|clip|version|recording|message))? (?:in|on) \ue000)"
              r"|(?:audio|speech|spoken|voice) (?:representation|rendition|narration)", 1.2),
-            (r"listen(?:ing)? to|hear|say", 0.5))
+            # not what someone says ("count how many times they say 'um'")
+            (r"listen(?:ing)? to|hear|(?<!they )(?<!he )(?<!she )(?<!we )(?<!you )(?<!people )(?<!i )say", 0.5))
     + _cues("automatic-speech-recognition",
             (r"(?:convert|turn|change|transform) (?:the |this |my |that |its )?(?:\w+ ){0,2}(?:audio|speech|recording|"
              r"voice|spoken \w+|words spoken) (?:\w+ ){0,4}(?:into|to) (?:\w+ ){0,2}(?:text|writing|words)", 1.4))
