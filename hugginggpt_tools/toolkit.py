@@ -7,18 +7,27 @@
 
 The tools of one toolkit share their settings, backends (so a model loads once), artifact store
 (so one tool's output can be the next tool's input by artifact id) and model index.
+
+``get_tools()`` describes each tool by the models that can run it now (an image-to-text tool
+whose only model reads text says so and promises no captions). ``runnable_tools()``, or
+``HuggingGPTToolkit(runnable_only=True).get_tools()``, leaves out the tools no model can run
+now, as ``hugginggpt doctor`` reports them, so an LLM is not offered tools that would only fail.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from langchain_core.tools import BaseTool, BaseToolkit
 from pydantic import ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from .errors import ConfigError
+from .errors import ConfigError, HuggingGPTError
 from .tasks import TASK_TYPES, find_task, names_the_type
 from .tools import TOOL_CLASSES, HuggingGPTTool
+from .tools.models import wrong_task
+
+logger = logging.getLogger(__name__)
 
 
 def _task_name(name: str, what: str) -> str:
@@ -46,16 +55,18 @@ class HuggingGPTToolkit(BaseToolkit):
     Args:
         llm: chat model for the llm backend (text tasks by prompting) when ``backends`` is not given.
         settings: runtime settings (default: from the environment).
-        index: the model index (default: the shipped index, loaded on the first model choice).
+        index: the model index (default: the shipped index, loaded by ``get_tools`` to describe the tools).
         backends: the backends (default: bundled, transformers, hf-inference; plus llm with ``llm``).
         store: the artifact store (default: a new session under ``settings.output_dir``).
         session_id: names the default store's session folder.
         tasks: task types to make tools for (pipeline tags or aliases; default: all 24).
-        model_ids: a fixed model per task type, e.g. ``{"automatic-speech-recognition": "bundled/faster-whisper-tiny.en"}``.
+        model_ids: a fixed model per task type, e.g. ``{"automatic-speech-recognition": "bundled/faster-whisper-tiny.en"}``;
+            a catalog model of another task type is a :class:`~hugginggpt_tools.errors.ConfigError`.
         needs: what a tool's models are ranked for, per task type, e.g. ``{"text-classification":
             "sentiment analysis"}`` (the tool's ``request``). A task named in ``tasks`` by an alias
             ("language identification") gets that alias as its need, so the text-classification
             tool it makes picks the language identifier, not the sentiment model.
+        runnable_only: ``get_tools`` gives only the tools a model can run now (:meth:`runnable_tools`).
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -69,7 +80,8 @@ class HuggingGPTToolkit(BaseToolkit):
     tasks: list[str] | None = None
     model_ids: dict[str, str] = Field(default_factory=dict)
     needs: dict[str, str] = Field(default_factory=dict)
-    _tools: list[BaseTool] | None = PrivateAttr(default=None)
+    runnable_only: bool = False
+    _tools: list[HuggingGPTTool] | None = PrivateAttr(default=None)
 
     @model_validator(mode="before")
     @classmethod
@@ -111,6 +123,14 @@ class HuggingGPTToolkit(BaseToolkit):
     def _known_need_tasks(cls, value: dict[str, str]) -> dict[str, str]:
         return _by_task(value, "needs")
 
+    @model_validator(mode="after")
+    def _models_serve_their_tasks(self) -> "HuggingGPTToolkit":
+        """A model in ``model_ids`` that the catalog knows only for other task types fails here, not on a call."""
+        for task, model_id in self.model_ids.items():
+            if why := wrong_task(model_id, task, self.index):
+                raise ConfigError(f"model_ids[{task!r}]: {why}")
+        return self
+
     def _shared(self) -> dict[str, Any]:
         """Settings, backends and store, made once and shared by every tool."""
         from .artifacts import ArtifactStore
@@ -122,20 +142,56 @@ class HuggingGPTToolkit(BaseToolkit):
         self.store = self.store or ArtifactStore.open(self.settings, self.session_id)
         return {"settings": self.settings, "backends": self.backends, "store": self.store, "index": self.index}
 
-    def get_tools(self) -> list[BaseTool]:
-        """The tools (the same instances on every call)."""
+    def _all_tools(self) -> list[HuggingGPTTool]:
+        """Every tool of ``tasks`` (the same instances on every call)."""
         if self._tools is None:
             shared = self._shared()
             names = self.tasks or list(TOOL_CLASSES)
             self._tools = [TOOL_CLASSES[n](model_id=self.model_ids.get(n), request=self.needs.get(n, ""), **shared)
                            for n in names]
-        return list(self._tools)
+        return self._tools
+
+    def _describe(self) -> list[HuggingGPTTool]:
+        """The tools a model can run now, after describing every tool by the models it can run now
+        (:meth:`HuggingGPTTool.describe_runnable`). When that cannot be told (the index does not
+        load) a tool keeps its task's description and counts as runnable; its calls say what failed."""
+        runnable = []
+        for tool in self._all_tools():
+            try:
+                cards = tool.runnable_cards()
+            except HuggingGPTError as exc:
+                logger.warning("cannot tell which models run %s now (%s); describing it by its task", tool.name, exc)
+                runnable.append(tool)
+                continue
+            tool.description = tool.describe_runnable(cards)
+            if cards:
+                runnable.append(tool)
+        return runnable
+
+    def get_tools(self) -> list[BaseTool]:
+        """The tools (the same instances on every call), each described by the models that can run
+        it now; only those a model can run now with ``runnable_only``."""
+        runnable = self._describe()
+        if not self.runnable_only:
+            return list(self._all_tools())
+        kept = {id(t) for t in runnable}
+        left_out = [t.name for t in self._all_tools() if id(t) not in kept]
+        if left_out:
+            logger.info("runnable_only leaves out %d tool(s) no model can run now: %s (`hugginggpt doctor` lists "
+                        "the fixes)", len(left_out), ", ".join(left_out))
+        return list(runnable)
+
+    def runnable_tools(self) -> list[BaseTool]:
+        """The tools a model can run now (checked on each call, as ``hugginggpt doctor`` checks:
+        a configured backend can run one of the task's models), each described by those models."""
+        return list(self._describe())
 
     def get_tool(self, task: str) -> HuggingGPTTool:
-        """The tool of ``task`` (a pipeline tag, snake_case name or alias)."""
+        """The tool of ``task`` (a pipeline tag, snake_case name or alias), whether or not a model
+        can run it now (a call then returns the fix)."""
         name = _task_name(task, "get_tool")
-        for tool in self.get_tools():
-            if isinstance(tool, HuggingGPTTool) and tool.task == name:
+        for tool in self._all_tools():
+            if tool.task == name:
                 return tool
         raise ConfigError(f"This toolkit has no tool for {name!r}; its tasks are {self.tasks}.")
 

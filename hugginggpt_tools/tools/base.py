@@ -8,7 +8,14 @@ candidate), and returns ``(content, artifact)``: a short text for the LLM and th
 :class:`~hugginggpt_tools.schemas.TaskResult` (structured output, model, files, timings).
 
 Everything the LLM must not choose is injected in the constructor: the model id, the model
-index, the backends, the artifact store and the settings.
+index, the backends, the artifact store and the settings. A model id the catalog knows only for
+another task type is a :class:`~hugginggpt_tools.errors.ConfigError` there
+(:func:`~hugginggpt_tools.tools.models.wrong_task`).
+
+Like a ``@tool`` function, a tool with one required argument takes a plain string for it
+(``tool.invoke("The cat sat.")``); :meth:`HuggingGPTTool.availability` and
+:meth:`HuggingGPTTool.runnable_cards` say whether and on which models it can run now, and
+:meth:`HuggingGPTTool.describe_runnable` describes it by them.
 """
 
 from __future__ import annotations
@@ -19,11 +26,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from langchain_core.tools import BaseTool, ToolException
-from pydantic import Field, PrivateAttr
+from pydantic import Field, PrivateAttr, model_validator
 
-from ..errors import HuggingGPTError
+from ..errors import ConfigError, HuggingGPTError
 from ..schemas import Candidate, ModelCard, ModelChoice, Plan, Task, TaskResult
 from ..tasks import TASK_TYPES, TaskType, get_task
+from .models import runnable_description, wrong_task
 
 MAX_CONTENT_CHARS = 2000
 """Longest text result put into the tool message (the artifact keeps the whole result)."""
@@ -35,7 +43,8 @@ class HuggingGPTTool(BaseTool):
     Args:
         task: the task type (pipeline tag); set by each generated subclass.
         model_id: run this model instead of selecting one (a catalog id, a local model folder,
-            a Hub id for transformers or hf-inference, or ``controller-llm``).
+            a Hub id for transformers or hf-inference, or ``controller-llm``); a catalog model of
+            another task type is a :class:`~hugginggpt_tools.errors.ConfigError`.
         settings: runtime settings (default: from the environment).
         index: the model index (default: the shipped index, loaded on first use).
         backends: the backends (default: bundled, transformers, hf-inference; plus llm with ``llm``).
@@ -57,6 +66,13 @@ class HuggingGPTTool(BaseTool):
     llm: Any = Field(default=None, exclude=True)
     request: str = ""
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+
+    @model_validator(mode="after")
+    def _model_serves_the_task(self) -> "HuggingGPTTool":
+        """A ``model_id`` the catalog (or the injected index) knows only for other task types fails here."""
+        if self.model_id is not None and (why := wrong_task(self.model_id, self.task, self.index)):
+            raise ConfigError(f"{self.name}: {why}")
+        return self
 
     @property
     def task_type(self) -> TaskType:
@@ -99,7 +115,55 @@ class HuggingGPTTool(BaseTool):
                 self.index = load_default_index(settings)
             return self.index
 
+    # ------------------------------------------------------------------ what can run now
+
+    def runnable_cards(self) -> list[ModelCard]:
+        """The models this tool can run now, one card each: the injected model when a backend can
+        run it, else the index's cards of the task that a configured backend can run now (asked
+        as selection and ``hugginggpt doctor`` ask, ``Backend.availability``), most downloaded first."""
+        backends = self.get_backends()
+        if self.model_id is not None:
+            card = self.card_for(self.model_id)
+            return [card] if backends.runnable_backend(card) is not None else []
+        cards = {c.id: c for c in self.get_index().cards_for_task(self.task) if backends.runnable_backend(c)}
+        return sorted(cards.values(), key=lambda c: (-c.downloads, c.id))
+
+    def availability(self) -> str | None:
+        """None when a model can run this tool now, else why not and where the fix is."""
+        if self.runnable_cards():
+            return None
+        if self.model_id is not None:
+            card = self.card_for(self.model_id)
+            return f"model {card.id!r} cannot run now: {self.get_backends().why_not(card)}"
+        count = len(self.get_index().cards_for_task(self.task))
+        return (f"none of the {count} {self.task} models of the model index can run now; `hugginggpt doctor` "
+                "lists the fixes")
+
+    def describe_runnable(self, cards: list[ModelCard] | None = None) -> str:
+        """The description by the models that can run now (``cards``, default
+        :meth:`runnable_cards`; :func:`~hugginggpt_tools.tools.models.runnable_description`).
+        The toolkit sets it; for a tool made alone, ``tool.description = tool.describe_runnable()``."""
+        cards = self.runnable_cards() if cards is None else cards
+        return runnable_description(self.task_type, cards, injected=self.model_id is not None)
+
     # ------------------------------------------------------------------ running
+
+    def _to_args_and_kwargs(self, tool_input: str | dict[str, Any],
+                            tool_call_id: str | None) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        """A plain string is the tool's one required argument (as for a ``@tool`` function), so
+        ``tool.invoke("text")`` works; for a tool with more, a ToolException naming them."""
+        if isinstance(tool_input, str):
+            tool_input = self._string_input(tool_input)
+        return super()._to_args_and_kwargs(tool_input, tool_call_id)
+
+    def _string_input(self, text: str) -> dict[str, str]:
+        fields = self.tool_call_schema.model_json_schema()
+        required = fields.get("required") or list(fields.get("properties", {}))[:1]
+        if len(required) != 1:
+            example = ", ".join(f"{name!r}: ..." for name in required)
+            raise ToolException(f"{self.name} takes {len(required)} arguments ({', '.join(required)}), and a "
+                                f"plain string gives one: pass them as a dict, {{{example}}}.")
+        return {required[0]: text}
 
     def _run(self, run_manager: Any = None, **kwargs: Any) -> tuple[str, TaskResult]:
         task, choice = self._prepare(kwargs)
@@ -162,13 +226,16 @@ class HuggingGPTTool(BaseTool):
                            reason="model given to the tool", candidates=[candidate])
 
     def card_for(self, model_id: str) -> ModelCard:
-        """The catalog card of ``model_id`` for this task, else a card for a local folder or Hub id."""
+        """The catalog card of ``model_id`` for this task, else a card for a local folder or Hub id;
+        :class:`ConfigError` when the catalog knows it only for task types it cannot serve."""
         from ..model_index.catalog import bundled_cards, llm_cards
 
         known = bundled_cards() + llm_cards() + (self.index.cards_for_task(self.task) if self.index else [])
         for card in known:
             if card.id == model_id and card.task == self.task:
                 return card
+        if why := wrong_task(model_id, self.task, self.index):
+            raise ConfigError(f"{self.name}: {why}")
         folder = Path(model_id).expanduser()
         if (folder / "config.json").is_file():
             return ModelCard(id=folder.name, task=self.task, backends=["transformers"], path=str(folder.resolve()),
@@ -230,12 +297,9 @@ def tool_content(result: TaskResult) -> str:
 
 
 def tool_description(task: TaskType) -> str:
-    """What the LLM reads about the tool: what the task does and what it returns."""
-    files = [m for m in task.outputs if m != "text"]
-    returns = "a short text result"
-    if files:
-        returns += " and the " + " and ".join(f"{m} file" for m in files) + " it made (artifact id and path)"
-    return f"{task.description} Returns {returns}; the model is chosen automatically."
+    """What the LLM reads about the tool before anyone asks what runs: what the task does and what
+    it returns (:meth:`HuggingGPTTool.describe_runnable` narrows it to the models that run now)."""
+    return runnable_description(task, None)
 
 
 def _class_name(task: TaskType) -> str:
