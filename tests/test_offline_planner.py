@@ -1593,3 +1593,15 @@ def test_reported_speech_handwriting_and_differences(request_text: str, expected
     """What someone says is no speech to make ('um' was spoken aloud); handwriting converted is its
     text (it planned nothing); the difference between two texts is how alike they are."""
     assert [t.task for t in plan(request_text).tasks] == expected
+
+
+@pytest.mark.parametrize(("request_text", "expected"), [
+    ("Please make an image that shows what is described in story.txt", [("text-to-image", {"text": "story.txt"})]),
+    ("Turn this recipe into a shopping list: recipe.txt", [("text2text-generation", {"text": "recipe.txt"})]),
+    ("Make the audio clip.wav sound like it was recorded in a church", [("audio-to-audio", {"audio": "clip.wav"})]),
+])
+def test_rewrites_and_sounds(request_text: str, expected: list) -> None:
+    """"what is described in story.txt" asks no caption of the picture made; a text turned into a
+    list is rewritten (nothing was planned); a recording made to sound otherwise is processed, not
+    transcribed and spoken again."""
+    assert steps(plan(request_text)) == expected

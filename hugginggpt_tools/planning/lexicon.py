@@ -154,7 +154,14 @@ CUES: tuple[Cue, ...] = tuple(
     + _cues("text2text-generation",
             (r"paraphras(?:e|es|ed|ing)|rephras(?:e|es|ed|ing)|reword|re-?writ(?:e|es|ing|ten)|text2text", 1.1),
             (r"grammar|grammatical (?:errors?|mistakes?)|spelling|typos?|proofread|punctuation", 1.0),
-            (r"simplif(?:y|ied)|(?:more )?(?:formal|informal|polite)", 0.6))
+            (r"simplif(?:y|ied)|(?:more )?(?:formal|informal|polite)", 0.6),
+            # "turn this recipe into a shopping list: recipe.txt"
+            (r"(?:turn|convert|transform|make|rewrite|reformat) (?:this |that |the |my |our |it |them )?(?:[\w-]+ )?"
+             r"(?:into|to|as) (?:an? )?(?:[\w-]+ )?(?:list|bullet(?:ed)? points|bullets|checklist|outline|to-?do list|"
+             r"email|memo|tweet|table)\b", 1.2))
+    + _cues(("audio-to-audio", "text2text-generation"),
+            # "make clip.wav sound like it was recorded in a church" (a text: "make it sound more formal")
+            (r"sound(?:s)? (?:like|as if|as though|more|less|warmer|clearer|better|fuller|deeper|brighter)\b", 1.2))
     + _cues("summarization",
             (r"summar(?:y|ies|i[sz]e|i[sz]es|i[sz]ed|i[sz]ing|i[sz]ation)|tl;? ?dr", 1.5),
             (r"key points|main points|main ideas?|main (?:topics|themes)|key (?:topics|themes|quotes|passages|sentences)|"
@@ -334,7 +341,7 @@ CUES: tuple[Cue, ...] = tuple(
             # "check if the image product.jpg contains any text and translate it"
             (r"(?:(?:check|see|find out|tell me|determine|verify) (?:if|whether)|does|do) (?:[\w\ue000-\ue002]+ ){0,4}"
              r"(?:contains?|has|have) (?:any |some )?(?:text|writing|words|lettering)\b", 1.2),
-            (r"describ(?:e|es|ed|ing)|what (?:is|does) (?:\w+ ){0,3}(?:show|shows|depict|depicts|"
+            (r"describ(?:e|es|ing)|(?<!is )(?<!are )(?<!was )(?<!were )(?<!been )described|what (?:is|does) (?:\w+ ){0,3}(?:show|shows|depict|depicts|"
              r"contain|contains|about)|what(?:'s| is| are) (?:being )?(?:shown|depicted|happening|going on|pictured)",
              0.8))
     + _cues(("image-to-text", "text-generation"), (r"descriptions?", 0.8))
@@ -482,7 +489,7 @@ CUES: tuple[Cue, ...] = tuple(
              r"(?:an? |some |the )?(?:[\w-]+ )?(?:speech|audio|voice|spoken)(?: (?:file|clip|version|recording|message))?"
              # not "make the speech (file) in memo.wav clearer": that speech is given ("speech from
              # '<text>'" is speech to make: quotes and files are masked alike)
-             r"(?!(?: (?:file|clip|version|recording|message))? (?:in|on) \ue000)"
+             r"(?!(?: (?:file|clip|version|recording|message))? (?:(?:in|on) )?\ue000)"
              r"|(?:audio|speech|spoken|voice) (?:representation|rendition|narration)", 1.2),
             # not what someone says ("count how many times they say 'um'")
             (r"listen(?:ing)? to|hear|(?<!they )(?<!he )(?<!she )(?<!we )(?<!you )(?<!people )(?<!i )say", 0.5))
