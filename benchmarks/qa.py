@@ -3,14 +3,17 @@ text does not answer.
 
     .venv/bin/python benchmarks/qa.py [--data benchmarks/data/qa.jsonl] [--threads 1] [--verbose]
 
-Asks each question of ``benchmarks/data/qa.jsonl`` (65 questions written for this project about 10
+Asks each question of ``benchmarks/data/qa.jsonl`` (94 questions written for this project about 13
 short texts of their own: letters and notes with a sign-off, a memo, news, a recipe, a product page,
-meeting notes, a story; 45 with an answer, 20 that the text does not answer) of
-``bundled/minilm-extractive-qa``. A question with an answer counts as answered right when the model
-answers (``data["found"]``) with a passage that holds the expected words (case aside); one without
-counts as right when the model says no passage answers it. Prints the share right of each kind and
-overall, then the same for a grid of the abstention thresholds (``confident``, ``floor``), the
-shipped pair marked, and writes ``benchmarks/results/qa.json``.
+meeting notes, stories, a notice, a trip report; 62 with an answer, 32 that the text does not answer;
+the last 29, about 3 texts, ask for a colour, a place, a time, an amount or a reason, answerable and
+not, and were written before the answerer checked those kinds) of ``bundled/minilm-extractive-qa``.
+A question with an answer counts as answered right when the model answers (``data["found"]``) with a
+passage that holds the expected words (case aside); one without counts as right when the model says
+no passage answers it. Prints the share right of each kind and overall, the same by the kind of
+answer asked (:func:`~hugginggpt_tools.backends.bundled_minilm.asked_kinds`: colour, place, time,
+amount, reason, or other), then for a grid of the abstention thresholds (``confident``, ``floor``),
+the shipped pair marked, and writes ``benchmarks/results/qa.json``.
 """
 
 from __future__ import annotations
@@ -77,6 +80,7 @@ def main() -> None:
 
     from hugginggpt_tools.artifacts import ArtifactStore
     from hugginggpt_tools.backends.base import RunContext
+    from hugginggpt_tools.backends.bundled_minilm import asked_kinds
     from hugginggpt_tools.backends.bundled_text import MiniLMExtractiveQA
     from hugginggpt_tools.config import Settings
 
@@ -99,6 +103,15 @@ def main() -> None:
           f"abstained right {shipped['abstained right']}/{shipped['unanswerable']}, "
           f"accuracy {shipped['accuracy']:.1%} (confident {model.confident}, floor {model.floor})")
 
+    print("\n| answer asked for | answered right | declined right |\n|---|---|---|")
+    kinds = {row["id"]: "+".join(sorted(asked_kinds(row["question"]))) or "other" for row in rows}
+    by_kind = {}
+    for kind in sorted(set(kinds.values())):
+        by_kind[kind] = tally([row for row in rows if kinds[row["id"]] == kind])
+        result = by_kind[kind]
+        print(f"| {kind} | {result['answered right']}/{result['answerable']} | "
+              f"{result['abstained right']}/{result['unanswerable']} |")
+
     grid = []
     defaults = (model.confident, model.floor)
     print("\n| confident \\ floor | " + " | ".join(str(f) for f in FLOOR) + " |")
@@ -118,7 +131,8 @@ def main() -> None:
     results = ROOT / "benchmarks" / "results"
     results.mkdir(parents=True, exist_ok=True)
     (results / "qa.json").write_text(json.dumps(
-        {"confident": defaults[0], "floor": defaults[1], **shipped, "grid": grid, "questions": rows}, indent=1) + "\n")
+        {"confident": defaults[0], "floor": defaults[1], **shipped, "by_kind": by_kind, "grid": grid,
+         "questions": rows}, indent=1) + "\n")
 
 
 if __name__ == "__main__":

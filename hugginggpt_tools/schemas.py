@@ -282,8 +282,16 @@ class Answer(BaseModel):
         return [a.path for a in self.artifacts if a.task_id is not None]
 
 
+TEXTS_SEPARATOR = "\n\n\x1e\n\n"
+"""What joins several texts given as one ("summarize them together": the transcripts of two recordings):
+ASCII's record separator on a line of its own between blank lines. A reader that ignores it (any that
+treats it as the white space it is) sees the texts as paragraphs; the bundled summarizer cuts them
+apart (:func:`hugginggpt_tools.backends._sentences.split_texts`) and covers each."""
+
+
 __all__ = [
     "MODALITIES",
+    "TEXTS_SEPARATOR",
     "Answer",
     "ArgValue",
     "Artifact",

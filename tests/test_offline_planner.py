@@ -15,7 +15,7 @@ from hugginggpt_tools.planning import OfflinePlanner, Planner
 from hugginggpt_tools.planning.clauses import split_clauses
 from hugginggpt_tools.planning.lexicon import CUES, INTENTS
 from hugginggpt_tools.planning.resources import Resource, find_resources
-from hugginggpt_tools.schemas import Plan, Ref, TextTemplate
+from hugginggpt_tools.schemas import TEXTS_SEPARATOR, Plan, Ref, TextTemplate
 from hugginggpt_tools.toolgraph import ToolGraph
 
 PLANNERS = {"full": OfflinePlanner(), "words": OfflinePlanner(matcher=False)}
@@ -182,7 +182,7 @@ def test_outputs_named_in_the_plural_each_get_the_next_task() -> None:
     # "together": one task over all of them, their texts one after another
     together = plan("Transcribe a.wav and b.wav and then summarize them together").tasks
     assert [t.task for t in together] == ["automatic-speech-recognition"] * 2 + ["summarization"]
-    assert together[2].args == {"text": TextTemplate(parts=[Ref(task_id=0), "\n\n", Ref(task_id=1)])}
+    assert together[2].args == {"text": TextTemplate(parts=[Ref(task_id=0), TEXTS_SEPARATOR, Ref(task_id=1)])}
     assert together[2].dep == [0, 1]
 
 
@@ -1605,3 +1605,10 @@ def test_rewrites_and_sounds(request_text: str, expected: list) -> None:
     list is rewritten (nothing was planned); a recording made to sound otherwise is processed, not
     transcribed and spoken again."""
     assert steps(plan(request_text)) == expected
+
+
+def test_texts_summarized_together_are_joined_so_each_can_be_told_apart() -> None:
+    """The summarizer covers each text joined by TEXTS_SEPARATOR (a blank line read as a paragraph
+    break, and the summary quoted the first transcript only)."""
+    p = plan("Transcribe meeting.wav and speech.wav, then summarize them together")
+    assert steps(p)[-1] == ("summarization", {"text": TextTemplate(parts=[Ref(task_id=0), TEXTS_SEPARATOR, Ref(task_id=1)])})

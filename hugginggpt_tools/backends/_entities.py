@@ -92,6 +92,14 @@ def pattern_entities(text: str) -> list[dict[str, object]]:
              "description": _PATTERN_DESCRIPTIONS[label]} for start, end, label in found]
 
 
+def line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of ``text[start:end]`` on each of its lines, white space at their ends left out and
+    blank ones dropped: where an entity the model read across a line break ("March 3, 2024\n\nHi", a
+    date and a salutation) is read again, a line at a time."""
+    return [(start + match.start(), start + match.end()) for match in re.finditer(r"[^\s](?:[^\n]*[^\s])?",
+                                                                                 text[start:end])]
+
+
 def merge_entities(model: list[dict[str, object]], patterns: list[dict[str, object]]) -> list[dict[str, object]]:
     """The model's entities and the pattern entities (:func:`pattern_entities`) together, in the
     text's order with no overlaps: a pattern entity replaces the model's entities it overlaps (the
@@ -111,4 +119,4 @@ def merge_entities(model: list[dict[str, object]], patterns: list[dict[str, obje
     return sorted(merged, key=lambda ent: (ent["start"], ent["end"]))
 
 
-__all__ = ["merge_entities", "pattern_entities"]
+__all__ = ["line_spans", "merge_entities", "pattern_entities"]

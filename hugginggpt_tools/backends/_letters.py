@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ._sentences import TERMINATED_RE
+from ._sentences import HEADER_FIELDS, TERMINATED_RE
 
 _ASKS_SENDER_RE = re.compile(
     r"\bwho(?:m)?\b(?:\s+\w+){0,3}?\s+(?:signed|signs|sign|wrote|writes|write|written|sent|sends|send|authored|penned)\b|"
@@ -30,7 +30,7 @@ _SIGNATURE_WORDS = 8
 _MESSAGE = (r"(?:(?:the|this|that|your|my|his|her|our|their)\s+(?:letter|e-?mail|mail|note|message|memo|memorandum|"
             r"notice|reply|invitation|card)\b|it|this|that)")
 """A question's words for the message itself: "it", "this", "the email", "this memo", "your letter"."""
-_HEADER_RE = re.compile(r"^(?P<field>from|to|cc|bcc|subject|re|date|sent)\s*:\s*(?:(?:re|fwd?|aw)\s*:\s*)*"
+_HEADER_RE = re.compile(rf"^(?P<field>{HEADER_FIELDS})\s*:\s*(?:(?:re|fwd?|aw)\s*:\s*)*"
                         r"(?P<value>\S.{0,150})$", re.IGNORECASE)
 """A message's header line ("From: Laura Chen", "To: All staff", "Subject: Re: Fire drill", "Sent: 3 May"), its
 value without the "Re:"/"Fwd:" of a reply or forward."""
@@ -133,6 +133,19 @@ def _salutation(sentence: str) -> bool:
         TERMINATED_RE.search(sentence)
 
 
+_INTRODUCTION_RE = re.compile(r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening))\b[\s,!]*(?:\w+[\s,]+)?"
+                              r"(?:this is|it's|it is|i'm|i am|my name is|you've reached|you have reached)\s",
+                              re.IGNORECASE)
+"""How a caller or writer says who they are ("Hi, this is Kai from the garage.", "Hello Sam, it's Rosa")."""
+
+
+def introduction(sentence: str) -> bool:
+    """Whether ``sentence`` is a greeting that only says who is speaking or writing: opens with "Hi",
+    "Hello", ... and "this is", "it's", "my name is", in at most 12 words ("Hi, this is Kai from the
+    garage.", "Hello, it's Rosa from the dental practice."; not "Hello, the office is closed on Monday.")."""
+    return bool(_INTRODUCTION_RE.match(sentence)) and len(sentence.split()) <= 12
+
+
 def letter_furniture(sentences: list[str]) -> set[int]:
     """The indexes of a letter's salutation ("Dear ..."), its closing and the signature lines after
     it (:func:`signature`): they name who wrote to whom and answer nothing else."""
@@ -144,4 +157,4 @@ def letter_furniture(sentences: list[str]) -> set[int]:
     return found
 
 
-__all__ = ["asked_header", "header_answer", "headers", "letter_furniture", "signature"]
+__all__ = ["asked_header", "header_answer", "headers", "introduction", "letter_furniture", "signature"]

@@ -1,9 +1,12 @@
 """Sentence splitting for the bundled text models: :func:`split_sentences` cuts a text into the
-sentences that the extractive summarizer picks from and the extractive question answerer quotes."""
+sentences that the extractive summarizer picks from and the extractive question answerer quotes;
+:func:`split_texts` cuts apart several texts joined by :data:`TEXTS_SEPARATOR`."""
 
 from __future__ import annotations
 
 import re
+
+from ..schemas import TEXTS_SEPARATOR
 
 _BLOCK_RE = re.compile(r"\s*\n\s*\n\s*|\s*\n(?=\s*(?:[-*•]|\d+[.)]|[a-z]\))\s)")
 """Breaks no sentence runs across: blank lines, and line breaks before a list item ("- ", "2. ", "b) ")."""
@@ -62,11 +65,39 @@ def _line_structured(lines: list[str]) -> bool:
     return bool(rest) and sum(not line[:1].islower() for line in rest) >= 0.6 * len(rest)
 
 
+HEADER_FIELDS = "from|to|cc|bcc|subject|re|date|sent"
+"""The fields of an e-mail's or memo's header lines ("From:", "Subject:", "Sent:"), case aside."""
+_HEADER_LINE_RE = re.compile(rf"(?:{HEADER_FIELDS})\s*:\s*\S", re.IGNORECASE)
+_HEADER_WORDS = 25
+"""A header line is at most this many words: a longer line that opens "To: ..." is prose."""
+
+
+def _header_line(line: str) -> bool:
+    return bool(_HEADER_LINE_RE.match(line)) and len(line.split()) <= _HEADER_WORDS
+
+
 def _line_segments(block: str) -> list[str]:
-    """``block`` cut at the line breaks that start a new item: in a line-structured block, before each
-    line that opens with no lower-case letter, unless the line before ends on a comma, hyphen or a word
-    that needs more ("to", "the", "and"); other line breaks (wrapped text) are spaces."""
+    """``block`` cut at the line breaks that start a new item: each header line ("From: ...",
+    "Subject: ...") is one, and between them, in a line-structured run of lines, before each line that
+    opens with no lower-case letter, unless the line before ends on a comma, hyphen or a word that
+    needs more ("to", "the", "and"); other line breaks (wrapped text) are spaces."""
     lines = [line.strip() for line in block.split("\n") if line.strip()]
+    segments: list[str] = []
+    run: list[str] = []
+    for line in [*lines, None]:
+        if line is not None and not _header_line(line):
+            run.append(line)
+            continue
+        if run:
+            segments += _run_segments(run)
+            run = []
+        if line is not None:
+            segments.append(line)
+    return segments
+
+
+def _run_segments(lines: list[str]) -> list[str]:
+    """A run of lines with no header line among them cut as :func:`_line_segments` says."""
     if not _line_structured(lines):
         return [" ".join(lines)]
     segments = [[lines[0]]]
@@ -140,11 +171,22 @@ def _cut_run_on(piece: str) -> list[str]:
     return [" ".join(_strip_fillers(chunk)) for chunk in pieces]
 
 
+_TEXTS_RE = re.compile(r"\s*\x1e[\x1e\s]*")
+
+
+def split_texts(text: str) -> list[str]:
+    """The texts joined by :data:`TEXTS_SEPARATOR` (a record separator, U+001E, with any white space
+    around it) in ``text``, blank ones dropped: one text when there is none."""
+    return [part for part in _TEXTS_RE.split(text) if part.strip()] or [text]
+
+
 def split_sentences(text: str) -> list[str]:
     """``text`` cut into sentences: after ``.``, ``!`` or ``?`` before a capital (any script) or
     a digit, not after "Dr." or an initial ("J. R. Tolkien", but "Plan B. It failed." and "... behind
     building C. Do not use the lifts." split: a word that opens sentences or instructions follows);
-    after a Chinese or Japanese full stop; at blank lines and before list items. A block whose lines
+    after a Chinese or Japanese full stop; at blank lines and before list items. A header line of an
+    e-mail or memo ("From: ...", "To: ...", "Subject: ...", "Date: ...") is a sentence of its own,
+    even over a paragraph wrapped with no blank line after it. A block whose lines
     mostly open with no lower-case letter (OCR of a receipt or a slide, a heading over a paragraph, a
     signature) is cut into its lines, a line that starts lower-case or follows one ending on a comma
     or "the" joined to the one before; elsewhere a sentence wrapped over lines stays whole. A run of
@@ -162,4 +204,4 @@ def split_sentences(text: str) -> list[str]:
     return pieces
 
 
-__all__ = ["TERMINATED_RE", "split_sentences"]
+__all__ = ["HEADER_FIELDS", "TERMINATED_RE", "TEXTS_SEPARATOR", "split_sentences", "split_texts"]

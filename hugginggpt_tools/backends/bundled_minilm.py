@@ -8,8 +8,8 @@ import re
 from typing import TYPE_CHECKING, ClassVar
 
 from ._inputs import text_input
-from ._letters import asked_header, header_answer, headers, letter_furniture, signature
-from ._sentences import split_sentences
+from ._letters import asked_header, header_answer, headers, introduction, letter_furniture, signature
+from ._sentences import split_sentences, split_texts
 from .base import RunContext, TaskOutput
 from .bundled import BundledModel, register_bundled
 
@@ -132,6 +132,16 @@ class MiniLMExtractiveSummarizer(_MiniLMModel):
     MARKET", "123 Oak Street") are no summary. They come out in the text's order. It quotes the
     text; it writes nothing new. A text of one or two sentences is its own summary.
 
+    An e-mail's or letter's furniture is left out of the summary: its header lines ("From:", "To:",
+    "Subject:", "Date:"; :func:`headers`), its salutation, closing and signature
+    (:func:`letter_furniture`), and a greeting that only says who is speaking ("Hi, this is Kai from
+    the garage."; :func:`introduction`), unless there is nothing else; the length is still about a
+    quarter of the whole text. Several texts summarized together (joined by
+    :data:`~._sentences.TEXTS_SEPARATOR`, as the planner joins the transcripts of two recordings for
+    "summarize them together") are each scored on their own, and each pick is of a text none taken
+    is of while there is one, so the summary covers every text (unless the request asks for fewer
+    sentences than there are texts); ``data["texts"]`` says how many there were.
+
     The cost is bounded: a text of more than ``max_sentences`` sentences (a long report, a 1.5 MB
     log) is scored on its first ``lead_sentences`` and an evenly spaced sample of the rest,
     ``max_sentences`` in all (a few seconds on one CPU thread, where embedding every sentence of
@@ -169,8 +179,9 @@ class MiniLMExtractiveSummarizer(_MiniLMModel):
 
         similarity = vectors @ vectors.T
         off = similarity[~np.eye(len(sentences), dtype=bool)]
-        low, high = float(off.min()), float(off.max())
-        edges = np.maximum(similarity - (low + self.edge_threshold * (high - low)), 0.0)
+        low, high = (float(off.min()), float(off.max())) if off.size else (0.0, 0.0)  # one sentence: no pairs
+        threshold = low + self.edge_threshold * (high - low) if high > low else 0.0  # two sentences: one pair
+        edges = np.maximum(similarity - threshold, 0.0)
         np.fill_diagonal(edges, 0.0)
         centrality = np.triu(edges).sum(axis=1) + self.backward_weight * np.tril(edges).sum(axis=1)
         spread = float(centrality.max() - centrality.min())
@@ -191,49 +202,79 @@ class MiniLMExtractiveSummarizer(_MiniLMModel):
         return scaled
 
     def pick(self, sentences: list[str], scores: np.ndarray, similarity: np.ndarray, wanted: int,
-             asked: bool = False) -> list[int]:
+             asked: bool = False, parts: list[int] | None = None) -> list[int]:
         """The indexes of the summary's sentences, in the text's order: ``wanted`` of them picked one at
         a time by maximal marginal relevance on ``similarity`` (the sentences' pairwise cosine
         similarities, computed once; each sentence's similarity to the closest one taken is kept up
         to date as sentences are taken), a sentence nearly the same as a taken one skipped. Unless
         the length was ``asked`` for, sentences are added while the summary has fewer than
-        ``min_words`` words (the items of a list, the lines of a receipt), at most ``wanted`` more."""
+        ``min_words`` words (the items of a list, the lines of a receipt), at most ``wanted`` more.
+        With ``parts`` (which of several texts each sentence is of), each pick is of a text none
+        taken is of while there is one, so the summary covers every text it has room for."""
         import numpy as np
 
         closest = np.full(len(sentences), -np.inf)
         taken = np.zeros(len(sentences), dtype=bool)
+        part_of = np.zeros(len(sentences), dtype=int) if parts is None else np.asarray(parts)
+        covered = np.zeros(int(part_of.max()) + 1 if len(part_of) else 1, dtype=bool)
         chosen: list[int] = []
         words = 0
         limit = wanted if asked else 2 * wanted
         while not taken.all() and len(chosen) < limit and (len(chosen) < wanted or words < self.min_words):
             penalty = self.mmr_penalty * closest if chosen else 0.0
-            gains = np.where(taken, -np.inf, scores - penalty)
+            open_part = ~covered[part_of] & ~taken
+            gains = np.where(taken | (~open_part if open_part.any() else False), -np.inf, scores - penalty)
             best = int(gains.argmax())
             taken[best] = True
             if chosen and float(closest[best]) >= self.redundancy:
                 continue
             chosen.append(best)
+            covered[part_of[best]] = True
             words += len(sentences[best].split())
             closest = np.maximum(closest, similarity[:, best])
         return sorted(chosen)
 
     def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
-        sentences = split_sentences(text_input(inputs, "text", self.task))
-        if len(sentences) <= 2:
-            return TaskOutput(text=" ".join(sentences), data={"sentences": list(range(len(sentences))),
-                                                              "of": len(sentences), "considered": len(sentences)})
-        considered = self.considered(len(sentences))
-        if len(considered) < len(sentences):
+        sentences: list[str] = []
+        parts: list[int] = []  # which text each sentence is of
+        body: list[int] = []  # the sentences that can be picked: no header line, salutation or sign-off
+        texts = split_texts(text_input(inputs, "text", self.task))
+        for part, text in enumerate(texts):
+            own = split_sentences(text)
+            furniture = set(headers(own)) | letter_furniture(own) | {k for k, one in enumerate(own) if introduction(one)}
+            kept = [k for k in range(len(own)) if k not in furniture] or list(range(len(own)))
+            body += [len(sentences) + k for k in kept]
+            sentences += own
+            parts += [part] * len(own)
+        several = {"texts": len(texts)} if len(texts) > 1 else {}
+        asked = bool(_ASKED_LENGTH_RE.search(ctx.request or ""))
+        wanted = summary_length(len(sentences), ctx.request)  # of the whole text, as its reader sees it
+        if len(sentences) <= max(2, len(texts)) or len(body) == 1:
+            return TaskOutput(text=" ".join(sentences[k] for k in body),
+                              data={"sentences": body, "of": len(sentences), "considered": len(body), **several})
+        considered = [body[k] for k in self.considered(len(body))]
+        if len(considered) < len(body):
             logger.info("Summarizing %d sentences from the %d of the text (the first %d and a sample of the rest)",
-                        len(considered), len(sentences), min(self.lead_sentences, len(considered)))
+                        len(considered), len(body), min(self.lead_sentences, len(considered)))
         pool = [sentences[k] for k in considered]
+        pool_parts = [parts[k] for k in considered]
         vectors = self.embedder.encode(pool)
-        scores = self.scores(pool, vectors)
-        chosen = self.pick(pool, scores, vectors @ vectors.T, summary_length(len(sentences), ctx.request),
-                           asked=bool(_ASKED_LENGTH_RE.search(ctx.request or "")))
+        if several:  # each text scored on its own: its lead is what it goes on about
+            import numpy as np
+
+            scores = np.zeros(len(pool))
+            for part in range(len(texts)):
+                mine = [k for k, of in enumerate(pool_parts) if of == part]
+                if mine:
+                    scores[mine] = self.scores([pool[k] for k in mine], vectors[mine])
+        else:
+            scores = self.scores(pool, vectors)
+        chosen = self.pick(pool, scores, vectors @ vectors.T, wanted if asked else max(wanted, len(texts)),
+                           asked=asked, parts=pool_parts if several else None)
         return TaskOutput(text=" ".join(pool[k] for k in chosen),
                           data={"sentences": [considered[k] for k in chosen], "of": len(sentences),
-                                "considered": len(pool), "scores": [round(float(scores[k]), 4) for k in chosen]})
+                                "considered": len(pool), "scores": [round(float(scores[k]), 4) for k in chosen],
+                                **several})
 
 
 # ----------------------------------------------------------------------------- extractive answers
@@ -256,26 +297,112 @@ def _stems(text: str) -> set[str]:
     return stems
 
 
-_ASKS_AMOUNT_RE = re.compile(r"\b(?:when|how (?:much|many|long|old|often|far)|what (?:time|date|year|day))\b", re.I)
-_HAS_AMOUNT_RE = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
-    r"thousand|million|billion|january|february|march|april|may|june|july|august|september|october|november|"
-    r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|yesterday|noon|midnight)\b",
-    re.I)
+_NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fifteen|twenty|thirty|"
+                 r"forty|fifty|sixty|hundreds?|thousands?|millions?|billions?|dozens?")
+_MONTHS_DAYS = (r"january|february|march|april|may|june|july|august|september|october|november|december|monday|"
+                r"tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|yesterday|noon|midnight")
+_HAS_AMOUNT_RE = re.compile(rf"\d|\b(?:{_NUMBER_WORDS}|{_MONTHS_DAYS})\b", re.I)
+"""A number, a date or a time written out: what a "how many" or "when" question is answered with; it
+makes a passage an answer below the ``confident`` similarity."""
 _ASKS_WHO_RE = re.compile(r"\bwho(?:m|se)?\b", re.I)
 _NAME_RE = re.compile(r"(?<=[^\W\d_,;:] )[A-Z][^\W\d_]+")
 """A capitalized word after a word (not opening the sentence, not after a comma): a name."""
+_COLOURS = (r"red|reds|orange|yellow|green|blue|purple|violet|pink|brown|black|white|gr[ae]y|silver|gold|golden|beige|"
+            r"tan|navy|teal|turquoise|maroon|crimson|scarlet|ivory|cream|khaki|olive|lilac|lavender|magenta|cyan|"
+            r"indigo|amber|bronze|copper|ochre|blond|blonde|ginger|auburn|charcoal|emerald|ruby|coral|mint|peach|"
+            r"plum|burgundy|mustard|cobalt|azure|rust|sandy|colou?r(?:s|ed|less|ful)?|hue|shade|transparent|"
+            r"reddish|yellowish|greenish|bluish|brownish|greyish|grayish|pinkish|striped|spotted|tartan|plaid")
+_ASKS = {
+    "colour": re.compile(r"\b(?:what|which)\s+colou?rs?\b|\bin what colou?rs?\b|\bcolou?rs?\s+(?:is|was|are|were)\b",
+                         re.I),
+    "place": re.compile(r"\bwhere\b|\b(?:in|at|to|from)?\s*(?:what|which)\s+(?:city|town|village|country|state|"
+                        r"county|region|place|street|room|building|address|location|venue|continent|island|floor)\b",
+                        re.I),
+    "time": re.compile(r"\bwhen\b|\b(?:what|which)\s+(?:time|date|day|days|year|month|week|hour|season|century|"
+                       r"decade)\b|\bhow (?:long|soon|late|early)\b|\b(?:since|until|till) when\b", re.I),
+    "amount": re.compile(r"\bhow (?:much|many|long|old|often|far|heavy|big|tall|high|large|wide|deep|fast|hot|cold|"
+                         r"warm|frequently)\b|\bwhat (?:percentage|proportion|number|amount|price|age|size|"
+                         r"temperature|weight|distance|speed)\b", re.I),
+    "reason": re.compile(r"\bwhy\b|\bwhat (?:is|was|were|are) the reasons?\b|\bfor what reason\b|\bwhat (?:caused|causes|"
+                         r"made|makes)\b|\bhow come\b", re.I),
+}
+"""The kinds of answer a question asks for that a passage can be checked for cheaply: a colour ("What
+colour was her coat?"), a place ("Where ...", "In which city ..."), a date or time ("When ...", "What
+time ...", "How long ..."), an amount ("How many ...", "How much ...", "How old ..."), a reason ("Why
+...", "What caused ...")."""
+_CAN_HOLD = {
+    "colour": re.compile(rf"\b(?:{_COLOURS})\b", re.I),
+    "place": re.compile(r"\b(?:in|at|on|near|behind|beside|under|underneath|inside|outside|into|onto|from|across|"
+                        r"along|between|above|below|beneath|over|opposite|around|through|within|next to|here|there|"
+                        r"home|abroad|upstairs|downstairs|nearby|indoors|outdoors|overseas|away|everywhere|somewhere|"
+                        r"where)\b|(?-i:(?<=[^\W\d_,;:] )[A-Z][^\W\d_]+)", re.I),
+    "time": re.compile(rf"\d|\b(?:{_NUMBER_WORDS}|{_MONTHS_DAYS}|morning|afternoon|evening|night|tonight|dawn|dusk|"
+                       r"sunrise|sunset|days?|weeks?|weekends?|fortnight|months?|years?|hours?|minutes?|seconds?|"
+                       r"moments?|seasons?|winter|spring|summer|autumn|century|decade|ago|later|earlier|before|after|"
+                       r"during|until|till|since|once|soon|then|now|recently|early|late|last|next|daily|weekly|monthly|"
+                       r"yearly|annually|always|never|when|while|whenever|christmas|easter|holidays?|term|"
+                       r"a\.m|p\.m|o'clock)\b", re.I),
+    "amount": re.compile(rf"\d|\b(?:{_NUMBER_WORDS}|half|quarter|double|twice|once|single|couple|pair|few|some|"
+                         r"several|many|much|more|less|most|least|lots?|plenty|enough|all|none|no|nothing|every|each|"
+                         r"daily|weekly|monthly|yearly|annually|free|cheap|expensive)\b",
+                         re.I),
+    "reason": re.compile(r"\b(?:because|since|so|therefore|thus|hence|due to|owing to|thanks to|as a result|"
+                         r"in order to|so that|caus(?:e|es|ed|ing)|reasons?|results?|resulted|led to|leads to|after|"
+                         r"meant|means|otherwise|for fear|lest|as (?:he|she|it|they|we|i|you|there))\b|"
+                         r"\b(?:why)\b", re.I),
+}
+"""What a passage that answers each kind of question holds: a colour word; a preposition or adverb of place
+or a name; a number, date, time or word of time ("morning", "after", "last week"); a number or a word of
+quantity ("twice", "several", "free"); a word that gives a cause ("because", "so", "due to", "after") or a
+cause in a phrase after the question's own words (:func:`_states_cause`). Checked leniently: a passage
+with none of them cannot answer that kind of question."""
+_KIND_NAMES = {"colour": "colour", "place": "place", "time": "date or time", "amount": "number or amount",
+               "reason": "reason"}
+_CAUSE_PREPOSITIONS = frozenset("on by from with over about at for after".split())
+
+
+def asked_kinds(question: str) -> set[str]:
+    """The kinds of answer ``question`` asks for (``_ASKS``): "colour", "place", "time", "amount", "reason"; a
+    question may ask for more than one ("How long ...?": time and amount); "What did ...?" for none."""
+    return {kind for kind, asks in _ASKS.items() if asks.search(question)}
+
+
+def _states_cause(question: str, passage: str) -> bool:
+    """Whether ``passage`` follows one of ``question``'s own words with a phrase that can give a cause
+    ("Why is Julia blocked?" and "Julia is blocked on the test account", "delayed by", "tired from")."""
+    wanted = _stems(question) - _QUESTION_WORDS
+    words = re.findall(r"[^\W_]+", passage.lower())
+    return any(_stems(word) & wanted and following in _CAUSE_PREPOSITIONS
+               for word, following in zip(words, words[1:]))
+
+
+def can_hold(kind: str, question: str, passage: str) -> bool:
+    """Whether ``passage`` can hold the ``kind`` of answer ``question`` asks for (``_CAN_HOLD``)."""
+    return bool(_CAN_HOLD[kind].search(passage)) or kind == "reason" and _states_cause(question, passage)
 
 
 def _answer_type_met(question: str, passage: str) -> bool:
-    """Whether ``passage`` holds the kind of thing ``question`` asks for: a number, date or time for
-    "when", "how much", "how many", "how long"; a name (a capitalized word inside a sentence) for "who"."""
-    if _ASKS_AMOUNT_RE.search(question):
+    """Whether ``passage`` holds the kind of thing ``question`` asks for, as evidence that it answers a
+    question it is less close to: a number, date or time for "when", "how much", "how many", "how long";
+    a colour word for "what colour"; a name (a capitalized word inside a sentence) for "who"."""
+    kinds = asked_kinds(question)
+    if kinds & {"time", "amount"}:
         return bool(_HAS_AMOUNT_RE.search(passage))
+    if "colour" in kinds:
+        return can_hold("colour", question, passage)
     if _ASKS_WHO_RE.search(question):
         return bool(_NAME_RE.search(passage))
     return False
 
+
+def _answer_type_missing(question: str, passage: str) -> str | None:
+    """The kind of answer ``question`` asks for (:func:`asked_kinds`) that ``passage`` cannot hold, when it
+    can hold none of the kinds asked ("What colour was her coat?" over a passage with no colour word,
+    "Why ...?" over one that gives no cause); None when it can hold one, or none is asked."""
+    kinds = asked_kinds(question)
+    if not kinds or any(can_hold(kind, question, passage) for kind in kinds):
+        return None
+    return sorted(kinds)[0]
 
 
 @register_bundled
@@ -303,8 +430,13 @@ class MiniLMExtractiveQA(_MiniLMModel):
     passage counts as an answer when its similarity is ``confident`` or more, or ``floor`` or more
     and it shares a word with the question other than question words ("Who runs the bakery?" and
     "... run by Tom Baker ..."; a question made only of question words needs just ``floor``) or holds
-    what the question asks for (a number, date or time for "when", "how much", "how many"; a name,
-    a capitalized word inside a sentence, for "who").
+    what the question asks for (a number, date or time for "when", "how much", "how many"; a colour
+    word for "what colour"; a name, a capitalized word inside a sentence, for "who"). Whatever its
+    similarity, a passage that cannot hold the kind of answer asked for (:func:`asked_kinds`) is no
+    answer: no colour word for "What colour was her coat?", no number or word of time for "When
+    ...?", no number or word of quantity for "How many ...?", no place word or name for "Where
+    ...?", no cause ("because", "so", "due to", or a phrase after the question's words: "blocked on
+    ...") for "Why ...?"; ``data["lacks"]`` names the kind.
     Otherwise the text says 'no passage of the text answers "..."' with the closest passage and
     its similarity, and ``data["found"]`` is false (``data["answer"]`` empty).
     """
@@ -344,14 +476,17 @@ class MiniLMExtractiveQA(_MiniLMModel):
         anchors = {stem for stem in _stems(question) if stem not in _QUESTION_WORDS}
         found = score >= self.confident or score >= self.floor and (
             not anchors or bool(anchors & _stems(passage)) or _answer_type_met(question, passage))
-        if not found:
+        missing = _answer_type_missing(question, passage) if found else None
+        if not found or missing:
             closest = passage if len(passage) <= 200 else passage[:197] + "..."
+            lacks = f", holds no {_KIND_NAMES[missing]}" if missing else ""
             return TaskOutput(text=f'no passage of the text answers "{question}" (the closest, similarity '
-                                   f'{score:.2f}, is "{closest}")',
+                                   f'{score:.2f}{lacks}, is "{closest}")',
                               data={"answer": "", "found": False, "closest": passage, "score": score,
-                                    "sentences": chosen, "of": len(sentences)})
+                                    "sentences": chosen, "of": len(sentences), "lacks": missing})
         return TaskOutput(text=passage, data={"answer": passage, "found": True, "score": score,
                                               "sentences": chosen, "of": len(sentences)})
 
 
-__all__ = ["MiniLMExtractiveQA", "MiniLMExtractiveSummarizer", "MiniLMSimilarityModel", "summary_length"]
+__all__ = ["MiniLMExtractiveQA", "MiniLMExtractiveSummarizer", "MiniLMSimilarityModel", "asked_kinds", "can_hold",
+           "summary_length"]

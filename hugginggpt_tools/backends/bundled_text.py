@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import ClassVar
 
 from ..errors import BackendError
-from ._entities import merge_entities, pattern_entities
+from ._entities import line_spans, merge_entities, pattern_entities
 from ._inputs import text_input
 from ._letters import asked_header, header_answer, headers, letter_furniture, signature
-from ._sentences import split_sentences
+from ._sentences import TEXTS_SEPARATOR, split_sentences, split_texts
 from .base import RunContext, TaskOutput
 from .bundled import BundledModel, register_bundled
 
@@ -26,7 +26,9 @@ class SpacyNERModel(BundledModel):
     (people, organizations, places, dates, amounts ...), with the phone numbers, e-mail addresses,
     URLs, dates and amounts of money that their written form gives away (:func:`pattern_entities`)
     in place of the model's overlapping guesses (:func:`merge_entities`): the model calls
-    "07700 900123" a DATE and cuts "+44 20 7946 0958" into numbers."""
+    "07700 900123" a DATE and cuts "+44 20 7946 0958" into numbers. No entity the model finds runs
+    across a line break (:meth:`model_entities`): an e-mail's "Date: March 3, 2024" is not run
+    into the "Hi" of the line after it."""
 
     model_id = "bundled/spacy-en_core_web_sm"
     task = "token-classification"
@@ -39,12 +41,28 @@ class SpacyNERModel(BundledModel):
         self.nlp = spacy.load(self.load_name, disable=["parser", "lemmatizer"])
         self.explain = spacy.explain
 
+    def _entity(self, text: str, label: str, start: int, end: int) -> dict[str, object]:
+        return {"entity": label, "word": text[start:end], "start": start, "end": end,
+                "description": self.explain(label) or label}
+
+    def model_entities(self, text: str) -> list[dict[str, object]]:
+        """The model's entities in ``text``, none across a line break: an entity the model reads over
+        one ("March 3, 2024\n\nHi" as one DATE, a header's date run into the salutation) is read
+        again on each of its lines alone (:func:`line_spans`), and what the model finds there kept
+        ("March 3, 2024" a DATE; "Hi" nothing)."""
+        found = []
+        for ent in self.nlp(text).ents:
+            if "\n" not in ent.text:
+                found.append(self._entity(text, ent.label_, ent.start_char, ent.end_char))
+                continue
+            for start, end in line_spans(text, ent.start_char, ent.end_char):
+                found += [self._entity(text, part.label_, start + part.start_char, start + part.end_char)
+                          for part in self.nlp(text[start:end]).ents]
+        return found
+
     def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
         text = text_input(inputs, "text", self.task)
-        doc = self.nlp(text)
-        model = [{"entity": ent.label_, "word": ent.text, "start": ent.start_char, "end": ent.end_char,
-                  "description": self.explain(ent.label_) or ent.label_} for ent in doc.ents]
-        entities = merge_entities(model, pattern_entities(text))
+        entities = merge_entities(self.model_entities(text), pattern_entities(text))
         text = ", ".join(f"{e['word']} ({e['entity']})" for e in entities) or "no entities found"
         return TaskOutput(text=text, data=entities)
 
@@ -117,6 +135,7 @@ from .bundled_minilm import (  # noqa: E402
     summary_length,
 )
 
-__all__ = ["FastLangdetectModel", "MiniLMExtractiveQA", "MiniLMExtractiveSummarizer", "MiniLMSimilarityModel",
-           "SpacyNERModel", "VaderSentimentModel", "asked_header", "header_answer", "headers", "letter_furniture",
-           "merge_entities", "pattern_entities", "signature", "split_sentences", "summary_length"]
+__all__ = ["TEXTS_SEPARATOR", "FastLangdetectModel", "MiniLMExtractiveQA", "MiniLMExtractiveSummarizer",
+           "MiniLMSimilarityModel", "SpacyNERModel", "VaderSentimentModel", "asked_header", "header_answer", "headers",
+           "letter_furniture", "merge_entities", "pattern_entities", "signature", "split_sentences", "split_texts",
+           "summary_length"]

@@ -20,6 +20,7 @@ from pathlib import PurePosixPath
 from typing import Any, Callable, Mapping, Sequence
 
 from ..dag import descendants, reference_id, reference_ids, renumber_references, toposort
+from ..schemas import TEXTS_SEPARATOR
 from ..tasks import TASK_TYPES, ArgSpec
 from .clauses import PLACEHOLDER_RE, Clause, RequestText, mask
 from .intents import Candidate, Vocabulary, asks_for_something
@@ -913,7 +914,7 @@ class PlanBuilder:
             return [args]
         if _TOGETHER_RE.search(cand.clause.lower) and TASK_TYPES[cand.task].arg(name).modality == "text":
             # "summarize them together": one task on the outputs' texts one after another
-            return [{**args, name: "\n\n".join(f"<resource>-{j}" for j in group)}]
+            return [{**args, name: TEXTS_SEPARATOR.join(f"<resource>-{j}" for j in group)}]
         return [{**args, name: f"<resource>-{j}"} for j in group]
 
     def _further_targets(self, cand: Candidate, args: dict[str, str]) -> list[dict[str, str]]:
