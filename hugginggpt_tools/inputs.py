@@ -608,7 +608,7 @@ def html_text(markup: str) -> str:
 
 
 def table_as_text(text: str, delimiter: str = ",") -> str:
-    """A CSV table as sentences a text model reads: one line per row, each value after its
+    """A CSV table as sentences a text model reads: one paragraph per row, each value after its
     column's name from the first row ("name: Alice, city: Paris."). A table of one row, or with
     rows longer than the header, comes back as it was."""
     import csv
@@ -618,9 +618,12 @@ def table_as_text(text: str, delimiter: str = ",") -> str:
     if len(rows) < 2 or any(len(row) > len(rows[0]) for row in rows[1:]):
         return text
     header = [name.strip() for name in rows[0]]
-    return "\n".join(", ".join(f"{name}: {cell.strip()}" if name else cell.strip()
-                               for name, cell in zip(header, row) if cell.strip()) + "."
-                     for row in rows[1:])
+    # a blank line between rows: each row a sentence of its own to the sentence splitter, which joins
+    # a line that goes on in lower case to the one before (a wrapped line) and answered a question
+    # with the whole table
+    return "\n\n".join(", ".join(f"{name}: {cell.strip()}" if name else cell.strip()
+                                 for name, cell in zip(header, row) if cell.strip()) + "."
+                       for row in rows[1:])
 
 
 def decode_text(data: bytes) -> str:

@@ -187,7 +187,7 @@ def test_a_text_argument_naming_a_text_file_stands_for_its_content(tmp_path: Pat
     # a table is one sentence per row, each value after its column's name
     (given / "people.csv").write_text("name,age,city\nAlice,30,Paris\nBob,,Berlin\n")
     assert resolve_args(Task(id=0, task="token-classification", args={"text": "people.csv"}), {}, cwd=given,
-                        store=store)["text"] == "name: Alice, age: 30, city: Paris.\nname: Bob, city: Berlin."
+                        store=store)["text"] == "name: Alice, age: 30, city: Paris.\n\nname: Bob, city: Berlin."
     big = given / "big.txt"
     big.write_bytes(b"x" * (inputs.MAX_TEXT_FILE_BYTES + 1))
     with pytest.raises(InputError, match="big.txt' is 2.0 MB; text arguments take at most 2 MB"):
