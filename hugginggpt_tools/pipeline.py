@@ -6,13 +6,15 @@
 >>> state["output"], state["answer"].files             # doctest: +SKIP
 
 The graph streams progress in ``stream_mode="custom"``: ``{"stage": ...}`` when a stage ends
-and ``{"event": "task_started" | "task_finished" | "task_skipped", ...}`` per task.
+and ``{"event": "task_started" | "task_finished" | "task_skipped", "stage": "execute", ...}`` per
+task; the answer's ``trace.events`` lists them, one line each.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextvars
+import difflib
 import operator
 import os
 import time
@@ -24,12 +26,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 from langchain_core.callbacks import BaseCallbackHandler, adispatch_custom_event
-from langchain_core.messages import AnyMessage
+from langchain_core.messages import AnyMessage, BaseMessage, convert_to_messages
 from langchain_core.runnables import RunnableConfig, RunnableLambda
 from langchain_core.tracers.context import register_configure_hook
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Command
+from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Required, TypedDict
 
 from .artifacts import ArtifactStore
@@ -43,7 +46,7 @@ from .model_index.index import ModelIndex, load_default_index
 from .planning import Planner, make_planner
 from .policy import FilePolicy, not_an_upload
 from .redaction import redact
-from .response import Responder
+from .response import Responder, llm_failure
 from .schemas import Answer, ModelChoice, Plan, StageTiming, TaskResult, Trace
 from .selection import achoose_with_llm, select_models, stand_ins
 from .sessions import Session, SessionManager
@@ -52,12 +55,26 @@ if TYPE_CHECKING:  # annotations only: the chat model is only called
     from langchain_core.language_models import BaseChatModel
 
 
-class AgentInput(TypedDict, total=False):
-    """Input of the agent: the request, optional files and earlier chat messages."""
+class AgentInput(BaseModel):
+    """Input of the agent: the request, optional files and earlier chat messages.
 
-    input: Required[str]
-    files: list[str]
-    chat_history: list[AnyMessage]
+    The graph's input schema (``agent.get_input_jsonschema()``, the server's ``input_schema``,
+    ``agent.as_tool()``'s arguments): only ``input`` is required. The agent is invoked with a
+    dict of these keys (or the request string alone, or an ``AgentInput``); another key is an
+    :class:`~hugginggpt_tools.errors.AgentInputError` naming it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    input: str = Field(description="The request, e.g. 'Read the text in invoice.png aloud'.")
+    files: list[str] = Field(default_factory=list, description="Paths of the files the request is about.")
+    chat_history: list[Any] = Field(
+        default_factory=list,
+        description="Earlier turns: LangChain messages, ('human' | 'ai', text) pairs, "
+                    "{'role': 'user' | 'assistant', 'content': text} dicts or strings (the user's turns).")
+
+
+INPUT_KEYS = tuple(AgentInput.model_fields)
+"""The keys of the agent's input dict."""
 
 
 class AgentOutput(TypedDict):
@@ -79,19 +96,41 @@ class AgentState(TypedDict, total=False):
     output: str
     answer: Answer
     llm_calls: Annotated[int, operator.add]
+    events: Annotated[list[str], operator.add]
+
+
+class LLMCallError(HuggingGPTError):
+    """The controller LLM's call failed while planning (the provider is down, a timeout, a rate
+    limit, a bad key), so nothing was run; the message names the LLM's error and the fix. The
+    server answers it with 502. (The response stage and ``planner="auto"`` fall back instead.)"""
 
 
 class _LLMCallCounter(BaseCallbackHandler):
-    """Counts chat model and LLM calls made while it is the active counter."""
+    """Counts chat model and LLM calls made while it is the active counter, and keeps their errors."""
 
     def __init__(self) -> None:
         self.calls = 0
+        self.errors: list[BaseException] = []
 
     def on_chat_model_start(self, *args: Any, **kwargs: Any) -> None:
         self.calls += 1
 
     def on_llm_start(self, *args: Any, **kwargs: Any) -> None:
         self.calls += 1
+
+    def on_llm_error(self, error: BaseException, *args: Any, **kwargs: Any) -> None:
+        self.errors.append(error)
+
+    def raised(self, exc: BaseException) -> bool:
+        """Whether ``exc`` (or the error it was raised from) is an error an LLM call raised."""
+        seen: BaseException | None = exc
+        for _ in range(4):
+            if seen is None:
+                return False
+            if any(seen is e for e in self.errors):
+                return True
+            seen = seen.__cause__ or seen.__context__
+        return False
 
 
 _active_counter: ContextVar[_LLMCallCounter | None] = ContextVar("hugginggpt_llm_counter", default=None)
@@ -238,6 +277,49 @@ def _sync(afunc: Callable[..., Awaitable[dict[str, Any]]]) -> Callable[..., dict
 
 
 _INPUT_FIX = "invoke the agent with {'input': 'your request', 'files': ['photo.jpg']}"
+_HISTORY_FIX = ("give LangChain messages, ('human' | 'ai', text) pairs or {'role': 'user' | 'assistant', 'content': "
+                "text} dicts")
+
+
+def chat_messages(history: Any) -> list[BaseMessage]:
+    """``history`` (the input's ``chat_history``) as LangChain messages: messages, (role, text)
+    pairs, ``{"role" | "type": ..., "content": ...}`` dicts (OpenAI's and LangChain's serialized
+    form, as a server's JSON brings them) and strings (the user's turns) are converted with
+    :func:`langchain_core.messages.convert_to_messages`; None is no history. A value that is not
+    a list of such items is an :class:`AgentInputError` naming the item and the fix."""
+    if history is None:
+        return []
+    if isinstance(history, (str, bytes, dict, BaseMessage)) or not isinstance(history, (list, tuple)):
+        raise AgentInputError(f"'chat_history' must be a list of messages, got {history!r:.80}; {_HISTORY_FIX}.")
+    messages = []
+    for i, item in enumerate(history):
+        try:
+            messages += convert_to_messages([item])
+        except (ValueError, TypeError, KeyError, NotImplementedError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise AgentInputError(f"'chat_history' item {i} is not a chat message: {item!r:.80} ({reason}); "
+                                  f"{_HISTORY_FIX}.") from None
+    return messages
+
+
+def check_keys(value: dict[str, Any]) -> None:
+    """:class:`AgentInputError` when the input dict ``value`` has a key the agent does not read,
+    naming it (and the key it may be a typo of); ``session_id`` and ``thread_id`` are told to go
+    into the config."""
+    unknown = [k for k in value if k not in INPUT_KEYS]
+    if not unknown:
+        return
+    hints = []
+    for key in unknown:
+        close = difflib.get_close_matches(str(key), INPUT_KEYS, n=1, cutoff=0.6)
+        if key in ("session_id", "thread_id"):
+            hints.append(f"{key!r} goes into the config: agent.invoke(..., config={{'configurable': {{{key!r}: ...}}}})")
+        elif close:
+            hints.append(f"did you mean {close[0]!r} for {key!r}?")
+    listed = ", ".join(repr(k)[:40] for k in unknown[:5])
+    hint = f" ({'; '.join(hints)})" if hints else ""
+    raise AgentInputError(f"The agent's input has unknown key(s) {listed}{hint}: it reads 'input', 'files' and "
+                          f"'chat_history' only; {_INPUT_FIX}.")
 
 
 def check_request(request: Any) -> str:
@@ -252,11 +334,18 @@ def check_request(request: Any) -> str:
 
 def _coerce_input(value: Any) -> Any:
     """The mapper of the graph's START node: a request string alone stands for ``{"input": value}``
-    (``agent.invoke("Caption photo.jpg")``); a value LangGraph cannot read as the input dict (a
-    number, bytes, a list) is an :class:`AgentInputError` naming the fix instead of LangGraph's
-    ``InvalidUpdateError``. Dicts (and LangGraph's own ``Command``s) pass unchanged."""
+    (``agent.invoke("Caption photo.jpg")``), an :class:`AgentInput` for the dict of the fields it
+    was given; a value LangGraph cannot read as the input dict (a number, bytes, a list) is an
+    :class:`AgentInputError` naming the fix instead of LangGraph's ``InvalidUpdateError``, and so
+    is a dict with a key the agent does not read (:func:`check_keys`: a typo, ``"file"``, would
+    otherwise be dropped silently). Other dicts (and LangGraph's own ``Command``s) pass unchanged."""
     if isinstance(value, str):
         return {"input": value}
+    if isinstance(value, AgentInput):
+        return {key: getattr(value, key) for key in value.model_fields_set}
+    if isinstance(value, dict):
+        check_keys(value)
+        return value
     if isinstance(value, (bytes, bytearray, int, float)) or (
             isinstance(value, (list, tuple)) and not any(isinstance(v, Command) for v in value)):
         raise AgentInputError(f"The agent's input must be a dict (or the request string alone), got {value!r:.80}: "
@@ -275,12 +364,16 @@ class _Events:
     get ``on_custom_event`` events named ``hugginggpt.<event>``.
     """
 
-    def __init__(self, config: RunnableConfig) -> None:
+    def __init__(self, config: RunnableConfig, stage: str) -> None:
         self.config = config
+        self.stage = stage
         self.write = _writer()
         self.pending: list[asyncio.Future[Any]] = []
+        self.lines: list[str] = []
 
     def __call__(self, event: dict[str, Any]) -> None:
+        event = event if "stage" in event else {"stage": self.stage, **event}  # the executor's task events
+        self.lines.append(_event_line(event))
         self.write(event)
         self.pending.append(asyncio.ensure_future(self._dispatch(event)))
 
@@ -294,11 +387,28 @@ class _Events:
         await asyncio.gather(*self.pending)
 
 
+def _event_line(event: dict[str, Any]) -> str:
+    """A progress event on one line, for the answer's ``trace.events``: "execute: task_finished task 0
+    (image-to-text) succeeded with bundled/ocr"."""
+    kind, task = event.get("event", "event"), ""
+    if "task_id" in event:
+        task = f" task {event['task_id']} ({event.get('task')})"
+    detail = {
+        "plan_ready": lambda: f" {len(event.get('plan') or [])} task(s) by {event.get('planner')}",
+        "model_chosen": lambda: f" {event.get('model_id')} ({event.get('backend')})",
+        "task_finished": lambda: f" {event.get('status')}" + (f" with {event['model_id']}" if event.get("model_id")
+                                                              else ""),
+        "task_skipped": lambda: " skipped",
+        "answer_ready": lambda: f" {len(event.get('files') or [])} file(s)",
+    }.get(kind, lambda: "")()
+    return f"{event.get('stage')}: {kind}{task}{detail}"
+
+
 def build_graph(hg: HuggingGPT) -> Any:
     """Compile the plan -> select -> execute -> respond graph over ``hg``'s components."""
 
     async def plan(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
-        started, events = time.perf_counter(), _Events(config)
+        started, events = time.perf_counter(), _Events(config, "plan")
         request = check_request(state.get("input"))
         given = state.get("files") or []
         given = [given] if isinstance(given, (str, bytes, os.PathLike)) else list(given)  # one path alone is fine
@@ -310,12 +420,20 @@ def build_graph(hg: HuggingGPT) -> Any:
         # "small text.png" in the working (or uploads) folder, named in the request but not given
         folder = (config.get("configurable") or {}).get("hugginggpt_work_dir")
         given += [n for n in spaced_file_names(request, folder) if n not in given]
-        session, files, history, refused = hg.open_turn(config, given, state.get("chat_history"))
+        history = chat_messages(state.get("chat_history"))
+        session, files, history, refused = hg.open_turn(config, given, history)
         with _count_llm_calls() as counter:
             try:
                 result = await hg.aplan(request, files, history)
             except HuggingGPTError as exc:
                 result = Plan(planner=type(hg.planner).__name__, notes=[redact(f"planning failed: {exc}")])
+            except Exception as exc:
+                if not counter.raised(exc):
+                    raise
+                raise LLMCallError(redact(
+                    f"The LLM failed while planning the request ({llm_failure(exc)}), so nothing was run; ask again "
+                    "once the LLM provider answers (check its key, quota and status), or plan without it: "
+                    "planner='auto' falls back to the offline plan, planner='offline' needs no LLM.")) from exc
         if refused:
             result = result.model_copy(update={"missing": [*refused, *result.missing]})
         events({"stage": "plan", "event": "plan_ready", "plan": result.to_hugginggpt(), "notes": result.notes,
@@ -323,10 +441,10 @@ def build_graph(hg: HuggingGPT) -> Any:
                 "confidence": result.confidence})
         await events.flush()
         return {"plan": result, "session_id": session.id, "files": files, "chat_history": history,
-                "timings": _timed("plan", started), "llm_calls": counter.calls}
+                "timings": _timed("plan", started), "llm_calls": counter.calls, "events": events.lines}
 
     async def select(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
-        started, events = time.perf_counter(), _Events(config)
+        started, events = time.perf_counter(), _Events(config, "select")
         with _count_llm_calls() as counter:
             plan_, choices = await hg.aselect(state["plan"], state["input"])
         for c in choices:
@@ -335,34 +453,40 @@ def build_graph(hg: HuggingGPT) -> Any:
                     "stands_in_for": c.stands_in_for,
                     "fallback": f"{c.fallback.task} with {c.fallback.model_id}" if c.fallback else None})
         await events.flush()
-        return {"plan": plan_, "choices": choices, "timings": _timed("select", started), "llm_calls": counter.calls}
+        return {"plan": plan_, "choices": choices, "timings": _timed("select", started), "llm_calls": counter.calls,
+                "events": events.lines}
 
     async def execute(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
-        started, events = time.perf_counter(), _Events(config)
+        started, events = time.perf_counter(), _Events(config, "execute")
         store = hg.sessions.get(state["session_id"]).store
         work_dir = (config.get("configurable") or {}).get("hugginggpt_work_dir")  # set by the server only
         with _count_llm_calls() as counter:
             results = await hg.aexecute(state["plan"], state["choices"], state["input"], state["files"], store,
                                         on_event=events, cwd=work_dir)
         await events.flush()
-        return {"results": results, "timings": _timed("execute", started), "llm_calls": counter.calls}
+        return {"results": results, "timings": _timed("execute", started), "llm_calls": counter.calls,
+                "events": events.lines}
 
     async def respond(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
-        started, events = time.perf_counter(), _Events(config)
+        started, events = time.perf_counter(), _Events(config, "respond")
         request, plan_ = state["input"], state["plan"]
         choices, results = state.get("choices", []), state.get("results", [])
         with _count_llm_calls() as counter:
             text = await hg.responder.arespond(request, plan_, choices, results, state.get("chat_history", []))
         timings = state.get("timings", []) + _timed("respond", started)
-        trace = Trace(timings=timings, llm_calls=state.get("llm_calls", 0) + counter.calls)
+        trace = Trace(timings=timings, llm_calls=state.get("llm_calls", 0) + counter.calls,
+                      events=list(state.get("events", [])))
         answer = Answer(
             request=request, text=text, plan=plan_, choices=choices, results=results,
             artifacts=[a for r in results for a in r.artifacts], trace=trace,
         )
+        ready = {"stage": "respond", "event": "answer_ready", "files": answer.files}
+        answer.trace.events.append(_event_line(ready))
         hg.sessions.get(state["session_id"]).record_turn(request, answer)
-        events({"stage": "respond", "event": "answer_ready", "files": answer.files})
+        events(ready)
         await events.flush()
-        return {"output": text, "answer": answer, "timings": timings[-1:], "llm_calls": counter.calls}
+        return {"output": text, "answer": answer, "timings": timings[-1:], "llm_calls": counter.calls,
+                "events": events.lines}
 
     graph = StateGraph(AgentState, input_schema=AgentInput, output_schema=AgentOutput)
     for name, node in (("plan", plan), ("select", select), ("execute", execute), ("respond", respond)):
@@ -410,4 +534,5 @@ def create_hugginggpt_agent(
                                   choose_model=choose_model))
 
 
-__all__ = ["AgentInput", "AgentOutput", "HuggingGPT", "build_graph", "check_request", "create_hugginggpt_agent"]
+__all__ = ["INPUT_KEYS", "AgentInput", "AgentOutput", "HuggingGPT", "LLMCallError", "build_graph", "chat_messages",
+           "check_keys", "check_request", "create_hugginggpt_agent"]

@@ -5,7 +5,9 @@ and scores, file paths) and answers; when tasks failed, :func:`failure_note` (wh
 why), :func:`missing_note` (what was left out for want of an input) and :func:`warning_note`
 (what may be wrong with the plan or a result) are appended, so no answer hides a failure.
 Without one, :func:`summarize` writes a deterministic answer that states each task's result and
-the files written. Answers pass through :func:`~hugginggpt_tools.redaction.redact`.
+the files written; so does an LLM whose call fails (provider down, timeout, rate limit): the run's
+results are never lost to the response stage, and the answer's warnings name the LLM's error
+(:func:`llm_failure`). Answers pass through :func:`~hugginggpt_tools.redaction.redact`.
 
 When the plan reads several files, a result shown names the file it came from ("task 1
 (audio-classification of b.wav)"). Every text names a task by its plan id, "task 0 (image-to-text)", the number its result
@@ -16,6 +18,7 @@ lines carry: the task lines, the results, the stand-ins, the failures and the wa
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,7 +31,10 @@ from .prompting import render_prompt
 from .redaction import redact
 from .schemas import ModelChoice, Plan, TaskResult
 
+logger = logging.getLogger(__name__)
+
 _MAX_TEXT = 2000
+_MAX_ERROR = 200
 _MAX_DATA = 1500
 
 
@@ -380,8 +386,19 @@ def failure_note(results: Sequence[TaskResult]) -> str:
     return "Tasks that did not succeed:\n" + "\n".join(lines) if lines else ""
 
 
+def llm_failure(exc: BaseException) -> str:
+    """An LLM call's error on one line, clipped: "ConnectionError: provider down: 503"."""
+    text = " ".join(str(exc).split()) or "no message"
+    return _clip(f"{type(exc).__name__}: {text}", _MAX_ERROR)
+
+
 class Responder:
-    """Writes the answer: with ``llm`` through HuggingGPT's response prompt, else :func:`summarize`."""
+    """Writes the answer: with ``llm`` through HuggingGPT's response prompt, else :func:`summarize`.
+
+    When the LLM's call raises (any error: the provider is down, a timeout, a rate limit, a bad
+    key), the answer is :func:`summarize`'s with a warning naming the error, so a finished run's
+    results and files still reach the caller.
+    """
 
     def __init__(self, llm: BaseChatModel | None = None) -> None:
         self.llm = llm
@@ -405,10 +422,18 @@ class Responder:
     ) -> str:
         if self.llm is None:
             return redact(summarize(request, plan, choices, results))
-        reply = await self.llm.ainvoke(self.messages(request, plan, choices, results, chat_history))
+        try:
+            reply = await self.llm.ainvoke(self.messages(request, plan, choices, results, chat_history))
+        except Exception as exc:  # noqa: BLE001 - any provider error: the deterministic summary answers
+            logger.warning("The LLM failed to write the answer (%s); answering with the built-in summary",
+                           redact(llm_failure(exc)))
+            warning = (f"the LLM could not write the answer ({llm_failure(exc)}), so this is the built-in summary "
+                       "of the results; check the LLM provider (its key, quota and status) and ask again")
+            noted = plan.model_copy(update={"warnings": [*plan.warnings, warning]})
+            return redact(summarize(request, noted, choices, results))
         notes = [n for n in (stand_in_note(results, choices, plan), failure_note(results), missing_note(plan),
                              warning_note(plan, results)) if n]
         return redact("\n\n".join([str(reply.text), *notes]))
 
 
-__all__ = ["Responder", "failure_note", "missing_note", "result_record", "stand_in_note", "summarize", "warning_note"]
+__all__ = ["Responder", "failure_note", "llm_failure", "missing_note", "result_record", "stand_in_note", "summarize", "warning_note"]

@@ -4,7 +4,10 @@ Routes:
 
 * ``/hugginggpt/invoke``, ``/batch``, ``/stream``, ``/stream_events``, ``/playground/`` and
   the schemas (LangServe). Input ``{"input": str, "files": [...], "chat_history": [...]}``.
-  The ``X-Session-Id`` header makes requests share a session (multi-turn). The served output
+  The ``X-Session-Id`` header, or the run config's ``configurable.session_id`` (what
+  ``RemoteRunnable(...).invoke(x, config={"configurable": {"session_id": "s1"}})`` sends;
+  LangGraph's ``thread_id`` alike), makes requests share a session (multi-turn), scoped to the
+  API key either way; a header and a config naming different sessions are a 400. The served output
   speaks in download URLs: ``answer.urls`` holds the ``/artifacts/...`` URL of each of
   ``answer.files`` (the server paths, which later requests may name in ``files``, as they may
   the URLs), and every other place a file of the output folder shows, in every endpoint's output
@@ -12,7 +15,11 @@ Routes:
   ``answer_ready`` event's ``files``), names it by its URL (:func:`served_output`): only
   ``answer.files`` carries server paths. An input that is not a non-empty request
   is answered 400 before the run starts, on ``/stream*`` too (to a client of server-sent events,
-  as LangServe's ``error`` event with ``status_code`` 400 and the message).
+  as LangServe's ``error`` event with ``status_code`` 400 and the message), and so is an input
+  with a key the agent does not read or a ``chat_history`` item that is not a message (messages,
+  ``["human", text]`` pairs and ``{"role": "user", "content": text}`` dicts are). The controller
+  LLM failing while planning (the provider down, ...) is a 502 naming its error; any other
+  failure of the server is a 500 naming the error's type (its traceback goes to the server log).
 * ``POST /files``: upload a file (multipart field ``file``); the answer's ``path`` (or its
   ``url``) goes into the agent input's ``files``.
 * ``GET /artifacts/{session_id}/{name}``: download a file a run wrote (``artifact_url``). With
@@ -49,7 +56,8 @@ import math
 import os
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Optional
 
@@ -60,6 +68,7 @@ from .artifacts import check_session_id
 from .config import Settings, get_settings
 from .errors import AgentInputError, ConfigError, InputError, MissingExtraError, PlanError
 from .ratelimit import RateLimiter
+from .redaction import redact
 from .schemas import Answer
 from .server_guard import (
     ARTIFACTS_URL,
@@ -132,9 +141,10 @@ def rate_limiter(per_minute: float | None = None, burst: int | None = None) -> R
 
 async def check_inputs(request: Any) -> None:
     """Raise :class:`AgentInputError` (answered 400) when an agent request's input, or one of a
-    batch's inputs, is not an object with a non-empty ``input`` request: the check the graph
-    makes, made before the run starts, so ``/stream`` answers it as a client error too."""
-    from .pipeline import check_request
+    batch's inputs, is not an object with a non-empty ``input`` request, has a key the agent does
+    not read, or a ``chat_history`` that is not a list of messages: the checks the graph makes,
+    made before the run starts, so ``/stream`` answers them as a client error too."""
+    from .pipeline import chat_messages, check_keys, check_request
 
     try:
         body = await request.json()
@@ -145,34 +155,131 @@ async def check_inputs(request: Any) -> None:
             raise AgentInputError(f"The request body's 'input' must be an object, got {item!r:.80}: send "
                                   '{"input": {"input": "your request", "files": ["<path from POST /files>"]}}.')
         check_request(item.get("input"))
+        check_keys(item)
+        chat_messages(item.get("chat_history"))
+
+
+_FAILURES: ContextVar[list[str] | None] = ContextVar("hugginggpt_served_failures", default=None)
+"""The messages of the controller LLM's failures (:class:`~hugginggpt_tools.pipeline.LLMCallError`)
+in the request being served, for :class:`_StreamErrors`."""
+_GENERIC_ERROR = json.dumps({"status_code": 500, "message": "Internal Server Error"}).encode()
+"""LangServe's ``error`` event data for any error raised while it streams."""
+
+
+class _StreamErrors:
+    """ASGI middleware: a ``/stream*`` answer's ``error`` event for a run the controller LLM failed
+    says so, ``{"status_code": 502, "message": ...}`` (``RemoteRunnable`` raises it as an
+    ``httpx.HTTPStatusError`` with status 502 and the message) instead of LangServe's generic
+    500 "Internal Server Error", which it sends for any error once the stream has started."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        failures: list[str] = []
+        token = _FAILURES.set(failures)
+
+        async def rewrite(message: Any) -> None:
+            if failures and message["type"] == "http.response.body" and _GENERIC_ERROR in message.get("body", b""):
+                said = json.dumps({"status_code": 502, "message": failures[-1]}).encode()
+                message = {**message, "body": message["body"].replace(_GENERIC_ERROR, said)}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, rewrite)
+        finally:
+            _FAILURES.reset(token)
+
+
+SESSION_KEYS = ("session_id", "thread_id")
+"""The run config's ``configurable`` keys naming a session (:func:`with_session_config`)."""
+
+
+def with_session_config(agent: Any, output_type: Any = None) -> Any:
+    """``agent`` with ``configurable.session_id`` and ``thread_id`` in its config schema (and
+    ``output_type`` as its output type, when given), so LangServe keeps them in a request's
+    ``config`` (it drops the keys a runnable's schema lacks) and ``/config_schema`` shows them;
+    :func:`_session_modifier` then scopes the session they name to the caller's API key."""
+    from langchain_core.runnables import RunnableBinding
+    from langchain_core.runnables.utils import ConfigurableFieldSpec
+
+    # a plain string ("" for none): the playground shows no form at all for an Optional one
+    specs = [ConfigurableFieldSpec(
+        id=key, annotation=str, default="", name=key if key == "session_id" else f"{key} (same as session_id)",
+        description="The session the run belongs to (its chat history, files and outputs carry over), as the "
+                    "X-Session-Id header names it; scoped to the API key.")
+        for key in SESSION_KEYS]
+
+    from .pipeline import LLMCallError
+
+    class SessionConfigurable(RunnableBinding):
+        @property
+        def config_specs(self) -> list[ConfigurableFieldSpec]:
+            own = list(super().config_specs)
+            return [*own, *(spec for spec in specs if spec.id not in {c.id for c in own})]
+
+        async def astream(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:  # stream_log and _events too
+            """The bound agent's stream; the controller LLM's failure noted for :class:`_StreamErrors`."""
+            try:
+                async for chunk in super().astream(*args, **kwargs):
+                    yield chunk
+            except LLMCallError as exc:
+                failures = _FAILURES.get()
+                if failures is not None:
+                    failures.append(redact(str(exc)))
+                raise
+
+        async def astream_events(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+            try:
+                async for event in super().astream_events(*args, **kwargs):
+                    yield event
+            except LLMCallError as exc:
+                failures = _FAILURES.get()
+                if failures is not None:
+                    failures.append(redact(str(exc)))
+                raise
+
+    return SessionConfigurable(bound=agent, kwargs={}, config={}, custom_output_type=output_type)
 
 
 def _session_modifier(keys: list[str], work_dir: Path | None = None) -> Any:
-    """Put the ``X-Session-Id`` header into the run's ``configurable.session_id`` (prefixed with
-    the caller's key fingerprint when keys are configured, so keys never share a session; with
-    keys and no header, a fresh session of the key, so its outputs are the key's too) and
-    ``work_dir`` (the uploads folder) into ``configurable.hugginggpt_work_dir``: file arguments
-    start there, and the server's own working folder is out of reach. A bad session id, or
-    ``uploads`` (the uploads folder's name), is a 400."""
+    """Put the session the ``X-Session-Id`` header or the config's ``configurable.session_id`` (or
+    ``thread_id``) names into the run's ``configurable.session_id`` (prefixed with the caller's key
+    fingerprint when keys are configured, so keys never share a session; with keys and neither,
+    a fresh session of the key, so its outputs are the key's too) and ``work_dir`` (the uploads
+    folder) into ``configurable.hugginggpt_work_dir``: file arguments start there, and the
+    server's own working folder is out of reach. A bad session id, ``uploads`` (the uploads
+    folder's name), or a header and a config naming different sessions, is a 400."""
 
     def modify(config: dict[str, Any], request: Any) -> dict[str, Any]:
         from fastapi import HTTPException
 
         configurable = {**config.get("configurable", {}),
                         "hugginggpt_work_dir": str(work_dir) if work_dir else None}
+        named = {f"config.configurable.{k}": v for k in SESSION_KEYS if (v := configurable.pop(k, None))}
+        if request.headers.get("x-session-id"):
+            named = {"X-Session-Id": request.headers["x-session-id"], **named}
+        if len(set(named.values())) > 1:
+            given = " and ".join(f"{where} {value!r:.60}" for where, value in named.items())
+            raise HTTPException(400, f"{given} name different sessions; name the session once (the X-Session-Id "
+                                     "header, or config.configurable.session_id).")
         key = valid_key(request.headers, keys) if keys else None
-        scoped = scoped_session(request.headers, key)
+        scoped = scoped_session(request.headers, key, next(iter(named.values()), None))
         if key:  # its uploads only, checked again by the pipeline (the guard has read the body's files)
             configurable["hugginggpt_owner"] = key_fingerprint(key)
         if scoped is None and key:
             scoped = f"{key_fingerprint(key)}-{uuid.uuid4().hex[:12]}"
+        where = next(iter(named), "X-Session-Id")
         if scoped == UPLOADS:
-            raise HTTPException(400, f"X-Session-Id: {UPLOADS!r} is the uploads folder's name; choose another id.")
+            raise HTTPException(400, f"{where}: {UPLOADS!r} is the uploads folder's name; choose another id.")
         if scoped is not None:
             try:
                 configurable["session_id"] = check_session_id(scoped)
             except InputError as exc:
-                raise HTTPException(400, f"X-Session-Id: {exc}") from exc
+                raise HTTPException(400, f"{where}: {exc}") from exc
         return {**config, "configurable": configurable}
 
     return modify
@@ -311,7 +418,7 @@ def create_app(
     from fastapi.responses import FileResponse
     from langserve import add_routes
 
-    from .pipeline import create_hugginggpt_agent
+    from .pipeline import LLMCallError, create_hugginggpt_agent
 
     settings = settings or get_settings()
     agent = agent if agent is not None else create_hugginggpt_agent(settings=settings)
@@ -321,6 +428,7 @@ def create_app(
     root = settings.output_dir.resolve()
     app = FastAPI(title="hugginggpt-tools", description="HuggingGPT agent on LangServe")
 
+    app.add_middleware(_StreamErrors)  # innermost: it sees the app's stream before the guard
     app.add_middleware(Guard, keys=keys, limiter=rate_limiter(rate_limit, rate_burst), max_bytes=limit,
                        file_roots=settings.allowed_dirs, uploads=root / UPLOADS, artifacts=root, outputs=root)
 
@@ -345,6 +453,23 @@ def create_app(
 
     for error in (InputError, PlanError):  # a ConfigError is the server's own setup: a 500
         app.add_exception_handler(error, bad_request)
+
+    async def upstream_failed(request: Any, exc: Exception) -> Any:
+        """The controller LLM failed while planning: 502 (Bad Gateway) with the message naming its error."""
+        from fastapi.responses import JSONResponse
+
+        return JSONResponse({"detail": redact(str(exc))}, status_code=502)
+
+    async def server_failed(request: Any, exc: Exception) -> Any:
+        """Any other error: 500 with one line naming its type (not its message, which may hold the
+        server's details; the server log has the traceback)."""
+        from fastapi.responses import JSONResponse
+
+        return JSONResponse({"detail": f"internal server error ({type(exc).__name__}); the server's log has the "
+                                       "details"}, status_code=500)
+
+    app.add_exception_handler(LLMCallError, upstream_failed)
+    app.add_exception_handler(Exception, server_failed)
 
     @app.get("/health")
     async def health() -> dict[str, str]:
@@ -394,8 +519,8 @@ def create_app(
             raise HTTPException(404, "no such artifact")
         return FileResponse(path)
 
-    if "answer" in (agent.get_output_jsonschema().get("properties") or {}):  # the agent's output, with urls
-        agent = agent.with_types(output_type=ServedOutput)
+    served = "answer" in (agent.get_output_jsonschema().get("properties") or {})  # the agent's output, with urls
+    agent = with_session_config(agent, ServedOutput if served else None)
     session = _session_modifier(keys, root / UPLOADS)
 
     async def modify(config: dict[str, Any], request: Any) -> dict[str, Any]:
@@ -408,5 +533,5 @@ def create_app(
     return app
 
 
-__all__ = ["ServedAnswer", "ServedOutput", "artifact_url", "check_inputs", "create_app", "link_lifetime_s",
-           "served_output"]
+__all__ = ["SESSION_KEYS", "ServedAnswer", "ServedOutput", "artifact_url", "check_inputs", "create_app",
+           "link_lifetime_s", "served_output", "with_session_config"]

@@ -38,7 +38,7 @@ def test_playground_submits_a_request_and_shows_the_answer(server_url, tmp_path)
         try:
             page = browser.new_page()
             page.goto(f"{server_url}/hugginggpt/playground/")
-            page.locator("textarea").first.fill(f"Read the text in {page_file}")
+            page.locator('[id="#/properties/input-input"]').fill(f"Read the text in {page_file}")
             page.get_by_role("button", name="Start").click()
             page.get_by_text("WORDS FROM THE PLAYGROUND").first.wait_for(timeout=30000)
         finally:

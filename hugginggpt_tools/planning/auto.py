@@ -3,7 +3,10 @@
 Most requests name their tasks plainly, and the offline planner answers them in milliseconds
 with no LLM call; the rest (a low offline confidence, or an empty offline plan) go to the LLM
 planner, whose plan is checked and repaired against the same registry and tool graph. When the
-LLM's plan is still invalid after its re-ask, the offline plan is kept if it has any task.
+LLM's plan is still invalid after its re-ask, or the LLM's call fails (the provider is down, a
+timeout, a rate limit: any error it raises), the offline plan is kept if it has any task; a failed
+call is then also one of the plan's ``warnings``, naming the error. With no offline task, the
+error is raised.
 """
 
 from __future__ import annotations
@@ -83,6 +86,22 @@ class AutoPlanner(Planner):
         note = f"auto: the LLM's plan failed its check ({error}); kept the offline plan"
         return offline.model_copy(update={"notes": [*offline.notes, note]})
 
+    def _unreached(self, offline: Plan, error: Exception) -> Plan:
+        """The offline plan when the LLM's call raised ``error``, with a warning naming it; the
+        error itself when the offline plan has no task."""
+        if not offline.tasks:
+            raise error
+        from ..response import llm_failure  # local: response imports langchain_core.language_models (0.3 s)
+
+        failure = llm_failure(error)
+        logger.warning("LLM planner failed (%s); keeping the offline plan", failure)
+        self.offline_count += 1
+        note = f"auto: the LLM's call failed ({failure}); kept the offline plan"
+        warning = (f"the LLM planner could not be reached ({failure}), so this is the offline planner's plan, made "
+                   f"with confidence {offline.confidence} (below {self.threshold}): check it, and ask again once "
+                   "the LLM provider answers")
+        return offline.model_copy(update={"notes": [*offline.notes, note], "warnings": [*offline.warnings, warning]})
+
     def _noted(self, plan: Plan, offline: Plan) -> Plan:
         self.llm_count += 1
         note = f"auto: offline confidence {offline.confidence} < {self.threshold}, asked the LLM"
@@ -98,6 +117,8 @@ class AutoPlanner(Planner):
             return self._noted(self.llm_planner.plan(request, files=files, chat_history=chat_history), offline)
         except PlanError as exc:
             return self._fallback(offline, exc)
+        except Exception as exc:  # noqa: BLE001 - any provider error: the offline plan, when it has tasks
+            return self._unreached(offline, exc)
 
     async def aplan(
         self, request: str, *, files: Sequence[str] = (), chat_history: Sequence[BaseMessage] = ()
@@ -110,6 +131,8 @@ class AutoPlanner(Planner):
             llm_plan = await self.llm_planner.aplan(request, files=files, chat_history=chat_history)
         except PlanError as exc:
             return self._fallback(offline, exc)
+        except Exception as exc:  # noqa: BLE001 - any provider error: the offline plan, when it has tasks
+            return self._unreached(offline, exc)
         return self._noted(llm_plan, offline)
 
 
