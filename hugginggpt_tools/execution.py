@@ -281,9 +281,11 @@ class Executor:
             reason = choice.reason if choice and choice.reason else "no model was selected"
             prefix = f"no runnable model for {task.task}: "
             return self._finish(result, error=reason if reason.startswith(prefix) else prefix + reason)
-        self._emit("task_started", result, note=long_input_note(task.task, inputs, self.settings.task_timeout_s))
-        errors: list[str] = []
         candidates = prefer_language(candidates, inputs)
+        # the event names the model tried first (the result names the one that ran, when one has)
+        self._emit("task_started", result, note=long_input_note(task.task, inputs, self.settings.task_timeout_s),
+                   model_id=candidates[0].model_id)
+        errors: list[str] = []
         if await self._try(candidates[:MAX_ATTEMPTS], task, inputs, request, result, errors):
             if errors:  # the only trace of the models that failed before this one: the result keeps no error
                 logger.warning("task %s (%s): %s ran after %s", task.id, task.task, result.model_id, "; ".join(errors))
@@ -367,12 +369,12 @@ class Executor:
         self._emit("task_finished", result)
         return result
 
-    def _emit(self, kind: str, result: TaskResult, note: str | None = None) -> None:
+    def _emit(self, kind: str, result: TaskResult, note: str | None = None, model_id: str | None = None) -> None:
         """Send the event ``kind`` about ``result``; a ``note`` (:func:`long_input_note`) goes into its
-        ``warnings`` alone, not into the result."""
+        ``warnings`` alone, not into the result; ``model_id`` names the model a starting task tries first."""
         status = "running" if kind == "task_started" else result.status
         event = {"event": kind, "task_id": result.task_id, "task": result.task, "status": status,
-                 "model_id": result.model_id, "error": result.error, "duration_s": result.duration_s,
+                 "model_id": model_id or result.model_id, "error": result.error, "duration_s": result.duration_s,
                  "stands_in_for": result.stands_in_for, "warnings": [*result.warnings, *([note] if note else [])]}
         try:
             self.on_event(event)

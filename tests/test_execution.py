@@ -69,6 +69,9 @@ def test_failing_task_skips_dependant_and_keeps_sibling(tmp_path):
     assert results[2].status == "skipped" and "task 0 (summarization), which failed" in results[2].error
     assert [c.model_id for c in backend.calls].count("fake/translation") == 0
     assert {e["event"] for e in events} >= {"task_started", "task_finished", "task_skipped"}
+    # a starting task's event names the model it tries first (it was None until one had run)
+    started = {e["task_id"]: e["model_id"] for e in events if e["event"] == "task_started"}
+    assert started[0] == "fake/bad" and started[1] is not None
 
 
 def test_falls_back_to_next_candidate(tmp_path):
