@@ -105,10 +105,10 @@ _OUTPUT_KIND_RE = re.compile(r"(?<!\w)(?:the|that|this|your|its) (?:\w+ )?(trans
 _FIRST_TAIL_RE = re.compile(r"[\s,]+(?:first|beforehand|before anything else)[.!]?$", re.IGNORECASE)
 """The words by which an instruction asks to come first ("remove the background first")."""
 _IMPROVERS = frozenset({"image-to-image", "audio-to-audio"})
+"""Tasks whose output is their input made better or changed, which a next task of their clause takes."""
 _MAPS = frozenset({"image-segmentation", "depth-estimation", "object-detection"})
 """Tasks whose picture maps what they found in their input; a next task asks of the input, unless it
 refers to the map."""
-"""Tasks whose output is their input made better or changed, which a next task of their clause takes."""
 _READS_PROSE = frozenset({"text-classification", "token-classification"})
 """Text tasks that read prose: given "it", they skip an earlier list of labels for the text before it
 ("transcribe it, find the names, then tell me its sentiment"; "detect the language of '...' and find
@@ -237,8 +237,9 @@ _JOINED_QUESTIONS_RE = re.compile(
 
 def split_questions(question: str) -> list[str]:
     """Two questions joined by "and" as two: "Who sent email.txt and when was it sent?" -> "Who sent
-    email.txt?", "When was it sent?"; a bare second question word takes the first's words: "Who
-    sent it and when?" -> "Who sent it?", "When sent it?". One question stays one."""
+    email.txt?", "When was it sent?"; a bare "when" after "who <did> it" asks when it was done: "Who
+    sent it and when?" -> "Who sent it?", "When was it sent?". A bare second question word otherwise
+    ("Which product is better and why?") leaves the question one; so does one question."""
     m = _JOINED_QUESTIONS_RE.match(question.strip())
     if not m:
         return [question]
@@ -247,7 +248,9 @@ def split_questions(question: str) -> list[str]:
     if not m.group("more").strip():  # "who sent it and when": when was it sent
         done = _DONE_RE.match(m.group("rest")) if m.group("wh").lower() == "who" else None
         verb = done and _PARTICIPLES.get(done.group(1).lower(), done.group(1) if done.group(1).endswith("ed") else None)
-        second = f"{second} was {done.group(2)} {verb}" if verb else f"{second} ({first[:1].lower()}{first[1:-1]})"
+        if not verb:
+            return [question]
+        second = f"{second} was {done.group(2)} {verb}"
     return [first, second[:1].upper() + second[1:].rstrip("?") + "?"]
 
 
@@ -256,7 +259,7 @@ _DONE_RE = re.compile(r"^(\w+) (it|this|that|them|these|those|(?:the|this|that|h
 _PARTICIPLES = {"sent": "sent", "wrote": "written", "made": "made", "took": "taken", "gave": "given", "said": "said",
                 "told": "told", "built": "built", "drew": "drawn", "signed": "signed", "painted": "painted",
                 "found": "found", "read": "read", "sang": "sung", "spoke": "spoken", "won": "won", "bought": "bought",
-                "sold": "sold", "began": "begun", "did": "done", "recorded": "recorded", "took over": "taken over"}
+                "sold": "sold", "began": "begun", "did": "done", "recorded": "recorded"}
 
 
 def _as_question(wanted: str) -> str:

@@ -84,8 +84,9 @@ _CLASSIFY_TASKS = ("text-classification", "image-classification", "audio-classif
 _ENTITY_OBJECTS = (r"names?|people|persons?|person names|places?|locations?|organi[sz]ations?|compan(?:y|ies)|dates?|"
                    r"cit(?:y|ies)|countr(?:y|ies)|proper nouns|nouns|verbs|adjectives|key details|important details|notable details|"
                    r"details|keywords|key terms|key information|individuals|brands|products|events|times|amounts|"
-                   r"(?:phone|telephone|contact|mobile|fax) numbers?|e-?mails?(?: address(?:es)?)?|addresses|urls?|"
-                   r"links|web addresses|websites|contact (?:details|info(?:rmation)?)|prices|sums of money")
+                   r"(?:phone|telephone|contact|mobile|fax) numbers?|e-?mail address(?:es)?|addresses|urls?|"
+                   r"(?:web )?links(?= (?:in|on|from) )|web addresses|websites|contact (?:details|info(?:rmation)?)|prices|"
+                   r"sums of money")
 _COLORS = r"red|blue|green|yellow|black|white|pink|purple|orange|brown|gr[ae]y|golden|silver"
 
 LABEL_TASKS = frozenset({"object-detection", "image-classification", "audio-classification", "text-classification",
@@ -139,7 +140,9 @@ CUES: tuple[Cue, ...] = tuple(
             # "write down the phone number they left", "what's the e-mail address in letter.txt?"
             (r"(?:(?:write|note|jot|copy|take|get) down|give me|tell me|what(?:'s| is| are| was| were)) (?:all |any |every )?"
              r"(?:of )?(?:the |their |his |her |its |my )?(?:\w+ )?(?:(?:phone|telephone|contact|mobile|fax) numbers?|"
-             r"e-?mail(?: address(?:es)?)?|e-?mail addresses|contact (?:details|info(?:rmation)?)|urls?|web addresses)", 1.2),
+             r"e-?mail address(?:es)?|contact (?:details|info(?:rmation)?)|urls?|web addresses)"
+             # a file, a quote or an earlier output to find them in ("... they left", "... in letter.txt")
+             r"(?=.*(?:\ue000|\b(?:it|they|he|she|them|this|that)\b))", 1.2),
             # "give me the names of the people mentioned", not "tell me the due date"
             (r"(?:give|tell|show|get) (?:me|us) (?:all )?(?:of )?(?:the )?(?:\w+ )?(?:names|entities|places|dates|people|"
              r"persons|locations|organi[sz]ations|companies|cities|countries|brands|products)(?! of (?:the |this |that )?"
@@ -161,7 +164,8 @@ CUES: tuple[Cue, ...] = tuple(
              r"email|memo|tweet|table)\b", 1.2))
     + _cues(("audio-to-audio", "text2text-generation"),
             # "make clip.wav sound like it was recorded in a church" (a text: "make it sound more formal")
-            (r"sound(?:s)? (?:like|as if|as though|more|less|warmer|clearer|better|fuller|deeper|brighter)\b", 1.2))
+            (r"(?:make|get|have|let) (?:it|this|that|them|the [\w-]+(?: \ue000\d+\ue001)?|my [\w-]+|\ue000\d+\ue001) "
+             r"sound (?:like|as if|as though|more|less|warmer|clearer|better|fuller|deeper|brighter)\b", 1.2))
     + _cues("summarization",
             (r"summar(?:y|ies|i[sz]e|i[sz]es|i[sz]ed|i[sz]ing|i[sz]ation)|tl;? ?dr", 1.5),
             (r"key points|main points|main ideas?|main (?:topics|themes)|key (?:topics|themes|quotes|passages|sentences)|"
@@ -242,7 +246,7 @@ CUES: tuple[Cue, ...] = tuple(
             # "give me three title ideas for a mystery novel", "suggest some names for my bakery"
             (r"(?:give|suggest|brainstorm|propose|list|come up with|think of|need) (?:me |us )?(?:some |a few |several |"
              r"\d+ |two |three |four |five |ten |a list of )?(?:[\w-]+ )?(?:ideas|names|titles|suggestions|taglines|"
-             r"slogans|headlines|captions for (?:my|our|a|an) (?!\ue000))(?! (?:in|of|from) \ue000)", 1.2),
+             r"slogans|headlines|captions for (?:my|our|a|an) (?!\ue000))(?![^\ue000]*\b(?:in|of|from|mentioned in) \ue000)", 1.2),
             # "tell me a joke", "show us a short poem"
             (r"(?:tell|show|give|read) (?:me|us) (?:a|an|some|another) (?:\w+ )?(?:story|stories|poem|joke|jokes|riddle|"
              r"limerick|haiku|fun fact)", 1.4),
@@ -297,13 +301,16 @@ CUES: tuple[Cue, ...] = tuple(
              r"(?:what|which) (?:kind|type|sort|category|class) of (?:table|spreadsheet|chart|data)|"
              r"table (?:type|category|class)|tabular data", 1.4),
             # "which rows in sales.csv are likely fraud?", "label each row of data.csv"
-            (r"(?:which|what|each|every|all) (?:of the )?(?:rows|records|entries)(?! of text)|"
-             r"(?:label|tag|flag|score) (?:the |each |every |all )?(?:rows?|records|entries)", 1.2),
+            (r"(?:which|each|every) (?:of the )?(?:rows|records|entries) (?:in|of) (?:the |this |my )?\ue000\d+\ue001 "
+             r"(?:are|is|look|seem)|(?:(?:which|each|every) (?:of the )?(?:rows|records|entries)(?! of text) (?:are|is|look|"
+             r"seem)|(?:label|tag|flag|score) (?:the |each |every |all )?(?:rows?|records|entries))"
+             r"(?=[^\ue000]*\ue000|.*\b(?:table|spreadsheet|csv)\b)", 1.2),
             (r"tables?|spreadsheets?|rows?|records|columns", 0.4))
     # "predict the species from the measurements in iris.csv": a label for each row of a table, for
     # a picture or for a text, by what the clause gives
-    + _cues(("image-classification", "tabular-classification", "text-classification"),
-            (r"(?:predict|estimate|forecast|infer)(?:s|ed|ing)? (?:the |a |their |its )?[\w-]+(?: [\w-]+)? "
+    + _cues(("image-classification", "tabular-classification", "text-classification", "audio-classification"),
+            (r"(?:predict|classify|infer)(?:s|ed|ing)? (?:the |a |their |its |each )?(?:[\w-]+ )?(?:species|class|classes|"
+             r"category|categories|label|labels|genre|type|types|kind|outcome|result|breed|variety) "
              r"(?:from|for|of|in|based on|using) (?:the |this |these |my )?(?:[\w-]+ ){0,3}\ue000\d+\ue001", 1.2))
     + _cues("object-detection",
             (r"object[- ]detection|bounding box(?:es)?|boxes|detect(?:s|ed|ing)? (?:all |any |the |every )*objects?|"
@@ -352,7 +359,7 @@ CUES: tuple[Cue, ...] = tuple(
             (rf"(?:(?:tell me|talk|say something) about|explain) (?:the |this |that |my |what(?:'s| is) in )?(?:\w+ )?"
              rf"(?:{_IMAGE_NOUNS}|recording|audio|\ue000\d+\ue001)|"
              rf"what(?:'s| is) (?:\w+ ){{0,3}}\ue000\d+\ue001 (?:all )?about\b|"
-             rf"what happens (?:in|on) (?:\w+ ){{0,4}}\ue000\d+\ue001|"
+             rf"what happens (?:in|on) (?:the |this |that |my )?(?:\w+ (?:in |of )?)?\ue000\d+\ue001|"
              rf"what(?:'s| is| was) (?:the|this|that) (?:call|recording|audio|voicemail|video|clip|talk|meeting|podcast|"
              rf"lecture|interview|conversation|speech) (?:all )?about\b", 1.4))
     + _cues(("automatic-speech-recognition", "image-to-text"),
@@ -361,12 +368,9 @@ CUES: tuple[Cue, ...] = tuple(
             (r"what (?:does|did|do) (?:\w+ ){0,3}(?:(?:in|on|of) )?\ue000\d+\ue001 (?:say|says|read|reads)(?! about)|"
              r"what (?:this|it|that|the \w+) (?:says|reads)(?=[\s:?]*(?:(?:in|on) )?\ue000)", 1.3),
             (r"(?:into|to|as) (?:a |an )?(?:written|readable)(?: \w+)?|in writing|(?:into|to) text", 0.6),
-            # "read sign.png and invoice.png, then ...": pictures read are their text (one read before a
-            # question about it is only looked at: "read invoice.png and tell me the due date")
-            (r"^(?:please |now |first |then |and )*read (?:the |both )?\ue000\d+\ue001(?:,? (?:and )?\ue000\d+\ue001)+", 1.0),
             # "classify the sound in clip.wav and tell me what it says": its words, asked outright
             (r"(?:tell me|let me know|write down|show me) (?:exactly )?what (?:it|this|that|he|she|they|the (?:speaker|"
-             r"caller|voice|person|sign|note|label|text)) (?:says|said|is saying|was saying|reads)", 1.4))
+             r"caller|voice|person|sign|note|label|text)) (?:says|said|is saying|was saying|reads)(?! about)", 1.4))
     + _cues("automatic-speech-recognition",
             (r"speech[- ]to[- ]text|speech recognition|asr|dictation|subtitles?", 1.4),
             (r"what (?:\w+ ){0,3}(?:did|does|do|is|was|were|are) (?:\w+ ){0,2}(?:say|says|said|saying|talk(?:ing)? about)|"
@@ -469,7 +473,8 @@ CUES: tuple[Cue, ...] = tuple(
              r"(?:audio|voice|speech)[- ](?:version|narration|format|output)|audible|vocali[sz]e", 1.2),
             # "read me the first paragraph of essay.txt", "read me my notes"
             (r"^(?:please |can you |could you |now |then |and )*read (?:me|us)(?= )(?! (?:the |a )?(?:text|words|"
-             r"writing) (?:in|on|from) \ue000)", 1.2),
+             r"writing) (?:in|on|from) \ue000)(?=.*(?:\ue000|\b(?:it|this|that|them|summary|translation|transcript|"
+             r"caption|answer|story|poem|notes?|paragraph|letter|message|email)\b))", 1.2),
             (r"speak|spoken|pronounc(?:e|ed|iation)|narrat(?:e|es|ed|ion|or)|voice[- ]?over|audiobook|"
              r"synthesi[sz]e (?:speech|voice|audio)|read (?:it|this|that|them) to me", 1.0),
             # "please dub for me: '...'", "generate a video and audio about ..."
@@ -483,8 +488,10 @@ CUES: tuple[Cue, ...] = tuple(
             # "a summary I can listen to", not "what I can hear in it"
             (r"(?<!what )(?<!what do )(?:i|we) (?:can|could) (?:listen to|hear|play)(?! (?:in|on) )", 1.2),
             # "I want to hear a summary of report.txt", "let me hear the translation"
-            (r"(?:i|we) (?:want|would like|'d like|need|wanna) to (?:hear|listen to)(?! (?:what|whether|if|how)\b)"
-             r"|let (?:me|us) hear(?! (?:what|whether|if|how)\b)", 1.2),
+            (r"(?:(?:i|we) (?:want|would like|'d like|need|wanna) to (?:hear|listen to)|let (?:me|us) hear)"
+             r"(?! (?:what|whether|if|how|your|music|some music|a song|songs)\b)"
+             r"(?= (?:it|this|that|them|(?:a|an|the) (?:\w+ )?(?:summary|translation|transcript|caption|answer|story|"
+             r"poem|reading|version)|\ue000))", 1.2),
             (r"(?:generate|create|make|produce|synthesi[sz]e|record|provide|give me|prepare|deliver|output) "
              r"(?:an? |some |the )?(?:[\w-]+ )?(?:speech|audio|voice|spoken)(?: (?:file|clip|version|recording|message))?"
              # not "make the speech (file) in memo.wav clearer": that speech is given ("speech from
