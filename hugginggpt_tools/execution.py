@@ -162,14 +162,23 @@ def _resolve_value(
 
 
 def _reads_files(task: Task) -> bool:
-    """Whether resolving the task's arguments touches the file system or network (a literal file
-    argument); references and texts resolve in memory, without a worker thread."""
+    """Whether resolving the task's arguments may touch the file system or network (a literal file
+    argument, or a one-word text that may name a file to read: "NOTES", "notes.cfg"); references
+    and texts of several words resolve in memory, without a worker thread."""
     spec = get_task(task.task)
     for name, value in task.args.items():
         arg = spec.arg(name)
-        if isinstance(value, str) and (arg is not None and arg.modality != "text" or names_text_file(value)):
+        if isinstance(value, str) and (arg is not None and arg.modality != "text" or names_text_file(value)
+                                       or _one_word(value)):
             return True
     return False
+
+
+def _one_word(value: str) -> bool:
+    """Whether a text argument is one word, which :func:`~hugginggpt_tools.inputs.text_file_content`
+    reads as a file when one of that name is there."""
+    text = value.strip()
+    return bool(text) and not any(c.isspace() for c in text)
 
 
 _ARTIFACT_ID_RE = re.compile(r"^[0-9a-f]{12}$")

@@ -223,24 +223,24 @@ def with_session_config(agent: Any, output_type: Any = None) -> Any:
 
         async def astream(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:  # stream_log and _events too
             """The bound agent's stream; the controller LLM's failure noted for :class:`_StreamErrors`."""
-            try:
-                async for chunk in super().astream(*args, **kwargs):
-                    yield chunk
-            except LLMCallError as exc:
-                failures = _FAILURES.get()
-                if failures is not None:
-                    failures.append(redact(str(exc)))
-                raise
+            async for chunk in _noting_llm_failure(super().astream(*args, **kwargs)):
+                yield chunk
 
         async def astream_events(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
-            try:
-                async for event in super().astream_events(*args, **kwargs):
-                    yield event
-            except LLMCallError as exc:
-                failures = _FAILURES.get()
-                if failures is not None:
-                    failures.append(redact(str(exc)))
-                raise
+            async for event in _noting_llm_failure(super().astream_events(*args, **kwargs)):
+                yield event
+
+    async def _noting_llm_failure(stream: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        """``stream``'s items; the controller LLM's failure (:class:`LLMCallError`) is noted for
+        :class:`_StreamErrors` on its way out."""
+        try:
+            async for item in stream:
+                yield item
+        except LLMCallError as exc:
+            failures = _FAILURES.get()
+            if failures is not None:
+                failures.append(redact(str(exc)))
+            raise
 
     return SessionConfigurable(bound=agent, kwargs={}, config={}, custom_output_type=output_type)
 

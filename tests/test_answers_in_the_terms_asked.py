@@ -210,6 +210,8 @@ def test_a_type_no_local_backend_runs_says_so_with_the_remote_fix() -> None:
     ("count the objects in x.png", None),
     ("find what is in it", None),
     ("Describe faces.jpg", None),
+    # the phrase a label names, not another clause's ("cannot count words in photo.jpg" failed the faces)
+    ("Count the words in note.txt and detect faces in photo.jpg", ("faces", False)),
 ])
 def test_what_a_question_counts_or_looks_for(question: str, expected) -> None:
     assert asked_thing(question) == expected

@@ -302,3 +302,14 @@ def test_missing_files_names_the_file_arguments_that_are_not_there(tmp_path):
                  Task(id=7, task="image-classification", args={"image": "nothere.png"}))
     assert missing_files(plan, [str(elsewhere)], cwd=tmp_path) == ["nothere.png", "notes.txt"]
     assert missing_files(_plan(plan.tasks[0]), cwd=tmp_path) == []
+
+
+def test_a_one_word_text_that_may_name_a_file_is_resolved_off_the_event_loop():
+    """"summarize NOTES" reads the file NOTES when there is one: resolving it may touch the disk, so it
+    runs in a worker thread like a file argument; a sentence resolves in memory."""
+    from hugginggpt_tools.execution import _reads_files
+
+    assert _reads_files(Task(id=0, task="summarization", args={"text": "NOTES"}))
+    assert _reads_files(Task(id=0, task="summarization", args={"text": "notes.txt"}))
+    assert not _reads_files(Task(id=0, task="summarization", args={"text": "The cat sat on the mat."}))
+    assert not _reads_files(Task(id=0, task="summarization", args={"text": Ref(task_id=1)}))

@@ -78,6 +78,20 @@ def test_auto_keeps_the_offline_plan_when_the_llm_raises():
     assert planner.offline_count == 2 and planner.llm_count == 0
 
 
+def test_auto_raises_a_bug_of_its_own_code_rather_than_keep_the_offline_plan():
+    """A TypeError while reading the LLM's reply is a bug, not a provider that cannot be reached."""
+
+    class Broken(GenericFakeChatModel):
+        def _generate(self, *args: Any, **kwargs: Any) -> Any:
+            raise TypeError("unsupported operand type(s)")
+
+    unsure = Plan(tasks=[Task(id=0, task="summarization", args={"text": "cats"})], confidence=0.4, planner="offline")
+    planner = _auto(unsure)
+    planner.llm_planner.llm = Broken(messages=iter([]))
+    with pytest.raises(TypeError, match="unsupported operand"):
+        planner.plan("Something about cats")
+
+
 def test_auto_with_no_offline_task_raises_the_llm_error():
     with pytest.raises(ConnectionError):
         _auto(Plan(confidence=0.0)).plan("Something vague")

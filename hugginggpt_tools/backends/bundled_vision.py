@@ -18,6 +18,7 @@ confident answer (a blank page's best ImageNet label scores 0.01).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -99,10 +100,17 @@ def asked_thing(question: str) -> tuple[str, bool] | None:
     cars", ("people", True) of "what is the number of people in it?", ("faces", False) of "detect
     the faces", ("anyone", False) of "is there anyone in it?"; None when it names nothing one label
     could be ("how many are there?", "find the objects", "find out what is in it") or asks neither.
-    The first such phrase counts; file names in the question are left out."""
+    The first such phrase that names a label counts (:func:`asked_label`: "count the words in note.txt
+    and detect faces in photo.jpg" asks for faces), else the first; file names are left out."""
     from ..planning.resources import FILE_NAME_RE  # local: the planner's module
 
-    for match in _ASK_RE.finditer(FILE_NAME_RE.sub(" ", question or "")):
+    found = list(_asked_phrases(FILE_NAME_RE.sub(" ", question or "")))
+    return next((f for f in found if asked_label(f[0]) is not None), found[0] if found else None)
+
+
+def _asked_phrases(question: str) -> Iterator[tuple[str, bool]]:
+    """Each noun phrase ``question`` counts or looks for, with whether it counts (:func:`asked_thing`)."""
+    for match in _ASK_RE.finditer(question):
         rest = match.group("counted") if match.group("count") else match.group("found")
         words = re.findall(r"[A-Za-z][\w'-]*", rest)
         while words and words[0].lower() in _SKIPPED:
@@ -115,8 +123,7 @@ def asked_thing(question: str) -> tuple[str, bool] | None:
             if word.lower() in LABEL_WORDS:  # "smiling faces": the label word ends it
                 break
         if phrase and phrase[-1].lower() not in _ANYTHING:
-            return " ".join(phrase), bool(match.group("count"))
-    return None
+            yield " ".join(phrase), bool(match.group("count"))
 
 
 def asked_label(thing: str) -> str | None:

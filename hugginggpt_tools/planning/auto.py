@@ -37,6 +37,10 @@ def keeps_offline(plan: Plan, threshold: float = DEFAULT_THRESHOLD) -> bool:
     return bool(plan.tasks) and (plan.confidence or 0.0) >= threshold
 
 
+_PROGRAMMING_ERRORS = (TypeError, AttributeError, NameError, KeyError, IndexError, AssertionError)
+"""Errors of code, not of a provider: the auto planner raises them rather than keep its offline plan."""
+
+
 class AutoPlanner(Planner):
     """Offline first; the LLM when the offline confidence is below ``threshold``.
 
@@ -88,13 +92,14 @@ class AutoPlanner(Planner):
 
     def _unreached(self, offline: Plan, error: Exception) -> Plan:
         """The offline plan when the LLM's call raised ``error``, with a warning naming it; the
-        error itself when the offline plan has no task."""
-        if not offline.tasks:
-            raise error
+        error itself when the offline plan has no task or when it is an error of code
+        (:data:`_PROGRAMMING_ERRORS`: a TypeError while reading the LLM's reply), not of a provider."""
+        if not offline.tasks or isinstance(error, _PROGRAMMING_ERRORS):
+            raise error  # a bug in the planner's own code is no outage to hide behind the offline plan
         from ..response import llm_failure  # local: response imports langchain_core.language_models (0.3 s)
 
         failure = llm_failure(error)
-        logger.warning("LLM planner failed (%s); keeping the offline plan", failure)
+        logger.warning("LLM planner failed (%s); keeping the offline plan", failure, exc_info=error)
         self.offline_count += 1
         note = f"auto: the LLM's call failed ({failure}); kept the offline plan"
         warning = (f"the LLM planner could not be reached ({failure}), so this is the offline planner's plan, made "
