@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from fake_embedder import HashEmbedder
@@ -120,3 +121,34 @@ def invoke_agent(client: Any, files: list[str], headers: dict[str, str] | None =
                  request: str = "Read the text in page.png aloud", route: str = "invoke") -> Any:
     """The served agent's ``route`` (``invoke``, ``c/{config}/invoke``, ...) asked ``request`` on ``files``."""
     return client.post(f"/hugginggpt/{route}", headers=headers or {}, json={"input": {"input": request, "files": files}})
+
+
+def make_video(path: Path, samples: Any = None, rate: int = 16000, seconds: float = 2.0, video: str = "mpeg4",
+               sound: str = "aac", sound_rate: int | None = None, fmt: str | None = None) -> Path:
+    """A small video (64x48, 5 frames a second) with ``samples`` (float mono at ``rate``) as its
+    ``sound`` track, as long as they are; silent (no audio stream at all, ``seconds`` long) when
+    ``samples`` is None. Skips the test without PyAV."""
+    import numpy as np
+    import pytest
+
+    av = pytest.importorskip("av")
+    if samples is not None:
+        seconds = len(samples) / rate
+    with av.open(str(path), "w", format=fmt) as container:
+        picture = container.add_stream(video, rate=5)
+        picture.width, picture.height, picture.pix_fmt = 64, 48, "yuv420p"
+        track = container.add_stream(sound, rate=sound_rate or rate, layout="mono") if samples is not None else None
+        for i in range(max(1, int(seconds * 5))):
+            frame = av.VideoFrame.from_ndarray(np.full((48, 64, 3), 40 * i % 256, np.uint8), format="rgb24")
+            frame.pts = i
+            for packet in picture.encode(frame):
+                container.mux(packet)
+        for packet in picture.encode(None):
+            container.mux(packet)
+        if track is not None:
+            frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(samples[None, :], np.float32), format="flt",
+                                               layout="mono")
+            frame.rate = rate
+            for packet in [*track.encode(frame), *track.encode(None)]:
+                container.mux(packet)
+    return path

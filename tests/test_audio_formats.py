@@ -99,7 +99,7 @@ def test_a_file_that_is_not_audio_says_how_to_convert(tmp_path: Path) -> None:
         read_audio(broken, 16000)
     message = str(caught.value)
     assert "\n" not in message and message.startswith("Cannot decode 'memo.m4a' as audio (")
-    assert "convert it to WAV: `ffmpeg -i memo.m4a" in message
+    assert message.endswith("or convert it to WAV: `ffmpeg -i memo.m4a -c:a pcm_s16le memo.wav`.")
 
 
 def test_a_long_stereo_wav_is_read_in_blocks(speech: np.ndarray, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import make_video
 
 from hugginggpt_tools.artifacts import ArtifactStore
 from hugginggpt_tools.backends import _audio
@@ -25,33 +26,6 @@ from hugginggpt_tools.tasks import TASK_TYPES
 
 SPEECH = Path(__file__).resolve().parents[1] / "examples" / "speech.wav"
 AUDIO_TASKS = ("automatic-speech-recognition", "audio-classification", "audio-to-audio")
-
-
-def make_video(path: Path, samples: np.ndarray | None = None, rate: int = 16000, seconds: float = 2.0,
-               codec: str = "mpeg4", fmt: str | None = None) -> Path:
-    """A small video (64x48, 5 frames a second) with ``samples`` as its AAC sound track, or silent
-    (no audio stream at all) when ``samples`` is None."""
-    av = pytest.importorskip("av")
-    if samples is not None:
-        seconds = len(samples) / rate
-    with av.open(str(path), "w", format=fmt) as container:
-        video = container.add_stream(codec, rate=5)
-        video.width, video.height, video.pix_fmt = 64, 48, "yuv420p"
-        sound = container.add_stream("aac", rate=rate, layout="mono") if samples is not None else None
-        for i in range(max(1, int(seconds * 5))):
-            frame = av.VideoFrame.from_ndarray(np.full((48, 64, 3), 40 * i % 256, np.uint8), format="rgb24")
-            frame.pts = i
-            for packet in video.encode(frame):
-                container.mux(packet)
-        for packet in video.encode(None):
-            container.mux(packet)
-        if sound is not None:
-            frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(samples[None, :], np.float32), format="fltp",
-                                               layout="mono")
-            frame.rate = rate
-            for packet in [*sound.encode(frame), *sound.encode(None)]:
-                container.mux(packet)
-    return path
 
 
 # ----------------------------------------------------------------------------- videos as audio input
@@ -95,7 +69,7 @@ def test_a_video_passes_the_file_kind_check_and_a_photo_does_not(tmp_path: Path)
                                             ("talk.mkv", "libx264", None)])
 def test_the_sound_track_of_a_video_is_its_audio(tmp_path: Path, name: str, codec: str, fmt: str | None) -> None:
     speech, rate = read_wav(SPEECH)
-    decoded, decoded_rate = read_audio(make_video(tmp_path / name, speech, rate, codec=codec, fmt=fmt), 16000)
+    decoded, decoded_rate = read_audio(make_video(tmp_path / name, speech, rate, video=codec, fmt=fmt), 16000)
     assert decoded_rate == 16000 and decoded.size == pytest.approx(speech.size, abs=4000)  # AAC pads up to 0.25 s
     lag = int(np.argmax(np.correlate(decoded[:8000], speech[:4000], "valid")))  # AAC's priming delay, if any
     same = decoded[lag: lag + speech.size]
