@@ -152,3 +152,13 @@ def make_video(path: Path, samples: Any = None, rate: int = 16000, seconds: floa
             for packet in [*track.encode(frame), *track.encode(None)]:
                 container.mux(packet)
     return path
+
+
+def allow_hub(monkeypatch: Any) -> None:
+    """Let huggingface_hub talk to a test's own loopback server (HF_HUB_OFFLINE=1 blocks it otherwise),
+    with no token from the environment: for an autouse fixture of the files that serve one."""
+    import huggingface_hub.constants
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.delenv("HUGGING_FACE_HUB_TOKEN", raising=False)

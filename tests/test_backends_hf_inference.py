@@ -11,15 +11,15 @@ from __future__ import annotations
 import base64
 import io
 import json
-import threading
 import time
 import wave
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import allow_hub, http_server
 
 from hugginggpt_tools.artifacts import ArtifactStore
 from hugginggpt_tools.backends.base import RunContext
@@ -124,20 +124,14 @@ class _Inference(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Inference)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
+    with http_server(_Inference) as httpd:
+        yield f"http://127.0.0.1:{httpd.server_port}"
 
 
 @pytest.fixture(autouse=True)
 def online(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Let huggingface_hub talk to the loopback server (HF_HUB_OFFLINE=1 blocks it otherwise)."""
-    import huggingface_hub.constants
-
-    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
-    monkeypatch.delenv("HF_TOKEN", raising=False)
-    monkeypatch.delenv("HUGGING_FACE_HUB_TOKEN", raising=False)
+    """Let huggingface_hub talk to the loopback server."""
+    allow_hub(monkeypatch)
 
 
 @pytest.fixture()

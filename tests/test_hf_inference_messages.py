@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
-from helpers import http_server
+from helpers import allow_hub, http_server
 
 from hugginggpt_tools.artifacts import ArtifactStore
 from hugginggpt_tools.backends.base import Backends
@@ -47,12 +47,8 @@ def server() -> Iterator[str]:
 
 @pytest.fixture(autouse=True)
 def online(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Let huggingface_hub talk to the loopback server (HF_HUB_OFFLINE=1 blocks it otherwise)."""
-    import huggingface_hub.constants
-
-    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
-    monkeypatch.delenv("HF_TOKEN", raising=False)
-    monkeypatch.delenv("HUGGING_FACE_HUB_TOKEN", raising=False)
+    """Let huggingface_hub talk to the loopback server."""
+    allow_hub(monkeypatch)
 
 
 def _error(backend: HFInferenceBackend, tmp_path: Path) -> str:
