@@ -388,18 +388,22 @@ class PlanBuilder:
     strengths: list[float] = field(default_factory=list)
     consumed: set[int] = field(default_factory=set)
     missing: list[Missing] = field(default_factory=list)
-    feed_from_missing: bool = True
-    """Whether a text task whose text was to be the output of a task left out for want of input
-    ("describe the photo, then translate the description", no photo) is left out too (a plan that
-    runs; the default), rather than given its clause's words (over a benchmark's tool graph, where
-    the task counts although it cannot run). A plan that runs also takes texts as a run needs
-    them: an unquoted text without the instruction around it (:meth:`_object_text`), and a quoted
-    question as the text when no other is given; a benchmark's labels write texts otherwise."""
     bridges: dict[str, str] = field(default_factory=lambda: dict(BRIDGES))
     clauses: list[Clause | None] = field(default_factory=list)
     _clause: Clause | None = field(default=None, init=False, repr=False)
     _reading: bool = field(default=False, init=False, repr=False)
     """Whether the task being added reads the next file its clause names (:meth:`_unread`)."""
+
+    @property
+    def feed_from_missing(self) -> bool:
+        """Whether the plan is one that runs, over the registry (:attr:`Vocabulary.over_registry`),
+        rather than one scored against a benchmark's tool graph. A text task whose text was to be
+        the output of a task left out for want of input ("describe the photo, then translate the
+        description", no photo) is then left out too, rather than given its clause's words (on a
+        graph the task counts although it cannot run); texts are taken as a run needs them (an
+        unquoted text without the instruction around it, :meth:`_object_text`; a quoted question as
+        the text when no other is given); and the registry-only readings of this module apply."""
+        return self.vocab.over_registry
 
     def produced(self) -> list[str]:
         """The modalities earlier tasks output, the latest task's main output last (a detector's

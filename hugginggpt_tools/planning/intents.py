@@ -114,6 +114,11 @@ class Vocabulary:
         edit = any("text" in t.inputs for t in graph.tools_for("image-to-image"))
         return cls(intents, outputs, edit, inputs)
 
+    @property
+    def over_registry(self) -> bool:
+        """Whether this is the registry's vocabulary (plans that run), not a tool graph's."""
+        return self.inputs is None
+
     def modalities(self, task: str, spec: ArgSpec | None = None) -> tuple[str, ...]:
         """What argument ``spec`` of ``task`` (its main one by default) takes: the registry's
         modalities, less those no tool of the graph takes (TaskBench's "Automatic Speech
@@ -410,7 +415,7 @@ def _speaks_what_is_made(cand: Candidate, pending: Sequence[Candidate], vocab: V
     """Whether ``cand`` is speech of a text another task of its clause is still to write, over the
     registry: "I want to hear a summary of report.txt" speaks the summary, not the report (on
     TaskBench's graph, whose requests name the steps in their order, the order scores better)."""
-    return vocab.inputs is None and cand.task == "text-to-speech" and any(
+    return vocab.over_registry and cand.task == "text-to-speech" and any(
         o is not cand and "text" in vocab.outputs.get(o.task, ())[:1] and o.task not in LABEL_TASKS for o in pending)
 
 

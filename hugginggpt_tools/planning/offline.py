@@ -198,8 +198,7 @@ class OfflinePlanner(Planner):
                bridges: Mapping[str, str] | None = None, lenient: bool = False) -> tuple[PlanBuilder, int]:
         """The plan the clauses ask for under ``vocab``, with ``extra`` candidates per clause index
         (``lenient``: see :func:`score_clause`)."""
-        builder = PlanBuilder(req, vocab, feed_from_missing=self.tools is None,
-                              bridges=dict(BRIDGES if bridges is None else bridges))
+        builder = PlanBuilder(req, vocab, bridges=dict(BRIDGES if bridges is None else bridges))
         uncovered = 0
         for clause in req.clauses:
             before = len(builder.tasks)
