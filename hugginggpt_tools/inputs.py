@@ -15,16 +15,17 @@ local file. :func:`local_file` accepts what users and LLMs give:
 * the id of an artifact of the session (a tool's earlier output).
 
 A text argument that is only the name of a text file or document ("summarize report.txt",
-"page.html", "report.pdf", a file with no suffix such as "NOTES") stands for the file's text
-(:func:`text_file_content`, :func:`read_text_file`: a PDF's text layer with pypdf, a web page without
-its markup), under the same file policy; a file whose text cannot be read (a Word file, binary
-data) fails naming it and the fix. A missing file's error names an existing one with a close name
-(:func:`did_you_mean`).
+"page.html", "report.pdf", "letter.docx", a file with no suffix such as "NOTES") stands for the
+file's text (:func:`text_file_content`, read by :func:`~hugginggpt_tools.documents.read_text_file`:
+a PDF's text layer with pypdf, a Word document's paragraphs and tables, a web page without its
+markup), under the same file policy; a file whose text cannot be read (an old Word .doc file,
+binary data) fails naming it and the fix. A missing file's
+error names an existing one with a close name (:func:`did_you_mean`). What a file holds by its
+first bytes is told by :mod:`~hugginggpt_tools.filekinds`.
 """
 
 from __future__ import annotations
 
-import codecs
 import logging
 import mimetypes
 import os
@@ -36,7 +37,17 @@ from typing import TYPE_CHECKING, Union
 from urllib.parse import urljoin, urlsplit
 
 from .config import get_settings
+from .documents import (
+    DOCUMENT_FILE_SUFFIXES,
+    MAX_TEXT_FILE_BYTES,
+    TEXT_FILE_SUFFIXES,
+    UNREADABLE_DOCUMENTS,
+    html_text,
+    read_text_file,
+    table_as_text,
+)
 from .errors import InputError
+from .filekinds import check_file_kind, sniff_kind, sniff_suffix
 from .policy import ALLOWED_SCHEMES, FilePolicy, Target, URLPolicy
 from .redaction import redact
 
@@ -56,12 +67,6 @@ MAX_REDIRECTS = 5
 
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):(?://|[^\\/])")
 _ARTIFACT_ID_RE = re.compile(r"^[0-9a-f]{12}$")
-_MAGIC: tuple[tuple[bytes, int, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", 0, ".png"), (b"\xff\xd8\xff", 0, ".jpg"), (b"GIF8", 0, ".gif"),
-    (b"BM", 0, ".bmp"), (b"WEBP", 8, ".webp"), (b"WAVE", 8, ".wav"), (b"fLaC", 0, ".flac"),
-    (b"OggS", 0, ".ogg"), (b"ID3", 0, ".mp3"), (b"\xff\xfb", 0, ".mp3"), (b"ftyp", 4, ".mp4"),
-    (b"%PDF", 0, ".pdf"), (b"II*\x00", 0, ".tif"), (b"MM\x00*", 0, ".tif"),
-)
 
 
 def url_scheme(value: str) -> str | None:
@@ -78,68 +83,6 @@ def url_scheme(value: str) -> str | None:
 def is_url(value: object) -> bool:
     """True for an ``http://`` or ``https://`` URL."""
     return isinstance(value, str) and url_scheme(value) in ALLOWED_SCHEMES
-
-
-def sniff_suffix(data: bytes, default: str = ".bin") -> str:
-    """A file suffix for ``data`` from its first bytes (PNG, JPEG, WAV, MP3, ...)."""
-    for magic, offset, suffix in _MAGIC:
-        if data[offset:offset + len(magic)] == magic:
-            return suffix
-    return default
-
-
-_KINDS: dict[str, tuple[str, str]] = {
-    ".png": ("image", "a PNG image"), ".jpg": ("image", "a JPEG image"), ".gif": ("image", "a GIF image"),
-    ".bmp": ("image", "a BMP image"), ".webp": ("image", "a WebP image"), ".tif": ("image", "a TIFF image"),
-    ".wav": ("audio", "a WAV audio file"), ".flac": ("audio", "a FLAC audio file"),
-    ".ogg": ("audio", "an Ogg audio file"), ".mp3": ("audio", "an MP3 audio file"),
-    ".pdf": ("document", "a PDF document"),
-}
-"""What the first bytes found by :func:`sniff_suffix` say a file holds: modality and name (MP4's
-``ftyp`` is left out: it holds video, audio or a HEIC photo alike)."""
-_ACCEPTED = {"image": "an image file (PNG, JPEG, WebP or BMP)", "audio": "an audio file (WAV, MP3, FLAC or OGG)",
-             "video": "a video (MP4, MOV, MKV, WebM or AVI)", "table": "a table (a CSV file)"}
-"""How :func:`check_file_kind` names each kind of file an argument takes, with its usual formats."""
-_NAMED = frozenset({"image", "audio", "video", "document", "text"})
-"""Kinds a file name's suffix may promise, which the content then belies ("a PNG image despite its .wav name")."""
-
-
-def sniff_kind(path: str | Path) -> tuple[str, str] | None:
-    """What the file at ``path`` holds by its first bytes: its modality and a name (``("image",
-    "a PNG image")``), or None when they are not recognized or the file cannot be read."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(16)
-    except OSError:
-        return None
-    return _KINDS.get(sniff_suffix(head, ""))
-
-
-def check_file_kind(path: str | Path, modalities: Sequence[str], task: str) -> None:
-    """Raise :class:`InputError` when the file at ``path`` holds another kind of content than the
-    ``task``'s argument takes (a photo given for speech recognition, a PNG renamed ``.wav``),
-    naming the file, what it holds and every kind the argument takes with its usual formats
-    ("needs an audio file (WAV, MP3, FLAC or OGG) or a video with a sound track (MP4, ...)").
-    A file whose first bytes are not recognized passes: the model reads it or says why it cannot."""
-    kind = sniff_kind(path)
-    if kind is None or kind[0] in modalities:
-        return
-    name = Path(path).name
-    suffix = Path(name).suffix.lower()
-    named = "document" if suffix == ".pdf" else (mimetypes.guess_type(f"x{suffix}")[0] or "/").split("/")[0]
-    despite = f" despite its {suffix} name" if named in _NAMED and named != kind[0] else ""
-    wanted = [_accepted(modality, modalities) for modality in modalities]
-    short = " or ".join(text.split(" (")[0] for text in wanted)
-    raise InputError(f"{name!r} is {kind[1]}{despite}; {task} needs {' or '.join(wanted)}. Give {short} instead.")
-
-
-def _accepted(modality: str, modalities: Sequence[str]) -> str:
-    """How ``modality`` is named among the kinds an argument takes: a video an audio task takes is
-    one "with a sound track" (its sound is what the model hears)."""
-    text = _ACCEPTED.get(modality, f"{'an' if modality[:1] in 'aeiou' else 'a'} {modality} file")
-    if modality == "video" and "audio" in modalities:
-        text = text.replace("a video", "a video with a sound track", 1)
-    return text
 
 
 def _stem(url: str) -> str:
@@ -396,19 +339,6 @@ def spaced_file_names(text: str, folder: str | Path | None = None) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-TEXT_FILE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".rst", ".srt", ".vtt", ".log", ".csv", ".tsv", ".json"})
-"""Files whose content a text argument that names them stands for ("summarize report.txt"); a
-CSV or TSV table is given as one sentence per row (:func:`table_as_text`)."""
-DOCUMENT_FILE_SUFFIXES = frozenset({".pdf", ".html", ".htm", ".xhtml"})
-"""Documents whose text a text argument that names them stands for: a PDF's text layer (pypdf), a
-web page's text without its tags, scripts and styles (:func:`html_text`)."""
-UNREADABLE_DOCUMENTS = {".doc": "a Word document", ".docx": "a Word document", ".rtf": "an RTF document",
-                        ".odt": "an OpenDocument text", ".pages": "a Pages document", ".epub": "an EPUB book"}
-"""Documents a text argument may name whose text is not read here: the task fails naming the file and the
-fix (save it as .txt or PDF), rather than take the file's name for the text."""
-MAX_TEXT_FILE_BYTES = 2_000_000
-MAX_DOCUMENT_BYTES = 50_000_000
-"""A PDF or web page may be this large on disk; the text read from it is held to :data:`MAX_TEXT_FILE_BYTES`."""
 _TEXT_FILE_RE = re.compile(r"^\S+\.[A-Za-z]{2,8}$")
 _NAMED_SUFFIXES = TEXT_FILE_SUFFIXES | DOCUMENT_FILE_SUFFIXES | frozenset(UNREADABLE_DOCUMENTS)
 
@@ -444,196 +374,15 @@ def text_file_content(value: str, files: Sequence[str] = (), cwd: str | Path | N
     name is there, whatever its suffix ("NOTES", "notes.cfg", one of the given ``files``). The file is
     looked up and allowed as any file argument (:func:`resolve_file`, :func:`file_roots`; a path
     outside the allowed folders is refused) and read by :func:`read_text_file`: a plain-text file as
-    it is (a table one sentence per row), a web page without its markup, a PDF's text layer.
-    Raises :class:`InputError` naming the file when it is missing, refused, too large, empty, or
-    cannot be read as text (a Word file, an image, binary data), with the fix."""
+    it is (a table one sentence per row), a web page without its markup, a PDF's text layer, a Word
+    document's text. Raises :class:`InputError` naming the file when it is missing, refused, too
+    large, empty, or cannot be read as text (an old Word .doc file, an image, binary data), with the
+    fix."""
     name = value.strip() if isinstance(value, str) else ""
     if not names_text_file(name) and not _names_existing_file(name, files, cwd):
         return None
     path = Path(resolve_file(name, files, cwd, roots=file_roots(settings, store)))
     return read_text_file(path)
-
-
-_SAVE_AS_TEXT = "save it as .txt or PDF, or quote its text in the request"
-_FIRST = {"image": "to use the writing in it, ask for that first (read the text in {name})",
-          "audio": "to use what is said in it, ask for that first (transcribe {name})"}
-"""How to get the text of a picture or a recording that a text argument names."""
-
-
-def read_text_file(path: str | Path) -> str:
-    """The text of the file at ``path`` (:func:`text_file_content`): a PDF's text layer (pypdf), a
-    web page's text (:func:`html_text`), a CSV or TSV table as one sentence per row
-    (:func:`table_as_text`), any other file whose bytes are text as it is (:func:`decode_text`).
-    Raises :class:`InputError` naming the file (its bare name) when it is too large (2 MB of text),
-    empty or blank, a document whose text is not read here (:data:`UNREADABLE_DOCUMENTS`), a PDF
-    with no text layer, an image, audio or other binary data."""
-    path = Path(path)
-    name, suffix = path.name, path.suffix.lower()
-    if suffix in UNREADABLE_DOCUMENTS:
-        raise InputError(f"{name!r} is {UNREADABLE_DOCUMENTS[suffix]}, whose text is not read here; {_SAVE_AS_TEXT}.")
-    limit = MAX_DOCUMENT_BYTES if suffix in DOCUMENT_FILE_SUFFIXES else MAX_TEXT_FILE_BYTES
-    with path.open("rb") as handle:  # read past the limit, not stat first: the file may grow meanwhile
-        data = handle.read(limit + 1)
-    if len(data) > limit:
-        raise InputError(_too_long(name, max(path.stat().st_size, len(data)), limit))
-    if not data:
-        raise InputError(f"The text file {name!r} is empty (0 bytes). Put the text in it, or quote the text in the "
-                         "request.")
-    if suffix == ".pdf" or data.startswith(b"%PDF-"):
-        return _pdf_text(path, data)
-    if _binary(data):
-        kind = _KINDS.get(sniff_suffix(data[:16], ""))
-        if kind is not None and kind[0] in _FIRST:
-            raise InputError(f"{name!r} is {kind[1]}, not a text; {_FIRST[kind[0]].format(name=name)}, or quote the "
-                             "text in the request.")
-        raise InputError(f"{name!r} is not a text file (its bytes are binary data); {_SAVE_AS_TEXT}.")
-    text = decode_text(data)
-    page = suffix in DOCUMENT_FILE_SUFFIXES or bool(_HTML_START_RE.match(text))
-    if page:
-        text = html_text(text)
-    if not text.strip():
-        what = "a web page with no text" if page else "blank (only spaces and line breaks)"
-        raise InputError(f"The text file {name!r} is {what}. Put the text in it, or quote the text in the request.")
-    if len(text.encode("utf-8")) > MAX_TEXT_FILE_BYTES:
-        raise InputError(_too_long(name, len(text.encode("utf-8")), MAX_TEXT_FILE_BYTES, "of text"))
-    delimiter = {".csv": ",", ".tsv": "\t"}.get(suffix)
-    return text if delimiter is None else table_as_text(text, delimiter)
-
-
-def _too_long(name: str, size: int, limit: int, what: str = "") -> str:
-    holds = f"holds {size / 1e6:.1f} MB {what}" if what else f"is {size / 1e6:.1f} MB"
-    return (f"The text file {name!r} {holds}; text arguments take at most {limit / 1e6:.0f} MB. Pass an excerpt "
-            "or split the file.")
-
-
-_TEXT_CONTROLS = frozenset(b"\t\n\r\f\b\x1b")
-
-
-def _binary(data: bytes) -> bool:
-    """Whether ``data`` (a file's first bytes) are binary rather than text: a NUL byte (unless a
-    UTF-16 or UTF-32 byte-order mark starts it), or more than 1 in 20 bytes control characters."""
-    head = data[:8192]
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)):
-        return False
-    if b"\0" in head:
-        return True
-    controls = sum(1 for b in head if (b < 32 and b not in _TEXT_CONTROLS) or b == 127)
-    return controls * 20 > len(head)
-
-
-def _pdf_text(path: Path, data: bytes) -> str:
-    """The text layer of the PDF at ``path`` (its bytes ``data``), pages apart by a blank line.
-    Raises :class:`InputError` naming the file when pypdf is missing, the file is damaged or locked
-    by a password, or it has no text (a scanned PDF), with the fix."""
-    import io
-
-    name = path.name
-    try:
-        import pypdf  # local: a PDF is read only when one is named
-    except ImportError as exc:
-        raise InputError(f"Reading the PDF {name!r} needs pypdf: pip install pypdf (or hugginggpt-tools[offline]); "
-                         f"or {_SAVE_AS_TEXT}.") from exc
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged file's warnings: the error below says it
-    pages: list[str] = []
-    try:
-        reader = pypdf.PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise InputError(f"The PDF {name!r} is locked with a password; save an unlocked copy as .txt or PDF.")
-        size = 0
-        for page in reader.pages:
-            pages.append(page.extract_text() or "")
-            size += len(pages[-1].encode("utf-8"))
-            if size > MAX_TEXT_FILE_BYTES:
-                raise InputError(_too_long(name, size, MAX_TEXT_FILE_BYTES, "of text"))
-    except InputError:
-        raise
-    except Exception as exc:  # pypdf raises many kinds on a damaged or unusual file
-        raise InputError(f"Cannot read the PDF {name!r} ({type(exc).__name__}: {exc}); {_SAVE_AS_TEXT}.") from exc
-    text = "\n\n".join(p.strip() for p in pages if p.strip())
-    if not text:
-        raise InputError(f"The PDF {name!r} has no text layer ({len(pages)} page{'' if len(pages) == 1 else 's'}, "
-                         "a scan or only pictures): no model here reads text from a PDF's pictures; save its pages "
-                         f"as images (`pdftoppm -png {name} page`) and ask to read the text in them.")
-    return text
-
-
-_HTML_START_RE = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.IGNORECASE | re.DOTALL)
-_HTML_SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "head"})
-_HTML_HEADINGS = frozenset({"title", "h1", "h2", "h3", "h4", "h5", "h6"})
-_HTML_BLOCKS = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
-                          "section", "article", "header", "footer", "main", "nav", "aside", "blockquote", "pre",
-                          "hr", "title", "dd", "dt", "dl", "figcaption", "caption", "td", "th", "form", "address"})
-
-
-def html_text(markup: str) -> str:
-    """The text a reader sees of a web page ``markup``: its title and body text, entities decoded,
-    without tags, comments, scripts, styles and the head's metadata; one line per paragraph,
-    heading, list item or table cell, a heading or title ending in a full stop when it has no
-    punctuation of its own (stdlib :mod:`html.parser`, which tolerates broken markup)."""
-    from html.parser import HTMLParser
-
-    class _Text(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__(convert_charrefs=True)
-            self.parts: list[str] = []
-            self.skipping: list[str] = []
-
-        def handle_starttag(self, tag: str, attrs: object) -> None:
-            if tag == "body":  # a head left open ends where the body begins
-                self.skipping = [t for t in self.skipping if t != "head"]
-            if tag == "title" and self.skipping == ["head"]:
-                self.skipping.append(tag)  # the title is read though the head is not
-            elif tag in _HTML_SKIPPED:
-                self.skipping.append(tag)
-            if tag in _HTML_BLOCKS:
-                self.parts.append("\n")
-
-        def handle_endtag(self, tag: str) -> None:
-            if tag in self.skipping:
-                del self.skipping[len(self.skipping) - 1 - self.skipping[::-1].index(tag):]
-            if tag in _HTML_HEADINGS and "".join(self.parts[-8:]).rstrip()[-1:].isalnum():
-                self.parts.append(".")  # a heading ends its sentence: "Launch." is not read into the next one
-            if tag in _HTML_BLOCKS:
-                self.parts.append("\n")
-
-        def handle_data(self, data: str) -> None:
-            if not self.skipping or self.skipping[-1] == "title":
-                self.parts.append(data)
-
-    parser = _Text()
-    parser.feed(markup)
-    parser.close()
-    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
-    return "\n".join(line for line in lines if line)
-
-
-def table_as_text(text: str, delimiter: str = ",") -> str:
-    """A CSV table as sentences a text model reads: one paragraph per row, each value after its
-    column's name from the first row ("name: Alice, city: Paris."). A table of one row, or with
-    rows longer than the header, comes back as it was."""
-    import csv
-    import io
-
-    rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(cell.strip() for cell in row)]
-    if len(rows) < 2 or any(len(row) > len(rows[0]) for row in rows[1:]):
-        return text
-    header = [name.strip() for name in rows[0]]
-    # a blank line between rows: each row a sentence of its own to the sentence splitter, which joins
-    # a line that goes on in lower case to the one before (a wrapped line) and answered a question
-    # with the whole table
-    return "\n\n".join(", ".join(f"{name}: {cell.strip()}" if name else cell.strip()
-                                 for name, cell in zip(header, row) if cell.strip()) + "."
-                       for row in rows[1:])
-
-
-def decode_text(data: bytes) -> str:
-    """A text file's bytes as text: UTF-16 or UTF-32 when the file starts with their byte-order
-    mark (Windows Notepad's "Unicode"), else UTF-8 (a UTF-8 mark dropped, bad bytes replaced)."""
-    for mark, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(mark):  # UTF-32-LE's mark begins with UTF-16-LE's: it is tried first
-            return data.decode(codec, errors="replace")
-    return data.decode("utf-8-sig", errors="replace")
 
 
 def _store(store: "ArtifactStore | None", what: str) -> "ArtifactStore":
@@ -645,6 +394,8 @@ def _store(store: "ArtifactStore | None", what: str) -> "ArtifactStore":
 __all__ = [
     "ALLOWED_SCHEMES",
     "FileValue",
+    "MAX_TEXT_FILE_BYTES",
+    "TEXT_FILE_SUFFIXES",
     "check_file_kind",
     "did_you_mean",
     "download",
@@ -658,5 +409,6 @@ __all__ = [
     "similar_file_names",
     "sniff_kind",
     "sniff_suffix",
+    "table_as_text",
     "url_scheme",
 ]

@@ -74,12 +74,13 @@ def test_a_web_page_a_pdf_and_a_text_file_with_no_suffix_stand_for_their_text(tm
 
 
 def test_a_file_that_cannot_be_read_as_text_fails_naming_it_and_the_fix(tmp_path: Path, store: ArtifactStore) -> None:
-    """A Word file, binary data, a photo, a scanned PDF: a one-line error naming the file and what to do,
+    """An old Word (.doc) file, binary data, a photo, a scanned PDF: a one-line error naming the file and what to do,
     never the file's name passed on as the text."""
-    (tmp_path / "letter.docx").write_bytes(b"PK\x03\x04" + bytes(64))
-    with pytest.raises(InputError, match=r"^'letter.docx' is a Word document, whose text is not read here; save it "
-                                         r"as \.txt or PDF, or quote its text in the request\.$"):
-        _text("letter.docx", tmp_path, store)
+    (tmp_path / "letter.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64))
+    with pytest.raises(InputError, match=r"^'letter.doc' is an old-style Word document \(\.doc\), whose text is not "
+                                         r"read here; save it as \.docx, \.txt or PDF \(`soffice --headless "
+                                         r"--convert-to docx letter.doc`\), or quote its text in the request\.$"):
+        _text("letter.doc", tmp_path, store)
     (tmp_path / "binary.bin").write_bytes(bytes(range(256)) * 4)
     with pytest.raises(InputError, match=r"^'binary.bin' is not a text file \(its bytes are binary data\); save it"):
         _text("binary.bin", tmp_path, store, files=[str(tmp_path / "binary.bin")])

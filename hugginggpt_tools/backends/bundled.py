@@ -17,10 +17,10 @@ from typing import Any, ClassVar
 from ..config import Settings, apply_thread_limits
 from ..errors import BackendError, HuggingGPTError, MissingExtraError
 from ..schemas import ModelCard
-from ._audio import piper_voice, speech_output, write_speech
 from ._images import open_image
 from ._inputs import file_input, text_input
 from ._ocr import merge_ocr_lines, no_text_message, ocr_text, rapidocr_engine, read_lines
+from ._speech import piper_voice, speech_output, write_speech
 from .base import Backend, RunContext, TaskOutput, missing_packages
 
 logger = logging.getLogger(__name__)

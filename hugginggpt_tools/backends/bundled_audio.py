@@ -12,8 +12,9 @@ from typing import Any, ClassVar
 
 from ..config import apply_thread_limits
 from ..errors import BackendError, InputError
-from ._audio import iter_audio, no_samples, read_audio, replace_sound_track, video_stream, video_suffix, windows
+from ._audio import iter_audio, no_samples, read_audio, windows
 from ._inputs import file_input
+from ._video import replace_sound_track, video_stream, video_suffix
 from .base import RunContext, TaskOutput
 from .bundled import BundledModel, register_bundled
 

@@ -1,0 +1,391 @@
+"""The text of a text file or document that a text argument names ("summarize report.txt").
+
+:func:`read_text_file` reads a plain-text file as it is (UTF-8, or UTF-16/32 by its byte-order
+mark, :func:`decode_text`), a CSV or TSV table as one sentence per row (:func:`table_as_text`), a
+web page without its markup (:func:`html_text`), a PDF's text layer (pypdf) and a Word document
+(.docx, :func:`_docx_text`, with the standard library). A file whose text cannot be read (an old
+Word .doc or RTF file, an image, binary data) fails naming it and the fix.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .filekinds import _KINDS, sniff_suffix
+
+TEXT_FILE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".rst", ".srt", ".vtt", ".log", ".csv", ".tsv", ".json"})
+"""Files whose content a text argument that names them stands for ("summarize report.txt"); a
+CSV or TSV table is given as one sentence per row (:func:`table_as_text`)."""
+DOCUMENT_FILE_SUFFIXES = frozenset({".pdf", ".html", ".htm", ".xhtml", ".docx"})
+"""Documents whose text a text argument that names them stands for: a PDF's text layer (pypdf), a
+web page's text without its tags, scripts and styles (:func:`html_text`), a Word document's
+paragraphs and tables (:func:`_docx_text`)."""
+UNREADABLE_DOCUMENTS = {".doc": "an old-style Word document (.doc)", ".rtf": "an RTF document",
+                        ".odt": "an OpenDocument text", ".pages": "a Pages document", ".epub": "an EPUB book"}
+"""Documents a text argument may name whose text is not read here: the task fails naming the file and the
+fix (save it as .docx, .txt or PDF), rather than take the file's name for the text."""
+_CONVERTIBLE = frozenset({".doc", ".rtf", ".odt"})
+"""Of :data:`UNREADABLE_DOCUMENTS`, those LibreOffice converts to .docx from the command line."""
+MAX_TEXT_FILE_BYTES = 2_000_000
+MAX_DOCUMENT_BYTES = 50_000_000
+"""A PDF, web page or Word document may be this large on disk (a Word document's text, unpacked, too);
+the text read from it is held to :data:`MAX_TEXT_FILE_BYTES`."""
+
+
+_SAVE_AS_TEXT = "save it as .txt or PDF, or quote its text in the request"
+_FIRST = {"image": "to use the writing in it, ask for that first (read the text in {name})",
+          "audio": "to use what is said in it, ask for that first (transcribe {name})"}
+"""How to get the text of a picture or a recording that a text argument names."""
+
+
+def read_text_file(path: str | Path) -> str:
+    """The text of the file at ``path`` (:func:`~hugginggpt_tools.inputs.text_file_content`): a PDF's
+    text layer (pypdf), a Word document's (:func:`_docx_text`), a web page's text (:func:`html_text`), a
+    CSV or TSV table as one sentence per row (:func:`table_as_text`), any other file whose bytes are
+    text as it is (:func:`decode_text`). Raises :class:`InputError` naming the file (its bare name)
+    when it is too large (2 MB of text), empty or blank, a document whose text is not read here
+    (:data:`UNREADABLE_DOCUMENTS`), a PDF with no text layer, a damaged Word document, an image,
+    audio or other binary data."""
+    path = Path(path)
+    name, suffix = path.name, path.suffix.lower()
+    if suffix in UNREADABLE_DOCUMENTS:
+        raise InputError(f"{name!r} is {UNREADABLE_DOCUMENTS[suffix]}, whose text is not read here; "
+                         f"{_convert_fix(name) if suffix in _CONVERTIBLE else _SAVE_AS_TEXT}.")
+    limit = MAX_DOCUMENT_BYTES if suffix in DOCUMENT_FILE_SUFFIXES else MAX_TEXT_FILE_BYTES
+    with path.open("rb") as handle:  # read past the limit, not stat first: the file may grow meanwhile
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(_too_long(name, max(path.stat().st_size, len(data)), limit))
+    if not data:
+        raise InputError(f"The text file {name!r} is empty (0 bytes). Put the text in it, or quote the text in the "
+                         "request.")
+    if suffix == ".pdf" or data.startswith(b"%PDF-"):
+        return _pdf_text(path, data)
+    if suffix == ".docx":
+        return _docx_text(name, data)
+    if _binary(data):
+        kind = _KINDS.get(sniff_suffix(data[:16], ""))
+        if kind is not None and kind[0] in _FIRST:
+            raise InputError(f"{name!r} is {kind[1]}, not a text; {_FIRST[kind[0]].format(name=name)}, or quote the "
+                             "text in the request.")
+        raise InputError(f"{name!r} is not a text file (its bytes are binary data); {_SAVE_AS_TEXT}.")
+    text = decode_text(data)
+    page = suffix in DOCUMENT_FILE_SUFFIXES or bool(_HTML_START_RE.match(text))
+    if page:
+        text = html_text(text)
+    if not text.strip():
+        what = "a web page with no text" if page else "blank (only spaces and line breaks)"
+        raise InputError(f"The text file {name!r} is {what}. Put the text in it, or quote the text in the request.")
+    if len(text.encode("utf-8")) > MAX_TEXT_FILE_BYTES:
+        raise InputError(_too_long(name, len(text.encode("utf-8")), MAX_TEXT_FILE_BYTES, "of text"))
+    delimiter = {".csv": ",", ".tsv": "\t"}.get(suffix)
+    return text if delimiter is None else table_as_text(text, delimiter)
+
+
+def _convert_fix(name: str) -> str:
+    """How to get the text of the old Word, RTF or OpenDocument file ``name``: save it as .docx (the
+    LibreOffice command that does it, the name quoted for the shell when it needs it), .txt or PDF."""
+    import shlex
+
+    return (f"save it as .docx, .txt or PDF (`soffice --headless --convert-to docx {shlex.quote(name)}`), or quote "
+            "its text in the request")
+
+
+def _too_long(name: str, size: int, limit: int, what: str = "") -> str:
+    holds = f"holds {size / 1e6:.1f} MB {what}" if what else f"is {size / 1e6:.1f} MB"
+    return (f"The text file {name!r} {holds}; text arguments take at most {limit / 1e6:.0f} MB. Pass an excerpt "
+            "or split the file.")
+
+
+_TEXT_CONTROLS = frozenset(b"\t\n\r\f\b\x1b")
+
+
+def _binary(data: bytes) -> bool:
+    """Whether ``data`` (a file's first bytes) are binary rather than text: a NUL byte (unless a
+    UTF-16 or UTF-32 byte-order mark starts it), or more than 1 in 20 bytes control characters."""
+    head = data[:8192]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)):
+        return False
+    if b"\0" in head:
+        return True
+    controls = sum(1 for b in head if (b < 32 and b not in _TEXT_CONTROLS) or b == 127)
+    return controls * 20 > len(head)
+
+
+def _pdf_text(path: Path, data: bytes) -> str:
+    """The text layer of the PDF at ``path`` (its bytes ``data``), pages apart by a blank line.
+    Raises :class:`InputError` naming the file when pypdf is missing, the file is damaged or locked
+    by a password, or it has no text (a scanned PDF), with the fix."""
+    import io
+
+    name = path.name
+    try:
+        import pypdf  # local: a PDF is read only when one is named
+    except ImportError as exc:
+        raise InputError(f"Reading the PDF {name!r} needs pypdf: pip install pypdf (or hugginggpt-tools[offline]); "
+                         f"or {_SAVE_AS_TEXT}.") from exc
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged file's warnings: the error below says it
+    pages: list[str] = []
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise InputError(f"The PDF {name!r} is locked with a password; save an unlocked copy as .txt or PDF.")
+        size = 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            size += len(pages[-1].encode("utf-8"))
+            if size > MAX_TEXT_FILE_BYTES:
+                raise InputError(_too_long(name, size, MAX_TEXT_FILE_BYTES, "of text"))
+    except InputError:
+        raise
+    except Exception as exc:  # pypdf raises many kinds on a damaged or unusual file
+        raise InputError(f"Cannot read the PDF {name!r} ({type(exc).__name__}: {exc}); {_SAVE_AS_TEXT}.") from exc
+    text = "\n\n".join(p.strip() for p in pages if p.strip())
+    if not text:
+        raise InputError(f"The PDF {name!r} has no text layer ({len(pages)} page{'' if len(pages) == 1 else 's'}, "
+                         "a scan or only pictures): no model here reads text from a PDF's pictures; save its pages "
+                         f"as images (`pdftoppm -png {name} page`) and ask to read the text in them.")
+    return text
+
+
+_HTML_START_RE = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.IGNORECASE | re.DOTALL)
+_HTML_SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "head"})
+_HTML_HEADINGS = frozenset({"title", "h1", "h2", "h3", "h4", "h5", "h6"})
+_HTML_BLOCKS = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
+                          "section", "article", "header", "footer", "main", "nav", "aside", "blockquote", "pre",
+                          "hr", "title", "dd", "dt", "dl", "figcaption", "caption", "td", "th", "form", "address"})
+
+
+def html_text(markup: str) -> str:
+    """The text a reader sees of a web page ``markup``: its title and body text, entities decoded,
+    without tags, comments, scripts, styles and the head's metadata; one line per paragraph,
+    heading, list item or table cell, a heading or title ending in a full stop when it has no
+    punctuation of its own (stdlib :mod:`html.parser`, which tolerates broken markup)."""
+    from html.parser import HTMLParser
+
+    class _Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.parts: list[str] = []
+            self.skipping: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            if tag == "body":  # a head left open ends where the body begins
+                self.skipping = [t for t in self.skipping if t != "head"]
+            if tag == "title" and self.skipping == ["head"]:
+                self.skipping.append(tag)  # the title is read though the head is not
+            elif tag in _HTML_SKIPPED:
+                self.skipping.append(tag)
+            if tag in _HTML_BLOCKS:
+                self.parts.append("\n")
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in self.skipping:
+                del self.skipping[len(self.skipping) - 1 - self.skipping[::-1].index(tag):]
+            if tag in _HTML_HEADINGS and "".join(self.parts[-8:]).rstrip()[-1:].isalnum():
+                self.parts.append(".")  # a heading ends its sentence: "Launch." is not read into the next one
+            if tag in _HTML_BLOCKS:
+                self.parts.append("\n")
+
+        def handle_data(self, data: str) -> None:
+            if not self.skipping or self.skipping[-1] == "title":
+                self.parts.append(data)
+
+    parser = _Text()
+    parser.feed(markup)
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def table_as_text(text: str, delimiter: str = ",") -> str:
+    """A CSV table as sentences a text model reads: one paragraph per row, each value after its
+    column's name from the first row ("name: Alice, city: Paris."). A table of one row, or with
+    rows longer than the header, comes back as it was."""
+    import csv
+    import io
+
+    rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(cell.strip() for cell in row)]
+    sentences = _row_sentences(rows)
+    return text if sentences is None else sentences
+
+
+def _row_sentences(rows: list[list[str]]) -> str | None:
+    """The ``rows`` of a table (the first its header, no blank row) as one sentence per row, a blank
+    line apart ("name: Alice, city: Paris."), or None for a table of one row or with rows longer than
+    the header. A blank line between rows makes each row a sentence of its own to the sentence
+    splitter, which joins a line that goes on in lower case to the one before (a wrapped line) and
+    answered a question with the whole table."""
+    if len(rows) < 2 or any(len(row) > len(rows[0]) for row in rows[1:]):
+        return None
+    header = [name.strip() for name in rows[0]]
+    return "\n\n".join(", ".join(f"{name}: {cell.strip()}" if name else cell.strip()
+                                 for name, cell in zip(header, row) if cell.strip()) + "."
+                       for row in rows[1:])
+
+_WORD = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+"""A drawing's fallback for old readers, which repeats a text box's text: skipped."""
+_RUN_MARKS = {f"{_WORD}tab": " ", f"{_WORD}ptab": " ", f"{_WORD}br": "\n", f"{_WORD}cr": "\n",
+              f"{_WORD}noBreakHyphen": "-"}
+"""What a tab, a line break or a non-breaking hyphen in a paragraph stands for in its text."""
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""How an old-style Word (.doc) file begins, and a .docx locked with a password (an encrypted OLE package)."""
+
+
+def _docx_text(name: str, data: bytes) -> str:
+    """The text of the Word document ``name`` (its bytes ``data``), read with the standard library
+    (:mod:`zipfile`, :mod:`xml.etree`): each paragraph of ``word/document.xml`` a line of its ``w:t``
+    texts, a tab a space and a line break a new line; a table one sentence per row under its header
+    row, as a CSV table (:func:`_row_sentences`), a blank line around it. Tracked deletions, field
+    codes and empty paragraphs are left out. Raises :class:`InputError` naming the file when it is not
+    a readable Word document (not a ZIP archive, no ``word/document.xml``, broken XML) or holds no
+    text, with the fix."""
+    body = _docx_body(name, data)
+    text = _joined(_blocks(body))
+    if not text:
+        raise InputError(f"The Word document {name!r} has no text. Put the text in it, or quote the text in the "
+                         "request.")
+    if len(text.encode("utf-8")) > MAX_TEXT_FILE_BYTES:
+        raise InputError(_too_long(name, len(text.encode("utf-8")), MAX_TEXT_FILE_BYTES, "of text"))
+    return text
+
+
+def _docx_body(name: str, data: bytes) -> Any:
+    """The parsed ``w:body`` of the Word document ``name`` (its bytes ``data``); :class:`InputError`
+    when its ``word/document.xml`` cannot be read or parsed."""
+    from xml.etree import ElementTree
+
+    xml = _docx_part(name, data)
+    if b"<!DOCTYPE" in xml[:4096].upper():  # Word writes none: entity tricks are all a DTD would bring
+        raise InputError(_not_docx(name, "its word/document.xml declares a DTD, which Word never writes"))
+    try:
+        root = ElementTree.fromstring(xml)
+    except ElementTree.ParseError as exc:
+        raise InputError(_not_docx(name, f"its word/document.xml is not well-formed XML ({exc})")) from exc
+    body = root.find(f"{_WORD}body")
+    return root if body is None else body
+
+
+def _docx_part(name: str, data: bytes) -> bytes:
+    """The bytes of ``word/document.xml`` in the ZIP archive ``data`` of the Word document ``name``,
+    at most :data:`MAX_DOCUMENT_BYTES` unpacked."""
+    import io
+    import zipfile
+    import zlib
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        why = ("it is an old-style Word (.doc) file or one locked with a password" if data.startswith(_OLE_MAGIC)
+               else "it is not a ZIP archive (a damaged file, or another kind named .docx)")
+        raise InputError(_not_docx(name, why)) from None
+    with archive:
+        try:
+            info = archive.getinfo("word/document.xml")
+        except KeyError:
+            raise InputError(_not_docx(name, "it holds no word/document.xml (a ZIP archive, but no Word "
+                                             "document)")) from None
+        if info.file_size > MAX_DOCUMENT_BYTES:
+            raise InputError(_too_long(name, info.file_size, MAX_DOCUMENT_BYTES, "of XML"))
+        try:
+            return archive.read(info)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
+            raise InputError(_not_docx(name, f"its word/document.xml cannot be unpacked ({exc})")) from exc
+
+
+def _not_docx(name: str, why: str) -> str:
+    return (f"{name!r} is not a readable Word document (.docx): {why}. Open it in Word or LibreOffice and save "
+            "it again as .docx (or as .txt or PDF), or quote its text in the request.")
+
+
+def _blocks(parent: Any) -> Iterator[tuple[str, bool]]:
+    """The paragraphs and tables under ``parent`` in document order, as ``(text, is_table)``; the
+    paragraphs of content controls and other wrappers included."""
+    for child in parent:
+        if child.tag == f"{_WORD}p":
+            yield _paragraph_text(child), False
+        elif child.tag == f"{_WORD}tbl":
+            yield _table_text(child), True
+        elif child.tag != _FALLBACK:
+            yield from _blocks(child)
+
+
+def _joined(blocks: Iterator[tuple[str, bool]]) -> str:
+    """The texts of ``blocks`` (:func:`_blocks`) one after another, those left blank out: a line
+    each, a blank line before and after a table (whose rows are a blank line apart)."""
+    out: list[str] = []
+    after_table = False
+    for text, table in blocks:
+        if not text:
+            continue
+        if out:
+            out.append("\n\n" if table or after_table else "\n")
+        out.append(text)
+        after_table = table
+    return "".join(out)
+
+
+def _paragraph_text(paragraph: Any) -> str:
+    """A paragraph's text: its runs' ``w:t`` texts joined, a line per line break, spaces made one."""
+    lines = (" ".join(line.split()) for line in "".join(_run_texts(paragraph)).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _run_texts(element: Any) -> Iterator[str]:
+    """The texts, tabs and breaks under ``element`` in order (:data:`_RUN_MARKS`); a paragraph
+    inside it (a text box) on lines of its own."""
+    for child in element:
+        if child.tag == f"{_WORD}t":
+            yield child.text or ""
+        elif child.tag in _RUN_MARKS:
+            yield _RUN_MARKS[child.tag]
+        elif child.tag == f"{_WORD}p":
+            yield "\n"
+            yield from _run_texts(child)
+            yield "\n"
+        elif child.tag != _FALLBACK:
+            yield from _run_texts(child)
+
+
+def _table_text(table: Any) -> str:
+    """A table's text: one sentence per row under its header row (:func:`_row_sentences`), else (one
+    row, or rows longer than the first) a line per row, its cells apart by " | "."""
+    rows = [[_cell_text(cell) for cell in row.findall(f"{_WORD}tc")] for row in table.findall(f"{_WORD}tr")]
+    rows = [row for row in rows if any(row)]
+    sentences = _row_sentences(rows)
+    return sentences if sentences is not None else "\n".join(" | ".join(c for c in row if c) for row in rows)
+
+
+def _cell_text(cell: Any) -> str:
+    """A table cell's text on one line: its paragraphs (and any table in it) apart by a space."""
+    return " ".join(" ".join(text.split()) for text, _ in _blocks(cell) if text)
+
+
+def decode_text(data: bytes) -> str:
+    """A text file's bytes as text: UTF-16 or UTF-32 when the file starts with their byte-order
+    mark (Windows Notepad's "Unicode"), else UTF-8 (a UTF-8 mark dropped, bad bytes replaced)."""
+    for mark, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(mark):  # UTF-32-LE's mark begins with UTF-16-LE's: it is tried first
+            return data.decode(codec, errors="replace")
+    return data.decode("utf-8-sig", errors="replace")
+
+
+__all__ = [
+    "DOCUMENT_FILE_SUFFIXES",
+    "MAX_DOCUMENT_BYTES",
+    "MAX_TEXT_FILE_BYTES",
+    "TEXT_FILE_SUFFIXES",
+    "UNREADABLE_DOCUMENTS",
+    "decode_text",
+    "html_text",
+    "read_text_file",
+    "table_as_text",
+]

@@ -1,0 +1,86 @@
+"""What a file holds by its first bytes: an image, audio, a PDF (:func:`sniff_suffix`, :func:`sniff_kind`).
+
+A file argument's content, not its name, says what it is: :func:`check_file_kind` refuses a file
+that holds another kind of content than a task's argument takes (a photo given for speech
+recognition, a PNG renamed ``.wav``), naming what it holds and every kind the argument takes.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import InputError
+
+_MAGIC: tuple[tuple[bytes, int, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", 0, ".png"), (b"\xff\xd8\xff", 0, ".jpg"), (b"GIF8", 0, ".gif"),
+    (b"BM", 0, ".bmp"), (b"WEBP", 8, ".webp"), (b"WAVE", 8, ".wav"), (b"fLaC", 0, ".flac"),
+    (b"OggS", 0, ".ogg"), (b"ID3", 0, ".mp3"), (b"\xff\xfb", 0, ".mp3"), (b"ftyp", 4, ".mp4"),
+    (b"%PDF", 0, ".pdf"), (b"II*\x00", 0, ".tif"), (b"MM\x00*", 0, ".tif"),
+)
+
+
+def sniff_suffix(data: bytes, default: str = ".bin") -> str:
+    """A file suffix for ``data`` from its first bytes (PNG, JPEG, WAV, MP3, ...)."""
+    for magic, offset, suffix in _MAGIC:
+        if data[offset:offset + len(magic)] == magic:
+            return suffix
+    return default
+
+
+_KINDS: dict[str, tuple[str, str]] = {
+    ".png": ("image", "a PNG image"), ".jpg": ("image", "a JPEG image"), ".gif": ("image", "a GIF image"),
+    ".bmp": ("image", "a BMP image"), ".webp": ("image", "a WebP image"), ".tif": ("image", "a TIFF image"),
+    ".wav": ("audio", "a WAV audio file"), ".flac": ("audio", "a FLAC audio file"),
+    ".ogg": ("audio", "an Ogg audio file"), ".mp3": ("audio", "an MP3 audio file"),
+    ".pdf": ("document", "a PDF document"),
+}
+"""What the first bytes found by :func:`sniff_suffix` say a file holds: modality and name (MP4's
+``ftyp`` is left out: it holds video, audio or a HEIC photo alike)."""
+_ACCEPTED = {"image": "an image file (PNG, JPEG, WebP or BMP)", "audio": "an audio file (WAV, MP3, FLAC or OGG)",
+             "video": "a video (MP4, MOV, MKV, WebM or AVI)", "table": "a table (a CSV file)"}
+"""How :func:`check_file_kind` names each kind of file an argument takes, with its usual formats."""
+_NAMED = frozenset({"image", "audio", "video", "document", "text"})
+"""Kinds a file name's suffix may promise, which the content then belies ("a PNG image despite its .wav name")."""
+
+
+def sniff_kind(path: str | Path) -> tuple[str, str] | None:
+    """What the file at ``path`` holds by its first bytes: its modality and a name (``("image",
+    "a PNG image")``), or None when they are not recognized or the file cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(16)
+    except OSError:
+        return None
+    return _KINDS.get(sniff_suffix(head, ""))
+
+
+def check_file_kind(path: str | Path, modalities: Sequence[str], task: str) -> None:
+    """Raise :class:`InputError` when the file at ``path`` holds another kind of content than the
+    ``task``'s argument takes (a photo given for speech recognition, a PNG renamed ``.wav``),
+    naming the file, what it holds and every kind the argument takes with its usual formats
+    ("needs an audio file (WAV, MP3, FLAC or OGG) or a video with a sound track (MP4, ...)").
+    A file whose first bytes are not recognized passes: the model reads it or says why it cannot."""
+    kind = sniff_kind(path)
+    if kind is None or kind[0] in modalities:
+        return
+    name = Path(path).name
+    suffix = Path(name).suffix.lower()
+    named = "document" if suffix == ".pdf" else (mimetypes.guess_type(f"x{suffix}")[0] or "/").split("/")[0]
+    despite = f" despite its {suffix} name" if named in _NAMED and named != kind[0] else ""
+    wanted = [_accepted(modality, modalities) for modality in modalities]
+    short = " or ".join(text.split(" (")[0] for text in wanted)
+    raise InputError(f"{name!r} is {kind[1]}{despite}; {task} needs {' or '.join(wanted)}. Give {short} instead.")
+
+
+def _accepted(modality: str, modalities: Sequence[str]) -> str:
+    """How ``modality`` is named among the kinds an argument takes: a video an audio task takes is
+    one "with a sound track" (its sound is what the model hears)."""
+    text = _ACCEPTED.get(modality, f"{'an' if modality[:1] in 'aeiou' else 'a'} {modality} file")
+    if modality == "video" and "audio" in modalities:
+        text = text.replace("a video", "a video with a sound track", 1)
+    return text
+
+
+__all__ = ["check_file_kind", "sniff_kind", "sniff_suffix"]
