@@ -122,3 +122,44 @@ def test_restore_reads_back_what_save_wrote_and_drops_files_that_are_gone(tmp_pa
     assert again.history == session.history and again.turns == 1
     assert again.files == [str(kept.resolve())]
     assert SessionManager(settings).restore("new").history == []  # nothing saved: a new session
+
+
+def test_a_session_keeps_and_plans_with_only_its_last_turns_but_all_its_files(
+        calls: dict[str, list[dict[str, str]]], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from hugginggpt_tools.cli import run
+
+    monkeypatch.setattr(run, "SESSION_TURNS", 2, raising=False)
+    planned_with: list[int] = []
+    aplan = pipeline.HuggingGPT.aplan
+
+    async def counting_aplan(self: Any, request: str, files: Any, history: Any) -> Any:
+        planned_with.append(sum(m.type == "human" for m in history))
+        return await aplan(self, request, files, history)
+
+    monkeypatch.setattr(pipeline.HuggingGPT, "aplan", counting_aplan)
+    requests = ["read the text in sign.png", "now read that aloud", "transcribe that recording",
+                "read the text in sign.png"]
+    assert main(["run", requests[0], "--file", "sign.png", "--session", "trip", "--quiet"]) == 0
+    for request in requests[1:]:
+        assert main(["run", request, "--session", "trip", "--quiet"]) == 0
+    assert planned_with == [0, 1, 2, 2]
+
+    saved = json.loads((tmp_path / "hugginggpt_outputs" / "trip" / SESSION_FILE).read_text(encoding="utf-8"))
+    assert [m["data"]["content"] for m in saved["history"] if m["type"] == "human"] == requests[-2:]
+    assert [m["type"] for m in saved["history"]] == ["human", "ai", "human", "ai"]
+    wav = next((tmp_path / "hugginggpt_outputs" / "trip").glob("speech-*.wav"))
+    assert str(wav) in saved["files"] and str(tmp_path / "sign.png") in saved["files"]  # the first turn's file too
+
+    main(["run", "read that aloud", "--session", "trip"])
+    assert "[session] trip: going on from its last 2 turns (" in capsys.readouterr().err
+
+
+def test_recent_turns_cuts_at_a_request() -> None:
+    from langchain_core.messages import AIMessage, HumanMessage
+
+    from hugginggpt_tools.cli.run import recent_turns
+
+    history = [HumanMessage("a"), AIMessage("1"), HumanMessage("b"), AIMessage("2"), HumanMessage("c"), AIMessage("3")]
+    assert recent_turns(history, 2) == history[2:]
+    assert recent_turns(history, 3) == history and recent_turns(history, 0) == []

@@ -82,7 +82,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Answer one request. With ``--session NAME`` the run goes on the conversation saved in the
     output folder's ``NAME/session.json`` (its history, the files given and the files made: "now
     read that aloud" reads the previous run's text) and saves it again once answered; without it
-    every run is a fresh, private session."""
+    every run is a fresh, private session. Only the last :data:`SESSION_TURNS` turns of the history
+    are planned with and saved; the session's files are all kept, so an older one is still named."""
     from ..artifacts import check_output_dir
     from ..config import get_settings
     from ..pipeline import HuggingGPT, build_graph, create_hugginggpt_agent
@@ -101,19 +102,47 @@ def cmd_run(args: argparse.Namespace) -> int:
     else:
         hg = HuggingGPT(llm, planner=args.planner, settings=settings, choose_model=args.choose_model)
         session, config = hg.sessions.restore(name), {"configurable": {"session_id": name}}
+        session.history = recent_turns(session.history)
         agent = build_graph(hg)
         if not args.quiet:
-            earlier = f"turn {session.turns + 1}" if session.turns else "a new session"
-            print(f"[session] {name}: {earlier} ({session.path})", file=sys.stderr, flush=True)
+            print(f"[session] {name}: {_session_turn(session.turns)} ({session.path})", file=sys.stderr, flush=True)
     state = asyncio.run(_run_agent(agent, {"input": args.request, "files": files}, args.quiet, config))
     answer = state["answer"]
     if session is not None:
+        session.history = recent_turns(session.history)
         session.save()
     if args.json:
         print(answer.model_dump_json(indent=2))
     else:
         print(answer.text)
     return _exit_code(answer, answered_by_llm=llm is not None)
+
+
+SESSION_TURNS = 10
+"""How many recent turns (a request and its answer) of a ``--session`` conversation are kept in its
+``session.json`` and sent to the planner as chat history; older ones are dropped, so the file and
+the prompt stay small. The session's files are all kept: a later request may still name one."""
+
+
+def recent_turns(history: Sequence[Any], turns: int | None = None) -> list[Any]:
+    """The messages of the last ``turns`` (default :data:`SESSION_TURNS`) turns of ``history``,
+    each turn starting at a human message, so a request is never kept without its answer."""
+    from langchain_core.messages import HumanMessage
+
+    turns = SESSION_TURNS if turns is None else turns
+    starts = [i for i, m in enumerate(history) if isinstance(m, HumanMessage)]
+    if len(starts) <= turns:
+        return list(history)
+    return list(history[starts[-turns]:]) if turns > 0 else []
+
+
+def _session_turn(earlier: int) -> str:
+    """How the progress line names this run's place in a session with ``earlier`` turns kept."""
+    if not earlier:
+        return "a new session"
+    if earlier < SESSION_TURNS:
+        return f"turn {earlier + 1}"
+    return f"going on from its last {earlier} turns"
 
 
 def _session_name(name: str | None) -> str | None:
@@ -239,7 +268,8 @@ def register(sub: Any) -> None:
     run.add_argument("--output-dir", help="where files are written (default: ./hugginggpt_outputs)")
     run.add_argument("--session", metavar="NAME",
                      help="go on the conversation NAME, saved in the output folder's NAME/session.json: a later "
-                          "request may refer to this one's results (\"now read that aloud\") and files")
+                          "request may refer to this one's results (\"now read that aloud\") and files; the last "
+                          f"{SESSION_TURNS} turns are kept (all the files are)")
     run.add_argument("--quiet", action="store_true",
                      help="no progress lines or log warnings on stderr (HUGGINGGPT_LOG_LEVEL still applies)")
     run.set_defaults(func=cmd_run)
