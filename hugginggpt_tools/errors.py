@@ -8,6 +8,7 @@ CLI) can catch one class. Errors are grouped by whose fault they are:
   sends back to the LLM as a correction,
 * inference failures (:class:`BackendError`, :class:`ModelNotAvailableError`), recorded on the
   task result instead of aborting the run,
+* the controller LLM failing while planning (:class:`LLMCallError`), which stops the run,
 * bad user input (:class:`InputError`).
 
 Messages name the bad value, the valid options and the fix.
@@ -101,6 +102,12 @@ class TransientBackendError(BackendError):
     """
 
 
+class LLMCallError(HuggingGPTError):
+    """The controller LLM's call failed while planning (the provider is down, a timeout, a rate
+    limit, a bad key), so nothing was run; the message names the LLM's error and the fix. The
+    server answers it with 502. (The response stage and ``planner="auto"`` fall back instead.)"""
+
+
 __all__ = [
     "AgentInputError",
     "BackendError",
@@ -110,6 +117,7 @@ __all__ = [
     "DuplicateTaskIdError",
     "HuggingGPTError",
     "InputError",
+    "LLMCallError",
     "MissingExtraError",
     "ModalityError",
     "ModelIndexError",

@@ -39,7 +39,7 @@ from .artifacts import ArtifactStore
 from .backends import default_backends
 from .backends.base import Backends
 from .config import Settings, get_settings
-from .errors import AgentInputError, ConfigError, HuggingGPTError, InputError
+from .errors import AgentInputError, ConfigError, HuggingGPTError, InputError, LLMCallError
 from .execution import Executor
 from .inputs import spaced_file_names
 from .model_index.index import ModelIndex, load_default_index
@@ -97,12 +97,6 @@ class AgentState(TypedDict, total=False):
     answer: Answer
     llm_calls: Annotated[int, operator.add]
     events: Annotated[list[str], operator.add]
-
-
-class LLMCallError(HuggingGPTError):
-    """The controller LLM's call failed while planning (the provider is down, a timeout, a rate
-    limit, a bad key), so nothing was run; the message names the LLM's error and the fix. The
-    server answers it with 502. (The response stage and ``planner="auto"`` fall back instead.)"""
 
 
 class _LLMCallCounter(BaseCallbackHandler):

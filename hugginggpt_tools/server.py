@@ -66,7 +66,7 @@ from typing_extensions import TypedDict
 
 from .artifacts import check_session_id
 from .config import Settings, get_settings
-from .errors import AgentInputError, ConfigError, InputError, MissingExtraError, PlanError
+from .errors import AgentInputError, ConfigError, InputError, LLMCallError, MissingExtraError, PlanError
 from .ratelimit import RateLimiter
 from .redaction import redact
 from .schemas import Answer
@@ -160,7 +160,7 @@ async def check_inputs(request: Any) -> None:
 
 
 _FAILURES: ContextVar[list[str] | None] = ContextVar("hugginggpt_served_failures", default=None)
-"""The messages of the controller LLM's failures (:class:`~hugginggpt_tools.pipeline.LLMCallError`)
+"""The messages of the controller LLM's failures (:class:`~hugginggpt_tools.errors.LLMCallError`)
 in the request being served, for :class:`_StreamErrors`."""
 _GENERIC_ERROR = json.dumps({"status_code": 500, "message": "Internal Server Error"}).encode()
 """LangServe's ``error`` event data for any error raised while it streams."""
@@ -212,8 +212,6 @@ def with_session_config(agent: Any, output_type: Any = None) -> Any:
         description="The session the run belongs to (its chat history, files and outputs carry over), as the "
                     "X-Session-Id header names it; scoped to the API key.")
         for key in SESSION_KEYS]
-
-    from .pipeline import LLMCallError
 
     class SessionConfigurable(RunnableBinding):
         @property
@@ -418,7 +416,7 @@ def create_app(
     from fastapi.responses import FileResponse
     from langserve import add_routes
 
-    from .pipeline import LLMCallError, create_hugginggpt_agent
+    from .pipeline import create_hugginggpt_agent
 
     settings = settings or get_settings()
     agent = agent if agent is not None else create_hugginggpt_agent(settings=settings)

@@ -39,3 +39,10 @@ def test_every_error_derives_from_the_base_class():
 def test_missing_extra_message_names_the_pip_command():
     err = errors.MissingExtraError("piper", "offline", "text-to-speech")
     assert "pip install 'hugginggpt-tools[offline]'" in str(err)
+
+
+def test_llm_call_error_is_one_of_the_errors_and_still_importable_from_pipeline():
+    from hugginggpt_tools import pipeline
+
+    assert "LLMCallError" in errors.__all__
+    assert pipeline.LLMCallError is errors.LLMCallError
