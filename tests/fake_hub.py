@@ -10,11 +10,13 @@ every request path is recorded in ``requests``.
 from __future__ import annotations
 
 import json
-import threading
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from contextlib import ExitStack
+from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
+
+from helpers import QuietHandler, http_server
 
 
 def hub_model(model_id: str, task: str, downloads: int, *, likes: int = 0, language: Any = None,
@@ -38,6 +40,7 @@ class FakeHub:
         self.requests: list[str] = []
         self.counts: Counter[str] = Counter()
         self._server: ThreadingHTTPServer | None = None
+        self._serving = ExitStack()
 
     def fail_next(self, path: str, status: int, times: int = 1, headers: dict[str, str] | None = None) -> None:
         """Answer the next ``times`` requests of ``path`` with ``status``."""
@@ -52,28 +55,22 @@ class FakeHub:
     def __enter__(self) -> "FakeHub":
         hub = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 hub._handle(self)
 
             def do_HEAD(self) -> None:  # noqa: N802
                 hub._handle(self)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+        self._server = self._serving.enter_context(http_server(Handler))
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        assert self._server is not None
-        self._server.shutdown()
-        self._server.server_close()
+        self._serving.close()
 
     # --- routing ---------------------------------------------------------------------------
 
-    def _handle(self, request: BaseHTTPRequestHandler) -> None:
+    def _handle(self, request: QuietHandler) -> None:
         parsed = urlparse(request.path)
         path = parsed.path
         self.requests.append(request.path)
@@ -97,7 +94,7 @@ class FakeHub:
     def _model(self, model_id: str) -> dict[str, Any] | None:
         return next((m for m in self.models if m["id"] == model_id), None)
 
-    def _list(self, request: BaseHTTPRequestHandler, query: dict[str, list[str]]) -> None:
+    def _list(self, request: QuietHandler, query: dict[str, list[str]]) -> None:
         tag = (query.get("pipeline_tag") or [None])[0]
         found = [m for m in self.models if tag is None or m["pipeline_tag"] == tag]
         if (query.get("sort") or [""])[0] == "downloads":
@@ -115,23 +112,9 @@ class FakeHub:
     # --- answers ----------------------------------------------------------------------------
 
     @staticmethod
-    def _send(request: BaseHTTPRequestHandler, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
-        data = json.dumps(body).encode()
-        request.send_response(status)
-        request.send_header("Content-Type", "application/json")
-        request.send_header("Content-Length", str(len(data)))
-        for key, value in (headers or {}).items():
-            request.send_header(key, value)
-        request.end_headers()
-        if request.command != "HEAD":
-            request.wfile.write(data)
+    def _send(request: QuietHandler, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+        request.reply(status, json.dumps(body).encode(), headers=headers)
 
     @staticmethod
-    def _send_text(request: BaseHTTPRequestHandler, status: int, text: str) -> None:
-        data = text.encode()
-        request.send_response(status)
-        request.send_header("Content-Type", "text/plain; charset=utf-8")
-        request.send_header("Content-Length", str(len(data)))
-        request.end_headers()
-        if request.command != "HEAD":
-            request.wfile.write(data)
+    def _send_text(request: QuietHandler, status: int, text: str) -> None:
+        request.reply(status, text.encode(), "text/plain; charset=utf-8")

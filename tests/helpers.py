@@ -1,6 +1,7 @@
 """Helpers shared by the tests (importable as ``helpers``, like ``fake_embedder`` and ``fake_hub``).
 
-* :func:`http_server`: a ``http.server`` handler served on 127.0.0.1 for the length of a ``with``.
+* :func:`http_server`: a ``http.server`` handler served on 127.0.0.1 for the length of a ``with``;
+  :class:`QuietHandler`, the base of the tests' handlers: it logs nothing and has :meth:`~QuietHandler.reply`.
 * :func:`uvicorn_server`: an ASGI app under uvicorn on 127.0.0.1 for the length of a ``with``.
 * :class:`RecordingChat` / :func:`recording_chat`: a scripted chat model that records its prompts.
 * :func:`fake_agent`: an offline-planner agent over :class:`~hugginggpt_tools.testing.FakeBackend`
@@ -32,12 +33,33 @@ from hugginggpt_tools.model_index.index import ModelIndex
 from hugginggpt_tools.testing import FakeBackend, Handler, fake_card
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    """A ``http.server`` request handler that logs nothing (the base class writes a line to stderr
+    per request); :meth:`reply` sends a whole answer."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Log nothing."""
+
+    def reply(self, status: int, body: bytes = b"", content_type: str = "application/json",
+              headers: dict[str, str] | None = None) -> None:
+        """Answer ``status`` with ``body`` (its length as ``Content-Length``) and ``headers``; no body to a HEAD."""
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
 @contextmanager
 def http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[ThreadingHTTPServer]:
-    """Serve ``handler`` on 127.0.0.1 at a free port (``server.server_port``) from a daemon thread."""
+    """Serve ``handler`` (a :class:`QuietHandler`, usually) on 127.0.0.1 at a free port
+    (``server.server_port``) from a daemon thread."""
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
     try:
         yield httpd
     finally:

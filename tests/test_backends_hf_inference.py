@@ -14,12 +14,11 @@ import json
 import time
 import wave
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import allow_hub, http_server
+from helpers import QuietHandler, allow_hub, http_server
 
 from hugginggpt_tools.artifacts import ArtifactStore
 from hugginggpt_tools.backends.base import RunContext
@@ -78,7 +77,7 @@ BINARY: dict[str, tuple[bytes, str]] = {"text-to-image": (_png(), "image/png"), 
                                         "text-to-speech": (_wav(), "audio/wav"), "text-to-video": (b"\x00\x00\x00\x18ftypmp42", "video/mp4")}
 
 
-class _Inference(BaseHTTPRequestHandler):
+class _Inference(QuietHandler):
     """Answers per task; ``/flaky-<n>/...`` answers 503 n times, ``/limited`` always 429, ``/slow`` sleeps."""
 
     requests: list[tuple[str, bytes]] = []
@@ -93,33 +92,22 @@ class _Inference(BaseHTTPRequestHandler):
             left = self.flaky.setdefault(self.path, int(head.split("-")[1]))
             if left:
                 self.flaky[self.path] = left - 1
-                return self._send(503, b'{"error": "Model is loading", "estimated_time": 1.0}',
+                return self.reply(503, b'{"error": "Model is loading", "estimated_time": 1.0}',
                                   headers={"Retry-After": "0.25"})
             head = parts[1]
         if head == "limited":
-            return self._send(429, b'{"error": "rate limited"}')
+            return self.reply(429, b'{"error": "rate limited"}')
         if head == "missing":
-            return self._send(404, b'{"error": "Model not found"}')
+            return self.reply(404, b'{"error": "Model not found"}')
         if head == "slow":
             time.sleep(1.5)
         if head == "conversational":
-            return self._send(200, json.dumps(CHAT).encode())
+            return self.reply(200, json.dumps(CHAT).encode())
         if head in BINARY:
             data, mime = BINARY[head]
-            return self._send(200, data, mime)
-        self._send(200, json.dumps(ANSWERS.get(head, [LABELS])).encode())
+            return self.reply(200, data, mime)
+        self.reply(200, json.dumps(ANSWERS.get(head, [LABELS])).encode())
 
-    def _send(self, status: int, body: bytes, mime: str = "application/json", headers: dict | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", mime)
-        self.send_header("Content-Length", str(len(body)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
-from helpers import allow_hub, http_server
+from helpers import QuietHandler, allow_hub, http_server
 
 from hugginggpt_tools.artifacts import ArtifactStore
 from hugginggpt_tools.backends.base import Backends
@@ -23,20 +22,12 @@ MODEL = "acme/sentiment-model"
 STATUSES = {"missing": 404, "limited": 429, "denied": 401, "broken": 500}
 
 
-class _Failing(BaseHTTPRequestHandler):
+class _Failing(QuietHandler):
     """Answers ``/<name>`` with the HTTP status :data:`STATUSES` gives it."""
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's name
         self.rfile.read(int(self.headers.get("content-length", 0)))
-        body = b'{"error": "nope"}'
-        self.send_response(STATUSES[self.path.strip("/")])
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        self.reply(STATUSES[self.path.strip("/")], b'{"error": "nope"}')
 
 
 @pytest.fixture(scope="module")

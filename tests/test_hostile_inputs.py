@@ -15,13 +15,12 @@ import os
 import socket
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from helpers import fake_agent, http_server
+from helpers import QuietHandler, fake_agent, http_server
 
 from hugginggpt_tools.artifacts import ArtifactStore
 from hugginggpt_tools.config import Settings
@@ -176,7 +175,7 @@ def test_allowed_hosts_come_from_the_environment(monkeypatch: pytest.MonkeyPatch
 # ----------------------------------------------------------------------------- URLs against a local server
 
 
-class _Files(BaseHTTPRequestHandler):
+class _Files(QuietHandler):
     """/cat.png, /redirect?to=URL, /loop, /page.html, /script.js, /big, /endless, /drip."""
 
     hits: list[str] = []
@@ -195,11 +194,7 @@ class _Files(BaseHTTPRequestHandler):
         body, kind = {"/cat.png": (PNG, "image/png"), "/page.html": (b"<html></html>", "text/html; charset=utf-8"),
                       "/script.js": (b"alert(1)", "application/javascript"),
                       "/big": (b"x" * 50_000, "image/png")}.get(url.path, (b"", ""))
-        self.send_response(200 if kind else 404)
-        self.send_header("Content-Type", kind or "text/plain")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.reply(200 if kind else 404, body, kind or "text/plain")
 
     def _redirect(self, to: str) -> None:
         self.send_response(302)
@@ -217,9 +212,6 @@ class _Files(BaseHTTPRequestHandler):
                 time.sleep(pause)
         except (BrokenPipeError, ConnectionResetError):
             pass
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fake_embedder import HashEmbedder
-from helpers import http_server
+from helpers import QuietHandler, http_server
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from hugginggpt_tools import HuggingGPTToolkit
@@ -154,15 +153,12 @@ def test_failures_reach_the_llm_as_error_messages(parts: dict, fake: FakeBackend
 
 
 def test_bytes_paths_urls_and_artifact_ids(parts: dict, tmp_path: Path) -> None:
-    class Files(BaseHTTPRequestHandler):
+    class Files(QuietHandler):
         def do_GET(self) -> None:  # noqa: N802
             self.send_response(200)
             self.send_header("Content-Type", "image/png")
             self.end_headers()
             self.wfile.write(PNG + b"url")
-
-        def log_message(self, *args: object) -> None:
-            pass
 
     with http_server(Files) as httpd:
         classify = make_tool("image-classification", model_id="fake/cats-and-dogs", **parts)
