@@ -297,6 +297,35 @@ def test_import_is_light() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_a_model_not_in_the_hf_cache_is_told_without_importing_the_hub_download_code(tmp_path: Path) -> None:
+    """``get_tools`` asks for hundreds of cards; importing huggingface_hub.file_download (and httpx)
+    to hear "not cached" of each cost its first call a tenth of a second or more."""
+    code = ("import sys; from huggingface_hub import constants; constants.HF_HUB_CACHE = sys.argv[1]; "
+            "from hugginggpt_tools.backends.transformers import TransformersBackend; "
+            "from hugginggpt_tools.config import Settings; from hugginggpt_tools.schemas import ModelCard; "
+            "card = ModelCard(id='org/absent-model', task='text-classification', backends=['transformers']); "
+            "print(TransformersBackend(Settings()).availability(card)); "
+            "print(sorted(m for m in ('huggingface_hub.file_download', 'httpx') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True)
+    reason, imported = out.stdout.strip().splitlines()
+    assert "hf download org/absent-model" in reason
+    assert imported == "[]"
+
+
+def test_transformers_and_torch_are_looked_for_until_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hugginggpt_tools.backends import transformers as module
+
+    looked: list[list[str]] = []
+    answers = iter([["torch"], []])
+    monkeypatch.setattr(module, "missing_packages", lambda names: looked.append(list(names)) or next(answers))
+    backend = TransformersBackend(Settings())
+    card = ModelCard(id="org/absent-model", task="text-classification", backends=["transformers"])
+    assert "missing packages torch" in backend.availability(card)
+    assert "not found locally" in backend.availability(card)
+    assert "not found locally" in backend.availability(card)
+    assert looked == [["transformers", "torch"]] * 2
+
+
 # ----------------------------------------------------------------------------- errors and cache
 
 

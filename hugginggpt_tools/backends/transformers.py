@@ -64,7 +64,13 @@ class LRUCache:
 
 
 def _cached_snapshot(model_id: str) -> Path | None:
-    """The HF cache snapshot folder holding ``model_id``'s config.json (no network call)."""
+    """The HF cache snapshot folder holding ``model_id``'s config.json (no network call). A model
+    with no folder in the cache is answered without importing ``huggingface_hub.file_download``
+    (and httpx with it), which ``get_tools`` would otherwise pay for on its first call."""
+    from huggingface_hub import constants
+
+    if not (Path(constants.HF_HUB_CACHE) / f"models--{model_id.replace('/', '--')}").is_dir():
+        return None  # as try_to_load_from_cache answers it
     try:
         from huggingface_hub import try_to_load_from_cache
 
@@ -100,6 +106,7 @@ class TransformersBackend(Backend):
         self.settings = settings or get_settings()
         self.options = Options(max_new_tokens=max_new_tokens, detection_threshold=detection_threshold)
         self._cache = LRUCache(self.settings.pipeline_cache_size)
+        self._installed = False
 
     @staticmethod
     def supported_tasks() -> list[str]:
@@ -108,13 +115,22 @@ class TransformersBackend(Backend):
     def availability(self, card: ModelCard) -> str | None:
         if card.task not in ADAPTERS:
             return f"the transformers backend does not run {card.task!r}; it runs {', '.join(ADAPTERS)}"
-        missing = missing_packages(["transformers", "torch"])
+        missing = self._missing_packages()
         if missing:
             return f"missing packages {', '.join(missing)}; install them with pip install hugginggpt-tools"
         if local_model_dir(card, self.settings) is None:
             return (f"weights of {card.id!r} not found locally; download the weights with `hf download {card.id}` "
                     "or set HUGGINGGPT_MODEL_DIRS to a folder holding them")
         return None
+
+    def _missing_packages(self) -> list[str]:
+        """Which of transformers and torch are not installed; once both are found they are not
+        looked for again (a search of ``sys.path`` per card made most of ``get_tools``' time)."""
+        if self._installed:
+            return []
+        missing = missing_packages(["transformers", "torch"])
+        self._installed = not missing
+        return missing
 
     def run(self, card: ModelCard, task: str, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
         adapter = ADAPTERS.get(task)
