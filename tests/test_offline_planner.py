@@ -1652,3 +1652,97 @@ def test_a_question_over_two_text_files_reads_both() -> None:
     p = OfflinePlanner().plan("Read notes.txt and summary.txt and tell me which one mentions Paris")
     assert {t.args.get("context") for t in p.tasks if t.task == "question-answering"} == {"notes.txt", "summary.txt"}
 
+
+
+@pytest.mark.parametrize(("request_text", "expected"), [
+    # a question after a file named first, without its question mark
+    ("in the chart.png which month had the highest sales",
+     [("visual-question-answering", {"image": "chart.png", "text": "which month had the highest sales?"})]),
+    ("for report.txt, who wrote it", [("question-answering", {"text": "who wrote it?", "context": "report.txt"})]),
+    ("read notes.txt and answer: what is the deadline",
+     [("question-answering", {"text": "what is the deadline?", "context": "notes.txt"})]),
+    # the words of a recording asked for with a picture's words
+    ("i need the lyrics from song.mp3 written down", [("automatic-speech-recognition", {"audio": "song.mp3"})]),
+    ("extract the table from table.png", [("image-to-text", {"image": "table.png"})]),
+    # a figure worked out of a document is a question about it
+    ("Can you read the receipt.png and add up the total?",
+     [("image-to-text", {"image": "receipt.png"}),
+      ("document-question-answering", {"image": "receipt.png", "text": "What is the total?"})]),
+    ("read letter.png to me", [("image-to-text", {"image": "letter.png"}), ("text-to-speech", {"text": Ref(task_id=0)})]),
+    ("read me a story", [("text-generation", {"text": "read me a story"}), ("text-to-speech", {"text": Ref(task_id=0)})]),
+    ("animate the scene described in plot.txt", [("text-to-video", {"text": "plot.txt"})]),
+])
+def test_ways_users_ask_round_15(request_text: str, expected: list) -> None:
+    """Each planned nothing, a wrong task or a wrong argument (the question "look, what ...", the
+    table's rows classified, a picture missing for "the scene described in plot.txt")."""
+    p = plan(request_text)
+    assert steps(p) == expected and not p.missing
+
+
+@pytest.mark.parametrize(("request_text", "expected"), [
+    ("what is said in voicemail.wav and who called",
+     [("automatic-speech-recognition", {"audio": "voicemail.wav"}),
+      ("question-answering", {"text": "Who called?", "context": Ref(task_id=0)})]),
+    ("What is in photo.jpg? Where was it taken?",
+     [("visual-question-answering", {"image": "photo.jpg", "text": "What is in photo.jpg?"}),
+      ("visual-question-answering", {"image": "photo.jpg", "text": "Where was it taken?"})]),
+    # the second question reads the e-mail again, not the first one's answer
+    ("Who wrote email.txt? What does it ask for?",
+     [("question-answering", {"text": "Who wrote email.txt?", "context": "email.txt"}),
+      ("question-answering", {"text": "What does it ask for?", "context": "email.txt"})]),
+    ("who is mentioned in memo.txt and where were they",
+     [("token-classification", {"text": "memo.txt"}),
+      ("question-answering", {"text": "Where were they?", "context": "memo.txt"})]),
+    ("what is the total on receipt.jpg and when was it paid",
+     [("document-question-answering", {"image": "receipt.jpg", "text": "what is the total on receipt.jpg?"}),
+      ("document-question-answering", {"image": "receipt.jpg", "text": "When was it paid?"})]),
+])
+def test_every_question_asked_is_answered_from_its_source(request_text: str, expected: list) -> None:
+    """A second question was dropped (a repeat of the task), answered from the first one's answer
+    or from a list of entities, or never planned ("... and who called")."""
+    assert steps(plan(request_text)) == expected
+
+
+def test_a_question_that_is_only_its_file_keeps_the_file() -> None:
+    """"tell me what is in photo.jpg" asked "What is?"."""
+    questions = [t.args["text"] for t in plan("Tell me what is in photo.jpg").tasks if t.task == "visual-question-answering"]
+    assert questions == ["What is in photo.jpg?"]
+
+
+@pytest.mark.parametrize(("request_text", "expected"), [
+    ("how does this customer feel about the hotel in review.txt", [("text-classification", {"text": "review.txt"})]),
+    ("is the reviewer happy? review.txt", [("text-classification", {"text": "review.txt"})]),
+    ("what's said in flight.mp3? then summarize it",
+     [("automatic-speech-recognition", {"audio": "flight.mp3"}), ("summarization", {"text": Ref(task_id=0)})]),
+    # chat shorthand and a misspelt entity kind
+    ("trnascribe flight.mp3 and find the plces in it",
+     [("automatic-speech-recognition", {"audio": "flight.mp3"}), ("token-classification", {"text": Ref(task_id=0)})]),
+    ("how many ppl are in portrait.jpg",
+     [("visual-question-answering", {"image": "portrait.jpg", "text": "how many people are in portrait.jpg?"})]),
+    # a language no name is known for is still the target, for selection to say no model has it
+    ("translate 'where is the train station' into klingon",
+     [("translation", {"text": "where is the train station", "target_language": "Klingon"})]),
+    ("translate notes.txt into text", [("translation", {"text": "notes.txt"})]),
+])
+def test_ways_users_ask_round_15b(request_text: str, expected: list) -> None:
+    assert steps(plan(request_text)) == expected
+
+
+@pytest.mark.parametrize(("request_text", "not_planned"), [
+    ("How do people feel about remote work? Write an essay", "text-classification"),
+    ("Clean up the noise in interview.wav so it's easier to understand what's being said",
+     "automatic-speech-recognition"),
+])
+def test_round_15_cues_do_not_misfire(request_text: str, not_planned: str) -> None:
+    assert not_planned not in [t.task for t in plan(request_text).tasks]
+
+
+def test_the_email_and_the_summary_are_what_later_steps_name() -> None:
+    """The names were found in the summary (the e-mail was "the email"), and the speech read the
+    names (the latest output) where the request said "the summary of the email"."""
+    p = plan("Transcribe meeting.wav, read the text on slide.png, give me a summary of email.txt, pick out any "
+             "names and places from the email, and finally read the summary of the email out loud.")
+    by_task = {t.task: t.args for t in p.tasks}
+    summary = next(t.id for t in p.tasks if t.task == "summarization")
+    assert by_task["token-classification"] == {"text": "email.txt"}
+    assert by_task["text-to-speech"] == {"text": Ref(task_id=summary)}

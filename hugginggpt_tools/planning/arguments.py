@@ -26,6 +26,7 @@ from .clauses import PLACEHOLDER_RE, Clause, RequestText, mask
 from .intents import Candidate, Vocabulary, asks_for_something
 from .lexicon import (
     ANAPHORA,
+    FIGURES,
     INSTRUCTED,
     LABEL_TASKS,
     LANGUAGE_SOURCE,
@@ -33,6 +34,7 @@ from .lexicon import (
     ORIGINAL,
     PROMPT_TASKS,
     QUESTION_TASKS,
+    RECKON_VERBS,
     RESULT_PHRASE,
     language_spans,
     target_languages,
@@ -154,6 +156,8 @@ instruction, not also the text to work on."""
 _ASKING_YOU = r"(?:^|,\s+)(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?"
 _TELL_ME_RE = re.compile(
     _ASKING_YOU + r"(?:(?:tell|show|give|let)\s+(?:me|us)(?:\s+know)?|find out|work out|figure out)\s+(.{3,}?)\??$|"
+    # "add up the total": what the total is
+    + _ASKING_YOU + rf"(?:{RECKON_VERBS})\s+((?:the\s+|its\s+|my\s+|our\s+)?(?:{FIGURES})\b.*?)\??$|"
     r"(?<![\w'])(?:i|we)(?:(?:\s+(?:want|need|would like|wish)|'d\s+like)\s+to\s+(?:know|find out|learn)|"
     r"\s+wonder|(?:\s+am|'m|\s+are|'re)\s+(?:curious|wondering))\s+(?:about\s+)?((?:what|who|whom|whose|where|"
     r"when|which|why|how|whether|if)\b.{3,})$|"
@@ -516,7 +520,7 @@ class PlanBuilder:
             # "look at zoo.png and write a poem about what you see": about the picture's content
             found = self._latest_output(["text"]) or self._bridge(range(self.req.own), cand.strength)
         if found is None and (self._refers_back(clause) or not prompt):
-            found = self._latest_output(["text"], prose=self._wants_prose(cand.task, clause))
+            found = self._named_output(clause) or self._latest_output(["text"], prose=self._wants_prose(cand.task, clause))
             if cand.task in _READS_PROSE:
                 found = self._fuller(found, clause)
             if found is None and _OUTPUT_KIND_RE.search(clause.lower):
@@ -584,6 +588,14 @@ class PlanBuilder:
     def _only_an_instruction(self, clause: Clause) -> bool:
         """Whether the clause is too short to hold the text it works on ("now read that aloud")."""
         return ":" not in clause.masked and len(self._clause_text(clause).split()) <= _INSTRUCTION_WORDS
+
+    def _named_output(self, clause: Clause) -> str | None:
+        """The latest output of this plan of the kind the clause names ("read the summary of the
+        email out loud" after the summary and the e-mail's names: the summary)."""
+        kind = _OUTPUT_KIND_RE.search(clause.lower)
+        tasks = _OUTPUT_KINDS[kind.group(1)] if kind else ()
+        return next((f"<resource>-{k}" for k in range(len(self.tasks) - 1, -1, -1) if self.tasks[k]["task"] in tasks),
+                    None)
 
     def _earlier_reply(self, clause: Clause) -> str | None:
         """An earlier turn's output the clause names by kind ("find the names in the transcript":
@@ -723,8 +735,8 @@ class PlanBuilder:
         if nxt and not nxt[0].resources and _is_question(nxt[0].masked) and _WH_START_RE.match(nxt[0].masked):
             # 'Based on this text: "...". How tall is the tower?': the question follows
             return self._clause_text(nxt[0]).rstrip("?") + "?"
-        asked_words, whole = self._words_without_media(clause, self._asked_part(clause.masked)), \
-            self._words_without_media(clause)
+        asked_words, whole = self._question_words(clause, self._asked_part(clause.masked)), \
+            self._question_words(clause)
         if asked_words and asked_words != whole:  # the text it supplies is the context, not the question
             # "what does the text say about the weather: '...'"; "explain this sentence: '...'"
             return _as_question(asked_words) if _WH_START_RE.match(asked_words) else asked_words
@@ -737,8 +749,21 @@ class PlanBuilder:
 
     def _wanted(self, clause: Clause) -> str | None:
         """What ``clause`` asks to be told, in its own words ("tell me the total": "the total")."""
-        wanted = _TELL_ME_RE.search(self._words_without_media(clause, self._asked_part(clause.masked)))
-        return next(g for g in wanted.groups() if g) if wanted else None
+        asked = self._asked_part(clause.masked)
+        for words in (self._words_without_media(clause, asked), clean(self.req.unmask(asked, quotes=False))):
+            found = _TELL_ME_RE.search(words)
+            wanted = next(g for g in found.groups() if g) if found else None
+            if wanted is None or not _BARE_WH_RE.match(wanted):
+                break  # "tell me what is in photo.jpg" asks "What is in photo.jpg?", not "What is?"
+        return wanted
+
+    def _question_words(self, clause: Clause, masked: str | None = None) -> str:
+        """:meth:`_words_without_media`, unless the file's mention is most of what is asked: "what's
+        in this picture pic.jpg" asks that, not "whats?"."""
+        words = self._words_without_media(clause, masked)
+        if not _BARE_WH_RE.match(words):
+            return words
+        return clean(self.req.unmask(clause.masked if masked is None else masked, quotes=False))
 
     def _asked_part(self, masked: str) -> str:
         """A clause's masked words without the text it supplies after a colon at its end ("tell me
@@ -779,7 +804,9 @@ class PlanBuilder:
                 or self._take(self._all(), ["text"], question=False) or self._take(self._all(), ["table"])
                 or self._fuller(self._latest_output(["text"], prose=True), clause)
                 or self._bridge(clause.resources, cand.strength) or self._bridge(range(self.req.own), cand.strength)
-                or self._bridge(range(self.req.own), cand.strength, heard=True) or self._latest_output(["text"]))
+                or self._bridge(range(self.req.own), cand.strength, heard=True)
+                # "who is mentioned in memo.txt and where were they?": memo.txt again, not its entities
+                or self._take(self._all(), ["text"], reuse=True, question=False) or self._latest_output(["text"]))
 
     def _second_text(self, cand: Candidate, first: str | None) -> str | None:
         """Sentence similarity's second text: another quote, or an earlier text output than the first."""
@@ -872,10 +899,12 @@ class PlanBuilder:
         """Whether the task type is already planned and the clause names no new input for it (nor a
         new file to read its text from: :meth:`_unread`). Over
         the registry, a clause of its own that describes something new to make is no repeat ("draw
-        a cat, then draw a dog": two pictures), unless it refers back ("then draw it again")."""
+        a cat, then draw a dog": two pictures), unless it refers back ("then draw it again"); nor is
+        a question of its own ("What is in photo.jpg? Where was it taken?": two questions)."""
         planned = [k for k, t in enumerate(self.tasks) if t["task"] == cand.task]
-        if planned and self.feed_from_missing and cand.task in PROMPT_TASKS \
-                and all(self.clauses[k] is not cand.clause for k in planned) and not self._refers_back(cand.clause):
+        if planned and self.feed_from_missing and all(self.clauses[k] is not cand.clause for k in planned) and (
+                cand.task in PROMPT_TASKS and not self._refers_back(cand.clause)
+                or cand.task in QUESTION_TASKS and _is_question(cand.clause.masked)):
             return False
         return bool(planned) and not (self._main_inputs(cand) - self.consumed) and not self._reading
 
@@ -934,8 +963,13 @@ class PlanBuilder:
 
     def _target_languages(self, clause: Clause) -> list[str]:
         """The languages the clause asks for (:func:`target_languages`), else the request: never
-        one named inside a quote ("translate 'the film is in English' into French")."""
-        return target_languages(clause.masked) or target_languages(" ".join(c.masked for c in self.req.clauses))
+        one named inside a quote ("translate 'the film is in English' into French"). Over the
+        registry, a word no language is known by that ends a translation's clause after "into" is
+        the target still ("into klingon"), for selection to say no model translates into it."""
+        known = target_languages(clause.masked) or target_languages(" ".join(c.masked for c in self.req.clauses))
+        unknown = _UNKNOWN_TARGET_RE.search(clause.masked) if not known and self.feed_from_missing else None
+        return known or ([unknown.group(1).capitalize()] if unknown and unknown.group(1).lower() not in _NO_LANGUAGE
+                         else [])
 
     def add_clause(self, candidates: Sequence[Candidate]) -> None:
         """Add a clause's tasks; a task repeats for each further input the clause names
@@ -956,8 +990,12 @@ class PlanBuilder:
     def _fuller(self, found: str | None, clause: Clause) -> str | None:
         """Over the registry, for a question or a judgement of a text, the text a summary was made of
         rather than the summary ``found``, unless the clause names the summary: "Summarize email.txt
-        and tell me who sent it" asks email.txt, which the summary may have left the sender out of."""
+        and tell me who sent it" asks email.txt, which the summary may have left the sender out of.
+        Likewise the text an earlier question was answered from rather than its answer: "Who wrote
+        email.txt? What does it ask for?" asks email.txt again."""
         k = reference_id(found) if found is not None and self.feed_from_missing else None
+        if k is not None and self.tasks[k]["task"] == "question-answering" and not _ANSWER_NAMED_RE.search(clause.lower):
+            return self.tasks[k]["args"].get("context") or found
         if k is None or self.tasks[k]["task"] != "summarization":
             return found
         source = self.tasks[k]["args"].get("text")
@@ -1021,7 +1059,11 @@ class PlanBuilder:
                        and set(self.vocab.outputs.get(self.tasks[j]["task"], ())[:1]) & set(self.vocab.modalities(task["task"]))
                        and not (prose and self.tasks[j]["task"] in LABEL_TASKS)
                        and not (self.feed_from_missing and spec.modality == "image" and self.tasks[j]["task"] in _MAPS
-                                and not self._refers_back(self.clauses[k]))]
+                                and not self._refers_back(self.clauses[k]))
+                       # over the registry, the text a summary was made of, read again on purpose
+                       # (:meth:`_fuller`), stays: "summarize email.txt and find the names in the email"
+                       and not (self.feed_from_missing and self.tasks[j]["task"] == "summarization"
+                                and self.tasks[j]["args"].get("text") == value)]
             if not options:
                 continue
             j = min(options, key=lambda j: (j > k, abs(j - k)))
@@ -1091,7 +1133,7 @@ class PlanBuilder:
         if clause is None:
             return False
         own = [self.req.resources[i].value for i in clause.resources]
-        if value in own:
+        if value in own or self.feed_from_missing and _names_file(clause.lower, value):
             return False
         if value in {self.req.resources[i].value for i in self._several_given(clause, spec.modalities)}:
             return False  # "summarize these documents": a given file the clause speaks of
@@ -1135,6 +1177,27 @@ def _task(name: str, task_id: int, args: dict[str, str]) -> dict[str, Any]:
 def _preds(tasks: Sequence[dict[str, Any]]) -> dict[int, set[int]]:
     """Each task's position mapped to the positions of the tasks whose outputs it uses."""
     return {k: set(_refs(t["args"])) for k, t in enumerate(tasks)}
+
+
+_UNKNOWN_TARGET_RE = re.compile(r"\btranslat\w*\b.*?\binto\s+(?:the\s+)?([a-z][\w'-]+)(?:\s+language)?[\s.!?]*$",
+                                re.IGNORECASE)
+_NO_LANGUAGE = frozenset("text texts words speech audio writing it them this that something plain simple everyday "
+                         "other another more less".split())
+"""Words that end "translate ... into" and name no language ("into text", "into plain words")."""
+_BARE_WH_RE = re.compile(r"(?:what|whats|who|whos|where|wheres|which|how)(?:'s|\s+(?:is|are|was|were))?\??$",
+                         re.IGNORECASE)
+"""A question that is nothing but its question word once a file's mention is taken out ("what's in pic.jpg")."""
+_ANSWER_NAMED_RE = re.compile(r"\b(?:answers?|reply|replies|response)\b")
+"""A clause that names an earlier answer as what it works on ("translate the answer")."""
+
+
+def _names_file(text: str, value: str) -> bool:
+    """Whether ``text`` names the file ``value`` by its name's words ("from the email" for email.txt,
+    "the meeting notes" for meeting_notes.txt)."""
+    stem = " ".join(re.split(r"[\W_]+", PurePosixPath(value.replace("\\", "/")).stem.lower())).strip()
+    if len(stem) < 3 or not re.fullmatch(r"[a-z ]+", stem):
+        return False
+    return bool(re.search(rf"(?<!\w)(?:the|this|that|my|your|our|his|her|their) (?:\w+ )?{re.escape(stem)}s?(?!\w)", text))
 
 
 def _is_question(text: str) -> bool:

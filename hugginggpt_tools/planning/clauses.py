@@ -66,6 +66,7 @@ _SPLIT_RE = re.compile(
     | ,?\s+(?:and\s+)?(?:use|using)\s+(?:it|that|this|them)\s+(?:to|for)\b
     | ,?\s+(?:and\s+)?(?:based\s+on|from)\s+(?:that|this|it|these|those|the\s+(?:result|output)s?),
     | ,\s*(?:and|as\s+well\s+as|plus|along\s+with|but)\b
+    | (?<=\ue001)\s+and\s+(?=(?:who|whom|whose|where|when|why|how|which)\s+\w+)
     | \s+(?:and|as\s+well\s+as|plus)\s+(?:also\s+|additionally\s+|afterwards\s+|even\s+)?
       (?=(?:please\s+)?(?:could\s+you\s+|can\s+you\s+|would\s+you\s+|i'?d\s+like\s+(?:you\s+)?to\s+|
       help\s+(?:me\s+)?)?(?:{_ACTION_VERBS})(?::\s*|\s+){_OBJECT_START})
@@ -231,6 +232,10 @@ _FIRST_RE = re.compile(r"^before (?:that|this|doing (?:that|this|so)),|(?<!\bcom
 first", "Before that, remove the noise"; with a lead "but first" read from the lead)."""
 
 
+_WH_CLAUSE_RE = re.compile(r"(?:what|who|whom|whose|where|when|why|which|how)\s+\w+", re.IGNORECASE)
+"""A clause put as a question without its question mark."""
+
+
 def split_clauses(masked: str, questions: Collection[int] = ()) -> list[Clause]:
     """The clauses of a masked request, with leading connectives ("and", "then", ...) removed; a
     short phrase that only introduces the next clause ("then, based on that description, tell me
@@ -253,6 +258,9 @@ def split_clauses(masked: str, questions: Collection[int] = ()) -> list[Clause]:
             intro = text
         else:
             first = bool(texts) and bool(pending or _FIRST_RE.search(text) or lead and _FIRST_LEAD_RE.search(lead.group()))
+            if _WH_CLAUSE_RE.match(text):
+                # "Transcribe voicemail.wav and who called": a question, of its own
+                text = (text[:1].upper() + text[1:] if texts else text) + ("" if text.endswith("?") else "?")
             texts.append((text, first))
             pending = False
     texts += [(intro, False)] if intro else []
@@ -260,15 +268,21 @@ def split_clauses(masked: str, questions: Collection[int] = ()) -> list[Clause]:
             for k, (text, first) in enumerate(texts)]
 
 
+_QUESTION_LEAD = (r"(?:(?:in|on|from|for|about|regarding|look(?:ing)? at|based on|according to|given|using|with) "
+                  r"(?:the |this |that |my |our |your )?(?:[\w-]+ ){0,2}?(?:[\w-]+\.[A-Za-z0-9]{2,4}|image|photo|picture|"
+                  r"document|recording|audio|video|file|chart|graph|table|article|email|letter|page|scan|screenshot)"
+                  r",?\s+)?")
+"""A file the question is about, named before it ("in chart.png which month sold most")."""
 _UNMARKED_QUESTION_RE = re.compile(
-    r"(?:^|[.!?]\s+)(?:what(?:'?s)?|who(?:'?s)?|whom|whose|where(?:'?s)?|when|which|why|how(?:'?s)?|is|are|was|were)\s(?:[^.!?]|\.(?=\S))*[\w)\]]$", re.IGNORECASE)
+    r"(?:^|[.!?:]\s+)" + _QUESTION_LEAD + r"(?:what(?:'?s)?|who(?:'?s)?|whom|whose|where(?:'?s)?|when|which|why|how(?:'?s)?|is|are|was|were)\s(?:[^.!?]|\.(?=\S))*[\w)\]]$", re.IGNORECASE)
 """A request whose last sentence asks a question without its question mark ("what's in this picture")."""
 
 
 _KEY_WORDS = ("summarize", "summarise", "summary", "transcribe", "transcript", "translate", "translation", "describe",
               "description", "classify", "detect", "caption", "aloud", "segment", "generate", "identify", "recognize",
               "sentiment", "language", "entities", "question", "answer", "picture", "image", "audio", "recording",
-              "enhance", "denoise", "remove", "convert", "extract", "similarity", "compare", "estimate")
+              "enhance", "denoise", "remove", "convert", "extract", "similarity", "compare", "estimate", "places",
+              "people")
 """The words whose misspellings are mended before planning (a misspelt verb planned nothing)."""
 _WORD_RE = re.compile(r"(?<![\w./\\-])[A-Za-z]{5,}(?![\w./\\-])")
 """A word of five letters or more, not part of a file name or path."""
@@ -293,9 +307,16 @@ def _near(word: str, key: str) -> bool:
     return previous[-1] <= 1
 
 
+_SHORTHAND = {"ppl": "people", "pls": "please", "plz": "please", "u": "you", "ur": "your", "msg": "message",
+              "abt": "about", "img": "image", "imgs": "images", "vid": "video", "vids": "videos"}
+"""Chat shorthand read as the word it stands for ("how many ppl are in portrait.jpg")."""
+_SHORTHAND_RE = re.compile(rf"(?<![\w./\\'-])(?:{'|'.join(_SHORTHAND)})(?![\w./\\'-])", re.IGNORECASE)
+
+
 def mend_spelling(request: str) -> str:
-    """``request`` with misspelt key words mended ("Sumarize story.txt and read it alound"); words
-    that are key words, or near none, stay as they are. Quotes and file names are left alone."""
+    """``request`` with misspelt key words mended ("Sumarize story.txt and read it alound") and chat
+    shorthand written out ("ppl"); words that are key words, or near none, stay as they are. Quotes
+    and file names are left alone."""
     def mend(m: re.Match[str]) -> str:
         word = m.group()
         low = word.lower()
@@ -304,11 +325,14 @@ def mend_spelling(request: str) -> str:
         key = next((k for k in _KEY_WORDS if _near(low, k)), None)
         return word if key is None else (key.capitalize() if word[0].isupper() else key)
     quoted = quoted_spans(request)
-    return _WORD_RE.sub(lambda m: m.group() if any(s <= m.start() < e for s, e in quoted) else mend(m), request)
+    request = _WORD_RE.sub(lambda m: m.group() if any(s <= m.start() < e for s, e in quoted) else mend(m), request)
+    return _SHORTHAND_RE.sub(lambda m: m.group() if any(s <= m.start() < e for s, e in quoted)
+                             else _SHORTHAND[m.group().lower()], request)
 
 
 _KEY_SET = frozenset(_KEY_WORDS) | frozenset(
-    "remote remotes concert concerts convent defect defects captain captains detest summery imagine".split())
+    "remote remotes concert concerts convent defect defects captain captains detest summery imagine plates planes "
+    "placed plaice peoples peopled".split())
 """Key words, and real words near one that stay as written ("remote" is no "remove")."""
 
 

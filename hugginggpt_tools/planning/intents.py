@@ -334,13 +334,14 @@ says, what the text is about."""
 
 
 def _heard_instead(options: Sequence[str], cue: Cue, clause: Clause, req: RequestText, vocab: Vocabulary) -> str | None:
-    """Speech recognition for a cue asking to describe ("describe", "what happens in") a video the
-    clause names: no task sees a video's frames, and what its sound track says is what can be told
-    (over a vocabulary whose speech recognition takes a video)."""
+    """Speech recognition for a cue asking to describe or read ("describe", "what happens in", "written
+    down") a recording or a video the clause names: no task sees a video's frames, and what a sound
+    track says is what can be told (over a vocabulary whose speech recognition takes that kind of file)."""
     asr = "automatic-speech-recognition"
-    if cue.fallback or "image-to-text" not in options or asr not in vocab.intents or "video" not in vocab.modalities(asr):
+    if cue.fallback or "image-to-text" not in options or asr not in vocab.intents:
         return None
-    return asr if any(req.resources[i].modality == "video" for i in clause.resources) else None
+    named = {req.resources[i].modality for i in clause.resources}
+    return asr if "image" not in named and named & {"audio", "video"} & set(vocab.modalities(asr)) else None
 
 
 def _bare_files(clause: Clause, req: RequestText, vocab: Vocabulary) -> list[Candidate]:

@@ -71,7 +71,13 @@ LANGUAGES: tuple[str, ...] = (
 
 _LANG = "|".join(lang.lower() for lang in LANGUAGES)
 _TEXT_OBJECTS = (r"text|texts|words|writing|characters|numbers|handwriting|letters|content|message|caption|"
-                 r"wording|lettering|script|inscription|labels?")
+                 r"wording|lettering|script|inscription|labels?|data|figures|prices|amounts")
+_JUDGES = (r"customers?|reviewers?|writers?|authors?|users?|clients?|guests?|callers?|speakers?|senders?|buyers?|"
+           r"person|people|employees?|team|audience|readers?|viewers?|patients?|students?")
+"""Who a text's or a recording's feeling is asked of ("how does the customer feel")."""
+RECKON_VERBS = r"add up|sum up|total up|calculate|compute|work out|figure out|tally(?: up)?"
+"""Verbs that ask for a figure worked out of a document ("add up the total")."""
+FIGURES = r"total|totals|sum|amount|cost|costs|price|balance|tax|tip|average|difference|subtotal"
 _IMAGE_NOUNS = (
     r"image|images|picture|pictures|photo|photos|photograph|photographs|illustration|drawing|painting|artwork|"
     r"art|poster|logo|portrait|wallpaper|visual|visuals|icon|sketch|render|rendering|cartoon|graphic|scene|pic"
@@ -124,7 +130,11 @@ CUES: tuple[Cue, ...] = tuple(
              r"sarcastic|optimistic|pessimistic)", 0.9),
             (r"(?:text|review|message|comment|email|tweet|post|letter|note|words|tone|writing|sentence|paragraph|caller|"
              r"speaker|voice|recording|call)(?: [\w\ue000-\ue002]+){0,4}? (?:positive|negative|upset|angry|sad|annoyed|"
-             r"frustrated|rude|polite|hostile|toxic|offensive|sarcastic|optimistic|pessimistic)(?=\s*(?:[?.!]|$))", 1.2))
+             r"frustrated|rude|polite|hostile|toxic|offensive|sarcastic|optimistic|pessimistic)(?=\s*(?:[?.!]|$))", 1.2),
+            # "how does this customer feel about the hotel?", "is the reviewer happy?"
+            (rf"how (?:does|did|do) (?:(?:the |this |that |my |our |their )(?:\w+ )?(?:{_JUDGES})|they|he|she) (?:really )?feel|"
+             rf"(?:is|are|was|were) (?:the |this |that |my |our )(?:\w+ )?(?:{_JUDGES}) (?:\w+ )?(?:happy|unhappy|"
+             r"satisfied|dissatisfied|pleased|displeased|angry|upset|disappointed|content|annoyed|frustrated|mad)", 1.2))
     + _cues(_CLASSIFY_TASKS,
             (r"classif(?:y|ies|ied|ying|ication|ier)|categori[sz](?:e|es|ed|ing|ation)", 0.8),
             (r"categor(?:y|ies)|class(?:es)?|belongs?(?: to)?", 0.7),
@@ -199,6 +209,8 @@ CUES: tuple[Cue, ...] = tuple(
     # "read contract.txt and tell me the notice period": a fact to find, unless a cue names a task
     + _cues(_QUESTION_TASKS, (r"(?:tell|show|give) (?:me|us) (?:the|its|his|her|their) (?!(?:same|rest)\b)\w+", 0.8),
             fallback=True)
+    # "read receipt.png and add up the total": a figure to find
+    + _cues(_QUESTION_TASKS, (rf"(?:{RECKON_VERBS}) (?:the |its |my |our )?(?:{FIGURES})\b", 1.0), fallback=True)
     # "look at chart.png and explain the trend": a question about what is at hand
     + _cues(_QUESTION_TASKS, (r"explain|interpret", 0.8), fallback=True)
     # a yes-or-no question put as a request: "can you tell if the person in selfie.jpg is smiling?"
@@ -247,9 +259,10 @@ CUES: tuple[Cue, ...] = tuple(
             (r"(?:give|suggest|brainstorm|propose|list|come up with|think of|need) (?:me |us )?(?:some |a few |several |"
              r"\d+ |two |three |four |five |ten |a list of )?(?:[\w-]+ )?(?:ideas|names|titles|suggestions|taglines|"
              r"slogans|headlines|captions for (?:my|our|a|an) (?!\ue000))(?![^\ue000]*\b(?:in|of|from|mentioned in) \ue000)", 1.2),
-            # "tell me a joke", "show us a short poem"
-            (r"(?:tell|show|give|read) (?:me|us) (?:a|an|some|another) (?:\w+ )?(?:story|stories|poem|joke|jokes|riddle|"
-             r"limerick|haiku|fun fact)", 1.4),
+            # "tell me a joke", "show us a short poem"; "read me a story" is read aloud too (the cue
+            # leaves "read me" to text-to-speech)
+            (r"(?:(?:tell|show|give) (?:me|us) |(?<=read me )|(?<=read us ))(?:a|an|some|another) (?:\w+ )?"
+             r"(?:story|stories|poem|joke|jokes|riddle|limerick|haiku|fun fact)", 1.4),
             (r"text[- ]generation|(?:generate|produce|create|write|compose|draft|craft|come up with|put together) "
              r"(?:a |an |some )?(?:(?!(?:speech|audio|voice|from|of|in)\b)\w+ ){0,3}"
              r"(?:text|story|stories|poem|essay|article|paragraph|sentences?|continuation|lyrics|tweet|post|email|"
@@ -341,6 +354,11 @@ CUES: tuple[Cue, ...] = tuple(
     + _cues("image-to-text",
             (rf"(?:extract|get|pull|recogni[sz]e|read|copy|grab|detect|identify|scan|retrieve|obtain) (?:out )?"
              rf"(?:all |any )?(?:of )?(?:the )?(?:\w+ )?(?:{_TEXT_OBJECTS})", 1.2),
+            # "read the receipt.png and add up the total": its words
+            (r"(?<!can't )(?<!cannot )read (?:the |this |that |my |our )?(?:\w+ )?\ue000\d+\ue001(?! (?:to|for) me\b)", 1.0),
+            # "extract the table from receipt.png": its words, not its rows classified
+            (r"(?:extract|get|pull|copy|grab|read|type (?:out|up)|digiti[sz]e) (?:out )?(?:all |any )?(?:of )?(?:the )?"
+             r"(?:\w+ )?tables?", 1.4),
             (r"text (?:in|on|from|of|inside|within)|(?:is )?written|printed", 0.8),
             # "convert the handwriting in note.jpg to typed text"
             (r"(?:convert|turn|transcribe|type(?: out| up)?|digiti[sz]e) (?:the |this |my |his |her |their )?"
@@ -348,7 +366,7 @@ CUES: tuple[Cue, ...] = tuple(
             # "check if the image product.jpg contains any text and translate it"
             (r"(?:(?:check|see|find out|tell me|determine|verify) (?:if|whether)|does|do) (?:[\w\ue000-\ue002]+ ){0,4}"
              r"(?:contains?|has|have) (?:any |some )?(?:text|writing|words|lettering)\b", 1.2),
-            (r"describ(?:e|es|ing)|(?<!is )(?<!are )(?<!was )(?<!were )(?<!been )described|what (?:is|does) (?:\w+ ){0,3}(?:show|shows|depict|depicts|"
+            (r"describ(?:e|es|ing)|(?<!is )(?<!are )(?<!was )(?<!were )(?<!been )described(?! in (?:the |this |that |my )?(?:\w+ )?\ue000)|what (?:is|does) (?:\w+ ){0,3}(?:show|shows|depict|depicts|"
              r"contain|contains|about)|what(?:'s| is| are) (?:being )?(?:shown|depicted|happening|going on|pictured)",
              0.8))
     + _cues(("image-to-text", "text-generation"), (r"descriptions?", 0.8))
@@ -374,7 +392,7 @@ CUES: tuple[Cue, ...] = tuple(
     + _cues("automatic-speech-recognition",
             (r"speech[- ]to[- ]text|speech recognition|asr|dictation|subtitles?", 1.4),
             (r"what (?:\w+ ){0,3}(?:did|does|do|is|was|were|are) (?:\w+ ){0,2}(?:say|says|said|saying|talk(?:ing)? about)|"
-             r"what (?:\w+ ){0,2}(?:said|says)|what was said|spoken (?:words|content)", 1.0),
+             r"what (?:\w+ ){0,2}(?:said|says)|(?<!understand )(?<!hear )(?<!follow )(?<!catch )what(?:'s| is| was) (?:being )?(?:said|spoken)|spoken (?:words|content)", 1.0),
             (r"(?:write|type|jot|note) (?:out|down) (?:the |all |every )?(?:words|what)|(?:the )?words (?:that )?(?:he|she|they|"
              r"it|someone|the speaker) (?:says?|said|speaks?|spoke|sings?|sang)", 1.1),
             (r"(?:text|words|written (?:version|form)|wording|transcript) (?:of|from|in) (?:the |this |that |my |his |her )?"
@@ -477,6 +495,8 @@ CUES: tuple[Cue, ...] = tuple(
              r"caption|answer|story|poem|notes?|paragraph|letter|message|email)\b))", 1.2),
             (r"speak|spoken|pronounc(?:e|ed|iation)|narrat(?:e|es|ed|ion|or)|voice[- ]?over|audiobook|"
              r"synthesi[sz]e (?:speech|voice|audio)|read (?:it|this|that|them) to me", 1.0),
+            # "read letter.png to me"
+            (r"read (?:the |this |that |my |our )?(?:\w+ )?\ue000\d+\ue001 (?:out )?(?:to|for) (?:me|us)\b", 1.2),
             # "please dub for me: '...'", "generate a video and audio about ..."
             (r"dub(?:s|bed|bing)?|voice (?:it|this|that)|(?:(?<=video )|(?<=image )|(?<=picture )|(?<=clip ))and "
              r"(?:an? |some )?(?:audio|speech|voice|narration|voice-?over)", 1.2),
@@ -631,6 +651,6 @@ def language_spans(text: str) -> list[tuple[int, int]]:
 
 __all__ = [
     "ANAPHORA", "CUES", "FAMILIES", "INSTRUCTED", "INTENTS", "LABEL_TASKS", "LANGUAGES", "LANGUAGE_SOURCE", "LANGUAGE_NAME",
-    "MODALITY_HINTS", "ORIGINAL", "PROMPT_TASKS", "QUESTION_CUE", "QUESTION_TASKS", "QUOTED_QUESTION_CUE", "RESULT_PHRASE", "TASK_CONTEXT_HINTS", "Cue", "language_spans",
+    "FIGURES", "MODALITY_HINTS", "ORIGINAL", "PROMPT_TASKS", "QUESTION_CUE", "QUESTION_TASKS", "QUOTED_QUESTION_CUE", "RECKON_VERBS", "RESULT_PHRASE", "TASK_CONTEXT_HINTS", "Cue", "language_spans",
     "target_languages", "with_target_language",
 ]

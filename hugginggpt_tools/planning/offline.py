@@ -69,9 +69,11 @@ from .intents import (
 )
 from .lexicon import (
     FAMILIES,
+    FIGURES,
     INTENTS,
     LANGUAGES,
     QUESTION_TASKS,
+    RECKON_VERBS,
     language_spans,
     target_languages,
     with_target_language,
@@ -202,8 +204,12 @@ class OfflinePlanner(Planner):
         uncovered = 0
         for clause in req.clauses:
             before = len(builder.tasks)
-            # on a second pass only where the first asked too, so its embeddings are reused
-            matcher = self.matcher if vocab is self.vocabulary or needs_matcher(clause, lenient) else None
+            # on a second pass only where the first asked too, so its embeddings are reused (over the
+            # registry also where a cue named no task of the file at hand and the first asked:
+            # "read notes.txt and summary.txt", whose cue is for a picture's words)
+            matcher = self.matcher if vocab is self.vocabulary or needs_matcher(clause, lenient) or (
+                self.tools is None and self.matcher is not None and self.matcher.knows(req.matcher_text(clause))) \
+                else None
             candidates = score_clause(clause, req, builder.produced(), vocab, matcher, lenient)
             if extra and clause.index in extra:
                 for added in extra[clause.index]:
@@ -448,10 +454,10 @@ _QUESTION_CLAUSE_RE = re.compile(
     r"^(?:(?:and|so|then|now|also|please|ok(?:ay)?)[\s,]+)*(?:(?:based on|using|from|with|according to|given) "
     r"[^,]{1,40},\s*)?(?:(?:can|could|would|will) you\s+)?(?:please\s+)?"
     r"(?:tell me|let me know|answer|what|what's|who|who's|whom|whose|where|when|which|why|how|is|are|does|do|did|was|"
-    r"were)\b",
+    rf"were|(?:{RECKON_VERBS}) (?:the |its |my |our )?(?:{FIGURES}))\b",
     re.IGNORECASE)
 """A clause put as a question ("who called?", "tell me what colour the car is", "based on that
-caption, tell me ...", "answer the question '...' using the caption")."""
+caption, tell me ...", "answer the question '...' using the caption", "add up the total")."""
 
 
 def _questions_asked(builder: PlanBuilder) -> set[str]:

@@ -139,6 +139,10 @@ class IntentMatcher:
         self.warm([text])
         return self._cache[text].tolist()
 
+    def knows(self, text: str) -> bool:
+        """Whether ``text`` is embedded already (a clause a first planning pass asked about)."""
+        return text in self._cache
+
     def clear_cache(self) -> None:
         """Forget the clause embeddings (the examples' stay)."""
         self._cache.clear()
