@@ -1746,3 +1746,36 @@ def test_the_email_and_the_summary_are_what_later_steps_name() -> None:
     summary = next(t.id for t in p.tasks if t.task == "summarization")
     assert by_task["token-classification"] == {"text": "email.txt"}
     assert by_task["text-to-speech"] == {"text": Ref(task_id=summary)}
+
+
+@pytest.mark.parametrize(("request_text", "expected"), [
+    ("Turn this recipe.txt into a shopping list", [("text2text-generation", {"text": "recipe.txt"})]),
+    ("Make meeting.wav into meeting minutes",
+     [("automatic-speech-recognition", {"audio": "meeting.wav"}), ("summarization", {"text": Ref(task_id=0)})]),
+    ("Create a title for article.txt", [("text-generation", {"text": "article.txt"})]),
+    ("Listen to lecture.wav and quiz me with three questions",
+     [("automatic-speech-recognition", {"audio": "lecture.wav"}), ("text-generation", {"text": Ref(task_id=0)})]),
+    ("Tell me what the man in video.mp4 says and translate it into Hindi",
+     [("automatic-speech-recognition", {"audio": "video.mp4"}),
+      ("translation", {"text": Ref(task_id=0), "target_language": "Hindi"})]),
+    # the file was the subject of the question asked
+    ("Can you tell if the photo.jpg was taken indoors or outdoors?",
+     [("visual-question-answering", {"image": "photo.jpg", "text": "Was it taken indoors or outdoors?"})]),
+    # the matcher puts in no image classification for a caption the node model left out
+    ("tell me what is in photo.jpg", [("visual-question-answering", {"image": "photo.jpg", "text": "What is in photo.jpg?"})]),
+])
+def test_ways_users_ask_round_15c(request_text: str, expected: list) -> None:
+    assert steps(plan(request_text)) == expected
+
+
+def test_read_this_reads_the_picture_given_with_the_request() -> None:
+    assert steps(plan("read this", files=("sign.jpg",))) == [("image-to-text", {"image": "sign.jpg"})]
+    # "read it" after a caption still speaks it (the node model's reading: the cue rules alone
+    # plan the caption only)
+    spoken = PLANNERS["full"].plan("Describe photo.jpg and read it")
+    assert [t.task for t in spoken.tasks] == ["image-to-text", "text-to-speech"]
+
+
+@pytest.mark.parametrize("request_text", ["I have 5 minutes, summarize notes.txt", "Give me a caption for photo.jpg"])
+def test_round_15c_cues_do_not_misfire(request_text: str) -> None:
+    assert [t.task for t in plan(request_text).tasks] in (["summarization"], ["image-to-text"])

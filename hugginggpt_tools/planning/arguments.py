@@ -750,11 +750,11 @@ class PlanBuilder:
     def _wanted(self, clause: Clause) -> str | None:
         """What ``clause`` asks to be told, in its own words ("tell me the total": "the total")."""
         asked = self._asked_part(clause.masked)
-        for words in (self._words_without_media(clause, asked), clean(self.req.unmask(asked, quotes=False))):
-            found = _TELL_ME_RE.search(words)
-            wanted = next(g for g in found.groups() if g) if found else None
-            if wanted is None or not _BARE_WH_RE.match(wanted):
-                break  # "tell me what is in photo.jpg" asks "What is in photo.jpg?", not "What is?"
+        wanted = _told(self._words_without_media(clause, asked))
+        if wanted and _BARE_WH_RE.match(wanted):  # "tell me what is in photo.jpg": not "What is?"
+            wanted = _told(clean(self.req.unmask(asked, quotes=False)))
+        elif wanted and _SUBJECT_GONE_RE.match(wanted):  # "tell if the photo.jpg was taken indoors": it was
+            wanted = _told(clean(self.req.unmask(_MEDIA_SUBJECT_RE.sub(" it", asked), quotes=False)))
         return wanted
 
     def _question_words(self, clause: Clause, masked: str | None = None) -> str:
@@ -1184,6 +1184,19 @@ _UNKNOWN_TARGET_RE = re.compile(r"\btranslat\w*\b.*?\binto\s+(?:the\s+)?([a-z][\
 _NO_LANGUAGE = frozenset("text texts words speech audio writing it them this that something plain simple everyday "
                          "other another more less".split())
 """Words that end "translate ... into" and name no language ("into text", "into plain words")."""
+_SUBJECT_GONE_RE = re.compile(r"(?:if|whether)\s+(?:is|was|are|were|has|have|had|does|did|do|can|could|will|would|"
+                              r"shows?|showed|contains?|looks?|looked)\b", re.IGNORECASE)
+"""What is asked once a file's mention is taken out of it, when that mention was its subject."""
+_MEDIA_SUBJECT_RE = re.compile(r"\s*(?:(?<!\w)(?:the|this|my|that)\s+)?(?:(?:image|photo|picture|file|audio|recording|"
+                               "video|document|pic)\\s+)?\ue000\\d+[\ue001\ue002]", re.IGNORECASE)
+
+
+def _told(words: str) -> str | None:
+    """What ``words`` ask to be told (:data:`_TELL_ME_RE`), or None."""
+    found = _TELL_ME_RE.search(words)
+    return next(g for g in found.groups() if g) if found else None
+
+
 _BARE_WH_RE = re.compile(r"(?:what|whats|who|whos|where|wheres|which|how)(?:'s|\s+(?:is|are|was|were))?\??$",
                          re.IGNORECASE)
 """A question that is nothing but its question word once a file's mention is taken out ("what's in pic.jpg")."""

@@ -271,11 +271,12 @@ def needs_matcher(clause: Clause, lenient: bool = False) -> bool:
 
 def score_clause(
     clause: Clause, req: RequestText, produced: Sequence[str], vocab: Vocabulary,
-    matcher: IntentMatcher | None = None, lenient: bool = False,
+    matcher: IntentMatcher | None = None, lenient: bool = False, semantic: frozenset[str] | None = None,
 ) -> list[Candidate]:
     """The intents the clause asks for, scored; ambiguous cues go to the best-provided intent.
     ``lenient`` lets the matcher read a clause that names a file without asking in words
-    (:func:`_matchable`): for a request nothing else plans."""
+    (:func:`_matchable`): for a request nothing else plans. ``semantic`` limits the intents the
+    matcher may choose (default: the vocabulary's)."""
     bare = _bare_files(clause, req, vocab)
     if bare:
         return bare
@@ -319,7 +320,7 @@ def score_clause(
         found[intent] = Candidate(intent, weight, start, end, clause, named=True)
         named.add(intent)
     if matcher is not None and not named and _matchable(clause, lenient):
-        _add_semantic(found, clause, req, produced, vocab, matcher)
+        _add_semantic(found, clause, req, produced, vocab, matcher, semantic)
     least = MIN_SCORE if asks_for_something(clause) else CONTEXT_MIN_SCORE
     passing = [c for c in found.values() if c.score >= least]
     if any(c.intent in named for c in passing):
@@ -380,7 +381,7 @@ def _quoted_questions(clause: Clause, req: RequestText) -> list[tuple[Cue, int, 
 
 def _add_semantic(
     found: dict[str, Candidate], clause: Clause, req: RequestText, produced: Sequence[str], vocab: Vocabulary,
-    matcher: IntentMatcher,
+    matcher: IntentMatcher, semantic: frozenset[str] | None = None,
 ) -> None:
     """Add the matcher's best intent for a clause no cue names a task in (when its input is at hand),
     never one that makes from words what the clause names a file of."""
@@ -389,7 +390,8 @@ def _add_semantic(
     # "describe video.mp4" is about the video given, not one to make from the clause's words
     named = {req.resources[i].modality for i in clause.resources if req.resources[i].kind == "file"} - {"text"}
     ranked = [(intent, margin + (AT_HAND_BONUS if _takes(intent, at_hand) else 0.0), margin)
-              for intent, margin in matcher.best(text, vocab.intents) if _fit(intent, clause, req, produced) > 0
+              for intent, margin in matcher.best(text, vocab.intents if semantic is None else vocab.intents & semantic)
+              if _fit(intent, clause, req, produced) > 0
               and not (_takes(intent, ["text"]) and set(vocab.outputs.get(INTENTS[intent], ())) & named)]
     for intent, _, margin in sorted(ranked, key=lambda r: -r[1]):
         cand = found.setdefault(intent, Candidate(intent, _input_boost(intent, clause, req, produced), 0, 0, clause))

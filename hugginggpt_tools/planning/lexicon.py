@@ -169,7 +169,7 @@ CUES: tuple[Cue, ...] = tuple(
             (r"grammar|grammatical (?:errors?|mistakes?)|spelling|typos?|proofread|punctuation", 1.0),
             (r"simplif(?:y|ied)|(?:more )?(?:formal|informal|polite)", 0.6),
             # "turn this recipe into a shopping list: recipe.txt"
-            (r"(?:turn|convert|transform|make|rewrite|reformat) (?:this |that |the |my |our |it |them )?(?:[\w-]+ )?"
+            (r"(?:turn|convert|transform|make|rewrite|reformat) (?:this |that |the |my |our |it |them )?(?:[\w-]+ |\ue000\d+\ue001 )?"
              r"(?:into|to|as) (?:an? )?(?:[\w-]+ )?(?:list|bullet(?:ed)? points|bullets|checklist|outline|to-?do list|"
              r"email|memo|tweet|table)\b", 1.2))
     + _cues(("audio-to-audio", "text2text-generation"),
@@ -181,7 +181,8 @@ CUES: tuple[Cue, ...] = tuple(
             (r"key points|main points|main ideas?|main (?:topics|themes)|key (?:topics|themes|quotes|passages|sentences)|"
              r"main quotes|topics (?:discussed|"
              r"covered)|gist|recap|synopsis|in a nutshell|sum (?:it |this |that )?up|"
-             r"boil (?:it |this |that )?down|key takeaways", 1.2),
+             r"boil (?:it |this |that )?down|key takeaways|meeting minutes|minutes of (?:the |this |that |our )?(?:meeting|call)|"
+             r"(?:into|as) minutes", 1.2),
             (r"condens(?:e|ed|ing)|shorten|short(?:er)? version|brief(?:er)? version|overview|abstract|highlights|"
              r"concise|in brief|briefly", 0.9))
     + _cues("translation",
@@ -259,6 +260,10 @@ CUES: tuple[Cue, ...] = tuple(
             (r"(?:give|suggest|brainstorm|propose|list|come up with|think of|need) (?:me |us )?(?:some |a few |several |"
              r"\d+ |two |three |four |five |ten |a list of )?(?:[\w-]+ )?(?:ideas|names|titles|suggestions|taglines|"
              r"slogans|headlines|captions for (?:my|our|a|an) (?!\ue000))(?![^\ue000]*\b(?:in|of|from|mentioned in) \ue000)", 1.2),
+            # "create a title for article.txt", "suggest hashtags for photo.jpg", "quiz me on lecture.wav"
+            (r"(?:titles?|headlines?|hashtags?|taglines?|slogans?|tweets?|names?) (?:for|about) (?:the |this |that |my |our )?"
+             r"(?:\w+ )?\ue000\d+\ue001|quiz (?:me|us)|(?:make|write|create|generate|give me|prepare) (?:me |us )?(?:an? )?"
+             r"(?:\w+ ){0,2}(?:quiz|quiz questions|questions to test)", 1.2),
             # "tell me a joke", "show us a short poem"; "read me a story" is read aloud too (the cue
             # leaves "read me" to text-to-speech)
             (r"(?:(?:tell|show|give) (?:me|us) |(?<=read me )|(?<=read us ))(?:a|an|some|another) (?:\w+ )?"
@@ -356,6 +361,9 @@ CUES: tuple[Cue, ...] = tuple(
              rf"(?:all |any )?(?:of )?(?:the )?(?:\w+ )?(?:{_TEXT_OBJECTS})", 1.2),
             # "read the receipt.png and add up the total": its words
             (r"(?<!can't )(?<!cannot )read (?:the |this |that |my |our )?(?:\w+ )?\ue000\d+\ue001(?! (?:to|for) me\b)", 1.0),
+            # "read this" of a picture given with the request
+            (r"^(?:please |can you |could you |now |just )*read (?:this|these)(?: (?:one|file|image|picture|"
+             r"photo|page|scan|document|screenshot|note|sign|for me|please))*[\s.!?]*$", 1.0),
             # "extract the table from receipt.png": its words, not its rows classified
             (r"(?:extract|get|pull|copy|grab|read|type (?:out|up)|digiti[sz]e) (?:out )?(?:all |any )?(?:of )?(?:the )?"
              r"(?:\w+ )?tables?", 1.4),
@@ -392,7 +400,8 @@ CUES: tuple[Cue, ...] = tuple(
     + _cues("automatic-speech-recognition",
             (r"speech[- ]to[- ]text|speech recognition|asr|dictation|subtitles?", 1.4),
             (r"what (?:\w+ ){0,3}(?:did|does|do|is|was|were|are) (?:\w+ ){0,2}(?:say|says|said|saying|talk(?:ing)? about)|"
-             r"what (?:\w+ ){0,2}(?:said|says)|(?<!understand )(?<!hear )(?<!follow )(?<!catch )what(?:'s| is| was) (?:being )?(?:said|spoken)|spoken (?:words|content)", 1.0),
+             r"what (?:\w+ ){0,2}(?:said|says)|what (?:the |this |that )?(?:\w+ )?(?:in|on) \ue000\d+\ue001 (?:says|said|is saying|"
+             r"was saying)|(?<!understand )(?<!hear )(?<!follow )(?<!catch )what(?:'s| is| was) (?:being )?(?:said|spoken)|spoken (?:words|content)", 1.0),
             (r"(?:write|type|jot|note) (?:out|down) (?:the |all |every )?(?:words|what)|(?:the )?words (?:that )?(?:he|she|they|"
              r"it|someone|the speaker) (?:says?|said|speaks?|spoke|sings?|sang)", 1.1),
             (r"(?:text|words|written (?:version|form)|wording|transcript) (?:of|from|in) (?:the |this |that |my |his |her )?"
