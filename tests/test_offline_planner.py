@@ -1779,3 +1779,37 @@ def test_read_this_reads_the_picture_given_with_the_request() -> None:
 @pytest.mark.parametrize("request_text", ["I have 5 minutes, summarize notes.txt", "Give me a caption for photo.jpg"])
 def test_round_15c_cues_do_not_misfire(request_text: str) -> None:
     assert [t.task for t in plan(request_text).tasks] in (["summarization"], ["image-to-text"])
+
+
+@pytest.mark.parametrize(("request_text", "expected"), [
+    ("First translate notice.txt into English, then summarize it, then read the summary to me.",
+     ["translation", "summarization", "text-to-speech"]),
+    ("Please take podcast.wav, remove the background music, transcribe it, and find all the company names mentioned.",
+     ["audio-to-audio", "automatic-speech-recognition", "token-classification"]),
+    ("I'd like the speech in talk.mp4 as text, with the speaker's mood",
+     ["automatic-speech-recognition", "audio-classification"]),
+    ("Convert notes.md to speech and then transcribe it back to check accuracy",
+     ["text-to-speech", "automatic-speech-recognition"]),
+])
+def test_ways_users_ask_round_15d(request_text: str, expected: list[str]) -> None:
+    assert [t.task for t in plan(request_text).tasks] == expected
+
+
+@pytest.mark.parametrize("request_text", [
+    "Caption beach.jpg, mountain.jpg and city.jpg, then turn all the captions into a short poem",
+    "Caption a.jpg and b.jpg and write a story using both captions",
+])
+def test_one_text_is_written_from_all_the_outputs_named(request_text: str) -> None:
+    """One poem (or story) from every caption, the captions apart by a paragraph (the separator that
+    tells summaries and answers their texts apart is no prompt's), not one from the last caption."""
+    p = plan(request_text)
+    captions = [t.id for t in p.tasks if t.task == "image-to-text"]
+    written = [t for t in p.tasks if t.task == "text-generation"]
+    assert len(written) == 1 and sorted(written[0].references()) == captions
+    assert TEXTS_SEPARATOR not in "".join(part for part in written[0].args["text"].parts if isinstance(part, str))
+
+
+def test_a_place_is_no_misspelt_places() -> None:
+    """"places" joined the mended key words; "place" is a word of its own."""
+    questions = [t.args["text"] for t in plan("Compare photo1.jpg and photo2.jpg: are they of the same place?").tasks]
+    assert all("same place?" in q for q in questions)

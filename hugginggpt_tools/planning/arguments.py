@@ -127,8 +127,13 @@ _THESE_FILES_RE = re.compile(r"(?<!\w)(?:these|those|both|each|every|all(?: of)?
                              r"pictures?|pics|photographs|screenshots|scans|pages|recordings|files|clips|videos|"
                              r"tracks|songs|documents)(?!\w)")
 """Words that point at several files named before ("how many zebras are in these pictures?")."""
+_READS_APART = frozenset({"summarization", "question-answering"})
+"""Tasks whose backends read several texts joined by :data:`TEXTS_SEPARATOR` one by one."""
 _TOGETHER_RE = re.compile(r"(?<!\w)(?:together|combin(?:e|es|ed|ing)|merg(?:e|es|ed|ing)|jointly|as a whole|"
-                          r"(?:one|a single) (?:\w+ )?(?:summary|story|text|paragraph|report|answer))(?!\w)")
+                          r"(?:one|a single) (?:\w+ )?(?:summary|story|text|paragraph|report|answer)|"
+                          r"into an? (?:\w+ )?(?:poem|story|song|essay|paragraph|script|report|letter|speech)|"
+                          r"(?:write|compose|create|make|draw|generate|paint) (?:me )?(?:a|an|one) (?:\w+ ){0,2}(?:poem|story|"
+                          r"song|essay|paragraph|script|letter|picture|image|drawing|painting|video|clip))(?!\w)")
 """Words that ask for one task over several outputs ("summarize them together") rather than one each."""
 _POINTER_RE = re.compile(r"it|this|that|them|these|those|one|same|too|also|again|please|now|here|there|then|"
                          r"instead|later|today|\ue000\d+\ue001", re.IGNORECASE)
@@ -519,7 +524,7 @@ class PlanBuilder:
         if found is None and prompt and self.feed_from_missing and _SEEN_RE.search(clause.lower):
             # "look at zoo.png and write a poem about what you see": about the picture's content
             found = self._latest_output(["text"]) or self._bridge(range(self.req.own), cand.strength)
-        if found is None and (self._refers_back(clause) or not prompt):
+        if found is None and (self._refers_back(clause) or not prompt or _PLURAL_RE.search(clause.lower)):
             found = self._named_output(clause) or self._latest_output(["text"], prose=self._wants_prose(cand.task, clause))
             if cand.task in _READS_PROSE:
                 found = self._fuller(found, clause)
@@ -950,7 +955,9 @@ class PlanBuilder:
             return [args]
         if _TOGETHER_RE.search(cand.clause.lower) and TASK_TYPES[cand.task].arg(name).modality == "text":
             # "summarize them together": one task on the outputs' texts one after another
-            return [{**args, name: TEXTS_SEPARATOR.join(f"<resource>-{j}" for j in group)}]
+            # (apart for a summary or an answer, which must tell the texts apart; one prompt else)
+            sep = TEXTS_SEPARATOR if cand.task in _READS_APART else "\n\n"
+            return [{**args, name: sep.join(f"<resource>-{j}" for j in group)}]
         return [{**args, name: f"<resource>-{j}"} for j in group]
 
     def _further_targets(self, cand: Candidate, args: dict[str, str]) -> list[dict[str, str]]:

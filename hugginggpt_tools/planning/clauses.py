@@ -332,7 +332,7 @@ def mend_spelling(request: str) -> str:
 
 _KEY_SET = frozenset(_KEY_WORDS) | frozenset(
     "remote remotes concert concerts convent defect defects captain captains detest summery imagine plates planes "
-    "placed plaice peoples peopled".split())
+    "placed place plaice peoples peopled".split())
 """Key words, and real words near one that stay as written ("remote" is no "remove")."""
 
 

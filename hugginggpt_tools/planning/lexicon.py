@@ -260,6 +260,9 @@ CUES: tuple[Cue, ...] = tuple(
             (r"(?:give|suggest|brainstorm|propose|list|come up with|think of|need) (?:me |us )?(?:some |a few |several |"
              r"\d+ |two |three |four |five |ten |a list of )?(?:[\w-]+ )?(?:ideas|names|titles|suggestions|taglines|"
              r"slogans|headlines|captions for (?:my|our|a|an) (?!\ue000))(?![^\ue000]*\b(?:in|of|from|mentioned in) \ue000)", 1.2),
+            # "turn all the captions into a short poem"
+            (r"(?:turn|make|convert|transform|rewrite|weave|combine)\b[^.;]{0,40}?\b(?:into|to|as) (?:an? |one )?(?:\w+ )?"
+             r"(?:poem|story|song|haiku|limerick|rap|essay|fairy tale)\b", 1.2),
             # "create a title for article.txt", "suggest hashtags for photo.jpg", "quiz me on lecture.wav"
             (r"(?:titles?|headlines?|hashtags?|taglines?|slogans?|tweets?|names?) (?:for|about) (?:the |this |that |my |our )?"
              r"(?:\w+ )?\ue000\d+\ue001|quiz (?:me|us)|(?:make|write|create|generate|give me|prepare) (?:me |us )?(?:an? )?"
@@ -393,7 +396,7 @@ CUES: tuple[Cue, ...] = tuple(
             # "what does invoice.png say?", "what does the sign in street.jpg say?": the words in the file
             (r"what (?:does|did|do) (?:\w+ ){0,3}(?:(?:in|on|of) )?\ue000\d+\ue001 (?:say|says|read|reads)(?! about)|"
              r"what (?:this|it|that|the \w+) (?:says|reads)(?=[\s:?]*(?:(?:in|on) )?\ue000)", 1.3),
-            (r"(?:into|to|as) (?:a |an )?(?:written|readable)(?: \w+)?|in writing|(?:into|to) text", 0.6),
+            (r"(?:into|to|as) (?:a |an )?(?:written|readable)(?: \w+)?|in writing|(?:into|to|as) text", 0.6),
             # "classify the sound in clip.wav and tell me what it says": its words, asked outright
             (r"(?:tell me|let me know|write down|show me) (?:exactly )?what (?:it|this|that|he|she|they|the (?:speaker|"
              r"caller|voice|person|sign|note|label|text)) (?:says|said|is saying|was saying|reads)(?! about)", 1.4))
@@ -504,6 +507,8 @@ CUES: tuple[Cue, ...] = tuple(
              r"caption|answer|story|poem|notes?|paragraph|letter|message|email)\b))", 1.2),
             (r"speak|spoken|pronounc(?:e|ed|iation)|narrat(?:e|es|ed|ion|or)|voice[- ]?over|audiobook|"
              r"synthesi[sz]e (?:speech|voice|audio)|read (?:it|this|that|them) to me", 1.0),
+            # "then read the summary to me" (its output's name blanked)
+            (r"read\s+(?:out\s+)?(?:to|for) (?:me|us)\b", 1.2),
             # "read letter.png to me"
             (r"read (?:the |this |that |my |our )?(?:\w+ )?\ue000\d+\ue001 (?:out )?(?:to|for) (?:me|us)\b", 1.2),
             # "please dub for me: '...'", "generate a video and audio about ..."
@@ -540,7 +545,10 @@ CUES: tuple[Cue, ...] = tuple(
              r"audio (?:processing|transformation|conversion|manipulation|effects?)", 1.0),
             (r"(?:separat(?:e|ion)|isolate|extract) (?:the )?(?:\w+'s )?(?:voices?|speakers?|sources|instruments|music|"
              r"vocals|singers?)|"
-             r"voice conversion|clearer|clarity|muffled|distort(?:ed|ion)", 1.0))
+             r"voice conversion|clearer|clarity|muffled|distort(?:ed|ion)", 1.0),
+            # "remove the background music from podcast.wav"
+            (r"(?:remove|cut|strip|filter out|get rid of|take out|mute|lower|reduce|suppress) (?:the |any |all )?"
+             r"(?:background )?(?:music|singing|vocals|voices|talking|chatter|laughter|applause|wind|traffic)\b", 1.2))
     + _cues("audio-classification",
             (r"audio[- ]classification|genre|instruments?|speaker (?:identification|recognition)|who is speaking|"
              r"sound events?|voice activity|(?:is|are) there (?:any )?(?:speech|music|talking)|"
