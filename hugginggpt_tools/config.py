@@ -1,17 +1,25 @@
 """One settings object that reads the environment.
 
-Every environment variable the package reads is a field here, with its default. Code takes a
-:class:`Settings` (or calls :func:`get_settings`) instead of reading ``os.environ`` itself.
+Every environment variable the library reads is a field here, with its default
+(:data:`ENV_VARIABLES`); the command line and the server read a few more (:data:`OTHER_VARIABLES`).
+Code takes a :class:`Settings` (or calls :func:`get_settings`) instead of reading ``os.environ``
+itself. A bad value or an unknown keyword argument is a :class:`~hugginggpt_tools.errors.ConfigError`
+naming it, what it must be and the fix.
 """
 
 from __future__ import annotations
 
+import difflib
+import logging
 import os
 from pathlib import Path
+from typing import Any, get_args, get_origin
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from .errors import ConfigError
+
+logger = logging.getLogger(__name__)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
@@ -152,46 +160,157 @@ class Settings(BaseModel):
         "(HUGGINGGPT_RETRY_BACKOFF).",
     )
 
+    def __init__(self, **data: Any) -> None:
+        """Validated settings; :class:`ConfigError` for an unknown name (with the closest known
+        one) or a value of the wrong kind (naming it, what it must be and the default)."""
+        _check_names(data, "Settings")
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise ConfigError(_invalid_message(exc, data, {})) from exc
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> "Settings":
-        """Settings from ``environ`` (default: ``os.environ``), then ``overrides``."""
+        """Settings from ``environ`` (default: ``os.environ``), then ``overrides``.
+
+        A bad value is a :class:`ConfigError` naming the variable (``HUGGINGGPT_TOP_K='abc'``), what
+        it must be and the fix; an override that is no setting is one naming the closest setting.
+        ``HUGGINGGPT_*`` variables that nothing reads are ignored, with one warning per process
+        for each (naming the closest known variable).
+        """
         env = os.environ if environ is None else environ
-        names = {
-            "output_dir": "HUGGINGGPT_OUTPUT_DIR",
-            "index_dir": "HUGGINGGPT_INDEX_DIR",
-            "catalog_dir": "HUGGINGGPT_CATALOG_DIR",
-            "cache_dir": "HUGGINGGPT_CACHE_DIR",
-            "top_k": "HUGGINGGPT_TOP_K",
-            "num_threads": "HUGGINGGPT_NUM_THREADS",
-            "device": "HUGGINGGPT_DEVICE",
-            "max_concurrency": "HUGGINGGPT_MAX_CONCURRENCY",
-            "task_timeout_s": "HUGGINGGPT_TASK_TIMEOUT",
-            "pipeline_cache_size": "HUGGINGGPT_PIPELINE_CACHE",
-            "popularity_weight": "HUGGINGGPT_POPULARITY_WEIGHT",
-            "hf_provider": "HUGGINGGPT_HF_PROVIDER",
-            "hf_base_url": "HUGGINGGPT_HF_BASE_URL",
-            "hf_timeout_s": "HUGGINGGPT_HF_TIMEOUT",
-            "download_max_bytes": "HUGGINGGPT_DOWNLOAD_MAX_BYTES",
-            "download_timeout_s": "HUGGINGGPT_DOWNLOAD_TIMEOUT",
-            "output_max_age_hours": "HUGGINGGPT_OUTPUT_MAX_AGE_HOURS",
-            "output_max_sessions": "HUGGINGGPT_OUTPUT_MAX_SESSIONS",
-            "task_retries": "HUGGINGGPT_TASK_RETRIES",
-            "retry_backoff_s": "HUGGINGGPT_RETRY_BACKOFF",
-        }
-        values: dict[str, object] = {f: env[v] for f, v in names.items() if env.get(v)}
-        if env.get("HUGGINGGPT_MODEL_DIRS"):
-            values["model_dirs"] = [p for p in env["HUGGINGGPT_MODEL_DIRS"].split(os.pathsep) if p]
-        if env.get("HUGGINGGPT_ALLOWED_DIRS"):
-            values["allowed_dirs"] = [p for p in env["HUGGINGGPT_ALLOWED_DIRS"].split(os.pathsep) if p]
-        for field, var in (("allowed_hosts", "HUGGINGGPT_ALLOWED_HOSTS"),
-                           ("download_content_types", "HUGGINGGPT_DOWNLOAD_CONTENT_TYPES")):
+        _check_names(overrides, "get_settings")
+        _warn_unknown_variables(env)
+        values: dict[str, object] = {}
+        sources: dict[str, tuple[str, str]] = {}
+        for field, (var, separator) in ENV_VARIABLES.items():
             if env.get(var):
-                values[field] = [p.strip() for p in env[var].split(",") if p.strip()]
-        values.update({k: v for k, v in overrides.items() if v is not None})
+                values[field] = env[var] if separator is None else _split(env[var], separator)
+                sources[field] = (var, env[var])
+        given = {k: v for k, v in overrides.items() if v is not None}
+        values.update(given)
+        for field in given:
+            sources.pop(field, None)
         try:
             return cls(**values)
-        except ValueError as exc:
-            raise ConfigError(f"Invalid setting: {exc}. Fix the HUGGINGGPT_* variable or argument.") from exc
+        except ConfigError as exc:
+            if isinstance(exc.__cause__, ValidationError):
+                raise ConfigError(_invalid_message(exc.__cause__, values, sources)) from exc.__cause__
+            raise
+
+
+ENV_VARIABLES: dict[str, tuple[str, str | None]] = {
+    "output_dir": ("HUGGINGGPT_OUTPUT_DIR", None),
+    "index_dir": ("HUGGINGGPT_INDEX_DIR", None),
+    "catalog_dir": ("HUGGINGGPT_CATALOG_DIR", None),
+    "cache_dir": ("HUGGINGGPT_CACHE_DIR", None),
+    "top_k": ("HUGGINGGPT_TOP_K", None),
+    "num_threads": ("HUGGINGGPT_NUM_THREADS", None),
+    "device": ("HUGGINGGPT_DEVICE", None),
+    "max_concurrency": ("HUGGINGGPT_MAX_CONCURRENCY", None),
+    "task_timeout_s": ("HUGGINGGPT_TASK_TIMEOUT", None),
+    "pipeline_cache_size": ("HUGGINGGPT_PIPELINE_CACHE", None),
+    "popularity_weight": ("HUGGINGGPT_POPULARITY_WEIGHT", None),
+    "hf_provider": ("HUGGINGGPT_HF_PROVIDER", None),
+    "hf_base_url": ("HUGGINGGPT_HF_BASE_URL", None),
+    "hf_timeout_s": ("HUGGINGGPT_HF_TIMEOUT", None),
+    "download_max_bytes": ("HUGGINGGPT_DOWNLOAD_MAX_BYTES", None),
+    "download_timeout_s": ("HUGGINGGPT_DOWNLOAD_TIMEOUT", None),
+    "output_max_age_hours": ("HUGGINGGPT_OUTPUT_MAX_AGE_HOURS", None),
+    "output_max_sessions": ("HUGGINGGPT_OUTPUT_MAX_SESSIONS", None),
+    "task_retries": ("HUGGINGGPT_TASK_RETRIES", None),
+    "retry_backoff_s": ("HUGGINGGPT_RETRY_BACKOFF", None),
+    "model_dirs": ("HUGGINGGPT_MODEL_DIRS", os.pathsep),
+    "allowed_dirs": ("HUGGINGGPT_ALLOWED_DIRS", os.pathsep),
+    "allowed_hosts": ("HUGGINGGPT_ALLOWED_HOSTS", ","),
+    "download_content_types": ("HUGGINGGPT_DOWNLOAD_CONTENT_TYPES", ","),
+}
+"""The variable of each :class:`Settings` field, and the separator of a list (None: one value)."""
+
+OTHER_VARIABLES: tuple[str, ...] = (
+    "HUGGINGGPT_API_KEYS", "HUGGINGGPT_CORS_ORIGINS", "HUGGINGGPT_DEBUG", "HUGGINGGPT_LINK_EXPIRY_HOURS",
+    "HUGGINGGPT_LOG_LEVEL", "HUGGINGGPT_MAX_REQUEST_MB", "HUGGINGGPT_RATE_BURST", "HUGGINGGPT_RATE_LIMIT",
+    "HUGGINGGPT_REAL_LLM_TESTS",
+)
+"""``HUGGINGGPT_*`` variables read outside :class:`Settings`: by the command line (log level,
+tracebacks), the server (keys, links, limits) and the tests."""
+
+_warned_variables: set[str] = set()
+
+
+def _split(value: str, separator: str) -> list[str]:
+    return [p.strip() if separator == "," else p for p in value.split(separator) if p.strip()]
+
+
+def _check_names(data: dict[str, object], where: str) -> None:
+    """:class:`ConfigError` naming each key of ``data`` that is no setting, with the closest one."""
+    known = list(Settings.model_fields)
+    unknown = [k for k in data if k not in Settings.model_fields]
+    if not unknown:
+        return
+    hints = []
+    for name in unknown:
+        close = difflib.get_close_matches(str(name), known, n=1)
+        hints.append(f"{name!r}" + (f" (did you mean {close[0]}?)" if close else ""))
+    raise ConfigError(f"{where}() got unknown setting(s) {', '.join(hints)}. The settings are: {', '.join(known)}.")
+
+
+def _warn_unknown_variables(env: Any) -> None:
+    """One warning per process for each ``HUGGINGGPT_*`` variable nothing reads (a typo, usually)."""
+    known = [var for var, _ in ENV_VARIABLES.values()] + list(OTHER_VARIABLES)
+    for name in env:
+        if name.startswith("HUGGINGGPT_") and name not in known and name not in _warned_variables:
+            _warned_variables.add(name)
+            close = difflib.get_close_matches(name, known, n=1)
+            logger.warning("ignoring the environment variable %s: no setting has that name%s", name,
+                           f" (did you mean {close[0]}?)" if close else "")
+
+
+_KINDS: dict[Any, str] = {int: "a whole number", float: "a number", Path: "a path", str: "a text"}
+
+
+def _expected(field: str) -> str:
+    """What a value of ``field`` must be, in words: "a whole number of at least 1"."""
+    info = Settings.model_fields[field]
+    kinds = [_KINDS.get(a, "a value") for a in get_args(info.annotation) if a is not type(None)]
+    if get_origin(info.annotation) is list:
+        text = "a list of " + kinds[0].split(" ", 1)[1] + "s"
+    else:
+        text = kinds[0] if kinds else _KINDS.get(info.annotation, "a valid value")
+    for bound in info.metadata:
+        if getattr(bound, "ge", None) is not None:
+            text += f" of at least {bound.ge}"
+        elif getattr(bound, "gt", None) is not None:
+            text += f" above {bound.gt}"
+    return text
+
+
+def _meaning(field: str) -> str:
+    """The field's description without the variable's name: "Candidates kept per task"."""
+    description = (Settings.model_fields[field].description or field).split(" (HUGGINGGPT_")[0].rstrip(".")
+    return description[0].lower() + description[1:] if description[1:2].islower() else description
+
+
+def _invalid_message(exc: ValidationError, values: dict[str, object], sources: dict[str, tuple[str, str]]) -> str:
+    """Each bad setting, by its variable and text when it came from the environment (``sources``:
+    field to variable and value), what it must be and the fix."""
+    problems: list[str] = []
+    for field in dict.fromkeys(str(e["loc"][0]) for e in exc.errors() if e.get("loc")):
+        info = Settings.model_fields[field]
+        default = None if info.default_factory is not None or info.default in (None, "") else info.default
+        default = f"{default:g}" if isinstance(default, float) else default
+        need = f"{_expected(field)} ({_meaning(field)})"
+        if field in sources:
+            var, raw = sources[field]
+            example = f"set {var}={default} (the default) or another such value" if default is not None else \
+                f"set {var} to such a value"
+            problems.append(f"{var}={raw!r} is not valid: it must be {need}. Fix the HUGGINGGPT_* variable: "
+                            f"{example}, or unset it")
+        else:
+            example = f", e.g. {field}={default} (the default)" if default is not None else ""
+            problems.append(f"{field}={values.get(field)!r} is not valid: it must be {need}. Pass such a "
+                            f"value{example}")
+    return "Invalid setting: " + "; ".join(problems) + "."
 
 
 def get_settings(**overrides: object) -> Settings:
@@ -213,4 +332,5 @@ def apply_thread_limits(num_threads: int) -> None:
         torch.set_num_threads(num_threads)
 
 
-__all__ = ["PACKAGE_DIR", "REPO_DIR", "Settings", "apply_thread_limits", "default_cache_dir", "get_settings", "hf_token"]
+__all__ = ["ENV_VARIABLES", "OTHER_VARIABLES", "PACKAGE_DIR", "REPO_DIR", "Settings", "apply_thread_limits",
+           "default_cache_dir", "get_settings", "hf_token"]

@@ -20,11 +20,12 @@ import logging
 from typing import Any
 
 from langchain_core.tools import BaseTool, BaseToolkit
-from pydantic import ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
-from .errors import ConfigError, HuggingGPTError
+from .errors import ConfigError, HuggingGPTError, ModelIndexError
 from .tasks import TASK_TYPES, find_task, names_the_type
 from .tools import TOOL_CLASSES, HuggingGPTTool
+from .tools.base import check_arguments, portable_state, restored_state, share_parts
 from .tools.models import wrong_task
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,28 @@ def _task_name(name: str, what: str) -> str:
     if found is None:
         raise ConfigError(f"Unknown task type {name!r} in {what}. Use one of: {', '.join(TASK_TYPES)}.")
     return found.name
+
+
+def _task_list(value: Any) -> list[str]:
+    """``tasks`` as a list of names: a string is one task name or alias; an empty list, or
+    anything but names, is a :class:`ConfigError` naming it and the valid names."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple, set, frozenset)) or not all(isinstance(t, str) for t in value):
+        raise ConfigError(f"tasks={value!r} is not a list of task type names. Pass e.g. tasks=['image-to-text', 'asr'] "
+                          f"(pipeline tags or aliases), or leave tasks out for all 24: {', '.join(TASK_TYPES)}.")
+    if not value:
+        raise ConfigError("tasks=[] names no task type, so the toolkit would have no tool. Name at least one (e.g. "
+                          f"tasks=['asr']), or leave tasks out (None) for all 24: {', '.join(TASK_TYPES)}.")
+    return list(value)
+
+
+def _invalid_message(exc: ValidationError) -> str:
+    """Each bad argument of the toolkit, its value and what it must be."""
+    problems = [f"{'.'.join(str(p) for p in e['loc']) or 'arguments'}={e.get('input')!r}: {e['msg']}"
+                for e in exc.errors()]
+    return (f"Invalid HuggingGPTToolkit argument: {'; '.join(problems)}. See help(HuggingGPTToolkit) for what each "
+            "argument takes.")
 
 
 def _by_task(value: dict[str, str], what: str) -> dict[str, str]:
@@ -59,7 +82,11 @@ class HuggingGPTToolkit(BaseToolkit):
         backends: the backends (default: bundled, transformers, hf-inference; plus llm with ``llm``).
         store: the artifact store (default: a new session under ``settings.output_dir``).
         session_id: names the default store's session folder.
-        tasks: task types to make tools for (pipeline tags or aliases; default: all 24).
+        tasks: task types to make tools for (pipeline tags or aliases; default, None: all 24). One
+            string is one task type (``tasks="asr"`` is ``tasks=["asr"]``); an empty list is a
+            :class:`~hugginggpt_tools.errors.ConfigError` (a toolkit of no tools is a mistake;
+            leave ``tasks`` out for all of them), as is an unknown name, which the message lists
+            with the valid ones.
         model_ids: a fixed model per task type, e.g. ``{"automatic-speech-recognition": "bundled/faster-whisper-tiny.en"}``;
             a catalog model of another task type is a :class:`~hugginggpt_tools.errors.ConfigError`.
         needs: what a tool's models are ranked for, per task type, e.g. ``{"text-classification":
@@ -67,6 +94,13 @@ class HuggingGPTToolkit(BaseToolkit):
             ("language identification") gets that alias as its need, so the text-classification
             tool it makes picks the language identifier, not the sentiment model.
         runnable_only: ``get_tools`` gives only the tools a model can run now (:meth:`runnable_tools`).
+
+    An unknown argument (``task=``) or a value of the wrong kind is a ConfigError naming it.
+    ``copy.deepcopy`` gives a toolkit (and tools) sharing the settings, index, backends, store
+    and llm, so no model loads twice. Pickling leaves out the backends the toolkit made and its
+    tools (made again on first use in the new process) and reopens the artifact store from its
+    folder; backends or an index given to it that cannot be pickled (loaded models, an ONNX
+    session, a FAISS index) are a TypeError saying to make it without them or in each process.
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -82,18 +116,29 @@ class HuggingGPTToolkit(BaseToolkit):
     needs: dict[str, str] = Field(default_factory=dict)
     runnable_only: bool = False
     _tools: list[HuggingGPTTool] | None = PrivateAttr(default=None)
+    _made: set[str] = PrivateAttr(default_factory=set)
+
+    def __init__(self, **data: Any) -> None:
+        """A toolkit of valid parts; :class:`ConfigError` naming a bad value, what it must be and the fix."""
+        check_arguments(type(self), data)
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise ConfigError(_invalid_message(exc)) from exc
 
     @model_validator(mode="before")
     @classmethod
     def _aliases_are_needs(cls, data: Any) -> Any:
-        """A task named by an alias ("language identification") is also the need its tool ranks
-        models for, unless ``needs`` says otherwise for that type (under any of its names)."""
-        if not isinstance(data, dict) or not isinstance(data.get("tasks"), (list, tuple)):
+        """``tasks`` as a list (one string is one task name); a task named by an alias ("language
+        identification") is also the need its tool ranks models for, unless ``needs`` says
+        otherwise for that type (under any of its names)."""
+        if not isinstance(data, dict) or data.get("tasks") is None:
             return data
+        data = {**data, "tasks": _task_list(data["tasks"])}
         needs = dict(data.get("needs") or {})  # keys are checked and normalised by _known_need_tasks
         given = {found.name for key in needs if isinstance(key, str) and (found := find_task(key)) is not None}
         for name in data["tasks"]:
-            found = find_task(name) if isinstance(name, str) else None
+            found = find_task(name)
             if found is not None and not names_the_type(name, found) and found.name not in given:
                 needs[found.name] = name.strip()
                 given.add(found.name)
@@ -138,7 +183,9 @@ class HuggingGPTToolkit(BaseToolkit):
         from .config import get_settings
 
         self.settings = self.settings or get_settings()
-        self.backends = self.backends or default_backends(self.settings, llm=self.llm)
+        if self.backends is None:
+            self.backends = default_backends(self.settings, llm=self.llm)
+            self._made.add("backends")
         self.store = self.store or ArtifactStore.open(self.settings, self.session_id)
         return {"settings": self.settings, "backends": self.backends, "store": self.store, "index": self.index}
 
@@ -146,26 +193,59 @@ class HuggingGPTToolkit(BaseToolkit):
         """Every tool of ``tasks`` (the same instances on every call)."""
         if self._tools is None:
             shared = self._shared()
-            names = self.tasks or list(TOOL_CLASSES)
+            names = list(TOOL_CLASSES) if self.tasks is None else self.tasks
             self._tools = [TOOL_CLASSES[n](model_id=self.model_ids.get(n), request=self.needs.get(n, ""), **shared)
                            for n in names]
+            for tool in self._tools:
+                tool._made.update(self._made)
         return self._tools
+
+    # ------------------------------------------------------------------ copying and pickling
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> "HuggingGPTToolkit":
+        """A copy that shares the settings, index, backends, store and llm (loaded models are not
+        copied); its tools are copies sharing them too."""
+        return super().__deepcopy__(share_parts(self, {} if memo is None else memo))
+
+    def __getstate__(self) -> dict[Any, Any]:
+        """The picklable state: the backends the toolkit made are left out and made again on first
+        use, and so are its tools; the artifact store travels as its folder and session. Backends or
+        an index given to it that cannot be pickled (loaded models, ONNX sessions) are a TypeError
+        naming the fix: make the toolkit without them, or make it in each process."""
+        state = super().__getstate__()
+        fields = portable_state(self, dict(state["__dict__"]), self._made)
+        private = {**(state.get("__pydantic_private__") or {}), "_tools": None, "_made": set()}
+        return {**state, "__dict__": fields, "__pydantic_private__": private}
+
+    def __setstate__(self, state: dict[Any, Any]) -> None:
+        super().__setstate__({**state, "__dict__": restored_state(state["__dict__"])})
 
     def _describe(self) -> list[HuggingGPTTool]:
         """The tools a model can run now, after describing every tool by the models it can run now
         (:meth:`HuggingGPTTool.describe_runnable`). When that cannot be told (the index does not
-        load) a tool keeps its task's description and counts as runnable; its calls say what failed."""
-        runnable = []
+        load) a tool keeps its task's description and counts as runnable; its calls say what failed.
+        Each distinct failure is logged once (a missing index once, not once per tool), and once
+        the index fails to load the other tools that would read it are not asked again."""
+        runnable: list[HuggingGPTTool] = []
+        failed: dict[str, list[str]] = {}
+        index_error: ModelIndexError | None = None
         for tool in self._all_tools():
             try:
+                if index_error is not None and tool.model_id is None and tool.index is None:
+                    raise index_error
                 cards = tool.runnable_cards()
             except HuggingGPTError as exc:
-                logger.warning("cannot tell which models run %s now (%s); describing it by its task", tool.name, exc)
+                index_error = exc if isinstance(exc, ModelIndexError) else index_error
+                failed.setdefault(str(exc), []).append(tool.name)
                 runnable.append(tool)
                 continue
             tool.description = tool.describe_runnable(cards)
             if cards:
                 runnable.append(tool)
+        for reason, names in failed.items():
+            which = f"any of the {len(names)} tools" if len(names) == len(self._all_tools()) > 1 else ", ".join(names)
+            logger.warning("cannot tell which models run %s now (%s); describing %s by %s task", which, reason,
+                           "it" if len(names) == 1 else "them", "its" if len(names) == 1 else "their")
         return runnable
 
     def get_tools(self) -> list[BaseTool]:

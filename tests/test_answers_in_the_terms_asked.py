@@ -138,7 +138,7 @@ def test_the_shipped_index_answers_which_language_with_the_language_identifier(r
     from hugginggpt_tools.config import Settings
     from hugginggpt_tools.model_index.index import load_default_index
 
-    settings = Settings(index_dir=REPO_DIR / "indexes" / "default", hf_token=None)
+    settings = Settings(index_dir=REPO_DIR / "indexes" / "default")
     index, backends = load_default_index(settings), default_backends(settings)
     if backends.runnable_backend(next(c for c in index.cards if c.id == model)) is None:
         pytest.skip(f"{model} cannot run here")

@@ -390,7 +390,7 @@ def test_the_shipped_index_picks_the_bundled_text_classifier_the_request_needs()
     from hugginggpt_tools.schemas import Plan, Task
     from hugginggpt_tools.selection import select_models
 
-    settings = Settings(index_dir=SHIPPED_INDEX, hf_token=None)
+    settings = Settings(index_dir=SHIPPED_INDEX)
     index, backends = load_default_index(settings), default_backends(settings)
     for request, text, model in [
         ("Is this review positive or negative?", "The soup was cold and the waiter rude.", "bundled/vader-sentiment"),

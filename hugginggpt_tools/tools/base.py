@@ -21,12 +21,14 @@ Like a ``@tool`` function, a tool with one required argument takes a plain strin
 from __future__ import annotations
 
 import asyncio
+import difflib
+import pickle
 import threading
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from langchain_core.tools import BaseTool, ToolException
-from pydantic import Field, PrivateAttr, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
 from ..errors import ConfigError, HuggingGPTError
 from ..schemas import Candidate, ModelCard, ModelChoice, Plan, Task, TaskResult
@@ -52,6 +54,14 @@ class HuggingGPTTool(BaseTool):
             under ``settings.output_dir``).
         llm: chat model for the llm backend when ``backends`` is not given.
         request: optional text describing the need, used with the arguments to rank models.
+
+    ``tool.invoke(args)`` returns the content (:func:`tool_content`: the text, the files, the
+    model line); invoked with a tool call it returns a ToolMessage whose ``artifact`` is the
+    :class:`~hugginggpt_tools.schemas.TaskResult`. A failure does not raise (``handle_tool_error``
+    is True, as agents need): a tool call gets ``ToolMessage(status="error")``, a plain invoke the
+    error text alone; set ``handle_tool_error = False`` to have a plain invoke raise ToolException.
+    ``copy.deepcopy`` shares the injected parts; pickling leaves out the backends and index the
+    tool loaded itself (loaded again on first use) and reopens the store from its folder.
     """
 
     task: str
@@ -66,6 +76,15 @@ class HuggingGPTTool(BaseTool):
     llm: Any = Field(default=None, exclude=True)
     request: str = ""
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    _made: set[str] = PrivateAttr(default_factory=set)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_arguments(cls, data: Any) -> Any:
+        """An argument that is no field (``modelid=``) is a ConfigError naming the closest one."""
+        if isinstance(data, dict):
+            check_arguments(cls, data)
+        return data
 
     @model_validator(mode="after")
     def _model_serves_the_task(self) -> "HuggingGPTTool":
@@ -95,6 +114,7 @@ class HuggingGPTTool(BaseTool):
         with self._lock:
             if self.backends is None:
                 self.backends = default_backends(settings, llm=self.llm)
+                self._made.add("backends")
             return self.backends
 
     def get_store(self) -> Any:
@@ -113,7 +133,35 @@ class HuggingGPTTool(BaseTool):
         with self._lock:
             if self.index is None:
                 self.index = load_default_index(settings)
+                self._made.add("index")
             return self.index
+
+    # ------------------------------------------------------------------ copying and pickling
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> "HuggingGPTTool":
+        """A copy with its own lock that shares the injected parts (settings, index, backends,
+        store, llm), so loaded models are not copied (LangChain copies tools when binding them)."""
+        memo = share_parts(self, {} if memo is None else memo)
+        memo[id(self._lock)] = threading.Lock()
+        return super().__deepcopy__(memo)
+
+    def __getstate__(self) -> dict[Any, Any]:
+        """The picklable state (:func:`portable_state`): the backends and model index the tool
+        loaded itself are left out and load again on first use; the artifact store travels as its
+        folder and session; a generated args schema as its class's default."""
+        state = super().__getstate__()
+        fields = portable_state(self, dict(state["__dict__"]), self._made)
+        if fields.get("args_schema") is type(self).model_fields["args_schema"].default:
+            fields["args_schema"] = _ClassDefault
+        private = {k: v for k, v in (state.get("__pydantic_private__") or {}).items() if k != "_lock"}
+        return {**state, "__dict__": fields, "__pydantic_private__": {**private, "_made": set()}}
+
+    def __setstate__(self, state: dict[Any, Any]) -> None:
+        fields = restored_state(state["__dict__"])
+        if fields.get("args_schema") is _ClassDefault:
+            fields["args_schema"] = type(self).model_fields["args_schema"].default
+        private = {**(state.get("__pydantic_private__") or {}), "_lock": threading.Lock()}
+        super().__setstate__({**state, "__dict__": fields, "__pydantic_private__": private})
 
     # ------------------------------------------------------------------ what can run now
 
@@ -248,6 +296,73 @@ class HuggingGPTTool(BaseTool):
         return tool_content(result), result
 
 
+SHARED_PARTS = ("settings", "index", "backends", "store", "llm")
+"""The injected parts a copy of a tool or toolkit shares with the original."""
+
+class _ClassDefault:
+    """Stands for a generated tool class's args schema in a pickle (the class pickles by reference)."""
+
+
+class _StoreAt(NamedTuple):
+    """An artifact store pickled as its folder and session, reopened on unpickling."""
+
+    root: str
+    session_id: str
+
+
+def share_parts(owner: Any, memo: dict[int, Any]) -> dict[int, Any]:
+    """``memo`` for :func:`copy.deepcopy` with ``owner``'s :data:`SHARED_PARTS` copied as themselves."""
+    for name in SHARED_PARTS:
+        value = getattr(owner, name, None)
+        if value is not None:
+            memo[id(value)] = value
+    return memo
+
+
+def portable_state(owner: Any, fields: dict[str, Any], made: set[str]) -> dict[str, Any]:
+    """``fields`` made picklable: the backends and index ``owner`` made itself (``made``) dropped,
+    to be made again on first use; an :class:`~hugginggpt_tools.artifacts.ArtifactStore` as its
+    folder and session. Backends or an index given by the caller that cannot be pickled (loaded
+    models, an ONNX session, a FAISS index) are a TypeError naming the fix."""
+    from ..artifacts import ArtifactStore
+
+    for name in ("backends", "index"):
+        if name in made:
+            fields[name] = None
+        elif fields.get(name) is not None:
+            try:
+                pickle.dumps(fields[name])
+            except Exception as exc:  # noqa: BLE001 - any pickling failure gets the same fix
+                raise TypeError(
+                    f"Cannot pickle {type(owner).__name__}: the {name} given to it ({type(fields[name]).__name__}) "
+                    f"cannot be pickled ({exc}). Make it without {name}=... (it then makes the default {name} "
+                    "again after unpickling), or make the tool in each process instead of pickling it.") from exc
+    store = fields.get("store")
+    if isinstance(store, ArtifactStore):
+        fields["store"] = _StoreAt(str(store.root), store.session_id)
+    return fields
+
+
+def restored_state(fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields of :func:`portable_state` with the artifact store reopened."""
+    store = fields.get("store")
+    if isinstance(store, _StoreAt):
+        from ..artifacts import ArtifactStore
+
+        fields = {**fields, "store": ArtifactStore(store.root, store.session_id)}
+    return fields
+
+
+def check_arguments(cls: type[BaseModel], data: dict[str, Any]) -> None:
+    """:class:`ConfigError` naming each key of ``data`` that is no field of ``cls``, with the closest field."""
+    unknown = [str(k) for k in data if k not in cls.model_fields]
+    if unknown:
+        hints = [f"{name!r}" + (f" (did you mean {close[0]}?)" if (close := difflib.get_close_matches(
+            name, list(cls.model_fields), n=1)) else "") for name in unknown]
+        raise ConfigError(f"{cls.__name__}() got unknown argument(s) {', '.join(hints)}; see "
+                          f"help({cls.__name__}) for the arguments it takes.")
+
+
 def _given_paths(kwargs: dict[str, Any]) -> list[str]:
     """The ``Path`` arguments: files a Python caller gave explicitly."""
     return [str(v) for v in kwargs.values() if isinstance(v, Path)]
@@ -323,6 +438,8 @@ def make_tool_class(task: TaskType) -> type[HuggingGPTTool]:
 
 TOOL_CLASSES: dict[str, type[HuggingGPTTool]] = {name: make_tool_class(t) for name, t in TASK_TYPES.items()}
 """The tool class of every task type, by pipeline tag."""
+
+globals().update({cls.__name__: cls for cls in TOOL_CLASSES.values()})  # importable by name, so tools pickle
 
 
 def make_tool(task: str, **injected: Any) -> HuggingGPTTool:
