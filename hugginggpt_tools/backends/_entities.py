@@ -119,4 +119,71 @@ def merge_entities(model: list[dict[str, object]], patterns: list[dict[str, obje
     return sorted(merged, key=lambda ent: (ent["start"], ent["end"]))
 
 
-__all__ = ["line_spans", "merge_entities", "pattern_entities"]
+_KINDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    (r"e-?mails?(?:\s+address(?:es)?|\s+ids?)?|e-?mail-?address(?:es)?", ("EMAIL",), "e-mail addresses"),
+    (r"(?:phone|telephone|mobile|cell(?:phone)?|fax|contact)(?:\s+(?:numbers?|nos?\b\.?))?|phone-?numbers?",
+     ("PHONE",), "phone numbers"),
+    (r"urls?|links?|web\s*(?:sites?|addresses|address|pages?)|hyperlinks?", ("URL",), "web addresses"),
+    (r"(?:person(?:'s)?|people's|personal)\s+names|people|persons?|individuals|"
+     r"(?:whom?|anyone|anybody|someone|everyone)(?=\s+(?:is|are|was|were)?\s*(?:mentioned|named|referred))|"
+     r"characters|attendees|participants",
+     ("PERSON",), "people"),
+    # "the names and places in the transcript": every proper name (a company's too), not only people's
+    (r"names(?!\s+of\b)|proper\s+nouns", ("PERSON", "ORG", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "FAC", "GPE",
+                                          "LOC", "LAW", "LANGUAGE"), "names"),
+    (r"places?|locations?|cit(?:y|ies)|towns?|countries|country|geographic\w*|venues?", ("GPE", "LOC", "FAC"),
+     "places"),
+    (r"dates?|times?|days?|deadlines?|when", ("DATE", "TIME"), "dates and times"),
+    (r"organi[sz]ations?|companies|company|firms?|businesses|institutions?|agenc(?:y|ies)|corporations?",
+     ("ORG",), "organizations"),
+    (r"money|monetary\s+(?:values|amounts)|amounts?|prices?|costs?|sums?|fees?|payments?|currenc(?:y|ies)|"
+     r"dollar\s+amounts?", ("MONEY",), "amounts of money"),
+    (r"percent(?:ages?|s)?", ("PERCENT",), "percentages"),
+    (r"nationalit(?:y|ies)", ("NORP",), "nationalities"),
+    (r"events", ("EVENT",), "events"),
+    (r"products", ("PRODUCT",), "products"),
+)
+"""The kinds of entity a request can ask for, as its words name them: the pattern, the labels (spaCy's, and
+:func:`pattern_entities`'), and how to say it in the answer."""
+_KIND_RES = [(re.compile(rf"(?<![\w.-])(?:{pattern})(?![\w-])", re.IGNORECASE), labels, said)
+             for pattern, labels, said in _KINDS]
+_ASKING_RE = re.compile(
+    r"\b(?:list|extract|find|pull|get|give|show|tell|identify|highlight|tag|name|spot|detect|recogni[sz]e|mark|"
+    r"which|what|who|all|every|any|each|the)\b", re.IGNORECASE)
+
+
+def asked_entity_kinds(request: str) -> tuple[set[str], list[str]] | None:
+    """The entity labels ``request`` asks for and how to name them, when it names kinds of entity ("list all
+    the people and dates mentioned in notes.txt": PERSON, DATE and TIME; "pull out every email address and
+    phone number": EMAIL and PHONE); None when it names none ("find the named entities"): all are wanted.
+    File names ("people.csv") name no kind, and an e-mail address asked for is not also an e-mail's date."""
+    from ..planning.resources import FILE_NAME_RE  # local: the planning package is not needed to find entities
+
+    text = FILE_NAME_RE.sub(" ", request or "")
+    if not _ASKING_RE.search(text):
+        return None
+    labels: set[str] = set()
+    said: list[str] = []
+    for regex, kind_labels, kind_said in _KIND_RES:
+        found = regex.search(text)
+        if found:
+            labels.update(kind_labels)
+            said.append(kind_said)
+            text = text[:found.start()] + " " + regex.sub(" ", text[found.start():])  # "email address": no place
+    return (labels, said) if labels else None
+
+
+def only_asked(entities: list[dict[str, object]], labels: set[str]) -> list[dict[str, object]]:
+    """The ``entities`` whose label is in ``labels``, each entity (label and words, case and spacing aside) once:
+    the first time the text names it ("Carlos" said three times is one person)."""
+    seen: set[tuple[object, str]] = set()
+    kept = []
+    for entity in entities:
+        key = (entity["entity"], " ".join(str(entity["word"]).lower().split()))
+        if entity["entity"] in labels and key not in seen:
+            seen.add(key)
+            kept.append(entity)
+    return kept
+
+
+__all__ = ["asked_entity_kinds", "line_spans", "merge_entities", "only_asked", "pattern_entities"]

@@ -19,7 +19,7 @@ from ..errors import BackendError, HuggingGPTError, MissingExtraError
 from ..schemas import ModelCard
 from ._images import open_image
 from ._inputs import file_input, text_input
-from ._ocr import merge_ocr_lines, no_text_message, ocr_text, rapidocr_engine, read_lines
+from ._ocr import asks_for_writing, merge_ocr_lines, no_text_message, ocr_text, rapidocr_engine, read_lines
 from ._speech import piper_voice, speech_output, write_speech
 from .base import Backend, RunContext, TaskOutput, missing_packages
 
@@ -180,8 +180,11 @@ class RapidOCRModel(BundledModel):
     The text has a line per line read, in reading order, and a blank line between paragraphs and
     columns (:func:`._ocr.ocr_text`); ``data`` has each line's text, box, score and paragraph. An
     image with no text read fails with :func:`._ocr.no_text_message`, whose fix fits what the request
-    asks of that image (:func:`~hugginggpt_tools.selection.request_about`). The engine's sessions are
-    built with :func:`onnx_session_options` (:func:`._ocr.rapidocr_engine`)."""
+    asks of that image (:func:`~hugginggpt_tools.selection.request_about`); so does one whose only text
+    is a few small characters (:func:`incidental_text`: a watermark, a signature in a corner of a
+    photo) unless the request asks for its writing, so that a picture to describe gets its labels
+    (:attr:`~hugginggpt_tools.schemas.ModelChoice.fallback`) rather than "(c) jo". The engine's sessions
+    are built with :func:`onnx_session_options` (:func:`._ocr.rapidocr_engine`)."""
 
     model_id = "bundled/rapidocr-ppocrv4"
     task = "image-to-text"
@@ -193,13 +196,65 @@ class RapidOCRModel(BundledModel):
     def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
         image = file_input(inputs, "image", self.task)
         lines = [line for line in read_lines(self.engine, str(image)) if line["text"]]
+        from ..selection import request_about
+
+        about = request_about(str(image), ctx.request)
         if not lines:
             # an empty "success" would hand nothing to the next task and read as an answer; the fix
             # fits what the request asks of this image ("describe a.jpg and read the text in b.png")
-            from ..selection import request_about
-
-            raise BackendError(no_text_message(Path(image).name, request_about(str(image), ctx.request)))
+            raise BackendError(_no_text(Path(image).name, about))
+        if not asks_for_writing(about) and incidental_text(lines, open_image(str(image)).size):
+            raise BackendError(incidental_message(Path(image).name, lines, about))
         return TaskOutput(text=ocr_text(lines), data=lines)
+
+
+INCIDENTAL_CHARS = 24
+INCIDENTAL_AREA = 0.005
+"""Text of at most ``INCIDENTAL_CHARS`` characters whose boxes cover less than ``INCIDENTAL_AREA`` of the image
+is incidental to a picture (a watermark, a photographer's mark, a date stamp), not what it shows."""
+
+
+def incidental_text(lines: list[dict[str, Any]], size: tuple[int, int]) -> bool:
+    """Whether the text of ``lines`` (read in an image of ``size``, width and height) is incidental to the
+    picture: at most :data:`INCIDENTAL_CHARS` characters in all, their boxes covering less than
+    :data:`INCIDENTAL_AREA` of the image ("(c) jo" 12 pixels high in a corner of a landscape photo)."""
+    chars = sum(len(str(line["text"]).strip()) for line in lines)
+    area = sum(_box_area(line.get("box")) for line in lines)
+    return chars <= INCIDENTAL_CHARS and area < INCIDENTAL_AREA * max(size[0] * size[1], 1)
+
+
+def _box_area(box: Any) -> float:
+    """The area of a text box ``[x0, y0, x1, y1]``; 0 for none."""
+    if not box or len(box) != 4:
+        return 0.0
+    x0, y0, x1, y1 = (float(v) for v in box)
+    return max(x1 - x0, 0.0) * max(y1 - y0, 0.0)
+
+
+def incidental_message(name: str, lines: list[dict[str, Any]], request: str = "") -> str:
+    """Why a text reader gave nothing for ``name``, whose only text is incidental (:func:`incidental_text`):
+    what it read, and that it is no description of the picture (:func:`._ocr.no_text_message`'s advice)."""
+    read = " / ".join(str(line["text"]).strip() for line in lines)
+    return (f"read only a little small text in {name} (\"{read}\", a mark rather than what the picture shows); "
+            f"ask to read the text in {name} to get it. {_sentence(_no_text(name, request).split(': ', 1)[-1])}")
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _no_text(name: str, request: str = "") -> str:
+    """Why a text reader found no text in ``name``, for ``request``, the part of the request about it: a
+    question about something in it (:func:`~hugginggpt_tools.selection.reading.asks_particular`: "what colour
+    is the ball?", read to answer from the writing, as a stand-in) has no writing to answer from, and no
+    model here answers questions about what a picture shows; else :func:`._ocr.no_text_message`."""
+    from ..selection.reading import asks_particular
+
+    if not asks_for_writing(request) and asks_particular(request):
+        return (f"found no text in {name} to answer the question from: this model reads only the writing in a "
+                "picture, and no model here answers questions about what a picture shows; to get one, make a "
+                "visual-question-answering model runnable (`hugginggpt doctor` or the plan's warning says how)")
+    return no_text_message(name, request)
 
 
 # ----------------------------------------------------------------------------- TTS
@@ -301,6 +356,8 @@ __all__ = [
     "PiperTTSModel",
     "RapidOCRModel",
     "imagenet_classes",
+    "incidental_message",
+    "incidental_text",
     "merge_ocr_lines",
     "onnx_session_options",
     "register_bundled",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from ._inputs import text_input
 from ._letters import asked_header, header_answer, headers, introduction, letter_furniture, signature
-from ._sentences import split_sentences, split_texts
+from ._sentences import TERMINATED_RE, split_sentences, split_texts
 from .base import RunContext, TaskOutput
 from .bundled import BundledModel, register_bundled
 
@@ -282,7 +282,7 @@ class MiniLMExtractiveSummarizer(_MiniLMModel):
 
 _QUESTION_WORDS = frozenset("""a about an and any anyone anything are as at be been by can could did do does for from get
 got had has have how in is it its many much of on or per some than that the there these this those to was were what when
-where which who whom whose why will with would""".split())
+where which who whom whose why will with would whats""".split())
 """Words of a question that name nothing to look for in the text."""
 
 
@@ -325,11 +325,20 @@ _ASKS = {
                          r"temperature|weight|distance|speed)\b", re.I),
     "reason": re.compile(r"\bwhy\b|\bwhat (?:is|was|were|are) the reasons?\b|\bfor what reason\b|\bwhat (?:caused|causes|"
                          r"made|makes)\b|\bhow come\b", re.I),
+    "phone": re.compile(r"\b(?:phone|telephone|mobile|cell(?:phone)?|fax|contact|office|home|work)[- ]?(?:numbers?|"
+                        r"no\b|#)|\b(?:number|who) (?:(?:should|can|do|could) (?:i|we) )?(?:to )?(?:call|ring|dial)\b|"
+                        r"\bhow (?:can|do|should|could) (?:i|we) (?:call|ring|phone|reach)\b", re.I),
+    "email": re.compile(r"\be-?mail (?:address(?:es)?|ids?)\b|\bwhat (?:e-?mail|address) (?:should|can|do) (?:i|we) "
+                        r"(?:write|send|e-?mail)\b", re.I),
+    "link": re.compile(r"\b(?:url|urls|web ?address|web ?link|hyperlink)\b|\b(?:what|which)(?:'s| is| are)? (?:the )?"
+                       r"(?:[\w-]+ ){0,2}(?:links?|website|web ?site|web ?page)\b"
+                       r"(?! (?:about|say|says|sell|sells|do|does|offer)\b)", re.I),
 }
 """The kinds of answer a question asks for that a passage can be checked for cheaply: a colour ("What
 colour was her coat?"), a place ("Where ...", "In which city ..."), a date or time ("When ...", "What
 time ...", "How long ..."), an amount ("How many ...", "How much ...", "How old ..."), a reason ("Why
-...", "What caused ...")."""
+...", "What caused ..."), a phone number ("What's the phone number?", "How can I reach her?"), an e-mail
+address ("What is his email address?"), a web address ("What's the link?", "Which URL ...")."""
 _CAN_HOLD = {
     "colour": re.compile(rf"\b(?:{_COLOURS})\b", re.I),
     "place": re.compile(r"\b(?:in|at|on|near|behind|beside|under|underneath|inside|outside|into|onto|from|across|"
@@ -350,20 +359,26 @@ _CAN_HOLD = {
                          r"in order to|so that|caus(?:e|es|ed|ing)|reasons?|results?|resulted|led to|leads to|after|"
                          r"meant|means|otherwise|for fear|lest|as (?:he|she|it|they|we|i|you|there))\b|"
                          r"\b(?:why)\b", re.I),
+    "phone": re.compile(r"(?<![\w.])\+?\(?\d[\d ()./-]{5,}\d(?![\w.]\d)"),
+    "email": re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+"),
+    "link": re.compile(r"\bhttps?://|\bwww\.|\b[\w-]+\.(?:com|org|net|io|co|gov|edu|info|dev|app|[a-z]{2})/\S", re.I),
 }
 """What a passage that answers each kind of question holds: a colour word; a preposition or adverb of place
 or a name; a number, date, time or word of time ("morning", "after", "last week"); a number or a word of
 quantity ("twice", "several", "free"); a word that gives a cause ("because", "so", "due to", "after") or a
-cause in a phrase after the question's own words (:func:`_states_cause`). Checked leniently: a passage
-with none of them cannot answer that kind of question."""
+cause in a phrase after the question's own words (:func:`_states_cause`); a run of digits written as a phone
+number is; an e-mail address; a web address. Checked leniently: a passage with none of them cannot answer that
+kind of question, unless it names the field asked for (:func:`_names_field`: "region: South" for "Which
+region ...?", a row of a table)."""
 _KIND_NAMES = {"colour": "colour", "place": "place", "time": "date or time", "amount": "number or amount",
-               "reason": "reason"}
+               "reason": "reason", "phone": "phone number", "email": "e-mail address", "link": "web address"}
+_CONTACT_KINDS = frozenset({"phone", "email", "link"})
 _CAUSE_PREPOSITIONS = frozenset("on by from with over about at for after".split())
 
 
 def asked_kinds(question: str) -> set[str]:
-    """The kinds of answer ``question`` asks for (``_ASKS``): "colour", "place", "time", "amount", "reason"; a
-    question may ask for more than one ("How long ...?": time and amount); "What did ...?" for none."""
+    """The kinds of answer ``question`` asks for (``_ASKS``): "colour", "place", "time", "amount", "reason",
+    "phone", "email", "link"; a question may ask for more than one ("How long ...?": time and amount); "What did ...?" for none."""
     return {kind for kind, asks in _ASKS.items() if asks.search(question)}
 
 
@@ -376,16 +391,32 @@ def _states_cause(question: str, passage: str) -> bool:
                for word, following in zip(words, words[1:]))
 
 
+_ASKED_FIELD_RE = re.compile(r"\b(?:what|which)\s+([^\W\d_]{3,})\b", re.I)
+
+
+def _names_field(question: str, passage: str) -> bool:
+    """Whether ``passage`` gives a value for the thing ``question`` asks which of ("Which region sold the most?"
+    and "month: February, region: South, units: 140", a table's row read as text; "Status: shipped" for "What
+    status ...?"): the noun after "which" or "what" followed by a colon or an equals sign and a value."""
+    return any(re.search(rf"\b{re.escape(noun)}(?:e?s)?\s*[:=]\s*\S", passage, re.I)
+               for noun in _ASKED_FIELD_RE.findall(question) if noun.lower() not in _QUESTION_WORDS)
+
+
 def can_hold(kind: str, question: str, passage: str) -> bool:
-    """Whether ``passage`` can hold the ``kind`` of answer ``question`` asks for (``_CAN_HOLD``)."""
-    return bool(_CAN_HOLD[kind].search(passage)) or kind == "reason" and _states_cause(question, passage)
+    """Whether ``passage`` can hold the ``kind`` of answer ``question`` asks for (``_CAN_HOLD``), or names the
+    field it asks for (:func:`_names_field`)."""
+    return bool(_CAN_HOLD[kind].search(passage)) or kind == "reason" and _states_cause(question, passage) \
+        or _names_field(question, passage)
 
 
 def _answer_type_met(question: str, passage: str) -> bool:
     """Whether ``passage`` holds the kind of thing ``question`` asks for, as evidence that it answers a
     question it is less close to: a number, date or time for "when", "how much", "how many", "how long";
-    a colour word for "what colour"; a name (a capitalized word inside a sentence) for "who"."""
+    a colour word for "what colour"; a name (a capitalized word inside a sentence) for "who"; a phone
+    number, an e-mail address or a web address when asked for one."""
     kinds = asked_kinds(question)
+    if kinds & _CONTACT_KINDS:
+        return any(can_hold(kind, question, passage) for kind in kinds & _CONTACT_KINDS)
     if kinds & {"time", "amount"}:
         return bool(_HAS_AMOUNT_RE.search(passage))
     if "colour" in kinds:
@@ -403,6 +434,22 @@ def _answer_type_missing(question: str, passage: str) -> str | None:
     if not kinds or any(can_hold(kind, question, passage) for kind in kinds):
         return None
     return sorted(kinds)[0]
+
+
+_LABEL_WORDS = 6
+"""A line of at most this many words, with no sentence end, can be a label whose value is on the next line."""
+
+
+def _value_line(question: str, sentences: list[str], best: int, excluded: set[int]) -> int | None:
+    """The index of the line after ``sentences[best]`` when that one is a label (at most ``_LABEL_WORDS`` words,
+    no sentence end: "Dentist appointment", "Total due") that cannot hold the kind of answer ``question`` asks
+    for and the next line (not in ``excluded``: a header line, a salutation) can ("Tuesday 3:30 pm"): a note,
+    a form or a receipt read line by line puts a value under its label. None otherwise."""
+    after = best + 1
+    if after >= len(sentences) or after in excluded or len(sentences[best].split()) > _LABEL_WORDS \
+            or TERMINATED_RE.search(sentences[best]):
+        return None
+    return after if _answer_type_missing(question, sentences[after]) is None else None
 
 
 @register_bundled
@@ -436,7 +483,11 @@ class MiniLMExtractiveQA(_MiniLMModel):
     answer: no colour word for "What colour was her coat?", no number or word of time for "When
     ...?", no number or word of quantity for "How many ...?", no place word or name for "Where
     ...?", no cause ("because", "so", "due to", or a phrase after the question's words: "blocked on
-    ...") for "Why ...?"; ``data["lacks"]`` names the kind.
+    ...") for "Why ...?", no phone number, e-mail or web address when asked for one ("What's the phone
+    number?"; such a passage answers below ``confident`` too); ``data["lacks"]`` names the kind. A
+    passage that names the field asked for ("region: South" for "Which region ...?", a table's row)
+    can hold any kind. A short label line that cannot hold the kind asked for is quoted with the line
+    after it when that one can (:func:`_value_line`: "Dentist appointment" over "Tuesday 3:30 pm").
     Otherwise the text says 'no passage of the text answers "..."' with the closest passage and
     its similarity, and ``data["found"]`` is false (``data["answer"]`` empty).
     """
@@ -477,6 +528,10 @@ class MiniLMExtractiveQA(_MiniLMModel):
         found = score >= self.confident or score >= self.floor and (
             not anchors or bool(anchors & _stems(passage)) or _answer_type_met(question, passage))
         missing = _answer_type_missing(question, passage) if found else None
+        value = _value_line(question, sentences, best, furniture | set(header_lines)) if missing else None
+        if value is not None:  # a label on its own line, its value on the next: "Dentist appointment", "Tuesday 3pm"
+            chosen, missing = [best, value], None
+            passage = f"{sentences[best]} {sentences[value]}"
         if not found or missing:
             closest = passage if len(passage) <= 200 else passage[:197] + "..."
             lacks = f", holds no {_KIND_NAMES[missing]}" if missing else ""

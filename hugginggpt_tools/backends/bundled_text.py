@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from ..errors import BackendError
-from ._entities import line_spans, merge_entities, pattern_entities
+from ._entities import asked_entity_kinds, line_spans, merge_entities, only_asked, pattern_entities
 from ._inputs import text_input
 from ._letters import asked_header, header_answer, headers, letter_furniture, signature
 from ._sentences import TEXTS_SEPARATOR, split_sentences, split_texts
@@ -28,7 +28,9 @@ class SpacyNERModel(BundledModel):
     in place of the model's overlapping guesses (:func:`merge_entities`): the model calls
     "07700 900123" a DATE and cuts "+44 20 7946 0958" into numbers. No entity the model finds runs
     across a line break (:meth:`model_entities`): an e-mail's "Date: March 3, 2024" is not run
-    into the "Hi" of the line after it."""
+    into the "Hi" of the line after it. When the request names the kinds it wants ("list the people and
+    dates", "pull out every email address and phone number"; :func:`asked_entity_kinds`), only those
+    are given, each entity once (:func:`only_asked`); otherwise all."""
 
     model_id = "bundled/spacy-en_core_web_sm"
     task = "token-classification"
@@ -63,7 +65,14 @@ class SpacyNERModel(BundledModel):
     def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
         text = text_input(inputs, "text", self.task)
         entities = merge_entities(self.model_entities(text), pattern_entities(text))
-        text = ", ".join(f"{e['word']} ({e['entity']})" for e in entities) or "no entities found"
+        asked = asked_entity_kinds(ctx.request)
+        if asked is None:
+            text = ", ".join(f"{e['word']} ({e['entity']})" for e in entities) or "no entities found"
+            return TaskOutput(text=text, data=entities)
+        labels, said = asked
+        entities = only_asked(entities, labels)
+        kinds = said[0] if len(said) == 1 else f"{', '.join(said[:-1])} or {said[-1]}"
+        text = ", ".join(f"{e['word']} ({e['entity']})" for e in entities) or f"no {kinds} found"
         return TaskOutput(text=text, data=entities)
 
 

@@ -93,6 +93,10 @@ class _EmotionSplit:
     why: str
     fix: str
 
+    def finish(self, task: Task, steps: list[Task]) -> tuple[list[ModelChoice], str | None]:
+        """The steps' choices (ids final) and the plan warning (:func:`_emotion_steps`)."""
+        return _emotion_steps(task, steps, self)
+
 
 def _emotion(task: Task, steps: list[Task], choice: ModelChoice, request: str, index: ModelIndex,
              backends: Backends, **select: Any) -> tuple[ModelChoice, _EmotionSplit | None]:
@@ -158,12 +162,12 @@ def _new_id(old: int, splits: Collection[int]) -> int:
     return old + sum(1 for s in splits if s < old) + (1 if old in splits else 0)
 
 
-def _spliced(plan: Plan, choices: list[ModelChoice],
-             splits: dict[int, _EmotionSplit]) -> tuple[Plan, list[ModelChoice]]:
+def _spliced(plan: Plan, choices: list[ModelChoice], splits: dict[int, Any]) -> tuple[Plan, list[ModelChoice]]:
     """``plan`` with each task whose id ``splits`` holds replaced by its split's two steps: the first
     takes the task's id, the second (the one the other tasks' references to the task now point at)
     the next, and every later id shifts by one per split before it; the steps' warnings are added
-    to the plan's."""
+    to the plan's. A split (:class:`_EmotionSplit`, :class:`~.reading._ReadingSplit`) has ``steps``
+    and gives their choices and warning with ``finish(task, steps)``."""
     def new_id(old: int) -> int:
         return _new_id(old, splits)
 
@@ -182,8 +186,8 @@ def _spliced(plan: Plan, choices: list[ModelChoice],
             return first if old == split_id else new_id(old)  # the transcript: the first step's output
 
         steps = [_moved(step, moved_id - 1 + k, step_id) for k, step in enumerate(splits[task.id].steps)]
-        step_choices, warning = _emotion_steps(task, steps, splits[task.id])
+        step_choices, warning = splits[task.id].finish(task, steps)
         tasks += steps
         chosen += step_choices
-        warnings.append(warning)
+        warnings += [warning] if warning else []
     return plan.model_copy(update={"tasks": tasks, "warnings": [*plan.warnings, *warnings]}), chosen

@@ -8,7 +8,9 @@ about its image); an audio-classification task asking about the emotion of speec
 tasks when no model here recognizes it (:mod:`~hugginggpt_tools.selection.speech_emotion`). A stand-in
 that would repeat a task of the plan (the same type on the same inputs) is merged into it
 (:func:`_merged_duplicates`), and an audio classifier that only tells speech from no speech, asked
-about other sounds, gets a warning that says so (:func:`speech_only`).
+about other sounds, gets a warning that says so (:func:`speech_only`). A question about something in
+particular in the writing of a document or picture ("what is the total?") becomes two tasks, reading then
+extractive question answering (:mod:`~hugginggpt_tools.selection.reading`).
 :func:`stand_ins` applies them all to a plan and its choices.
 """
 
@@ -25,7 +27,8 @@ from ..model_index.index import ModelIndex
 from ..schemas import ModelCard, ModelChoice, Plan, Task, arg_refs
 from .choice import select_models
 from .questions import _about, _text_args
-from .speech_emotion import _emotion, _EmotionSplit, _new_id, _spliced, emotion_stand_in
+from .reading import _reading
+from .speech_emotion import _emotion, _new_id, _spliced, emotion_stand_in
 
 _COUNTS_RE = re.compile(r"\b(?:how many|count|number of|is there|are there|find|locate|where(?:'s| is| are)?)\b"
                         r"|\b(?:is|are)\s+(?:any(?:one|body)|some(?:one|body))\b", re.IGNORECASE)
@@ -152,7 +155,7 @@ def stand_ins(plan: Plan, choices: list[ModelChoice], request: str, index: Model
     from no speech, asked about something else, gets a plan warning with a sound classifier to add
     (:func:`_speech_only_warnings`)."""
     tasks, chosen = list(plan.tasks), list(choices)
-    splits: dict[int, _EmotionSplit] = {}
+    splits: dict[int, Any] = {}  # _EmotionSplit or _ReadingSplit
     partial: list[tuple[Task, Task, str | None, str]] = []  # the stand-ins: asked, run, caveat, why
     for k, (task, choice) in enumerate(zip(plan.tasks, choices)):
         steps = emotion_stand_in(task, request)
@@ -162,6 +165,9 @@ def stand_ins(plan: Plan, choices: list[ModelChoice], request: str, index: Model
                 splits[task.id] = split
         elif choice.model_id is not None:
             chosen[k] = _with_picture_fallback(task, choice, request, index, backends, **select)
+        elif (read := _reading(task, choice, _question_kind(task) if "image" in task.args else None, request, index,
+                               backends, **select)) is not None:
+            splits[task.id] = read
         else:
             replaced = _standing_in(task, choice, request, index, backends, **select)
             if replaced is not None:
