@@ -1813,3 +1813,16 @@ def test_a_place_is_no_misspelt_places() -> None:
     """"places" joined the mended key words; "place" is a word of its own."""
     questions = [t.args["text"] for t in plan("Compare photo1.jpg and photo2.jpg: are they of the same place?").tasks]
     assert all("same place?" in q for q in questions)
+
+
+@pytest.mark.parametrize(("request_text", "expected"), [
+    ("picture of a red car", [("text-to-image", {"text": "a red car"})]),
+    ("an image showing two dogs playing", [("text-to-image", {"text": "two dogs playing"})]),
+    ("is this email.txt a scam", [("text-classification", {"text": "email.txt"})]),
+])
+def test_terse_requests(request_text: str, expected: list) -> None:
+    assert steps(plan(request_text)) == expected
+
+
+def test_a_picture_named_as_a_subject_is_nothing_to_draw() -> None:
+    assert "text-to-image" not in [t.task for t in plan("images of cats are cute, write a poem about that").tasks]

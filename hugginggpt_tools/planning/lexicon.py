@@ -120,7 +120,7 @@ CUES: tuple[Cue, ...] = tuple(
           (r"compar(?:e|ing) (?:the )?(?:sentiments?|tones?|moods?|polarity|polarities)", 1.5),
           (r"(?:is|are|was|were|sounds?|seems?|feels?|comes? across as|reads? as) (?:\w+ ){0,2}(?:positive|negative|upbeat|"
            r"optimistic|pessimistic|favou?rable|unfavou?rable)", 1.1),
-          (r"toxic(?:ity)?|offensive|hate speech|spam|sarcas(?:m|tic)|text[- ]classification", 1.1),
+          (r"toxic(?:ity)?|offensive|hate speech|spam|scam|phishing|fraudulent|sarcas(?:m|tic)|text[- ]classification", 1.1),
           (r"(?:detect|identify|determine|tell|guess|recogni[sz]e|which|what) (?:the )?language|^language of", 1.2),
           (r"language (?:detection|identification)|intent|polarity", 0.8))
     + _cues(("text-classification", "audio-classification"), (r"emotions?|mood|tone|feelings?", 0.7),
@@ -421,6 +421,11 @@ CUES: tuple[Cue, ...] = tuple(
              rf"(?:of|showing|depicting|with|that|where|featuring|inspired by|based on|about|representing)|"
              rf"(?:an? |some )(?:[\w-]+ )?(?:{_IMAGE_NOUNS}) (?:inspired by|based on)", 1.3),
             (r"visual (?:representation|depiction|version|interpretation)|(?:pictorial|graphic) representation", 1.3),
+            # a request that is only what to show: "picture of a red car"
+            # (its style kept after an article: "a watercolor painting of a lighthouse")
+            (rf"^(?:(?:an?|some) (?=(?:[\w-]+ )?(?:{_IMAGE_NOUNS}) (?:of|showing|depicting|with)\b)|"
+             rf"(?:[\w-]+ )?(?:{_IMAGE_NOUNS}) (?:of|showing|depicting|with)\b)"
+             r"(?![^\ue000]*\ue000)(?!.*\b(?:is|are|was|were|looks?|seems?)\b)", 1.3),
             # "draft an intro paragraph and suggest an image for it"
             (rf"(?:suggest|propose|pick|choose|find|add|include) (?:me )?(?:an? |some |a matching |a fitting )?(?:[\w-]+ )?"
              rf"(?:{_IMAGE_NOUNS}) (?:for|to go with|to accompany|to illustrate) (?:it|this|that|them|the \w+)\b", 1.2),
