@@ -13,6 +13,7 @@ __version__ = "0.1.0"
 
 _EXPORTS: dict[str, str] = {
     "create_hugginggpt_agent": "pipeline",
+    "create_hugginggpt_tool": "agent_tool",
     "HuggingGPTToolkit": "toolkit",
     "HuggingGPTError": "errors",
     "Settings": "config",
@@ -35,7 +36,7 @@ __all__ = [
     "Answer", "Artifact", "ArtifactStore", "HuggingGPTError", "HuggingGPTToolkit", "ModelCard", "ModelChoice",
     "Plan", "Ref",
     "Settings", "TASK_TYPES", "Task", "TaskResult", "__version__", "check_plan", "create_hugginggpt_agent",
-    "get_settings", "get_task",
+    "create_hugginggpt_tool", "get_settings", "get_task",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -43,6 +44,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .config import Settings, get_settings
     from .dag import check_plan
     from .errors import HuggingGPTError
+    from .agent_tool import create_hugginggpt_tool
     from .pipeline import create_hugginggpt_agent
     from .schemas import Answer, Artifact, ModelCard, ModelChoice, Plan, Ref, Task, TaskResult
     from .tasks import TASK_TYPES, get_task

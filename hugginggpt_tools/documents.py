@@ -3,8 +3,10 @@
 :func:`read_text_file` reads a plain-text file as it is (UTF-8, or UTF-16/32 by its byte-order
 mark, :func:`decode_text`), a CSV or TSV table as one sentence per row (:func:`table_as_text`), a
 web page without its markup (:func:`html_text`), a PDF's text layer (pypdf) and a Word document
-(.docx, :func:`_docx_text`, with the standard library). A file whose text cannot be read (an old
-Word .doc or RTF file, an image, binary data) fails naming it and the fix.
+(.docx, :func:`_docx_text`, with the standard library). A Word document is told by its content,
+not its name: a .docx saved without its suffix is read as one, and plain text named .docx as text.
+A file whose text cannot be read (an old Word .doc or RTF file, an image, binary data) fails naming
+it and the fix.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ UNREADABLE_DOCUMENTS = {".doc": "an old-style Word document (.doc)", ".rtf": "an
                         ".odt": "an OpenDocument text", ".pages": "a Pages document", ".epub": "an EPUB book"}
 """Documents a text argument may name whose text is not read here: the task fails naming the file and the
 fix (save it as .docx, .txt or PDF), rather than take the file's name for the text."""
+_PAGE_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+"""Of :data:`DOCUMENT_FILE_SUFFIXES`, those of web pages, read without their markup (:func:`html_text`)."""
 _CONVERTIBLE = frozenset({".doc", ".rtf", ".odt"})
 """Of :data:`UNREADABLE_DOCUMENTS`, those LibreOffice converts to .docx from the command line."""
 MAX_TEXT_FILE_BYTES = 2_000_000
@@ -50,16 +54,20 @@ def read_text_file(path: str | Path) -> str:
     CSV or TSV table as one sentence per row (:func:`table_as_text`), any other file whose bytes are
     text as it is (:func:`decode_text`). Raises :class:`InputError` naming the file (its bare name)
     when it is too large (2 MB of text), empty or blank, a document whose text is not read here
-    (:data:`UNREADABLE_DOCUMENTS`), a PDF with no text layer, a damaged Word document, an image,
-    audio or other binary data."""
+    (:data:`UNREADABLE_DOCUMENTS`: by its name and content, so plain text named .doc is read as text
+    and a .docx named .doc as a Word document), a PDF with no text layer, a damaged Word document, an
+    image, audio or other binary data."""
     path = Path(path)
     name, suffix = path.name, path.suffix.lower()
-    if suffix in UNREADABLE_DOCUMENTS:
+    with path.open("rb") as handle:  # read past the limit, not stat first: the file may grow meanwhile
+        head = handle.read(8)  # a document by its content (a .docx with no suffix) has a document's limit
+        document = suffix in DOCUMENT_FILE_SUFFIXES or head.startswith((_ZIP_MAGIC, b"%PDF-"))
+        limit = MAX_DOCUMENT_BYTES if document else MAX_TEXT_FILE_BYTES
+        data = head + handle.read(limit + 1 - len(head))
+    if suffix in UNREADABLE_DOCUMENTS and data and not _is_docx(data) and (
+            _binary(data) or data.lstrip().startswith(b"{\\rtf")):  # plain text named .doc is read as text
         raise InputError(f"{name!r} is {UNREADABLE_DOCUMENTS[suffix]}, whose text is not read here; "
                          f"{_convert_fix(name) if suffix in _CONVERTIBLE else _SAVE_AS_TEXT}.")
-    limit = MAX_DOCUMENT_BYTES if suffix in DOCUMENT_FILE_SUFFIXES else MAX_TEXT_FILE_BYTES
-    with path.open("rb") as handle:  # read past the limit, not stat first: the file may grow meanwhile
-        data = handle.read(limit + 1)
     if len(data) > limit:
         raise InputError(_too_long(name, max(path.stat().st_size, len(data)), limit))
     if not data:
@@ -67,7 +75,7 @@ def read_text_file(path: str | Path) -> str:
                          "request.")
     if suffix == ".pdf" or data.startswith(b"%PDF-"):
         return _pdf_text(path, data)
-    if suffix == ".docx":
+    if _is_docx(data) or (suffix == ".docx" and _binary(data)):  # plain text named .docx is read as text
         return _docx_text(name, data)
     if _binary(data):
         kind = _KINDS.get(sniff_suffix(data[:16], ""))
@@ -76,7 +84,7 @@ def read_text_file(path: str | Path) -> str:
                              "text in the request.")
         raise InputError(f"{name!r} is not a text file (its bytes are binary data); {_SAVE_AS_TEXT}.")
     text = decode_text(data)
-    page = suffix in DOCUMENT_FILE_SUFFIXES or bool(_HTML_START_RE.match(text))
+    page = suffix in _PAGE_SUFFIXES or bool(_HTML_START_RE.match(text))
     if page:
         text = html_text(text)
     if not text.strip():
@@ -237,6 +245,24 @@ _RUN_MARKS = {f"{_WORD}tab": " ", f"{_WORD}ptab": " ", f"{_WORD}br": "\n", f"{_W
 """What a tab, a line break or a non-breaking hyphen in a paragraph stands for in its text."""
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 """How an old-style Word (.doc) file begins, and a .docx locked with a password (an encrypted OLE package)."""
+
+
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def _is_docx(data: bytes) -> bool:
+    """Whether ``data`` is a Word document by its content, whatever the file's name: a ZIP archive
+    holding ``word/document.xml`` (a .docx saved without its suffix, or named .txt)."""
+    import io
+    import zipfile
+
+    if not data.startswith(_ZIP_MAGIC):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "word/document.xml" in archive.namelist()
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        return False
 
 
 def _docx_text(name: str, data: bytes) -> str:

@@ -56,6 +56,25 @@ def sniff_kind(path: str | Path) -> tuple[str, str] | None:
     return _KINDS.get(sniff_suffix(head, ""))
 
 
+_TEXT_TYPES = frozenset({"application/pdf", "application/json", "application/xhtml+xml", "application/rtf",
+                         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"})
+"""Media types, other than ``text/*``, of files whose text a task reads (a PDF, a Word document)."""
+
+
+def file_modality(path: str | Path) -> str | None:
+    """What the file at ``path`` holds as a task reads it: ``"image"``, ``"audio"``, ``"video"`` or
+    ``"text"`` (a PDF or Word document too), by its first bytes (:func:`sniff_kind`), else by its
+    name ("clip.mp4", "notes.txt"); None when neither tells."""
+    kind = sniff_kind(path)
+    if kind is not None:
+        return "text" if kind[0] == "document" else kind[0]
+    mime = mimetypes.guess_type(f"x{Path(path).suffix.lower()}")[0] or ""
+    if mime in _TEXT_TYPES:
+        return "text"
+    major = mime.split("/")[0]
+    return major if major in ("image", "audio", "video", "text") else None
+
+
 def check_file_kind(path: str | Path, modalities: Sequence[str], task: str) -> None:
     """Raise :class:`InputError` when the file at ``path`` holds another kind of content than the
     ``task``'s argument takes (a photo given for speech recognition, a PNG renamed ``.wav``),
@@ -83,4 +102,4 @@ def _accepted(modality: str, modalities: Sequence[str]) -> str:
     return text
 
 
-__all__ = ["check_file_kind", "sniff_kind", "sniff_suffix"]
+__all__ = ["check_file_kind", "file_modality", "sniff_kind", "sniff_suffix"]

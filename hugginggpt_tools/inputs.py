@@ -244,7 +244,9 @@ def similar_file_names(value: str, files: Sequence[str] = (), cwd: str | Path | 
     them ("speech.wav" for "speach.wav", "data/speech.wav" for "data/speach.wav"): the files of
     the folder it points into, when that folder is ``cwd`` (default: the current one) or inside it
     (a name elsewhere is not guessed at, so no caller learns what lies outside), and the given
-    ``files`` by name (:func:`difflib.get_close_matches`, similarity at least 0.8)."""
+    ``files`` by name. A name that differs only in case ("meeting.wav" for "MEETING.WAV") comes
+    first; the others are compared without case (:func:`difflib.get_close_matches`, similarity at
+    least 0.8)."""
     import difflib
 
     base = Path(cwd) if cwd is not None else Path.cwd()
@@ -261,7 +263,13 @@ def similar_file_names(value: str, files: Sequence[str] = (), cwd: str | Path | 
     except (OSError, ValueError):
         pass
     names.pop(wanted.name, None)
-    return [names[m] for m in difflib.get_close_matches(wanted.name, list(names), n=limit, cutoff=0.8)]
+    folded: dict[str, list[str]] = {}
+    for name in names:
+        folded.setdefault(name.casefold(), []).append(name)
+    same = folded.get(wanted.name.casefold(), [])
+    close = difflib.get_close_matches(wanted.name.casefold(), list(folded), n=limit, cutoff=0.8)
+    found = [*same, *(n for key in close for n in folded[key] if n not in same)]
+    return [names[n] for n in found[:limit]]
 
 
 def did_you_mean(value: str, files: Sequence[str] = (), cwd: str | Path | None = None) -> str:

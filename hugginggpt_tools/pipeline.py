@@ -35,6 +35,7 @@ from langgraph.types import Command
 from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Required, TypedDict
 
+from .agent_checks import check_components, checked_llm, refuse_folder
 from .artifacts import ArtifactStore
 from .backends import default_backends
 from .backends.base import Backends
@@ -49,7 +50,7 @@ from .redaction import redact
 from .response import Responder, llm_failure
 from .schemas import Answer, ModelChoice, Plan, StageTiming, TaskResult, Trace
 from .selection import achoose_with_llm, select_models, stand_ins
-from .sessions import Session, SessionManager
+from .sessions import Session, SessionManager, recent_turns
 
 if TYPE_CHECKING:  # annotations only: the chat model is only called
     from langchain_core.language_models import BaseChatModel
@@ -158,6 +159,8 @@ class HuggingGPT:
         settings: Settings | None = None, index: ModelIndex | None = None,
         backends: Backends | None = None, choose_model: bool = False,
     ) -> None:
+        llm = checked_llm(llm)
+        check_components(settings=settings, index=index, backends=backends, choose_model=choose_model)
         if choose_model and llm is None:
             raise ConfigError("choose_model (--choose-model) needs an llm: the LLM chooses among each task's ranked "
                               "models; fix: pass llm=init_chat_model('provider:model') (on the command line: "
@@ -215,7 +218,9 @@ class HuggingGPT:
         each refused file was refused.
 
         The session id comes from ``configurable.session_id`` (or LangGraph's ``thread_id``);
-        an explicit ``chat_history`` input replaces the session's own history. A served request
+        an explicit ``chat_history`` input replaces the session's own history; either is cut to
+        its last turns (:func:`~hugginggpt_tools.sessions.recent_turns`). A folder among the files
+        is an :class:`AgentInputError` naming it. A served request
         (``configurable.hugginggpt_work_dir`` set, by the server only) does not make the files it
         names trusted: only those inside the uploads folder, ``Settings.allowed_dirs`` or the
         session's folder are kept, whichever route (invoke, batch, stream, ``/c/{config}/...``) it
@@ -233,13 +238,16 @@ class HuggingGPT:
             for f in files:  # relative names start in the uploads folder, as the executor reads them
                 path = Path(work_dir, f)
                 if policy.allows(path) and (owner is None or _owned(path, work_dir, owner)):
+                    refuse_folder(path, f, listing=False)  # a client is not shown the server's folders
                     kept.append(str(path))
                 else:
                     refused.append(not_an_upload(f))
             files = kept
+        for f in [] if work_dir else files:
+            refuse_folder(Path(f), f, listing=True)
         session.add_files([f for f in files if Path(f).is_file()])
         given = [f for f in files if not Path(f).is_file()]  # reported as missing when a task needs it
-        history = list(chat_history) if chat_history else list(session.history)
+        history = recent_turns(chat_history or session.history, session.max_turns)
         return session, session.files + given, history, refused
 
 
@@ -347,6 +355,13 @@ def _coerce_input(value: Any) -> Any:
     return value
 
 
+def _planner_name(planner: Planner) -> str:
+    """The name ``planner`` writes into ``Plan.planner`` ("llm:gpt-4o-mini", "offline"), for the
+    empty plan of a failed planning too; a planner that sets none is named by its class."""
+    name = getattr(planner, "name", None)
+    return name if isinstance(name, str) and name != Planner.name else type(planner).__name__
+
+
 def _timed(stage: str, started: float) -> list[StageTiming]:
     return [StageTiming(stage=stage, seconds=round(time.perf_counter() - started, 4))]
 
@@ -420,7 +435,7 @@ def build_graph(hg: HuggingGPT) -> Any:
             try:
                 result = await hg.aplan(request, files, history)
             except HuggingGPTError as exc:
-                result = Plan(planner=type(hg.planner).__name__, notes=[redact(f"planning failed: {exc}")])
+                result = Plan(planner=_planner_name(hg.planner), notes=[redact(f"planning failed: {exc}")])
             except Exception as exc:
                 if not counter.raised(exc):
                     raise
@@ -466,7 +481,8 @@ def build_graph(hg: HuggingGPT) -> Any:
         request, plan_ = state["input"], state["plan"]
         choices, results = state.get("choices", []), state.get("results", [])
         with _count_llm_calls() as counter:
-            text = await hg.responder.arespond(request, plan_, choices, results, state.get("chat_history", []))
+            text = await hg.responder.arespond(request, plan_, choices, results, state.get("chat_history", []),
+                                               files=state.get("files") or [])
         timings = state.get("timings", []) + _timed("respond", started)
         trace = Trace(timings=timings, llm_calls=state.get("llm_calls", 0) + counter.calls,
                       events=list(state.get("events", [])))
@@ -476,7 +492,7 @@ def build_graph(hg: HuggingGPT) -> Any:
         )
         ready = {"stage": "respond", "event": "answer_ready", "files": answer.files}
         answer.trace.events.append(_event_line(ready))
-        hg.sessions.get(state["session_id"]).record_turn(request, answer)
+        hg.sessions.get(state["session_id"]).record_turn(request, answer, state.get("files") or [])
         events(ready)
         await events.flush()
         return {"output": text, "answer": answer, "timings": timings[-1:], "llm_calls": counter.calls,
@@ -505,9 +521,9 @@ def create_hugginggpt_agent(
     """A LangGraph runnable running HuggingGPT's four stages.
 
     Args:
-        llm: the controller chat model (any LangChain chat model). Without one the offline
-            planner plans and a deterministic summary answers; text tasks need it to run on
-            the ``llm`` backend.
+        llm: the controller chat model (any LangChain chat model, or a ``"provider:model"``
+            spec made into one as ``--llm`` does). Without one the offline planner plans and a
+            deterministic summary answers; text tasks need it to run on the ``llm`` backend.
         planner: ``"offline"``, ``"llm"``, a :class:`~hugginggpt_tools.planning.Planner`, or
             None (the LLM planner when ``llm`` is given, else the offline planner).
         settings: runtime settings (default: from the environment).
@@ -521,8 +537,13 @@ def create_hugginggpt_agent(
     alone, ``agent.invoke("Caption photo.jpg")``, stands for ``{"input": ...}``); output:
     ``{"output": str, "answer": Answer}``. ``config={"configurable": {"session_id": ...}}``
     (or ``thread_id``) makes turns share a session: its chat history, the files given and the
-    files produced carry over, in the folder ``Settings.output_dir/<session_id>``. Without a
-    session id every run is a fresh, private session.
+    files produced carry over, in the folder ``Settings.output_dir/<session_id>``; the last
+    :data:`~hugginggpt_tools.sessions.SESSION_TURNS` turns are kept. Without a session id every
+    run is a fresh, private session.
+
+    An argument of the wrong type is a :class:`ConfigError` naming it and the fix. As a tool of
+    another agent, wrap the agent with :func:`~hugginggpt_tools.agent_tool.create_hugginggpt_tool`
+    (``agent.as_tool()`` returns the whole state dict).
     """
     return build_graph(HuggingGPT(llm, planner=planner, settings=settings, index=index, backends=backends,
                                   choose_model=choose_model))

@@ -208,24 +208,47 @@ def _block(head: str, text: str) -> str:
     return head + "\n" + "\n".join("   " + line for line in text.splitlines())
 
 
+_ASK = {"image": ("read the text in {}", "describe {}"), "audio": ("transcribe {}", "summarize what is said in {}"),
+        "video": ("transcribe the speech in {}", "summarize the talk in {}"),
+        "text": ("summarize {}", "translate {} into French")}
+"""Requests to suggest for a file given with nothing planned for it, by what it holds (:func:`file_modality`)."""
+
+
+def nothing_planned(plan: Plan, files: Sequence[str] = ()) -> str:
+    """Why nothing was planned and what to ask instead: with ``files`` given, requests for them by
+    what they hold ("say what to do with sign.jpg: e.g. 'read the text in sign.jpg', 'describe
+    sign.jpg'"); else to name the input file and what to do with it."""
+    from .filekinds import file_modality
+
+    note = f" ({'; '.join(plan.notes)})" if plan.notes else ""
+    head = f"No model task was needed or could be planned for this request{note}. "
+    names = list(dict.fromkeys(Path(f).name for f in files))
+    if not names:
+        return head + ("Name the input file and what to do with it (for example: read the text in invoice.png "
+                       "aloud), or configure an LLM with --llm for open questions.")
+    asks = [ask.format(Path(f).name) for f in list(dict.fromkeys(files))[:3]
+            for ask in _ASK.get(file_modality(f) or "", ())[:2 if len(names) == 1 else 1]]
+    examples = f": e.g. {', '.join(repr(a) for a in asks)}" if asks else ""
+    return (head + f"Say what to do with {_listed(names[:3])}{' and the others' if len(names) > 3 else ''}"
+            f"{examples}; or configure an LLM with --llm for open questions.")
+
+
 def summarize(
     request: str, plan: Plan, choices: Sequence[ModelChoice], results: Sequence[TaskResult],
+    files: Sequence[str] = (),
 ) -> str:
     """A deterministic answer: the final result(s) first (a text of several lines indented below its
     heading), how many tasks there were and how each ended (:func:`_headline`), each task's line
     (model, time, its text unless it heads the answer, its files; a "no runnable model" reason with
     each backend's fix on its own line), the stand-ins and why (once for the tasks that stood in
     alike, with how to run a model of the type asked for), the files written, the failures, and what
-    the request asked for that could not be planned for want of an input."""
+    the request asked for that could not be planned for want of an input. Nothing planned: why, and
+    what to ask of the ``files`` given (:func:`nothing_planned`)."""
     warnings = warning_note(plan, results)
     if not plan.tasks and plan.missing:
         return "\n\n".join(n for n in ("Nothing was run. " + missing_note(plan), warnings) if n)
     if not plan.tasks:
-        note = f" ({'; '.join(plan.notes)})" if plan.notes else ""
-        return "\n\n".join(n for n in (
-            "No model task was needed or could be planned for this request" + note + ". "
-            "Name the input file and what to do with it (for example: read the text in "
-            "invoice.png aloud), or configure an LLM with --llm for open questions.", warnings) if n)
+        return "\n\n".join(n for n in (nothing_planned(plan, files), warnings) if n)
     names = _input_names(plan)
     finals = _final_texts(plan, results, names)
     lines = [_headline(results)]
@@ -319,17 +342,32 @@ def _listed(items: Sequence[str]) -> str:
 
 
 _FETCH_RE = re.compile(r"`hf download [^`]+`")
+_WHOLE_ANSWER = "stands in: its output holds the answer"
+"""What a stand-in's choice reason says when its output holds the whole answer, not part of it
+(:func:`~hugginggpt_tools.selection.stand_in_tasks.stand_in_caveat` is None: a count, the writing read)."""
+
+
+def _answered(result: TaskResult) -> bool:
+    """Whether ``result``, a stand-in, answered the image question it stood in for with its text: a
+    count ("0 people found in slide.png") or the writing asked about. A document's question answered
+    by the document's whole text (OCR standing in for document question answering) is not: the
+    answer is to be found in it, and a model of that type would find it."""
+    return result.status == "succeeded" and bool(result.text) and result.stands_in_for == "visual-question-answering"
 
 
 def _how_to_run(type_: str, group: Sequence[TaskResult], choices: Sequence[ModelChoice], said: str) -> str:
     """How to get a model of ``type_``, which no model here gives, for the tasks of ``group`` that stood
     in for it: the download command their choice's reason names (" (to run one: `hf download ...`)"),
-    else a pointer at ``hugginggpt doctor``; nothing when no choice of theirs is known or a warning
-    (theirs, or of the plan: ``said``) already gives a download command."""
+    else a pointer at ``hugginggpt doctor``; nothing when no choice of theirs is known, a warning
+    (theirs, or of the plan: ``said``) already gives a download command, or every one of them
+    answered the image question itself (:func:`_answered`: "how many people are in slide.png?" by
+    the detector's count needs no other model)."""
     ids = {r.task_id for r in group}
     said = " ".join([said, *(w for r in group for w in r.warnings)])
     reasons = [c.reason for c in choices if c.task_id in ids and c.stands_in_for == type_]
     if not reasons or "`hf download" in said:
+        return ""
+    if all(_answered(r) for r in group) and all(_WHOLE_ANSWER in reason for reason in reasons):
         return ""
     fetch = next((m.group(0) for reason in reasons for m in [_FETCH_RE.search(reason)] if m), None)
     return f" (to run one: {fetch})" if fetch else " (`hugginggpt doctor` shows how to run one)"
@@ -418,10 +456,12 @@ class Responder:
 
     async def arespond(
         self, request: str, plan: Plan, choices: Sequence[ModelChoice], results: Sequence[TaskResult],
-        chat_history: Sequence[BaseMessage] = (),
+        chat_history: Sequence[BaseMessage] = (), files: Sequence[str] = (),
     ) -> str:
+        """The answer; ``files``, the files given with the request, are named in it when nothing was
+        planned (:func:`nothing_planned`)."""
         if self.llm is None:
-            return redact(summarize(request, plan, choices, results))
+            return redact(summarize(request, plan, choices, results, files))
         try:
             reply = await self.llm.ainvoke(self.messages(request, plan, choices, results, chat_history))
         except Exception as exc:  # noqa: BLE001 - any provider error: the deterministic summary answers
@@ -430,10 +470,11 @@ class Responder:
             warning = (f"the LLM could not write the answer ({llm_failure(exc)}), so this is the built-in summary "
                        "of the results; check the LLM provider (its key, quota and status) and ask again")
             noted = plan.model_copy(update={"warnings": [*plan.warnings, warning]})
-            return redact(summarize(request, noted, choices, results))
+            return redact(summarize(request, noted, choices, results, files))
         notes = [n for n in (stand_in_note(results, choices, plan), failure_note(results), missing_note(plan),
                              warning_note(plan, results)) if n]
         return redact("\n\n".join([str(reply.text), *notes]))
 
 
-__all__ = ["Responder", "failure_note", "llm_failure", "missing_note", "result_record", "stand_in_note", "summarize", "warning_note"]
+__all__ = ["Responder", "failure_note", "llm_failure", "missing_note", "nothing_planned", "result_record", "stand_in_note",
+           "summarize", "warning_note"]

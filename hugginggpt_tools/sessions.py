@@ -5,9 +5,11 @@ A session keeps its chat history, the files the user gave and the files the runs
 previous turn and a file given earlier stays addressable by name. Sessions are isolated from
 each other; a run without a session id gets a fresh, private one.
 
-A session lives in memory; :meth:`Session.save` writes its history and files to ``session.json``
-in its artifact folder and :meth:`SessionManager.restore` reads them back, so a conversation can
-go on in another process (``hugginggpt run --session NAME``).
+A session keeps the last :data:`SESSION_TURNS` turns of its history (what the planner and the
+responding LLM are sent); all its files stay addressable. A session lives in memory;
+:meth:`Session.save` writes its history and files to ``session.json`` in its artifact folder and
+:meth:`SessionManager.restore` reads them back, so a conversation can go on in another process
+(``hugginggpt run --session NAME``).
 """
 
 from __future__ import annotations
@@ -21,26 +23,44 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, messages_from_dict, messages_to_dict
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from .artifacts import ArtifactStore, check_session_id, output_dir_error
 from .config import Settings
 from .errors import InputError
-from .planning.clauses import FILES_LINE, NO_RESULT, OUTPUTS
+from .planning.clauses import FILES_LINE, GIVEN, NO_RESULT, OUTPUTS
 from .schemas import Answer
 
 SESSION_FILE = "session.json"
 """The file in a session's artifact folder that :meth:`Session.save` writes (not an artifact)."""
 
+SESSION_TURNS = 10
+"""How many recent turns (a request and its answer) a session keeps in its history: what the
+planner and the responding LLM are sent, and what ``session.json`` holds. Older turns are dropped,
+so the prompt, the memory and the file stay small. The session's files are all kept: a later
+request may still name one."""
+
+
+def recent_turns(history: Sequence[BaseMessage], turns: int | None = None) -> list[BaseMessage]:
+    """The messages of the last ``turns`` (default :data:`SESSION_TURNS`) turns of ``history``,
+    each turn starting at a human message, so a request is never kept without its answer."""
+    turns = SESSION_TURNS if turns is None else turns
+    starts = [i for i, m in enumerate(history) if isinstance(m, HumanMessage)]
+    if len(starts) <= turns:
+        return list(history)
+    return list(history[starts[-turns]:]) if turns > 0 else []
+
 
 @dataclass
 class Session:
-    """One conversation: its history, files and artifact store."""
+    """One conversation: its history (its last ``max_turns`` turns, default :data:`SESSION_TURNS`),
+    files and artifact store."""
 
     id: str
     store: ArtifactStore
     history: list[BaseMessage] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    max_turns: int | None = None
 
     def add_files(self, paths: Sequence[str]) -> None:
         """Remember files (absolute paths) so later turns can name them."""
@@ -49,18 +69,23 @@ class Session:
             if resolved not in self.files:
                 self.files.append(resolved)
 
-    def record_turn(self, request: str, answer: Answer) -> None:
+    def record_turn(self, request: str, answer: Answer, given: Sequence[str] = ()) -> None:
         """Append the turn to the history and remember the files it produced. A turn that asked
         for tasks and got no result (its tasks all failed, or all were left out for want of an
         input) is marked ``NO_RESULT`` in its reply's ``additional_kwargs``, so the next turn's
         "read that aloud" finds nothing to read instead of the failure's wording; else its text
-        outputs are listed there by task type (``OUTPUTS``), so a later "the transcript" finds it."""
+        outputs are listed there by task type (``OUTPUTS``), so a later "the transcript" finds it.
+        The names of the files ``given`` with the request are kept on it (``GIVEN``), so a later
+        "what about slide.png?" does to slide.png what was done to the file given. Only the last
+        ``max_turns`` turns stay in the history (:func:`recent_turns`)."""
         self.add_files(answer.files)
         asked = bool(answer.plan.tasks or answer.plan.missing)
         produced = not asked or any(r.status == "succeeded" for r in answer.results)
         outputs = [[r.task, r.text] for r in _texts_made(answer)]
         reply = AIMessage(turn_summary(answer), additional_kwargs={OUTPUTS: outputs} if produced else {NO_RESULT: True})
-        self.history += [HumanMessage(request), reply]
+        asked_with = {GIVEN: [Path(str(f)).name for f in given]} if given else {}
+        self.history = recent_turns([*self.history, HumanMessage(request, additional_kwargs=asked_with), reply],
+                                    self.max_turns)
 
     @property
     def path(self) -> Path:
@@ -69,7 +94,7 @@ class Session:
 
     @property
     def turns(self) -> int:
-        """How many requests the session has answered."""
+        """How many turns the session's history holds (at most ``max_turns``)."""
         return sum(isinstance(m, HumanMessage) for m in self.history)
 
     def save(self) -> Path:
@@ -77,6 +102,8 @@ class Session:
         half a file); :meth:`SessionManager.restore` reads them back. The artifacts are already in
         the folder, with their manifest. :class:`~hugginggpt_tools.errors.ConfigError` naming the
         folder and the fix when it cannot be written."""
+        from langchain_core.messages import messages_to_dict  # local: it loads language_models (0.3 s)
+
         body = {"version": 1, "id": self.id, "history": messages_to_dict(self.history), "files": self.files}
         partial = self.path.with_name(f".{SESSION_FILE}.{uuid.uuid4().hex[:8]}")
         try:
@@ -89,9 +116,11 @@ class Session:
         return self.path
 
     def load(self) -> None:
-        """Read back what :meth:`save` wrote, when there is such a file: the history replaces this
-        session's, and the files that are still there join its own. :class:`InputError` naming
-        the file and the fix when it cannot be read as a session."""
+        """Read back what :meth:`save` wrote, when there is such a file: the history (its last
+        ``max_turns`` turns) replaces this session's, and the files that are still there join its
+        own. :class:`InputError` naming the file and the fix when it cannot be read as a session."""
+        from langchain_core.messages import messages_from_dict  # local: it loads language_models (0.3 s)
+
         try:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -104,7 +133,7 @@ class Session:
             files = [f for f in body.get("files", []) if isinstance(f, str)]
         except (ValueError, KeyError, TypeError) as exc:
             raise self._unreadable(f"not a saved session ({type(exc).__name__}: {str(exc)[:80]})") from exc
-        self.history = history
+        self.history = recent_turns(history, self.max_turns)
         self.add_files([f for f in files if Path(f).is_file()])
 
     def _unreadable(self, why: str) -> InputError:
@@ -138,12 +167,14 @@ class SessionManager:
 
     Dropping a session forgets its history; its files stay on disk until the artifact store's
     cleanup policy (``Settings.output_max_age_hours`` / ``output_max_sessions``) removes them,
-    which runs whenever a session is opened.
+    which runs whenever a session is opened. Each session keeps the last ``max_turns`` turns of
+    its history (default :data:`SESSION_TURNS`).
     """
 
-    def __init__(self, settings: Settings, max_sessions: int = 256) -> None:
+    def __init__(self, settings: Settings, max_sessions: int = 256, max_turns: int | None = None) -> None:
         self.settings = settings
         self.max_sessions = max_sessions
+        self.max_turns = max_turns
         self._sessions: OrderedDict[str, Session] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -153,7 +184,8 @@ class SessionManager:
         with self._lock:
             session = self._sessions.get(sid)
             if session is None:
-                session = self._sessions[sid] = Session(sid, ArtifactStore.open(self.settings, sid))
+                store = ArtifactStore.open(self.settings, sid)
+                session = self._sessions[sid] = Session(sid, store, max_turns=self.max_turns)
             self._sessions.move_to_end(sid)
             while len(self._sessions) > self.max_sessions:
                 self._sessions.popitem(last=False)
@@ -174,4 +206,5 @@ class SessionManager:
             return session_id in self._sessions
 
 
-__all__ = ["SESSION_FILE", "Session", "SessionManager", "check_session_id", "turn_summary"]
+__all__ = ["SESSION_FILE", "SESSION_TURNS", "Session", "SessionManager", "check_session_id", "recent_turns",
+           "turn_summary"]

@@ -85,13 +85,21 @@ def request_text(row: dict[str, Any]) -> str:
     raise InputError(f"Row {row.get('id')!r} has no request text; give it one of the fields {list(_REQUEST_KEYS)}.")
 
 
+_TASKBENCH_LINE = ('Each line is a JSON object like {"id": "1", "type": "single", "instruction": "Caption photo.jpg", '
+                  '"task_nodes": [{"task": "Image-to-Text", "arguments": ["photo.jpg"]}], "task_links": []}, '
+                  "as in TaskBench's data.json.")
+"""What a line of a TaskBench requests file looks like, said with the error of a line that is not one."""
+
+
 def load_requests(path: str | Path) -> list[dict[str, Any]]:
     """The rows of a TaskBench JSONL file (``id``, ``type``, ``instruction``, labels), each checked
-    to have a request; a row without ``id`` gets its line number."""
+    to have a request; a row without ``id`` gets its line number. :class:`InputError` naming the
+    line of one that is not JSON or not an object, with the line format (:data:`_TASKBENCH_LINE`)."""
     rows = []
-    for number, row in read_jsonl(path):
+    for number, row in read_jsonl(path, fix=_TASKBENCH_LINE):
         if not isinstance(row, dict):
-            raise InputError(f"{path}:{number}: expected a JSON object with an 'instruction', got {type(row).__name__}.")
+            raise InputError(f"{path}:{number}: expected a JSON object with an 'instruction', got "
+                             f"{type(row).__name__}. {_TASKBENCH_LINE}")
         row.setdefault("id", number)
         request_text(row)
         rows.append(row)

@@ -127,9 +127,11 @@ def test_restore_reads_back_what_save_wrote_and_drops_files_that_are_gone(tmp_pa
 def test_a_session_keeps_and_plans_with_only_its_last_turns_but_all_its_files(
         calls: dict[str, list[dict[str, str]]], tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
+    from hugginggpt_tools import sessions
     from hugginggpt_tools.cli import run
 
-    monkeypatch.setattr(run, "SESSION_TURNS", 2, raising=False)
+    monkeypatch.setattr(sessions, "SESSION_TURNS", 2)  # what is kept
+    monkeypatch.setattr(run, "SESSION_TURNS", 2)  # what the progress line says
     planned_with: list[int] = []
     aplan = pipeline.HuggingGPT.aplan
 

@@ -13,7 +13,7 @@ PUBLIC = {
     "Answer", "Artifact", "ArtifactStore", "HuggingGPTError", "HuggingGPTToolkit", "ModelCard", "ModelChoice",
     "Plan", "Ref",
     "Settings", "TASK_TYPES", "Task", "TaskResult", "check_plan", "create_hugginggpt_agent",
-    "get_settings", "get_task", "__version__",
+    "create_hugginggpt_tool", "get_settings", "get_task", "__version__",
 }
 
 

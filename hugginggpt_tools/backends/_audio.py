@@ -45,7 +45,9 @@ that cancel each other (one of them inverted): the louder channel is used instea
 
 
 def read_wav(path: str | Path, target_rate: int | None = None) -> tuple[Any, int]:
-    """A mono float32 waveform in [-1, 1] and its sampling rate (resampled to ``target_rate``), from PCM WAV."""
+    """A mono float32 waveform in [-1, 1] and its sampling rate (resampled to ``target_rate``), from PCM WAV;
+    an empty file is named as such (:func:`empty_file`)."""
+    empty_file(path, *_EMPTY_AUDIO)
     rate, blocks = _wav_blocks(Path(path))
     return _join(Path(path), *_at_rate(blocks, rate, target_rate))
 
@@ -191,9 +193,7 @@ def empty_file(path: str | Path, what: str, fix: str) -> None:
 
 
 def _wav_blocks(path: Path) -> tuple[int, Iterator[Any]]:
-    """The rate and mono blocks of a PCM WAV; :class:`InputError` at once when it is not one (or the
-    file is empty, :func:`empty_file`)."""
-    empty_file(path, *_EMPTY_AUDIO)
+    """The rate and mono blocks of a PCM WAV; :class:`InputError` at once when it is not one."""
     try:
         wav = wave.open(str(path), "rb")
     except (wave.Error, EOFError) as exc:

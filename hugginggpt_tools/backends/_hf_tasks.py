@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..inputs import sniff_suffix
-from ._images import draw_boxes, open_image, save_image
+from ._images import detections_image, open_image, save_image
 from ._inputs import file_input, optional_text, text_input
 from .base import RunContext, TaskOutput
 
@@ -130,10 +130,10 @@ def object_detection(client: Any, model: str, inputs: dict[str, str], ctx: RunCo
     raw = client.object_detection(path, model=model, threshold=0.5)
     objects = [{"label": str(o.label), "score": round(float(o.score), 4),
                 "box": [int(o.box.xmin), int(o.box.ymin), int(o.box.xmax), int(o.box.ymax)]} for o in raw]
-    artifact = save_image(draw_boxes(open_image(path), objects), ctx, "detections", f"{len(objects)} objects detected")
+    artifacts = detections_image(open_image(path), objects, ctx, f"{len(objects)} objects detected") if objects else []
     text = ", ".join(f"{o['label']} ({o['score']:.2f})" for o in objects)
     return TaskOutput(text=f"{len(objects)} objects: {text}" if objects else "no objects found", data=objects,
-                      artifacts=[artifact])
+                      artifacts=artifacts)
 
 
 def image_classification(client: Any, model: str, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:

@@ -85,4 +85,13 @@ def save_image(image: Any, ctx: RunContext, stem: str, description: str) -> Any:
     return ctx.save_file(path, description)
 
 
-__all__ = ["PALETTE", "draw_boxes", "nothing_detected", "open_image", "save_image"]
+def detections_image(image: Any, objects: Sequence[dict[str, Any]], ctx: RunContext, description: str) -> list[Any]:
+    """The artifacts of a detection: a copy of ``image`` with the ``objects``' boxes drawn
+    (:func:`draw_boxes`), saved as a PNG (:func:`save_image`); none when nothing was detected, as a
+    copy of the picture with no box on it shows nothing that the text ("0 faces found") does not say."""
+    if not objects:
+        return []
+    return [save_image(draw_boxes(image, objects), ctx, "detections", description)]
+
+
+__all__ = ["PALETTE", "detections_image", "draw_boxes", "nothing_detected", "open_image", "save_image"]

@@ -15,7 +15,7 @@ from typing import Any
 
 from ._audio import read_audio, write_wav
 from ._images import PALETTE as _PALETTE
-from ._images import draw_boxes, nothing_detected
+from ._images import detections_image, nothing_detected
 from ._images import open_image as _open_image
 from ._images import save_image as _image_artifact
 from ._inputs import file_input, optional_text, text_input
@@ -275,12 +275,11 @@ def object_detection(pipe: Any, inputs: dict[str, str], ctx: RunContext, opt: Op
     raw = pipe(str(path), threshold=opt.detection_threshold)
     objects = [{"label": str(o["label"]), "score": round(float(o["score"]), 4),
                 "box": [int(o["box"][k]) for k in ("xmin", "ymin", "xmax", "ymax")]} for o in raw]
-    image = draw_boxes(_open_image(path), objects)
-    artifact = _image_artifact(image, ctx, "detections", f"{len(objects)} objects detected")
+    artifacts = detections_image(_open_image(path), objects, ctx, f"{len(objects)} objects detected") if objects else []
     config = getattr(getattr(pipe, "model", None), "config", None)
     labels = list((getattr(config, "id2label", None) or {}).values())
     text = f"{len(objects)} objects: {_labels_text(objects)}" if objects else nothing_detected(labels)
-    return TaskOutput(text=text, data=objects, artifacts=[artifact])
+    return TaskOutput(text=text, data=objects, artifacts=artifacts)
 
 
 def image_segmentation(pipe: Any, inputs: dict[str, str], ctx: RunContext, opt: Options) -> TaskOutput:

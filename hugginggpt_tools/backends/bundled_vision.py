@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ..errors import BackendError
-from ._images import draw_boxes, nothing_detected, open_image, save_image
+from ._images import detections_image, nothing_detected, open_image
 from ._inputs import file_input
 from .base import RunContext, TaskOutput, find_module_spec
 from .bundled import BundledModel, register_bundled
@@ -239,16 +239,15 @@ class HaarCascadeModel(BundledModel):
         image = open_image(path)
         gray = self.cv2.equalizeHist(self.cv2.cvtColor(np.asarray(image), self.cv2.COLOR_RGB2GRAY))
         objects = sorted(self.detect(gray), key=lambda o: (o["box"][0], o["box"][1]))
-        artifact = save_image(draw_boxes(image, objects), ctx, "detections",
-                              f"{len(objects)} faces/people detected in {path.name}")
+        artifacts = detections_image(image, objects, ctx, f"{len(objects)} faces/people detected in {path.name}")
         counts = {label: sum(o["label"] == label for o in objects) for label in self.labels}
         summary = ", ".join(f"{n} {label if n == 1 else PLURALS[label]}" for label, n in counts.items() if n)
         answer = answer_text(asked[0], counts, path.name, asked[1]) if asked is not None else None
         if answer is not None:
-            text = answer + (f"; boxes drawn on {artifact.path}" if objects else "")
+            text = answer + (f"; boxes drawn on {artifacts[0].path}" if artifacts else "")
         else:
-            text = f"found {summary}; boxes drawn on {artifact.path}" if objects else nothing_detected(self.labels)
-        return TaskOutput(text=text, data=objects, artifacts=[artifact])
+            text = f"found {summary}; boxes drawn on {artifacts[0].path}" if artifacts else nothing_detected(self.labels)
+        return TaskOutput(text=text, data=objects, artifacts=artifacts)
 
 
 __all__ = ["CASCADES", "LABEL_WORDS", "LOW_CONFIDENCE", "HaarCascadeModel", "answer_text", "asked_label", "asked_thing",

@@ -30,23 +30,53 @@ def no_such_file_fix() -> str:
     return f"relative paths start at {Path.cwd()}; check the name, or give the file's full path"
 
 
-def _folder_fix(folder: Path) -> str:
-    """What to give instead of a folder: one ``--file`` per file in it, the first shown."""
+_NEEDS = (("audio", r"transcri\w*|speech|spoken|recording|audio|voice|listen\w*|what is said|hear\w*"),
+          ("video", r"video\w*|movie|footage"),
+          ("image", r"photo\w*|pictures?|images?|captions?|describe|scan\w*|faces?|detect\w*|read the text|ocr"),
+          ("text", r"summar\w*|translat\w*|documents?|articles?|notes|text file|emails?"))
+"""What kind of file a request needs, by its words, first match first: "transcribe it" needs audio."""
+_LISTED = 200
+"""Most files of a folder given as ``--file`` that are looked at for a suggestion."""
+
+
+def _needed_kind(request: str) -> str | None:
+    """The kind of input file ``request`` needs (:data:`_NEEDS`), or None when its words do not tell."""
+    import re
+
+    return next((kind for kind, words in _NEEDS if re.search(rf"\b(?:{words})\b", request, re.IGNORECASE)), None)
+
+
+def _folder_fix(folder: Path, request: str = "") -> str:
+    """What to give instead of a folder: one ``--file`` per file in it, the first shown of the kind
+    ``request`` needs when its words tell (audio for "transcribe it", :func:`_needed_kind`), with a
+    few of their names; else the first few files in it."""
+    from itertools import islice
+
+    from ..filekinds import file_modality
+
     try:
-        inside = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+        inside = sorted(p for p in islice(folder.iterdir(), _LISTED) if p.is_file() and not p.name.startswith("."))
     except OSError:
         inside = []
     if not inside:
         return "give one --file per file in it (it holds none)"
-    return f"give one --file per file in it, e.g. --file {inside[0]}"
+    kind = _needed_kind(request)
+    fitting = [p for p in inside if file_modality(p) == kind] if kind else []
+    shown = fitting or inside
+    names = ", ".join(p.name for p in shown[:4]) + (", ..." if len(shown) > 4 else "")
+    if fitting:
+        return f"give one --file per file in it, e.g. --file {fitting[0]} (its {kind} files: {names})"
+    if kind:
+        return f"it holds no {kind} file, only {names}; give the {kind} file's path with --file"
+    return f"give one --file per file in it, e.g. --file {shown[0]} (it holds {names})"
 
 
-def check_files(files: Sequence[str]) -> list[str]:
+def check_files(files: Sequence[str], request: str = "") -> list[str]:
     """The ``--file`` paths; :class:`InputError` (exit 2) naming one that is not a file, and the fix
-    (a folder: one ``--file`` per file in it)."""
+    (a folder: one ``--file`` per file in it, of the kind ``request`` needs, :func:`_folder_fix`)."""
     for f in files:
         if Path(f).is_dir():
-            raise InputError(f"--file {f!r} is a folder, not a file; {_folder_fix(Path(f))}.")
+            raise InputError(f"--file {f!r} is a folder, not a file; {_folder_fix(Path(f), request)}.")
         if not Path(f).is_file():
             what = "not a file" if Path(f).exists() else "no such file"
             raise InputError(f"--file {f!r}: {what} ({no_such_file_fix()}).")

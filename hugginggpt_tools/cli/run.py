@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,13 +14,15 @@ from typing import Any
 
 from ..errors import HuggingGPTError, InputError
 from ..jsonl import read_jsonl
+from ..sessions import SESSION_TURNS, recent_turns
 from ._common import check_files, load_llm, no_such_file_fix
 
 
 def _progress(chunk: dict[str, Any]) -> None:
     """Print one stream event as a progress line on stderr, naming each task by its plan id as the
     answer does, with the model and time of a task a model ran. A stand-in that ran after the task's
-    own models failed is said in a few words: the answer gives the reason, once."""
+    own models failed is said in a few words, and a long failure reason by its first clause
+    (:func:`_short_reason`): the answer gives the reason, once."""
     if chunk.get("stage") == "plan":
         tasks = ", ".join(f"{t['id']}:{t['task']}" for t in chunk["plan"]) or "no tasks"
         line = f"[plan] {tasks}" + "".join(f"\n[plan] note: {n}" for n in chunk.get("notes", []))
@@ -37,7 +40,7 @@ def _progress(chunk: dict[str, Any]) -> None:
         model = f" with {chunk['model_id']}" if chunk.get("model_id") else ""
         # no model ran (no runnable model, a bad input): there is no time to give
         secs = f" in {chunk['duration_s']:.2f} s" if model and chunk.get("duration_s") is not None else ""
-        err = f": {chunk['error']}" if chunk.get("error") else ""
+        err = f": {_short_reason(chunk['error'])}" if chunk.get("error") else ""
         if chunk.get("stands_in_for"):
             why = "; the answer says why" if chunk.get("error") and chunk.get("status") == "succeeded" else err
             err = f" (standing in for {chunk['stands_in_for']}{why})"
@@ -45,6 +48,27 @@ def _progress(chunk: dict[str, Any]) -> None:
     else:
         return
     print(line, file=sys.stderr, flush=True)
+
+
+_SHORT_REASON = 100
+"""A failure reason longer than this (a "no runnable model" reason with each backend's fix) is cut to
+its first clause on the progress line."""
+_MODEL_HEAD_RE = re.compile(r"[\w.-]+/[\w.-]+: ")
+
+
+def _short_reason(error: str) -> str:
+    """``error`` as a progress line gives it: as it is when short, else its first clause (after the
+    model that heads it, "bundled/ocr: ...") and "the answer says why", as the answer printed on
+    stdout gives the whole reason with its fixes (a "no runnable model" reason was printed twice)."""
+    if len(error) <= _SHORT_REASON and "\n" not in error:
+        return error
+    head = _MODEL_HEAD_RE.match(error)
+    start = head.end() if head else 0
+    cut = re.search(r"[:;.]\s", error[start:])
+    clause = error[:start + cut.start()] if cut else error.split("\n")[0]
+    if len(clause) > _SHORT_REASON:
+        clause = clause[:_SHORT_REASON].rsplit(" ", 1)[0] + " …"
+    return f"{clause}; the answer says why"
 
 
 async def _run_agent(agent: Any, payload: dict[str, Any], quiet: bool,
@@ -92,7 +116,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise InputError('The request is empty; say what to do, e.g. hugginggpt run "Read the text in photo.png aloud" '
                          "--file photo.png")
     name = _session_name(args.session)
-    files = check_files(args.file)
+    files = check_files(args.file, args.request)
     settings = get_settings(output_dir=args.output_dir)
     check_output_dir(settings.output_dir)
     llm = load_llm(args.llm)
@@ -116,24 +140,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     else:
         print(answer.text)
     return _exit_code(answer, answered_by_llm=llm is not None)
-
-
-SESSION_TURNS = 10
-"""How many recent turns (a request and its answer) of a ``--session`` conversation are kept in its
-``session.json`` and sent to the planner as chat history; older ones are dropped, so the file and
-the prompt stay small. The session's files are all kept: a later request may still name one."""
-
-
-def recent_turns(history: Sequence[Any], turns: int | None = None) -> list[Any]:
-    """The messages of the last ``turns`` (default :data:`SESSION_TURNS`) turns of ``history``,
-    each turn starting at a human message, so a request is never kept without its answer."""
-    from langchain_core.messages import HumanMessage
-
-    turns = SESSION_TURNS if turns is None else turns
-    starts = [i for i, m in enumerate(history) if isinstance(m, HumanMessage)]
-    if len(starts) <= turns:
-        return list(history)
-    return list(history[starts[-turns]:]) if turns > 0 else []
 
 
 def _session_turn(earlier: int) -> str:
@@ -194,9 +200,10 @@ def _batch_row(path: str, number: int, row: Any) -> dict[str, Any]:
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"{path}:{number}: no request in {json.dumps(row, ensure_ascii=False)[:80]}; {_BATCH_LINE}")
     files = row.get("files", [])
-    files = [files] if isinstance(files, str) else files
     if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
-        raise InputError(f"{path}:{number}: 'files' must be a list of file names, got {files!r:.80}; {_BATCH_LINE}")
+        example = f" (e.g. \"files\": {json.dumps([files], ensure_ascii=False)})" if isinstance(files, str) else ""
+        raise InputError(f"{path}:{number}: 'files' must be a list of file names{example}, got "
+                         f"{json.dumps(files, ensure_ascii=False)[:80]}; {_BATCH_LINE}")
     return {"id": row.get("id", number), "request": text, "files": files}
 
 
@@ -237,6 +244,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
             print(f"left out: {line}", file=sys.stderr)
         for line in [] if args.json else plan.warnings:
             print(f"warning: {line}", file=sys.stderr)
+        if not plan.tasks and not plan.missing:  # say why, as `run` does: an empty plan alone told nothing
+            from ..response import nothing_planned
+
+            print(nothing_planned(plan, args.file), file=sys.stderr)
         return 1 if plan.missing or not plan.tasks else 0
     failures = 0
     for row in _batch_requests(args.input):

@@ -167,6 +167,11 @@ OUTPUTS = "hugginggpt_outputs"
 ``[task type, text]`` pairs, so a later turn's "the transcript" finds the transcript even when
 the turn ended on another result (its sentiment)."""
 
+GIVEN = "hugginggpt_given"
+"""Key of a human message's ``additional_kwargs`` where sessions list the names of the files given
+with the request (``files=``, ``--file``), so "what about slide.png?" after "read the sign" (the
+sign given as a file) reads slide.png the same way."""
+
 FILES_LINE = "Files: "
 """How a session's reply starts the line that lists the turn's files (not part of its text)."""
 
@@ -356,4 +361,4 @@ def read_request(request: str, files: Sequence[str] = (), chat_history: Sequence
     return RequestText(request, resources, clauses, own, last, earlier)
 
 
-__all__ = ["FILES_LINE", "IMPERATIVE_RE", "NO_RESULT", "OUTPUTS", "PLACEHOLDER_RE", "Clause", "RequestText", "history_resources", "mask", "read_request", "split_clauses"]
+__all__ = ["FILES_LINE", "GIVEN", "IMPERATIVE_RE", "NO_RESULT", "OUTPUTS", "PLACEHOLDER_RE", "Clause", "RequestText", "history_resources", "mask", "read_request", "split_clauses"]

@@ -55,7 +55,7 @@ from ..schemas import Plan, Task
 from ..toolgraph import ToolGraph
 from .arguments import BRIDGES, CONVERTERS, PlanBuilder, earlier_outputs_named
 from .base import Planner
-from .clauses import PLACEHOLDER_RE, RequestText, mask, read_request
+from .clauses import GIVEN, PLACEHOLDER_RE, RequestText, mask, read_request
 from .intents import (
     STRONG_SCORE,
     Candidate,
@@ -154,7 +154,7 @@ class OfflinePlanner(Planner):
         req = read_request(request, files, chat_history)
         again = _same_again(req, chat_history) if _ELLIPSIS_RE.match(request.strip()) else None
         if again is not None:  # "same for memo.png", "what about memo.png?": the last request on it
-            return self.plan(again, files=files)
+            return self.plan(again[0], files=[*files, *again[1]])
         again = _in_another_language(request, chat_history)
         if again is not None:  # "and into German?" after "Translate 'good morning' into French"
             return self.plan(again, files=files)
@@ -162,7 +162,7 @@ class OfflinePlanner(Planner):
         if not builder.tasks and not builder.missing:
             again = _same_again(req, chat_history)
             if again is not None:  # "and the other image memo.png too": the last request on it
-                return self.plan(again, files=files)
+                return self.plan(again[0], files=[*files, *again[1]])
         probs = None
         if self.node_model is not None:
             builder, uncovered, probs = self._rebuild(req, builder, uncovered)
@@ -341,10 +341,12 @@ _STATEMENT_RE = re.compile(r"(?<!\w)(?:is|are|was|were|looks?|seems?|thanks|than
 """Words of a remark rather than a request ("thanks, memo.png is nice too")."""
 
 
-def _same_again(req: RequestText, chat_history: Sequence[BaseMessage]) -> str | None:
+def _same_again(req: RequestText, chat_history: Sequence[BaseMessage]) -> tuple[str, list[str]] | None:
     """The chat's last request on files of the kinds the request names, with those files swapped
     for the request's, when the request asks for nothing of its own but the same again ("and the
-    other image memo.png too", "same for b.jpg", also after a "thanks!" turn), else None."""
+    other image memo.png too", "same for b.jpg", also after a "thanks!" turn), else None. Returned
+    with the files to give it: none, or the request's when the last request's were given with it
+    rather than named (:data:`GIVEN`: "read the sign" with sign.jpg, then "what about slide.png?")."""
     named = [r for r in req.resources[:req.own] if r.mentioned and r.kind == "file"]
     asked = [m for m in chat_history if m.type == "human" and m.text.strip()]
     if not named or not asked or not _SAME_AGAIN_RE.search(req.request) or _STATEMENT_RE.search(req.request) \
@@ -355,6 +357,9 @@ def _same_again(req: RequestText, chat_history: Sequence[BaseMessage]) -> str | 
         last, old = message.text, [r for r in find_resources(message.text) if r.kind == "file"]
         if any(r.modality in kinds for r in old):
             break
+        given = message.additional_kwargs.get(GIVEN)
+        if isinstance(given, list) and any(r.modality in kinds for r in find_resources("", [str(g) for g in given])):
+            return last, [r.value for r in named]
     else:
         return None
     swap: dict[str, str] = {}
@@ -369,7 +374,7 @@ def _same_again(req: RequestText, chat_history: Sequence[BaseMessage]) -> str | 
         if r.value in swap:
             swapped += [last[at:r.start], swap[r.value]]
             at = r.end
-    return "".join(swapped) + last[at:] if swapped else None
+    return ("".join(swapped) + last[at:], []) if swapped else None
 
 
 _OTHER_LANGUAGE_RE = re.compile(
