@@ -40,11 +40,11 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .agent_tool import create_hugginggpt_tool
     from .artifacts import ArtifactStore
     from .config import Settings, get_settings
     from .dag import check_plan
     from .errors import HuggingGPTError
-    from .agent_tool import create_hugginggpt_tool
     from .pipeline import create_hugginggpt_agent
     from .schemas import Answer, Artifact, ModelCard, ModelChoice, Plan, Ref, Task, TaskResult
     from .tasks import TASK_TYPES, get_task

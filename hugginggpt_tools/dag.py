@@ -127,8 +127,12 @@ def descendants(preds: Mapping[int, Iterable[int]], node: int) -> set[int]:
     return found
 
 
+MAX_TASKS = 64
+"""Most tasks a plan may hold (:func:`check_plan`'s default ``max_tasks``)."""
+
+
 def check_plan(
-    raw: Any, *, repair: bool = True, files: Sequence[str] = (), max_tasks: int = 64,
+    raw: Any, *, repair: bool = True, files: Sequence[str] = (), max_tasks: int = MAX_TASKS,
     planner: str = "", confidence: float | None = None,
 ) -> Plan:
     """Validate (and with ``repair``, repair) a planner's task list; return a valid :class:`Plan`.
@@ -487,5 +491,5 @@ def _did_you_mean(name: str) -> str:
     return f" (did you mean {' or '.join(repr(s) for s in suggestions)}?)" if suggestions else ""
 
 
-__all__ = ["check_plan", "dependants", "descendants", "literal_modality", "parse_reference", "reference_id",
+__all__ = ["MAX_TASKS", "check_plan", "dependants", "descendants", "literal_modality", "parse_reference", "reference_id",
            "reference_ids", "renumber_references", "renumbered", "topological_order", "toposort"]

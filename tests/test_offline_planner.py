@@ -1826,3 +1826,16 @@ def test_terse_requests(request_text: str, expected: list) -> None:
 
 def test_a_picture_named_as_a_subject_is_nothing_to_draw() -> None:
     assert "text-to-image" not in [t.task for t in plan("images of cats are cute, write a poem about that").tasks]
+
+
+def test_a_file_named_hundreds_of_times_is_read_a_bounded_number_of_times(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each mention of photo.jpg was another pass over the whole clause (a 10 KB request of 600
+    mentions took 19 s); past MAX_TASKS passes the clause is done."""
+    from hugginggpt_tools.dag import MAX_TASKS
+    from hugginggpt_tools.planning.arguments import PlanBuilder
+
+    calls = []
+    question = PlanBuilder._question
+    monkeypatch.setattr(PlanBuilder, "_question", lambda self, cand: calls.append(1) or question(self, cand))
+    p = plan("tell me if " + "the photo.jpg was " * 200)
+    assert [t.task for t in p.tasks] == ["visual-question-answering"] and len(calls) <= 2 * (MAX_TASKS + 1)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, Callable, Mapping, Sequence
 
-from ..dag import descendants, reference_id, reference_ids, renumber_references, toposort
+from ..dag import MAX_TASKS, descendants, reference_id, reference_ids, renumber_references, toposort
 from ..schemas import TEXTS_SEPARATOR
 from ..tasks import TASK_TYPES, ArgSpec
 from .clauses import PLACEHOLDER_RE, Clause, RequestText, mask
@@ -914,8 +914,10 @@ class PlanBuilder:
         return bool(planned) and not (self._main_inputs(cand) - self.consumed) and not self._reading
 
     def add(self, cand: Candidate) -> bool:
-        """Add the candidate's task; True when it used a new resource of its clause as main input."""
-        if self._repeats(cand):
+        """Add the candidate's task; True when it used a new resource of its clause as main input.
+        Past :data:`~hugginggpt_tools.dag.MAX_TASKS` tasks nothing more is added: the plan is too
+        long to run, and each further task costs more ("read a.png and a.png and ..." 600 times)."""
+        if self._repeats(cand) or len(self.tasks) > MAX_TASKS:
             return False
         before = set(self.consumed)
         args = self.arguments(cand)
@@ -984,8 +986,9 @@ class PlanBuilder:
         for cand in candidates:
             self._clause = cand.clause
             if self.add(cand):
-                while self._main_inputs(cand) - self.consumed and self.add(cand):
-                    pass
+                for _ in range(MAX_TASKS):  # a file named 600 times is one input, not 600 passes
+                    if not (self._main_inputs(cand) - self.consumed and self.add(cand)):
+                        break
             # "read sign.png and invoice.png aloud": speech of each picture's text, each read first
             while self._unread(cand):
                 before = len(self.tasks)
