@@ -1839,3 +1839,37 @@ def test_a_file_named_hundreds_of_times_is_read_a_bounded_number_of_times(monkey
     monkeypatch.setattr(PlanBuilder, "_question", lambda self, cand: calls.append(1) or question(self, cand))
     p = plan("tell me if " + "the photo.jpg was " * 200)
     assert [t.task for t in p.tasks] == ["visual-question-answering"] and len(calls) <= 2 * (MAX_TASKS + 1)
+
+
+@pytest.mark.parametrize(("request_text", "files", "expected"), [
+    # a picture given with the request is what "image of ..." names: nothing to draw
+    ("classify image of a bird", ("bird.png",), ["image-classification"]),
+    ("describe image of a dog", ("dog.jpg",), ["image-to-text"]),
+    ("photo of my receipt, what's the total?", ("receipt.jpg",), ["document-question-answering"]),
+    # the cleaning cue counts in a clause of its own only
+    ("Write an essay on how to remove background music from a film score", (), ["text-generation"]),
+    # "when done" is no question
+    ("Transcribe a.wav, and when done, read it aloud", (), ["automatic-speech-recognition", "text-to-speech"]),
+])
+def test_review_round_15_misfires(request_text: str, files: tuple[str, ...], expected: list[str]) -> None:
+    assert [t.task for t in plan(request_text, files=files).tasks] == expected
+
+
+@pytest.mark.parametrize(("request_text", "words"), [
+    ("Write a short story about the ancient city of Ur", "city of Ur"),
+    ("Generate an image of vitamin U capsules", "vitamin U capsules"),
+    ("Draw the palaces of Rajasthan", "palaces of Rajasthan"),
+])
+def test_mending_leaves_the_users_own_words(request_text: str, words: str) -> None:
+    """Shorthand is mended in lower case only ("u" -> "you"), and "palaces" is no misspelt "places"."""
+    assert words in str(plan(request_text).tasks[0].args["text"])
+
+
+def test_each_asks_for_one_text_per_output() -> None:
+    p = plan("Caption a.jpg and b.jpg, then write a poem about each of them")
+    assert [t.task for t in p.tasks].count("text-generation") == 2
+
+
+@pytest.mark.parametrize("request_text", ["Translate 'hello' into the language", "Translate 'hello' into emoji"])
+def test_words_that_name_no_language_are_no_target(request_text: str) -> None:
+    assert all("target_language" not in t.args for t in plan(request_text).tasks)

@@ -127,6 +127,8 @@ _THESE_FILES_RE = re.compile(r"(?<!\w)(?:these|those|both|each|every|all(?: of)?
                              r"pictures?|pics|photographs|screenshots|scans|pages|recordings|files|clips|videos|"
                              r"tracks|songs|documents)(?!\w)")
 """Words that point at several files named before ("how many zebras are in these pictures?")."""
+_EACH_RE = re.compile(r"(?<!\w)(?:each|every|per|respectively|apiece)(?!\w)")
+"""Words that ask for one task per output even where :data:`_TOGETHER_RE` matches ("write a poem about each of them")."""
 _READS_APART = frozenset({"summarization", "question-answering"})
 """Tasks whose backends read several texts joined by :data:`TEXTS_SEPARATOR` one by one."""
 _TOGETHER_RE = re.compile(r"(?<!\w)(?:together|combin(?:e|es|ed|ing)|merg(?:e|es|ed|ing)|jointly|as a whole|"
@@ -955,7 +957,8 @@ class PlanBuilder:
                  and self.clauses[j] is not None and self.clauses[j] is self.clauses[k]]
         if k not in group:
             return [args]
-        if _TOGETHER_RE.search(cand.clause.lower) and TASK_TYPES[cand.task].arg(name).modality == "text":
+        if _TOGETHER_RE.search(cand.clause.lower) and not _EACH_RE.search(cand.clause.lower) \
+                and TASK_TYPES[cand.task].arg(name).modality == "text":
             # "summarize them together": one task on the outputs' texts one after another
             # (apart for a summary or an answer, which must tell the texts apart; one prompt else)
             sep = TEXTS_SEPARATOR if cand.task in _READS_APART else "\n\n"
@@ -1192,7 +1195,8 @@ def _preds(tasks: Sequence[dict[str, Any]]) -> dict[int, set[int]]:
 _UNKNOWN_TARGET_RE = re.compile(r"\btranslat\w*\b.*?\binto\s+(?:the\s+)?([a-z][\w'-]+)(?:\s+language)?[\s.!?]*$",
                                 re.IGNORECASE)
 _NO_LANGUAGE = frozenset("text texts words speech audio writing it them this that something plain simple everyday "
-                         "other another more less".split())
+                         "other another more less language languages lowercase uppercase capitals caps emoji emojis "
+                         "code json csv table list bullets numbers digits".split())
 """Words that end "translate ... into" and name no language ("into text", "into plain words")."""
 _SUBJECT_GONE_RE = re.compile(r"(?:if|whether)\s+(?:is|was|are|were|has|have|had|does|did|do|can|could|will|would|"
                               r"shows?|showed|contains?|looks?|looked)\b", re.IGNORECASE)

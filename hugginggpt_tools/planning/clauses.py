@@ -237,8 +237,11 @@ _FIRST_RE = re.compile(r"^before (?:that|this|doing (?:that|this|so)),|(?<!\bcom
 first", "Before that, remove the noise"; with a lead "but first" read from the lead)."""
 
 
-_WH_CLAUSE_RE = re.compile(r"(?:what|who|whom|whose|where|when|why|which|how)\s+\w+", re.IGNORECASE)
-"""A clause put as a question without its question mark."""
+_WH_CLAUSE_RE = re.compile(
+    r"(?!when\s+(?:\w+\s+){0,2}(?:done|finished|ready|complete|completed|possible|necessary|needed|"
+    r"over)\b|where\s+(?:possible|necessary|needed)\b|how\s+about\b)"
+    r"(?:what|who|whom|whose|where|when|why|which|how)\s+\w+", re.IGNORECASE)
+"""A clause put as a question without its question mark (not "when done", "where possible")."""
 
 
 def split_clauses(masked: str, questions: Collection[int] = ()) -> list[Clause]:
@@ -315,7 +318,8 @@ def _near(word: str, key: str) -> bool:
 _SHORTHAND = {"ppl": "people", "pls": "please", "plz": "please", "u": "you", "ur": "your", "msg": "message",
               "abt": "about", "img": "image", "imgs": "images", "vid": "video", "vids": "videos"}
 """Chat shorthand read as the word it stands for ("how many ppl are in portrait.jpg")."""
-_SHORTHAND_RE = re.compile(rf"(?<![\w./\\'-])(?:{'|'.join(_SHORTHAND)})(?![\w./\\'-])", re.IGNORECASE)
+_SHORTHAND_RE = re.compile(rf"(?<![\w./\\'-])(?:{'|'.join(_SHORTHAND)})(?![\w./\\'-])")
+"""Shorthand in lower case only: "vitamin U", "Part U", "the city of Ur" are words of their own."""
 
 
 def mend_spelling(request: str) -> str:
@@ -332,12 +336,12 @@ def mend_spelling(request: str) -> str:
     quoted = quoted_spans(request)
     request = _WORD_RE.sub(lambda m: m.group() if any(s <= m.start() < e for s, e in quoted) else mend(m), request)
     return _SHORTHAND_RE.sub(lambda m: m.group() if any(s <= m.start() < e for s, e in quoted)
-                             else _SHORTHAND[m.group().lower()], request)
+                             else _SHORTHAND[m.group()], request)
 
 
 _KEY_SET = frozenset(_KEY_WORDS) | frozenset(
     "remote remotes concert concerts convent defect defects captain captains detest summery imagine plates planes "
-    "placed place plaice peoples peopled".split())
+    "placed place plaice palaces peoples peopled".split())
 """Key words, and real words near one that stay as written ("remote" is no "remove")."""
 
 

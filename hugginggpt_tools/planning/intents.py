@@ -285,8 +285,9 @@ def score_clause(
     inputless: list[tuple[str, int, int, float]] = []  # named tasks whose input the request lacks
     asks = bool(_REQUEST_QUESTION_RE.search(clause.lower))
     matches = [*cue_matches(clause.lower), *_quoted_questions(clause, req)]
+    media = any(r.kind == "file" and r.modality in ("image", "audio", "video") for r in req.resources)
     for cue, start, end in sorted(matches, key=lambda m: len(m[0].tasks) > 1):
-        if cue is QUESTION_CUE and asks:
+        if cue is QUESTION_CUE and asks or cue.wordless and media:
             continue
         options = [t for t in cue.tasks if t in vocab.intents]
         if not options:

@@ -34,7 +34,9 @@ class Cue:
     A ``fallback`` cue (a question mark, "what") counts only when no other cue in the clause
     names a task: "what is the sentiment of ...?" asks for sentiment, not for question answering.
     A ``names_results`` cue is matched before :data:`RESULT_PHRASE` blanks the names of earlier
-    outputs ("the caption"), because it needs them; the others never see those names.
+    outputs ("the caption"), because it needs them; the others never see those names. A
+    ``wordless`` cue counts only in a request that gives no picture, recording or video (a
+    request that is only a description: "picture of a red car" is nothing to classify).
     """
 
     pattern: str
@@ -43,6 +45,7 @@ class Cue:
     bounded: bool = True
     fallback: bool = False
     names_results: bool = False
+    wordless: bool = False
     regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -53,9 +56,10 @@ class Cue:
         object.__setattr__(self, "regex", re.compile(pattern))
 
 
-def _cues(tasks: str | tuple[str, ...], *entries: tuple[str, float], fallback: bool = False) -> list[Cue]:
+def _cues(tasks: str | tuple[str, ...], *entries: tuple[str, float], fallback: bool = False,
+          wordless: bool = False) -> list[Cue]:
     names = (tasks,) if isinstance(tasks, str) else tasks
-    return [Cue(pattern, weight, names, fallback=fallback) for pattern, weight in entries]
+    return [Cue(pattern, weight, names, fallback=fallback, wordless=wordless) for pattern, weight in entries]
 
 
 LANGUAGES: tuple[str, ...] = (
@@ -380,6 +384,12 @@ CUES: tuple[Cue, ...] = tuple(
             (r"describ(?:e|es|ing)|(?<!is )(?<!are )(?<!was )(?<!were )(?<!been )described(?! in (?:the |this |that |my )?(?:\w+ )?\ue000)|what (?:is|does) (?:\w+ ){0,3}(?:show|shows|depict|depicts|"
              r"contain|contains|about)|what(?:'s| is| are) (?:being )?(?:shown|depicted|happening|going on|pictured)",
              0.8))
+    # a request that is only what to show: "picture of a red car" (its style kept after an article:
+    # "a watercolor painting of a lighthouse"), not "classify image of a bird" with bird.png given
+    + _cues("text-to-image",
+            (rf"^(?:(?:an?|some) (?=(?:[\w-]+ )?(?:{_IMAGE_NOUNS}) (?:of|showing|depicting|with)\b)|"
+             rf"(?:{_IMAGE_NOUNS}) (?:of|showing|depicting|with)\b)"
+             r"(?![^\ue000]*\ue000)(?!.*\b(?:is|are|was|were|looks?|seems?)\b)", 1.3), wordless=True)
     + _cues(("image-to-text", "text-generation"), (r"descriptions?", 0.8))
     # "tell me about the painting in art.jpg": what the picture shows (a recording or a video: what it
     # says; a text file: its gist); "what is notes.txt about?", "explain notes.txt", "what happens in
@@ -421,11 +431,6 @@ CUES: tuple[Cue, ...] = tuple(
              rf"(?:of|showing|depicting|with|that|where|featuring|inspired by|based on|about|representing)|"
              rf"(?:an? |some )(?:[\w-]+ )?(?:{_IMAGE_NOUNS}) (?:inspired by|based on)", 1.3),
             (r"visual (?:representation|depiction|version|interpretation)|(?:pictorial|graphic) representation", 1.3),
-            # a request that is only what to show: "picture of a red car"
-            # (its style kept after an article: "a watercolor painting of a lighthouse")
-            (rf"^(?:(?:an?|some) (?=(?:[\w-]+ )?(?:{_IMAGE_NOUNS}) (?:of|showing|depicting|with)\b)|"
-             rf"(?:[\w-]+ )?(?:{_IMAGE_NOUNS}) (?:of|showing|depicting|with)\b)"
-             r"(?![^\ue000]*\ue000)(?!.*\b(?:is|are|was|were|looks?|seems?)\b)", 1.3),
             # "draft an intro paragraph and suggest an image for it"
             (rf"(?:suggest|propose|pick|choose|find|add|include) (?:me )?(?:an? |some |a matching |a fitting )?(?:[\w-]+ )?"
              rf"(?:{_IMAGE_NOUNS}) (?:for|to go with|to accompany|to illustrate) (?:it|this|that|them|the \w+)\b", 1.2),
@@ -550,10 +555,13 @@ CUES: tuple[Cue, ...] = tuple(
              r"audio (?:processing|transformation|conversion|manipulation|effects?)", 1.0),
             (r"(?:separat(?:e|ion)|isolate|extract) (?:the )?(?:\w+'s )?(?:voices?|speakers?|sources|instruments|music|"
              r"vocals|singers?)|"
-             r"voice conversion|clearer|clarity|muffled|distort(?:ed|ion)", 1.0),
-            # "remove the background music from podcast.wav"
+             r"voice conversion|clearer|clarity|muffled|distort(?:ed|ion)", 1.0))
+    # "take podcast.wav, remove the background music, transcribe it" (in a clause of its own: not
+    # "write an essay on how to remove background music from a film score")
+    + _cues("audio-to-audio",
             (r"(?:remove|cut|strip|filter out|get rid of|take out|mute|lower|reduce|suppress) (?:the |any |all )?"
-             r"(?:background )?(?:music|singing|vocals|voices|talking|chatter|laughter|applause|wind|traffic)\b", 1.2))
+             r"(?:background )?(?:music|singing|vocals|voices|talking|chatter|laughter|applause|wind|traffic)\b", 1.2),
+            fallback=True)
     + _cues("audio-classification",
             (r"audio[- ]classification|genre|instruments?|speaker (?:identification|recognition)|who is speaking|"
              r"sound events?|voice activity|(?:is|are) there (?:any )?(?:speech|music|talking)|"
