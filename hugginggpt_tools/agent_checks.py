@@ -12,6 +12,7 @@ from typing import Any
 from .backends.base import Backends
 from .config import Settings
 from .errors import AgentInputError, ConfigError
+from .llms import load_llm
 from .model_index.index import ModelIndex
 
 
@@ -41,8 +42,6 @@ def checked_llm(llm: Any) -> Any:
     if llm is None or isinstance(llm, Runnable):
         return llm
     if isinstance(llm, str) and llm.strip():
-        from .cli._common import load_llm  # the CLI's --llm SPEC: the provider's pip install in its error
-
         try:
             return load_llm(llm)
         except ConfigError as exc:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import logging
 import os
+import threading
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
@@ -40,8 +41,8 @@ def _default_catalog_dir() -> Path:
     The variable is read here too (not only by :meth:`Settings.from_env`), so a ``Settings()``
     made in code never mixes another catalog into an index the environment points away from.
     """
-    if os.environ.get("HUGGINGGPT_CATALOG_DIR"):
-        return Path(os.environ["HUGGINGGPT_CATALOG_DIR"])
+    if given := os.environ.get("HUGGINGGPT_CATALOG_DIR"):
+        return Path(given)
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
     return cache / "hugginggpt-tools" / "catalog"
 
@@ -51,8 +52,8 @@ def default_cache_dir() -> Path:
     ``$XDG_CACHE_HOME/hugginggpt-tools/cache``. Only reproducible data goes there, each file under
     a key of everything it depends on, so deleting the folder costs only time. Read here too (not
     only by :meth:`Settings.from_env`), like :func:`_default_catalog_dir`."""
-    if os.environ.get("HUGGINGGPT_CACHE_DIR"):
-        return Path(os.environ["HUGGINGGPT_CACHE_DIR"])
+    if given := os.environ.get("HUGGINGGPT_CACHE_DIR"):
+        return Path(given)
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
     return cache / "hugginggpt-tools" / "cache"
 
@@ -154,6 +155,11 @@ class Settings(BaseModel):
         description="Retries of a model after a transient remote failure, before falling back to the next "
         "model; the hf-inference backend makes them itself (HUGGINGGPT_TASK_RETRIES).",
     )
+    session_turns: int = Field(
+        default=10, ge=0,
+        description="Recent turns (a request and its answer) a session keeps in its history and sends the "
+        "planner and the responding LLM; its files are all kept; 0 keeps none (HUGGINGGPT_SESSION_TURNS).",
+    )
     retry_backoff_s: float = Field(
         default=0.5, ge=0,
         description="First retry delay in seconds, doubled each retry, unless the server sends Retry-After "
@@ -176,9 +182,10 @@ class Settings(BaseModel):
         A bad value is a :class:`ConfigError` naming the variable (``HUGGINGGPT_TOP_K='abc'``), what
         it must be and the fix; an override that is no setting is one naming the closest setting.
         ``HUGGINGGPT_*`` variables that nothing reads are ignored, with one warning per process
-        for each (naming the closest known variable).
+        for each (naming the closest known variable). The environment is read once, as a snapshot
+        (:func:`_snapshot`), so another thread changing it meanwhile cannot make this fail.
         """
-        env = os.environ if environ is None else environ
+        env = _snapshot(os.environ if environ is None else environ)
         _check_names(overrides, "get_settings")
         _warn_unknown_variables(env)
         values: dict[str, object] = {}
@@ -220,6 +227,7 @@ ENV_VARIABLES: dict[str, tuple[str, str | None]] = {
     "output_max_sessions": ("HUGGINGGPT_OUTPUT_MAX_SESSIONS", None),
     "task_retries": ("HUGGINGGPT_TASK_RETRIES", None),
     "retry_backoff_s": ("HUGGINGGPT_RETRY_BACKOFF", None),
+    "session_turns": ("HUGGINGGPT_SESSION_TURNS", None),
     "model_dirs": ("HUGGINGGPT_MODEL_DIRS", os.pathsep),
     "allowed_dirs": ("HUGGINGGPT_ALLOWED_DIRS", os.pathsep),
     "allowed_hosts": ("HUGGINGGPT_ALLOWED_HOSTS", ","),
@@ -236,6 +244,20 @@ OTHER_VARIABLES: tuple[str, ...] = (
 tracebacks), the server (keys, links, limits) and the tests."""
 
 _warned_variables: set[str] = set()
+_warned_lock = threading.Lock()
+"""Held while :func:`_warn_unknown_variables` checks and adds to :data:`_warned_variables`, so two
+threads reading the settings at once warn of a variable once."""
+
+
+def _snapshot(env: Any) -> dict[str, str]:
+    """A copy of the mapping ``env``, each value read once; a variable another thread unsets while
+    it is copied is left out (``list(os.environ)`` copies its names at once, so it cannot raise)."""
+    copy = {}
+    for name in list(env):
+        value = env.get(name)
+        if value is not None:
+            copy[name] = value
+    return copy
 
 
 def _split(value: str, separator: str) -> list[str]:
@@ -256,14 +278,18 @@ def _check_names(data: dict[str, object], where: str) -> None:
 
 
 def _warn_unknown_variables(env: Any) -> None:
-    """One warning per process for each ``HUGGINGGPT_*`` variable nothing reads (a typo, usually)."""
+    """One warning per process for each ``HUGGINGGPT_*`` variable of ``env`` nothing reads (a typo,
+    usually); :data:`_warned_lock` makes the check and the note of a warning one step, so two
+    threads reading the settings at once do not both warn."""
     known = [var for var, _ in ENV_VARIABLES.values()] + list(OTHER_VARIABLES)
-    for name in env:
-        if name.startswith("HUGGINGGPT_") and name not in known and name not in _warned_variables:
-            _warned_variables.add(name)
-            close = difflib.get_close_matches(name, known, n=1)
-            logger.warning("ignoring the environment variable %s: no setting has that name%s", name,
-                           f" (did you mean {close[0]}?)" if close else "")
+    unknown = [name for name in list(env) if name.startswith("HUGGINGGPT_") and name not in known]
+    with _warned_lock:
+        new = [name for name in unknown if name not in _warned_variables]
+        _warned_variables.update(new)
+    for name in new:
+        close = difflib.get_close_matches(name, known, n=1)
+        logger.warning("ignoring the environment variable %s: no setting has that name%s", name,
+                       f" (did you mean {close[0]}?)" if close else "")
 
 
 _KINDS: dict[Any, str] = {int: "a whole number", float: "a number", Path: "a path", str: "a text"}

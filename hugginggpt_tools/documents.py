@@ -288,15 +288,35 @@ def _docx_body(name: str, data: bytes) -> Any:
     when its ``word/document.xml`` cannot be read or parsed."""
     from xml.etree import ElementTree
 
-    xml = _docx_part(name, data)
-    if b"<!DOCTYPE" in xml[:4096].upper():  # Word writes none: entity tricks are all a DTD would bring
-        raise InputError(_not_docx(name, "its word/document.xml declares a DTD, which Word never writes"))
+    builder = ElementTree.TreeBuilder()
+    parser = ElementTree.XMLParser(target=_RefusingDtd(builder))
     try:
-        root = ElementTree.fromstring(xml)
+        parser.feed(_docx_part(name, data))
+        root = parser.close()
+    except _DtdDeclared:
+        raise InputError(_not_docx(name, "its word/document.xml declares a DTD (<!DOCTYPE ...>), which Word never "
+                                         "writes")) from None
     except ElementTree.ParseError as exc:
         raise InputError(_not_docx(name, f"its word/document.xml is not well-formed XML ({exc})")) from exc
     body = root.find(f"{_WORD}body")
     return root if body is None else body
+
+
+class _DtdDeclared(Exception):
+    """A DTD met while parsing a Word document's XML (:class:`_RefusingDtd`)."""
+
+
+class _RefusingDtd:
+    """The parser's target for ``word/document.xml``: builds the tree with ``builder`` and raises
+    :class:`_DtdDeclared` where the parser meets a ``<!DOCTYPE``, before any entity it declares is
+    read, whatever comes before it and whatever the encoding. Word writes no DTD; entity tricks
+    (a "billion laughs" expansion) are all one would bring."""
+
+    def __init__(self, builder: Any) -> None:
+        self.start, self.end, self.data, self.close = builder.start, builder.end, builder.data, builder.close
+
+    def doctype(self, name: str, pubid: str | None, system: str | None) -> None:
+        raise _DtdDeclared(name)
 
 
 def _docx_part(name: str, data: bytes) -> bytes:

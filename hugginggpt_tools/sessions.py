@@ -5,8 +5,9 @@ A session keeps its chat history, the files the user gave and the files the runs
 previous turn and a file given earlier stays addressable by name. Sessions are isolated from
 each other; a run without a session id gets a fresh, private one.
 
-A session keeps the last :data:`SESSION_TURNS` turns of its history (what the planner and the
-responding LLM are sent); all its files stay addressable. A session lives in memory;
+A session keeps the last ``Settings.session_turns`` turns of its history
+(``HUGGINGGPT_SESSION_TURNS``, default :data:`SESSION_TURNS`: what the planner and the responding
+LLM are sent); all its files stay addressable. A session lives in memory;
 :meth:`Session.save` writes its history and files to ``session.json`` in its artifact folder and
 :meth:`SessionManager.restore` reads them back, so a conversation can go on in another process
 (``hugginggpt run --session NAME``).
@@ -34,11 +35,12 @@ from .schemas import Answer
 SESSION_FILE = "session.json"
 """The file in a session's artifact folder that :meth:`Session.save` writes (not an artifact)."""
 
-SESSION_TURNS = 10
-"""How many recent turns (a request and its answer) a session keeps in its history: what the
-planner and the responding LLM are sent, and what ``session.json`` holds. Older turns are dropped,
-so the prompt, the memory and the file stay small. The session's files are all kept: a later
-request may still name one."""
+SESSION_TURNS: int = Settings.model_fields["session_turns"].default
+"""How many recent turns (a request and its answer) a session keeps in its history by default
+(``Settings.session_turns``, ``HUGGINGGPT_SESSION_TURNS``, sets it for a :class:`SessionManager`):
+what the planner and the responding LLM are sent, and what ``session.json`` holds. Older turns are
+dropped, so the prompt, the memory and the file stay small. The session's files are all kept: a
+later request may still name one."""
 
 
 def recent_turns(history: Sequence[BaseMessage], turns: int | None = None) -> list[BaseMessage]:
@@ -168,13 +170,13 @@ class SessionManager:
     Dropping a session forgets its history; its files stay on disk until the artifact store's
     cleanup policy (``Settings.output_max_age_hours`` / ``output_max_sessions``) removes them,
     which runs whenever a session is opened. Each session keeps the last ``max_turns`` turns of
-    its history (default :data:`SESSION_TURNS`).
+    its history (default ``settings.session_turns``, ``HUGGINGGPT_SESSION_TURNS``).
     """
 
     def __init__(self, settings: Settings, max_sessions: int = 256, max_turns: int | None = None) -> None:
         self.settings = settings
         self.max_sessions = max_sessions
-        self.max_turns = max_turns
+        self.max_turns = settings.session_turns if max_turns is None else max_turns
         self._sessions: OrderedDict[str, Session] = OrderedDict()
         self._lock = threading.Lock()
 

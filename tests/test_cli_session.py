@@ -127,11 +127,7 @@ def test_restore_reads_back_what_save_wrote_and_drops_files_that_are_gone(tmp_pa
 def test_a_session_keeps_and_plans_with_only_its_last_turns_but_all_its_files(
         calls: dict[str, list[dict[str, str]]], tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from hugginggpt_tools import sessions
-    from hugginggpt_tools.cli import run
-
-    monkeypatch.setattr(sessions, "SESSION_TURNS", 2)  # what is kept
-    monkeypatch.setattr(run, "SESSION_TURNS", 2)  # what the progress line says
+    monkeypatch.setenv("HUGGINGGPT_SESSION_TURNS", "2")  # what is kept, and what the progress line says
     planned_with: list[int] = []
     aplan = pipeline.HuggingGPT.aplan
 
@@ -160,7 +156,7 @@ def test_a_session_keeps_and_plans_with_only_its_last_turns_but_all_its_files(
 def test_recent_turns_cuts_at_a_request() -> None:
     from langchain_core.messages import AIMessage, HumanMessage
 
-    from hugginggpt_tools.cli.run import recent_turns
+    from hugginggpt_tools.sessions import recent_turns
 
     history = [HumanMessage("a"), AIMessage("1"), HumanMessage("b"), AIMessage("2"), HumanMessage("c"), AIMessage("3")]
     assert recent_turns(history, 2) == history[2:]

@@ -122,3 +122,25 @@ def test_an_old_word_file_or_rtf_is_refused_saying_how_to_convert_it(tmp_path: P
                                          rf"\.txt or PDF \(`soffice --headless --convert-to docx {name}`\), or quote "
                                          r"its text in the request\.$"):
         read_text_file(tmp_path / name)
+
+
+_DTD = '<!DOCTYPE w:document [<!ENTITY e "EXPANDED"><!ENTITY ee "&e;&e;&e;&e;">]>'
+
+
+@pytest.mark.parametrize(("before", "encoding"), [("", "utf-8"), (f"<!-- {'x' * 5000} -->", "utf-8"),
+                                                  ("", "utf-16"), (f"<!-- {'x' * 5000} -->", "utf-16-le")],
+                         ids=["plain", "after-a-5kb-comment", "utf-16", "utf-16le-after-a-comment"])
+def test_a_docx_declaring_a_dtd_is_refused_before_its_entities_expand(tmp_path: Path, before: str,
+                                                                      encoding: str) -> None:
+    """Word writes no DTD; one is refused wherever the parser meets it, not only in the first 4 KB of ASCII."""
+    bom = "\ufeff" if encoding == "utf-16-le" else ""
+    declared = "utf-16" if encoding.startswith("utf-16") else encoding
+    document = (f'{bom}<?xml version="1.0" encoding="{declared}"?>{before}{_DTD}'
+                f"<w:document {_W}><w:body>{_p(_t('&ee;'))}</w:body></w:document>")
+    with zipfile.ZipFile(tmp_path / "trap.docx", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", _TYPES)
+        archive.writestr("word/document.xml", document.encode(encoding))
+    with pytest.raises(InputError, match=r"^'trap.docx' is not a readable Word document \(.docx\): its "
+                                         r"word/document.xml declares a DTD.*, which Word never writes\. Open it in "
+                                         r"Word or LibreOffice and save it again as \.docx"):
+        read_text_file(tmp_path / "trap.docx")

@@ -40,17 +40,15 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[int]]:
     return seen
 
 
-def _hg(tmp_path: Path) -> HuggingGPT:
+def _hg(tmp_path: Path, **settings: Any) -> HuggingGPT:
     index = ModelIndex.build([fake_card("summarization", "fake/sum")], HashEmbedder())
     backends = Backends([FakeBackend(handlers={"summarization": lambda inputs, ctx: "SHORT"})])
-    return HuggingGPT(scripted_chat_model(["Done."]), planner="offline", settings=Settings(output_dir=tmp_path),
-                      index=index, backends=backends)
+    return HuggingGPT(scripted_chat_model(["Done."]), planner="offline",
+                      settings=Settings(output_dir=tmp_path, **settings), index=index, backends=backends)
 
 
-def test_a_session_keeps_and_sends_only_its_last_turns(tmp_path: Path, sent: dict[str, list[int]],
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sessions, "SESSION_TURNS", 2)
-    hg = _hg(tmp_path)
+def test_a_session_keeps_and_sends_only_its_last_turns(tmp_path: Path, sent: dict[str, list[int]]) -> None:
+    hg = _hg(tmp_path, session_turns=2)
     agent, config = build_graph(hg), {"configurable": {"session_id": "chat"}}
     requests = [f"Summarize this text: story number {n} about cats." for n in range(4)]
     for request in requests:
@@ -77,7 +75,15 @@ def test_the_cap_is_per_manager_and_a_restored_session_keeps_its_last_turns(tmp_
     assert SessionManager(settings).restore("s").history == session.history  # the default keeps 10
 
 
-def test_the_cli_reads_the_cap_from_the_sessions_module() -> None:
-    from hugginggpt_tools.cli import run
-
-    assert run.SESSION_TURNS is sessions.SESSION_TURNS == 10 and run.recent_turns is sessions.recent_turns
+def test_the_cap_is_a_setting_read_from_the_environment(tmp_path: Path, sent: dict[str, list[int]]) -> None:
+    """``HUGGINGGPT_SESSION_TURNS`` (``Settings.session_turns``) reaches the agent's sessions; its default
+    is :data:`~hugginggpt_tools.sessions.SESSION_TURNS`."""
+    settings = Settings.from_env({"HUGGINGGPT_SESSION_TURNS": "1"}, output_dir=tmp_path)
+    assert settings.session_turns == 1 and Settings().session_turns == sessions.SESSION_TURNS == 10
+    hg = _hg(tmp_path, session_turns=settings.session_turns)
+    assert hg.sessions.max_turns == 1 and hg.sessions.get("chat").max_turns == 1
+    agent, config = build_graph(hg), {"configurable": {"session_id": "chat"}}
+    for n in range(3):
+        agent.invoke(f"Summarize this text: story number {n} about cats.", config)
+    assert sent == {"plan": [0, 1, 1], "respond": [0, 1, 1]} and hg.sessions.get("chat").turns == 1
+    assert SessionManager(Settings(output_dir=tmp_path, session_turns=0)).get("none").max_turns == 0

@@ -14,7 +14,6 @@ from typing import Any
 
 from ..errors import HuggingGPTError, InputError
 from ..jsonl import read_jsonl
-from ..sessions import SESSION_TURNS, recent_turns
 from ._common import check_files, load_llm, no_such_file_fix
 
 
@@ -106,8 +105,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Answer one request. With ``--session NAME`` the run goes on the conversation saved in the
     output folder's ``NAME/session.json`` (its history, the files given and the files made: "now
     read that aloud" reads the previous run's text) and saves it again once answered; without it
-    every run is a fresh, private session. Only the last :data:`SESSION_TURNS` turns of the history
-    are planned with and saved; the session's files are all kept, so an older one is still named."""
+    every run is a fresh, private session. Only the last ``Settings.session_turns`` turns of the
+    history (``HUGGINGGPT_SESSION_TURNS``) are planned with and saved, the session cutting them as it
+    loads and records a turn; its files are all kept, so an older one is still named."""
     from ..artifacts import check_output_dir
     from ..config import get_settings
     from ..pipeline import HuggingGPT, build_graph, create_hugginggpt_agent
@@ -126,14 +126,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     else:
         hg = HuggingGPT(llm, planner=args.planner, settings=settings, choose_model=args.choose_model)
         session, config = hg.sessions.restore(name), {"configurable": {"session_id": name}}
-        session.history = recent_turns(session.history)
         agent = build_graph(hg)
         if not args.quiet:
-            print(f"[session] {name}: {_session_turn(session.turns)} ({session.path})", file=sys.stderr, flush=True)
+            where = f"{_session_turn(session.turns, session.max_turns)} ({session.path})"
+            print(f"[session] {name}: {where}", file=sys.stderr, flush=True)
     state = asyncio.run(_run_agent(agent, {"input": args.request, "files": files}, args.quiet, config))
     answer = state["answer"]
     if session is not None:
-        session.history = recent_turns(session.history)
         session.save()
     if args.json:
         print(answer.model_dump_json(indent=2))
@@ -142,11 +141,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     return _exit_code(answer, answered_by_llm=llm is not None)
 
 
-def _session_turn(earlier: int) -> str:
-    """How the progress line names this run's place in a session with ``earlier`` turns kept."""
+def _session_turn(earlier: int, kept: int) -> str:
+    """How the progress line names this run's place in a session with ``earlier`` turns of the
+    ``kept`` it keeps."""
     if not earlier:
         return "a new session"
-    if earlier < SESSION_TURNS:
+    if earlier < kept:
         return f"turn {earlier + 1}"
     return f"going on from its last {earlier} turns"
 
@@ -279,8 +279,8 @@ def register(sub: Any) -> None:
     run.add_argument("--output-dir", help="where files are written (default: ./hugginggpt_outputs)")
     run.add_argument("--session", metavar="NAME",
                      help="go on the conversation NAME, saved in the output folder's NAME/session.json: a later "
-                          "request may refer to this one's results (\"now read that aloud\") and files; the last "
-                          f"{SESSION_TURNS} turns are kept (all the files are)")
+                          "request may refer to this one's results (\"now read that aloud\") and files; its last "
+                          "turns are kept (HUGGINGGPT_SESSION_TURNS, default 10), all its files")
     run.add_argument("--quiet", action="store_true",
                      help="no progress lines or log warnings on stderr (HUGGINGGPT_LOG_LEVEL still applies)")
     run.set_defaults(func=cmd_run)
