@@ -455,7 +455,7 @@ def build_graph(hg: HuggingGPT) -> Any:
     async def select(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         started, events = time.perf_counter(), _Events(config, "select")
         with _count_llm_calls() as counter:
-            plan_, choices = await hg.aselect(state["plan"], state["input"])
+            plan_, choices = await hg.aselect(state["plan"], state["plan"].read_as or state["input"])
         for c in choices:
             events({"stage": "select", "event": "model_chosen", "task_id": c.task_id, "task": c.task,
                     "model_id": c.model_id, "backend": c.backend, "reason": c.reason,
@@ -470,7 +470,8 @@ def build_graph(hg: HuggingGPT) -> Any:
         store = hg.sessions.get(state["session_id"]).store
         work_dir = (config.get("configurable") or {}).get("hugginggpt_work_dir")  # set by the server only
         with _count_llm_calls() as counter:
-            results = await hg.aexecute(state["plan"], state["choices"], state["input"], state["files"], store,
+            results = await hg.aexecute(state["plan"], state["choices"], state["plan"].read_as or state["input"],
+                                        state["files"], store,
                                         on_event=events, cwd=work_dir)
         await events.flush()
         return {"results": results, "timings": _timed("execute", started), "llm_calls": counter.calls,

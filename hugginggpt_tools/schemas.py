@@ -112,6 +112,12 @@ class Plan(BaseModel):
         description="Doubts about the planner's reading of the request that the user should know, each with "
         "the fix ('the request looks German ...: the offline planner reads English ...').",
     )
+    read_as: str | None = Field(
+        default=None,
+        description="The request as the planner read it, when a follow-up stands for an earlier request: 'what "
+        "about news.txt?' after 'what is the sentiment of complaint.txt' is read as 'what is the sentiment of "
+        "news.txt'. Selection and the models go by it.",
+    )
 
     def task(self, task_id: int) -> Task:
         for t in self.tasks:
@@ -178,6 +184,10 @@ class ModelChoice(BaseModel):
     stands_in_for: str | None = Field(
         default=None, description="The task type the plan asked for, when no model of it could run and this "
         "task runs a stand-in whose output holds the answer (see selection.stand_in).")
+    answers_whole: bool = Field(
+        default=False, description="Whether this stand-in's output holds the whole answer to the question it "
+        "stands in for (a count, the writing asked about), not only part of it (see selection.stand_in_caveat); "
+        "its answer then needs no model of the type asked for.")
     fallback: ModelChoice | None = Field(
         default=None, description="A choice of another type (with its own stands_in_for), run when every "
         "candidate fails: an image classifier for a picture to describe when the image-to-text models here "

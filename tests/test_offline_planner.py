@@ -12,7 +12,7 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage
 
 from hugginggpt_tools.planning import OfflinePlanner, Planner
-from hugginggpt_tools.planning.clauses import split_clauses
+from hugginggpt_tools.planning.clauses import OUTPUTS, split_clauses
 from hugginggpt_tools.planning.lexicon import CUES, INTENTS
 from hugginggpt_tools.planning.resources import Resource, find_resources
 from hugginggpt_tools.schemas import TEXTS_SEPARATOR, Plan, Ref, TextTemplate
@@ -1873,3 +1873,44 @@ def test_each_asks_for_one_text_per_output() -> None:
 @pytest.mark.parametrize("request_text", ["Translate 'hello' into the language", "Translate 'hello' into emoji"])
 def test_words_that_name_no_language_are_no_target(request_text: str) -> None:
     assert all("target_language" not in t.args for t in plan(request_text).tasks)
+
+
+@pytest.mark.parametrize(("request_text", "files", "expected"), [
+    ("summarize recipe.txt and say it loud for me", (), ["summarization", "text-to-speech"]),
+    ("Take recipe.txt, give me the short version and after that say it loud for me", (),
+     ["summarization", "text-to-speech"]),
+    ("voicemail.wav: when is my appointment?", (), ["automatic-speech-recognition", "question-answering"]),
+    ("lease.pdf who is the landlord", (), ["question-answering"]),
+    # a task named outright for a file it cannot take is missing its input, not another task's
+    ("transcribe this", ("recipe.txt",), []),
+])
+def test_ways_users_ask_round_15e(request_text: str, files: tuple[str, ...], expected: list[str]) -> None:
+    p = plan(request_text, files=files)
+    assert [t.task for t in p.tasks] == expected and bool(p.missing) == (not expected)
+
+
+def _turn(request: str, reply: str, task: str) -> tuple:
+    return HumanMessage(request), AIMessage(reply, additional_kwargs={OUTPUTS: [[task, reply]]})
+
+
+def test_read_that_out_loud_reads_the_last_reply_not_the_file_it_was_made_of() -> None:
+    history = _turn("summarise news.txt", "The council approved cycling lanes.", "summarization")
+    assert steps(plan("read that out loud", history=history)) == [
+        ("text-to-speech", {"text": "The council approved cycling lanes."})]
+
+
+def test_now_in_a_language_translates_the_last_reply() -> None:
+    history = _turn("summarise news.txt", "The council approved cycling lanes.", "summarization")
+    p = plan("now in spanish", history=history)
+    assert steps(p) == [("translation", {"text": "The council approved cycling lanes.", "target_language": "Spanish"})]
+    assert p.read_as == "Translate that into spanish"
+
+
+@pytest.mark.parametrize("follow_up", ["what about news.txt?", "and news.txt?"])
+def test_a_follow_up_on_another_file_is_read_as_the_last_request(follow_up: str) -> None:
+    """Selection goes by Plan.read_as: "what about news.txt?" ran language identification, the
+    model chosen for its own words, not sentiment."""
+    history = _turn("what is the sentiment of complaint.txt", "negative", "text-classification")
+    p = plan(follow_up, history=history)
+    assert steps(p) == [("text-classification", {"text": "news.txt"})]
+    assert p.read_as == "what is the sentiment of news.txt"

@@ -47,3 +47,27 @@ def test_the_agent_records_the_files_given_with_a_request_and_a_session_keeps_th
     again = Session(id=session.id, store=session.store)
     again.load()
     assert again.history[0].additional_kwargs[GIVEN] == ["note.txt"]
+
+
+def test_selection_and_the_models_go_by_the_request_a_follow_up_is_read_as(tmp_path: Path, monkeypatch) -> None:
+    """"what about b.txt?" after "what is the sentiment of a.txt" is planned as the sentiment of
+    b.txt; selection was given the words "what about b.txt?" and chose a language identifier."""
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text("I loved the hotel, the staff were wonderful.")
+    monkeypatch.chdir(tmp_path)
+    index = ModelIndex.build([fake_card("text-classification", "fake/cls")], HashEmbedder())
+    backends = Backends([FakeBackend(handlers={"text-classification": lambda inputs, ctx: "positive"})])
+    hg = HuggingGPT(scripted_chat_model(["Done.", "Done."]), planner="offline", settings=Settings(output_dir=tmp_path),
+                    index=index, backends=backends)
+    seen: list[str] = []
+    aselect = HuggingGPT.aselect
+
+    async def spying(self, plan, request):
+        seen.append(request)
+        return await aselect(self, plan, request)
+
+    monkeypatch.setattr(HuggingGPT, "aselect", spying)
+    agent, config = build_graph(hg), {"configurable": {"session_id": "s"}}
+    agent.invoke("what is the sentiment of a.txt", config)
+    agent.invoke("what about b.txt?", config)
+    assert seen == ["what is the sentiment of a.txt", "what is the sentiment of b.txt"]

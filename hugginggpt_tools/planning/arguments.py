@@ -534,6 +534,9 @@ class PlanBuilder:
                 # "read the summary aloud" after a turn that summarized report.txt: that summary,
                 # not report.txt
                 found = self._earlier_reply(clause)
+            if found is None and self._refers_back(clause) and not clause.resources and self.req.own == 0:
+                # "read that out loud" in a later turn: the last reply, not a file an earlier turn named
+                found = self._earlier_reply(clause)
             found = found or self._take(self._all(), ["text"], question=False)
             found = found or self._bridge(clause.resources, cand.strength)
             found = found or self._earlier_reply(clause)

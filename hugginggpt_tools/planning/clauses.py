@@ -66,6 +66,8 @@ _SPLIT_RE = re.compile(
     | ,?\s+(?:and\s+)?(?:use|using)\s+(?:it|that|this|them)\s+(?:to|for)\b
     | ,?\s+(?:and\s+)?(?:based\s+on|from)\s+(?:that|this|it|these|those|the\s+(?:result|output)s?),
     | ,\s*(?:and|as\s+well\s+as|plus|along\s+with|but)\b
+    | (?<=\ue001):\s+(?=(?:what|who|whom|whose|when|where|which|why|how|is|are|was|were|does|do|did|can|could|will|
+      should)\b)
     | (?<=\ue001)\s+and\s+(?=(?:who|whom|whose|where|when|why|how|which)\s+\w+)
     | \s+(?:and|as\s+well\s+as|plus)\s+(?:also\s+|additionally\s+|afterwards\s+|even\s+)?
       (?=(?:please\s+)?(?:could\s+you\s+|can\s+you\s+|would\s+you\s+|i'?d\s+like\s+(?:you\s+)?to\s+|
@@ -276,11 +278,12 @@ def split_clauses(masked: str, questions: Collection[int] = ()) -> list[Clause]:
             for k, (text, first) in enumerate(texts)]
 
 
-_QUESTION_LEAD = (r"(?:(?:in|on|from|for|about|regarding|look(?:ing)? at|based on|according to|given|using|with) "
+_QUESTION_LEAD = (r"(?:(?:(?:in|on|from|for|about|regarding|look(?:ing)? at|based on|according to|given|using|with) "
                   r"(?:the |this |that |my |our |your )?(?:[\w-]+ ){0,2}?(?:[\w-]+\.[A-Za-z0-9]{2,4}|image|photo|picture|"
                   r"document|recording|audio|video|file|chart|graph|table|article|email|letter|page|scan|screenshot)"
-                  r",?\s+)?")
-"""A file the question is about, named before it ("in chart.png which month sold most")."""
+                  r"|[\w-]+\.[A-Za-z0-9]{2,4})[,:]?\s+)?")
+"""A file the question is about, named before it ("in chart.png which month sold most", "lease.pdf who
+is the landlord")."""
 _UNMARKED_QUESTION_RE = re.compile(
     r"(?:^|[.!?:]\s+)" + _QUESTION_LEAD + r"(?:what(?:'?s)?|who(?:'?s)?|whom|whose|where(?:'?s)?|when|which|why|how(?:'?s)?|is|are|was|were)\s(?:[^.!?]|\.(?=\S))*[\w)\]]$", re.IGNORECASE)
 """A request whose last sentence asks a question without its question mark ("what's in this picture")."""

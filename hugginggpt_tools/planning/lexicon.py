@@ -57,9 +57,10 @@ class Cue:
 
 
 def _cues(tasks: str | tuple[str, ...], *entries: tuple[str, float], fallback: bool = False,
-          wordless: bool = False) -> list[Cue]:
+          wordless: bool = False, names_results: bool = False) -> list[Cue]:
     names = (tasks,) if isinstance(tasks, str) else tasks
-    return [Cue(pattern, weight, names, fallback=fallback, wordless=wordless) for pattern, weight in entries]
+    return [Cue(pattern, weight, names, fallback=fallback, wordless=wordless, names_results=names_results)
+            for pattern, weight in entries]
 
 
 LANGUAGES: tuple[str, ...] = (
@@ -390,6 +391,9 @@ CUES: tuple[Cue, ...] = tuple(
             (rf"^(?:(?:an?|some) (?=(?:[\w-]+ )?(?:{_IMAGE_NOUNS}) (?:of|showing|depicting|with)\b)|"
              rf"(?:{_IMAGE_NOUNS}) (?:of|showing|depicting|with)\b)"
              r"(?![^\ue000]*\ue000)(?!.*\b(?:is|are|was|were|looks?|seems?)\b)", 1.3), wordless=True)
+    # "give me the short version" (a name :data:`RESULT_PHRASE` would blank as an earlier output's)
+    + _cues("summarization", (r"(?:give|send|show|make|want|need|get) (?:me |us )?(?:the |a )?(?:short|shorter|brief|"
+                              r"condensed|cliff ?notes?) version", 1.2), names_results=True)
     + _cues(("image-to-text", "text-generation"), (r"descriptions?", 0.8))
     # "tell me about the painting in art.jpg": what the picture shows (a recording or a video: what it
     # says; a text file: its gist); "what is notes.txt about?", "explain notes.txt", "what happens in
@@ -402,7 +406,8 @@ CUES: tuple[Cue, ...] = tuple(
              rf"what(?:'s| is| was) (?:the|this|that) (?:call|recording|audio|voicemail|video|clip|talk|meeting|podcast|"
              rf"lecture|interview|conversation|speech) (?:all )?about\b", 1.4))
     + _cues(("automatic-speech-recognition", "image-to-text"),
-            (r"transcri(?:be|bes|bed|bing|ption|ptions|pt|pts)", 1.1),
+            # it names its task outright: "transcribe this" with notes.txt given is missing a recording
+            (r"transcri(?:be|bes|bed|bing|ption|ptions|pt|pts)", 1.3),
             # "what does invoice.png say?", "what does the sign in street.jpg say?": the words in the file
             (r"what (?:does|did|do) (?:\w+ ){0,3}(?:(?:in|on|of) )?\ue000\d+\ue001 (?:say|says|read|reads)(?! about)|"
              r"what (?:this|it|that|the \w+) (?:says|reads)(?=[\s:?]*(?:(?:in|on) )?\ue000)", 1.3),
@@ -517,6 +522,8 @@ CUES: tuple[Cue, ...] = tuple(
              r"caption|answer|story|poem|notes?|paragraph|letter|message|email)\b))", 1.2),
             (r"speak|spoken|pronounc(?:e|ed|iation)|narrat(?:e|es|ed|ion|or)|voice[- ]?over|audiobook|"
              r"synthesi[sz]e (?:speech|voice|audio)|read (?:it|this|that|them) to me", 1.0),
+            # "summarize recipe.txt and say it loud for me"
+            (r"say (?:it|this|that|them)(?: out)? loud(?:ly)?", 1.3),
             # "then read the summary to me" (its output's name blanked)
             (r"read\s+(?:out\s+)?(?:to|for) (?:me|us)\b", 1.2),
             # "read letter.png to me"

@@ -154,15 +154,17 @@ class OfflinePlanner(Planner):
         req = read_request(request, files, chat_history)
         again = _same_again(req, chat_history) if _ELLIPSIS_RE.match(request.strip()) else None
         if again is not None:  # "same for memo.png", "what about memo.png?": the last request on it
-            return self.plan(again[0], files=[*files, *again[1]])
+            return _read_as(self.plan(again[0], files=[*files, *again[1]]), again[0])
         again = _in_another_language(request, chat_history)
         if again is not None:  # "and into German?" after "Translate 'good morning' into French"
-            return self.plan(again, files=files)
+            # (with the chat, when it translates the last reply: "now in Spanish" after a summary)
+            history = chat_history if again.startswith(_TRANSLATE_THAT) else ()
+            return _read_as(self.plan(again, files=files, chat_history=history), again)
         builder, uncovered = self._build(req, self.vocabulary)
         if not builder.tasks and not builder.missing:
             again = _same_again(req, chat_history)
             if again is not None:  # "and the other image memo.png too": the last request on it
-                return self.plan(again[0], files=[*files, *again[1]])
+                return _read_as(self.plan(again[0], files=[*files, *again[1]]), again[0])
         probs = None
         if self.node_model is not None:
             builder, uncovered, probs = self._rebuild(req, builder, uncovered)
@@ -330,15 +332,21 @@ class OfflinePlanner(Planner):
 
 
 _SAME_AGAIN_RE = re.compile(r"(?<!\w)(?:too|as well|also|the same|same for|same with|likewise|what about|how about|"
-                            r"and for|now for)(?!\w)", re.IGNORECASE)
+                            r"and for|now for)(?!\w)|^and\s+[\w./\\-]+\.[A-Za-z0-9]{2,4}[\s?.!]*$", re.IGNORECASE)
 """Words of a request that asks for the last request again on other input ("and memo.png too")."""
 _ELLIPSIS_RE = re.compile(r"^(?:(?:and|now|ok(?:ay)?|please)[\s,]+)*(?:(?:what|how) about|(?:do\s+)?(?:the\s+)?same\s+"
-                          r"(?:for|with)|ditto)\b", re.IGNORECASE)
+                          r"(?:for|with)|ditto)\b|"
+                          r"^and\s+(?=[\w./\\-]+\.[A-Za-z0-9]{2,4}(?:\s+(?:too|as well|also))?[\s?.!]*$)", re.IGNORECASE)
 """A request that is only the last one again on other input, whatever it seems to ask ("What about
-b.jpg?" is no question about b.jpg)."""
+b.jpg?" is no question about b.jpg; "and news.txt?")."""
 _STATEMENT_RE = re.compile(r"(?<!\w)(?:is|are|was|were|looks?|seems?|thanks|thank you|like|love|took|taken|have|has|"
                            r"had|don'?t|do not|not|never|no)(?!\w)", re.IGNORECASE)
 """Words of a remark rather than a request ("thanks, memo.png is nice too")."""
+
+
+def _read_as(plan: Plan, request: str) -> Plan:
+    """``plan``, noted as made for ``request`` (:attr:`Plan.read_as`) unless it was already read as another."""
+    return plan if plan.read_as else plan.model_copy(update={"read_as": request})
 
 
 def _same_again(req: RequestText, chat_history: Sequence[BaseMessage]) -> tuple[str, list[str]] | None:
@@ -394,7 +402,13 @@ def _in_another_language(request: str, chat_history: Sequence[BaseMessage]) -> s
         again = with_target_language(message.text, wanted.group(1))
         if again is not None:
             return again
-    return None
+    # "now in Spanish" after a summary: the summary, translated
+    replied = any(m.type == "ai" and m.text.strip() for m in chat_history)
+    return f"{_TRANSLATE_THAT} {wanted.group(1)}" if replied else None
+
+
+_TRANSLATE_THAT = "Translate that into"
+"""How a request that only names a language asks for the last reply in it, when no earlier request asked for one."""
 
 
 def language_warning(req: RequestText) -> str | None:
