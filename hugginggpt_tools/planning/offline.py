@@ -402,9 +402,10 @@ def _in_another_language(request: str, chat_history: Sequence[BaseMessage]) -> s
         again = with_target_language(message.text, wanted.group(1))
         if again is not None:
             return again
-    # "now in Spanish" after a summary: the summary, translated
+    # "now in Spanish" after a summary: the summary, translated (a bare "German" asks for nothing)
     replied = any(m.type == "ai" and m.text.strip() for m in chat_history)
-    return f"{_TRANSLATE_THAT} {wanted.group(1)}" if replied else None
+    asked_in = re.search(r"\b(?:in|into|to)\b", request, re.IGNORECASE)
+    return f"{_TRANSLATE_THAT} {wanted.group(1)}" if replied and asked_in else None
 
 
 _TRANSLATE_THAT = "Translate that into"
