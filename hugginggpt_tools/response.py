@@ -342,9 +342,6 @@ def _listed(items: Sequence[str]) -> str:
 
 
 _FETCH_RE = re.compile(r"`hf download [^`]+`")
-_WHOLE_ANSWER = "stands in: its output holds the answer"
-"""What a stand-in's choice reason says when its output holds the whole answer, not part of it
-(:func:`~hugginggpt_tools.selection.stand_in_tasks.stand_in_caveat` is None: a count, the writing read)."""
 
 
 def _answered(result: TaskResult) -> bool:
@@ -360,14 +357,16 @@ def _how_to_run(type_: str, group: Sequence[TaskResult], choices: Sequence[Model
     in for it: the download command their choice's reason names (" (to run one: `hf download ...`)"),
     else a pointer at ``hugginggpt doctor``; nothing when no choice of theirs is known, a warning
     (theirs, or of the plan: ``said``) already gives a download command, or every one of them
-    answered the image question itself (:func:`_answered`: "how many people are in slide.png?" by
-    the detector's count needs no other model)."""
+    answered the image question itself with an output that holds the whole answer (:func:`_answered`
+    and the choice's ``answers_whole``: "how many people are in slide.png?" by the detector's count
+    needs no other model)."""
     ids = {r.task_id for r in group}
     said = " ".join([said, *(w for r in group for w in r.warnings)])
-    reasons = [c.reason for c in choices if c.task_id in ids and c.stands_in_for == type_]
+    theirs = [c for c in choices if c.task_id in ids and c.stands_in_for == type_]
+    reasons = [c.reason for c in theirs]
     if not reasons or "`hf download" in said:
         return ""
-    if all(_answered(r) for r in group) and all(_WHOLE_ANSWER in reason for reason in reasons):
+    if all(_answered(r) for r in group) and all(c.answers_whole for c in theirs):
         return ""
     fetch = next((m.group(0) for reason in reasons for m in [_FETCH_RE.search(reason)] if m), None)
     return f" (to run one: {fetch})" if fetch else " (`hugginggpt doctor` shows how to run one)"

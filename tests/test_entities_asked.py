@@ -20,6 +20,18 @@ from hugginggpt_tools.backends._entities import asked_entity_kinds, only_asked
     ("find the names and places in the transcript", {"PERSON", "ORG", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART",
                                                      "FAC", "GPE", "LOC", "LAW", "LANGUAGE"}),
     ("list the people's names in notes.txt", {"PERSON"}),
+    ("list the names of the people in notes.txt", {"PERSON"}),
+    ("who is mentioned in the notes?", {"PERSON"}),
+    ("extract all person and organization entities", {"PERSON", "ORG"}),
+    # a kind word counts only as what an asking word asks for: not in the text given, nor after "the" alone
+    ("Extract the named entities from this text: 'John Smith met the company CEO of Acme Corp in Paris on Monday.'",
+     None),
+    ("Find the people in: John met the company CEO in Paris.", {"PERSON"}),
+    ("Find the entities in this article about the company merger", None),
+    ("Summarize this article about the company merger", None),
+    ("Give me a summary of last year's costs", None),
+    ("Count how many times the report mentions money", None),
+    ("Tell me how many times it mentions money", None),
 ])
 def test_the_kinds_a_request_asks_for(request_text: str, labels: set[str] | None) -> None:
     asked = asked_entity_kinds(request_text)
@@ -63,3 +75,11 @@ def test_the_ner_model_gives_the_kinds_the_request_names(ner, qa_ctx) -> None:
     assert [e["word"] for e in people.data].count("Dana Reyes") == 1
     qa_ctx.request = "find the named entities in email.txt"
     assert {"MONEY", "EMAIL", "PHONE"} <= {e["entity"] for e in ner.predict({"text": EMAIL}, qa_ctx).data}
+
+
+@pytest.mark.integration
+def test_a_kind_word_inside_the_quoted_text_does_not_narrow_the_entities(ner, qa_ctx) -> None:
+    text = "John Smith met the company CEO of Acme Corp in Paris on Monday."
+    qa_ctx.request = f"Extract the named entities from this text: '{text}'"
+    found = {(e["word"], e["entity"]) for e in ner.predict({"text": text}, qa_ctx).data}
+    assert {("John Smith", "PERSON"), ("Acme Corp", "ORG"), ("Paris", "GPE")} <= found

@@ -85,7 +85,7 @@ def _counting(status: str = "succeeded") -> tuple[Plan, ModelChoice, TaskResult]
               "locally; download the weights with `hf download Salesforce/blip-vqa-base`)); object-detection stands "
               "in: its output holds the answer. best of 1 runnable candidate")
     choice = ModelChoice(task_id=0, task="object-detection", model_id="bundled/faces", backend="bundled",
-                         reason=reason, stands_in_for="visual-question-answering")
+                         reason=reason, stands_in_for="visual-question-answering", answers_whole=True)
     plan = Plan(tasks=[Task(id=0, task="object-detection", args={"image": "slide.png"})])
     result = TaskResult(task_id=0, task="object-detection", status=status, model_id="bundled/faces",
                         backend="bundled", text="0 people found in slide.png" if status == "succeeded" else None,

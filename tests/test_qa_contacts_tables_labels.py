@@ -30,6 +30,37 @@ def test_contact_kinds_are_asked_for_and_held() -> None:
     assert can_hold("place", "which region sold the most?", "month: February, region: South, units: 140")
 
 
+@pytest.mark.parametrize("passage", ["Maria joins us on 12/03/2024.", "The invoice of 2024-01-15 is paid.",
+                                     "The workshop runs 10.30 - 11.45.", "Locker 4481 2290 is hers.",
+                                     "Call between 10.30 - 11.45 on 12/03/2024."])
+def test_a_date_a_time_or_a_bare_reference_is_no_phone_number(passage: str) -> None:
+    assert not can_hold("phone", "What is Maria's phone number?", passage)
+
+
+@pytest.mark.parametrize("passage", ["call me at +1 415 555 0132", "my office line (415) 555-0199",
+                                     "Phone: 555-0142", "Mobile: 4481 2290", "Tel 020 7946 0958"])
+def test_a_phone_number_is_held(passage: str) -> None:
+    assert can_hold("phone", "What is Maria's phone number?", passage)
+
+
+@pytest.mark.parametrize(("question", "kinds"), [
+    ("Does he work no more?", set()), ("The mobile no longer works, does it?", set()),
+    ("What's her work no.?", {"phone"}), ("what is his phone no?", {"phone"}), ("what's the office number?", {"phone"}),
+])
+def test_a_phone_number_is_asked_for_by_its_name_only(question: str, kinds: set[str]) -> None:
+    assert asked_kinds(question) == kinds
+
+
+MEMO = ("Memo 12/03/2024\n\nMaria will present the budget review on 2024-01-15. The workshop runs 10.30 - 11.45 in "
+        "the large meeting room.\n\nThe catering order must be in by Friday.")
+
+
+@pytest.mark.integration
+def test_a_phone_number_question_over_dates_and_times_is_declined(bundled_qa, qa_ctx) -> None:
+    out = bundled_qa.predict({"text": "What is Maria's phone number in memo.txt?", "context": MEMO}, qa_ctx)
+    assert not out.data["found"], out.text
+
+
 @pytest.mark.integration
 @pytest.mark.parametrize(("question", "context", "expected"), [
     ("whats the phone number in email.txt", EMAIL, "+1 415 555 0132"),

@@ -82,6 +82,9 @@ def test_a_vqa_model_that_can_run_is_used_itself() -> None:
 def test_only_questions_about_something_in_particular_are_answered_from_the_lines() -> None:
     assert asks_particular("what is the total?") and asks_particular("read receipt.jpg and tell me how much tax i paid")
     assert not asks_particular("What does the sign say?") and not asks_particular("Read the text")
+    for asked in ("what is written on the sign?", "what's written on the sign?", "what’s written on the sign?",
+                  "What's the text on it?", "what is printed on the label?"):
+        assert not asks_particular(asked), asked
     whole = Task(id=0, task="document-question-answering", args={"image": "a.png", "text": "what does it say"})
     assert reading_stand_in(whole, "reads") is None  # the whole writing: OCR alone
     counts = _vqa("how many apples are on the list?")

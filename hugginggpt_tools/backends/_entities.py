@@ -92,6 +92,24 @@ def pattern_entities(text: str) -> list[dict[str, object]]:
              "description": _PATTERN_DESCRIPTIONS[label]} for start, end, label in found]
 
 
+_DIGIT_RUN_RE = re.compile(r"(?<![\w.])\+?\(?\d[\d ()./-]{5,}\d(?![\w.]\d)")
+"""Digits run together with spaces, dots, dashes, slashes or brackets: a phone number in a format
+``_PHONE_RE`` does not know ("4481 2290"), or a date, a time or a reference."""
+_DATE_OR_TIME_RE = re.compile(r"(?<!\d)\d{1,2}[.:]\d{2}(?![\d.:/-]\d)|(?<!\d)\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}(?!\d)")
+"""A time ("10.30", "11:45") or a date of numbers ("12/03/24", "2024-01-15") inside a run of digits."""
+
+
+def holds_phone_number(text: str) -> bool:
+    """Whether ``text`` holds a phone number: one of :func:`pattern_entities`' PHONE entities, or 7 to 15
+    digits run together after a word that says phone ("Mobile: 4481 2290"), not a date or a time
+    ("12/03/2024", "10.30 - 11.45")."""
+    if any(entity["entity"] == "PHONE" for entity in pattern_entities(text)):
+        return True
+    return any(7 <= sum(ch.isdigit() for ch in run.group()) <= 15 and not _DATE_OR_TIME_RE.search(run.group())
+               and _PHONE_CUE_RE.search(text, max(0, run.start() - 40), run.start())
+               for run in _DIGIT_RUN_RE.finditer(text))
+
+
 def line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The spans of ``text[start:end]`` on each of its lines, white space at their ends left out and
     blank ones dropped: where an entity the model read across a line break ("March 3, 2024\n\nHi", a
@@ -148,29 +166,98 @@ _KINDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 _KIND_RES = [(re.compile(rf"(?<![\w.-])(?:{pattern})(?![\w-])", re.IGNORECASE), labels, said)
              for pattern, labels, said in _KINDS]
 _ASKING_RE = re.compile(
-    r"\b(?:list|extract|find|pull|get|give|show|tell|identify|highlight|tag|name|spot|detect|recogni[sz]e|mark|"
-    r"which|what|who|all|every|any|each|the)\b", re.IGNORECASE)
+    r"\b(?:list|extract|find|pull\s+out|get|give|show|tell\s+me|identify|highlight|tag|spot|detect|recogni[sz]e|mark|"
+    r"name(?=\s+(?:the|all|every|any|each)\b)|which|what|who|all|every|any|each)\b", re.IGNORECASE)
+"""A word that asks for things, the kinds named in the few words after it: not "the" ("an article about the
+company merger" asks for no organizations)."""
+_BETWEEN_WORDS = frozenset(
+    "the all every any each of and or also as well plus me us out a an some its their his her named distinct unique "
+    "different other individual main key important relevant specific mentioned listed kinds types sorts name names".split())
+"""The words that may come between an asking word and a kind it asks for, or between two kinds asked
+("pull out every email address and phone number", "all the people and dates")."""
+_GENERAL_RE = re.compile(r"\b(?:named[\s-]+)?entit(?:y|ies)\b|\bNER\b", re.IGNORECASE)
+"""Entities asked for in general ("find the named entities", "tag the entities"): all are wanted."""
+
+
+def _asks_for(between: str) -> bool:
+    """Whether the text ``between`` an asking word (or a kind asked) and a kind keeps the kind asked for: the
+    words of :data:`_BETWEEN_WORDS` only, and at most one other word right before the kind ("the important
+    meeting dates"); no sentence's end ("a summary of last year's costs" asks for none)."""
+    if re.search(r"[.?!;:]", between):
+        return False
+    words = re.findall(r"[\w'’-]+", between.lower())
+    others = [k for k, word in enumerate(words) if word not in _BETWEEN_WORDS]
+    return not others or others == [len(words) - 1]
+
+
+def _kind_mentions(text: str) -> list[tuple[int, int, int]]:
+    """The kinds ``text`` names (``_KIND_RES``) as (start, end, index into ``_KINDS``), in the text's order,
+    none overlapping: an earlier kind of ``_KINDS`` first ("email address" names no place)."""
+    taken: list[tuple[int, int, int]] = []
+    for index, (regex, _labels, _said) in enumerate(_KIND_RES):
+        taken += [(m.start(), m.end(), index) for m in regex.finditer(text)
+                  if not any(m.start() < end and start < m.end() for start, end, _ in taken)]
+    return sorted(taken)
+
+
+def _unquoted(request: str) -> str:
+    """``request`` with the files, web addresses and texts it quotes or gives after a colon blanked out: the
+    kind words there are what the text is about, not what is asked ("Extract the named entities from this
+    text: 'John met the company CEO'")."""
+    from ..planning.resources import FILE_NAME_RE, find_resources  # local: not needed to find entities
+
+    text = request or ""
+    for resource in find_resources(text):
+        if resource.mentioned:
+            text = text[:resource.start] + " " * (resource.end - resource.start) + text[resource.end:]
+    return FILE_NAME_RE.sub(lambda m: " " * len(m.group()), text)
+
+
+def _asked_kinds(text: str) -> list[int]:
+    """The kinds (indexes into ``_KINDS``) that ``text`` asks for, in its order: each a kind named a few words
+    after an asking word (``_ASKING_RE``) or after a kind asked (:func:`_asks_for`), or the asking word
+    itself ("who is mentioned")."""
+    kinds = _kind_mentions(text)
+    asked: list[int] = []
+    anchor = None  # where the last asking word, or the last kind asked, ends
+    for ask in [*_ASKING_RE.finditer(text), None]:
+        stop = ask.start() if ask else len(text)
+        while kinds and kinds[0][0] < stop:
+            start, end, index = kinds.pop(0)
+            if anchor is not None and _asks_for(text[anchor:start]):
+                asked.append(index)
+                anchor = end
+        while kinds and ask and kinds[0][0] < ask.end():
+            asked.append(kinds.pop(0)[2])
+        anchor = ask.end() if ask else anchor
+    return asked
+
+
+def _asks_in_general(text: str) -> bool:
+    """Whether ``text`` asks for entities in general ("the named entities"), not for entities of a kind it
+    names ("person and organization entities")."""
+    return any(not any(end <= m.start() and not text[end:m.start()].strip() for _, end, _ in
+                       _kind_mentions(text[:m.start()])) for m in _GENERAL_RE.finditer(text))
 
 
 def asked_entity_kinds(request: str) -> tuple[set[str], list[str]] | None:
     """The entity labels ``request`` asks for and how to name them, when it names kinds of entity ("list all
     the people and dates mentioned in notes.txt": PERSON, DATE and TIME; "pull out every email address and
-    phone number": EMAIL and PHONE); None when it names none ("find the named entities"): all are wanted.
-    File names ("people.csv") name no kind, and an e-mail address asked for is not also an e-mail's date."""
-    from ..planning.resources import FILE_NAME_RE  # local: the planning package is not needed to find entities
-
-    text = FILE_NAME_RE.sub(" ", request or "")
-    if not _ASKING_RE.search(text):
+    phone number": EMAIL and PHONE); None when it names none or asks for entities in general ("find the named
+    entities"): all are wanted. A kind counts when it is what an asking word asks for, in the few words after
+    it (:func:`_asked_kinds`; "which companies", "extract all prices and URLs"), not a word of the request's
+    quoted text or of a file's name (:func:`_unquoted`), nor one a sentence is about ("summarize this
+    article about the company merger")."""
+    text = _unquoted(request)
+    asked = _asked_kinds(text)
+    if not asked or _asks_in_general(text):
         return None
     labels: set[str] = set()
     said: list[str] = []
-    for regex, kind_labels, kind_said in _KIND_RES:
-        found = regex.search(text)
-        if found:
-            labels.update(kind_labels)
-            said.append(kind_said)
-            text = text[:found.start()] + " " + regex.sub(" ", text[found.start():])  # "email address": no place
-    return (labels, said) if labels else None
+    for index in dict.fromkeys(asked):
+        labels.update(_KINDS[index][1])
+        said.append(_KINDS[index][2])
+    return labels, said
 
 
 def only_asked(entities: list[dict[str, object]], labels: set[str]) -> list[dict[str, object]]:
@@ -186,4 +273,4 @@ def only_asked(entities: list[dict[str, object]], labels: set[str]) -> list[dict
     return kept
 
 
-__all__ = ["asked_entity_kinds", "line_spans", "merge_entities", "only_asked", "pattern_entities"]
+__all__ = ["asked_entity_kinds", "holds_phone_number", "line_spans", "merge_entities", "only_asked", "pattern_entities"]

@@ -7,9 +7,10 @@ import logging
 import re
 from typing import TYPE_CHECKING, ClassVar
 
+from ._entities import holds_phone_number
 from ._inputs import text_input
 from ._letters import asked_header, header_answer, headers, introduction, letter_furniture, signature
-from ._sentences import TERMINATED_RE, split_sentences, split_texts
+from ._sentences import TERMINATED_RE, headings, split_sentences, split_texts
 from .base import RunContext, TaskOutput
 from .bundled import BundledModel, register_bundled
 
@@ -241,7 +242,8 @@ class MiniLMExtractiveSummarizer(_MiniLMModel):
         texts = split_texts(text_input(inputs, "text", self.task))
         for part, text in enumerate(texts):
             own = split_sentences(text)
-            furniture = set(headers(own)) | letter_furniture(own) | {k for k, one in enumerate(own) if introduction(one)}
+            furniture = set(headers(own)) | headings(own) | letter_furniture(own) | {
+                k for k, one in enumerate(own) if introduction(one)}
             kept = [k for k in range(len(own)) if k not in furniture] or list(range(len(own)))
             body += [len(sentences) + k for k in kept]
             sentences += own
@@ -326,7 +328,7 @@ _ASKS = {
     "reason": re.compile(r"\bwhy\b|\bwhat (?:is|was|were|are) the reasons?\b|\bfor what reason\b|\bwhat (?:caused|causes|"
                          r"made|makes)\b|\bhow come\b", re.I),
     "phone": re.compile(r"\b(?:phone|telephone|mobile|cell(?:phone)?|fax|contact|office|home|work)[- ]?(?:numbers?|"
-                        r"no\b|#)|\b(?:number|who) (?:(?:should|can|do|could) (?:i|we) )?(?:to )?(?:call|ring|dial)\b|"
+                        r"no\.|#)|\b(?:phone|telephone|mobile|cell(?:phone)?|fax)[- ]?no\b(?!\s+(?:more|longer)\b)|\b(?:number|who) (?:(?:should|can|do|could) (?:i|we) )?(?:to )?(?:call|ring|dial)\b|"
                         r"\bhow (?:can|do|should|could) (?:i|we) (?:call|ring|phone|reach)\b", re.I),
     "email": re.compile(r"\be-?mail (?:address(?:es)?|ids?)\b|\bwhat (?:e-?mail|address) (?:should|can|do) (?:i|we) "
                         r"(?:write|send|e-?mail)\b", re.I),
@@ -359,15 +361,14 @@ _CAN_HOLD = {
                          r"in order to|so that|caus(?:e|es|ed|ing)|reasons?|results?|resulted|led to|leads to|after|"
                          r"meant|means|otherwise|for fear|lest|as (?:he|she|it|they|we|i|you|there))\b|"
                          r"\b(?:why)\b", re.I),
-    "phone": re.compile(r"(?<![\w.])\+?\(?\d[\d ()./-]{5,}\d(?![\w.]\d)"),
     "email": re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+"),
     "link": re.compile(r"\bhttps?://|\bwww\.|\b[\w-]+\.(?:com|org|net|io|co|gov|edu|info|dev|app|[a-z]{2})/\S", re.I),
 }
 """What a passage that answers each kind of question holds: a colour word; a preposition or adverb of place
 or a name; a number, date, time or word of time ("morning", "after", "last week"); a number or a word of
 quantity ("twice", "several", "free"); a word that gives a cause ("because", "so", "due to", "after") or a
-cause in a phrase after the question's own words (:func:`_states_cause`); a run of digits written as a phone
-number is; an e-mail address; a web address. Checked leniently: a passage with none of them cannot answer that
+cause in a phrase after the question's own words (:func:`_states_cause`); a phone number (not "phone" here:
+:func:`holds_phone_number`, which a date or a time is not); an e-mail address; a web address. Checked leniently: a passage with none of them cannot answer that
 kind of question, unless it names the field asked for (:func:`_names_field`: "region: South" for "Which
 region ...?", a row of a table)."""
 _KIND_NAMES = {"colour": "colour", "place": "place", "time": "date or time", "amount": "number or amount",
@@ -403,9 +404,11 @@ def _names_field(question: str, passage: str) -> bool:
 
 
 def can_hold(kind: str, question: str, passage: str) -> bool:
-    """Whether ``passage`` can hold the ``kind`` of answer ``question`` asks for (``_CAN_HOLD``), or names the
+    """Whether ``passage`` can hold the ``kind`` of answer ``question`` asks for (``_CAN_HOLD``; a phone number
+    by :func:`holds_phone_number`), or names the
     field it asks for (:func:`_names_field`)."""
-    return bool(_CAN_HOLD[kind].search(passage)) or kind == "reason" and _states_cause(question, passage) \
+    held = holds_phone_number(passage) if kind == "phone" else bool(_CAN_HOLD[kind].search(passage))
+    return held or kind == "reason" and _states_cause(question, passage) \
         or _names_field(question, passage)
 
 

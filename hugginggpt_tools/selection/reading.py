@@ -24,9 +24,10 @@ _QUESTIONS = ("document-question-answering", "visual-question-answering")
 _FETCH_RE = re.compile(r"`hf download [^`]+`")
 
 _WHOLE_TEXT_RE = re.compile(
-    r"\bwhat\s+(?:does|do|did|is|'s|are)\s+(?:[^?.!]{0,40}?\s)?(?:say|says|said|written|printed|read|reads)\b"
-    r"|\bwhat(?:'s|\s+is)\s+(?:the\s+)?(?:text|writing|wording)\b", re.IGNORECASE)
-"""A question whose answer is the whole writing ("what does the sign say?", "what is written on it?")."""
+    r"\bwhat(?:['’]s|\s+(?:does|do|did|is|are))\s+(?:[^?.!]{0,40}?\s)?(?:say|says|said|written|printed|read|reads)\b"
+    r"|\bwhat(?:['’]s|\s+is)\s+(?:the\s+)?(?:text|writing|wording)\b", re.IGNORECASE)
+"""A question whose answer is the whole writing ("what does the sign say?", "what is written on it?", "what's
+written on it?")."""
 _SPECIFIC_RE = re.compile(r"\b(?:how|when|where|which|who|whom|whose|why|what|tell me|is there|are there|"
                           r"does|do|did|is|are|was|were|can|could)\b", re.IGNORECASE)
 """A question about something in particular ("what is the total?", "tell me how much tax I paid")."""

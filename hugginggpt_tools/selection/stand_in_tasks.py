@@ -346,7 +346,8 @@ def _with_picture_fallback(task: Task, choice: ModelChoice, request: str, index:
 def _standing_in(task: Task, choice: ModelChoice, request: str, index: ModelIndex, backends: Backends,
                  **select: Any) -> tuple[Task, ModelChoice, str | None] | None:
     """For ``task``, which no model can run (``choice`` says why), its :func:`stand_in`, that task's
-    choice (naming the type it stands in for) and its :func:`stand_in_caveat`, when one can run;
+    choice (naming the type it stands in for, and whether its output holds the whole answer:
+    ``answers_whole``, when there is no caveat) and its :func:`stand_in_caveat`, when one can run;
     else None."""
     other = stand_in(task)
     if other is None:
@@ -356,7 +357,7 @@ def _standing_in(task: Task, choice: ModelChoice, request: str, index: ModelInde
         return None
     caveat = stand_in_caveat(task)
     gives = f"it {caveat}" if caveat else "its output holds the answer"
-    return other, found.model_copy(update={"stands_in_for": task.task, "reason": (
+    return other, found.model_copy(update={"stands_in_for": task.task, "answers_whole": caveat is None, "reason": (
         f"no {task.task} model can run here ({choice.reason}); {other.task} stands in: {gives}. "
         f"{found.reason}")}), caveat
 
