@@ -1,0 +1,65 @@
+"""Which requests two TaskBench prediction files plan differently, and whether each change is
+better or worse against the labels.
+
+    .venv/bin/python benchmarks/taskbench.py --predictions before.jsonl   # on the old code
+    .venv/bin/python benchmarks/taskbench.py --predictions after.jsonl    # on the new code
+    .venv/bin/python benchmarks/taskbench_diff.py before.jsonl after.jsonl [--data FILE.jsonl] [-q]
+
+A request counts as better (worse) when more (fewer) of its node set, link set and argument lists
+match the labels exactly. Prints each changed request with both plans and the labels (``-q``: the
+counts only). Batch planning can flip a plan or two through embedding batch noise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load(path: str) -> dict[str, dict]:
+    return {row["id"]: row for row in map(json.loads, Path(path).read_text(encoding="utf-8").splitlines())}
+
+
+def _key(row: dict) -> tuple[list, list, list]:
+    nodes = row.get("task_nodes", [])
+    return (sorted(n["task"] for n in nodes),
+            sorted((link["source"], link["target"]) for link in row.get("task_links", [])),
+            sorted(json.dumps(n.get("arguments"), sort_keys=True) for n in nodes))
+
+
+def _matches(row: dict, gold: dict) -> int:
+    return sum(a == b for a, b in zip(_key(row), _key(gold)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("before")
+    parser.add_argument("after")
+    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "taskbench_hf" / "dev.jsonl"),
+                        help="the labelled requests the predictions were made for")
+    parser.add_argument("-q", action="store_true", help="print the counts only")
+    args = parser.parse_args()
+    gold, before, after = _load(args.data), _load(args.before), _load(args.after)
+    better = worse = changed = 0
+    for rid, old in before.items():
+        new = after.get(rid)
+        if new is None or _key(old) == _key(new):
+            continue
+        changed += 1
+        label = gold.get(rid)
+        delta = _matches(new, label) - _matches(old, label) if label else 0
+        better, worse = better + (delta > 0), worse + (delta < 0)
+        if not args.q:
+            print("==", rid, "better" if delta > 0 else "worse" if delta < 0 else "same",
+                  (label or {}).get("instruction", "")[:300])
+            for name, row in (("before", old), ("after", new), ("labels", label or {})):
+                print(f"  {name}:", [n["task"] for n in row.get("task_nodes", [])],
+                      [n.get("arguments") for n in row.get("task_nodes", [])])
+    print(f"changed {changed}, better {better}, worse {worse}")
+
+
+if __name__ == "__main__":
+    main()
