@@ -108,9 +108,20 @@ def failure_reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
+def _entity_words(result: TaskResult) -> str | None:
+    """The words of the entities a token-classification ``result`` found, joined by ", "
+    ("555-0142, Dana Whitfield"), without the labels its shown text gives them ("555-0142 (PHONE)"):
+    the text a next task is given, so text-to-speech reads the number, not "(PHONE)". ``None`` for
+    another task's result, or when the result holds no entities (its text says "no entities found")."""
+    if result.task != "token-classification" or not isinstance(result.data, list):
+        return None
+    words = [str(e["word"]).strip() for e in result.data if isinstance(e, dict) and e.get("word")]
+    return ", ".join(word for word in words if word) or None
+
+
 def _ref_value(ref: Ref, modality: str, results: Mapping[int, TaskResult]) -> str:
     producer = results[ref.task_id]
-    value = producer.output_for(modality)
+    value = (_entity_words(producer) if modality == "text" else None) or producer.output_for(modality)
     if value is None:  # its text says why when it has one: "0 faces found in group.jpg" drew no boxes
         said = f": {producer.text.rstrip('.')}" if producer.text and len(producer.text) < 200 else ""
         raise InputError(f"Task {ref.task_id} ({producer.task}) produced no {modality} output to pass on{said}.")

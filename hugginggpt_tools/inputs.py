@@ -26,6 +26,7 @@ first bytes is told by :mod:`~hugginggpt_tools.filekinds`.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import mimetypes
 import os
@@ -385,12 +386,48 @@ def text_file_content(value: str, files: Sequence[str] = (), cwd: str | Path | N
     it is (a table one sentence per row), a web page without its markup, a PDF's text layer, a Word
     document's text. Raises :class:`InputError` naming the file when it is missing, refused, too
     large, empty, or cannot be read as text (an old Word .doc file, an image, binary data), with the
-    fix."""
+    fix. A text argument that is only an http(s) URL stands for the text of the page there
+    (:func:`page_text`)."""
     name = value.strip() if isinstance(value, str) else ""
+    if is_url(name) and not any(c.isspace() for c in name):
+        return page_text(name, store, settings=settings)
     if not names_text_file(name) and not _names_existing_file(name, files, cwd):
         return None
     path = Path(resolve_file(name, files, cwd, roots=file_roots(settings, store)))
     return read_text_file(path)
+
+
+PAGE_CONTENT_TYPES: tuple[str, ...] = (
+    "text/", "application/xhtml+xml", "application/pdf", "application/json",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+)
+"""Content types a text argument's URL may answer with besides those of any download: a web page, a
+plain-text file, a PDF, a Word document."""
+_PAGE_FIX = ("To use a web page's text, download the page yourself (save it, for example as page.html) and give "
+             "the file: 'summarize page.html'.")
+
+
+def page_text(url: str, store: "ArtifactStore | None", *, settings: "Settings | None" = None) -> str:
+    """The text of the web page (or text file, PDF, Word document) at the http(s) ``url``, given as a
+    text argument ("summarize https://example.org/article"): downloaded into ``store`` as any file
+    argument's URL is (:func:`download`: the same allowed hosts, size and time limits of ``settings``;
+    web pages allowed as well, :data:`PAGE_CONTENT_TYPES`) and read as a text argument's file is
+    (:func:`~hugginggpt_tools.documents.read_text_file`: a page without its markup). Raises
+    :class:`InputError` naming the URL when it cannot be fetched or read, with the fix: download the
+    page and give the file."""
+    settings = settings if settings is not None else get_settings()
+    policy = URLPolicy.from_settings(settings)
+    policy = dataclasses.replace(policy, content_types=(*policy.content_types, *PAGE_CONTENT_TYPES))
+    try:
+        artifact = download(url, _store(store, "URLs"), max_bytes=settings.download_max_bytes,
+                            timeout_s=settings.download_timeout_s, policy=policy,
+                            description=f"The page {redact(url)}")
+    except InputError as exc:  # its message names the URL
+        raise InputError(f"{exc} {_PAGE_FIX}") from exc
+    try:
+        return read_text_file(artifact.path)
+    except InputError as exc:
+        raise InputError(f"Could not read the text of {redact(url)!r}: {exc} {_PAGE_FIX}") from exc
 
 
 def _store(store: "ArtifactStore | None", what: str) -> "ArtifactStore":
@@ -403,6 +440,7 @@ __all__ = [
     "ALLOWED_SCHEMES",
     "FileValue",
     "MAX_TEXT_FILE_BYTES",
+    "PAGE_CONTENT_TYPES",
     "TEXT_FILE_SUFFIXES",
     "check_file_kind",
     "did_you_mean",
@@ -412,6 +450,7 @@ __all__ = [
     "html_text",
     "is_url",
     "local_file",
+    "page_text",
     "read_text_file",
     "resolve_file",
     "similar_file_names",

@@ -96,8 +96,52 @@ def _line_segments(block: str) -> list[str]:
     return segments
 
 
+_MINOR = frozenset("a an and as at but by for from in into nor of on or over per the to via vs with".split())
+"""Words a title leaves lower-case ("Pride and Prejudice", "A Guide to the City")."""
+_HEADING_WORDS = 12
+"""A heading is at most this many words."""
+
+
+def heading(line: str) -> bool:
+    """Whether ``line`` reads as a heading or title: at most ``_HEADING_WORDS`` words, with no sentence end,
+    comma, colon or hyphen at its end and no word that needs more ("the", "and", "of") last, in Title
+    Case ("City Council Approves New Cycling Lanes", "Grandma's Banana Bread") or capitals, every
+    word a capital or a digit first but the small words of a title ("of", "and", "the") after the first."""
+    words = line.split()
+    if not 0 < len(words) <= _HEADING_WORDS or TERMINATED_RE.search(line) or line[-1] in ",;:-–—(&/":
+        return False
+    if words[-1].lower() in _CONTINUES:
+        return False
+    heads = [word.lstrip(_OPENING)[:1] for word in words]
+    return all(head.isupper() or head.isdigit() or not head.isalpha() or (k and word in _MINOR)
+               for k, (word, head) in enumerate(zip(words, heads, strict=True))) and heads[0].isupper()
+
+
+def headings(sentences: list[str]) -> set[int]:
+    """The indexes of the ``sentences`` that are headings over prose: a :func:`heading` ("City Council
+    Approves New Cycling Lanes") followed by a sentence that ends like one. A summary leaves them out;
+    the lines of a receipt or a slide ("GREEN VALLEY MARKET", "123 Oak Street") are not headings."""
+    return {k for k in range(len(sentences) - 1)
+            if heading(sentences[k]) and TERMINATED_RE.search(sentences[k + 1])}
+
+
+def _heading_runs(lines: list[str]) -> list[list[str]]:
+    """``lines`` cut after each :func:`heading` that the next line opens a sentence after: a title over a
+    wrapped paragraph is a sentence of its own, not glued to the paragraph's first sentence."""
+    runs: list[list[str]] = [[]]
+    for k, line in enumerate(lines):
+        runs[-1].append(line)
+        if k + 1 < len(lines) and heading(line) and _opens_sentence(lines[k + 1]):
+            runs.append([])
+    return runs
+
+
 def _run_segments(lines: list[str]) -> list[str]:
-    """A run of lines with no header line among them cut as :func:`_line_segments` says."""
+    """A run of lines with no header line among them cut as :func:`_line_segments` says, and after
+    headings (:func:`_heading_runs`)."""
+    runs = _heading_runs(lines)
+    if len(runs) > 1:
+        return [segment for run in runs for segment in _run_segments(run)]
     if not _line_structured(lines):
         return [" ".join(lines)]
     segments = [[lines[0]]]
@@ -189,7 +233,9 @@ def split_sentences(text: str) -> list[str]:
     even over a paragraph wrapped with no blank line after it. A block whose lines
     mostly open with no lower-case letter (OCR of a receipt or a slide, a heading over a paragraph, a
     signature) is cut into its lines, a line that starts lower-case or follows one ending on a comma
-    or "the" joined to the one before; elsewhere a sentence wrapped over lines stays whole. A run of
+    or "the" joined to the one before; elsewhere a sentence wrapped over lines stays whole, but a heading
+    (a short line in Title Case with no sentence end: "City Council Approves New Cycling Lanes") over a
+    line that opens a sentence is a sentence of its own (:func:`heading`). A run of
     more than 50 words with no sentence end (a speech-recognition transcript with no punctuation) is
     cut into pieces of 8 to 32 words before words that open an utterance ("so", "okay", "um") or after
     commas, filler words at their ends dropped. Linear in the text's length."""
@@ -204,4 +250,5 @@ def split_sentences(text: str) -> list[str]:
     return pieces
 
 
-__all__ = ["HEADER_FIELDS", "TERMINATED_RE", "TEXTS_SEPARATOR", "split_sentences", "split_texts"]
+__all__ = ["HEADER_FIELDS", "TERMINATED_RE", "TEXTS_SEPARATOR", "heading", "headings", "split_sentences",
+           "split_texts"]

