@@ -391,9 +391,9 @@ def test_an_unquoted_text_stops_at_the_next_instruction() -> None:
     "Read the message aloud", "Read aloud"])
 def test_a_text_named_but_not_given_is_missing_not_the_requests_words(request_text: str) -> None:
     """"Translate my essay" translated the words "Translate my essay into French and German"."""
-    from hugginggpt_tools.planning.arguments import _strip_tail
+    from hugginggpt_tools.planning.texts import strip_tail
 
-    assert _strip_tail("hello" + " now" * 20000) == "hello"  # linear: a regex took 19 s
+    assert strip_tail("hello" + " now" * 20000) == "hello"  # linear: a regex took 19 s
     p = plan(request_text)
     assert not p.tasks and len(p.missing) == 1 and "needs a text and the request gives none" in p.missing[0]
     # over a benchmark's tool graph the task is still planned, on the clause's words
@@ -553,9 +553,9 @@ def test_more_plain_phrasings(request_text: str, tasks: list[str]) -> None:
     ("what the sign is about", "What is the sign about?"),
     ("where the meeting is", "Where is the meeting?")])
 def test_what_a_user_asks_to_be_told_becomes_a_question(wanted: str, question: str) -> None:
-    from hugginggpt_tools.planning.arguments import _as_question
+    from hugginggpt_tools.planning.questions import as_question
 
-    assert _as_question(wanted) == question
+    assert as_question(wanted) == question
 
 
 def test_a_text_task_on_a_recording_named_by_a_word_for_it_transcribes_it() -> None:
@@ -1090,14 +1090,14 @@ def test_explaining_what_is_at_hand_is_a_question_about_it() -> None:
 
 
 def test_whether_clauses_turn_into_questions() -> None:
-    from hugginggpt_tools.planning.arguments import _as_question
+    from hugginggpt_tools.planning.questions import as_question
 
-    assert [_as_question(w) for w in ("whether the old car is red", "if she has a hat", "if he has finished it",
+    assert [as_question(w) for w in ("whether the old car is red", "if she has a hat", "if he has finished it",
                                       "whether anyone speaks", "if the old man wears glasses", "if it carries tax")] == [
         "Is the old car red?", "Does she have a hat?", "Has he finished it?", "Does anyone speak?",
         "Does the old man wear glasses?", "Does it carry tax?"]
     # plural subjects, "has" as the main verb, irregular stems; a plural is not taken for the verb
-    assert [_as_question(w) for w in ("if the kids wear hats", "if the two men shake hands", "if this contains cats",
+    assert [as_question(w) for w in ("if the kids wear hats", "if the two men shake hands", "if this contains cats",
                                       "if the man has red hair", "if the dog lies down", "whether the bee buzzes",
                                       "if the bus stops here", "if the man wore glasses")] == [
         "Do the kids wear hats?", "Do the two men shake hands?", "Does this contain cats?", "Does the man have red hair?",
