@@ -157,9 +157,30 @@ def _pdf_text(path: Path, data: bytes) -> str:
     text = "\n\n".join(p.strip() for p in pages if p.strip())
     if not text:
         raise InputError(f"The PDF {name!r} has no text layer ({len(pages)} page{'' if len(pages) == 1 else 's'}, "
-                         "a scan or only pictures): no model here reads text from a PDF's pictures; save its pages "
-                         f"as images (`pdftoppm -png {name} page`) and ask to read the text in them.")
+                         f"a scan or only pictures), and a PDF is read by its text layer only; {_pages_as_images(name)}")
     return text
+
+
+def _pages_as_images(name: str) -> str:
+    """How to read a PDF with no text layer here: save its pages as images with a tool that is there
+    (``pdftoppm`` when on PATH, else PyMuPDF when installed, else pypdf, which saves the scanned picture of
+    each page), then ask the bundled OCR to read the text in them."""
+    import importlib.util
+    import shutil
+
+    if shutil.which("pdftoppm"):
+        how, first = f"`pdftoppm -png {name} page`", "page-1.png"
+    elif importlib.util.find_spec("fitz") is not None:
+        how = (f"with PyMuPDF: `python -c \"import fitz; [p.get_pixmap(dpi=200).save(f'page-{{p.number + 1}}.png') "
+               f"for p in fitz.open('{name}')]\"`")
+        first = "page-1.png"
+    else:
+        how = (f"with pypdf, which saves the scanned picture of each page: `python -c \"import pypdf; "
+               f"[open(f'page-{{n}}-{{i.name}}', 'wb').write(i.data) for n, p in "
+               f"enumerate(pypdf.PdfReader('{name}').pages, 1) for i in p.images]\"`")
+        first = "page-1-image.jpg"
+    return (f"save its pages as images {how}, then ask to read the text in them (the bundled OCR reads images): "
+            f"`hugginggpt run \"Read the text in {first}\" --file {first}`, with the name of a file it wrote.")
 
 
 _HTML_START_RE = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.IGNORECASE | re.DOTALL)

@@ -72,20 +72,41 @@ def _task_head(result: TaskResult, names: dict[int, list[str]] | None = None) ->
 
 
 def _input_names(plan: Plan) -> dict[int, list[str]]:
-    """The input files of each task that reads files given with the request ("b.wav"; references to
-    other tasks' outputs are not named), by task id, when the plan reads more than one file: which
-    file a result came from is then worth saying ("classify the audio in a.wav and b.wav"). Empty
-    when it reads one file or none."""
+    """The input files of each task, by task id, when the plan reads more than one file: which file a
+    result came from is then worth saying ("classify the audio in a.wav and b.wav", "compare the sentiment
+    of complaint.txt and news.txt"). A task's files are those its arguments name (an image, a recording, a
+    text file given as its text: :func:`~hugginggpt_tools.inputs.names_text_file`) and, through its
+    references, those of the tasks whose outputs it takes (the summary of task 0's transcript of
+    lecture.wav is of lecture.wav). Empty when the plan reads one file or none."""
+    own = {task.id: _own_files(task) for task in plan.tasks}
+    refs = {task.id: task.references() for task in plan.tasks}
+    names: dict[int, list[str]] = {}
+
+    def files_of(task_id: int, seen: frozenset[int] = frozenset()) -> list[str]:
+        if task_id not in names:
+            found = [*own.get(task_id, []), *(f for ref in refs.get(task_id, []) if ref not in seen
+                                             for f in files_of(ref, seen | {task_id}))]
+            names[task_id] = list(dict.fromkeys(found))
+        return names[task_id]
+
+    for task in plan.tasks:
+        files_of(task.id)
+    names = {task_id: files for task_id, files in names.items() if files}
+    return names if len({name for files in own.values() for name in files}) > 1 else {}
+
+
+def _own_files(task: Any) -> list[str]:
+    """The names of the files ``task``'s own arguments read: a file argument ("b.wav") or a text argument
+    that names a text file ("news.txt"); references to other tasks' outputs are not."""
+    from .inputs import names_text_file
     from .tasks import find_task
 
-    names: dict[int, list[str]] = {}
-    for task in plan.tasks:
-        spec = find_task(task.task)
-        files = [Path(v.strip()).name for k, v in task.args.items() if isinstance(v, str) and v.strip()
-                 and spec is not None and (arg := spec.arg(k)) is not None and arg.modality != "text"]
-        if files:
-            names[task.id] = list(dict.fromkeys(files))
-    return names if len({name for files in names.values() for name in files}) > 1 else {}
+    spec = find_task(task.task)
+    if spec is None:
+        return []
+    return list(dict.fromkeys(
+        Path(v.strip()).name for k, v in task.args.items() if isinstance(v, str) and v.strip()
+        and (arg := spec.arg(k)) is not None and (arg.modality != "text" or names_text_file(v))))
 
 
 def _task_line(result: TaskResult, shown: bool = False, names: dict[int, list[str]] | None = None) -> str:

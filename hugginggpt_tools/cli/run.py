@@ -76,16 +76,45 @@ async def _run_agent(agent: Any, payload: dict[str, Any], quiet: bool,
     names an input file that is not there stops with :class:`InputError` (exit 2) before any model
     runs, as a missing ``--file`` does (:func:`_check_planned_files`)."""
     final: dict[str, Any] = {}
-    checked = False
+    planned, told = None, False
     async for mode, chunk in agent.astream(payload, config, stream_mode=["custom", "values"]):
         if mode == "custom" and not quiet:
             _progress(chunk)
         elif mode == "values":
             final = chunk
-            if not checked and chunk.get("plan") is not None:
-                checked = True
-                _check_planned_files(chunk["plan"], chunk.get("files") or [])
+            if planned is None and chunk.get("plan") is not None:
+                planned = chunk["plan"]
+                _check_planned_files(planned, chunk.get("files") or [])
+            elif planned is not None and not told and chunk.get("choices") is not None:
+                told = True
+                line = _plan_as_run(planned, chunk["plan"], chunk["choices"])
+                if line and not quiet:
+                    print(line, file=sys.stderr, flush=True)
     return final
+
+
+def _plan_as_run(planned: Any, plan: Any, choices: Sequence[Any]) -> str:
+    """The line that gives the plan as it runs when selection changed its tasks' ids, so that the ``[plan]``
+    line no longer names them (a stand-in of two tasks spliced in, "read then answer", or one merged into
+    a task it repeats): "[select] plan as run: 0:image-to-text, 1:question-answering, 2:summarization (tasks
+    0 and 1 stand in for document-question-answering)". Empty when every task keeps its id (a stand-in in
+    the place of its task is said on its own ``[select]`` line)."""
+    stands = {c.task_id: c.stands_in_for for c in choices if c.stands_in_for}
+    before = {t.id: t.task for t in planned.tasks}
+    if len(plan.tasks) == len(planned.tasks) and all(before.get(t.id) == t.task for t in plan.tasks
+                                                     if t.id not in stands):
+        return ""
+    tasks = ", ".join(f"{t.id}:{t.task}" for t in plan.tasks)
+    by_type: dict[str, list[str]] = {}
+    for task_id, asked in stands.items():
+        by_type.setdefault(asked, []).append(str(task_id))
+    notes = "; ".join(f"task{'s' if len(ids) > 1 else ''} {_and(ids)} stand{'' if len(ids) > 1 else 's'} in for {asked}"
+                      for asked, ids in by_type.items())
+    return f"[select] plan as run: {tasks}" + (f" ({notes})" if notes else "")
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _check_planned_files(plan: Any, files: Sequence[str]) -> None:

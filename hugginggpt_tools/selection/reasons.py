@@ -12,6 +12,8 @@ it (:func:`_unknown_target`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from ..backends.base import Backends
@@ -24,7 +26,7 @@ from ..model_index.languages import (
     may_translate_into,
     reading_languages,
 )
-from ..model_index.ranking import SUGGESTION_POOL, RankingWeights, exact_pair, suggestion_key
+from ..model_index.ranking import SUGGESTION_POOL, RankingWeights, ScoredCard, exact_pair, suggestion_key
 from ..schemas import ModelCard, Task
 from ..tasks import find_task
 from .questions import _Asked, _Keep, _text_args
@@ -71,7 +73,7 @@ def _fixes(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: Ba
     types it runs, and it has no fix)."""
     scored = _scored(task, query_vector, index, weights, languages, keep)
     reads = suggestion_languages(task, request, languages)
-    scored[:SUGGESTION_POOL] = sorted(scored[:SUGGESTION_POOL], key=lambda s: suggestion_key(
+    scored[:SUGGESTION_POOL] = _suggestion_order(scored[:SUGGESTION_POOL], lambda s: suggestion_key(
         s.card, s.score, language_match(reads, index.card_languages(s.position)),
         exact_pair(languages, index.card_languages(s.position))))
     reasons: dict[str, str] = {}
@@ -82,6 +84,26 @@ def _fixes(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: Ba
     implemented = supported_tasks()
     fixable = [r for name, r in reasons.items() if r and task.task in implemented.get(name, {task.task})]
     return "; ".join(fixable or [r for r in reasons.values() if r])
+
+
+NEAR_TIE = 0.05
+"""Ranking scores closer than this to the best card's count as a tie when choosing the model to suggest: about
+what a few words of a request's wording move a score by, and what a copy of a card (``faisalraza/layoutlm-invoices``
+of ``impira/layoutlm-invoices``, the same description) differs by."""
+
+
+def _suggestion_order(scored: list[ScoredCard], key: Callable[[ScoredCard], tuple]) -> list[ScoredCard]:
+    """``scored`` ordered by ``key`` (:func:`~hugginggpt_tools.model_index.ranking.suggestion_key`, whose
+    second-last part is the card's negated ranking score), with the cards that tie the first on every part
+    before the score and come within :data:`NEAR_TIE` of its score put first by downloads, then id: the
+    suggested download for a task type does not swing with a request's wording between near-equal cards."""
+    keyed = sorted(((key(s), s) for s in scored), key=lambda pair: pair[0])
+    if not keyed:
+        return []
+    best = keyed[0][0]
+    tied = [k[:-2] == best[:-2] and k[-2] - best[-2] < NEAR_TIE for k, _ in keyed]
+    near = sorted((s for (_, s), tie in zip(keyed, tied) if tie), key=lambda s: (-s.card.downloads, s.card.id))
+    return near + [s for (_, s), tie in zip(keyed, tied) if not tie]
 
 
 def _unavailable(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: Backends,

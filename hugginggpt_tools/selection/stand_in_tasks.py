@@ -30,12 +30,32 @@ from .questions import _about, _text_args
 from .reading import _reading
 from .speech_emotion import _emotion, _new_id, _spliced, emotion_stand_in
 
-_COUNTS_RE = re.compile(r"\b(?:how many|count|number of|is there|are there|find|locate|where(?:'s| is| are)?)\b"
-                        r"|\b(?:is|are)\s+(?:any(?:one|body)|some(?:one|body))\b", re.IGNORECASE)
+_PEOPLE = (r"people|persons?|(?:wo)?m[ae]n|child(?:ren)?|kids?|boys?|girls?|bab(?:y|ies)|faces?|humans?|"
+           r"any(?:one|body)|some(?:one|body)|players?|pedestrians?|crowds?|riders?|guys?|lad(?:y|ies)|figures?")
+_OBJECTS = (r"animals?|objects?|things|items|vehicles?|cars?|trucks?|bus(?:es)?|bicycles?|bikes?|motorcycles?|"
+            r"motorbikes?|trains?|boats?|ships?|(?:aero|air)planes?|planes?|traffic lights?|stop signs?|benches?|"
+            r"birds?|dogs?|cats?|horses?|sheep|cows?|elephants?|bears?|zebras?|giraffes?|backpacks?|umbrellas?|"
+            r"handbags?|bags?|suitcases?|balls?|kites?|bottles?|cups?|glass(?:es)?|bowls?|bananas?|apples?|"
+            r"oranges?|pizzas?|cakes?|chairs?|couch(?:es)?|sofas?|beds?|tables?|tvs?|laptops?|phones?|books?|"
+            r"clocks?|vases?|plants?|flowers?|trees?|fish|insects?|pets?|fruits?")
+_DETECTABLE = rf"(?:{_PEOPLE}|{_OBJECTS})"
+"""What a detector may find: people and faces (the bundled detector) and the things of COCO's classes."""
+_LOOKS_FOR = r"(?:how many|count|number of|is there|are there|find|locate|spot|where(?:['’]s| is| are)?)"
+_COUNTS_RE = re.compile(
+    rf"\b{_LOOKS_FOR}\s+(?:(?!(?:in|on|of|at|for|with|from|to|and|when)\b)[\w'’-]+\s+){{0,2}}?{_DETECTABLE}\b"
+    r"|\b(?:is|are)\s+(?:any(?:one|body)|some(?:one|body))\b", re.IGNORECASE)
+"""A question that counts or looks for people, faces or things a detector finds: "how many faces are there?", "is
+there a dog in it?", "where is the red car?", "is anyone in the picture?"; not one about something else that the
+writing in a picture may tell ("is there gluten in this product?", "where and when are they meeting?", "how many
+calories?"), which is left to reading (:mod:`~hugginggpt_tools.selection.reading`)."""
 _READS_RE = re.compile(r"\b(?:say|says|said|written|write|text|read|reads|words?|letters?|print(?:ed)?|sign)\b",
                        re.IGNORECASE)
-_WHO_RE = re.compile(r"\bwho(?:'s|'re|\s+(?:is|are|was|were))\b", re.IGNORECASE)
-"""A question about who is in a picture ("who is in portrait.jpg?", "who's this?")."""
+_WHO_RE = re.compile(
+    r"\bwho(?:['’]s|['’]re|\s+(?:is|are|was|were))\s+(?:(?:in|on|shown|pictured|depicted|visible|seen)\b"
+    rf"|(?:(?:the|this|that|these|those)\s+)?(?:[\w'’-]+\s+)?(?:{_PEOPLE})\b"
+    r"|(?:this|that|these|those|it|he|she|they|him|her|them)\s*(?:[?.!,]|$))", re.IGNORECASE)
+"""A question about who is in a picture ("who is in portrait.jpg?", "who's this?", "who are the people in the
+photo?"), not about someone the writing in it names ("who is Tom meeting?")."""
 
 _PICTURE = (r"(?:(?:the|this|that|my|your|these|those|a)\s+)?"
             r"(?:picture|photo(?:graph)?|image|pic|shot|snapshot|scene|screenshot)s?")
