@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .filekinds import _KINDS, sniff_suffix
+from .filekinds import kind_of
 
 TEXT_FILE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".rst", ".srt", ".vtt", ".log", ".csv", ".tsv", ".json"})
 """Files whose content a text argument that names them stands for ("summarize report.txt"); a
@@ -78,7 +78,7 @@ def read_text_file(path: str | Path) -> str:
     if _is_docx(data) or (suffix == ".docx" and _binary(data)):  # plain text named .docx is read as text
         return _docx_text(name, data)
     if _binary(data):
-        kind = _KINDS.get(sniff_suffix(data[:16], ""))
+        kind = kind_of(data)
         if kind is not None and kind[0] in _FIRST:
             raise InputError(f"{name!r} is {kind[1]}, not a text; {_FIRST[kind[0]].format(name=name)}, or quote the "
                              "text in the request.")

@@ -45,6 +45,12 @@ _NAMED = frozenset({"image", "audio", "video", "document", "text"})
 """Kinds a file name's suffix may promise, which the content then belies ("a PNG image despite its .wav name")."""
 
 
+def kind_of(head: bytes) -> tuple[str, str] | None:
+    """What a file whose first bytes are ``head`` holds: its modality and a name (``("image", "a PNG
+    image")``), or None when they are not recognized."""
+    return _KINDS.get(sniff_suffix(head[:16], ""))
+
+
 def sniff_kind(path: str | Path) -> tuple[str, str] | None:
     """What the file at ``path`` holds by its first bytes: its modality and a name (``("image",
     "a PNG image")``), or None when they are not recognized or the file cannot be read."""
@@ -53,7 +59,7 @@ def sniff_kind(path: str | Path) -> tuple[str, str] | None:
             head = handle.read(16)
     except OSError:
         return None
-    return _KINDS.get(sniff_suffix(head, ""))
+    return kind_of(head)
 
 
 _TEXT_TYPES = frozenset({"application/pdf", "application/json", "application/xhtml+xml", "application/rtf",
@@ -102,4 +108,4 @@ def _accepted(modality: str, modalities: Sequence[str]) -> str:
     return text
 
 
-__all__ = ["check_file_kind", "file_modality", "sniff_kind", "sniff_suffix"]
+__all__ = ["check_file_kind", "file_modality", "kind_of", "sniff_kind", "sniff_suffix"]

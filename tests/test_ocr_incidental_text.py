@@ -22,6 +22,15 @@ def test_a_few_small_characters_are_incidental_to_a_picture() -> None:
     assert not incidental_text(receipt, (500, 700))  # many characters
 
 
+def test_the_image_size_is_asked_for_only_when_the_text_is_short() -> None:
+    """OCR decoded the whole image again for its size on every run; now only short text asks for it."""
+    asked = []
+    receipt = [{"text": f"Item {k} 2.49", "box": [30, 30, 200, 58], "score": 0.9} for k in range(8)]
+    assert not incidental_text(receipt, lambda: asked.append(1) or (500, 700))
+    mark = [{"text": "(c) jo", "box": [960, 655, 1005, 672], "score": 0.55}]
+    assert incidental_text(mark, lambda: asked.append(1) or (1024, 683)) and asked == [1]
+
+
 @pytest.fixture(scope="module")
 def ocr():
     pytest.importorskip("rapidocr_onnxruntime")

@@ -42,7 +42,7 @@ phone (``_PHONE_CUE_RE``). 7 to 15 digits, the national ones at least 9; not nex
 digits (an IBAN, a card number)."""
 _PHONE_CUE_RE = re.compile(r"\b(?:phone|tel|telephone|mobile|cell|cellphone|fax|call|ring|dial|whatsapp|hotline)\b"
                            r"[^\d\n]{0,20}$", re.IGNORECASE)
-_EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-]|@)")
+EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-]|@)")
 _URL_RE = re.compile(r"(?<![\w@/.])(?:https?://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
 _PATTERN_DESCRIPTIONS = {"URL": "Web address (URL)", "EMAIL": "E-mail address", "PHONE": "Phone number",
                          "DATE": "Absolute or relative dates or periods", "MONEY": "Monetary values, including unit"}
@@ -71,13 +71,13 @@ def _phone_ok(text: str, match: re.Match[str]) -> bool:
 
 def pattern_entities(text: str) -> list[dict[str, object]]:
     """The URLs, e-mail addresses, dates, phone numbers and amounts of money in ``text`` found by
-    their written form (``_URL_RE``, ``_EMAIL_RE``, ``_DATE_RE``, ``_PHONE_RE``, ``_MONEY_RE``), in
+    their written form (``_URL_RE``, ``EMAIL_RE``, ``_DATE_RE``, ``_PHONE_RE``, ``_MONEY_RE``), in
     the entity format of :class:`SpacyNERModel` (labels ``URL``, ``EMAIL``, ``DATE``, ``PHONE``,
     ``MONEY``), in the text's order and none overlapping (tried in that order: the digits of a URL
     or a date are no phone number). Version numbers ("2.10.4"), ISBNs, times ("10:30"), years and
     plain numbers match none."""
     found: list[tuple[int, int, str]] = []  # sorted by start, none overlapping: their ends are sorted too
-    for label, regex in (("URL", _URL_RE), ("EMAIL", _EMAIL_RE), ("DATE", _DATE_RE), ("PHONE", _PHONE_RE),
+    for label, regex in (("URL", _URL_RE), ("EMAIL", EMAIL_RE), ("DATE", _DATE_RE), ("PHONE", _PHONE_RE),
                          ("MONEY", _MONEY_RE)):
         for match in regex.finditer(text):
             start, end = match.span()
@@ -273,4 +273,4 @@ def only_asked(entities: list[dict[str, object]], labels: set[str]) -> list[dict
     return kept
 
 
-__all__ = ["asked_entity_kinds", "holds_phone_number", "line_spans", "merge_entities", "only_asked", "pattern_entities"]
+__all__ = ["EMAIL_RE", "asked_entity_kinds", "holds_phone_number", "line_spans", "merge_entities", "only_asked", "pattern_entities"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
@@ -203,7 +204,7 @@ class RapidOCRModel(BundledModel):
             # an empty "success" would hand nothing to the next task and read as an answer; the fix
             # fits what the request asks of this image ("describe a.jpg and read the text in b.png")
             raise BackendError(_no_text(Path(image).name, about))
-        if not asks_for_writing(about) and incidental_text(lines, open_image(str(image)).size):
+        if not asks_for_writing(about) and incidental_text(lines, lambda: _image_size(image)):
             raise BackendError(incidental_message(Path(image).name, lines, about))
         return TaskOutput(text=ocr_text(lines), data=lines)
 
@@ -214,13 +215,23 @@ INCIDENTAL_AREA = 0.005
 is incidental to a picture (a watermark, a photographer's mark, a date stamp), not what it shows."""
 
 
-def incidental_text(lines: list[dict[str, Any]], size: tuple[int, int]) -> bool:
-    """Whether the text of ``lines`` (read in an image of ``size``, width and height) is incidental to the
-    picture: at most :data:`INCIDENTAL_CHARS` characters in all, their boxes covering less than
-    :data:`INCIDENTAL_AREA` of the image ("(c) jo" 12 pixels high in a corner of a landscape photo)."""
-    chars = sum(len(str(line["text"]).strip()) for line in lines)
-    area = sum(_box_area(line.get("box")) for line in lines)
-    return chars <= INCIDENTAL_CHARS and area < INCIDENTAL_AREA * max(size[0] * size[1], 1)
+def incidental_text(lines: list[dict[str, Any]], size: tuple[int, int] | Callable[[], tuple[int, int]]) -> bool:
+    """Whether the text of ``lines`` (read in an image of ``size``, width and height, or a function that
+    gives it, called only when the text is short) is incidental to the picture: at most
+    :data:`INCIDENTAL_CHARS` characters in all, their boxes covering less than :data:`INCIDENTAL_AREA` of the
+    image ("(c) jo" 12 pixels high in a corner of a landscape photo)."""
+    if sum(len(str(line["text"]).strip()) for line in lines) > INCIDENTAL_CHARS:
+        return False
+    width, height = size() if callable(size) else size
+    return sum(_box_area(line.get("box")) for line in lines) < INCIDENTAL_AREA * max(width * height, 1)
+
+
+def _image_size(path: str | Path) -> tuple[int, int]:
+    """An image's width and height from its header alone (EXIF rotation leaves the area as it is)."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        return image.size
 
 
 def _box_area(box: Any) -> float:

@@ -7,7 +7,7 @@ import logging
 import re
 from typing import TYPE_CHECKING, ClassVar
 
-from ._entities import holds_phone_number
+from ._entities import EMAIL_RE, holds_phone_number
 from ._inputs import text_input
 from ._letters import asked_header, header_answer, headers, introduction, letter_furniture, signature
 from ._sentences import TERMINATED_RE, headings, split_sentences, split_texts
@@ -361,7 +361,7 @@ _CAN_HOLD = {
                          r"in order to|so that|caus(?:e|es|ed|ing)|reasons?|results?|resulted|led to|leads to|after|"
                          r"meant|means|otherwise|for fear|lest|as (?:he|she|it|they|we|i|you|there))\b|"
                          r"\b(?:why)\b", re.I),
-    "email": re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+"),
+    "email": EMAIL_RE,
     "link": re.compile(r"\bhttps?://|\bwww\.|\b[\w-]+\.(?:com|org|net|io|co|gov|edu|info|dev|app|[a-z]{2})/\S", re.I),
 }
 """What a passage that answers each kind of question holds: a colour word; a preposition or adverb of place
