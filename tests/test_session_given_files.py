@@ -29,7 +29,7 @@ def test_what_about_another_file_repeats_a_request_on_a_file_given() -> None:
 def test_a_file_of_another_kind_is_no_repeat() -> None:
     history = [HumanMessage("transcribe it", additional_kwargs={GIVEN: ["call.wav"]}), AIMessage("hello")]
     plan = OfflinePlanner(matcher=False).plan("what about slide.png?", chat_history=history)
-    assert [t.task for t in plan.tasks] != ["automatic-speech-recognition"]
+    assert plan.read_as is None  # not read as "transcribe it" on slide.png
 
 
 def test_the_agent_records_the_files_given_with_a_request_and_a_session_keeps_them(tmp_path: Path) -> None:

@@ -28,8 +28,8 @@ from typing import Sequence
 from ..dag import MAX_TASKS, reference_id
 from ..schemas import TEXTS_SEPARATOR
 from ..tasks import TASK_TYPES, ArgSpec
-from .clauses import Clause, RequestText
-from .draft import BRIDGES, CONVERTERS, MAPS, OUTPUT_KIND_RE, OUTPUT_KINDS, PLURAL_RE, Missing, clean, is_question, refs
+from .clauses import Clause, RequestText, is_question
+from .draft import MAPS, OUTPUT_KIND_RE, OUTPUT_KINDS, PLURAL_RE, Missing, refs
 from .intents import Candidate
 from .lexicon import (
     INSTRUCTED,
@@ -209,10 +209,10 @@ class PlanBuilder(TextArguments, QuestionArguments, OutputLinking):
         into French and German, then read them aloud": one reading per translation) the same
         arguments over each output of the group (the tasks of one earlier clause and type as the
         output the task takes), in the group's order."""
-        refs = [(name, k) for name, value in args.items() if (k := reference_id(value)) is not None]
-        if len(refs) != 1:
+        linked = [(name, k) for name, value in args.items() if (k := reference_id(value)) is not None]
+        if len(linked) != 1:
             return [args]
-        name, k = refs[0]
+        name, k = linked[0]
         # "read the text in a.png and b.png aloud", "... in each image aloud": the clause made the group
         if not PLURAL_RE.search(cand.clause.lower) and self.clauses[k] is not cand.clause:
             return [args]
@@ -279,4 +279,4 @@ class PlanBuilder(TextArguments, QuestionArguments, OutputLinking):
         return self._reading
 
 
-__all__ = ["BRIDGES", "CONVERTERS", "PlanBuilder", "clean", "earlier_outputs_named"]
+__all__ = ["PlanBuilder", "earlier_outputs_named"]

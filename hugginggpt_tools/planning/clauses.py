@@ -348,6 +348,11 @@ _KEY_SET = frozenset(_KEY_WORDS) | frozenset(
 """Key words, and real words near one that stay as written ("remote" is no "remove")."""
 
 
+def is_question(text: str) -> bool:
+    """Whether ``text`` ends as a question does (with "?")."""
+    return text.rstrip().endswith("?")
+
+
 def read_request(request: str, files: Sequence[str] = (), chat_history: Sequence[BaseMessage] = ()) -> RequestText:
     """The request's resources (its own, then earlier turns') and its clauses; a last sentence that
     asks a question without a question mark gets one."""
@@ -363,9 +368,9 @@ def read_request(request: str, files: Sequence[str] = (), chat_history: Sequence
     earlier = [(str(item[0]), item[1]) for m in reversed(replies) if not _no_result(m)
                for item in reversed(_outputs(m)) if isinstance(item, (list, tuple)) and len(item) == 2
                and isinstance(item[1], str) and item[1]]
-    questions = {k for k, r in enumerate(resources) if r.kind == "quote" and r.value.rstrip().endswith("?")}
+    questions = {k for k, r in enumerate(resources) if r.kind == "quote" and is_question(r.value)}
     clauses = split_clauses(mask(request, resources), questions)
     return RequestText(request, resources, clauses, own, last, earlier)
 
 
-__all__ = ["FILES_LINE", "GIVEN", "IMPERATIVE_RE", "NO_RESULT", "OUTPUTS", "PLACEHOLDER_RE", "Clause", "RequestText", "history_resources", "mask", "read_request", "split_clauses"]
+__all__ = ["FILES_LINE", "GIVEN", "IMPERATIVE_RE", "NO_RESULT", "OUTPUTS", "PLACEHOLDER_RE", "Clause", "RequestText", "history_resources", "is_question", "mask", "read_request", "split_clauses"]

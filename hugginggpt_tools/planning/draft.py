@@ -17,7 +17,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from ..dag import reference_id, reference_ids
 from ..tasks import TASK_TYPES
-from .clauses import Clause, RequestText
+from .clauses import Clause, RequestText, is_question
 from .intents import Candidate, Vocabulary
 from .lexicon import ANAPHORA, LABEL_TASKS, ORIGINAL
 
@@ -128,7 +128,7 @@ class Missing:
             what = "a text" if self.argument == "text" else f"a {self.argument} text"
             return (f"{task} needs {what} and the request gives none "
                     f"({self.words!r}); quote the text in the request")
-        needed = "an audio file" if self.modality == "audio" else f"{'an' if self.modality[:1] in 'aeiou' else 'a'} {self.modality}"
+        needed = _KIND_NOUNS[self.modality]
         others = ", ".join(f"{file} is {_KIND_NOUNS.get(kind, kind)}" for file, kind in self.given)
         return (f"{task} needs {needed} and the request gives none "
                 f"({self.words!r}{f': {others}, not {_KIND_NOUNS.get(self.modality)}' if others else ''}); "
@@ -139,6 +139,12 @@ _KIND_NOUNS = {"image": "an image", "audio": "an audio file", "video": "a video"
                "text": "a text file"}
 
 
+def kinds_named(text: str) -> tuple[str, ...]:
+    """The task types whose output ``text`` names by its kind ("the transcript": speech recognition)."""
+    named = OUTPUT_KIND_RE.search(text)
+    return OUTPUT_KINDS[named.group(1)] if named else ()
+
+
 def refs(args: Mapping[str, str]) -> list[int]:
     """The tasks whose outputs ``args`` use (``<resource>-K``, whole or in a text), sorted."""
     return sorted({k for v in args.values() for k in reference_ids(v)})
@@ -147,11 +153,6 @@ def refs(args: Mapping[str, str]) -> list[int]:
 def task_dict(name: str, task_id: int, args: dict[str, str]) -> dict[str, Any]:
     """A HuggingGPT task dict, its ``dep`` the tasks ``args`` use."""
     return {"task": name, "id": task_id, "dep": refs(args) or [-1], "args": args}
-
-
-def is_question(text: str) -> bool:
-    """Whether ``text`` ends as a question does (with "?")."""
-    return text.rstrip().endswith("?")
 
 
 @dataclass
@@ -274,8 +275,7 @@ class PlanDraft:
         if k is None or self.tasks[k]["task"] != "summarization":
             return found
         source = self.tasks[k]["args"].get("text")
-        named = OUTPUT_KIND_RE.search(clause.lower)
-        if reference_id(source) is None and source and not (named and named.group(1).startswith("summar")):
+        if reference_id(source) is None and source and "summarization" not in kinds_named(clause.lower):
             return source
         return found
 
@@ -307,4 +307,4 @@ class PlanDraft:
 
 
 __all__ = ["BRIDGES", "CONVERTERS", "DESCRIBED_TASKS", "MAPS", "OUTPUT_KINDS", "OUTPUT_KIND_RE", "PLURAL_RE",
-           "READS_PROSE", "TEXT_RESULT_RE", "Missing", "PlanDraft", "clean", "is_question", "refs", "task_dict"]
+           "READS_PROSE", "TEXT_RESULT_RE", "Missing", "PlanDraft", "clean", "kinds_named", "refs", "task_dict"]

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..tasks import TASK_TYPES, ArgSpec
-from .clauses import IMPERATIVE_RE, PLACEHOLDER_RE, Clause, RequestText
+from .clauses import IMPERATIVE_RE, PLACEHOLDER_RE, Clause, RequestText, is_question
 from .lexicon import (
     ANAPHORA,
     CUES,
@@ -200,7 +200,7 @@ def _fit(intent: str, clause: Clause, req: RequestText, produced: Sequence[str])
     if media:
         fit = max(_modality_fit(m, clause, req, produced) for m in media[0].modalities)
     elif task == "question-answering":
-        passages = [r for r in req.resources if r.modality in ("text", "table") and not r.value.rstrip().endswith("?")]
+        passages = [r for r in req.resources if r.modality in ("text", "table") and not is_question(r.value)]
         fit = 1.5 if passages else 1.2 if "text" in produced else 0.6
     else:
         fit = _modality_fit("text", clause, req, produced)
@@ -372,11 +372,11 @@ def _also_named(intent: str, options: Sequence[str], clause: Clause, req: Reques
 def _quoted_questions(clause: Clause, req: RequestText) -> list[tuple[Cue, int, int]]:
     """A question quoted in the clause counts as a question mark, unless the clause is only the text
     the question before it asks about ("Which language is this? Wie geht es dir?")."""
-    if clause.index > 0 and req.clauses[clause.index - 1].masked.rstrip().endswith("?") \
+    if clause.index > 0 and is_question(req.clauses[clause.index - 1].masked) \
             and re.fullmatch(rf"\s*{PLACEHOLDER_RE.pattern}[\s.!?]*", clause.masked):
         return []
     quoted = [i for i in clause.resources if req.resources[i].kind == "quote"
-              and req.resources[i].value.rstrip().endswith("?")]
+              and is_question(req.resources[i].value)]
     return [(QUOTED_QUESTION_CUE, len(clause.masked), len(clause.masked))] if quoted else []
 
 

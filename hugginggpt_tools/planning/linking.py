@@ -12,7 +12,8 @@ from typing import Any, Sequence
 
 from ..dag import descendants, reference_id, renumber_references, toposort
 from ..tasks import TASK_TYPES, ArgSpec
-from .draft import MAPS, TEXT_RESULT_RE, PlanDraft, is_question, refs, task_dict
+from .clauses import is_question
+from .draft import MAPS, TEXT_RESULT_RE, PlanDraft, refs, task_dict
 from .lexicon import LABEL_TASKS, PROMPT_TASKS, QUESTION_TASKS
 
 _SECOND_TEXT_TASKS = frozenset({"visual-question-answering", "document-question-answering", "sentence-similarity"})

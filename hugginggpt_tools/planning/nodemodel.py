@@ -32,7 +32,7 @@ from importlib import resources
 from typing import Any
 
 from ..errors import ConfigError
-from .clauses import PLACEHOLDER_RE, RequestText, mask
+from .clauses import PLACEHOLDER_RE, RequestText, is_question, mask
 from .lexicon import INTENTS
 
 _WORD_RE = re.compile(r"[a-z][a-z'-]*|_[a-z]+_")
@@ -47,7 +47,7 @@ def resource_token(req: RequestText, index: int) -> str:
     """The word a masked resource stands for: ``_image_``, ``_audio_``, ``_quote_``, ``_question_`` ..."""
     r = req.resources[index]
     if r.kind == "quote":
-        return "_question_" if r.value.rstrip().endswith("?") else "_quote_"
+        return "_question_" if is_question(r.value) else "_quote_"
     return f"_{r.modality}_"
 
 

@@ -53,9 +53,10 @@ from .. import dag
 from ..errors import ConfigError, PlanError
 from ..schemas import Plan, Task
 from ..toolgraph import ToolGraph
-from .arguments import BRIDGES, CONVERTERS, PlanBuilder, earlier_outputs_named
+from .arguments import PlanBuilder, earlier_outputs_named
 from .base import Planner
 from .clauses import GIVEN, PLACEHOLDER_RE, RequestText, mask, read_request
+from .draft import BRIDGES, CONVERTERS
 from .intents import (
     STRONG_SCORE,
     Candidate,
@@ -211,7 +212,7 @@ class OfflinePlanner(Planner):
             # registry also where a cue named no task of the file at hand and the first asked:
             # "read notes.txt and summary.txt", whose cue is for a picture's words)
             matcher = self.matcher if vocab is self.vocabulary or needs_matcher(clause, lenient) or (
-                self.tools is None and self.matcher is not None and self.matcher.knows(req.matcher_text(clause))) \
+                vocab.over_registry and self.matcher is not None and self.matcher.knows(req.matcher_text(clause))) \
                 else None
             candidates = score_clause(clause, req, builder.produced(), vocab, matcher, lenient, semantic)
             if extra and clause.index in extra:
@@ -219,7 +220,7 @@ class OfflinePlanner(Planner):
                     same = next((c for c in candidates if c.task == added.task), None)
                     if same is None:
                         candidates.append(added)
-                    elif same.intent != added.intent and self.tools is None:
+                    elif same.intent != added.intent and vocab.over_registry:
                         # over the registry, another reading of the task the rules planned ("make the
                         # sky in beach.jpg look like sunset": an edit with an instruction, not a plain
                         # image-to-image; on TaskBench's graph the rules' reading scores better)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from ..tasks import TASK_TYPES
-from .clauses import PLACEHOLDER_RE, Clause
-from .draft import TEXT_RESULT_RE, PlanDraft, clean, is_question
+from .clauses import PLACEHOLDER_RE, Clause, is_question
+from .draft import TEXT_RESULT_RE, PlanDraft, clean
 from .intents import Candidate
 from .lexicon import FIGURES, QUESTION_TASKS, RECKON_VERBS
 
@@ -237,7 +237,7 @@ class QuestionArguments(PlanDraft):
         if supplied is None:
             return masked
         resource = self.req.resources[int(supplied.group(1))]
-        if resource.kind != "quote" or resource.modality != "text" or resource.value.rstrip().endswith("?"):
+        if resource.kind != "quote" or resource.modality != "text" or is_question(resource.value):
             return masked
         return masked[:supplied.start()]
 

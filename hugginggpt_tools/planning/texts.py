@@ -15,7 +15,7 @@ import re
 from ..dag import reference_ids
 from ..tasks import TASK_TYPES
 from .clauses import Clause, mask
-from .draft import DESCRIBED_TASKS, OUTPUT_KIND_RE, OUTPUT_KINDS, PLURAL_RE, READS_PROSE, PlanDraft, clean
+from .draft import DESCRIBED_TASKS, OUTPUT_KIND_RE, PLURAL_RE, READS_PROSE, PlanDraft, clean, kinds_named
 from .intents import Candidate, asks_for_something
 from .lexicon import ANAPHORA, MODALITY_HINTS, ORIGINAL, PROMPT_TASKS, language_spans
 
@@ -182,8 +182,7 @@ class TextArguments(PlanDraft):
     def _named_output(self, clause: Clause) -> str | None:
         """The latest output of this plan of the kind the clause names ("read the summary of the
         email out loud" after the summary and the e-mail's names: the summary)."""
-        kind = OUTPUT_KIND_RE.search(clause.lower)
-        tasks = OUTPUT_KINDS[kind.group(1)] if kind else ()
+        tasks = kinds_named(clause.lower)
         return next((f"<resource>-{k}" for k in range(len(self.tasks) - 1, -1, -1) if self.tasks[k]["task"] in tasks),
                     None)
 
@@ -191,8 +190,7 @@ class TextArguments(PlanDraft):
         """An earlier turn's output the clause names by kind ("find the names in the transcript":
         the latest transcript, though that turn ended on its sentiment), else the chat's latest AI
         reply when the clause refers back ("translate it")."""
-        kind = OUTPUT_KIND_RE.search(clause.lower)
-        tasks = OUTPUT_KINDS[kind.group(1)] if kind else ()
+        tasks = kinds_named(clause.lower)
         named = next((text for task, text in self.req.earlier_outputs if task in tasks), None)
         return named or (self.req.last_reply if ANAPHORA.search(clause.lower) else None)
 
