@@ -1,6 +1,5 @@
 """Streaming the agent as the README says: ``stream_mode="values"`` ends on the state with the
-answer, and the agent called inside an LCEL step streams and passes its events on (the agent
-piped between two steps fails when streamed: LangGraph streams ``"updates"`` by default)."""
+answer, and the agent called inside an LCEL step streams and passes its events on."""
 
 from __future__ import annotations
 
@@ -22,18 +21,14 @@ def agent(tmp_path: Path) -> Any:
     return fake_agent(Settings(output_dir=tmp_path / "out"), {"fake/sum": ("summarization", lambda i, c: "SHORT")})
 
 
-def test_values_mode_ends_on_the_answer_and_updates_mode_on_the_respond_update(agent: Any) -> None:
+def test_values_mode_ends_on_the_answer(agent: Any) -> None:
     *_, last = agent.stream({"input": REQUEST}, stream_mode="values")
     assert "SHORT" in last["output"] and last["answer"].results[0].text == "SHORT"
-    assert list(list(agent.stream({"input": REQUEST}))[-1]) == ["respond"]  # the default: "updates"
 
 
 def test_the_agent_inside_an_lcel_step_streams_and_passes_its_events_on(agent: Any) -> None:
-    piped = RunnableLambda(lambda q: {"input": q}) | agent | RunnableLambda(lambda s: s["output"])
-    with pytest.raises(KeyError, match="output"):
-        list(piped.stream(REQUEST))
     chain = RunnableLambda(lambda q: agent.invoke({"input": q})["output"]) | RunnableLambda(str.upper)
-    assert [c for c in chain.stream(REQUEST) if "SHORT" in c] and chain.invoke(REQUEST) == piped.invoke(REQUEST).upper()
+    assert [c for c in chain.stream(REQUEST) if "SHORT" in c] and "SHORT" in chain.invoke(REQUEST)
 
     async def custom_events() -> list[str]:
         return [e["name"] async for e in chain.astream_events(REQUEST, version="v2") if e["event"] == "on_custom_event"]
