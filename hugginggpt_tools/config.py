@@ -9,7 +9,6 @@ naming it, what it must be and the fix.
 
 from __future__ import annotations
 
-import difflib
 import logging
 import os
 import threading
@@ -18,7 +17,7 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, Field, ValidationError
 
-from .errors import ConfigError
+from .errors import ConfigError, close_hint, unknown_names
 
 logger = logging.getLogger(__name__)
 
@@ -266,15 +265,10 @@ def _split(value: str, separator: str) -> list[str]:
 
 def _check_names(data: dict[str, object], where: str) -> None:
     """:class:`ConfigError` naming each key of ``data`` that is no setting, with the closest one."""
-    known = list(Settings.model_fields)
-    unknown = [k for k in data if k not in Settings.model_fields]
-    if not unknown:
-        return
-    hints = []
-    for name in unknown:
-        close = difflib.get_close_matches(str(name), known, n=1)
-        hints.append(f"{name!r}" + (f" (did you mean {close[0]}?)" if close else ""))
-    raise ConfigError(f"{where}() got unknown setting(s) {', '.join(hints)}. The settings are: {', '.join(known)}.")
+    hints = unknown_names(data, Settings.model_fields)
+    if hints:
+        raise ConfigError(f"{where}() got unknown setting(s) {', '.join(hints)}. The settings are: "
+                          f"{', '.join(Settings.model_fields)}.")
 
 
 def _warn_unknown_variables(env: Any) -> None:
@@ -287,9 +281,7 @@ def _warn_unknown_variables(env: Any) -> None:
         new = [name for name in unknown if name not in _warned_variables]
         _warned_variables.update(new)
     for name in new:
-        close = difflib.get_close_matches(name, known, n=1)
-        logger.warning("ignoring the environment variable %s: no setting has that name%s", name,
-                       f" (did you mean {close[0]}?)" if close else "")
+        logger.warning("ignoring the environment variable %s: no setting has that name%s", name, close_hint(name, known))
 
 
 _KINDS: dict[Any, str] = {int: "a whole number", float: "a number", Path: "a path", str: "a text"}

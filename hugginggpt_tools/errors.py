@@ -16,6 +16,8 @@ Messages name the bad value, the valid options and the fix.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
+
 
 class HuggingGPTError(Exception):
     """Base class of every error raised by hugginggpt-tools."""
@@ -106,6 +108,20 @@ class LLMCallError(HuggingGPTError):
     """The controller LLM's call failed while planning (the provider is down, a timeout, a rate
     limit, a bad key), so nothing was run; the message names the LLM's error and the fix. The
     server answers it with 502. (The response stage and ``planner="auto"`` fall back instead.)"""
+
+
+def close_hint(name: object, known: Iterable[str]) -> str:
+    """" (did you mean X?)" for the known name closest to ``name``, or "" when none is close (for
+    the messages of :class:`ConfigError` and the like; ``__all__`` lists the error classes only)."""
+    import difflib
+
+    close = difflib.get_close_matches(str(name), list(known), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def unknown_names(data: Iterable[object], known: Collection[str]) -> list[str]:
+    """The names of ``data`` not in ``known``, each quoted with the closest known one."""
+    return [f"{str(name)!r}{close_hint(name, known)}" for name in data if name not in known]
 
 
 __all__ = [

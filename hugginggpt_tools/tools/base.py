@@ -21,7 +21,6 @@ Like a ``@tool`` function, a tool with one required argument takes a plain strin
 from __future__ import annotations
 
 import asyncio
-import difflib
 import pickle
 import threading
 from pathlib import Path
@@ -30,7 +29,7 @@ from typing import Any, Literal, NamedTuple
 from langchain_core.tools import BaseTool, ToolException
 from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
-from ..errors import ConfigError, HuggingGPTError
+from ..errors import ConfigError, HuggingGPTError, unknown_names
 from ..schemas import Candidate, ModelCard, ModelChoice, Plan, Task, TaskResult
 from ..tasks import TASK_TYPES, TaskType, get_task
 from .models import runnable_description, wrong_task
@@ -355,10 +354,8 @@ def restored_state(fields: dict[str, Any]) -> dict[str, Any]:
 
 def check_arguments(cls: type[BaseModel], data: dict[str, Any]) -> None:
     """:class:`ConfigError` naming each key of ``data`` that is no field of ``cls``, with the closest field."""
-    unknown = [str(k) for k in data if k not in cls.model_fields]
-    if unknown:
-        hints = [f"{name!r}" + (f" (did you mean {close[0]}?)" if (close := difflib.get_close_matches(
-            name, list(cls.model_fields), n=1)) else "") for name in unknown]
+    hints = unknown_names(data, cls.model_fields)
+    if hints:
         raise ConfigError(f"{cls.__name__}() got unknown argument(s) {', '.join(hints)}; see "
                           f"help({cls.__name__}) for the arguments it takes.")
 
