@@ -15,6 +15,18 @@ from .errors import AgentInputError, ConfigError
 from .llms import load_llm
 from .model_index.index import ModelIndex
 
+LISTED = 200
+"""Most entries of a folder looked at when a fix names the files in it (:func:`folder_files`)."""
+
+
+def folder_files(path: Path) -> list[Path]:
+    """The files in the folder ``path`` to name in a fix, sorted: of its first :data:`LISTED` entries,
+    those that are files and not hidden; none when it cannot be read."""
+    try:
+        return sorted(p for p in itertools.islice(path.iterdir(), LISTED) if p.is_file() and not p.name.startswith("."))
+    except OSError:
+        return []
+
 
 def refuse_folder(path: Path, shown: str, listing: bool) -> None:
     """:class:`AgentInputError` when ``path`` (``shown`` as the input gave it) is a folder, naming
@@ -23,11 +35,7 @@ def refuse_folder(path: Path, shown: str, listing: bool) -> None:
         return
     fix = "give one path per file in it"
     if listing:
-        try:
-            entries = sorted(itertools.islice(path.iterdir(), 200))
-            inside = [str(Path(shown, p.name)) for p in entries if p.is_file() and not p.name.startswith(".")]
-        except OSError:
-            inside = []
+        inside = [str(Path(shown, p.name)) for p in folder_files(path)]
         named = ", ".join(repr(f) for f in inside[:3]) + (", ..." if len(inside) > 3 else "")
         fix += f", e.g. files=[{named}]" if inside else " (it holds no files)"
     raise AgentInputError(f"'files' names the folder {shown!r}, not a file; {fix}.")
@@ -78,4 +86,4 @@ def _type_of(value: Any) -> str:
     return f"{type(value).__name__} {shown}" if len(shown) <= 60 else f"a {type(value).__name__}"
 
 
-__all__ = ["check_components", "checked_llm", "refuse_folder"]
+__all__ = ["check_components", "checked_llm", "folder_files", "refuse_folder"]

@@ -247,7 +247,7 @@ class HuggingGPT:
             refuse_folder(Path(f), f, listing=True)
         session.add_files([f for f in files if Path(f).is_file()])
         given = [f for f in files if not Path(f).is_file()]  # reported as missing when a task needs it
-        history = recent_turns(chat_history or session.history, session.max_turns)
+        history = recent_turns(chat_history, session.max_turns) if chat_history else list(session.history)
         return session, session.files + given, history, refused
 
 
@@ -413,6 +413,12 @@ def _event_line(event: dict[str, Any]) -> str:
     return f"{event.get('stage')}: {kind}{task}{detail}"
 
 
+def _read_as(state: AgentState) -> str:
+    """The request as the plan reads it (its ``read_as``: the words of a quoted request), for
+    selection and execution."""
+    return state["plan"].read_as or state["input"]
+
+
 def build_graph(hg: HuggingGPT) -> Any:
     """Compile the plan -> select -> execute -> respond graph over ``hg``'s components."""
 
@@ -455,7 +461,7 @@ def build_graph(hg: HuggingGPT) -> Any:
     async def select(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         started, events = time.perf_counter(), _Events(config, "select")
         with _count_llm_calls() as counter:
-            plan_, choices = await hg.aselect(state["plan"], state["plan"].read_as or state["input"])
+            plan_, choices = await hg.aselect(state["plan"], _read_as(state))
         for c in choices:
             events({"stage": "select", "event": "model_chosen", "task_id": c.task_id, "task": c.task,
                     "model_id": c.model_id, "backend": c.backend, "reason": c.reason,
@@ -470,7 +476,7 @@ def build_graph(hg: HuggingGPT) -> Any:
         store = hg.sessions.get(state["session_id"]).store
         work_dir = (config.get("configurable") or {}).get("hugginggpt_work_dir")  # set by the server only
         with _count_llm_calls() as counter:
-            results = await hg.aexecute(state["plan"], state["choices"], state["plan"].read_as or state["input"],
+            results = await hg.aexecute(state["plan"], state["choices"], _read_as(state),
                                         state["files"], store,
                                         on_event=events, cwd=work_dir)
         await events.flush()

@@ -362,15 +362,10 @@ def _listed(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
-_FETCH_RE = re.compile(r"`hf download [^`]+`")
-
-
 def _answered(result: TaskResult) -> bool:
-    """Whether ``result``, a stand-in, answered the image question it stood in for with its text: a
-    count ("0 people found in slide.png") or the writing asked about. A document's question answered
-    by the document's whole text (OCR standing in for document question answering) is not: the
-    answer is to be found in it, and a model of that type would find it."""
-    return result.status == "succeeded" and bool(result.text) and result.stands_in_for == "visual-question-answering"
+    """Whether ``result``, a stand-in, gave an answer: it succeeded with text ("0 people found in
+    slide.png"). Whether that text is the whole answer is its choice's ``answers_whole``."""
+    return result.status == "succeeded" and bool(result.text)
 
 
 def _how_to_run(type_: str, group: Sequence[TaskResult], choices: Sequence[ModelChoice], said: str) -> str:
@@ -389,7 +384,9 @@ def _how_to_run(type_: str, group: Sequence[TaskResult], choices: Sequence[Model
         return ""
     if all(_answered(r) for r in group) and all(c.answers_whole for c in theirs):
         return ""
-    fetch = next((m.group(0) for reason in reasons for m in [_FETCH_RE.search(reason)] if m), None)
+    from .selection.reasons import FETCH_RE  # local: selection's imports are heavier than the response's
+
+    fetch = next((m.group(0) for reason in reasons for m in [FETCH_RE.search(reason)] if m), None)
     return f" (to run one: {fetch})" if fetch else " (`hugginggpt doctor` shows how to run one)"
 
 

@@ -265,7 +265,7 @@ def _session_modifier(keys: list[str], work_dir: Path | None = None) -> Any:
             raise HTTPException(400, f"{given} name different sessions; name the session once (the X-Session-Id "
                                      "header, or config.configurable.session_id).")
         key = valid_key(request.headers, keys) if keys else None
-        scoped = scoped_session(request.headers, key, next(iter(named.values()), None))
+        scoped = scoped_session(next(iter(named.values()), None), key)
         if key:  # its uploads only, checked again by the pipeline (the guard has read the body's files)
             configurable["hugginggpt_owner"] = key_fingerprint(key)
         if scoped is None and key:

@@ -105,13 +105,12 @@ def key_error(path: str = "") -> str:
     return f"missing or invalid API key: send it as the X-API-Key header (or Authorization: Bearer KEY){link}"
 
 
-def scoped_session(headers: Any, key: str | None, named: str | None = None) -> str | None:
-    """The session a request names, by its ``X-Session-Id`` header or else ``named`` (its run
-    config's ``configurable.session_id``, as ``RemoteRunnable`` sends it), prefixed with the
-    fingerprint of ``key`` (the request's valid API key, :func:`valid_key`; None without keys) so
-    keys never share a session, whichever way it was named; None when it names none. Not yet
-    checked (:func:`~hugginggpt_tools.artifacts.check_session_id`)."""
-    session = headers.get("x-session-id") or named
+def scoped_session(session: str | None, key: str | None) -> str | None:
+    """The session a request names (``session``: by its ``X-Session-Id`` header, or its run config's
+    ``configurable.session_id`` as ``RemoteRunnable`` sends it), prefixed with the fingerprint of
+    ``key`` (the request's valid API key, :func:`valid_key`; None without keys) so keys never share a
+    session, whichever way it was named; None when it names none. Not yet checked
+    (:func:`~hugginggpt_tools.artifacts.check_session_id`)."""
     if not session:
         return None
     return f"{key_fingerprint(key)}-{session}" if key else session

@@ -53,3 +53,17 @@ def test_selection_flags_a_stand_in_that_holds_the_whole_answer(question: str, w
     plan = Plan(tasks=[Task(id=0, task="visual-question-answering", args={"image": "portrait.jpg", "text": question})])
     _, choices = stand_ins(plan, select_models(plan, question, catalog, backends), question, catalog, backends)
     assert choices[0].stands_in_for == "visual-question-answering" and choices[0].answers_whole is whole
+
+
+def test_a_documents_text_read_in_place_of_its_question_is_not_the_whole_answer() -> None:
+    """OCR standing in for document question answering gives the whole text, in which the answer is to be found:
+    its choice is not flagged, so the answer keeps the hint on how to run a document question answering model."""
+    cards = [_card("org/layoutlm", "document-question-answering", "answer questions about documents"),
+             _card("org/ocr", "image-to-text", "read printed text in images")]
+    catalog = ModelIndex.build(cards, HashEmbedder())
+    backends = Backends([SubsetBackend({"org/ocr"})])
+    question = "What does invoice.png say?"
+    plan = Plan(tasks=[Task(id=0, task="document-question-answering", args={"image": "invoice.png", "text": question})])
+    _, choices = stand_ins(plan, select_models(plan, question, catalog, backends), question, catalog, backends)
+    assert choices[0].task == "image-to-text" and choices[0].stands_in_for == "document-question-answering"
+    assert choices[0].answers_whole is False

@@ -19,8 +19,6 @@ _NEEDS = (("audio", r"transcri\w*|speech|spoken|recording|audio|voice|listen\w*|
           ("image", r"photo\w*|pictures?|images?|captions?|describe|scan\w*|faces?|detect\w*|read the text|ocr"),
           ("text", r"summar\w*|translat\w*|documents?|articles?|notes|text file|emails?"))
 """What kind of file a request needs, by its words, first match first: "transcribe it" needs audio."""
-_LISTED = 200
-"""Most files of a folder given as ``--file`` that are looked at for a suggestion."""
 
 
 def _needed_kind(request: str) -> str | None:
@@ -34,14 +32,10 @@ def _folder_fix(folder: Path, request: str = "") -> str:
     """What to give instead of a folder: one ``--file`` per file in it, the first shown of the kind
     ``request`` needs when its words tell (audio for "transcribe it", :func:`_needed_kind`), with a
     few of their names; else the first few files in it."""
-    from itertools import islice
-
+    from ..agent_checks import folder_files  # local: it imports the library's heavier modules
     from ..filekinds import file_modality
 
-    try:
-        inside = sorted(p for p in islice(folder.iterdir(), _LISTED) if p.is_file() and not p.name.startswith("."))
-    except OSError:
-        inside = []
+    inside = folder_files(folder)
     if not inside:
         return "give one --file per file in it (it holds none)"
     kind = _needed_kind(request)

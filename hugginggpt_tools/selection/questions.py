@@ -114,7 +114,7 @@ def _about(value: Any, request: str) -> str:
     return request_about(value, request) if isinstance(value, str) else request
 
 
-def _without_file_names(text: str) -> str:
+def without_file_names(text: str) -> str:
     """``text`` with the file names in it left out ("language.txt", "happy.wav" ask nothing)."""
     from ..planning.resources import FILE_NAME_RE  # local: as request_about
 
@@ -157,7 +157,7 @@ _LANGUAGE_CARD_RE = re.compile(
 def asks_for_language(text: str) -> bool:
     """Whether ``text`` asks which language something is written or spoken in (file names left out:
     "language.txt" asks nothing)."""
-    return bool(_LANGUAGE_ASKED_RE.search(_without_file_names(text)))
+    return bool(_LANGUAGE_ASKED_RE.search(without_file_names(text)))
 
 
 def identifies_language(card: ModelCard) -> bool:
@@ -195,7 +195,7 @@ _DIMENSIONAL_RE = re.compile(r"\b(?:dimensional|arousal|valence|dominance)\b", r
 def asks_about_emotion(text: str) -> bool:
     """Whether ``text`` asks about the emotion, mood, tone or sentiment of speech (the file names
     in it left out: "is there speech in happy.wav?" does not)."""
-    return bool(_EMOTION_ASKED_RE.search(_without_file_names(text)))
+    return bool(_EMOTION_ASKED_RE.search(without_file_names(text)))
 
 
 def recognizes_emotion(card: ModelCard) -> bool:

@@ -2,26 +2,25 @@
 answered from the writing in the image: read it (image-to-text: OCR), then find the line that answers
 the question in what was read (question-answering: extractive). :func:`reading_stand_in` gives the two
 tasks; :func:`_reading` chooses their models; the plan then holds both (the second in the place of the
-task asked for, as :func:`~hugginggpt_tools.selection.speech_emotion._spliced` splices them in).
+task asked for, as :func:`~hugginggpt_tools.selection.stand_in_tasks._spliced` splices them in).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ..backends.base import Backends
 from ..model_index.index import ModelIndex
 from ..schemas import ModelChoice, Plan, Ref, Task, arg_refs
 from .choice import select_models
+from .reasons import FETCH_RE, input_name, reason_detail
 
 READING_STEPS = ("image-to-text", "question-answering")
 """The stand-in for a question about an image's writing: read it, then answer from what was read."""
 
 _QUESTIONS = ("document-question-answering", "visual-question-answering")
-_FETCH_RE = re.compile(r"`hf download [^`]+`")
 
 _WHOLE_TEXT_RE = re.compile(
     r"\bwhat(?:['’]s|\s+(?:does|do|did|is|are))\s+(?:[^?.!]{0,40}?\s)?(?:say|says|said|written|printed|read|reads)\b"
@@ -60,11 +59,6 @@ def reading_stand_in(task: Task, kind: str | None) -> list[Task] | None:
             Task(id=task.id + 1, task=answer, dep=[task.id], args={"text": question, "context": Ref(task_id=task.id)})]
 
 
-def _image_name(value: Any) -> str:
-    refs = arg_refs(value)
-    return f"the image of task {refs[0].task_id}" if refs else Path(str(value)).name
-
-
 @dataclass(frozen=True)
 class _ReadingSplit:
     """The :func:`reading_stand_in` ``steps`` of a task and their ``choices``; ``why`` no model of the
@@ -84,11 +78,11 @@ class _ReadingSplit:
                   for s, c in zip(steps, self.choices)]
         if task.task != _QUESTIONS[1]:
             return chosen, None
-        fetch = _FETCH_RE.search(self.why)
-        fix = fetch.group(0) if fetch else self.why.removeprefix(f"no runnable model for {task.task}: ")
+        fetch = FETCH_RE.search(self.why)
+        fix = fetch.group(0) if fetch else reason_detail(task.task, self.why)
         return chosen, (
             f"task {answer.id} ({answer.task}, standing in for {task.task}) answers \"{task.args['text']}\" from the "
-            f"writing task {read.id} reads in {_image_name(read.args['image'])}, not from what the picture shows: no "
+            f"writing task {read.id} reads in {input_name(read.args['image'], 'image')}, not from what the picture shows: no "
             f"model here answers questions about what a picture shows. If no writing answers it, make a {task.task} "
             f"model runnable: {fix}")
 

@@ -12,7 +12,10 @@ it (:func:`_unknown_target`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -27,10 +30,26 @@ from ..model_index.languages import (
     reading_languages,
 )
 from ..model_index.ranking import SUGGESTION_POOL, RankingWeights, ScoredCard, exact_pair, suggestion_key
-from ..schemas import ModelCard, Task
+from ..schemas import ModelCard, Task, arg_refs
 from ..tasks import find_task
 from .questions import _Asked, _Keep, _text_args
 from .ranking import _scored
+
+FETCH_RE = re.compile(r"`hf download [^`]+`")
+"""The download command a reason names for a model's weights ("`hf download Salesforce/blip-vqa-base`")."""
+
+
+def reason_detail(task_type: str, reason: str) -> str:
+    """``reason`` (why no ``task_type`` model can run, with the fix) without its "no runnable model for
+    TYPE: " head, to follow words of a warning's own."""
+    return reason.removeprefix(f"no runnable model for {task_type}: ")
+
+
+def input_name(value: Any, kind: str) -> str:
+    """How a warning names a task's input ``value`` of ``kind`` ("image", "audio"): its file's name, or
+    "the image of task 0" for another task's output."""
+    refs = arg_refs(value)
+    return f"the {kind} of task {refs[0].task_id}" if refs else Path(str(value)).name
 
 
 def material_language(task: Task, request: str) -> str | None:
@@ -84,6 +103,18 @@ def _fixes(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: Ba
     implemented = supported_tasks()
     fixable = [r for name, r in reasons.items() if r and task.task in implemented.get(name, {task.task})]
     return "; ".join(fixable or [r for r in reasons.values() if r])
+
+
+def first_fixes(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: Backends,
+                weights: RankingWeights, languages: QueryLanguages | None, request: str,
+                keeps: Sequence[_Keep]) -> str:
+    """The first non-empty :func:`_fixes` over the cards each of ``keeps`` accepts in turn (the
+    closest kind of card first), else the command that adds a model of the task's type."""
+    for keep in keeps:
+        fixes = _fixes(task, query_vector, index, backends, weights, languages, request, keep=keep)
+        if fixes:
+            return fixes
+    return f"`hugginggpt models add PATH_OR_ID --task {task.task}`"
 
 
 NEAR_TIE = 0.05

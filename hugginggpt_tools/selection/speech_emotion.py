@@ -6,23 +6,16 @@ they judge the words, not the voice, and the emotion model to add (:func:`emotio
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from ..backends.base import Backends
-from ..dag import renumbered
 from ..model_index.index import ModelIndex
-from ..model_index.languages import QueryLanguages
-from ..model_index.ranking import RankingWeights
-from ..schemas import ModelChoice, Plan, Ref, Task, arg_refs
+from ..schemas import ModelChoice, Ref, Task, arg_refs
 from .choice import _choose
 from .questions import _about, _categorical_emotion, asks_about_emotion, recognizes_emotion
 from .ranking import _selecting, task_languages, task_query
-from .reasons import _fixes
+from .reasons import first_fixes, input_name
 
 EMOTION_TASK = "audio-classification"
 """The task type whose request may ask about the emotion of speech
@@ -56,31 +49,18 @@ def emotion_stand_in(task: Task, request: str) -> list[Task] | None:
             Task(id=task.id + 1, task=second, dep=[task.id], args={"text": Ref(task_id=task.id)})]
 
 
-def _emotion_fixes(task: Task, vector: np.ndarray, index: ModelIndex, backends: Backends, weights: RankingWeights,
-                   languages: QueryLanguages, request: str) -> str:
-    """:func:`emotion_fix` for the task's query vector ``vector``."""
-    for keep in (_categorical_emotion, recognizes_emotion):
-        fixes = _fixes(task, vector, index, backends, weights, languages, request, keep=keep)
-        if fixes:
-            return fixes
-    return f"hugginggpt models add PATH_OR_ID --task {task.task}"
+_EMOTION_CARDS = (_categorical_emotion, recognizes_emotion)
+"""The cards to suggest an emotion model from, closest first: those that name emotion classes, then any emotion card."""
 
 
 def emotion_fix(task: Task, request: str, index: ModelIndex, backends: Backends, **select: Any) -> str:
     """How to get an audio model that recognizes emotion: the catalog's best to download for the request
-    (:func:`~hugginggpt_tools.selection.reasons._fixes` over the cards that name emotion classes, else any
+    (:func:`~hugginggpt_tools.selection.reasons.first_fixes` over the cards that name emotion classes, else any
     emotion card: loadable, laptop-sized, of the languages asked or English, best ranked), else the command
     that adds one."""
     (vector,) = index.embed_queries([task_query(task, request)])
-    return _emotion_fixes(task, vector, index, backends, _selecting(select)[1], task_languages(task, request),
-                          request)
-
-
-def _audio_name(value: Any) -> str:
-    refs = arg_refs(value)
-    if refs:
-        return f"the audio of task {refs[0].task_id}"
-    return Path(str(value)).name
+    return first_fixes(task, vector, index, backends, _selecting(select)[1], task_languages(task, request), request,
+                       _EMOTION_CARDS)
 
 
 @dataclass(frozen=True)
@@ -94,8 +74,22 @@ class _EmotionSplit:
     fix: str
 
     def finish(self, task: Task, steps: list[Task]) -> tuple[list[ModelChoice], str | None]:
-        """The steps' choices (ids final) and the plan warning (:func:`_emotion_steps`)."""
-        return _emotion_steps(task, steps, self)
+        """The choices of the stand-in ``steps`` for ``task`` (ids final) and the plan warning: what
+        they judge, and the emotion model to add."""
+        asr, judge = steps
+        first, second = self.choices
+        chosen = [
+            first.model_copy(update={"task_id": asr.id, "stands_in_for": task.task, "reason": (
+                f"{self.why}; {asr.task} then {judge.task} stand in, judging the words said. {first.reason}")}),
+            second.model_copy(update={"task_id": judge.id, "stands_in_for": task.task, "reason": (
+                f"{self.why}; judges the sentiment of the words task {asr.id} transcribed, not the voice. "
+                f"{second.reason}")}),
+        ]
+        warning = (f"task {judge.id} ({judge.task}, standing in for {task.task}) judges the sentiment of the words "
+                   f"said in {input_name(asr.args['audio'], 'audio')} (transcribed by task {asr.id}), not the "
+                   f"voice: {self.why}, so a cheerful voice saying sad words reads as negative. To judge the voice, "
+                   f"add an audio emotion model ({self.fix})")
+        return chosen, warning
 
 
 def _emotion(task: Task, steps: list[Task], choice: ModelChoice, request: str, index: ModelIndex,
@@ -120,7 +114,7 @@ def _emotion(task: Task, steps: list[Task], choice: ModelChoice, request: str, i
         why += f" ({ids[0]}, the one that can run, does not)"
     elif ids:
         why += f" (none of those that can run does: {', '.join(ids)})"
-    fix = _emotion_fixes(task, vector, index, backends, weights, languages, request)
+    fix = first_fixes(task, vector, index, backends, weights, languages, request, _EMOTION_CARDS)
     picked = [_choose(step, v, index, backends, top_k, weights, task_languages(step, request), request,
                       keep=None if k == 0 else recognizes_emotion)
               for k, (step, v) in enumerate(zip(steps, step_vectors))]
@@ -130,64 +124,3 @@ def _emotion(task: Task, steps: list[Task], choice: ModelChoice, request: str, i
     reason = (f"no runnable model for {task.task}: the request asks about emotion, and {why}; transcribing the "
               f"speech and judging its words cannot stand in either ({missing}). Add an audio emotion model ({fix})")
     return ModelChoice(task_id=task.id, task=task.task, reason=reason), None
-
-
-def _emotion_steps(task: Task, steps: list[Task], split: _EmotionSplit) -> tuple[list[ModelChoice], str]:
-    """The choices of the stand-in ``steps`` for ``task`` (ids final) and the plan warning: what
-    they judge, and the emotion model to add."""
-    asr, judge = steps
-    first, second = split.choices
-    chosen = [
-        first.model_copy(update={"task_id": asr.id, "stands_in_for": task.task, "reason": (
-            f"{split.why}; {asr.task} then {judge.task} stand in, judging the words said. {first.reason}")}),
-        second.model_copy(update={"task_id": judge.id, "stands_in_for": task.task, "reason": (
-            f"{split.why}; judges the sentiment of the words task {asr.id} transcribed, not the voice. "
-            f"{second.reason}")}),
-    ]
-    warning = (f"task {judge.id} ({judge.task}, standing in for {task.task}) judges the sentiment of the words "
-               f"said in {_audio_name(asr.args['audio'])} (transcribed by task {asr.id}), not the voice: "
-               f"{split.why}, so a cheerful voice saying sad words reads as negative. To judge the voice, add an "
-               f"audio emotion model ({split.fix})")
-    return chosen, warning
-
-
-def _moved(task: Task, task_id: int, new_id: Callable[[int], int]) -> Task:
-    """``task`` with id ``task_id`` and the ids in its ``dep`` and references mapped by ``new_id``."""
-    return task.model_copy(update={"id": task_id, "dep": [d if d < 0 else new_id(d) for d in task.dep],
-                                   "args": {k: renumbered(v, new_id) for k, v in task.args.items()}})
-
-
-def _new_id(old: int, splits: Collection[int]) -> int:
-    """The id of task ``old`` once each task in ``splits`` is two (:func:`_spliced`)."""
-    return old + sum(1 for s in splits if s < old) + (1 if old in splits else 0)
-
-
-def _spliced(plan: Plan, choices: list[ModelChoice], splits: dict[int, Any]) -> tuple[Plan, list[ModelChoice]]:
-    """``plan`` with each task whose id ``splits`` holds replaced by its split's two steps: the first
-    takes the task's id, the second (the one the other tasks' references to the task now point at)
-    the next, and every later id shifts by one per split before it; the steps' warnings are added
-    to the plan's. A split (:class:`_EmotionSplit`, :class:`~.reading._ReadingSplit`) has ``steps``
-    and gives their choices and warning with ``finish(task, steps)``."""
-    def new_id(old: int) -> int:
-        return _new_id(old, splits)
-
-    tasks: list[Task] = []
-    chosen: list[ModelChoice] = []
-    warnings: list[str] = []
-    for task, choice in zip(plan.tasks, choices):
-        moved_id = new_id(task.id)
-        if task.id not in splits:
-            fallback = choice.fallback.model_copy(update={"task_id": moved_id}) if choice.fallback else None
-            tasks.append(_moved(task, moved_id, new_id))
-            chosen.append(choice.model_copy(update={"task_id": moved_id, "fallback": fallback}))
-            continue
-
-        def step_id(old: int, split_id: int = task.id, first: int = moved_id - 1) -> int:
-            return first if old == split_id else new_id(old)  # the transcript: the first step's output
-
-        steps = [_moved(step, moved_id - 1 + k, step_id) for k, step in enumerate(splits[task.id].steps)]
-        step_choices, warning = splits[task.id].finish(task, steps)
-        tasks += steps
-        chosen += step_choices
-        warnings += [warning] if warning else []
-    return plan.model_copy(update={"tasks": tasks, "warnings": [*plan.warnings, *warnings]}), chosen

@@ -17,7 +17,7 @@ extractive question answering (:mod:`~hugginggpt_tools.selection.reading`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from ..backends._ocr import asks_for_writing
@@ -26,9 +26,10 @@ from ..dag import renumbered
 from ..model_index.index import ModelIndex
 from ..schemas import ModelCard, ModelChoice, Plan, Task, arg_refs
 from .choice import select_models
-from .questions import _about, _text_args
+from .questions import _about, _text_args, without_file_names
 from .reading import _reading
-from .speech_emotion import _emotion, _new_id, _spliced, emotion_stand_in
+from .reasons import first_fixes, reason_detail
+from .speech_emotion import _emotion, emotion_stand_in
 
 _PEOPLE = (r"people|persons?|(?:wo)?m[ae]n|child(?:ren)?|kids?|boys?|girls?|bab(?:y|ies)|faces?|humans?|"
            r"any(?:one|body)|some(?:one|body)|players?|pedestrians?|crowds?|riders?|guys?|lad(?:y|ies)|figures?")
@@ -196,8 +197,8 @@ def stand_ins(plan: Plan, choices: list[ModelChoice], request: str, index: Model
     merged: dict[int, int] = {}
     if not splits:  # an emotion split renumbers the tasks itself; the two are not combined
         tasks, chosen, merged = _merged_duplicates(tasks, chosen, {asked.id for asked, *_ in partial})
-    warnings = [_merged_warning(*p, task_id=merged[p[0].id]) if p[0].id in merged else
-                _caveat_warning(*p, task_id=_new_id(p[0].id, splits)) for p in partial if p[2] or p[0].id in merged]
+    warnings = [_stand_in_warning(*p, task_id=merged.get(p[0].id, _new_id(p[0].id, splits)), merged=p[0].id in merged)
+                for p in partial if p[2] or p[0].id in merged]
     warnings += _speech_only_warnings(tasks, chosen, request, index, backends, **select)
     if warnings:
         plan = plan.model_copy(update={"warnings": [*plan.warnings, *warnings]})
@@ -235,8 +236,8 @@ def _merged_duplicates(tasks: list[Task], chosen: list[ModelChoice], stood: set[
         return tasks, chosen, {}
     renumber = _renumbering({d: merged[d] for d in dropped})
     kept = [(t, c) for t, c in zip(tasks, chosen) if t.id not in dropped]
-    return ([t.model_copy(update={"id": renumber(t.id), "dep": sorted({d if d < 0 else renumber(d) for d in t.dep}),
-                                  "args": {n: renumbered(v, renumber) for n, v in t.args.items()}}) for t, _ in kept],
+    moved = [_moved(t, renumber(t.id), renumber) for t, _ in kept]
+    return ([t.model_copy(update={"dep": sorted(set(t.dep))}) for t in moved],  # a task may have used both
             [c.model_copy(update={"task_id": renumber(c.task_id), "fallback": c.fallback.model_copy(
                 update={"task_id": renumber(c.task_id)}) if c.fallback else None}) for _, c in kept],
             {asked: renumber(into) for asked, into in merged.items() if asked in stood})
@@ -254,16 +255,19 @@ def _renumbering(merged: dict[int, int]) -> Callable[[int], int]:
     return renumber
 
 
-def _merged_warning(task: Task, other: Task, caveat: str | None, why: str, *, task_id: int) -> str:
-    """The plan warning for a stand-in merged into a task of the plan (:func:`_merged_duplicates`): that
-    task answers ``task``'s question too, as far as it can (``caveat``), and how to get a model of the type
-    asked for (``why``: the reason none can run, with the fix)."""
-    detail = why.removeprefix(f"no runnable model for {task.task}: ")
+def _stand_in_warning(task: Task, other: Task, caveat: str | None, why: str, *, task_id: int, merged: bool) -> str:
+    """The plan warning of a stand-in ``other`` for ``task``: when ``merged`` into a task of the plan
+    (:func:`_merged_duplicates`), that that task answers ``task``'s question too, as far as it can
+    (``caveat``); else what it gives when it answers only part of the question (``caveat``). Either way,
+    how to get a model of the type asked for (``why``: the reason none can run, with the fix)."""
     question = " ".join(str(task.args.get("text", "")).split())
     asked = f" (\"{question}\")" if question else ""
-    gives = f": it {caveat}" if caveat else ""
-    return (f"task {task_id} ({other.task}) also answers the {task.task} asked for{asked}, as no {task.task} model "
-            f"can run here{gives}. To answer it with a {task.task} model, make one runnable: {detail}")
+    head = (f"task {task_id} ({other.task}) also answers the {task.task} asked for{asked}" if merged else
+            f"task {task_id} ({other.task}, standing in for {task.task}) {caveat}")
+    gives = f": it {caveat}" if merged and caveat else ""
+    goal = f"it with a {task.task} model" if merged else f"\"{question}\" itself"
+    return (f"{head}, as no {task.task} model can run here{gives}. To answer {goal}, make one runnable: "
+            f"{reason_detail(task.task, why)}")
 
 
 SPEECH_ONLY_TAGS = frozenset({"voice-activity-detection", "vad", "speech-detection"})
@@ -288,25 +292,22 @@ def _speech_only_warnings(tasks: list[Task], chosen: list[ModelChoice], request:
     (:func:`speech_only`: Silero VAD) while the part of the request about its audio asks about something
     else ("what kind of sound is tone.wav?", "classify the audio"): its answer is only "speech" or "no
     speech", said with the fix, a sound classifier to download (the catalog's best to suggest,
-    :func:`~hugginggpt_tools.selection.reasons._fixes` over the cards that say they name sounds, else over
+    :func:`~hugginggpt_tools.selection.reasons.first_fixes` over the cards that say they name sounds, else over
     those that are not speech, emotion or language classifiers); one warning for the tasks one model runs."""
     from .ranking import _selecting, task_languages, task_query
-    from .reasons import _fixes
 
     by_model: dict[str, list[Task]] = {}
     for task, choice in zip(tasks, chosen):
         if task.task != "audio-classification" or "audio" not in task.args or not speech_only(choice):
             continue
-        if not _SPEECH_ASKED_RE.search(_without_names(_about(task.args["audio"], request))):
+        if not _SPEECH_ASKED_RE.search(without_file_names(_about(task.args["audio"], request))):
             by_model.setdefault(str(choice.model_id), []).append(task)
     warnings = []
     for model, group in by_model.items():  # one warning for the tasks a model runs alike
         task = group[0]
         (vector,) = index.embed_queries([task_query(task, request)])
         weights, languages = _selecting(select)[1], task_languages(task, request)
-        fixes = next((found for keep in (_names_sounds, _may_name_sounds) for found in
-                      [_fixes(task, vector, index, backends, weights, languages, request, keep=keep)] if found), "")
-        fix = fixes or f"`hugginggpt models add PATH_OR_ID --task {task.task}`"
+        fix = first_fixes(task, vector, index, backends, weights, languages, request, (_names_sounds, _may_name_sounds))
         ids = [str(t.id) for t in group]
         which = f"task {ids[0]}" if len(ids) == 1 else f"tasks {', '.join(ids[:-1])} and {ids[-1]}"
         warnings.append(f"{which} ({task.task}) run{'s' if len(ids) == 1 else ''} {model}, which only tells speech "
@@ -335,13 +336,6 @@ def _may_name_sounds(card: ModelCard) -> bool:
         and not identifies_language(card)
 
 
-def _without_names(text: str) -> str:
-    """``text`` without its file names ("speech.wav" asks nothing about speech)."""
-    from ..planning.resources import FILE_NAME_RE  # local: as _question_kind
-
-    return FILE_NAME_RE.sub(" ", text)
-
-
 def _select_one(task: Task, request: str, index: ModelIndex, backends: Backends, **select: Any) -> ModelChoice:
     """The :func:`~hugginggpt_tools.selection.select_models` choice for the one task ``task``."""
     (found,) = select_models(Plan(tasks=[task]), request, index, backends, **select)
@@ -366,9 +360,10 @@ def _with_picture_fallback(task: Task, choice: ModelChoice, request: str, index:
 def _standing_in(task: Task, choice: ModelChoice, request: str, index: ModelIndex, backends: Backends,
                  **select: Any) -> tuple[Task, ModelChoice, str | None] | None:
     """For ``task``, which no model can run (``choice`` says why), its :func:`stand_in`, that task's
-    choice (naming the type it stands in for, and whether its output holds the whole answer:
-    ``answers_whole``, when there is no caveat) and its :func:`stand_in_caveat`, when one can run;
-    else None."""
+    choice (naming the type it stands in for, and ``answers_whole`` when its output is the whole answer
+    and needs no model of that type: an image question with no caveat, "how many faces are there?" by a
+    detector's count; not a document's question, whose answer is only somewhere in the text read) and
+    its :func:`stand_in_caveat`, when one can run; else None."""
     other = stand_in(task)
     if other is None:
         return None
@@ -377,15 +372,49 @@ def _standing_in(task: Task, choice: ModelChoice, request: str, index: ModelInde
         return None
     caveat = stand_in_caveat(task)
     gives = f"it {caveat}" if caveat else "its output holds the answer"
-    return other, found.model_copy(update={"stands_in_for": task.task, "answers_whole": caveat is None, "reason": (
+    whole = caveat is None and task.task == "visual-question-answering"
+    return other, found.model_copy(update={"stands_in_for": task.task, "answers_whole": whole, "reason": (
         f"no {task.task} model can run here ({choice.reason}); {other.task} stands in: {gives}. "
         f"{found.reason}")}), caveat
 
 
-def _caveat_warning(task: Task, other: Task, caveat: str, why: str, *, task_id: int) -> str:
-    """The plan warning of a stand-in that answers only part of ``task``'s question: what it gives,
-    and how to get a model of the type asked for (``why``: the reason none can run, with the fix)."""
-    detail = why.removeprefix(f"no runnable model for {task.task}: ")
-    question = " ".join(str(task.args.get("text", "")).split())
-    return (f"task {task_id} ({other.task}, standing in for {task.task}) {caveat}, as no {task.task} model "
-            f"can run here. To answer \"{question}\" itself, make one runnable: {detail}")
+def _moved(task: Task, task_id: int, new_id: Callable[[int], int]) -> Task:
+    """``task`` with id ``task_id`` and the ids in its ``dep`` and references mapped by ``new_id``."""
+    return task.model_copy(update={"id": task_id, "dep": [d if d < 0 else new_id(d) for d in task.dep],
+                                   "args": {k: renumbered(v, new_id) for k, v in task.args.items()}})
+
+
+def _new_id(old: int, splits: Collection[int]) -> int:
+    """The id of task ``old`` once each task in ``splits`` is two (:func:`_spliced`)."""
+    return old + sum(1 for s in splits if s < old) + (1 if old in splits else 0)
+
+
+def _spliced(plan: Plan, choices: list[ModelChoice], splits: dict[int, Any]) -> tuple[Plan, list[ModelChoice]]:
+    """``plan`` with each task whose id ``splits`` holds replaced by its split's two steps: the first
+    takes the task's id, the second (the one the other tasks' references to the task now point at)
+    the next, and every later id shifts by one per split before it; the steps' warnings are added
+    to the plan's. A split (:class:`~.speech_emotion._EmotionSplit`, :class:`~.reading._ReadingSplit`)
+    has ``steps`` and gives their choices and warning with ``finish(task, steps)``."""
+    def new_id(old: int) -> int:
+        return _new_id(old, splits)
+
+    tasks: list[Task] = []
+    chosen: list[ModelChoice] = []
+    warnings: list[str] = []
+    for task, choice in zip(plan.tasks, choices):
+        moved_id = new_id(task.id)
+        if task.id not in splits:
+            fallback = choice.fallback.model_copy(update={"task_id": moved_id}) if choice.fallback else None
+            tasks.append(_moved(task, moved_id, new_id))
+            chosen.append(choice.model_copy(update={"task_id": moved_id, "fallback": fallback}))
+            continue
+
+        def step_id(old: int, split_id: int = task.id, first: int = moved_id - 1) -> int:
+            return first if old == split_id else new_id(old)  # the transcript: the first step's output
+
+        steps = [_moved(step, moved_id - 1 + k, step_id) for k, step in enumerate(splits[task.id].steps)]
+        step_choices, warning = splits[task.id].finish(task, steps)
+        tasks += steps
+        chosen += step_choices
+        warnings += [warning] if warning else []
+    return plan.model_copy(update={"tasks": tasks, "warnings": [*plan.warnings, *warnings]}), chosen
