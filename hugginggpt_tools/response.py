@@ -66,7 +66,7 @@ def _task_head(result: TaskResult, names: dict[int, list[str]] | None = None) ->
     """"task 0 (image-to-text)", or "task 0 (image-classification, standing in for image-to-text)";
     what stood in for what, and why, is said once for all (:func:`_stand_in_lines`). With ``names``
     (:func:`_input_names`), the input files of the task too: "task 1 (audio-classification of b.wav)"."""
-    of = f" of {_listed(names[result.task_id])}" if names and names.get(result.task_id) else ""
+    of = f" of {listed(names[result.task_id])}" if names and names.get(result.task_id) else ""
     also = f", standing in for {result.stands_in_for}" if result.stands_in_for else ""
     return f"task {result.task_id} ({result.task}{of}{also})"
 
@@ -213,8 +213,8 @@ def _headline(results: Sequence[TaskResult]) -> str:
     if by_status["skipped"]:
         parts.append(f"{by_status['skipped']} {'was' if by_status['skipped'] == 1 else 'were'} skipped")
     if not by_status["succeeded"]:
-        return f"I {verb} {tasks} for your request; none succeeded: {_listed(parts)}."
-    return f"I {verb} {tasks} for your request: {_listed(parts)}."
+        return f"I {verb} {tasks} for your request; none succeeded: {listed(parts)}."
+    return f"I {verb} {tasks} for your request: {listed(parts)}."
 
 
 def _ran_a_model(result: TaskResult) -> bool:
@@ -250,7 +250,7 @@ def nothing_planned(plan: Plan, files: Sequence[str] = ()) -> str:
     asks = [ask.format(Path(f).name) for f in list(dict.fromkeys(files))[:3]
             for ask in _ASK.get(file_modality(f) or "", ())[:2 if len(names) == 1 else 1]]
     examples = f": e.g. {', '.join(repr(a) for a in asks)}" if asks else ""
-    return (head + f"Say what to do with {_listed(names[:3])}{' and the others' if len(names) > 3 else ''}"
+    return (head + f"Say what to do with {listed(names[:3])}{' and the others' if len(names) > 3 else ''}"
             f"{examples}; or configure an LLM with --llm for open questions.")
 
 
@@ -358,7 +358,7 @@ def _general(result: TaskResult) -> str:
     return text
 
 
-def _listed(items: Sequence[str]) -> str:
+def listed(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
@@ -408,7 +408,7 @@ def _stand_in_lines(results: Sequence[TaskResult], choices: Sequence[ModelChoice
     standing: dict[str, list[TaskResult]] = {}  # such a type -> the tasks that stood in for it
     for group in groups.values():
         head = group[0]
-        numbers = f"{'task' if len(group) == 1 else 'tasks'} {_listed([str(r.task_id) for r in group])}"
+        numbers = f"{'task' if len(group) == 1 else 'tasks'} {listed([str(r.task_id) for r in group])}"
         if not _fallback_ran(head):
             if head.stands_in_for not in unavailable:
                 order.append((False, head.stands_in_for))
@@ -418,11 +418,11 @@ def _stand_in_lines(results: Sequence[TaskResult], choices: Sequence[ModelChoice
             continue
         said = set(_own_parts(head))
         others = list(dict.fromkeys(p for r in group[1:] for p in _own_parts(r) if p not in said))
-        same = f"; the same for {_listed(others)}" if others else ""
+        same = f"; the same for {listed(others)}" if others else ""
         order.append((True, f"{numbers} ran {head.task} for the {head.stands_in_for} asked for, which its models "
                             f"could not give: {head.error}{same}"))
     said = " ".join(plan.warnings if plan else [])
-    return [text if is_line else f"{_listed(unavailable[text])} for the {text} asked for, which no model here can give"
+    return [text if is_line else f"{listed(unavailable[text])} for the {text} asked for, which no model here can give"
             f"{_how_to_run(text, standing[text], choices, said)}" for is_line, text in order]
 
 
@@ -493,5 +493,6 @@ class Responder:
         return redact("\n\n".join([str(reply.text), *notes]))
 
 
-__all__ = ["Responder", "failure_note", "llm_failure", "missing_note", "nothing_planned", "result_record", "stand_in_note",
+__all__ = ["Responder", "failure_note", "listed", "llm_failure", "missing_note", "nothing_planned", "result_record",
+           "stand_in_note",
            "summarize", "warning_note"]

@@ -108,13 +108,11 @@ def _plan_as_run(planned: Any, plan: Any, choices: Sequence[Any]) -> str:
     by_type: dict[str, list[str]] = {}
     for task_id, asked in stands.items():
         by_type.setdefault(asked, []).append(str(task_id))
-    notes = "; ".join(f"task{'s' if len(ids) > 1 else ''} {_and(ids)} stand{'' if len(ids) > 1 else 's'} in for {asked}"
+    from ..response import listed
+
+    notes = "; ".join(f"task{'s' if len(ids) > 1 else ''} {listed(ids)} stand{'' if len(ids) > 1 else 's'} in for {asked}"
                       for asked, ids in by_type.items())
     return f"[select] plan as run: {tasks}" + (f" ({notes})" if notes else "")
-
-
-def _and(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _check_planned_files(plan: Any, files: Sequence[str]) -> None:
