@@ -44,7 +44,7 @@ from .inputs import check_file_kind, find_file, local_file, names_text_file, res
 from .redaction import redact
 from .retries import RetryPolicy, is_transient, retry_delay
 from .schemas import ArgValue, Candidate, ModelCard, ModelChoice, Plan, Ref, Task, TaskResult, TextTemplate
-from .tasks import get_task
+from .tasks import find_task, get_task
 from .textlang import detect_languages, foreign_among
 
 logger = logging.getLogger(__name__)
@@ -182,6 +182,19 @@ def _reads_files(task: Task) -> bool:
                                        or _one_word(value)):
             return True
     return False
+
+
+def _about(task: str, inputs: Mapping[str, str], request: str) -> str:
+    """The part of ``request`` about the input file of ``task`` (its first file argument;
+    :func:`~hugginggpt_tools.selection.request_about`), for :attr:`RunContext.about`; "" for a task
+    without one."""
+    spec = find_task(task)
+    path = next((inputs[a.name] for a in spec.args if a.modality != "text" and inputs.get(a.name)), None) if spec else None
+    if not path or not request:
+        return ""
+    from .selection import request_about  # local: selection loads numpy; only a task with an input file needs it
+
+    return request_about(str(path), request)
 
 
 def _one_word(value: str) -> bool:
@@ -366,7 +379,8 @@ class Executor:
 
     async def _call(self, cand: Candidate, task: Task, inputs: dict[str, str], request: str) -> TaskOutput:
         backend = self.backends[cand.backend]
-        ctx = RunContext(store=self.store, settings=self.settings, task_id=task.id, request=request, task=task.task)
+        ctx = RunContext(store=self.store, settings=self.settings, task_id=task.id, request=request, task=task.task,
+                         about=_about(task.task, inputs, request))
         timeout = self.settings.task_timeout_s
         try:
             return await asyncio.wait_for(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import mimetypes
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .errors import InputError
 
@@ -62,23 +62,51 @@ def sniff_kind(path: str | Path) -> tuple[str, str] | None:
     return kind_of(head)
 
 
-_TEXT_TYPES = frozenset({"application/pdf", "application/json", "application/xhtml+xml", "application/rtf",
-                         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"})
-"""Media types, other than ``text/*``, of files whose text a task reads (a PDF, a Word document)."""
+TEXT_MEDIA_TYPES: tuple[str, ...] = (
+    "text/", "application/xhtml+xml", "application/pdf", "application/json",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+)
+"""Media types of files and pages whose text a task reads: a web page, a plain-text file, a PDF, a
+Word document (an entry ending in ``/`` is a prefix, as in ``Settings.download_content_types``)."""
+_DOCUMENT_SUFFIXES = frozenset({".pdf", ".doc", ".docx", ".rtf", ".html"})
+"""Documents whose text a task reads, besides :data:`~hugginggpt_tools.documents.TEXT_FILE_SUFFIXES`."""
+_MEDIA_MODALITIES = frozenset({"image", "audio", "video", "table"})
+
+
+def name_modality(name: str) -> str | None:
+    """What a file holds by its name or URL path's suffix: ``"text"`` for a text file or document
+    a text argument reads ("notes.log", "report.pdf", "letter.doc"; a CSV or TSV file is a
+    ``"table"``), ``"image"``, ``"audio"``, ``"video"`` or ``"table"``; None without a suffix or
+    for another one."""
+    from .artifacts import guess_modality  # local: artifacts and documents import this module
+    from .documents import TEXT_FILE_SUFFIXES
+
+    suffix = PurePosixPath(name).suffix.lower()
+    if not suffix:
+        return None
+    if suffix in _DOCUMENT_SUFFIXES or (suffix in TEXT_FILE_SUFFIXES and suffix not in (".csv", ".tsv")):
+        return "text"
+    modality = guess_modality(name)
+    return modality if modality in _MEDIA_MODALITIES else None
+
+
+def is_text_type(mime: str) -> bool:
+    """Whether the media type ``mime`` is one whose text a task reads (:data:`TEXT_MEDIA_TYPES`)."""
+    return any(mime == t or (t.endswith("/") and mime.startswith(t)) for t in TEXT_MEDIA_TYPES)
 
 
 def file_modality(path: str | Path) -> str | None:
     """What the file at ``path`` holds as a task reads it: ``"image"``, ``"audio"``, ``"video"`` or
-    ``"text"`` (a PDF or Word document too), by its first bytes (:func:`sniff_kind`), else by its
-    name ("clip.mp4", "notes.txt"); None when neither tells."""
+    ``"text"`` (a PDF, Word document or table too), by its first bytes (:func:`sniff_kind`), else by
+    its name (:func:`name_modality`: "clip.mp4", "notes.log"; else a ``text/*`` media type, "main.py");
+    None when neither tells."""
     kind = sniff_kind(path)
     if kind is not None:
         return "text" if kind[0] == "document" else kind[0]
-    mime = mimetypes.guess_type(f"x{Path(path).suffix.lower()}")[0] or ""
-    if mime in _TEXT_TYPES:
-        return "text"
-    major = mime.split("/")[0]
-    return major if major in ("image", "audio", "video", "text") else None
+    modality = name_modality(str(path))
+    if modality is None and is_text_type(mimetypes.guess_type(f"x{Path(path).suffix.lower()}")[0] or ""):
+        modality = "text"
+    return "text" if modality == "table" else modality
 
 
 def check_file_kind(path: str | Path, modalities: Sequence[str], task: str) -> None:
@@ -108,4 +136,5 @@ def _accepted(modality: str, modalities: Sequence[str]) -> str:
     return text
 
 
-__all__ = ["check_file_kind", "file_modality", "kind_of", "sniff_kind", "sniff_suffix"]
+__all__ = ["TEXT_MEDIA_TYPES", "check_file_kind", "file_modality", "is_text_type", "kind_of", "name_modality",
+           "sniff_kind", "sniff_suffix"]

@@ -48,7 +48,7 @@ from .documents import (
     table_as_text,
 )
 from .errors import InputError
-from .filekinds import check_file_kind, sniff_kind, sniff_suffix
+from .filekinds import TEXT_MEDIA_TYPES, check_file_kind, sniff_kind, sniff_suffix
 from .policy import ALLOWED_SCHEMES, FilePolicy, Target, URLPolicy
 from .redaction import redact
 
@@ -397,10 +397,7 @@ def text_file_content(value: str, files: Sequence[str] = (), cwd: str | Path | N
     return read_text_file(path)
 
 
-PAGE_CONTENT_TYPES: tuple[str, ...] = (
-    "text/", "application/xhtml+xml", "application/pdf", "application/json",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-)
+PAGE_CONTENT_TYPES: tuple[str, ...] = TEXT_MEDIA_TYPES
 """Content types a text argument's URL may answer with besides those of any download: a web page, a
 plain-text file, a PDF, a Word document."""
 _PAGE_FIX = ("To use a web page's text, download the page yourself (save it, for example as page.html) and give "

@@ -16,15 +16,8 @@ import pytest
 from helpers import make_video
 
 from hugginggpt_tools.artifacts import ArtifactStore
-from hugginggpt_tools.backends._audio import (
-    convert_command,
-    read_audio,
-    read_wav,
-    replace_sound_track,
-    video_stream,
-    video_suffix,
-    write_wav,
-)
+from hugginggpt_tools.backends._audio import convert_command, read_audio, read_wav, write_wav
+from hugginggpt_tools.backends._video import replace_sound_track, video_stream, video_suffix
 from hugginggpt_tools.backends.base import RunContext
 from hugginggpt_tools.config import Settings
 from hugginggpt_tools.errors import InputError
@@ -194,7 +187,7 @@ def test_the_piper_voice_loads_without_memory_reuse_and_says_the_same_samples() 
     import onnxruntime
     from piper import PiperConfig, PiperVoice, SynthesisConfig
 
-    from hugginggpt_tools.backends._audio import piper_voice
+    from hugginggpt_tools.backends._speech import piper_voice
 
     fast = piper_voice(1)
     assert fast.session.get_session_options().enable_mem_reuse is False

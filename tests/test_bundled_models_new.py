@@ -256,7 +256,7 @@ def test_extractive_summary_memory_grows_with_the_text_not_its_square(ctx) -> No
 
 
 def test_sentences_and_summary_lengths() -> None:
-    from hugginggpt_tools.backends.bundled_text import split_sentences, summary_length
+    from hugginggpt_tools.backends.bundled_text import asked_length, split_sentences, summary_length
 
     assert split_sentences('Dr. Smith came at 5 p.m. on Monday. He said: "It works!" Prices rose 3.5% in May. '
                            "J. R. R. Tolkien wrote it.") == [
@@ -273,15 +273,15 @@ def test_sentences_and_summary_lengths() -> None:
         "Il est venu.", "Élodie est partie.", "Потом он ушёл."]
     assert split_sentences("今天天气很好。我们去公园。") == ["今天天气很好。", "我们去公园。"]
     assert [summary_length(n) for n in (1, 3, 8, 12, 40)] == [1, 1, 2, 3, 5]
-    assert [summary_length(12, r) for r in (
+    assert [summary_length(12, asked_length(r)) for r in (
         "Give me a one-line summary of report.txt", "Sum it up in two sentences", "a 3-sentence summary",
         "Summarize in 4 bullet points", "Keep it to five sentences", "a single-sentence summary please")] == [
         1, 2, 3, 4, 5, 1]
     # counts that are not the summary's length leave the default (a quarter of 12)
-    assert [summary_length(12, r) for r in (
+    assert [summary_length(12, asked_length(r)) for r in (
         "Summarize the 2 reports", "Summarize the 10-line poem", "Translate it line-by-line and summarize it",
         "Write a one-line caption for a.jpg and summarize b.txt")] == [3, 3, 3, 3]
-    assert summary_length(2, "in five sentences") == 2
+    assert summary_length(2, asked_length("in five sentences")) == 2
 
 
 # ----------------------------------------------------------------------------- vision

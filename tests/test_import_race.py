@@ -39,7 +39,19 @@ def test_the_haar_model_finds_its_cascades_while_another_thread_imports_cv2(monk
     _half_imported(monkeypatch, "cv2")
     assert bundled_vision._cascade_dir() == folder
     assert bundled_vision.HaarCascadeModel.unavailable_reason() is None
+
+
+def test_missing_packages_finds_a_package_find_spec_fails_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not yet in ``sys.modules`` when looked for, there when ``find_spec`` reads it: found on its path."""
+    pytest.importorskip("cv2")
+
+    def racing(name: str, package: str | None = None) -> None:
+        raise ValueError(f"{name}.__spec__ is None")
+
+    monkeypatch.delitem(sys.modules, "cv2")
+    monkeypatch.setattr(importlib.util, "find_spec", racing)
     assert missing_packages(["cv2"]) == []
+    assert missing_packages(["surely_not_installed_pkg_x"]) == ["surely_not_installed_pkg_x"]
 
 
 def test_pyav_is_found_while_another_thread_imports_it(monkeypatch: pytest.MonkeyPatch) -> None:

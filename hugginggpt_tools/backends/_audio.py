@@ -344,7 +344,7 @@ def convert_command(path: str | Path) -> str:
 def _looks_like(path: Path) -> str:
     """The note "; it looks like a PNG image" (or "plain text") when the first bytes of ``path``
     say it holds no audio, else ""."""
-    from ..inputs import sniff_kind
+    from ..filekinds import sniff_kind
 
     kind = sniff_kind(path)
     if kind is not None:
@@ -444,17 +444,3 @@ def wav_duration(path: str | Path) -> tuple[float, int]:
     with wave.open(str(path), "rb") as wav:
         return wav.getnframes() / float(wav.getframerate()), wav.getframerate()
 
-
-_MOVED = {"video_stream": "._video", "video_suffix": "._video", "replace_sound_track": "._video",
-          "piper_voice": "._speech", "write_speech": "._speech", "speech_output": "._speech"}
-"""Names that moved to :mod:`._video` and :mod:`._speech`, still importable from here (loaded on
-first use: those modules import this one)."""
-
-
-def __getattr__(name: str) -> Any:
-    """A name of :data:`_MOVED` from the module it moved to."""
-    import importlib
-
-    if name not in _MOVED:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(_MOVED[name], __package__), name)

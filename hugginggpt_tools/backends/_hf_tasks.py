@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..inputs import sniff_suffix
+from ..filekinds import sniff_suffix
 from ._images import detections_image, open_image, save_image
 from ._inputs import file_input, optional_text, text_input
 from .base import RunContext, TaskOutput

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ._sentences import HEADER_FIELDS, TERMINATED_RE
+from ._sentences import HEADER_FIELDS, HEADER_WORDS, TERMINATED_RE
 
 _ASKS_SENDER_RE = re.compile(
     r"\bwho(?:m)?\b(?:\s+\w+){0,3}?\s+(?:signed|signs|sign|wrote|writes|write|written|sent|sends|send|authored|penned)\b|"
@@ -90,11 +90,11 @@ def headers(sentences: list[str]) -> dict[int, tuple[str, str]]:
     """The header lines among ``sentences`` (:func:`split_sentences`) of an e-mail or memo ("From:",
     "To:", "Cc:", "Subject:", "Re:", "Date:", "Sent:", case aside), by index: what the line says
     (``"sender"``, ``"recipient"``, ``"subject"``, ``"date"``) and its value ("Re:"/"Fwd:" dropped).
-    A header is a line of its own of at most 25 words; a sentence that goes on past it is none."""
+    A header is a line of its own of at most :data:`HEADER_WORDS` words; a sentence that goes on past it is none."""
     found = {}
     for k, sentence in enumerate(sentences):
         header = _HEADER_RE.match(sentence)
-        if header and len(sentence.split()) <= 25:
+        if header and len(sentence.split()) <= HEADER_WORDS:
             found[k] = (_HEADER_ROLES[header.group("field").lower()], header.group("value").strip(" ,;"))
     return found
 

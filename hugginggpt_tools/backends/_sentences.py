@@ -68,12 +68,12 @@ def _line_structured(lines: list[str]) -> bool:
 HEADER_FIELDS = "from|to|cc|bcc|subject|re|date|sent"
 """The fields of an e-mail's or memo's header lines ("From:", "Subject:", "Sent:"), case aside."""
 _HEADER_LINE_RE = re.compile(rf"(?:{HEADER_FIELDS})\s*:\s*\S", re.IGNORECASE)
-_HEADER_WORDS = 25
+HEADER_WORDS = 25
 """A header line is at most this many words: a longer line that opens "To: ..." is prose."""
 
 
 def _header_line(line: str) -> bool:
-    return bool(_HEADER_LINE_RE.match(line)) and len(line.split()) <= _HEADER_WORDS
+    return bool(_HEADER_LINE_RE.match(line)) and len(line.split()) <= HEADER_WORDS
 
 
 def _line_segments(block: str) -> list[str]:
@@ -250,5 +250,5 @@ def split_sentences(text: str) -> list[str]:
     return pieces
 
 
-__all__ = ["HEADER_FIELDS", "TERMINATED_RE", "TEXTS_SEPARATOR", "heading", "headings", "split_sentences",
+__all__ = ["HEADER_FIELDS", "HEADER_WORDS", "TERMINATED_RE", "TEXTS_SEPARATOR", "heading", "headings", "split_sentences",
            "split_texts"]

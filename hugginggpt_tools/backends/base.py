@@ -40,13 +40,18 @@ class RunContext:
     ``cancelled`` is set when the call has outlived its task's time limit: the executor has
     recorded the failure and will not read the result. A thread cannot be stopped from outside,
     so a model that works in steps (sentence by sentence, window by window) should check it
-    between steps and stop (:meth:`stop_if_cancelled`); one that does not runs on to its end."""
+    between steps and stop (:meth:`stop_if_cancelled`); one that does not runs on to its end.
+
+    ``about`` is the part of ``request`` about the task's input file ("describe a.jpg" of "describe
+    a.jpg and read the text in b.png", :func:`~hugginggpt_tools.selection.request_about`), set by the
+    executor; empty when not known, where a backend reads the whole request (``ctx.about or ctx.request``)."""
 
     store: ArtifactStore
     settings: Settings
     task_id: int = 0
     request: str = ""
     task: str | None = None
+    about: str = ""
     cancelled: threading.Event = field(default_factory=threading.Event, repr=False, compare=False)
 
     def stop_if_cancelled(self) -> None:

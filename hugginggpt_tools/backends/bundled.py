@@ -34,7 +34,7 @@ def _install(extra: str) -> str:
 
 def onnx_session_options(num_threads: int, options: Any = None) -> Any:
     """The onnxruntime ``SessionOptions`` the bundled models' sessions are built with (RapidOCR's
-    three, :func:`._ocr.rapidocr_engine`; Piper's, :func:`._audio.piper_voice`): ``num_threads``
+    three, :func:`._ocr.rapidocr_engine`; Piper's, :func:`._speech.piper_voice`): ``num_threads``
     intra- and inter-op threads (``Settings.num_threads``, ``HUGGINGGPT_NUM_THREADS``) and memory
     reuse off (``enable_mem_reuse``), set on ``options`` (a library's own, whose other settings are
     kept) or on new default options when it is None. Silero VAD's small session is left as
@@ -181,7 +181,7 @@ class RapidOCRModel(BundledModel):
     The text has a line per line read, in reading order, and a blank line between paragraphs and
     columns (:func:`._ocr.ocr_text`); ``data`` has each line's text, box, score and paragraph. An
     image with no text read fails with :func:`._ocr.no_text_message`, whose fix fits what the request
-    asks of that image (:func:`~hugginggpt_tools.selection.request_about`); so does one whose only text
+    asks of that image (:attr:`.base.RunContext.about`); so does one whose only text
     is a few small characters (:func:`incidental_text`: a watermark, a signature in a corner of a
     photo) unless the request asks for its writing, so that a picture to describe gets its labels
     (:attr:`~hugginggpt_tools.schemas.ModelChoice.fallback`) rather than "(c) jo". The engine's sessions
@@ -197,9 +197,7 @@ class RapidOCRModel(BundledModel):
     def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
         image = file_input(inputs, "image", self.task)
         lines = [line for line in read_lines(self.engine, str(image)) if line["text"]]
-        from ..selection import request_about
-
-        about = request_about(str(image), ctx.request)
+        about = ctx.about or ctx.request  # the part of the request about this image
         if not lines:
             # an empty "success" would hand nothing to the next task and read as an answer; the fix
             # fits what the request asks of this image ("describe a.jpg and read the text in b.png")
@@ -273,10 +271,10 @@ def _no_text(name: str, request: str = "") -> str:
 
 @register_bundled
 class PiperTTSModel(BundledModel):
-    """Piper text-to-speech with the en_US-joe-medium voice (loaded by :func:`._audio.piper_voice`,
+    """Piper text-to-speech with the en_US-joe-medium voice (loaded by :func:`._speech.piper_voice`,
     its session built with :func:`onnx_session_options`).
 
-    The text is spoken sentence by sentence (:func:`._audio.write_speech`): once the task's time
+    The text is spoken sentence by sentence (:func:`._speech.write_speech`): once the task's time
     limit has passed the model stops within one sentence, and the WAV appears in the output folder
     only when it is complete (a stopped or failed run leaves no file)."""
 

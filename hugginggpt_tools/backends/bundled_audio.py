@@ -112,7 +112,7 @@ class RNNoiseModel(BundledModel):
     16-bit mono WAV as it goes, so a long recording costs a few MB, not its whole waveform.
 
     A video comes back as a video: a copy of it (pictures copied, not re-encoded) with the cleaned
-    sound as its sound track (:func:`._audio.replace_sound_track`), in the same container when it
+    sound as its sound track (:func:`._video.replace_sound_track`), in the same container when it
     can hold the video's codec, else MKV; the cleaned sound is also kept as a WAV, the file a next
     task that hears audio is given. When neither container can hold the video, the answer says the
     cleaned sound track is an audio file and why."""

@@ -71,16 +71,23 @@ _ASKED_LENGTH_RE = re.compile(
 _NUMBERS = {"one": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
 
-def summary_length(sentences: int, request: str = "") -> int:
-    """How many sentences a summary of ``sentences`` keeps: as many as the request asks for ("a
-    one-line summary", "in two sentences", "in 3 bullet points", "keep it to four sentences"),
-    else about a quarter, 1 to 5; never more than there are. A count of lines that is not the
-    summary's ("the 10-line poem", "a one-line caption", "line by line") is not read as one."""
+def asked_length(request: str) -> int | None:
+    """How many sentences ``request`` asks a summary to keep ("a one-line summary", "in two
+    sentences", "in 3 bullet points", "keep it to four sentences"), or None when it asks no count. A
+    count of lines that is not the summary's ("the 10-line poem", "a one-line caption", "line by
+    line") is not read as one."""
     asked = _ASKED_LENGTH_RE.search(request)
-    if asked:
-        word = (asked.group(1) or asked.group(2)).lower().removeprefix("a ").strip()
-        count = int(word) if word.isdigit() else _NUMBERS[word]
-        return max(1, min(sentences, count))
+    if not asked:
+        return None
+    word = (asked.group(1) or asked.group(2)).lower().removeprefix("a ").strip()
+    return int(word) if word.isdigit() else _NUMBERS[word]
+
+
+def summary_length(sentences: int, asked: int | None = None) -> int:
+    """How many sentences a summary of ``sentences`` keeps: as many as were ``asked`` for
+    (:func:`asked_length`), else about a quarter, 1 to 5; never more than there are."""
+    if asked is not None:
+        return max(1, min(sentences, asked))
     return max(1, min(5, round(sentences / 4)))
 
 
@@ -249,8 +256,8 @@ class MiniLMExtractiveSummarizer(_MiniLMModel):
             sentences += own
             parts += [part] * len(own)
         several = {"texts": len(texts)} if len(texts) > 1 else {}
-        asked = bool(_ASKED_LENGTH_RE.search(ctx.request or ""))
-        wanted = summary_length(len(sentences), ctx.request)  # of the whole text, as its reader sees it
+        asked = asked_length(ctx.request or "")
+        wanted = summary_length(len(sentences), asked)  # of the whole text, as its reader sees it
         if len(sentences) <= max(2, len(texts)) or len(body) == 1:
             return TaskOutput(text=" ".join(sentences[k] for k in body),
                               data={"sentences": body, "of": len(sentences), "considered": len(body), **several})
@@ -271,8 +278,8 @@ class MiniLMExtractiveSummarizer(_MiniLMModel):
                     scores[mine] = self.scores([pool[k] for k in mine], vectors[mine])
         else:
             scores = self.scores(pool, vectors)
-        chosen = self.pick(pool, scores, vectors @ vectors.T, wanted if asked else max(wanted, len(texts)),
-                           asked=asked, parts=pool_parts if several else None)
+        chosen = self.pick(pool, scores, vectors @ vectors.T, wanted if asked is not None else max(wanted, len(texts)),
+                           asked=asked is not None, parts=pool_parts if several else None)
         return TaskOutput(text=" ".join(pool[k] for k in chosen),
                           data={"sentences": [considered[k] for k in chosen], "of": len(sentences),
                                 "considered": len(pool), "scores": [round(float(scores[k]), 4) for k in chosen],
@@ -546,5 +553,5 @@ class MiniLMExtractiveQA(_MiniLMModel):
                                               "sentences": chosen, "of": len(sentences)})
 
 
-__all__ = ["MiniLMExtractiveQA", "MiniLMExtractiveSummarizer", "MiniLMSimilarityModel", "asked_kinds", "can_hold",
-           "summary_length"]
+__all__ = ["MiniLMExtractiveQA", "MiniLMExtractiveSummarizer", "MiniLMSimilarityModel", "asked_kinds", "asked_length",
+           "can_hold", "summary_length"]

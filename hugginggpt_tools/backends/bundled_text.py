@@ -141,10 +141,11 @@ from .bundled_minilm import (  # noqa: E402
     MiniLMExtractiveQA,
     MiniLMExtractiveSummarizer,
     MiniLMSimilarityModel,
+    asked_length,
     summary_length,
 )
 
 __all__ = ["TEXTS_SEPARATOR", "FastLangdetectModel", "MiniLMExtractiveQA", "MiniLMExtractiveSummarizer",
-           "MiniLMSimilarityModel", "SpacyNERModel", "VaderSentimentModel", "asked_header", "header_answer", "headers",
+           "MiniLMSimilarityModel", "SpacyNERModel", "VaderSentimentModel", "asked_header", "asked_length", "header_answer", "headers",
            "letter_furniture", "merge_entities", "pattern_entities", "signature", "split_sentences", "split_texts",
            "summary_length"]

@@ -226,10 +226,8 @@ class HaarCascadeModel(BundledModel):
     def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
         import numpy as np
 
-        from ..selection import request_about  # local: selection imports the backends' helpers
-
         path = file_input(inputs, "image", self.task)
-        asked = asked_thing(request_about(str(path), ctx.request))
+        asked = asked_thing(ctx.about or ctx.request)  # what the request asks of this image
         if asked is not None and asked_label(asked[0]) is None:
             verb = "count" if asked[1] else "find"
             raise BackendError(

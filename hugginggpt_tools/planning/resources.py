@@ -13,14 +13,9 @@ from typing import Iterable, Literal, Sequence
 from urllib.parse import urlparse
 
 from ..artifacts import guess_modality
-from ..inputs import TEXT_FILE_SUFFIXES
+from ..filekinds import name_modality as file_modality
 
 ResourceKind = Literal["file", "url", "quote"]
-
-_TEXT_FILE_SUFFIXES = frozenset({".pdf", ".doc", ".docx", ".rtf", ".html"}) | (TEXT_FILE_SUFFIXES - {".csv", ".tsv"})
-"""Files the planner reads as texts: those whose content a text argument stands for (a CSV or TSV
-file is a table, which a text task also takes) and documents."""
-_MEDIA_MODALITIES = frozenset({"image", "audio", "video", "table"})
 
 _URL_RE = re.compile(r"https?://[^\s'\"<>“”‘’]+", re.IGNORECASE)
 FILE_NAME_RE = re.compile(r"(?<![\w/.~-])/?(?:[\w.~-]+/)*[\w~-][\w.~-]*\.[A-Za-z][A-Za-z0-9]{1,4}(?![\w/-])")
@@ -56,16 +51,6 @@ class Resource:
 def _strip_trailing(value: str) -> str:
     return value.rstrip(".,;:!?)]}")
 
-
-def file_modality(name: str) -> str | None:
-    """The modality of a file name or URL path with a known extension, else None."""
-    suffix = PurePosixPath(name).suffix.lower()
-    if not suffix:
-        return None
-    if suffix in _TEXT_FILE_SUFFIXES:
-        return "text"
-    modality = guess_modality(name)
-    return modality if modality in _MEDIA_MODALITIES else None
 
 def url_modality(url: str) -> str:
     """The modality of what a URL points at, from its path's extension (text when unknown)."""
