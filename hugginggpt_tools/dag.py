@@ -200,11 +200,12 @@ class _Checker(ArgChecker):
             drafts = self._order(drafts)
         if self.problems:
             _raise(self.problems)
-        return [Task(id=d.id, task=d.type.name, dep=d.dep or [-1], args=d.args) for d in drafts if d.type]
+        return [Task(id=d.id, task=d.type.name, dep=d.dep or [-1], args=d.args,
+                     about=d.raw["about"] if isinstance(d.raw.get("about"), str) else None) for d in drafts if d.type]
 
     def _draft(self, pos: int, item: Any) -> Draft | None:
         if isinstance(item, Task):
-            item = {"task": item.task, "id": item.id, "dep": item.dep, "args": dict(item.args)}
+            item = {"task": item.task, "id": item.id, "dep": item.dep, "args": dict(item.args), "about": item.about}
         name = item.get("task") if isinstance(item, Mapping) else None
         if not isinstance(name, str) or not name.strip():
             self.fail(PlanError, f"item {pos} of the plan is {show(item)}, which is not a task (no 'task' name); "

@@ -75,6 +75,11 @@ class Task(BaseModel):
         default_factory=dict,
         description="Arguments by name ('text', 'image', 'audio', ...); '<resource>-K' uses task K's output.",
     )
+    about: str | None = Field(
+        default=None,
+        description="The words of the request this task serves (the offline planner's clause), when known: "
+        "selection reads the kind of answer a classifier is asked for from them before the whole request.",
+    )
 
     def references(self) -> list[int]:
         """Ids of the tasks referenced by this task's arguments, in argument order, unique."""

@@ -108,6 +108,22 @@ def test_the_text_classified_asks_nothing(catalog: ModelIndex) -> None:
     assert asked_kind(task, "Classify this: 'what language should I learn next?'") is None
 
 
+def test_each_classification_takes_the_kind_its_own_words_ask_for(catalog: ModelIndex) -> None:
+    """"what language is review.txt in, and is the reviewer happy?" plans two classifications of one text,
+    each with its clause as ``about``: the first takes the language identifier, the second the sentiment
+    model (over the whole request, which asks for both, each took the more popular sentiment model)."""
+    request = "what language is review.txt written in, and is the reviewer happy?"
+    plan = Plan(tasks=[Task(id=0, task="text-classification", args={"text": "review.txt"},
+                            about="what language is review.txt written in?"),
+                       Task(id=1, task="text-classification", args={"text": "review.txt"},
+                            about="is the reviewer happy?")])
+    chosen = select_models(plan, request, catalog, Backends([SubsetBackend({SENTIMENT.id, LANGID.id})]))
+    assert [c.model_id for c in chosen] == [LANGID.id, SENTIMENT.id]
+    # words that ask for neither kind leave the request to say which
+    task = Task(id=0, task="text-classification", args={"text": "review.txt"}, about="classify review.txt")
+    assert asked_kind(task, "classify review.txt; I want to know its sentiment").asks.startswith("about sentiment")
+
+
 def test_with_no_language_identifier_a_bare_card_may_answer_and_a_sentiment_model_may_not(catalog) -> None:
     request = f"what language is this: '{GERMAN}'"
     maybe = _chosen(catalog, request, {SENTIMENT.id, BARE.id})

@@ -728,3 +728,12 @@ def test_references_inside_a_text_are_found_and_renumbered() -> None:
     assert reference_ids("a.png") == []
     assert renumber_references("<resource>-0 then <node-2>", {0: 1, 2: 0}.__getitem__) == \
         "<resource>-1 then <resource>-0"
+
+
+def test_the_words_a_task_serves_are_kept_through_the_check() -> None:
+    """``about`` (the planner's clause, read by selection) survives the check, from a dict or a Task."""
+    plan = check_plan([{"task": "text-classification", "id": 0, "dep": [-1], "args": {"text": "a.txt"},
+                        "about": "is the reviewer happy?"}])
+    assert plan.tasks[0].about == "is the reviewer happy?"
+    assert check_plan(plan).tasks[0].about == "is the reviewer happy?"
+    assert "about" not in plan.tasks[0].to_hugginggpt()

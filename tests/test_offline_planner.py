@@ -1543,6 +1543,9 @@ def test_finding_faces_in_a_recording_is_missing_a_picture() -> None:
     ("Give me three title ideas for a mystery novel", ["text-generation"]),
     ("Read me the first paragraph of essay.txt", ["text-to-speech"]),
     ("Write a tweet about our launch and add a picture for it", ["text-generation", "text-to-image"]),
+    ("listen to memo.m4a and write down the action items", ["automatic-speech-recognition", "summarization"]),
+    ("make a todo list from notes.txt", ["summarization"]),
+    ("Is review.txt positive?", ["text-classification"]),
 ])
 def test_more_ways_users_ask(request_text: str, expected: list[str]) -> None:
     """Each planned nothing, or the wrong task (a similarity for "compare the sentiment of ...")."""
@@ -1909,3 +1912,30 @@ def test_a_follow_up_on_another_file_is_read_as_the_last_request(follow_up: str)
     p = plan(follow_up, history=history)
     assert steps(p) == [("text-classification", {"text": "news.txt"})]
     assert p.read_as == "what is the sentiment of news.txt"
+
+
+@pytest.mark.parametrize("request_text", ["what language is review.txt written in, and is the reviewer happy?",
+                                          "Is review.txt positive, and what language is it in?",
+                                          "detect the language of note.txt and tell me its sentiment"])
+def test_two_judgements_of_one_text_are_two_classifications(request_text: str) -> None:
+    """A language and a sentiment are two classifiers' labels: one task was planned (and one model
+    chosen for both), and "is review.txt positive" planned nothing. Each task keeps the words it
+    was planned for, which selection reads for the kind of answer asked."""
+    p = plan(request_text)
+    assert [t.task for t in p.tasks] == ["text-classification"] * 2
+    assert len({str(t.args["text"]) for t in p.tasks}) == 1
+    assert [("language" in t.about, "language" not in t.about) for t in p.tasks] in (
+        [(True, False), (False, True)], [(False, True), (True, False)])
+
+
+def test_one_judgement_asked_twice_is_one_classification() -> None:
+    assert [t.task for t in plan("What is the sentiment of review.txt? Is it positive?").tasks] == [
+        "text-classification"]
+
+
+def test_a_question_about_two_recordings_asks_each_transcript() -> None:
+    """"who called in call1.wav and call2.wav?" transcribed call1.wav only (text files were each asked)."""
+    p = plan("who called in call1.wav and call2.wav?")
+    heard = {t.args["audio"]: t.id for t in p.tasks if t.task == "automatic-speech-recognition"}
+    asked = [t.args["context"] for t in p.tasks if t.task == "question-answering"]
+    assert set(heard) == {"call1.wav", "call2.wav"} and sorted(r.task_id for r in asked) == sorted(heard.values())

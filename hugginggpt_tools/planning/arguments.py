@@ -28,6 +28,7 @@ from typing import Sequence
 from ..dag import MAX_TASKS, reference_id
 from ..schemas import TEXTS_SEPARATOR
 from ..tasks import TASK_TYPES, ArgSpec
+from .asking import JUDGED_TASKS, judgements_asked
 from .clauses import Clause, RequestText, is_question
 from .draft import MAPS, OUTPUT_KIND_RE, OUTPUT_KINDS, PLURAL_RE, Missing, refs
 from .intents import Candidate
@@ -170,13 +171,28 @@ class PlanBuilder(TextArguments, QuestionArguments, OutputLinking):
         new file to read its text from: :meth:`_unread`). Over
         the registry, a clause of its own that describes something new to make is no repeat ("draw
         a cat, then draw a dog": two pictures), unless it refers back ("then draw it again"); nor is
-        a question of its own ("What is in photo.jpg? Where was it taken?": two questions)."""
+        a question of its own ("What is in photo.jpg? Where was it taken?": two questions), nor a
+        classification asked for a judgement the planned ones are not ("what language is review.txt
+        in, and is the reviewer happy?": :meth:`_judges_anew`)."""
         planned = [k for k, t in enumerate(self.tasks) if t["task"] == cand.task]
         if planned and self.feed_from_missing and all(self.clauses[k] is not cand.clause for k in planned) and (
                 cand.task in PROMPT_TASKS and not self._refers_back(cand.clause)
-                or cand.task in QUESTION_TASKS and is_question(cand.clause.masked)):
+                or cand.task in QUESTION_TASKS and is_question(cand.clause.masked)
+                or self._judges_anew(cand)):
             return False
         return bool(planned) and not (self._main_inputs(cand) - self.consumed) and not self._reading
+
+    def _judges_anew(self, cand: Candidate) -> bool:
+        """Over the registry, whether the candidate classification's clause asks for a kind of
+        judgement (a language, a sentiment: :func:`~.asking.judgements_asked`) that no clause of the
+        tasks of its type planned so far asks for: one classifier gives one kind of label, so the
+        same text is classified again, for the other kind."""
+        if cand.task not in JUDGED_TASKS or not self.feed_from_missing:
+            return False
+        asked = judgements_asked(self.req.unmask(cand.clause.masked))
+        before = {kind for t, clause in zip(self.tasks, self.clauses) if t["task"] == cand.task and clause is not None
+                  for kind in judgements_asked(self.req.unmask(clause.masked))}
+        return bool(asked - before)
 
     def add(self, cand: Candidate) -> bool:
         """Add the candidate's task; True when it used a new resource of its clause as main input.
@@ -190,8 +206,9 @@ class PlanBuilder(TextArguments, QuestionArguments, OutputLinking):
             logger.debug("Offline planner: no input for %s in %r", cand.task, cand.clause.masked)
             return False
         each = [one for some in self._for_each_sibling(cand, args) for one in self._each_question(cand, some)]
+        anew = self._judges_anew(cand)
         for one in [*each, *(more for one in each for more in self._further_targets(cand, one))]:
-            if not any(t["task"] == cand.task and t["args"] == one for t in self.tasks):
+            if anew or not any(t["task"] == cand.task and t["args"] == one for t in self.tasks):
                 self._append(cand.task, one, cand.strength)
         return bool(self._main_inputs(cand) & (self.consumed - before))
 

@@ -123,7 +123,9 @@ CUES: tuple[Cue, ...] = tuple(
           (r"sentiments?|sentimental|positive or negative|negative or positive", 1.3),
           # "compare the sentiment of review1.txt and review2.txt": each judged, not one compared with the other
           (r"compar(?:e|ing) (?:the )?(?:sentiments?|tones?|moods?|polarity|polarities)", 1.5),
-          (r"(?:is|are|was|were|sounds?|seems?|feels?|comes? across as|reads? as) (?:\w+ ){0,2}(?:positive|negative|upbeat|"
+          # "is review.txt positive?" (a file's mention is a word here)
+          (r"(?:is|are|was|were|sounds?|seems?|feels?|comes? across as|reads? as) (?:[\w\ue000-\ue002]+ ){0,2}"
+           r"(?:positive|negative|upbeat|"
            r"optimistic|pessimistic|favou?rable|unfavou?rable)", 1.1),
           (r"toxic(?:ity)?|offensive|hate speech|spam|scam|phishing|fraudulent|sarcas(?:m|tic)|text[- ]classification", 1.1),
           (r"(?:detect|identify|determine|tell|guess|recogni[sz]e|which|what) (?:the )?language|^language of", 1.2),
@@ -187,7 +189,7 @@ CUES: tuple[Cue, ...] = tuple(
              r"main quotes|topics (?:discussed|"
              r"covered)|gist|recap|synopsis|in a nutshell|sum (?:it |this |that )?up|"
              r"boil (?:it |this |that )?down|key takeaways|meeting minutes|minutes of (?:the |this |that |our )?(?:meeting|call)|"
-             r"(?:into|as) minutes", 1.2),
+             r"(?:into|as) minutes|action (?:items|points)|to-?do(?:s| lists?)", 1.2),
             (r"condens(?:e|ed|ing)|shorten|short(?:er)? version|brief(?:er)? version|overview|abstract|highlights|"
              r"concise|in brief|briefly", 0.9))
     + _cues("translation",

@@ -56,7 +56,7 @@ from ..toolgraph import ToolGraph
 from .arguments import PlanBuilder, earlier_outputs_named
 from .base import Planner
 from .clauses import GIVEN, PLACEHOLDER_RE, RequestText, mask, read_request
-from .draft import BRIDGES, CONVERTERS
+from .draft import BRIDGES, CONVERTERS, clean
 from .intents import (
     STRONG_SCORE,
     Candidate,
@@ -180,7 +180,7 @@ class OfflinePlanner(Planner):
         warning = language_warning(req)
         warnings = [warning] if warning else []
         try:
-            plan = dag.check_plan(builder.tasks, files=files, planner=self.name, confidence=confidence)
+            plan = dag.check_plan(_with_clauses(builder, req), files=files, planner=self.name, confidence=confidence)
         except PlanError as exc:
             logger.warning("Offline plan for %r failed its check: %s", request, exc)
             return Plan(planner=self.name, confidence=0.0, notes=[f"offline plan rejected: {exc}"], missing=missing,
@@ -344,6 +344,15 @@ _STATEMENT_RE = re.compile(r"(?<!\w)(?:is|are|was|were|looks?|seems?|thanks|than
                            r"had|don'?t|do not|not|never|no)(?!\w)", re.IGNORECASE)
 """Words of a remark rather than a request ("thanks, memo.png is nice too")."""
 
+
+
+def _with_clauses(builder: PlanBuilder, req: RequestText) -> list[dict]:
+    """The builder's tasks, each with the words of the clause it was planned for as its ``about``
+    (selection reads the kind of answer a classifier is asked for there: "what language is
+    review.txt in, and is the reviewer happy?" asks the first task for a language, the second for
+    a sentiment)."""
+    return [{**task, "about": clean(req.unmask(clause.masked))} if clause is not None else task
+            for task, clause in zip(builder.tasks, builder.clauses)]
 
 def _read_as(plan: Plan, request: str) -> Plan:
     """``plan``, noted as made for ``request`` (:attr:`Plan.read_as`) unless it was already read as another."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..planning.asking import asks_about_emotion, asks_for_language
 from ..schemas import ModelCard, Task, TextTemplate
 from ..tasks import find_task
 
@@ -114,13 +115,6 @@ def _about(value: Any, request: str) -> str:
     return request_about(value, request) if isinstance(value, str) else request
 
 
-def without_file_names(text: str) -> str:
-    """``text`` with the file names in it left out ("language.txt", "happy.wav" ask nothing)."""
-    from ..planning.resources import FILE_NAME_RE  # local: as request_about
-
-    return FILE_NAME_RE.sub(" ", text)
-
-
 # --- what a model card says it gives ----------------------------------------------------------------
 
 
@@ -137,27 +131,11 @@ def _card_text(card: ModelCard, tags: Iterable[str]) -> str:
 # --- which language: asked of a classifier, and given by a card --------------------------------------
 
 
-_LANGUAGE_ASKED_RE = re.compile(
-    r"\b(?:what|which)\s+(?:[\w-]+\s+){0,2}?languages?\b"
-    r"|\b(?:identify|detect|determine|recogni[sz]e|guess|tell(?:\s+me)?|name|find(?:\s+out)?|classify|check|"
-    r"work\s+out|figure\s+out)\s+(?:the\s+|its\s+|their\s+|this\s+)?(?:[\w-]+\s+)?languages?\b"
-    r"|\blanguages?\s+(?:identification|detection|id)\b|\blang(?:uage)?[-_ ]?id\b",
-    re.IGNORECASE)
-"""A request asking which language a text or a recording is in: "what language is this", "which
-language is it written in", "identify the language", "detect the spoken language", "language ID";
-not "translate into German" or "a language school" (the text to classify is left out first)."""
-
 _LANGUAGE_CARD_RE = re.compile(
     r"\b(?:spoken\s+)?languages?\s+(?:identification|identifier|detection|detector|id|recognition|classifier)\b"
     r"|\blang[-_ ]?id\b|\b(?:identif(?:y|ies)|detects?|recogni[sz]es?|tells?|says?)\s+(?:the\s+|which\s+)?languages?\b",
     re.IGNORECASE)
 
-
-
-def asks_for_language(text: str) -> bool:
-    """Whether ``text`` asks which language something is written or spoken in (file names left out:
-    "language.txt" asks nothing)."""
-    return bool(_LANGUAGE_ASKED_RE.search(without_file_names(text)))
 
 
 def identifies_language(card: ModelCard) -> bool:
@@ -171,31 +149,11 @@ def identifies_language(card: ModelCard) -> bool:
 # --- emotion or sentiment: asked of speech or text, and given by a card -------------------------------
 
 
-_EMOTION_ADJECTIVES = (r"happy|happier|sad|sadder|angry|angrier|upset|cheerful|joyful|excited|scared|afraid|fearful|"
-                       r"frustrated|annoyed|irritated|calm|nervous|anxious|disgusted|surprised|depressed|stressed|"
-                       r"emotional|enthusiastic|bored|hostile|friendly|rude|sarcastic|in a (?:good|bad) mood")
-_EMOTION_ASKED_RE = re.compile(
-    r"\b(?:emotions?|emotional(?:ly)?|moods?|sentiments?|feelings?|tone of (?:(?:his|her|their|the) )?voice"
-    r"|(?:his|her|their|speaker'?s|caller'?s|voice'?s?) tone|what tone|positive or negative|negative or positive)\b"
-    rf"|\b(?:is|are|was|were|sounds?|sounded|sounding|seems?|seemed|feels?|felt)\b(?:\s+[\w']+){{0,3}}?\s+"
-    rf"(?:{_EMOTION_ADJECTIVES})\b"
-    r"|\bhow (?:does|did|do|is|was) (?:[\w']+\s+){0,3}?(?:feel|feeling)\b",
-    re.IGNORECASE)
-"""A question about the emotion, mood, tone or sentiment of speech: "is the speaker happy", "what
-emotion", "does she sound angry", "how does the caller feel" (not "what sound is this" or "is there
-speech"; "I'd be happy to know" asks nothing: the adjective must follow "is", "sounds", "seems"...)."""
-
 _EMOTION_CARD_RE = re.compile(r"\b(?:emotions?|emotional|sentiments?|moods?|affect|arousal|valence)\b|\bSER\b"
                               r"|emotion-recognition|sentiment-analysis", re.IGNORECASE)
 _EMOTION_LABELS_RE = re.compile(r"\b(?:happy|happiness|hap|joy|sad|sadness|angry|anger|ang|neutral|neu|fear|"
                                 r"fearful|disgust|surprised?|calm|excited|frustrated)\b", re.IGNORECASE)
 _DIMENSIONAL_RE = re.compile(r"\b(?:dimensional|arousal|valence|dominance)\b", re.IGNORECASE)
-
-
-def asks_about_emotion(text: str) -> bool:
-    """Whether ``text`` asks about the emotion, mood, tone or sentiment of speech (the file names
-    in it left out: "is there speech in happy.wav?" does not)."""
-    return bool(_EMOTION_ASKED_RE.search(without_file_names(text)))
 
 
 def recognizes_emotion(card: ModelCard) -> bool:
@@ -265,13 +223,19 @@ def asked_kind(task: Task, request: str) -> _Asked | None:
     """The one kind of answer the request asks ``task``'s classifier for (:data:`_ASKED_KINDS`): which
     language its text (or, for audio-classification, its recording) is in, or (text-classification) its
     sentiment or emotion; None when it asks for none or for both, and for other task types. The
-    text the task classifies is left out of the request first (:func:`_without_material`)."""
+    text the task classifies is left out of the request first (:func:`_without_material`). The
+    words the task was planned for (:attr:`~hugginggpt_tools.schemas.Task.about`) are read first, the
+    whole request when they ask for neither kind: "what language is review.txt in, and is the
+    reviewer happy?" asks its first task for a language and its second for a sentiment."""
     kinds = _ASKED_KINDS.get(task.task)
     if not kinds:
         return None
-    about = _without_material(task, request)
-    asked = [kind for kind, asks in kinds if asks(about)]
-    return asked[0] if len(asked) == 1 else None
+    for words in ([task.about] if task.about else []) + [request]:
+        about = _without_material(task, words)
+        asked = [kind for kind, asks in kinds if asks(about)]
+        if asked:
+            return asked[0] if len(asked) == 1 else None
+    return None
 
 
 def _unsaid(task: Task, kind: _Asked) -> _Keep:

@@ -24,9 +24,10 @@ from ..backends._ocr import asks_for_writing
 from ..backends.base import Backends
 from ..dag import renumbered
 from ..model_index.index import ModelIndex
+from ..planning.asking import without_file_names
 from ..schemas import ModelCard, ModelChoice, Plan, Task, arg_refs
 from .choice import select_models
-from .questions import _about, _text_args, without_file_names
+from .questions import _about, _text_args
 from .reading import _reading
 from .reasons import first_fixes, reason_detail
 from .speech_emotion import _emotion, emotion_stand_in
