@@ -88,6 +88,7 @@ class AgentOutput(TypedDict):
 class AgentState(TypedDict, total=False):
     input: Required[str]
     files: list[str]
+    given: list[str]  # the files given with this request (``files`` adds the session's): the turn records these
     chat_history: list[AnyMessage]
     plan: Plan
     choices: list[ModelChoice]
@@ -214,7 +215,8 @@ class HuggingGPT:
     def open_turn(
         self, config: RunnableConfig, files: Sequence[str], chat_history: Sequence[AnyMessage] | None,
     ) -> tuple[Session, list[str], list[AnyMessage], list[str]]:
-        """The turn's session, every file it can address, the chat history to plan with, and why
+        """The turn's session, every file it can address (this request's first, then the session's, latest
+        first), the chat history to plan with, and why
         each refused file was refused.
 
         The session id comes from ``configurable.session_id`` (or LangGraph's ``thread_id``);
@@ -246,9 +248,12 @@ class HuggingGPT:
         for f in [] if work_dir else files:
             refuse_folder(Path(f), f, listing=True)
         session.add_files([f for f in files if Path(f).is_file()])
-        given = [f for f in files if not Path(f).is_file()]  # reported as missing when a task needs it
+        # this request's files first, then the session's latest first: "transcribe that recording"
+        # is the last one made, "describe this photo" the one just given
+        ours = [str(Path(f).resolve()) if Path(f).is_file() else f for f in files]
+        earlier = [f for f in reversed(session.files) if f not in ours]
         history = recent_turns(chat_history, session.max_turns) if chat_history else list(session.history)
-        return session, session.files + given, history, refused
+        return session, ours + earlier, history, refused
 
 
 def _owned(path: Path, uploads: str, owner: str) -> bool:
@@ -455,7 +460,7 @@ def build_graph(hg: HuggingGPT) -> Any:
                 "missing": result.missing, "warnings": result.warnings, "planner": result.planner,
                 "confidence": result.confidence})
         await events.flush()
-        return {"plan": result, "session_id": session.id, "files": files, "chat_history": history,
+        return {"plan": result, "session_id": session.id, "files": files, "given": given, "chat_history": history,
                 "timings": _timed("plan", started), "llm_calls": counter.calls, "events": events.lines}
 
     async def select(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
@@ -499,7 +504,7 @@ def build_graph(hg: HuggingGPT) -> Any:
         )
         ready = {"stage": "respond", "event": "answer_ready", "files": answer.files}
         answer.trace.events.append(_event_line(ready))
-        hg.sessions.get(state["session_id"]).record_turn(request, answer, state.get("files") or [])
+        hg.sessions.get(state["session_id"]).record_turn(request, answer, state.get("given") or [])
         events(ready)
         await events.flush()
         return {"output": text, "answer": answer, "timings": timings[-1:], "llm_calls": counter.calls,

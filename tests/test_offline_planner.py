@@ -1916,7 +1916,8 @@ def test_a_follow_up_on_another_file_is_read_as_the_last_request(follow_up: str)
 
 @pytest.mark.parametrize("request_text", ["what language is review.txt written in, and is the reviewer happy?",
                                           "Is review.txt positive, and what language is it in?",
-                                          "detect the language of note.txt and tell me its sentiment"])
+                                          "detect the language of note.txt and tell me its sentiment",
+                                          "what language is review_fr.txt written in and is it positive"])
 def test_two_judgements_of_one_text_are_two_classifications(request_text: str) -> None:
     """A language and a sentiment are two classifiers' labels: one task was planned (and one model
     chosen for both), and "is review.txt positive" planned nothing. Each task keeps the words it
@@ -1939,3 +1940,16 @@ def test_a_question_about_two_recordings_asks_each_transcript() -> None:
     heard = {t.args["audio"]: t.id for t in p.tasks if t.task == "automatic-speech-recognition"}
     asked = [t.args["context"] for t in p.tasks if t.task == "question-answering"]
     assert set(heard) == {"call1.wav", "call2.wav"} and sorted(r.task_id for r in asked) == sorted(heard.values())
+
+
+def test_a_question_about_two_pictures_keeps_its_words() -> None:
+    """"Tell me what is in receipt.png and agenda.png" asked "What is and?" of each picture."""
+    asked = {str(t.args["text"]) for t in plan("Tell me what is in receipt.png and agenda.png").tasks if "text" in t.args}
+    assert asked == {"What is in receipt.png and agenda.png?"}
+
+
+def test_a_text_supplied_after_a_colon_gets_no_question_mark() -> None:
+    """The review was classified as "The food was cold and the waiter was rude?"."""
+    p = plan("What is the sentiment of this review: The food was cold and the waiter was rude")
+    assert steps(p) == [("text-classification", {"text": "The food was cold and the waiter was rude"})]
+    assert steps(plan("voicemail.wav: when is my appointment"))[1][1]["text"] == "When is my appointment?"

@@ -71,3 +71,40 @@ def test_selection_and_the_models_go_by_the_request_a_follow_up_is_read_as(tmp_p
     agent.invoke("what is the sentiment of a.txt", config)
     agent.invoke("what about b.txt?", config)
     assert seen == ["what is the sentiment of a.txt", "what is the sentiment of b.txt"]
+
+
+def _summarizing_agent(tmp_path: Path) -> tuple[HuggingGPT, object]:
+    index = ModelIndex.build([fake_card("summarization", "fake/sum")], HashEmbedder())
+    backends = Backends([FakeBackend(handlers={"summarization": lambda inputs, ctx: "SHORT"})])
+    hg = HuggingGPT(scripted_chat_model(["Done."] * 3), planner="offline", settings=Settings(output_dir=tmp_path),
+                    index=index, backends=backends)
+    return hg, build_graph(hg)
+
+
+def test_a_turn_records_only_the_files_given_with_it(tmp_path: Path) -> None:
+    """A turn given no file recorded the session's files as given, so "same for sign.png" after
+    "read that aloud" replayed "read that aloud" on the first turn's picture (a tester's session)."""
+    note = tmp_path / "note.txt"
+    note.write_text("The cats slept all day in the sun and then they ate.")
+    hg, agent = _summarizing_agent(tmp_path)
+    config = {"configurable": {"session_id": "s"}}
+    agent.invoke({"input": "summarize it", "files": [str(note)]}, config)
+    agent.invoke({"input": "summarize that again"}, config)
+    asked = [m for m in hg.sessions.get("s").history if isinstance(m, HumanMessage)]
+    assert [m.additional_kwargs.get(GIVEN) for m in asked] == [["note.txt"], None]
+
+
+def test_a_turn_addresses_its_own_files_first_then_the_sessions_latest_first(tmp_path: Path) -> None:
+    """"transcribe that recording" took the session's oldest recording: the files a turn can address
+    come as this request's, then the session's from the latest back."""
+    hg, _ = _summarizing_agent(tmp_path)
+    paths = [tmp_path / name for name in ("first.wav", "second.wav", "photo.jpg")]
+    for path in paths:
+        path.write_bytes(b"x")
+    config = {"configurable": {"session_id": "s"}}
+    hg.open_turn(config, [str(paths[0])], None)
+    hg.open_turn(config, [str(paths[1])], None)
+    _, files, _, _ = hg.open_turn(config, [str(paths[2])], None)
+    assert files == [str(p.resolve()) for p in reversed(paths)]
+    _, files, _, _ = hg.open_turn(config, [], None)
+    assert files == [str(p.resolve()) for p in reversed(paths)]

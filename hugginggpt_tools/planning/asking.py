@@ -32,7 +32,7 @@ def asks_for_language(text: str) -> bool:
     return bool(_LANGUAGE_ASKED_RE.search(without_file_names(text)))
 
 
-_EMOTION_ADJECTIVES = (r"happy|happier|sad|sadder|angry|angrier|upset|cheerful|joyful|excited|scared|afraid|fearful|"
+_EMOTION_ADJECTIVES = (r"positive|negative|upbeat|optimistic|pessimistic|happy|happier|sad|sadder|angry|angrier|upset|cheerful|joyful|excited|scared|afraid|fearful|"
                        r"frustrated|annoyed|irritated|calm|nervous|anxious|disgusted|surprised|depressed|stressed|"
                        r"emotional|enthusiastic|bored|hostile|friendly|rude|sarcastic|in a (?:good|bad) mood")
 _EMOTION_ASKED_RE = re.compile(

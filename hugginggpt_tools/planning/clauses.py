@@ -69,6 +69,7 @@ _SPLIT_RE = re.compile(
     | (?<=\ue001):\s+(?=(?:what|who|whom|whose|when|where|which|why|how|is|are|was|were|does|do|did|can|could|will|
       should)\b)
     | (?<=\ue001)\s+and\s+(?=(?:who|whom|whose|where|when|why|how|which)\s+\w+)
+    | ,?\s+and\s+(?=(?:is|are|was|were|does|do|did)\s+(?:it|he|she|they|there|this|that)\s)
     | \s+(?:and|as\s+well\s+as|plus)\s+(?:also\s+|additionally\s+|afterwards\s+|even\s+)?
       (?=(?:please\s+)?(?:could\s+you\s+|can\s+you\s+|would\s+you\s+|i'?d\s+like\s+(?:you\s+)?to\s+|
       help\s+(?:me\s+)?)?(?:{_ACTION_VERBS})(?::\s*|\s+){_OBJECT_START})
@@ -285,8 +286,10 @@ _QUESTION_LEAD = (r"(?:(?:(?:in|on|from|for|about|regarding|look(?:ing)? at|base
 """A file the question is about, named before it ("in chart.png which month sold most", "lease.pdf who
 is the landlord")."""
 _UNMARKED_QUESTION_RE = re.compile(
-    r"(?:^|[.!?:]\s+)" + _QUESTION_LEAD + r"(?:what(?:'?s)?|who(?:'?s)?|whom|whose|where(?:'?s)?|when|which|why|how(?:'?s)?|is|are|was|were)\s(?:[^.!?]|\.(?=\S))*[\w)\]]$", re.IGNORECASE)
-"""A request whose last sentence asks a question without its question mark ("what's in this picture")."""
+    r"(?:^|[.!?:]\s+)" + _QUESTION_LEAD + r"(?:what(?:'?s)?|who(?:'?s)?|whom|whose|where(?:'?s)?|when|which|why|how(?:'?s)?|is|are|was|were)\s(?:[^.!?:]|[.:](?=\S))*[\w)\]]$", re.IGNORECASE)
+"""A request whose last sentence asks a question without its question mark ("what's in this picture"); not
+one that supplies its text after a colon ("what is the sentiment of this review: the food was cold"): the
+text is no question."""
 
 
 _KEY_WORDS = ("summarize", "summarise", "summary", "transcribe", "transcript", "translate", "translation", "describe",

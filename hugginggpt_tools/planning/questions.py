@@ -67,9 +67,10 @@ _SUBJECT_GONE_RE = re.compile(r"(?:if|whether)\s+(?:is|was|are|were|has|have|had
 """What is asked once a file's mention is taken out of it, when that mention was its subject."""
 _MEDIA_SUBJECT_RE = re.compile(r"\s*(?:(?<!\w)(?:the|this|my|that)\s+)?(?:(?:image|photo|picture|file|audio|recording|"
                                "video|document|pic)\\s+)?\ue000\\d+[\ue001\ue002]", re.IGNORECASE)
-_BARE_WH_RE = re.compile(r"(?:what|whats|who|whos|where|wheres|which|how)(?:'s|\s+(?:is|are|was|were))?\??$",
-                         re.IGNORECASE)
-"""A question that is nothing but its question word once a file's mention is taken out ("what's in pic.jpg")."""
+_BARE_WH_RE = re.compile(r"(?:what|whats|who|whos|where|wheres|which|how)(?:'s|\s+(?:is|are|was|were))?"
+                         r"(?:[\s,]+(?:and|or|&))*\??$", re.IGNORECASE)
+"""A question that is nothing but its question word once a file's mention is taken out ("what's in pic.jpg";
+"what is in a.png and b.png" leaves "what is and")."""
 
 
 def _base_verb(verb: str) -> str:
