@@ -15,12 +15,12 @@ local file. :func:`local_file` accepts what users and LLMs give:
 * the id of an artifact of the session (a tool's earlier output).
 
 A text argument that is only the name of a text file or document ("summarize report.txt",
-"page.html", "report.pdf", "letter.docx", a file with no suffix such as "NOTES") stands for the
-file's text (:func:`text_file_content`, read by :func:`~hugginggpt_tools.documents.read_text_file`:
-a PDF's text layer with pypdf, a Word document's paragraphs and tables, a web page without its
-markup), under the same file policy; a file whose text cannot be read (an old Word .doc file,
-binary data) fails naming it and the fix. A missing file's
-error names an existing one with a close name (:func:`did_you_mean`). What a file holds by its
+"page.html", "report.pdf", "letter.docx", a file with no suffix such as "NOTES", an existing
+"meeting notes.docx") stands for the file's text (:func:`text_file_content`, read by
+:func:`~hugginggpt_tools.documents.read_text_file`: a PDF's text layer with pypdf, a Word
+document's paragraphs and tables, a web page without its markup), under the same file policy; a
+file whose text cannot be read (an old Word .doc file, binary data) fails naming it and the fix. A
+missing file's error names an existing one with a close name (:func:`did_you_mean`). What a file holds by its
 first bytes is told by :mod:`~hugginggpt_tools.filekinds`.
 """
 
@@ -362,10 +362,18 @@ def names_text_file(value: object) -> bool:
         and url_scheme(text) is None
 
 
+_SPACED_NAME_RE = re.compile(r"^[^\r\n\t\v\f]+\.[A-Za-z][A-Za-z0-9]{1,7}$")
+"""A file name with spaces, on one line and ending in a suffix ("meeting notes.docx", "my story.txt")."""
+
+
 def _names_existing_file(value: str, files: Sequence[str], cwd: str | Path | None) -> bool:
-    """Whether ``value``, one word with no or an unknown suffix ("NOTES", "notes.cfg", "/etc/hosts"),
-    names a regular file: as given (from ``cwd``) or among the given ``files``."""
-    if not value or any(c.isspace() for c in value) or url_scheme(value) is not None:
+    """Whether ``value`` names a regular file: as given (from ``cwd``) or among the given ``files``.
+    ``value`` is one word with no or any suffix ("NOTES", "notes.cfg", "/etc/hosts"), or a name with
+    spaces ending in a suffix (:data:`_SPACED_NAME_RE`: "meeting notes.docx", as
+    :func:`spaced_file_names` finds it); other words are text, whatever files there are."""
+    if not value or url_scheme(value) is not None:
+        return False
+    if any(c.isspace() for c in value) and not _SPACED_NAME_RE.match(value):
         return False
     found = find_file(value, files, cwd)
     try:
@@ -380,7 +388,9 @@ def text_file_content(value: str, files: Sequence[str] = (), cwd: str | Path | N
 
     A single word names a file when its suffix is a text or document one (:func:`names_text_file`:
     "report.txt", "page.html", "report.pdf"; such a file must exist), or when a regular file of that
-    name is there, whatever its suffix ("NOTES", "notes.cfg", one of the given ``files``). The file is
+    name is there, whatever its suffix ("NOTES", "notes.cfg", one of the given ``files``); a name with
+    spaces ("meeting notes.docx", "my story.txt") names a file when one of that whole name is there (else
+    it is the text: "meeting notes.docx is late" is words). The file is
     looked up and allowed as any file argument (:func:`resolve_file`, :func:`file_roots`; a path
     outside the allowed folders is refused) and read by :func:`read_text_file`: a plain-text file as
     it is (a table one sentence per row), a web page without its markup, a PDF's text layer, a Word

@@ -249,8 +249,14 @@ def _batch_requests(path: str) -> list[dict[str, Any]]:
 
 def _plan(planner: Any, request: str, files: Sequence[str]) -> Any:
     """``request``'s plan, with the files named as the agent's planning stage names them (by
-    their file names, as :meth:`HuggingGPT.aplan <hugginggpt_tools.pipeline.HuggingGPT.aplan>` does)."""
-    return asyncio.run(planner.aplan(request, files=[Path(f).name for f in files], chat_history=[]))
+    their file names, as :meth:`HuggingGPT.aplan <hugginggpt_tools.pipeline.HuggingGPT.aplan>` does),
+    and, as that stage does, the files of the working folder the request names with spaces in their
+    names ("meeting notes.docx": :func:`~hugginggpt_tools.inputs.spaced_file_names`)."""
+    from ..inputs import spaced_file_names
+
+    names = [Path(f).name for f in files]
+    names += [Path(n).name for n in spaced_file_names(request) if Path(n).name not in names]
+    return asyncio.run(planner.aplan(request, files=names, chat_history=[]))
 
 
 def cmd_plan(args: argparse.Namespace) -> int:

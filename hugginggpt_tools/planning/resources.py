@@ -195,14 +195,17 @@ def _supplied(text: str, taken: list[tuple[int, int]]) -> list[Resource]:
 
 def _spaced_given(text: str, files: Sequence[str], taken: list[tuple[int, int]]) -> list[Resource]:
     """Mentions of given files whose names hold spaces ("french note.png"), which :data:`FILE_NAME_RE`
-    would cut to their last word; quoted or not."""
+    would cut to their last word ("scans/french note.png" too: a mention with a folder counts); quoted or not,
+    but not inside a longer quoted text ("'french note.png is late'" is words)."""
     found = []
+    quotes = quoted_spans(text)
     for path in files:
         name = PurePosixPath(path.replace("\\", "/")).name
         if not re.search(r"\s", name):
             continue
-        for m in re.finditer(rf"(?<![\w/.~-]){re.escape(name)}(?![\w/-])", text, re.IGNORECASE):
-            if not _overlaps(m.start(), m.end(), taken):
+        for m in re.finditer(rf"(?<![\w/.~-])(?:[\w.~-]+/)*{re.escape(name)}(?![\w/-])", text, re.IGNORECASE):
+            inside = any(s < m.start() and m.end() < e and text[s + 1:e - 1].strip() != m.group(0) for s, e in quotes)
+            if not inside and not _overlaps(m.start(), m.end(), taken):
                 taken.append(m.span())
                 found.append(Resource(path, file_modality(name) or guess_modality(name), "file", m.start(), m.end()))
     return found
