@@ -18,6 +18,7 @@ import hashlib
 import json
 import logging
 import mimetypes
+import re
 import shutil
 import tempfile
 import threading
@@ -40,6 +41,9 @@ logger = logging.getLogger(__name__)
 
 MANIFEST = ".artifacts.jsonl"
 """The file in a session folder listing its artifacts, one JSON object a line."""
+
+ARTIFACT_ID_RE = re.compile(r"^[0-9a-f]{12}$")
+"""An artifact id: the first 12 hex digits of its content's SHA-256."""
 
 _MODALITY_BY_MIME = {"image": "image", "audio": "audio", "video": "video", "text": "text"}
 _TABLE_SUFFIXES = {".csv", ".tsv", ".parquet", ".xlsx"}
@@ -319,5 +323,5 @@ def prune_sessions(
     return doomed
 
 
-__all__ = ["MANIFEST", "ArtifactStore", "check_output_dir", "guess_modality", "is_session_output", "output_dir_error",
-           "prune_sessions"]
+__all__ = ["ARTIFACT_ID_RE", "MANIFEST", "ArtifactStore", "check_output_dir", "guess_modality", "is_session_output",
+           "output_dir_error", "prune_sessions"]

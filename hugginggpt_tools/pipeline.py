@@ -522,6 +522,7 @@ def build_graph(hg: HuggingGPT) -> Any:
     graph.add_edge("respond", END)
     compiled = graph.compile(name="hugginggpt")
     compiled.nodes[START].mapper = _coerce_input  # a request string alone is a valid input
+    compiled.hugginggpt = hg  # the components behind the graph (agent_tool describes what they can run)
     return compiled
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from langchain_core.tools import BaseTool, BaseToolkit
 from pydantic import ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
-from .errors import ConfigError, HuggingGPTError, ModelIndexError
+from .errors import ConfigError, HuggingGPTError, ModelIndexError, close_hint
 from .tasks import TASK_TYPES, find_task, names_the_type
 from .tools import TOOL_CLASSES, HuggingGPTTool
 from .tools.base import check_arguments, portable_state, restored_state, share_parts
@@ -32,9 +32,13 @@ logger = logging.getLogger(__name__)
 
 
 def _task_name(name: str, what: str) -> str:
+    """The pipeline tag ``name`` means; a :class:`ConfigError` naming an unknown one, the closest
+    known name or alias ("did you mean summarization?" for "summarisation") and the valid names."""
     found = find_task(name)
     if found is None:
-        raise ConfigError(f"Unknown task type {name!r} in {what}. Use one of: {', '.join(TASK_TYPES)}.")
+        known = [n for t in TASK_TYPES.values() for n in (t.name, *t.aliases)]
+        hint = close_hint(name, known) or close_hint(str(name).lower(), [n.lower() for n in known])
+        raise ConfigError(f"Unknown task type {name!r} in {what}{hint}. Use one of: {', '.join(TASK_TYPES)}.")
     return found.name
 
 
@@ -220,16 +224,17 @@ class HuggingGPTToolkit(BaseToolkit):
     def __setstate__(self, state: dict[Any, Any]) -> None:
         super().__setstate__({**state, "__dict__": restored_state(state["__dict__"])})
 
-    def _describe(self) -> list[HuggingGPTTool]:
-        """The tools a model can run now, after describing every tool by the models it can run now
-        (:meth:`HuggingGPTTool.describe_runnable`). When that cannot be told (the index does not
-        load) a tool keeps its task's description and counts as runnable; its calls say what failed.
-        Each distinct failure is logged once (a missing index once, not once per tool), and once
-        the index fails to load the other tools that would read it are not asked again."""
+    def _describe(self, tools: list[HuggingGPTTool] | None = None) -> list[HuggingGPTTool]:
+        """The ``tools`` (default: all) a model can run now, after describing each by the models it
+        can run now (:meth:`HuggingGPTTool.describe_runnable`). When that cannot be told (the index
+        does not load) a tool keeps its task's description and counts as runnable; its calls say
+        what failed. Each distinct failure is logged once (a missing index once, not once per
+        tool), and once the index fails to load the other tools that would read it are not asked again."""
+        tools = self._all_tools() if tools is None else tools
         runnable: list[HuggingGPTTool] = []
         failed: dict[str, list[str]] = {}
         index_error: ModelIndexError | None = None
-        for tool in self._all_tools():
+        for tool in tools:
             try:
                 if index_error is not None and tool.model_id is None and tool.index is None:
                     raise index_error
@@ -243,7 +248,7 @@ class HuggingGPTToolkit(BaseToolkit):
             if cards:
                 runnable.append(tool)
         for reason, names in failed.items():
-            which = f"any of the {len(names)} tools" if len(names) == len(self._all_tools()) > 1 else ", ".join(names)
+            which = f"any of the {len(names)} tools" if len(names) == len(tools) > 1 else ", ".join(names)
             logger.warning("cannot tell which models run %s now (%s); describing %s by %s task", which, reason,
                            "it" if len(names) == 1 else "them", "its" if len(names) == 1 else "their")
         return runnable
@@ -268,10 +273,12 @@ class HuggingGPTToolkit(BaseToolkit):
 
     def get_tool(self, task: str) -> HuggingGPTTool:
         """The tool of ``task`` (a pipeline tag, snake_case name or alias), whether or not a model
-        can run it now (a call then returns the fix)."""
+        can run it now (a call then returns the fix), described as :meth:`get_tools` describes it:
+        by the models that can run it now."""
         name = _task_name(task, "get_tool")
         for tool in self._all_tools():
             if tool.task == name:
+                self._describe([tool])
                 return tool
         raise ConfigError(f"This toolkit has no tool for {name!r}; its tasks are {self.tasks}.")
 

@@ -22,6 +22,7 @@ from hugginggpt_tools.schemas import TaskResult
 from hugginggpt_tools.tasks import TASK_TYPES
 from hugginggpt_tools.testing import FakeBackend, fake_card, fake_tool_calling_model
 from hugginggpt_tools.tools import TOOL_CLASSES, HuggingGPTTool, make_tool
+from hugginggpt_tools.tools.schemas import ASKED_EXAMPLES
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x01" * 30
 
@@ -78,7 +79,8 @@ def test_one_tool_class_per_task_type() -> None:
         assert tool.name == name.replace("-", "_") and tool.response_format == "content_and_artifact"
         assert spec.description in tool.description
         schema = tool.tool_call_schema.model_json_schema()
-        assert set(schema["properties"]) == {a.name for a in spec.args}
+        asked = {"request"} if name in ASKED_EXAMPLES else set()  # what the LLM wants, for the model choice
+        assert set(schema["properties"]) == {a.name for a in spec.args} | asked
         assert set(schema.get("required", [])) == {a.name for a in spec.args if a.required}
         assert not {"model_id", "index", "backends", "store", "settings"} & set(schema["properties"])
         for arg in spec.args:

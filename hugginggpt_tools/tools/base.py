@@ -33,6 +33,8 @@ from ..errors import ConfigError, HuggingGPTError, unknown_names
 from ..schemas import Candidate, ModelCard, ModelChoice, Plan, Task, TaskResult
 from ..tasks import TASK_TYPES, TaskType, get_task
 from .models import runnable_description, wrong_task
+from .schemas import REQUEST_ARG, is_file_arg
+from .shared_ids import adopt, remember
 
 MAX_CONTENT_CHARS = 2000
 """Longest text result put into the tool message (the artifact keeps the whole result)."""
@@ -52,7 +54,10 @@ class HuggingGPTTool(BaseTool):
         store: where files go and where artifact ids are looked up (default: a new session
             under ``settings.output_dir``).
         llm: chat model for the llm backend when ``backends`` is not given.
-        request: optional text describing the need, used with the arguments to rank models.
+        request: optional text describing the need, used with the arguments to rank models (the
+            toolkit's ``needs``). The tools of :data:`~.schemas.ASKED_EXAMPLES` (text-classification,
+            audio-classification, ...) also take a ``request`` argument on each call, what the LLM
+            wants to know ("which language"), which is read before this one.
 
     ``tool.invoke(args)`` returns the content (:func:`tool_content`: the text, the files, the
     model line); invoked with a tool call it returns a ToolMessage whose ``artifact`` is the
@@ -213,14 +218,14 @@ class HuggingGPTTool(BaseTool):
         return {required[0]: text}
 
     def _run(self, run_manager: Any = None, **kwargs: Any) -> tuple[str, TaskResult]:
-        task, choice = self._prepare(kwargs)
-        coroutine = self._executor().arun(Plan(tasks=[task]), [choice], request=self.request,
+        task, choice, request = self._prepare(kwargs)
+        coroutine = self._executor().arun(Plan(tasks=[task]), [choice], request=request,
                                           files=_given_paths(kwargs))
         return self._answer(_blocking(coroutine)[0])
 
     async def _arun(self, run_manager: Any = None, **kwargs: Any) -> tuple[str, TaskResult]:
-        task, choice = await asyncio.to_thread(self._prepare, kwargs)
-        results = await self._executor().arun(Plan(tasks=[task]), [choice], request=self.request,
+        task, choice, request = await asyncio.to_thread(self._prepare, kwargs)
+        results = await self._executor().arun(Plan(tasks=[task]), [choice], request=request,
                                               files=_given_paths(kwargs))
         return self._answer(results[0])
 
@@ -229,11 +234,16 @@ class HuggingGPTTool(BaseTool):
 
         return Executor(self.get_backends(), self.get_store(), self.get_settings())
 
-    def _prepare(self, kwargs: dict[str, Any]) -> tuple[Task, ModelChoice]:
-        """The one-task plan for the arguments and the model choice; ToolException on bad input."""
+    def _prepare(self, kwargs: dict[str, Any]) -> tuple[Task, ModelChoice, str]:
+        """The one-task plan for the arguments, the model choice and the request it was chosen
+        for; ToolException on bad input. The call's ``request`` argument (what the LLM wants from
+        the task, :data:`~.schemas.ASKED_EXAMPLES`) is the task's ``about`` and comes before the
+        tool's own request (the toolkit's need) in the request models are ranked and run for."""
+        asked = str(kwargs.pop(REQUEST_ARG, None) or "").strip()
+        request = ". ".join(part for part in (asked, self.request.strip()) if part)
         try:
-            task = Task(id=0, task=self.task, args=self._args(kwargs))
-            return task, self.choose(task)
+            task = Task(id=0, task=self.task, args=self._args(kwargs), about=asked or None)
+            return task, self.choose(task, request), request
         except HuggingGPTError as exc:
             raise ToolException(f"{self.name}: {exc}") from exc
 
@@ -242,9 +252,11 @@ class HuggingGPTTool(BaseTool):
 
         A ``Path`` object (only Python code passes one, never an LLM) counts as a file the
         user gave, so it is allowed wherever it lies; string paths must be inside the allowed
-        folders (:class:`~hugginggpt_tools.policy.FilePolicy`).
+        folders (:class:`~hugginggpt_tools.policy.FilePolicy`). A file argument that is the artifact
+        id of another toolkit's tool's output is added to this tool's store
+        (:func:`~.shared_ids.adopt`); an id no tool of this process made is an InputError.
         """
-        from ..inputs import local_file
+        from ..inputs import find_file, local_file
 
         args: dict[str, str] = {}
         for name, value in kwargs.items():
@@ -252,16 +264,20 @@ class HuggingGPTTool(BaseTool):
                 continue
             if isinstance(value, (bytes, bytearray)):
                 value = local_file(value, self.get_store())
+            elif _is_file_arg(self.task_type, name) and isinstance(value, str):
+                adopt(value, self.get_store(), exists=find_file(value.strip()) is not None)
             args[name] = str(value)
         return args
 
-    def choose(self, task: Task) -> ModelChoice:
-        """The injected model (when runnable) or the index's ranked runnable candidates."""
+    def choose(self, task: Task, request: str | None = None) -> ModelChoice:
+        """The injected model (when runnable) or the index's runnable candidates ranked for
+        ``request`` (default: the tool's ``request``)."""
         from ..selection import select_models
 
         backends, settings = self.get_backends(), self.get_settings()
+        request = self.request if request is None else request
         if self.model_id is None:
-            return select_models(Plan(tasks=[task]), self.request, self.get_index(), backends,
+            return select_models(Plan(tasks=[task]), request, self.get_index(), backends,
                                  top_k=settings.top_k, popularity_weight=settings.popularity_weight)[0]
         card = self.card_for(self.model_id)
         backend = backends.runnable_backend(card)
@@ -290,8 +306,11 @@ class HuggingGPTTool(BaseTool):
         return ModelCard(id=model_id, task=self.task, backends=["transformers", "hf-inference"], source="user")
 
     def _answer(self, result: TaskResult) -> tuple[str, TaskResult]:
+        """(content, artifact) of a succeeded result, whose files' ids any tool of this process then
+        takes (:func:`~.shared_ids.remember`); ToolException with the reason of a failed one."""
         if result.status != "succeeded":
             raise ToolException(f"{self.name} failed: {result.error or 'no reason recorded'}")
+        remember(result.artifacts)
         return tool_content(result), result
 
 
@@ -360,6 +379,12 @@ def check_arguments(cls: type[BaseModel], data: dict[str, Any]) -> None:
                           f"help({cls.__name__}) for the arguments it takes.")
 
 
+def _is_file_arg(task: TaskType, name: str) -> bool:
+    """Whether ``name`` is an argument of ``task`` that takes a file."""
+    spec = task.arg(name)
+    return spec is not None and is_file_arg(spec)
+
+
 def _given_paths(kwargs: dict[str, Any]) -> list[str]:
     """The ``Path`` arguments: files a Python caller gave explicitly."""
     return [str(v) for v in kwargs.values() if isinstance(v, Path)]
@@ -376,9 +401,10 @@ def validation_message(error: Exception) -> str:
     problems = []
     for name, found in by_argument.items():
         # a value no branch of a union takes fails each branch ("str", "bytes", "lax-or-strict[...]"):
-        # one line with the first branch's reason and what was given
+        # one line with the first branch's reason and what was given; so is an empty string
         given = found[0].get("input")
-        got = f" (got {type(given).__name__} {given!r:.40})" if len(found) > 1 and given is not None else ""
+        named = len(found) > 1 or found[0].get("type") == "string_too_short"
+        got = f" (got {type(given).__name__} {given!r:.40})" if named and given is not None else ""
         problems.append(f"{name}: {found[0].get('msg', '')}{got}")
     return "Invalid arguments: " + "; ".join(problems) + ". Call the tool again with the arguments its schema lists."
 

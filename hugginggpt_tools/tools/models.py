@@ -17,11 +17,13 @@ import functools
 import logging
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from ..errors import HuggingGPTError
 from ..schemas import ModelCard
-from ..tasks import TaskType, get_task
+from ..tasks import TASK_TYPES, TaskType, get_task
+from .schemas import ASKED_EXAMPLES, REQUEST_ARG
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +52,37 @@ def _shipped_cards() -> tuple[ModelCard, ...]:
     except HuggingGPTError as exc:
         logger.debug("shipped catalog unreadable (%s); checking model ids against the bundled cards only", exc)
         return tuple(bundled_cards() + llm_cards())
+
+
+def index_cards(settings: Any) -> list[ModelCard]:
+    """The cards selection would rank, read without loading the index (no embedder, no FAISS): the
+    index's ``cards.jsonl`` in ``settings.index_dir`` (the shipped catalog when there is none) with
+    the user catalog's cards (``hugginggpt models add``, ``index refresh``) over them, as the merged
+    index has them and as ``hugginggpt doctor`` lists them."""
+    from ..errors import ModelIndexError
+    from ..model_index.catalog import load_cards
+    from ..model_index.user_catalog import UserCatalog, latest_cards
+
+    try:
+        cards = load_cards(Path(settings.index_dir).expanduser() / "cards.jsonl")
+    except ModelIndexError:
+        cards = list(_shipped_cards())
+    added = UserCatalog(settings.catalog_dir).cards() if getattr(settings, "catalog_dir", None) else []
+    return list(latest_cards([*cards, *added]).values()) if added else cards
+
+
+def runnable_kinds(cards: Iterable[ModelCard], backends: Any) -> list[str]:
+    """What the models of ``cards`` that ``backends`` can run now do, a few words each, in task-type
+    order: a bundled model's summary (:func:`card_summary`: "optical character recognition (OCR)"),
+    else its task type's name ("text generation"); each once. For the description of a tool that
+    runs any task type (:func:`~hugginggpt_tools.agent_tool.create_hugginggpt_tool`)."""
+    by_task: dict[str, list[ModelCard]] = {}
+    for card in cards:
+        if backends.runnable_backend(card) is not None:
+            by_task.setdefault(card.task, []).append(card)
+    kinds = [(card_summary(card) if card.source == "bundled" else "") or name.replace("-", " ")
+             for name in TASK_TYPES for card in by_task.get(name, [])]
+    return list(dict.fromkeys(kinds))
 
 
 def catalog_cards_of(model_id: str, index: Any = None) -> list[ModelCard]:
@@ -123,22 +156,34 @@ def returns_text(task: TaskType, chosen: str = "the model is chosen automaticall
     return f"Returns {returns}; {chosen}."
 
 
+def asking_text(task: TaskType) -> str:
+    """For a task type whose model is chosen for what is asked (:data:`~.schemas.ASKED_EXAMPLES`),
+    the sentence saying to give it in the ``request`` argument; else ""."""
+    if task.name not in ASKED_EXAMPLES:
+        return ""
+    first, second = ASKED_EXAMPLES[task.name]
+    return f"Say what you want in '{REQUEST_ARG}' (e.g. {first!r} or {second!r}): the model is chosen for it. "
+
+
 def runnable_description(task: TaskType, cards: Sequence[ModelCard] | None, injected: bool = False) -> str:
     """What the LLM reads about ``task``'s tool given the distinct ``cards`` it can run now
     (None: unknown, the task's own description). With none, the description says so; with up
     to :data:`MAX_NAMED_MODELS`, the task's head and the models with what each does (an OCR
     model alone makes "Turn an image into text. Runs here on bundled/rapidocr-ppocrv4 (optical
-    character recognition (OCR))", no promise of captions); with more, the whole description."""
+    character recognition (OCR))", no promise of captions); with more, the whole description. A tool
+    of :data:`~.schemas.ASKED_EXAMPLES` that may run more than one model says to give what is asked
+    in its ``request`` argument (:func:`asking_text`)."""
     if cards is None:
-        return f"{task.description} {returns_text(task)}"
+        return f"{task.description} {asking_text(task)}{returns_text(task)}"
     if not cards:
         return (f"{task.description} No model can run it here now; a call returns how to enable one. "
                 f"{returns_text(task)}")
     chosen = "the model is fixed" if injected else "the model is chosen automatically"
+    asking = asking_text(task) if len(cards) > 1 else ""  # one model: what is asked chooses nothing
     if len(cards) > MAX_NAMED_MODELS:
-        return f"{task.description} {returns_text(task, chosen)}"
-    return f"{_head(task)}. Runs here on {_named(cards)}. {returns_text(task, chosen)}"
+        return f"{task.description} {asking}{returns_text(task, chosen)}"
+    return f"{_head(task)}. Runs here on {_named(cards)}. {asking}{returns_text(task, chosen)}"
 
 
-__all__ = ["MAX_NAMED_MODELS", "card_summary", "catalog_cards_of", "returns_text", "runnable_description",
-           "wrong_task"]
+__all__ = ["MAX_NAMED_MODELS", "asking_text", "card_summary", "catalog_cards_of", "index_cards", "returns_text",
+           "runnable_description", "runnable_kinds", "wrong_task"]
