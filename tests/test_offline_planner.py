@@ -1953,3 +1953,25 @@ def test_a_text_supplied_after_a_colon_gets_no_question_mark() -> None:
     p = plan("What is the sentiment of this review: The food was cold and the waiter was rude")
     assert steps(p) == [("text-classification", {"text": "The food was cold and the waiter was rude"})]
     assert steps(plan("voicemail.wav: when is my appointment"))[1][1]["text"] == "When is my appointment?"
+
+
+@pytest.mark.parametrize(("request_text", "first", "question"), [
+    ("what does receipt.png say, and read the total out loud", ("image-to-text", {"image": "receipt.png"}),
+     "What is the total?"),
+    ("say the phone number on note.png out loud", ("image-to-text", {"image": "note.png"}), "What is the phone number?"),
+    ("transcribe voicemail.wav and read the phone number aloud",
+     ("automatic-speech-recognition", {"audio": "voicemail.wav"}), "What is the phone number?"),
+])
+def test_reading_one_field_aloud_reads_the_answer(request_text: str, first: tuple, question: str) -> None:
+    """"read the total out loud" spoke the whole receipt: the field is asked of the text, then spoken."""
+    assert steps(plan(request_text)) == [first, ("question-answering", {"text": question, "context": Ref(task_id=0)}),
+                                         ("text-to-speech", {"text": Ref(task_id=1)})]
+
+
+def test_reading_a_field_aloud_in_a_later_turn_reads_the_last_answers_field() -> None:
+    """"now read the total aloud" after "What is the total on receipt.jpg?" read the receipt again, whole."""
+    history = _turn("What is the total on receipt.jpg?", "TOTAL 10.50", "document-question-answering")
+    assert steps(plan("now read the total aloud", history=history)) == [
+        ("question-answering", {"text": "What is the total?", "context": "TOTAL 10.50"}),
+        ("text-to-speech", {"text": Ref(task_id=0)})]
+    assert steps(plan("read the text in receipt.png aloud"))[1] == ("text-to-speech", {"text": Ref(task_id=0)})

@@ -17,7 +17,7 @@ from ..tasks import TASK_TYPES
 from .clauses import Clause, mask
 from .draft import DESCRIBED_TASKS, OUTPUT_KIND_RE, PLURAL_RE, READS_PROSE, PlanDraft, clean, kinds_named
 from .intents import Candidate, asks_for_something
-from .lexicon import ANAPHORA, MODALITY_HINTS, ORIGINAL, PROMPT_TASKS, language_spans
+from .lexicon import ANAPHORA, FIGURES, MODALITY_HINTS, ORIGINAL, PROMPT_TASKS, language_spans
 
 _TO_WRITE_RE = re.compile(
     r"(?:(?:a |an |the |my |our |some )?(?:[\w'-]+ )?(?:intro(?:duction)?|story|poem|speech|talk|lecture|"
@@ -67,6 +67,14 @@ _RECIPIENT_RE = re.compile(r"^(?:me|us)\s+(?=(?:a|an|the|some|one|two|three|four
 _SEEN_RE = re.compile(r"(?<!\w)what (?:you|i|we) (?:see|saw|hear|heard|notice|noticed|spot|spotted|observe|observed)"
                       r"(?!\w)")
 """A prompt's mention of what a picture or recording holds ("write a poem about what you see")."""
+_FIELD_READ_RE = re.compile(
+    r"^(?:(?:now|please|just|then|and|also|can you|could you)\s+)*(?:read|say|speak|tell)\s+(?:out\s+)?(?:me\s+)?"
+    r"(?:only\s+|just\s+)?the\s+((?:" + FIGURES + r"|date|due date|deadline|time|phone number|number|address|"
+    r"e-?mail(?: address)?|sender|title|headline|author|opening hours)(?:\s+(?:of|for)\s+(?:the\s+)?[\w-]+)?)"
+    r"(?:\s+(?:on|in|of|from)\s+(?:the\s+)?(?:[\w-]+\s+)?\ue000\d+\ue001)?"
+    r"(?:\s+(?:out loud|aloud|to me|for me|please|again))*[\s.!?]*$", re.IGNORECASE)
+"""A reading aloud of one field of a text rather than all of it ("now read the total aloud", "say the
+phone number on note.png out loud"): the field is the answer to a question about the text."""
 _INSTRUCTION_WORDS = 6
 """At most this many words, a clause that refers back ("translate it into French") is only an
 instruction, not also the text to work on."""
@@ -92,6 +100,9 @@ class TextArguments(PlanDraft):
         clause = cand.clause
         if self._reading:  # the next file of the clause to read (:meth:`_unread`)
             return self._bridge(self._readable(clause), cand.strength)
+        field = self._field_read(cand) if cand.task == "text-to-speech" else None
+        if field is not None:
+            return field
         found = self._take(clause.resources, ["text"], question=False) or self._take(clause.resources, ["text"])
         # "summarize these documents": each given text file the clause speaks of, not a summary of the summary
         found = found or self._take(sorted(self._main_inputs(cand) - set(clause.resources)), ["text"])
@@ -140,6 +151,26 @@ class TextArguments(PlanDraft):
             # where nothing came before: the clause's own words are not the text
             return None
         return found or self._prompt(cand)
+
+    def _field_read(self, cand: Candidate) -> str | None:
+        """Over the registry, for a reading aloud of one field of a text (:data:`_FIELD_READ_RE`:
+        "read the total aloud"), the answer to "What is the total?" asked of the text the clause
+        names (a picture's words read first), else of the latest text made, else of the last reply
+        ("now read the total aloud" after "What is the total on receipt.jpg?"); the latest answer
+        itself when it is the plan's last task. None for any other clause: the whole text is read."""
+        found = _FIELD_READ_RE.match(cand.clause.masked.strip())
+        if not found or not self.feed_from_missing or "question-answering" not in self.vocab.outputs:
+            return None
+        if self.tasks and self.tasks[-1]["task"] in ("question-answering", "document-question-answering",
+                                                     "visual-question-answering"):
+            return f"<resource>-{len(self.tasks) - 1}"
+        clause = cand.clause
+        source = (self._take(clause.resources, ["text"], question=False) or self._bridge(clause.resources, cand.strength)
+                  or (None if clause.resources else self._latest_output(["text"], prose=True) or self.req.last_reply))
+        if source is None:
+            return None
+        return self._append("question-answering", {"text": f"What is the {clean(found.group(1))}?", "context": source},
+                            cand.strength)
 
     def _named_media(self, clause: Clause, strength: float) -> str | None:
         """A text task's input when its clause names a picture or recording by a word for it ("give
