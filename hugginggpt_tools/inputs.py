@@ -49,7 +49,7 @@ from .documents import (
 )
 from .errors import InputError
 from .filekinds import TEXT_MEDIA_TYPES, check_file_kind, sniff_kind, sniff_suffix
-from .policy import ALLOWED_SCHEMES, FilePolicy, Target, URLPolicy
+from .policy import ALLOWED_SCHEMES, GIVE_FILE_FIX, FilePolicy, Target, URLPolicy
 from .redaction import redact
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -230,8 +230,7 @@ def resolve_file(
         return FilePolicy.create([base, *extra], files).check(found, value)
     raise InputError(
         f"File {value!r} not found (looked in {base} and among the given files "
-        f"{[Path(f).name for f in files]}).{did_you_mean(value, files, base)} Give it with the request (--file PATH "
-        "on the command line, files=[...] in Python) or give its full path."
+        f"{[Path(f).name for f in files]}).{did_you_mean(value, files, base)} {GIVE_FILE_FIX} or give its full path."
     )
 
 

@@ -240,6 +240,11 @@ def _real(path: str | Path) -> Path:
     return Path(os.path.realpath(os.path.expanduser(str(path))))
 
 
+GIVE_FILE_FIX = "Give it with the request (--file PATH on the command line, files=[...] in Python)"
+"""How the command line and the Python API give a file: the fix their file errors name (the server words
+it for its clients: :data:`hugginggpt_tools.server.SERVER_FILE_FIX`)."""
+
+
 @dataclass(frozen=True)
 class FilePolicy:
     """Which local files a file argument may name.
@@ -276,8 +281,7 @@ class FilePolicy:
             folders = ", ".join(str(r) for r in self.roots) or "none"
             raise InputError(
                 f"Refusing the file {shown!r}: it is outside the folders files may come from ({folders}) and is "
-                "not one of the files given with the request. Give it with the request (--file PATH on the command "
-                "line, files=[...] in Python), copy it into "
+                f"not one of the files given with the request. {GIVE_FILE_FIX}, copy it into "
                 "the working folder, or add its folder to HUGGINGGPT_ALLOWED_DIRS (Settings.allowed_dirs)."
             )
         try:
@@ -292,6 +296,7 @@ class FilePolicy:
 
 __all__ = [
     "ALLOWED_SCHEMES",
+    "GIVE_FILE_FIX",
     "DEFAULT_CONTENT_TYPES",
     "FilePolicy",
     "Target",

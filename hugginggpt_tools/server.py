@@ -20,8 +20,15 @@ Routes:
   ``["human", text]`` pairs and ``{"role": "user", "content": text}`` dicts are). The controller
   LLM failing while planning (the provider down, ...) is a 502 naming its error; any other
   failure of the server is a 500 naming the error's type (its traceback goes to the server log).
+  On ``/stream*`` either is the stream's ``error`` event, after which the stream ends properly.
+  A fix worded for the command line or the Python API ("--file PATH", "files=[...]") is worded
+  for a client of the server (:data:`SERVER_FILE_FIX`: upload with ``POST /files``).
 * ``POST /files``: upload a file (multipart field ``file``); the answer's ``path`` (or its
-  ``url``) goes into the agent input's ``files``.
+  ``url``) goes into the agent input's ``files``. The file keeps its own name ("my sign.png"; only
+  characters unsafe in a file name become ``_``), in a folder of its own; sent with an
+  ``X-Session-Id`` header, it is an upload of that session. A request may name an upload by its
+  name alone, without ``files``: the session's latest upload of that name, else the key's (without
+  keys, the server's) only one (:mod:`~hugginggpt_tools.server_uploads`).
 * ``GET /artifacts/{session_id}/{name}``: download a file a run wrote (``artifact_url``). With
   API keys, only with the key whose request uploaded or made it (in its header), or with the
   signed link (``?exp=...&sig=...``) the answers and ``POST /files`` give, until it expires
@@ -52,6 +59,7 @@ LangServe is in maintenance upstream; this module is the only one that imports i
 
 
 import json
+import logging
 import math
 import os
 import re
@@ -60,6 +68,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Optional
+from urllib.parse import quote
 
 from pydantic import BaseModel, Field, create_model
 from typing_extensions import TypedDict
@@ -67,6 +76,7 @@ from typing_extensions import TypedDict
 from .artifacts import check_session_id
 from .config import Settings, get_settings
 from .errors import AgentInputError, ConfigError, InputError, LLMCallError, MissingExtraError, PlanError
+from .policy import GIVE_FILE_FIX
 from .ratelimit import RateLimiter
 from .redaction import redact
 from .schemas import Answer
@@ -84,9 +94,10 @@ from .server_guard import (
     signed_link,
     valid_key,
 )
+from .server_uploads import Uploads, with_named_uploads
 
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
-_MAX_NAME = 100
+logger = logging.getLogger(__name__)
+
 DEFAULT_RATE_LIMIT = 60.0
 DEFAULT_RATE_BURST = 20
 DEFAULT_MAX_REQUEST_MB = 50.0
@@ -164,13 +175,18 @@ _FAILURES: ContextVar[list[str] | None] = ContextVar("hugginggpt_served_failures
 in the request being served, for :class:`_StreamErrors`."""
 _GENERIC_ERROR = json.dumps({"status_code": 500, "message": "Internal Server Error"}).encode()
 """LangServe's ``error`` event data for any error raised while it streams."""
+_ERROR_EVENT = re.compile(rb"(?:^|\n)event: error\r?\n")
+"""An ``error`` event's first line in a stream's body (a data line's JSON cannot hold a line break)."""
 
 
 class _StreamErrors:
     """ASGI middleware: a ``/stream*`` answer's ``error`` event for a run the controller LLM failed
     says so, ``{"status_code": 502, "message": ...}`` (``RemoteRunnable`` raises it as an
     ``httpx.HTTPStatusError`` with status 502 and the message) instead of LangServe's generic
-    500 "Internal Server Error", which it sends for any error once the stream has started."""
+    500 "Internal Server Error", which it sends for any error once the stream has started. LangServe
+    raises the error again after that event; the stream is then ended properly (its last, empty
+    body), not cut off, and the error logged in one line (a controller LLM's failure) or with its
+    traceback (any other)."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -181,17 +197,44 @@ class _StreamErrors:
             return
         failures: list[str] = []
         token = _FAILURES.set(failures)
+        stream = {"events": False, "ended": False, "error_sent": False}
 
         async def rewrite(message: Any) -> None:
-            if failures and message["type"] == "http.response.body" and _GENERIC_ERROR in message.get("body", b""):
-                said = json.dumps({"status_code": 502, "message": failures[-1]}).encode()
-                message = {**message, "body": message["body"].replace(_GENERIC_ERROR, said)}
+            if message["type"] == "http.response.start":
+                stream["events"] = any(k.lower() == b"content-type" and v.startswith(b"text/event-stream")
+                                       for k, v in message.get("headers", []))
+            if message["type"] == "http.response.body":
+                if failures and _GENERIC_ERROR in message.get("body", b""):
+                    said = json.dumps({"status_code": 502, "message": failures[-1]}).encode()
+                    message = {**message, "body": message["body"].replace(_GENERIC_ERROR, said)}
+                stream["error_sent"] |= bool(_ERROR_EVENT.search(message.get("body", b"")))
+                stream["ended"] = not message.get("more_body")
             await send(message)
 
         try:
             await self.app(scope, receive, rewrite)
+        except Exception as exc:
+            if not stream["events"] or stream["ended"]:  # not a started stream: the app's error handlers'
+                raise
+            await _end_stream(exc, failures, not stream["error_sent"], send, scope.get("path", ""))
         finally:
             _FAILURES.reset(token)
+
+
+async def _end_stream(exc: Exception, failures: list[str], tell: bool, send: Any, path: str) -> None:
+    """End a server-sent-events answer that ``exc`` broke off: the ``error`` event first when ``tell``
+    (LangServe had no chance to send it), then the last, empty body. The controller LLM's failure
+    (``failures``) is logged in one line, anything else with its traceback."""
+    if failures:
+        logger.warning("%s: the stream ended with an error event: %s", path, failures[-1])
+    else:
+        logger.error("%s: the stream ended with an error event", path, exc_info=exc)
+    said = {"status_code": 502, "message": failures[-1]} if failures else json.loads(_GENERIC_ERROR)
+    event = f"event: error\r\ndata: {json.dumps(said)}\r\n\r\n".encode() if tell else b""
+    try:
+        await send({"type": "http.response.body", "body": event, "more_body": False})
+    except (OSError, RuntimeError):  # the client has gone
+        pass
 
 
 SESSION_KEYS = ("session_id", "thread_id")
@@ -270,23 +313,57 @@ def _session_modifier(keys: list[str], work_dir: Path | None = None) -> Any:
             configurable["hugginggpt_owner"] = key_fingerprint(key)
         if scoped is None and key:
             scoped = f"{key_fingerprint(key)}-{uuid.uuid4().hex[:12]}"
-        where = next(iter(named), "X-Session-Id")
-        if scoped == UPLOADS:
-            raise HTTPException(400, f"{where}: {UPLOADS!r} is the uploads folder's name; choose another id.")
         if scoped is not None:
-            try:
-                configurable["session_id"] = check_session_id(scoped)
-            except InputError as exc:
-                raise HTTPException(400, f"{where}: {exc}") from exc
+            configurable["session_id"] = _checked_session(scoped, next(iter(named), "X-Session-Id"))
         return {**config, "configurable": configurable}
 
     return modify
 
 
+def _checked_session(scoped: str, where: str) -> str:
+    """``scoped`` (a session id scoped to the key, :func:`scoped_session`) when it is a good one; a
+    400 naming ``where`` it came from otherwise (a bad id, or ``uploads``, the uploads folder's name)."""
+    from fastapi import HTTPException
+
+    if scoped == UPLOADS:
+        raise HTTPException(400, f"{where}: {UPLOADS!r} is the uploads folder's name; choose another id.")
+    try:
+        return check_session_id(scoped)
+    except InputError as exc:
+        raise HTTPException(400, f"{where}: {exc}") from exc
+
+
 def artifact_url(path: str | Path, settings: Settings | None = None) -> str:
-    """The download URL path of a file the agent wrote under ``settings.output_dir``."""
+    """The download URL path of a file the agent wrote under ``settings.output_dir``, not %-escaped
+    (what a signed link signs: :func:`download_url`)."""
     root = (settings or get_settings()).output_dir.resolve()
     return "/artifacts/" + Path(path).resolve().relative_to(root).as_posix()
+
+
+def download_url(path: str | Path, settings: Settings | None = None, keys: Sequence[str] = (),
+                 link_s: float = DEFAULT_LINK_HOURS * 3600) -> str:
+    """The URL a client downloads ``path`` (under ``settings.output_dir``) with: its
+    :func:`artifact_url`, a signed link with ``keys`` (lasting ``link_s`` seconds), its path
+    %-escaped (an upload's name may hold spaces: ``my%20sign.png``)."""
+    url, mark, query = signed_link(artifact_url(path, settings), keys, link_s).partition("?")
+    return quote(url, safe="/") + mark + query
+
+
+_CLI_FIX = re.escape(GIVE_FILE_FIX)
+_CLI_FIXES = re.compile(_CLI_FIX + r"(?: or give its full path\.|, copy it into the working folder, or add its folder "
+                        r"to HUGGINGGPT_ALLOWED_DIRS \(Settings\.allowed_dirs\)\.)")
+SERVER_FILE_FIX = 'Upload it with POST /files and pass the "path" it returns in the request\'s "files".'
+"""How a client of the server gives a file: what its answers say in place of the command line's fix."""
+
+
+def server_fixes(text: str) -> str:
+    """``text`` with each fix worded for the command line and the Python API ("Give it with the
+    request (--file PATH on the command line, files=[...] in Python) or give its full path.") worded
+    for a client of the server instead (:data:`SERVER_FILE_FIX`)."""
+    if "--file PATH" not in text:
+        return text
+    text = _CLI_FIXES.sub(SERVER_FILE_FIX, text)
+    return re.sub(_CLI_FIX, SERVER_FILE_FIX.removesuffix("."), text)
 
 
 ServedAnswer = create_model(  # Answer's fields, ``files`` a plain one (its artifacts' paths are URLs)
@@ -329,7 +406,8 @@ def served_output(value: Any, settings: Settings, keys: Sequence[str] = (),
     ``answer.files`` keeps the server paths (later requests may name files by them). With
     ``keys``, the URLs of files a key owns are its signed links (``?exp=...&sig=...``, lasting
     ``link_s`` seconds: :func:`~hugginggpt_tools.server_guard.signed_link`). Each path's URL is
-    made once per call. The Python API keeps its local paths; only the wire changes."""
+    made once per call. A fix worded for the command line is worded for a client of the server
+    (:func:`server_fixes`). The Python API keeps its local paths; only the wire changes."""
     root = settings.output_dir.resolve()
     prefixes = sorted({str(p) for p in (root, settings.output_dir) if p.is_absolute() and str(p) != "/"},
                       key=len, reverse=True)
@@ -338,7 +416,7 @@ def served_output(value: Any, settings: Settings, keys: Sequence[str] = (),
     def url(path: str) -> str | None:
         if path not in made:
             try:
-                made[path] = signed_link(artifact_url(path, settings), keys, link_s)
+                made[path] = download_url(path, settings, keys, link_s)
             except (ValueError, OSError):  # outside the output folder: not downloadable
                 made[path] = None
         return made[path]
@@ -382,7 +460,7 @@ def served_output(value: Any, settings: Settings, keys: Sequence[str] = (),
         if isinstance(item, (list, tuple)):
             return [walk(v, known) for v in item]
         if isinstance(item, str):
-            return path_url(item, known)
+            return server_fixes(path_url(item, known))
         return item
 
     return walk(value, {})
@@ -424,6 +502,7 @@ def create_app(
     limit = max_request_bytes(max_request_mb)
     link_s = link_lifetime_s(link_hours)
     root = settings.output_dir.resolve()
+    uploads = Uploads(root / UPLOADS)
     app = FastAPI(title="hugginggpt-tools", description="HuggingGPT agent on LangServe")
 
     app.add_middleware(_StreamErrors)  # innermost: it sees the app's stream before the guard
@@ -444,10 +523,11 @@ def create_app(
         from fastapi.responses import JSONResponse, Response
 
         streaming = request.url.path.rstrip("/").endswith(STREAM_ENDPOINTS)
+        message = server_fixes(str(exc))
         if streaming and "text/event-stream" in request.headers.get("accept", ""):
-            data = json.dumps({"status_code": 400, "message": str(exc)})
+            data = json.dumps({"status_code": 400, "message": message})
             return Response(f"event: error\ndata: {data}\n\n", media_type="text/event-stream")
-        return JSONResponse({"detail": str(exc)}, status_code=400)
+        return JSONResponse({"detail": message}, status_code=400)
 
     for error in (InputError, PlanError):  # a ConfigError is the server's own setup: a 500
         app.add_exception_handler(error, bad_request)
@@ -475,20 +555,18 @@ def create_app(
 
     @app.post("/files")
     async def upload(request: Request, file: UploadFile = File(...)) -> dict[str, Any]:
-        """Save the file in a fresh folder of the uploads (named after the caller's key when keys
-        are configured: only that key may name or download it)."""
+        """Save the file under its own name in a fresh folder of the uploads (named after the
+        caller's key when keys are configured: only that key may name or download it), as an
+        upload of the ``X-Session-Id`` header's session, when it names one (its requests may name
+        the file by its name alone: :class:`~hugginggpt_tools.server_uploads.Uploads`)."""
         data = await file.read(limit + 1)
         if len(data) > limit:
             raise HTTPException(413, f"file larger than {limit} bytes")
-        name = _SAFE_NAME.sub("_", Path(file.filename or "upload").name)[-_MAX_NAME:].lstrip(".") or "upload"
         key = valid_key(request.headers, keys) if keys else None
-        sub = uuid.uuid4().hex[:12]
-        folder = root / UPLOADS / (f"{key_fingerprint(key)}-{sub}" if key else sub)
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / name
-        path.write_bytes(data)
-        return {"name": name, "path": str(path), "bytes": len(data),
-                "url": signed_link(artifact_url(path, settings), keys, link_s)}
+        session = scoped_session(request.headers.get("x-session-id"), key)
+        path = uploads.save(file.filename, data, key, session and _checked_session(session, "X-Session-Id"))
+        return {"name": path.name, "path": str(path), "bytes": len(data),
+                "url": download_url(path, settings, keys, link_s)}
 
     @app.get("/artifacts/{folder}/{subpath:path}")
     async def download(folder: str, subpath: str, request: Request) -> Any:
@@ -518,7 +596,7 @@ def create_app(
         return FileResponse(path)
 
     served = "answer" in (agent.get_output_jsonschema().get("properties") or {})  # the agent's output, with urls
-    agent = with_session_config(agent, ServedOutput if served else None)
+    agent = with_session_config(with_named_uploads(agent, uploads), ServedOutput if served else None)
     session = _session_modifier(keys, root / UPLOADS)
 
     async def modify(config: dict[str, Any], request: Any) -> dict[str, Any]:
@@ -531,5 +609,5 @@ def create_app(
     return app
 
 
-__all__ = ["SESSION_KEYS", "ServedAnswer", "ServedOutput", "artifact_url", "check_inputs", "create_app",
-           "link_lifetime_s", "served_output", "with_session_config"]
+__all__ = ["SERVER_FILE_FIX", "SESSION_KEYS", "ServedAnswer", "ServedOutput", "artifact_url", "check_inputs",
+           "create_app", "download_url", "link_lifetime_s", "served_output", "server_fixes", "with_session_config"]
