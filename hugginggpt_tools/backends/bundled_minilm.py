@@ -7,10 +7,22 @@ import logging
 import re
 from typing import TYPE_CHECKING, ClassVar
 
-from ._entities import EMAIL_RE, holds_phone_number
+from ._answer_kinds import (
+    ASKS_WHO_RE,
+    QUESTION_WORDS,
+    answer_type_met,
+    answer_type_missing,
+    asked_kinds,
+    can_hold,
+    counts_text,
+    lacking_name,
+    stems,
+    value_line,
+)
 from ._inputs import text_input
 from ._letters import asked_header, header_answer, headers, introduction, letter_furniture, signature
-from ._sentences import TERMINATED_RE, headings, split_sentences, split_texts
+from ._sentences import headings, split_sentences, split_texts
+from ._table_rows import ranked_rows
 from .base import RunContext, TaskOutput
 from .bundled import BundledModel, register_bundled
 
@@ -289,184 +301,14 @@ class MiniLMExtractiveSummarizer(_MiniLMModel):
 # ----------------------------------------------------------------------------- extractive answers
 
 
-_QUESTION_WORDS = frozenset("""a about an and any anyone anything are as at be been by can could did do does for from get
-got had has have how in is it its many much of on or per some than that the there these this those to was were what when
-where which who whom whose why will with would whats""".split())
-"""Words of a question that name nothing to look for in the text."""
-
-
-def _stems(text: str) -> set[str]:
-    """Crude stems of ``text``'s words: lower-cased, a final "s" dropped, cut to five letters ("runs"
-    and "run", "starting" and "start", "recalled" and "recall" match)."""
-    stems = set()
-    for word in re.findall(r"[^\W_]+", text.lower()):
-        if len(word) > 3 and word.endswith("s"):
-            word = word[:-1]
-        stems.add(word[:5])
-    return stems
-
-
-_NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fifteen|twenty|thirty|"
-                 r"forty|fifty|sixty|hundreds?|thousands?|millions?|billions?|dozens?")
-_MONTHS_DAYS = (r"january|february|march|april|may|june|july|august|september|october|november|december|monday|"
-                r"tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|yesterday|noon|midnight")
-_HAS_AMOUNT_RE = re.compile(rf"\d|\b(?:{_NUMBER_WORDS}|{_MONTHS_DAYS})\b", re.I)
-"""A number, a date or a time written out: what a "how many" or "when" question is answered with; it
-makes a passage an answer below the ``confident`` similarity."""
-_ASKS_WHO_RE = re.compile(r"\bwho(?:m|se)?\b", re.I)
-_NAME_RE = re.compile(r"(?<=[^\W\d_,;:] )[A-Z][^\W\d_]+")
-"""A capitalized word after a word (not opening the sentence, not after a comma): a name."""
-_COLOURS = (r"red|reds|orange|yellow|green|blue|purple|violet|pink|brown|black|white|gr[ae]y|silver|gold|golden|beige|"
-            r"tan|navy|teal|turquoise|maroon|crimson|scarlet|ivory|cream|khaki|olive|lilac|lavender|magenta|cyan|"
-            r"indigo|amber|bronze|copper|ochre|blond|blonde|ginger|auburn|charcoal|emerald|ruby|coral|mint|peach|"
-            r"plum|burgundy|mustard|cobalt|azure|rust|sandy|colou?r(?:s|ed|less|ful)?|hue|shade|transparent|"
-            r"reddish|yellowish|greenish|bluish|brownish|greyish|grayish|pinkish|striped|spotted|tartan|plaid")
-_ASKS = {
-    "colour": re.compile(r"\b(?:what|which)\s+colou?rs?\b|\bin what colou?rs?\b|\bcolou?rs?\s+(?:is|was|are|were)\b",
-                         re.I),
-    "place": re.compile(r"\bwhere\b|\b(?:in|at|to|from)?\s*(?:what|which)\s+(?:city|town|village|country|state|"
-                        r"county|region|place|street|room|building|address|location|venue|continent|island|floor)\b",
-                        re.I),
-    "time": re.compile(r"\bwhen\b|\b(?:what|which)\s+(?:time|date|day|days|year|month|week|hour|season|century|"
-                       r"decade)\b|\bhow (?:long|soon|late|early)\b|\b(?:since|until|till) when\b", re.I),
-    "amount": re.compile(r"\bhow (?:much|many|long|old|often|far|heavy|big|tall|high|large|wide|deep|fast|hot|cold|"
-                         r"warm|frequently)\b|\bwhat (?:percentage|proportion|number|amount|price|age|size|"
-                         r"temperature|weight|distance|speed)\b", re.I),
-    "reason": re.compile(r"\bwhy\b|\bwhat (?:is|was|were|are) the reasons?\b|\bfor what reason\b|\bwhat (?:caused|causes|"
-                         r"made|makes)\b|\bhow come\b", re.I),
-    "phone": re.compile(r"\b(?:phone|telephone|mobile|cell(?:phone)?|fax|contact|office|home|work)[- ]?(?:numbers?|"
-                        r"no\.|#)|\b(?:phone|telephone|mobile|cell(?:phone)?|fax)[- ]?no\b(?!\s+(?:more|longer)\b)|\b(?:number|who) (?:(?:should|can|do|could) (?:i|we) )?(?:to )?(?:call|ring|dial)\b|"
-                        r"\bhow (?:can|do|should|could) (?:i|we) (?:call|ring|phone|reach)\b", re.I),
-    "email": re.compile(r"\be-?mail (?:address(?:es)?|ids?)\b|\bwhat (?:e-?mail|address) (?:should|can|do) (?:i|we) "
-                        r"(?:write|send|e-?mail)\b", re.I),
-    "link": re.compile(r"\b(?:url|urls|web ?address|web ?link|hyperlink)\b|\b(?:what|which)(?:'s| is| are)? (?:the )?"
-                       r"(?:[\w-]+ ){0,2}(?:links?|website|web ?site|web ?page)\b"
-                       r"(?! (?:about|say|says|sell|sells|do|does|offer)\b)", re.I),
-}
-"""The kinds of answer a question asks for that a passage can be checked for cheaply: a colour ("What
-colour was her coat?"), a place ("Where ...", "In which city ..."), a date or time ("When ...", "What
-time ...", "How long ..."), an amount ("How many ...", "How much ...", "How old ..."), a reason ("Why
-...", "What caused ..."), a phone number ("What's the phone number?", "How can I reach her?"), an e-mail
-address ("What is his email address?"), a web address ("What's the link?", "Which URL ...")."""
-_CAN_HOLD = {
-    "colour": re.compile(rf"\b(?:{_COLOURS})\b", re.I),
-    "place": re.compile(r"\b(?:in|at|on|near|behind|beside|under|underneath|inside|outside|into|onto|from|across|"
-                        r"along|between|above|below|beneath|over|opposite|around|through|within|next to|here|there|"
-                        r"home|abroad|upstairs|downstairs|nearby|indoors|outdoors|overseas|away|everywhere|somewhere|"
-                        r"where)\b|(?-i:(?<=[^\W\d_,;:] )[A-Z][^\W\d_]+)", re.I),
-    "time": re.compile(rf"\d|\b(?:{_NUMBER_WORDS}|{_MONTHS_DAYS}|morning|afternoon|evening|night|tonight|dawn|dusk|"
-                       r"sunrise|sunset|days?|weeks?|weekends?|fortnight|months?|years?|hours?|minutes?|seconds?|"
-                       r"moments?|seasons?|winter|spring|summer|autumn|century|decade|ago|later|earlier|before|after|"
-                       r"during|until|till|since|once|soon|then|now|recently|early|late|last|next|daily|weekly|monthly|"
-                       r"yearly|annually|always|never|when|while|whenever|christmas|easter|holidays?|term|"
-                       r"a\.m|p\.m|o'clock)\b", re.I),
-    "amount": re.compile(rf"\d|\b(?:{_NUMBER_WORDS}|half|quarter|double|twice|once|single|couple|pair|few|some|"
-                         r"several|many|much|more|less|most|least|lots?|plenty|enough|all|none|no|nothing|every|each|"
-                         r"daily|weekly|monthly|yearly|annually|free|cheap|expensive)\b",
-                         re.I),
-    "reason": re.compile(r"\b(?:because|since|so|therefore|thus|hence|due to|owing to|thanks to|as a result|"
-                         r"in order to|so that|caus(?:e|es|ed|ing)|reasons?|results?|resulted|led to|leads to|after|"
-                         r"meant|means|otherwise|for fear|lest|as (?:he|she|it|they|we|i|you|there))\b|"
-                         r"\b(?:why)\b", re.I),
-    "email": EMAIL_RE,
-    "link": re.compile(r"\bhttps?://|\bwww\.|\b[\w-]+\.(?:com|org|net|io|co|gov|edu|info|dev|app|[a-z]{2})/\S", re.I),
-}
-"""What a passage that answers each kind of question holds: a colour word; a preposition or adverb of place
-or a name; a number, date, time or word of time ("morning", "after", "last week"); a number or a word of
-quantity ("twice", "several", "free"); a word that gives a cause ("because", "so", "due to", "after") or a
-cause in a phrase after the question's own words (:func:`_states_cause`); a phone number (not "phone" here:
-:func:`holds_phone_number`, which a date or a time is not); an e-mail address; a web address. Checked leniently: a passage with none of them cannot answer that
-kind of question, unless it names the field asked for (:func:`_names_field`: "region: South" for "Which
-region ...?", a row of a table)."""
-_KIND_NAMES = {"colour": "colour", "place": "place", "time": "date or time", "amount": "number or amount",
-               "reason": "reason", "phone": "phone number", "email": "e-mail address", "link": "web address"}
-_CONTACT_KINDS = frozenset({"phone", "email", "link"})
-_CAUSE_PREPOSITIONS = frozenset("on by from with over about at for after".split())
-
-
-def asked_kinds(question: str) -> set[str]:
-    """The kinds of answer ``question`` asks for (``_ASKS``): "colour", "place", "time", "amount", "reason",
-    "phone", "email", "link"; a question may ask for more than one ("How long ...?": time and amount); "What did ...?" for none."""
-    return {kind for kind, asks in _ASKS.items() if asks.search(question)}
-
-
-def _states_cause(question: str, passage: str) -> bool:
-    """Whether ``passage`` follows one of ``question``'s own words with a phrase that can give a cause
-    ("Why is Julia blocked?" and "Julia is blocked on the test account", "delayed by", "tired from")."""
-    wanted = _stems(question) - _QUESTION_WORDS
-    words = re.findall(r"[^\W_]+", passage.lower())
-    return any(_stems(word) & wanted and following in _CAUSE_PREPOSITIONS
-               for word, following in zip(words, words[1:]))
-
-
-_ASKED_FIELD_RE = re.compile(r"\b(?:what|which)\s+([^\W\d_]{3,})\b", re.I)
-
-
-def _names_field(question: str, passage: str) -> bool:
-    """Whether ``passage`` gives a value for the thing ``question`` asks which of ("Which region sold the most?"
-    and "month: February, region: South, units: 140", a table's row read as text; "Status: shipped" for "What
-    status ...?"): the noun after "which" or "what" followed by a colon or an equals sign and a value."""
-    return any(re.search(rf"\b{re.escape(noun)}(?:e?s)?\s*[:=]\s*\S", passage, re.I)
-               for noun in _ASKED_FIELD_RE.findall(question) if noun.lower() not in _QUESTION_WORDS)
-
-
-def can_hold(kind: str, question: str, passage: str) -> bool:
-    """Whether ``passage`` can hold the ``kind`` of answer ``question`` asks for (``_CAN_HOLD``; a phone number
-    by :func:`holds_phone_number`), or names the
-    field it asks for (:func:`_names_field`)."""
-    held = holds_phone_number(passage) if kind == "phone" else bool(_CAN_HOLD[kind].search(passage))
-    return held or kind == "reason" and _states_cause(question, passage) \
-        or _names_field(question, passage)
-
-
-def _answer_type_met(question: str, passage: str) -> bool:
-    """Whether ``passage`` holds the kind of thing ``question`` asks for, as evidence that it answers a
-    question it is less close to: a number, date or time for "when", "how much", "how many", "how long";
-    a colour word for "what colour"; a name (a capitalized word inside a sentence) for "who"; a phone
-    number, an e-mail address or a web address when asked for one."""
-    kinds = asked_kinds(question)
-    if kinds & _CONTACT_KINDS:
-        return any(can_hold(kind, question, passage) for kind in kinds & _CONTACT_KINDS)
-    if kinds & {"time", "amount"}:
-        return bool(_HAS_AMOUNT_RE.search(passage))
-    if "colour" in kinds:
-        return can_hold("colour", question, passage)
-    if _ASKS_WHO_RE.search(question):
-        return bool(_NAME_RE.search(passage))
-    return False
-
-
-def _answer_type_missing(question: str, passage: str) -> str | None:
-    """The kind of answer ``question`` asks for (:func:`asked_kinds`) that ``passage`` cannot hold, when it
-    can hold none of the kinds asked ("What colour was her coat?" over a passage with no colour word,
-    "Why ...?" over one that gives no cause); None when it can hold one, or none is asked."""
-    kinds = asked_kinds(question)
-    if not kinds or any(can_hold(kind, question, passage) for kind in kinds):
-        return None
-    return sorted(kinds)[0]
-
-
-_LABEL_WORDS = 6
-"""A line of at most this many words, with no sentence end, can be a label whose value is on the next line."""
-
-
-def _value_line(question: str, sentences: list[str], best: int, excluded: set[int]) -> int | None:
-    """The index of the line after ``sentences[best]`` when that one is a label (at most ``_LABEL_WORDS`` words,
-    no sentence end: "Dentist appointment", "Total due") that cannot hold the kind of answer ``question`` asks
-    for and the next line (not in ``excluded``: a header line, a salutation) can ("Tuesday 3:30 pm"): a note,
-    a form or a receipt read line by line puts a value under its label. None otherwise."""
-    after = best + 1
-    if after >= len(sentences) or after in excluded or len(sentences[best].split()) > _LABEL_WORDS \
-            or TERMINATED_RE.search(sentences[best]):
-        return None
-    return after if _answer_type_missing(question, sentences[after]) is None else None
-
 
 @register_bundled
 class MiniLMExtractiveQA(_MiniLMModel):
     """Extractive question answering with all-MiniLM-L6-v2: the context's sentence closest in
-    meaning to the question (cosine similarity of their embeddings), with the sentence next to it
-    when that one scores within ``margin`` of it ("What did the mayor promise?" over "... elected
+    meaning to the question (cosine similarity of their embeddings, plus ``overlap_weight`` times the
+    share of the question's own words it has: "When is the launch date?" is answered by the sentence
+    that moves the launch date, not by "The next meeting is on 10 March."), with the sentence next to
+    it when that one scores within ``margin`` of it ("What did the mayor promise?" over "... elected
     Maria Lopez as mayor. She promised to ..."). It quotes the context: it finds the passage that
     holds the answer, it does not cut the answer out of it, reason or write anything new.
 
@@ -483,23 +325,35 @@ class MiniLMExtractiveQA(_MiniLMModel):
     "To: All staff" that "Where should staff gather?" is closest to), but for a "who" question the
     "From:" and "To:" lines, and none is quoted with the sentence next to it.
 
+    A table read as one sentence per row ("name: Bob Jones, city: Leeds, salary: 41000.") is ranked
+    where a question asks for its highest or lowest (:func:`~._table_rows.ranked_rows`: "Which employee
+    has the highest salary?" is answered with the row of the largest salary, "Who in Design earns the
+    least?" among the Design rows); ``data["by"]`` is "table" and ``data["field"]`` the column. A
+    question that counts the text itself ("How many words are in story.txt?"; :func:`counts_text`)
+    is declined, as is one that ranks a table by no column it can tell; ``data["reason"]`` says why.
+
     It says when the text does not answer the question rather than quote a random passage: the
     passage counts as an answer when its similarity is ``confident`` or more, or ``floor`` or more
     and it shares a word with the question other than question words ("Who runs the bakery?" and
     "... run by Tom Baker ..."; a question made only of question words needs just ``floor``) or holds
     what the question asks for (a number, date or time for "when", "how much", "how many"; a colour
     word for "what colour"; a name, a capitalized word inside a sentence, for "who"). Whatever its
-    similarity, a passage that cannot hold the kind of answer asked for (:func:`asked_kinds`) is no
-    answer: no colour word for "What colour was her coat?", no number or word of time for "When
-    ...?", no number or word of quantity for "How many ...?", no place word or name for "Where
-    ...?", no cause ("because", "so", "due to", or a phrase after the question's words: "blocked on
-    ...") for "Why ...?", no phone number, e-mail or web address when asked for one ("What's the phone
-    number?"; such a passage answers below ``confident`` too); ``data["lacks"]`` names the kind. A
-    passage that names the field asked for ("region: South" for "Which region ...?", a table's row)
-    can hold any kind. A short label line that cannot hold the kind asked for is quoted with the line
-    after it when that one can (:func:`_value_line`: "Dentist appointment" over "Tuesday 3:30 pm").
-    Otherwise the text says 'no passage of the text answers "..."' with the closest passage and
-    its similarity, and ``data["found"]`` is false (``data["answer"]`` empty).
+    similarity, a passage that cannot hold the kind of answer asked for (:func:`asked_kinds`,
+    :func:`can_hold`) is no answer: no colour word for "What colour was her coat?", no number, date
+    or word of time for "When ...?", no time of day for "What time ...?" (not "OPEN DAILY"), no month,
+    day or year for "Which month/day/year ...?" (nor a mere list of them when it asks which ranks
+    first: "Jan Feb Mar" for "Which month had the most sales?"), no amount of money for "How much
+    does it cost?", no age for "How old ...?", no number that counts for "How many ...?" (not one of
+    a date or an address), no place word or name for "Where ...?", no cause ("because", "so", "due
+    to", or a phrase after the question's words: "blocked on ...") for "Why ...?", no phone number,
+    e-mail or web address when asked for one ("What's the phone number?"; such a passage answers
+    below ``confident`` too). A passage that names the field asked for ("region: South" for "Which
+    region ...?", a table's row) can hold any kind. A short label line that cannot hold the kind
+    asked for is quoted with the line after it when that one can (:func:`value_line`: "Dentist
+    appointment" over "Tuesday 3:30 pm"); else the closest passage that can hold it is the answer if
+    it counts as one by its own similarity and shared words. Otherwise the text says 'no passage of
+    the text answers "..."' with the closest passage and its similarity, ``data["lacks"]`` names the
+    kind it cannot hold, and ``data["found"]`` is false (``data["answer"]`` empty).
     """
 
     model_id = "bundled/minilm-extractive-qa"
@@ -507,10 +361,14 @@ class MiniLMExtractiveQA(_MiniLMModel):
     margin: ClassVar[float] = 0.1
     confident: ClassVar[float] = 0.4
     floor: ClassVar[float] = 0.2
+    overlap_weight: ClassVar[float] = 0.1
 
     def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
         question = text_input(inputs, "text", self.task)
         sentences = split_sentences(text_input(inputs, "context", self.task))
+        counted = counts_text(question)
+        if counted:
+            return _declined(question, sentences, _COUNT_REASON.format(counted=counted))
         vectors = self.embedder.encode([question, *sentences])
         scores = vectors[1:] @ vectors[0]
         role = asked_header(question)
@@ -520,37 +378,94 @@ class MiniLMExtractiveQA(_MiniLMModel):
             return TaskOutput(text=name, data={"answer": name, "found": True, "score": round(float(scores[used[0]]), 4),
                                                "sentences": used, "of": len(sentences),
                                                "by": "signature" if role == "sender" else "header"})
-        who = bool(_ASKS_WHO_RE.search(question))
+        ranked = ranked_rows(question, sentences)
+        if ranked is not None:
+            if not ranked.rows:
+                return _declined(question, sentences, f"the text is a table and {ranked.reason}")
+            rows = " ".join(sentences[k] for k in ranked.rows)
+            return TaskOutput(text=rows, data={"answer": rows, "found": True, "sentences": ranked.rows,
+                                               "score": round(float(max(scores[k] for k in ranked.rows)), 4),
+                                               "of": len(sentences), "by": "table", "field": ranked.field,
+                                               "highest": ranked.most})
+        return self._quoted(question, sentences, scores)
+
+    def _quoted(self, question: str, sentences: list[str], scores: np.ndarray) -> TaskOutput:
+        """The answer quoted from ``sentences`` (``scores`` their similarity to ``question``), or why none is."""
+        who = bool(ASKS_WHO_RE.search(question))
         header_lines = headers(sentences)
         furniture = set() if who else letter_furniture(sentences)
         furniture |= {k for k, (said, _value) in header_lines.items() if not (who and said in ("sender", "recipient"))}
+        excluded = furniture | set(header_lines)
+        anchors = {stem for stem in stems(question) if stem not in QUESTION_WORDS}
+        ranking = scores + self.overlap_weight * self._shares(anchors, sentences)
         if len(furniture) < len(sentences):
-            scores[sorted(furniture)] = -2.0  # below any cosine similarity: never chosen
-        best = int(scores.argmax())
-        chosen = [best]
-        near = [k for k in (best - 1, best + 1) if 0 <= k < len(sentences) and scores[k] >= scores[best] - self.margin
-                and best not in header_lines and k not in header_lines]
-        if near:
-            chosen = sorted([best, max(near, key=lambda k: scores[k])])
+            ranking[sorted(furniture)] = -2.0  # below any cosine similarity: never chosen
+        best = int(ranking.argmax())
+        chosen = self._with_neighbour(scores, best, ranking, header_lines)
         passage = " ".join(sentences[k] for k in chosen)
-        score = round(float(scores[best]), 4)
-        anchors = {stem for stem in _stems(question) if stem not in _QUESTION_WORDS}
-        found = score >= self.confident or score >= self.floor and (
-            not anchors or bool(anchors & _stems(passage)) or _answer_type_met(question, passage))
-        missing = _answer_type_missing(question, passage) if found else None
-        value = _value_line(question, sentences, best, furniture | set(header_lines)) if missing else None
+        missing = answer_type_missing(question, passage)
+        value = value_line(question, sentences, best, excluded) if missing else None
         if value is not None:  # a label on its own line, its value on the next: "Dentist appointment", "Tuesday 3pm"
             chosen, missing = [best, value], None
             passage = f"{sentences[best]} {sentences[value]}"
-        if not found or missing:
-            closest = passage if len(passage) <= 200 else passage[:197] + "..."
-            lacks = f", holds no {_KIND_NAMES[missing]}" if missing else ""
-            return TaskOutput(text=f'no passage of the text answers "{question}" (the closest, similarity '
-                                   f'{score:.2f}{lacks}, is "{closest}")',
-                              data={"answer": "", "found": False, "closest": passage, "score": score,
-                                    "sentences": chosen, "of": len(sentences), "lacks": missing})
-        return TaskOutput(text=passage, data={"answer": passage, "found": True, "score": score,
-                                              "sentences": chosen, "of": len(sentences)})
+        score = round(float(scores[best]), 4)
+        if not missing and self._counts(question, anchors, passage, score):
+            return TaskOutput(text=passage, data={"answer": passage, "found": True, "score": score,
+                                                  "sentences": chosen, "of": len(sentences)})
+        if missing:  # the closest passage that can hold the kind asked, if it answers by its own merit
+            holders = [k for k in range(len(sentences)) if ranking[k] > -2.0 and k not in excluded
+                       and answer_type_missing(question, sentences[k]) is None]
+            if holders:
+                other = max(holders, key=lambda k: float(ranking[k]))
+                near = self._with_neighbour(scores, other, ranking, header_lines)
+                held = " ".join(sentences[k] for k in near)
+                if self._counts(question, anchors, sentences[other], float(scores[other]), fallback=True):
+                    return TaskOutput(text=held, data={"answer": held, "found": True, "sentences": near,
+                                                       "score": round(float(scores[other]), 4), "of": len(sentences)})
+        closest = passage if len(passage) <= 200 else passage[:197] + "..."
+        lacks = f", holds no {lacking_name(missing)}" if missing else ""
+        return TaskOutput(text=f'no passage of the text answers "{question}" (the closest, similarity '
+                               f'{score:.2f}{lacks}, is "{closest}")',
+                          data={"answer": "", "found": False, "closest": passage, "score": score,
+                                "sentences": chosen, "of": len(sentences), "lacks": missing})
+
+    @staticmethod
+    def _shares(anchors: set[str], sentences: list[str]) -> np.ndarray:
+        """The share of the question's own words (``anchors``) that each of ``sentences`` has, 0 to 1."""
+        import numpy as np
+
+        if not anchors:
+            return np.zeros(len(sentences))
+        return np.array([len(anchors & stems(sentence)) / len(anchors) for sentence in sentences])
+
+    def _with_neighbour(self, scores: np.ndarray, best: int, ranking: np.ndarray, header_lines: dict) -> list[int]:
+        """``best`` and the sentence next to it whose similarity is within ``margin`` of its own (the closer of
+        two), in the text's order; no header line, and none that is never chosen (its ``ranking`` is -2)."""
+        near = [k for k in (best - 1, best + 1) if 0 <= k < len(scores) and scores[k] >= scores[best] - self.margin
+                and ranking[k] > -2.0 and best not in header_lines and k not in header_lines]
+        return sorted([best, max(near, key=lambda k: scores[k])]) if near else [best]
+
+    def _counts(self, question: str, anchors: set[str], passage: str, score: float, fallback: bool = False) -> bool:
+        """Whether ``passage`` (similarity ``score``) counts as an answer: ``confident`` or more, or ``floor`` or
+        more and it shares a word with the question (``anchors``; none needed when it has none) or holds what the
+        question asks for (:func:`answer_type_met`). A ``fallback`` passage, a sentence passed over for one closer
+        in meaning that cannot hold the kind asked, must share a word itself (not by the sentence next to it:
+        "Ivo" for "What colour was Ivo's hat?" beside "he painted the hull dark green")."""
+        if score >= self.confident:
+            return True
+        return score >= self.floor and (not anchors or bool(anchors & stems(passage))
+                                        or not fallback and answer_type_met(question, passage))
+
+
+_COUNT_REASON = ("it asks for the number of {counted} in the text itself, which no passage of it says: this answerer "
+                 "quotes passages, it does not count (on the command line, wc -w FILE counts words and wc -l lines)")
+
+
+def _declined(question: str, sentences: list[str], reason: str) -> TaskOutput:
+    """The answer that no passage of ``sentences`` answers ``question``, for ``reason``, with no closest passage."""
+    return TaskOutput(text=f'no passage of the text answers "{question}": {reason}',
+                      data={"answer": "", "found": False, "closest": "", "score": 0.0, "sentences": [],
+                            "of": len(sentences), "lacks": None, "reason": reason})
 
 
 __all__ = ["MiniLMExtractiveQA", "MiniLMExtractiveSummarizer", "MiniLMSimilarityModel", "asked_kinds", "asked_length",
