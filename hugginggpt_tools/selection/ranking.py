@@ -8,13 +8,21 @@ candidates (:func:`rank_candidates`), a card tagged :data:`LAST_RESORT_TAG` afte
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from ..backends.base import Backends
 from ..model_index.index import ModelIndex
-from ..model_index.languages import QueryLanguages, languages_for_task, may_translate_into, query_languages
+from ..model_index.languages import (
+    DIRECTED_TASKS,
+    QueryLanguages,
+    languages_for_task,
+    may_translate_into,
+    normalize_code,
+    query_languages,
+)
 from ..model_index.ranking import RankingWeights, ScoredCard, score_positions
 from ..schemas import Candidate, Task
 from ..tasks import find_task
@@ -56,13 +64,34 @@ def task_query(task: Task, request: str) -> str:
 
 
 def task_languages(task: Task, request: str) -> QueryLanguages:
-    """The languages the task's arguments and the request name (``target_language`` is the target)."""
+    """The languages the task's arguments and the request name (``target_language`` is the target);
+    for a translation whose request names a target and no source, the source is the language its
+    text is clearly written in (:func:`_text_source`)."""
     texts = [text for name, text in _text_args(task) if "language" not in name]
     source = _literal(task.args.get("source_language", ""))
     target = _literal(task.args.get("target_language", ""))
     found = query_languages(" ".join([*texts, request]), source=source or None, target=target or None)
     spec = find_task(task.task)
-    return languages_for_task(found, spec.name if spec is not None else task.task)
+    name = spec.name if spec is not None else task.task
+    found = languages_for_task(found, name)
+    return _text_source(found, texts) if name in DIRECTED_TASKS else found
+
+
+def _text_source(languages: QueryLanguages, texts: list[str]) -> QueryLanguages:
+    """``languages`` with the language ``texts`` (a translation's literal text) are clearly written in
+    as the source (:func:`~hugginggpt_tools.textlang.foreign_language`, checked against the target), when
+    they name a target and no source: "translate 'Das Wetter ist heute sehr schön' to English" is German
+    into English, so ``opus-mt-de-en`` ranks, and is suggested, before ``opus-mt-es-en``. Unchanged when
+    the text is too short to tell, in the target language, or another task's output (no literal text)."""
+    if languages.target is None or languages.source is not None or not texts:
+        return languages
+    from ..textlang import foreign_language  # local: loads fastText on first use
+
+    found = foreign_language(" ".join(texts), {languages.target})
+    if found is None:
+        return languages
+    code = normalize_code(found.code)
+    return replace(languages, mentioned=languages.mentioned | {code}, source=code)
 
 
 def _candidate(scored: ScoredCard, backend: str) -> Candidate:

@@ -2,13 +2,16 @@
 answered from the writing in the image: read it (image-to-text: OCR), then find the line that answers
 the question in what was read (question-answering: extractive). :func:`reading_stand_in` gives the two
 tasks; :func:`_reading` chooses their models; the plan then holds both (the second in the place of the
-task asked for, as :func:`~hugginggpt_tools.selection.stand_in_tasks._spliced` splices them in).
+task asked for, as :func:`~hugginggpt_tools.selection.stand_in_tasks._spliced` splices them in). When the
+plan already reads that image with that model ("read receipt.png and tell me the total"), the question is
+answered from that task's output and only the second step is added (:func:`_reusing`): the image is read once.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..backends.base import Backends
@@ -62,17 +65,21 @@ def reading_stand_in(task: Task, kind: str | None) -> list[Task] | None:
 @dataclass(frozen=True)
 class _ReadingSplit:
     """The :func:`reading_stand_in` ``steps`` of a task and their ``choices``; ``why`` no model of the
-    task's type can run, with the fix."""
+    task's type can run, with the fix. Its steps are both, or only the question-answering one when the
+    plan already reads the image (:func:`_reusing`)."""
 
     steps: list[Task]
     choices: list[ModelChoice]
     why: str
 
     def finish(self, task: Task, steps: list[Task]) -> tuple[list[ModelChoice], str | None]:
-        """The choices of ``steps`` (their ids final) and, for a visual question, the plan warning: the
-        answer comes from the writing in the picture, not from what it shows, with the fix."""
-        read, answer = steps
-        gives = f"{read.task} then {answer.task} stand in, answering from the writing in the image"
+        """The choices of ``steps`` (their ids final; ``task`` is the one asked for, its references final too)
+        and, for a visual question, the plan warning: the answer comes from the writing in the picture, not
+        from what it shows, with the fix."""
+        answer = steps[-1]
+        read = arg_refs(answer.args["context"])[0].task_id
+        gives = (f"{steps[0].task} then {answer.task} stand in, answering from the writing in the image"
+                 if len(steps) > 1 else f"{answer.task} stands in, answering from the writing task {read} reads")
         chosen = [c.model_copy(update={"task_id": s.id, "stands_in_for": task.task,
                                        "reason": f"no {task.task} model can run here ({self.why}); {gives}. {c.reason}"})
                   for s, c in zip(steps, self.choices)]
@@ -82,9 +89,24 @@ class _ReadingSplit:
         fix = fetch.group(0) if fetch else reason_detail(task.task, self.why)
         return chosen, (
             f"task {answer.id} ({answer.task}, standing in for {task.task}) answers \"{task.args['text']}\" from the "
-            f"writing task {read.id} reads in {input_name(read.args['image'], 'image')}, not from what the picture shows: no "
+            f"writing task {read} reads in {input_name(task.args['image'], 'image')}, not from what the picture shows: no "
             f"model here answers questions about what a picture shows. If no writing answers it, make a {task.task} "
             f"model runnable: {fix}")
+
+
+def _reusing(split: _ReadingSplit, tasks: Sequence[Task], chosen: Sequence[ModelChoice]) -> tuple[_ReadingSplit, int | None]:
+    """``split`` with only its question-answering step, reading the output of the first of ``tasks`` (those
+    before the question in the plan, with their ``chosen`` models) that reads the same image with the same
+    model as its first step ("read receipt.png and tell me the total" reads receipt.png once; the answer
+    then shows its text once), and that task's position; else ``split`` as it is and None."""
+    read, answer = split.steps
+    found = next((k for k, (t, c) in enumerate(zip(tasks, chosen)) if t.task == read.task
+                  and t.args.get("image") == read.args["image"] and c.model_id == split.choices[0].model_id), None)
+    if found is None:
+        return split, None
+    source = tasks[found].id
+    asks = answer.model_copy(update={"id": read.id, "dep": [source], "args": {**answer.args, "context": Ref(task_id=source)}})
+    return replace(split, steps=[asks], choices=split.choices[1:]), found
 
 
 def _reading(task: Task, choice: ModelChoice, kind: str | None, request: str, index: ModelIndex, backends: Backends,

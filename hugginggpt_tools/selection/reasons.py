@@ -7,7 +7,8 @@ of the language its text is written in, else English (:func:`suggestion_language
 that neither a bundled model nor the transformers backend runs (text-to-image) it says first that
 no bundled or local model here does it ("makes images", :func:`_remote_only`); for a translation
 into a language no code is known for ("Klingon"), that no model here is known to translate into
-it (:func:`_unknown_target`).
+it (:func:`_unknown_target`); for a translation of another task's output, whose language is known only
+once it runs, that it is not known, and a model that reads many languages (:func:`_very_pair`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from ..diagnostics import supported_tasks
 from ..model_index.index import ModelIndex
 from ..model_index.languages import (
     DEFAULT_LANGUAGE,
+    MULTI,
+    CardLanguages,
     QueryLanguages,
     language_match,
     may_translate_into,
@@ -83,7 +86,8 @@ def _fixes(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: Ba
     library loads and a laptop runs, of the languages the material is in
     (:func:`suggestion_languages`: those the request names, else the text's, else English; so
     "find names in this text" of an English text suggests a card listing English before a French
-    one that ranks as high), ``opus-mt-en-fr``, the very pair, before a ``mul-en`` or ``en-x`` one,
+    one that ranks as high), ``opus-mt-en-fr``, the very pair, before a ``mul-en`` or ``en-x`` one
+    (``opus-mt-mul-en`` first when the text is another task's output, its language unknown: :func:`_very_pair`),
     best ranked among those (the best
     :data:`~hugginggpt_tools.model_index.ranking.SUGGESTION_POOL` are ordered so; a backend only
     later cards offer gets the best ranked of them). Only cards ``keep`` accepts are considered
@@ -92,9 +96,10 @@ def _fixes(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: Ba
     types it runs, and it has no fix)."""
     scored = _scored(task, query_vector, index, weights, languages, keep)
     reads = suggestion_languages(task, request, languages)
+    unknown = _source_unknown(task, languages) is not None
     scored[:SUGGESTION_POOL] = _suggestion_order(scored[:SUGGESTION_POOL], lambda s: suggestion_key(
         s.card, s.score, language_match(reads, index.card_languages(s.position)),
-        exact_pair(languages, index.card_languages(s.position))))
+        _very_pair(languages, index.card_languages(s.position), unknown)))
     reasons: dict[str, str] = {}
     for item in scored:
         for name in item.card.backends:
@@ -103,6 +108,26 @@ def _fixes(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: Ba
     implemented = supported_tasks()
     fixable = [r for name, r in reasons.items() if r and task.task in implemented.get(name, {task.task})]
     return "; ".join(fixable or [r for r in reasons.values() if r])
+
+
+def _source_unknown(task: Task, languages: QueryLanguages | None) -> int | None:
+    """The id of the task whose output ``task`` translates into a known target, when no source is named:
+    that text ("translate the text in sign.png into English": what task 0 reads) exists only once the plan
+    runs, so its language cannot be known here. None otherwise."""
+    if languages is None or languages.target is None or languages.source is not None or languages.unknown_target:
+        return None
+    refs = arg_refs(task.args.get("text", ""))
+    return refs[0].task_id if refs else None
+
+
+def _very_pair(languages: QueryLanguages | None, card: CardLanguages, unknown: bool) -> bool:
+    """Whether ``card`` is the pair model a translation asks for, to suggest before a wildcard one
+    (:func:`~hugginggpt_tools.model_index.ranking.exact_pair`); when its source is ``unknown``
+    (:func:`_source_unknown`), one from many languages into the target (``opus-mt-mul-en``), not one from
+    a language nobody knows (``opus-mt-es-en``)."""
+    if unknown and languages is not None:
+        return card.pair == (MULTI, languages.target)
+    return exact_pair(languages, card)
 
 
 def first_fixes(task: Task, query_vector: np.ndarray, index: ModelIndex, backends: Backends,
@@ -150,7 +175,9 @@ def _unavailable(task: Task, query_vector: np.ndarray, index: ModelIndex, backen
     if remote:
         return (f"no runnable model for {task.task}: {remote}; its {count} catalog models run only on a remote "
                 f"endpoint, none can run now ({fixes})")
-    return f"no runnable model for {task.task}: {count} catalog models, none can run now ({fixes})"
+    source = _source_unknown(task, languages)
+    unknown = "" if source is None else f"the language of task {source}'s text is known only once it runs; "
+    return f"no runnable model for {task.task}: {unknown}{count} catalog models, none can run now ({fixes})"
 
 
 LOCAL_BACKENDS = ("bundled", "transformers")

@@ -10,14 +10,15 @@ that would repeat a task of the plan (the same type on the same inputs) is merge
 (:func:`_merged_duplicates`), and an audio classifier that only tells speech from no speech, asked
 about other sounds, gets a warning that says so (:func:`speech_only`). A question about something in
 particular in the writing of a document or picture ("what is the total?") becomes two tasks, reading then
-extractive question answering (:mod:`~hugginggpt_tools.selection.reading`).
+extractive question answering (:mod:`~hugginggpt_tools.selection.reading`), or only the second when the plan
+already reads that image with that model ("read receipt.png and tell me the total": it is read once).
 :func:`stand_ins` applies them all to a plan and its choices.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..backends._ocr import asks_for_writing
@@ -28,7 +29,7 @@ from ..planning.asking import without_file_names
 from ..schemas import ModelCard, ModelChoice, Plan, Task, arg_refs
 from .choice import select_models
 from .questions import _about, _text_args
-from .reading import _reading
+from .reading import _reading, _reusing
 from .reasons import first_fixes, reason_detail
 from .speech_emotion import _emotion, emotion_stand_in
 
@@ -189,7 +190,9 @@ def stand_ins(plan: Plan, choices: list[ModelChoice], request: str, index: Model
             chosen[k] = _with_picture_fallback(task, choice, request, index, backends, **select)
         elif (read := _reading(task, choice, _question_kind(task) if "image" in task.args else None, request, index,
                                backends, **select)) is not None:
-            splits[task.id] = read
+            splits[task.id], twin = _reusing(read, tasks[:k], chosen[:k])
+            if twin is not None:  # its writing is asked about: a picture's labels would answer nothing
+                chosen[twin] = chosen[twin].model_copy(update={"fallback": None})
         else:
             replaced = _standing_in(task, choice, request, index, backends, **select)
             if replaced is not None:
@@ -385,17 +388,19 @@ def _moved(task: Task, task_id: int, new_id: Callable[[int], int]) -> Task:
                                    "args": {k: renumbered(v, new_id) for k, v in task.args.items()}})
 
 
-def _new_id(old: int, splits: Collection[int]) -> int:
-    """The id of task ``old`` once each task in ``splits`` is two (:func:`_spliced`)."""
-    return old + sum(1 for s in splits if s < old) + (1 if old in splits else 0)
+def _new_id(old: int, splits: Mapping[int, Any]) -> int:
+    """The id of task ``old`` once each task in ``splits`` is its split's steps (:func:`_spliced`): two, or
+    one for a reading that reuses the plan's (:func:`~hugginggpt_tools.selection.reading._reusing`)."""
+    return old + sum(len(split.steps) - 1 for s, split in splits.items() if s <= old)
 
 
 def _spliced(plan: Plan, choices: list[ModelChoice], splits: dict[int, Any]) -> tuple[Plan, list[ModelChoice]]:
-    """``plan`` with each task whose id ``splits`` holds replaced by its split's two steps: the first
-    takes the task's id, the second (the one the other tasks' references to the task now point at)
-    the next, and every later id shifts by one per split before it; the steps' warnings are added
+    """``plan`` with each task whose id ``splits`` holds replaced by its split's steps (two, or one): the
+    first takes the task's id, the last (the one the other tasks' references to the task now point at)
+    the next (a split of one step keeps the id), and every later id shifts by one per added step before it; the steps' warnings are added
     to the plan's. A split (:class:`~.speech_emotion._EmotionSplit`, :class:`~.reading._ReadingSplit`)
-    has ``steps`` and gives their choices and warning with ``finish(task, steps)``."""
+    has ``steps`` and gives their choices and warning with ``finish(task, steps)`` (the task's references
+    and the steps' ids final)."""
     def new_id(old: int) -> int:
         return _new_id(old, splits)
 
@@ -410,11 +415,13 @@ def _spliced(plan: Plan, choices: list[ModelChoice], splits: dict[int, Any]) -> 
             chosen.append(choice.model_copy(update={"task_id": moved_id, "fallback": fallback}))
             continue
 
-        def step_id(old: int, split_id: int = task.id, first: int = moved_id - 1) -> int:
+        first = moved_id + 1 - len(splits[task.id].steps)
+
+        def step_id(old: int, split_id: int = task.id, first: int = first) -> int:
             return first if old == split_id else new_id(old)  # the transcript: the first step's output
 
-        steps = [_moved(step, moved_id - 1 + k, step_id) for k, step in enumerate(splits[task.id].steps)]
-        step_choices, warning = splits[task.id].finish(task, steps)
+        steps = [_moved(step, first + k, step_id) for k, step in enumerate(splits[task.id].steps)]
+        step_choices, warning = splits[task.id].finish(_moved(task, moved_id, new_id), steps)
         tasks += steps
         chosen += step_choices
         warnings += [warning] if warning else []
