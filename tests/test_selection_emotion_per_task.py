@@ -55,7 +55,7 @@ def _selected(plan: Plan, request: str, catalog: ModelIndex):
     ("a.wav", "Is the speaker in b.wav happy and is there speech in a.wav?", "is there speech in a.wav?"),
     ("b.wav", "Is the speaker in b.wav happy and is there speech in a.wav?", "Is the speaker in b.wav happy"),
     # a question after the file's that names no file is about it too
-    ("a.wav", "Is a.wav speech and is it happy, and what is in b.wav?", "Is a.wav speech and is it happy"),
+    ("a.wav", "Is a.wav speech and is it happy, and what is in b.wav?", "Is a.wav speech; is it happy"),
     # one file per clause, as before
     ("a.wav", "Is the speaker in a.wav happy, and does the one in b.wav sound angry?", "Is the speaker in a.wav happy"),
     ("voice.wav", "Tell me if the speaker in voice.wav is happy", "Tell me if the speaker in voice.wav is happy"),
