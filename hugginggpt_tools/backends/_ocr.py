@@ -22,8 +22,9 @@ and how to get a readable one; any other (a caption, a description) that an OCR 
 pictures and which model to add.
 
 The boxes and crops are :mod:`._ocr_crops`'s, the word gaps put back :mod:`._ocr_spacing`'s, the
-reading order :mod:`._ocr_layout`'s (their names are importable from here too); this module builds
-the engine, detects and reads. numpy and cv2 (which RapidOCR depends on) are imported where an
+shapes told from writing :mod:`._ocr_glyphs`'s (a drawn house read "合"), the reading order
+:mod:`._ocr_layout`'s (their names are importable from here too); this module builds the engine,
+detects and reads. numpy and cv2 (which RapidOCR depends on) are imported where an
 image is read, a merged box fitted or a crop enlarged.
 """
 
@@ -36,6 +37,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ._ocr_crops import _frame, line_groups, merged_quad, pieces, prepared
+from ._ocr_glyphs import solid_shape, stray_glyphs
 from ._ocr_layout import merge_ocr_lines, ocr_text
 from ._ocr_spacing import CTC_LAG as CTC_LAG  # re-exported: moved to _ocr_spacing
 from ._ocr_spacing import recognise, respaced
@@ -156,7 +158,10 @@ def read_lines(engine: Any, path: str) -> list[dict[str, Any]]:
     once; a line surely upside down has its pieces turned over, in reverse order) with a margin, enlarged
     (:func:`prepared`), a word gap it read through put back (:func:`respaced`), a line's pieces
     joined by spaces; its score threshold applies to each line (its pieces' scores weighted by
-    width). The lines come in reading order, numbered with their paragraphs (:func:`merge_ocr_lines`).
+    width). A shape read as characters is dropped: no stroke in its crop
+    (:func:`._ocr_glyphs.solid_shape`), or a lone CJK character read with a low score
+    (:func:`._ocr_glyphs.stray_glyphs`). The lines come in reading order, numbered with their
+    paragraphs (:func:`merge_ocr_lines`).
     An engine without the pieces this needs (another RapidOCR version) is simply called."""
     needed = ("get_crop_img_list", "text_rec", "text_cls", "text_score", "use_cls")
     if not all(hasattr(engine, name) for name in needed):
@@ -204,8 +209,11 @@ def read_lines(engine: Any, path: str) -> list[dict[str, Any]]:
         score = sum(r[1] * w for r, w in zip(read, widths)) / max(sum(widths), 1)
         texts = [text.strip() for text in respaced(parts, read)]
         found.append((" ".join(text for text in texts if text), score))
-    lines = merge_ocr_lines((quad.tolist(), text, score) for quad, (text, score) in zip(quads, found)
-                            if score >= engine.text_score)
+    kept = [(quad, text, score) for quad, crop, (text, score) in zip(quads, crops, found)
+            if score >= engine.text_score and not solid_shape(crop, text)]
+    stray = stray_glyphs([(text, score) for _, text, score in kept])
+    lines = merge_ocr_lines((quad.tolist(), text, score) for (quad, text, score), made_up in zip(kept, stray)
+                            if not made_up)
     if turn is not None:
         for line in lines:
             line["box"] = _turned_back(line["box"], turn, height, width)

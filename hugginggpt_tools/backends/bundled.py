@@ -179,8 +179,9 @@ class RapidOCRModel(BundledModel):
     """PP-OCRv4 text detection and recognition (RapidOCR on ONNX Runtime), with the boxes of one
     line merged and each crop given a margin and enlarged before recognition (:func:`._ocr.read_lines`).
     The text has a line per line read, in reading order, and a blank line between paragraphs and
-    columns (:func:`._ocr.ocr_text`); ``data`` has each line's text, box, score and paragraph. An
-    image with no text read fails with :func:`._ocr.no_text_message`, whose fix fits what the request
+    columns (:func:`._ocr.ocr_text`); ``data`` has each line's text, box, score and paragraph. A shape
+    read as a character (a drawn house read "合") is not text (:mod:`._ocr_glyphs`). An image with no
+    text read fails with :func:`._ocr.no_text_message`, whose fix fits what the request
     asks of that image (:attr:`.base.RunContext.about`); so does one whose only text
     is a few small characters (:func:`incidental_text`: a watermark, a signature in a corner of a
     photo) unless the request asks for its writing, so that a picture to describe gets its labels
