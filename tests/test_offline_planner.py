@@ -1546,6 +1546,11 @@ def test_finding_faces_in_a_recording_is_missing_a_picture() -> None:
     ("listen to memo.m4a and write down the action items", ["automatic-speech-recognition", "summarization"]),
     ("make a todo list from notes.txt", ["summarization"]),
     ("Is review.txt positive?", ["text-classification"]),
+    ("what does report.pdf say", ["summarization"]),
+    ("transcribe complaint.wav then find the names and say how the customer feels",
+     ["automatic-speech-recognition", "token-classification", "text-classification"]),
+    ("what city does Chen Wei live in? employees.csv", ["question-answering"]),
+    ("which cities are mentioned in article.txt", ["token-classification"]),
 ])
 def test_more_ways_users_ask(request_text: str, expected: list[str]) -> None:
     """Each planned nothing, or the wrong task (a similarity for "compare the sentiment of ...")."""

@@ -139,7 +139,9 @@ CUES: tuple[Cue, ...] = tuple(
              r"speaker|voice|recording|call)(?: [\w\ue000-\ue002]+){0,4}? (?:positive|negative|upset|angry|sad|annoyed|"
              r"frustrated|rude|polite|hostile|toxic|offensive|sarcastic|optimistic|pessimistic)(?=\s*(?:[?.!]|$))", 1.2),
             # "how does this customer feel about the hotel?", "is the reviewer happy?"
+            # "say how the customer feels": asked indirectly
             (rf"how (?:does|did|do) (?:(?:the |this |that |my |our |their )(?:\w+ )?(?:{_JUDGES})|they|he|she) (?:really )?feel|"
+             rf"how (?:the |this |that |my |our |their )(?:\w+ )?(?:{_JUDGES}) (?:really )?(?:feels|felt|is feeling)|"
              rf"(?:is|are|was|were) (?:the |this |that |my |our )(?:\w+ )?(?:{_JUDGES}) (?:\w+ )?(?:happy|unhappy|"
              r"satisfied|dissatisfied|pleased|displeased|angry|upset|disappointed|content|annoyed|frustrated|mad)", 1.2))
     + _cues(_CLASSIFY_TASKS,
@@ -167,7 +169,11 @@ CUES: tuple[Cue, ...] = tuple(
             (r"(?:names|entities|places|dates|people|persons|locations|organi[sz]ations)(?: [\w,]+){0,6} (?:tagged|"
              r"label(?:l)?ed|marked|highlighted|identified|extracted|recogni[sz]ed)", 1.0),
             (r"keywords|key terms|key phrases|key entities", 1.0),
-            (rf"(?:which|what) (?:\w+ )?(?:{_ENTITY_OBJECTS}|entities)|words? (?:\w+ ){{0,3}}(?:people|persons|names|"
+            # not a question about one thing: "what city does Chen Wei live in?", "what date is the party?"
+            (rf"(?:which|what) (?:\w+ )?(?:{_ENTITY_OBJECTS}|entities)(?! (?:does|did|do|will|would|can|could|should|"
+             rf"has|have|had)\b)(?! (?:is|was|are|were) (?!(?:mentioned|named|listed|referred|cited|talked|written|in|on|"
+             rf"inside|within|from|there|given|shown|found|included)\b)[\w\ue000])|"
+             rf"words? (?:\w+ ){{0,3}}(?:people|persons|names|"
              rf"places|locations|organi[sz]ations|entities|nouns|verbs)|(?:each|every) word|stands? for", 1.0),
             (r"who(?:m| else)? (?:is|are|was|were|gets?|got|has been|have been) (?:\w+ )?(?:mentioned|named|referred to|"
              r"referenced|cited|talked about|written about)", 1.2))
@@ -410,13 +416,15 @@ CUES: tuple[Cue, ...] = tuple(
     + _cues(("automatic-speech-recognition", "image-to-text"),
             # it names its task outright: "transcribe this" with notes.txt given is missing a recording
             (r"transcri(?:be|bes|bed|bing|ption|ptions|pt|pts)", 1.3),
-            # "what does invoice.png say?", "what does the sign in street.jpg say?": the words in the file
-            (r"what (?:does|did|do) (?:\w+ ){0,3}(?:(?:in|on|of) )?\ue000\d+\ue001 (?:say|says|read|reads)(?! about)|"
-             r"what (?:this|it|that|the \w+) (?:says|reads)(?=[\s:?]*(?:(?:in|on) )?\ue000)", 1.3),
             (r"(?:into|to|as) (?:a |an )?(?:written|readable)(?: \w+)?|in writing|(?:into|to|as) text", 0.6),
             # "classify the sound in clip.wav and tell me what it says": its words, asked outright
             (r"(?:tell me|let me know|write down|show me) (?:exactly )?what (?:it|this|that|he|she|they|the (?:speaker|"
              r"caller|voice|person|sign|note|label|text)) (?:says|said|is saying|was saying|reads)(?! about)", 1.4))
+    + _cues(("automatic-speech-recognition", "image-to-text", "summarization"),
+            # "what does invoice.png say?", "what does the sign in street.jpg say?": the words in the file
+            # (of a document, what it says in short: "what does report.pdf say")
+            (r"what (?:does|did|do) (?:\w+ ){0,3}(?:(?:in|on|of) )?\ue000\d+\ue001 (?:say|says|read|reads)(?! about)|"
+             r"what (?:this|it|that|the \w+) (?:says|reads)(?=[\s:?]*(?:(?:in|on) )?\ue000)", 1.3))
     + _cues("automatic-speech-recognition",
             (r"speech[- ]to[- ]text|speech recognition|asr|dictation|subtitles?", 1.4),
             (r"what (?:\w+ ){0,3}(?:did|does|do|is|was|were|are) (?:\w+ ){0,2}(?:say|says|said|saying|talk(?:ing)? about)|"
