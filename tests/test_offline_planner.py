@@ -1567,6 +1567,7 @@ def test_a_text_to_write_keeps_what_the_request_told_before() -> None:
 @pytest.mark.parametrize(("request_text", "questions"), [
     ("Who sent email.txt and when was it sent?", ["Who sent email.txt?", "When was it sent?"]),
     ("Read email.txt and tell me who sent it and when", ["Who sent it?", "When was it sent?"]),
+    ("who sent email.txt and why", ["who sent email.txt?", "Why was email.txt sent?"]),
     ("What are the pros and cons in review.txt?", ["What are the pros and cons in review.txt?"]),
 ])
 def test_two_questions_joined_by_and_are_two_tasks(request_text: str, questions: list[str]) -> None:

@@ -98,7 +98,8 @@ _JOINED_QUESTIONS_RE = re.compile(
 def split_questions(question: str) -> list[str]:
     """Two questions joined by "and" as two: "Who sent email.txt and when was it sent?" -> "Who sent
     email.txt?", "When was it sent?"; a bare "when" after "who <did> it" asks when it was done: "Who
-    sent it and when?" -> "Who sent it?", "When was it sent?". A bare second question word otherwise
+    sent it and when?" -> "Who sent it?", "When was it sent?" ("who sent email.txt and why?" -> "Who sent
+    email.txt?", "Why was email.txt sent?"). A bare second question word otherwise
     ("Which product is better and why?") leaves the question one; so does one question."""
     m = _JOINED_QUESTIONS_RE.match(question.strip())
     if not m:
@@ -114,8 +115,8 @@ def split_questions(question: str) -> list[str]:
     return [first, second[:1].upper() + second[1:].rstrip("?") + "?"]
 
 
-_DONE_RE = re.compile(r"^(\w+) (it|this|that|them|these|those|(?:the|this|that|his|her|their|my) [\w.\ue000-\ue002-]+)$",
-                      re.IGNORECASE)
+_DONE_RE = re.compile(r"^(\w+) (it|this|that|them|these|those|(?:the|this|that|his|her|their|my) [\w.\ue000-\ue002-]+|"
+                      r"[\w-]+\.[A-Za-z0-9]{2,4})$", re.IGNORECASE)
 _PARTICIPLES = {"sent": "sent", "wrote": "written", "made": "made", "took": "taken", "gave": "given", "said": "said",
                 "told": "told", "built": "built", "drew": "drawn", "signed": "signed", "painted": "painted",
                 "found": "found", "read": "read", "sang": "sung", "spoke": "spoken", "won": "won", "bought": "bought",
