@@ -147,10 +147,12 @@ _KINDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
      r"characters|attendees|participants",
      ("PERSON",), "people"),
     # "the names and places in the transcript": every proper name (a company's too), not only people's
-    (r"names(?!\s+of\b)|proper\s+nouns", ("PERSON", "ORG", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "FAC", "GPE",
-                                          "LOC", "LAW", "LANGUAGE"), "names"),
+    (r"names?(?!\s+(?:of|the|all|every|any|each)\b)|proper\s+nouns", ("PERSON", "ORG", "NORP", "PRODUCT", "EVENT",
+                                                                      "WORK_OF_ART", "FAC", "GPE", "LOC", "LAW",
+                                                                      "LANGUAGE"), "names"),
     (r"places?|locations?|cit(?:y|ies)|towns?|countries|country|geographic\w*|venues?", ("GPE", "LOC", "FAC"),
      "places"),
+    (r"(?:street\s+|postal\s+|mailing\s+|home\s+)?address(?:es)?", ("FAC", "GPE", "LOC"), "addresses"),
     (r"dates?|times?|days?|deadlines?|when", ("DATE", "TIME"), "dates and times"),
     (r"organi[sz]ations?|companies|company|firms?|businesses|institutions?|agenc(?:y|ies)|corporations?",
      ("ORG",), "organizations"),
@@ -163,13 +165,17 @@ _KINDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 )
 """The kinds of entity a request can ask for, as its words name them: the pattern, the labels (spaCy's, and
 :func:`pattern_entities`'), and how to say it in the answer."""
-_KIND_RES = [(re.compile(rf"(?<![\w.-])(?:{pattern})(?![\w-])", re.IGNORECASE), labels, said)
+_KIND_RES = [(re.compile(rf"(?<![\w.-])(?:{pattern})(?:\s+names?)?(?![\w-])", re.IGNORECASE), labels, said)
              for pattern, labels, said in _KINDS]
+"""Each kind's pattern, a "name" right after it its own ("the company name" asks for organizations, not every name)."""
 _ASKING_RE = re.compile(
     r"\b(?:list|extract|find|pull\s+out|get|give|show|tell\s+me|identify|highlight|tag|spot|detect|recogni[sz]e|mark|"
-    r"name(?=\s+(?:the|all|every|any|each)\b)|which|what|who|all|every|any|each)\b", re.IGNORECASE)
+    r"name(?=\s+(?:the|all|every|any|each)\b)|(?:which|what|who)(?:['’]s|\s+(?:is|are|was|were)\b)?|"
+    r"where(?:['’]s|\s+(?:is|are|was|were)\b)|all|every|any|each)\b", re.IGNORECASE)
 """A word that asks for things, the kinds named in the few words after it: not "the" ("an article about the
-company merger" asks for no organizations)."""
+company merger" asks for no organizations). A question's word takes its verb "to be" with it ("what is the phone
+number", "what's her email", "where is the address"); "where" only so ("the cities where people live" asks for
+no people)."""
 _BETWEEN_WORDS = frozenset(
     "the all every any each of and or also as well plus me us out a an some its their his her named distinct unique "
     "different other individual main key important relevant specific mentioned listed kinds types sorts name names".split())
@@ -192,12 +198,15 @@ def _asks_for(between: str) -> bool:
 
 def _kind_mentions(text: str) -> list[tuple[int, int, int]]:
     """The kinds ``text`` names (``_KIND_RES``) as (start, end, index into ``_KINDS``), in the text's order,
-    none overlapping: an earlier kind of ``_KINDS`` first ("email address" names no place)."""
+    none overlapping: the one starting first, then the longest, then an earlier kind of ``_KINDS`` ("email
+    address" names no place, "the company name" an organization, not every name)."""
+    found = sorted((m.start(), -m.end(), index) for index, (regex, _labels, _said) in enumerate(_KIND_RES)
+                   for m in regex.finditer(text))
     taken: list[tuple[int, int, int]] = []
-    for index, (regex, _labels, _said) in enumerate(_KIND_RES):
-        taken += [(m.start(), m.end(), index) for m in regex.finditer(text)
-                  if not any(m.start() < end and start < m.end() for start, end, _ in taken)]
-    return sorted(taken)
+    for start, neg_end, index in found:
+        if not taken or taken[-1][1] <= start:
+            taken.append((start, -neg_end, index))
+    return taken
 
 
 def _unquoted(request: str) -> str:
