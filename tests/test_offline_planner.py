@@ -1981,3 +1981,32 @@ def test_reading_a_field_aloud_in_a_later_turn_reads_the_last_answers_field() ->
         ("question-answering", {"text": "What is the total?", "context": "TOTAL 10.50"}),
         ("text-to-speech", {"text": Ref(task_id=0)})]
     assert steps(plan("read the text in receipt.png aloud"))[1] == ("text-to-speech", {"text": Ref(task_id=0)})
+
+
+@pytest.mark.parametrize(("request_text", "question"), [
+    ("read invoice.png and tell me who it is addressed to", "Who is it addressed to?"),
+    ("Tell me what is in photo.jpg and where it was taken", "Where was it taken?"),
+])
+def test_an_indirect_question_with_a_pronoun_is_put_as_a_question(request_text: str, question: str) -> None:
+    """"Who it is addressed to?" and "Where it was taken?" were asked as written."""
+    assert question in [str(t.args.get("text")) for t in plan(request_text).tasks]
+
+
+@pytest.mark.parametrize("request_text", ["segment kitchen.jpg and estimate its depth",
+                                          "segment room.jpg and then describe it"])
+def test_it_after_a_map_is_the_photo(request_text: str) -> None:
+    """"its depth" after a segmentation was the depth of the mask: "it" is the photo, the mask only
+    where the clause names it ("the segmented image")."""
+    p = plan(request_text)
+    assert all(t.args.get("image") != Ref(task_id=0) for t in p.tasks[1:])
+    assert steps(plan("segment portrait.jpg and estimate the depth of the segmented image"))[1] == (
+        "depth-estimation", {"image": Ref(task_id=0)})
+
+
+@pytest.mark.parametrize(("request_text", "expected"), [
+    ("I want to hear the poem in poem.txt", [("text-to-speech", {"text": "poem.txt"})]),
+    ("How positive is the feedback in survey.txt?", [("text-classification", {"text": "survey.txt"})]),
+])
+def test_an_existing_text_is_read_and_judged(request_text: str, expected: list) -> None:
+    """"the poem in poem.txt" wrote a new poem from the file; "how positive" asked a question."""
+    assert steps(plan(request_text)) == expected

@@ -95,10 +95,11 @@ class PlanBuilder(TextArguments, QuestionArguments, OutputLinking):
         found = self._take(clause.resources, mods)
         latest = self._latest_output(mods)
         made_by = self.tasks[reference_id(latest)]["task"] if latest is not None else None
-        if found is None and self.feed_from_missing and not self._refers_back(clause) \
+        if found is None and self.feed_from_missing and (not self._refers_back(clause) or made_by in MAPS) \
                 and not RESULT_PHRASE.search(clause.lower) and made_by not in (None, *_IMPROVERS):
             # over the registry, "a depth map and a segmentation of room.jpg": both of the photo
-            # (but "denoise and transcribe memo.wav" transcribes the denoised recording)
+            # (but "denoise and transcribe memo.wav" transcribes the denoised recording); "segment
+            # kitchen.jpg and estimate its depth": "its" is the photo's, not the mask's
             found = self._take(clause.resources, mods, reuse=True)
             if found is None and made_by in MAPS:
                 # "segment the person in portrait.jpg and estimate the depth": of the photo, not the mask

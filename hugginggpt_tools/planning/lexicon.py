@@ -120,7 +120,7 @@ cue names the task ("chat with me about 'What would Mars look like?'")."""
 
 CUES: tuple[Cue, ...] = tuple(
     _cues("text-classification",
-          (r"sentiments?|sentimental|positive or negative|negative or positive", 1.3),
+          (r"sentiments?|sentimental|positive or negative|negative or positive|how (?:positive|negative)", 1.3),
           # "compare the sentiment of review1.txt and review2.txt": each judged, not one compared with the other
           (r"compar(?:e|ing) (?:the )?(?:sentiments?|tones?|moods?|polarity|polarities)", 1.5),
           # "is review.txt positive?" (a file's mention is a word here)
@@ -301,10 +301,10 @@ CUES: tuple[Cue, ...] = tuple(
              1.0),
             (r"(?:write|compose|draft|author|pen) (?:me |up )?(?:a|an|some)(?!\s+(?:\w+\s+)?(?:captions?|summary|"
              r"transcript|translation|description)\b)", 0.9),
-            # not a text the user gives ("read this story aloud: '...'", "translate my essay")
+            # not a text the user gives ("read this story aloud: '...'", "translate my essay", "the poem in poem.txt")
             (r"(?<!this )(?<!that )(?<!these )(?<!those )(?<!my )(?<!our )(?<!your )(?<!following )"
              r"(?:stor(?:y|ies)|poems?|poetry|essay|lyrics|haiku|limerick|jokes?|blog post|slogan|tagline|narrative|"
-             r"cover letter|speech draft|creative|storytelling)", 0.6),
+             r"cover letter|speech draft|creative|storytelling)(?! (?:in|from|inside) \ue000)", 0.6),
             (r"write|compose|draft|author|brainstorm|come up with|ideas?|elaborat(?:e|ion)|expand(?: on)?", 0.5),
             (r"continu(?:e|ation)|(?:complete|finish|extend) (?:the|this|my|a)|fill in|incomplete|unfinished", 0.9),
             (r"(?:generate|produce|create|craft|come up with|write|provide|give me) (?:a |an |some )?"

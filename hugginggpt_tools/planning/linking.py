@@ -14,7 +14,7 @@ from ..dag import descendants, reference_id, renumber_references, toposort
 from ..tasks import TASK_TYPES, ArgSpec
 from .clauses import is_question
 from .draft import MAPS, TEXT_RESULT_RE, PlanDraft, refs, task_dict
-from .lexicon import LABEL_TASKS, PROMPT_TASKS, QUESTION_TASKS
+from .lexicon import LABEL_TASKS, PROMPT_TASKS, QUESTION_TASKS, RESULT_PHRASE
 
 _SECOND_TEXT_TASKS = frozenset({"visual-question-answering", "document-question-answering", "sentence-similarity"})
 _ASKS_RE = re.compile(r"(?<![\w'])(?:what|who|whom|whose|where|when|which|why|how|whether|if)(?![\w'])", re.IGNORECASE)
@@ -71,8 +71,10 @@ class OutputLinking(PlanDraft):
                        and j not in below
                        and set(self.vocab.outputs.get(self.tasks[j]["task"], ())[:1]) & set(self.vocab.modalities(task["task"]))
                        and not (prose and self.tasks[j]["task"] in LABEL_TASKS)
+                       # over the registry a map is read again only where the clause names it ("the mask",
+                       # "the segmented image"), not for "it": "segment kitchen.jpg and estimate its depth"
                        and not (self.feed_from_missing and spec.modality == "image" and self.tasks[j]["task"] in MAPS
-                                and not self._refers_back(self.clauses[k]))
+                                and not RESULT_PHRASE.search(self.clauses[k].lower))
                        # over the registry, the text a summary was made of, read again on purpose
                        # (:meth:`_fuller`), stays: "summarize email.txt and find the names in the email"
                        and not (self.feed_from_missing and self.tasks[j]["task"] == "summarization"

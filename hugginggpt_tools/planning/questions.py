@@ -46,7 +46,9 @@ _WH_START_RE = re.compile(r"^(?:what|who|whom|whose|where|when|which|why|how|whe
                           re.IGNORECASE)
 _DETERMINER = r"(?:the|a|an|this|that|these|those|my|your|his|her|its|our|their|some|any|no)"
 _SUBJECT = rf"(this|that|it|he|she|(?:{_DETERMINER}\s+(?:\w+\s+){{0,2}}?\w+)|(?!{_DETERMINER}\b)\w+)"
-_PARTICIPLE = r"(?:been|got|gotten|done|had|made|gone|seen|left|won|lost|found|taken|given|eaten|\w{3,}ed)\b"
+_PARTICIPLE = (r"(?:been|got|gotten|done|had|made|gone|seen|left|won|lost|found|taken|given|eaten|sent|written|paid|held|"
+               r"kept|brought|bought|sold|told|said|built|shot|born|set|put|read|drawn|spoken|sung|begun|known|shown|"
+               r"grown|thrown|worn|hidden|stolen|broken|chosen|driven|fallen|\w{3,}ed)\b")
 _YES_NO_RE = re.compile(r"^(?:if|whether)\s+" + _SUBJECT + rf"\s+(is|are|was|were|can|could|(?:has|have)(?=\s+{_PARTICIPLE})|"
                         r"will|would)\s+(.+)$", re.IGNORECASE)
 _YES_NO_VERB_RE = re.compile(r"^(?:if|whether)\s+" + _SUBJECT + rf"\s+([a-z]{{2,}}[^s\W]s|has(?!\s+{_PARTICIPLE}))(?:\s+(.+))?$",
@@ -87,7 +89,7 @@ def _base_verb(verb: str) -> str:
 
 
 _WH_BE_RE = re.compile(r"^((?:what|which|how)(?: \w+)?|who|where|when|why)\s+((?:the|a|an|this|that|these|those|my|your|"
-                       rf"his|her|its|our|their)\s.+?)\s+(is|are|was|were)(?:\s+((?:{_PARTICIPLE}|\w+ing\b|about\b|for\b|like\b|"
+                       rf"his|her|its|our|their)\s.+?|it|he|she|they|this|that)\s+(is|are|was|were)(?:\s+((?:{_PARTICIPLE}|\w+ing\b|about\b|for\b|like\b|"
                        r"from\b|made of\b).*))?$", re.IGNORECASE)
 _JOINED_QUESTIONS_RE = re.compile(
     r"^(?P<first>(?P<wh>who|whom|whose|what|when|where|which|why|how(?: many| much| long| old)?)\s+(?P<rest>.+?))"
@@ -126,7 +128,8 @@ _PARTICIPLES = {"sent": "sent", "wrote": "written", "made": "made", "took": "tak
 def as_question(wanted: str) -> str:
     """What a user asks to be told, as a question: "the total" -> "What is the total?", "if there
     is a dog" -> "Is there a dog?", "whether the man wears glasses" -> "Does the man wear
-    glasses?", "where the meeting is" -> "Where is the meeting?"."""
+    glasses?", "where the meeting is" -> "Where is the meeting?", "who it is addressed to" -> "Who is it
+    addressed to?"."""
     wanted = wanted.strip(" .!?")
     yes_no = _YES_NO_RE.match(wanted)
     yes_no_verb = _YES_NO_VERB_RE.match(wanted)
@@ -188,6 +191,8 @@ class QuestionArguments(PlanDraft):
         if asked:
             # "can you tell me how many people are in crowd.jpg?" asks "How many people are in crowd.jpg?"
             question = asked.group().strip()
+            if _WH_BE_RE.match(question.rstrip(" ?")):  # "where it was taken?": "Where was it taken?"
+                question = as_question(question)
             rest = _TELL_ME_LEAD_RE.sub("", question)
             return rest[:1].upper() + rest[1:] if rest != question and _WH_START_RE.match(rest) else question
         if told:
