@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Sequence
 
+from ..asking import JUDGED_TASKS, judgements_asked
 from ..dag import MAX_TASKS, reference_id
 from ..schemas import TEXTS_SEPARATOR
 from ..tasks import TASK_TYPES, ArgSpec
-from .asking import JUDGED_TASKS, judgements_asked
 from .clauses import Clause, RequestText, is_question
 from .draft import MAPS, OUTPUT_KIND_RE, OUTPUT_KINDS, PLURAL_RE, Missing, refs
 from .intents import Candidate
@@ -185,7 +185,7 @@ class PlanBuilder(TextArguments, QuestionArguments, OutputLinking):
 
     def _judges_anew(self, cand: Candidate) -> bool:
         """Over the registry, whether the candidate classification's clause asks for a kind of
-        judgement (a language, a sentiment: :func:`~.asking.judgements_asked`) that no clause of the
+        judgement (a language, a sentiment: :func:`~hugginggpt_tools.asking.judgements_asked`) that no clause of the
         tasks of its type planned so far asks for: one classifier gives one kind of label, so the
         same text is classified again, for the other kind."""
         if cand.task not in JUDGED_TASKS or not self.feed_from_missing:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..planning.asking import asks_about_emotion, asks_for_language
+from ..asking import asks_about_emotion, asks_for_language
 from ..schemas import ModelCard, Task, TextTemplate
 from ..tasks import find_task
 

@@ -21,11 +21,11 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ..asking import without_file_names
 from ..backends._ocr import asks_for_writing
 from ..backends.base import Backends
 from ..dag import renumbered
 from ..model_index.index import ModelIndex
-from ..planning.asking import without_file_names
 from ..schemas import ModelCard, ModelChoice, Plan, Task, arg_refs
 from .choice import select_models
 from .questions import _about, _text_args
