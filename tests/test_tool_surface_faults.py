@@ -5,6 +5,7 @@ language, artifact ids unknown to a second toolkit, and unknown task names witho
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -211,7 +212,22 @@ def test_only_tools_whose_model_depends_on_what_is_asked_take_a_request(parts: d
 # ----------------------------------------------------------------------------- 5. ids across toolkits
 
 
-def test_an_artifact_id_from_one_toolkit_is_taken_by_another(parts: dict[str, Any], tmp_path: Path,
+@pytest.fixture
+def shared_ids() -> Iterator[Any]:
+    """The process-wide id registry (:mod:`hugginggpt_tools.tools.shared_ids`), empty before and after the test."""
+    from hugginggpt_tools.tools import shared_ids as registry
+
+    registry._shared.clear()
+    yield registry
+    registry._shared.clear()
+
+
+def _tool(parts: dict[str, Any], task: str, **settings: Any) -> Any:
+    """The one tool of a toolkit for ``task`` with the backends and index of ``parts`` and its own ``Settings``."""
+    return HuggingGPTToolkit(tasks=task, **{**parts, "settings": Settings(**settings)}).get_tools()[0]
+
+
+def test_an_artifact_id_from_one_toolkit_is_taken_by_another(parts: dict[str, Any], tmp_path: Path, shared_ids: Any,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     tts = HuggingGPTToolkit(tasks="tts", **parts).get_tools()[0]
@@ -224,24 +240,49 @@ def test_an_artifact_id_from_one_toolkit_is_taken_by_another(parts: dict[str, An
     assert asr.store.find(made.id).path == made.path  # now in the second store, same id and file
 
 
-def test_an_unknown_or_deleted_artifact_id_says_so(parts: dict[str, Any], tmp_path: Path,
+def test_toolkits_with_default_settings_take_each_others_ids(parts: dict[str, Any], tmp_path: Path, shared_ids: Any,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("HUGGINGGPT_OUTPUT_DIR", raising=False)
+    tts, asr = _tool(parts, "tts"), _tool(parts, "asr")  # a Settings() each: the default output folder
+    tts.invoke({"text": "Hello there"})
+    said = asr.invoke({"audio": "0123456789ab"})
+    [made] = tts.store.list()
+    assert f"the latest are {made.id} (audio, text-to-speech)" in said and made.path not in said
+    assert asr.invoke({"audio": made.id}).startswith("Hello there")
+
+
+def test_a_toolkit_with_its_own_output_folder_neither_sees_nor_takes_another_ones_ids(
+        parts: dict[str, Any], tmp_path: Path, shared_ids: Any) -> None:
+    alice = _tool(parts, "tts", output_dir=tmp_path / "alice")
+    bob = _tool(parts, "asr", output_dir=tmp_path / "bob")
+    alice.invoke({"text": "alice's secret: PIN 4711"})
+    [secret] = alice.store.list()
+    said = bob.invoke({"audio": "0123456789ab"})
+    assert secret.id not in said and str(tmp_path / "alice") not in said
+    refused = bob.invoke({"audio": secret.id})
+    assert "4711" not in refused and str(tmp_path / "alice") not in refused
+    assert "none has made a file this tool can read" in said
+    assert f"No tool of this process made an artifact with id {secret.id!r} that this tool can read" in refused
+    assert bob.store.find(secret.id) is None
+    carol = _tool(parts, "asr", output_dir=tmp_path / "carol", allowed_dirs=[tmp_path / "alice"])
+    assert carol.invoke({"audio": secret.id}).startswith("alice's secret")  # her allowed folders hold it
+
+
+def test_an_unknown_or_deleted_artifact_id_says_so(parts: dict[str, Any], tmp_path: Path, shared_ids: Any,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     asr = HuggingGPTToolkit(tasks="asr", **parts).get_tools()[0]
     said = asr.invoke({"audio": "0123456789ab"})
     assert "No tool of this process made an artifact with id '0123456789ab'" in said and "file's path" in said
-    from hugginggpt_tools.tools import shared_ids
-
-    store = ArtifactStore(tmp_path / "other", "s1")
-    gone = store.add_bytes(b"RIFF", ".wav", task="text-to-speech")
-    shared_ids.remember([gone])
-    Path(gone.path).unlink()
-    assert "was deleted; make it again" in asr.invoke({"audio": gone.id})
+    for root, says in ((tmp_path / "out", "was deleted; make it again"), (tmp_path / "other", "No tool of this")):
+        gone = ArtifactStore(root, "s1").add_bytes(root.name.encode(), ".wav", task="text-to-speech")
+        shared_ids.remember([gone])
+        Path(gone.path).unlink()
+        assert says in asr.invoke({"audio": gone.id}) and gone.path not in asr.invoke({"audio": gone.id})
 
 
-def test_the_shared_ids_are_bounded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from hugginggpt_tools.tools import shared_ids
-
+def test_the_shared_ids_are_bounded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, shared_ids: Any) -> None:
     monkeypatch.setattr(shared_ids, "MAX_SHARED_IDS", 2)
     store = ArtifactStore(tmp_path, "s")
     made = [store.add_bytes(bytes([n]), ".bin") for n in range(3)]

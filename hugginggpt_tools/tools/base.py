@@ -253,8 +253,9 @@ class HuggingGPTTool(BaseTool):
         A ``Path`` object (only Python code passes one, never an LLM) counts as a file the
         user gave, so it is allowed wherever it lies; string paths must be inside the allowed
         folders (:class:`~hugginggpt_tools.policy.FilePolicy`). A file argument that is the artifact
-        id of another toolkit's tool's output is added to this tool's store
-        (:func:`~.shared_ids.adopt`); an id no tool of this process made is an InputError.
+        id of another toolkit's tool's output is added to this tool's store when its file lies in a
+        folder this tool may read (its output folder, ``Settings.allowed_dirs``; :func:`~.shared_ids.adopt`);
+        any other id is an InputError.
         """
         from ..inputs import find_file, local_file
 
@@ -265,7 +266,9 @@ class HuggingGPTTool(BaseTool):
             if isinstance(value, (bytes, bytearray)):
                 value = local_file(value, self.get_store())
             elif _is_file_arg(self.task_type, name) and isinstance(value, str):
-                adopt(value, self.get_store(), exists=find_file(value.strip()) is not None)
+                settings = self.get_settings()
+                adopt(value, self.get_store(), roots=[settings.output_dir, *settings.allowed_dirs],
+                      exists=find_file(value.strip()) is not None)
             args[name] = str(value)
         return args
 
