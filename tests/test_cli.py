@@ -252,3 +252,13 @@ def test_plan_prints_its_warnings(capsys, tmp_path):
     main(["plan", "--input", str(batch)])
     (row,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert "German" in row["warnings"][0]
+
+
+def test_a_log_level_that_is_none_is_a_one_line_error(capsys, monkeypatch):
+    """HUGGINGGPT_LOG_LEVEL=LOUD ended in a bare ValueError traceback; any case of a real level is fine."""
+    monkeypatch.setenv("HUGGINGGPT_LOG_LEVEL", "LOUD")
+    assert main(["plan", "caption a.jpg"]) == 2
+    err = capsys.readouterr().err
+    assert "HUGGINGGPT_LOG_LEVEL='LOUD'" in err and "DEBUG, INFO, WARNING" in err and "Traceback" not in err
+    monkeypatch.setenv("HUGGINGGPT_LOG_LEVEL", "error")
+    assert main(["plan", "caption a.jpg"]) == 0
