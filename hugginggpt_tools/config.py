@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from .errors import ConfigError, close_hint, unknown_names
 
@@ -76,7 +76,8 @@ class Settings(BaseModel):
     )
     top_k: int = Field(default=5, ge=1, description="Candidates kept per task (HUGGINGGPT_TOP_K).")
     num_threads: int = Field(
-        default=1, ge=1, description="Torch / ONNX threads for local inference (HUGGINGGPT_NUM_THREADS)."
+        default=1, ge=1, description="Torch / ONNX threads for local inference (HUGGINGGPT_NUM_THREADS); more than "
+        "the machine's cores is cut to their number, with a warning.",
     )
     device: str = Field(default="cpu", description="Device for transformers pipelines (HUGGINGGPT_DEVICE).")
     max_concurrency: int = Field(
@@ -164,6 +165,18 @@ class Settings(BaseModel):
         description="First retry delay in seconds, doubled each retry, unless the server sends Retry-After "
         "(HUGGINGGPT_RETRY_BACKOFF).",
     )
+
+    @field_validator("num_threads")
+    @classmethod
+    def _at_most_the_cores(cls, value: int) -> int:
+        """More threads than cores slow inference to a crawl (1000 made a 0.6 s OCR take 300 s): cut to the
+        cores, with a warning."""
+        cores = os.cpu_count() or 1
+        if value > cores:
+            logger.warning("num_threads=%d is more than this machine's %d core(s); using %d "
+                           "(fix: set HUGGINGGPT_NUM_THREADS to %d or fewer)", value, cores, cores, cores)
+            return cores
+        return value
 
     def __init__(self, **data: Any) -> None:
         """Validated settings; :class:`ConfigError` for an unknown name (with the closest known

@@ -63,3 +63,12 @@ def test_a_variable_unset_while_the_settings_are_read_is_read_once() -> None:
     env = _UnsetOnRead({"HUGGINGGPT_TOP_K": "3", "HUGGINGGPT_MODEL_DIRS": "a", "HUGGINGGPT_ZZZ_THREADS_TEST": "1"})
     settings = Settings.from_env(env)
     assert settings.top_k == 3 and [str(p) for p in settings.model_dirs] == ["a"]
+
+
+def test_more_threads_than_cores_are_cut_to_the_cores(monkeypatch, caplog) -> None:
+    """HUGGINGGPT_NUM_THREADS=1000 was taken as is: a 0.6 s OCR then took over 300 s."""
+    monkeypatch.setattr(config.os, "cpu_count", lambda: 2)
+    with caplog.at_level("WARNING"):
+        assert Settings(num_threads=1000).num_threads == 2
+    assert "HUGGINGGPT_NUM_THREADS to 2 or fewer" in caplog.text
+    assert Settings.from_env({"HUGGINGGPT_NUM_THREADS": "2"}).num_threads == 2
