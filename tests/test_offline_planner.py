@@ -2010,3 +2010,12 @@ def test_it_after_a_map_is_the_photo(request_text: str) -> None:
 def test_an_existing_text_is_read_and_judged(request_text: str, expected: list) -> None:
     """"the poem in poem.txt" wrote a new poem from the file; "how positive" asked a question."""
     assert steps(plan(request_text)) == expected
+
+
+@pytest.mark.parametrize("request_text", ["Read the text in this image aloud", "read the text in the picture aloud"])
+def test_a_reading_aloud_of_a_missing_picture_waits_for_it(request_text: str) -> None:
+    """With no image given, text-to-speech spoke the words "this image": it works on the picture's
+    text, so it is left out with the reading, saying why."""
+    p = plan(request_text)
+    assert not p.tasks
+    assert p.missing[1].startswith("text-to-speech works on the output of image-to-text")

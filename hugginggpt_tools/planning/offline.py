@@ -248,6 +248,9 @@ class OfflinePlanner(Planner):
         keep = {i for i in self.vocabulary.intents if i not in probs or probs[i] >= self.keep_threshold}
         if self.tools is None:  # over the registry (on TaskBench's graph the model's pruning scores better)
             keep |= _strongly_named(first, probs) | _questions_asked(first)
+            # a task left out for want of an input stays a candidate, so the steps after it in its
+            # clause wait for it too ("read the text in this image aloud", no image: not "this image")
+            keep |= {i for i in self.vocabulary.intents if INTENTS.get(i) in {m.task for m in first.missing}}
         keep |= _family_supported(found, probs, self.keep_threshold)
         vocab = replace(self.vocabulary, intents=frozenset(keep))
         # choosing converters and adding intents needs a model that knows every intent the planner

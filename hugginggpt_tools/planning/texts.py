@@ -150,6 +150,11 @@ class TextArguments(PlanDraft):
             # "translate it", where "it" was to come from a task left out for want of input, or
             # where nothing came before: the clause's own words are not the text
             return None
+        if found is None and self.feed_from_missing and self.missing and self.missing[-1].modality in self.bridges \
+                and self.missing[-1].words == (self._clause_text(clause) or clause.masked):
+            # "read the text in this image aloud" with no image: the words were to come from the
+            # picture its clause's reading was left out for, not "this image"
+            return None
         return found or self._prompt(cand)
 
     def _field_read(self, cand: Candidate) -> str | None:
