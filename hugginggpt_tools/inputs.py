@@ -26,13 +26,14 @@ first bytes is told by :mod:`~hugginggpt_tools.filekinds`.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import logging
 import mimetypes
 import os
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
 from urllib.parse import urljoin, urlsplit
@@ -316,33 +317,58 @@ def file_roots(settings: "Settings | None" = None, store: "ArtifactStore | None"
     return [*settings.allowed_dirs, *([store.folder] if store is not None else [])]
 
 
-_NAME_END_RE = re.compile(r"(?<=\s)[\w.~-]+\.[A-Za-z][A-Za-z0-9]{1,4}(?![\w/-])")
-"""The last word of a file name with spaces in it ("text.png" of "small text.png")."""
+_NAME_END_RE = re.compile(r"(?<=\S)\.[A-Za-z][A-Za-z0-9]{1,4}(?!\.?[\w/-])")
+"""Where a word ends like a file name: the ``.png`` of ``memo2.png``, ``my sign.png``, ``photo (1).png``,
+``नमस्ते.png`` (a dot and a suffix after some character that is not a space)."""
+_NAME_TAIL_RE = re.compile(r"[^\s/\\,;:\"'`<>|*?(\[{\u201c\u2018]+$")
+"""The part of a word a file name may be alone: "b.png" of "a.png,b.png", "memo2.png" of "(memo2.png"."""
 SPACED_NAME_WORDS = 5
 """Most words before its last one that a file name with spaces is looked for with."""
+MAX_CANDIDATE_CHARS = 255
+"""Longest name a candidate may be (a file name is at most 255 bytes)."""
+_OPENERS = "\"'(\u201c\u2018"
+
+
+def name_candidates(text: str) -> Iterator[list[str]]:
+    """For each word of ``text`` that ends like a file name, the names it may end, longest first: with
+    the words before it, up to :data:`SPACED_NAME_WORDS` of them ("in my sign.png", "my sign.png"),
+    then the word alone ("sign.png"), then its tail after punctuation ("b.png" of "a.png,b.png"); a
+    leading quote or bracket dropped, none longer than :data:`MAX_CANDIDATE_CHARS`. Linear in
+    ``text`` (each name is short); ``text`` is read as it is (normalise it first when need be)."""
+    starts = [w.start() for w in re.finditer(r"\S+", text)]
+    for match in _NAME_END_RE.finditer(text):
+        end = match.end()
+        own = bisect.bisect_right(starts, match.start()) - 1
+        names = [text[start:end].lstrip(_OPENERS) for start in starts[max(0, own - SPACED_NAME_WORDS):own + 1]
+                 if end - start <= MAX_CANDIDATE_CHARS]
+        tail = _NAME_TAIL_RE.search(text, max(starts[own], end - MAX_CANDIDATE_CHARS), end)
+        names += [tail.group()] if tail else []
+        names = [n for n in dict.fromkeys(names) if n and not n.startswith(".")]
+        if names:
+            yield names
 
 
 def spaced_file_names(text: str, folder: str | Path | None = None) -> list[str]:
     """Names in ``text`` of existing files in ``folder`` (default: the current one) whose names
     hold spaces: "Read the text in small text.png" names "small text.png", which the planner, which
-    reads no folders, would cut to its last word. For each word that ends like a file name, the
-    longest name of up to :data:`SPACED_NAME_WORDS` words before it that is a file wins; a word
-    that is a file's whole name already is left alone. Given a ``folder`` (the server's uploads),
-    only names inside it count: an absolute or ``..`` name would let a caller learn which files
-    exist elsewhere."""
+    reads no folders, would cut to its last word. For each word that ends like a file name
+    (:func:`name_candidates`), the longest name of up to :data:`SPACED_NAME_WORDS` words before it
+    that is a file wins; a word that is a file's whole name already is left alone. Given a
+    ``folder`` (the server's uploads), only names inside it count: an absolute or ``..`` name would
+    let a caller learn which files exist elsewhere."""
     base = Path(folder) if folder is not None else Path()
     found: list[str] = []
-    for m in _NAME_END_RE.finditer(text):
-        starts = [w.start() for w in re.finditer(r"\S+", text[:m.start()])][-SPACED_NAME_WORDS:]
-        for start in starts:  # the longest first
-            name = text[start:m.end()].lstrip("\"'(\u201c\u2018")
+    for names in name_candidates(text):
+        for name in names:  # the longest first
+            if not any(c.isspace() for c in name):
+                break  # the word alone: the planner reads it whole
             try:
-                if folder is not None and not (base / name).resolve().is_relative_to(base.resolve()):
+                if not os.path.isfile(base / name):
                     continue
-                if (base / name).is_file():
+                if folder is None or (base / name).resolve().is_relative_to(base.resolve()):
                     found.append(name)
                     break
-            except OSError:  # a name too long for the file system
+            except (OSError, ValueError):  # a name too long for the file system, or with a NUL
                 continue
     return list(dict.fromkeys(found))
 
@@ -450,6 +476,7 @@ __all__ = [
     "TEXT_FILE_SUFFIXES",
     "check_file_kind",
     "did_you_mean",
+    "name_candidates",
     "download",
     "file_roots",
     "find_file",

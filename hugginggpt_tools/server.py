@@ -25,10 +25,10 @@ Routes:
   for a client of the server (:data:`SERVER_FILE_FIX`: upload with ``POST /files``).
 * ``POST /files``: upload a file (multipart field ``file``); the answer's ``path`` (or its
   ``url``) goes into the agent input's ``files``. The file keeps its own name ("my sign.png"; only
-  characters unsafe in a file name become ``_``), in a folder of its own; sent with an
+  characters unsafe in a file name and ``()+,@`` become ``_``), in a folder of its own; sent with an
   ``X-Session-Id`` header, it is an upload of that session. A request may name an upload by its
-  name alone, without ``files``: the session's latest upload of that name, else the key's (without
-  keys, the server's) only one (:mod:`~hugginggpt_tools.server_uploads`).
+  name alone, without ``files``: the session's latest upload of that name, else, with API keys, the
+  key's only one; without keys only the session's uploads (:mod:`~hugginggpt_tools.server_uploads`).
 * ``GET /artifacts/{session_id}/{name}``: download a file a run wrote (``artifact_url``). With
   API keys, only with the key whose request uploaded or made it (in its header), or with the
   signed link (``?exp=...&sig=...``) the answers and ``POST /files`` give, until it expires
@@ -366,6 +366,28 @@ def server_fixes(text: str) -> str:
     return re.sub(_CLI_FIX, SERVER_FILE_FIX.removesuffix("."), text)
 
 
+_ERROR_FIELDS = frozenset({"error", "missing", "notes", "warnings"})
+"""The fields whose strings are errors and warnings (a result's ``error`` and ``warnings``, the plan's
+``missing``, ``notes`` and ``warnings``): :func:`server_fixes` rewrites only them and the answer's text."""
+
+
+def answer_fixes(text: str, answer: Answer) -> str:
+    """``answer``'s ``text`` (or the ``output`` beside it) with :func:`server_fixes` applied where
+    it quotes an error: only when an error or warning of ``answer`` holds a fix worded for the
+    command line, and never inside the request or a succeeded result's text it quotes (a summary
+    of a document that holds the phrase stays as the model wrote it)."""
+    plan = answer.plan
+    said = [r.error or "" for r in answer.results] + [w for r in answer.results for w in r.warnings]
+    if not any("--file PATH" in e for e in [*said, *plan.missing, *plan.notes, *plan.warnings]):
+        return text
+    kept = {answer.request, plan.read_as or "", *(r.text or "" for r in answer.results if r.status == "succeeded")}
+    kept = sorted((k for k in kept if "--file PATH" in k), key=len, reverse=True)
+    if not kept:
+        return server_fixes(text)
+    parts = re.split("(" + "|".join(map(re.escape, kept)) + ")", text)
+    return "".join(part if i % 2 else server_fixes(part) for i, part in enumerate(parts))
+
+
 ServedAnswer = create_model(  # Answer's fields, ``files`` a plain one (its artifacts' paths are URLs)
     "ServedAnswer",
     __doc__="An :class:`Answer` as the server sends it: ``urls`` beside ``files``, and files named by URL "
@@ -407,7 +429,9 @@ def served_output(value: Any, settings: Settings, keys: Sequence[str] = (),
     ``keys``, the URLs of files a key owns are its signed links (``?exp=...&sig=...``, lasting
     ``link_s`` seconds: :func:`~hugginggpt_tools.server_guard.signed_link`). Each path's URL is
     made once per call. A fix worded for the command line is worded for a client of the server
-    (:func:`server_fixes`). The Python API keeps its local paths; only the wire changes."""
+    (:func:`server_fixes`) in errors and warnings (:data:`_ERROR_FIELDS`) and where the answer's
+    text quotes them (:func:`answer_fixes`), never in a model's output or the user's text. The
+    Python API keeps its local paths; only the wire changes."""
     root = settings.output_dir.resolve()
     prefixes = sorted({str(p) for p in (root, settings.output_dir) if p.is_absolute() and str(p) != "/"},
                       key=len, reverse=True)
@@ -438,11 +462,13 @@ def served_output(value: Any, settings: Settings, keys: Sequence[str] = (),
         urls |= {str(Path(p).resolve()): u for p, u in urls.items()}
         urls = {**known, **urls}
         dumped = walk(ans.model_dump(), urls)
+        dumped["text"] = path_url(answer_fixes(ans.text, ans), urls)
         dumped["files"] = list(ans.files)
         dumped["urls"] = [url(f) for f in ans.files]
         return dumped, urls
 
-    def walk(item: Any, known: dict[str, str]) -> Any:
+    def walk(item: Any, known: dict[str, str], fix: bool = False) -> Any:
+        """``item`` served; ``fix``: its strings are errors (:data:`_ERROR_FIELDS`)."""
         if isinstance(item, Answer):
             return answer(item, known)[0]
         if isinstance(item, dict):
@@ -451,16 +477,18 @@ def served_output(value: Any, settings: Settings, keys: Sequence[str] = (),
                 if isinstance(value, Answer):
                     out[key], found = answer(value, known)
                     known = found if key == "answer" else known
+                    if key == "answer" and isinstance(item.get("output"), str):
+                        out["output"] = path_url(answer_fixes(item["output"], value), known)
             for key, value in item.items():
                 if key not in out:
-                    out[key] = walk(value, known)
+                    out[key] = walk(value, known, fix or key in _ERROR_FIELDS)
             return {key: out[key] for key in item}
         if isinstance(item, BaseModel):  # a TaskResult, Plan, message: dumped as LangServe would dump it
-            return walk(item.model_dump(), known)
+            return walk(item.model_dump(), known, fix)
         if isinstance(item, (list, tuple)):
-            return [walk(v, known) for v in item]
+            return [walk(v, known, fix) for v in item]
         if isinstance(item, str):
-            return server_fixes(path_url(item, known))
+            return server_fixes(path_url(item, known)) if fix else path_url(item, known)
         return item
 
     return walk(value, {})

@@ -6,17 +6,19 @@ file's own name with only what is unsafe in a file name replaced (:func:`upload_
 sign.png" stays "my sign.png" and "Read the text in my sign.png" names it whole. A request that
 names an upload without giving its path in ``files`` gets it added (:meth:`Uploads.named`): the
 latest upload of that name to the request's session (``POST /files`` with its ``X-Session-Id``
-header), else the one upload of that name of the request's key (of no key, without keys) when there
-is only one. Stdlib only; the app (:func:`~hugginggpt_tools.server.create_app`) wires it in.
+header); with API keys, else the key's one upload of that name when it has only one (a key is one
+client). Without keys a name alone finds only the session's uploads: another client's are never
+guessed. Stdlib only; the app (:func:`~hugginggpt_tools.server.create_app`) wires it in.
 """
 
 from __future__ import annotations
 
 import asyncio
-import bisect
+import heapq
 import os
 import re
 import threading
+import time
 import unicodedata
 import uuid
 from collections import OrderedDict
@@ -24,22 +26,27 @@ from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from .inputs import name_candidates
 from .server_guard import UPLOADS, key_fingerprint, owner_fingerprint
 
-_UNSAFE_CHARS = re.compile(r"[^\w .,+@~()-]+")
-"""Characters an upload's name loses (each run becomes ``_``): path separators, control characters,
-quotes, shell and URL punctuation; letters of every script, digits, spaces and ``.,+@~()-`` stay."""
+_UNSAFE_CHARS = re.compile(r'[/\\:*?"<>|()+,@\x00]+')
+"""Characters an upload's name loses (each run becomes ``_``): those file systems refuse
+(``/\\:*?"<>|``) and ``()+,@``, which a request could not name the file with; control, format
+(:data:`_UNSAFE_CATEGORIES`) and line-separating characters go too. Letters of every script with
+their combining marks ("नमस्ते.png"), digits, spaces and other punctuation stay."""
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+"""Unicode categories an upload's name loses (bidi overrides, NUL, ...), but for :data:`_JOINERS`."""
+_JOINERS = frozenset("\u200c\u200d")
+"""The zero-width (non-)joiners, format characters that spell words in Indic scripts and Persian."""
 MAX_NAME_CHARS = 100
 MAX_NAME_BYTES = 200
 """Longest upload name, in characters and in UTF-8 bytes (its end, with the suffix, is kept)."""
 MAX_SCANNED = 10_000
-"""Most upload folders :meth:`Uploads.named` reads when it looks beyond the session's uploads."""
+"""Most upload folders :meth:`Uploads.named` reads (the newest) when it looks beyond the session's uploads."""
+RESCAN_S = 1.0
+"""Least seconds between two reads of the uploads folder for a name not found (another process's upload)."""
 MAX_SESSIONS = 1024
 """Sessions whose uploads are remembered (the least recently used one is forgotten first)."""
-_NAME_END = re.compile(r"(?<![\w.~-])[\w.~-]+\.[A-Za-z][A-Za-z0-9]{1,4}(?![\w/-])")
-"""A word ending like a file name: ``memo2.png``, the last word of ``my sign.png``."""
-NAME_WORDS = 5
-"""Most words before its last one that a name with spaces is looked for with."""
 
 
 def upload_name(filename: str | None) -> str:
@@ -48,6 +55,7 @@ def upload_name(filename: str | None) -> str:
     dots trimmed from its ends, its end at most :data:`MAX_NAME_CHARS` characters and
     :data:`MAX_NAME_BYTES` bytes long; ``upload`` when nothing is left."""
     name = unicodedata.normalize("NFC", re.split(r"[/\\]", filename or "")[-1])
+    name = "".join("\x00" if unicodedata.category(c) in _UNSAFE_CATEGORIES and c not in _JOINERS else c for c in name)
     name = _UNSAFE_CHARS.sub("_", name)[-MAX_NAME_CHARS:]
     while len(name.encode()) > MAX_NAME_BYTES:
         name = name[1:]
@@ -55,29 +63,25 @@ def upload_name(filename: str | None) -> str:
 
 
 def named_candidates(text: str) -> Iterator[list[str]]:
-    """For each word of ``text`` that ends like a file name, the names it may end: itself and the
-    words before it, up to :data:`NAME_WORDS` of them, longest first ("in my sign.png", "my
-    sign.png", "sign.png"), a leading quote or bracket dropped."""
-    text = unicodedata.normalize("NFC", text)
-    words = [w.start() for w in re.finditer(r"\S+", text)]
-    for match in _NAME_END.finditer(text):
-        before = bisect.bisect_left(words, match.start())
-        starts = words[max(0, before - NAME_WORDS):before]
-        names = [text[start:match.end()].lstrip("\"'(\u201c\u2018") for start in starts]
-        yield list(dict.fromkeys([*names, match.group()]))
+    """For each word of ``text`` (NFC-normalised) that ends like a file name, the upload names it may
+    end, longest first (:func:`~hugginggpt_tools.inputs.name_candidates`, each as :func:`upload_name`
+    stores it: "photo (1).png" is "photo _1_.png")."""
+    for names in name_candidates(unicodedata.normalize("NFC", text)):
+        yield list(dict.fromkeys(upload_name(n) for n in names))
 
 
 class Uploads:
     """The uploads folder ``folder`` (``OUTPUT_DIR/uploads``), its uploads by name and the uploads of
-    each session. The names are read from the folder again whenever it changed (its modification
-    time: another process's upload, a clean-up), at most :data:`MAX_SCANNED` upload folders."""
+    each session. This process's uploads join the names as they are saved; the folder is read again
+    (the newest :data:`MAX_SCANNED` upload folders) when a name is not found, at most every
+    :data:`RESCAN_S` seconds (another process's upload, a clean-up)."""
 
     def __init__(self, folder: str | Path, max_sessions: int = MAX_SESSIONS) -> None:
         self.folder = Path(folder)
         self.max_sessions = max_sessions
         self._sessions: OrderedDict[str, dict[str, str]] = OrderedDict()
         self._index: dict[str, list[str]] | None = None  # None: not read yet
-        self._read_at: int | None = None  # the folder's modification time when it was read
+        self._read_at = -float("inf")  # time.monotonic() when the folder was last read
         self._lock = threading.Lock()
 
     def save(self, filename: str | None, data: bytes, key: str | None = None, session: str | None = None) -> Path:
@@ -85,14 +89,12 @@ class Uploads:
         fingerprint, when given) and remember it as ``session``'s latest upload of that name."""
         sub = uuid.uuid4().hex[:12]
         folder = self.folder / (f"{key_fingerprint(key)}-{sub}" if key else sub)
-        before = _mtime(self.folder)
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / upload_name(filename)
         path.write_bytes(data)
         with self._lock:
-            if self._index is not None and before == self._read_at:  # else read again on the next look-up
+            if self._index is not None:  # not read yet: the first look-up reads it
                 self._index.setdefault(path.name, []).append(str(path))
-                self._read_at = _mtime(self.folder)
             if session:
                 self._sessions.setdefault(session, {})[path.name] = str(path)
                 self._sessions.move_to_end(session)
@@ -104,23 +106,28 @@ class Uploads:
               owner: str | None = None) -> list[str]:
         """The paths of the uploads ``text`` names by file name that are not among ``given`` (by
         name): for each name (:func:`named_candidates`, the longest that is an upload wins), the
-        ``session``'s latest upload of it, else the one upload of it in a folder of ``owner`` (a
-        key fingerprint; None: the folders of no key), none when there are several."""
-        have = {Path(g).name for g in given}
+        ``session``'s latest upload of it, else, with ``owner`` (a key fingerprint), the one upload
+        of it in a folder of that key, none when there are several. Without ``owner`` (no keys) only
+        the session's uploads count: any client could send any name."""
+        have = {upload_name(g) for g in given}
         with self._lock:
             session_files = dict(self._sessions.get(session, {})) if session else {}
-        index: dict[str, list[str]] | None = None
         uploads: dict[str, list[str]] = {}  # a name's uploads: the session's latest, else all of the owner's
+        rescanned = False
 
         def named_uploads(name: str) -> list[str]:
-            nonlocal index
+            nonlocal rescanned
             if name not in uploads:
                 mine = session_files.get(name)
                 if mine and os.path.isfile(mine):
                     uploads[name] = [mine]
+                elif owner is None:
+                    uploads[name] = []
                 else:
-                    index = self._current_index() if index is None else index
-                    uploads[name] = _owned(index.get(name, []), owner)
+                    uploads[name] = _owned(self._index_of(name, rescan=False), owner)
+                    if not uploads[name] and not rescanned:  # another process's upload, maybe
+                        rescanned = True
+                        uploads[name] = _owned(self._index_of(name, rescan=True), owner)
             return uploads[name]
 
         found: list[str] = []
@@ -130,32 +137,27 @@ class Uploads:
                 found += paths if len(paths) == 1 else []
         return list(dict.fromkeys(found))
 
-    def _current_index(self) -> dict[str, list[str]]:
-        """The uploads by name, read again when the folder changed since it was last read."""
-        read_at = _mtime(self.folder)
+    def _index_of(self, name: str, rescan: bool) -> list[str]:
+        """The paths of the uploads named ``name``: from the folder, read the first time; read again
+        with ``rescan`` when it was last read :data:`RESCAN_S` seconds ago or more."""
         with self._lock:
-            if self._index is not None and read_at == self._read_at:
-                return self._index
+            fresh = self._index is not None and not (rescan and time.monotonic() - self._read_at >= RESCAN_S)
+            if fresh:
+                return list(self._index.get(name, []))  # type: ignore[union-attr]
+            self._read_at = time.monotonic()  # other look-ups meanwhile wait RESCAN_S, not read it too
         index = _read_index(self.folder)
         with self._lock:
-            self._index, self._read_at = index, read_at
-        return index
+            self._index = index
+            return list(index.get(name, []))
 
 
-def _owned(paths: list[str], owner: str | None) -> list[str]:
-    """Those of ``paths`` that are still there, in a folder of ``owner`` (of no key for None)."""
+def _owned(paths: list[str], owner: str) -> list[str]:
+    """Those of ``paths`` that are still there, in a folder of ``owner``."""
     return [p for p in paths if owner_fingerprint(f"{UPLOADS}/{Path(p).parent.name}/x") == owner and os.path.isfile(p)]
 
 
-def _mtime(folder: Path) -> int | None:
-    try:
-        return os.stat(folder).st_mtime_ns
-    except OSError:
-        return None
-
-
 def _read_index(folder: Path) -> dict[str, list[str]]:
-    """The paths of the uploads in ``folder``'s first :data:`MAX_SCANNED` upload folders, by name."""
+    """The paths of the uploads in ``folder``'s newest :data:`MAX_SCANNED` upload folders, by name."""
     index: dict[str, list[str]] = {}
     for sub in _folders(folder):
         for path in _files(sub.path):
@@ -217,12 +219,20 @@ def with_named_uploads(agent: Any, uploads: Uploads) -> Any:
 
 
 def _folders(folder: Path) -> list[os.DirEntry[str]]:
-    """The first :data:`MAX_SCANNED` folders in ``folder`` (none when it cannot be read)."""
+    """The newest :data:`MAX_SCANNED` folders in ``folder`` (none when it cannot be read)."""
     try:
         with os.scandir(folder) as entries:
-            return [e for _, e in zip(range(MAX_SCANNED), entries) if e.is_dir(follow_symlinks=False)]
+            folders = [e for e in entries if e.is_dir(follow_symlinks=False)]
     except OSError:  # no uploads yet
         return []
+    return folders if len(folders) <= MAX_SCANNED else heapq.nlargest(MAX_SCANNED, folders, key=_modified)
+
+
+def _modified(entry: os.DirEntry[str]) -> int:
+    try:
+        return entry.stat(follow_symlinks=False).st_mtime_ns
+    except OSError:  # removed meanwhile
+        return 0
 
 
 def _files(folder: str) -> list[str]:
@@ -234,4 +244,4 @@ def _files(folder: str) -> list[str]:
         return []
 
 
-__all__ = ["MAX_NAME_BYTES", "MAX_NAME_CHARS", "MAX_SCANNED", "MAX_SESSIONS", "Uploads", "named_candidates", "upload_name", "with_named_uploads"]
+__all__ = ["MAX_NAME_BYTES", "MAX_NAME_CHARS", "MAX_SCANNED", "MAX_SESSIONS", "RESCAN_S", "Uploads", "named_candidates", "upload_name", "with_named_uploads"]

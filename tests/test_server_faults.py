@@ -4,6 +4,7 @@ its name alone, a stream the controller LLM's failure cut off, and fixes worded 
 from __future__ import annotations
 
 import logging
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from hugginggpt_tools.config import Settings  # noqa: E402
 from hugginggpt_tools.errors import InputError  # noqa: E402
 from hugginggpt_tools.inputs import resolve_file  # noqa: E402
 from hugginggpt_tools.planning.base import Planner  # noqa: E402
-from hugginggpt_tools.policy import FilePolicy  # noqa: E402
+from hugginggpt_tools.policy import GIVE_FILE_FIX, FilePolicy  # noqa: E402
 from hugginggpt_tools.server import SERVER_FILE_FIX, create_app, server_fixes  # noqa: E402
 from hugginggpt_tools.server_uploads import MAX_NAME_BYTES, named_candidates, upload_name  # noqa: E402
 
@@ -96,15 +97,26 @@ def test_a_request_names_an_upload_of_its_session_by_its_name_alone(settings: Se
     _upload(client, "my memo.png", {"X-Session-Id": "up1"})
     assert _read(_ask(client, "Read the text in my memo.png", headers={"X-Session-Id": "up1"})) == \
         "TEXT ON THE PAGE"
-    # the one upload of that name on the server: without a session too
-    assert _read(_ask(client, "Read the text in memo2.png")) == "TEXT ON THE PAGE"
-    # two of that name, neither the session's: not guessed; the fix is the server's
-    _upload(client, "memo2.png")
+    # without keys another client's upload is never found by its name: with no session, another
+    # session, or when it is the only one of that name on the server
     for headers in ({}, {"X-Session-Id": "up2"}):
         error = _read(_ask(client, "Read the text in memo2.png", headers=headers))
         assert "'memo2.png' not found" in error and SERVER_FILE_FIX in error and "--file" not in error
+    _upload(client, "memo2.png")
+    assert "'memo2.png' not found" in _read(_ask(client, "Read the text in memo2.png"))
     # the session's own one still wins
     assert _read(_ask(client, "Read the text in memo2.png", headers={"X-Session-Id": "up1"})) == "TEXT ON THE PAGE"
+
+
+def test_names_with_brackets_and_combining_marks_are_found_by_their_names(settings: Settings) -> None:
+    """"photo (1).png" was stored but never found by its name; "नमस्ते.png" lost its vowel signs."""
+    client = TestClient(create_app(_agent(settings), settings=settings, api_keys=[]))
+    session = {"X-Session-Id": "marks"}
+    for name in ("photo (1).png", "नमस्ते.png", "வணக்கம் படம்.png"):
+        uploaded = _upload(client, name, session)
+        assert uploaded["name"] == unicodedata.normalize("NFC", name).replace("(", "_").replace(")", "_"), uploaded
+        assert _read(_ask(client, f"Read the text in {name} please", headers=session)) == "TEXT ON THE PAGE", name
+    assert upload_name("नमस्ते.png") == "नमस्ते.png" and upload_name("a+b,c@d.png") == "a_b_c_d.png"
 
 
 def test_with_keys_a_name_finds_only_the_keys_own_uploads(settings: Settings) -> None:
@@ -119,15 +131,20 @@ def test_with_keys_a_name_finds_only_the_keys_own_uploads(settings: Settings) ->
 
 def test_an_upload_name_keeps_what_is_safe() -> None:
     assert upload_name("my sign.png") == "my sign.png"
-    assert upload_name("Café (1).png") == "Café (1).png"
+    assert upload_name("Café (1).png") == "Café _1_.png"
     assert upload_name("../../etc/passwd") == "passwd"
     assert upload_name("C:\\Users\\ann\\my sign.png") == "my sign.png"
-    assert upload_name("a\nb$`|.png") == "a_b_.png"
+    assert upload_name("a\nb$`|.png") == "a_b$`_.png"
+    assert upload_name("x\u202egnp.exe") == "x_gnp.exe" and upload_name("क\u200dष.png") == "क\u200dष.png"
     assert upload_name("..hidden.png ") == "hidden.png"
     assert upload_name("") == upload_name("..") == upload_name(None) == "upload"
     long = upload_name("é" * 300 + ".png")
     assert len(long.encode()) <= MAX_NAME_BYTES and len(upload_name("x" * 300 + ".png")) <= 100 and long.endswith("é.png")
-    assert list(named_candidates('Read "my sign.png" aloud')) == [['Read "my sign.png', "my sign.png", "sign.png"]]
+    assert list(named_candidates('Read "my sign.png" aloud')) == [['Read _my sign.png', "my sign.png", "sign.png"]]
+    assert list(named_candidates("see photo (1).png, a.png,b.png")) == [
+        ["see photo _1_.png", "photo _1_.png", "1_.png"],
+        ["see photo _1_.png_ a.png", "photo _1_.png_ a.png", "1_.png_ a.png", "a.png"],
+        ["see photo _1_.png_ a.png_b.png", "photo _1_.png_ a.png_b.png", "1_.png_ a.png_b.png", "a.png_b.png", "b.png"]]
 
 
 def test_a_bad_session_id_on_an_upload_is_a_400(settings: Settings) -> None:
@@ -215,3 +232,63 @@ def test_a_stream_broken_off_before_its_error_event_gets_one() -> None:
     asyncio.run(_StreamErrors(app)({"type": "http", "path": "/hugginggpt/stream"}, None, send))
     assert sent[-1]["more_body"] is False and sent[-1]["body"].startswith(b"event: error\r\n")
     assert b'"status_code": 500' in sent[-1]["body"]
+
+
+def test_the_name_index_finds_another_process_upload_and_reads_the_folder_at_most_once_a_second(
+        tmp_path: Path, monkeypatch: Any) -> None:
+    """The index was read again only when the uploads folder's modification time moved past the one
+    its own saves had recorded, so another process's upload could stay unfound for good."""
+    import os
+
+    from hugginggpt_tools import server_uploads
+    from hugginggpt_tools.server_guard import key_fingerprint
+
+    root = tmp_path / "uploads"
+    mine, other = server_uploads.Uploads(root), server_uploads.Uploads(root)
+    owner = key_fingerprint("key-one-123")
+    seed = mine.save("seed.png", b"x", "key-one-123")
+    assert mine.named("Read seed.png", owner=owner) == [str(seed)]
+    stat = os.stat(root)
+    theirs = other.save("theirs.png", b"x", "key-one-123")
+    os.utime(root, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # as if within the same tick, or before a save of mine
+    mine.save("later.png", b"x", "key-one-123")
+    monkeypatch.setattr(server_uploads, "RESCAN_S", 0.0)
+    assert mine.named("Read theirs.png", owner=owner) == [str(theirs)]
+    reads: list[Path] = []
+    read = server_uploads._read_index
+    monkeypatch.setattr(server_uploads, "_read_index", lambda folder: reads.append(folder) or read(folder))
+    monkeypatch.setattr(server_uploads, "RESCAN_S", 60.0)
+    for _ in range(3):  # a name not found: the folder read once, not at every look-up
+        assert mine.named("Read ghost.png", owner=owner) == [] and mine.named("Read later.png", owner=owner)
+    assert len(reads) <= 1
+
+
+def test_the_name_index_keeps_the_newest_folders(tmp_path: Path, monkeypatch: Any) -> None:
+    import os
+
+    from hugginggpt_tools import server_uploads
+
+    monkeypatch.setattr(server_uploads, "MAX_SCANNED", 2)
+    paths = [server_uploads.Uploads(tmp_path).save(f"f{i}.png", b"x") for i in range(4)]
+    for i, path in enumerate(paths):
+        os.utime(path.parent, ns=(i * 10**9, i * 10**9))
+    assert sorted(server_uploads._read_index(tmp_path)) == ["f2.png", "f3.png"]
+
+
+def test_a_model_output_holding_the_command_line_fix_is_left_alone(settings: Settings) -> None:
+    """Every string of the output was rewritten: a text a model read that quotes the command line's
+    fix was changed too. Only errors, warnings and the answer's lines quoting them are."""
+    page = f"Manual: {GIVE_FILE_FIX} or give its full path."
+    agent = fake_agent(settings, {"fake/ocr": ("image-to-text", lambda i, c: page)})
+    client = TestClient(create_app(agent, settings=settings, api_keys=[]))
+    session = {"X-Session-Id": "manual"}
+    _upload(client, "manual.png", session)
+    output = _ask(client, "Read the text in manual.png", headers=session)
+    assert _read(output) == page and page in output["output"] and page in output["answer"]["text"], output
+    output = _ask(client, "Read the text in manual.png and the text in ghost.png", headers=session)
+    results = output["answer"]["results"]
+    assert [r["text"] for r in results if r["status"] == "succeeded"] == [page], results
+    errors = [r["error"] for r in results if r["status"] != "succeeded"]
+    assert errors and all(SERVER_FILE_FIX in e and "--file" not in e for e in errors), errors
+    assert page in output["output"] and output["output"].count("--file") == 1, output["output"]
+    assert SERVER_FILE_FIX in output["output"], output["output"]

@@ -118,3 +118,16 @@ def test_the_agent_summarises_the_document_not_its_name(work: Path, monkeypatch:
                           ("summarize 'meeting notes.docx is late'", "meeting notes.docx is late")]:
         answer = agent.invoke({"input": request})["answer"]
         assert [(r.status, r.text) for r in answer.results] == [("succeeded", f"SUMMARY OF: {text}")], request
+
+
+def test_spaced_file_names_is_linear_in_the_request(tmp_path: Path) -> None:
+    """Each name end re-split all the text before it: 1 s at 8 KB, 7 s at 32 KB of "a.png " words."""
+    import time
+
+    from hugginggpt_tools.inputs import spaced_file_names
+
+    (tmp_path / "small text.png").write_bytes(b"png")
+    request = "a.png " * 6_000 + "read small text.png"
+    started = time.perf_counter()
+    assert spaced_file_names(request, tmp_path) == ["small text.png"]
+    assert time.perf_counter() - started < 2.0
