@@ -27,6 +27,18 @@ os.environ.setdefault("HUGGINGGPT_CATALOG_DIR", os.path.join(tempfile.gettempdir
 
 
 @pytest.fixture(scope="session")
+def ocr() -> Any:
+    """The bundled RapidOCR model, loaded once for the session (one thread)."""
+    pytest.importorskip("rapidocr_onnxruntime")
+    from hugginggpt_tools.backends.bundled import RapidOCRModel
+    from hugginggpt_tools.config import Settings
+
+    model = RapidOCRModel(Settings(num_threads=1))
+    model.load()
+    return model
+
+
+@pytest.fixture(scope="session")
 def bundled_qa() -> Any:
     """The bundled MiniLM extractive question answerer, loaded once for the session."""
     from hugginggpt_tools.backends.bundled_text import MiniLMExtractiveQA

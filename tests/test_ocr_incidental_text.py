@@ -31,17 +31,6 @@ def test_the_image_size_is_asked_for_only_when_the_text_is_short() -> None:
     assert incidental_text(mark, lambda: asked.append(1) or (1024, 683)) and asked == [1]
 
 
-@pytest.fixture(scope="module")
-def ocr():
-    pytest.importorskip("rapidocr_onnxruntime")
-    from hugginggpt_tools.backends.bundled import RapidOCRModel
-    from hugginggpt_tools.config import Settings
-
-    model = RapidOCRModel(Settings(num_threads=1))
-    model.load()
-    return model
-
-
 def _landscape(path: Path) -> Path:
     from PIL import Image, ImageDraw, ImageFont
 

@@ -72,17 +72,6 @@ def test_a_lone_cjk_character_read_with_a_low_score_is_stray() -> None:
     assert stray_glyphs([("合", 0.6), ("OPEN", 0.98)]) == [True, False]  # a stray next to Latin text
 
 
-@pytest.fixture(scope="module")
-def ocr():
-    pytest.importorskip("rapidocr_onnxruntime")
-    from hugginggpt_tools.backends.bundled import RapidOCRModel
-    from hugginggpt_tools.config import Settings
-
-    model = RapidOCRModel(Settings(num_threads=1))
-    model.load()
-    return model
-
-
 def _ctx(tmp_path: Path, request: str):
     from hugginggpt_tools.artifacts import ArtifactStore
     from hugginggpt_tools.backends.base import RunContext

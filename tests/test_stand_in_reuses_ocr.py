@@ -6,25 +6,15 @@ takes the question's place (its id), its context the plan's own OCR; nothing els
 from __future__ import annotations
 
 from fake_embedder import HashEmbedder
+from test_reading_stand_in import DOCQA, OCR, QA, TTS, VQA, _card  # the cards of the stand-in's own tests
 
 from hugginggpt_tools.backends.base import Backends
 from hugginggpt_tools.model_index.index import ModelIndex
-from hugginggpt_tools.schemas import ModelCard, ModelChoice, Plan, Ref, Task
+from hugginggpt_tools.schemas import ModelChoice, Plan, Ref, Task
 from hugginggpt_tools.selection import select_models, stand_ins
 from hugginggpt_tools.selection.stand_in_tasks import _new_id
 from hugginggpt_tools.testing import SubsetBackend
 
-
-def _card(model_id: str, task: str, description: str, tags: tuple[str, ...] = ()) -> ModelCard:
-    return ModelCard(id=model_id, task=task, description=description, downloads=10, backends=["local"],
-                     tags=list(tags))
-
-
-VQA = _card("Salesforce/blip-vqa-base", "visual-question-answering", "answer questions about images")
-DOCQA = _card("impira/layoutlm-invoices", "document-question-answering", "answer questions about documents")
-OCR = _card("ocr/reader", "image-to-text", "reads printed text", tags=("ocr",))
-QA = _card("qa/extractive", "question-answering", "extractive question answering")
-TTS = _card("tts/voice", "text-to-speech", "speak text aloud")
 CLASSIFY = _card("cls/labels", "image-classification", "labels a picture")
 CARDS = [VQA, DOCQA, OCR, QA, TTS, CLASSIFY]
 RUNNABLE = {OCR.id, QA.id, TTS.id, CLASSIFY.id}
