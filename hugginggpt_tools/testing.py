@@ -122,6 +122,14 @@ def fake_card(task: str, model_id: str | None = None, backend: str = "fake", dow
                      description=description or f"fake model for {task}", source="test")
 
 
+def local_card(model_id: str, task: str, description: str = "", downloads: int = 10, *, tags: Sequence[str] = (),
+               languages: Sequence[str] = ()) -> ModelCard:
+    """A model card served by the ``local`` backend (what :class:`SubsetBackend` runs by default), for
+    selection tests: its id, task, description, downloads, tags and languages."""
+    return ModelCard(id=model_id, task=task, description=description, downloads=downloads, backends=["local"],
+                     tags=list(tags), languages=list(languages))
+
+
 def fake_choice(task_id: int, task: str, model_ids: Sequence[str] = (), backend: str = "fake") -> ModelChoice:
     """A choice of the first of ``model_ids`` (default one fake model) with the rest as fallbacks."""
     ids = list(model_ids) or [f"fake/{task}"]
@@ -175,4 +183,4 @@ def fake_tool_calling_model(steps: Sequence[Step]) -> Any:
     return FakeToolCallingModel()
 
 
-__all__ = ["FakeBackend", "FakeCall", "SubsetBackend", "fake_card", "fake_choice", "fake_tool_calling_model", "scripted_chat_model"]
+__all__ = ["FakeBackend", "FakeCall", "SubsetBackend", "fake_card", "fake_choice", "local_card", "fake_tool_calling_model", "scripted_chat_model"]

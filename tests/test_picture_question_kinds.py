@@ -10,20 +10,14 @@ from fake_embedder import HashEmbedder
 
 from hugginggpt_tools.backends.base import Backends
 from hugginggpt_tools.model_index.index import ModelIndex
-from hugginggpt_tools.schemas import ModelCard, Plan, Task
+from hugginggpt_tools.schemas import Plan, Task
 from hugginggpt_tools.selection import select_models, stand_in, stand_ins
-from hugginggpt_tools.testing import SubsetBackend
+from hugginggpt_tools.testing import SubsetBackend, local_card
 
-
-def _card(model_id: str, task: str, description: str, tags: tuple[str, ...] = ()) -> ModelCard:
-    return ModelCard(id=model_id, task=task, description=description, downloads=10, backends=["local"],
-                     tags=list(tags))
-
-
-CARDS = [_card("org/blip-vqa", "visual-question-answering", "answer questions about images"),
-         _card("det/faces", "object-detection", "detect faces and people"),
-         _card("ocr/reader", "image-to-text", "reads printed text", tags=("ocr",)),
-         _card("qa/extractive", "question-answering", "extractive question answering")]
+CARDS = [local_card("org/blip-vqa", "visual-question-answering", "answer questions about images"),
+         local_card("det/faces", "object-detection", "detect faces and people"),
+         local_card("ocr/reader", "image-to-text", "reads printed text", tags=("ocr",)),
+         local_card("qa/extractive", "question-answering", "extractive question answering")]
 RUNNABLE = {"det/faces", "ocr/reader", "qa/extractive"}
 
 

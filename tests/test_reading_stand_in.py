@@ -10,23 +10,17 @@ from fake_embedder import HashEmbedder
 
 from hugginggpt_tools.backends.base import Backends
 from hugginggpt_tools.model_index.index import ModelIndex
-from hugginggpt_tools.schemas import ModelCard, Plan, Ref, Task
+from hugginggpt_tools.schemas import Plan, Ref, Task
 from hugginggpt_tools.selection import select_models, stand_ins
 from hugginggpt_tools.selection.reading import asks_particular, reading_stand_in
-from hugginggpt_tools.testing import SubsetBackend
+from hugginggpt_tools.testing import SubsetBackend, local_card
 
-
-def _card(model_id: str, task: str, description: str, tags: tuple[str, ...] = ()) -> ModelCard:
-    return ModelCard(id=model_id, task=task, description=description, downloads=10, backends=["local"],
-                     tags=list(tags))
-
-
-VQA = _card("Salesforce/blip-vqa-base", "visual-question-answering", "answer questions about images")
-DOCQA = _card("impira/layoutlm-invoices", "document-question-answering", "answer questions about documents")
-OCR = _card("ocr/reader", "image-to-text", "reads printed text", tags=("ocr",))
-QA = _card("qa/extractive", "question-answering", "extractive question answering")
-DETECT = _card("det/faces", "object-detection", "finds faces and people")
-TTS = _card("tts/voice", "text-to-speech", "speak text aloud")
+VQA = local_card("Salesforce/blip-vqa-base", "visual-question-answering", "answer questions about images")
+DOCQA = local_card("impira/layoutlm-invoices", "document-question-answering", "answer questions about documents")
+OCR = local_card("ocr/reader", "image-to-text", "reads printed text", tags=("ocr",))
+QA = local_card("qa/extractive", "question-answering", "extractive question answering")
+DETECT = local_card("det/faces", "object-detection", "finds faces and people")
+TTS = local_card("tts/voice", "text-to-speech", "speak text aloud")
 CARDS = [VQA, DOCQA, OCR, QA, DETECT, TTS]
 RUNNABLE = {OCR.id, QA.id, DETECT.id, TTS.id}
 

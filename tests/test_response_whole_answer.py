@@ -10,9 +10,9 @@ from fake_embedder import HashEmbedder
 from hugginggpt_tools.backends.base import Backends
 from hugginggpt_tools.model_index.index import ModelIndex
 from hugginggpt_tools.response import summarize
-from hugginggpt_tools.schemas import ModelCard, ModelChoice, Plan, Task, TaskResult
+from hugginggpt_tools.schemas import ModelChoice, Plan, Task, TaskResult
 from hugginggpt_tools.selection import select_models, stand_ins
-from hugginggpt_tools.testing import SubsetBackend
+from hugginggpt_tools.testing import SubsetBackend, local_card
 
 _WHY = ("no visual-question-answering model can run here (download the weights with "
         "`hf download Salesforce/blip-vqa-base`); object-detection stands in")
@@ -40,14 +40,10 @@ def test_an_answer_saved_before_the_flag_still_loads() -> None:
     assert ModelChoice.model_validate(saved).answers_whole is False
 
 
-def _card(model_id: str, task: str, description: str) -> ModelCard:
-    return ModelCard(id=model_id, task=task, description=description, downloads=10, backends=["local"])
-
-
 @pytest.mark.parametrize(("question", "whole"), [("How many faces are there?", True), ("Who is in portrait.jpg?", False)])
 def test_selection_flags_a_stand_in_that_holds_the_whole_answer(question: str, whole: bool) -> None:
-    cards = [_card("org/blip-vqa", "visual-question-answering", "answer questions about images"),
-             _card("det/faces", "object-detection", "detect faces and people")]
+    cards = [local_card("org/blip-vqa", "visual-question-answering", "answer questions about images"),
+             local_card("det/faces", "object-detection", "detect faces and people")]
     catalog = ModelIndex.build(cards, HashEmbedder())
     backends = Backends([SubsetBackend({"det/faces"})])
     plan = Plan(tasks=[Task(id=0, task="visual-question-answering", args={"image": "portrait.jpg", "text": question})])
@@ -58,8 +54,8 @@ def test_selection_flags_a_stand_in_that_holds_the_whole_answer(question: str, w
 def test_a_documents_text_read_in_place_of_its_question_is_not_the_whole_answer() -> None:
     """OCR standing in for document question answering gives the whole text, in which the answer is to be found:
     its choice is not flagged, so the answer keeps the hint on how to run a document question answering model."""
-    cards = [_card("org/layoutlm", "document-question-answering", "answer questions about documents"),
-             _card("org/ocr", "image-to-text", "read printed text in images")]
+    cards = [local_card("org/layoutlm", "document-question-answering", "answer questions about documents"),
+             local_card("org/ocr", "image-to-text", "read printed text in images")]
     catalog = ModelIndex.build(cards, HashEmbedder())
     backends = Backends([SubsetBackend({"org/ocr"})])
     question = "What does invoice.png say?"

@@ -12,7 +12,7 @@ from fake_embedder import HashEmbedder
 from hugginggpt_tools.backends.base import Backends, RunContext
 from hugginggpt_tools.config import REPO_DIR, Settings
 from hugginggpt_tools.model_index.index import ModelIndex
-from hugginggpt_tools.schemas import ModelCard, Plan, Ref, Task, TextTemplate
+from hugginggpt_tools.schemas import Plan, Ref, Task, TextTemplate
 from hugginggpt_tools.selection import (
     asks_about_emotion,
     emotion_stand_in,
@@ -20,27 +20,21 @@ from hugginggpt_tools.selection import (
     select_models,
     stand_ins,
 )
-from hugginggpt_tools.testing import SubsetBackend
+from hugginggpt_tools.testing import SubsetBackend, local_card
 
 EMOTION_FIX = "download the weights"
 
 
-def _card(model_id: str, task: str, description: str, downloads: int = 10, tags: tuple[str, ...] = (),
-          languages: tuple[str, ...] = ()) -> ModelCard:
-    return ModelCard(id=model_id, task=task, description=description, downloads=downloads, backends=["local"],
-                     tags=list(tags), languages=list(languages))
-
-
-VAD = _card("vad/silero", "audio-classification", "Voice activity detection: speech or no speech. It answers "
+VAD = local_card("vad/silero", "audio-classification", "Voice activity detection: speech or no speech. It answers "
             "only whether someone is speaking: no speaker identity, emotion or language labels.", 100)
-SER = _card("org/speech-emotion-base", "audio-classification", "Speech emotion recognition: happy, sad, angry, "
+SER = local_card("org/speech-emotion-base", "audio-classification", "Speech emotion recognition: happy, sad, angry, "
             "neutral", 50, languages=("en",))
-SER_HUGE = _card("org/speech-emotion-6b", "audio-classification", "Speech emotion recognition of the speaker: is "
+SER_HUGE = local_card("org/speech-emotion-6b", "audio-classification", "Speech emotion recognition of the speaker: is "
                  "the speaker happy, sad or angry", 5000, languages=("en",))
-ASR = _card("asr/whisper", "automatic-speech-recognition", "transcribe speech to text", 100)
-LANG_ID = _card("cls/lang-id", "text-classification", "the speaker happy: which language a text is in", 1000)
-VADER = _card("cls/vader", "text-classification", "sentiment of English text", 10, tags=("sentiment",))
-TTS = _card("tts/voice", "text-to-speech", "speak text aloud", 10)
+ASR = local_card("asr/whisper", "automatic-speech-recognition", "transcribe speech to text", 100)
+LANG_ID = local_card("cls/lang-id", "text-classification", "the speaker happy: which language a text is in", 1000)
+VADER = local_card("cls/vader", "text-classification", "sentiment of English text", 10, tags=("sentiment",))
+TTS = local_card("tts/voice", "text-to-speech", "speak text aloud", 10)
 CATALOG_CARDS = [VAD, SER, SER_HUGE, ASR, LANG_ID, VADER, TTS]
 BUNDLED_LIKE = {VAD.id, ASR.id, LANG_ID.id, VADER.id, TTS.id}
 HAPPY = "Tell me if the speaker in voice.wav is happy"
@@ -91,10 +85,10 @@ def test_a_card_recognizes_emotion_when_it_says_so_not_when_it_denies_it() -> No
     assert recognizes_emotion(bundled["bundled/vader-sentiment"])
     assert recognizes_emotion(SER) and not recognizes_emotion(VAD)
     # a local model described by its labels (local_models._describe)
-    local = _card("local/ser", "audio-classification", "Local wav2vec2 model (Wav2Vec2ForSequenceClassification) "
+    local = local_card("local/ser", "audio-classification", "Local wav2vec2 model (Wav2Vec2ForSequenceClassification) "
                   "in ser. Labels: neu, hap, ang, sad.")
     assert recognizes_emotion(local)
-    assert not recognizes_emotion(_card("local/kws", "audio-classification", "Labels: yes, no, up, down, left."))
+    assert not recognizes_emotion(local_card("local/kws", "audio-classification", "Labels: yes, no, up, down, left."))
 
 
 def test_the_stand_in_transcribes_then_judges_the_transcript() -> None:

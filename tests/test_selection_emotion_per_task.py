@@ -10,22 +10,16 @@ from hugginggpt_tools import selection
 from hugginggpt_tools.backends.base import Backends
 from hugginggpt_tools.model_index.index import ModelIndex
 from hugginggpt_tools.model_index.languages import QueryLanguages, reading_languages
-from hugginggpt_tools.schemas import ModelCard, Plan, Ref, Task, TextTemplate
+from hugginggpt_tools.schemas import Plan, Ref, Task, TextTemplate
 from hugginggpt_tools.selection import emotion_stand_in, request_about, select_models, stand_in_tasks, stand_ins
-from hugginggpt_tools.testing import SubsetBackend
+from hugginggpt_tools.testing import SubsetBackend, local_card
 
-
-def _card(model_id: str, task: str, description: str, downloads: int = 10, tags: tuple[str, ...] = ()) -> ModelCard:
-    return ModelCard(id=model_id, task=task, description=description, downloads=downloads, backends=["local"],
-                     tags=list(tags))
-
-
-VAD = _card("vad/silero", "audio-classification", "Voice activity detection: speech or no speech, no emotion "
+VAD = local_card("vad/silero", "audio-classification", "Voice activity detection: speech or no speech, no emotion "
             "labels.", 100)
-SER = _card("org/speech-emotion", "audio-classification", "Speech emotion recognition: happy, sad, angry, neutral")
-ASR = _card("asr/whisper", "automatic-speech-recognition", "transcribe speech to text", 100)
-VADER = _card("cls/vader", "text-classification", "sentiment of English text", tags=("sentiment",))
-TTS = _card("tts/voice", "text-to-speech", "speak text aloud")
+SER = local_card("org/speech-emotion", "audio-classification", "Speech emotion recognition: happy, sad, angry, neutral")
+ASR = local_card("asr/whisper", "automatic-speech-recognition", "transcribe speech to text", 100)
+VADER = local_card("cls/vader", "text-classification", "sentiment of English text", tags=("sentiment",))
+TTS = local_card("tts/voice", "text-to-speech", "speak text aloud")
 RUNNABLE = {VAD.id, ASR.id, VADER.id, TTS.id}
 MIXED = "Is there speech in a.wav and is the speaker in b.wav happy?"
 

@@ -23,25 +23,19 @@ from hugginggpt_tools.backends.base import Backends
 from hugginggpt_tools.model_index import languages
 from hugginggpt_tools.model_index.index import ModelIndex
 from hugginggpt_tools.model_index.languages import QueryLanguages, query_languages
-from hugginggpt_tools.schemas import Candidate, ModelCard, ModelChoice, Plan, Ref, Task
+from hugginggpt_tools.schemas import Candidate, ModelChoice, Plan, Ref, Task
 from hugginggpt_tools.selection import picture_stand_in, select_models, stand_in, stand_ins
-from hugginggpt_tools.testing import SubsetBackend
+from hugginggpt_tools.testing import SubsetBackend, local_card
 
 ROOT = Path(__file__).resolve().parents[1]
 VQA_FIX = "download the weights"
 
 
-def _card(model_id: str, task: str, description: str, tags: tuple[str, ...] = (),
-          languages: tuple[str, ...] = ()) -> ModelCard:
-    return ModelCard(id=model_id, task=task, description=description, downloads=10, backends=["local"],
-                     tags=list(tags), languages=list(languages))
-
-
-VQA = _card("org/blip-vqa", "visual-question-answering", "answer questions about images")
-DETECTOR = _card("det/faces", "object-detection", "detect faces and people")
-CLASSIFIER = _card("cls/imagenet", "image-classification", "imagenet labels")
-OCR = _card("ocr/reader", "image-to-text", "reads printed text", tags=("ocr",))
-TTS = _card("tts/voice", "text-to-speech", "speak text aloud")
+VQA = local_card("org/blip-vqa", "visual-question-answering", "answer questions about images")
+DETECTOR = local_card("det/faces", "object-detection", "detect faces and people")
+CLASSIFIER = local_card("cls/imagenet", "image-classification", "imagenet labels")
+OCR = local_card("ocr/reader", "image-to-text", "reads printed text", tags=("ocr",))
+TTS = local_card("tts/voice", "text-to-speech", "speak text aloud")
 
 
 @pytest.fixture(scope="module")
@@ -136,9 +130,9 @@ def test_a_question_no_stand_in_answers_fails_with_the_fix_and_a_full_answer_war
 
 def test_the_warning_names_the_stand_in_by_its_id_after_an_emotion_split():
     """An emotion question before it becomes two tasks: the image question's stand-in is task 2."""
-    cards = [VQA, DETECTOR, _card("vad/silero", "audio-classification", "voice activity detection"),
-             _card("asr/whisper", "automatic-speech-recognition", "transcribe speech"),
-             _card("cls/vader", "text-classification", "sentiment of English text", tags=("sentiment",))]
+    cards = [VQA, DETECTOR, local_card("vad/silero", "audio-classification", "voice activity detection"),
+             local_card("asr/whisper", "automatic-speech-recognition", "transcribe speech"),
+             local_card("cls/vader", "text-classification", "sentiment of English text", tags=("sentiment",))]
     catalog = ModelIndex.build(cards, HashEmbedder())
     plan = Plan(tasks=[Task(id=0, task="audio-classification", args={"audio": "voice.wav"}),
                        _vqa("Who is in portrait.jpg?", task_id=1)])
@@ -207,19 +201,19 @@ def test_an_unknown_target_language_is_kept_as_written_and_matches_no_other_code
         frozenset({"fr", "zh"}), "fr", "zh")
     assert query_languages("x", target="Brazilian Portuguese").target == "pt"
     assert query_languages("Translate 'fly to Mars' and read it to John").unknown_target is None
-    korean = _card("Helsinki-NLP/opus-mt-ko-en", "translation", "ko en", languages=("ko", "en"))
-    en_x = _card("facebook/wmt21-en-x", "translation", "en to x", languages=("multilingual", "en", "de", "ja"))
-    listed = _card("org/klingon-mt", "translation", "English to Klingon", languages=("en", "klingon"))
-    llm = _card("controller-llm", "translation", "the LLM", tags=("llm",))
+    korean = local_card("Helsinki-NLP/opus-mt-ko-en", "translation", "ko en", languages=("ko", "en"))
+    en_x = local_card("facebook/wmt21-en-x", "translation", "en to x", languages=("multilingual", "en", "de", "ja"))
+    listed = local_card("org/klingon-mt", "translation", "English to Klingon", languages=("en", "klingon"))
+    llm = local_card("controller-llm", "translation", "the LLM", tags=("llm",))
     assert not languages.may_translate_into(korean, found) and not languages.may_translate_into(en_x, found)
     assert languages.may_translate_into(listed, found) and languages.may_translate_into(llm, found)
 
 
 def test_a_translation_into_klingon_takes_no_model_of_another_language_and_says_so():
-    cards = [_card("Helsinki-NLP/opus-mt-ko-en", "translation", "translate Korean Klingon to English", languages=("ko", "en")),
-             _card("Helsinki-NLP/opus-mt-en-de", "translation", "translate English to German", languages=("en", "de")),
-             _card("facebook/wmt21-en-x", "translation", "English to many", languages=("multilingual", "en", "de")),
-             _card("controller-llm", "translation", "the LLM translates", tags=("llm",))]
+    cards = [local_card("Helsinki-NLP/opus-mt-ko-en", "translation", "translate Korean Klingon to English", languages=("ko", "en")),
+             local_card("Helsinki-NLP/opus-mt-en-de", "translation", "translate English to German", languages=("en", "de")),
+             local_card("facebook/wmt21-en-x", "translation", "English to many", languages=("multilingual", "en", "de")),
+             local_card("controller-llm", "translation", "the LLM translates", tags=("llm",))]
     catalog = ModelIndex.build(cards, HashEmbedder())
     request = "Translate 'good morning' into Klingon"
     plan = Plan(tasks=[Task(id=0, task="translation", args={"text": "good morning"})])

@@ -10,22 +10,16 @@ from hugginggpt_tools.backends.base import Backends
 from hugginggpt_tools.model_index.index import ModelIndex
 from hugginggpt_tools.schemas import ModelCard, Plan, Ref, Task
 from hugginggpt_tools.selection import select_models, stand_ins
-from hugginggpt_tools.testing import SubsetBackend
+from hugginggpt_tools.testing import SubsetBackend, local_card
 
-
-def _card(model_id: str, task: str, description: str, tags: tuple[str, ...] = ()) -> ModelCard:
-    return ModelCard(id=model_id, task=task, description=description, downloads=10, backends=["local"],
-                     tags=list(tags))
-
-
-VQA = _card("vqa/blip", "visual-question-answering", "answer questions about images")
-DETECT = _card("det/faces", "object-detection", "finds faces and people")
-TTS = _card("tts/voice", "text-to-speech", "speak text aloud")
-VAD = _card("vad/silero", "audio-classification", "Voice activity detection: speech or no speech.",
+VQA = local_card("vqa/blip", "visual-question-answering", "answer questions about images")
+DETECT = local_card("det/faces", "object-detection", "finds faces and people")
+TTS = local_card("tts/voice", "text-to-speech", "speak text aloud")
+VAD = local_card("vad/silero", "audio-classification", "Voice activity detection: speech or no speech.",
             tags=("audio-classification", "voice-activity-detection"))
-AST = _card("mit/ast-audioset", "audio-classification", "Audio Spectrogram Transformer fine-tuned on AudioSet: "
+AST = local_card("mit/ast-audioset", "audio-classification", "Audio Spectrogram Transformer fine-tuned on AudioSet: "
             "names sound events")
-SER = _card("org/speech-emotion", "audio-classification", "Speech emotion recognition: happy, sad, angry, neutral")
+SER = local_card("org/speech-emotion", "audio-classification", "Speech emotion recognition: happy, sad, angry, neutral")
 RUNNABLE = {DETECT.id, TTS.id, VAD.id}
 QUESTION = "How many people are in portrait.jpg?"
 

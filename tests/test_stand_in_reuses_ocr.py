@@ -6,16 +6,16 @@ takes the question's place (its id), its context the plan's own OCR; nothing els
 from __future__ import annotations
 
 from fake_embedder import HashEmbedder
-from test_reading_stand_in import DOCQA, OCR, QA, TTS, VQA, _card  # the cards of the stand-in's own tests
+from test_reading_stand_in import DOCQA, OCR, QA, TTS, VQA  # the cards of the stand-in's own tests
 
 from hugginggpt_tools.backends.base import Backends
 from hugginggpt_tools.model_index.index import ModelIndex
 from hugginggpt_tools.schemas import ModelChoice, Plan, Ref, Task
 from hugginggpt_tools.selection import select_models, stand_ins
 from hugginggpt_tools.selection.stand_in_tasks import _new_id
-from hugginggpt_tools.testing import SubsetBackend
+from hugginggpt_tools.testing import SubsetBackend, local_card
 
-CLASSIFY = _card("cls/labels", "image-classification", "labels a picture")
+CLASSIFY = local_card("cls/labels", "image-classification", "labels a picture")
 CARDS = [VQA, DOCQA, OCR, QA, TTS, CLASSIFY]
 RUNNABLE = {OCR.id, QA.id, TTS.id, CLASSIFY.id}
 
