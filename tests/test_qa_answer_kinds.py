@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from hugginggpt_tools.backends._answer_kinds import counts_text
+from hugginggpt_tools.backends._answer_kinds import content_stems, counts_text
 from hugginggpt_tools.backends._table_rows import number, ranked_rows, row_fields, table_rows
 from hugginggpt_tools.backends.bundled_minilm import asked_kinds, can_hold
 from hugginggpt_tools.documents import table_as_text
@@ -178,3 +178,15 @@ def test_what_quoting_cannot_answer_is_declined_saying_why(bundled_qa, qa_ctx, q
     out = bundled_qa.predict({"text": question, "context": context}, qa_ctx)
     assert not out.data["found"] and out.data["answer"] == "" and reason in out.data["reason"]
     assert out.text.startswith(f'no passage of the text answers "{question}": ') and reason in out.text
+
+
+def test_any_currency_the_entity_finder_knows_is_an_amount() -> None:
+    """The price check kept 12 of the entity finder's 24 currency codes: "NZD 40" was no amount."""
+    for passage in ("Adult tickets NZD 40 each.", "Adult tickets 40 CZK each.", "Entry is HK$ 30."):
+        assert _holds("How much does the ticket cost?", passage), passage
+
+
+def test_question_words_are_left_out_of_what_is_looked_for_once_stemmed() -> None:
+    """"this", "does", "anything" were cut to stems the question-word list did not hold, so a passage
+    holding "this" ranked higher."""
+    assert content_stems("What does this anything anyone mean?") == {"mean"}

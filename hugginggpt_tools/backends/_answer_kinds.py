@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-from ._entities import EMAIL_RE, holds_phone_number, pattern_entities
+from ._entities import _CODE, _MONTH, _SYMBOL, EMAIL_RE, holds_phone_number, pattern_entities
 from ._sentences import TERMINATED_RE
 
 QUESTION_WORDS = frozenset("""a about an and any anyone anything are as at be been by can could did do does for from get
@@ -27,6 +27,15 @@ def stems(text: str) -> set[str]:
             word = word[:-1]
         found.add(word[:5])
     return found
+
+
+_QUESTION_STEMS = frozenset(stems(" ".join(QUESTION_WORDS)))
+""":data:`QUESTION_WORDS` as :func:`stems` cuts them ("anything" is "anyth", "this" is "thi")."""
+
+
+def content_stems(text: str) -> set[str]:
+    """The :func:`stems` of ``text`` less those of :data:`QUESTION_WORDS`: what a question looks for."""
+    return stems(text) - _QUESTION_STEMS
 
 
 _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fifteen|twenty|thirty|"
@@ -110,8 +119,7 @@ _CONTACT_KINDS = frozenset({"phone", "email", "link"})
 _CAUSE_PREPOSITIONS = frozenset("on by from with over about at for after".split())
 
 
-_MONTH_NAMES = ("January|February|March|April|May|June|July|August|September|October|November|December|"
-                "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec")
+_MONTH_NAMES = _MONTH  # the entity finder's month names, long and short
 _WEEKDAY_NAMES = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun"
 _MONTH_RE = re.compile(rf"\b(?:{_MONTH_NAMES}|{_MONTH_NAMES.upper()})\b(?!-)|(?i:\b(?:this|last|next|that|the same|"
                        r"the following|the previous) month\b)")
@@ -132,7 +140,7 @@ _CLOCK_RE = re.compile(
 or "every day"."""
 _CURRENCY_WORDS = r"dollars?|euros?|cents?|pence|pounds?|quid|bucks|yen|yuan|francs?|rupees?|kronor|kroner|zloty"
 _MONEY_RE = re.compile(
-    rf"[$€£¥₹₩₽₺]|\b(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|INR|SEK|NOK|DKK|PLN)\b|(?i:\b(?:{_CURRENCY_WORDS})\b|"
+    rf"{_SYMBOL}|\b{_CODE}\b|(?i:\b(?:{_CURRENCY_WORDS})\b|"
     r"\b(?:free|free of charge|no charge|complimentary|at no (?:extra )?cost)\b|"
     r"(?<![\d.,:])\d+[.,]\d{2}(?![\d.,:]|\s?[ap]\.?m\b)|"
     r"\b(?:costs?|costing|prices?|priced|fees?|fares?|charges?|charged|pays?|paid|rent|rates?)\b\W+(?:[^\W\d_]+\W+){0,2}"
@@ -255,7 +263,7 @@ def asked_kinds(question: str) -> set[str]:
 def _states_cause(question: str, passage: str) -> bool:
     """Whether ``passage`` follows one of ``question``'s own words with a phrase that can give a cause
     ("Why is Julia blocked?" and "Julia is blocked on the test account", "delayed by", "tired from")."""
-    wanted = stems(question) - QUESTION_WORDS
+    wanted = content_stems(question)
     words = re.findall(r"[^\W_]+", passage.lower())
     return any(stems(word) & wanted and following in _CAUSE_PREPOSITIONS
                for word, following in zip(words, words[1:]))

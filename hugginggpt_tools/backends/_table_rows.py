@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from typing import NamedTuple
 
-from ._answer_kinds import QUESTION_WORDS, SUPERLATIVE_RE, stems
+from ._answer_kinds import SUPERLATIVE_RE, content_stems, stems
 
 _FIELD_RE = re.compile(r"(?:^|,\s+)([^\W\d_][^,:.]{0,39}?):\s+")
 """A field of a row read as text: its column's name and a colon ("salary: "), opening the row or after a comma."""
@@ -101,7 +101,7 @@ def _filtered(question: str, rows: dict[int, dict[str, str]], field: str) -> lis
     others' do not (not a field's name, a question word or a word that ranks); all rows with ``field`` if none."""
     names = set().union(*(stems(name) for fields in rows.values() for name in fields))
     ranking = stems(" ".join(match.group() for match in SUPERLATIVE_RE.finditer(question)))
-    wanted = stems(question) - QUESTION_WORDS - names - ranking
+    wanted = content_stems(question) - names - ranking
     texts = {k: stems(" ".join(value for value in fields.values() if number(value) is None))
              for k, fields in rows.items() if field in fields}
     picks = {stem for stem in wanted if 0 < sum(stem in text for text in texts.values()) < len(texts)}

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, ClassVar
 
 from ._answer_kinds import (
     ASKS_WHO_RE,
-    QUESTION_WORDS,
     answer_type_met,
     answer_type_missing,
     asked_kinds,
     can_hold,
+    content_stems,
     counts_text,
     lacking_name,
     stems,
@@ -415,7 +415,7 @@ class MiniLMExtractiveQA(_MiniLMModel):
         furniture = set() if who else letter_furniture(sentences)
         furniture |= {k for k, (said, _value) in header_lines.items() if not (who and said in ("sender", "recipient"))}
         excluded = furniture | set(header_lines)
-        anchors = {stem for stem in stems(question) if stem not in QUESTION_WORDS}
+        anchors = content_stems(question)
         ranking = scores + self.overlap_weight * self._shares(anchors, sentences)
         if len(furniture) < len(sentences):
             ranking[sorted(furniture)] = -2.0  # below any cosine similarity: never chosen
