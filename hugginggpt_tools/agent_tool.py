@@ -111,13 +111,13 @@ def runnable_description(agent: Runnable) -> str:
     no model here can make. Read from the model cards and the backends' availability checks, as
     ``hugginggpt doctor`` reads them; no model and no index is loaded. :data:`DEFAULT_DESCRIPTION`
     when it cannot be told."""
-    from .tools.models import index_cards, runnable_kinds
+    from .tools.models import runnable_kinds
 
     hg = _components(agent)
     if hg is None:
         return DEFAULT_DESCRIPTION
     try:
-        cards = hg._index.cards if hg._index is not None else index_cards(hg.settings)
+        cards = hg.cards()
         kinds = runnable_kinds(cards, hg.backends)
     except HuggingGPTError as exc:
         logger.warning("cannot tell what the agent can run now (%s); its tool's description names no task", exc)

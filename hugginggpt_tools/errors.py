@@ -112,11 +112,13 @@ class LLMCallError(HuggingGPTError):
 
 def close_hint(name: object, known: Iterable[str]) -> str:
     """" (did you mean X?)" for the known name closest to ``name``, or "" when none is close (for
-    the messages of :class:`ConfigError` and the like; ``__all__`` lists the error classes only)."""
+    the messages of :class:`ConfigError` and the like; ``__all__`` lists the error classes only).
+    Case is ignored in the comparison ("ner2" is close to "NER"); X is spelled as known."""
     import difflib
 
-    close = difflib.get_close_matches(str(name), list(known), n=1)
-    return f" (did you mean {close[0]}?)" if close else ""
+    spelled = {k.casefold(): k for k in reversed(list(known))}  # the first spelling of a name wins
+    close = difflib.get_close_matches(str(name).casefold(), list(spelled), n=1)
+    return f" (did you mean {spelled[close[0]]}?)" if close else ""
 
 
 def unknown_names(data: Iterable[object], known: Collection[str]) -> list[str]:

@@ -48,7 +48,7 @@ from .planning import Planner, make_planner
 from .policy import FilePolicy, not_an_upload
 from .redaction import redact
 from .response import Responder, llm_failure
-from .schemas import Answer, ModelChoice, Plan, StageTiming, TaskResult, Trace
+from .schemas import Answer, ModelCard, ModelChoice, Plan, StageTiming, TaskResult, Trace
 from .selection import achoose_with_llm, select_models, stand_ins
 from .sessions import Session, SessionManager, recent_turns
 
@@ -180,6 +180,13 @@ class HuggingGPT:
         if self._index is None:
             self._index = load_default_index(self.settings)
         return self._index
+
+    def cards(self) -> list[ModelCard]:
+        """The model cards selection ranks: the index's when it is loaded (or was given), else read
+        without loading it (:func:`~hugginggpt_tools.tools.models.index_cards`: no embedder, no FAISS)."""
+        from .tools.models import index_cards
+
+        return list(self._index.cards) if self._index is not None else index_cards(self.settings)
 
     @property
     def backends(self) -> Backends:

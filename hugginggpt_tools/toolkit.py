@@ -37,7 +37,7 @@ def _task_name(name: str, what: str) -> str:
     found = find_task(name)
     if found is None:
         known = [n for t in TASK_TYPES.values() for n in (t.name, *t.aliases)]
-        hint = close_hint(name, known) or close_hint(str(name).lower(), [n.lower() for n in known])
+        hint = close_hint(name, known)
         raise ConfigError(f"Unknown task type {name!r} in {what}{hint}. Use one of: {', '.join(TASK_TYPES)}.")
     return found.name
 

@@ -78,3 +78,11 @@ def test_every_variable_read_is_known_and_in_the_readme_settings_tables() -> Non
     section = readme[readme.index("## Settings\n"):readme.index("## Layout\n")]
     listed = set(re.findall(r"^\| `(HUGGINGGPT_[A-Z_]+)`", section, flags=re.M))
     assert listed == known, listed ^ known
+
+
+def test_the_closest_name_ignores_case_and_keeps_its_spelling() -> None:
+    """"ner2" got no hint from a toolkit (the alias is "NER"), which asked difflib twice to get one."""
+    from hugginggpt_tools.errors import close_hint
+
+    assert close_hint("ner2", ["summarization", "NER"]) == " (did you mean NER?)"
+    assert close_hint("Top_K", ["top_k"]) == " (did you mean top_k?)"

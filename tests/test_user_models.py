@@ -137,12 +137,12 @@ def test_registered_folder_is_runnable_and_selected(settings, embedder, tmp_path
 
 
 def test_doctor_lists_the_cards_selection_uses_user_catalog_included(settings, embedder, tmp_path):
-    from hugginggpt_tools.cli.doctor import _cards
+    from hugginggpt_tools.tools.models import index_cards_and_source
 
-    before, source = _cards(settings)
+    before, source = index_cards_and_source(settings)
     assert [c.id for c in before] == ["hub/sentiment", "hub/summarizer"] and "user catalog" not in source
     register_model(model_folder(tmp_path), settings=settings, embedder=embedder)
-    after, source = _cards(settings)
+    after, source = index_cards_and_source(settings)
     assert [c.id for c in after] == [c.id for c in load_default_index(settings).cards]
     assert "1 card(s) of the user catalog" in source
 

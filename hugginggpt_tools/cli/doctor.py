@@ -10,34 +10,14 @@ from typing import Any
 from ._common import load_llm
 
 
-def _cards(settings: Any) -> tuple[list[Any], str]:
-    """The cards selection would use: the index's cards.jsonl (else the default catalog) with the
-    user catalog's cards (``hugginggpt models add``, ``index refresh``) over them, as the merged
-    index has them; no embedding is needed to list them."""
-    from ..errors import ModelIndexError
-    from ..model_index.catalog import default_catalog, load_cards
-    from ..model_index.user_catalog import UserCatalog, latest_cards
-
-    path = settings.index_dir / "cards.jsonl"
-    try:
-        cards, source = load_cards(path), f"the model index at {settings.index_dir}"
-    except ModelIndexError:
-        cards = default_catalog()
-        source = "the default catalog (no model index found; build it: hugginggpt index build)"
-    added = UserCatalog(settings.catalog_dir).cards()
-    if not added:
-        return cards, source
-    merged = latest_cards([*cards, *added])  # a user card replaces a base card, as in the index
-    return list(merged.values()), f"{source} and {len(added)} card(s) of the user catalog at {settings.catalog_dir}"
-
-
 def cmd_doctor(args: argparse.Namespace) -> int:
     from ..backends import default_backends
     from ..config import get_settings
     from ..diagnostics import availability_matrix, matrix_json, matrix_text
+    from ..tools.models import index_cards_and_source
 
     settings = get_settings()
-    cards, source = _cards(settings)
+    cards, source = index_cards_and_source(settings)
     rows = availability_matrix(cards, default_backends(settings, llm=load_llm(args.llm)))
     if args.json:
         print(json.dumps({"cards_from": source, **matrix_json(rows)}, indent=2))

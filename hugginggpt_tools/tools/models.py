@@ -58,17 +58,27 @@ def index_cards(settings: Any) -> list[ModelCard]:
     """The cards selection would rank, read without loading the index (no embedder, no FAISS): the
     index's ``cards.jsonl`` in ``settings.index_dir`` (the shipped catalog when there is none) with
     the user catalog's cards (``hugginggpt models add``, ``index refresh``) over them, as the merged
-    index has them and as ``hugginggpt doctor`` lists them."""
+    index has them and as ``hugginggpt doctor`` lists them (:func:`index_cards_and_source`)."""
+    return index_cards_and_source(settings)[0]
+
+
+def index_cards_and_source(settings: Any) -> tuple[list[ModelCard], str]:
+    """:func:`index_cards`, and where they came from in words (for ``hugginggpt doctor``)."""
     from ..errors import ModelIndexError
     from ..model_index.catalog import load_cards
     from ..model_index.user_catalog import UserCatalog, latest_cards
 
     try:
         cards = load_cards(Path(settings.index_dir).expanduser() / "cards.jsonl")
+        source = f"the model index at {settings.index_dir}"
     except ModelIndexError:
         cards = list(_shipped_cards())
-    added = UserCatalog(settings.catalog_dir).cards() if getattr(settings, "catalog_dir", None) else []
-    return list(latest_cards([*cards, *added]).values()) if added else cards
+        source = "the default catalog (no model index found; build it: hugginggpt index build)"
+    added = UserCatalog(settings.catalog_dir).cards()
+    if not added:
+        return cards, source
+    merged = latest_cards([*cards, *added])  # a user card replaces a base card, as in the index
+    return list(merged.values()), f"{source} and {len(added)} card(s) of the user catalog at {settings.catalog_dir}"
 
 
 def runnable_kinds(cards: Iterable[ModelCard], backends: Any) -> list[str]:
