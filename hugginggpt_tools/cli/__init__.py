@@ -81,10 +81,6 @@ def exit_now_if_calls_run(code: int) -> None:
     os._exit(code)
 
 
-_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-"""The values HUGGINGGPT_LOG_LEVEL takes (any case)."""
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     code = _main(argv)
     if argv is None:  # the process's own command line: it ends when this returns
@@ -100,9 +96,10 @@ def _main(argv: Sequence[str] | None = None) -> int:
     # --quiet: the answer already says which task failed and why; no log warnings repeat it
     default_level = "ERROR" if getattr(args, "quiet", False) else "WARNING"
     level = os.environ.get("HUGGINGGPT_LOG_LEVEL", default_level).strip().upper() or default_level
-    if level not in _LOG_LEVELS:
+    levels = logging.getLevelNamesMapping()
+    if level not in levels:
         print(f"error: HUGGINGGPT_LOG_LEVEL={os.environ['HUGGINGGPT_LOG_LEVEL']!r} is no log level; fix: set it to "
-              f"one of {', '.join(_LOG_LEVELS)}, or unset it", file=sys.stderr)
+              f"one of {', '.join(levels)}, or unset it", file=sys.stderr)
         return 2
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     install_log_redaction()
