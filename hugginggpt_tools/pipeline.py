@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 from langchain_core.callbacks import BaseCallbackHandler, adispatch_custom_event
 from langchain_core.messages import AnyMessage, BaseMessage, convert_to_messages
@@ -85,10 +85,20 @@ class AgentOutput(TypedDict):
     answer: Answer
 
 
+class OpenTurn(NamedTuple):
+    """What :meth:`HuggingGPT.open_turn` gives a turn."""
+
+    session: Session
+    files: list[str]
+    given: list[str]
+    history: list[AnyMessage]
+    refused: list[str]
+
+
 class AgentState(TypedDict, total=False):
     input: Required[str]
     files: list[str]
-    given: list[str]  # the files given with this request (``files`` adds the session's): the turn records these
+    given: list[str]  # the files given with this request and kept (``files`` adds the session's): the turn records these
     chat_history: list[AnyMessage]
     plan: Plan
     choices: list[ModelChoice]
@@ -221,10 +231,10 @@ class HuggingGPT:
 
     def open_turn(
         self, config: RunnableConfig, files: Sequence[str], chat_history: Sequence[AnyMessage] | None,
-    ) -> tuple[Session, list[str], list[AnyMessage], list[str]]:
+    ) -> OpenTurn:
         """The turn's session, every file it can address (this request's first, then the session's, latest
-        first), the chat history to plan with, and why
-        each refused file was refused.
+        first), the request's own files that were kept (what the turn records as given), the chat history
+        to plan with, and why each refused file was refused.
 
         The session id comes from ``configurable.session_id`` (or LangGraph's ``thread_id``);
         an explicit ``chat_history`` input replaces the session's own history; either is cut to
@@ -260,7 +270,7 @@ class HuggingGPT:
         ours = [str(Path(f).resolve()) if Path(f).is_file() else f for f in files]
         earlier = [f for f in reversed(session.files) if f not in ours]
         history = recent_turns(chat_history, session.max_turns) if chat_history else list(session.history)
-        return session, ours + earlier, history, refused
+        return OpenTurn(session, ours + earlier, ours, history, refused)
 
 
 def _owned(path: Path, uploads: str, owner: str) -> bool:
@@ -448,7 +458,7 @@ def build_graph(hg: HuggingGPT) -> Any:
         folder = (config.get("configurable") or {}).get("hugginggpt_work_dir")
         given += [n for n in spaced_file_names(request, folder) if n not in given]
         history = chat_messages(state.get("chat_history"))
-        session, files, history, refused = hg.open_turn(config, given, history)
+        session, files, given, history, refused = hg.open_turn(config, given, history)
         with _count_llm_calls() as counter:
             try:
                 result = await hg.aplan(request, files, history)

@@ -104,7 +104,21 @@ def test_a_turn_addresses_its_own_files_first_then_the_sessions_latest_first(tmp
     config = {"configurable": {"session_id": "s"}}
     hg.open_turn(config, [str(paths[0])], None)
     hg.open_turn(config, [str(paths[1])], None)
-    _, files, _, _ = hg.open_turn(config, [str(paths[2])], None)
+    files = hg.open_turn(config, [str(paths[2])], None).files
     assert files == [str(p.resolve()) for p in reversed(paths)]
-    _, files, _, _ = hg.open_turn(config, [], None)
+    files = hg.open_turn(config, [], None).files
     assert files == [str(p.resolve()) for p in reversed(paths)]
+
+
+def test_a_served_turn_records_only_the_files_it_kept(tmp_path: Path) -> None:
+    """A file the server refused (not an upload) was recorded as given with the turn."""
+    uploads, elsewhere = tmp_path / "uploads", tmp_path / "elsewhere"
+    uploads.mkdir()
+    elsewhere.mkdir()
+    (uploads / "note.txt").write_text("The cats slept all day in the sun and then they ate.")
+    (elsewhere / "secret.txt").write_text("PIN 4711")
+    hg, agent = _summarizing_agent(tmp_path)
+    config = {"configurable": {"session_id": "s", "hugginggpt_work_dir": str(uploads)}}
+    agent.invoke({"input": "summarize note.txt", "files": ["note.txt", str(elsewhere / "secret.txt")]}, config)
+    asked = [m for m in hg.sessions.get("s").history if isinstance(m, HumanMessage)]
+    assert asked[-1].additional_kwargs[GIVEN] == ["note.txt"]
