@@ -1992,13 +1992,13 @@ def test_an_indirect_question_with_a_pronoun_is_put_as_a_question(request_text: 
     assert question in [str(t.args.get("text")) for t in plan(request_text).tasks]
 
 
-@pytest.mark.parametrize("request_text", ["segment kitchen.jpg and estimate its depth",
-                                          "segment room.jpg and then describe it"])
-def test_it_after_a_map_is_the_photo(request_text: str) -> None:
+@pytest.mark.parametrize(("request_text", "second"), [("segment kitchen.jpg and estimate its depth", "depth-estimation"),
+                                                     ("segment kitchen.jpg and then describe it", "image-to-text")])
+def test_it_after_a_map_is_the_photo(request_text: str, second: str) -> None:
     """"its depth" after a segmentation was the depth of the mask: "it" is the photo, the mask only
     where the clause names it ("the segmented image")."""
-    p = plan(request_text)
-    assert all(t.args.get("image") != Ref(task_id=0) for t in p.tasks[1:])
+    assert steps(plan(request_text)) == [("image-segmentation", {"image": "kitchen.jpg"}),
+                                         (second, {"image": "kitchen.jpg"})]
     assert steps(plan("segment portrait.jpg and estimate the depth of the segmented image"))[1] == (
         "depth-estimation", {"image": Ref(task_id=0)})
 
@@ -2019,3 +2019,11 @@ def test_a_reading_aloud_of_a_missing_picture_waits_for_it(request_text: str) ->
     p = plan(request_text)
     assert not p.tasks
     assert p.missing[1].startswith("text-to-speech works on the output of image-to-text")
+
+
+@pytest.mark.parametrize("request_text", ["what language are a.txt and b.txt in, and are they positive?",
+                                          "is a.txt positive and is b.txt positive, and what language are they in?"])
+def test_a_second_judgement_of_two_texts_judges_both(request_text: str) -> None:
+    """The second kind of judgement was asked of a.txt only."""
+    p = plan(request_text)
+    assert sorted(str(t.args["text"]) for t in p.tasks) == ["a.txt", "a.txt", "b.txt", "b.txt"]

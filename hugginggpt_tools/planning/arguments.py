@@ -157,6 +157,9 @@ class PlanBuilder(TextArguments, QuestionArguments, OutputLinking):
             return _language(LANGUAGE_SOURCE, clause.masked)
         if spec.modality != "text":
             return self._media(spec, clause, task)
+        if self._reading and (spec.name == "context" or spec.name == "text" and task not in QUESTION_TASKS):
+            # the next picture or recording of the clause to read the words of (:meth:`_unread`)
+            return self._bridge(self._readable(clause), cand.strength)
         if task == "image-to-image":
             return self._instruction(cand)
         if task in QUESTION_TASKS and spec.name == "text":
@@ -172,34 +175,48 @@ class PlanBuilder(TextArguments, QuestionArguments, OutputLinking):
         new file to read its text from: :meth:`_unread`). Over
         the registry, a clause of its own that describes something new to make is no repeat ("draw
         a cat, then draw a dog": two pictures), unless it refers back ("then draw it again"); nor is
-        a question of its own ("What is in photo.jpg? Where was it taken?": two questions), nor a
-        classification asked for a judgement the planned ones are not ("what language is review.txt
-        in, and is the reviewer happy?": :meth:`_judges_anew`)."""
+        a question of its own ("What is in photo.jpg? Where was it taken?": two questions). (A
+        classification asked for a judgement the planned ones are not is no repeat either: :meth:`add`.)"""
         planned = [k for k, t in enumerate(self.tasks) if t["task"] == cand.task]
         if planned and self.feed_from_missing and all(self.clauses[k] is not cand.clause for k in planned) and (
                 cand.task in PROMPT_TASKS and not self._refers_back(cand.clause)
-                or cand.task in QUESTION_TASKS and is_question(cand.clause.masked)
-                or self._judges_anew(cand)):
+                or cand.task in QUESTION_TASKS and is_question(cand.clause.masked)):
             return False
         return bool(planned) and not (self._main_inputs(cand) - self.consumed) and not self._reading
 
+    def _judged(self, task: str, clause: Clause | None) -> frozenset[str]:
+        """Over the registry, the kinds of judgement (a language, a sentiment:
+        :func:`~hugginggpt_tools.asking.judgements_asked`) ``clause`` asks a classification ``task`` for;
+        none for other tasks. One classifier gives one kind of label: the same text classified for
+        another kind is another task."""
+        if task not in JUDGED_TASKS or clause is None or not self.feed_from_missing:
+            return frozenset()
+        return judgements_asked(self.req.unmask(clause.masked))
+
     def _judges_anew(self, cand: Candidate) -> bool:
-        """Over the registry, whether the candidate classification's clause asks for a kind of
-        judgement (a language, a sentiment: :func:`~hugginggpt_tools.asking.judgements_asked`) that no clause of the
-        tasks of its type planned so far asks for: one classifier gives one kind of label, so the
-        same text is classified again, for the other kind."""
-        if cand.task not in JUDGED_TASKS or not self.feed_from_missing:
-            return False
-        asked = judgements_asked(self.req.unmask(cand.clause.masked))
-        before = {kind for t, clause in zip(self.tasks, self.clauses) if t["task"] == cand.task and clause is not None
-                  for kind in judgements_asked(self.req.unmask(clause.masked))}
-        return bool(asked - before)
+        """Whether the candidate's clause asks for a kind of judgement (:meth:`_judged`) no task of its
+        type planned so far was asked for ("what language is review.txt in, and is the reviewer happy?")."""
+        asked = self._judged(cand.task, cand.clause)
+        return bool(asked) and not asked <= {kind for t, clause in zip(self.tasks, self.clauses)
+                                             if t["task"] == cand.task for kind in self._judged(cand.task, clause)}
+
+    def _judged_again(self, cand: Candidate, each: list[dict[str, str]]) -> list[dict[str, str]]:
+        """For a judgement asked anew by a clause that names no input of its own ("what language are
+        a.txt and b.txt in, and are they positive?"), ``each`` over every input the earlier judgements of
+        its type read, in their order."""
+        wanted = self.vocab.modalities(cand.task)
+        if any(self.req.resources[i].modality in wanted for i in cand.clause.resources):
+            return each
+        main = TASK_TYPES[cand.task].args[0].name
+        read = list(dict.fromkeys(t["args"][main] for t in self.tasks if t["task"] == cand.task and main in t["args"]))
+        return [{**one, main: value} for one in each for value in read] or each
 
     def add(self, cand: Candidate) -> bool:
         """Add the candidate's task; True when it used a new resource of its clause as main input.
         Past :data:`~hugginggpt_tools.dag.MAX_TASKS` tasks nothing more is added: the plan is too
         long to run, and each further task costs more ("read a.png and a.png and ..." 600 times)."""
-        if self._repeats(cand) or len(self.tasks) > MAX_TASKS:
+        anew = self._judges_anew(cand)
+        if not anew and self._repeats(cand) or len(self.tasks) > MAX_TASKS:
             return False
         before = set(self.consumed)
         args = self.arguments(cand)
@@ -207,9 +224,12 @@ class PlanBuilder(TextArguments, QuestionArguments, OutputLinking):
             logger.debug("Offline planner: no input for %s in %r", cand.task, cand.clause.masked)
             return False
         each = [one for some in self._for_each_sibling(cand, args) for one in self._each_question(cand, some)]
-        anew = self._judges_anew(cand)
+        each = self._judged_again(cand, each) if anew else each
+        asked = self._judged(cand.task, cand.clause)
         for one in [*each, *(more for one in each for more in self._further_targets(cand, one))]:
-            if anew or not any(t["task"] == cand.task and t["args"] == one for t in self.tasks):
+            # the same task on the same inputs asked for the same kind of answer is planned once
+            if not any(t["task"] == cand.task and t["args"] == one and self._judged(cand.task, clause) == asked
+                       for t, clause in zip(self.tasks, self.clauses)):
                 self._append(cand.task, one, cand.strength)
         return bool(self._main_inputs(cand) & (self.consumed - before))
 

@@ -250,7 +250,8 @@ class OfflinePlanner(Planner):
             keep |= _strongly_named(first, probs) | _questions_asked(first)
             # a task left out for want of an input stays a candidate, so the steps after it in its
             # clause wait for it too ("read the text in this image aloud", no image: not "this image")
-            keep |= {i for i in self.vocabulary.intents if INTENTS.get(i) in {m.task for m in first.missing}}
+            left_out = {m.task for m in first.missing}
+            keep |= {i for i in self.vocabulary.intents if INTENTS.get(i) in left_out}
         keep |= _family_supported(found, probs, self.keep_threshold)
         vocab = replace(self.vocabulary, intents=frozenset(keep))
         # choosing converters and adding intents needs a model that knows every intent the planner

@@ -262,10 +262,8 @@ class QuestionArguments(PlanDraft):
         """Question answering's context: a quoted text, an earlier output, or a converted file (over
         the registry also one an earlier clause only pointed at: "Listen to voicemail.mp3 and tell
         me who called" asks the transcript; each recording's transcript in turn for "who called in
-        call1.wav and call2.wav?", as each text file is asked)."""
+        call1.wav and call2.wav?", as each text file is asked: :meth:`PlanBuilder._argument`)."""
         clause = cand.clause
-        if self._reading:  # the next recording or picture of the clause to answer from (:meth:`_unread`)
-            return self._bridge(self._readable(clause), cand.strength)
         if not self.feed_from_missing:
             return (self._take(clause.resources, ["text"], question=False)
                     or (self._latest_output(["text"]) if self._refers_back(clause) else None)

@@ -17,7 +17,8 @@ from ..tasks import TASK_TYPES
 from .clauses import Clause, mask
 from .draft import DESCRIBED_TASKS, OUTPUT_KIND_RE, PLURAL_RE, READS_PROSE, PlanDraft, clean, kinds_named
 from .intents import Candidate, asks_for_something
-from .lexicon import ANAPHORA, FIGURES, MODALITY_HINTS, ORIGINAL, PROMPT_TASKS, language_spans
+from .lexicon import ANAPHORA, FIGURES, MODALITY_HINTS, ORIGINAL, PROMPT_TASKS, QUESTION_TASKS, language_spans
+from .questions import as_question
 
 _TO_WRITE_RE = re.compile(
     r"(?:(?:a |an |the |my |our |some )?(?:[\w'-]+ )?(?:intro(?:duction)?|story|poem|speech|talk|lecture|"
@@ -98,8 +99,6 @@ class TextArguments(PlanDraft):
     def _text(self, cand: Candidate) -> str | None:
         """The main text argument: a quote, an earlier output, a converted file, or the clause."""
         clause = cand.clause
-        if self._reading:  # the next file of the clause to read (:meth:`_unread`)
-            return self._bridge(self._readable(clause), cand.strength)
         field = self._field_read(cand) if cand.task == "text-to-speech" else None
         if field is not None:
             return field
@@ -150,11 +149,6 @@ class TextArguments(PlanDraft):
             # "translate it", where "it" was to come from a task left out for want of input, or
             # where nothing came before: the clause's own words are not the text
             return None
-        if found is None and self.feed_from_missing and self.missing and self.missing[-1].modality in self.bridges \
-                and self.missing[-1].words == (self._clause_text(clause) or clause.masked):
-            # "read the text in this image aloud" with no image: the words were to come from the
-            # picture its clause's reading was left out for, not "this image"
-            return None
         return found or self._prompt(cand)
 
     def _field_read(self, cand: Candidate) -> str | None:
@@ -166,15 +160,14 @@ class TextArguments(PlanDraft):
         found = _FIELD_READ_RE.match(cand.clause.masked.strip())
         if not found or not self.feed_from_missing or "question-answering" not in self.vocab.outputs:
             return None
-        if self.tasks and self.tasks[-1]["task"] in ("question-answering", "document-question-answering",
-                                                     "visual-question-answering"):
+        if self.tasks and self.tasks[-1]["task"] in QUESTION_TASKS:
             return f"<resource>-{len(self.tasks) - 1}"
         clause = cand.clause
         source = (self._take(clause.resources, ["text"], question=False) or self._bridge(clause.resources, cand.strength)
                   or (None if clause.resources else self._latest_output(["text"], prose=True) or self.req.last_reply))
         if source is None:
             return None
-        return self._append("question-answering", {"text": f"What is the {clean(found.group(1))}?", "context": source},
+        return self._append("question-answering", {"text": as_question(f"the {clean(found.group(1))}"), "context": source},
                             cand.strength)
 
     def _named_media(self, clause: Clause, strength: float) -> str | None:
