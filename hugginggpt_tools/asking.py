@@ -2,17 +2,17 @@
 (:func:`asks_for_language`), or its sentiment or emotion (:func:`asks_about_emotion`). Pure text
 rules, shared by the planner (two judgements of one text are two tasks: "what language is
 review.txt in, and is the reviewer happy?") and selection (a model of the kind asked). Standard
-library only at import: selection imports it without loading the planner."""
+library and :mod:`~hugginggpt_tools.filekinds` only: selection uses it without loading the planner."""
 
 from __future__ import annotations
 
 import re
 
+from .filekinds import FILE_NAME_RE
+
 
 def without_file_names(text: str) -> str:
     """``text`` with the file names in it left out ("language.txt", "happy.wav" ask nothing)."""
-    from .planning.resources import FILE_NAME_RE  # local: the planner's package loads LangChain
-
     return FILE_NAME_RE.sub(" ", text)
 
 

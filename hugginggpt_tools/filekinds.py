@@ -8,10 +8,14 @@ recognition, a PNG renamed ``.wav``), naming what it holds and every kind the ar
 from __future__ import annotations
 
 import mimetypes
+import re
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from .errors import InputError
+
+FILE_NAME_RE = re.compile(r"(?<![\w/.~-])/?(?:[\w.~-]+/)*[\w~-][\w.~-]*\.[A-Za-z][A-Za-z0-9]{1,4}(?![\w/-])")
+"""A file name or path in a text ("photo.jpg", "calls/memo.m4a"; not "e.g." nor "3.50")."""
 
 _MAGIC: tuple[tuple[bytes, int, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", 0, ".png"), (b"\xff\xd8\xff", 0, ".jpg"), (b"GIF8", 0, ".gif"),
@@ -136,5 +140,5 @@ def _accepted(modality: str, modalities: Sequence[str]) -> str:
     return text
 
 
-__all__ = ["TEXT_MEDIA_TYPES", "check_file_kind", "file_modality", "is_text_type", "kind_of", "name_modality",
+__all__ = ["FILE_NAME_RE", "TEXT_MEDIA_TYPES", "check_file_kind", "file_modality", "is_text_type", "kind_of", "name_modality",
            "sniff_kind", "sniff_suffix"]

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ..errors import BackendError
+from ..filekinds import FILE_NAME_RE
 from ._images import detections_image, nothing_detected, open_image
 from ._inputs import file_input
 from .base import RunContext, TaskOutput, find_module_spec
@@ -108,8 +109,6 @@ def asked_thing(question: str) -> tuple[str, bool] | None:
     could be ("how many are there?", "find the objects", "find out what is in it") or asks neither.
     The first such phrase that names a label counts (:func:`asked_label`: "count the words in note.txt
     and detect faces in photo.jpg" asks for faces), else the first; file names are left out."""
-    from ..planning.resources import FILE_NAME_RE  # local: the planner's module
-
     found = list(_asked_phrases(FILE_NAME_RE.sub(" ", question or "")))
     return next((f for f in found if asked_label(f[0]) is not None), found[0] if found else None)
 

@@ -13,13 +13,12 @@ from typing import Iterable, Literal, Sequence
 from urllib.parse import urlparse
 
 from ..artifacts import guess_modality
+from ..filekinds import FILE_NAME_RE
 from ..filekinds import name_modality as file_modality
 
 ResourceKind = Literal["file", "url", "quote"]
 
 _URL_RE = re.compile(r"https?://[^\s'\"<>“”‘’]+", re.IGNORECASE)
-FILE_NAME_RE = re.compile(r"(?<![\w/.~-])/?(?:[\w.~-]+/)*[\w~-][\w.~-]*\.[A-Za-z][A-Za-z0-9]{1,4}(?![\w/-])")
-"""A file name or path in a text ("photo.jpg", "calls/memo.m4a"; not "e.g." nor "3.50")."""
 _QUOTE_RES = (
     re.compile(r"“([^”]+)”"),
     re.compile(r"‘((?:[^’\n]|’(?=[a-z]))+)’(?!\w)"),

@@ -25,6 +25,7 @@ from ..asking import without_file_names
 from ..backends._ocr import asks_for_writing
 from ..backends.base import Backends
 from ..dag import renumbered
+from ..filekinds import FILE_NAME_RE
 from ..model_index.index import ModelIndex
 from ..schemas import ModelCard, ModelChoice, Plan, Task, arg_refs
 from .choice import select_models
@@ -97,8 +98,6 @@ def _question_kind(task: Task) -> str | None:
     ("who is in portrait.jpg?" asks who is in the picture; "text.png" asks for no text)."""
     if task.task == "document-question-answering":
         return "reads"
-    from ..planning.resources import FILE_NAME_RE  # local: as request_about
-
     question = FILE_NAME_RE.sub("the picture", str(task.args.get("text", "")))
     question = re.sub(r"\b(?:the|this|that|my|your|a)\s+(?=the picture)", "", question, flags=re.IGNORECASE)
     for kind, pattern in (("reads", _READS_RE), ("who", _WHO_RE), ("counts", _COUNTS_RE), ("what", _WHAT_RE)):
