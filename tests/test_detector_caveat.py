@@ -68,7 +68,7 @@ def test_a_drawn_houses_trees_are_no_people(detector, tmp_path: Path) -> None:
 @pytest.mark.integration
 def test_what_objects_says_the_model_finds_only_faces_and_people(detector, tmp_path: Path) -> None:
     out = detector.predict({"image": str(PORTRAIT)}, _ctx(tmp_path, "what objects are in portrait.jpg"))
-    assert out.text.startswith("found 1 face (this model detects only faces and people, nothing else); boxes drawn")
+    assert out.text.startswith("found 1 face (this model detects only face and person, nothing else); boxes drawn")
     out = detector.predict({"image": str(PORTRAIT)}, _ctx(tmp_path, "count the faces in portrait.jpg"))
     assert out.text.startswith("1 face found in portrait.jpg; boxes drawn")  # a count answers in its own terms
 

@@ -66,16 +66,23 @@ def draw_boxes(image: Any, objects: Sequence[dict[str, Any]]) -> Any:
     return canvas
 
 
-def nothing_detected(labels: Sequence[str], limit: int = 12) -> str:
-    """The text of a detection that found nothing, naming what the model detects at all (its label
-    set, when known): a face detector's empty result must not read as "no objects in the picture".
-    Short, as a dependant task may read it aloud."""
+def detects_only(labels: Sequence[str], limit: int = 12) -> str | None:
+    """"this model detects only face and person, nothing else": what a detector finds at all (its label
+    set), or None when the labels are unknown."""
     names = list(dict.fromkeys(str(label) for label in labels if str(label).strip() and str(label) != "N/A"))
     if not names:
-        return "no objects found"
+        return None
     rest = f"{len(names) - limit} more" if len(names) > limit else names.pop()
     shown = f"{', '.join(names[:limit])} and {rest}" if names else rest
-    return f"no objects found; this model detects only {shown}, nothing else"
+    return f"this model detects only {shown}, nothing else"
+
+
+def nothing_detected(labels: Sequence[str], limit: int = 12) -> str:
+    """The text of a detection that found nothing, naming what the model detects at all
+    (:func:`detects_only`): a face detector's empty result must not read as "no objects in the
+    picture". Short, as a dependant task may read it aloud."""
+    only = detects_only(labels, limit)
+    return f"no objects found; {only}" if only else "no objects found"
 
 
 def save_image(image: Any, ctx: RunContext, stem: str, description: str) -> Any:
@@ -94,4 +101,4 @@ def detections_image(image: Any, objects: Sequence[dict[str, Any]], ctx: RunCont
     return [save_image(draw_boxes(image, objects), ctx, "detections", description)]
 
 
-__all__ = ["PALETTE", "detections_image", "draw_boxes", "nothing_detected", "open_image", "save_image"]
+__all__ = ["PALETTE", "detections_image", "detects_only", "draw_boxes", "nothing_detected", "open_image", "save_image"]

@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 
 from ..errors import BackendError
 from ..filekinds import FILE_NAME_RE
-from ._images import detections_image, nothing_detected, open_image
+from ._images import detections_image, detects_only, nothing_detected, open_image
 from ._inputs import file_input
 from .base import RunContext, TaskOutput, find_module_spec
 from .bundled import BundledModel, register_bundled
@@ -69,10 +69,6 @@ def labels_text(labels: list[dict[str, Any]], min_score: float = LOW_CONFIDENCE)
 
 
 PLURALS = {"face": "faces", "person": "people"}
-
-ONLY_FACES_AND_PEOPLE = "this model detects only faces and people, nothing else"
-"""What a found-something answer to no one label ("what objects are in it?") says after its count: "found
-3 people" alone would read as all the picture holds."""
 
 LABEL_WORDS: dict[str, str] = {
     "face": "face", "faces": "face",
@@ -278,7 +274,8 @@ class HaarCascadeModel(BundledModel):
         if answer is not None:
             text = answer + (f"; boxes drawn on {artifacts[0].path}" if artifacts else "")
         else:
-            text = (f"found {summary} ({ONLY_FACES_AND_PEOPLE}); boxes drawn on {artifacts[0].path}" if artifacts
+            # "found 3 people" alone would read as all the picture holds
+            text = (f"found {summary} ({detects_only(self.labels)}); boxes drawn on {artifacts[0].path}" if artifacts
                     else nothing_detected(self.labels))
         return TaskOutput(text=text, data=objects, artifacts=artifacts)
 
