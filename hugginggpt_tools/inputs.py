@@ -377,6 +377,13 @@ _TEXT_FILE_RE = re.compile(r"^\S+\.[A-Za-z]{2,8}$")
 _NAMED_SUFFIXES = TEXT_FILE_SUFFIXES | DOCUMENT_FILE_SUFFIXES | frozenset(UNREADABLE_DOCUMENTS)
 
 
+def with_spaced_names(request: str, files: Sequence[str], folder: str | os.PathLike[str] | None = None) -> list[str]:
+    """``files`` and, after them, the files of ``folder`` (the working folder by default) whose names with
+    spaces ``request`` holds (:func:`spaced_file_names`) that are not among them: what the planner is
+    given, so "small text.png" is found whole."""
+    return [*files, *(name for name in spaced_file_names(request, folder) if name not in files)]
+
+
 def names_text_file(value: object) -> bool:
     """Whether ``value`` is only the name of a text file or document (one word with a suffix of
     :data:`TEXT_FILE_SUFFIXES`, :data:`DOCUMENT_FILE_SUFFIXES` or :data:`UNREADABLE_DOCUMENTS`): one

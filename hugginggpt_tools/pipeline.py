@@ -42,7 +42,7 @@ from .backends.base import Backends
 from .config import Settings, get_settings
 from .errors import AgentInputError, ConfigError, HuggingGPTError, InputError, LLMCallError
 from .execution import Executor
-from .inputs import spaced_file_names
+from .inputs import with_spaced_names
 from .model_index.index import ModelIndex, load_default_index
 from .planning import Planner, make_planner
 from .policy import FilePolicy, not_an_upload
@@ -456,7 +456,7 @@ def build_graph(hg: HuggingGPT) -> Any:
         given = [os.fspath(f) for f in given]
         # "small text.png" in the working (or uploads) folder, named in the request but not given
         folder = (config.get("configurable") or {}).get("hugginggpt_work_dir")
-        given += [n for n in spaced_file_names(request, folder) if n not in given]
+        given = with_spaced_names(request, given, folder)
         history = chat_messages(state.get("chat_history"))
         session, files, given, history, refused = hg.open_turn(config, given, history)
         with _count_llm_calls() as counter:

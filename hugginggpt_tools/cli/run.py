@@ -251,11 +251,10 @@ def _plan(planner: Any, request: str, files: Sequence[str]) -> Any:
     """``request``'s plan, with the files named as the agent's planning stage names them (by
     their file names, as :meth:`HuggingGPT.aplan <hugginggpt_tools.pipeline.HuggingGPT.aplan>` does),
     and, as that stage does, the files of the working folder the request names with spaces in their
-    names ("meeting notes.docx": :func:`~hugginggpt_tools.inputs.spaced_file_names`)."""
-    from ..inputs import spaced_file_names
+    names ("meeting notes.docx": :func:`~hugginggpt_tools.inputs.with_spaced_names`)."""
+    from ..inputs import with_spaced_names
 
-    names = [Path(f).name for f in files]
-    names += [Path(n).name for n in spaced_file_names(request) if Path(n).name not in names]
+    names = list(dict.fromkeys(Path(f).name for f in with_spaced_names(request, files)))
     return asyncio.run(planner.aplan(request, files=names, chat_history=[]))
 
 
