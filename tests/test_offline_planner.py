@@ -2027,3 +2027,38 @@ def test_a_second_judgement_of_two_texts_judges_both(request_text: str) -> None:
     """The second kind of judgement was asked of a.txt only."""
     p = plan(request_text)
     assert sorted(str(t.args["text"]) for t in p.tasks) == ["a.txt", "a.txt", "b.txt", "b.txt"]
+
+
+@pytest.mark.parametrize(("request_text", "expected"), [
+    # a kind of summary named outright was left out beside the transcript
+    ("transcribe meeting.wav and list the action items", ["automatic-speech-recognition", "summarization"]),
+    ("please turn lecture.mp3 into notes", ["automatic-speech-recognition", "summarization"]),
+    ("take notes on talk.wav", ["automatic-speech-recognition", "summarization"]),
+])
+def test_notes_and_action_items_are_a_summary(request_text: str, expected: list[str]) -> None:
+    p = plan(request_text)
+    assert [t.task for t in p.tasks] == expected
+    assert p.tasks[1].args["text"] == Ref(task_id=0)
+
+
+@pytest.mark.parametrize("request_text", ["write the story of a knight", "tell me the story of the three little pigs",
+                                          "write the poem about the sea"])
+def test_the_story_to_write_is_described_not_an_earlier_one(request_text: str) -> None:
+    """"the story of a knight" was taken for an earlier story, and the text was missing."""
+    assert steps(plan(request_text)) == [("text-generation", {"text": request_text})]
+
+
+@pytest.mark.parametrize(("request_text", "bridge", "task"), [
+    ("translate the text in this photo into French", "image-to-text", "translation"),
+    ("summarize what the recording says", "automatic-speech-recognition", "summarization"),
+])
+def test_the_words_of_a_missing_picture_or_recording_are_missing(request_text: str, bridge: str, task: str) -> None:
+    """With no photo given, the translation translated the words "this photo"."""
+    p = plan(request_text)
+    assert not p.tasks
+    assert p.missing[0].startswith(f"{bridge} needs an") and "attach the" in p.missing[0]
+    assert p.missing[1].startswith(f"{task} works on the output of {bridge}")
+
+
+def test_the_words_of_a_given_picture_are_read() -> None:
+    assert [t.task for t in plan("translate the text in photo.jpg into French").tasks] == ["image-to-text", "translation"]

@@ -75,6 +75,11 @@ _MEDIA_MENTION_RE = re.compile(
     r"\s*(?:(?<!\w)(?:in|of|on|from|to|for|within|inside|at)\s+)?(?:(?<!\w)(?:the|this|my|that|an?)\s+)?"
     r"(?:(?:image|photo|picture|file|audio|recording|video|document|pic)\s+(?:(?:called|named|titled)\s+)?)?"
     "\ue000(\\d+)[\ue001\ue002]", re.IGNORECASE)
+_TO_MAKE_RE = re.compile(
+    r"(?<!\w)(?:write|compose|tell|create|make|generate|draft|invent|come up with) (?:me |us )?the (?:\w+ )?"
+    r"(?:story|stories|poem|song|tale|essay|speech|letter|script|joke|description|text) (?=(?:of|about|on|where|in which|"
+    r"for|behind) \w)")
+"""A thing to make that the clause then describes ("write the story of a knight"): no earlier story."""
 _ANSWER_NAMED_RE = re.compile(r"\b(?:answers?|reply|replies|response)\b")
 """A clause that names an earlier answer as what it works on ("translate the answer")."""
 _POLITE_RE = re.compile(
@@ -253,7 +258,8 @@ class PlanDraft:
         return clean(self.req.unmask(clause.masked, quotes=False))
 
     def _refers_back(self, clause: Clause) -> bool:
-        return bool(ANAPHORA.search(clause.lower)) and not ORIGINAL.search(clause.lower)
+        words = _TO_MAKE_RE.sub(" ", clause.lower)
+        return bool(ANAPHORA.search(words)) and not ORIGINAL.search(words)
 
     def _words_without_media(self, clause: Clause, masked: str | None = None) -> str:
         """The clause's words (or ``masked``, a part of them) without its mentions of files ("in

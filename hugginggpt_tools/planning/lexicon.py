@@ -194,8 +194,12 @@ CUES: tuple[Cue, ...] = tuple(
             (r"key points|main points|main ideas?|main (?:topics|themes)|key (?:topics|themes|quotes|passages|sentences)|"
              r"main quotes|topics (?:discussed|"
              r"covered)|gist|recap|synopsis|in a nutshell|sum (?:it |this |that )?up|"
-             r"boil (?:it |this |that )?down|key takeaways|meeting minutes|minutes of (?:the |this |that |our )?(?:meeting|call)|"
-             r"(?:into|as) minutes|action (?:items|points)|to-?do(?:s| lists?)", 1.2),
+             r"boil (?:it |this |that )?down|key takeaways", 1.2),
+            # a kind of summary named outright: "transcribe meeting.wav and list the action items",
+            # "turn lecture.mp3 into notes", "take notes on talk.wav"
+            (r"meeting minutes|minutes of (?:the |this |that |our )?(?:meeting|call)|(?:into|as) minutes|"
+             r"action (?:items|points)|to-?do(?:s| lists?)|(?:into|as) (?:\w+ )?notes\b|take notes|"
+             r"(?:make|write|give me|jot down) (?:\w+ )?notes (?:on|from|of|about)\b", 1.4),
             (r"condens(?:e|ed|ing)|shorten|short(?:er)? version|brief(?:er)? version|overview|abstract|highlights|"
              r"concise|in brief|briefly", 0.9))
     + _cues("translation",
@@ -283,7 +287,10 @@ CUES: tuple[Cue, ...] = tuple(
             # "tell me a joke", "show us a short poem"; "read me a story" is read aloud too (the cue
             # leaves "read me" to text-to-speech)
             (r"(?:(?:tell|show|give) (?:me|us) |(?<=read me )|(?<=read us ))(?:a|an|some|another) (?:\w+ )?"
-             r"(?:story|stories|poem|joke|jokes|riddle|limerick|haiku|fun fact)", 1.4),
+             r"(?:story|stories|poem|joke|jokes|riddle|limerick|haiku|fun fact)|"
+             # "tell me the story of the three little pigs" (not of a file: "the story in story.txt")
+             r"(?:tell|give) (?:me|us) the (?:\w+ )?(?:story|tale|legend|myth) (?:of|about|behind)(?= )(?![^\ue000]*\ue000)",
+             1.4),
             (r"text[- ]generation|(?:generate|produce|create|write|compose|draft|craft|come up with|put together) "
              r"(?:a |an |some )?(?:(?!(?:speech|audio|voice|from|of|in)\b)\w+ ){0,3}"
              r"(?:text|story|stories|poem|essay|article|paragraph|sentences?|continuation|lyrics|tweet|post|email|"

@@ -15,7 +15,7 @@ import re
 from ..dag import reference_ids
 from ..tasks import TASK_TYPES
 from .clauses import Clause, mask
-from .draft import DESCRIBED_TASKS, OUTPUT_KIND_RE, PLURAL_RE, READS_PROSE, PlanDraft, clean, kinds_named
+from .draft import DESCRIBED_TASKS, OUTPUT_KIND_RE, PLURAL_RE, READS_PROSE, Missing, PlanDraft, clean, kinds_named
 from .intents import Candidate, asks_for_something
 from .lexicon import ANAPHORA, FIGURES, MODALITY_HINTS, ORIGINAL, PROMPT_TASKS, QUESTION_TASKS, language_spans
 from .questions import as_question
@@ -49,6 +49,15 @@ _TAIL_WORDS = ("please", "for me", "thanks", "thank you", "aloud", "out loud", "
 _FILLER_RE = re.compile(r"[\s,.:;!?]*(?:(?:the|a|an|my|this|that|me|us)\s+)*[\s,.:;!?]*", re.IGNORECASE)
 """What may lie between an instruction's cue and the end of the clause it trims ("classify the
 sentiment of ...": "classify" and "sentiment")."""
+_MEDIA_WORDS_RE = re.compile(
+    r"(?<!\w)(?:(?:the |its )?(?:text|words|writing|wording|lettering|message)(?: written)? (?:in|on|from|of) "
+    r"(?:the|this|that|my|our|your|an?) (?:\w+ )?(?:(?P<image>photo|image|picture|pic|scan|screenshot|sign|poster|"
+    r"photograph|snapshot)|(?P<audio>recording|audio|voice (?:memo|message|note)|voicemail)|(?P<video>video|clip))|"
+    r"what (?:the|this|that|my|our|your) (?:\w+ )?(?:(?P<image2>photo|image|picture|scan|screenshot|sign)|"
+    r"(?P<audio2>recording|audio|voice (?:memo|message|note)|voicemail|caller|speaker)|(?P<video2>video|clip)) "
+    r"(?:says|said|reads))(?!\w)")
+"""A clause's mention of the words of a picture, recording or video it names by a noun, not a file
+("the text in this photo", "what the recording says")."""
 _FOLLOWING_RE = re.compile(r"\b(?:following|below)\b", re.IGNORECASE)
 """Words that say the text comes next ("the following story", "the text below")."""
 _ABSENT_TEXT_RE = re.compile(
@@ -144,6 +153,8 @@ class TextArguments(PlanDraft):
         if found is None and self.feed_from_missing and self._refers_back(clause):
             # "segment the objects in photo.jpg and make an audio clip describing them": the labels
             found = self._earlier_prompt() or self._latest_output(["text"], primary=False)
+        if found is None and self.feed_from_missing and self._unfound_media(cand):
+            return None
         if found is None and self.feed_from_missing and self._refers_back(clause) and (
                 self.missing or self._only_an_instruction(clause)) and not _FOLLOWING_RE.search(clause.lower):
             # "translate it", where "it" was to come from a task left out for want of input, or
@@ -203,6 +214,22 @@ class TextArguments(PlanDraft):
                 or reference_ids(value) or any(r.value == value and r.kind == "file" for r in self.req.resources):
             return None
         return value
+
+    def _unfound_media(self, cand: Candidate) -> bool:
+        """Whether the clause's text is the words of a picture or recording that the request does
+        not give ("translate the text in this photo into French", "summarize what the recording
+        says", with no file): the step that reads it is recorded as missing its input, so the
+        task waits for it instead of working on the words "this photo"."""
+        found = _MEDIA_WORDS_RE.search(cand.clause.masked.lower())
+        if found is None:
+            return False
+        modality = next(m for m in ("image", "audio", "video") if found.group(m) or found.group(f"{m}2"))
+        bridge = self.bridges.get(modality)
+        if bridge is None or any(r.modality == modality for r in self.req.resources):
+            return False
+        spec = TASK_TYPES[bridge].args[0]
+        self.missing.append(Missing(bridge, self._clause_text(cand.clause) or cand.clause.masked, spec.name, modality))
+        return True
 
     def _only_an_instruction(self, clause: Clause) -> bool:
         """Whether the clause is too short to hold the text it works on ("now read that aloud")."""
