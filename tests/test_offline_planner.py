@@ -2062,3 +2062,34 @@ def test_the_words_of_a_missing_picture_or_recording_are_missing(request_text: s
 
 def test_the_words_of_a_given_picture_are_read() -> None:
     assert [t.task for t in plan("translate the text in photo.jpg into French").tasks] == ["image-to-text", "translation"]
+
+
+@pytest.mark.parametrize(("wanted", "question"), [
+    ("the ingredients in recipe.png", "What are the ingredients in recipe.png?"),
+    ("the main dishes on the menu", "What are the main dishes on the menu?"),
+    ("its dimensions", "What are its dimensions?"),
+    ("the total", "What is the total?"),
+    ("the news", "What is the news?"),
+    ("the name of the sender", "What is the name of the sender?"),
+])
+def test_what_names_several_things_is_asked_with_are(wanted: str, question: str) -> None:
+    from hugginggpt_tools.planning.questions import as_question
+
+    assert as_question(wanted) == question
+
+
+@pytest.mark.parametrize(("request_text", "expected"), [
+    ("list the ingredients in recipe.png", [("visual-question-answering",
+                                             {"image": "recipe.png", "text": "What are the ingredients?"})]),
+    ("read contract.txt and list the obligations of the tenant",
+     [("question-answering", {"text": "What are the obligations of the tenant?", "context": "contract.txt"})]),
+])
+def test_a_list_of_things_to_find_is_a_question(request_text: str, expected: list) -> None:
+    """"list the ingredients in recipe.png" planned nothing."""
+    assert steps(plan(request_text)) == expected
+
+
+@pytest.mark.parametrize(("request_text", "task"), [("list the objects in street.jpg", "object-detection"),
+                                                    ("list the names in email.txt", "token-classification")])
+def test_a_list_a_task_makes_is_that_task(request_text: str, task: str) -> None:
+    assert [t.task for t in plan(request_text).tasks] == [task]

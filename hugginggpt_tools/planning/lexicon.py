@@ -227,6 +227,10 @@ CUES: tuple[Cue, ...] = tuple(
     # "read contract.txt and tell me the notice period": a fact to find, unless a cue names a task
     + _cues(_QUESTION_TASKS, (r"(?:tell|show|give) (?:me|us) (?:the|its|his|her|their) (?!(?:same|rest)\b)\w+", 0.8),
             fallback=True)
+    # "list the ingredients in recipe.png": the things to find, unless a cue names a task ("list the
+    # objects in street.jpg", "list the names in email.txt")
+    + _cues(_QUESTION_TASKS, (r"(?:list|enumerate)(?: out)? (?:all |every )?(?:of )?(?:the|its|their) \w+", 0.8),
+            fallback=True)
     # "read receipt.png and add up the total": a figure to find
     + _cues(_QUESTION_TASKS, (rf"(?:{RECKON_VERBS}) (?:the |its |my |our )?(?:{FIGURES})\b", 1.0), fallback=True)
     # "look at chart.png and explain the trend": a question about what is at hand

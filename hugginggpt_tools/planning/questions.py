@@ -23,7 +23,8 @@ _QUESTION_START_RE = re.compile(
 _POLITE_TAIL_RE = re.compile(r",?\s+(?:(?:could|can|would|will) you|please)\b[^?]*\?$", re.IGNORECASE)
 _ASKING_YOU = r"(?:^|,\s+)(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?"
 _TELL_ME_RE = re.compile(
-    _ASKING_YOU + r"(?:(?:tell|show|give|let)\s+(?:me|us)(?:\s+know)?|find out|work out|figure out)\s+(.{3,}?)\??$|"
+    _ASKING_YOU + r"(?:(?:tell|show|give|let)\s+(?:me|us)(?:\s+know)?|find out|work out|figure out|"
+    r"(?:list|enumerate)(?:\s+out)?(?=\s+(?:all\s+|every\s+)?(?:of\s+)?(?:the|its|their)\s))\s+(.{3,}?)\??$|"
     # "add up the total": what the total is
     + _ASKING_YOU + rf"(?:{RECKON_VERBS})\s+((?:the\s+|its\s+|my\s+|our\s+)?(?:{FIGURES})\b.*?)\??$|"
     r"(?<![\w'])(?:i|we)(?:(?:\s+(?:want|need|would like|wish)|'d\s+like)\s+to\s+(?:know|find out|learn)|"
@@ -150,12 +151,29 @@ def as_question(wanted: str) -> str:
     elif wh_be:
         # "where the meeting is" -> "where is the meeting", "what the man is holding" -> "what is the man holding"
         wanted = " ".join(w for w in (wh_be.group(1), wh_be.group(3), wh_be.group(2), wh_be.group(4)) if w)
-    question = wanted if _WH_START_RE.match(wanted) else f"what is {wanted}"
+    question = wanted if _WH_START_RE.match(wanted) else f"what {_be_for(wanted)} {wanted}"
     # "how many there are" -> "how many are there"
     question = re.sub(r"^(how many|how much|what|who) there (is|are|was|were)$", r"\1 \2 there", question, flags=re.I)
     if _BARE_BE_RE.search(question):  # "what animals are (in zoo.png)": "What animals are there?"
         question += " there"
     return question[:1].upper() + question[1:] + "?"
+
+
+_HEAD_END_RE = re.compile(r"\s+(?:in|on|of|from|for|at|with|about|to|by|under|inside|within|that|which|who|"
+                          r"listed|mentioned|shown|named|written)\b.*$", re.IGNORECASE)
+_NOT_PLURAL_RE = re.compile(r"(?:news|series|species|means|mathematics|physics|economics|politics|ethics|"
+                            r"\w*ness|\w*ics)$", re.IGNORECASE)
+
+
+def _be_for(wanted: str) -> str:
+    """"are" for what names several things ("the ingredients in recipe.png", "the main dishes
+    on the menu": its head noun, the last word before a preposition, is a plural), else "is"
+    ("the total", "the name of the sender")."""
+    head = _HEAD_END_RE.sub("", wanted).split()
+    if len(head) < 2 or head[0].lower() not in ("the", "its", "his", "her", "their", "our", "my", "your", "all"):
+        return "is"
+    last = head[-1]
+    return "are" if _PLURAL_WORD_RE.fullmatch(last) and not _NOT_PLURAL_RE.fullmatch(last) else "is"
 
 
 _BARE_BE_RE = re.compile(r"^(?:what|which|how many|how much)\s+\w+(?:\s+\w+)?\s+(?:is|are|was|were)$", re.IGNORECASE)
