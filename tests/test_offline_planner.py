@@ -2093,3 +2093,23 @@ def test_a_list_of_things_to_find_is_a_question(request_text: str, expected: lis
                                                     ("list the names in email.txt", "token-classification")])
 def test_a_list_a_task_makes_is_that_task(request_text: str, task: str) -> None:
     assert [t.task for t in plan(request_text).tasks] == [task]
+
+
+@pytest.mark.parametrize(("wanted", "question"), [
+    ("what this image shows", "What does this image show?"),
+    ("what the sign says about parking", "What does the sign say about parking?"),
+    ("which color the car has", "Which color does the car have?"),
+    ("how the story ends", "How does the story end?"),
+    ("who wrote it", "Who wrote it?"),
+    ("what happens next", "What happens next?"),
+])
+def test_an_indirect_question_with_a_verb_is_put_with_does(wanted: str, question: str) -> None:
+    from hugginggpt_tools.planning.questions import as_question
+
+    assert as_question(wanted) == question
+
+
+def test_a_question_asked_politely_is_put_as_a_question() -> None:
+    """"Can you tell me what this image shows?" asked "What this image shows?"."""
+    p = plan("Can you tell me what this image shows? cat.jpg")
+    assert ("visual-question-answering", {"image": "cat.jpg", "text": "What does this image show?"}) in steps(p)

@@ -92,6 +92,12 @@ def _base_verb(verb: str) -> str:
 _WH_BE_RE = re.compile(r"^((?:what|which|how)(?: \w+)?|who|where|when|why)\s+((?:the|a|an|this|that|these|those|my|your|"
                        rf"his|her|its|our|their)\s.+?|it|he|she|they|this|that)\s+(is|are|was|were)(?:\s+((?:{_PARTICIPLE}|\w+ing\b|about\b|for\b|like\b|"
                        r"from\b|made of\b).*))?$", re.IGNORECASE)
+_WH_VERB_RE = re.compile(r"^((?:what|which|how)(?: \w+)?|whom?|where|when|why)\s+((?:the|a|an|this|that|these|those|my|"
+                         r"your|his|her|its|our|their)\s(?:\w+\s){0,2}?\w+|it|he|she|this|that)\s+"
+                         r"(?!(?:is|was|does|this|thus|its|his|hers|yes|less|unless|across|plus|as|us)\b)"
+                         rf"([a-z]{{2,}}[^s\W']s|has(?!\s+{_PARTICIPLE}))\b(?:\s+(.+))?$", re.IGNORECASE)
+"""An indirect question with a verb in the third person ("what this image shows", "what the
+sign says about parking"): put with "does" ("What does this image show?")."""
 _JOINED_QUESTIONS_RE = re.compile(
     r"^(?P<first>(?P<wh>who|whom|whose|what|when|where|which|why|how(?: many| much| long| old)?)\s+(?P<rest>.+?))"
     r",?\s+and\s+(?P<second>(?:who|whom|whose|what|when|where|which|why|how(?: many| much| long| old)?)\b(?P<more>.*?))"
@@ -148,6 +154,10 @@ def as_question(wanted: str) -> str:
         wanted = " ".join(w for w in ("does", subject, _base_verb(verb), rest) if w)
     elif plural:
         wanted = " ".join(w for w in ("do", *plural.groups()) if w)
+    elif (wh_verb := _WH_VERB_RE.match(wanted)) and not _PLURAL_WORD_RE.fullmatch(wh_verb.group(2).split()[-1]):
+        # "what this image shows" -> "what does this image show"
+        wh, subject, verb, rest = wh_verb.groups()
+        wanted = " ".join(w for w in (wh, "does", subject, _base_verb(verb), rest) if w)
     elif wh_be:
         # "where the meeting is" -> "where is the meeting", "what the man is holding" -> "what is the man holding"
         wanted = " ".join(w for w in (wh_be.group(1), wh_be.group(3), wh_be.group(2), wh_be.group(4)) if w)
@@ -209,10 +219,13 @@ class QuestionArguments(PlanDraft):
         if asked:
             # "can you tell me how many people are in crowd.jpg?" asks "How many people are in crowd.jpg?"
             question = asked.group().strip()
-            if _WH_BE_RE.match(question.rstrip(" ?")):  # "where it was taken?": "Where was it taken?"
-                question = as_question(question)
             rest = _TELL_ME_LEAD_RE.sub("", question)
-            return rest[:1].upper() + rest[1:] if rest != question and _WH_START_RE.match(rest) else question
+            if rest != question and _WH_START_RE.match(rest):
+                question = rest[:1].upper() + rest[1:]
+            # "where it was taken?": "Where was it taken?"; "what this image shows?": "What does this image show?"
+            if _WH_BE_RE.match(question.rstrip(" ?")) or _WH_VERB_RE.match(question.rstrip(" ?")):
+                question = as_question(question)
+            return question
         if told:
             return told
         earlier = self._earlier_text(cand)
