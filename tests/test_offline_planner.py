@@ -2113,3 +2113,11 @@ def test_a_question_asked_politely_is_put_as_a_question() -> None:
     """"Can you tell me what this image shows?" asked "What this image shows?"."""
     p = plan("Can you tell me what this image shows? cat.jpg")
     assert ("visual-question-answering", {"image": "cat.jpg", "text": "What does this image show?"}) in steps(p)
+
+
+@pytest.mark.parametrize("question", ["What were the March sales for the South region?", "What did the boss says?",
+                                      "Which does the cat likes?"])
+def test_a_direct_question_is_not_put_again(question: str) -> None:
+    from hugginggpt_tools.planning.questions import as_question
+
+    assert as_question(question) == question

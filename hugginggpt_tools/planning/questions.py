@@ -92,7 +92,8 @@ def _base_verb(verb: str) -> str:
 _WH_BE_RE = re.compile(r"^((?:what|which|how)(?: \w+)?|who|where|when|why)\s+((?:the|a|an|this|that|these|those|my|your|"
                        rf"his|her|its|our|their)\s.+?|it|he|she|they|this|that)\s+(is|are|was|were)(?:\s+((?:{_PARTICIPLE}|\w+ing\b|about\b|for\b|like\b|"
                        r"from\b|made of\b).*))?$", re.IGNORECASE)
-_WH_VERB_RE = re.compile(r"^((?:what|which|how)(?: \w+)?|whom?|where|when|why)\s+((?:the|a|an|this|that|these|those|my|"
+_WH_VERB_RE = re.compile(r"^((?:what|which|how)(?: (?!(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|"
+                         r"should|shall|may|might|must)\b)\w+)?|whom?|where|when|why)\s+((?:the|a|an|this|that|these|those|my|"
                          r"your|his|her|its|our|their)\s(?:\w+\s){0,2}?\w+|it|he|she|this|that)\s+"
                          r"(?!(?:is|was|does|this|thus|its|his|hers|yes|less|unless|across|plus|as|us)\b)"
                          rf"([a-z]{{2,}}[^s\W']s|has(?!\s+{_PARTICIPLE}))\b(?:\s+(.+))?$", re.IGNORECASE)
