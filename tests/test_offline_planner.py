@@ -1949,9 +1949,23 @@ def test_a_question_about_two_recordings_asks_each_transcript() -> None:
 
 
 def test_a_question_about_two_pictures_keeps_its_words() -> None:
-    """"Tell me what is in receipt.png and agenda.png" asked "What is and?" of each picture."""
-    asked = {str(t.args["text"]) for t in plan("Tell me what is in receipt.png and agenda.png").tasks if "text" in t.args}
-    assert asked == {"What is in receipt.png and agenda.png?"}
+    """"Tell me what is in receipt.png and agenda.png" asked "What is and?" of each picture; then
+    asked each picture about both."""
+    asked = {(t.args["image"], str(t.args["text"])) for t in plan("Tell me what is in receipt.png and agenda.png").tasks
+             if "text" in t.args}
+    assert asked == {("receipt.png", "What is in receipt.png?"), ("agenda.png", "What is in agenda.png?")}
+
+
+@pytest.mark.parametrize(("request_text", "asked"), [
+    ("how many people are in a.jpg, b.jpg and c.jpg?",
+     {"how many people are in a.jpg?", "how many people are in b.jpg?", "how many people are in c.jpg?"}),
+    ("who called in call1.wav and call2.wav?", {"who called in call1.wav?", "who called in call2.wav?"}),
+    # a question comparing them is asked whole
+    ("which of a.jpg and b.jpg has more people?", {"which of a.jpg and b.jpg has more people?"}),
+    ("What do call1.wav and call2.wav have in common?", {"What do call1.wav and call2.wav have in common?"}),
+])
+def test_a_question_asked_of_each_file_names_that_file(request_text: str, asked: set[str]) -> None:
+    assert {str(t.args["text"]) for t in plan(request_text).tasks if t.task.endswith("question-answering")} == asked
 
 
 def test_a_text_supplied_after_a_colon_gets_no_question_mark() -> None:

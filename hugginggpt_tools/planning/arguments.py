@@ -51,6 +51,10 @@ _FIRST_TAIL_RE = re.compile(r"[\s,]+(?:first|beforehand|before anything else)[.!
 """The words by which an instruction asks to come first ("remove the background first")."""
 _IMPROVERS = frozenset({"image-to-image", "audio-to-audio"})
 """Tasks whose output is their input made better or changed, which a next task of their clause takes."""
+_COMPARES_RE = re.compile(r"(?<!\w)(?:which|whichever|compare|compared|comparing|between|both|differ\w*|difference|"
+                          r"same|similar|alike|common|share|shared|each other|together|more|less|fewer|than|most|least|better|worse)(?!\w)",
+                          re.IGNORECASE)
+"""Words of a question that compares the files it names: asked of each, it is still asked whole."""
 _EACH_RE = re.compile(r"(?<!\w)(?:each|every|per|respectively|apiece)(?!\w)")
 """Words that ask for one task per output even where :data:`_TOGETHER_RE` matches ("write a poem about each of them")."""
 _READS_APART = frozenset({"summarization", "question-answering"})
@@ -240,7 +244,25 @@ class PlanBuilder(TextArguments, QuestionArguments, OutputLinking):
         question = args.get("text")
         if not self.feed_from_missing or cand.task not in QUESTION_TASKS or not isinstance(question, str):
             return [args]
+        question = self._own_file(question, args)
         return [{**args, "text": one} for one in split_questions(question)]
+
+    def _own_file(self, question: str, args: dict[str, str]) -> str:
+        """The question asked of one of several files it names together, naming that file alone
+        ("What is in receipt.png and agenda.png?" asked of agenda.png: "What is in agenda.png?");
+        a question that compares them ("which of a.jpg and b.jpg has more people?") is left whole."""
+        names = [self.req.resources[i].value for i in self._clause.resources] if self._clause is not None else []
+        # the file itself, or the file an earlier step read for it (a recording's transcript)
+        read = [self.tasks[k]["args"].get(TASK_TYPES[self.tasks[k]["task"]].args[0].name)
+                for v in args.values() if (k := reference_id(v)) is not None]
+        own = next((v for v in [*args.values(), *read] if v in names), None)
+        if own is None or _COMPARES_RE.search(question):
+            return question
+        listed = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+        together = re.search(rf"(?:{listed})(?:(?:\s*,\s*|\s*,?\s+(?:and|&|or)\s+)(?:{listed}))+", question)
+        if together is None or own not in together.group():
+            return question
+        return question[:together.start()] + own + question[together.end():]
 
     def _for_each_sibling(self, cand: Candidate, args: dict[str, str]) -> list[dict[str, str]]:
         """``args``, and when the clause names a group of outputs in the plural ("translate it
