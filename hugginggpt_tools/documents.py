@@ -1,7 +1,8 @@
 """The text of a text file or document that a text argument names ("summarize report.txt").
 
 :func:`read_text_file` reads a plain-text file as it is (UTF-8, or UTF-16/32 by its byte-order
-mark, :func:`decode_text`), a CSV or TSV table as one sentence per row (:func:`table_as_text`), a
+mark; bytes that are not UTF-8 as Windows-1252, with a warning naming it:
+:func:`~hugginggpt_tools.charsets.decode_text`), a CSV or TSV table as one sentence per row (:func:`table_as_text`), a
 web page without its markup (:func:`html_text`), a PDF's text layer (pypdf) and a Word document
 (.docx, :func:`_docx_text`, with the standard library). A Word document is told by its content,
 not its name: a .docx saved without its suffix is read as one, and plain text named .docx as text.
@@ -18,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .charsets import decode_text
 from .errors import InputError
 from .filekinds import kind_of
 
@@ -71,8 +73,7 @@ def read_text_file(path: str | Path) -> str:
     if len(data) > limit:
         raise InputError(_too_long(name, max(path.stat().st_size, len(data)), limit))
     if not data:
-        raise InputError(f"The text file {name!r} is empty (0 bytes). Put the text in it, or quote the text in the "
-                         "request.")
+        raise InputError(f"The {_kind_name(suffix)} {name!r} is empty (0 bytes). {_EMPTY_FIX[suffix in DOCUMENT_FILE_SUFFIXES]}")
     if suffix == ".pdf" or data.startswith(b"%PDF-"):
         return _pdf_text(path, data)
     if _is_docx(data) or (suffix == ".docx" and _binary(data)):  # plain text named .docx is read as text
@@ -83,17 +84,30 @@ def read_text_file(path: str | Path) -> str:
             raise InputError(f"{name!r} is {kind[1]}, not a text; {_FIRST[kind[0]].format(name=name)}, or quote the "
                              "text in the request.")
         raise InputError(f"{name!r} is not a text file (its bytes are binary data); {_SAVE_AS_TEXT}.")
-    text = decode_text(data)
+    text = decode_text(data, name)
     page = suffix in _PAGE_SUFFIXES or bool(_HTML_START_RE.match(text))
     if page:
         text = html_text(text)
     if not text.strip():
-        what = "a web page with no text" if page else "blank (only spaces and line breaks)"
-        raise InputError(f"The text file {name!r} is {what}. Put the text in it, or quote the text in the request.")
+        what = "has no text (only markup)" if page else "is blank (only spaces and line breaks)"
+        kind = "web page" if page else "text file"
+        raise InputError(f"The {kind} {name!r} {what}. Put the text in it, or quote the text in the request.")
     if len(text.encode("utf-8")) > MAX_TEXT_FILE_BYTES:
         raise InputError(_too_long(name, len(text.encode("utf-8")), MAX_TEXT_FILE_BYTES, "of text"))
     delimiter = {".csv": ",", ".tsv": "\t"}.get(suffix)
     return text if delimiter is None else table_as_text(text, delimiter)
+
+
+_KIND_NAMES = {".pdf": "PDF", ".docx": "Word document", ".html": "web page", ".htm": "web page", ".xhtml": "web page"}
+_EMPTY_FIX = ("Put the text in it, or quote the text in the request.",
+              "Save it again from the program that made it (a download cut short leaves an empty file), or quote "
+              "its text in the request.")
+
+
+def _kind_name(suffix: str) -> str:
+    """What a file named with ``suffix`` is called in a message: "PDF", "Word document", "web page",
+    else "text file"."""
+    return _KIND_NAMES.get(suffix, "text file")
 
 
 def _convert_fix(name: str) -> str:
@@ -107,7 +121,7 @@ def _convert_fix(name: str) -> str:
 
 def _too_long(name: str, size: int, limit: int, what: str = "") -> str:
     holds = f"holds {size / 1e6:.1f} MB {what}" if what else f"is {size / 1e6:.1f} MB"
-    return (f"The text file {name!r} {holds}; text arguments take at most {limit / 1e6:.0f} MB. Pass an excerpt "
+    return (f"The {_kind_name(Path(name).suffix.lower())} {name!r} {holds}; text arguments take at most {limit / 1e6:.0f} MB. Pass an excerpt "
             "or split the file.")
 
 
@@ -136,14 +150,15 @@ def _pdf_text(path: Path, data: bytes) -> str:
     try:
         import pypdf  # local: a PDF is read only when one is named
     except ImportError as exc:
-        raise InputError(f"Reading the PDF {name!r} needs pypdf: pip install pypdf (or hugginggpt-tools[offline]); "
-                         f"or {_SAVE_AS_TEXT}.") from exc
+        raise InputError(f"Reading the PDF {name!r} needs pypdf: pip install pypdf (or 'hugginggpt-tools[offline]'); "
+                         "or save its text as .txt, or quote its text in the request.") from exc
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged file's warnings: the error below says it
     pages: list[str] = []
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
-            raise InputError(f"The PDF {name!r} is locked with a password; save an unlocked copy as .txt or PDF.")
+            raise InputError(f"The PDF {name!r} is locked with a password; open it with the password and save an "
+                             "unlocked copy (or its text as .txt), or quote its text in the request.")
         size = 0
         for page in reader.pages:
             pages.append(page.extract_text() or "")
@@ -153,7 +168,10 @@ def _pdf_text(path: Path, data: bytes) -> str:
     except InputError:
         raise
     except Exception as exc:  # pypdf raises many kinds on a damaged or unusual file
-        raise InputError(f"Cannot read the PDF {name!r} ({type(exc).__name__}: {exc}); {_SAVE_AS_TEXT}.") from exc
+        raise InputError(f"Cannot read the PDF {name!r} ({type(exc).__name__}: {exc}): it may be damaged, cut short "
+                         "(an interrupted download) or locked in a way not read here. Open it in a PDF viewer; if it "
+                         "opens, save (or print to PDF) a new copy, or save its text as .txt; else get the file again. "
+                         "Or quote its text in the request.") from exc
     text = "\n\n".join(p.strip() for p in pages if p.strip())
     if not text:
         raise InputError(f"The PDF {name!r} has no text layer ({len(pages)} page{'' if len(pages) == 1 else 's'}, "
@@ -433,16 +451,6 @@ def _table_text(table: Any) -> str:
 def _cell_text(cell: Any) -> str:
     """A table cell's text on one line: its paragraphs (and any table in it) apart by a space."""
     return " ".join(" ".join(text.split()) for text, _ in _blocks(cell) if text)
-
-
-def decode_text(data: bytes) -> str:
-    """A text file's bytes as text: UTF-16 or UTF-32 when the file starts with their byte-order
-    mark (Windows Notepad's "Unicode"), else UTF-8 (a UTF-8 mark dropped, bad bytes replaced)."""
-    for mark, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(mark):  # UTF-32-LE's mark begins with UTF-16-LE's: it is tried first
-            return data.decode(codec, errors="replace")
-    return data.decode("utf-8-sig", errors="replace")
 
 
 __all__ = [

@@ -23,6 +23,10 @@ def read_jsonl(path: str | Path, error: type[HuggingGPTError] = InputError, fix:
         lines = Path(path).read_text("utf-8").splitlines()
     except OSError as exc:
         raise error(f"Cannot read {str(path)!r}: {exc.strerror or exc}.{suffix}") from exc
+    except UnicodeDecodeError as exc:  # a binary file, or text saved in another encoding
+        line = exc.object[:exc.start].count(b"\n") + 1
+        raise error(f"{path}:{line}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}; a binary file, or text "
+                    f"saved in another encoding). JSON Lines files are UTF-8: save it as UTF-8.{suffix}") from exc
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue

@@ -39,8 +39,9 @@ from .agent_checks import check_components, checked_llm, refuse_folder
 from .artifacts import ArtifactStore
 from .backends import default_backends
 from .backends.base import Backends
+from .charsets import lone_surrogate
 from .config import Settings, get_settings
-from .errors import AgentInputError, ConfigError, HuggingGPTError, InputError, LLMCallError
+from .errors import AgentInputError, ConfigError, HuggingGPTError, InputError, LLMCallError, MissingExtraError
 from .execution import Executor
 from .inputs import with_spaced_names
 from .model_index.index import ModelIndex, load_default_index
@@ -347,12 +348,16 @@ def check_keys(value: dict[str, Any]) -> None:
 
 
 def check_request(request: Any) -> str:
-    """``request`` when it is a non-empty string, else :class:`AgentInputError` naming it and the fix.
+    """``request`` when it is a non-empty string of characters, else :class:`AgentInputError` naming it
+    and the fix (a lone surrogate, :func:`~hugginggpt_tools.charsets.lone_surrogate`, named by its index).
 
     The plan node's check of ``input``; the server runs it too, before a run (or a stream) starts.
     """
     if not isinstance(request, str) or not request.strip():
         raise AgentInputError(f"The input must be a non-empty request string, got {request!r:.80}: {_INPUT_FIX}.")
+    problem = lone_surrogate(request)
+    if problem:  # no tokenizer reads it: a TypeError deep in planning otherwise
+        raise AgentInputError(problem)
     return request
 
 
@@ -462,6 +467,8 @@ def build_graph(hg: HuggingGPT) -> Any:
         with _count_llm_calls() as counter:
             try:
                 result = await hg.aplan(request, files, history)
+            except MissingExtraError:
+                raise  # the installation's fault, not the request's: no "say what to do" answer
             except HuggingGPTError as exc:
                 result = Plan(planner=_planner_name(hg.planner), notes=[redact(f"planning failed: {exc}")])
             except Exception as exc:
@@ -470,7 +477,8 @@ def build_graph(hg: HuggingGPT) -> Any:
                 raise LLMCallError(redact(
                     f"The LLM failed while planning the request ({llm_failure(exc)}), so nothing was run; ask again "
                     "once the LLM provider answers (check its key, quota and status), or plan without it: "
-                    "planner='auto' falls back to the offline plan, planner='offline' needs no LLM.")) from exc
+                    "planner='auto' falls back to the offline plan and planner='offline' needs no LLM (on the command "
+                    "line: --planner auto, --planner offline).")) from exc
         if refused:
             result = result.model_copy(update={"missing": [*refused, *result.missing]})
         events({"stage": "plan", "event": "plan_ready", "plan": result.to_hugginggpt(), "notes": result.notes,

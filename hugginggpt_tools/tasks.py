@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .errors import UnknownTaskError
+from .errors import UnknownTaskError, close_hint
 
 
 @dataclass(frozen=True)
@@ -179,12 +179,25 @@ def names_the_type(name: str, task: TaskType) -> bool:
     return _key(name) in (_key(task.name), _key(task.snake_name))
 
 
+def task_hint(name: str) -> str:
+    """" (did you mean summarization?)" for an unknown task type ``name`` close to a pipeline tag
+    ("summarisation", "image-to-txt") or to an alias (named by its pipeline tag), else ""."""
+    import difflib
+
+    hint = close_hint(name, TASK_TYPES)
+    if hint:
+        return hint
+    close = difflib.get_close_matches(_key(str(name)), list(_ALIASES), n=1)
+    return f" (did you mean {_ALIASES[close[0]]}?)" if close else ""
+
+
 def get_task(name: str) -> TaskType:
-    """The task type named ``name``; raises :class:`UnknownTaskError` listing the valid names."""
+    """The task type named ``name``; raises :class:`UnknownTaskError` naming the closest one
+    (:func:`task_hint`) and listing the valid names."""
     found = find_task(name)
     if found is None:
         raise UnknownTaskError(
-            f"Unknown task type {name!r}. Use one of: {', '.join(TASK_TYPES)}."
+            f"Unknown task type {name!r}{task_hint(name)}. Use one of: {', '.join(TASK_TYPES)}."
         )
     return found
 

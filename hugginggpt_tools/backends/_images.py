@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,15 +21,19 @@ def open_image(path: str | Path) -> Any:
     them to white), transparent ones laid on a background that their visible pixels stand out
     from (white under dark ink, black under light ink: dropping the alpha channel turns clear
     pixels black, and black text on them vanishes), CMYK and palette images converted.
-    :class:`InputError` naming the file by its bare name when it is empty (0 bytes) or not an image."""
+    :class:`InputError` naming the file by its bare name when it is empty (0 bytes), not an image, or
+    larger than the pixel limit (:func:`check_pixels`)."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     from ._audio import empty_file
 
     empty_file(path, "image file", "Give a file that holds the picture, or save it again")
+    check_pixels(path)
     try:
         with Image.open(path) as img:
             img = ImageOps.exif_transpose(img)
+    except Image.DecompressionBombError as exc:  # a limit lowered meanwhile, or a format check_pixels misses
+        raise InputError(_too_many_pixels(path, None, exc)) from exc
     except (UnidentifiedImageError, OSError) as exc:
         why = str(exc).replace(str(path), Path(path).name)  # "cannot identify image file 'x.png'": the bare name
         raise InputError(f"Cannot read {Path(path).name!r} as an image ({why}). Give a PNG, JPEG, WebP or BMP "
@@ -48,6 +53,63 @@ def open_image(path: str | Path) -> Any:
         ink = float((pixels[:, :, :3].mean(axis=2) * alpha).sum() / max(alpha.sum(), 1.0))
         img = Image.alpha_composite(Image.new("RGBA", rgba.size, "black" if ink > 127 else "white"), rgba)
     return img.convert("RGB")
+
+
+def image_size(path: str | Path) -> tuple[int, int] | None:
+    """An image file's width and height from its header, read by the Pillow plugin that accepts it
+    but without Pillow's decompression-bomb check (so a huge image is measured rather than refused);
+    None when Pillow does not read the file as an image. Nothing is decoded."""
+    from PIL import Image
+
+    try:
+        with open(path, "rb") as handle:
+            prefix = handle.read(16)
+            for load in (Image.preinit, Image.init):  # the common formats first, as Image.open does
+                load()
+                for fmt in list(Image.ID):
+                    factory, accept = Image.OPEN[fmt]
+                    result = accept(prefix) if accept is not None else True
+                    if isinstance(result, str) or not result:  # a plugin's "not mine" message, or no match
+                        continue
+                    handle.seek(0)
+                    try:
+                        return factory(handle, str(path)).size
+                    except Exception:  # noqa: BLE001 - a header this plugin cannot read: try the next
+                        continue
+    except OSError:
+        return None
+    return None
+
+
+def check_pixels(path: str | Path) -> None:
+    """:class:`InputError` when the image at ``path`` has more pixels than Pillow's limit against
+    decompression bombs (``PIL.Image.MAX_IMAGE_PIXELS``, 89,478,485: about 9459 x 9459), naming the
+    file, its size, the limit and the fix (make it smaller); checked from the header before anything
+    is decoded, so Pillow neither warns (``DecompressionBombWarning``) nor fails unexplained. Every
+    model here scales a picture down to a few megapixels, so a smaller copy loses nothing it reads.
+    Python callers may raise ``PIL.Image.MAX_IMAGE_PIXELS`` (None: no limit)."""
+    from PIL import Image
+
+    limit = Image.MAX_IMAGE_PIXELS
+    size = image_size(path) if limit else None
+    if size is not None and size[0] * size[1] > limit:
+        raise InputError(_too_many_pixels(path, size))
+
+
+def _too_many_pixels(path: str | Path, size: tuple[int, int] | None, error: Exception | None = None) -> str:
+    """The message of an image over the pixel limit: its name, its size (or Pillow's ``error``
+    when the size is not known), the limit and the fix."""
+    from PIL import Image
+
+    limit = int(Image.MAX_IMAGE_PIXELS or 0)
+    side = math.isqrt(limit)
+    name = Path(path).name
+    what = f"{size[0]} x {size[1]} pixels ({size[0] * size[1]:,})" if size else f"too large ({error})"
+    small = f"{Path(name).stem}-small.png"
+    return (f"The image {name!r} is {what}, more than the {limit:,} (about {side} x {side}) an image may have here, "
+            f"Pillow's limit against decompression bombs. Make it smaller, e.g. `magick {name} -resize 4000x4000 "
+            f"{small}` (the models scale pictures down to a few megapixels anyway), or cut it into parts; from "
+            "Python, raise PIL.Image.MAX_IMAGE_PIXELS.")
 
 
 def draw_boxes(image: Any, objects: Sequence[dict[str, Any]]) -> Any:
@@ -101,4 +163,5 @@ def detections_image(image: Any, objects: Sequence[dict[str, Any]], ctx: RunCont
     return [save_image(draw_boxes(image, objects), ctx, "detections", description)]
 
 
-__all__ = ["PALETTE", "detections_image", "detects_only", "draw_boxes", "nothing_detected", "open_image", "save_image"]
+__all__ = ["PALETTE", "check_pixels", "detections_image", "detects_only", "draw_boxes", "image_size", "nothing_detected",
+           "open_image", "save_image"]

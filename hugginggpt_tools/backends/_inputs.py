@@ -25,7 +25,9 @@ def optional_text(inputs: dict[str, str], name: str) -> str | None:
 
 
 def file_input(inputs: dict[str, str], name: str, task: str) -> Path:
-    """The existing local file given as argument ``name``; :class:`InputError` otherwise."""
+    """The existing local file given as argument ``name``; :class:`InputError` otherwise, and for an
+    ``image`` with more pixels than Pillow's limit (:func:`._images.check_pixels`), before any
+    backend decodes or uploads it."""
     value = inputs.get(name)
     if not value:
         given = ", ".join(sorted(inputs)) or "none"
@@ -35,4 +37,8 @@ def file_input(inputs: dict[str, str], name: str, task: str) -> Path:
         raise InputError(
             f"The {name} file {str(value)!r} for task {task!r} does not exist. Give the path of a local file."
         )
+    if name == "image":
+        from ._images import check_pixels  # local: Pillow, for image arguments only
+
+        check_pixels(path)
     return path.resolve()

@@ -32,6 +32,25 @@ def _install(extra: str) -> str:
     return f"pip install 'hugginggpt-tools[{extra}]'"
 
 
+TORCH_INSTALL = ("pip install 'torch==2.13.0' --index-url https://download.pytorch.org/whl/cpu (the CPU build "
+                 "constraints.txt pins, without several GB of CUDA packages)")
+"""How to install torch, a dependency of hugginggpt-tools itself rather than of an extra: an extra's
+``pip install`` would fetch PyPI's default build, with CUDA."""
+_CORE_INSTALLS = {"torch": TORCH_INSTALL, "numpy": "pip install numpy"}
+"""Dependencies of hugginggpt-tools itself that bundled models import, with their own install commands."""
+
+
+def install_fix(missing: list[str], extra: str) -> str:
+    """How to install the ``missing`` import names: "install them with" ``extra``'s pip command, and
+    each dependency of the package itself (torch) by its own command (:data:`_CORE_INSTALLS`), which
+    the extra's would fetch as PyPI's default build."""
+    core = [name for name in missing if name in _CORE_INSTALLS]
+    fixes = [f"install {name} with {_CORE_INSTALLS[name]}" for name in core]
+    if len(core) < len(missing):
+        fixes.append(f"install {'the others' if core else 'them'} with {_install(extra)}")
+    return " and ".join(fixes)
+
+
 def onnx_session_options(num_threads: int, options: Any = None) -> Any:
     """The onnxruntime ``SessionOptions`` the bundled models' sessions are built with (RapidOCR's
     three, :func:`._ocr.rapidocr_engine`; Piper's, :func:`._speech.piper_voice`): ``num_threads``
@@ -113,7 +132,7 @@ class BundledBackend(Backend):
             return f"bundled model {card.id!r} serves {cls.task!r}, not {card.task!r}"
         missing = missing_packages(cls.packages)
         if missing:
-            return f"missing packages {', '.join(missing)}; install them with {_install(cls.extra)}"
+            return f"missing packages {', '.join(missing)}; {install_fix(missing, cls.extra)}"
         return cls.unavailable_reason()
 
     def run(self, card: ModelCard, task: str, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:

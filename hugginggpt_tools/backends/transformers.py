@@ -117,7 +117,12 @@ class TransformersBackend(Backend):
             return f"the transformers backend does not run {card.task!r}; it runs {', '.join(ADAPTERS)}"
         missing = self._missing_packages()
         if missing:
-            return f"missing packages {', '.join(missing)}; install them with pip install hugginggpt-tools"
+            from .bundled import TORCH_INSTALL
+
+            fixes = [f"install torch with {TORCH_INSTALL}"] if "torch" in missing else []
+            if set(missing) - {"torch"}:
+                fixes.append(f"install {'the others' if fixes else 'them'} with pip install hugginggpt-tools")
+            return f"missing packages {', '.join(missing)}; {' and '.join(fixes)}"
         if local_model_dir(card, self.settings) is None:
             return (f"weights of {card.id!r} not found locally; download the weights with `hf download {card.id}` "
                     "or set HUGGINGGPT_MODEL_DIRS to a folder holding them")

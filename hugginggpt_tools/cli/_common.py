@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import InputError
 from ..llms import load_llm as load_llm  # the commands' --llm SPEC, made by the library
+
+
+def argv_text(value: str, what: str = "the request") -> str:
+    """A command-line argument ``value`` as text: unchanged when the terminal sent it as UTF-8; else
+    each byte that is not UTF-8 (which Python keeps as a lone surrogate, ``surrogateescape``, and no
+    model reads) read as Windows-1252 (its five unassigned bytes as Latin-1's), as a text file's are
+    (:func:`~hugginggpt_tools.charsets.decoded`), with a warning on stderr naming the first such
+    byte, what it was read as and the fix (a terminal that sends UTF-8). Not for file names: a name
+    that is not UTF-8 is a real file's."""
+    at = next((i for i, c in enumerate(value) if "\udc80" <= c <= "\udcff"), None)
+    if at is None:
+        return value
+    from ..charsets import windows_1252
+
+    text = "".join(windows_1252(ord(c) - 0xDC00) if "\udc80" <= c <= "\udcff" else c for c in value)
+    around = " ".join(text[max(0, at - 20):at + 20].split())
+    print(f"warning: {what} holds the byte 0x{ord(value[at]) - 0xDC00:02x} at character {at + 1}, which is not "
+          f"UTF-8; read it as Windows-1252, where it is {text[at]!r}: \"{around}\". If that reads wrong, set the "
+          "terminal to UTF-8 (LANG=C.UTF-8) and type it again.", file=sys.stderr)
+    return text
 
 
 def no_such_file_fix() -> str:

@@ -22,6 +22,15 @@ def _settings(args: argparse.Namespace) -> Any:
     return get_settings(num_threads=getattr(args, "threads", None))
 
 
+def _task(name: str | None) -> str | None:
+    """The pipeline tag ``--task`` names (an alias resolved), or None when not given; an unknown
+    name is an :class:`~hugginggpt_tools.errors.UnknownTaskError` naming the closest task type
+    ("image-to-txt": did you mean image-to-text?) and the valid ones, rather than no model found."""
+    from ..tasks import get_task
+
+    return get_task(name).name if name else None
+
+
 def _weights(args: argparse.Namespace, settings: Any) -> Any:
     from ..model_index.ranking import RankingWeights
 
@@ -66,11 +75,12 @@ def cmd_models_search(args: argparse.Namespace) -> int:
 
     if args.k < 1:
         raise ConfigError(f"-k must be at least 1, got {args.k}. Try -k 10.")
+    task = _task(args.task)  # before the index loads: a misspelt task fails at once
     settings = _settings(args)
     index = load_default_index(settings)
     backends = default_backends(settings)
     runnable = (lambda card: backends.runnable_backend(card) is not None) if args.runnable else None
-    where = CardFilter.of(args.task, args.license, args.language, runnable)
+    where = CardFilter.of(task, args.license, args.language, runnable)
     found = search_ranked(index, args.query, k=args.k, where=where, weights=_weights(args, settings))
     rows = [_row(i, item, backends.runnable_backend(item.card)) for i, item in enumerate(found, 1)]
     if args.json:
@@ -90,7 +100,7 @@ def cmd_models_add(args: argparse.Namespace) -> int:
     from ..model_index.user_catalog import register_model
 
     settings = _settings(args)
-    card = register_model(args.model, task=args.task, model_id=args.id, settings=settings,
+    card = register_model(args.model, task=_task(args.task), model_id=args.id, settings=settings,
                           endpoint=args.endpoint, update_index=not args.no_index)
     where = f"; runs from {card.path}" if card.path else ""
     print(f"Added {card.id} ({card.task}) to the user catalog in {settings.catalog_dir}{where}")
@@ -101,7 +111,7 @@ def cmd_models_remove(args: argparse.Namespace) -> int:
     from ..model_index.user_catalog import unregister_model
 
     settings = _settings(args)
-    gone = unregister_model(args.model, task=args.task, settings=settings)
+    gone = unregister_model(args.model, task=_task(args.task), settings=settings)
     print("Removed " + ", ".join(f"{c.id} ({c.task})" for c in gone) + " from the user catalog")
     return 0
 
@@ -111,11 +121,10 @@ def cmd_models_list(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     catalog = UserCatalog(settings.catalog_dir)
+    task = _task(args.task)
     cards = catalog.user_cards() if args.user else catalog.cards()
-    if args.task:
-        from ..model_index.filters import canonical_task
-
-        cards = [c for c in cards if c.task == canonical_task(args.task)]
+    if task:
+        cards = [c for c in cards if c.task == task]
     if args.json:
         print(json.dumps([c.model_dump(mode="json") for c in cards], indent=2, ensure_ascii=False))
         return 0

@@ -40,9 +40,15 @@ def missing_dependency(import_name: str, pip_name: str) -> MissingExtraError:
     names the package's own pip command.
     """
     error = MissingExtraError(import_name, "index", "the model index")
+    if pip_name == "torch":
+        from ..backends.bundled import TORCH_INSTALL
+
+        command = TORCH_INSTALL
+    else:
+        command = f"pip install '{pip_name}'"
     error.args = (
         f"The package {import_name!r} is not installed (needed for the model index). Install it "
-        f"with: pip install '{pip_name}' (a dependency of hugginggpt-tools; reinstalling "
+        f"with: {command} (a dependency of hugginggpt-tools; reinstalling "
         "hugginggpt-tools installs it too)",
     )
     error.msg = error.args[0]  # what str() of an ImportError shows

@@ -47,7 +47,7 @@ def make_planner(planner: Planner | str | None = None, llm: BaseChatModel | None
         if llm is None:
             raise ConfigError("planner='auto' needs an llm for the requests the offline planner is unsure of: "
                               "pass llm=init_chat_model('provider:model') (on the command line: --llm "
-                              "provider:model), or use planner='offline'.")
+                              "provider:model), or use planner='offline' (--planner offline).")
         return AutoPlanner(llm)
     raise ConfigError(f"Unknown planner {planner!r}. Use 'offline', 'llm', 'auto', or a Planner instance.")
 
