@@ -25,14 +25,14 @@ its plan id (``task 0 (image-to-text)``), as in the answer, the stream events an
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import functools
 import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,7 @@ from .retries import RetryPolicy, is_transient, retry_delay
 from .schemas import ArgValue, Candidate, ModelCard, ModelChoice, Plan, Ref, Task, TaskResult, TextTemplate
 from .tasks import find_task, get_task
 from .textlang import detect_languages, foreign_among
+from .workers import DaemonPool
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +55,25 @@ EventCallback = Callable[[dict[str, Any]], None]
 MAX_ATTEMPTS = 3
 """Candidates tried per task (and as many of its fallback's) before it is recorded as failed."""
 
-_POOL: contextvars.ContextVar[ThreadPoolExecutor | None] = contextvars.ContextVar("hugginggpt_pool", default=None)
+_POOL: contextvars.ContextVar[DaemonPool | None] = contextvars.ContextVar("hugginggpt_pool", default=None)
 """The worker threads of the run in progress (see :func:`_to_thread`)."""
+
+_FINISHED: contextvars.ContextVar[list[TaskResult] | None] = contextvars.ContextVar("hugginggpt_finished",
+                                                                                    default=None)
+"""Where :func:`finished_results` collects the results of the tasks that finish in its context."""
+
+
+@contextlib.contextmanager
+def finished_results() -> Iterator[list[TaskResult]]:
+    """A list that gets the result of each task the runs started in this context finish or skip,
+    as it does, in that order: what was done when a run is interrupted (Ctrl-C cancels
+    :meth:`Executor.arun`, which then returns nothing). ``hugginggpt run`` prints them then."""
+    finished: list[TaskResult] = []
+    token = _FINISHED.set(finished)
+    try:
+        yield finished
+    finally:
+        _FINISHED.reset(token)
 
 
 _running_lock = threading.Lock()
@@ -77,17 +95,17 @@ def _counted(func: Callable[..., Any], *args: Any) -> Any:
 def calls_running() -> int:
     """How many blocking calls of the runs in this process (model inference, file reads) are still
     running in worker threads. Once every run has returned, these are calls that outlived their
-    task's time limit (``Settings.task_timeout_s``): a thread cannot be stopped, so the call goes on
-    to its end, its result unused, and Python's exit waits for it (``concurrent.futures`` joins its
-    threads). ``hugginggpt run`` asks this after printing the answer and, when some are left, ends
-    the process at once instead of waiting minutes for them
+    task's time limit (``Settings.task_timeout_s``) or whose run was interrupted: a thread cannot be
+    stopped, so the call goes on to its end, its result unused, in a daemon thread that Python's exit
+    does not wait for (:class:`~hugginggpt_tools.workers.DaemonPool`). ``hugginggpt run`` asks this
+    after printing the answer and, when some are left, ends the process at once
     (:func:`~hugginggpt_tools.cli.exit_now_if_calls_run`)."""
     with _running_lock:
         return _running
 
 
 async def _to_thread(func: Callable[..., Any], *args: Any) -> Any:
-    """``asyncio.to_thread`` on the current run's own pool.
+    """``asyncio.to_thread`` on the current run's own pool of daemon threads (:class:`DaemonPool`).
 
     asyncio's default pool has ``cpu_count + 4`` threads, which would cap a wide plan below
     ``Settings.max_concurrency`` on a small machine; each run sizes its pool to its limit.
@@ -253,7 +271,9 @@ class Executor:
         self, plan: Plan, choices: Sequence[ModelChoice], *, request: str = "",
         files: Sequence[str] = (), cwd: str | Path | None = None,
     ) -> list[TaskResult]:
-        """Run every task of ``plan``; returns one result per task, in plan order."""
+        """Run every task of ``plan``; returns one result per task, in plan order. Cancelled (Ctrl-C
+        in ``asyncio.run``), it cancels the calls not started, tells the running ones to stop
+        (``RunContext.cancelled``) and does not wait for them; :func:`finished_results` has what finished."""
         by_id = {c.task_id: c for c in choices}
         results: dict[int, TaskResult] = {}
         done: dict[int, asyncio.Event] = {t.id: asyncio.Event() for t in plan.tasks}
@@ -275,13 +295,13 @@ class Executor:
             finally:
                 done[task.id].set()
 
-        pool = ThreadPoolExecutor(self.settings.max_concurrency + 4, thread_name_prefix="hugginggpt-task")
+        pool = DaemonPool(self.settings.max_concurrency + 4, thread_name_prefix="hugginggpt-task")
         token = _POOL.set(pool)
         try:
             await asyncio.gather(*(run_one(t) for t in plan.tasks))
-        finally:
+        finally:  # a timed-out or interrupted call may still hold its thread; do not wait for it
             _POOL.reset(token)
-            pool.shutdown(wait=False)  # a timed-out call may still hold its thread; do not wait for it
+            pool.shutdown(wait=False, cancel_futures=True)
         return [results[t.id] for t in plan.tasks]
 
     def run(self, plan: Plan, choices: Sequence[ModelChoice], **kwargs: Any) -> list[TaskResult]:
@@ -293,6 +313,7 @@ class Executor:
         result = TaskResult(task_id=task.id, task=task.task, status="skipped", error=_skip_reason(blocked, results),
                             stands_in_for=choice.stands_in_for if choice is not None else None)
         self._emit("task_skipped", result)
+        _keep_finished(result)
         return result
 
     async def _run_task(
@@ -386,6 +407,9 @@ class Executor:
             return await asyncio.wait_for(
                 _to_thread(backend.run, cand.card, task.task, inputs, ctx), timeout
             )
+        except asyncio.CancelledError:  # the run was interrupted: a model that works in steps stops too
+            ctx.cancelled.set()
+            raise
         except asyncio.TimeoutError as exc:
             ctx.cancelled.set()  # a model that works in steps stops at its next one (RunContext.stop_if_cancelled)
             limit = f"took longer than {timeout:g} s (the limit per model, HUGGINGGPT_TASK_TIMEOUT)"
@@ -400,6 +424,7 @@ class Executor:
         result.error = error
         result.finished_at = time.time()
         self._emit("task_finished", result)
+        _keep_finished(result)
         return result
 
     def _emit(self, kind: str, result: TaskResult, note: str | None = None, model_id: str | None = None) -> None:
@@ -413,6 +438,11 @@ class Executor:
             self.on_event(event)
         except Exception:  # noqa: BLE001 - a broken progress callback must not break the run
             logger.exception("event callback failed")
+
+
+def _keep_finished(result: TaskResult) -> None:
+    if (finished := _FINISHED.get()) is not None:
+        finished.append(result)
 
 
 SPEECH_WORDS_PER_MINUTE = 180
@@ -521,4 +551,4 @@ def _candidates(choice: ModelChoice | None) -> list[Candidate]:
     return ([chosen] if chosen else []) + rest
 
 
-__all__ = ["EventCallback", "Executor", "calls_running", "input_size", "long_input_note", "failure_reason", "language_warning", "missing_files", "prefer_language", "resolve_args", "resolve_file"]
+__all__ = ["EventCallback", "Executor", "calls_running", "finished_results", "input_size", "long_input_note", "failure_reason", "language_warning", "missing_files", "prefer_language", "resolve_args", "resolve_file"]

@@ -10,25 +10,28 @@ A session keeps the last ``Settings.session_turns`` turns of its history
 LLM are sent); all its files stay addressable. A session lives in memory;
 :meth:`Session.save` writes its history and files to ``session.json`` in its artifact folder and
 :meth:`SessionManager.restore` reads them back, so a conversation can go on in another process
-(``hugginggpt run --session NAME``).
+(``hugginggpt run --session NAME``). Saving is atomic and locked, and merges the turns that another
+process saved meanwhile, so two runs of one session at once both keep their turn.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
-from .artifacts import ArtifactStore, check_session_id, output_dir_error
+from .artifacts import ArtifactStore, check_session_id
 from .config import Settings
-from .errors import InputError
+from .errors import ConfigError, InputError
 from .planning.clauses import FILES_LINE, GIVEN, NO_RESULT, OUTPUTS
 from .schemas import Answer
 
@@ -63,6 +66,10 @@ class Session:
     history: list[BaseMessage] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     max_turns: int | None = None
+    _unsaved: list[BaseMessage] = field(default_factory=list, init=False, repr=False)
+    """The turns recorded since the session was loaded or saved (what :meth:`save` adds to turns saved meanwhile)."""
+    _saved: list | None = field(default=None, init=False, repr=False)
+    """The history in the session file as this session last read or wrote it; None when it did neither."""
 
     def add_files(self, paths: Sequence[str]) -> None:
         """Remember files (absolute paths) so later turns can name them."""
@@ -86,8 +93,9 @@ class Session:
         outputs = [[r.task, r.text] for r in _texts_made(answer)]
         reply = AIMessage(turn_summary(answer), additional_kwargs={OUTPUTS: outputs} if produced else {NO_RESULT: True})
         asked_with = {GIVEN: [Path(str(f)).name for f in given]} if given else {}
-        self.history = recent_turns([*self.history, HumanMessage(request, additional_kwargs=asked_with), reply],
-                                    self.max_turns)
+        turn = [HumanMessage(request, additional_kwargs=asked_with), reply]
+        self.history = recent_turns([*self.history, *turn], self.max_turns)
+        self._unsaved = recent_turns([*self._unsaved, *turn], self.max_turns)
 
     @property
     def path(self) -> Path:
@@ -100,22 +108,60 @@ class Session:
         return sum(isinstance(m, HumanMessage) for m in self.history)
 
     def save(self) -> Path:
-        """Write the history and files to :attr:`path` (replacing it whole, so a reader never sees
-        half a file); :meth:`SessionManager.restore` reads them back. The artifacts are already in
-        the folder, with their manifest. :class:`~hugginggpt_tools.errors.ConfigError` naming the
-        folder and the fix when it cannot be written."""
+        """Write the history and files to :attr:`path`; :meth:`SessionManager.restore` reads them back.
+        The artifacts are already in the folder, with their manifest.
+
+        The write is atomic: a temporary file, flushed to disk, replaces the file whole, so a reader
+        never sees half a file and a failed write leaves the previous file as it was. It is locked
+        against other processes saving the session (:func:`_locked`); when one saved since this
+        session was loaded (two runs of one session at once), the turns recorded here go after the
+        turns it saved, and the files of both are kept, so neither turn is lost.
+        :class:`~hugginggpt_tools.errors.ConfigError` naming the file, the error and the fix when it
+        cannot be written (:meth:`_unwritable`)."""
         from langchain_core.messages import messages_to_dict  # local: it loads language_models (0.3 s)
 
-        body = {"version": 1, "id": self.id, "history": messages_to_dict(self.history), "files": self.files}
-        partial = self.path.with_name(f".{SESSION_FILE}.{uuid.uuid4().hex[:8]}")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial.write_text(json.dumps(body, ensure_ascii=False, indent=1), encoding="utf-8")
-            os.replace(partial, self.path)
+            with _locked(self.path.with_name(f".{SESSION_FILE}.lock")):
+                self._merge_saved()
+                body = {"version": 1, "id": self.id, "history": messages_to_dict(self.history), "files": self.files}
+                text = json.dumps(body, ensure_ascii=False, indent=1)
+                _write_whole(self.path, text)
         except OSError as exc:
-            partial.unlink(missing_ok=True)
-            raise output_dir_error(self.path.parent, exc) from exc
+            raise self._unwritable(exc) from exc
+        self._saved, self._unsaved = json.loads(text)["history"], []
         return self.path
+
+    def _merge_saved(self) -> None:
+        """When the session file holds another history than this session last read or wrote (another
+        process saved a turn since), take its history with the turns recorded here after it, and add
+        its files that are still there to this session's."""
+        from langchain_core.messages import messages_from_dict
+
+        try:
+            body = json.loads(self.path.read_text(encoding="utf-8"))
+            saved, files = body["history"], [f for f in body.get("files", []) if isinstance(f, str)]
+            if saved == self._saved:
+                return
+            history = messages_from_dict(saved)
+        except (OSError, ValueError, KeyError, TypeError):  # none, or not a session: it is replaced
+            return
+        self.history = recent_turns([*history, *self._unsaved], self.max_turns)
+        self.add_files([f for f in files if Path(f).is_file()])
+
+    def _unwritable(self, exc: OSError) -> ConfigError:
+        """The error for a session file that cannot be written: the file, the system's reason, and the fix."""
+        reason = exc.strerror or str(exc)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            fix = "free some disk space"
+        elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            fix = f"make {str(self.path.parent)!r} writable"
+        else:
+            fix = f"check that {str(self.path.parent)!r} can be written"
+        return ConfigError(f"Cannot save the session file {str(self.path)!r} ({reason}); the file is as it was "
+                           f"before. Fix: {fix}, then ask again in session {self.id!r}, or give another output "
+                           "folder with --output-dir (HUGGINGGPT_OUTPUT_DIR; in Python Settings(output_dir=...)) "
+                           "to start the session anew there.")
 
     def load(self) -> None:
         """Read back what :meth:`save` wrote, when there is such a file: the history (its last
@@ -135,12 +181,58 @@ class Session:
             files = [f for f in body.get("files", []) if isinstance(f, str)]
         except (ValueError, KeyError, TypeError) as exc:
             raise self._unreadable(f"not a saved session ({type(exc).__name__}: {str(exc)[:80]})") from exc
+        self._saved, self._unsaved = body["history"], []
         self.history = recent_turns(history, self.max_turns)
         self.add_files([f for f in files if Path(f).is_file()])
 
     def _unreadable(self, why: str) -> InputError:
         return InputError(f"Cannot read the session file {str(self.path)!r}: {why}; delete it to start session "
                           f"{self.id!r} afresh, or use another session name.")
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file ``path`` (created when missing; it stays, empty) while the
+    block runs, waiting for another process that holds it: ``fcntl.flock`` on POSIX,
+    ``msvcrt.locking`` on Windows (which gives up after about 10 s with :class:`OSError`), no lock
+    where neither exists (:meth:`Session.save` still merges what it finds saved)."""
+    with open(path, "a+b") as handle:
+        try:
+            import fcntl
+        except ImportError:
+            fcntl = None
+        if fcntl is not None:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # released as the file is closed
+            yield
+            return
+        try:
+            import msvcrt
+        except ImportError:
+            yield
+            return
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` all or nothing: into a temporary file beside it, flushed to disk,
+    that then replaces it; on any failure the temporary file is removed and ``path`` is as it was."""
+    partial = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}")
+    try:
+        with open(partial, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise
 
 
 def _texts_made(answer: Answer) -> list:

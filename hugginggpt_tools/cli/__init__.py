@@ -63,8 +63,10 @@ def exit_now_if_calls_run(code: int) -> None:
     task's time limit, whose results nobody will read); else return.
 
     A timed-out text-to-speech of a 60 KB chapter printed its answer at 305 s, then the process
-    went on synthesizing for 255 s more at exit, as ``concurrent.futures`` joins its threads. The
-    answer and every file the run kept are written already (the session file too); the output
+    went on synthesizing for 255 s more at exit (when the runs' pools were ``concurrent.futures``'
+    threads, which exit joins). The runs' threads are daemons now
+    (:class:`~hugginggpt_tools.workers.DaemonPool`), but native code still running in one while the
+    interpreter shuts down may crash it, so the process ends at once. The answer and every file the run kept are written already (the session file too); the output
     streams and log handlers are flushed; the exit handlers that would wait are skipped. Only for
     the process's own command line: ``main(argv)`` from Python returns as before."""
     execution = sys.modules.get("hugginggpt_tools.execution")  # not imported: no run, nothing to wait for

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import HuggingGPTError, InputError
 from ..jsonl import read_jsonl
-from ._common import check_files, load_llm, no_such_file_fix
+from ._common import argv_text, check_files, load_llm, no_such_file_fix
 
 
 def _progress(chunk: dict[str, Any]) -> None:
@@ -71,17 +71,23 @@ def _short_reason(error: str) -> str:
 
 
 async def _run_agent(agent: Any, payload: dict[str, Any], quiet: bool,
-                     config: dict[str, Any] | None = None) -> dict[str, Any]:
+                     config: dict[str, Any] | None = None, seen: dict[str, Any] | None = None) -> dict[str, Any]:
     """The agent's final state, with progress lines unless ``quiet``. Once planned, a request that
     names an input file that is not there stops with :class:`InputError` (exit 2) before any model
-    runs, as a missing ``--file`` does (:func:`_check_planned_files`)."""
+    runs, as a missing ``--file`` does (:func:`_check_planned_files`). ``seen`` gets the latest state
+    (``"state"``) and the ids of the tasks started (``"started"``) as they come, for the report of a run
+    that is interrupted (:func:`_interrupted`)."""
     final: dict[str, Any] = {}
+    seen = {} if seen is None else seen
+    started = seen.setdefault("started", set())
     planned, told = None, False
     async for mode, chunk in agent.astream(payload, config, stream_mode=["custom", "values"]):
+        if mode == "custom" and chunk.get("event") == "task_started":
+            started.add(chunk["task_id"])
         if mode == "custom" and not quiet:
             _progress(chunk)
         elif mode == "values":
-            final = chunk
+            final = seen["state"] = chunk
             if planned is None and chunk.get("plan") is not None:
                 planned = chunk["plan"]
                 _check_planned_files(planned, chunk.get("files") or [])
@@ -134,15 +140,25 @@ def cmd_run(args: argparse.Namespace) -> int:
     read that aloud" reads the previous run's text) and saves it again once answered; without it
     every run is a fresh, private session. Only the last ``Settings.session_turns`` turns of the
     history (``HUGGINGGPT_SESSION_TURNS``) are planned with and saved, the session cutting them as it
-    loads and records a turn; its files are all kept, so an older one is still named."""
+    loads and records a turn; its files are all kept, so an older one is still named. Two runs of one
+    session at once both keep their turn (:meth:`~hugginggpt_tools.sessions.Session.save` merges).
+
+    When the session file cannot be written (a full disk, a read-only folder), the answer is still
+    printed, then a warning names the file, the error and the fix, and the run exits 1: the answer is
+    there, but the session did not keep it, so a next "now read that aloud" would not find it (the
+    session file is left as it was). Interrupted (Ctrl-C), it prints what finished, with the files
+    written, and what was stopped, and exits 130; the session is left as it was
+    (:func:`_interrupted`)."""
     from ..artifacts import check_output_dir
     from ..config import get_settings
+    from ..execution import finished_results
     from ..pipeline import HuggingGPT, build_graph, create_hugginggpt_agent
 
     if not args.request.strip():
         raise InputError('The request is empty; say what to do, e.g. hugginggpt run "Read the text in photo.png aloud" '
                          "--file photo.png")
     name = _session_name(args.session)
+    args.request = argv_text(args.request)
     files = check_files(args.file, args.request)
     settings = get_settings(output_dir=args.output_dir)
     check_output_dir(settings.output_dir)
@@ -157,15 +173,87 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not args.quiet:
             where = f"{_session_turn(session.turns, session.max_turns)} ({session.path})"
             print(f"[session] {name}: {where}", file=sys.stderr, flush=True)
-    state = asyncio.run(_run_agent(agent, {"input": args.request, "files": files}, args.quiet, config))
+    seen: dict[str, Any] = {}
+    with finished_results() as finished:
+        try:
+            state = asyncio.run(_run_agent(agent, {"input": args.request, "files": files}, args.quiet, config, seen))
+        except KeyboardInterrupt:
+            return _interrupted(seen, finished, args.json, name)
     answer = state["answer"]
-    if session is not None:
-        session.save()
+    unsaved = _save_session(session)
     if args.json:
         print(answer.model_dump_json(indent=2))
     else:
         print(answer.text)
+    if unsaved:
+        print(f"warning: {unsaved}", file=sys.stderr, flush=True)
+        return 1
     return _exit_code(answer, answered_by_llm=llm is not None)
+
+
+def _save_session(session: Any) -> str | None:
+    """Save ``session`` (when there is one); None when saved, else the warning to give after the answer:
+    the file, the error and the fix (:meth:`~hugginggpt_tools.sessions.Session.save`'s message)."""
+    if session is None:
+        return None
+    try:
+        session.save()
+    except HuggingGPTError as exc:
+        return (f"session {session.id!r} not saved, so a next request in it will not know this one: {exc}")
+    return None
+
+
+def _interrupted(seen: dict[str, Any], finished: Sequence[Any], as_json: bool, session: str | None) -> int:
+    """Report a run interrupted by Ctrl-C and return 130: on stdout what finished (each task's text and
+    files, :func:`_finished_line`), the files written and the tasks stopped (running, or not started);
+    with ``as_json`` the same as one JSON object; on stderr that it was interrupted and, with a
+    ``session``, that the session is as it was."""
+    state = seen.get("state") or {}
+    plan, done = state.get("plan"), {r.task_id for r in finished}
+    running = seen.get("started", set())
+    stopped = [(t, "running" if t.id in running else "not started") for t in (plan.tasks if plan else [])
+               if t.id not in done]
+    files = [a.path for r in finished for a in r.artifacts]
+    if as_json:
+        print(json.dumps({"interrupted": True, "request": state.get("input"),
+                          "results": [r.model_dump(mode="json") for r in finished], "files": files,
+                          "stopped": [{"task_id": t.id, "task": t.task, "status": how} for t, how in stopped]},
+                         indent=2, ensure_ascii=False))
+    else:
+        lines = [_interrupted_head(plan, finished, stopped)]
+        lines += [_finished_line(r) for r in finished]
+        lines += ["Files written:", *(f"- {f}" for f in files)] if files else []
+        if stopped:
+            lines.append("Stopped: " + "; ".join(f"task {t.id} ({t.task}), {how}" for t, how in stopped) + ".")
+        print("\n".join(lines), flush=True)
+    kept = f"; session {session!r} is as it was before this request" if session else ""
+    print(f"interrupted{kept}", file=sys.stderr, flush=True)
+    return 130
+
+
+def _interrupted_head(plan: Any, finished: Sequence[Any], stopped: Sequence[Any]) -> str:
+    """The first line of an interrupted run's report: the stage it was stopped in, and how many tasks finished."""
+    if plan is None:
+        return "Interrupted (Ctrl-C) while planning; no task ran."
+    if not stopped:
+        return "Interrupted (Ctrl-C) while writing the answer; every task had finished:"
+    if not finished:
+        return "Interrupted (Ctrl-C) before any task finished."
+    count = len(finished)
+    return f"Interrupted (Ctrl-C); {count} task{'' if count == 1 else 's'} of {count + len(stopped)} had finished:"
+
+
+def _finished_line(result: Any) -> str:
+    """A finished task as an interrupted run's report gives it: its status, model and time, then its
+    text and files indented below it (as the answer gives a task), or the reason it failed."""
+    head = f"task {result.task_id} ({result.task}) {result.status}"
+    if result.status != "succeeded":
+        return f"{head}: {result.error or 'no reason recorded'}"
+    secs = f", {result.duration_s:.1f} s" if result.duration_s is not None else ""
+    body = ([result.text] if result.text else []) + [f"wrote {a.path}" for a in result.artifacts
+                                                     if a.path not in (result.text or "")]
+    head += f" with {result.model_id} ({result.backend}{secs})"
+    return head + (":" if body else "") + "".join(f"\n   {line}" for b in body for line in b.splitlines())
 
 
 def _session_turn(earlier: int, kept: int) -> str:
@@ -208,9 +296,11 @@ def _exit_code(answer: Any, answered_by_llm: bool = False) -> int:
 
 RUN_EXIT_CODES = (
     "exit codes: 0 when everything asked for was done; 1 when the answer, still printed, says something "
-    "was not (a task failed or was skipped, part of the request was left out, nothing ran); 2 for bad "
+    "was not (a task failed or was skipped, part of the request was left out, nothing ran), or a warning after "
+    "it says --session's file could not be saved; 2 for bad "
     "input or setup, one line naming it and the fix (an input file that is not there, given with --file "
-    "or named in the request, is reported before any model runs); 3 for an unexpected error; 130 when interrupted.")
+    "or named in the request, is reported before any model runs); 3 for an unexpected error; 130 when interrupted "
+    "(Ctrl-C), after printing what had finished.")
 """What ``hugginggpt run --help`` says of its exit codes (:func:`_exit_code`, :func:`~hugginggpt_tools.cli.main`)."""
 
 _BATCH_LINE = 'each line is a JSON string or an object like {"request": "Caption photo.jpg", "files": ["photo.jpg"]}.'
@@ -270,6 +360,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     get_settings()  # a bad HUGGINGGPT_* variable is the same one-line error here as in ``run``
     planner = make_planner(args.planner, llm)
     if args.request:
+        args.request = argv_text(args.request)
         plan = _plan(planner, args.request, args.file)
         print(plan.model_dump_json(indent=2) if args.json else json.dumps(plan.to_hugginggpt()))
         for line in [] if args.json else plan.missing:
