@@ -1815,8 +1815,8 @@ def test_one_text_is_written_from_all_the_outputs_named(request_text: str) -> No
 
 def test_a_place_is_no_misspelt_places() -> None:
     """"places" joined the mended key words; "place" is a word of its own."""
-    questions = [t.args["text"] for t in plan("Compare photo1.jpg and photo2.jpg: are they of the same place?").tasks]
-    assert all("same place?" in q for q in questions)
+    questions = [t.args["text"] for t in plan("photo1.jpg: is it the same place as the one in my last trip?").tasks]
+    assert questions and all("same place as" in q for q in questions)
 
 
 @pytest.mark.parametrize(("request_text", "expected"), [
@@ -2135,3 +2135,13 @@ def test_a_direct_question_is_not_put_again(question: str) -> None:
     from hugginggpt_tools.planning.questions import as_question
 
     assert as_question(question) == question
+
+
+@pytest.mark.parametrize("request_text", ["compare photo1.jpg and photo2.jpg",
+                                          "what is the difference between a.jpg and b.jpg?",
+                                          "Compare photo1.jpg and photo2.jpg — are they of the same place?"])
+def test_comparing_two_photos_compares_their_captions(request_text: str) -> None:
+    """Comparing two photos planned nothing, or asked each photo alone whether "they" match."""
+    p = plan(request_text)
+    assert [t.task for t in p.tasks] == ["image-to-text", "image-to-text", "sentence-similarity"]
+    assert p.tasks[2].args == {"text": Ref(task_id=0), "text2": Ref(task_id=1)}

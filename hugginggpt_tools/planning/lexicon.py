@@ -333,6 +333,9 @@ CUES: tuple[Cue, ...] = tuple(
              r"subjects|events?|scene|place|person|object)|"
              r"(?:score|measure|rating) (?:\w+ ){0,3}(?:alike|similar|close|related)|"
              r"compar(?:e|ing) (?:them|both|the two|these two|those two)\b|"
+             # "compare photo1.jpg and photo2.jpg", "the difference between a.txt and b.txt": two files
+             r"(?:compar(?:e|ing)|differences? between) (?:the )?(?:\w+ )?\ue000\d+\ue001 (?:and|with|to|against|&) "
+             r"(?:the )?(?:\w+ )?\ue000\d+\ue001|"
              r"differences? between (?:the |these |those )?(?:two )?(?:texts|sentences|documents|versions|files|"
              r"paragraphs|drafts|captions|transcripts|descriptions)|"
              r"(?:sentences|texts|phrases|statements|passages|titles|questions|headlines|lines|strings) "
