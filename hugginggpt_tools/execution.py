@@ -372,7 +372,7 @@ class Executor:
             result.model_id, result.backend = cand.model_id, cand.backend
             result.text, result.data, result.artifacts = output.text, output.data, output.artifacts
             warning = language_warning(cand.card, inputs)
-            result.warnings = [warning] if warning else []
+            result.warnings = [*output.warnings, *([warning] if warning else [])]
             return True
         return False
 

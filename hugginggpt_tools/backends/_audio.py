@@ -439,6 +439,27 @@ def write_wav_blocks(path: str | Path, blocks: Iterator[Any], rate: int) -> floa
     return frames / float(rate)
 
 
+def audio_duration(path: str | Path) -> float | None:
+    """The length in seconds of the recording in ``path`` as its header says (a PCM WAV's frame count,
+    at most what the file's size holds when it was cut short, else PyAV's container duration), without
+    decoding it; None when it cannot be told."""
+    try:
+        with wave.open(str(path), "rb") as wav:
+            held = Path(path).stat().st_size // max(1, wav.getsampwidth() * wav.getnchannels())
+            return min(wav.getnframes(), held) / float(wav.getframerate())
+    except (wave.Error, EOFError, OSError, ZeroDivisionError):
+        pass
+    if not _has_pyav():
+        return None
+    import av
+
+    try:
+        with av.open(str(path), mode="r", metadata_errors="ignore") as container:
+            return container.duration / av.time_base if container.duration else None
+    except (av.error.FFmpegError, IndexError, ValueError, OSError):
+        return None
+
+
 def wav_duration(path: str | Path) -> tuple[float, int]:
     """Duration in seconds and sampling rate of a WAV file."""
     with wave.open(str(path), "rb") as wav:

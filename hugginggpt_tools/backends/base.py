@@ -12,6 +12,7 @@ import importlib.machinery
 import importlib.util
 import sys
 import threading
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -26,11 +27,14 @@ from ..schemas import Artifact, ModelCard
 
 @dataclass
 class TaskOutput:
-    """What a model produced: a text, structured data and files."""
+    """What a model produced: a text, structured data and files, and ``warnings`` for the user about
+    what it did not do (the executor adds them to the task's result: "transcribed the first 1:56 of
+    4:25 before the time limit"), kept out of the text a next task reads."""
 
     text: str | None = None
     data: Any = None
     artifacts: list[Artifact] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -44,7 +48,11 @@ class RunContext:
 
     ``about`` is the part of ``request`` about the task's input file ("describe a.jpg" of "describe
     a.jpg and read the text in b.png", :func:`~hugginggpt_tools.selection.request_about`), set by the
-    executor; empty when not known, where a backend reads the whole request (``ctx.about or ctx.request``)."""
+    executor; empty when not known, where a backend reads the whole request (``ctx.about or ctx.request``).
+
+    ``started`` is when the call began (``time.monotonic()``; the executor makes a context as it
+    starts the call's time limit), so a model that works in steps can stop before the limit and
+    return what it has done (:meth:`time_left`; speech recognition keeps the windows it transcribed)."""
 
     store: ArtifactStore
     settings: Settings
@@ -53,11 +61,16 @@ class RunContext:
     task: str | None = None
     about: str = ""
     cancelled: threading.Event = field(default_factory=threading.Event, repr=False, compare=False)
+    started: float = field(default_factory=time.monotonic, repr=False, compare=False)
 
     def stop_if_cancelled(self) -> None:
         """Raise :class:`~hugginggpt_tools.errors.TaskTimeoutError` when :attr:`cancelled` is set."""
         if self.cancelled.is_set():
             raise TaskTimeoutError("stopped: the task's time limit (HUGGINGGPT_TASK_TIMEOUT) passed")
+
+    def time_left(self) -> float:
+        """Seconds left before the task's time limit (``Settings.task_timeout_s``, counted from :attr:`started`)."""
+        return self.settings.task_timeout_s - (time.monotonic() - self.started)
 
     def save_file(self, path: Any, description: str = "", modality: str | None = None) -> Artifact:
         """Register a file the model wrote (at ``store.new_path``) as this task's artifact."""

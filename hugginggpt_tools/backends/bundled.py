@@ -308,8 +308,8 @@ class PiperTTSModel(BundledModel):
     def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
         text = text_input(inputs, "text", self.task).strip()
         path = ctx.store.new_path(".wav", stem="speech")
-        write_speech(self.voice, text, path, ctx, "Piper")
-        return speech_output(path, text, ctx, "Piper")
+        spoken = write_speech(self.voice, text, path, ctx, "Piper")
+        return speech_output(path, text, ctx, "Piper", spoken.left_out)
 
 
 # ----------------------------------------------------------------------------- image classification

@@ -7,21 +7,33 @@ video, need PyAV, which faster-whisper brings along.
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, ClassVar
 
 from ..config import apply_thread_limits
 from ..errors import BackendError, InputError
-from ._audio import iter_audio, no_samples, read_audio, windows
+from ._audio import audio_duration, iter_audio, no_samples, read_audio, windows
 from ._inputs import file_input
 from ._video import replace_sound_track, video_stream, video_suffix
 from .base import RunContext, TaskOutput
 from .bundled import BundledModel, register_bundled
 
+logger = logging.getLogger(__name__)
+
 # ----------------------------------------------------------------------------- speech recognition
 
 _WORD_RE = re.compile(r"[A-Za-z0-9']+")
+
+
+def _clock(seconds: float) -> str:
+    """``seconds`` as a clock reads a recording's length: "2:30", "1:02:03"."""
+    minutes, secs = divmod(int(round(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def run_on(text: str) -> int:
@@ -40,7 +52,11 @@ class WhisperTinyEnModel(BundledModel):
     features of its whole input at once (about 60 MB a minute of audio), so a window caps the
     memory a long recording costs; segment times are counted from the start of the recording.
     Windows are not prompted with the text before them: that made Whisper tiny.en give one
-    segment per window instead of one per sentence.
+    segment per window instead of one per sentence. Near the task's time limit no window is begun
+    that would not end before it (:attr:`time_margin`): the windows heard come back as a transcript
+    with the warning "Partial transcript: transcribed the first 1:56 of 4:25 of long.wav before the
+    time limit ..." (not in the text a next task reads), ``data["partial"]`` and ``data["transcribed_s"]``; past the limit (the
+    executor has given up) it stops at the next window.
 
     Whisper tiny.en sometimes falls into the style of unpunctuated captions: "welcome to the weekly
     news today the city council approved ... the local football team" (8 of 16 readings of one
@@ -85,6 +101,13 @@ class WhisperTinyEnModel(BundledModel):
     27 (its miss came back with "Hi."), without dropping the "Hello" a recording starts with; "Yes.",
     "Good." and "Thanks." missed one of 10, "Well." all 10."""
 
+    time_margin: ClassVar[float] = 1.5
+    time_reserve_s: ClassVar[float] = 0.5
+    """A window is transcribed only while the task's time left (:meth:`.base.RunContext.time_left`) is at least
+    :attr:`time_margin` times what it should take, at the slowest pace a window has taken so far, plus
+    this; else the windows transcribed are returned as a partial transcript, marked as one: a task
+    that ran out of time would keep none of them (the executor reads no result after the limit)."""
+
     prompts: tuple[list[int], ...] = ()
     """The retries' prompts (:meth:`punctuated_prompt` of each of :attr:`prompt_texts`), made at load."""
 
@@ -112,9 +135,15 @@ class WhisperTinyEnModel(BundledModel):
         blocks, rate = iter_audio(audio, self.sample_rate)
         rows: list[dict[str, Any]] = []
         total = 0
+        pace = 0.0  # the most seconds a window took per second of its audio
         for offset, samples in windows(blocks, rate, int(self.window_s * rate), int(self.cut_search_s * rate)):
-            total += len(samples)
+            ctx.stop_if_cancelled()  # past the limit: the result is not read, so stop here
+            if total and ctx.time_left() < self.time_margin * pace * len(samples) / rate + self.time_reserve_s:
+                return self._partial(audio, rows, total / rate, ctx)
+            began = time.monotonic()
             segments = self.transcribe(samples)
+            pace = max(pace, (time.monotonic() - began) / (len(samples) / rate))
+            total += len(samples)
             start, end = offset / rate, (offset + len(samples)) / rate
             rows += [{"start": round(start + s.start, 2), "end": round(min(start + s.end, end), 2),
                       "text": s.text.strip()} for s in segments if not self.silence(s, samples, rate)]
@@ -128,6 +157,24 @@ class WhisperTinyEnModel(BundledModel):
                 "transcribes English speech only; check that the recording holds speech and is not muted or cut")
         data = {"text": text, "language": "en", "duration_s": round(total / rate, 3), "segments": rows}
         return TaskOutput(text=text, data=data)
+
+    def _partial(self, audio: Path, rows: list[dict[str, Any]], heard_s: float, ctx: RunContext) -> TaskOutput:
+        """The transcript of the first ``heard_s`` seconds of ``audio``, the windows transcribed before the
+        time limit, its text headed by what it is and the fix (:meth:`predict`); :class:`BackendError`
+        saying the same when those windows hold no speech."""
+        whole = audio_duration(audio)
+        whole = whole if whole is not None and whole > heard_s else None
+        of = f"{_clock(heard_s)} of {_clock(whole)}" if whole else f"{_clock(heard_s)}"
+        limit = (f"before the time limit ({ctx.settings.task_timeout_s:g} s, HUGGINGGPT_TASK_TIMEOUT); raise it "
+                 "to transcribe the rest, or give a shorter recording")
+        text = " ".join(r["text"] for r in rows if r["text"]).strip()
+        if not text:
+            raise BackendError(f"heard no speech in the first {of} of {audio.name}, all it could transcribe {limit}")
+        note = f"Partial transcript: transcribed the first {of} of {audio.name} {limit}."
+        logger.info("%s", note)
+        data = {"text": text, "language": "en", "duration_s": round(whole or heard_s, 3), "partial": True,
+                "transcribed_s": round(heard_s, 3), "segments": rows}
+        return TaskOutput(text=text, data=data, warnings=[note])
 
     def transcribe(self, samples: Any) -> list[Any]:
         """Whisper's segments of one window. When they run on unpunctuated (:func:`run_on`) the window is
