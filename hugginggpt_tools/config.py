@@ -119,6 +119,12 @@ class Settings(BaseModel):
     hf_timeout_s: float = Field(
         default=60.0, gt=0, description="Time limit of one hf-inference request (HUGGINGGPT_HF_TIMEOUT)."
     )
+    llm_timeout_s: float = Field(
+        default=120.0, gt=0,
+        description="Time limit of one call of the controller LLM: planning, the model choice, the answer and "
+        "the llm backend's tasks; past it the planner 'auto' keeps the offline plan and the answer is the "
+        "built-in summary of the results (HUGGINGGPT_LLM_TIMEOUT).",
+    )
     download_max_bytes: int = Field(
         default=50_000_000, ge=1, description="Largest file downloaded from a URL argument (HUGGINGGPT_DOWNLOAD_MAX_BYTES)."
     )
@@ -233,6 +239,7 @@ ENV_VARIABLES: dict[str, tuple[str, str | None]] = {
     "hf_provider": ("HUGGINGGPT_HF_PROVIDER", None),
     "hf_base_url": ("HUGGINGGPT_HF_BASE_URL", None),
     "hf_timeout_s": ("HUGGINGGPT_HF_TIMEOUT", None),
+    "llm_timeout_s": ("HUGGINGGPT_LLM_TIMEOUT", None),
     "download_max_bytes": ("HUGGINGGPT_DOWNLOAD_MAX_BYTES", None),
     "download_timeout_s": ("HUGGINGGPT_DOWNLOAD_TIMEOUT", None),
     "output_max_age_hours": ("HUGGINGGPT_OUTPUT_MAX_AGE_HOURS", None),

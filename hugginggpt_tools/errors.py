@@ -110,6 +110,17 @@ class LLMCallError(HuggingGPTError):
     server answers it with 502. (The response stage and ``planner="auto"`` fall back instead.)"""
 
 
+class LLMTimeoutError(LLMCallError):
+    """A chat model did not answer within its time limit (``Settings.llm_timeout_s``,
+    ``HUGGINGGPT_LLM_TIMEOUT``); ``timeout_s`` is that limit. The message names the model, the
+    limit and how to raise it. Not a ``TimeoutError``: the executor reads one raised by a backend
+    as its task's own time limit passing."""
+
+    def __init__(self, message: str, timeout_s: float) -> None:
+        super().__init__(message)
+        self.timeout_s = timeout_s
+
+
 def close_hint(name: object, known: Iterable[str]) -> str:
     """" (did you mean X?)" for the known name closest to ``name``, or "" when none is close (for
     the messages of :class:`ConfigError` and the like; ``__all__`` lists the error classes only).
@@ -136,6 +147,7 @@ __all__ = [
     "HuggingGPTError",
     "InputError",
     "LLMCallError",
+    "LLMTimeoutError",
     "MissingExtraError",
     "ModalityError",
     "ModelIndexError",

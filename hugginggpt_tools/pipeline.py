@@ -180,8 +180,8 @@ class HuggingGPT:
         self.llm = llm
         self.choose_model = choose_model
         self.settings = settings or get_settings()
-        self.planner = make_planner(planner, llm)
-        self.responder = Responder(llm)
+        self.planner = make_planner(planner, llm, timeout_s=self.settings.llm_timeout_s)
+        self.responder = Responder(llm, timeout_s=self.settings.llm_timeout_s)
         self.sessions = SessionManager(self.settings)
         self._index = index
         self._backends = backends
@@ -219,7 +219,7 @@ class HuggingGPT:
         choices = await asyncio.to_thread(select_models, plan, request, self.index, self.backends, **select)
         plan, choices = await asyncio.to_thread(stand_ins, plan, choices, request, self.index, self.backends, **select)
         if self.choose_model and self.llm is not None:
-            choices = await achoose_with_llm(choices, plan, request, self.llm)
+            choices = await achoose_with_llm(choices, plan, request, self.llm, timeout_s=self.settings.llm_timeout_s)
         return plan, choices
 
     async def aexecute(
@@ -469,6 +469,8 @@ def build_graph(hg: HuggingGPT) -> Any:
                 result = await hg.aplan(request, files, history)
             except MissingExtraError:
                 raise  # the installation's fault, not the request's: no "say what to do" answer
+            except LLMCallError:
+                raise  # the LLM failed or did not answer in time (LLMTimeoutError): nothing can be planned
             except HuggingGPTError as exc:
                 result = Plan(planner=_planner_name(hg.planner), notes=[redact(f"planning failed: {exc}")])
             except Exception as exc:

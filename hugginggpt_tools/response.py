@@ -7,7 +7,14 @@ why), :func:`missing_note` (what was left out for want of an input) and :func:`w
 Without one, :func:`summarize` writes a deterministic answer that states each task's result and
 the files written; so does an LLM whose call fails (provider down, timeout, rate limit): the run's
 results are never lost to the response stage, and the answer's warnings name the LLM's error
-(:func:`llm_failure`). Answers pass through :func:`~hugginggpt_tools.redaction.redact`.
+(:func:`llm_failure`). The LLM's call has ``Settings.llm_timeout_s`` to answer
+(``HUGGINGGPT_LLM_TIMEOUT``); past it the summary answers too, with a warning saying how to wait
+longer. Answers pass through :func:`~hugginggpt_tools.redaction.redact`.
+
+A result's text longer than :data:`_MAX_TEXT` characters is cut in the answer and in what the LLM
+reads, and both say so (:func:`cut_line`, :func:`result_record`): how much was shown and where the
+whole text is (the task's result in the answer's ``results``, which ``hugginggpt run --json`` prints,
+and a text file the task wrote, if any).
 
 When the plan reads several files, a result shown names the file it came from ("task 1
 (audio-classification of b.wav)"). Every text names a task by its plan id, "task 0 (image-to-text)", the number its result
@@ -27,6 +34,8 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
+from .errors import LLMTimeoutError
+from .llms import ainvoke_within, llm_timeout
 from .prompting import render_prompt
 from .redaction import redact
 from .schemas import ModelChoice, Plan, TaskResult
@@ -34,6 +43,7 @@ from .schemas import ModelChoice, Plan, TaskResult
 logger = logging.getLogger(__name__)
 
 _MAX_TEXT = 2000
+"""Most characters of a result's text shown in the answer and to the LLM; a longer one is cut, saying so."""
 _MAX_ERROR = 200
 _MAX_DATA = 1500
 
@@ -42,15 +52,53 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _cut(text: str) -> str:
+    """``text``'s first :data:`_MAX_TEXT` characters and "…" when it is longer, else ``text``."""
+    return text if len(text) <= _MAX_TEXT else text[:_MAX_TEXT] + "…"
+
+
+def _whole_text_at(result: TaskResult) -> str:
+    """Where the whole text of ``result`` is: its task's result in the answer, and the text files it wrote."""
+    files = [a.path for a in result.artifacts if a.modality == "text"]
+    where = f"in {listed(files)} and " if files else ""
+    return f"{where}in task {result.task_id}'s result among the answer's results, which `hugginggpt run --json` prints"
+
+
+def cut_line(result: TaskResult) -> str:
+    """The line under a text of ``result`` cut at :data:`_MAX_TEXT` characters: how much is shown and
+    where the whole text is (:func:`_whole_text_at`); empty when its text is not cut."""
+    size = len(result.text or "")
+    if size <= _MAX_TEXT:
+        return ""
+    return f"(cut at {_MAX_TEXT:,} of {size:,} characters; the whole text is {_whole_text_at(result)})"
+
+
+def _shown(result: TaskResult) -> str:
+    """``result``'s text as the answer shows it: at most :data:`_MAX_TEXT` characters, a longer one
+    cut with a line below it saying so (:func:`cut_line`)."""
+    text = result.text or ""
+    cut = cut_line(result)
+    return f"{_cut(text)}\n{cut}" if cut else text
+
+
 def result_record(result: TaskResult) -> dict[str, Any]:
-    """A compact, JSON-ready view of a result for prompts and logs."""
+    """A compact, JSON-ready view of a result for prompts and logs. A text or data cut short for the
+    LLM says so in ``text_cut`` / ``data_cut``, so it does not present a part as the whole."""
     record: dict[str, Any] = {"task_id": result.task_id, "task": result.task, "status": result.status}
     if result.model_id:
         record["model"] = result.model_id
     if result.text:
-        record["text"] = _clip(result.text, _MAX_TEXT)
+        record["text"] = _cut(result.text)
+        if len(result.text) > _MAX_TEXT:
+            record["text_cut"] = (f"only the first {_MAX_TEXT:,} of its {len(result.text):,} characters are shown "
+                                  "here: say that the text was cut, and that the whole text is in this task's result "
+                                  "(--json); never present this part as the whole text")
     if result.data is not None:
-        record["data"] = _clip(json.dumps(result.data, default=str, ensure_ascii=False), _MAX_DATA)
+        data = json.dumps(result.data, default=str, ensure_ascii=False)
+        record["data"] = _clip(data, _MAX_DATA)
+        if len(data) > _MAX_DATA:
+            record["data_cut"] = (f"only the first {_MAX_DATA - 1:,} of its {len(data):,} characters are shown here; "
+                                  "do not present this part as the whole")
     if result.artifacts:
         record["files"] = [a.path for a in result.artifacts]
     if result.stands_in_for:
@@ -121,7 +169,7 @@ def _task_line(result: TaskResult, shown: bool = False, names: dict[int, list[st
         head += f" succeeded with {result.model_id} ({result.backend}{secs})"
         body = []
         if result.text and not shown:
-            body.append(_clip(result.text, _MAX_TEXT))
+            body.append(_shown(result))
         body += [f"wrote {a.path}" for a in result.artifacts if a.path not in (result.text or "")]
         if not body:
             return head + (": the result above" if shown else "")
@@ -308,11 +356,12 @@ def _final_texts(plan: Plan, results: Sequence[TaskResult],
                  names: dict[int, list[str]] | None = None) -> list[tuple[int, str, str]]:
     """(task id, task, text) of each successful task that no other task consumes with a text output and
     no file, or with a file when text is its type's main output (:func:`_text_first`: a detection's
-    count), in order (at most :data:`_MAX_FINALS`, each clipped); the task named with its input files
-    when ``names`` has them ("task 1 (audio-classification of b.wav)", :func:`_input_names`)."""
+    count), in order (at most :data:`_MAX_FINALS`, each cut at :data:`_MAX_TEXT` characters saying so,
+    :func:`_shown`); the task named with its input files when ``names`` has them ("task 1
+    (audio-classification of b.wav)", :func:`_input_names`)."""
     consumed = {ref for t in plan.tasks for ref in t.references()}
     finals = [(r.task_id, _task_head(r.model_copy(update={"stands_in_for": None}), names),
-               _clip(r.text, _MAX_TEXT)) for r in results
+               _shown(r)) for r in results
               if r.status == "succeeded" and r.task_id not in consumed and r.text
               and (not r.artifacts or _text_first(r.task))]
     return finals[:_MAX_FINALS]
@@ -441,6 +490,15 @@ def failure_note(results: Sequence[TaskResult]) -> str:
     return "Tasks that did not succeed:\n" + "\n".join(lines) if lines else ""
 
 
+def cut_note(results: Sequence[TaskResult]) -> str:
+    """Under an answer the LLM wrote: the results whose text it read only in part (cut at
+    :data:`_MAX_TEXT` characters, :func:`result_record`), one line each with where the whole text is;
+    empty when none was cut."""
+    lines = [f"- task {r.task_id} ({r.task}): the LLM read the first {_MAX_TEXT:,} of {len(r.text):,} "
+             f"characters; the whole text is {_whole_text_at(r)}" for r in results if r.text and len(r.text) > _MAX_TEXT]
+    return "Texts cut for the LLM:\n" + "\n".join(lines) if lines else ""
+
+
 def llm_failure(exc: BaseException) -> str:
     """An LLM call's error on one line, clipped: "ConnectionError: provider down: 503"."""
     text = " ".join(str(exc).split()) or "no message"
@@ -451,12 +509,14 @@ class Responder:
     """Writes the answer: with ``llm`` through HuggingGPT's response prompt, else :func:`summarize`.
 
     When the LLM's call raises (any error: the provider is down, a timeout, a rate limit, a bad
-    key), the answer is :func:`summarize`'s with a warning naming the error, so a finished run's
-    results and files still reach the caller.
+    key) or has not answered within ``timeout_s`` (None: ``Settings.llm_timeout_s``,
+    ``HUGGINGGPT_LLM_TIMEOUT``), the answer is :func:`summarize`'s with a warning naming the error
+    or the limit and how to raise it, so a finished run's results and files still reach the caller.
     """
 
-    def __init__(self, llm: BaseChatModel | None = None) -> None:
+    def __init__(self, llm: BaseChatModel | None = None, timeout_s: float | None = None) -> None:
         self.llm = llm
+        self.timeout_s = llm_timeout(timeout_s) if llm is not None or timeout_s is not None else None
 
     def messages(
         self, request: str, plan: Plan, choices: Sequence[ModelChoice], results: Sequence[TaskResult],
@@ -479,20 +539,30 @@ class Responder:
         planned (:func:`nothing_planned`)."""
         if self.llm is None:
             return redact(summarize(request, plan, choices, results, files))
+        messages = self.messages(request, plan, choices, results, chat_history)
         try:
-            reply = await self.llm.ainvoke(self.messages(request, plan, choices, results, chat_history))
+            reply = await ainvoke_within(self.llm, messages, llm_timeout(self.timeout_s), what="while writing the answer")
         except Exception as exc:  # noqa: BLE001 - any provider error: the deterministic summary answers
             logger.warning("The LLM failed to write the answer (%s); answering with the built-in summary",
                            redact(llm_failure(exc)))
-            warning = (f"the LLM could not write the answer ({llm_failure(exc)}), so this is the built-in summary "
-                       "of the results; check the LLM provider (its key, quota and status) and ask again")
-            noted = plan.model_copy(update={"warnings": [*plan.warnings, warning]})
+            noted = plan.model_copy(update={"warnings": [*plan.warnings, _unanswered(exc)]})
             return redact(summarize(request, noted, choices, results, files))
         notes = [n for n in (stand_in_note(results, choices, plan), failure_note(results), missing_note(plan),
-                             warning_note(plan, results)) if n]
+                             warning_note(plan, results), cut_note(results)) if n]
         return redact("\n\n".join([str(reply.text), *notes]))
 
 
-__all__ = ["Responder", "failure_note", "listed", "llm_failure", "missing_note", "nothing_planned", "result_record",
-           "stand_in_note",
-           "summarize", "warning_note"]
+def _unanswered(exc: Exception) -> str:
+    """The warning of an answer the LLM could not write, so the built-in summary wrote it: past its time
+    limit (:class:`LLMTimeoutError`), how to wait longer; else its error and what to check."""
+    if isinstance(exc, LLMTimeoutError):
+        longer = f"{exc.timeout_s * 2:g}"
+        return (f"the LLM did not answer within {exc.timeout_s:g} s, so this is the built-in summary of the results; "
+                f"to wait longer, set HUGGINGGPT_LLM_TIMEOUT={longer} (in Python Settings(llm_timeout_s={longer})), "
+                "or check that the LLM's server answers")
+    return (f"the LLM could not write the answer ({llm_failure(exc)}), so this is the built-in summary "
+            "of the results; check the LLM provider (its key, quota and status) and ask again")
+
+
+__all__ = ["Responder", "cut_line", "cut_note", "failure_note", "listed", "llm_failure", "missing_note",
+           "nothing_planned", "result_record", "stand_in_note", "summarize", "warning_note"]

@@ -47,7 +47,7 @@ def test_an_llm_spec_string_is_made_into_a_chat_model_as_the_cli_does(monkeypatc
 
     made = scripted_chat_model(["[]"])
     specs: list[str] = []
-    monkeypatch.setattr(langchain.chat_models, "init_chat_model", lambda spec: specs.append(spec) or made)
+    monkeypatch.setattr(langchain.chat_models, "init_chat_model", lambda spec, **kwargs: specs.append(spec) or made)
     hg = HuggingGPT("openai:gpt-4o-mini", planner="offline")
     assert specs == ["openai:gpt-4o-mini"] and hg.llm is made and hg.responder.llm is made
 

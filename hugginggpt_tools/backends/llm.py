@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import BackendError, HuggingGPTError, TransientBackendError
+from ..llms import invoke_within
 from ..prompting import render_prompt
 from ..retries import is_transient
 from ..schemas import ModelCard
@@ -75,7 +76,8 @@ class LLMBackend(Backend):
 
         prompt = self.prompt(task, inputs, ctx)
         try:
-            reply = self.llm.invoke([HumanMessage(content=prompt)])
+            reply = invoke_within(self.llm, [HumanMessage(content=prompt)], ctx.settings.llm_timeout_s,
+                                  what=f"on task {task!r}")
         except HuggingGPTError:
             raise
         except Exception as exc:  # provider errors of every kind; rate limits and outages are retried

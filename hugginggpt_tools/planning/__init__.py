@@ -27,28 +27,30 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
 
-def make_planner(planner: Planner | str | None = None, llm: BaseChatModel | None = None) -> Planner:
+def make_planner(planner: Planner | str | None = None, llm: BaseChatModel | None = None,
+                 timeout_s: float | None = None) -> Planner:
     """The planner ``planner`` names: a :class:`Planner` as it is; None the LLM planner when
     ``llm`` is given, else the offline one; ``"offline"``, ``"llm"`` or ``"auto"`` that planner
-    (the last two need ``llm``). :class:`~hugginggpt_tools.errors.ConfigError` naming the fix
+    (the last two need ``llm``), its LLM calls limited to ``timeout_s`` each (None:
+    ``Settings.llm_timeout_s``). :class:`~hugginggpt_tools.errors.ConfigError` naming the fix
     when a planner needs an llm that is not given, or the name is unknown."""
     if isinstance(planner, Planner):
         return planner
     if planner is None:
-        return LLMPlanner(llm) if llm is not None else OfflinePlanner()
+        return LLMPlanner(llm, timeout_s=timeout_s) if llm is not None else OfflinePlanner()
     if planner == "offline":
         return OfflinePlanner()
     if planner == "llm":
         if llm is None:
             raise ConfigError("planner='llm' needs an llm: pass llm=init_chat_model('provider:model') "
                               "(on the command line: --llm provider:model).")
-        return LLMPlanner(llm)
+        return LLMPlanner(llm, timeout_s=timeout_s)
     if planner == "auto":
         if llm is None:
             raise ConfigError("planner='auto' needs an llm for the requests the offline planner is unsure of: "
                               "pass llm=init_chat_model('provider:model') (on the command line: --llm "
                               "provider:model), or use planner='offline' (--planner offline).")
-        return AutoPlanner(llm)
+        return AutoPlanner(llm, llm_planner=LLMPlanner(llm, timeout_s=timeout_s))
     raise ConfigError(f"Unknown planner {planner!r}. Use 'offline', 'llm', 'auto', or a Planner instance.")
 
 

@@ -99,7 +99,9 @@ class AutoPlanner(Planner):
         from ..response import llm_failure  # local: response imports langchain_core.language_models (0.3 s)
 
         failure = llm_failure(error)
-        logger.warning("LLM planner failed (%s); keeping the offline plan", failure, exc_info=error)
+        # one line: a provider's outage is no bug, and the traceback is for debugging only
+        logger.warning("LLM planner failed (%s); keeping the offline plan", failure)
+        logger.debug("the LLM planner's error", exc_info=error)
         self.offline_count += 1
         note = f"auto: the LLM's call failed ({failure}); kept the offline plan"
         warning = (f"the LLM planner could not be reached ({failure}), so this is the offline planner's plan, made "

@@ -5,7 +5,10 @@ and every registered task type with its arguments and modalities, generated from
 :data:`~hugginggpt_tools.tasks.TASK_TYPES`), followed by demonstrations and the request with the
 conversation so far. Models that support it answer through structured output; others answer in
 text, read by :func:`~hugginggpt_tools.planning.parsing.extract_task_list`. An invalid answer is
-sent back once with the validation problems (``max_reasks``) before the error is raised.
+sent back once with the validation problems (``max_reasks``) before the error is raised. Each call
+has ``timeout_s`` to answer (``Settings.llm_timeout_s``, ``HUGGINGGPT_LLM_TIMEOUT``), else it raises
+:class:`~hugginggpt_tools.errors.LLMTimeoutError` (:func:`~hugginggpt_tools.llms.invoke_within`), which
+the auto planner answers with its offline plan.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pydantic import BaseModel, Field
 
 from .. import dag
 from ..errors import ConfigError, PlanError
+from ..llms import ainvoke_within, invoke_within, llm_timeout, model_name
 from ..prompting import render_prompt
 from ..schemas import Plan
 from ..tasks import TASK_TYPES, TaskType
@@ -38,6 +42,7 @@ HISTORY_MESSAGES = 10
 """How many of the latest chat-history messages the planning prompt shows."""
 
 _HISTORY_CHARS = 600
+_PLANNING = "while planning the request"
 
 
 class PlannedTask(BaseModel):
@@ -140,16 +145,6 @@ def _check_demos(demos: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(demos)
 
 
-def model_name(llm: Any) -> str:
-    """The chat model's name for the record: its model id, else its LangChain type."""
-    for attr in ("model_name", "model", "model_id", "repo_id"):
-        value = getattr(llm, attr, None)
-        if isinstance(value, str) and value:
-            return value
-    llm_type = getattr(llm, "_llm_type", None)
-    return llm_type if isinstance(llm_type, str) else type(llm).__name__
-
-
 def _shorten(text: str, limit: int = 300) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[:limit] + "..."
@@ -168,6 +163,8 @@ class LLMPlanner(Planner):
         tools: a tool graph (TaskBench's ``tool_desc.json``) to plan with: the prompt lists its
             tools instead of the registry, the answer may use their names, and the plan is
             checked against the graph's types (:meth:`ToolGraph.conform`).
+        timeout_s: seconds each LLM call has to answer before :class:`~hugginggpt_tools.errors.LLMTimeoutError`;
+            None reads ``Settings.llm_timeout_s`` (``HUGGINGGPT_LLM_TIMEOUT``).
 
     ``calls`` counts every LLM invocation this planner made; ``last_call_count`` those of the
     latest :meth:`plan` / :meth:`aplan`.
@@ -176,10 +173,12 @@ class LLMPlanner(Planner):
     def __init__(
         self, llm: BaseChatModel, *, demos: Sequence[dict[str, Any]] | None = None,
         structured: bool | None = None, max_reasks: int = 1, tools: ToolGraph | None = None,
+        timeout_s: float | None = None,
     ) -> None:
         if max_reasks < 0:
             raise ConfigError(f"max_reasks must be 0 or more, got {max_reasks}.")
         self.llm = llm
+        self.timeout_s = llm_timeout(timeout_s)
         self.tools = tools
         self.demos = _check_demos(load_demos() if demos is None else demos)
         if tools is not None:
@@ -253,11 +252,11 @@ class LLMPlanner(Planner):
 
     def _call(self, messages: list[BaseMessage]) -> Any:
         self._count()
-        return self._runnable().invoke(messages)
+        return invoke_within(self._runnable(), messages, self.timeout_s, llm=self.llm, what=_PLANNING)
 
     async def _acall(self, messages: list[BaseMessage]) -> Any:
         self._count()
-        return await self._runnable().ainvoke(messages)
+        return await ainvoke_within(self._runnable(), messages, self.timeout_s, llm=self.llm, what=_PLANNING)
 
     def _read(self, output: Any) -> _Answer:
         """The answer in an LLM output: a message, or structured output's raw/parsed dict."""

@@ -11,6 +11,7 @@ import json
 import logging
 from typing import Any
 
+from ..llms import ainvoke_within, llm_timeout
 from ..prompting import render_prompt
 from ..schemas import ModelChoice, Plan
 
@@ -89,13 +90,15 @@ def _apply_one(choice: ModelChoice, pick: Any) -> ModelChoice:
     })
 
 
-async def achoose_with_llm(choices: list[ModelChoice], plan: Plan, request: str, llm: Any) -> list[ModelChoice]:
-    """Let ``llm`` choose among each task's candidates in one call (none when no task has several)."""
+async def achoose_with_llm(choices: list[ModelChoice], plan: Plan, request: str, llm: Any,
+                           timeout_s: float | None = None) -> list[ModelChoice]:
+    """Let ``llm`` choose among each task's candidates in one call (none when no task has several),
+    within ``timeout_s`` (None: ``Settings.llm_timeout_s``); past it, as on any error, the ranked best stay."""
     messages = choice_messages(choices, plan, request)
     if messages is None:
         return choices
     try:
-        reply = await llm.ainvoke(messages)
+        reply = await ainvoke_within(llm, messages, llm_timeout(timeout_s), what="while choosing the models")
     except Exception as exc:  # noqa: BLE001 - any provider error: keep the ranked choices
         logger.warning("LLM model choice failed: %s", exc)
         return [_noted(c, f"LLM choice failed ({type(exc).__name__}: {exc}); kept the ranked best")
