@@ -2145,3 +2145,15 @@ def test_comparing_two_photos_compares_their_captions(request_text: str) -> None
     p = plan(request_text)
     assert [t.task for t in p.tasks] == ["image-to-text", "image-to-text", "sentence-similarity"]
     assert p.tasks[2].args == {"text": Ref(task_id=0), "text2": Ref(task_id=1)}
+
+
+@pytest.mark.parametrize(("request_text", "expected"), [
+    # its words, asked outright, with the picture named inside: was a question and a reading both
+    ("tell me what the sign in street.jpg says", [("image-to-text", {"image": "street.jpg"})]),
+    ("tell me what the caller in call.wav said", [("automatic-speech-recognition", {"audio": "call.wav"})]),
+    # a file named after "behind" left the question "What is the story behind?"
+    ("tell me the story behind photo.jpg", [("visual-question-answering",
+                                            {"image": "photo.jpg", "text": "What is the story?"})]),
+])
+def test_what_a_named_file_says_and_what_lies_behind_it(request_text: str, expected: list) -> None:
+    assert steps(plan(request_text)) == expected

@@ -433,7 +433,8 @@ CUES: tuple[Cue, ...] = tuple(
             (r"(?:into|to|as) (?:a |an )?(?:written|readable)(?: \w+)?|in writing|(?:into|to|as) text", 0.6),
             # "classify the sound in clip.wav and tell me what it says": its words, asked outright
             (r"(?:tell me|let me know|write down|show me) (?:exactly )?what (?:it|this|that|he|she|they|the (?:speaker|"
-             r"caller|voice|person|sign|note|label|text)) (?:says|said|is saying|was saying|reads)(?! about)", 1.4))
+             r"caller|voice|person|sign|note|label|text)(?: (?:in|on|from) \ue000\d+\ue001)?) (?:says|said|is saying|"
+             r"was saying|reads)(?! about)", 1.4))
     + _cues(("automatic-speech-recognition", "image-to-text", "summarization"),
             # "what does invoice.png say?", "what does the sign in street.jpg say?": the words in the file
             # (of a document, what it says in short: "what does report.pdf say")
