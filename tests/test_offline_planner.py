@@ -1082,7 +1082,7 @@ def test_a_yes_or_no_question_put_as_a_request_is_asked_plainly(request_text: st
 
 def test_explaining_what_is_at_hand_is_a_question_about_it() -> None:
     assert steps(OfflinePlanner().plan("Look at chart.png and explain the trend")) == [
-        ("visual-question-answering", {"image": "chart.png", "text": "explain the trend"})]
+        ("visual-question-answering", {"image": "chart.png", "text": "What is the trend?"})]
     # the text supplied after the colon is the context, not part of the question
     assert steps(plan("Explain this sentence: 'The early bird catches the worm.'")) == [
         ("question-answering", {"text": "Explain this sentence", "context": "The early bird catches the worm."})]
@@ -2156,4 +2156,17 @@ def test_comparing_two_photos_compares_their_captions(request_text: str) -> None
                                             {"image": "photo.jpg", "text": "What is the story?"})]),
 ])
 def test_what_a_named_file_says_and_what_lies_behind_it(request_text: str, expected: list) -> None:
+    assert steps(plan(request_text)) == expected
+
+
+@pytest.mark.parametrize(("request_text", "expected"), [
+    ("find the termination clause in contract.pdf",
+     [("question-answering", {"text": "What is the termination clause in contract.pdf?", "context": "contract.pdf"})]),
+    ("explain the refund policy in terms.txt",
+     [("question-answering", {"text": "What is the refund policy in terms.txt?", "context": "terms.txt"})]),
+    ("show me what report.docx says", [("summarization", {"text": "report.docx"})]),
+])
+def test_a_thing_to_find_or_explain_is_asked_as_a_question(request_text: str, expected: list) -> None:
+    """"find the termination clause in contract.pdf" and "show me what report.docx says" planned
+    nothing; "explain the refund policy" was asked as "explain the refund policy in terms.txt"."""
     assert steps(plan(request_text)) == expected

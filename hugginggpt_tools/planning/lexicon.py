@@ -229,8 +229,8 @@ CUES: tuple[Cue, ...] = tuple(
             fallback=True)
     # "list the ingredients in recipe.png": the things to find, unless a cue names a task ("list the
     # objects in street.jpg", "list the names in email.txt")
-    + _cues(_QUESTION_TASKS, (r"(?:list|enumerate)(?: out)? (?:all |every )?(?:of )?(?:the|its|their) \w+", 0.8),
-            fallback=True)
+    + _cues(_QUESTION_TASKS, (r"(?:list|enumerate|find|locate|look up|pull out|explain)(?: out)? (?:all |every )?(?:of )?"
+                              r"(?:the|its|their) \w+", 0.8), fallback=True)
     # "read receipt.png and add up the total": a figure to find
     + _cues(_QUESTION_TASKS, (rf"(?:{RECKON_VERBS}) (?:the |its |my |our )?(?:{FIGURES})\b", 1.0), fallback=True)
     # "look at chart.png and explain the trend": a question about what is at hand
@@ -439,7 +439,9 @@ CUES: tuple[Cue, ...] = tuple(
             # "what does invoice.png say?", "what does the sign in street.jpg say?": the words in the file
             # (of a document, what it says in short: "what does report.pdf say")
             (r"what (?:does|did|do) (?:\w+ ){0,3}(?:(?:in|on|of) )?\ue000\d+\ue001 (?:say|says|read|reads)(?! about)|"
-             r"what (?:this|it|that|the \w+) (?:says|reads)(?=[\s:?]*(?:(?:in|on) )?\ue000)", 1.3))
+             r"what (?:this|it|that|the \w+) (?:says|reads)(?=[\s:?]*(?:(?:in|on) )?\ue000)|"
+             # "show me what report.docx says"
+             r"(?:tell|show) (?:me|us) what \ue000\d+\ue001 (?:says|said|reads)(?! about)", 1.3))
     + _cues("automatic-speech-recognition",
             (r"speech[- ]to[- ]text|speech recognition|asr|dictation|subtitles?", 1.4),
             (r"what (?:\w+ ){0,3}(?:did|does|do|is|was|were|are) (?:\w+ ){0,2}(?:say|says|said|saying|talk(?:ing)? about)|"
