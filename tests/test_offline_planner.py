@@ -2170,3 +2170,15 @@ def test_a_thing_to_find_or_explain_is_asked_as_a_question(request_text: str, ex
     """"find the termination clause in contract.pdf" and "show me what report.docx says" planned
     nothing; "explain the refund policy" was asked as "explain the refund policy in terms.txt"."""
     assert steps(plan(request_text)) == expected
+
+
+@pytest.mark.parametrize(("wanted", "question"), [
+    ("when payment is due", "When is payment due?"),
+    ("why sales are down", "Why are sales down?"),
+    ("how much money is left", "How much money is left?"),
+    ("where there is a dog", "Where there is a dog?"),
+])
+def test_an_indirect_question_with_a_bare_noun_is_put_as_a_question(wanted: str, question: str) -> None:
+    from hugginggpt_tools.planning.questions import as_question
+
+    assert as_question(wanted) == question

@@ -93,6 +93,9 @@ def _base_verb(verb: str) -> str:
 _WH_BE_RE = re.compile(r"^((?:what|which|how)(?: \w+)?|who|where|when|why)\s+((?:the|a|an|this|that|these|those|my|your|"
                        rf"his|her|its|our|their)\s.+?|it|he|she|they|this|that)\s+(is|are|was|were)(?:\s+((?:{_PARTICIPLE}|\w+ing\b|about\b|for\b|like\b|"
                        r"from\b|made of\b).*))?$", re.IGNORECASE)
+_WH_BARE_BE_RE = re.compile(r"^(when|where|why)\s+(?!(?:is|are|was|were|there|it|this|that)\b)([a-z]+)\s+(is|are|was|were)"
+                            r"\s+(.+)$", re.IGNORECASE)
+"""An indirect question whose subject is a bare noun ("when payment is due": "When is payment due?")."""
 _WH_VERB_RE = re.compile(r"^((?:what|which|how)(?: (?!(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|"
                          r"should|shall|may|might|must)\b)\w+)?|whom?|where|when|why)\s+((?:the|a|an|this|that|these|those|my|"
                          r"your|his|her|its|our|their)\s(?:\w+\s){0,2}?\w+|it|he|she|this|that)\s+"
@@ -163,6 +166,9 @@ def as_question(wanted: str) -> str:
     elif wh_be:
         # "where the meeting is" -> "where is the meeting", "what the man is holding" -> "what is the man holding"
         wanted = " ".join(w for w in (wh_be.group(1), wh_be.group(3), wh_be.group(2), wh_be.group(4)) if w)
+    elif bare_be := _WH_BARE_BE_RE.match(wanted):  # "when payment is due" -> "when is payment due"
+        wh, subject, verb, rest = bare_be.groups()
+        wanted = f"{wh} {verb} {subject} {rest}"
     question = wanted if _WH_START_RE.match(wanted) else f"what {_be_for(wanted)} {wanted}"
     # "how many there are" -> "how many are there"
     question = re.sub(r"^(how many|how much|what|who) there (is|are|was|were)$", r"\1 \2 there", question, flags=re.I)
@@ -225,7 +231,7 @@ class QuestionArguments(PlanDraft):
             if rest != question and _WH_START_RE.match(rest):
                 question = rest[:1].upper() + rest[1:]
             # "where it was taken?": "Where was it taken?"; "what this image shows?": "What does this image show?"
-            if _WH_BE_RE.match(question.rstrip(" ?")) or _WH_VERB_RE.match(question.rstrip(" ?")):
+            if any(r.match(question.rstrip(" ?")) for r in (_WH_BE_RE, _WH_VERB_RE, _WH_BARE_BE_RE)):
                 question = as_question(question)
             return question
         if told:
