@@ -79,9 +79,9 @@ class Session:
                 self.files.append(resolved)
 
     def record_turn(self, request: str, answer: Answer, given: Sequence[str] = ()) -> None:
-        """Append the turn to the history and remember the files it produced. A turn that asked
-        for tasks and got no result (its tasks all failed, or all were left out for want of an
-        input) is marked ``NO_RESULT`` in its reply's ``additional_kwargs``, so the next turn's
+        """Append the turn to the history and remember the files it produced. A turn that got no
+        result (its tasks all failed, or all were left out for want of an input, or it planned
+        nothing and no chat model answered it) is marked ``NO_RESULT`` in its reply's ``additional_kwargs``, so the next turn's
         "read that aloud" finds nothing to read instead of the failure's wording; else its text
         outputs are listed there by task type (``OUTPUTS``), so a later "the transcript" finds it.
         The names of the files ``given`` with the request are kept on it (``GIVEN``), so a later
@@ -89,7 +89,9 @@ class Session:
         ``max_turns`` turns stay in the history (:func:`recent_turns`)."""
         self.add_files(answer.files)
         asked = bool(answer.plan.tasks or answer.plan.missing)
-        produced = not asked or any(r.status == "succeeded" for r in answer.results)
+        # a turn that planned nothing has a result only when a chat model answered it: the built-in
+        # reply is advice ("for example: read the text in invoice.png aloud"), no text or file names
+        produced = (not asked and answer.trace.llm_calls > 0) or any(r.status == "succeeded" for r in answer.results)
         outputs = [[r.task, r.text] for r in _texts_made(answer)]
         reply = AIMessage(turn_summary(answer), additional_kwargs={OUTPUTS: outputs} if produced else {NO_RESULT: True})
         asked_with = {GIVEN: [Path(str(f)).name for f in given]} if given else {}

@@ -68,6 +68,27 @@ def test_a_turn_where_every_task_lacked_its_input_is_no_result(tmp_path):
     session.record_turn("caption this image", _answer(
         [], [], missing=["image-to-text needs an image and the request gives none; attach the image file"]))
     assert read_request("now read that aloud", chat_history=session.history).last_reply is None
-    # a turn that asked for no task (a chat reply) is still something to refer to
-    session.record_turn("hello", _answer([], []))
+    # a turn that asked for no task and a chat model answered is still something to refer to
+    from hugginggpt_tools.schemas import Trace
+
+    session.record_turn("hello", _answer([], []).model_copy(update={"trace": Trace(llm_calls=1)}))
     assert read_request("now read that aloud", chat_history=session.history).last_reply is not None
+
+
+def test_the_advice_of_a_turn_that_planned_nothing_is_no_input(tmp_path):
+    """"when is the appointment?" planned nothing and got the built-in advice "for example: read
+    the text in invoice.png aloud"; the next turn took invoice.png for a file to work on, and "do the
+    same summary" summarized the advice. A chat model's answer to a turn that planned nothing stays
+    the reply "it" means."""
+    from hugginggpt_tools.planning.clauses import read_request
+    from hugginggpt_tools.schemas import Answer, Plan, Trace
+
+    session = SessionManager(Settings(output_dir=tmp_path)).get("s")
+    advice = ("No model task was needed or could be planned for this request. Name the input file and what to do "
+              "with it (for example: read the text in invoice.png aloud), or configure an LLM with --llm.")
+    session.record_turn("when is the appointment?", Answer(request="when is the appointment?", text=advice, plan=Plan()))
+    req = read_request("summarize that", chat_history=session.history)
+    assert req.last_reply is None and "invoice.png" not in [r.value for r in req.resources]
+    session.record_turn("who wrote Hamlet?", Answer(request="who wrote Hamlet?", text="Shakespeare wrote it.",
+                                                    plan=Plan(), trace=Trace(llm_calls=1)))
+    assert read_request("translate that", chat_history=session.history).last_reply == "Shakespeare wrote it."
