@@ -2182,3 +2182,11 @@ def test_an_indirect_question_with_a_bare_noun_is_put_as_a_question(wanted: str,
     from hugginggpt_tools.planning.questions import as_question
 
     assert as_question(wanted) == question
+
+
+def test_a_picture_the_clause_names_is_read_before_a_text_file_only_given() -> None:
+    """In a session holding budget_report.pdf, "what is the phone number on pool_sign.jpg?" found
+    the entities of the report: the sign was never read."""
+    p = plan("what is the phone number on pool_sign.jpg?", files=("budget_report.pdf",))
+    assert steps(p) == [("image-to-text", {"image": "pool_sign.jpg"}),
+                        ("token-classification", {"text": Ref(task_id=0)})]

@@ -136,8 +136,14 @@ class TextArguments(PlanDraft):
             if found is None and self._refers_back(clause) and not clause.resources and self.req.own == 0:
                 # "read that out loud" in a later turn: the last reply, not a file an earlier turn named
                 found = self._earlier_reply(clause)
-            found = found or self._take(self._all(), ["text"], question=False)
+            # a picture or recording the clause names is read before a text file the request only
+            # gives ("what is the phone number on sign.jpg?" with report.pdf given earlier: the
+            # sign's), after a text the request holds (a quote: "... 'water column twice' ... I
+            # need that boiled down")
+            found = found or self._take([i for i in self._all() if self.req.resources[i].mentioned], ["text"],
+                                        question=False)
             found = found or self._bridge(clause.resources, cand.strength)
+            found = found or self._take(self._all(), ["text"], question=False)
             found = found or self._earlier_reply(clause)
             if found is None and (self._refers_back(clause) or not self.req.resources[:self.req.own]
                                   or any(not r.mentioned for r in self.req.resources[:self.req.own])):
