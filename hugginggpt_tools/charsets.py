@@ -51,7 +51,7 @@ def decoded(data: bytes) -> tuple[str, str | None]:
     if declared:
         try:
             return data.decode(declared), None  # the page says what it is written in
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):  # a label like "undefined" raises a plain UnicodeError
             pass
     return _utf8_or_windows_1252(data)
 
@@ -95,9 +95,22 @@ _META_CHARSET_RE = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0
 
 
 def _declared_charset(data: bytes) -> str | None:
-    """The charset a web page declares in its first 4 KB (``<meta charset="windows-1252">``), else None."""
+    """The charset a web page declares in its first 4 KB (``<meta charset="windows-1252">``), else
+    None: also for a label Python does not know, or one that cannot be true of bytes that spell out
+    an ASCII ``<meta>`` tag (UTF-16 and UTF-32, which the HTML standard reads as UTF-8 there, and
+    EBCDIC code pages)."""
     match = _META_CHARSET_RE.search(data[:4096])
-    return match.group(1).decode("ascii").lower() if match else None
+    if not match:
+        return None
+    try:
+        name = codecs.lookup(match.group(1).decode("ascii")).name
+        ascii_like = "<meta charset".encode(name) == b"<meta charset"
+    except (LookupError, UnicodeError):  # unknown, or "undefined" (whose codec refuses everything)
+        return None
+    if not ascii_like:
+        return None
+    # as browsers read a page labelled Latin-1 or ASCII (the WHATWG encoding standard): Windows-1252
+    return "cp1252" if name in ("iso8859-1", "ascii") else name
 
 
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")

@@ -19,7 +19,6 @@ import operator
 import os
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -294,9 +293,27 @@ def _sync(afunc: Callable[..., Awaitable[dict[str, Any]]]) -> Callable[..., dict
             asyncio.get_running_loop()
         except RuntimeError:
             return asyncio.run(afunc(state, config))
-        context = contextvars.copy_context()  # e.g. Jupyter: run the loop in a helper thread
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            return pool.submit(context.run, asyncio.run, afunc(state, config)).result()
+        # inside a running loop (Jupyter): the node's own loop runs in a helper thread, a daemon,
+        # and an interrupt (Ctrl-C, the kernel's stop button) cancels it rather than waiting
+        from .workers import DaemonPool
+
+        context = contextvars.copy_context()
+        running: dict[str, Any] = {}
+
+        async def main() -> dict[str, Any]:
+            running["loop"], running["task"] = asyncio.get_running_loop(), asyncio.current_task()
+            return await afunc(state, config)
+
+        pool = DaemonPool(1, thread_name_prefix="hugginggpt-node")
+        future = pool.submit(context.run, asyncio.run, main())
+        try:
+            return future.result()
+        except BaseException:
+            if not future.done() and "task" in running:
+                running["loop"].call_soon_threadsafe(running["task"].cancel)
+            raise
+        finally:
+            pool.shutdown(wait=False)
 
     return node
 

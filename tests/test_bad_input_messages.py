@@ -248,3 +248,13 @@ def test_the_llm_failure_names_the_command_line_options(tmp_path: Path) -> None:
                                     index=_index(), backends=Backends([FakeBackend()]))
     with pytest.raises(LLMCallError, match="on the command line: --planner auto, --planner offline"):
         agent.invoke("Summarize: cats purr.")
+
+
+@pytest.mark.parametrize("label", ["undefined", "utf-16", "utf-32", "cp500", "no-such-charset", "latin-1", "cp1252"])
+def test_a_web_pages_declared_charset_is_used_only_when_it_can_be_true(label: str) -> None:
+    """"undefined" raised a bare UnicodeError (the run died, exit 3); "utf-16" turned a
+    Windows-1252 page into CJK-looking nonsense with no warning; "latin-1" read curly quotes as
+    control characters."""
+    page = f'<html><head><meta charset="{label}"></head><body>caf\xe9 \u201cq\u201d</body></html>'.encode("cp1252")
+    text, _ = decoded(page)
+    assert text.endswith("<body>café “q”</body></html>")

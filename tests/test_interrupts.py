@@ -132,6 +132,29 @@ def test_a_python_program_interrupted_during_a_model_call_exits_at_once(tmp_path
     assert took < 5, f"the program waited {took:.1f} s for the interrupted model call to end"
 
 
+INSIDE_A_LOOP = FAKES + textwrap.dedent("""
+    import asyncio, signal
+    from hugginggpt_tools import create_hugginggpt_agent
+    agent = create_hugginggpt_agent(index=index, backends=backends)
+
+    async def main():  # as in Jupyter: invoke from code that a running event loop runs
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # as ipykernel's interrupt: KeyboardInterrupt
+        agent.invoke({"input": "read the text in sign.png aloud and transcribe the recording", "files": ["sign.png"]})
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        print("[fake] interrupted", file=sys.stderr, flush=True)
+""")
+
+
+def test_a_run_invoked_inside_a_running_event_loop_stops_at_once_too(tmp_path: Path) -> None:
+    """The node's loop ran in a helper thread that a plain ThreadPoolExecutor waited for: the
+    program went on for the hanging call's whole 60 s after Ctrl-C."""
+    done, took = _interrupt(tmp_path, INSIDE_A_LOOP)
+    assert "[fake] interrupted" in done.stderr
+    assert took < 5, f"the program waited {took:.1f} s for the interrupted model call to end"
+
+
 def test_an_interrupted_run_tells_a_model_that_works_in_steps_to_stop_and_keeps_what_finished() -> None:
     from hugginggpt_tools.artifacts import ArtifactStore
     from hugginggpt_tools.backends.base import Backends, RunContext

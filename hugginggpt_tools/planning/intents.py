@@ -9,6 +9,7 @@ flow order. The :class:`Vocabulary` limits both to a tool graph's tasks and outp
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -208,9 +209,16 @@ def _fit(intent: str, clause: Clause, req: RequestText, produced: Sequence[str])
     if fit > 0 and hint is not None:
         if hint.search(clause.lower):
             fit += CLAUSE_HINT_BONUS
-        elif hint.search(req.lower) and not MODALITY_HINTS["image"].search(clause.lower):
+        elif _hinted_anywhere(task, req.lower) and not MODALITY_HINTS["image"].search(clause.lower):
             fit += REQUEST_HINT_BONUS
     return fit
+
+
+@functools.lru_cache(maxsize=64)
+def _hinted_anywhere(task: str, request: str) -> bool:
+    """Whether the request's words hint at ``task``'s kind of input (:data:`TASK_CONTEXT_HINTS`),
+    searched once per request, not once per clause (a request of 2,000 clauses)."""
+    return bool(TASK_CONTEXT_HINTS[task].search(request))
 
 
 def _input_boost(intent: str, clause: Clause, req: RequestText, produced: Sequence[str]) -> float:
@@ -286,13 +294,25 @@ def score_clause(
     asks = bool(_REQUEST_QUESTION_RE.search(clause.lower))
     matches = [*cue_matches(clause.lower), *_quoted_questions(clause, req)]
     media = any(r.kind == "file" and r.modality in ("image", "audio", "video") for r in req.resources)
+    fitted: dict[str, float] = {}  # one fit per intent: a phrase repeated 1,000 times is not 1,000 scans
+
+    def fit(intent: str) -> float:
+        if intent not in fitted:
+            fitted[intent] = _fit(intent, clause, req, produced)
+        return fitted[intent]
+
+    def candidate(intent: str, start: int, end: int) -> Candidate:
+        if intent not in found:
+            found[intent] = Candidate(intent, _input_boost(intent, clause, req, produced), start, end, clause)
+        return found[intent]
+
     for cue, start, end in sorted(matches, key=lambda m: len(m[0].tasks) > 1):
         if cue is QUESTION_CUE and asks or cue.wordless and media:
             continue
         options = [t for t in cue.tasks if t in vocab.intents]
         if not options:
             continue
-        fits = {t: _fit(t, clause, req, produced) for t in options}
+        fits = {t: fit(t) for t in options}
         intent = max(options, key=lambda t: fits[t] + (found[t].score if t in found and fits[t] > 0 else 0.0))
         if fits[intent] <= 0 and (heard := _heard_instead(options, cue, clause, req, vocab)):
             intent = heard
@@ -300,7 +320,7 @@ def score_clause(
             if not cue.fallback and (not req.resources or cue.weight >= NAMED_TASK_WEIGHT):
                 inputless.append((options[0], start, end, cue.weight))
             continue
-        cand = found.setdefault(intent, Candidate(intent, _input_boost(intent, clause, req, produced), start, end, clause))
+        cand = candidate(intent, start, end)
         cand.score += cue.weight
         cand.position = min(cand.position, start)
         cand.cue_end = max(cand.cue_end, end)
@@ -309,7 +329,7 @@ def score_clause(
             cand.named = True
         for other in [] if cue.fallback else _also_named(intent, options, clause, req):
             # "classify invoice.png and speech.wav": one cue, an image and an audio to classify
-            more = found.setdefault(other, Candidate(other, _input_boost(other, clause, req, produced), start, end, clause))
+            more = candidate(other, start, end)
             more.score += cue.weight
             named.add(other)
             more.named = True

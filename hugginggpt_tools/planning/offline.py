@@ -182,7 +182,7 @@ class OfflinePlanner(Planner):
         try:
             plan = dag.check_plan(_with_clauses(builder, req), files=files, planner=self.name, confidence=confidence)
         except PlanError as exc:
-            logger.warning("Offline plan for %r failed its check: %s", request, exc)
+            logger.warning("Offline plan for %r failed its check: %s", request[:200], exc)
             return Plan(planner=self.name, confidence=0.0, notes=[f"offline plan rejected: {exc}"], missing=missing,
                         warnings=warnings)
         if warning:
@@ -207,6 +207,8 @@ class OfflinePlanner(Planner):
         builder = PlanBuilder(req, vocab, bridges=dict(BRIDGES if bridges is None else bridges))
         uncovered = 0
         for clause in req.clauses:
+            if len(builder.tasks) > dag.MAX_TASKS:
+                break  # the plan is too long to run already (:meth:`PlanBuilder.add`): the rest adds nothing
             before = len(builder.tasks)
             # on a second pass only where the first asked too, so its embeddings are reused (over the
             # registry also where a cue named no task of the file at hand and the first asked:

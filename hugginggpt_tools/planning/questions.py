@@ -177,7 +177,7 @@ def as_question(wanted: str) -> str:
     return question[:1].upper() + question[1:] + "?"
 
 
-_HEAD_END_RE = re.compile(r"\s+(?:in|on|of|from|for|at|with|about|to|by|under|inside|within|that|which|who|"
+_HEAD_END_RE = re.compile(r"(?<!\s)\s+(?:in|on|of|from|for|at|with|about|to|by|under|inside|within|that|which|who|"
                           r"listed|mentioned|shown|named|written)\b.*$", re.IGNORECASE)
 _NOT_PLURAL_RE = re.compile(r"(?:news|series|species|means|mathematics|physics|economics|politics|ethics|"
                             r"\w*ness|\w*ics)$", re.IGNORECASE)

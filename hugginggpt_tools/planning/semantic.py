@@ -93,6 +93,8 @@ class IntentMatcher:
         self._texts = [text for texts in examples.values() for text in texts]
         self._vectors: Any = None
         self._cache: dict[str, Any] = {}
+        self._scored: dict[tuple[str, frozenset[str] | None], dict[str, float]] = {}
+        """:meth:`scores` of the latest texts: a clause repeated 2,000 times is scored once."""
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
 
     @classmethod
@@ -146,11 +148,15 @@ class IntentMatcher:
     def clear_cache(self) -> None:
         """Forget the clause embeddings (the examples' stay)."""
         self._cache.clear()
+        self._scored.clear()
 
     def scores(self, text: str, intents: Iterable[str] | None = None) -> dict[str, float]:
         """The similarity of ``text`` to each intent (mean of its ``top_k`` closest examples)."""
         import numpy as np
 
+        key = (text, None if intents is None else frozenset(intents))
+        if key in self._scored:
+            return dict(self._scored[key])
         self.warm([text])
         sims = self._examples() @ self._cache[text]
         allowed = set(INTENTS if intents is None else intents)
@@ -158,7 +164,11 @@ class IntentMatcher:
         for label, sim in zip(self._labels, sims.tolist()):
             if label in allowed:
                 by_intent.setdefault(label, []).append(sim)
-        return {k: float(np.mean(sorted(v)[-self.top_k:])) for k, v in by_intent.items()}
+        found = {k: float(np.mean(sorted(v)[-self.top_k:])) for k, v in by_intent.items()}
+        if len(self._scored) >= CACHE_SIZE:
+            self._scored.clear()
+        self._scored[key] = found
+        return dict(found)
 
     def best(self, text: str, intents: Iterable[str] | None = None) -> list[tuple[str, float]]:
         """Intents whose score beats the threshold, best first, each with its margin over it."""
