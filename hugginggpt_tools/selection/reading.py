@@ -3,14 +3,15 @@ answered from the writing in the image: read it (image-to-text: OCR), then find 
 the question in what was read (question-answering: extractive). :func:`reading_stand_in` gives the two
 tasks; :func:`_reading` chooses their models; the plan then holds both (the second in the place of the
 task asked for, as :func:`~hugginggpt_tools.selection.stand_in_tasks._spliced` splices them in). When the
-plan already reads that image with that model ("read receipt.png and tell me the total"), the question is
-answered from that task's output and only the second step is added (:func:`_reusing`): the image is read once.
+plan already reads that image with that model ("read receipt.png and tell me the total"), or an earlier
+stand-in does ("what card did I pay with and what day was it?": two questions of one receipt), the question is
+answered from that reading and only the second step is added (:func:`_reusing`): the image is read once.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -66,11 +67,14 @@ def reading_stand_in(task: Task, kind: str | None) -> list[Task] | None:
 class _ReadingSplit:
     """The :func:`reading_stand_in` ``steps`` of a task and their ``choices``; ``why`` no model of the
     task's type can run, with the fix. Its steps are both, or only the question-answering one when the
-    plan already reads the image (:func:`_reusing`)."""
+    plan already reads the image (:func:`_reusing`); ``reads`` is then the id of the earlier task whose
+    split's first step reads it, when that is where the reading is (None when a task of the plan reads it,
+    or the split reads it itself)."""
 
     steps: list[Task]
     choices: list[ModelChoice]
     why: str
+    reads: int | None = None
 
     def finish(self, task: Task, steps: list[Task]) -> tuple[list[ModelChoice], str | None]:
         """The choices of ``steps`` (their ids final; ``task`` is the one asked for, its references final too)
@@ -94,19 +98,29 @@ class _ReadingSplit:
             f"model runnable: {fix}")
 
 
-def _reusing(split: _ReadingSplit, tasks: Sequence[Task], chosen: Sequence[ModelChoice]) -> tuple[_ReadingSplit, int | None]:
+def _reusing(split: _ReadingSplit, tasks: Sequence[Task], chosen: Sequence[ModelChoice],
+             splits: Mapping[int, Any] | None = None) -> tuple[_ReadingSplit, int | None]:
     """``split`` with only its question-answering step, reading the output of the first of ``tasks`` (those
     before the question in the plan, with their ``chosen`` models) that reads the same image with the same
     model as its first step ("read receipt.png and tell me the total" reads receipt.png once; the answer
-    then shows its text once), and that task's position; else ``split`` as it is and None."""
+    then shows its text once), and that task's position; else the first step of the first of the earlier
+    ``splits`` (by the id of the task each stands in for) that reads it so ("what card did I pay with and what
+    day was it?": both questions answer from one reading of the receipt; ``reads`` names it, and the position
+    is None); else ``split`` as it is and None."""
     read, answer = split.steps
-    found = next((k for k, (t, c) in enumerate(zip(tasks, chosen)) if t.task == read.task
-                  and t.args.get("image") == read.args["image"] and c.model_id == split.choices[0].model_id), None)
-    if found is None:
+    model = split.choices[0].model_id
+
+    def same(task: Task, choice: ModelChoice) -> bool:
+        return task.task == read.task and task.args.get("image") == read.args["image"] and choice.model_id == model
+
+    found = next((k for k, (t, c) in enumerate(zip(tasks, chosen)) if same(t, c)), None)
+    shared = next((s for s, other in (splits or {}).items() if isinstance(other, _ReadingSplit)
+                   and len(other.steps) == 2 and same(other.steps[0], other.choices[0])), None)
+    if found is None and shared is None:
         return split, None
-    source = tasks[found].id
+    source = tasks[found].id if found is not None else shared
     asks = answer.model_copy(update={"id": read.id, "dep": [source], "args": {**answer.args, "context": Ref(task_id=source)}})
-    return replace(split, steps=[asks], choices=split.choices[1:]), found
+    return replace(split, steps=[asks], choices=split.choices[1:], reads=None if found is not None else shared), found
 
 
 def _reading(task: Task, choice: ModelChoice, kind: str | None, request: str, index: ModelIndex, backends: Backends,

@@ -11,7 +11,8 @@ that would repeat a task of the plan (the same type on the same inputs) is merge
 about other sounds, gets a warning that says so (:func:`speech_only`). A question about something in
 particular in the writing of a document or picture ("what is the total?") becomes two tasks, reading then
 extractive question answering (:mod:`~hugginggpt_tools.selection.reading`), or only the second when the plan
-already reads that image with that model ("read receipt.png and tell me the total": it is read once).
+already reads that image with that model ("read receipt.png and tell me the total": it is read once), or an earlier
+stand-in does ("what card did I pay with and what day was it?": two questions of one receipt read it once).
 :func:`stand_ins` applies them all to a plan and its choices.
 """
 
@@ -30,7 +31,7 @@ from ..model_index.index import ModelIndex
 from ..schemas import ModelCard, ModelChoice, Plan, Task, arg_refs
 from .choice import select_models
 from .questions import _about, _text_args
-from .reading import _reading, _reusing
+from .reading import _reading, _ReadingSplit, _reusing
 from .reasons import first_fixes, reason_detail
 from .speech_emotion import _emotion, emotion_stand_in
 
@@ -189,7 +190,7 @@ def stand_ins(plan: Plan, choices: list[ModelChoice], request: str, index: Model
             chosen[k] = _with_picture_fallback(task, choice, request, index, backends, **select)
         elif (read := _reading(task, choice, _question_kind(task) if "image" in task.args else None, request, index,
                                backends, **select)) is not None:
-            splits[task.id], twin = _reusing(read, tasks[:k], chosen[:k])
+            splits[task.id], twin = _reusing(read, tasks[:k], chosen[:k], splits)
             if twin is not None:  # its writing is asked about: a picture's labels would answer nothing
                 chosen[twin] = chosen[twin].model_copy(update={"fallback": None})
         else:
@@ -202,7 +203,7 @@ def stand_ins(plan: Plan, choices: list[ModelChoice], request: str, index: Model
         tasks, chosen, merged = _merged_duplicates(tasks, chosen, {asked.id for asked, *_ in partial})
     warnings = [_stand_in_warning(*p, task_id=merged.get(p[0].id, _new_id(p[0].id, splits)), merged=p[0].id in merged)
                 for p in partial if p[2] or p[0].id in merged]
-    warnings += _speech_only_warnings(tasks, chosen, request, index, backends, **select)
+    warnings += _speech_only_warnings(tasks, chosen, splits, request, index, backends, **select)
     if warnings:
         plan = plan.model_copy(update={"warnings": [*plan.warnings, *warnings]})
     if splits:
@@ -289,19 +290,23 @@ def speech_only(choice: ModelChoice) -> bool:
     return chosen is not None and bool(SPEECH_ONLY_TAGS & {t.lower() for t in chosen.card.tags})
 
 
-def _speech_only_warnings(tasks: list[Task], chosen: list[ModelChoice], request: str, index: ModelIndex,
-                          backends: Backends, **select: Any) -> list[str]:
+def _speech_only_warnings(tasks: list[Task], chosen: list[ModelChoice], splits: Mapping[int, Any], request: str,
+                          index: ModelIndex, backends: Backends, **select: Any) -> list[str]:
     """A plan warning for each audio-classification task whose model only tells speech from no speech
     (:func:`speech_only`: Silero VAD) while the part of the request about its audio asks about something
     else ("what kind of sound is tone.wav?", "classify the audio"): its answer is only "speech" or "no
     speech", said with the fix, a sound classifier to download (the catalog's best to suggest,
     :func:`~hugginggpt_tools.selection.reasons.first_fixes` over the cards that say they name sounds, else over
-    those that are not speech, emotion or language classifiers); one warning for the tasks one model runs."""
+    those that are not speech, emotion or language classifiers); one warning for the tasks one model runs.
+    A task in ``splits`` does not run (its stand-in's steps do: "what's the mood of the caller?" transcribes,
+    then judges the words), so it has none; the others are named by their ids in the plan as run
+    (:func:`_new_id`)."""
     from .ranking import _selecting, task_languages, task_query
 
     by_model: dict[str, list[Task]] = {}
     for task, choice in zip(tasks, chosen):
-        if task.task != "audio-classification" or "audio" not in task.args or not speech_only(choice):
+        if task.task != "audio-classification" or "audio" not in task.args or not speech_only(choice) \
+                or task.id in splits:
             continue
         if not _SPEECH_ASKED_RE.search(without_file_names(_about(task.args["audio"], request))):
             by_model.setdefault(str(choice.model_id), []).append(task)
@@ -311,7 +316,7 @@ def _speech_only_warnings(tasks: list[Task], chosen: list[ModelChoice], request:
         (vector,) = index.embed_queries([task_query(task, request)])
         weights, languages = _selecting(select)[1], task_languages(task, request)
         fix = first_fixes(task, vector, index, backends, weights, languages, request, (_names_sounds, _may_name_sounds))
-        ids = [str(t.id) for t in group]
+        ids = [str(_new_id(t.id, splits)) for t in group]
         which = f"task {ids[0]}" if len(ids) == 1 else f"tasks {', '.join(ids[:-1])} and {ids[-1]}"
         warnings.append(f"{which} ({task.task}) run{'s' if len(ids) == 1 else ''} {model}, which only tells speech "
                         "from no speech: it names no other sound (music, a tone, an animal, a machine). To name the "
@@ -399,7 +404,8 @@ def _spliced(plan: Plan, choices: list[ModelChoice], splits: dict[int, Any]) -> 
     the next (a split of one step keeps the id), and every later id shifts by one per added step before it; the steps' warnings are added
     to the plan's. A split (:class:`~.speech_emotion._EmotionSplit`, :class:`~.reading._ReadingSplit`)
     has ``steps`` and gives their choices and warning with ``finish(task, steps)`` (the task's references
-    and the steps' ids final)."""
+    and the steps' ids final); a reading split's ``reads`` is the id of an earlier split whose first step
+    (the image it reads) its step's reference means, not that split's last step."""
     def new_id(old: int) -> int:
         return _new_id(old, splits)
 
@@ -415,8 +421,11 @@ def _spliced(plan: Plan, choices: list[ModelChoice], splits: dict[int, Any]) -> 
             continue
 
         first = moved_id + 1 - len(splits[task.id].steps)
+        reads = splits[task.id].reads if isinstance(splits[task.id], _ReadingSplit) else None
 
-        def step_id(old: int, split_id: int = task.id, first: int = first) -> int:
+        def step_id(old: int, split_id: int = task.id, first: int = first, reads: int | None = reads) -> int:
+            if old == reads:  # the reading of an earlier split: its first step
+                return new_id(reads) + 1 - len(splits[reads].steps)
             return first if old == split_id else new_id(old)  # the transcript: the first step's output
 
         steps = [_moved(step, first + k, step_id) for k, step in enumerate(splits[task.id].steps)]
