@@ -146,3 +146,11 @@ def test_the_bundled_voice_refuses_300_arabic_characters_at_once(tmp_path: Path)
     assert time.perf_counter() - started < 2.0
     out = model.predict({"text": "Say 你好 to Mill Lane."}, ctx)
     assert "left out 你好" in out.text and out.data["duration_s"] < 4
+
+
+@pytest.mark.parametrize("text", ["donʼt stop", "Hawaiʻi is nice", "Iʼm here"])
+def test_a_modifier_letter_is_no_foreign_script(text: str) -> None:
+    """"donʼt" (U+02BC) was spoken "don t" with "left out ʼ ... in the Modifier script", and "Iʼm"
+    refused as 33% foreign."""
+    found = split(text)
+    assert found.kept == text and found.skipped == () and speakable(text).kept == text

@@ -103,7 +103,12 @@ def _bare(run: str) -> str:
 
 
 def _is_letter(char: str) -> bool:
-    return unicodedata.category(char)[0] == "L" or unicodedata.category(char) == "Nl"
+    """A letter of some script; not a modifier letter of no script (the apostrophe of "donʼt", the
+    ʻokina of "Hawaiʻi", a stress mark), which the voice passes over as it does punctuation."""
+    kind = unicodedata.category(char)
+    if kind == "Lm" and unicodedata.name(char, "").startswith("MODIFIER LETTER"):
+        return False
+    return kind[0] == "L" or kind == "Nl"
 
 
 def _classes(text: str) -> tuple[str, list[str | None]]:
