@@ -40,7 +40,15 @@ from .backends import default_backends
 from .backends.base import Backends
 from .charsets import lone_surrogate
 from .config import Settings, get_settings
-from .errors import AgentInputError, ConfigError, HuggingGPTError, InputError, LLMCallError, MissingExtraError
+from .errors import (
+    AgentInputError,
+    ConfigError,
+    HuggingGPTError,
+    InputError,
+    LLMCallError,
+    LLMTimeoutError,
+    MissingExtraError,
+)
 from .execution import Executor
 from .inputs import with_spaced_names
 from .model_index.index import ModelIndex, load_default_index
@@ -285,6 +293,11 @@ def _owned(path: Path, uploads: str, owner: str) -> bool:
     return owner_fingerprint(f"{UPLOADS}/{rel.as_posix()}") == owner
 
 
+_NO_LLM_PLANNERS = ("planner='auto' falls back to the offline plan and planner='offline' needs no LLM (on the command "
+                    "line: --planner auto, --planner offline)")
+"""How to plan when the controller LLM fails, for its errors."""
+
+
 def _sync(afunc: Callable[..., Awaitable[dict[str, Any]]]) -> Callable[..., dict[str, Any]]:
     """A blocking version of an async node, for ``invoke``/``stream`` (also inside a running loop)."""
 
@@ -486,8 +499,10 @@ def build_graph(hg: HuggingGPT) -> Any:
                 result = await hg.aplan(request, files, history)
             except MissingExtraError:
                 raise  # the installation's fault, not the request's: no "say what to do" answer
+            except LLMTimeoutError as exc:  # nothing can be planned: how to plan without waiting for it
+                raise LLMTimeoutError(f"{exc}; or plan without it: {_NO_LLM_PLANNERS}.", exc.timeout_s) from exc
             except LLMCallError:
-                raise  # the LLM failed or did not answer in time (LLMTimeoutError): nothing can be planned
+                raise  # the LLM failed: nothing can be planned
             except HuggingGPTError as exc:
                 result = Plan(planner=_planner_name(hg.planner), notes=[redact(f"planning failed: {exc}")])
             except Exception as exc:
@@ -495,9 +510,8 @@ def build_graph(hg: HuggingGPT) -> Any:
                     raise
                 raise LLMCallError(redact(
                     f"The LLM failed while planning the request ({llm_failure(exc)}), so nothing was run; ask again "
-                    "once the LLM provider answers (check its key, quota and status), or plan without it: "
-                    "planner='auto' falls back to the offline plan and planner='offline' needs no LLM (on the command "
-                    "line: --planner auto, --planner offline).")) from exc
+                    f"once the LLM provider answers (check its key, quota and status), or plan without it: "
+                    f"{_NO_LLM_PLANNERS}.")) from exc
         if refused:
             result = result.model_copy(update={"missing": [*refused, *result.missing]})
         events({"stage": "plan", "event": "plan_ready", "plan": result.to_hugginggpt(), "notes": result.notes,

@@ -97,7 +97,7 @@ def test_ctrl_c_prints_what_finished_with_its_files_and_what_was_stopped(tmp_pat
     done, took = _interrupt(tmp_path, CLI, "run", "read the text in sign.png aloud and transcribe the recording",
                             "--session", "s")
     assert done.returncode == 130, done.stderr
-    assert took < 5, f"the process took {took:.1f} s to end"
+    assert took < HANG_S / 4, f"the process took {took:.1f} s to end"
     wav = next((tmp_path / "hugginggpt_outputs" / "s").glob("speech-*.wav"))
     lines = done.stdout.splitlines()
     assert lines[0] == "Interrupted (Ctrl-C); 2 tasks of 3 had finished:"
@@ -129,7 +129,7 @@ def test_ctrl_c_with_json_prints_the_finished_results_as_json(capsys: pytest.Cap
 def test_a_python_program_interrupted_during_a_model_call_exits_at_once(tmp_path: Path) -> None:
     done, took = _interrupt(tmp_path, LIBRARY)
     assert "[fake] interrupted" in done.stderr
-    assert took < 5, f"the program waited {took:.1f} s for the interrupted model call to end"
+    assert took < HANG_S / 4, f"the program waited {took:.1f} s for the interrupted model call to end"
 
 
 INSIDE_A_LOOP = FAKES + textwrap.dedent("""
@@ -152,7 +152,7 @@ def test_a_run_invoked_inside_a_running_event_loop_stops_at_once_too(tmp_path: P
     program went on for the hanging call's whole 60 s after Ctrl-C."""
     done, took = _interrupt(tmp_path, INSIDE_A_LOOP)
     assert "[fake] interrupted" in done.stderr
-    assert took < 5, f"the program waited {took:.1f} s for the interrupted model call to end"
+    assert took < HANG_S / 4, f"the program waited {took:.1f} s for the interrupted model call to end"
 
 
 def test_an_interrupted_run_tells_a_model_that_works_in_steps_to_stop_and_keeps_what_finished() -> None:

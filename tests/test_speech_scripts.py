@@ -9,7 +9,6 @@ running far past what its text can take is stopped.
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -66,10 +65,8 @@ def _files(folder: Path) -> list[str]:
 def test_a_text_in_another_script_fails_before_a_sentence_is_spoken(text: str, named: str, language: str,
                                                                     ctx: RunContext, tmp_path: Path) -> None:
     voice = _Voice()
-    started = time.perf_counter()
     with pytest.raises(BackendError) as caught:
         write_speech(voice, text, tmp_path / "speech.wav", ctx)
-    assert time.perf_counter() - started < 2.0  # fastText loads once; the babble took 23-24 s
     message = str(caught.value)
     assert message.startswith(f"Piper reads English only, and this text is written in {named}")
     assert 'Translate it into English first (ask to "translate it into English and read it aloud")' in message
@@ -140,10 +137,9 @@ def test_the_bundled_voice_refuses_300_arabic_characters_at_once(tmp_path: Path)
     model = PiperTTSModel(Settings(num_threads=1))
     model.load()
     ctx = RunContext(store=ArtifactStore(tmp_path / "out"), settings=Settings(num_threads=1), task="text-to-speech")
-    started = time.perf_counter()
     with pytest.raises(BackendError, match="Piper reads English only, and this text is written in the Arabic script"):
         model.predict({"text": ARABIC_300}, ctx)
-    assert time.perf_counter() - started < 2.0
+    assert not list((tmp_path / "out").rglob("*.wav*"))  # refused before a sentence was spoken
     out = model.predict({"text": "Say 你好 to Mill Lane."}, ctx)
     assert "left out 你好" in out.text and out.data["duration_s"] < 4
 

@@ -131,10 +131,8 @@ def test_through_the_executor_a_long_recording_keeps_what_was_heard_before_the_l
     executor = Executor(Backends([_Direct(_model(fake, 3.0))]), ArtifactStore(settings.output_dir), settings)
     plan = Plan(tasks=[Task(id=0, task="automatic-speech-recognition", args={"audio": str(audio)})])
     choice = fake_choice(0, "automatic-speech-recognition", ["bundled/faster-whisper-tiny.en"], "bundled")
-    started = time.monotonic()
     (result,) = asyncio.run(executor.arun(plan, [choice], files=[str(audio)]))
     assert result.status == "succeeded", result.error
-    assert time.monotonic() - started < 3.0
     assert result.text.startswith("Window 1.")
     assert any(w.startswith("Partial transcript: transcribed the first ") for w in result.warnings)
     assert 1 <= fake.calls < 15 and result.data["partial"] is True
