@@ -6,8 +6,8 @@ mark; bytes that are not UTF-8 as Windows-1252, with a warning naming it:
 web page without its markup (:func:`html_text`), a PDF's text layer (pypdf) and a Word document
 (.docx, :func:`_docx_text`, with the standard library). A Word document is told by its content,
 not its name: a .docx saved without its suffix is read as one, and plain text named .docx as text.
-A file whose text cannot be read (an old Word .doc or RTF file, an image, binary data) fails naming
-it and the fix.
+A file whose text cannot be read (an old Word .doc or RTF file, a spreadsheet or a presentation, an
+image, binary data) fails naming it and the fix (a sheet as CSV, slides as PDF).
 """
 
 from __future__ import annotations
@@ -57,8 +57,8 @@ def read_text_file(path: str | Path) -> str:
     text as it is (:func:`decode_text`). Raises :class:`InputError` naming the file (its bare name)
     when it is too large (2 MB of text), empty or blank, a document whose text is not read here
     (:data:`UNREADABLE_DOCUMENTS`: by its name and content, so plain text named .doc is read as text
-    and a .docx named .doc as a Word document), a PDF with no text layer, a damaged Word document, an
-    image, audio or other binary data."""
+    and a .docx named .doc as a Word document), a spreadsheet or presentation (:func:`_office_file`), a PDF
+    with no text layer, a damaged Word document, an image, audio or other binary data."""
     path = Path(path)
     name, suffix = path.name, path.suffix.lower()
     with path.open("rb") as handle:  # read past the limit, not stat first: the file may grow meanwhile
@@ -70,6 +70,9 @@ def read_text_file(path: str | Path) -> str:
             _binary(data) or data.lstrip().startswith(b"{\\rtf")):  # plain text named .doc is read as text
         raise InputError(f"{name!r} is {UNREADABLE_DOCUMENTS[suffix]}, whose text is not read here; "
                          f"{_convert_fix(name) if suffix in _CONVERTIBLE else _SAVE_AS_TEXT}.")
+    office = None if suffix == ".docx" else _office_file(name, data)  # a .docx is told what ails it as one
+    if office is not None:
+        raise InputError(office)
     if len(data) > limit:
         raise InputError(_too_long(name, max(path.stat().st_size, len(data)), limit))
     if not data:
@@ -96,6 +99,40 @@ def read_text_file(path: str | Path) -> str:
         raise InputError(_too_long(name, len(text.encode("utf-8")), MAX_TEXT_FILE_BYTES, "of text"))
     delimiter = {".csv": ",", ".tsv": "\t"}.get(suffix)
     return text if delimiter is None else table_as_text(text, delimiter)
+
+
+_SHEET_FIX = "save the sheet as CSV (File > Save As > CSV, or `soffice --headless --convert-to csv {name}`) and give the .csv"
+_SLIDES_FIX = "save it as PDF (File > Save As > PDF, or `soffice --headless --convert-to pdf {name}`) and give the .pdf"
+_OFFICE_FILES = {
+    ".xlsx": ("an Excel workbook", _SHEET_FIX), ".xlsm": ("an Excel workbook", _SHEET_FIX),
+    ".xls": ("an old-style Excel workbook (.xls)", _SHEET_FIX), ".ods": ("an OpenDocument spreadsheet", _SHEET_FIX),
+    ".numbers": ("a Numbers spreadsheet", "save the sheet as CSV (File > Export To > CSV) and give the .csv"),
+    ".pptx": ("a PowerPoint presentation", _SLIDES_FIX), ".ppt": ("an old-style PowerPoint presentation (.ppt)", _SLIDES_FIX),
+    ".odp": ("an OpenDocument presentation", _SLIDES_FIX),
+    ".key": ("a Keynote presentation", "save it as PDF (File > Export To > PDF) and give the .pdf"),
+}
+"""Spreadsheets and presentations a text argument may name, what each is called and the fix: a sheet as CSV (read
+one sentence per row, :func:`table_as_text`), slides as PDF (read by its text layer)."""
+_OFFICE_PARTS = {"xl/workbook.xml": ".xlsx", "ppt/presentation.xml": ".pptx"}
+"""The part that tells an Excel workbook or a PowerPoint presentation by its content, whatever its name."""
+
+
+def _office_file(name: str, data: bytes) -> str | None:
+    """Why the file ``name`` (its bytes ``data``) is not read, with the fix, when it is a spreadsheet or a
+    presentation (:data:`_OFFICE_FILES`): an Excel or PowerPoint file by its content (a ZIP archive holding
+    ``xl/workbook.xml`` or ``ppt/presentation.xml``), another by its name when its bytes are binary (plain text
+    named .xls is read as text); else None."""
+    import shlex
+
+    suffix = Path(name).suffix.lower()
+    kind = next((_OFFICE_PARTS[part] for part in _zip_names(data) if part in _OFFICE_PARTS), None)
+    if kind is None and suffix in _OFFICE_FILES and _binary(data):
+        kind = suffix
+    if kind is None:
+        return None
+    what, fix = _OFFICE_FILES[kind]
+    return f"{name!r} is {what}, whose text is not read here; {fix.format(name=shlex.quote(name))}, or quote its text " \
+           "in the request."
 
 
 _KIND_NAMES = {".pdf": "PDF", ".docx": "Word document", ".html": "web page", ".htm": "web page", ".xhtml": "web page"}
@@ -292,16 +329,21 @@ _ZIP_MAGIC = b"PK\x03\x04"
 def _is_docx(data: bytes) -> bool:
     """Whether ``data`` is a Word document by its content, whatever the file's name: a ZIP archive
     holding ``word/document.xml`` (a .docx saved without its suffix, or named .txt)."""
+    return "word/document.xml" in _zip_names(data)
+
+
+def _zip_names(data: bytes) -> list[str]:
+    """The names of the files in the ZIP archive ``data``; none when it is not one (or is damaged)."""
     import io
     import zipfile
 
     if not data.startswith(_ZIP_MAGIC):
-        return False
+        return []
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return "word/document.xml" in archive.namelist()
+            return archive.namelist()
     except (zipfile.BadZipFile, ValueError, EOFError):
-        return False
+        return []
 
 
 def _docx_text(name: str, data: bytes) -> str:

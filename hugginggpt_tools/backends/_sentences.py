@@ -8,8 +8,10 @@ import re
 
 from ..schemas import TEXTS_SEPARATOR
 
-_BLOCK_RE = re.compile(r"\s*\n\s*\n\s*|\s*\n(?=\s*(?:[-*•]|\d+[.)]|[a-z]\))\s)")
-"""Breaks no sentence runs across: blank lines, and line breaks before a list item ("- ", "2. ", "b) ")."""
+LIST_ITEM_RE = re.compile(r"(?:[-*•●○◦▪■□►▸‣⁃✓✔➢]|\d+[.)]|[a-z]\))\s")
+"""How a list item opens: a bullet ("- ", "* ", "• ", "▪ ", "✓ ") or a number or letter ("2. ", "b) ")."""
+_BLOCK_RE = re.compile(rf"\s*\n\s*\n\s*|\s*\n(?=\s*{LIST_ITEM_RE.pattern})")
+"""Breaks no sentence runs across: blank lines, and line breaks before a list item (:data:`LIST_ITEM_RE`)."""
 _END_RE = re.compile(r"[.!?…][\"'”’)\]]*\s+|[。！？][」』”’）)]*\s*")
 """A possible sentence end: ``.``, ``!``, ``?`` with closing quotes and a space, or a Chinese or
 Japanese full stop (no space after it)."""
@@ -46,7 +48,7 @@ def _opens_with_starter(text: str) -> bool:
 
 _HSPACE_RE = re.compile(r"[^\S\n]+")
 _CONTINUES = frozenset("""a an and are as at be but by for from in into is of on or that the their to was were which
-who with""".split())
+onto per than via who with""".split())
 """Words a line does not end on when the next line starts a new sentence: a line ending on one is wrapped."""
 _FILLERS = frozenset("um uh umm uhm erm er hmm mm ah".split())
 """Filler words of speech, dropped from the ends of a piece cut out of an unpunctuated transcript."""
@@ -100,49 +102,102 @@ _MINOR = frozenset("a an and as at but by for from in into nor of on or over per
 """Words a title leaves lower-case ("Pride and Prejudice", "A Guide to the City")."""
 _HEADING_WORDS = 12
 """A heading is at most this many words."""
+_SMALL_LAST = _CONTINUES | _MINOR
+"""Words no heading ends on ("A Guide to the", "Diversion via")."""
+_TRAILING = _SMALL_LAST | frozenset("""about after against before between during through under until upon
+within without than this these those my our your his her its their no not very will would can could should shall may
+might must has have had do does did being been""".split())
+"""Words a heading in sentence case does not end on ("... will be closed due to", "Chief executive Dana Wills said the
+company will"): a line ending on one goes on in the next."""
+_HEADING_RUN = 3
+"""At most this many headings in a row stand over prose (a kicker, a title and a subtitle: "FOR IMMEDIATE
+RELEASE", "GreenLeaf Foods opens new factory in Toledo"); more are the lines of a receipt or a slide."""
+
+
+def _heading_words(line: str) -> list[str] | None:
+    """``line``'s words when it is shaped like a heading: 1 to ``_HEADING_WORDS`` words, a capital first,
+    no sentence end, comma, colon or hyphen at its end and no word that needs more ("the", "and", "via")
+    last; else None."""
+    words = line.split()
+    if not 0 < len(words) <= _HEADING_WORDS or TERMINATED_RE.search(line) or line[-1] in ",;:-–—(&/":
+        return None
+    if words[-1].lower() in _SMALL_LAST or not words[0].lstrip(_OPENING)[:1].isupper():
+        return None
+    return words
+
+
+def _title_case(words: list[str]) -> bool:
+    """Whether ``words`` are in Title Case or capitals: every word a capital or a digit first but the small
+    words of a title ("of", "and", "the") after the first."""
+    heads = [word.lstrip(_OPENING)[:1] for word in words]
+    return all(head.isupper() or head.isdigit() or not head.isalpha() or (k and word in _MINOR)
+               for k, (word, head) in enumerate(zip(words, heads, strict=True)))
 
 
 def heading(line: str) -> bool:
-    """Whether ``line`` reads as a heading or title: at most ``_HEADING_WORDS`` words, with no sentence end,
-    comma, colon or hyphen at its end and no word that needs more ("the", "and", "of") last, in Title
-    Case ("City Council Approves New Cycling Lanes", "Grandma's Banana Bread") or capitals, every
-    word a capital or a digit first but the small words of a title ("of", "and", "the") after the first."""
-    words = line.split()
-    if not 0 < len(words) <= _HEADING_WORDS or TERMINATED_RE.search(line) or line[-1] in ",;:-–—(&/":
-        return False
-    if words[-1].lower() in _CONTINUES:
-        return False
-    heads = [word.lstrip(_OPENING)[:1] for word in words]
-    return all(head.isupper() or head.isdigit() or not head.isalpha() or (k and word in _MINOR)
-               for k, (word, head) in enumerate(zip(words, heads, strict=True))) and heads[0].isupper()
+    """Whether ``line`` reads as a heading or title: at most ``_HEADING_WORDS`` words, a capital first, with no
+    sentence end, comma, colon or hyphen at its end and no word that needs more ("the", "and", "of") last,
+    in Title Case ("City Council Approves New Cycling Lanes", "Grandma's Banana Bread"), in capitals ("FOR
+    IMMEDIATE RELEASE") or in sentence case ("Team meeting notes", "GreenLeaf Foods opens new factory in
+    Toledo") ending on no small word (:data:`_TRAILING`: "of", "via", "will", "this")."""
+    words = _heading_words(line)
+    return words is not None and (_title_case(words) or words[-1].lower() not in _TRAILING)
 
 
 def headings(sentences: list[str]) -> set[int]:
-    """The indexes of the ``sentences`` that are headings over prose: a :func:`heading` ("City Council
-    Approves New Cycling Lanes") followed by a sentence that ends like one. A summary leaves them out;
-    the lines of a receipt or a slide ("GREEN VALLEY MARKET", "123 Oak Street") are not headings."""
-    return {k for k in range(len(sentences) - 1)
-            if heading(sentences[k]) and TERMINATED_RE.search(sentences[k + 1])}
+    """The indexes of the ``sentences`` that are headings over prose: up to ``_HEADING_RUN`` :func:`heading`
+    lines in a row ("FOR IMMEDIATE RELEASE", "GreenLeaf Foods opens new factory in Toledo") followed by a
+    sentence that ends like one, at the text's start or after a sentence that ends (or ends on a comma or
+    colon: "Dear Sam,"). A summary leaves them out; the lines of a receipt or a slide ("GREEN VALLEY
+    MARKET", "123 Oak Street", "Milk 2.49", then "Thank you for shopping with us.") are not headings."""
+    found: set[int] = set()
+    for end, sentence in enumerate(sentences):
+        if not TERMINATED_RE.search(sentence):
+            continue
+        start = end
+        while start > 0 and end - start < _HEADING_RUN and heading(sentences[start - 1]):
+            start -= 1
+        if start < end and (start == 0 or TERMINATED_RE.search(sentences[start - 1])
+                            or sentences[start - 1][-1] in ",:"):
+            found.update(range(start, end))
+    return found
+
+
+def _breaks_before(line: str, after: str, width: int) -> bool:
+    """Whether a heading ``line`` stands apart from the line ``after`` it that opens a sentence: in Title Case
+    or capitals, or in sentence case when the line break is not a wrap (the first word of ``after`` would
+    have fit on ``line`` in the block's ``width``, its longest line: a DOCX paragraph or a line of its own,
+    where a wrapped line of prose is as full as the words allow)."""
+    words = _heading_words(line)
+    if words is None or not _opens_sentence(after):
+        return False
+    return _title_case(words) or (words[-1].lower() not in _TRAILING
+                                  and len(line) + 1 + len(after.split(" ", 1)[0]) <= width)
 
 
 def _heading_runs(lines: list[str]) -> list[list[str]]:
-    """``lines`` cut after each :func:`heading` that the next line opens a sentence after: a title over a
-    wrapped paragraph is a sentence of its own, not glued to the paragraph's first sentence."""
+    """``lines`` cut after each :func:`heading` that stands apart from the next line (:func:`_breaks_before`):
+    a title over a wrapped paragraph is a sentence of its own, not glued to the paragraph's first sentence."""
+    width = max(map(len, lines), default=0)
     runs: list[list[str]] = [[]]
     for k, line in enumerate(lines):
         runs[-1].append(line)
-        if k + 1 < len(lines) and heading(line) and _opens_sentence(lines[k + 1]):
+        if k + 1 < len(lines) and _breaks_before(line, lines[k + 1], width):
             runs.append([])
     return runs
 
 
 def _run_segments(lines: list[str]) -> list[str]:
-    """A run of lines with no header line among them cut as :func:`_line_segments` says, and after
-    headings (:func:`_heading_runs`)."""
-    runs = _heading_runs(lines)
-    if len(runs) > 1:
-        return [segment for run in runs for segment in _run_segments(run)]
-    if not _line_structured(lines):
+    """A run of lines with no header line among them cut after headings (:func:`_heading_runs`) and, when the
+    run is line-structured as a whole (:func:`_line_structured`), into its items as :func:`_line_segments` says."""
+    structured = _line_structured(lines)
+    return [segment for run in _heading_runs(lines) for segment in _items(run, structured)]
+
+
+def _items(lines: list[str], structured: bool) -> list[str]:
+    """``lines`` joined into one segment, or, when ``structured``, cut before each line that opens with no
+    lower-case letter unless the line before ends on a comma, hyphen or a word that needs more ("to", "the")."""
+    if not structured:
         return [" ".join(lines)]
     segments = [[lines[0]]]
     for line in lines[1:]:
@@ -234,8 +289,9 @@ def split_sentences(text: str) -> list[str]:
     mostly open with no lower-case letter (OCR of a receipt or a slide, a heading over a paragraph, a
     signature) is cut into its lines, a line that starts lower-case or follows one ending on a comma
     or "the" joined to the one before; elsewhere a sentence wrapped over lines stays whole, but a heading
-    (a short line in Title Case with no sentence end: "City Council Approves New Cycling Lanes") over a
-    line that opens a sentence is a sentence of its own (:func:`heading`). A run of
+    (a short line with no sentence end: "City Council Approves New Cycling Lanes", "FOR IMMEDIATE RELEASE",
+    or in sentence case, "Team meeting notes", where the next line's first word would have fit on it: not a
+    wrap) over a line that opens a sentence is a sentence of its own (:func:`heading`). A run of
     more than 50 words with no sentence end (a speech-recognition transcript with no punctuation) is
     cut into pieces of 8 to 32 words before words that open an utterance ("so", "okay", "um") or after
     commas, filler words at their ends dropped. Linear in the text's length."""
@@ -250,5 +306,16 @@ def split_sentences(text: str) -> list[str]:
     return pieces
 
 
-__all__ = ["HEADER_FIELDS", "HEADER_WORDS", "TERMINATED_RE", "TEXTS_SEPARATOR", "heading", "headings", "split_sentences",
-           "split_texts"]
+def join_sentences(sentences: list[str]) -> str:
+    """``sentences`` quoted one after another (a summary's): a space apart, but a line break after one with no
+    sentence end (a slide's or a receipt's line, a list item, a heading) and before a list item ("- ", "• ",
+    "2. "), so items stay apart ("Website visits up 18%", "Social ads cost $42,000") rather than run together."""
+    out = sentences[:1]
+    for before, sentence in zip(sentences, sentences[1:]):
+        out.append("\n" if not TERMINATED_RE.search(before) or LIST_ITEM_RE.match(sentence) else " ")
+        out.append(sentence)
+    return "".join(out)
+
+
+__all__ = ["HEADER_FIELDS", "HEADER_WORDS", "LIST_ITEM_RE", "TERMINATED_RE", "TEXTS_SEPARATOR", "heading", "headings",
+           "join_sentences", "split_sentences", "split_texts"]
