@@ -14,7 +14,10 @@ result then names the type it ``stands_in_for``); each try has the task time lim
 :func:`calls_running` until it returns, and its failure names a long text's size and the fix
 (:func:`input_size`); a text-to-speech task on a text of ten minutes of speech or more says so as
 it starts (:func:`long_input_note`, in its ``task_started`` event's ``warnings``). A task whose every candidate fails records its error (secrets
-redacted), its dependants are skipped with a reason, and every finished result is kept.
+redacted), its dependants are skipped with a reason, and every finished result is kept. So are
+the dependants of a task that ran and found nothing (its result's ``no_result``, a question no
+passage answers: :class:`~hugginggpt_tools.backends.base.TaskOutput`): its text, a decline written
+for the user, is no input to read aloud, summarize or translate.
 
 Reasons are written for the user (:func:`failure_reason`): each names the model, then the
 message of the package's own errors as it is (``bundled/ocr: found no text in photo.png``), or
@@ -284,7 +287,7 @@ class Executor:
                 deps = task.references()
                 for dep in deps:
                     await done[dep].wait()
-                blocked = [d for d in deps if results[d].status != "succeeded"]
+                blocked = [d for d in deps if results[d].status != "succeeded" or results[d].no_result]
                 if blocked:
                     results[task.id] = self._skipped(task, by_id.get(task.id), blocked, results)
                     return
@@ -310,7 +313,8 @@ class Executor:
 
     def _skipped(self, task: Task, choice: ModelChoice | None, blocked: list[int],
                  results: Mapping[int, TaskResult]) -> TaskResult:
-        result = TaskResult(task_id=task.id, task=task.task, status="skipped", error=_skip_reason(blocked, results),
+        result = TaskResult(task_id=task.id, task=task.task, status="skipped",
+                            error=_skip_reason(blocked, results, task.task),
                             stands_in_for=choice.stands_in_for if choice is not None else None)
         self._emit("task_skipped", result)
         _keep_finished(result)
@@ -371,6 +375,7 @@ class Executor:
                 continue
             result.model_id, result.backend = cand.model_id, cand.backend
             result.text, result.data, result.artifacts = output.text, output.data, output.artifacts
+            result.no_result = output.no_result or None
             warning = language_warning(cand.card, inputs)
             result.warnings = [*output.warnings, *([warning] if warning else [])]
             return True
@@ -429,11 +434,13 @@ class Executor:
 
     def _emit(self, kind: str, result: TaskResult, note: str | None = None, model_id: str | None = None) -> None:
         """Send the event ``kind`` about ``result``; a ``note`` (:func:`long_input_note`) goes into its
-        ``warnings`` alone, not into the result; ``model_id`` names the model a starting task tries first."""
+        ``warnings`` alone, not into the result; ``model_id`` names the model a starting task tries first.
+        ``no_result`` says what a task that succeeded did not find ("no answer"), else None."""
         status = "running" if kind == "task_started" else result.status
         event = {"event": kind, "task_id": result.task_id, "task": result.task, "status": status,
                  "model_id": model_id or result.model_id, "error": result.error, "duration_s": result.duration_s,
-                 "stands_in_for": result.stands_in_for, "warnings": [*result.warnings, *([note] if note else [])]}
+                 "stands_in_for": result.stands_in_for, "no_result": result.no_result,
+                 "warnings": [*result.warnings, *([note] if note else [])]}
         try:
             self.on_event(event)
         except Exception:  # noqa: BLE001 - a broken progress callback must not break the run
@@ -533,13 +540,33 @@ def prefer_language(candidates: Sequence[Candidate], inputs: Mapping[str, Any]) 
     return fitting + [c for c in candidates if c not in fitting]
 
 
-def _skip_reason(blocked: Sequence[int], results: Mapping[int, TaskResult]) -> str:
-    """Why a task was skipped, naming each task it needs by its plan id: "it needs the output of
-    task 0 (image-to-text), which failed"."""
-    said = {"failed": "failed", "skipped": "was skipped"}
-    parts = [f"task {d} ({results[d].task}), which {said.get(results[d].status, results[d].status)}"
-             for d in blocked]
+_NOTHING_TO = {"text-to-speech": "read aloud", "summarization": "summarize", "translation": "translate",
+               "text-classification": "classify", "token-classification": "find entities in",
+               "text2text-generation": "rewrite", "text-generation": "write from", "conversational": "reply to",
+               "sentence-similarity": "compare", "text-to-image": "draw", "text-to-video": "make a video of"}
+"""What a task of each type does with the text it is given, for the reason it is skipped when the
+task that was to give it found nothing: "so there was nothing to read aloud"."""
+
+
+def _skip_reason(blocked: Sequence[int], results: Mapping[int, TaskResult], task: str = "") -> str:
+    """Why a task of type ``task`` was skipped, naming each task it needs by its plan id: "it needs the
+    output of task 0 (image-to-text), which failed"; when the one it needs ran and found nothing
+    (its ``no_result``), what it did not find and what was not done: "task 1 (question-answering)
+    found no answer, so there was nothing to read aloud"."""
+    if len(blocked) == 1 and results[blocked[0]].status == "succeeded":
+        found = results[blocked[0]]
+        doing = _NOTHING_TO.get(task)
+        return (f"task {found.task_id} ({found.task}) found {found.no_result}, so there was nothing "
+                f"{f'to {doing}' if doing else 'to pass on to it'}")
+    parts = [f"task {d} ({results[d].task}), which {_ended(results[d])}" for d in blocked]
     return f"it needs the output{'s' if len(parts) > 1 else ''} of {', and '.join(parts)}"
+
+
+def _ended(result: TaskResult) -> str:
+    """How a task another one needs ended without an output for it: "failed", "was skipped", "found no answer"."""
+    if result.status == "succeeded":
+        return f"found {result.no_result}"
+    return {"failed": "failed", "skipped": "was skipped"}.get(result.status, result.status)
 
 
 def _candidates(choice: ModelChoice | None) -> list[Candidate]:

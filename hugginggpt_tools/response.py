@@ -52,16 +52,11 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _cut(text: str) -> str:
-    """``text``'s first :data:`_MAX_TEXT` characters and "…" when it is longer, else ``text``."""
-    return text if len(text) <= _MAX_TEXT else text[:_MAX_TEXT] + "…"
-
-
 def _whole_text_at(result: TaskResult) -> str:
     """Where the whole text of ``result`` is: its task's result in the answer, and the text files it wrote."""
     files = [a.path for a in result.artifacts if a.modality == "text"]
     where = f"in {listed(files)} and " if files else ""
-    return f"{where}in task {result.task_id}'s result among the answer's results, which `hugginggpt run --json` prints"
+    return f"{where}in task {result.task_id}'s result (the answer's results; on the command line, --json)"
 
 
 def cut_line(result: TaskResult) -> str:
@@ -78,7 +73,7 @@ def _shown(result: TaskResult) -> str:
     cut with a line below it saying so (:func:`cut_line`)."""
     text = result.text or ""
     cut = cut_line(result)
-    return f"{_cut(text)}\n{cut}" if cut else text
+    return f"{text[:_MAX_TEXT]}…\n{cut}" if cut else text
 
 
 def result_record(result: TaskResult) -> dict[str, Any]:
@@ -88,8 +83,9 @@ def result_record(result: TaskResult) -> dict[str, Any]:
     if result.model_id:
         record["model"] = result.model_id
     if result.text:
-        record["text"] = _cut(result.text)
+        record["text"] = result.text
         if len(result.text) > _MAX_TEXT:
+            record["text"] = result.text[:_MAX_TEXT] + "…"
             record["text_cut"] = (f"only the first {_MAX_TEXT:,} of its {len(result.text):,} characters are shown "
                                   "here: say that the text was cut, and that the whole text is in this task's result "
                                   "(--json); never present this part as the whole text")
@@ -99,6 +95,8 @@ def result_record(result: TaskResult) -> dict[str, Any]:
         if len(data) > _MAX_DATA:
             record["data_cut"] = (f"only the first {_MAX_DATA - 1:,} of its {len(data):,} characters are shown here; "
                                   "do not present this part as the whole")
+    if result.no_result:
+        record["no_result"] = f"found {result.no_result}: its text says so, and is no answer to pass off as one"
     if result.artifacts:
         record["files"] = [a.path for a in result.artifacts]
     if result.stands_in_for:
@@ -236,6 +234,13 @@ def _task_lines(results: Sequence[TaskResult], shown: frozenset[int] = frozenset
 
 
 def _headline(results: Sequence[TaskResult]) -> str:
+    """:func:`_ended`, and which of the tasks that succeeded found nothing ("task 1 found no answer."):
+    a question no passage answers ran, and its decline is no answer."""
+    nothing = [f"task {r.task_id} found {r.no_result}" for r in results if r.status == "succeeded" and r.no_result]
+    return _ended(results) + (f" Of those, {listed(nothing)}." if nothing else "")
+
+
+def _ended(results: Sequence[TaskResult]) -> str:
     """How many tasks there were and how each ended: "I ran 1 task for your request; it succeeded.",
     "I planned 3 tasks for your request: 1 succeeded, 1 failed and 1 was skipped." (a skipped task
     never ran), "I ran 2 tasks for your request; none succeeded: 1 failed and 1 was skipped.". A

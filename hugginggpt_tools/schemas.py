@@ -239,6 +239,10 @@ class TaskResult(BaseModel):
     warnings: list[str] = Field(
         default_factory=list, description="Doubts about a result that succeeded, each with the fix: the model "
         "reads English and its text looks French (see execution.language_warning).")
+    no_result: str | None = Field(
+        default=None, description="What the model looked for and did not find, when it ran and found nothing to "
+        "give ('no answer': no passage of the text answers the question; 'no phone numbers'); None when it gave a "
+        "result. Its text says so for the user, and a task that would take its output is skipped (see execution).")
     attempts: list[str] = Field(default_factory=list, description="Models tried, in order.")
     started_at: float | None = None
     finished_at: float | None = None

@@ -80,7 +80,7 @@ class Session:
 
     def record_turn(self, request: str, answer: Answer, given: Sequence[str] = ()) -> None:
         """Append the turn to the history and remember the files it produced. A turn that got no
-        result (its tasks all failed, or all were left out for want of an input, or it planned
+        result (its tasks all failed or found nothing, or all were left out for want of an input, or it planned
         nothing and no chat model answered it) is marked ``NO_RESULT`` in its reply's ``additional_kwargs``, so the next turn's
         "read that aloud" finds nothing to read instead of the failure's wording; else its text
         outputs are listed there by task type (``OUTPUTS``), so a later "the transcript" finds it.
@@ -91,7 +91,8 @@ class Session:
         asked = bool(answer.plan.tasks or answer.plan.missing)
         # a turn that planned nothing has a result only when a chat model answered it: the built-in
         # reply is advice ("for example: read the text in invoice.png aloud"), no text or file names
-        produced = (not asked and answer.trace.llm_calls > 0) or any(r.status == "succeeded" for r in answer.results)
+        produced = (not asked and answer.trace.llm_calls > 0) or any(r.status == "succeeded" and not r.no_result
+                                                                      for r in answer.results)
         outputs = [[r.task, r.text] for r in _texts_made(answer)]
         reply = AIMessage(turn_summary(answer), additional_kwargs={OUTPUTS: outputs} if produced else {NO_RESULT: True})
         asked_with = {GIVEN: [Path(str(f)).name for f in given]} if given else {}
@@ -238,8 +239,9 @@ def _write_whole(path: Path, text: str) -> None:
 
 
 def _texts_made(answer: Answer) -> list:
-    """The turn's results that succeeded with a text and no file, in order."""
-    return [r for r in answer.results if r.status == "succeeded" and r.text and not r.artifacts]
+    """The turn's results that succeeded with a text and no file, in order; not one whose text says it found
+    nothing (its ``no_result``: a question no passage answers), which is no text to work on."""
+    return [r for r in answer.results if r.status == "succeeded" and r.text and not r.artifacts and not r.no_result]
 
 
 def turn_summary(answer: Answer) -> str:

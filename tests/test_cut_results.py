@@ -15,8 +15,8 @@ from hugginggpt_tools.response import Responder, result_record, summarize
 from hugginggpt_tools.schemas import Artifact, Plan, Ref, Task, TaskResult
 
 LONG = ("The quick brown fox jumps over the lazy dog. " * 12 + "\n") * 28  # 15,148 characters over 28 lines
-CUT = ("(cut at 2,000 of 15,148 characters; the whole text is in task 0's result among the answer's results, "
-       "which `hugginggpt run --json` prints)")
+CUT = ("(cut at 2,000 of 15,148 characters; the whole text is in task 0's result (the answer's results; on the "
+       "command line, --json))")
 
 
 def _ocr(text: str = LONG, **update: object) -> TaskResult:
@@ -70,8 +70,8 @@ def test_the_llm_is_told_a_text_was_cut_and_the_answer_says_what_it_read() -> No
     sent = json.loads(llm.received[-1].split("Inference results: ", 1)[1])
     assert "text_cut" in sent[0]
     assert answer.endswith("Texts cut for the LLM:\n- task 0 (image-to-text): the LLM read the first 2,000 of 15,148 "
-                           "characters; the whole text is in task 0's result among the answer's results, which "
-                           "`hugginggpt run --json` prints")
+                           "characters; the whole text is in task 0's result (the answer's results; on the command "
+                           "line, --json)")
 
 
 def test_an_llm_answer_over_whole_texts_has_no_cut_note() -> None:

@@ -60,7 +60,7 @@ def token_classification(client: Any, model: str, inputs: dict[str, str], ctx: R
     entities = [{"entity": str(e.entity_group or e.entity), "word": str(e.word), "score": round(float(e.score), 4),
                  "start": e.start, "end": e.end} for e in raw]
     text = ", ".join(f"{e['word']} ({e['entity']})" for e in entities) or "no entities found"
-    return TaskOutput(text=text, data=entities)
+    return TaskOutput(text=text, data=entities, no_result=None if entities else "no entities")
 
 
 def summarization(client: Any, model: str, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:

@@ -167,7 +167,7 @@ def token_classification(pipe: Any, inputs: dict[str, str], ctx: RunContext, opt
                  "score": round(float(e["score"]), 4), "start": e.get("start"), "end": e.get("end")}
                 for e in raw]
     text = ", ".join(f"{e['word']} ({e['entity']})" for e in entities) or "no entities found"
-    return TaskOutput(text=text, data=entities)
+    return TaskOutput(text=text, data=entities, no_result=None if entities else "no entities")
 
 
 def summarization(runner: Seq2SeqRunner, inputs: dict[str, str], ctx: RunContext, opt: Options) -> TaskOutput:

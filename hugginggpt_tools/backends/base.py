@@ -29,12 +29,20 @@ from ..schemas import Artifact, ModelCard
 class TaskOutput:
     """What a model produced: a text, structured data and files, and ``warnings`` for the user about
     what it did not do (the executor adds them to the task's result: "transcribed the first 1:56 of
-    4:25 before the time limit"), kept out of the text a next task reads."""
+    4:25 before the time limit"), kept out of the text a next task reads.
+
+    ``no_result`` marks an output that is no result: the model ran and did not find what it looks
+    for, and its ``text`` says so for the user ('no passage of the text answers "..."'). It names
+    what was not found, to follow "found" ("no answer", "no phone numbers"); the executor keeps it on
+    the task's result and skips each task that would take the output (it would read the decline
+    aloud, summarize or translate it). An empty result that answers the request is a result: a
+    detector's "0 faces found in group.jpg" counts the faces."""
 
     text: str | None = None
     data: Any = None
     artifacts: list[Artifact] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    no_result: str | None = None
 
 
 @dataclass

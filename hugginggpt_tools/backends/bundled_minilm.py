@@ -21,7 +21,7 @@ from ._answer_kinds import (
 )
 from ._inputs import text_input
 from ._letters import asked_header, header_answer, headers, introduction, letter_furniture, signature
-from ._sentences import headings, split_sentences, split_texts
+from ._sentences import LIST_ITEM_RE, TERMINATED_RE, headings, join_sentences, split_sentences, split_texts
 from ._table_rows import ranked_rows
 from .base import RunContext, TaskOutput
 from .bundled import BundledModel, register_bundled
@@ -168,8 +168,11 @@ class MiniLMExtractiveSummarizer(_MiniLMModel):
     (similarity ``redundancy`` or more; the pairwise similarities are computed once). Unless the
     request asks for a length, sentences are added while the summary has fewer than ``min_words``
     words, up to twice the number: two items of a list or two lines of a receipt ("GREEN VALLEY
-    MARKET", "123 Oak Street") are no summary. They come out in the text's order. It quotes the
-    text; it writes nothing new. A text of one or two sentences is its own summary.
+    MARKET", "123 Oak Street") are no summary. They come out in the text's order, a line each where
+    they are items (:func:`~._sentences.join_sentences`: a slide's lines, a list's items, not run together).
+    It quotes the text; it writes nothing new. A text of one or two sentences is its own summary, and so is
+    a short list (:meth:`short_list`: a slide's title and bullets, at most ``list_items`` lines and
+    ``list_words`` words) unless the request asks for a length.
 
     An e-mail's or letter's furniture is left out of the summary: its header lines ("From:", "To:",
     "Subject:", "Date:"; :func:`headers`), its salutation, closing and signature
@@ -196,10 +199,19 @@ class MiniLMExtractiveSummarizer(_MiniLMModel):
     long_words: ClassVar[int] = 80
     mmr_penalty: ClassVar[float] = 0.3
     min_words: ClassVar[int] = 20
+    list_words: ClassVar[int] = 40
+    list_items: ClassVar[int] = 8
     bridge_weight: ClassVar[float] = 0.5
     conclusion_weight: ClassVar[float] = 1.0
     max_sentences: ClassVar[int] = 256
     lead_sentences: ClassVar[int] = 128
+
+    def short_list(self, sentences: list[str]) -> bool:
+        """Whether ``sentences`` are the items of a short list, kept whole as its own summary: each a line with no
+        sentence end or a list item (a slide's title and bullets, "- Fixed a crash."), at most ``list_items`` of
+        them and ``list_words`` words in all (a receipt's dozen lines are summarized)."""
+        return (len(sentences) <= self.list_items and sum(len(sentence.split()) for sentence in sentences) <= self.list_words
+                and all(not TERMINATED_RE.search(sentence) or LIST_ITEM_RE.match(sentence) for sentence in sentences))
 
     def considered(self, count: int) -> list[int]:
         """The indexes of the sentences scored out of ``count``: all of them up to ``max_sentences``,
@@ -289,8 +301,9 @@ class MiniLMExtractiveSummarizer(_MiniLMModel):
         several = {"texts": len(texts)} if len(texts) > 1 else {}
         asked = asked_length(ctx.request or "")
         wanted = summary_length(len(sentences), asked)  # of the whole text, as its reader sees it
-        if len(sentences) <= max(2, len(texts)) or len(body) == 1:
-            return TaskOutput(text=" ".join(sentences[k] for k in body),
+        if len(sentences) <= max(2, len(texts)) or len(body) == 1 or asked is None and self.short_list(
+                [sentences[k] for k in body]):
+            return TaskOutput(text=join_sentences([sentences[k] for k in body]),
                               data={"sentences": body, "of": len(sentences), "considered": len(body), **several})
         considered = [body[k] for k in self.considered(len(body))]
         if len(considered) < len(body):
@@ -311,7 +324,7 @@ class MiniLMExtractiveSummarizer(_MiniLMModel):
             scores = self.scores(pool, vectors)
         chosen = self.pick(pool, scores, vectors @ vectors.T, wanted if asked is not None else max(wanted, len(texts)),
                            asked=asked is not None, parts=pool_parts if several else None)
-        return TaskOutput(text=" ".join(pool[k] for k in chosen),
+        return TaskOutput(text=join_sentences([pool[k] for k in chosen]),
                           data={"sentences": [considered[k] for k in chosen], "of": len(sentences),
                                 "considered": len(pool), "scores": [round(float(scores[k]), 4) for k in chosen],
                                 **several})
@@ -372,7 +385,9 @@ class MiniLMExtractiveQA(_MiniLMModel):
     appointment" over "Tuesday 3:30 pm"); else the closest passage that can hold it is the answer if
     it counts as one by its own similarity and shared words. Otherwise the text says 'no passage of
     the text answers "..."' with the closest passage and its similarity, ``data["lacks"]`` names the
-    kind it cannot hold, and ``data["found"]`` is false (``data["answer"]`` empty).
+    kind it cannot hold, and ``data["found"]`` is false (``data["answer"]`` empty). A declined
+    question is no result (``no_result`` :data:`NO_ANSWER`): a task that would read the answer aloud,
+    summarize or translate it is skipped, and the decline is given to the user as it is.
     """
 
     model_id = "bundled/minilm-extractive-qa"
@@ -446,7 +461,7 @@ class MiniLMExtractiveQA(_MiniLMModel):
         return TaskOutput(text=f'no passage of the text answers "{question}" (the closest, similarity '
                                f'{score:.2f}{lacks}, is "{closest}")',
                           data={"answer": "", "found": False, "closest": passage, "score": score,
-                                "sentences": chosen, "of": len(sentences), "lacks": missing})
+                                "sentences": chosen, "of": len(sentences), "lacks": missing}, no_result=NO_ANSWER)
 
     @staticmethod
     def _shares(anchors: set[str], sentences: list[str]) -> np.ndarray:
@@ -476,6 +491,10 @@ class MiniLMExtractiveQA(_MiniLMModel):
                                         or not fallback and answer_type_met(question, passage))
 
 
+NO_ANSWER = "no answer"
+"""The ``no_result`` of a question no passage answers (:class:`~.base.TaskOutput`): a task that would take the
+answer is skipped, "task 1 (question-answering) found no answer, so there was nothing to read aloud"."""
+
 _COUNT_REASON = ("it asks for the number of {counted} in the text itself, which no passage of it says: this answerer "
                  "quotes passages, it does not count (on the command line, wc -w FILE counts words and wc -l lines)")
 
@@ -484,7 +503,7 @@ def _declined(question: str, sentences: list[str], reason: str) -> TaskOutput:
     """The answer that no passage of ``sentences`` answers ``question``, for ``reason``, with no closest passage."""
     return TaskOutput(text=f'no passage of the text answers "{question}": {reason}',
                       data={"answer": "", "found": False, "closest": "", "score": 0.0, "sentences": [],
-                            "of": len(sentences), "lacks": None, "reason": reason})
+                            "of": len(sentences), "lacks": None, "reason": reason}, no_result=NO_ANSWER)
 
 
 __all__ = ["MiniLMExtractiveQA", "MiniLMExtractiveSummarizer", "MiniLMSimilarityModel", "asked_kinds", "asked_length",

@@ -30,7 +30,8 @@ class SpacyNERModel(BundledModel):
     across a line break (:meth:`model_entities`): an e-mail's "Date: March 3, 2024" is not run
     into the "Hi" of the line after it. When the request names the kinds it wants ("list the people and
     dates", "pull out every email address and phone number"; :func:`asked_entity_kinds`), only those
-    are given, each entity once (:func:`only_asked`); otherwise all."""
+    are given, each entity once (:func:`only_asked`); otherwise all. Finding none is no result
+    (``no_result`` "no phone numbers", "no entities"): a task that would read them aloud is skipped."""
 
     model_id = "bundled/spacy-en_core_web_sm"
     task = "token-classification"
@@ -68,12 +69,12 @@ class SpacyNERModel(BundledModel):
         asked = asked_entity_kinds(ctx.request)
         if asked is None:
             text = ", ".join(f"{e['word']} ({e['entity']})" for e in entities) or "no entities found"
-            return TaskOutput(text=text, data=entities)
+            return TaskOutput(text=text, data=entities, no_result=None if entities else "no entities")
         labels, said = asked
         entities = only_asked(entities, labels)
         kinds = said[0] if len(said) == 1 else f"{', '.join(said[:-1])} or {said[-1]}"
         text = ", ".join(f"{e['word']} ({e['entity']})" for e in entities) or f"no {kinds} found"
-        return TaskOutput(text=text, data=entities)
+        return TaskOutput(text=text, data=entities, no_result=None if entities else f"no {kinds}")
 
 
 # ----------------------------------------------------------------------------- language identification

@@ -44,6 +44,8 @@ def _progress(chunk: dict[str, Any]) -> None:
             why = "; the answer says why" if chunk.get("error") and chunk.get("status") == "succeeded" else err
             err = f" (standing in for {chunk['stands_in_for']}{why})"
         line = f"[task {chunk['task_id']}] {chunk['task']} {chunk['status']}{model}{secs}{err}"
+        if chunk.get("no_result"):  # it ran and found nothing: what needs its output is skipped
+            line += f" (found {chunk['no_result']})"
     else:
         return
     print(line, file=sys.stderr, flush=True)
