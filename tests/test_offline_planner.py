@@ -2190,3 +2190,15 @@ def test_a_picture_the_clause_names_is_read_before_a_text_file_only_given() -> N
     p = plan("what is the phone number on pool_sign.jpg?", files=("budget_report.pdf",))
     assert steps(p) == [("image-to-text", {"image": "pool_sign.jpg"}),
                         ("token-classification", {"text": Ref(task_id=0)})]
+
+
+@pytest.mark.parametrize(("request_text", "expected"), [
+    # a second question without a comma before "and is the ..." was dropped
+    ("what language is review_fr.txt written in and is the reviewer happy?",
+     ["text-classification", "text-classification"]),
+    # "is complaint_email.txt angry" named no task
+    ("is complaint_email.txt angry, and what is her phone number?", ["text-classification", "question-answering"]),
+    ("is call.wav upset?", ["audio-classification"]),
+])
+def test_two_questions_and_a_files_feeling_asked_outright(request_text: str, expected: list[str]) -> None:
+    assert [t.task for t in plan(request_text).tasks] == expected

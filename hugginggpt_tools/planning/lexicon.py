@@ -143,7 +143,11 @@ CUES: tuple[Cue, ...] = tuple(
             (rf"how (?:does|did|do) (?:(?:the |this |that |my |our |their )(?:\w+ )?(?:{_JUDGES})|they|he|she) (?:really )?feel|"
              rf"how (?:the |this |that |my |our |their )(?:\w+ )?(?:{_JUDGES}) (?:really )?(?:feels|felt|is feeling)|"
              rf"(?:is|are|was|were) (?:the |this |that |my |our )(?:\w+ )?(?:{_JUDGES}) (?:\w+ )?(?:happy|unhappy|"
-             r"satisfied|dissatisfied|pleased|displeased|angry|upset|disappointed|content|annoyed|frustrated|mad)", 1.2))
+             r"satisfied|dissatisfied|pleased|displeased|angry|upset|disappointed|content|annoyed|frustrated|mad)|"
+             # "is complaint_email.txt angry?", "is call.wav upset?": a file's feeling, asked outright
+             r"(?:is|are|was|were) (?:the |this |that |my )?(?:\w+ )?\ue000\d+\ue001 (?:\w+ )?(?:happy|unhappy|satisfied|"
+             r"dissatisfied|pleased|angry|upset|disappointed|annoyed|frustrated|mad|rude|polite|hostile)(?=\s*(?:[?.!,]|$))",
+             1.2))
     + _cues(_CLASSIFY_TASKS,
             (r"classif(?:y|ies|ied|ying|ication|ier)|categori[sz](?:e|es|ed|ing|ation)", 0.8),
             (r"categor(?:y|ies)|class(?:es)?|belongs?(?: to)?", 0.7),
