@@ -258,3 +258,27 @@ def test_a_web_pages_declared_charset_is_used_only_when_it_can_be_true(label: st
     page = f'<html><head><meta charset="{label}"></head><body>caf\xe9 \u201cq\u201d</body></html>'.encode("cp1252")
     text, _ = decoded(page)
     assert text.endswith("<body>café “q”</body></html>")
+
+
+def test_an_empty_image_is_named_empty_not_a_struct_error(tmp_path: Path) -> None:
+    """A 0-byte PNG failed with "unpack_from requires a buffer of at least 4 bytes" (the size check
+    ran Pillow's format probes on no bytes)."""
+    empty = tmp_path / "empty.png"
+    empty.write_bytes(b"")
+    check_pixels(empty)  # nothing to measure: the reading says what is wrong
+    with pytest.raises(InputError, match=r"'empty.png' is empty \(0 bytes\)"):
+        open_image(empty)
+
+
+def test_an_image_too_long_and_thin_for_the_text_detector_says_so(tmp_path: Path, ocr: Any) -> None:
+    """RapidOCR's ResizeImgError has no message: the task failed with "ResizeImgError:"."""
+    from PIL import Image
+
+    from hugginggpt_tools.artifacts import ArtifactStore
+    from hugginggpt_tools.backends.base import RunContext
+
+    wide = tmp_path / "wide.png"
+    Image.new("RGB", (60000, 20), "white").save(wide)
+    ctx = RunContext(store=ArtifactStore(tmp_path / "out"), settings=Settings(num_threads=1), task="image-to-text")
+    with pytest.raises(InputError, match=r"'wide.png' is 60000 x 20 pixels, too long and thin .* Cut it into parts"):
+        ocr.predict({"image": str(wide)}, ctx)

@@ -58,7 +58,8 @@ def open_image(path: str | Path) -> Any:
 def image_size(path: str | Path) -> tuple[int, int] | None:
     """An image file's width and height from its header, read by the Pillow plugin that accepts it
     but without Pillow's decompression-bomb check (so a huge image is measured rather than refused);
-    None when Pillow does not read the file as an image. Nothing is decoded."""
+    None when Pillow does not read the file as an image (an empty or damaged file too). Nothing is
+    decoded. Only for the message of an image :func:`check_pixels` refuses."""
     from PIL import Image
 
     try:
@@ -68,11 +69,11 @@ def image_size(path: str | Path) -> tuple[int, int] | None:
                 load()
                 for fmt in list(Image.ID):
                     factory, accept = Image.OPEN[fmt]
-                    result = accept(prefix) if accept is not None else True
-                    if isinstance(result, str) or not result:  # a plugin's "not mine" message, or no match
-                        continue
-                    handle.seek(0)
                     try:
+                        result = accept(prefix) if accept is not None else True
+                        if isinstance(result, str) or not result:  # a plugin's "not mine" message, or no match
+                            continue
+                        handle.seek(0)
                         return factory(handle, str(path)).size
                     except Exception:  # noqa: BLE001 - a header this plugin cannot read: try the next
                         continue
@@ -84,16 +85,27 @@ def image_size(path: str | Path) -> tuple[int, int] | None:
 def check_pixels(path: str | Path) -> None:
     """:class:`InputError` when the image at ``path`` has more pixels than Pillow's limit against
     decompression bombs (``PIL.Image.MAX_IMAGE_PIXELS``, 89,478,485: about 9459 x 9459), naming the
-    file, its size, the limit and the fix (make it smaller); checked from the header before anything
-    is decoded, so Pillow neither warns (``DecompressionBombWarning``) nor fails unexplained. Every
-    model here scales a picture down to a few megapixels, so a smaller copy loses nothing it reads.
-    Python callers may raise ``PIL.Image.MAX_IMAGE_PIXELS`` (None: no limit)."""
+    file, its size, the limit and the fix (make it smaller); checked when Pillow opens the file,
+    which reads its header only, before anything is decoded, so Pillow neither warns
+    (``DecompressionBombWarning``) nor fails unexplained. Every model here scales a picture down to a
+    few megapixels, so a smaller copy loses nothing it reads. A file Pillow cannot open (empty,
+    damaged, not an image) passes: reading it says what is wrong. Python callers may raise
+    ``PIL.Image.MAX_IMAGE_PIXELS`` (None: no limit)."""
+    import warnings
+
     from PIL import Image
 
-    limit = Image.MAX_IMAGE_PIXELS
-    size = image_size(path) if limit else None
-    if size is not None and size[0] * size[1] > limit:
-        raise InputError(_too_many_pixels(path, size))
+    if not Image.MAX_IMAGE_PIXELS:
+        return
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path):
+                return
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        raise InputError(_too_many_pixels(path, image_size(path), exc)) from exc
+    except Exception:  # noqa: BLE001 - not an image Pillow reads: the model's reading of it says so
+        return
 
 
 def _too_many_pixels(path: str | Path, size: tuple[int, int] | None, error: Exception | None = None) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ..config import Settings, apply_thread_limits
-from ..errors import BackendError, HuggingGPTError, MissingExtraError
+from ..errors import BackendError, HuggingGPTError, InputError, MissingExtraError
 from ..schemas import ModelCard
 from ._images import open_image
 from ._inputs import file_input, text_input
@@ -216,7 +216,12 @@ class RapidOCRModel(BundledModel):
 
     def predict(self, inputs: dict[str, str], ctx: RunContext) -> TaskOutput:
         image = file_input(inputs, "image", self.task)
-        lines = [line for line in read_lines(self.engine, str(image)) if line["text"]]
+        try:
+            lines = [line for line in read_lines(self.engine, str(image)) if line["text"]]
+        except Exception as exc:
+            if type(exc).__name__ != "ResizeImgError":
+                raise
+            raise InputError(_too_thin(Path(image).name, _image_size(image))) from exc  # its own message is empty
         about = ctx.about or ctx.request  # the part of the request about this image
         if not lines:
             # an empty "success" would hand nothing to the next task and read as an answer; the fix
@@ -225,6 +230,15 @@ class RapidOCRModel(BundledModel):
         if not asks_for_writing(about) and incidental_text(lines, lambda: _image_size(image)):
             raise BackendError(incidental_message(Path(image).name, lines, about))
         return TaskOutput(text=ocr_text(lines), data=lines)
+
+
+def _too_thin(name: str, size: tuple[int, int]) -> str:
+    """Why the text detector cannot read an image as long and thin as ``size`` (width, height): scaled
+    for it, the short side rounds to nothing; and the fix."""
+    width, height = size
+    return (f"The image {name!r} is {width} x {height} pixels, too long and thin for the text detector (scaled to its "
+            f"size, the short side comes to nothing). Cut it into parts about as long as they are high, e.g. `magick "
+            f"{name} -crop {min(width, height) * 4}x{min(width, height) * 4} part-%d.png`, and read each part.")
 
 
 INCIDENTAL_CHARS = 24
