@@ -407,6 +407,13 @@ def test_a_given_file_whose_name_has_spaces_is_found_whole(request_text: str) ->
     assert steps(p) == [("image-to-text", {"image": "/in/french note.png"})]
 
 
+@pytest.mark.parametrize("name", ["O'Brien.png", "notes (1).png", "quote'n\"s.png"])
+def test_a_given_file_whose_name_has_other_signs_is_found_whole(name: str) -> None:
+    """"O'Brien.png" given with --file was read as Brien.png: "no such file"."""
+    p = plan(f"read the text in {name}", (f"/in/{name}",))
+    assert steps(p) == [("image-to-text", {"image": f"/in/{name}"})]
+
+
 def test_a_question_without_its_question_mark_is_still_asked() -> None:
     """"what's in this picture" with a picture given planned nothing."""
     p = plan("what's in this picture", ("portrait.jpg",))

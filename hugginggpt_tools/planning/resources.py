@@ -193,14 +193,15 @@ def _supplied(text: str, taken: list[tuple[int, int]]) -> list[Resource]:
 
 
 def _spaced_given(text: str, files: Sequence[str], taken: list[tuple[int, int]]) -> list[Resource]:
-    """Mentions of given files whose names hold spaces ("french note.png"), which :data:`FILE_NAME_RE`
-    would cut to their last word ("scans/french note.png" too: a mention with a folder counts); quoted or not,
-    but not inside a longer quoted text ("'french note.png is late'" is words)."""
+    """Mentions of given files whose names :data:`FILE_NAME_RE` would cut: with spaces ("french note.png",
+    cut to its last word; "scans/french note.png" too: a mention with a folder counts) or other signs
+    ("O'Brien.png", cut to "Brien.png"; "notes (1).txt"); quoted or not, but not inside a longer quoted
+    text ("'french note.png is late'" is words)."""
     found = []
     quotes = quoted_spans(text)
     for path in files:
         name = PurePosixPath(path.replace("\\", "/")).name
-        if not re.search(r"\s", name):
+        if FILE_NAME_RE.fullmatch(name):
             continue
         for m in re.finditer(rf"(?<![\w/.~-])(?:[\w.~-]+/)*{re.escape(name)}(?![\w/-])", text, re.IGNORECASE):
             inside = any(s < m.start() and m.end() < e and text[s + 1:e - 1].strip() != m.group(0) for s, e in quotes)
