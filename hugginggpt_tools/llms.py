@@ -13,7 +13,9 @@ code of its own is awaited and cancelled at the limit; any other call runs in a 
 its own, left behind at the limit, which never keeps the process from exiting (LangChain's default
 async path would run it in asyncio's default executor, whose threads ``asyncio.run`` and the
 interpreter's exit wait for). :func:`load_llm` also gives the limit to the providers that take one
-(:data:`TIMEOUT_PROVIDERS`), so their own client gives up too.
+(:data:`TIMEOUT_PROVIDERS`), so their own client gives up too. A server whose reply is not JSON
+(bytes that are not UTF-8, an HTML page) is named as such, with its fix (:func:`not_json_error`),
+rather than left as a decoding error.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextvars
+import json
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from .errors import ConfigError, LLMTimeoutError
+from .errors import ConfigError, LLMCallError, LLMTimeoutError
 
 T = TypeVar("T")
 
@@ -93,16 +96,38 @@ def timeout_error(llm: Any, timeout_s: float, what: str) -> LLMTimeoutError:
         "OPENAI_BASE_URL, and its status)", timeout_s)
 
 
+_NOT_JSON = (UnicodeDecodeError, json.JSONDecodeError)
+"""What the provider's client raises when reading a reply that is not JSON: the server is no
+OpenAI-compatible (or other chat API) server, whatever its key and quota."""
+
+
+def not_json_error(llm: Any, error: BaseException, what: str = "") -> LLMCallError:
+    """The error of a call to ``llm`` whose server answered with something that is not JSON (``error``:
+    a ``UnicodeDecodeError`` or ``JSONDecodeError`` from its client) ``what`` ("while planning the
+    request"), with where to look: the server's address, not its key or quota."""
+    detail = " ".join(str(error).split())
+    detail = detail if len(detail) <= 160 else detail[:160] + "..."
+    return LLMCallError(  # the fix first: one-line reports of the error clip it at 200 characters
+        f"The LLM {model_name(_inner(llm))}'s server answered with something that is not JSON "
+        f"({type(error).__name__}){' ' + what if what else ''}: check that OPENAI_BASE_URL points at an "
+        f"OpenAI-compatible server (its address usually ends in /v1), or your provider's address setting; "
+        f"its client said: {detail}")
+
+
 def invoke_within(runnable: Any, value: Any, timeout_s: float, *, llm: Any = None, what: str = "") -> Any:
     """``runnable.invoke(value)``, or :class:`LLMTimeoutError` (:func:`timeout_error`) when it has
     not returned within ``timeout_s``; ``llm`` is the chat model ``runnable`` calls (default:
     ``runnable``), named in the error. The call runs in a daemon thread (:func:`_in_daemon_thread`),
-    left to run on past the limit; its error, when it fails in time, is raised as it is."""
+    left to run on past the limit; its error, when it fails in time, is raised as it is, but for a
+    reply that is not JSON (:func:`not_json_error`)."""
     future = _in_daemon_thread(lambda: runnable.invoke(value))
     done, _ = concurrent.futures.wait([future], timeout=timeout_s)
     if not done:
         raise timeout_error(llm if llm is not None else runnable, timeout_s, what)
-    return future.result()
+    try:
+        return future.result()
+    except _NOT_JSON as exc:
+        raise not_json_error(llm if llm is not None else runnable, exc, what) from exc
 
 
 async def ainvoke_within(runnable: Any, value: Any, timeout_s: float, *, llm: Any = None, what: str = "") -> Any:
@@ -122,7 +147,10 @@ async def ainvoke_within(runnable: Any, value: Any, timeout_s: float, *, llm: An
             call.cancel()
     if not done:
         raise timeout_error(model, timeout_s, what)
-    return call.result()
+    try:
+        return call.result()
+    except _NOT_JSON as exc:
+        raise not_json_error(model, exc, what) from exc
 
 
 def _in_daemon_thread(call: Callable[[], T]) -> concurrent.futures.Future[T]:
@@ -166,4 +194,4 @@ def _has_own_async(llm: Any) -> bool:
 
 
 __all__ = ["TIMEOUT_PROVIDERS", "ainvoke_within", "invoke_within", "llm_timeout", "load_llm",
-           "model_name", "timeout_error"]
+           "model_name", "not_json_error", "timeout_error"]

@@ -5,7 +5,9 @@ and every registered task type with its arguments and modalities, generated from
 :data:`~hugginggpt_tools.tasks.TASK_TYPES`), followed by demonstrations and the request with the
 conversation so far. Models that support it answer through structured output; others answer in
 text, read by :func:`~hugginggpt_tools.planning.parsing.extract_task_list`. An invalid answer is
-sent back once with the validation problems (``max_reasks``) before the error is raised. Each call
+sent back once with the validation problems (``max_reasks``) before the error is raised; so is an
+answer that structured output's parser could not read inside the call (a server that ignores the
+JSON schema and answers prose), read by the tolerant parser and re-asked in plain text. Each call
 has ``timeout_s`` to answer (``Settings.llm_timeout_s``, ``HUGGINGGPT_LLM_TIMEOUT``), else it raises
 :class:`~hugginggpt_tools.errors.LLMTimeoutError` (:func:`~hugginggpt_tools.llms.invoke_within`), which
 the auto planner answers with its offline plan.
@@ -19,8 +21,9 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Sequence
 
+from langchain_core.exceptions import OutputParserException
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from .. import dag
 from ..errors import ConfigError, PlanError
@@ -30,7 +33,7 @@ from ..schemas import Plan
 from ..tasks import TASK_TYPES, TaskType
 from ..toolgraph import ToolGraph
 from .base import Planner
-from .parsing import EXPECTED_FORMAT, as_task_list, extract_task_list
+from .parsing import EXPECTED_FORMAT, as_task_list, extract_task_list, unreadable_answer
 from .resources import find_resources
 
 if TYPE_CHECKING:  # annotations only: langchain_core.language_models takes about 0.3 s to import
@@ -43,6 +46,9 @@ HISTORY_MESSAGES = 10
 
 _HISTORY_CHARS = 600
 _PLANNING = "while planning the request"
+_UNREAD = (ValidationError, OutputParserException)
+"""What structured output raises inside the call when the model's answer does not parse into a
+:class:`TaskList` (OpenAI's client validates the content itself): a malformed answer, not a failed call."""
 
 
 class PlannedTask(BaseModel):
@@ -65,10 +71,12 @@ class TaskList(BaseModel):
 
 @dataclass
 class _Answer:
-    """One LLM answer: its text (for the re-ask and errors) and, from structured output, the tasks."""
+    """One LLM answer: its text (for the re-ask and errors) and, from structured output, the tasks;
+    ``unread`` is the structured-output parser's error when it could not read the answer."""
 
     text: str
     tasks: list[dict[str, Any]] | None = None
+    unread: str | None = None
 
 
 def task_spec(task: TaskType) -> str:
@@ -220,13 +228,15 @@ class LLMPlanner(Planner):
     ) -> Plan:
         messages = self.messages(request, files=files, chat_history=chat_history)
         self.last_call_count = 0
-        answer = self._read(self._call(messages))
+        runnable = self._runnable()
+        answer = self._call(runnable, messages)
         for _ in range(self.max_reasks):
             try:
                 return self._validate(answer, files)
             except PlanError as exc:
                 messages = self._with_correction(messages, answer, exc)
-            answer = self._read(self._call(messages))
+            runnable = self.llm if answer.unread is not None else runnable
+            answer = self._call(runnable, messages)
         return self._final_validate(answer, files)
 
     async def aplan(
@@ -234,13 +244,15 @@ class LLMPlanner(Planner):
     ) -> Plan:
         messages = self.messages(request, files=files, chat_history=chat_history)
         self.last_call_count = 0
-        answer = self._read(await self._acall(messages))
+        runnable = self._runnable()
+        answer = await self._acall(runnable, messages)
         for _ in range(self.max_reasks):
             try:
                 return self._validate(answer, files)
             except PlanError as exc:
                 messages = self._with_correction(messages, answer, exc)
-            answer = self._read(await self._acall(messages))
+            runnable = self.llm if answer.unread is not None else runnable
+            answer = await self._acall(runnable, messages)
         return self._final_validate(answer, files)
 
     def _runnable(self) -> Any:
@@ -250,13 +262,28 @@ class LLMPlanner(Planner):
         self.calls += 1
         self.last_call_count += 1
 
-    def _call(self, messages: list[BaseMessage]) -> Any:
+    def _call(self, runnable: Any, messages: list[BaseMessage]) -> _Answer:
+        """The answer of one call to ``runnable`` (the structured runnable or the chat model); a
+        structured answer its parser could not read is a malformed answer (:func:`_unread_answer`)."""
         self._count()
-        return invoke_within(self._runnable(), messages, self.timeout_s, llm=self.llm, what=_PLANNING)
+        try:
+            output = invoke_within(runnable, messages, self.timeout_s, llm=self.llm, what=_PLANNING)
+        except _UNREAD as exc:
+            if runnable is self.llm:
+                raise
+            return _unread_answer(exc, self.name)
+        return self._read(output)
 
-    async def _acall(self, messages: list[BaseMessage]) -> Any:
+    async def _acall(self, runnable: Any, messages: list[BaseMessage]) -> _Answer:
+        """:meth:`_call`, awaited."""
         self._count()
-        return await ainvoke_within(self._runnable(), messages, self.timeout_s, llm=self.llm, what=_PLANNING)
+        try:
+            output = await ainvoke_within(runnable, messages, self.timeout_s, llm=self.llm, what=_PLANNING)
+        except _UNREAD as exc:
+            if runnable is self.llm:
+                raise
+            return _unread_answer(exc, self.name)
+        return self._read(output)
 
     def _read(self, output: Any) -> _Answer:
         """The answer in an LLM output: a message, or structured output's raw/parsed dict."""
@@ -269,6 +296,8 @@ class LLMPlanner(Planner):
         return _Answer(str(output))
 
     def _validate(self, answer: _Answer, files: Sequence[str]) -> Plan:
+        if answer.tasks is None and not answer.text and answer.unread is not None:
+            raise unreadable_answer(answer.unread)
         raw = answer.tasks if answer.tasks is not None else extract_task_list(answer.text)
         if self.tools is None:
             return dag.check_plan(raw, files=files, planner=self.name)
@@ -289,7 +318,8 @@ class LLMPlanner(Planner):
         logger.info("Plan from %s rejected, asking again: %s", self.name, error)
         problems = "\n".join(f"- {p}" for p in error.problems)
         correction = render_prompt("planning_correction", problems=problems, expected_format=EXPECTED_FORMAT)
-        return [*messages, AIMessage(answer.text or "(empty answer)"), HumanMessage(correction)]
+        said = answer.text or ("(an answer that does not fit the task list's JSON schema)" if answer.unread else "(empty answer)")
+        return [*messages, AIMessage(said), HumanMessage(correction)]
 
 
 def _graph_names(raw: Any, tools: ToolGraph) -> Any:
@@ -333,6 +363,21 @@ def _read_structured(output: dict[str, Any]) -> _Answer:
         if tasks is not None:
             return _Answer(json.dumps(call.get("args"), ensure_ascii=False), tasks)
     return _Answer(raw.text if isinstance(raw, BaseMessage) else "")
+
+
+def _unread_answer(error: ValidationError | OutputParserException, planner: str) -> _Answer:
+    """The answer structured output's parser rejected with ``error`` inside the call: its text when the
+    error holds it (the whole content, for the tolerant parser and the re-ask), with the error."""
+    logger.info("%s's structured answer did not parse: %s", planner, " ".join(str(error).split()))
+    if isinstance(error, OutputParserException):
+        text = error.llm_output if isinstance(error.llm_output, str) else ""
+        return _Answer(text, unread=" ".join(str(error).split()))
+    whole = [e["input"] for e in error.errors() if not e["loc"]]
+    text = whole[0] if whole and isinstance(whole[0], str) else ""
+    if whole and not isinstance(whole[0], str):
+        text = json.dumps(whole[0], ensure_ascii=False, default=str)
+    problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'the answer'}: {e['msg']}" for e in error.errors()[:5])
+    return _Answer(text, unread=problems)
 
 
 def _final_error(error: PlanError, answer_text: str) -> PlanError:

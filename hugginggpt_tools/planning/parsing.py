@@ -215,6 +215,14 @@ def _parse_failure(text: str) -> PlanParseError:
     return PlanParseError(problem, [problem])
 
 
+def unreadable_answer(detail: str) -> PlanParseError:
+    """The error of an answer whose text is unknown, only why it could not be read (``detail``, such
+    as structured output's validation errors), with the expected format."""
+    problem = (f"Could not read a task list from the planner's answer: {_shorten(detail, 300)}. "
+               f"Answer with {EXPECTED_FORMAT}, and nothing else.")
+    return PlanParseError(problem, [problem])
+
+
 def extract_task_list(text: str) -> list[dict[str, Any]]:
     """The task list in an LLM's answer, as a list of raw task dicts (not validated).
 
@@ -249,4 +257,5 @@ def first_json_object(text: str) -> dict[str, Any] | None:
     return None
 
 
-__all__ = ["EXPECTED_FORMAT", "LIST_KEYS", "as_task_list", "extract_task_list", "first_json_object", "loads_lenient"]
+__all__ = ["EXPECTED_FORMAT", "LIST_KEYS", "as_task_list", "extract_task_list", "first_json_object", "loads_lenient",
+           "unreadable_answer"]
