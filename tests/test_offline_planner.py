@@ -2209,3 +2209,24 @@ def test_a_picture_the_clause_names_is_read_before_a_text_file_only_given() -> N
 ])
 def test_two_questions_and_a_files_feeling_asked_outright(request_text: str, expected: list[str]) -> None:
     assert [t.task for t in plan(request_text).tasks] == expected
+
+
+@pytest.mark.parametrize(("request_text", "files", "expected"), [
+    # the second file, named only by the words of its name, was dropped
+    ("summarize the meeting notes and the press release", ("team_meeting_notes.docx", "press_release.docx"),
+     [("summarization", {"text": "team_meeting_notes.docx"}), ("summarization", {"text": "press_release.docx"})]),
+    ("how similar are the voicemail and the standup transcripts?", ("voicemail.wav", "standup.wav"),
+     [("automatic-speech-recognition", {"audio": "voicemail.wav"}),
+      ("automatic-speech-recognition", {"audio": "standup.wav"}),
+      ("sentence-similarity", {"text": Ref(task_id=1), "text2": Ref(task_id=0)})]),
+])
+def test_given_files_named_by_the_words_of_their_names(request_text: str, files: tuple, expected: list) -> None:
+    assert steps(plan(request_text, files)) == expected
+
+
+def test_a_word_for_a_kind_of_file_names_none_of_several() -> None:
+    """"the photo" fits both beach_photo.jpg and city_photo.jpg: it names neither."""
+    from hugginggpt_tools.planning.resources import find_resources
+
+    found = find_resources("describe the photo", ["beach_photo.jpg", "city_photo.jpg"])
+    assert [(r.value, r.start) for r in found] == [("beach_photo.jpg", -1), ("city_photo.jpg", -1)]

@@ -211,6 +211,46 @@ def _spaced_given(text: str, files: Sequence[str], taken: list[tuple[int, int]])
     return found
 
 
+_GENERIC_WORDS = frozenset(
+    "image images photo photos picture pictures audio sound speech voice recording recordings video videos file files "
+    "text texts document documents scan scans output outputs result results upload uploads copy final small new "
+    "edited draft version untitled sample test example".split())
+"""Words of a file's name that say only what kind of file it is: "the photo" names no file among several."""
+_DETERMINER_RE = r"(?:the|my|this|that|our|your)\s+"
+_NAME_GAP = r"[\s_-]+"
+
+
+def _described_given(text: str, files: Sequence[str], taken: list[tuple[int, int]]) -> list[Resource]:
+    """Mentions of given files by the words of their names, when several are given ("summarize the
+    meeting notes and the press release" given team_meeting_notes.docx and press_release.docx; "read
+    the receipt and the slide" given receipt_bakery.jpg and q3_slide.png): "the" (or "my", "this",
+    ...) and one or two words in a row of the name, of four letters or more and not a word for a
+    kind of file (:data:`_GENERIC_WORDS`). A mention two files' names fit names neither."""
+    if len(files) < 2:
+        return []
+    spans: dict[tuple[int, int], list[str]] = {}
+    for path in files:
+        stem = PurePosixPath(path.replace("\\", "/")).stem.lower()
+        words = [w for w in re.split(r"[^a-z]+", stem) if w]
+        runs = [words[i:i + n] for n in (2, 1) for i in range(len(words) - n + 1)]
+        for run in runs:
+            if any(len(w) < 4 or w in _GENERIC_WORDS for w in run):
+                continue
+            joined = _NAME_GAP.join(map(re.escape, run))
+            pattern = rf"(?<!\w){_DETERMINER_RE}(?:\w+\s+)?({joined})s?(?!\w)"
+            found = re.search(pattern, text, re.IGNORECASE)
+            if found and not _overlaps(found.start(1), found.end(1), taken):
+                spans.setdefault((found.start(1), found.end(1)), []).append(path)
+                break
+    chosen = []
+    for (start, end), paths in sorted(spans.items()):
+        if len(set(paths)) == 1 and not _overlaps(start, end, [span for span, _ in chosen]):
+            chosen.append(((start, end), paths[0]))
+    taken += [span for span, _ in chosen]
+    return [Resource(path, file_modality(path) or guess_modality(path), "file", start, end)
+            for (start, end), path in chosen]
+
+
 def find_resources(text: str, files: Iterable[str] = ()) -> list[Resource]:
     """The URLs, files and quoted texts mentioned in ``text``, in order, then unmentioned ``files``.
 
@@ -223,6 +263,8 @@ def find_resources(text: str, files: Iterable[str] = ()) -> list[Resource]:
     taken: list[tuple[int, int]] = []
     found = _spaced_given(text, files, taken) + _urls(text, taken) + _quotes(text, taken) + _files(text, taken)
     found += _labelled(text, taken) or _supplied(text, taken)
+    named = {PurePosixPath(r.value.replace("\\", "/")).name for r in found if r.kind == "file"}
+    found += _described_given(text, [f for f in files if PurePosixPath(f.replace("\\", "/")).name not in named], taken)
     found = sorted((_match_given(r, files) for r in found), key=lambda r: r.start)
     mentioned = {r.value for r in found}
     for path in files:
