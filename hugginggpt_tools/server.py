@@ -22,13 +22,16 @@ Routes:
   failure of the server is a 500 naming the error's type (its traceback goes to the server log).
   On ``/stream*`` either is the stream's ``error`` event, after which the stream ends properly.
   A fix worded for the command line or the Python API ("--file PATH", "files=[...]") is worded
-  for a client of the server (:data:`SERVER_FILE_FIX`: upload with ``POST /files``).
+  for a client of the server (:data:`SERVER_FILE_FIX`: upload with ``POST /files``). A client
+  that disconnects before its answer has its run cancelled, on ``/invoke`` and ``/batch`` as on
+  ``/stream*`` (:class:`_CancelOnDisconnect`).
 * ``POST /files``: upload a file (multipart field ``file``); the answer's ``path`` (or its
-  ``url``) goes into the agent input's ``files``. The file keeps its own name ("my sign.png"; only
-  characters unsafe in a file name and ``()+,@`` become ``_``), in a folder of its own; sent with an
-  ``X-Session-Id`` header, it is an upload of that session. A request may name an upload by its
-  name alone, without ``files``: the session's latest upload of that name, else, with API keys, the
-  key's only one; without keys only the session's uploads (:mod:`~hugginggpt_tools.server_uploads`).
+  ``url``) goes into the agent input's ``files``; an empty file (0 bytes) is a 400. The file keeps
+  its own name ("my sign.png"; only characters unsafe in a file name and ``()+,@`` become ``_``), in
+  a folder of its own; sent with an ``X-Session-Id`` header, it is an upload of that session. A
+  request may name an upload by its name alone, without ``files``: the session's latest upload of
+  that name, else, with API keys, the key's only one; without keys only the session's uploads
+  (:mod:`~hugginggpt_tools.server_uploads`).
 * ``GET /artifacts/{session_id}/{name}``: download a file a run wrote (``artifact_url``). With
   API keys, only with the key whose request uploaded or made it (in its header), or with the
   signed link (``?exp=...&sig=...``) the answers and ``POST /files`` give, until it expires
@@ -58,6 +61,7 @@ LangServe is in maintenance upstream; this module is the only one that imports i
 """
 
 
+import asyncio
 import json
 import logging
 import math
@@ -235,6 +239,52 @@ async def _end_stream(exc: Exception, failures: list[str], tell: bool, send: Any
         await send({"type": "http.response.body", "body": event, "more_body": False})
     except (OSError, RuntimeError):  # the client has gone
         pass
+
+
+class _CancelOnDisconnect:
+    """ASGI middleware: the run of an ``/invoke`` or ``/batch`` request (also under ``/c/{config}/``)
+    whose client disconnects before its answer is sent is cancelled, as LangServe's ``/stream*``
+    routes cancel theirs, so a client that gives up (``curl -m 4``) leaves no run going (a
+    text-to-speech stops at its next sentence) and stopping the server waits on none. The client's
+    messages are read as they come and handed on to the app, which gets the disconnect too."""
+
+    def __init__(self, app: Any, agent_path: str = "/hugginggpt") -> None:
+        self.app = app
+        self.routes = re.compile(f"{re.escape(agent_path.rstrip('/'))}(?:/c/[^/]+)?/(?:invoke|batch)")
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or scope.get("method") != "POST" or not self.routes.fullmatch(path.rstrip("/")):
+            await self.app(scope, receive, send)
+            return
+        messages: asyncio.Queue[Any] = asyncio.Queue()
+        answered = asyncio.Event()
+
+        async def listen() -> None:
+            """Hand the client's messages on until it disconnects (also sent once the answer is)."""
+            while (message := await receive())["type"] != "http.disconnect":
+                messages.put_nowait(message)
+            messages.put_nowait(message)
+
+        async def answer(message: Any) -> None:
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                answered.set()
+            await send(message)
+
+        run = asyncio.ensure_future(self.app(scope, messages.get, answer))
+        listener = asyncio.ensure_future(listen())
+        try:
+            await asyncio.wait({run, listener}, return_when=asyncio.FIRST_COMPLETED)
+            gone = listener.done() and not listener.cancelled() and listener.exception() is None
+            if gone and not run.done() and not answered.is_set():
+                logger.info("%s: the client disconnected before the answer; its run is cancelled", path)
+                run.cancel()
+                await asyncio.wait({run})
+                return
+            await run
+        finally:
+            for task in (run, listener):
+                task.cancel()
 
 
 SESSION_KEYS = ("session_id", "thread_id")
@@ -533,7 +583,8 @@ def create_app(
     uploads = Uploads(root / UPLOADS)
     app = FastAPI(title="hugginggpt-tools", description="HuggingGPT agent on LangServe")
 
-    app.add_middleware(_StreamErrors)  # innermost: it sees the app's stream before the guard
+    app.add_middleware(_CancelOnDisconnect)  # innermost: an /invoke whose client has gone stops
+    app.add_middleware(_StreamErrors)  # it sees the app's stream before the guard
     app.add_middleware(Guard, keys=keys, limiter=rate_limiter(rate_limit, rate_burst), max_bytes=limit,
                        file_roots=settings.allowed_dirs, uploads=root / UPLOADS, artifacts=root, outputs=root)
 
@@ -590,6 +641,10 @@ def create_app(
         data = await file.read(limit + 1)
         if len(data) > limit:
             raise HTTPException(413, f"file larger than {limit} bytes")
+        if not data:
+            raise HTTPException(400, f"the uploaded file {file.filename or '(no name)'!r:.120} is empty (0 bytes): upload "
+                                     "the file with its content (multipart field 'file', e.g. curl -F "
+                                     "'file=@photo.png'), checking its path and that it is not empty on disk")
         key = valid_key(request.headers, keys) if keys else None
         session = scoped_session(request.headers.get("x-session-id"), key)
         path = uploads.save(file.filename, data, key, session and _checked_session(session, "X-Session-Id"))
