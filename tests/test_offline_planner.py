@@ -2230,3 +2230,18 @@ def test_a_word_for_a_kind_of_file_names_none_of_several() -> None:
 
     found = find_resources("describe the photo", ["beach_photo.jpg", "city_photo.jpg"])
     assert [(r.value, r.start) for r in found] == [("beach_photo.jpg", -1), ("city_photo.jpg", -1)]
+
+
+@pytest.mark.parametrize(("request_text", "files", "expected"), [
+    # a vague ask of a file given with it is what the file holds (was a question "what's this?" of it)
+    ("what's this?", ("voicemail.mp3",), [("automatic-speech-recognition", {"audio": "voicemail.mp3"})]),
+    ("what is this?", ("photo.jpg",), [("image-to-text", {"image": "photo.jpg"})]),
+    ("what's this document about?", ("budget_report.pdf",), [("summarization", {"text": "budget_report.pdf"})]),
+    ("help me with this recording", ("standup.wav",), [("automatic-speech-recognition", {"audio": "standup.wav"})]),
+    # "the heatwave article" is the text file given (planned nothing)
+    ("read me the heatwave article", ("article.txt",), [("text-to-speech", {"text": "article.txt"})]),
+    ("grab the total from receipt.png", (), [("document-question-answering",
+                                              {"image": "receipt.png", "text": "What is the total?"})]),
+])
+def test_vague_everyday_asks_of_a_file(request_text: str, files: tuple, expected: list) -> None:
+    assert steps(plan(request_text, files)) == expected

@@ -72,7 +72,7 @@ TEXT_RESULT_RE = re.compile(
 """A clause's mention of an earlier text result, which a question, an instruction or a comparison
 may then be."""
 _MEDIA_MENTION_RE = re.compile(
-    r"\s*(?:(?<!\w)(?:in|of|on|from|to|for|within|inside|at|behind|about|under|near|beside|around|across|over)\s+)?"
+    r"\s*(?:(?<!\w)(?:in|of|on|off|from|to|for|within|inside|at|behind|about|under|near|beside|around|across|over)\s+)?"
     r"(?:(?<!\w)(?:the|this|my|that|an?)\s+)?"
     r"(?:(?:image|photo|picture|file|audio|recording|video|document|pic)\s+(?:(?:called|named|titled)\s+)?)?"
     "\ue000(\\d+)[\ue001\ue002]", re.IGNORECASE)

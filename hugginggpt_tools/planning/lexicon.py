@@ -234,7 +234,8 @@ CUES: tuple[Cue, ...] = tuple(
     # "list the ingredients in recipe.png": the things to find, unless a cue names a task ("list the
     # objects in street.jpg", "list the names in email.txt")
     + _cues(_QUESTION_TASKS, (r"(?:list|enumerate|find|locate|look up|pull out|explain)(?: out)? (?:all |every )?(?:of )?"
-                              r"(?:the|its|their) \w+", 0.8), fallback=True)
+                              r"(?:the|its|their) \w+|(?:pull|grab|fetch|copy)(?: out)? (?:the|its|their) (?:\w+ ){1,3}"
+                              r"(?:off|from|out of)\b", 0.8), fallback=True)
     # "read receipt.png and add up the total": a figure to find
     + _cues(_QUESTION_TASKS, (rf"(?:{RECKON_VERBS}) (?:the |its |my |our )?(?:{FIGURES})\b", 1.0), fallback=True)
     # "look at chart.png and explain the trend": a question about what is at hand
@@ -430,7 +431,11 @@ CUES: tuple[Cue, ...] = tuple(
              rf"what(?:'s| is) (?:\w+ ){{0,3}}\ue000\d+\ue001 (?:all )?about\b|"
              rf"what happens (?:in|on) (?:the |this |that |my )?(?:\w+ (?:in |of )?)?\ue000\d+\ue001|"
              rf"what(?:'s| is| was) (?:the|this|that) (?:call|recording|audio|voicemail|video|clip|talk|meeting|podcast|"
-             rf"lecture|interview|conversation|speech) (?:all )?about\b", 1.4))
+             rf"lecture|interview|conversation|speech|document|file|pdf|text|letter|email|article|report) (?:all )?about\b|"
+             # "what's this?" of a file given with it, "help me with this recording": what it holds
+             r"^what(?:'s| is) (?:this|that|it)(?: (?:thing|one|file|document|recording|audio|picture|photo|image))?"
+             r"(?=\s*\??$)|help me (?:with|understand) (?:this|that|the|my)(?: \w+)? (?:recording|audio|voicemail|call|"
+             rf"memo|{_IMAGE_NOUNS}|document|file|pdf|text|letter|email|report)\b", 1.4))
     + _cues(("automatic-speech-recognition", "image-to-text"),
             # it names its task outright: "transcribe this" with notes.txt given is missing a recording
             (r"transcri(?:be|bes|bed|bing|ption|ptions|pt|pts)", 1.3),
@@ -550,7 +555,8 @@ CUES: tuple[Cue, ...] = tuple(
             # "read me the first paragraph of essay.txt", "read me my notes"
             (r"^(?:please |can you |could you |now |then |and )*read (?:me|us)(?= )(?! (?:the |a )?(?:text|words|"
              r"writing) (?:in|on|from) \ue000)(?=.*(?:\ue000|\b(?:it|this|that|them|summary|translation|transcript|"
-             r"caption|answer|story|poem|notes?|paragraph|letter|message|email)\b))", 1.2),
+             r"caption|answer|story|poem|notes?|paragraph|letter|message|email|article|report|essay|document|"
+             r"chapter|speech|script|review|post)\b))", 1.2),
             (r"speak|spoken|pronounc(?:e|ed|iation)|narrat(?:e|es|ed|ion|or)|voice[- ]?over|audiobook|"
              r"synthesi[sz]e (?:speech|voice|audio)|read (?:it|this|that|them) to me", 1.0),
             # "summarize recipe.txt and say it loud for me"

@@ -24,7 +24,7 @@ _POLITE_TAIL_RE = re.compile(r",?\s+(?:(?:could|can|would|will) you|please)\b[^?
 _ASKING_YOU = r"(?:^|,\s+)(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?"
 _TELL_ME_RE = re.compile(
     _ASKING_YOU + r"(?:(?:tell|show|give|let)\s+(?:me|us)(?:\s+know)?|find out|work out|figure out|"
-    r"(?:list|enumerate|find|locate|look\s+up|pull\s+out|explain)(?:\s+out)?"
+    r"(?:list|enumerate|find|locate|look\s+up|pull(?:\s+out)?|grab|fetch|copy|explain)(?:\s+out)?"
     r"(?=\s+(?:all\s+|every\s+)?(?:of\s+)?(?:the|its|their)\s))\s+(.{3,}?)\??$|"
     # "add up the total": what the total is
     + _ASKING_YOU + rf"(?:{RECKON_VERBS})\s+((?:the\s+|its\s+|my\s+|our\s+)?(?:{FIGURES})\b.*?)\??$|"

@@ -325,7 +325,10 @@ class TextArguments(PlanDraft):
             words = (masked[start:end] + more).strip(" ,.;:!?")
         if not _ABSENT_TEXT_RE.match(words):
             words = strip_tail(_OBJECT_LEAD_RE.sub("", words)).strip(" ,.;:!?")
-        if not words or _ABSENT_TEXT_RE.match(words):
+        if words and _ABSENT_TEXT_RE.match(words):
+            # "read me the heatwave article" with article.txt given and named nowhere: that file
+            return self._take([i for i in range(self.req.own) if not self.req.resources[i].mentioned], ["text"])
+        if not words:
             return None
         return clean(self.req.unmask(words, quotes=False))
 
