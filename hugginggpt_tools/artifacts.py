@@ -14,6 +14,7 @@ holding a store manifest are ever deleted, so a mistyped output directory loses 
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import logging
@@ -25,7 +26,8 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -323,5 +325,50 @@ def prune_sessions(
     return doomed
 
 
+_unfinished: set[Path] = set()
+_unfinished_lock = threading.Lock()
+_exit_hooked = False  # whether :func:`remove_unfinished_files` is registered to run at exit
+
+
+@contextmanager
+def unfinished_file(path: str | Path) -> Iterator[Path]:
+    """A hidden name beside ``path`` to write it under (``.speech-1a2b.wav.<random>.partial``), to be
+    renamed to ``path`` inside the block once complete; the file is removed when the block fails, and
+    when the process ends first (:func:`remove_unfinished_files`, at exit and before ``hugginggpt run``
+    ends at once past a model call still running), so no partial file is left in the output folder."""
+    global _exit_hooked
+    path = Path(path)
+    partial = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.partial")
+    with _unfinished_lock:
+        if not _exit_hooked:
+            atexit.register(remove_unfinished_files)
+            _exit_hooked = True
+        _unfinished.add(partial)
+    try:
+        yield partial
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        with _unfinished_lock:
+            _unfinished.discard(partial)
+
+
+def remove_unfinished_files() -> int:
+    """Remove the files being written in this process (:func:`unfinished_file`) and return how many were
+    there: a call that outlived its task's time limit or an interrupted run still writes one in a worker
+    thread, which the process's exit does not wait for."""
+    with _unfinished_lock:
+        paths = list(_unfinished)
+    removed = 0
+    for partial in paths:
+        try:
+            partial.unlink()
+            removed += 1
+        except OSError:  # already renamed or removed by its writer, or its folder is gone
+            pass
+    return removed
+
+
 __all__ = ["ARTIFACT_ID_RE", "MANIFEST", "ArtifactStore", "check_output_dir", "guess_modality", "is_session_output",
-           "output_dir_error", "prune_sessions"]
+           "output_dir_error", "prune_sessions", "remove_unfinished_files", "unfinished_file"]

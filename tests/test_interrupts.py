@@ -48,7 +48,7 @@ FAKES = textwrap.dedent(f"""
     backends = Backends([FakeBackend(handlers=tasks)])
 """)
 
-CLI = FAKES + textwrap.dedent("""
+CLI_MAIN = textwrap.dedent("""
     from hugginggpt_tools import pipeline
     from hugginggpt_tools.cli import main
     pipeline.load_default_index = lambda settings: index
@@ -56,6 +56,9 @@ CLI = FAKES + textwrap.dedent("""
     sys.argv = ["hugginggpt", *sys.argv[1:]]
     sys.exit(main())
 """)
+"""The command line over a script's fake ``index`` and ``backends`` (after :data:`FAKES`, or others)."""
+
+CLI = FAKES + CLI_MAIN
 
 LIBRARY = FAKES + textwrap.dedent("""
     from hugginggpt_tools import create_hugginggpt_agent

@@ -76,45 +76,45 @@ def write_speech(voice: Any, text: str, path: Path, ctx: Any, model: str = "Pipe
     :class:`~hugginggpt_tools.errors.TaskTimeoutError` instead of speaking the rest of a long text
     for a result nobody reads. The samples are written as ``PiperVoice.synthesize_wav`` writes
     them (the same bytes), to a hidden temporary name beside ``path``
-    (``.speech-1a2b3c4d.wav.<random>.partial``) that is renamed to ``path`` only once every
-    sentence is written: a stopped or failed run leaves no file, never a partial recording in the
-    output folder. A text with nothing to say (only punctuation) gives :class:`BackendError`
-    "``model`` produced no audio for the text '...'; give words to speak." and no file.
+    (``.speech-1a2b3c4d.wav.<random>.partial``, :func:`~hugginggpt_tools.artifacts.unfinished_file`) that
+    is renamed to ``path`` only once every sentence is written: a stopped or failed run leaves no file,
+    never a partial recording in the output folder, nor does a process that ends while it speaks (a
+    ``hugginggpt run`` whose task timed out or was interrupted ends at once, without waiting). A text
+    with nothing to say (only punctuation) gives :class:`BackendError` "``model`` produced no audio
+    for the text '...'; give words to speak." and no file.
 
     The text is checked first (:func:`speakable`): one largely in another script fails at once,
     and the words in another script of an English text are left out (:func:`speech_output` names
     them). Speech running past :data:`SECONDS_PER_CHARACTER` a character is stopped the same way."""
     import os
-    import uuid
+
+    from ..artifacts import unfinished_file
 
     path = Path(path)
     said = speakable(text, model)
     limit = SECONDS_FLOOR + SECONDS_PER_CHARACTER * len(said.kept)
     rate = float(voice.config.sample_rate)
-    partial = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.partial")
     frames = 0
     chunks = iter(voice.synthesize(said.kept))
     try:
-        with wave.open(str(partial), "wb") as wav:
-            wav.setframerate(int(voice.config.sample_rate))  # Piper's chunks: 16-bit mono at its voice's rate
-            wav.setsampwidth(2)
-            wav.setnchannels(1)
-            while True:
-                ctx.stop_if_cancelled()  # before each sentence: a cancelled task speaks no further
-                chunk = next(chunks, None)
-                if chunk is None:
-                    break
-                data = chunk.audio_int16_bytes
-                wav.writeframes(data)
-                frames += len(data) // 2
-                if frames / rate > limit:
-                    raise BackendError(_babble(model, frames / rate, said.kept))
-        if frames == 0:
-            raise BackendError(f"{model} produced no audio for the text {text[:80]!r}; give words to speak.")
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+        with unfinished_file(path) as partial:
+            with wave.open(str(partial), "wb") as wav:
+                wav.setframerate(int(voice.config.sample_rate))  # Piper's chunks: 16-bit mono at its voice's rate
+                wav.setsampwidth(2)
+                wav.setnchannels(1)
+                while True:
+                    ctx.stop_if_cancelled()  # before each sentence: a cancelled task speaks no further
+                    chunk = next(chunks, None)
+                    if chunk is None:
+                        break
+                    data = chunk.audio_int16_bytes
+                    wav.writeframes(data)
+                    frames += len(data) // 2
+                    if frames / rate > limit:
+                        raise BackendError(_babble(model, frames / rate, said.kept))
+            if frames == 0:
+                raise BackendError(f"{model} produced no audio for the text {text[:80]!r}; give words to speak.")
+            os.replace(partial, path)
     finally:
         close = getattr(chunks, "close", None)
         if close is not None:

@@ -7,8 +7,9 @@ planner on TaskBench. Errors of the package end in a one-line
 message and exit code 2 (an unexpected one: 3), among them an input file that is not there,
 whether given with ``--file`` or named in the request (checked once the request is planned,
 before any model runs); a run prints its answer and exits 1 when the answer says something
-asked for was not done (a task failed or was skipped, part of the request was left out, or
-nothing ran), else 0. Progress lines and answers name each task by its plan id (``task 0``).
+asked for was not done (a task failed or was skipped or gave only part of its result, part of
+the request was left out, or nothing ran), else 0. Progress lines and answers name each task by
+its plan id (``task 0``).
 
 Run as the program (``main()`` with no ``argv``), the objects alive at exit are frozen out of the
 garbage collector's reach (:func:`_freeze_at_exit`): the collection Python runs while shutting down
@@ -66,14 +67,19 @@ def exit_now_if_calls_run(code: int) -> None:
     went on synthesizing for 255 s more at exit (when the runs' pools were ``concurrent.futures``'
     threads, which exit joins). The runs' threads are daemons now
     (:class:`~hugginggpt_tools.workers.DaemonPool`), but native code still running in one while the
-    interpreter shuts down may crash it, so the process ends at once. The answer and every file the run kept are written already (the session file too); the output
-    streams and log handlers are flushed; the exit handlers that would wait are skipped. Only for
-    the process's own command line: ``main(argv)`` from Python returns as before."""
+    interpreter shuts down may crash it, so the process ends at once. The answer and every file the run
+    kept are written already (the session file too); a file such a call is still writing (a hidden
+    ``.partial`` WAV of Piper's) is removed (:func:`~hugginggpt_tools.artifacts.remove_unfinished_files`);
+    the output streams and log handlers are flushed; the exit handlers that would wait are skipped. Only
+    for the process's own command line: ``main(argv)`` from Python returns as before."""
     execution = sys.modules.get("hugginggpt_tools.execution")  # not imported: no run, nothing to wait for
     running = execution.calls_running() if execution is not None else 0
     if not running:
         return
     logging.getLogger(__name__).info("%d model call(s) still running past their time limit; not waiting", running)
+    from ..artifacts import remove_unfinished_files  # the exit handler that would remove them is skipped
+
+    remove_unfinished_files()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

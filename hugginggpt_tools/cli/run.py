@@ -284,21 +284,29 @@ def _session_name(name: str | None) -> str | None:
 
 def _exit_code(answer: Any, answered_by_llm: bool = False) -> int:
     """0 when everything the request asked for was done, else 1 (the answer says what was not):
-    a task failed or was skipped, part of the request was left out for want of an input, or no
-    task ran at all. An empty plan is fine only when a chat model answered the request itself
-    (chit-chat, an open question) and planning reported no problem. (An input file that is not
-    there, given with ``--file`` or named in the request, exits 2 before any model runs.)"""
+    a task failed or was skipped or gave only part of its result (:func:`_partial`), part of the
+    request was left out for want of an input, or no task ran at all. An empty plan is fine only
+    when a chat model answered the request itself (chit-chat, an open question) and planning
+    reported no problem. (An input file that is not there, given with ``--file`` or named in the
+    request, exits 2 before any model runs.)"""
     plan = answer.plan
-    if any(r.status != "succeeded" for r in answer.results) or plan.missing:
+    if any(r.status != "succeeded" or _partial(r) for r in answer.results) or plan.missing:
         return 1
     if not plan.tasks and not (answered_by_llm and not plan.notes):
         return 1
     return 0
 
 
+def _partial(result: Any) -> bool:
+    """Whether a task that succeeded gave only part of what was asked, marked ``data["partial"]``: a
+    transcript of the windows Whisper heard before the time limit ("Partial transcript: ...")."""
+    return isinstance(result.data, dict) and result.data.get("partial") is True
+
+
 RUN_EXIT_CODES = (
     "exit codes: 0 when everything asked for was done; 1 when the answer, still printed, says something "
-    "was not (a task failed or was skipped, part of the request was left out, nothing ran), or a warning after "
+    "was not (a task failed or was skipped or gave only part of its result, a partial transcript; part of the "
+    "request was left out; nothing ran), or a warning after "
     "it says --session's file could not be saved; 2 for bad "
     "input or setup, one line naming it and the fix (an input file that is not there, given with --file "
     "or named in the request, is reported before any model runs); 3 for an unexpected error; 130 when interrupted "
