@@ -122,3 +122,26 @@ def test_a_served_turn_records_only_the_files_it_kept(tmp_path: Path) -> None:
     agent.invoke({"input": "summarize note.txt", "files": ["note.txt", str(elsewhere / "secret.txt")]}, config)
     asked = [m for m in hg.sessions.get("s").history if isinstance(m, HumanMessage)]
     assert asked[-1].additional_kwargs[GIVEN] == ["note.txt"]
+
+
+def test_read_that_aloud_after_a_summary_of_a_text_file_reads_the_summary(tmp_path: Path) -> None:
+    """In a session, "now read that aloud" after "Summarize story.txt" spoke story.txt again: the
+    session's file, passed again with the request, was taken for new input."""
+    story = tmp_path / "story.txt"
+    story.write_text("The council met on Monday. It voted on June 3 to build cycling lanes. Mayor Alvarez agreed.")
+    spoken: list[str] = []
+
+    def speak(inputs: dict, ctx: object) -> str:
+        spoken.append(inputs["text"])
+        return "spoke"
+
+    index = ModelIndex.build([fake_card("summarization", "fake/sum"), fake_card("text-to-speech", "fake/tts")],
+                             HashEmbedder())
+    backends = Backends([FakeBackend(handlers={"summarization": lambda inputs, ctx: "The council voted for lanes.",
+                                               "text-to-speech": speak})])
+    hg = HuggingGPT(scripted_chat_model(["Done.", "Done."]), planner="offline", settings=Settings(output_dir=tmp_path),
+                    index=index, backends=backends)
+    agent, config = build_graph(hg), {"configurable": {"session_id": "s"}}
+    agent.invoke({"input": "Summarize story.txt", "files": [str(story)]}, config)
+    agent.invoke({"input": "now read that aloud"}, config)
+    assert spoken == ["The council voted for lanes."]

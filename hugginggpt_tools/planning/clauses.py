@@ -120,7 +120,16 @@ class RequestText:
     last_reply: str | None = None
     earlier_outputs: list[tuple[str, str]] = field(default_factory=list)
     """Earlier turns' text outputs as (task type, text), the latest first (:data:`OUTPUTS`)."""
+    carried: frozenset[int] = frozenset()
+    """The request's own files (of the first ``own``) that an earlier turn was given (:data:`GIVEN`) and
+    this request does not name: a session's files, passed again, not new input."""
     lower: str = field(init=False)
+
+    @property
+    def only_carried(self) -> bool:
+        """Whether the request brings no file of its own: none, or only :attr:`carried` ones ("now read
+        that aloud" after "Summarize story.txt": the summary, not story.txt again)."""
+        return all(i in self.carried for i in range(self.own))
 
     def __post_init__(self) -> None:
         self.lower = self.request.lower()
@@ -374,7 +383,20 @@ def read_request(request: str, files: Sequence[str] = (), chat_history: Sequence
                and isinstance(item[1], str) and item[1]]
     questions = {k for k, r in enumerate(resources) if r.kind == "quote" and is_question(r.value)}
     clauses = split_clauses(mask(request, resources), questions)
-    return RequestText(request, resources, clauses, own, last, earlier)
+    before = {name for m in chat_history if m.type == "human" for name in _given(m)}
+    carried = frozenset(k for k, r in enumerate(resources[:own])
+                        if r.kind == "file" and not r.mentioned and _base_name(r.value) in before)
+    return RequestText(request, resources, clauses, own, last, earlier, carried)
+
+
+def _given(message: BaseMessage) -> list[str]:
+    """The names of the files given with a human turn (:data:`GIVEN`), or [] (a client's own history)."""
+    given = message.additional_kwargs.get(GIVEN)
+    return [_base_name(str(name)) for name in given] if isinstance(given, list) else []
+
+
+def _base_name(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 __all__ = ["FILES_LINE", "GIVEN", "IMPERATIVE_RE", "NO_RESULT", "OUTPUTS", "PLACEHOLDER_RE", "Clause", "RequestText", "history_resources", "is_question", "mask", "read_request", "split_clauses"]

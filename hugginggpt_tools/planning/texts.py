@@ -133,7 +133,7 @@ class TextArguments(PlanDraft):
                 # "read the summary aloud" after a turn that summarized report.txt: that summary,
                 # not report.txt
                 found = self._earlier_reply(clause)
-            if found is None and self._refers_back(clause) and not clause.resources and self.req.own == 0:
+            if found is None and self._refers_back(clause) and not clause.resources and self.req.only_carried:
                 # "read that out loud" in a later turn: the last reply, not a file an earlier turn named
                 found = self._earlier_reply(clause)
             # a picture or recording the clause names is read before a text file the request only
