@@ -357,6 +357,11 @@ def chat_messages(history: Any) -> list[BaseMessage]:
     return messages
 
 
+_OUTPUT_KEYS = ("output", "answer")
+"""What the agent returns besides its input, which a parent graph holding it as a node passes back
+with the next turn's input: left out of that input, not refused."""
+
+
 def check_keys(value: dict[str, Any]) -> None:
     """:class:`AgentInputError` when the input dict ``value`` has a key the agent does not read,
     naming it (and the key it may be a typo of); ``session_id`` and ``thread_id`` are told to go
@@ -397,12 +402,15 @@ def _coerce_input(value: Any) -> Any:
     was given; a value LangGraph cannot read as the input dict (a number, bytes, a list) is an
     :class:`AgentInputError` naming the fix instead of LangGraph's ``InvalidUpdateError``, and so
     is a dict with a key the agent does not read (:func:`check_keys`: a typo, ``"file"``, would
-    otherwise be dropped silently). Other dicts (and LangGraph's own ``Command``s) pass unchanged."""
+    otherwise be dropped silently); its own output keys (``output``, ``answer``: a parent graph's
+    state passed back) are left out. Other dicts (and LangGraph's own ``Command``s) pass unchanged."""
     if isinstance(value, str):
         return {"input": value}
     if isinstance(value, AgentInput):
         return {key: getattr(value, key) for key in value.model_fields_set}
     if isinstance(value, dict):
+        # the agent's own answer coming back as input (a parent graph's state, checkpointed): not input
+        value = {key: item for key, item in value.items() if key not in _OUTPUT_KEYS}
         check_keys(value)
         return value
     if isinstance(value, (bytes, bytearray, int, float)) or (

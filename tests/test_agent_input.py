@@ -40,3 +40,29 @@ def test_other_shapes_name_the_fix(agent: Any, value: Any) -> None:
 def test_an_empty_string_names_the_fix(agent: Any) -> None:
     with pytest.raises(AgentInputError, match="non-empty request string, got ''"):
         agent.invoke("")
+
+
+def test_the_agent_as_a_node_of_a_checkpointed_graph_takes_its_own_answer_back(tmp_path) -> None:
+    """A parent graph whose state holds the agent's output keys passed them back with the next
+    turn's input: "unknown key(s) 'output', 'answer'"."""
+    from typing import TypedDict
+
+    from langgraph.checkpoint.memory import InMemorySaver
+    from langgraph.graph import END, START, StateGraph
+
+    agent = fake_agent(Settings(output_dir=tmp_path), {"fake/sum": ("summarization", lambda i, c: "SHORT")})
+
+    class Parent(TypedDict, total=False):
+        input: str
+        output: str
+        answer: object
+
+    graph = StateGraph(Parent)
+    graph.add_node("hg", agent)
+    graph.add_edge(START, "hg")
+    graph.add_edge("hg", END)
+    app, config = graph.compile(checkpointer=InMemorySaver()), {"configurable": {"thread_id": "t"}}
+    app.invoke({"input": "Summarize this: The sky is blue. Grass is green. Water is wet."}, config)
+    second = app.invoke({"input": "Summarize this: Cats purr. Dogs bark. Birds sing."}, config)
+    assert second["answer"].request == "Summarize this: Cats purr. Dogs bark. Birds sing."
+    assert "SHORT" in second["output"]
