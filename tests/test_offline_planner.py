@@ -2245,3 +2245,12 @@ def test_a_word_for_a_kind_of_file_names_none_of_several() -> None:
 ])
 def test_vague_everyday_asks_of_a_file(request_text: str, files: tuple, expected: list) -> None:
     assert steps(plan(request_text, files)) == expected
+
+
+def test_the_agents_own_answer_in_the_chat_history_is_read_for_its_result() -> None:
+    """An app keeping state["output"] in its chat history: "now read that aloud" spoke the whole
+    answer, its task lines and models included (18.5 s of audio for an 81-character sign)."""
+    answer = ("Result:\n   PARKING RESTRICTED\n   No parking Monday to Friday\nI ran 1 task for your request; it "
+              "succeeded.\ntask 0 (image-to-text) succeeded with bundled/rapidocr-ppocrv4 (bundled, 0.9 s): the result above")
+    p = plan("now read that aloud", history=(HumanMessage("read the text in sign.png"), AIMessage(answer)))
+    assert steps(p) == [("text-to-speech", {"text": "PARKING RESTRICTED\nNo parking Monday to Friday"})]

@@ -200,12 +200,25 @@ def _outputs(message: BaseMessage) -> list:
     return outputs if isinstance(outputs, list) else []
 
 
+_BUILT_IN_ANSWER_RE = re.compile(r"^(?P<head>Results?):[ \t]*\n?(?P<body>.*?)\n(?:I (?:ran|planned) \d+ tasks? for your request)",
+                                 re.DOTALL)
+"""The agent's own built-in answer ("Result:\n   PARKING RESTRICTED\nI ran 1 task for your request; ..."),
+as an app keeping ``state["output"]`` in its chat history passes it back."""
+
+
 def _reply_text(message: BaseMessage) -> str | None:
-    """What "it" means in a reply: its text without the line of files; None for a turn that
-    produced nothing or only files."""
+    """What "it" means in a reply: its text without the line of files; of the agent's own built-in
+    answer, the result it heads (not the task lines after it); None for a turn that produced nothing
+    or only files."""
     if _no_result(message):
         return None
-    lines = [line for line in message.text.strip().splitlines() if not line.startswith(FILES_LINE)]
+    text = message.text.strip()
+    built_in = _BUILT_IN_ANSWER_RE.match(text)
+    if built_in:
+        body = built_in.group("body")
+        text = "\n".join(line[3:] if line.startswith("   ") else line for line in body.splitlines()) \
+            if built_in.group("head") == "Result" else body
+    lines = [line for line in text.strip().splitlines() if not line.startswith(FILES_LINE)]
     return "\n".join(lines).strip() or None
 
 
