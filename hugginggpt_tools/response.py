@@ -329,10 +329,8 @@ def summarize(
     lines += _task_lines(results, frozenset(task_id for task_id, _, _ in finals), names)
     if any(r.stands_in_for for r in results):
         lines.append(stand_in_note(results, choices, plan))
-    files = [a.path for r in results for a in r.artifacts]
-    if files:
-        lines.append("Files written:")
-        lines += [f"- {f}" for f in files]
+    if any(r.artifacts for r in results):
+        lines.append(files_note(results))
     if len(finals) == 1:
         lines.insert(0, _block("Result:", finals[0][2]))
     elif finals:  # "transcribe both recordings": each transcript, not only the last
@@ -553,8 +551,16 @@ class Responder:
             noted = plan.model_copy(update={"warnings": [*plan.warnings, _unanswered(exc)]})
             return redact(summarize(request, noted, choices, results, files))
         notes = [n for n in (stand_in_note(results, choices, plan), failure_note(results), missing_note(plan),
-                             warning_note(plan, results), cut_note(results)) if n]
+                             warning_note(plan, results), cut_note(results), files_note(results, str(reply.text))) if n]
         return redact("\n\n".join([str(reply.text), *notes]))
+
+
+def files_note(results: Sequence[TaskResult], text: str = "") -> str:
+    """The files the tasks wrote that ``text`` (an answer an LLM wrote) does not name, as the built-in
+    answer lists them ("Files written:" and a line each), so a reader, or an LLM calling the agent as a
+    tool, knows where the audio or picture is; empty when it names them all."""
+    files = [a.path for r in results for a in r.artifacts if a.path not in text]
+    return "\n".join(["Files written:", *(f"- {f}" for f in files)]) if files else ""
 
 
 def _unanswered(exc: Exception) -> str:
@@ -569,5 +575,5 @@ def _unanswered(exc: Exception) -> str:
             "of the results; check the LLM provider (its key, quota and status) and ask again")
 
 
-__all__ = ["Responder", "cut_line", "cut_note", "failure_note", "listed", "llm_failure", "missing_note",
+__all__ = ["Responder", "cut_line", "cut_note", "failure_note", "files_note", "listed", "llm_failure", "missing_note",
            "nothing_planned", "result_record", "stand_in_note", "summarize", "warning_note"]

@@ -78,3 +78,16 @@ def test_an_llm_answer_over_whole_texts_has_no_cut_note() -> None:
     llm = recording_chat("It says WET FLOOR.")
     answer = asyncio.run(Responder(llm, timeout_s=5).arespond("read sign.png", OCR_PLAN, [], [_ocr("WET FLOOR")]))
     assert answer == "It says WET FLOOR."
+
+
+def test_an_answer_the_llm_wrote_names_the_files_written() -> None:
+    """"Done: the sign was read aloud." was the whole answer: the WAV was only in the artifact."""
+    wav = Artifact(id="0123456789ab", path="/out/s/speech-1.wav", mime_type="audio/wav", modality="audio", task_id=0)
+    spoken = TaskResult(task_id=0, task="text-to-speech", status="succeeded", text="spoke", artifacts=[wav])
+    plan = Plan(tasks=[Task(id=0, task="text-to-speech", args={"text": "hello"})])
+    answer = asyncio.run(Responder(recording_chat("Done: the sign was read aloud."), timeout_s=5)
+                         .arespond("say hello", plan, [], [spoken]))
+    assert answer == "Done: the sign was read aloud.\n\nFiles written:\n- /out/s/speech-1.wav"
+    named = asyncio.run(Responder(recording_chat("Saved to /out/s/speech-1.wav."), timeout_s=5)
+                        .arespond("say hello", plan, [], [spoken]))
+    assert named == "Saved to /out/s/speech-1.wav."
