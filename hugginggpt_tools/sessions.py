@@ -32,7 +32,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from .artifacts import ArtifactStore, check_session_id
 from .config import Settings
 from .errors import ConfigError, InputError
-from .planning.clauses import FILES_LINE, GIVEN, NO_RESULT, OUTPUTS
+from .planning.clauses import FILES_LINE, GIVEN, NO_RESULT, OUTPUTS, READ_AS
 from .schemas import Answer
 
 SESSION_FILE = "session.json"
@@ -96,6 +96,8 @@ class Session:
         outputs = [[r.task, r.text] for r in _texts_made(answer)]
         reply = AIMessage(turn_summary(answer), additional_kwargs={OUTPUTS: outputs} if produced else {NO_RESULT: True})
         asked_with = {GIVEN: [Path(str(f)).name for f in given]} if given else {}
+        if answer.plan.read_as and answer.plan.read_as != request:
+            asked_with[READ_AS] = answer.plan.read_as
         turn = [HumanMessage(request, additional_kwargs=asked_with), reply]
         self.history = recent_turns([*self.history, *turn], self.max_turns)
         self._unsaved = recent_turns([*self._unsaved, *turn], self.max_turns)

@@ -145,3 +145,22 @@ def test_read_that_aloud_after_a_summary_of_a_text_file_reads_the_summary(tmp_pa
     agent.invoke({"input": "Summarize story.txt", "files": [str(story)]}, config)
     agent.invoke({"input": "now read that aloud"}, config)
     assert spoken == ["The council voted for lanes."]
+
+
+def test_a_second_follow_up_repeats_the_request_the_first_was_read_as(tmp_path: Path, monkeypatch) -> None:
+    """"and notes.txt too" after "what about b.txt?" repeated the words "what about notes.txt?" (a
+    question) instead of the sentiment the first follow-up was read as."""
+    for name in ("a.txt", "b.txt", "notes.txt"):
+        (tmp_path / name).write_text("I loved the hotel, the staff were wonderful.")
+    monkeypatch.chdir(tmp_path)
+    index = ModelIndex.build([fake_card("text-classification", "fake/cls"), fake_card("question-answering", "fake/qa")],
+                             HashEmbedder())
+    backends = Backends([FakeBackend(handlers={"text-classification": lambda inputs, ctx: "positive",
+                                               "question-answering": lambda inputs, ctx: "an answer"})])
+    hg = HuggingGPT(scripted_chat_model(["Done."] * 3), planner="offline", settings=Settings(output_dir=tmp_path),
+                    index=index, backends=backends)
+    agent, config = build_graph(hg), {"configurable": {"session_id": "s"}}
+    agent.invoke({"input": "What is the sentiment of a.txt?", "files": ["a.txt"]}, config)
+    agent.invoke({"input": "what about b.txt?", "files": ["b.txt"]}, config)
+    third = agent.invoke({"input": "and notes.txt too", "files": ["notes.txt"]}, config)
+    assert [(t.task, t.args["text"]) for t in third["answer"].plan.tasks] == [("text-classification", "notes.txt")]

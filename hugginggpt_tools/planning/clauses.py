@@ -185,6 +185,11 @@ GIVEN = "hugginggpt_given"
 with the request (``files=``, ``--file``), so "what about slide.png?" after "read the sign" (the
 sign given as a file) reads slide.png the same way."""
 
+READ_AS = "hugginggpt_read_as"
+"""Key of a human message's ``additional_kwargs`` where sessions keep the request its plan was read
+as (:attr:`~hugginggpt_tools.schemas.Plan.read_as`: "what about story.txt?" read as "What is the
+sentiment of story.txt?"), so a next "and notes.docx too" repeats that, not the words typed."""
+
 FILES_LINE = "Files: "
 """How a session's reply starts the line that lists the turn's files (not part of its text)."""
 
@@ -412,4 +417,4 @@ def _base_name(path: str) -> str:
     return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
-__all__ = ["FILES_LINE", "GIVEN", "IMPERATIVE_RE", "NO_RESULT", "OUTPUTS", "PLACEHOLDER_RE", "Clause", "RequestText", "history_resources", "is_question", "mask", "read_request", "split_clauses"]
+__all__ = ["FILES_LINE", "GIVEN", "IMPERATIVE_RE", "NO_RESULT", "OUTPUTS", "PLACEHOLDER_RE", "READ_AS", "Clause", "RequestText", "history_resources", "is_question", "mask", "read_request", "split_clauses"]

@@ -55,7 +55,7 @@ from ..schemas import Plan, Task
 from ..toolgraph import ToolGraph
 from .arguments import PlanBuilder, earlier_outputs_named
 from .base import Planner
-from .clauses import GIVEN, PLACEHOLDER_RE, RequestText, mask, read_request
+from .clauses import GIVEN, PLACEHOLDER_RE, READ_AS, RequestText, mask, read_request
 from .draft import BRIDGES, CONVERTERS, clean
 from .intents import (
     STRONG_SCORE,
@@ -378,7 +378,9 @@ def _same_again(req: RequestText, chat_history: Sequence[BaseMessage]) -> tuple[
         return None
     kinds = {r.modality for r in named}
     for message in reversed(asked):  # the latest request on files of those kinds, past a "thanks!" turn
-        last, old = message.text, [r for r in find_resources(message.text) if r.kind == "file"]
+        # the request as its plan read it: "and notes.docx too" after a "what about story.txt?" turn
+        last = str(message.additional_kwargs.get(READ_AS) or message.text)
+        old = [r for r in find_resources(last) if r.kind == "file"]
         if any(r.modality in kinds for r in old):
             break
         given = message.additional_kwargs.get(GIVEN)
