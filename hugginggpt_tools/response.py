@@ -288,6 +288,17 @@ _ASK = {"image": ("read the text in {}", "describe {}"), "audio": ("transcribe {
 """Requests to suggest for a file given with nothing planned for it, by what it holds (:func:`file_modality`)."""
 
 
+NOTHING_PLANNED = "No model task was needed or could be planned for this request"
+"""How the built-in answer of a request that planned nothing begins: advice, not an answer, also
+when it stands in for a chat model that failed (a session keeps it as no result; the command line
+exits 1)."""
+
+
+def is_advice(answer_text: str) -> bool:
+    """Whether ``answer_text`` is the built-in answer of a request that planned nothing (:func:`nothing_planned`)."""
+    return answer_text.startswith(NOTHING_PLANNED)
+
+
 def nothing_planned(plan: Plan, files: Sequence[str] = ()) -> str:
     """Why nothing was planned and what to ask instead: with ``files`` given, requests for them by
     what they hold ("say what to do with sign.jpg: e.g. 'read the text in sign.jpg', 'describe
@@ -295,7 +306,7 @@ def nothing_planned(plan: Plan, files: Sequence[str] = ()) -> str:
     from .filekinds import file_modality
 
     note = f" ({'; '.join(plan.notes)})" if plan.notes else ""
-    head = f"No model task was needed or could be planned for this request{note}. "
+    head = f"{NOTHING_PLANNED}{note}. "
     names = list(dict.fromkeys(Path(f).name for f in files))
     if not names:
         return head + ("Name the input file and what to do with it (for example: read the text in invoice.png "
@@ -575,5 +586,5 @@ def _unanswered(exc: Exception) -> str:
             "of the results; check the LLM provider (its key, quota and status) and ask again")
 
 
-__all__ = ["Responder", "cut_line", "cut_note", "failure_note", "files_note", "listed", "llm_failure", "missing_note",
+__all__ = ["NOTHING_PLANNED", "Responder", "cut_line", "cut_note", "failure_note", "files_note", "is_advice", "listed", "llm_failure", "missing_note",
            "nothing_planned", "result_record", "stand_in_note", "summarize", "warning_note"]

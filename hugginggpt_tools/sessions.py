@@ -88,11 +88,14 @@ class Session:
         "what about slide.png?" does to slide.png what was done to the file given. Only the last
         ``max_turns`` turns stay in the history (:func:`recent_turns`)."""
         self.add_files(answer.files)
+        from .response import is_advice  # local: the responder loads LangChain's chat model classes
+
         asked = bool(answer.plan.tasks or answer.plan.missing)
         # a turn that planned nothing has a result only when a chat model answered it: the built-in
-        # reply is advice ("for example: read the text in invoice.png aloud"), no text or file names
-        produced = (not asked and answer.trace.llm_calls > 0) or any(r.status == "succeeded" and not r.no_result
-                                                                      for r in answer.results)
+        # reply is advice ("for example: read the text in invoice.png aloud"), no text or file names,
+        # also when it stands in for a chat model that failed
+        produced = (not asked and answer.trace.llm_calls > 0 and not is_advice(answer.text)) or any(
+            r.status == "succeeded" and not r.no_result for r in answer.results)
         outputs = [[r.task, r.text] for r in _texts_made(answer)]
         reply = AIMessage(turn_summary(answer), additional_kwargs={OUTPUTS: outputs} if produced else {NO_RESULT: True})
         asked_with = {GIVEN: [Path(str(f)).name for f in given]} if given else {}

@@ -263,3 +263,14 @@ def test_a_log_level_that_is_none_is_a_one_line_error(capsys, monkeypatch):
     for level in ("error", "WARN"):  # any case, and logging's other names
         monkeypatch.setenv("HUGGINGGPT_LOG_LEVEL", level)
         assert main(["plan", "caption a.jpg"]) == 0
+
+
+def test_the_advice_standing_in_for_a_failed_chat_model_exits_1():
+    """An LLM planned nothing, then failed to write the answer: the built-in advice exited 0."""
+    from hugginggpt_tools.cli.run import _exit_code
+    from hugginggpt_tools.response import nothing_planned
+    from hugginggpt_tools.schemas import Answer, Plan
+
+    advice = Answer(request="hmm", text=nothing_planned(Plan()), plan=Plan())
+    assert _exit_code(advice, answered_by_llm=True) == 1
+    assert _exit_code(Answer(request="hi", text="Hello! How can I help?", plan=Plan()), answered_by_llm=True) == 0

@@ -2254,3 +2254,13 @@ def test_the_agents_own_answer_in_the_chat_history_is_read_for_its_result() -> N
               "succeeded.\ntask 0 (image-to-text) succeeded with bundled/rapidocr-ppocrv4 (bundled, 0.9 s): the result above")
     p = plan("now read that aloud", history=(HumanMessage("read the text in sign.png"), AIMessage(answer)))
     assert steps(p) == [("text-to-speech", {"text": "PARKING RESTRICTED\nNo parking Monday to Friday"})]
+
+
+@pytest.mark.parametrize("gap", ["   ", "\n\n\n", " \n\t "])
+def test_a_run_of_white_space_is_one_gap(gap: str) -> None:
+    """The splitting pattern tried each start in a long run of white space (8 KB of spaces: 17 s);
+    a run is one space or one line break, so the clauses are the same as with one."""
+    from hugginggpt_tools.planning.clauses import split_clauses
+
+    assert [c.masked for c in split_clauses(f"summarize it{gap * 2000}and{gap}then read it aloud")] == \
+        [c.masked for c in split_clauses("summarize it and then read it aloud")]

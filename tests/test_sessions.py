@@ -92,3 +92,17 @@ def test_the_advice_of_a_turn_that_planned_nothing_is_no_input(tmp_path):
     session.record_turn("who wrote Hamlet?", Answer(request="who wrote Hamlet?", text="Shakespeare wrote it.",
                                                     plan=Plan(), trace=Trace(llm_calls=1)))
     assert read_request("translate that", chat_history=session.history).last_reply == "Shakespeare wrote it."
+
+
+def test_the_advice_standing_in_for_a_chat_model_that_failed_is_no_input(tmp_path):
+    """With an LLM that planned nothing and then failed to write the answer (2 calls), the built-in
+    advice was kept as the turn's reply: the next turn took invoice.png from it."""
+    from hugginggpt_tools.planning.clauses import read_request
+    from hugginggpt_tools.response import nothing_planned
+    from hugginggpt_tools.schemas import Answer, Plan, Trace
+
+    session = SessionManager(Settings(output_dir=tmp_path)).get("s")
+    advice = nothing_planned(Plan())
+    session.record_turn("hmm", Answer(request="hmm", text=advice, plan=Plan(), trace=Trace(llm_calls=2)))
+    req = read_request("summarize that", chat_history=session.history)
+    assert req.last_reply is None and "invoice.png" not in [r.value for r in req.resources]

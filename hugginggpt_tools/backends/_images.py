@@ -85,27 +85,19 @@ def image_size(path: str | Path) -> tuple[int, int] | None:
 def check_pixels(path: str | Path) -> None:
     """:class:`InputError` when the image at ``path`` has more pixels than Pillow's limit against
     decompression bombs (``PIL.Image.MAX_IMAGE_PIXELS``, 89,478,485: about 9459 x 9459), naming the
-    file, its size, the limit and the fix (make it smaller); checked when Pillow opens the file,
-    which reads its header only, before anything is decoded, so Pillow neither warns
-    (``DecompressionBombWarning``) nor fails unexplained. Every model here scales a picture down to a
-    few megapixels, so a smaller copy loses nothing it reads. A file Pillow cannot open (empty,
-    damaged, not an image) passes: reading it says what is wrong. Python callers may raise
+    file, its size, the limit and the fix (make it smaller); checked from the header
+    (:func:`image_size`) before anything is decoded, so Pillow neither warns
+    (``DecompressionBombWarning``) nor fails unexplained, and without touching the process's warning
+    filters (tasks run in threads at once). Every model here scales a picture down to a few
+    megapixels, so a smaller copy loses nothing it reads. A file Pillow cannot read as an image
+    (empty, damaged) passes: reading it says what is wrong. Python callers may raise
     ``PIL.Image.MAX_IMAGE_PIXELS`` (None: no limit)."""
-    import warnings
-
     from PIL import Image
 
-    if not Image.MAX_IMAGE_PIXELS:
-        return
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path):
-                return
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
-        raise InputError(_too_many_pixels(path, image_size(path), exc)) from exc
-    except Exception:  # noqa: BLE001 - not an image Pillow reads: the model's reading of it says so
-        return
+    limit = Image.MAX_IMAGE_PIXELS
+    size = image_size(path) if limit else None
+    if size is not None and size[0] * size[1] > limit:
+        raise InputError(_too_many_pixels(path, size))
 
 
 def _too_many_pixels(path: str | Path, size: tuple[int, int] | None, error: Exception | None = None) -> str:

@@ -289,11 +289,13 @@ def _exit_code(answer: Any, answered_by_llm: bool = False) -> int:
     when a chat model answered the request itself (chit-chat, an open question) and planning
     reported no problem. (An input file that is not there, given with ``--file`` or named in the
     request, exits 2 before any model runs.)"""
+    from ..response import is_advice
+
     plan = answer.plan
     if any(r.status != "succeeded" or _partial(r) for r in answer.results) or plan.missing:
         return 1
-    if not plan.tasks and not (answered_by_llm and not plan.notes):
-        return 1
+    if not plan.tasks and not (answered_by_llm and not plan.notes and not is_advice(answer.text)):
+        return 1  # the built-in advice stands in for a chat model that failed
     return 0
 
 
