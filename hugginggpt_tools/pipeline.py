@@ -17,9 +17,10 @@ import contextvars
 import difflib
 import operator
 import os
+import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
@@ -312,9 +313,12 @@ def _sync(afunc: Callable[..., Awaitable[dict[str, Any]]]) -> Callable[..., dict
 
         context = contextvars.copy_context()
         running: dict[str, Any] = {}
+        stop = threading.Event()  # interrupted before the helper's loop started: it does not start the node
 
         async def main() -> dict[str, Any]:
             running["loop"], running["task"] = asyncio.get_running_loop(), asyncio.current_task()
+            if stop.is_set():
+                raise asyncio.CancelledError
             return await afunc(state, config)
 
         pool = DaemonPool(1, thread_name_prefix="hugginggpt-node")
@@ -322,8 +326,10 @@ def _sync(afunc: Callable[..., Awaitable[dict[str, Any]]]) -> Callable[..., dict
         try:
             return future.result()
         except BaseException:
+            stop.set()
             if not future.done() and "task" in running:
-                running["loop"].call_soon_threadsafe(running["task"].cancel)
+                with suppress(RuntimeError):  # its loop closed meanwhile: nothing to cancel
+                    running["loop"].call_soon_threadsafe(running["task"].cancel)
             raise
         finally:
             pool.shutdown(wait=False)
@@ -509,8 +515,8 @@ def build_graph(hg: HuggingGPT) -> Any:
                 raise  # the installation's fault, not the request's: no "say what to do" answer
             except LLMTimeoutError as exc:  # nothing can be planned: how to plan without waiting for it
                 raise LLMTimeoutError(f"{exc}; or plan without it: {_NO_LLM_PLANNERS}.", exc.timeout_s) from exc
-            except LLMCallError:
-                raise  # the LLM failed: nothing can be planned
+            except LLMCallError as exc:  # the LLM failed (its server answered no JSON): nothing can be planned
+                raise LLMCallError(f"{exc}; or plan without it: {_NO_LLM_PLANNERS}.") from exc
             except HuggingGPTError as exc:
                 result = Plan(planner=_planner_name(hg.planner), notes=[redact(f"planning failed: {exc}")])
             except Exception as exc:

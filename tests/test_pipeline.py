@@ -52,7 +52,8 @@ def test_llm_agent_plans_selects_executes_and_responds(fake_parts):
     agent = _agent(fake_parts, llm=llm)
     state = agent.invoke({"input": "read scan.png aloud", "files": [str(fake_parts["image"])]})
     answer = state["answer"]
-    assert state["output"] == "The scan says HELLO FROM THE SCAN; I read it aloud."
+    # the LLM's answer, and the file it does not name (response.files_note)
+    assert state["output"] == f"The scan says HELLO FROM THE SCAN; I read it aloud.\n\nFiles written:\n- {answer.files[0]}"
     assert [t.task for t in answer.plan.tasks] == ["image-to-text", "text-to-speech"]
     assert [c.model_id for c in answer.choices] == ["fake/ocr", "fake/tts"]
     assert [r.status for r in answer.results] == ["succeeded", "succeeded"]
