@@ -90,6 +90,7 @@ from .server_guard import (
     UPLOADS,
     Guard,
     agent_inputs,
+    agent_routes,
     key_error,
     key_fingerprint,
     link_problem,
@@ -250,7 +251,7 @@ class _CancelOnDisconnect:
 
     def __init__(self, app: Any, agent_path: str = "/hugginggpt") -> None:
         self.app = app
-        self.routes = re.compile(f"{re.escape(agent_path.rstrip('/'))}(?:/c/[^/]+)?/(?:invoke|batch)")
+        self.routes = agent_routes(agent_path, ("/invoke", "/batch"))
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         path = scope.get("path", "")

@@ -44,7 +44,7 @@ import math
 import os
 import re
 import time
-from collections.abc import Awaitable, Callable, Collection, MutableMapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterable, MutableMapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -66,6 +66,14 @@ ARTIFACTS_URL = "/artifacts/"
 UPLOADS = "uploads"
 """The output folder's subfolder for ``POST /files`` (never a session's name)."""
 _OWNED = re.compile(r"[0-9a-f]{12}-.")
+
+
+def agent_routes(agent_path: str, endpoints: Iterable[str]) -> re.Pattern[str]:
+    """The paths of the agent's ``endpoints`` ("/invoke", "/batch") under ``agent_path``, directly or
+    through a configured route (``/c/{config}/invoke``), to full-match a request's path without its
+    trailing slash."""
+    alternatives = "|".join(re.escape(e) for e in endpoints)
+    return re.compile(f"{re.escape(agent_path.rstrip('/'))}(?:/c/[^/]+)?(?:{alternatives})")
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 DEFAULT_LINK_HOURS = 24.0
 """How long a signed download link lasts by default (``HUGGINGGPT_LINK_EXPIRY_HOURS``)."""
@@ -288,8 +296,7 @@ class Guard:
         self.files = FilePolicy.create(file_roots)
         self.upload_files = FilePolicy.create([uploads]) if uploads is not None else None
         self.output_files = FilePolicy.create([outputs]) if outputs is not None else None
-        endpoints = "|".join(re.escape(e) for e in AGENT_ENDPOINTS)
-        self.agent_routes = re.compile(f"{re.escape(agent_path.rstrip('/'))}(?:/c/[^/]+)?(?:{endpoints})")
+        self.agent_routes = agent_routes(agent_path, AGENT_ENDPOINTS)
         self.unlimited = agent_path.rstrip("/") + "/playground"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -459,6 +466,6 @@ async def _respond(send: Send, status: int, detail: str, headers: dict[str, str]
     await send({"type": "http.response.body", "body": payload})
 
 
-__all__ = ["AGENT_ENDPOINTS", "ARTIFACTS_URL", "OPEN_PATHS", "UPLOADS", "Guard", "agent_inputs", "artifact_rel",
+__all__ = ["AGENT_ENDPOINTS", "ARTIFACTS_URL", "OPEN_PATHS", "UPLOADS", "Guard", "agent_inputs", "agent_routes", "artifact_rel",
            "given_key", "input_files", "key_error", "key_fingerprint", "link_problem", "link_signature",
            "local_files", "owner_fingerprint", "scoped_session", "server_hosts", "signed_link", "valid_key"]
