@@ -70,7 +70,7 @@ _SPLIT_RE = re.compile(
       should)\b)
     | (?<=\ue001)\s+and\s+(?=(?:who|whom|whose|where|when|why|how|which)\s+\w+)
     | ,?\s+and\s+(?=(?:is|are|was|were|does|do|did)\s+(?:it|he|she|they|there|this|that)\s)
-    | \s+and\s+(?=(?:is|are|was|were|does|do|did)\s+(?:the|my|your|his|her|their|our)\s+\w+\s[^.!?\ue000]{0,200}\?)
+    | \s+and\s+(?=(?:is|are|was|were|does|do|did)\s+(?:the|my|your|his|her|their|our)\s+\w+\s[^.!?\ue000]{{0,200}}\?)
     | \s+(?:and|as\s+well\s+as|plus)\s+(?:also\s+|additionally\s+|afterwards\s+|even\s+)?
       (?=(?:please\s+)?(?:could\s+you\s+|can\s+you\s+|would\s+you\s+|i'?d\s+like\s+(?:you\s+)?to\s+|
       help\s+(?:me\s+)?)?(?:{_ACTION_VERBS})(?::\s*|\s+){_OBJECT_START})
