@@ -89,3 +89,5 @@ def test_make_planner_picks_the_planner_the_agent_would():
         make_planner("auto")
     with pytest.raises(ConfigError, match=r"Unknown planner 'fast'\. Use 'offline', 'llm', 'auto'"):
         make_planner("fast", chat)
+    with pytest.raises(ConfigError, match=r"Unknown planner 'ofline' \(did you mean offline\?\)\. Use 'offline'"):
+        make_planner("ofline", chat)

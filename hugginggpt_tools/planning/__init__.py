@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..errors import ConfigError
+from ..errors import ConfigError, close_hint
 from .auto import AutoPlanner
 from .base import Planner
 from .llm import LLMPlanner
@@ -51,7 +51,8 @@ def make_planner(planner: Planner | str | None = None, llm: BaseChatModel | None
                               "pass llm=init_chat_model('provider:model') (on the command line: --llm "
                               "provider:model), or use planner='offline' (--planner offline).")
         return AutoPlanner(llm, llm_planner=LLMPlanner(llm, timeout_s=timeout_s))
-    raise ConfigError(f"Unknown planner {planner!r}. Use 'offline', 'llm', 'auto', or a Planner instance.")
+    raise ConfigError(f"Unknown planner {planner!r}{close_hint(planner, ('offline', 'llm', 'auto'))}. Use 'offline', "
+                      "'llm', 'auto', or a Planner instance.")
 
 
 __all__ = ["AutoPlanner", "LLMPlanner", "OfflinePlanner", "Planner", "extract_task_list", "make_planner"]
