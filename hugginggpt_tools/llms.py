@@ -24,11 +24,11 @@ import asyncio
 import concurrent.futures
 import contextvars
 import json
-import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from .errors import ConfigError, LLMCallError, LLMTimeoutError
+from .workers import DaemonPool
 
 T = TypeVar("T")
 
@@ -154,23 +154,14 @@ async def ainvoke_within(runnable: Any, value: Any, timeout_s: float, *, llm: An
 
 
 def _in_daemon_thread(call: Callable[[], T]) -> concurrent.futures.Future[T]:
-    """The future of ``call()`` run in a daemon thread of its own, in a copy of the caller's context
-    (LangChain's callbacks and the pipeline's LLM call counting follow it). Unlike a thread of an
-    executor, which ``concurrent.futures`` joins at exit, a daemon thread never keeps the process
-    from ending while the call hangs."""
-    future: concurrent.futures.Future[T] = concurrent.futures.Future()
-    context = contextvars.copy_context()
-
-    def run() -> None:
-        if not future.set_running_or_notify_cancel():
-            return
-        try:
-            future.set_result(context.run(call))
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller, who raises it
-            future.set_exception(exc)
-
-    threading.Thread(target=run, name="hugginggpt-llm-call", daemon=True).start()
-    return future
+    """The future of ``call()`` run in a daemon thread of its own (:class:`~hugginggpt_tools.workers.DaemonPool`),
+    in a copy of the caller's context (LangChain's callbacks and the pipeline's LLM call counting follow
+    it): a call that hangs never keeps the process from ending."""
+    pool = DaemonPool(1, thread_name_prefix="hugginggpt-llm-call")
+    try:
+        return pool.submit(contextvars.copy_context().run, call)
+    finally:
+        pool.shutdown(wait=False)  # the thread ends once the call does
 
 
 def _inner(llm: Any) -> Any:
