@@ -59,7 +59,7 @@ def image_size(path: str | Path) -> tuple[int, int] | None:
     """An image file's width and height from its header, read by the Pillow plugin that accepts it
     but without Pillow's decompression-bomb check (so a huge image is measured rather than refused);
     None when Pillow does not read the file as an image (an empty or damaged file too). Nothing is
-    decoded. Only for the message of an image :func:`check_pixels` refuses."""
+    decoded (:func:`check_pixels` compares it with the limit)."""
     from PIL import Image
 
     try:
