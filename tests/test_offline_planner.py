@@ -2264,3 +2264,37 @@ def test_a_run_of_white_space_is_one_gap(gap: str) -> None:
 
     assert [c.masked for c in split_clauses(f"summarize it{gap * 2000}and{gap}then read it aloud")] == \
         [c.masked for c in split_clauses("summarize it and then read it aloud")]
+
+
+def test_a_question_of_a_text_file_stays_question_answering() -> None:
+    """The node model read "find out who ... according to the document" as a question of a
+    document image; notes.txt is no image, so the task was left out and the video got the file."""
+    p = plan("I have notes.txt about a historic battle. Can you find out who led the army according to the "
+             "document, and make a short video about that person?")
+    assert [t.task for t in p.tasks] == ["question-answering", "text-to-video"]
+    assert p.tasks[0].args["context"] == "notes.txt" and p.tasks[1].args["text"] == Ref(task_id=0)
+    assert not p.missing
+
+
+@pytest.mark.parametrize("request_text", [
+    "Please write a short poem about autumn, then paraphrase it and tell me how similar the two versions are.",
+    "Write a haiku about rain. Then rephrase it and compare how similar they are.",
+])
+def test_a_step_whose_output_a_later_one_takes_is_kept(request_text: str) -> None:
+    """The node model left the paraphrase out, so the similarity had one text and was dropped."""
+    p = plan(request_text)
+    assert [t.task for t in p.tasks] == ["text-generation", "text2text-generation", "sentence-similarity"]
+    assert set(p.tasks[2].args.values()) == {Ref(task_id=0), Ref(task_id=1)} and not p.missing
+
+
+@pytest.mark.parametrize("request_text", [
+    "I have a photo called garden.png. Could you identify the main object in it and then verbalize the result?",
+    "Tell me what the dominant object in garden.png is, and verbalise it for me.",
+])
+def test_the_main_object_is_classified_and_verbalized_is_speech(request_text: str) -> None:
+    assert [t.task for t in plan(request_text).tasks] == ["image-classification", "text-to-speech"]
+
+
+def test_a_main_object_to_recolour_is_no_classification() -> None:
+    p = plan("Edit beach.jpg so the background is white and the main object is red")
+    assert [t.task for t in p.tasks] == ["image-to-image"]

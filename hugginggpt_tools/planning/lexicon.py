@@ -384,7 +384,11 @@ CUES: tuple[Cue, ...] = tuple(
              r"what (?:kind|type|sort|breed|species|category|class) of (?:\w+ )?(?:animal|dog|cat|bird|flower|plant|"
              r"car|object|image|photo|picture|scene)", 1.3),
             (r"(?:identify|determine|recogni[sz]e|tell me|figure out) (?:the )?(?:main |primary |central )?(?:subject|"
-             r"content|category|class|type|species|breed)", 1.0))
+             r"content|category|class|type|species|breed)", 1.0),
+            # "identify the dominant object in street.jpg": what it is, not where each object is
+            (r"(?:identif(?:y|ying)|recogni[sz](?:e|ing)|determin(?:e|ing)|nam(?:e|ing)|classify(?:ing)?|what|which)"
+             r" (?:is |are )?(?:the |its |this )?(?:main|dominant|primary|principal|central|most prominent) "
+             r"(?:object|item|thing)", 1.0))
     + _cues(("image-classification", "audio-classification"),
             (r"(?:what|which) (?:kind|type|sort|breed|species|category|class|genre) of", 0.9),
             (r"recogni[sz](?:e|ion)|identif(?:y|ication)", 0.5))
@@ -546,7 +550,7 @@ CUES: tuple[Cue, ...] = tuple(
             (r"how (?:far|close|deep)(?: away)?", 1.0),
             (r"distances?|3d|three[- ]dimensional|closer|farther|further away|spatial", 0.7))
     + _cues("text-to-speech",
-            (r"aloud|out loud|read (?:it |this |that |them )?out|text[- ]to[- ]speech|tts|speech synthesis|"
+            (r"aloud|out loud|verbali[sz]e|read (?:it |this |that |them )?out|text[- ]to[- ]speech|tts|speech synthesis|"
              r"(?:natural(?:ly)?|human|pleasant)[- ](?:sounding )?(?:speech|voice|audio)", 1.4),
             (r"(?:into|to|as) (?!(?:the|this|that|my|its|his|her|their|these|those|your) )(?:an? )?(?:\w+ ){0,3}"
              r"(?:speech|audio|voice|sound|spoken (?:words|form|version))"

@@ -269,6 +269,12 @@ class OfflinePlanner(Planner):
         semantic = frozenset(found | {i for i, p in probs.items() if p >= model.threshold}) \
             if self.tools is None else None
         builder, uncovered = self._build(req, vocab, bridges=bridges, semantic=semantic)
+        feeders = _starved_feeders(builder, first, vocab.intents)
+        if feeders:
+            # the model pruned a step whose output a kept task takes ("paraphrase it and tell me how
+            # similar the two versions are": no paraphrase leaves the similarity one text short)
+            vocab = replace(vocab, intents=vocab.intents | feeders)
+            builder, uncovered = self._build(req, vocab, bridges=bridges, semantic=semantic)
         planned = planned_intents(builder.tasks)
         earlier = {i for i in keep if INTENTS.get(i) in earlier_outputs_named(req)}
         to_add = [i for i in sorted(keep, key=lambda i: -probs.get(i, 0.0))
@@ -284,6 +290,15 @@ class OfflinePlanner(Planner):
                     extra.setdefault(cand.clause.index, []).append(cand)
             if extra:
                 builder, uncovered = self._build(req, vocab, extra, bridges, semantic=semantic)
+                unfed = _unfed_additions(to_add, builder, first)
+                if unfed:
+                    # the model's choice found no input to take ("find out who led the army according
+                    # to the document" with notes.txt: no document question answering of an image
+                    # the request lacks): the rules' choice in its family stands
+                    vocab = replace(vocab, intents=vocab.intents | _family_mates(unfed, found))
+                    extra = {i: kept for i, cands in extra.items()
+                             if (kept := [c for c in cands if c.intent not in unfed])}
+                    builder, uncovered = self._build(req, vocab, extra, bridges, semantic=semantic)
         # its probabilities say how sure the plan is only where the model knows every option
         known = probs if knows_all else None
         if not builder.tasks and first.tasks:
@@ -497,11 +512,13 @@ def _named_addition(intent: str, req: RequestText, tasks: Sequence[Mapping]) -> 
 _QUESTION_CLAUSE_RE = re.compile(
     r"^(?:(?:and|so|then|now|also|please|ok(?:ay)?)[\s,]+)*(?:(?:based on|using|from|with|according to|given) "
     r"[^,]{1,40},\s*)?(?:(?:can|could|would|will) you\s+)?(?:please\s+)?"
+    r"(?:(?:find|figure|work) out (?=who|what|which|where|when|why|how|whether)|(?:determine|identify|establish) "
+    r"(?=who|which|where|when|why|whether))?"
     r"(?:tell me|let me know|answer|what|what's|who|who's|whom|whose|where|when|which|why|how|is|are|does|do|did|was|"
     rf"were|(?:{RECKON_VERBS}) (?:the |its |my |our )?(?:{FIGURES}))\b",
     re.IGNORECASE)
-"""A clause put as a question ("who called?", "tell me what colour the car is", "based on that
-caption, tell me ...", "answer the question '...' using the caption", "add up the total")."""
+"""A clause put as a question ("who called?", "tell me what colour the car is", "find out who
+signed it", "based on that caption, tell me ...", "answer the question '...' using the caption", "add up the total")."""
 
 
 def _questions_asked(builder: PlanBuilder) -> set[str]:
@@ -525,6 +542,29 @@ def _family_supported(found: set[str], probs: Mapping[str, float], threshold: fl
                 and sum(probs.get(i, 0.0) for i in family) >= threshold:
             kept.add(max(chosen, key=lambda i: probs.get(i, 0.0)))
     return kept
+
+
+def _starved_feeders(builder: PlanBuilder, first: PlanBuilder, kept: frozenset[str]) -> set[str]:
+    """The rules' intents left out of ``kept`` whose outputs, in the rules' plan (``first``), fed
+    a task that ``builder`` now leaves out for want of an input."""
+    starved = {m.task for m in builder.missing} - {m.task for m in first.missing}
+    tasks = {t["id"]: t for t in first.tasks}
+    return {intent for t in first.tasks if t["task"] in starved
+            for dep in t["dep"] if dep in tasks
+            for intent in planned_intents([tasks[dep]]) if intent not in kept}
+
+
+def _unfed_additions(added: Sequence[str], builder: PlanBuilder, first: PlanBuilder) -> set[str]:
+    """The node model's additions that ``builder`` left out for want of an input the rules' plan
+    (``first``) did not lack."""
+    unfed = {m.task for m in builder.missing} - {m.task for m in first.missing}
+    return {i for i in added if INTENTS.get(i) in unfed}
+
+
+def _family_mates(intents: set[str], found: set[str]) -> set[str]:
+    """The rules' intents (``found``) in a family of ``intents``: the reading that a model's
+    choice in the family would have replaced."""
+    return {mate for family in FAMILIES for mate in family & found if family & intents}
 
 
 def _bridges(probs: Mapping[str, float], vocab: Vocabulary) -> dict[str, str]:
