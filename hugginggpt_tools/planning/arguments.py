@@ -42,7 +42,7 @@ from .lexicon import (
     target_languages,
 )
 from .linking import OutputLinking
-from .questions import QuestionArguments, split_questions
+from .questions import QuestionArguments, split_questions, without_file
 from .texts import TextArguments
 
 logger = logging.getLogger(__name__)
@@ -245,6 +245,8 @@ class PlanBuilder(TextArguments, QuestionArguments, OutputLinking):
         if not self.feed_from_missing or cand.task not in QUESTION_TASKS or not isinstance(question, str):
             return [args]
         question = self._own_file(question, args)
+        for name in {v for k, v in args.items() if k != "text" and any(r.value == v for r in self.req.resources)}:
+            question = without_file(question, name)
         return [{**args, "text": one} for one in split_questions(question)]
 
     def _own_file(self, question: str, args: dict[str, str]) -> str:

@@ -25,6 +25,7 @@ from .lexicon import (
     LABEL_TASKS,
     MODALITY_HINTS,
     QUESTION_CUE,
+    QUESTION_TASKS,
     QUOTED_QUESTION_CUE,
     RESULT_PHRASE,
     TASK_CONTEXT_HINTS,
@@ -443,6 +444,16 @@ def _speaks_what_is_made(cand: Candidate, pending: Sequence[Candidate], vocab: V
         o is not cand and "text" in vocab.outputs.get(o.task, ())[:1] and o.task not in LABEL_TASKS for o in pending)
 
 
+_ANSWER_TO_RE = re.compile(r"(?<!\w)(?:the|an|your) answers? to\b")
+
+
+def _waits_for_answer(cand: Candidate, pending: Sequence[Candidate], vocab: Vocabulary) -> bool:
+    """Whether ``cand`` takes the answer to a question another task of its clause is still to
+    ask: "translate the answer to 'Who wrote it?' from letter.txt into French" asks first."""
+    return cand.intent not in QUESTION_TASKS and "text" in vocab.modalities(cand.task) \
+        and bool(_ANSWER_TO_RE.search(cand.clause.lower)) and any(o.intent in QUESTION_TASKS for o in pending)
+
+
 def order(candidates: Sequence[Candidate], vocab: Vocabulary, available: Iterable[str] = ()) -> list[Candidate]:
     """A clause's tasks in the order they are mentioned, except that a task whose input only
     another of them can give (no resource or earlier output of that modality is ``available``)
@@ -454,7 +465,7 @@ def order(candidates: Sequence[Candidate], vocab: Vocabulary, available: Iterabl
     while pending:
         free = [c for c in pending if (set(vocab.modalities(c.task)) & have or not any(
             vocab.feeds(o.task, c.task) and not vocab.feeds(c.task, o.task) for o in pending if o is not c))
-            and not _speaks_what_is_made(c, pending, vocab)]
+            and not _speaks_what_is_made(c, pending, vocab) and not _waits_for_answer(c, pending, vocab)]
         chosen = (free or pending)[0]
         ordered.append(chosen)
         pending.remove(chosen)

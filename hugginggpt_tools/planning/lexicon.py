@@ -111,6 +111,10 @@ FAMILIES: tuple[frozenset[str], ...] = (QUESTION_TASKS, frozenset(_CLASSIFY_TASK
 """Intents that one ambiguous cue names ("answer the question", "classify"): which of them a
 request needs depends on its input, so a model unsure which splits its belief between them."""
 
+_MESSAGES = (r"messages?|e-?mails?|reminders?|notes?|letters?|posts?|memos?|tweets?|announcements?|invitations?|"
+             r"cards?|replies|reply|texts? message|newsletters?|reports?")
+"""Things written for someone, that a result can be put in ("put it in a message to my accountant")."""
+
 QUESTION_CUE = Cue(r"\?", 0.6, _QUESTION_TASKS, bounded=False, fallback=True)
 """A question mark: some question answering task, unless another cue names the task."""
 
@@ -228,6 +232,12 @@ CUES: tuple[Cue, ...] = tuple(
              0.3),
             fallback=True)
     + _cues(_QUESTION_TASKS, (r"(?:what|how) (?:\w+ ){0,4}(?:looks?|looked|seems?|sounds?) like", 1.0), fallback=True)
+    # "read aloud the answer to the question '...' from manual.png": the question is asked of the file first
+    + [Cue(r"(?<!\w)(?:the|an|your) answers? to (?:the |my |this |that |a |these |those )?(?:questions? |query |"
+           r"queries )?(?=\ue000\d+\ue002.*\ue000\d+\ue001)", 1.0, _QUESTION_TASKS, names_results=True)]
+    # "check invoice.png for the due date": a fact to find, unless a cue names a task
+    + _cues(_QUESTION_TASKS, (r"(?:check|search|scan|look (?:through|over)|go (?:through|over)) (?:[\w\ue000-\ue002]+ )?"
+                              r"for (?:the|its|their)(?= \w)", 0.9), fallback=True)
     # "read contract.txt and tell me the notice period": a fact to find, unless a cue names a task
     + _cues(_QUESTION_TASKS, (r"(?:tell|show|give) (?:me|us) (?:the|its|his|her|their) (?!(?:same|rest)\b)\w+", 0.8),
             fallback=True)
@@ -248,7 +258,8 @@ CUES: tuple[Cue, ...] = tuple(
                               r"(?:\w+ )?(?:wrong|right|off|broken|damaged|normal|ok(?:ay)?|fine|missing|different)", 0.9),
             fallback=True)
     + _cues("question-answering",
-            (r"based on|according to|(?:from|in) (?:the|this|that|my) (?:text|passage|paragraph|article|context|story|"
+            # not "based on car.jpg, answer: '...'", which asks it of the file at hand, as its kind needs
+            (r"(?:based on|according to)(?! (?:the |this |that |my )?(?:\w+ )?\ue000)|(?:from|in) (?:the|this|that|my) (?:text|passage|paragraph|article|context|story|"
              r"transcript(?:ion)?|summary|translation)", 0.6),
             (r"question[- ]answering", 1.5),
             # "what does the following text say about the weather: '...'": a question about a text, not speech
@@ -280,6 +291,11 @@ CUES: tuple[Cue, ...] = tuple(
              r"(?:\w+ ){0,2}(?:response|reply|replies|responses)", 1.0),
             (r"repl(?:y|ies)|respon(?:d|se|ses)|follow[- ]up", 0.5))
     + _cues("text-generation",
+            # "find the total in receipt.png and put it in a message to my accountant": a message
+            # written around it, not an edit of the receipt
+            (r"(?:add|put|include|insert|paste|turn|work|make) (?:it|this|that|them|these|those|the (?:\w+ )?(?:answer|"
+             r"result|results|total|date|amount|figure|number|names?|details|info|information|summary)) (?:in|into|"
+             rf"to|as|inside) (?:an? |my |our |the )?(?:\w+ ){{0,2}}(?:{_MESSAGES})\b", 1.3),
             (r"(?:make|make up|invent) (?:me |us )?(?:a|an|some|another) (?:\w+ )?(?:\w+ )?(?:story|stories|"
              r"poem|poems|song|joke|jokes|riddle|limerick|haiku|slogan|tagline|lyrics)", 1.4),
             # "give me three title ideas for a mystery novel", "suggest some names for my bakery"
@@ -345,7 +361,7 @@ CUES: tuple[Cue, ...] = tuple(
              r"paragraphs|drafts|captions|transcripts|descriptions)|"
              r"(?:sentences|texts|phrases|statements|passages|titles|questions|headlines|lines|strings) "
              r"(?:(?:are|is|were|be|sound|look|seem|mean) )?(?:\w+ )?(?:similar|alike|equivalent|related)\b", 1.3),
-            (r"similar|alike|compare|comparison|compar(?:e|ing) (?:it|this|that)|match(?:es|ing)?|"
+            (r"similar|alike|compare|comparison|compar(?:e|ing) (?:it|this|that)|(?<!the )(?<!a )(?<!this )(?<!that )match(?:es|ing)?|"
              r"relevan(?:ce|t)|related|align(?:s|ed)? with|consistent with|correspond(?:s)?", 0.6))
     + [Cue(r"compar(?:e|ing) (?:the|both|these|those) (?:two )?(?:captions|transcripts|transcriptions|descriptions|"
            r"texts|sentences|summaries|translations|answers)", 1.5, ("sentence-similarity",), names_results=True)]
@@ -451,7 +467,7 @@ CUES: tuple[Cue, ...] = tuple(
     + _cues(("automatic-speech-recognition", "image-to-text", "summarization"),
             # "what does invoice.png say?", "what does the sign in street.jpg say?": the words in the file
             # (of a document, what it says in short: "what does report.pdf say")
-            (r"what (?:does|did|do) (?:\w+ ){0,3}(?:(?:in|on|of) )?\ue000\d+\ue001 (?:say|says|read|reads)(?! about)|"
+            (r"what (?:does|did|do) (?:\w+ ){0,3}(?:(?:in|on|of) )?\ue000\d+\ue001 (?:say|says|read|reads)(?! about)(?! (?:the|that|its|their|his|her|my|our|who|when|where|how|which|what|whether|if)\b)|"
              r"what (?:this|it|that|the \w+) (?:says|reads)(?=[\s:?]*(?:(?:in|on) )?\ue000)|"
              # "show me what report.docx says"
              r"(?:tell|show) (?:me|us) what \ue000\d+\ue001 (?:says|said|reads)(?! about)", 1.3))
@@ -524,7 +540,8 @@ CUES: tuple[Cue, ...] = tuple(
              rf"background|people|persons?|plates?|licen[cs]e plates?|text|names?|logos?|eyes)", 1.3),
             (r"edit(?:s|ed|ing)?|modif(?:y|ies|ied|ication|ications)|alter(?:s|ed|ing|ation)?|"
              r"(?:add|insert|put|place|remove|erase|delete|replace|swap) (?:a |an |the |some |more )?(?:\w+ ){0,2}"
-             r"(?:in|into|on|onto|from|with|to|for|by)|makeover", 0.8),
+             rf"(?:in|into|on|onto|from|with|to|for|by)(?! (?:an? |my |our |the )?(?:\w+ ){{0,2}}(?:{_MESSAGES})\b)|"
+             r"makeover", 0.8),
             (r"(?:change|modify|alter|adjust|edit|update|tweak) (?:the|this|my|that) (?:image|photo|picture|document|scan|"
              r"page)(?: so| such| to| by)|highlight(?:ed|ing)? (?:\w+ ){0,4}in (?:red|blue|green|yellow|orange|pink|purple)",
              1.2),
@@ -661,7 +678,11 @@ ANAPHORA = re.compile(
     r"translated \w+|extracted \w+|produced \w+|created \w+|classification|content|details)|"
     r"(?:the|your|its|their|his|her|that) (?:\w+'s )?(?:reply|replies|response|answer|output|result|text|story|poem|"
     r"conversation|label|caption|summary|transcript)|above|previous|"
-    r"resulting|generated|such|based on|inspired by|from (?:that|this|the))(?!\w)"
+    r"resulting|generated|such|based on|inspired by|from (?:that|this|the)|"
+    # "a picture of the dish you suggest", "of what the caller wants", "what was said"
+    r"(?:what|the \w+) (?:you|it|they|he|she|the \w+) (?:suggest(?:s|ed)?|recommend(?:s|ed)?|describe[sd]?|"
+    r"mention(?:s|ed)?|said|says|wants?|wanted|propose[sd]?|came up with|chose|picked|wrote|asked for)|"
+    r"what (?:was|is|were|gets?|got) (?:said|described|mentioned|written|suggested|asked for|talked about))(?!\w)"
 )
 """Words by which a clause refers to something earlier."""
 

@@ -26,6 +26,10 @@ _TELL_ME_RE = re.compile(
     _ASKING_YOU + r"(?:(?:tell|show|give|let)\s+(?:me|us)(?:\s+know)?|find out|work out|figure out|"
     r"(?:list|enumerate|find|locate|look\s+up|pull(?:\s+out)?|grab|fetch|copy|explain)(?:\s+out)?"
     r"(?=\s+(?:all\s+|every\s+)?(?:of\s+)?(?:the|its|their)\s))\s+(.{3,}?)\??$|"
+    # "check invoice.png for the due date" (an image's mention taken out, a text file's kept): what the due date is
+    + _ASKING_YOU + r"(?:check|search|scan|look\s+(?:through|over)|go\s+(?:through|over))\s+(?:\S+\.\w{2,5}\s+)?for\s+"
+    r"((?:the|its|their)\s.{3,}?)(?:\s+and\s+(?:then\s+)?(?:explain|tell|send|read|translate|summari[sz]e|write|make|"
+    r"put|add|show|give|draw|create|generate)\b.*)?\??$|"
     # "add up the total": what the total is
     + _ASKING_YOU + rf"(?:{RECKON_VERBS})\s+((?:the\s+|its\s+|my\s+|our\s+)?(?:{FIGURES})\b.*?)\??$|"
     r"(?<![\w'])(?:i|we)(?:(?:\s+(?:want|need|would like|wish)|'d\s+like)\s+to\s+(?:know|find out|learn)|"
@@ -196,6 +200,24 @@ def _be_for(wanted: str) -> str:
 
 _BARE_BE_RE = re.compile(r"^(?:what|which|how many|how much)\s+\w+(?:\s+\w+)?\s+(?:is|are|was|were)$", re.IGNORECASE)
 """A question whose place was a file mention, left out ("what animals are [in zoo.png]")."""
+
+
+def without_file(question: str, name: str) -> str:
+    """``question`` asked of the file ``name`` itself, without naming it where the words read as
+    well without: "What does receipt.jpg say the total is?" -> "What is the total?", "Who is the
+    main character in story.txt?" -> "Who is the main character?". (A question that needs the name
+    to make sense, "Is story.txt finished?", is left whole.)"""
+    file = re.escape(name)
+    says = re.match(rf"^(what|who|where|when|which|how \w+) (?:does|did|do) (?:the \w+ )?(?:in |on |of )?{file} "
+                    r"(?:say|show|state|list|mention|tell)(?: (?:me|us))?(?: that)? (.+?) (is|are|was|were)\s*\?$",
+                    question, re.IGNORECASE)
+    if says:
+        return f"{says.group(1)[:1].upper()}{says.group(1)[1:]} {says.group(3)} {says.group(2)}?"
+    trailing = re.sub(rf",?\s+(?:in|from|on|of|inside|within) (?:the |this |that )?(?:(?:image|photo|picture|file|"
+                      rf"document|text|recording|audio|scan|page) )?{file}(?=\s*\?$)", "", question, flags=re.IGNORECASE)
+    # "What is in photo.jpg?", "How many people are in crowd.jpg?": where, the question's point
+    bare = re.search(r"\b(?:is|are|was|were|be|'s)\s*\?$|^\W*\w+\W*$", trailing)
+    return question if bare else trailing
 
 
 def _told(words: str) -> str | None:
