@@ -121,6 +121,13 @@ class LLMTimeoutError(LLMCallError):
         self.timeout_s = timeout_s
 
 
+class LLMReplyError(LLMCallError):
+    """A chat model's server answered, but not as a chat API does: a reply that is not JSON (bytes
+    that are not UTF-8, a JSON decoding error) or a page of another kind (a proxy's login page as
+    ``text/html``). The message names the server's address (``OPENAI_BASE_URL``) to check, not the
+    key or quota: a server that answers is reachable."""
+
+
 def close_hint(name: object, known: Iterable[str]) -> str:
     """" (did you mean X?)" for the known name closest to ``name``, or "" when none is close (for
     the messages of :class:`ConfigError` and the like; ``__all__`` lists the error classes only).
@@ -147,6 +154,7 @@ __all__ = [
     "HuggingGPTError",
     "InputError",
     "LLMCallError",
+    "LLMReplyError",
     "LLMTimeoutError",
     "MissingExtraError",
     "ModalityError",

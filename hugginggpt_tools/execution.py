@@ -44,6 +44,7 @@ from .backends.base import Backends, RunContext, TaskOutput
 from .config import Settings
 from .errors import HuggingGPTError, InputError, TaskTimeoutError, TransientBackendError
 from .inputs import check_file_kind, find_file, local_file, names_text_file, resolve_file, text_file_content, url_scheme
+from .llms import calls_running as llm_calls_running
 from .redaction import redact
 from .retries import RetryPolicy, is_transient, retry_delay
 from .schemas import ArgValue, Candidate, ModelCard, ModelChoice, Plan, Ref, Task, TaskResult, TextTemplate
@@ -102,9 +103,10 @@ def calls_running() -> int:
     stopped, so the call goes on to its end, its result unused, in a daemon thread that Python's exit
     does not wait for (:class:`~hugginggpt_tools.workers.DaemonPool`). ``hugginggpt run`` asks this
     after printing the answer and, when some are left, ends the process at once
-    (:func:`~hugginggpt_tools.cli.exit_now_if_calls_run`)."""
+    (:func:`~hugginggpt_tools.cli.exit_now_if_calls_run`). The chat model calls left running past
+    their own limit (:func:`~hugginggpt_tools.llms.calls_running`) are counted too."""
     with _running_lock:
-        return _running
+        return _running + llm_calls_running()
 
 
 async def _to_thread(func: Callable[..., Any], *args: Any) -> Any:

@@ -34,7 +34,7 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from .errors import LLMTimeoutError
+from .errors import LLMReplyError, LLMTimeoutError
 from .llms import ainvoke_within, llm_timeout
 from .prompting import render_prompt
 from .redaction import redact
@@ -576,12 +576,17 @@ def files_note(results: Sequence[TaskResult], text: str = "") -> str:
 
 def _unanswered(exc: Exception) -> str:
     """The warning of an answer the LLM could not write, so the built-in summary wrote it: past its time
-    limit (:class:`LLMTimeoutError`), how to wait longer; else its error and what to check."""
+    limit (:class:`LLMTimeoutError`), how to wait longer; a server that answered, but not as a chat API
+    (:class:`LLMReplyError`: not JSON, an HTML page), the address to check; else its error and what to check."""
     if isinstance(exc, LLMTimeoutError):
         longer = f"{exc.timeout_s * 2:g}"
         return (f"the LLM did not answer within {exc.timeout_s:g} s, so this is the built-in summary of the results; "
                 f"to wait longer, set HUGGINGGPT_LLM_TIMEOUT={longer} (in Python Settings(llm_timeout_s={longer})), "
                 "or check that the LLM's server answers")
+    if isinstance(exc, LLMReplyError):
+        return ("the LLM's server answered, but not with the chat API's JSON, so this is the built-in summary of the "
+                "results; check that OPENAI_BASE_URL (or your provider's address setting) points at an "
+                f"OpenAI-compatible server, its address usually ending in /v1 ({llm_failure(exc)})")
     return (f"the LLM could not write the answer ({llm_failure(exc)}), so this is the built-in summary "
             "of the results; check the LLM provider (its key, quota and status) and ask again")
 

@@ -11,7 +11,11 @@ LLM are sent); all its files stay addressable. A session lives in memory;
 :meth:`Session.save` writes its history and files to ``session.json`` in its artifact folder and
 :meth:`SessionManager.restore` reads them back, so a conversation can go on in another process
 (``hugginggpt run --session NAME``). Saving is atomic and locked, and merges the turns that another
-process saved meanwhile, so two runs of one session at once both keep their turn.
+process saved meanwhile, so two runs of one session at once both keep their turn. A session read
+back is checked before its run: its folder must be writable (:meth:`Session.check_writable`), and of
+the files ``session.json`` lists only those the file policy allows are kept (the session's folder,
+the working folder, ``Settings.allowed_dirs``; :class:`~hugginggpt_tools.policy.FilePolicy`), as a
+file a request names is checked, since the file may have been edited.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import json
+import logging
 import os
+import tempfile
 import threading
 import uuid
 from collections import OrderedDict
@@ -33,7 +39,10 @@ from .artifacts import ArtifactStore, check_session_id
 from .config import Settings
 from .errors import ConfigError, InputError
 from .planning.clauses import FILES_LINE, GIVEN, NO_RESULT, OUTPUTS, READ_AS
+from .policy import FilePolicy
 from .schemas import Answer
+
+logger = logging.getLogger(__name__)
 
 SESSION_FILE = "session.json"
 """The file in a session's artifact folder that :meth:`Session.save` writes (not an artifact)."""
@@ -70,6 +79,8 @@ class Session:
     """The turns recorded since the session was loaded or saved (what :meth:`save` adds to turns saved meanwhile)."""
     _saved: list | None = field(default=None, init=False, repr=False)
     """The history in the session file as this session last read or wrote it; None when it did neither."""
+    _roots: tuple[Path, ...] = field(default=(), init=False, repr=False)
+    """The folders besides its own whose files the session file may list (:meth:`load`'s ``roots``)."""
 
     def add_files(self, paths: Sequence[str]) -> None:
         """Remember files (absolute paths) so later turns can name them."""
@@ -155,27 +166,74 @@ class Session:
         except (OSError, ValueError, KeyError, TypeError):  # none, or not a session: it is replaced
             return
         self.history = recent_turns([*history, *self._unsaved], self.max_turns)
-        self.add_files([f for f in files if Path(f).is_file()])
+        self.add_files(self._allowed(files))
+
+    def check_writable(self) -> None:
+        """Raise :class:`ConfigError` naming the session's folder, the system's reason and the fix unless
+        :meth:`save` can write there (the folder is created when missing; a file is made and removed in
+        it, and its lock file opened): checked before a run whose session is saved after it
+        (:meth:`SessionManager.restore`), so a folder that cannot be written is said before the work is
+        done, not after."""
+        folder = self.path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{SESSION_FILE}.check-"):
+                pass
+            with open(self.path.with_name(f".{SESSION_FILE}.lock"), "a+b"):
+                pass
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise ConfigError(f"Cannot write in the folder of session {self.id!r}, {str(folder)!r} ({reason}), so "
+                              f"the session could not be saved after the run; nothing was run. Fix: "
+                              f"{self._fix(exc)}, or give another output folder with --output-dir "
+                              "(HUGGINGGPT_OUTPUT_DIR; in Python Settings(output_dir=...)) to start the session anew "
+                              "there.") from exc
+
+    def _fix(self, exc: OSError) -> str:
+        """What to do about ``exc``, an error writing in the session's folder."""
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            return "free some disk space"
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return f"make {str(self.path.parent)!r} writable"
+        return f"check that {str(self.path.parent)!r} can be written"
+
+    def _allowed(self, files: Sequence[str]) -> list[str]:
+        """The files of ``files`` (listed in the session file) that the file policy allows: regular files
+        inside the session's folder or :attr:`_roots`, symlinks followed
+        (:class:`~hugginggpt_tools.policy.FilePolicy`), as a file a request names is checked. Each other
+        one that is there is left out with a warning naming it and the fix (the session file may have
+        been edited); one that is gone is left out quietly, as before."""
+        policy = FilePolicy.create([self.store.folder, *self._roots])
+        kept = []
+        for name in files:
+            if not Path(name).is_file():
+                continue
+            if policy.allows(name):
+                kept.append(name)
+                continue
+            folders = ", ".join(str(r) for r in policy.roots)
+            logger.warning("session %r: left out %r, listed in %s: it is outside the folders a session's files may "
+                           "come from (%s); give it again with --file, or add its folder to HUGGINGGPT_ALLOWED_DIRS "
+                           "(Settings.allowed_dirs)", self.id, name, self.path, folders)
+        return kept
 
     def _unwritable(self, exc: OSError) -> ConfigError:
         """The error for a session file that cannot be written: the file, the system's reason, and the fix."""
         reason = exc.strerror or str(exc)
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-            fix = "free some disk space"
-        elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            fix = f"make {str(self.path.parent)!r} writable"
-        else:
-            fix = f"check that {str(self.path.parent)!r} can be written"
         return ConfigError(f"Cannot save the session file {str(self.path)!r} ({reason}); the file is as it was "
-                           f"before. Fix: {fix}, then ask again in session {self.id!r}, or give another output "
+                           f"before. Fix: {self._fix(exc)}, then ask again in session {self.id!r}, or give another output "
                            "folder with --output-dir (HUGGINGGPT_OUTPUT_DIR; in Python Settings(output_dir=...)) "
                            "to start the session anew there.")
 
-    def load(self) -> None:
+    def load(self, roots: Sequence[str | Path] = ()) -> None:
         """Read back what :meth:`save` wrote, when there is such a file: the history (its last
-        ``max_turns`` turns) replaces this session's, and the files that are still there join its
-        own. :class:`InputError` naming the file and the fix when it cannot be read as a session."""
+        ``max_turns`` turns) replaces this session's, and the files that are still there and lie in
+        the session's folder or one of ``roots`` (the working folder, ``Settings.allowed_dirs``;
+        :meth:`_allowed`) join its own. :class:`InputError` naming the file and the fix when it cannot
+        be read as a session."""
         from langchain_core.messages import messages_from_dict  # local: it loads language_models (0.3 s)
+
+        self._roots = tuple(Path(r) for r in roots)
 
         try:
             text = self.path.read_text(encoding="utf-8")
@@ -191,7 +249,7 @@ class Session:
             raise self._unreadable(f"not a saved session ({type(exc).__name__}: {str(exc)[:80]})") from exc
         self._saved, self._unsaved = body["history"], []
         self.history = recent_turns(history, self.max_turns)
-        self.add_files([f for f in files if Path(f).is_file()])
+        self.add_files(self._allowed(files))
 
     def _unreadable(self, why: str) -> InputError:
         return InputError(f"Cannot read the session file {str(self.path)!r}: {why}; delete it to start session "
@@ -296,12 +354,15 @@ class SessionManager:
 
     def restore(self, session_id: str) -> Session:
         """The session ``session_id`` with what an earlier process saved of it (:meth:`Session.save`)
-        read back when this manager has not opened it yet: its history and files, and its artifacts
-        (the store reads its manifest)."""
+        read back when this manager has not opened it yet: its history and the files the file policy
+        allows (in its folder, the working folder or ``settings.allowed_dirs``), and its artifacts
+        (the store reads its manifest). :class:`ConfigError` naming the folder and the fix, before
+        anything is run, when the session could not be saved there (:meth:`Session.check_writable`)."""
         fresh = check_session_id(str(session_id)) not in self
         session = self.get(session_id)
+        session.check_writable()
         if fresh:
-            session.load()
+            session.load([Path.cwd(), *self.settings.allowed_dirs])
         return session
 
     def __contains__(self, session_id: object) -> bool:

@@ -104,11 +104,13 @@ def test_a_bad_session_name_or_file_is_one_line_with_the_fix(calls: dict[str, An
     assert "image-to-text" not in calls
 
 
-def test_restore_reads_back_what_save_wrote_and_drops_files_that_are_gone(tmp_path: Path) -> None:
+def test_restore_reads_back_what_save_wrote_and_drops_files_that_are_gone(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     from langchain_core.messages import AIMessage, HumanMessage
 
     from hugginggpt_tools.config import Settings
 
+    monkeypatch.chdir(tmp_path)  # files read back pass the file policy: kept.png is in the working folder
     settings = Settings(output_dir=str(tmp_path / "out"))
     kept, gone = tmp_path / "kept.png", tmp_path / "gone.png"
     kept.write_bytes(b"x")

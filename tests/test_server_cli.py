@@ -27,7 +27,7 @@ def test_serving_beyond_this_machine_without_keys_warns(served: list, capsys: py
                                                          monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
     assert main(["serve", "--host", "0.0.0.0", "--port", "8123"]) == 0
     err = capsys.readouterr().err
-    assert served == [{"host": "0.0.0.0", "port": 8123, "log_level": "warning"}]
+    assert served == [{"host": "0.0.0.0", "port": 8123, "log_level": "warning", "timeout_graceful_shutdown": 10.0}]
     assert "warning: --host 0.0.0.0 serves beyond this machine without API keys" in err
     assert "HUGGINGGPT_API_KEYS" in err and f"outputs go to {(tmp_path / 'out').resolve()}" in err
     monkeypatch.setenv("HUGGINGGPT_API_KEYS", " , ")  # no key, as the server reads it: it serves openly

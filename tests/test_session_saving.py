@@ -134,9 +134,10 @@ def test_a_write_that_fails_half_way_leaves_the_previous_session_file_whole(tmp_
     assert session.path.read_bytes() == before and not _leftovers(session.path.parent)
 
 
-def test_sessions_saved_at_once_keep_every_turn(tmp_path: Path) -> None:
+def test_sessions_saved_at_once_keep_every_turn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Eight runs of one session, each loaded before any saved, all save at once: every turn is kept
     (in the order they saved), and the files of each."""
+    monkeypatch.chdir(tmp_path)  # the files given lie in the working folder (the file policy's)
     settings = Settings(output_dir=tmp_path)
     first = SessionManager(settings).get("s")
     first.record_turn("turn 0", _answer("turn 0", "zero"))

@@ -1,7 +1,9 @@
 """``hugginggpt serve``: the agent as a LangServe endpoint with its playground.
 
 It binds 127.0.0.1 unless ``--host`` says otherwise; bound to another address without
-``HUGGINGGPT_API_KEYS`` it warns that anyone who reaches the address can run the agent.
+``HUGGINGGPT_API_KEYS`` it warns that anyone who reaches the address can run the agent. Stopped
+(Ctrl-C, SIGTERM), it waits ``--shutdown-timeout`` seconds (default :data:`SHUTDOWN_TIMEOUT_S`)
+for the requests in progress, then cancels them and exits.
 """
 
 from __future__ import annotations
@@ -12,6 +14,12 @@ import sys
 from typing import Any
 
 from ._common import load_llm
+
+SHUTDOWN_TIMEOUT_S = 10.0
+"""How long the stopped server (Ctrl-C, SIGTERM) waits for the requests in progress to end before it
+cancels them (uvicorn's ``timeout_graceful_shutdown``; ``--shutdown-timeout``). Without a limit, a run
+waiting on a silent LLM held the stopped server until the LLM's time limit passed (57 s of 60), and a
+long text-to-speech for minutes; a served request usually ends well within it."""
 
 
 def exposed(host: str) -> bool:
@@ -40,8 +48,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"warning: --host {args.host} serves beyond this machine without API keys: anyone who reaches it can "
               "run the agent and download its outputs; set HUGGINGGPT_API_KEYS=KEY (clients send X-API-Key: KEY).",
               file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
+                timeout_graceful_shutdown=args.shutdown_timeout)
     return 0
+
+
+def _seconds(text: str) -> float:
+    """``--shutdown-timeout``'s value: a number of seconds, 0 or more."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds (0 or more), e.g. --shutdown-timeout 10")
+    return value
 
 
 def register(sub: Any) -> None:
@@ -50,4 +70,7 @@ def register(sub: Any) -> None:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--llm", help="controller chat model (provider:model)")
     serve.add_argument("--planner", choices=["offline", "llm", "auto"])
+    serve.add_argument("--shutdown-timeout", type=_seconds, default=SHUTDOWN_TIMEOUT_S, metavar="SECONDS",
+                       help="stopped (Ctrl-C), wait this long for the requests in progress, then cancel them "
+                            "(default: %(default)g)")
     serve.set_defaults(func=cmd_serve)
