@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from .artifacts import guess_modality
 from .errors import CycleError, DanglingReferenceError, ModalityError, PlanError
+from .filekinds import given_modality
 from .schemas import MODALITIES, ArgValue, Ref, TextTemplate, arg_refs
 from .tasks import TASK_TYPES, ArgSpec, TaskType
 
@@ -100,8 +101,8 @@ class ArgChecker:
         return {self._literal(value)}
 
     def _literal(self, value: str) -> str:
-        if value.strip() in self.file_names:
-            modality = guess_modality(value.strip())
+        if value.strip() in self.file_names:  # a given file with no suffix ("scan") by its content
+            modality = given_modality(value.strip()) or guess_modality(value.strip())
             return modality if modality in _FILE_MODALITIES else "text"
         return literal_modality(value)
 

@@ -23,6 +23,8 @@ from .charsets import decode_text
 from .errors import InputError
 from .filekinds import kind_of
 
+logger = logging.getLogger(__name__)
+
 TEXT_FILE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".rst", ".srt", ".vtt", ".log", ".csv", ".tsv", ".json"})
 """Files whose content a text argument that names them stands for ("summarize report.txt"); a
 CSV or TSV table is given as one sentence per row (:func:`table_as_text`)."""
@@ -77,8 +79,10 @@ def read_text_file(path: str | Path) -> str:
         raise InputError(_too_long(name, max(path.stat().st_size, len(data)), limit))
     if not data:
         raise InputError(f"The {_kind_name(suffix)} {name!r} is empty (0 bytes). {_EMPTY_FIX[suffix in DOCUMENT_FILE_SUFFIXES]}")
-    if suffix == ".pdf" or data.startswith(b"%PDF-"):
+    if data.startswith(b"%PDF-") or (suffix == ".pdf" and _pdf_header(data)):
         return _pdf_text(path, data)
+    if suffix == ".pdf" and not _binary(data):  # plain text named .pdf: read as the text it is
+        logger.warning("%r is plain text, not a PDF (it does not begin with %%PDF-); read as text", name)
     if _is_docx(data) or (suffix == ".docx" and _binary(data)):  # plain text named .docx is read as text
         return _docx_text(name, data)
     if _binary(data):
@@ -177,6 +181,12 @@ def _binary(data: bytes) -> bool:
     return controls * 20 > len(head)
 
 
+def _pdf_header(data: bytes) -> bool:
+    """Whether ``data`` holds a PDF header (``%PDF-``) in its first 1024 bytes, where readers look for it
+    (a PDF may begin with a few bytes of junk)."""
+    return b"%PDF-" in data[:1024]
+
+
 def _pdf_text(path: Path, data: bytes) -> str:
     """The text layer of the PDF at ``path`` (its bytes ``data``), pages apart by a blank line.
     Raises :class:`InputError` naming the file when pypdf is missing, the file is damaged or locked
@@ -211,9 +221,38 @@ def _pdf_text(path: Path, data: bytes) -> str:
                          "Or quote its text in the request.") from exc
     text = "\n\n".join(p.strip() for p in pages if p.strip())
     if not text:
-        raise InputError(f"The PDF {name!r} has no text layer ({len(pages)} page{'' if len(pages) == 1 else 's'}, "
-                         f"a scan or only pictures), and a PDF is read by its text layer only; {_pages_as_images(name)}")
+        raise InputError(_no_text(name, reader.pages))
     return text
+
+
+def _no_text(name: str, pages: Any) -> str:
+    """Why the PDF ``name``, whose ``pages`` hold no text, gives none, with the fix: blank pages (nothing
+    drawn on them) are not a scan to read with OCR; pages with pictures or drawings may be one."""
+    count = f"{len(pages)} page{'' if len(pages) == 1 else 's'}"
+    if all(_blank(page) for page in pages):
+        one = len(pages) == 1
+        return (f"The PDF {name!r} has no text: its {count} {'is' if one else 'are'} blank (no text, pictures or "
+                f"drawings on {'it' if one else 'them'}), so there is nothing to read, nor a scan for OCR. Check that it is the right file, or export it again from the "
+                "program that made it; or quote its text in the request.")
+    return (f"The PDF {name!r} has no text layer ({count}, a scan or only pictures), and a PDF is read by its text "
+            f"layer only; {_pages_as_images(name)}")
+
+
+def _blank(page: Any) -> bool:
+    """Whether a PDF ``page`` draws nothing: no content stream, or one with no painting operator (a
+    text, a path filled or stroked, a picture or form, an inline image, a shading); one that cannot
+    be read counts as not blank."""
+    try:
+        contents = page.get_contents()
+        data = b"" if contents is None else contents.get_data()
+    except Exception:  # noqa: BLE001 - pypdf raises many kinds on a damaged stream: not known to be blank
+        return False
+    return _PAINTING_RE.search(data) is None
+
+
+_PAINTING_RE = re.compile(rb"(?:^|(?<=[\s)\]>]))(?:Tj|TJ|'|\"|Do|BI|sh|f\*?|F|B\*?|b\*?|S|s)(?=[\s(\[/<]|$)")
+"""A PDF content stream's operators that paint something: text, a picture or form (``Do``), an inline image,
+a shading, a path filled or stroked (``n`` ends a path unpainted, a clip)."""
 
 
 def _pages_as_images(name: str) -> str:

@@ -7,9 +7,11 @@ recognition, a PNG renamed ``.wav``), naming what it holds and every kind the ar
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import mimetypes
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
 from .errors import InputError
@@ -20,7 +22,8 @@ FILE_NAME_RE = re.compile(r"(?<![\w/.~-])/?(?:[\w.~-]+/)*[\w~-][\w.~-]*\.[A-Za-z
 _MAGIC: tuple[tuple[bytes, int, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", 0, ".png"), (b"\xff\xd8\xff", 0, ".jpg"), (b"GIF8", 0, ".gif"),
     (b"BM", 0, ".bmp"), (b"WEBP", 8, ".webp"), (b"WAVE", 8, ".wav"), (b"fLaC", 0, ".flac"),
-    (b"OggS", 0, ".ogg"), (b"ID3", 0, ".mp3"), (b"\xff\xfb", 0, ".mp3"), (b"ftyp", 4, ".mp4"),
+    (b"OggS", 0, ".ogg"), (b"ID3", 0, ".mp3"), (b"\xff\xfb", 0, ".mp3"), (b"\xff\xf3", 0, ".mp3"),
+    (b"\xff\xf2", 0, ".mp3"), (b"ftyp", 4, ".mp4"),
     (b"%PDF", 0, ".pdf"), (b"II*\x00", 0, ".tif"), (b"MM\x00*", 0, ".tif"),
 )
 
@@ -80,14 +83,15 @@ _MEDIA_MODALITIES = frozenset({"image", "audio", "video", "table"})
 def name_modality(name: str) -> str | None:
     """What a file holds by its name or URL path's suffix: ``"text"`` for a text file or document
     a text argument reads ("notes.log", "report.pdf", "letter.doc"; a CSV or TSV file is a
-    ``"table"``), ``"image"``, ``"audio"``, ``"video"`` or ``"table"``; None without a suffix or
-    for another one."""
+    ``"table"``), ``"image"``, ``"audio"``, ``"video"`` or ``"table"``; None for another suffix.
+    A name with no suffix is None too, unless it is one of the files given with the request, whose
+    content says what it holds (:func:`given_files`: "scan", a PNG photo, is an image)."""
     from .artifacts import guess_modality  # local: artifacts and documents import this module
     from .documents import TEXT_FILE_SUFFIXES
 
     suffix = PurePosixPath(name).suffix.lower()
     if not suffix:
-        return None
+        return given_modality(name)
     if suffix in _DOCUMENT_SUFFIXES or (suffix in TEXT_FILE_SUFFIXES and suffix not in (".csv", ".tsv")):
         return "text"
     modality = guess_modality(name)
@@ -103,10 +107,13 @@ def file_modality(path: str | Path) -> str | None:
     """What the file at ``path`` holds as a task reads it: ``"image"``, ``"audio"``, ``"video"`` or
     ``"text"`` (a PDF, Word document or table too), by its first bytes (:func:`sniff_kind`), else by
     its name (:func:`name_modality`: "clip.mp4", "notes.log"; else a ``text/*`` media type, "main.py");
-    None when neither tells."""
+    a file with no suffix by its content (:func:`content_modality`: "NOTES" holds text); None when
+    none tells."""
     kind = sniff_kind(path)
     if kind is not None:
         return "text" if kind[0] == "document" else kind[0]
+    if not Path(path).suffix:
+        return content_modality(path)
     modality = name_modality(str(path))
     if modality is None and is_text_type(mimetypes.guess_type(f"x{Path(path).suffix.lower()}")[0] or ""):
         modality = "text"
@@ -140,5 +147,92 @@ def _accepted(modality: str, modalities: Sequence[str]) -> str:
     return text
 
 
-__all__ = ["FILE_NAME_RE", "TEXT_MEDIA_TYPES", "check_file_kind", "file_modality", "is_text_type", "kind_of", "name_modality",
-           "sniff_kind", "sniff_suffix"]
+_ZIP_PARTS = (("word/document.xml", "a Word document"), ("xl/workbook.xml", "an Excel workbook"),
+              ("ppt/presentation.xml", "a PowerPoint presentation"))
+"""The part of a ZIP archive that tells an Office file by its content, and what it is called."""
+_TEXT_SAMPLE = 4096
+"""How many first bytes of a file :func:`content_kind` reads to tell text from binary data."""
+
+
+def content_kind(path: str | Path) -> tuple[str, str] | None:
+    """What the file at ``path`` holds by its content, whatever its name: what :func:`sniff_kind`
+    finds (an image, audio, a PDF), a Word document, Excel workbook or PowerPoint presentation (a ZIP
+    archive holding ``word/document.xml``, ...: ``("document", "a Word document")``), or
+    ``("text", "a text file")`` when its first bytes are UTF-8 (or UTF-16 with a byte-order mark)
+    text; None for other or unreadable content."""
+    kind = sniff_kind(path)
+    if kind is not None:
+        return kind
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_TEXT_SAMPLE)
+    except OSError:
+        return None
+    if head.startswith(b"PK\x03\x04"):
+        return _office_kind(path)
+    return ("text", "a text file") if _is_text(head) else None
+
+
+def _office_kind(path: str | Path) -> tuple[str, str] | None:
+    """An Office file's kind by the parts of the ZIP archive at ``path`` (:data:`_ZIP_PARTS`); None
+    for another or a damaged archive."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+    return next((("document", what) for part, what in _ZIP_PARTS if part in names), None)
+
+
+def _is_text(head: bytes) -> bool:
+    """Whether ``head``, a file's first bytes, is text: UTF-16 with a byte-order mark, or UTF-8 (a
+    character cut at the end allowed) with no NUL and few control characters."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    if not head.strip() or b"\0" in head:
+        return False
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:
+            return False
+        text = head[:exc.start].decode("utf-8")
+    controls = sum(1 for c in text if (c < " " and c not in "\t\n\r\f\b\x1b") or c == "\x7f")
+    return controls * 20 <= len(text)
+
+
+def content_modality(path: str | Path) -> str | None:
+    """What the file at ``path`` holds as a task reads it, by its content alone (:func:`content_kind`):
+    ``"image"``, ``"audio"`` or ``"text"`` (a document too); None when its content does not tell."""
+    kind = content_kind(path)
+    return None if kind is None else "text" if kind[0] == "document" else kind[0]
+
+
+_GIVEN_KINDS: contextvars.ContextVar[Mapping[str, str]] = contextvars.ContextVar("given_kinds", default={})
+"""The modality of each file given with the request whose name has no suffix, by its name (:func:`given_files`)."""
+
+
+def given_modality(name: str) -> str | None:
+    """What the given file ``name`` (a name with no suffix) holds by its content, while planning
+    (:func:`given_files`); None for another name, or outside planning."""
+    return _GIVEN_KINDS.get().get(PurePosixPath(name.strip().replace("\\", "/")).name)
+
+
+@contextlib.contextmanager
+def given_files(paths: Iterable[str | Path]) -> Iterator[dict[str, str]]:
+    """While planning the request the files at ``paths`` were given with, a file whose name has no
+    suffix ("scan", "memo") is what its content says (:func:`content_modality`: an image, audio, a
+    text) to :func:`name_modality`, and so to the planner, which sees file names only. Names with a
+    suffix keep their meaning. Yields the modalities found, by file name."""
+    found = {Path(p).name: m for p in paths if not Path(p).suffix and (m := content_modality(p)) is not None}
+    token = _GIVEN_KINDS.set({**_GIVEN_KINDS.get(), **found})
+    try:
+        yield found
+    finally:
+        _GIVEN_KINDS.reset(token)
+
+
+__all__ = ["FILE_NAME_RE", "TEXT_MEDIA_TYPES", "check_file_kind", "content_kind", "content_modality", "file_modality",
+           "given_files", "given_modality", "is_text_type", "kind_of", "name_modality", "sniff_kind", "sniff_suffix"]

@@ -229,10 +229,29 @@ def resolve_file(
     if found is not None:
         extra = list(get_settings().allowed_dirs) if roots is None else list(roots)
         return FilePolicy.create([base, *extra], files).check(found, value)
+    gone = _gone_file(value, files, base)
+    if gone is not None:
+        raise InputError(f"File {value!r} is no longer there: it was given as {gone!r}, which has been deleted or "
+                         f"moved since. {GIVE_FILE_FIX} or give its full path.")
     raise InputError(
         f"File {value!r} not found (looked in {base} and among the given files "
         f"{[Path(f).name for f in files]}).{did_you_mean(value, files, base)} {GIVE_FILE_FIX} or give its full path."
     )
+
+
+def _gone_file(value: str, files: Sequence[str], base: Path) -> str | None:
+    """The one of the given ``files`` (relative ones from ``base``) with ``value``'s file name that is no
+    longer there (deleted or moved after it was given, or since a session's earlier turn), as it was
+    given, for :func:`resolve_file` to say so; None when none is."""
+    name = Path(value).name
+    for given in files:
+        if url_scheme(given) is not None or "\0" in given:
+            continue
+        path = Path(given).expanduser()
+        path = path if path.is_absolute() else base / path
+        if path.name == name and not os.path.lexists(path):
+            return given
+    return None
 
 
 MAX_LISTED_FILES = 5000
@@ -373,6 +392,39 @@ def spaced_file_names(text: str, folder: str | Path | None = None) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+_FOLDER_WORD_RE = re.compile(r"(?<![\w/.~-])(?:[\w.~-]*/[\w.~/-]*|(?:(?<=\bfolder )|(?<=\bdirectory ))[\w.~-]+|"
+                             r"[\w.~-]+(?= (?:folder|directory)\b))", re.IGNORECASE)
+_IN_WORD_RE = re.compile(r"(?<=\b(?:in|of) )[\w.~-]+(?![\w/.~-])|(?:(?<=\bfrom )|(?<=\binside )|(?<=\bunder )"
+                         r"|(?<=\bwithin ))[\w.~-]+(?![\w/.~-])", re.IGNORECASE)
+"""A word after "in", "from", ... ("classify the images in photos"): a folder's name only when no file is given."""
+"""A word of a request that may name a folder: one with a slash ("photos/", "./photos", "/data/calls"), or
+one next to the word folder or directory ("the folder photos", "the photos folder")."""
+
+
+def named_folders(request: str, files: Sequence[str] = (), cwd: str | Path | None = None) -> list[str]:
+    """The words of ``request`` that name existing folders (:data:`_FOLDER_WORD_RE`: "describe the
+    pictures in ./photos/", "classify the images in the photos folder"; with no ``files`` given, a
+    word after "in", "from", ... too, :data:`_IN_WORD_RE`: "classify the images in photos"), relative to ``cwd``
+    (default: the current folder) or absolute, as the request writes them; a folder that holds one
+    of the given ``files`` is left out (the request names where its files are). A task reads files,
+    not folders: the caller says so, with the fix (give the files themselves)."""
+    base = Path(cwd) if cwd is not None else Path.cwd()
+    given = [Path(f).expanduser().resolve() for f in files]
+    found: list[str] = []
+    words = [*_FOLDER_WORD_RE.finditer(request), *([] if files else _IN_WORD_RE.finditer(request))]
+    for match in sorted(words, key=lambda m: m.start()):
+        word = match.group().rstrip(".,;:!?")
+        if not word or url_scheme(word) is not None or "\0" in word:
+            continue
+        try:
+            folder = (base / Path(word).expanduser()).resolve()
+            if folder.is_dir() and not any(f.is_relative_to(folder) for f in given):
+                found.append(word)
+        except (OSError, ValueError):
+            continue
+    return list(dict.fromkeys(found))
+
+
 _TEXT_FILE_RE = re.compile(r"^\S+\.[A-Za-z]{2,8}$")
 _NAMED_SUFFIXES = TEXT_FILE_SUFFIXES | DOCUMENT_FILE_SUFFIXES | frozenset(UNREADABLE_DOCUMENTS)
 
@@ -484,6 +536,7 @@ __all__ = [
     "check_file_kind",
     "did_you_mean",
     "name_candidates",
+    "named_folders",
     "download",
     "file_roots",
     "find_file",

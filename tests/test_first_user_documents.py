@@ -88,8 +88,8 @@ def test_a_file_that_cannot_be_read_as_text_fails_naming_it_and_the_fix(tmp_path
     with pytest.raises(InputError, match=r"^'photo.jpg' is a JPEG image, not a text; to use the writing in it, ask "
                                          r"for that first \(read the text in photo.jpg\)"):
         _text("photo.jpg", tmp_path, store)
-    (tmp_path / "scan.pdf").write_bytes(_pdf([]))
-    with pytest.raises(InputError, match=r"^The PDF 'scan.pdf' has no text layer .*read the text in them"):
+    (tmp_path / "scan.pdf").write_bytes(_pdf([]))  # its page draws nothing: blank, not a scan to OCR
+    with pytest.raises(InputError, match=r"^The PDF 'scan.pdf' has no text: its 1 page is blank"):
         _text("scan.pdf", tmp_path, store)
     (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4\nnot really a pdf")
     with pytest.raises(InputError, match=r"^(?:Cannot read the PDF 'broken.pdf'|The PDF 'broken.pdf' has no text)"):

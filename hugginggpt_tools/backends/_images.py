@@ -35,9 +35,7 @@ def open_image(path: str | Path) -> Any:
     except Image.DecompressionBombError as exc:  # a limit lowered meanwhile, or a format check_pixels misses
         raise InputError(_too_many_pixels(path, None, exc)) from exc
     except (UnidentifiedImageError, OSError) as exc:
-        why = str(exc).replace(str(path), Path(path).name)  # "cannot identify image file 'x.png'": the bare name
-        raise InputError(f"Cannot read {Path(path).name!r} as an image ({why}). Give a PNG, JPEG, WebP or BMP "
-                         "file.") from exc
+        raise InputError(_unreadable(path, exc)) from exc
     if img.mode.startswith("I") or img.mode == "F":
         import numpy as np
 
@@ -53,6 +51,75 @@ def open_image(path: str | Path) -> Any:
         ink = float((pixels[:, :, :3].mean(axis=2) * alpha).sum() / max(alpha.sum(), 1.0))
         img = Image.alpha_composite(Image.new("RGBA", rgba.size, "black" if ink > 127 else "white"), rgba)
     return img.convert("RGB")
+
+
+_TRUNCATED = ("truncated", "broken data stream", "premature end")
+"""Words of Pillow's errors for an image file that ends before its picture does."""
+
+
+def _unreadable(path: str | Path, exc: Exception) -> str:
+    """Why Pillow could not read the image at ``path`` (its error ``exc``), with the fix: a file cut short
+    (:func:`truncated_message`), one that is an image by its first bytes but damaged, or no image."""
+    from ..filekinds import sniff_kind
+
+    name = Path(path).name
+    why = str(exc).replace(str(path), name)  # "cannot identify image file 'x.png'": the bare name
+    kind = sniff_kind(path)
+    if any(word in why.lower() for word in _TRUNCATED):
+        return truncated_message(path, kind[1] if kind else "an image")
+    if kind is not None and kind[0] == "image":
+        return (f"{name!r} is {kind[1]} by its first bytes, but it cannot be read ({why}): the file is damaged or "
+                "incomplete. Re-export it from the program that made it, or download or copy it again.")
+    return f"Cannot read {name!r} as an image ({why}). Give a PNG, JPEG, WebP or BMP file."
+
+
+def truncated_message(path: str | Path, what: str) -> str:
+    """The message for the image file at ``path`` (``what``: "a JPEG image") that is cut short, with the fix."""
+    name = Path(path).name
+    size = Path(path).stat().st_size if Path(path).exists() else 0
+    return (f"The image file {name!r} ({what}, {size:,} bytes) is truncated: it ends before its picture does, as "
+            "after an interrupted download, copy or export. Re-export it from the program that made it, or "
+            "download or copy it again.")
+
+
+def check_complete(path: str | Path) -> None:
+    """:class:`InputError` (:func:`truncated_message`) when the PNG or JPEG file at ``path`` is cut short,
+    told from its structure without decoding it, so a remote model is not sent half a picture: a PNG
+    with no ``IEND`` chunk, a JPEG whose markers end before its picture's data or whose data has no
+    end-of-image marker (:func:`_jpeg_complete`). Other files, and unreadable ones, pass: decoding
+    them says what is wrong."""
+    from ..filekinds import sniff_kind
+
+    kind = sniff_kind(path)
+    if kind is None or kind[1] not in ("a PNG image", "a JPEG image"):
+        return
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return
+    complete = b"IEND" in data if kind[1] == "a PNG image" else _jpeg_complete(data)
+    if not complete:
+        raise InputError(truncated_message(path, kind[1]))
+
+
+def _jpeg_complete(data: bytes) -> bool:
+    """Whether the JPEG ``data`` holds all of its picture: its header's segments walked by their
+    lengths (an EXIF thumbnail's markers inside them skipped) to the start of the scan, then an
+    end-of-image marker after it. An unusual layout is taken as complete."""
+    i = 2
+    while i + 4 <= len(data):
+        if data[i] != 0xFF:
+            return True
+        marker = data[i + 1]
+        if marker == 0xFF:  # a fill byte
+            i += 1
+        elif marker == 0xDA:  # the start of the scan: the picture's data follow
+            return data.find(b"\xff\xd9", i) >= 0
+        elif 0xD0 <= marker <= 0xD8 or marker == 0x01:  # markers with no length
+            i += 2
+        else:
+            i += 2 + int.from_bytes(data[i + 2:i + 4], "big")
+    return False
 
 
 def image_size(path: str | Path) -> tuple[int, int] | None:
@@ -167,5 +234,5 @@ def detections_image(image: Any, objects: Sequence[dict[str, Any]], ctx: RunCont
     return [save_image(draw_boxes(image, objects), ctx, "detections", description)]
 
 
-__all__ = ["PALETTE", "check_pixels", "detections_image", "detects_only", "draw_boxes", "image_size", "nothing_detected",
-           "open_image", "save_image"]
+__all__ = ["PALETTE", "check_complete", "check_pixels", "detections_image", "detects_only", "draw_boxes", "image_size", "nothing_detected",
+           "open_image", "save_image", "truncated_message"]

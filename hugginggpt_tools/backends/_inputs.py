@@ -26,8 +26,8 @@ def optional_text(inputs: dict[str, str], name: str) -> str | None:
 
 def file_input(inputs: dict[str, str], name: str, task: str) -> Path:
     """The existing local file given as argument ``name``; :class:`InputError` otherwise, and for an
-    ``image`` with more pixels than Pillow's limit (:func:`._images.check_pixels`), before any
-    backend decodes or uploads it."""
+    ``image`` with more pixels than Pillow's limit (:func:`._images.check_pixels`) or a PNG or JPEG cut
+    short (:func:`._images.check_complete`), before any backend decodes or uploads it."""
     value = inputs.get(name)
     if not value:
         given = ", ".join(sorted(inputs)) or "none"
@@ -38,7 +38,8 @@ def file_input(inputs: dict[str, str], name: str, task: str) -> Path:
             f"The {name} file {str(value)!r} for task {task!r} does not exist. Give the path of a local file."
         )
     if name == "image":
-        from ._images import check_pixels  # local: Pillow, for image arguments only
+        from ._images import check_complete, check_pixels  # local: Pillow, for image arguments only
 
         check_pixels(path)
+        check_complete(path)
     return path.resolve()
