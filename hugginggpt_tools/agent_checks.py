@@ -6,6 +6,7 @@ surfaced as a bare ``AttributeError`` inside a LangGraph node), a folder given a
 from __future__ import annotations
 
 import itertools
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -80,10 +81,65 @@ def check_components(**given: Any) -> None:
         raise ConfigError(f"choose_model must be True or False, got {_type_of(given['choose_model'])}.")
 
 
+INPUT_FORMS = ("invoke the agent with {'input': 'your request', 'files': ['photo.jpg'], 'chat_history': [...]} (only "
+               "'input' is required) or the request string alone: agent.invoke('Read the text in photo.jpg')")
+"""The forms of the agent's input, for the errors of an input it cannot read."""
+
+
+def no_input_error(value: Any) -> AgentInputError:
+    """The error of an input LangGraph found empty (``None`` with no checkpointed run to resume, an
+    empty ``Command``), naming it and the forms the agent takes."""
+    what = "None" if value is None else f"{value!r:.80}"
+    return AgentInputError(f"The agent was invoked with {what}, which holds no request (None alone only resumes a "
+                           f"run checkpointed in the config's thread, and there is none to resume): {INPUT_FORMS}.")
+
+
+@cache
+def _graph_class(base: type) -> type:
+    """``base`` (LangGraph's compiled graph class) whose ``stream`` and ``astream`` (so ``invoke``,
+    ``batch``, ``astream_events``...) raise :func:`no_input_error` in place of LangGraph's bare
+    ``EmptyInputError: Received no input for __start__``, and run each invocation's stages in one
+    :func:`~hugginggpt_tools.llms.llm_run` block: a chat model that did not answer the plan within
+    its limit is not waited for again by the answer."""
+    from contextlib import aclosing
+
+    from langgraph.errors import EmptyInputError
+
+    from .llms import llm_run
+
+    def stream(self: Any, input: Any, config: Any = None, **kwargs: Any) -> Any:
+        try:
+            with llm_run():
+                yield from base.stream(self, input, config, **kwargs)
+        except EmptyInputError as exc:
+            raise no_input_error(input) from exc
+
+    async def astream(self: Any, input: Any, config: Any = None, **kwargs: Any) -> Any:
+        try:
+            with llm_run():
+                async with aclosing(base.astream(self, input, config, **kwargs)) as chunks:
+                    async for chunk in chunks:
+                        yield chunk
+        except EmptyInputError as exc:
+            raise no_input_error(input) from exc
+
+    return type(base.__name__, (base,), {"stream": stream, "astream": astream, "__module__": base.__module__,
+                                          "__doc__": base.__doc__})
+
+
+def refuse_empty_input(graph: Any) -> Any:
+    """``graph`` (the agent's compiled graph), changed so that an input with no request (``None``)
+    is an :class:`AgentInputError` naming it and the input forms (:func:`no_input_error`), and
+    each invocation's LLM calls share one :class:`~hugginggpt_tools.llms.LLMRun` (:func:`_graph_class`)."""
+    graph.__class__ = _graph_class(type(graph))
+    return graph
+
+
 def _type_of(value: Any) -> str:
     """A value as an error message names it: its type, and the value itself when short."""
     shown = repr(value)
     return f"{type(value).__name__} {shown}" if len(shown) <= 60 else f"a {type(value).__name__}"
 
 
-__all__ = ["check_components", "checked_llm", "folder_files", "refuse_folder"]
+__all__ = ["INPUT_FORMS", "check_components", "checked_llm", "folder_files", "no_input_error", "refuse_empty_input",
+           "refuse_folder"]

@@ -88,15 +88,15 @@ def create_hugginggpt_tool(
 
     def run(input: str, files: list[str] | None = None, *, config: RunnableConfig) -> tuple[str, Answer]:
         try:
-            return _content_and_artifact(graph.invoke({"input": input, "files": files or []}, config))
+            return _content_and_artifact(graph.invoke({"input": input, "files": files or []}, config), name)
         except HuggingGPTError as exc:
-            raise ToolException(f"{name}: {exc}") from exc
+            raise ToolException(_tool_fixes(f"{name}: {exc}", name)) from exc
 
     async def arun(input: str, files: list[str] | None = None, *, config: RunnableConfig) -> tuple[str, Answer]:
         try:
-            return _content_and_artifact(await graph.ainvoke({"input": input, "files": files or []}, config))
+            return _content_and_artifact(await graph.ainvoke({"input": input, "files": files or []}, config), name)
         except HuggingGPTError as exc:
-            raise ToolException(f"{name}: {exc}") from exc
+            raise ToolException(_tool_fixes(f"{name}: {exc}", name)) from exc
 
     return StructuredTool.from_function(
         func=run, coroutine=arun, name=name, description=description or runnable_description(graph),
@@ -139,9 +139,18 @@ def _components(agent: Runnable) -> Any:
     return hg if isinstance(hg, HuggingGPT) else None
 
 
-def _content_and_artifact(state: dict[str, Any]) -> tuple[str, Answer]:
-    """The agent's final state as the tool's (content, artifact): the answer text and the Answer."""
-    return state["output"], state["answer"]
+def _content_and_artifact(state: dict[str, Any], name: str) -> tuple[str, Answer]:
+    """The agent's final state as the tool's (content, artifact): the answer text, its fixes worded for
+    the tool named ``name`` (:func:`_tool_fixes`), and the Answer."""
+    return _tool_fixes(state["output"], name), state["answer"]
+
+
+def _tool_fixes(text: str, name: str) -> str:
+    """``text`` with a fix worded for the command line ("--file PATH on the command line, files=[...] in
+    Python") naming the tool's own argument, ``files``, instead (:func:`~.tools.fixes.tool_fixes`)."""
+    from .tools.fixes import tool_fixes
+
+    return tool_fixes(text, name, "files", task_tool=False)
 
 
 __all__ = ["DEFAULT_DESCRIPTION", "DEFAULT_NAME", "HuggingGPTToolInput", "create_hugginggpt_tool",

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import HuggingGPTError, InputError
 from ..jsonl import read_jsonl
-from ._common import argv_text, check_files, load_llm, no_such_file_fix
+from ._common import argv_text, check_files, json_text, load_llm, no_such_file_fix
 
 
 def _progress(chunk: dict[str, Any]) -> None:
@@ -184,7 +184,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     answer = state["answer"]
     unsaved = _save_session(session)
     if args.json:
-        print(answer.model_dump_json(indent=2))
+        print(json_text(answer, indent=2))
     else:
         print(answer.text)
     if unsaved:
@@ -217,10 +217,10 @@ def _interrupted(seen: dict[str, Any], finished: Sequence[Any], as_json: bool, s
                if t.id not in done]
     files = [a.path for r in finished for a in r.artifacts]
     if as_json:
-        print(json.dumps({"interrupted": True, "request": state.get("input"),
-                          "results": [r.model_dump(mode="json") for r in finished], "files": files,
-                          "stopped": [{"task_id": t.id, "task": t.task, "status": how} for t, how in stopped]},
-                         indent=2, ensure_ascii=False))
+        print(json_text({"interrupted": True, "request": state.get("input"),
+                         "results": [r.model_dump(mode="json") for r in finished], "files": files,
+                         "stopped": [{"task_id": t.id, "task": t.task, "status": how} for t, how in stopped]},
+                        indent=2))
     else:
         lines = [_interrupted_head(plan, finished, stopped)]
         lines += [_finished_line(r) for r in finished]
@@ -374,7 +374,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if args.request:
         args.request = argv_text(args.request)
         plan = _plan(planner, args.request, args.file)
-        print(plan.model_dump_json(indent=2) if args.json else json.dumps(plan.to_hugginggpt()))
+        print(json_text(plan, indent=2) if args.json else json_text(plan.to_hugginggpt(), ensure_ascii=True))
         for line in [] if args.json else plan.missing:
             print(f"left out: {line}", file=sys.stderr)
         for line in [] if args.json else plan.warnings:
@@ -398,7 +398,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         except HuggingGPTError as exc:
             failures += 1
             out = {"id": row["id"], "request": row["request"], "error": str(exc)}
-        print(json.dumps(out, ensure_ascii=False), flush=True)
+        print(json_text(out), flush=True)
     return 1 if failures else 0
 
 

@@ -111,7 +111,8 @@ class RequestText:
     ``resources`` holds the request's resources and the files passed in (the first ``own``
     entries), then the files and URLs named in earlier turns; ``last_reply`` is the latest AI
     message of the chat history without its line of files, which "it" may refer to (None when that
-    turn produced nothing or only files).
+    turn produced nothing or only files), or the user's own last turn when the history ends on it
+    (a client's ``chat_history=["The cat is on the mat."]``: no reply came after it).
     """
 
     request: str
@@ -400,6 +401,9 @@ def read_request(request: str, files: Sequence[str] = (), chat_history: Sequence
     resources += [r for r in history_resources(chat_history) if r.value not in known]
     replies = [m for m in chat_history if m.type == "ai" and m.text.strip()]
     last = _reply_text(replies[-1]) if replies else None
+    said = list(chat_history)[-1:]
+    if said and said[0].type == "human" and said[0].text.strip() and not _given(said[0]):
+        last = said[0].text.strip()  # a client's history that ends on the user's own words: "translate that"
     earlier = [(str(item[0]), item[1]) for m in reversed(replies) if not _no_result(m)
                for item in reversed(_outputs(m)) if isinstance(item, (list, tuple)) and len(item) == 2
                and isinstance(item[1], str) and item[1]]

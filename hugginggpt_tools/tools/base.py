@@ -221,13 +221,21 @@ class HuggingGPTTool(BaseTool):
         task, choice, request = self._prepare(kwargs)
         coroutine = self._executor().arun(Plan(tasks=[task]), [choice], request=request,
                                           files=_given_paths(kwargs))
-        return self._answer(_blocking(coroutine)[0])
+        return self._answer(_blocking(coroutine)[0], task.args)
 
     async def _arun(self, run_manager: Any = None, **kwargs: Any) -> tuple[str, TaskResult]:
         task, choice, request = await asyncio.to_thread(self._prepare, kwargs)
         results = await self._executor().arun(Plan(tasks=[task]), [choice], request=request,
                                               files=_given_paths(kwargs))
-        return self._answer(results[0])
+        return self._answer(results[0], task.args)
+
+    def _fixes(self, text: str, args: dict[str, Any]) -> str:
+        """``text`` with a fix worded for the command line naming this tool's argument instead (:func:`.fixes.tool_fixes`)."""
+        from .fixes import file_argument, tool_fixes
+
+        files = [s.name for s in self.task_type.args if is_file_arg(s)]
+        argument = file_argument(text, args, files)
+        return tool_fixes(text, self.name, argument, ids=argument in files)
 
     def _executor(self) -> Any:
         from ..execution import Executor
@@ -245,7 +253,7 @@ class HuggingGPTTool(BaseTool):
             task = Task(id=0, task=self.task, args=self._args(kwargs), about=asked or None)
             return task, self.choose(task, request), request
         except HuggingGPTError as exc:
-            raise ToolException(f"{self.name}: {exc}") from exc
+            raise ToolException(self._fixes(f"{self.name}: {exc}", kwargs)) from exc
 
     def _args(self, kwargs: dict[str, Any]) -> dict[str, str]:
         """Arguments as strings: bytes become files in the store; None values are dropped.
@@ -308,11 +316,11 @@ class HuggingGPTTool(BaseTool):
                              source="user")
         return ModelCard(id=model_id, task=self.task, backends=["transformers", "hf-inference"], source="user")
 
-    def _answer(self, result: TaskResult) -> tuple[str, TaskResult]:
+    def _answer(self, result: TaskResult, args: dict[str, Any]) -> tuple[str, TaskResult]:
         """(content, artifact) of a succeeded result, whose files' ids any tool of this process then
         takes (:func:`~.shared_ids.remember`); ToolException with the reason of a failed one."""
         if result.status != "succeeded":
-            raise ToolException(f"{self.name} failed: {result.error or 'no reason recorded'}")
+            raise ToolException(self._fixes(f"{self.name} failed: {result.error or 'no reason recorded'}", args))
         remember(result.artifacts)
         return tool_content(result), result
 
