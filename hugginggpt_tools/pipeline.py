@@ -2,7 +2,7 @@
 
 >>> from hugginggpt_tools import create_hugginggpt_agent
 >>> agent = create_hugginggpt_agent()                  # offline defaults, no key needed
->>> state = agent.invoke({"input": "Read the text in invoice.png aloud", "files": ["invoice.png"]})
+>>> state = agent.invoke({"input": "Read the text in invoice.png aloud", "files": ["examples/invoice.png"]})
 >>> state["output"], state["answer"].files             # doctest: +SKIP
 
 The graph streams progress in ``stream_mode="custom"``: ``{"stage": ...}`` when a stage ends
@@ -35,7 +35,7 @@ from langgraph.types import Command
 from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Required, TypedDict
 
-from .agent_checks import check_components, checked_llm, refuse_folder
+from .agent_checks import INPUT_FORMS, check_components, checked_llm, folder_files, refuse_empty_input, refuse_folder
 from .artifacts import ArtifactStore
 from .backends import default_backends
 from .backends.base import Backends
@@ -51,7 +51,8 @@ from .errors import (
     MissingExtraError,
 )
 from .execution import Executor
-from .inputs import with_spaced_names
+from .filekinds import given_files
+from .inputs import did_you_mean, is_url, url_scheme, with_spaced_names
 from .model_index.index import ModelIndex, load_default_index
 from .planning import Planner, make_planner
 from .policy import FilePolicy, not_an_upload
@@ -214,8 +215,11 @@ class HuggingGPT:
         return self._backends
 
     async def aplan(self, request: str, files: Sequence[str] = (), chat_history: Sequence[AnyMessage] = ()) -> Plan:
-        names = [Path(f).name for f in files]
-        return await self.planner.aplan(request, files=names, chat_history=list(chat_history))
+        """The plan of ``request``; the planner is told the ``files`` by name, an http(s) URL whole (its
+        task downloads it: by its name alone, no file would be found)."""
+        names = [f if is_url(f) else Path(f).name for f in files]
+        with given_files(files):  # "scan", a PNG with no suffix, is an image to the planner
+            return await self.planner.aplan(request, files=names, chat_history=list(chat_history))
 
     async def aselect(self, plan: Plan, request: str) -> tuple[Plan, list[ModelChoice]]:
         """A model for each task; a task no model of its type can run gets its stand-in where one
@@ -247,8 +251,9 @@ class HuggingGPT:
 
         The session id comes from ``configurable.session_id`` (or LangGraph's ``thread_id``);
         an explicit ``chat_history`` input replaces the session's own history; either is cut to
-        its last turns (:func:`~hugginggpt_tools.sessions.recent_turns`). A folder among the files
-        is an :class:`AgentInputError` naming it. A served request
+        its last turns (:func:`~hugginggpt_tools.sessions.recent_turns`). A path among the files that
+        is no readable file is an :class:`AgentInputError` naming it (:func:`check_given_files`); the
+        session's files are not checked (a task naming one that is gone says so). A served request
         (``configurable.hugginggpt_work_dir`` set, by the server only) does not make the files it
         names trusted: only those inside the uploads folder, ``Settings.allowed_dirs`` or the
         session's folder are kept, whichever route (invoke, batch, stream, ``/c/{config}/...``) it
@@ -271,8 +276,8 @@ class HuggingGPT:
                 else:
                     refused.append(not_an_upload(f))
             files = kept
-        for f in [] if work_dir else files:
-            refuse_folder(Path(f), f, listing=True)
+        if not work_dir:
+            check_given_files(files)
         session.add_files([f for f in files if Path(f).is_file()])
         # this request's files first, then the session's latest first: "transcribe that recording"
         # is the last one made, "describe this photo" the one just given
@@ -280,6 +285,52 @@ class HuggingGPT:
         earlier = [f for f in reversed(session.files) if f not in ours]
         history = recent_turns(chat_history, session.max_turns) if chat_history else list(session.history)
         return OpenTurn(session, ours + earlier, ours, history, refused)
+
+
+def _unusable(value: str) -> str | None:
+    """Why ``value``, a path given in ``files``, is no file a task can read ("no such file", "a folder:
+    ...", "not readable: ..."), or None when it is one; an http(s) URL passes (downloaded when a task
+    reads it)."""
+    if is_url(value):
+        return None
+    if "\0" in value:
+        return "not a file name: it holds a NUL character"
+    path = Path(value).expanduser()
+    try:
+        if path.is_dir():
+            inside = [str(Path(value, p.name)) for p in folder_files(path)]
+            named = ", ".join(repr(f) for f in inside[:3]) + (", ..." if len(inside) > 3 else "")
+            return "a folder: give one path per file in it" + (f", e.g. files=[{named}]" if inside else
+                                                                ", it holds no files")
+        if not path.exists():
+            scheme = url_scheme(value) if "://" in value else None
+            hint = f"only http(s) URLs are downloaded, not {scheme}" if scheme else did_you_mean(value).strip()
+            broken = f"a link to {os.readlink(path)!r}, which does not exist" if path.is_symlink() else "no such file"
+            return f"{broken}; {hint[0].lower()}{hint[1:]}" if hint else broken
+        if not path.is_file():
+            return "not a regular file but a device, pipe or socket"
+        if not os.access(path, os.R_OK):
+            return "not readable: permission denied (give read permission, or copy it where it can be read)"
+    except OSError as exc:  # a name too long, a loop of links
+        return f"cannot be looked at ({exc.strerror or exc})"
+    return None
+
+
+def check_given_files(files: Sequence[str]) -> None:
+    """:class:`AgentInputError` naming every path of ``files`` (the input's ``files``) that is no readable
+    file (:func:`_unusable`: missing, a folder, a device, unreadable) and the fix, checked before anything
+    is planned or run; http(s) URLs pass. A folder alone keeps its own message (a few of its files shown)."""
+    bad = [(f, why) for f in files if (why := _unusable(f)) is not None]
+    if not bad:
+        return
+    if len(bad) == 1 and bad[0][1].startswith("a folder"):
+        refuse_folder(Path(bad[0][0]).expanduser(), bad[0][0], listing=True)
+    items = "; ".join(f"{f!r} ({why})" for f, why in bad)
+    what = "a path that is not a readable file" if len(bad) == 1 else f"{len(bad)} paths that are not readable files"
+    relative = any(not Path(f).expanduser().is_absolute() for f, _ in bad)
+    where = f" (relative paths start at {Path.cwd()})" if relative else ""
+    fix = "the name, or give the file's full path" if len(bad) == 1 else "each name, or give each file's full path"
+    raise AgentInputError(f"'files' names {what}, so nothing was run: {items}. Check {fix}{where}.")
 
 
 def _owned(path: Path, uploads: str, owner: str) -> bool:
@@ -337,9 +388,9 @@ def _sync(afunc: Callable[..., Awaitable[dict[str, Any]]]) -> Callable[..., dict
     return node
 
 
-_INPUT_FIX = "invoke the agent with {'input': 'your request', 'files': ['photo.jpg']}"
-_HISTORY_FIX = ("give LangChain messages, ('human' | 'ai', text) pairs or {'role': 'user' | 'assistant', 'content': "
-                "text} dicts")
+_INPUT_FIX = INPUT_FORMS
+_HISTORY_FIX = ("give a list of LangChain messages, ('human' | 'ai', text) pairs, {'role': 'user' | 'assistant', "
+                "'content': text} dicts or strings (the user's turns)")
 
 
 def chat_messages(history: Any) -> list[BaseMessage]:
@@ -351,7 +402,8 @@ def chat_messages(history: Any) -> list[BaseMessage]:
     if history is None:
         return []
     if isinstance(history, (str, bytes, dict, BaseMessage)) or not isinstance(history, (list, tuple)):
-        raise AgentInputError(f"'chat_history' must be a list of messages, got {history!r:.80}; {_HISTORY_FIX}.")
+        one = f" (one turn: chat_history=[{history!r:.40}])" if isinstance(history, str) else ""
+        raise AgentInputError(f"'chat_history' must be a list of messages, got {history!r:.80}; {_HISTORY_FIX}{one}.")
     messages = []
     for i, item in enumerate(history):
         try:
@@ -595,6 +647,7 @@ def build_graph(hg: HuggingGPT) -> Any:
     compiled = graph.compile(name="hugginggpt")
     compiled.nodes[START].mapper = _coerce_input  # a request string alone is a valid input
     compiled.hugginggpt = hg  # the components behind the graph (agent_tool describes what they can run)
+    refuse_empty_input(compiled)  # invoke(None): the input forms, not LangGraph's bare EmptyInputError
     return compiled
 
 
@@ -635,4 +688,4 @@ def create_hugginggpt_agent(
 
 
 __all__ = ["INPUT_KEYS", "AgentInput", "AgentOutput", "HuggingGPT", "LLMCallError", "build_graph", "chat_messages",
-           "check_keys", "check_request", "create_hugginggpt_agent"]
+           "check_given_files", "check_keys", "check_request", "create_hugginggpt_agent"]

@@ -88,8 +88,13 @@ def test_a_folder_among_the_files_is_refused_naming_it_and_its_files(agent: Any,
     assert message == ("'files' names the folder 'examples', not a file; give one path per file in it, e.g. "
                        "files=['examples/a.png', 'examples/b.wav', 'examples/c.jpg', ...].")
     (tmp_path / "empty").mkdir()
+    (tmp_path / "page.png").write_bytes(b"x")
     with pytest.raises(AgentInputError, match=r"the folder 'empty', not a file; .* \(it holds no files\)"):
         agent.invoke({"input": "Read the text aloud", "files": [tmp_path / "page.png", "empty"]})
+    # with a missing file too, one error names both
+    with pytest.raises(AgentInputError, match=r"2 paths .*'gone.png' \(no such file\); 'empty' \(a folder: .*it holds "
+                                              r"no files\)"):
+        agent.invoke({"input": "Read the text aloud", "files": ["gone.png", "empty"]})
 
 
 def test_a_failed_llm_plan_is_named_by_the_planner_as_a_good_one_is(tmp_path: Path) -> None:

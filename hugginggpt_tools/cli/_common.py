@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError
 from ..llms import load_llm as load_llm  # the commands' --llm SPEC, made by the library
@@ -28,6 +31,31 @@ def argv_text(value: str, what: str = "the request") -> str:
           f"UTF-8; read it as Windows-1252, where it is {text[at]!r}: \"{around}\". If that reads wrong, set the "
           "terminal to UTF-8 (LANG=C.UTF-8) and type it again.", file=sys.stderr)
     return text
+
+
+_RECORD_SEPARATOR_RE = re.compile(r"\s*\x1e[\x1e\s]*")
+"""ASCII's record separator with the white space around it: how several texts given as one are joined
+inside a run (:data:`~hugginggpt_tools.schemas.TEXTS_SEPARATOR`), for the bundled summarizer to cut apart."""
+
+
+def _without_separators(value: Any) -> Any:
+    """``value`` (JSON data) with each record separator (:data:`_RECORD_SEPARATOR_RE`) in its strings
+    written as the blank line it stands for."""
+    if isinstance(value, str):
+        return _RECORD_SEPARATOR_RE.sub("\n\n", value) if "\x1e" in value else value
+    if isinstance(value, list):
+        return [_without_separators(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _without_separators(v) for k, v in value.items()}
+    return value
+
+
+def json_text(value: Any, indent: int | None = None, ensure_ascii: bool = False) -> str:
+    """``value`` (a pydantic model, such as an Answer or a Plan, or JSON data) as the JSON the commands
+    print, with no internal separator in its texts: the record separator that joins the texts of
+    "summarize them together" (it showed as ``\u001e``) is the blank line it stands for."""
+    data = json.loads(value.model_dump_json()) if hasattr(value, "model_dump_json") else value  # inf: null
+    return json.dumps(_without_separators(data), indent=indent, ensure_ascii=ensure_ascii)
 
 
 def no_such_file_fix() -> str:
@@ -71,12 +99,19 @@ def _folder_fix(folder: Path, request: str = "") -> str:
 
 
 def check_files(files: Sequence[str], request: str = "") -> list[str]:
-    """The ``--file`` paths; :class:`InputError` (exit 2) naming one that is not a file, and the fix
-    (a folder: one ``--file`` per file in it, of the kind ``request`` needs, :func:`_folder_fix`)."""
+    """The ``--file`` paths; :class:`InputError` (exit 2) naming one that is not a file, or a folder the
+    ``request`` names with none of its files given (:func:`~hugginggpt_tools.inputs.named_folders`), and
+    the fix (a folder: one ``--file`` per file in it, of the kind ``request`` needs, :func:`_folder_fix`)."""
     for f in files:
         if Path(f).is_dir():
             raise InputError(f"--file {f!r} is a folder, not a file; {_folder_fix(Path(f), request)}.")
         if not Path(f).is_file():
             what = "not a file" if Path(f).exists() else "no such file"
             raise InputError(f"--file {f!r}: {what} ({no_such_file_fix()}).")
+    from ..inputs import named_folders
+
+    folders = named_folders(request, files)  # "describe the photos in ./photos/": no file to plan on
+    if folders:
+        raise InputError(f"The request names the folder {folders[0]!r}, not a file, and tasks read files; "
+                         f"{_folder_fix(Path(folders[0]), request)}.")
     return [str(Path(f)) for f in files]
