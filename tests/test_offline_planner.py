@@ -2352,3 +2352,30 @@ def test_adding_a_thing_to_a_picture_is_still_an_edit() -> None:
 ])
 def test_a_question_is_asked_of_the_file_it_names(request_text: str, expected: list) -> None:
     assert steps(plan(request_text)) == expected
+
+
+@pytest.mark.parametrize(("request_text", "expected"), [
+    # "recognize" was read as audio classification beside the transcript
+    ("Recognize the speech in voice.wav and summarize it.", ["automatic-speech-recognition", "summarization"]),
+    ("Identify the named entities in the transcript of call.wav.",
+     ["automatic-speech-recognition", "token-classification"]),
+    ("identify the bird in birdsong.wav", ["audio-classification"]),
+])
+def test_recognizing_speech_is_transcribing_it(request_text: str, expected: list[str]) -> None:
+    assert [t.task for t in plan(request_text).tasks] == expected
+
+
+@pytest.mark.parametrize(("request_text", "expected"), [
+    # "the object detection results" read as an earlier output's name: no detection, and the
+    # caption was of the depth map
+    ("For photo.jpg I need the object detection results, a depth map and a caption.",
+     [("object-detection", "photo.jpg"), ("depth-estimation", "photo.jpg"), ("image-to-text", "photo.jpg")]),
+    # "segment it" after "estimate its depth" of a generated image: the image, not its depth map
+    ("Generate an image of 'a futuristic city at night', estimate its depth, and segment it.",
+     [("text-to-image", "a futuristic city at night"), ("depth-estimation", Ref(task_id=0)),
+      ("image-segmentation", Ref(task_id=0))]),
+    ("Estimate the depth of room.jpg and then segment the depth map",
+     [("depth-estimation", "room.jpg"), ("image-segmentation", Ref(task_id=0))]),
+])
+def test_maps_of_one_picture_are_made_side_by_side(request_text: str, expected: list) -> None:
+    assert [(t.task, next(iter(t.args.values()))) for t in plan(request_text).tasks] == expected

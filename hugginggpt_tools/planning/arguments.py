@@ -107,11 +107,27 @@ class PlanBuilder(TextArguments, QuestionArguments, OutputLinking):
             found = self._take(clause.resources, mods, reuse=True)
             if found is None and made_by in MAPS:
                 # "segment the person in portrait.jpg and estimate the depth": of the photo, not the mask
-                found = self._take(range(self.req.own), mods, reuse=True)
+                found = self._take(range(self.req.own), mods, reuse=True) or self._mapped(latest, mods)
         if found is None and not ORIGINAL.search(clause.lower):
             found = self._latest_output(mods)
         return (found or self._take(self._all(), mods) or self._take(clause.resources, mods, reuse=True)
                 or self._take(self._all(), mods, reuse=True) or self._latest_output(mods, primary=False))
+
+    def _mapped(self, ref: str | None, modalities: Sequence[str]) -> str | None:
+        """The input the map that ``ref`` names was made of, when of ``modalities``: "generate an image
+        of a city, estimate its depth, and segment it" segments the generated image, not its depth map."""
+        k = reference_id(ref) if ref is not None else None
+        if k is None:
+            return None
+        task = self.tasks[k]
+        source = task["args"].get(TASK_TYPES[task["task"]].args[0].name)
+        if source is None:
+            return None
+        j = reference_id(source)
+        if j is not None:
+            made = self.vocab.outputs.get(self.tasks[j]["task"], ())
+            return source if set(made) & set(modalities) else None
+        return source if any(r.value == source and r.modality in modalities for r in self.req.resources) else None
 
     def _second_text(self, cand: Candidate, first: str | None) -> str | None:
         """Sentence similarity's second text: another quote, or an earlier text output than the first."""

@@ -393,6 +393,9 @@ CUES: tuple[Cue, ...] = tuple(
             (r"detect(?:s|ed|ing)? (?:all |any |every |the )*(?:people|persons|humans|faces|pedestrians|cars|vehicles|"
              r"animals)|(?:find|spot|locate|count|mark|box|highlight) (?:all |any |every )?(?:of )?(?:the )?(?:\w+ )?faces",
              1.3))
+    # "I need the object detection results, a depth map and a caption" ("the detection results" reads
+    # as an earlier output's name)
+    + [Cue(r"object[- ]detection", 1.5, ("object-detection",), names_results=True)]
     + _cues("object-detection", (r"objects?|items|locat(?:e|ing)|locali[sz](?:e|ation)|faces?|positions?", 0.9),
             fallback=True)
     + _cues("image-classification",
@@ -407,7 +410,9 @@ CUES: tuple[Cue, ...] = tuple(
              r"(?:object|item|thing)", 1.0))
     + _cues(("image-classification", "audio-classification"),
             (r"(?:what|which) (?:kind|type|sort|breed|species|category|class|genre) of", 0.9),
-            (r"recogni[sz](?:e|ion)|identif(?:y|ication)", 0.5))
+            # not "recognize the speech in voice.wav" (its words), "identify the named entities"
+            (r"(?:recogni[sz](?:e|ion)|identif(?:y|ication))(?! (?:of )?(?:the |all |any |its |his |her |their )?(?:speech|"
+             r"spoken|words?|what(?:'s| is| was| they| he| she| people)|named|entit(?:y|ies)|names|text|writing|dates)\b)", 0.5))
     + _cues("image-to-text", (r"ocr|optical character|image[- ]to[- ]text|text extraction|alt[- ]texts?", 1.5))
     # a picture's caption, a video's (or recording's) captions: its words
     + _cues(("image-to-text", "automatic-speech-recognition"), (r"captions?|captioning", 1.5))
@@ -473,6 +478,9 @@ CUES: tuple[Cue, ...] = tuple(
              r"(?:tell|show) (?:me|us) what \ue000\d+\ue001 (?:says|said|reads)(?! about)", 1.3))
     + _cues("automatic-speech-recognition",
             (r"speech[- ]to[- ]text|speech recognition|asr|dictation|subtitles?", 1.4),
+            # "recognize the speech in voice.wav", "identify what is being said"
+            (r"(?:recogni[sz]e|identify|detect|pick up|make out) (?:the |all |any )?(?:speech|spoken words|words spoken|"
+             r"what(?:'s| is| was) (?:being )?(?:said|spoken))", 1.3),
             (r"what (?:\w+ ){0,3}(?:did|does|do|is|was|were|are) (?:\w+ ){0,2}(?:say|says|said|saying|talk(?:ing)? about)|"
              r"what (?:\w+ ){0,2}(?:said|says)|what (?:the |this |that )?(?:\w+ )?(?:in|on) \ue000\d+\ue001 (?:says|said|is saying|"
              r"was saying)|(?<!understand )(?<!hear )(?<!follow )(?<!catch )what(?:'s| is| was) (?:being )?(?:said|spoken)|spoken (?:words|content)", 1.0),
@@ -691,12 +699,15 @@ _PARTICIPLES = (r"detected|segmented|classified|generated|edited|enhanced|transl
                 r"final|improved|processed|synthesi[sz]ed|converted|estimated|predicted|obtained")
 _OUTPUT_NOUNS = (r"summary|summaries|captions?|transcripts?|transcriptions?|translations?|descriptions?|depth maps?|versions?|"
                  r"segmentation|classification|detections?|answers?|results?|outputs?")
+_TASK_NAMES = (r"(?:object|image|audio|text|token|tabular) (?:detection|classification|segmentation)|depth estimation|"
+               r"speech recognition")
+"""Task names that end in an output's noun ("the object detection results" asks for a detection)."""
 RESULT_PHRASE = re.compile(
     r"(?<!\w)(?:recorded|phone|audio|video|important|recent|long|short|whole|entire) (?:\w+ )?(?:conversations?|"
     r"dialog(?:ue)?s?|discussions?|chats?)(?!\w)|(?<!\w)(?:recording|audio|file|clip|video) of (?:a |an |the |my |our )?"
     r"(?:\w+ )?(?:conversations?|dialog(?:ue)?s?|discussions?|chats?)(?!\w)"
     rf"|(?<!\w)(?:the|this|that|these|those|its|their|resulting|above)\s+(?:(?:{_PARTICIPLES})\s+)+[\w-]+"
-    rf"|(?<!\w)(?:the|this|that|these|those|its|their)\s+(?:\w+\s+)?(?:{_OUTPUT_NOUNS})(?!\s+(?:of|for)\b)(?![\w-])"
+    rf"|(?<!\w)(?:the|this|that|these|those|its|their)\s+(?!{_TASK_NAMES})(?:\w+\s+)?(?:{_OUTPUT_NOUNS})(?!\s+(?:of|for)\b)(?![\w-])"
 )
 """A phrase naming an earlier task's output ("the generated image", "the summary") or a recording
 ("a recorded conversation"): its words are not cues for a new task."""
