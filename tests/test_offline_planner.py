@@ -415,9 +415,9 @@ def test_a_given_file_whose_name_has_other_signs_is_found_whole(name: str) -> No
 
 
 def test_a_question_without_its_question_mark_is_still_asked() -> None:
-    """"what's in this picture" with a picture given planned nothing."""
+    """"what's in this picture" with a picture given planned nothing; it asks for a description."""
     p = plan("what's in this picture", ("portrait.jpg",))
-    assert steps(p) == [("visual-question-answering", {"image": "portrait.jpg", "text": "what's in this picture?"})]
+    assert steps(p) == [("image-to-text", {"image": "portrait.jpg"})]
     assert steps(plan("how many people are in crowd.jpg")) == steps(plan("how many people are in crowd.jpg?"))
 
 
@@ -1155,7 +1155,9 @@ def test_an_open_question_lacks_no_input() -> None:
     for request in ("Who wrote Hamlet?", "What's the weather like tomorrow?"):
         p = OfflinePlanner().plan(request)
         assert p.tasks == [] and p.missing == [], request
-    assert OfflinePlanner().plan("What is in this picture?").missing[0].startswith("visual-question-answering needs an image")
+    assert OfflinePlanner().plan("How many people are in this picture?").missing[0].startswith(
+        "visual-question-answering needs an image")
+    assert OfflinePlanner().plan("What is in this picture?").missing[0].startswith("image-to-text needs an image")
 
 
 def test_what_a_clause_asks_to_be_told_beats_the_earlier_result_it_names() -> None:
@@ -2131,9 +2133,11 @@ def test_an_indirect_question_with_a_verb_is_put_with_does(wanted: str, question
 
 
 def test_a_question_asked_politely_is_put_as_a_question() -> None:
-    """"Can you tell me what this image shows?" asked "What this image shows?"."""
-    p = plan("Can you tell me what this image shows? cat.jpg")
-    assert ("visual-question-answering", {"image": "cat.jpg", "text": "What does this image show?"}) in steps(p)
+    """"Can you tell me what this sign shows?" asked "What this sign shows?"; what the image shows
+    is its description."""
+    p = plan("Can you tell me what this sign shows? street.jpg")
+    assert ("visual-question-answering", {"image": "street.jpg", "text": "What does this sign show?"}) in steps(p)
+    assert steps(plan("Can you tell me what this image shows? cat.jpg")) == [("image-to-text", {"image": "cat.jpg"})]
 
 
 @pytest.mark.parametrize("question", ["What were the March sales for the South region?", "What did the boss says?",
@@ -2379,3 +2383,18 @@ def test_recognizing_speech_is_transcribing_it(request_text: str, expected: list
 ])
 def test_maps_of_one_picture_are_made_side_by_side(request_text: str, expected: list) -> None:
     assert [(t.task, next(iter(t.args.values()))) for t in plan(request_text).tasks] == expected
+
+
+@pytest.mark.parametrize(("request_text", "expected"), [
+    # a caption and a question "What's in the picture?" both, the post written from the caption
+    ("I took a photo of my shop window, shop.jpg. Could you tell me what's in the picture, and then write a catchy "
+     "post about it?", ["image-to-text", "text-generation"]),
+    ("Generate a depth map from the photo beach.jpg and tell me what the photo is of.",
+     ["depth-estimation", "image-to-text"]),
+    ("I want to know where the objects are in park.jpg and what the image as a whole depicts.",
+     ["object-detection", "image-to-text"]),
+    # a question about one thing in the picture stays a question
+    ("What's in the picture on the wall? room.jpg", ["visual-question-answering"]),
+])
+def test_what_a_picture_shows_is_its_description(request_text: str, expected: list[str]) -> None:
+    assert [t.task for t in plan(request_text).tasks] == expected

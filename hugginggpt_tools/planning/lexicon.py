@@ -384,7 +384,7 @@ CUES: tuple[Cue, ...] = tuple(
     + _cues("object-detection",
             (r"object[- ]detection|bounding box(?:es)?|boxes|detect(?:s|ed|ing)? (?:all |any |the |every )*objects?|"
              r"(?:identify|find|recogni[sz]e|spot|list|locate|pinpoint|point out|tell me|show me|name) (?:all |any |the |every |different |"
-             r"various |distinct )*(?:objects|items)", 1.5),
+             r"various |distinct )*(?:objects|items)|where (?:the |all |each )?(?:\w+ )?(?:objects|items) (?:are|sit|lie)\b", 1.5),
             (r"detect(?:s|ed|ing|ion)?|detector|box(?:es)?|(?:draw|put|place) (?:a )?boxes", 0.9),
             (r"(?:which|what) (?:objects|items|things)", 1.2),
             (r"(?:find|spot|locate|identify|count|mark|detect|box|highlight|pinpoint) (?:all |every |each |any )"
@@ -447,6 +447,12 @@ CUES: tuple[Cue, ...] = tuple(
     + _cues("summarization", (r"(?:give|send|show|make|want|need|get) (?:me |us )?(?:the |a )?(?:short|shorter|brief|"
                               r"condensed|cliff ?notes?) version", 1.2), names_results=True)
     + _cues(("image-to-text", "text-generation"), (r"descriptions?", 0.8))
+    # "tell me what's in the picture", "what the photo is of", "what the image as a whole depicts": a
+    # description of it, not a question (a question about one thing in it goes on: "what's in the box")
+    + _cues("image-to-text",
+            (rf"what(?:'s| is) (?:in|on) (?:the|this|that|my|your) (?:{_IMAGE_NOUNS})(?=\s*(?:[?.!,;]|$|and\b|then\b))|"
+             rf"what (?:the|this|that|my) (?:{_IMAGE_NOUNS}) (?:(?:as a whole|overall) )?(?:shows|depicts|is of|"
+             rf"is showing|contains)\b", 1.3))
     # "tell me about the painting in art.jpg": what the picture shows (a recording or a video: what it
     # says; a text file: its gist); "what is notes.txt about?", "explain notes.txt", "what happens in
     # video.mp4"
