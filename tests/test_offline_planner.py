@@ -2398,3 +2398,20 @@ def test_maps_of_one_picture_are_made_side_by_side(request_text: str, expected: 
 ])
 def test_what_a_picture_shows_is_its_description(request_text: str, expected: list[str]) -> None:
     assert [t.task for t in plan(request_text).tasks] == expected
+
+
+@pytest.mark.parametrize(("request_text", "expected"), [
+    # "the original caption" was the translation of it
+    ("Caption photo.jpg, translate the caption into French, and also create a video from the original caption.",
+     ("text-to-video", Ref(task_id=0))),
+    # "the English sentence", "the first one": the user's quote, not an earlier task's output
+    ("Translate 'The museum opens at nine' into Spanish, and also read the English sentence aloud.",
+     ("text-to-speech", "The museum opens at nine")),
+    ("Check how similar 'I love hiking' and 'Mountain trekking is my passion' are. Then translate the first one "
+     "into German.", ("translation", "I love hiking")),
+    ("Check how similar 'I love hiking' and 'Mountain trekking is my passion' are. Then translate the latter "
+     "into German.", ("translation", "Mountain trekking is my passion")),
+])
+def test_a_text_named_as_the_original_is_not_an_earlier_output(request_text: str, expected: tuple) -> None:
+    last = plan(request_text).tasks[-1]
+    assert (last.task, last.args["text"]) == expected

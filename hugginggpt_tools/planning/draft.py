@@ -42,6 +42,12 @@ OUTPUT_KINDS = {"transcript": _ASR, "transcripts": _ASR, "transcription": _ASR, 
 OUTPUT_KIND_RE = re.compile(r"(?<!\w)(?:the|that|this|your|its) (?:\w+ )?(transcripts?|transcriptions?|captions?|"
                             r"descriptions?|translations?|summary|summaries|answers?)(?!\w)")
 """An earlier output named by its kind ("the transcript"), and the task types that make it."""
+OWN_TEXT_RE = re.compile(
+    r"(?<!\w)the (?:(?P<which>first|second|former|latter|last)(?: one| sentence| text| phrase| quote|(?<=former)|"
+    r"(?<=latter))|"
+    r"(?:original )?(?:english|source|untranslated|quoted) (?:sentence|text|phrase|version|line|quote)|"
+    r"(?:original|untranslated|quoted) (?:sentence|text|phrase|line|quote))(?!\w)")
+"""A clause naming a text the request quotes as the user's own: "the English sentence", "the first one"."""
 MAPS = frozenset({"image-segmentation", "depth-estimation", "object-detection"})
 """Tasks whose picture maps what they found in their input; a next task asks of the input, unless it
 refers to the map."""

@@ -13,7 +13,7 @@ from typing import Any, Sequence
 from ..dag import descendants, reference_id, renumber_references, toposort
 from ..tasks import TASK_TYPES, ArgSpec
 from .clauses import is_question
-from .draft import MAPS, TEXT_RESULT_RE, PlanDraft, refs, task_dict
+from .draft import MAPS, OWN_TEXT_RE, TEXT_RESULT_RE, PlanDraft, refs, task_dict
 from .lexicon import LABEL_TASKS, PROMPT_TASKS, QUESTION_TASKS, RESULT_PHRASE
 
 _SECOND_TEXT_TASKS = frozenset({"visual-question-answering", "document-question-answering", "sentence-similarity"})
@@ -152,6 +152,8 @@ class OutputLinking(PlanDraft):
             return False
         if value in {self.req.resources[i].value for i in self._several_given(clause, spec.modalities)}:
             return False  # "summarize these documents": a given file the clause speaks of
+        if self.feed_from_missing and spec.modality == "text" and OWN_TEXT_RE.search(clause.lower):
+            return False  # "also read the English sentence aloud": the quote, named as the user's own
         if any(r.value == value for r in self.req.resources):
             return True
         if spec.modality != "text":

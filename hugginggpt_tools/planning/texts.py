@@ -15,7 +15,17 @@ import re
 from ..dag import reference_ids
 from ..tasks import TASK_TYPES
 from .clauses import Clause, mask
-from .draft import DESCRIBED_TASKS, OUTPUT_KIND_RE, PLURAL_RE, READS_PROSE, Missing, PlanDraft, clean, kinds_named
+from .draft import (
+    DESCRIBED_TASKS,
+    OUTPUT_KIND_RE,
+    OWN_TEXT_RE,
+    PLURAL_RE,
+    READS_PROSE,
+    Missing,
+    PlanDraft,
+    clean,
+    kinds_named,
+)
 from .intents import Candidate, asks_for_something
 from .lexicon import ANAPHORA, FIGURES, MODALITY_HINTS, ORIGINAL, PROMPT_TASKS, QUESTION_TASKS, language_spans
 from .questions import as_question
@@ -117,7 +127,11 @@ class TextArguments(PlanDraft):
         # "find the names in people.csv": a table file named in the clause is a text too
         found = found or self._take(clause.resources, ["table"])
         if found is None and ORIGINAL.search(clause.lower):
-            found = self._take(self._all(), ["text"], reuse=True)
+            # "also create a video from the original caption": the caption, not its translation
+            found = (self._named_output(clause) if OUTPUT_KIND_RE.search(clause.lower) else None) \
+                or self._take(self._all(), ["text"], reuse=True)
+        if found is None and self.feed_from_missing:
+            found = self._own_text_named(clause)
         # a prompt is the clause's own words, unless it refers back or is about a file it names
         # ("write a poem about photo.jpg": about what the photo shows)
         prompt = cand.task in PROMPT_TASKS and not any(
@@ -240,6 +254,20 @@ class TextArguments(PlanDraft):
     def _only_an_instruction(self, clause: Clause) -> bool:
         """Whether the clause is too short to hold the text it works on ("now read that aloud")."""
         return ":" not in clause.masked and len(self._clause_text(clause).split()) <= _INSTRUCTION_WORDS
+
+    def _own_text_named(self, clause: Clause) -> str | None:
+        """A text the request quotes that the clause names as the user's own ("also read the English
+        sentence aloud" after translating it; "then translate the first one" of two compared): the
+        quote itself, not an earlier task's output."""
+        named = OWN_TEXT_RE.search(clause.lower)
+        quotes = [i for i in range(self.req.own) if self.req.resources[i].kind == "quote"
+                  and self.req.resources[i].modality == "text" and i not in clause.resources]
+        if named is None or not quotes:
+            return None
+        if named.group("which"):
+            which = {"first": 0, "former": 0, "second": 1, "latter": -1, "last": -1}[named.group("which")]
+            return self._take([quotes[which]], ["text"], reuse=True) if len(quotes) > 1 else None
+        return self._take(quotes[:1], ["text"], reuse=True) if len(quotes) == 1 else None
 
     def _named_output(self, clause: Clause) -> str | None:
         """The latest output of this plan of the kind the clause names ("read the summary of the
