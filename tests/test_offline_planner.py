@@ -2415,3 +2415,16 @@ def test_what_a_picture_shows_is_its_description(request_text: str, expected: li
 def test_a_text_named_as_the_original_is_not_an_earlier_output(request_text: str, expected: tuple) -> None:
     last = plan(request_text).tasks[-1]
     assert (last.task, last.args["text"]) == expected
+
+
+def test_both_files_named_before_are_each_described_and_compared() -> None:
+    """"Describe both" of day.jpg and night.jpg named in a clause asking nothing captioned one, and the
+    similarity had no second text."""
+    p = plan("I have two photos, day.jpg and night.jpg. Describe both and tell me how similar the descriptions are.")
+    assert steps(p) == [("image-to-text", {"image": "day.jpg"}), ("image-to-text", {"image": "night.jpg"}),
+                        ("sentence-similarity", {"text": Ref(task_id=1), "text2": Ref(task_id=0)})]
+
+
+def test_into_both_languages_is_one_translation_each() -> None:
+    p = plan("Translate hello.txt into both French and German")
+    assert [t.args.get("target_language") for t in p.tasks] == ["French", "German"]

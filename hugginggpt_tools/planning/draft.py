@@ -67,6 +67,8 @@ _THESE_FILES_RE = re.compile(r"(?<!\w)(?:these|those|both|each|every|all(?: of)?
                              r"pictures?|pics|photographs|screenshots|scans|pages|recordings|files|clips|videos|"
                              r"tracks|songs|documents)(?!\w)")
 """Words that point at several files named before ("how many zebras are in these pictures?")."""
+_BOTH_RE = re.compile(r"(?<!\w)(?:both|each of them|all of them|them both|them all|the two|all three)(?! \w+ (?:and|&)\b)(?!\w)")
+"""Words that point at the files named before as a group ("describe both"; not "both French and German")."""
 TEXT_RESULT_RE = re.compile(
     r"(?<!\w)(?:(?:the|that|this|its|your|their|these|those|resulting|generated)\s+(?:\w+\s+)?(?:answers?|labels?|"
     r"results?|captions?|text|reply|replies|response|summary|transcript(?:ion)?|translation|description|"
@@ -313,7 +315,8 @@ class PlanDraft:
         if not _SEVERAL_INPUTS_RE.search(clause.lower):
             return set()
         tasked = {i for c in self.clauses if c is not None for i in c.resources}
-        named = bool(_THESE_FILES_RE.search(clause.lower))  # "these pictures", not "them"
+        # "these pictures", "describe both" (of day.jpg and night.jpg named before), not "them"
+        named = bool(_THESE_FILES_RE.search(clause.lower) or _BOTH_RE.search(clause.lower))
         given = {i for i, r in enumerate(self.req.resources) if r.modality in modalities
                  and (not r.mentioned or named and r.kind == "file" and i < self.req.own and i not in tasked)}
         return given if len(given) > 1 else set()

@@ -723,7 +723,7 @@ ORIGINAL = re.compile(r"(?<!\w)(?:original|initial|source|uploaded|raw|unedited|
 """Words by which a clause refers to the user's own input rather than an earlier task's output."""
 
 _VARIETY = r"(?:(?:simplified|traditional|brazilian|european|mexican|latin american|modern|standard|formal|informal) )?"
-_LANGUAGE_LIST = (rf"\s+{_VARIETY}({_LANG})(?!\w)((?:\s*(?:,|\band\b|\bas well as\b|\bplus\b|&)\s*(?:and\s+)?"
+_LANGUAGE_LIST = (rf"\s+(?:(?:both|each of|all of|all three of) )?{_VARIETY}({_LANG})(?!\w)((?:\s*(?:,|\band\b|\bas well as\b|\bplus\b|&)\s*(?:and\s+)?"
                   rf"{_VARIETY}(?:{_LANG})(?!\w))*)")
 _TARGET_PATTERNS = (re.compile(rf"(?<!\w)(?:into|to){_LANGUAGE_LIST}", re.IGNORECASE),
                     re.compile(rf"(?<!\w)in{_LANGUAGE_LIST}", re.IGNORECASE),
