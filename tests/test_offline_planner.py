@@ -2428,3 +2428,14 @@ def test_both_files_named_before_are_each_described_and_compared() -> None:
 def test_into_both_languages_is_one_translation_each() -> None:
     p = plan("Translate hello.txt into both French and German")
     assert [t.args.get("target_language") for t in p.tasks] == ["French", "German"]
+
+
+@pytest.mark.parametrize(("request_text", "expected"), [
+    # the node model dropped "read it to me" (0.13), its cue too weak to keep it
+    ("Is there any text in note.jpg? If so, read it to me.", ["image-to-text", "text-to-speech"]),
+    # "each segmented region" named the segmentation's output: no caption was planned
+    ("Segment street.jpg and then describe each segmented region.", ["image-segmentation", "image-to-text"]),
+])
+def test_a_later_step_on_a_result_is_kept(request_text: str, expected: list[str]) -> None:
+    p = plan(request_text)
+    assert [t.task for t in p.tasks] == expected and p.tasks[1].dep == [0]

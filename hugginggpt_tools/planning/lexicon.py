@@ -593,7 +593,9 @@ CUES: tuple[Cue, ...] = tuple(
              r"caption|answer|story|poem|notes?|paragraph|letter|message|email|article|report|essay|document|"
              r"chapter|speech|script|review|post)\b))", 1.2),
             (r"speak|spoken|pronounc(?:e|ed|iation)|narrat(?:e|es|ed|ion|or)|voice[- ]?over|audiobook|"
-             r"synthesi[sz]e (?:speech|voice|audio)|read (?:it|this|that|them) to me", 1.0),
+             r"synthesi[sz]e (?:speech|voice|audio)", 1.0),
+            # "if so, read it to me": speech outright
+            (r"read (?:it|this|that|them) (?:out )?to (?:me|us)", 1.3),
             # "summarize recipe.txt and say it loud for me"
             (r"say (?:it|this|that|them)(?: out)? loud(?:ly)?", 1.3),
             # "then read the summary to me" (its output's name blanked)
@@ -712,7 +714,7 @@ RESULT_PHRASE = re.compile(
     r"(?<!\w)(?:recorded|phone|audio|video|important|recent|long|short|whole|entire) (?:\w+ )?(?:conversations?|"
     r"dialog(?:ue)?s?|discussions?|chats?)(?!\w)|(?<!\w)(?:recording|audio|file|clip|video) of (?:a |an |the |my |our )?"
     r"(?:\w+ )?(?:conversations?|dialog(?:ue)?s?|discussions?|chats?)(?!\w)"
-    rf"|(?<!\w)(?:the|this|that|these|those|its|their|resulting|above)\s+(?:(?:{_PARTICIPLES})\s+)+[\w-]+"
+    rf"|(?<!\w)(?:the|this|that|these|those|its|their|resulting|above|each|every|all(?: the)?)\s+(?:(?:{_PARTICIPLES})\s+)+[\w-]+"
     rf"|(?<!\w)(?:the|this|that|these|those|its|their)\s+(?!{_TASK_NAMES})(?:\w+\s+)?(?:{_OUTPUT_NOUNS})(?!\s+(?:of|for)\b)(?![\w-])"
 )
 """A phrase naming an earlier task's output ("the generated image", "the summary") or a recording
