@@ -210,6 +210,11 @@ def content_modality(path: str | Path) -> str | None:
     return None if kind is None else "text" if kind[0] == "document" else kind[0]
 
 
+def any_os_path(path: str) -> PurePosixPath:
+    """``path`` as written by any system (``C:\\scans\\a.png`` or ``scans/a.png``), for its name and stem."""
+    return PurePosixPath(path.replace("\\", "/"))
+
+
 _GIVEN_KINDS: contextvars.ContextVar[Mapping[str, str]] = contextvars.ContextVar("given_kinds", default={})
 """The modality of each file given with the request whose name has no suffix, by its name (:func:`given_files`)."""
 
@@ -217,7 +222,7 @@ _GIVEN_KINDS: contextvars.ContextVar[Mapping[str, str]] = contextvars.ContextVar
 def given_modality(name: str) -> str | None:
     """What the given file ``name`` (a name with no suffix) holds by its content, while planning
     (:func:`given_files`); None for another name, or outside planning."""
-    return _GIVEN_KINDS.get().get(PurePosixPath(name.strip().replace("\\", "/")).name)
+    return _GIVEN_KINDS.get().get(any_os_path(name.strip()).name)
 
 
 @contextlib.contextmanager
@@ -234,5 +239,5 @@ def given_files(paths: Iterable[str | Path]) -> Iterator[dict[str, str]]:
         _GIVEN_KINDS.reset(token)
 
 
-__all__ = ["FILE_NAME_RE", "TEXT_MEDIA_TYPES", "check_file_kind", "content_kind", "content_modality", "file_modality",
+__all__ = ["FILE_NAME_RE", "TEXT_MEDIA_TYPES", "any_os_path", "check_file_kind", "content_kind", "content_modality", "file_modality",
            "given_files", "given_modality", "is_text_type", "kind_of", "name_modality", "sniff_kind", "sniff_suffix"]

@@ -22,11 +22,11 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Sequence
 
 from ..asking import JUDGED_TASKS, judgements_asked
 from ..dag import MAX_TASKS, reference_id
+from ..filekinds import any_os_path
 from ..schemas import TEXTS_SEPARATOR
 from ..tasks import TASK_TYPES, ArgSpec
 from .clauses import Clause, RequestText, is_question
@@ -161,7 +161,7 @@ class PlanBuilder(TextArguments, QuestionArguments, OutputLinking):
                     after = self.missing[-1].task if spec.name == "text" and self.missing else None
                     words = self._clause_text(cand.clause) or cand.clause.masked
                     given = () if spec.modality == "text" else tuple(
-                        (PurePosixPath(r.value.replace("\\", "/")).name, r.modality)
+                        (any_os_path(r.value).name, r.modality)
                         for r in self.req.resources[:self.req.own] if r.kind == "file" and r.modality not in spec.modalities)
                     self.missing.append(Missing(cand.task, words, spec.name, spec.modality, after, given))
                 return None

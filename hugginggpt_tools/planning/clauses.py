@@ -15,6 +15,7 @@ from typing import Collection, Sequence
 
 from langchain_core.messages import BaseMessage
 
+from ..filekinds import any_os_path
 from .resources import Resource, find_resources, quoted_spans
 
 PLACEHOLDER_RE = re.compile("\ue000(\\d+)[\ue001\ue002]")
@@ -411,18 +412,14 @@ def read_request(request: str, files: Sequence[str] = (), chat_history: Sequence
     clauses = split_clauses(mask(request, resources), questions)
     before = {name for m in chat_history if m.type == "human" for name in _given(m)}
     carried = frozenset(k for k, r in enumerate(resources[:own])
-                        if r.kind == "file" and not r.mentioned and _base_name(r.value) in before)
+                        if r.kind == "file" and not r.mentioned and any_os_path(r.value).name in before)
     return RequestText(request, resources, clauses, own, last, earlier, carried)
 
 
 def _given(message: BaseMessage) -> list[str]:
     """The names of the files given with a human turn (:data:`GIVEN`), or [] (a client's own history)."""
     given = message.additional_kwargs.get(GIVEN)
-    return [_base_name(str(name)) for name in given] if isinstance(given, list) else []
-
-
-def _base_name(path: str) -> str:
-    return path.replace("\\", "/").rsplit("/", 1)[-1]
+    return [any_os_path(str(name)).name for name in given] if isinstance(given, list) else []
 
 
 __all__ = ["FILES_LINE", "GIVEN", "IMPERATIVE_RE", "NO_RESULT", "OUTPUTS", "PLACEHOLDER_RE", "READ_AS", "Clause", "RequestText", "history_resources", "is_question", "mask", "read_request", "split_clauses"]

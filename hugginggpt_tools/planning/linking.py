@@ -7,10 +7,10 @@ order where each comes after those it uses (:meth:`OutputLinking.link_unused_out
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
 from typing import Any, Sequence
 
 from ..dag import descendants, reference_id, renumber_references, toposort
+from ..filekinds import any_os_path
 from ..tasks import TASK_TYPES, ArgSpec
 from .clauses import is_question
 from .draft import MAPS, OWN_TEXT_RE, TEXT_RESULT_RE, PlanDraft, refs, task_dict
@@ -28,7 +28,7 @@ def _preds(tasks: Sequence[dict[str, Any]]) -> dict[int, set[int]]:
 def _names_file(text: str, value: str) -> bool:
     """Whether ``text`` names the file ``value`` by its name's words ("from the email" for email.txt,
     "the meeting notes" for meeting_notes.txt)."""
-    stem = " ".join(re.split(r"[\W_]+", PurePosixPath(value.replace("\\", "/")).stem.lower())).strip()
+    stem = " ".join(re.split(r"[\W_]+", any_os_path(value).stem.lower())).strip()
     if len(stem) < 3 or not re.fullmatch(r"[a-z ]+", stem):
         return False
     return bool(re.search(rf"(?<!\w)(?:the|this|that|my|your|our|his|her|their) (?:\w+ )?{re.escape(stem)}s?(?!\w)", text))

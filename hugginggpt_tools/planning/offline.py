@@ -547,7 +547,7 @@ def _family_supported(found: set[str], probs: Mapping[str, float], threshold: fl
 def _starved_feeders(builder: PlanBuilder, first: PlanBuilder, kept: frozenset[str]) -> set[str]:
     """The rules' intents left out of ``kept`` whose outputs, in the rules' plan (``first``), fed
     a task that ``builder`` now leaves out for want of an input."""
-    starved = {m.task for m in builder.missing} - {m.task for m in first.missing}
+    starved = _newly_missing(builder, first)
     tasks = {t["id"]: t for t in first.tasks}
     return {intent for t in first.tasks if t["task"] in starved
             for dep in t["dep"] if dep in tasks
@@ -557,8 +557,13 @@ def _starved_feeders(builder: PlanBuilder, first: PlanBuilder, kept: frozenset[s
 def _unfed_additions(added: Sequence[str], builder: PlanBuilder, first: PlanBuilder) -> set[str]:
     """The node model's additions that ``builder`` left out for want of an input the rules' plan
     (``first``) did not lack."""
-    unfed = {m.task for m in builder.missing} - {m.task for m in first.missing}
+    unfed = _newly_missing(builder, first)
     return {i for i in added if INTENTS.get(i) in unfed}
+
+
+def _newly_missing(builder: PlanBuilder, first: PlanBuilder) -> set[str]:
+    """The task types ``builder`` leaves out for want of an input that the rules' plan (``first``) did not."""
+    return {m.task for m in builder.missing} - {m.task for m in first.missing}
 
 
 def _family_mates(intents: set[str], found: set[str]) -> set[str]:

@@ -13,7 +13,7 @@ from typing import Iterable, Literal, Sequence
 from urllib.parse import urlparse
 
 from ..artifacts import guess_modality
-from ..filekinds import FILE_NAME_RE
+from ..filekinds import FILE_NAME_RE, any_os_path
 from ..filekinds import name_modality as file_modality
 
 ResourceKind = Literal["file", "url", "quote"]
@@ -108,7 +108,7 @@ def _match_given(resource: Resource, files: Iterable[str]) -> Resource:
     if resource.kind != "file":
         return resource
     for path in files:
-        if PurePosixPath(path.replace("\\", "/")).name == PurePosixPath(resource.value).name:
+        if any_os_path(path).name == PurePosixPath(resource.value).name:
             return Resource(path, resource.modality, "file", resource.start, resource.end)
     return resource
 
@@ -200,7 +200,7 @@ def _spaced_given(text: str, files: Sequence[str], taken: list[tuple[int, int]])
     found = []
     quotes = quoted_spans(text)
     for path in files:
-        name = PurePosixPath(path.replace("\\", "/")).name
+        name = any_os_path(path).name
         if FILE_NAME_RE.fullmatch(name):
             continue
         for m in re.finditer(rf"(?<![\w/.~-])(?:[\w.~-]+/)*{re.escape(name)}(?![\w/-])", text, re.IGNORECASE):
@@ -230,7 +230,7 @@ def _described_given(text: str, files: Sequence[str], taken: list[tuple[int, int
         return []
     spans: dict[tuple[int, int], list[str]] = {}
     for path in files:
-        stem = PurePosixPath(path.replace("\\", "/")).stem.lower()
+        stem = any_os_path(path).stem.lower()
         words = [w for w in re.split(r"[^a-z]+", stem) if w]
         runs = [words[i:i + n] for n in (2, 1) for i in range(len(words) - n + 1)]
         for run in runs:
@@ -263,8 +263,8 @@ def find_resources(text: str, files: Iterable[str] = ()) -> list[Resource]:
     taken: list[tuple[int, int]] = []
     found = _spaced_given(text, files, taken) + _urls(text, taken) + _quotes(text, taken) + _files(text, taken)
     found += _labelled(text, taken) or _supplied(text, taken)
-    named = {PurePosixPath(r.value.replace("\\", "/")).name for r in found if r.kind == "file"}
-    found += _described_given(text, [f for f in files if PurePosixPath(f.replace("\\", "/")).name not in named], taken)
+    named = {any_os_path(r.value).name for r in found if r.kind == "file"}
+    found += _described_given(text, [f for f in files if any_os_path(f).name not in named], taken)
     found = sorted((_match_given(r, files) for r in found), key=lambda r: r.start)
     mentioned = {r.value for r in found}
     for path in files:
