@@ -34,12 +34,16 @@ def refuse_folder(path: Path, shown: str, listing: bool) -> None:
     it and the fix: one path per file, the first few files in it shown when ``listing``."""
     if not path.is_dir():
         return
-    fix = "give one path per file in it"
-    if listing:
-        inside = [str(Path(shown, p.name)) for p in folder_files(path)]
-        named = ", ".join(repr(f) for f in inside[:3]) + (", ..." if len(inside) > 3 else "")
-        fix += f", e.g. files=[{named}]" if inside else " (it holds no files)"
+    fix = folder_fix(path, shown) if listing else "give one path per file in it"
     raise AgentInputError(f"'files' names the folder {shown!r}, not a file; {fix}.")
+
+
+def folder_fix(path: Path, shown: str) -> str:
+    """The fix for the folder at ``path`` (``shown`` as the input gave it) given as a file: one path per
+    file, its first few files shown."""
+    inside = [str(Path(shown, p.name)) for p in folder_files(path)]
+    named = ", ".join(repr(f) for f in inside[:3]) + (", ..." if len(inside) > 3 else "")
+    return "give one path per file in it" + (f", e.g. files=[{named}]" if inside else " (it holds no files)")
 
 
 def checked_llm(llm: Any) -> Any:
@@ -141,5 +145,5 @@ def _type_of(value: Any) -> str:
     return f"{type(value).__name__} {shown}" if len(shown) <= 60 else f"a {type(value).__name__}"
 
 
-__all__ = ["INPUT_FORMS", "check_components", "checked_llm", "folder_files", "no_input_error", "refuse_empty_input",
+__all__ = ["INPUT_FORMS", "check_components", "checked_llm", "folder_files", "folder_fix", "no_input_error", "refuse_empty_input",
            "refuse_folder"]

@@ -33,7 +33,6 @@ import contextvars
 import functools
 import logging
 import re
-import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -50,7 +49,7 @@ from .retries import RetryPolicy, is_transient, retry_delay
 from .schemas import ArgValue, Candidate, ModelCard, ModelChoice, Plan, Ref, Task, TaskResult, TextTemplate
 from .tasks import find_task, get_task
 from .textlang import detect_languages, foreign_among
-from .workers import DaemonPool
+from .workers import CallCounter, DaemonPool
 
 logger = logging.getLogger(__name__)
 
@@ -80,20 +79,8 @@ def finished_results() -> Iterator[list[TaskResult]]:
         _FINISHED.reset(token)
 
 
-_running_lock = threading.Lock()
-_running = 0
-"""How many calls made through :func:`_to_thread` have not returned yet (:func:`calls_running`)."""
-
-
-def _counted(func: Callable[..., Any], *args: Any) -> Any:
-    global _running
-    with _running_lock:
-        _running += 1
-    try:
-        return func(*args)
-    finally:
-        with _running_lock:
-            _running -= 1
+_RUNNING = CallCounter()
+"""The calls made through :func:`_to_thread` that have not returned yet (:func:`calls_running`)."""
 
 
 def calls_running() -> int:
@@ -105,8 +92,7 @@ def calls_running() -> int:
     after printing the answer and, when some are left, ends the process at once
     (:func:`~hugginggpt_tools.cli.exit_now_if_calls_run`). The chat model calls left running past
     their own limit (:func:`~hugginggpt_tools.llms.calls_running`) are counted too."""
-    with _running_lock:
-        return _running + llm_calls_running()
+    return _RUNNING.running + llm_calls_running()
 
 
 async def _to_thread(func: Callable[..., Any], *args: Any) -> Any:
@@ -117,7 +103,7 @@ async def _to_thread(func: Callable[..., Any], *args: Any) -> Any:
     Context variables (LangChain callbacks, LLM call counting) follow the call, as with
     ``asyncio.to_thread``. The call is counted while it runs (:func:`calls_running`).
     """
-    call = functools.partial(contextvars.copy_context().run, _counted, func, *args)
+    call = functools.partial(contextvars.copy_context().run, _RUNNING.count, func, *args)
     return await asyncio.get_running_loop().run_in_executor(_POOL.get(), call)
 
 

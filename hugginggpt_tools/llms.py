@@ -33,13 +33,12 @@ import concurrent.futures
 import contextlib
 import contextvars
 import json
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from .errors import ConfigError, LLMReplyError, LLMTimeoutError
-from .workers import DaemonPool
+from .workers import CallCounter, in_daemon_thread
 
 T = TypeVar("T")
 
@@ -101,13 +100,19 @@ def timeout_error(llm: Any, timeout_s: float, what: str) -> LLMTimeoutError:
     ``timeout_s``, on one line with how to wait longer."""
     return LLMTimeoutError(
         f"The LLM {model_name(_inner(llm))} did not answer within {timeout_s:g} s{' ' + what if what else ''} "
-        f"(HUGGINGGPT_LLM_TIMEOUT); {_wait_longer(timeout_s)}", timeout_s)
+        f"(HUGGINGGPT_LLM_TIMEOUT); {wait_longer_fix(timeout_s)}", timeout_s)
 
 
-def _wait_longer(timeout_s: float) -> str:
+def wait_longer_fix(timeout_s: float) -> str:
+    """How to give an LLM that did not answer within ``timeout_s`` longer, or what to check."""
     longer = f"{timeout_s * 2:g}"
     return (f"to wait longer, set HUGGINGGPT_LLM_TIMEOUT={longer} (in Python Settings(llm_timeout_s={longer})), else "
             "check that the LLM's server answers (its address, such as OPENAI_BASE_URL, and its status)")
+
+
+ADDRESS_FIX = ("check that OPENAI_BASE_URL points at an OpenAI-compatible server (its address usually ends in /v1), "
+               "or your provider's address setting")
+"""Where to look when an LLM's server answered, but not as a chat API does."""
 
 
 @dataclass
@@ -132,7 +137,7 @@ class LLMRun:
         return LLMTimeoutError(
             f"The LLM {model_name(_inner(llm))} was not asked{' ' + what if what else ''}: it did not answer within "
             f"{limit:g} s{' ' + asked if asked else ''}, earlier in this run (HUGGINGGPT_LLM_TIMEOUT), and is asked "
-            f"again in the next run; {_wait_longer(limit)}", limit)
+            f"again in the next run; {wait_longer_fix(limit)}", limit)
 
 
 _RUN: contextvars.ContextVar[LLMRun | None] = contextvars.ContextVar("hugginggpt_llm_run", default=None)
@@ -187,9 +192,7 @@ def not_json_error(llm: Any, error: BaseException, what: str = "") -> LLMReplyEr
     detail = detail if len(detail) <= 160 else detail[:160] + "..."
     return LLMReplyError(  # the fix first: one-line reports of the error clip it at 200 characters
         f"The LLM {model_name(_inner(llm))}'s server answered with something that is not JSON "
-        f"({type(error).__name__}){' ' + what if what else ''}: check that OPENAI_BASE_URL points at an "
-        f"OpenAI-compatible server (its address usually ends in /v1), or your provider's address setting; "
-        f"its client said: {detail}")
+        f"({type(error).__name__}){' ' + what if what else ''}: {ADDRESS_FIX}; its client said: {detail}")
 
 
 def reply_kind_error(llm: Any, reply: _Reply, what: str = "") -> LLMReplyError:
@@ -199,9 +202,8 @@ def reply_kind_error(llm: Any, reply: _Reply, what: str = "") -> LLMReplyError:
     kind = "an HTML page" if reply.content_type == "text/html" else "a reply"
     return LLMReplyError(
         f"The LLM {model_name(_inner(llm))}'s server at {reply.url} answered with {kind} ({reply.content_type}, "
-        f"status {reply.status}){' ' + what if what else ''}, not as the chat API does (JSON): check that "
-        "OPENAI_BASE_URL points at an OpenAI-compatible server (its address usually ends in /v1), or your "
-        "provider's address setting, and that no proxy's login page stands in the way")
+        f"status {reply.status}){' ' + what if what else ''}, not as the chat API does (JSON): {ADDRESS_FIX}, "
+        "and that no proxy's login page stands in the way")
 
 
 def invoke_within(runnable: Any, value: Any, timeout_s: float, *, llm: Any = None, what: str = "") -> Any:
@@ -267,9 +269,8 @@ def _read_error(llm: Any, error: Exception, replies: list[_Reply], what: str) ->
     return error
 
 
-_calls_lock = threading.Lock()
-_calls = 0
-"""How many calls :func:`_in_daemon_thread` started that have not ended yet (:func:`calls_running`)."""
+_CALLS = CallCounter()
+"""The calls :func:`_in_daemon_thread` runs (:func:`calls_running`)."""
 
 
 def calls_running() -> int:
@@ -277,36 +278,15 @@ def calls_running() -> int:
     :func:`ainvoke_within` for a model without async code): once every run has returned, the calls
     left behind at their time limit that have not ended yet (a thread cannot be stopped).
     :func:`hugginggpt_tools.execution.calls_running` counts them with the runs' model calls."""
-    with _calls_lock:
-        return _calls
+    return _CALLS.running
 
 
 def _in_daemon_thread(call: Callable[[], T]) -> concurrent.futures.Future[T]:
     """The future of ``call()`` run in a daemon thread of its own (:class:`~hugginggpt_tools.workers.DaemonPool`),
     in a copy of the caller's context (LangChain's callbacks and the pipeline's LLM call counting follow
     it): a call that hangs never keeps the process from ending. It is counted (:func:`calls_running`)
-    from now until it ends, also when nobody waits for it any more."""
-    global _calls
-
-    def counted() -> T:
-        global _calls
-        try:
-            return call()
-        finally:
-            with _calls_lock:
-                _calls -= 1
-
-    pool = DaemonPool(1, thread_name_prefix="hugginggpt-llm-call")
-    with _calls_lock:
-        _calls += 1
-    try:
-        return pool.submit(contextvars.copy_context().run, counted)
-    except BaseException:
-        with _calls_lock:
-            _calls -= 1
-        raise
-    finally:
-        pool.shutdown(wait=False)  # the thread ends once the call does
+    while it runs, also when nobody waits for it any more."""
+    return in_daemon_thread(_CALLS.count, call, name="hugginggpt-llm-call")
 
 
 @dataclass(frozen=True)
@@ -388,5 +368,5 @@ def _has_own_async(llm: Any) -> bool:
     return isinstance(model, BaseChatModel) and type(model)._agenerate is not BaseChatModel._agenerate
 
 
-__all__ = ["TIMEOUT_PROVIDERS", "LLMRun", "ainvoke_within", "calls_running", "invoke_within", "llm_run", "llm_timeout",
-           "load_llm", "model_name", "not_json_error", "reply_kind_error", "timeout_error"]
+__all__ = ["ADDRESS_FIX", "TIMEOUT_PROVIDERS", "LLMRun", "ainvoke_within", "calls_running", "invoke_within", "llm_run",
+           "llm_timeout", "load_llm", "model_name", "not_json_error", "reply_kind_error", "timeout_error", "wait_longer_fix"]

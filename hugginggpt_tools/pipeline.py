@@ -13,7 +13,6 @@ task; the answer's ``trace.events`` lists them, one line each.
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import difflib
 import operator
 import os
@@ -35,7 +34,7 @@ from langgraph.types import Command
 from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Required, TypedDict
 
-from .agent_checks import INPUT_FORMS, check_components, checked_llm, folder_files, refuse_empty_input, refuse_folder
+from .agent_checks import INPUT_FORMS, check_components, checked_llm, folder_fix, refuse_empty_input, refuse_folder
 from .artifacts import ArtifactStore
 from .backends import default_backends
 from .backends.base import Backends
@@ -298,10 +297,7 @@ def _unusable(value: str) -> str | None:
     path = Path(value).expanduser()
     try:
         if path.is_dir():
-            inside = [str(Path(value, p.name)) for p in folder_files(path)]
-            named = ", ".join(repr(f) for f in inside[:3]) + (", ..." if len(inside) > 3 else "")
-            return "a folder: give one path per file in it" + (f", e.g. files=[{named}]" if inside else
-                                                                ", it holds no files")
+            return f"a folder: {folder_fix(path, value)}"
         if not path.exists():
             scheme = url_scheme(value) if "://" in value else None
             hint = f"only http(s) URLs are downloaded, not {scheme}" if scheme else did_you_mean(value).strip()
@@ -360,9 +356,8 @@ def _sync(afunc: Callable[..., Awaitable[dict[str, Any]]]) -> Callable[..., dict
             return asyncio.run(afunc(state, config))
         # inside a running loop (Jupyter): the node's own loop runs in a helper thread, a daemon,
         # and an interrupt (Ctrl-C, the kernel's stop button) cancels it rather than waiting
-        from .workers import DaemonPool
+        from .workers import in_daemon_thread
 
-        context = contextvars.copy_context()
         running: dict[str, Any] = {}
         stop = threading.Event()  # interrupted before the helper's loop started: it does not start the node
 
@@ -372,8 +367,7 @@ def _sync(afunc: Callable[..., Awaitable[dict[str, Any]]]) -> Callable[..., dict
                 raise asyncio.CancelledError
             return await afunc(state, config)
 
-        pool = DaemonPool(1, thread_name_prefix="hugginggpt-node")
-        future = pool.submit(context.run, asyncio.run, main())
+        future = in_daemon_thread(asyncio.run, main(), name="hugginggpt-node")
         try:
             return future.result()
         except BaseException:
@@ -382,13 +376,10 @@ def _sync(afunc: Callable[..., Awaitable[dict[str, Any]]]) -> Callable[..., dict
                 with suppress(RuntimeError):  # its loop closed meanwhile: nothing to cancel
                     running["loop"].call_soon_threadsafe(running["task"].cancel)
             raise
-        finally:
-            pool.shutdown(wait=False)
 
     return node
 
 
-_INPUT_FIX = INPUT_FORMS
 _HISTORY_FIX = ("give a list of LangChain messages, ('human' | 'ai', text) pairs, {'role': 'user' | 'assistant', "
                 "'content': text} dicts or strings (the user's turns)")
 
@@ -437,7 +428,7 @@ def check_keys(value: dict[str, Any]) -> None:
     listed = ", ".join(repr(k)[:40] for k in unknown[:5])
     hint = f" ({'; '.join(hints)})" if hints else ""
     raise AgentInputError(f"The agent's input has unknown key(s) {listed}{hint}: it reads 'input', 'files' and "
-                          f"'chat_history' only; {_INPUT_FIX}.")
+                          f"'chat_history' only; {INPUT_FORMS}.")
 
 
 def check_request(request: Any) -> str:
@@ -447,7 +438,7 @@ def check_request(request: Any) -> str:
     The plan node's check of ``input``; the server runs it too, before a run (or a stream) starts.
     """
     if not isinstance(request, str) or not request.strip():
-        raise AgentInputError(f"The input must be a non-empty request string, got {request!r:.80}: {_INPUT_FIX}.")
+        raise AgentInputError(f"The input must be a non-empty request string, got {request!r:.80}: {INPUT_FORMS}.")
     problem = lone_surrogate(request)
     if problem:  # no tokenizer reads it: a TypeError deep in planning otherwise
         raise AgentInputError(problem)
@@ -474,7 +465,7 @@ def _coerce_input(value: Any) -> Any:
     if isinstance(value, (bytes, bytearray, int, float)) or (
             isinstance(value, (list, tuple)) and not any(isinstance(v, Command) for v in value)):
         raise AgentInputError(f"The agent's input must be a dict (or the request string alone), got {value!r:.80}: "
-                              f"{_INPUT_FIX}.")
+                              f"{INPUT_FORMS}.")
     return value
 
 

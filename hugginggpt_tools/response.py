@@ -35,7 +35,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from .errors import LLMReplyError, LLMTimeoutError
-from .llms import ainvoke_within, llm_timeout
+from .llms import ADDRESS_FIX, ainvoke_within, llm_timeout, wait_longer_fix
 from .prompting import render_prompt
 from .redaction import redact
 from .schemas import ModelChoice, Plan, TaskResult
@@ -155,7 +155,7 @@ def _own_files(task: Any) -> list[str]:
         and (arg := spec.arg(k)) is not None and (arg.modality != "text" or names_text_file(v))))
 
 
-def _task_line(result: TaskResult, shown: bool = False, names: dict[int, list[str]] | None = None) -> str:
+def task_line(result: TaskResult, shown: bool = False, names: dict[int, list[str]] | None = None) -> str:
     """The task's line: its head, model and time, and its text and files below it; ``shown``: its text
     heads the answer already (:func:`_final_texts`, where its input files are named), so the line points
     at it rather than repeating it; a text given here is headed by the task's input files, given
@@ -229,7 +229,7 @@ def _task_lines(results: Sequence[TaskResult], shown: frozenset[int] = frozenset
                 lines.append(f"{_task_head(result)} {result.status} for the same reason as task {first.task_id} "
                              f"({result.error.split(':')[0]}: …){here}")
                 continue
-        lines.append(_task_line(result, result.task_id in shown, names))
+        lines.append(task_line(result, result.task_id in shown, names))
     return lines
 
 
@@ -579,17 +579,14 @@ def _unanswered(exc: Exception) -> str:
     limit (:class:`LLMTimeoutError`), how to wait longer; a server that answered, but not as a chat API
     (:class:`LLMReplyError`: not JSON, an HTML page), the address to check; else its error and what to check."""
     if isinstance(exc, LLMTimeoutError):
-        longer = f"{exc.timeout_s * 2:g}"
         return (f"the LLM did not answer within {exc.timeout_s:g} s, so this is the built-in summary of the results; "
-                f"to wait longer, set HUGGINGGPT_LLM_TIMEOUT={longer} (in Python Settings(llm_timeout_s={longer})), "
-                "or check that the LLM's server answers")
+                f"{wait_longer_fix(exc.timeout_s)}")
     if isinstance(exc, LLMReplyError):
         return ("the LLM's server answered, but not with the chat API's JSON, so this is the built-in summary of the "
-                "results; check that OPENAI_BASE_URL (or your provider's address setting) points at an "
-                f"OpenAI-compatible server, its address usually ending in /v1 ({llm_failure(exc)})")
+                f"results; {ADDRESS_FIX} ({llm_failure(exc)})")
     return (f"the LLM could not write the answer ({llm_failure(exc)}), so this is the built-in summary "
             "of the results; check the LLM provider (its key, quota and status) and ask again")
 
 
-__all__ = ["NOTHING_PLANNED", "Responder", "cut_line", "cut_note", "failure_note", "files_note", "is_advice", "listed", "llm_failure", "missing_note",
+__all__ = ["NOTHING_PLANNED", "Responder", "cut_line", "cut_note", "failure_note", "files_note", "is_advice", "listed", "llm_failure", "missing_note", "task_line",
            "nothing_planned", "result_record", "stand_in_note", "summarize", "warning_note"]

@@ -47,9 +47,9 @@ uploads and outputs are its own, and download URLs are signed links),
 (requests a minute per key, or per client address without keys; default 60, 0 turns it off),
 ``HUGGINGGPT_RATE_BURST`` (default 20), ``HUGGINGGPT_CORS_ORIGINS`` (comma-separated),
 ``HUGGINGGPT_MAX_REQUEST_MB`` (default 50).
-The runs of one request share what they learn of the controller LLM (:class:`_LLMRunPerRequest`): once
-it has not answered one call within ``HUGGINGGPT_LLM_TIMEOUT``, the request's later calls to it fall
-back at once instead of waiting that long again. ``hugginggpt serve`` stopped (Ctrl-C, SIGTERM) waits
+Each run learns of its controller LLM as any invocation of the agent does
+(:func:`~hugginggpt_tools.llms.llm_run`): once it has not answered one call within
+``HUGGINGGPT_LLM_TIMEOUT``, the run's later calls to it fall back at once. ``hugginggpt serve`` stopped (Ctrl-C, SIGTERM) waits
 ``--shutdown-timeout`` seconds (:data:`~hugginggpt_tools.cli.serve.SHUTDOWN_TIMEOUT_S`, 10) for the
 requests in progress, then cancels them.
 :class:`~hugginggpt_tools.server_guard.Guard` enforces keys, rate and size, and answers 400
@@ -85,7 +85,6 @@ from typing_extensions import TypedDict
 from .artifacts import check_session_id
 from .config import Settings, get_settings
 from .errors import AgentInputError, ConfigError, InputError, LLMCallError, MissingExtraError, PlanError
-from .llms import llm_run
 from .policy import GIVE_FILE_FIX
 from .ratelimit import RateLimiter
 from .redaction import redact
@@ -179,22 +178,6 @@ async def check_inputs(request: Any) -> None:
         check_request(item.get("input"))
         check_keys(item)
         chat_messages(item.get("chat_history"))
-
-
-class _LLMRunPerRequest:
-    """ASGI middleware: the runs of one request share one :func:`~hugginggpt_tools.llms.llm_run`, so a
-    controller LLM that did not answer one call within its limit is not waited for again in the same
-    request (the answer after a timed-out plan falls back at once); the next request asks it again."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        with llm_run():
-            await self.app(scope, receive, send)
 
 
 _FAILURES: ContextVar[list[str] | None] = ContextVar("hugginggpt_served_failures", default=None)
@@ -606,7 +589,6 @@ def create_app(
     uploads = Uploads(root / UPLOADS)
     app = FastAPI(title="hugginggpt-tools", description="HuggingGPT agent on LangServe")
 
-    app.add_middleware(_LLMRunPerRequest)  # innermost: the request's runs see it
     app.add_middleware(_CancelOnDisconnect)  # an /invoke whose client has gone stops
     app.add_middleware(_StreamErrors)  # it sees the app's stream before the guard
     app.add_middleware(Guard, keys=keys, limiter=rate_limiter(rate_limit, rate_burst), max_bytes=limit,

@@ -10,6 +10,7 @@ Python program whose run was interrupted waited for that call to end before it c
 
 from __future__ import annotations
 
+import contextvars
 import queue
 import threading
 from collections.abc import Callable
@@ -83,4 +84,38 @@ class DaemonPool(Executor):
         self._queue.put(None)
 
 
-__all__ = ["DaemonPool"]
+class CallCounter:
+    """How many calls made through :meth:`count` are running now, across threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running = 0
+
+    def count(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        """``fn(*args, **kwargs)``, counted in :attr:`running` while it runs."""
+        with self._lock:
+            self._running += 1
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            with self._lock:
+                self._running -= 1
+
+    @property
+    def running(self) -> int:
+        with self._lock:
+            return self._running
+
+
+def in_daemon_thread(fn: Callable[..., Any], /, *args: Any, name: str = "hugginggpt-call") -> Future:
+    """The future of ``fn(*args)`` run in a daemon thread of its own (a :class:`DaemonPool` of one), in a
+    copy of the caller's context: a call that hangs never keeps the process from ending, and the
+    thread ends when the call does."""
+    pool = DaemonPool(1, thread_name_prefix=name)
+    try:
+        return pool.submit(contextvars.copy_context().run, fn, *args)
+    finally:
+        pool.shutdown(wait=False)
+
+
+__all__ = ["CallCounter", "DaemonPool", "in_daemon_thread"]
