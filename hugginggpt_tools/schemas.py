@@ -306,11 +306,14 @@ TEXTS_SEPARATOR = "\n\n\x1e\n\n"
 ASCII's record separator on a line of its own between blank lines. A reader that ignores it (any that
 treats it as the white space it is) sees the texts as paragraphs; the bundled summarizer cuts them
 apart (:func:`hugginggpt_tools.backends._sentences.split_texts`) and covers each."""
+TEXTS_SEPARATOR_RE = re.compile(r"\s*\x1e[\x1e\s]*")
+""":data:`TEXTS_SEPARATOR` with the white space around it, also as a text was trimmed or joined again."""
 
 
 __all__ = [
     "MODALITIES",
     "TEXTS_SEPARATOR",
+    "TEXTS_SEPARATOR_RE",
     "Answer",
     "ArgValue",
     "Artifact",

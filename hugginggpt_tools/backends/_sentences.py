@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ..schemas import TEXTS_SEPARATOR
+from ..schemas import TEXTS_SEPARATOR, TEXTS_SEPARATOR_RE
 
 LIST_ITEM_RE = re.compile(r"(?:[-*•●○◦▪■□►▸‣⁃✓✔➢]|\d+[.)]|[a-z]\))\s")
 """How a list item opens: a bullet ("- ", "* ", "• ", "▪ ", "✓ ") or a number or letter ("2. ", "b) ")."""
@@ -270,13 +270,10 @@ def _cut_run_on(piece: str) -> list[str]:
     return [" ".join(_strip_fillers(chunk)) for chunk in pieces]
 
 
-_TEXTS_RE = re.compile(r"\s*\x1e[\x1e\s]*")
-
-
 def split_texts(text: str) -> list[str]:
     """The texts joined by :data:`TEXTS_SEPARATOR` (a record separator, U+001E, with any white space
     around it) in ``text``, blank ones dropped: one text when there is none."""
-    return [part for part in _TEXTS_RE.split(text) if part.strip()] or [text]
+    return [part for part in TEXTS_SEPARATOR_RE.split(text) if part.strip()] or [text]
 
 
 def split_sentences(text: str) -> list[str]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..llms import load_llm as load_llm  # the commands' --llm SPEC, made by the library
+from ..schemas import TEXTS_SEPARATOR_RE
 
 
 def argv_text(value: str, what: str = "the request") -> str:
@@ -33,16 +34,11 @@ def argv_text(value: str, what: str = "the request") -> str:
     return text
 
 
-_RECORD_SEPARATOR_RE = re.compile(r"\s*\x1e[\x1e\s]*")
-"""ASCII's record separator with the white space around it: how several texts given as one are joined
-inside a run (:data:`~hugginggpt_tools.schemas.TEXTS_SEPARATOR`), for the bundled summarizer to cut apart."""
-
-
 def _without_separators(value: Any) -> Any:
-    """``value`` (JSON data) with each record separator (:data:`_RECORD_SEPARATOR_RE`) in its strings
-    written as the blank line it stands for."""
+    """``value`` (JSON data) with each record separator in its strings
+    (:data:`~hugginggpt_tools.schemas.TEXTS_SEPARATOR_RE`) written as the blank line it stands for."""
     if isinstance(value, str):
-        return _RECORD_SEPARATOR_RE.sub("\n\n", value) if "\x1e" in value else value
+        return TEXTS_SEPARATOR_RE.sub("\n\n", value) if "\x1e" in value else value
     if isinstance(value, list):
         return [_without_separators(v) for v in value]
     if isinstance(value, dict):
@@ -72,7 +68,6 @@ _NEEDS = (("audio", r"transcri\w*|speech|spoken|recording|audio|voice|listen\w*|
 
 def _needed_kind(request: str) -> str | None:
     """The kind of input file ``request`` needs (:data:`_NEEDS`), or None when its words do not tell."""
-    import re
 
     return next((kind for kind, words in _NEEDS if re.search(rf"\b(?:{words})\b", request, re.IGNORECASE)), None)
 

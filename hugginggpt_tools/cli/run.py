@@ -207,7 +207,7 @@ def _save_session(session: Any) -> str | None:
 
 def _interrupted(seen: dict[str, Any], finished: Sequence[Any], as_json: bool, session: str | None) -> int:
     """Report a run interrupted by Ctrl-C and return 130: on stdout what finished (each task's text and
-    files, :func:`_finished_line`), the files written and the tasks stopped (running, or not started);
+    files, :func:`~hugginggpt_tools.response.task_line`), the files written and the tasks stopped (running, or not started);
     with ``as_json`` the same as one JSON object; on stderr that it was interrupted and, with a
     ``session``, that the session is as it was."""
     state = seen.get("state") or {}
@@ -222,9 +222,11 @@ def _interrupted(seen: dict[str, Any], finished: Sequence[Any], as_json: bool, s
                          "stopped": [{"task_id": t.id, "task": t.task, "status": how} for t, how in stopped]},
                         indent=2))
     else:
+        from ..response import files_note, task_line
+
         lines = [_interrupted_head(plan, finished, stopped)]
-        lines += [_finished_line(r) for r in finished]
-        lines += ["Files written:", *(f"- {f}" for f in files)] if files else []
+        lines += [task_line(r) for r in finished]
+        lines += [files_note(finished)] if files else []
         if stopped:
             lines.append("Stopped: " + "; ".join(f"task {t.id} ({t.task}), {how}" for t, how in stopped) + ".")
         print("\n".join(lines), flush=True)
@@ -243,19 +245,6 @@ def _interrupted_head(plan: Any, finished: Sequence[Any], stopped: Sequence[Any]
         return "Interrupted (Ctrl-C) before any task finished."
     count = len(finished)
     return f"Interrupted (Ctrl-C); {count} task{'' if count == 1 else 's'} of {count + len(stopped)} had finished:"
-
-
-def _finished_line(result: Any) -> str:
-    """A finished task as an interrupted run's report gives it: its status, model and time, then its
-    text and files indented below it (as the answer gives a task), or the reason it failed."""
-    head = f"task {result.task_id} ({result.task}) {result.status}"
-    if result.status != "succeeded":
-        return f"{head}: {result.error or 'no reason recorded'}"
-    secs = f", {result.duration_s:.1f} s" if result.duration_s is not None else ""
-    body = ([result.text] if result.text else []) + [f"wrote {a.path}" for a in result.artifacts
-                                                     if a.path not in (result.text or "")]
-    head += f" with {result.model_id} ({result.backend}{secs})"
-    return head + (":" if body else "") + "".join(f"\n   {line}" for b in body for line in b.splitlines())
 
 
 def _session_turn(earlier: int, kept: int) -> str:
