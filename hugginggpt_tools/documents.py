@@ -12,7 +12,6 @@ image, binary data) fails naming it and the fix (a sheet as CSV, slides as PDF).
 
 from __future__ import annotations
 
-import codecs
 import logging
 import re
 from collections.abc import Iterator
@@ -21,7 +20,7 @@ from typing import Any
 
 from .charsets import decode_text
 from .errors import InputError
-from .filekinds import kind_of
+from .filekinds import is_binary, kind_of
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +68,7 @@ def read_text_file(path: str | Path) -> str:
         limit = MAX_DOCUMENT_BYTES if document else MAX_TEXT_FILE_BYTES
         data = head + handle.read(limit + 1 - len(head))
     if suffix in UNREADABLE_DOCUMENTS and data and not _is_docx(data) and (
-            _binary(data) or data.lstrip().startswith(b"{\\rtf")):  # plain text named .doc is read as text
+            is_binary(data) or data.lstrip().startswith(b"{\\rtf")):  # plain text named .doc is read as text
         raise InputError(f"{name!r} is {UNREADABLE_DOCUMENTS[suffix]}, whose text is not read here; "
                          f"{_convert_fix(name) if suffix in _CONVERTIBLE else _SAVE_AS_TEXT}.")
     office = None if suffix == ".docx" else _office_file(name, data)  # a .docx is told what ails it as one
@@ -81,11 +80,11 @@ def read_text_file(path: str | Path) -> str:
         raise InputError(f"The {_kind_name(suffix)} {name!r} is empty (0 bytes). {_EMPTY_FIX[suffix in DOCUMENT_FILE_SUFFIXES]}")
     if data.startswith(b"%PDF-") or (suffix == ".pdf" and _pdf_header(data)):
         return _pdf_text(path, data)
-    if suffix == ".pdf" and not _binary(data):  # plain text named .pdf: read as the text it is
+    if suffix == ".pdf" and not is_binary(data):  # plain text named .pdf: read as the text it is
         logger.warning("%r is plain text, not a PDF (it does not begin with %%PDF-); read as text", name)
-    if _is_docx(data) or (suffix == ".docx" and _binary(data)):  # plain text named .docx is read as text
+    if _is_docx(data) or (suffix == ".docx" and is_binary(data)):  # plain text named .docx is read as text
         return _docx_text(name, data)
-    if _binary(data):
+    if is_binary(data):
         kind = kind_of(data)
         if kind is not None and kind[0] in _FIRST:
             raise InputError(f"{name!r} is {kind[1]}, not a text; {_FIRST[kind[0]].format(name=name)}, or quote the "
@@ -130,7 +129,7 @@ def _office_file(name: str, data: bytes) -> str | None:
 
     suffix = Path(name).suffix.lower()
     kind = next((_OFFICE_PARTS[part] for part in _zip_names(data) if part in _OFFICE_PARTS), None)
-    if kind is None and suffix in _OFFICE_FILES and _binary(data):
+    if kind is None and suffix in _OFFICE_FILES and is_binary(data):
         kind = suffix
     if kind is None:
         return None
@@ -164,21 +163,6 @@ def _too_long(name: str, size: int, limit: int, what: str = "") -> str:
     holds = f"holds {size / 1e6:.1f} MB {what}" if what else f"is {size / 1e6:.1f} MB"
     return (f"The {_kind_name(Path(name).suffix.lower())} {name!r} {holds}; text arguments take at most {limit / 1e6:.0f} MB. Pass an excerpt "
             "or split the file.")
-
-
-_TEXT_CONTROLS = frozenset(b"\t\n\r\f\b\x1b")
-
-
-def _binary(data: bytes) -> bool:
-    """Whether ``data`` (a file's first bytes) are binary rather than text: a NUL byte (unless a
-    UTF-16 or UTF-32 byte-order mark starts it), or more than 1 in 20 bytes control characters."""
-    head = data[:8192]
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)):
-        return False
-    if b"\0" in head:
-        return True
-    controls = sum(1 for b in head if (b < 32 and b not in _TEXT_CONTROLS) or b == 127)
-    return controls * 20 > len(head)
 
 
 def _pdf_header(data: bytes) -> bool:

@@ -7,6 +7,7 @@ recognition, a PNG renamed ``.wav``), naming what it holds and every kind the ar
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import contextvars
 import mimetypes
@@ -158,8 +159,8 @@ def content_kind(path: str | Path) -> tuple[str, str] | None:
     """What the file at ``path`` holds by its content, whatever its name: what :func:`sniff_kind`
     finds (an image, audio, a PDF), a Word document, Excel workbook or PowerPoint presentation (a ZIP
     archive holding ``word/document.xml``, ...: ``("document", "a Word document")``), or
-    ``("text", "a text file")`` when its first bytes are UTF-8 (or UTF-16 with a byte-order mark)
-    text; None for other or unreadable content."""
+    ``("text", "a text file")`` when its first bytes are text (:func:`is_binary`: as the text reader
+    reads it, Windows-1252 too); None for other or unreadable content."""
     kind = sniff_kind(path)
     if kind is not None:
         return kind
@@ -170,7 +171,7 @@ def content_kind(path: str | Path) -> tuple[str, str] | None:
         return None
     if head.startswith(b"PK\x03\x04"):
         return _office_kind(path)
-    return ("text", "a text file") if _is_text(head) else None
+    return ("text", "a text file") if head.strip() and not is_binary(head) else None
 
 
 def _office_kind(path: str | Path) -> tuple[str, str] | None:
@@ -186,21 +187,20 @@ def _office_kind(path: str | Path) -> tuple[str, str] | None:
     return next((("document", what) for part, what in _ZIP_PARTS if part in names), None)
 
 
-def _is_text(head: bytes) -> bool:
-    """Whether ``head``, a file's first bytes, is text: UTF-16 with a byte-order mark, or UTF-8 (a
-    character cut at the end allowed) with no NUL and few control characters."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return True
-    if not head.strip() or b"\0" in head:
+_TEXT_CONTROLS = frozenset(b"\t\n\r\f\b\x1b")
+
+
+def is_binary(data: bytes) -> bool:
+    """Whether ``data`` (a file's first bytes) are binary rather than text in any encoding the text
+    reader takes (UTF-8, UTF-16 or UTF-32 with a byte-order mark, Windows-1252): a NUL byte (unless a
+    UTF-16 or UTF-32 byte-order mark starts it), or more than 1 in 20 bytes control characters."""
+    head = data[:8192]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)):
         return False
-    try:
-        text = head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 3:
-            return False
-        text = head[:exc.start].decode("utf-8")
-    controls = sum(1 for c in text if (c < " " and c not in "\t\n\r\f\b\x1b") or c == "\x7f")
-    return controls * 20 <= len(text)
+    if b"\0" in head:
+        return True
+    controls = sum(1 for b in head if (b < 32 and b not in _TEXT_CONTROLS) or b == 127)
+    return controls * 20 > len(head)
 
 
 def content_modality(path: str | Path) -> str | None:
@@ -239,5 +239,5 @@ def given_files(paths: Iterable[str | Path]) -> Iterator[dict[str, str]]:
         _GIVEN_KINDS.reset(token)
 
 
-__all__ = ["FILE_NAME_RE", "TEXT_MEDIA_TYPES", "any_os_path", "check_file_kind", "content_kind", "content_modality", "file_modality",
+__all__ = ["FILE_NAME_RE", "TEXT_MEDIA_TYPES", "any_os_path", "is_binary", "check_file_kind", "content_kind", "content_modality", "file_modality",
            "given_files", "given_modality", "is_text_type", "kind_of", "name_modality", "sniff_kind", "sniff_suffix"]

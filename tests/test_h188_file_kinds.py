@@ -107,6 +107,18 @@ def test_what_a_file_holds_is_sniffed_from_its_content(tmp_path):
     assert file_modality(tmp_path / "mpeg2") == "audio"
 
 
+def test_a_text_the_reader_reads_is_text_by_its_content_too(tmp_path):
+    """A Windows-1252 note with no suffix was no text by its content (strict UTF-8), though the text
+    reader reads it: a summary of it was not planned as text."""
+    note = tmp_path / "NOTES"
+    note.write_bytes("Caf\xe9 cr\xe8me at 10, bring the r\xe9sum\xe9s.\n".encode("cp1252"))
+    assert content_kind(note) == ("text", "a text file") and file_modality(note) == "text"
+    assert "Café crème" in read_text_file(note)
+    utf32 = tmp_path / "memo32"
+    utf32.write_bytes("meet at noon".encode("utf-32"))
+    assert content_kind(utf32) == ("text", "a text file")
+
+
 def test_a_name_with_no_suffix_says_what_it_holds_only_for_the_files_given(tmp_path):
     """The planner sees names only: a given file's content tells while it plans, and nothing else changes."""
     (tmp_path / "scan").write_bytes(_png())
