@@ -223,3 +223,18 @@ def test_the_agent_tools_answer_names_its_files_argument(agent: Any, tmp_path: P
     assert isinstance(message, ToolMessage) and "notes.txt" in message.content
     assert "--file" not in message.content and "hugginggpt's 'files' argument" in message.content
     assert "--file PATH" in message.artifact.text  # the Answer itself is as the run wrote it
+
+
+@pytest.mark.parametrize(("tool", "argument", "task_tool", "asked"), [
+    ("image_to_text", "image", True, "the image_to_text tool with image='page-1"),
+    # the agent's tool has no image_to_text tool: its own call, with the page in files
+    ("hugginggpt", "files", False, "hugginggpt with 'Read the text in page-1"),
+])
+def test_the_scanned_pdf_advice_names_the_callers_own_call(tool: str, argument: str, task_tool: bool,
+                                                             asked: str) -> None:
+    from hugginggpt_tools.documents import _pages_as_images
+    from hugginggpt_tools.tools.fixes import tool_fixes
+
+    text = tool_fixes(f"{tool}: scan.pdf has no text layer; {_pages_as_images('scan.pdf')}", tool, argument,
+                      task_tool=task_tool)
+    assert asked in text and "hugginggpt run" not in text and "--file" not in text

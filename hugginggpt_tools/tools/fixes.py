@@ -51,7 +51,9 @@ def tool_fixes(text: str, tool: str, argument: str, *, task_tool: bool = True, i
                    "folder, or add its folder to HUGGINGGPT_ALLOWED_DIRS (Settings.allowed_dirs).")
     text = _REFUSED_RE.sub(refused, _NOT_FOUND_RE.sub(found, text))
     text = re.sub(_GIVE, f"Pass it in {named}", text)
-    return _CLI_RUN_RE.sub(lambda m: f"the image_to_text tool with image={m.group(1)!r}", text)
+    # the scanned-PDF advice (:func:`~hugginggpt_tools.documents._pages_as_images`): read the page images
+    asked = "the image_to_text tool with image={!r}" if task_tool else f"{tool} with 'Read the text in {{0}}' and files=[{{0!r}}]"
+    return _CLI_RUN_RE.sub(lambda m: asked.format(m.group(1)), text)
 
 
 __all__ = ["file_argument", "tool_fixes"]
