@@ -394,11 +394,11 @@ def spaced_file_names(text: str, folder: str | Path | None = None) -> list[str]:
 
 _FOLDER_WORD_RE = re.compile(r"(?<![\w/.~-])(?:[\w.~-]*/[\w.~/-]*|(?:(?<=\bfolder )|(?<=\bdirectory ))[\w.~-]+|"
                              r"[\w.~-]+(?= (?:folder|directory)\b))", re.IGNORECASE)
+"""A word of a request that may name a folder: one with a slash ("photos/", "./photos", "/data/calls"), or
+one next to the word folder or directory ("the folder photos", "the photos folder")."""
 _IN_WORD_RE = re.compile(r"(?<=\b(?:in|of) )[\w.~-]+(?![\w/.~-])|(?:(?<=\bfrom )|(?<=\binside )|(?<=\bunder )"
                          r"|(?<=\bwithin ))[\w.~-]+(?![\w/.~-])", re.IGNORECASE)
 """A word after "in", "from", ... ("classify the images in photos"): a folder's name only when no file is given."""
-"""A word of a request that may name a folder: one with a slash ("photos/", "./photos", "/data/calls"), or
-one next to the word folder or directory ("the folder photos", "the photos folder")."""
 
 
 def named_folders(request: str, files: Sequence[str] = (), cwd: str | Path | None = None) -> list[str]:
